@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.isa;
+
+import dev.lockstep.isa.chip.ChipSpec;
+import java.util.Locale;
+
+/** Cycle counts derived from a chip description rather than stated in it. */
+public enum ChipQuantity {
+    /**
+     * Cycles one vector occupies a link: ceil(vector bytes x clock / link bytes per second). For tsp-v1:
+     * ceil(320 x 0.9e9 / 14e9) = 21 cycles.
+     */
+    LINK_VECTOR_CYCLES,
+    /** The link's latency from the chip description's {@code links.latency_cycles}. */
+    LINK_LATENCY_CYCLES;
+
+    public long valueIn(ChipSpec chip) {
+        return switch (this) {
+            case LINK_VECTOR_CYCLES -> chip.links().vectorCycles(chip.vectorBytes(), chip.clockHz());
+            case LINK_LATENCY_CYCLES -> chip.links().latencyCycles();
+        };
+    }
+
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.isa;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One instruction as an immutable 64-bit word: the opcode in bits 63..56, then each operand's field in the
+ * order {@link Opcode#operands()} declares them, from bit 55 downward; bits below the last field are zero.
+ * Every {@code Instruction} that exists is valid: it can only be built by {@link #of} or {@link #decode}, both
+ * of which check the word against the ISA table.
+ */
+public final class Instruction {
+    /** Per opcode code, the bit position of each operand's field (lowest bit of the field). */
+    private static final int[][] SHIFTS = new int[256][];
+    /** Per opcode code, the mask of bits that must be zero. */
+    private static final long[] UNUSED = new long[256];
+
+    static {
+        for (Opcode op : Opcode.values()) {
+            int[] shifts = new int[op.operands().size()];
+            int top = 56;
+            for (int i = 0; i < shifts.length; i++) {
+                top -= op.operands().get(i).kind().bits();
+                shifts[i] = top;
+            }
+            SHIFTS[op.code()] = shifts;
+            UNUSED[op.code()] = top <= 0 ? 0 : (1L << top) - 1;
+        }
+    }
+
+    private final long word;
+
+    private Instruction(long word) {
+        this.word = word;
+    }
+
+    /**
+     * Builds an instruction from operand values in table order.
+     *
+     * @throws OperandException naming the operand, when a value is out of its range or the count is wrong
+     */
+    public static Instruction of(Opcode opcode, long... values) {
+        List<OperandSpec> specs = opcode.operands();
+        if (values.length != specs.size()) {
+            throw new OperandException(-1, opcode.mnemonic() + " takes " + specs.size() + " operands, got "
+                    + values.length);
+        }
+        long word = (long) opcode.code() << 56;
+        int[] shifts = SHIFTS[opcode.code()];
+        for (int i = 0; i < values.length; i++) {
+            Optional<String> problem = checkValue(opcode, i, values[i]);
+            if (problem.isPresent()) {
+                throw new OperandException(i, problem.get());
+            }
+            word |= specs.get(i).kind().toField(values[i]) << shifts[i];
+        }
+        return new Instruction(word);
+    }
+
+    /**
+     * Decodes a 64-bit word.
+     *
+     * @throws EncodingException when the word is not a valid instruction (unknown opcode, a field out of range,
+     *                           nonzero unused bits)
+     */
+    public static Instruction decode(long word) {
+        int code = (int) (word >>> 56);
+        Opcode opcode = Opcode.fromCode(code).orElseThrow(
+                () -> new EncodingException(String.format("unknown opcode 0x%02x in instruction word 0x%016x",
+                        code, word)));
+        if ((word & UNUSED[code]) != 0) {
+            throw new EncodingException(String.format("instruction word 0x%016x (%s) has nonzero unused bits",
+                    word, opcode.mnemonic()));
+        }
+        int[] shifts = SHIFTS[code];
+        for (int i = 0; i < shifts.length; i++) {
+            long value = opcode.operands().get(i).kind().fromField(word >>> shifts[i]);
+            Optional<String> problem = checkValue(opcode, i, value);
+            if (problem.isPresent()) {
+                throw new EncodingException(String.format("instruction word 0x%016x: %s", word, problem.get()));
+            }
+        }
+        return new Instruction(word);
+    }
+
+    private static Optional<String> checkValue(Opcode opcode, int index, long value) {
+        OperandSpec spec = opcode.operands().get(index);
+        if (spec.isDtype()) {
+            Optional<DataType> type = DataType.fromCode(value);
+            if (type.isEmpty() || !spec.dtypes().contains(type.get())) {
+                return Optional.of(opcode.mnemonic() + " operand '" + spec.name() + "' must be one of "
+                        + Operands.typeList(spec.dtypes()) + ", got "
+                        + type.map(DataType::text).orElse("type code " + value));
+            }
+            return Optional.empty();
+        }
+        if (value < spec.min() || value > spec.max()) {
+            return Optional.of(opcode.mnemonic() + " operand '" + spec.name() + "' must be in "
+                    + spec.min() + ".." + spec.max() + ", got " + value);
+        }
+        return Optional.empty();
+    }
+
+    public long word() {
+        return word;
+    }
+
+    public Opcode opcode() {
+        return Opcode.fromCode((int) (word >>> 56)).orElseThrow();
+    }
+
+    /** The value of operand {@code index} (sign-extended for signed kinds). */
+    public long operand(int index) {
+        Opcode op = opcode();
+        return op.operands().get(index).kind().fromField(word >>> SHIFTS[op.code()][index]);
+    }
+
+    /** The value of the named operand. */
+    public long operand(String name) {
+        int index = opcode().operandIndex(name);
+        if (index < 0) {
+            throw new IllegalArgumentException(opcode().mnemonic() + " has no operand '" + name + "'");
+        }
+        return operand(index);
+    }
+
+    /** All operand values in table order. */
+    public long[] operands() {
+        long[] values = new long[opcode().operands().size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = operand(i);
+        }
+        return values;
+    }
+
+    /** The first dtype operand, if the opcode has one. */
+    public Optional<DataType> dtype() {
+        Opcode op = opcode();
+        return op.dtypeCount() == 0 ? Optional.empty() : DataType.fromCode(operand(0));
+    }
+
+    /** How many consecutive streams operand {@code index} spans (1 for non-stream operands). */
+    public int span(int index) {
+        OperandSpec spec = opcode().operands().get(index);
+        if (spec.spanDtype() != null) {
+            return DataType.fromCode(operand(spec.spanDtype())).orElseThrow().bytes();
+        }
+        return Math.max(1, spec.spanFixed());
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Instruction other && other.word == word;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(word);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%s[0x%016x]", opcode().mnemonic(), word);
+    }
+}

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.isa.chip;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lockstep.isa.TimingParam;
+import dev.lockstep.isa.Unit;
+import dev.lockstep.isa.io.InputException;
+import dev.lockstep.isa.io.LocatedJson;
+import dev.lockstep.isa.io.Nearest;
+import dev.lockstep.isa.io.SourceFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Chip descriptions: the presets shipped with Lockstep, and the JSON reader and writer with located errors. */
+public final class ChipSpecs {
+    /** Names of the presets, in the order {@code --help} lists them. */
+    public static final List<String> PRESETS = List.of("tsp-v1");
+    private static final int MAX_SLICES = 4096;
+
+    private ChipSpecs() {
+    }
+
+    /** A preset by name. */
+    public static ChipSpec preset(String name) {
+        if (!PRESETS.contains(name)) {
+            throw new IllegalArgumentException("unknown chip preset '" + name + "'" + Nearest.hint(name, PRESETS)
+                    + "; presets: " + String.join(", ", PRESETS));
+        }
+        try (InputStream in = ChipSpecs.class.getResourceAsStream(name + ".json")) {
+            return parse(name + ".json", in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The tsp-v1 preset: the published numbers of the reference chip. */
+    public static ChipSpec tspV1() {
+        return preset("tsp-v1");
+    }
+
+    /** A preset name, or a path to a JSON chip description. */
+    public static ChipSpec presetOrFile(String nameOrPath) {
+        if (PRESETS.contains(nameOrPath)) {
+            return preset(nameOrPath);
+        }
+        if (!nameOrPath.endsWith(".json") && !nameOrPath.contains("/")) {
+            throw new InputException(nameOrPath, 1, 1, "no chip preset named '" + nameOrPath + "'"
+                    + Nearest.hint(nameOrPath, PRESETS) + "; give a preset (" + String.join(", ", PRESETS)
+                    + ") or a .json file");
+        }
+        return load(Path.of(nameOrPath));
+    }
+
+    public static ChipSpec load(Path file) {
+        return parse(file.toString(), SourceFiles.readBytes(file));
+    }
+
+    /** Parses and validates a chip description. */
+    public static ChipSpec parse(String file, byte[] json) {
+        LocatedJson doc = LocatedJson.parse(file, json);
+        ObjectNode root = doc.object(doc.root(), "a chip description");
+        doc.rejectUnknownKeys(root, "the chip description", List.of("name", "clock_hz", "superlanes",
+                "lanes_per_superlane", "streams_per_direction", "floorplan", "mem", "vxm", "mxm", "sxm", "links",
+                "timing"));
+        String name = doc.text(doc.member(root, "name", "the chip description"), "name");
+        long clock = doc.integer(doc.member(root, "clock_hz", "the chip description"), "clock_hz", 1,
+                100_000_000_000L);
+        int superlanes = (int) doc.integer(doc.member(root, "superlanes", "the chip description"), "superlanes", 1,
+                256);
+        int lanes = (int) doc.integer(doc.member(root, "lanes_per_superlane", "the chip description"),
+                "lanes_per_superlane", 1, 256);
+        if (superlanes * lanes > 0xFFFF) {
+            throw doc.error(root.get("superlanes"), "superlanes x lanes_per_superlane must be at most 65535");
+        }
+        int streams = (int) doc.integer(doc.member(root, "streams_per_direction", "the chip description"),
+                "streams_per_direction", 1, 128);
+        List<SliceKind> layout = layout(doc, doc.member(root, "floorplan", "the chip description"));
+
+        ObjectNode mem = section(doc, root, "mem", "words_per_slice", "banks", "accesses_per_bank_per_cycle",
+                "queues_per_slice");
+        MemSpec memSpec = new MemSpec(
+                (int) doc.integer(doc.member(mem, "words_per_slice", "mem"), "mem.words_per_slice", 1, 0x10000),
+                (int) doc.integer(doc.member(mem, "banks", "mem"), "mem.banks", 1, 64),
+                (int) doc.integer(doc.member(mem, "accesses_per_bank_per_cycle", "mem"),
+                        "mem.accesses_per_bank_per_cycle", 1, 8),
+                queues(doc, mem, "mem"));
+        ObjectNode vxm = section(doc, root, "vxm", "alus_per_lane", "queues_per_slice");
+        VxmSpec vxmSpec = new VxmSpec(
+                (int) doc.integer(doc.member(vxm, "alus_per_lane", "vxm"), "vxm.alus_per_lane", 1, 1024),
+                queues(doc, vxm, "vxm"));
+        ObjectNode mxm = section(doc, root, "mxm", "planes_per_slice", "rows", "cols", "int8_k", "fp16_k",
+                "queues_per_slice");
+        MxmSpec mxmSpec = new MxmSpec(
+                (int) doc.integer(doc.member(mxm, "planes_per_slice", "mxm"), "mxm.planes_per_slice", 1, 16),
+                (int) doc.integer(doc.member(mxm, "rows", "mxm"), "mxm.rows", 1, 0xFFFF),
+                (int) doc.integer(doc.member(mxm, "cols", "mxm"), "mxm.cols", 1, 0xFFFF),
+                (int) doc.integer(doc.member(mxm, "int8_k", "mxm"), "mxm.int8_k", 1, 0xFFFF),
+                (int) doc.integer(doc.member(mxm, "fp16_k", "mxm"), "mxm.fp16_k", 1, 0xFFFF),
+                queues(doc, mxm, "mxm"));
+        ObjectNode sxm = section(doc, root, "sxm", "queues_per_slice", "also_issues");
+        Set<Unit> also = EnumSet.noneOf(Unit.class);
+        if (sxm.has("also_issues")) {
+            for (JsonNode u : doc.array(sxm.get("also_issues"), "sxm.also_issues")) {
+                String text = doc.text(u, "an entry of sxm.also_issues");
+                Unit unit = Arrays.stream(Unit.values()).filter(x -> x.name().equalsIgnoreCase(text)).findFirst()
+                        .orElseThrow(() -> doc.error(u, "unknown unit '" + text + "'; units: "
+                                + Arrays.toString(Unit.values())));
+                also.add(unit);
+            }
+        }
+        SxmSpec sxmSpec = new SxmSpec(queues(doc, sxm, "sxm"), also);
+        ObjectNode links = section(doc, root, "links", "count", "bytes_per_second_per_direction", "latency_cycles");
+        LinkSpec linkSpec = new LinkSpec(
+                (int) doc.integer(doc.member(links, "count", "links"), "links.count", 0, 32),
+                doc.positive(doc.member(links, "bytes_per_second_per_direction", "links"),
+                        "links.bytes_per_second_per_direction"),
+                doc.integer(doc.member(links, "latency_cycles", "links"), "links.latency_cycles", 0, 1_000_000_000));
+        Map<TimingParam, Long> overrides = new EnumMap<>(TimingParam.class);
+        if (root.has("timing")) {
+            ObjectNode timing = doc.object(root.get("timing"), "timing");
+            List<String> keys = Arrays.stream(TimingParam.values()).map(TimingParam::key).toList();
+            doc.rejectUnknownKeys(timing, "timing", keys);
+            for (TimingParam p : TimingParam.values()) {
+                if (timing.has(p.key())) {
+                    overrides.put(p, doc.integer(timing.get(p.key()), "timing." + p.key(), 0, 1_000_000_000));
+                }
+            }
+        }
+        int memSlices = (int) layout.stream().filter(k -> k == SliceKind.MEM).count();
+        if (memSlices == 0) {
+            throw doc.error(root.get("floorplan"), "the floorplan has no MEM slice; a chip needs at least one");
+        }
+        return new ChipSpec(name, clock, superlanes, lanes, streams, layout, memSpec, vxmSpec, mxmSpec, sxmSpec,
+                linkSpec, Timing.withOverrides(overrides));
+    }
+
+    private static ObjectNode section(LocatedJson doc, ObjectNode root, String key, String... keys) {
+        ObjectNode obj = doc.object(doc.member(root, key, "the chip description"), key);
+        doc.rejectUnknownKeys(obj, key, List.of(keys));
+        return obj;
+    }
+
+    private static int queues(LocatedJson doc, ObjectNode section, String name) {
+        return (int) doc.integer(doc.member(section, "queues_per_slice", name), name + ".queues_per_slice", 0, 64);
+    }
+
+    private static List<SliceKind> layout(LocatedJson doc, JsonNode node) {
+        List<SliceKind> layout = new ArrayList<>();
+        for (JsonNode item : doc.array(node, "floorplan")) {
+            String text = doc.text(item, "a floorplan entry").trim();
+            String[] parts = text.split("\\s+");
+            int repeat = 1;
+            if (parts.length == 2 && parts[1].matches("x[0-9]{1,4}")) {
+                repeat = Integer.parseInt(parts[1].substring(1));
+            } else if (parts.length != 1) {
+                throw doc.error(item, "floorplan entry '" + text + "' must be a slice kind, optionally followed by "
+                        + "a count, like \"MEM x44\"");
+            }
+            SliceKind kind = SliceKind.fromText(parts[0]).orElseThrow(() -> doc.error(item, "unknown slice kind '"
+                    + parts[0] + "'; kinds: MEM, VXM, MXM, SXM"));
+            if (repeat < 1 || layout.size() + repeat > MAX_SLICES) {
+                throw doc.error(item, "floorplan counts must be 1.." + MAX_SLICES + " slices in all");
+            }
+            for (int i = 0; i < repeat; i++) {
+                layout.add(kind);
+            }
+        }
+        long vxms = layout.stream().filter(k -> k == SliceKind.VXM).count();
+        if (vxms != 1) {
+            throw doc.error(node, "the floorplan must have exactly one VXM (the centre of the chip), got " + vxms);
+        }
+        return layout;
+    }
+
+    /** The full description of {@code chip} as JSON, every timing parameter included, in the loader's schema. */
+    public static String toJson(ChipSpec chip) {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("name", chip.name());
+        root.put("clock_hz", chip.clockHz());
+        root.put("superlanes", chip.superlanes());
+        root.put("lanes_per_superlane", chip.lanesPerSuperlane());
+        root.put("streams_per_direction", chip.streamsPerDirection());
+        ArrayNode plan = root.putArray("floorplan");
+        List<SliceKind> layout = chip.floorplan().layout();
+        for (int i = 0; i < layout.size(); ) {
+            int j = i;
+            while (j < layout.size() && layout.get(j) == layout.get(i)) {
+                j++;
+            }
+            plan.add(layout.get(i).name() + (j - i > 1 ? " x" + (j - i) : ""));
+            i = j;
+        }
+        ObjectNode mem = root.putObject("mem");
+        mem.put("words_per_slice", chip.mem().wordsPerSlice());
+        mem.put("banks", chip.mem().banks());
+        mem.put("accesses_per_bank_per_cycle", chip.mem().accessesPerBankPerCycle());
+        mem.put("queues_per_slice", chip.mem().queuesPerSlice());
+        ObjectNode vxm = root.putObject("vxm");
+        vxm.put("alus_per_lane", chip.vxm().alusPerLane());
+        vxm.put("queues_per_slice", chip.vxm().queuesPerSlice());
+        ObjectNode mxm = root.putObject("mxm");
+        mxm.put("planes_per_slice", chip.mxm().planesPerSlice());
+        mxm.put("rows", chip.mxm().rows());
+        mxm.put("cols", chip.mxm().cols());
+        mxm.put("int8_k", chip.mxm().int8K());
+        mxm.put("fp16_k", chip.mxm().fp16K());
+        mxm.put("queues_per_slice", chip.mxm().queuesPerSlice());
+        ObjectNode sxm = root.putObject("sxm");
+        sxm.put("queues_per_slice", chip.sxm().queuesPerSlice());
+        ArrayNode also = sxm.putArray("also_issues");
+        chip.sxm().alsoIssues().stream().sorted().forEach(u -> also.add(u.name()));
+        ObjectNode links = root.putObject("links");
+        links.put("count", chip.links().count());
+        links.put("bytes_per_second_per_direction", chip.links().bytesPerSecondPerDirection());
+        links.put("latency_cycles", chip.links().latencyCycles());
+        ObjectNode timing = root.putObject("timing");
+        for (TimingParam p : TimingParam.values()) {
+            timing.put(p.key(), chip.timing().cycles(p));
+        }
+        try {
+            return mapper.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.isa.io;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reading user files with errors the command line can print as one line. */
+public final class SourceFiles {
+    /** Larger inputs are refused rather than read: no input of Lockstep is near this size. */
+    public static final long MAX_BYTES = 1L << 30;
+
+    private SourceFiles() {
+    }
+
+    public static byte[] readBytes(Path file) {
+        String name = file.toString();
+        if (Files.isDirectory(file)) {
+            throw new InputException(name, 1, 1, "is a directory; expected a file");
+        }
+        try {
+            long size = Files.size(file);
+            if (size > MAX_BYTES) {
+                throw new InputException(name, 1, 1, "is " + size + " bytes; inputs larger than " + MAX_BYTES
+                        + " bytes are refused");
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new InputException(name, 1, 1, "no such file");
+        } catch (AccessDeniedException e) {
+            throw new InputException(name, 1, 1, "permission denied");
+        } catch (IOException e) {
+            throw new InputException(name, 1, 1, "cannot read: " + e.getMessage());
+        }
+    }
+}

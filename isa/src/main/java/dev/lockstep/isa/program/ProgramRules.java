@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.isa.program;
+
+import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.OperandKind;
+import dev.lockstep.isa.OperandSpec;
+import dev.lockstep.isa.Unit;
+import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.chip.Queue;
+import dev.lockstep.isa.chip.Slice;
+import dev.lockstep.isa.chip.SliceKind;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The static rules a program must follow on a chip, shared by the assembler (which reports them at a line and
+ * column), the binary decoder (at a byte offset) and {@link #check} (for programs built in code, such as the
+ * compiler's). The dynamic rules (stream contents, bank conflicts, unit occupancy) belong to the simulator.
+ */
+public final class ProgramRules {
+    /** Largest chip id. */
+    public static final int MAX_CHIP_ID = 0xFFFF;
+    /** Largest issue cycle: far beyond any program, small enough that cycle arithmetic cannot overflow. */
+    public static final long MAX_CYCLE = 1L << 48;
+
+    private ProgramRules() {
+    }
+
+    /** A problem with one operand ({@code operandIndex}) of an instruction. */
+    public record OperandProblem(int operandIndex, String message) {
+    }
+
+    /**
+     * Whether {@code queue} may issue {@code ins} at {@code cycle}, after {@code previous} issued at
+     * {@code previousCycle} (null for the queue's first instruction).
+     */
+    public static Optional<String> checkIssue(ChipSpec chip, Queue queue, Instruction ins, long cycle,
+                                              Instruction previous, long previousCycle) {
+        Opcode op = ins.opcode();
+        if (!queue.issues(op.unit())) {
+            String accepted = queue.units().stream().sorted().filter(u -> u != Unit.ICU).map(Enum::name)
+                    .collect(Collectors.joining(" and "));
+            return Optional.of("queue " + queue.name() + " cannot issue " + op.mnemonic() + " (a " + op.unit()
+                    + " instruction); it issues " + accepted + " and ICU instructions");
+        }
+        if (cycle < 0 || cycle > MAX_CYCLE) {
+            return Optional.of("issue cycle " + cycle + " is out of range 0.." + MAX_CYCLE);
+        }
+        if (previous == null) {
+            if (op == Opcode.REPEAT) {
+                return Optional.of("repeat is the first instruction of queue " + queue.name()
+                        + "; it must follow the instruction it repeats");
+            }
+            return Optional.empty();
+        }
+        if (op == Opcode.REPEAT && (previous.opcode() == Opcode.REPEAT || previous.opcode() == Opcode.NOP)) {
+            return Optional.of("repeat must follow the instruction it repeats, not a " + previous.opcode().mnemonic());
+        }
+        if (cycle == previousCycle) {
+            return Optional.of("two instructions on queue " + queue.name() + " at cycle " + cycle
+                    + "; a queue issues at most one instruction per cycle");
+        }
+        if (cycle < previousCycle) {
+            return Optional.of("issue cycle " + cycle + " goes backwards: the previous instruction on queue "
+                    + queue.name() + " issues at cycle " + previousCycle);
+        }
+        long free = previousCycle + previous.opcode().dispatch().cycles(chip, previous);
+        if (cycle < free) {
+            return Optional.of("queue " + queue.name() + " is busy until cycle " + free + " (the "
+                    + previous.opcode().mnemonic() + " at cycle " + previousCycle + " dispatches for "
+                    + (free - previousCycle) + " cycles); issue at " + free + " or later");
+        }
+        return Optional.empty();
+    }
+
+    /** The cycle from which a queue is free again after issuing {@code ins} at {@code cycle}. */
+    public static long freeCycle(ChipSpec chip, Instruction ins, long cycle) {
+        return cycle + ins.opcode().dispatch().cycles(chip, ins);
+    }
+
+    /** Whether the chip accepts every operand of {@code ins}, given the program's lane map count. */
+    public static Optional<OperandProblem> checkOperands(ChipSpec chip, Instruction ins, int mapCount) {
+        Opcode op = ins.opcode();
+        List<OperandSpec> specs = op.operands();
+        for (int i = 0; i < specs.size(); i++) {
+            OperandSpec spec = specs.get(i);
+            long value = ins.operand(i);
+            Optional<String> p = spec.kind().checkOnChip(value, ins.span(i), chip);
+            if (p.isPresent()) {
+                return Optional.of(new OperandProblem(i, p.get()));
+            }
+            if (spec.kind() == OperandKind.MAP && value >= mapCount) {
+                return Optional.of(new OperandProblem(i, "lane map " + value + " is not declared; the program "
+                        + "declares " + mapCount + " map(s) with .map"));
+            }
+        }
+        int addr = op.operandIndex("addr");
+        int count = op.operandIndex("count");
+        int stride = op.operandIndex("stride");
+        if (addr >= 0 && count >= 0 && stride >= 0) {
+            long last = ins.operand(addr) + (ins.operand(count) - 1) * ins.operand(stride);
+            if (last < 0 || last >= chip.mem().wordsPerSlice()) {
+                return Optional.of(new OperandProblem(count, "the run of " + ins.operand(count) + " words from "
+                        + ins.operand(addr) + " with stride " + ins.operand(stride) + " ends at address " + last
+                        + ", outside the slice's 0.." + (chip.mem().wordsPerSlice() - 1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Whether {@code name} can name a constant, lane map or region: letters, digits and '_', not starting with
+     * a digit, at most 64 characters, and not a stream name ({@code e3}) or a reserved word.
+     */
+    public static Optional<String> checkName(String name) {
+        if (!name.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
+            return Optional.of("'" + name + "' is not a valid name: use letters, digits and '_', not starting with "
+                    + "a digit, at most 64 characters");
+        }
+        if (name.matches("[eEwW][0-9]+")) {
+            return Optional.of("'" + name + "' is a stream name; choose another name");
+        }
+        if (RESERVED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            return Optional.of("'" + name + "' is reserved; choose another name");
+        }
+        return Optional.empty();
+    }
+
+    private static final Set<String> RESERVED = Set.of("inf", "nan", "readonly", "bits");
+
+    /** The MEM slice at a floorplan position, or a problem. */
+    public static Optional<String> checkMemSlice(ChipSpec chip, int position) {
+        List<Slice> slices = chip.floorplan().slices();
+        if (position < 0 || position >= slices.size()) {
+            return Optional.of("slice position " + position + " is outside the floorplan (0.." + (slices.size() - 1)
+                    + ")");
+        }
+        if (slices.get(position).kind() != SliceKind.MEM) {
+            return Optional.of("slice " + slices.get(position).name() + " is not a MEM slice; only MEM slices hold "
+                    + "data");
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a region fits its slices and its name is new among {@code earlier}. */
+    public static Optional<String> checkRegion(ChipSpec chip, Region region, List<Region> earlier) {
+        for (Region r : earlier) {
+            if (r.name().equals(region.name())) {
+                return Optional.of("region '" + region.name() + "' is declared twice on one chip");
+            }
+        }
+        int n = region.slices().size();
+        if (n != 1 && n != region.dtype().bytes()) {
+            return Optional.of("a " + region.dtype().text() + " region lies in 1 slice or in "
+                    + region.dtype().bytes() + " (one per byte plane), not " + n);
+        }
+        if (new HashSet<>(region.slices()).size() != n) {
+            return Optional.of("a region's slices must be distinct");
+        }
+        for (int s : region.slices()) {
+            Optional<String> p = checkMemSlice(chip, s);
+            if (p.isPresent()) {
+                return p;
+            }
+        }
+        if (region.elements() < 1) {
+            return Optional.of("a region holds at least one element, got " + region.elements());
+        }
+        long end = (long) region.address() + region.wordsPerSlice(chip.vectorBytes());
+        if (region.address() < 0 || end > chip.mem().wordsPerSlice()) {
+            return Optional.of("region '" + region.name() + "' needs words " + region.address() + ".." + (end - 1)
+                    + " but a MEM slice has 0.." + (chip.mem().wordsPerSlice() - 1));
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a data block fits its slice and overlaps none of {@code earlier}. */
+    public static Optional<String> checkData(ChipSpec chip, DataBlock block, List<DataBlock> earlier) {
+        Optional<String> p = checkMemSlice(chip, block.slice());
+        if (p.isPresent()) {
+            return p;
+        }
+        int vb = chip.vectorBytes();
+        int length = block.bytes().length;
+        if (length == 0 || length % vb != 0) {
+            return Optional.of("initial data must be whole words of " + vb + " bytes, got " + length + " bytes");
+        }
+        long end = (long) block.address() + length / vb;
+        if (block.address() < 0 || end > chip.mem().wordsPerSlice()) {
+            return Optional.of("initial data at " + block.address() + " needs words up to " + (end - 1)
+                    + " but a MEM slice has 0.." + (chip.mem().wordsPerSlice() - 1));
+        }
+        for (DataBlock d : earlier) {
+            long dEnd = (long) d.address() + d.bytes().length / vb;
+            if (d.slice() == block.slice() && block.address() < dEnd && d.address() < end) {
+                return Optional.of("initial data at words " + block.address() + ".." + (end - 1) + " of "
+                        + chip.floorplan().slices().get(block.slice()).name() + " overlaps earlier data at words "
+                        + d.address() + ".." + (dEnd - 1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a lane map is a valid selection of lanes for this chip. */
+    public static Optional<String> checkMap(ChipSpec chip, LaneMap map, List<LaneMap> earlier) {
+        if (earlier.size() >= 256) {
+            return Optional.of("a program declares at most 256 lane maps");
+        }
+        for (LaneMap m : earlier) {
+            if (m.name().equals(map.name())) {
+                return Optional.of("lane map '" + map.name() + "' is declared twice");
+            }
+        }
+        if (map.size() != chip.vectorBytes()) {
+            return Optional.of("lane map '" + map.name() + "' has " + map.size() + " entries; it needs one per lane ("
+                    + chip.vectorBytes() + ")");
+        }
+        for (int l = 0; l < map.size(); l++) {
+            if (map.lane(l) < 0 || map.lane(l) >= chip.vectorBytes()) {
+                return Optional.of("lane map '" + map.name() + "' entry " + l + " is " + map.lane(l)
+                        + "; entries are lanes 0.." + (chip.vectorBytes() - 1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Checks a whole program against a chip.
+     *
+     * @throws IllegalArgumentException with the first problem, naming chip, queue and instruction index
+     */
+    public static void check(Program program, ChipSpec chip) {
+        if (program.vectorBytes() != chip.vectorBytes()) {
+            throw new IllegalArgumentException("the program was written for " + program.vectorBytes()
+                    + "-byte vectors but " + chip.name() + " has " + chip.vectorBytes());
+        }
+        Set<String> constants = new HashSet<>();
+        for (Constant c : program.constants()) {
+            if (!constants.add(c.name())) {
+                throw new IllegalArgumentException("constant '" + c.name() + "' is declared twice");
+            }
+        }
+        for (int i = 0; i < program.maps().size(); i++) {
+            fail(checkMap(chip, program.maps().get(i), program.maps().subList(0, i)), "");
+        }
+        for (ChipProgram cp : program.chips()) {
+            String at = "chip " + cp.chipId() + ": ";
+            if (cp.chipId() < 0 || cp.chipId() > MAX_CHIP_ID) {
+                throw new IllegalArgumentException("chip id " + cp.chipId() + " is out of range 0.." + MAX_CHIP_ID);
+            }
+            for (int i = 0; i < cp.regions().size(); i++) {
+                fail(checkRegion(chip, cp.regions().get(i), cp.regions().subList(0, i)), at);
+            }
+            for (int i = 0; i < cp.data().size(); i++) {
+                fail(checkData(chip, cp.data().get(i), cp.data().subList(0, i)), at);
+            }
+            for (QueueProgram qp : cp.queues()) {
+                if (qp.queueId() < 0 || qp.queueId() >= chip.floorplan().queues().size()) {
+                    throw new IllegalArgumentException(at + "queue " + qp.queueId() + " does not exist on "
+                            + chip.name() + " (queues 0.." + (chip.floorplan().queues().size() - 1) + ")");
+                }
+                Queue queue = chip.floorplan().queues().get(qp.queueId());
+                Instruction previous = null;
+                for (int i = 0; i < qp.size(); i++) {
+                    Instruction ins = qp.instruction(i);
+                    String where = at + "queue " + queue.name() + ", instruction " + i + " (" + ins.opcode().mnemonic()
+                            + " at cycle " + qp.cycle(i) + "): ";
+                    fail(checkIssue(chip, queue, ins, qp.cycle(i), previous, i == 0 ? 0 : qp.cycle(i - 1)), where);
+                    fail(checkOperands(chip, ins, program.maps().size()).map(OperandProblem::message), where);
+                    previous = ins;
+                }
+            }
+        }
+    }
+
+    private static void fail(Optional<String> problem, String where) {
+        if (problem.isPresent()) {
+            throw new IllegalArgumentException(where + problem.get());
+        }
+    }
+}
