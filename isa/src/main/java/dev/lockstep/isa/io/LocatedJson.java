@@ -33,27 +33,31 @@ public final class LocatedJson {
     private final String file;
     private final JsonNode root;
     private final Map<JsonNode, int[]> locations;
+    private final Map<JsonNode, Map<String, int[]>> keyLocations;
 
-    private LocatedJson(String file, JsonNode root, Map<JsonNode, int[]> locations) {
+    private LocatedJson(String file, JsonNode root, Map<JsonNode, int[]> locations,
+                        Map<JsonNode, Map<String, int[]>> keyLocations) {
         this.file = file;
         this.root = root;
         this.locations = locations;
+        this.keyLocations = keyLocations;
     }
 
     /** Parses {@code text}; a syntax error becomes an {@link InputException} at its position. */
     public static LocatedJson parse(String file, byte[] text) {
         Map<JsonNode, int[]> locations = new IdentityHashMap<>();
+        Map<JsonNode, Map<String, int[]>> keyLocations = new IdentityHashMap<>();
         try (JsonParser parser = FACTORY.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new InputException(file, 1, 1, "the file is empty; expected a JSON object");
             }
-            JsonNode root = read(parser, locations);
+            JsonNode root = read(parser, locations, keyLocations);
             if (parser.nextToken() != null) {
                 JsonLocation at = parser.currentTokenLocation();
                 throw new InputException(file, line(at), column(at), "unexpected content after the JSON value");
             }
-            return new LocatedJson(file, root, locations);
+            return new LocatedJson(file, root, locations, keyLocations);
         } catch (JsonParseException e) {
             JsonLocation at = e.getLocation();
             String message = e.getOriginalMessage();
@@ -69,23 +73,28 @@ public final class LocatedJson {
         return parse(file, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static JsonNode read(JsonParser p, Map<JsonNode, int[]> locations) throws IOException {
+    private static JsonNode read(JsonParser p, Map<JsonNode, int[]> locations,
+                                 Map<JsonNode, Map<String, int[]>> keyLocations) throws IOException {
         JsonLocation at = p.currentTokenLocation();
         JsonNodeFactory f = JsonNodeFactory.instance;
         JsonNode node = switch (p.currentToken()) {
             case START_OBJECT -> {
                 ObjectNode obj = f.objectNode();
+                Map<String, int[]> keys = new java.util.HashMap<>();
+                keyLocations.put(obj, keys);
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String key = p.currentName();
+                    JsonLocation keyAt = p.currentTokenLocation();
+                    keys.put(key, new int[] {line(keyAt), column(keyAt)});
                     p.nextToken();
-                    obj.set(key, read(p, locations));
+                    obj.set(key, read(p, locations, keyLocations));
                 }
                 yield obj;
             }
             case START_ARRAY -> {
                 ArrayNode arr = f.arrayNode();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    arr.add(read(p, locations));
+                    arr.add(read(p, locations, keyLocations));
                 }
                 yield arr;
             }
@@ -135,7 +144,8 @@ public final class LocatedJson {
     public void rejectUnknownKeys(ObjectNode obj, String where, Collection<String> known) {
         for (Map.Entry<String, JsonNode> e : obj.properties()) {
             if (!known.contains(e.getKey())) {
-                throw error(e.getValue(), "unknown key '" + e.getKey() + "' in " + where
+                int[] at = keyLocations.getOrDefault(obj, Map.of()).getOrDefault(e.getKey(), new int[] {1, 1});
+                throw new InputException(file, at[0], at[1], "unknown key '" + e.getKey() + "' in " + where
                         + Nearest.hint(e.getKey(), known) + "; known keys: " + String.join(", ", known));
             }
         }
