@@ -11,38 +11,46 @@ public final class Fp16 {
 
     /** The binary16 bits nearest to {@code f}. */
     public static short fromFloat(float f) {
-        int bits = Float.floatToRawIntBits(f);
-        int sign = (bits >>> 16) & 0x8000;
-        int exp = (bits >>> 23) & 0xFF;
-        int mant = bits & 0x7FFFFF;
-        if (exp == 0xFF) {
+        return fromDouble(f);
+    }
+
+    /**
+     * The binary16 bits nearest to {@code d}, rounded once (a decimal parsed to double then converted here is
+     * correctly rounded, unlike double to float to half).
+     */
+    public static short fromDouble(double d) {
+        long bits = Double.doubleToRawLongBits(d);
+        int sign = (int) ((bits >>> 48) & 0x8000);
+        int exp = (int) ((bits >>> 52) & 0x7FF);
+        long mant = bits & 0xF_FFFF_FFFF_FFFFL;
+        if (exp == 0x7FF) {
             if (mant == 0) {
                 return (short) (sign | 0x7C00);
             }
-            int m = mant >>> 13;
-            return (short) (sign | 0x7C00 | 0x200 | m);
+            return (short) (sign | 0x7C00 | 0x200 | (int) (mant >>> 42));
         }
-        int e = exp - 127 + 15;
+        int e = exp - 1023 + 15;
         if (e >= 0x1F) {
             return (short) (sign | 0x7C00);
         }
+        long half;
+        long rem;
+        long halfway;
         if (e <= 0) {
             if (e < -10) {
                 return (short) sign;
             }
-            int full = mant | 0x800000;
-            int shift = 14 - e;
-            int half = full >>> shift;
-            int rem = full & ((1 << shift) - 1);
-            int halfway = 1 << (shift - 1);
-            if (rem > halfway || (rem == halfway && (half & 1) != 0)) {
-                half++;
-            }
-            return (short) (sign | half);
+            long full = mant | (1L << 52);
+            int shift = 43 - e;
+            half = full >>> shift;
+            rem = full & ((1L << shift) - 1);
+            halfway = 1L << (shift - 1);
+        } else {
+            half = ((long) e << 10) | (mant >>> 42);
+            rem = mant & ((1L << 42) - 1);
+            halfway = 1L << 41;
         }
-        int half = (e << 10) | (mant >>> 13);
-        int rem = mant & 0x1FFF;
-        if (rem > 0x1000 || (rem == 0x1000 && (half & 1) != 0)) {
+        if (rem > halfway || (rem == halfway && (half & 1) != 0)) {
             half++;
         }
         return (short) (sign | half);

@@ -55,6 +55,13 @@ public final class Instruction {
             }
             word |= specs.get(i).kind().toField(values[i]) << shifts[i];
         }
+        int immIndex = opcode.operandIndex("imm");
+        if (immIndex >= 0) {
+            Optional<String> problem = checkImmediate(opcode, values[0], values[immIndex]);
+            if (problem.isPresent()) {
+                throw new OperandException(immIndex, problem.get());
+            }
+        }
         return new Instruction(word);
     }
 
@@ -74,14 +81,40 @@ public final class Instruction {
                     word, opcode.mnemonic()));
         }
         int[] shifts = SHIFTS[code];
+        long[] values = new long[shifts.length];
         for (int i = 0; i < shifts.length; i++) {
-            long value = opcode.operands().get(i).kind().fromField(word >>> shifts[i]);
-            Optional<String> problem = checkValue(opcode, i, value);
+            values[i] = opcode.operands().get(i).kind().fromField(word >>> shifts[i]);
+            Optional<String> problem = checkValue(opcode, i, values[i]);
+            if (problem.isPresent()) {
+                throw new EncodingException(String.format("instruction word 0x%016x: %s", word, problem.get()));
+            }
+        }
+        int immIndex = opcode.operandIndex("imm");
+        if (immIndex >= 0) {
+            Optional<String> problem = checkImmediate(opcode, values[0], values[immIndex]);
             if (problem.isPresent()) {
                 throw new EncodingException(String.format("instruction word 0x%016x: %s", word, problem.get()));
             }
         }
         return new Instruction(word);
+    }
+
+    /**
+     * An integer immediate must be a value of the instruction's type (stored sign-extended to 32 bits), so that
+     * {@code vaddi.i8 e0, e0, 1000} is an error rather than a silent wrap-around; float immediates are binary32.
+     */
+    private static Optional<String> checkImmediate(Opcode opcode, long dtypeCode, long bits) {
+        DataType type = DataType.fromCode(dtypeCode).orElseThrow();
+        if (type.isFloating() || type.bytes() == 4) {
+            return Optional.empty();
+        }
+        long value = (int) bits;
+        long max = (1L << (8 * type.bytes() - 1)) - 1;
+        if (value < -max - 1 || value > max || (bits >>> 32) != 0) {
+            return Optional.of(opcode.mnemonic() + "." + type.text() + " immediate must be in " + (-max - 1) + ".."
+                    + max + ", got " + value);
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> checkValue(Opcode opcode, int index, long value) {

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * Generates the reference sections of the docs from the ISA table: the opcode reference in docs/isa.md and the
  * timing-parameter table in docs/model.md. A test checks that the docs hold exactly this text between their
  * {@code <!-- BEGIN GENERATED: ... -->} and {@code <!-- END GENERATED: ... -->} markers; regenerate with
- * {@code ./lockstep isa --markdown} and {@code ./lockstep isa --timing-markdown}.
+ * {@code ./lockstep isa} and {@code ./lockstep isa --timing}.
  */
 public final class IsaReference {
     private IsaReference() {

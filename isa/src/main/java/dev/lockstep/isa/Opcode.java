@@ -253,8 +253,8 @@ public enum Opcode {
     // ---------------------------------------------------------------- C2C (docs/isa.md#c2c)
     /** Sends vectors over a chip-to-chip link. docs/isa.md#c2c */
     SEND(0x60, "send", Unit.C2C, Resource.C2C_TRANSMIT,
-            "Send `count` vectors from stream `src` over `link`, one per `link_vector_cycles`; vector i is at "
-                    + "the far end at issue + latency + i x link_vector_cycles.",
+            "Send `count` vectors over `link`: vector i is taken from stream `src` at issue + i x "
+                    + "link_vector_cycles and is at the far end at issue + latency + i x link_vector_cycles.",
             List.of(of("link", LINK), streams("src", 1), optional("count", COUNT, 1)),
             plus(param(C2C_PORT_LATENCY_CYCLES), chip(ChipQuantity.LINK_LATENCY_CYCLES)),
             times(operand("count"), chip(ChipQuantity.LINK_VECTOR_CYCLES)), fixed(1)),

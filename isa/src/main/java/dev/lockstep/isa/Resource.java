@@ -2,9 +2,12 @@
 package dev.lockstep.isa;
 
 /**
- * A piece of hardware that an instruction keeps busy for its occupancy. The compiler's reservation table and
- * the simulator's occupancy checks are both keyed by (slice, resource); two instructions may not hold the same
- * resource of the same slice in the same cycle.
+ * A piece of hardware that an instruction keeps busy for its occupancy. Each resource has instances: one per MEM
+ * slice for the MEM paths, one per queue for {@link #VXM_ALU} and {@link #SXM_SWITCH} (each of those queues
+ * drives its own ALU column or switch unit), one per MXM plane (the instruction's {@code plane} operand) for the
+ * MXM resources, and one per link (the {@code link} operand) for C2C. Two instructions may not hold the same
+ * instance in the same cycle; the compiler's reservation table and the simulator's occupancy checks use these
+ * instances.
  */
 public enum Resource {
     /** Holds nothing beyond its own queue slot. */
@@ -13,7 +16,7 @@ public enum Resource {
     MEM_READ,
     /** A MEM slice's write path (one vector per cycle off a stream). */
     MEM_WRITE,
-    /** One VXM ALU queue's pipeline (one vector per cycle). */
+    /** The ALU column driven by one VXM queue (one vector per cycle). */
     VXM_ALU,
     /** An MXM plane's weight buffer, filled by LW. */
     MXM_WEIGHT_BUFFER,
@@ -21,7 +24,7 @@ public enum Resource {
     MXM_ARRAY,
     /** An MXM plane's accumulators, drained by ACC. */
     MXM_ACCUMULATOR,
-    /** An SXM slice's switch network (one queue's worth). */
+    /** The switch unit driven by one SXM queue. */
     SXM_SWITCH,
     /** The transmit side of one chip-to-chip link. */
     C2C_TRANSMIT,

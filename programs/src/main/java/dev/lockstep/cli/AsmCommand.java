@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code lockstep asm FILE.lsa [-o FILE.lsb]}. */
 @Command(name = "asm", mixinStandardHelpOptions = true,
@@ -26,15 +28,18 @@ final class AsmCommand implements Callable<Integer> {
     @Mixin
     ChipOption chip;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        ChipSpec spec = chip.spec();
-        Program program = new Assembler(spec).assemble(input);
+        ChipSpec chipSpec = chip.spec();
+        Program program = new Assembler(chipSpec).assemble(input);
         Path out = output != null ? output : Outputs.withExtension(input, ".lsb");
         byte[] bytes = LsbWriter.encode(program);
         Outputs.write(out, bytes);
-        System.err.printf("%s: %d instructions on %d chip(s), %d bytes -> %s%n", input, program.instructionCount(),
-                program.chips().size(), bytes.length, out);
+        spec.commandLine().getErr().printf("%s: %d instructions on %d chip(s), %d bytes -> %s%n", input,
+                program.instructionCount(), program.chips().size(), bytes.length, out);
         return 0;
     }
 }

@@ -3,6 +3,8 @@ package dev.lockstep.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code lockstep run}: the main job, Mixtral-8x7B on 576 chips. Not built yet: it needs the simulator, the
@@ -13,9 +15,12 @@ import picocli.CommandLine.Command;
         description = "Simulate Mixtral-8x7B served on 576 chips and report tokens/s per user (not available yet: "
                 + "see README, 'Status').")
 final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        System.err.println("lockstep run: not available yet. The Mixtral-8x7B simulation needs the cycle-accurate "
+        spec.commandLine().getErr().println("lockstep run: not available yet. The Mixtral-8x7B simulation needs the cycle-accurate "
                 + "simulator, the scheduling compiler and the multi-chip model, which are not built yet (README, "
                 + "'Status'). What works today: 'lockstep asm', 'lockstep disasm', 'lockstep isa', 'lockstep chip'.");
         return 1;

@@ -99,9 +99,8 @@ public final class Assembler {
                 }
             }
             if (instructions == 0) {
-                Token last = tokens.get(tokens.size() - 1);
-                throw new InputException(file, 1, 1, "no instructions in the file (" + last.line() + " lines read); "
-                        + "a program needs at least one '.queue' section with an instruction");
+                throw new InputException(file, 1, 1, "no instructions in the file; a program needs at least one "
+                        + "'.queue' section with an instruction");
             }
             List<ChipProgram> chipPrograms = new ArrayList<>();
             chips.forEach((id, c) -> chipPrograms.add(c.build(id)));
@@ -260,8 +259,8 @@ public final class Assembler {
                     throw error(t, "malformed number '" + t.text() + "'");
                 }
             } else if (t.kind() == Kind.IDENT && t.text().equals("bits") && peek().is("(")) {
-                throw error(t, "bits(...) gives raw bits, not a number: it may stand alone as a float immediate, "
-                        + "without a sign");
+                throw error(t, "bits(...) is only accepted as a whole float immediate operand, such as "
+                        + "vaddi.f32 e0, e4, bits(0x3f800000)");
             } else if (t.kind() == Kind.IDENT && t.text().equalsIgnoreCase("inf")) {
                 v = Double.POSITIVE_INFINITY;
             } else if (t.kind() == Kind.IDENT && t.text().equalsIgnoreCase("nan")) {
@@ -485,7 +484,7 @@ public final class Assembler {
             Token t = peek();
             if (dtype.isFloating()) {
                 double v = floating();
-                return dtype == DataType.F16 ? Fp16.fromFloat((float) v) & 0xFFFFL
+                return dtype == DataType.F16 ? Fp16.fromDouble(v) & 0xFFFFL
                         : Float.floatToRawIntBits((float) v) & 0xFFFF_FFFFL;
             }
             long v = expr();
@@ -571,6 +570,9 @@ public final class Assembler {
             if (first.is("@")) {
                 next();
                 Token c = peek();
+                if (c.kind() == Kind.IDENT && Opcode.fromMnemonic(c.text().split("\\.")[0]).isPresent()) {
+                    throw error(c, "expected an issue cycle after '@', e.g. @12 " + c.text());
+                }
                 long cycle = expr();
                 if (cycle < 0 || cycle > ProgramRules.MAX_CYCLE) {
                     throw error(c, "issue cycle " + cycle + " is out of range 0.." + ProgramRules.MAX_CYCLE);
@@ -698,6 +700,14 @@ public final class Assembler {
                         yield Float.floatToRawIntBits((float) floating()) & 0xFFFF_FFFFL;
                     }
                     long v = expr();
+                    if (spec.name().equals("imm")) {
+                        DataType type = DataType.fromCode(values[0]).orElseThrow();
+                        long max = type.bytes() == 4 ? Integer.MAX_VALUE : (1L << (8 * type.bytes() - 1)) - 1;
+                        if (v < -max - 1 || v > max) {
+                            throw error(t, op.mnemonic() + "." + type.text() + " immediate must be in " + (-max - 1)
+                                    + ".." + max + ", got " + v);
+                        }
+                    }
                     if (v < Integer.MIN_VALUE || v > 0xFFFF_FFFFL) {
                         throw error(t, op.mnemonic() + " operand '" + spec.name() + "' must fit 32 bits ("
                                 + Integer.MIN_VALUE + "..4294967295), got " + v);

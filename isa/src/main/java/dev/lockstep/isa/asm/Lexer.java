@@ -65,7 +65,7 @@ final class Lexer {
                 out.add(number());
             } else if (c == '"') {
                 out.add(string());
-            } else if ("[](),+-*@:".indexOf(c) >= 0) {
+            } else if ("[](),+-*@".indexOf(c) >= 0) {
                 if (c == '[') {
                     if (bracketDepth == 0) {
                         bracketLine = line;

@@ -10,7 +10,7 @@ record Token(Kind kind, String text, int line, int column) {
         NUMBER,
         /** A double-quoted string, without the quotes. */
         STRING,
-        /** One of , [ ] ( ) + - * @ : */
+        /** One of , [ ] ( ) + - * @ */
         PUNCT,
         /** End of a logical line (lines inside [ ] are joined). */
         NEWLINE,

@@ -155,7 +155,7 @@ public final class ProgramRules {
         }
         int n = region.slices().size();
         if (n != 1 && n != region.dtype().bytes()) {
-            return Optional.of("a " + region.dtype().text() + " region lies in 1 slice or in "
+            return Optional.of("a region of type " + region.dtype().text() + " lies in 1 slice or in "
                     + region.dtype().bytes() + " (one per byte plane), not " + n);
         }
         if (new HashSet<>(region.slices()).size() != n) {

@@ -4,6 +4,7 @@ package dev.lockstep.isa.testing;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Instruction;
 import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.OperandException;
 import dev.lockstep.isa.OperandSpec;
 import dev.lockstep.isa.Streams;
 import dev.lockstep.isa.chip.ChipSpec;
@@ -43,7 +44,12 @@ public final class RandomPrograms {
             for (int i = 0; i < values.length; i++) {
                 values[i] = value(op, op.operands().get(i), values, mapCount);
             }
-            Instruction ins = Instruction.of(op, values);
+            Instruction ins;
+            try {
+                ins = Instruction.of(op, values);
+            } catch (OperandException e) {
+                continue;
+            }
             if (ProgramRules.checkOperands(chip, ins, mapCount).isEmpty()) {
                 return ins;
             }

@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Chip descriptions: {@link dev.lockstep.isa.chip.ChipSpec}, immutable, loaded from JSON with located errors by
+ * {@link dev.lockstep.isa.chip.ChipSpecs}, with the preset {@code tsp-v1}. The
+ * {@link dev.lockstep.isa.chip.Floorplan} derives the row of slices west to east and the instruction queues that
+ * drive them; names count outward from the VXM at the centre ({@code mem.w0} is next to it on the west).
+ */
+package dev.lockstep.isa.chip;
