@@ -53,19 +53,34 @@ public final class Assembler {
         this.chip = chip;
     }
 
+    /** A program and where each of its instructions came from. */
+    public record Assembled(Program program, SourceMap sources) {
+    }
+
     /** Assembles a file; {@code .npy} paths in it are relative to the file's folder. */
     public Program assemble(Path file) {
+        return assembleWithSources(file).program();
+    }
+
+    /** Assembles a file and keeps the source position of every instruction. */
+    public Assembled assembleWithSources(Path file) {
         byte[] bytes = SourceFiles.readBytes(file);
         Path dir = file.toAbsolutePath().getParent();
-        return assemble(file.toString(), new String(bytes, StandardCharsets.UTF_8), dir);
+        return assembleWithSources(file.toString(), new String(bytes, StandardCharsets.UTF_8), dir);
     }
 
     /** Assembles text; {@code baseDir} resolves {@code .npy} paths (null: the working directory). */
     public Program assemble(String fileName, String text, Path baseDir) {
+        return assembleWithSources(fileName, text, baseDir).program();
+    }
+
+    public Assembled assembleWithSources(String fileName, String text, Path baseDir) {
         if (text.isEmpty()) {
             throw new InputException(fileName, 1, 1, "the file is empty; expected assembly text (see docs/isa.md)");
         }
-        return new Run(fileName, Lexer.tokens(fileName, text), baseDir == null ? Path.of("") : baseDir).program();
+        Run run = new Run(fileName, Lexer.tokens(fileName, text), baseDir == null ? Path.of("") : baseDir);
+        Program program = run.program();
+        return new Assembled(program, run.sources);
     }
 
     /** The state of one assembly. */
@@ -77,6 +92,8 @@ public final class Assembler {
         private final Map<String, Long> constants = new LinkedHashMap<>();
         private final List<LaneMap> maps = new ArrayList<>();
         private final Map<Integer, ChipState> chips = new TreeMap<>();
+        private final SourceMap sources;
+        private int chipId;
         private ChipState chipState;
         private QueueState queue;
         private long instructions;
@@ -85,6 +102,7 @@ public final class Assembler {
             this.file = file;
             this.tokens = tokens;
             this.baseDir = baseDir;
+            this.sources = new SourceMap(file);
         }
 
         Program program() {
@@ -357,6 +375,7 @@ public final class Assembler {
             if (id < 0 || id > ProgramRules.MAX_CHIP_ID) {
                 throw error(t, "chip id must be in 0.." + ProgramRules.MAX_CHIP_ID + ", got " + id);
             }
+            chipId = (int) id;
             chipState = chips.computeIfAbsent((int) id, k -> new ChipState());
             queue = null;
         }
@@ -662,6 +681,7 @@ public final class Assembler {
             if (issue.isPresent()) {
                 throw error(explicitCycle != null ? first : m, issue.get());
             }
+            sources.put(chipId, queue.queue.id(), queue.cycles.size(), first.line(), first.column());
             queue.add(cycle, ins, ProgramRules.freeCycle(chip, ins, cycle));
             instructions++;
         }

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.sim;
+
+/**
+ * What one chip's run produced.
+ *
+ * @param cycles           cycles from 0 to the last event, inclusive
+ * @param issues           instructions executed (repeats expanded)
+ * @param traceHash        the {@link TraceHash} of this chip's issue events
+ * @param busyByResource   busy cycles per {@link dev.lockstep.isa.Resource} ordinal, summed over instances
+ * @param issuedByQueue    instructions executed per queue id
+ * @param busyByQueue      resource busy cycles per queue id
+ * @param sramWordsInUse   words holding data at the end (initialised or written)
+ * @param sram             final SRAM contents in functional mode, else null
+ */
+record ChipResult(int chip, long cycles, long issues, long traceHash, long[] busyByResource, long[] issuedByQueue,
+                  long[] busyByQueue, long sramWordsInUse, Sram sram) {
+}

@@ -1,0 +1,654 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.sim;
+
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.Resource;
+import dev.lockstep.isa.Streams;
+import dev.lockstep.isa.TimingParam;
+import dev.lockstep.isa.asm.Disassembler;
+import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.chip.Queue;
+import dev.lockstep.isa.program.ChipProgram;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.program.QueueProgram;
+import dev.lockstep.isa.semantics.Lanes;
+import dev.lockstep.isa.semantics.MatrixOps;
+import dev.lockstep.isa.semantics.VectorOps;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * Runs one chip's program cycle by cycle. Time advances from event to event (idle stretches cost nothing); within
+ * a cycle the phases run in a fixed order, documented in docs/model.md ("Order of events in a cycle"):
+ * <ol start="0">
+ *   <li>COMMIT: SRAM writes whose latency has elapsed become visible;</li>
+ *   <li>ISSUE: queues issue, in queue-id order;</li>
+ *   <li>ACCESS: SRAM reads and MXM accumulator reads;</li>
+ *   <li>PRODUCE: vectors appear on streams;</li>
+ *   <li>CONSUME: instructions sample their input streams (and compute, in functional mode).</li>
+ * </ol>
+ * Events of one phase and cycle run in the order they were created, which follows issue order, so the whole run is
+ * deterministic. Every violation of the hardware's rules stops the run with a {@link HazardException}.
+ */
+final class ChipSimulator {
+    static final int COMMIT = 0;
+    static final int ISSUE = 1;
+    static final int ACCESS = 2;
+    static final int PRODUCE = 3;
+    static final int CONSUME = 4;
+
+    private final ChipSpec chip;
+    private final Program program;
+    private final ChipProgram chipProgram;
+    private final boolean functional;
+    private final IssueListener listener;
+    private final StreamFile streams;
+    private final Sram sram;
+    private final PriorityQueue<Event> events = new PriorityQueue<>();
+    private final QueueRun[] queueRuns;
+    private final long[][] busyUntil = new long[Resource.values().length][];
+    private final String[][] holder = new String[Resource.values().length][];
+    private final long[] busyCycles = new long[Resource.values().length];
+    private final MxmPlane[] planes;
+    private final List<List<Long>> notifyArrivals = new ArrayList<>();
+    private final int vectorBytes;
+    private long seq;
+    private long issues;
+    private long lastCycle = -1;
+    private long hash = TraceHash.INITIAL;
+    private final long[] queueIssued;
+    private final long[] queueBusy;
+
+    ChipSimulator(ChipSpec chip, Program program, ChipProgram chipProgram, Mode mode, IssueListener listener) {
+        this.chip = chip;
+        this.program = program;
+        this.chipProgram = chipProgram;
+        this.functional = mode == Mode.FUNCTIONAL;
+        this.listener = listener;
+        this.vectorBytes = chip.vectorBytes();
+        int positions = chip.floorplan().slices().size();
+        this.streams = new StreamFile(positions, chip.timing().cycles(TimingParam.STREAM_HOP_CYCLES),
+                chip.streamsPerDirection());
+        this.sram = new Sram(chip, chipProgram, functional);
+        int instances = Math.max(positions * chip.mxm().planesPerSlice(),
+                Math.max(chip.floorplan().queues().size(), chip.links().count()));
+        for (Resource r : Resource.values()) {
+            busyUntil[r.ordinal()] = new long[instances];
+            holder[r.ordinal()] = new String[instances];
+        }
+        this.planes = new MxmPlane[positions * chip.mxm().planesPerSlice()];
+        for (int b = 0; b < 16; b++) {
+            notifyArrivals.add(new ArrayList<>());
+        }
+        this.queueRuns = new QueueRun[chipProgram.queues().size()];
+        int queues = chip.floorplan().queues().size();
+        this.queueIssued = new long[queues];
+        this.queueBusy = new long[queues];
+        for (int i = 0; i < queueRuns.length; i++) {
+            QueueProgram qp = chipProgram.queues().get(i);
+            queueRuns[i] = new QueueRun(chip.floorplan().queues().get(qp.queueId()), qp);
+            events.add(queueRuns[i]);
+        }
+    }
+
+    /** Runs to the last event. */
+    ChipResult run() {
+        while (!events.isEmpty()) {
+            Event e = events.poll();
+            lastCycle = Math.max(lastCycle, e.cycle);
+            e.run();
+        }
+        long cycles = lastCycle + 1;
+        return new ChipResult(chipProgram.chipId(), cycles, issues, hash, busyCycles.clone(), queueIssued.clone(),
+                queueBusy.clone(), sram.wordsInUse(), functional ? sram : null);
+    }
+
+    // ------------------------------------------------------------------------------------------ events
+
+    /** Something that happens at a cycle, in a phase; ordered by (cycle, phase, creation order). */
+    abstract static class Event implements Comparable<Event> {
+        long cycle;
+        int phase;
+        long order;
+
+        abstract void run();
+
+        @Override
+        public int compareTo(Event o) {
+            int c = Long.compare(cycle, o.cycle);
+            if (c != 0) {
+                return c;
+            }
+            c = Integer.compare(phase, o.phase);
+            return c != 0 ? c : Long.compare(order, o.order);
+        }
+    }
+
+    private void schedule(Event e, long cycle, int phase) {
+        e.cycle = cycle;
+        e.phase = phase;
+        e.order = seq++;
+        events.add(e);
+    }
+
+    /** An action at one cycle and phase. */
+    private void at(long cycle, int phase, Runnable action) {
+        schedule(new Event() {
+            @Override
+            void run() {
+                action.run();
+            }
+        }, cycle, phase);
+    }
+
+    /** An action at {@code count} consecutive cycles from {@code first}, as one self-rescheduling event. */
+    private void train(long first, int count, int phase, TrainStep step) {
+        Event e = new Event() {
+            int k;
+
+            @Override
+            void run() {
+                step.run(k, cycle);
+                if (++k < count) {
+                    schedule(this, cycle + 1, phase);
+                }
+            }
+        };
+        schedule(e, first, phase);
+    }
+
+    @FunctionalInterface
+    private interface TrainStep {
+        void run(int k, long cycle);
+    }
+
+    // ------------------------------------------------------------------------------------------ queues
+
+    /** One queue's cursor through its program; it is its own issue event. */
+    private final class QueueRun extends Event {
+        private final Queue queue;
+        private final QueueProgram qp;
+        private int next;
+        private Instruction previous;
+        private int repeatLeft;
+        private long repeatGap;
+        private int repeatIndex;
+        private long parkedSince = -1;
+        private int parkedBarrier = -1;
+        private long deskewUntil = -1;
+
+        QueueRun(Queue queue, QueueProgram qp) {
+            this.queue = queue;
+            this.qp = qp;
+            this.cycle = qp.cycle(0);
+            this.phase = ISSUE;
+            this.order = queue.id();
+        }
+
+        @Override
+        void run() {
+            if (repeatLeft > 0) {
+                execute(this, previous, cycle, repeatIndex);
+                repeatLeft--;
+                if (repeatLeft > 0) {
+                    reschedule(cycle + repeatGap);
+                } else {
+                    advance();
+                }
+                return;
+            }
+            int index = next++;
+            Instruction ins = qp.instruction(index);
+            checkParking(ins, index);
+            if (ins.opcode() == Opcode.REPEAT) {
+                repeatLeft = (int) ins.operand("n");
+                repeatGap = ins.operand("d");
+                repeatIndex = index;
+                run();
+                return;
+            }
+            execute(this, ins, cycle, index);
+            if (ins.opcode() != Opcode.NOP) {
+                previous = ins;
+            }
+            advance();
+        }
+
+        private void advance() {
+            if (next < qp.size()) {
+                reschedule(qp.cycle(next));
+            }
+        }
+
+        private void reschedule(long at) {
+            cycle = at;
+            events.add(this);
+        }
+
+        private void checkParking(Instruction ins, int index) {
+            if (parkedBarrier >= 0) {
+                long arrival = -1;
+                for (long a : notifyArrivals.get(parkedBarrier)) {
+                    if (a >= parkedSince) {
+                        arrival = a;
+                        break;
+                    }
+                }
+                if (arrival < 0 || cycle < arrival) {
+                    throw hazard(HazardKind.QUEUE_PARKED, this, cycle, index, ins, "the queue is parked by the sync "
+                            + "at cycle " + parkedSince + " on barrier " + parkedBarrier + (arrival < 0
+                            ? " and no notify on that barrier has arrived by cycle " + cycle
+                            : ", released at cycle " + arrival + "; issue at " + arrival + " or later"));
+                }
+                parkedBarrier = -1;
+            }
+            if (deskewUntil >= 0) {
+                if (cycle < deskewUntil) {
+                    throw hazard(HazardKind.QUEUE_PARKED, this, cycle, index, ins, "the queue is parked by deskew "
+                            + "until the counter epoch at cycle " + deskewUntil + "; issue at " + deskewUntil
+                            + " or later");
+                }
+                deskewUntil = -1;
+            }
+        }
+    }
+
+    private HazardException hazard(HazardKind kind, QueueRun q, long cycle, int index, Instruction ins, String what) {
+        return new HazardException(kind, chipProgram.chipId(), cycle, q.queue.name(), q.queue.id(), index,
+                Disassembler.instruction(ins, program), what);
+    }
+
+    /** Context of one issue: who, where, when, for hazard messages and producer identity. */
+    private record Issue(QueueRun q, Instruction ins, long cycle, int index, long id) {
+    }
+
+    private HazardException hazard(HazardKind kind, Issue is, long cycle, String what) {
+        return hazard(kind, is.q, cycle, is.index, is.ins, what);
+    }
+
+    // ------------------------------------------------------------------------------------------ execution
+
+    private void execute(QueueRun q, Instruction ins, long cycle, int index) {
+        Opcode op = ins.opcode();
+        issues++;
+        queueIssued[q.queue.id()]++;
+        hash = TraceHash.step(hash, cycle, chipProgram.chipId(), q.queue.id(), ins.word());
+        Issue is = new Issue(q, ins, cycle, index, issues);
+        long occupancy = op.occupancy().cycles(chip, ins);
+        String instance = occupy(is, occupancy);
+        if (listener != null) {
+            listener.issued(chipProgram.chipId(), q.queue, cycle, ins, occupancy, instance);
+        }
+        long latency = op.latency().cycles(chip, ins);
+        int pos = q.queue.slice().position();
+        switch (op) {
+            case NOP, REPEAT, CONFIG -> {
+            }
+            case SYNC -> {
+                q.parkedBarrier = (int) ins.operand("barrier");
+                q.parkedSince = cycle;
+            }
+            case NOTIFY -> notifyArrivals.get((int) ins.operand("barrier")).add(cycle + latency);
+            case DESKEW -> {
+                long epoch = chip.timing().cycles(TimingParam.DESKEW_EPOCH_CYCLES);
+                q.deskewUntil = (cycle / epoch + 1) * epoch;
+            }
+            case IFETCH -> train(cycle, (int) ins.operand("count"), CONSUME,
+                    (k, c) -> sample(is, c, pos, ins.operand("src"), 1));
+            case READ -> read(is, pos, latency);
+            case WRITE -> write(is, pos, latency);
+            case GATHER -> gather(is, pos, latency);
+            case SCATTER -> scatter(is, pos, latency);
+            case LW -> loadWeights(is, pos);
+            case IW -> installWeights(is, pos, latency);
+            case ABC -> activations(is, pos, latency);
+            case ACC -> accumulators(is, pos, latency);
+            case SEND, RECV -> throw hazard(HazardKind.LINK_UNCONNECTED, is, cycle, "link " + ins.operand("link")
+                    + " goes nowhere: the single-chip simulator has no chip-to-chip links (multi-chip simulation "
+                    + "is not built yet)");
+            case SHIFT, ROTATE, PERMUTE, DISTRIBUTE, TRANSPOSE -> unitOp(is, pos, latency, true);
+            default -> unitOp(is, pos, latency, false);
+        }
+    }
+
+    /** Takes the instruction's resource for its occupancy; returns the instance's name (for traces). */
+    private String occupy(Issue is, long cycles) {
+        Resource r = is.ins.opcode().resource();
+        if (r == Resource.NONE || cycles == 0) {
+            return null;
+        }
+        int pos = is.q.queue.slice().position();
+        int instance = switch (r) {
+            case MEM_READ, MEM_WRITE -> pos;
+            case VXM_ALU, SXM_SWITCH -> is.q.queue.id();
+            case MXM_WEIGHT_BUFFER, MXM_ARRAY, MXM_ACCUMULATOR ->
+                    pos * chip.mxm().planesPerSlice() + (int) is.ins.operand("plane");
+            case C2C_TRANSMIT, C2C_RECEIVE -> (int) is.ins.operand("link");
+            case NONE -> throw new IllegalStateException();
+        };
+        String name = instanceName(r, is);
+        long[] until = busyUntil[r.ordinal()];
+        if (is.cycle < until[instance]) {
+            throw hazard(HazardKind.UNIT_BUSY, is, is.cycle, name + " is busy until cycle " + until[instance]
+                    + " (held by " + holder[r.ordinal()][instance] + ")");
+        }
+        until[instance] = is.cycle + cycles;
+        holder[r.ordinal()][instance] = Disassembler.instruction(is.ins, program) + " issued at cycle " + is.cycle
+                + " on " + is.q.queue.name();
+        busyCycles[r.ordinal()] += cycles;
+        queueBusy[is.q.queue.id()] += cycles;
+        return name;
+    }
+
+    private String instanceName(Resource r, Issue is) {
+        String slice = is.q.queue.slice().name();
+        return switch (r) {
+            case MEM_READ -> "the read path of " + slice;
+            case MEM_WRITE -> "the write path of " + slice;
+            case VXM_ALU -> "the ALU column of " + is.q.queue.name();
+            case SXM_SWITCH -> "the switch unit of " + is.q.queue.name();
+            case MXM_WEIGHT_BUFFER -> "the weight buffer of " + slice + " plane " + is.ins.operand("plane");
+            case MXM_ARRAY -> "the array of " + slice + " plane " + is.ins.operand("plane");
+            case MXM_ACCUMULATOR -> "the accumulators of " + slice + " plane " + is.ins.operand("plane");
+            case C2C_TRANSMIT -> "the transmit side of link " + is.ins.operand("link");
+            case C2C_RECEIVE -> "the receive side of link " + is.ins.operand("link");
+            case NONE -> "nothing";
+        };
+    }
+
+    // ------------------------------------------------------------------------------------------ streams
+
+    private String where(long stream, int index, int pos) {
+        return "stream " + Streams.text(Streams.isWest(stream) ? Streams.west(Streams.index(stream) + index)
+                : Streams.east(Streams.index(stream) + index)) + " at position " + pos + " ("
+                + chip.floorplan().slices().get(pos).name() + ")";
+    }
+
+    /** Samples {@code span} consecutive streams; each must carry a vector. Returns their planes (null data in
+     * timing-only mode). */
+    private byte[][] sample(Issue is, long cycle, int pos, long stream, int span) {
+        byte[][] planes = functional ? new byte[span][] : null;
+        boolean west = Streams.isWest(stream);
+        int base = Streams.index(stream);
+        for (int p = 0; p < span; p++) {
+            StreamValue v = streams.read(west, base + p, pos, cycle);
+            if (v == null) {
+                throw hazard(HazardKind.STREAM_EMPTY, is, cycle, "reads " + where(stream, p, pos) + " at cycle "
+                        + cycle + ", but no vector is there (nothing was put on that stream to arrive then)");
+            }
+            if (functional) {
+                planes[p] = v.data();
+            }
+        }
+        return planes;
+    }
+
+    /** Puts {@code span} planes on consecutive streams at {@code cycle}, in the PRODUCE phase. */
+    private void produce(Issue is, long cycle, int pos, long stream, int span, byte[][] planes) {
+        at(cycle, PRODUCE, () -> {
+            boolean west = Streams.isWest(stream);
+            int base = Streams.index(stream);
+            for (int p = 0; p < span; p++) {
+                StreamValue v = new StreamValue(is.id, planes == null ? null : planes[p]);
+                if (!streams.produce(west, base + p, pos, cycle, v)) {
+                    throw hazard(HazardKind.STREAM_CONFLICT, is, cycle, "writes " + where(stream, p, pos)
+                            + " at cycle " + cycle + ", which another producer writes in the same cycle");
+                }
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------ MEM
+
+    private void bank(Issue is, int pos, long address, long cycle) {
+        int bank = sram.bankOf(address);
+        if (!sram.access(pos, bank, cycle)) {
+            throw hazard(HazardKind.BANK_CONFLICT, is, cycle, "accesses bank " + bank + " of "
+                    + chip.floorplan().slices().get(pos).name() + " (address " + address + ") at cycle " + cycle
+                    + ", which already serves " + chip.mem().accessesPerBankPerCycle() + " access(es) that cycle");
+        }
+    }
+
+    private void allBanks(Issue is, int pos, long cycle) {
+        for (int b = 0; b < sram.banks(); b++) {
+            if (!sram.access(pos, b, cycle)) {
+                throw hazard(HazardKind.BANK_CONFLICT, is, cycle, "a gather or scatter takes every bank of "
+                        + chip.floorplan().slices().get(pos).name() + " at cycle " + cycle + ", but bank " + b
+                        + " already serves another access that cycle");
+            }
+        }
+    }
+
+    private void read(Issue is, int pos, long latency) {
+        Instruction ins = is.ins;
+        long addr = ins.operand("addr");
+        long stride = ins.operand("stride");
+        long dst = ins.operand("dst");
+        train(is.cycle, (int) ins.operand("count"), ACCESS, (k, c) -> {
+            long a = addr + k * stride;
+            bank(is, pos, a, c);
+            byte[] word = sram.read(pos, a);
+            produce(is, c + latency, pos, dst, 1, word == null ? null : new byte[][] {word});
+        });
+    }
+
+    private void write(Issue is, int pos, long latency) {
+        Instruction ins = is.ins;
+        long addr = ins.operand("addr");
+        long stride = ins.operand("stride");
+        long src = ins.operand("src");
+        train(is.cycle, (int) ins.operand("count"), CONSUME, (k, c) -> {
+            long a = addr + k * stride;
+            byte[][] v = sample(is, c, pos, src, 1);
+            bank(is, pos, a, c);
+            checkWritable(is, pos, a, c);
+            at(c + latency, COMMIT, () -> sram.write(pos, a, v == null ? null : v[0]));
+        });
+    }
+
+    private void checkWritable(Issue is, int pos, long address, long cycle) {
+        if (sram.isReadOnly(pos, address)) {
+            throw hazard(HazardKind.READ_ONLY_WRITE, is, cycle, "writes address " + address + " of "
+                    + chip.floorplan().slices().get(pos).name() + ", inside a region the program declared readonly");
+        }
+    }
+
+    private long[] laneAddresses(Issue is, byte[][] index, long base, int pos, long cycle) {
+        long[] out = new long[vectorBytes];
+        for (int l = 0; l < vectorBytes; l++) {
+            out[l] = base + ((index[0][l] & 0xFF) | (index[1][l] & 0xFF) << 8);
+            if (out[l] >= sram.words()) {
+                throw hazard(HazardKind.ADDRESS_OUT_OF_RANGE, is, cycle, "lane " + l + " addresses word " + out[l]
+                        + " of " + chip.floorplan().slices().get(pos).name() + ", outside 0.." + (sram.words() - 1));
+            }
+        }
+        return out;
+    }
+
+    private void gather(Issue is, int pos, long latency) {
+        Instruction ins = is.ins;
+        train(is.cycle, (int) ins.operand("count"), CONSUME, (k, c) -> {
+            byte[][] index = sample(is, c, pos, ins.operand("index"), 2);
+            allBanks(is, pos, c);
+            byte[] word = null;
+            if (functional) {
+                long[] addresses = laneAddresses(is, index, ins.operand("base"), pos, c);
+                word = new byte[vectorBytes];
+                for (int l = 0; l < vectorBytes; l++) {
+                    word[l] = sram.readByte(pos, addresses[l], l);
+                }
+            }
+            produce(is, c + latency, pos, ins.operand("dst"), 1, word == null ? null : new byte[][] {word});
+        });
+    }
+
+    private void scatter(Issue is, int pos, long latency) {
+        Instruction ins = is.ins;
+        train(is.cycle, (int) ins.operand("count"), CONSUME, (k, c) -> {
+            byte[][] data = sample(is, c, pos, ins.operand("src"), 1);
+            byte[][] index = sample(is, c, pos, ins.operand("index"), 2);
+            allBanks(is, pos, c);
+            if (functional) {
+                long[] addresses = laneAddresses(is, index, ins.operand("base"), pos, c);
+                for (int l = 0; l < vectorBytes; l++) {
+                    checkWritable(is, pos, addresses[l], c);
+                }
+                at(c + latency, COMMIT, () -> {
+                    for (int l = 0; l < vectorBytes; l++) {
+                        sram.writeByte(pos, addresses[l], l, data[0][l]);
+                    }
+                });
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------ MXM
+
+    private MxmPlane plane(int pos, Instruction ins) {
+        int i = pos * chip.mxm().planesPerSlice() + (int) ins.operand("plane");
+        if (planes[i] == null) {
+            planes[i] = new MxmPlane();
+        }
+        return planes[i];
+    }
+
+    private int kOf(DataType t) {
+        return t == DataType.F16 ? chip.mxm().fp16K() : chip.mxm().int8K();
+    }
+
+    private void loadWeights(Issue is, int pos) {
+        Instruction ins = is.ins;
+        DataType t = ins.dtype().orElseThrow();
+        int rows = (int) ins.operand("rows");
+        if (rows > kOf(t)) {
+            throw hazard(HazardKind.MXM_TYPE_MISMATCH, is, is.cycle, "loads " + rows + " " + t.text() + " weight "
+                    + "rows, but a plane takes at most " + kOf(t) + " (K of one " + t.text() + " piece)");
+        }
+        MxmPlane p = plane(pos, ins);
+        p.bufferType = t;
+        p.bufferRowCount = rows;
+        p.bufferComplete = is.cycle + rows;
+        p.bufferRows = functional ? new double[rows][] : null;
+        train(is.cycle, rows, CONSUME, (k, c) -> {
+            byte[][] v = sample(is, c, pos, ins.operand("src"), t.bytes());
+            if (functional) {
+                p.bufferRows[k] = Lanes.values(t, v);
+            }
+        });
+    }
+
+    private void installWeights(Issue is, int pos, long latency) {
+        MxmPlane p = plane(pos, is.ins);
+        if (p.bufferType == null || is.cycle < p.bufferComplete) {
+            throw hazard(HazardKind.MXM_NOT_READY, is, is.cycle, p.bufferType == null
+                    ? "installs an empty weight buffer (no LW on this plane before)"
+                    : "installs the weight buffer before LW has filled it (complete at cycle " + p.bufferComplete
+                            + ")");
+        }
+        p.arrayType = p.bufferType;
+        p.arrayRowCount = p.bufferRowCount;
+        p.arrayRows = p.bufferRows;
+        p.installed = is.cycle + latency;
+    }
+
+    private void activations(Issue is, int pos, long latency) {
+        Instruction ins = is.ins;
+        DataType t = ins.dtype().orElseThrow();
+        MxmPlane p = plane(pos, ins);
+        boolean accumulate = ins.operand("mode") == 1;
+        train(is.cycle, (int) ins.operand("count"), CONSUME, (j, c) -> {
+            if (p.arrayType == null || c < p.installed) {
+                throw hazard(HazardKind.MXM_NOT_READY, is, c, p.arrayType == null
+                        ? "streams activations into a plane with no installed weights (no IW before)"
+                        : "streams activations at cycle " + c + " before the weights are installed (cycle "
+                                + p.installed + ")");
+            }
+            if (p.arrayType != t) {
+                throw hazard(HazardKind.MXM_TYPE_MISMATCH, is, c, "streams " + t.text() + " activations into a "
+                        + "plane holding " + p.arrayType.text() + " weights");
+            }
+            byte[][] x = sample(is, c, pos, ins.operand("src"), t.bytes());
+            MxmPlane.Row row = p.row(j);
+            DataType out = t == DataType.F16 ? DataType.F32 : DataType.I32;
+            if (accumulate && row.type == null) {
+                throw hazard(HazardKind.MXM_NOT_READY, is, c, "accumulates (mode 1) onto accumulator row " + j
+                        + ", which holds nothing yet");
+            }
+            if (functional) {
+                double[] xs = Lanes.values(t, x);
+                if (t == DataType.F16) {
+                    row.f32 = MatrixOps.fp16(p.arrayRows, xs, accumulate ? row.f32 : null);
+                } else {
+                    row.i32 = MatrixOps.int8(p.arrayRows, xs, accumulate ? row.i32 : null);
+                }
+            }
+            row.type = out;
+            row.ready = c + latency;
+        });
+    }
+
+    private void accumulators(Issue is, int pos, long latency) {
+        Instruction ins = is.ins;
+        DataType t = ins.dtype().orElseThrow();
+        MxmPlane p = plane(pos, ins);
+        train(is.cycle, (int) ins.operand("count"), ACCESS, (j, c) -> {
+            MxmPlane.Row row = p.existing(j);
+            if (row == null || row.type == null || c < row.ready) {
+                throw hazard(HazardKind.MXM_NOT_READY, is, c, "reads accumulator row " + j + " at cycle " + c
+                        + (row == null || row.type == null ? ", which no ABC has written"
+                                : ", which is not ready until cycle " + row.ready));
+            }
+            if (row.type != t) {
+                throw hazard(HazardKind.MXM_TYPE_MISMATCH, is, c, "drains accumulator row " + j + " as "
+                        + t.text() + ", but it holds " + row.type.text());
+            }
+            byte[][] planesOut = null;
+            if (functional) {
+                long[] bits = new long[vectorBytes];
+                for (int n = 0; n < vectorBytes; n++) {
+                    bits[n] = t == DataType.F32
+                            ? (n < row.f32.length ? Float.floatToRawIntBits(row.f32[n]) & 0xFFFF_FFFFL : 0)
+                            : (n < row.i32.length ? row.i32[n] : 0);
+                }
+                planesOut = Lanes.planes(t, bits);
+            }
+            produce(is, c + latency, pos, ins.operand("dst"), t.bytes(), planesOut);
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------ VXM and SXM
+
+    /** A VXM or SXM instruction: samples its stream inputs at issue, computes, produces after its latency. */
+    private void unitOp(Issue is, int pos, long latency, boolean sxm) {
+        Instruction ins = is.ins;
+        Opcode op = ins.opcode();
+        List<Integer> inputs = new ArrayList<>();
+        int dst = -1;
+        for (int i = 0; i < op.operands().size(); i++) {
+            if (op.operands().get(i).kind() == dev.lockstep.isa.OperandKind.STREAM) {
+                if (op.operands().get(i).name().equals("dst")) {
+                    dst = i;
+                } else {
+                    inputs.add(i);
+                }
+            }
+        }
+        int dstIndex = dst;
+        at(is.cycle, CONSUME, () -> {
+            byte[][][] in = new byte[inputs.size()][][];
+            for (int i = 0; i < inputs.size(); i++) {
+                int operand = inputs.get(i);
+                in[i] = sample(is, is.cycle, pos, ins.operand(operand), ins.span(operand));
+            }
+            byte[][] out = null;
+            if (functional) {
+                out = sxm ? VectorOps.sxm(ins, in[0], chip.lanesPerSuperlane(),
+                        m -> program.maps().get(m).lanes()) : VectorOps.vxm(ins, in);
+            }
+            produce(is, is.cycle + latency, pos, ins.operand(dstIndex), ins.span(dstIndex), out);
+        });
+    }
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.sim;
+
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.Resource;
+import dev.lockstep.isa.Unit;
+import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.chip.SliceKind;
+import dev.lockstep.isa.program.ChipProgram;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.program.Region;
+import dev.lockstep.isa.semantics.Lanes;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a simulation found: cycles, issues, utilisation, the trace hash and, in functional mode, the outputs. */
+public final class SimResult {
+    private final ChipSpec chip;
+    private final Program program;
+    private final Mode mode;
+    private final List<ChipResult> chips;
+
+    SimResult(ChipSpec chip, Program program, Mode mode, List<ChipResult> chips) {
+        this.chip = chip;
+        this.program = program;
+        this.mode = mode;
+        this.chips = List.copyOf(chips);
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    /** Cycles of the longest chip: from cycle 0 to its last event, inclusive. */
+    public long cycles() {
+        return chips.stream().mapToLong(ChipResult::cycles).max().orElse(0);
+    }
+
+    /** Instructions executed on all chips (repeats expanded; a repeat itself is not counted). */
+    public long instructions() {
+        return chips.stream().mapToLong(ChipResult::issues).sum();
+    }
+
+    /** The program's trace hash (see {@link TraceHash}). */
+    public long traceHash() {
+        long h = TraceHash.INITIAL;
+        for (ChipResult c : chips) {
+            h = TraceHash.chip(h, c.chip(), c.traceHash());
+        }
+        return h;
+    }
+
+    public long sramWordsInUse() {
+        return chips.stream().mapToLong(ChipResult::sramWordsInUse).sum();
+    }
+
+    /** Busy cycles of a resource summed over its instances and chips. */
+    public long busyCycles(Resource r) {
+        return chips.stream().mapToLong(c -> c.busyByResource()[r.ordinal()]).sum();
+    }
+
+    /** Instances of a resource on one chip. */
+    public int instances(Resource r) {
+        int mem = chip.floorplan().slicesOf(SliceKind.MEM).size();
+        int planes = chip.floorplan().slicesOf(SliceKind.MXM).size() * chip.mxm().planesPerSlice();
+        return switch (r) {
+            case MEM_READ, MEM_WRITE -> mem;
+            case VXM_ALU -> chip.floorplan().slicesOf(SliceKind.VXM).size() * chip.vxm().queuesPerSlice();
+            case SXM_SWITCH -> chip.floorplan().slicesOf(SliceKind.SXM).size() * chip.sxm().queuesPerSlice();
+            case MXM_WEIGHT_BUFFER, MXM_ARRAY, MXM_ACCUMULATOR -> planes;
+            case C2C_TRANSMIT, C2C_RECEIVE -> chip.links().count();
+            case NONE -> 0;
+        };
+    }
+
+    /**
+     * Utilisation per unit kind, busy over available: MEM counts read and write paths, VXM the ALU columns, MXM
+     * the arrays (the multiply-accumulate planes), SXM the switch units, C2C both sides of every link.
+     */
+    public Map<Unit, Double> unitUtilization() {
+        Map<Unit, Double> out = new EnumMap<>(Unit.class);
+        out.put(Unit.MEM, util(Resource.MEM_READ, Resource.MEM_WRITE));
+        out.put(Unit.VXM, util(Resource.VXM_ALU));
+        out.put(Unit.MXM, util(Resource.MXM_ARRAY));
+        out.put(Unit.SXM, util(Resource.SXM_SWITCH));
+        out.put(Unit.C2C, util(Resource.C2C_TRANSMIT, Resource.C2C_RECEIVE));
+        return out;
+    }
+
+    private double util(Resource... rs) {
+        long busy = 0;
+        long available = 0;
+        for (Resource r : rs) {
+            busy += busyCycles(r);
+            available += (long) instances(r) * cycles() * chips.size();
+        }
+        return available == 0 ? 0 : (double) busy / available;
+    }
+
+    /** Per chip, per queue id: instructions executed. */
+    public long issued(int chipId, int queueId) {
+        return chipResult(chipId).issuedByQueue()[queueId];
+    }
+
+    /** Per chip, per queue id: resource busy cycles. */
+    public long busy(int chipId, int queueId) {
+        return chipResult(chipId).busyByQueue()[queueId];
+    }
+
+    public List<Integer> chipIds() {
+        return chips.stream().map(ChipResult::chip).toList();
+    }
+
+    private ChipResult chipResult(int chipId) {
+        return chips.stream().filter(c -> c.chip() == chipId).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no chip " + chipId + " in the program"));
+    }
+
+    /**
+     * The values of a named region at the end of a functional run, element by element (exact for every type).
+     *
+     * @throws IllegalStateException after a timing-only run, which carries no data
+     */
+    public Optional<double[]> region(int chipId, String name) {
+        if (mode != Mode.FUNCTIONAL) {
+            throw new IllegalStateException("a timing-only run carries no data");
+        }
+        ChipProgram cp = program.chip(chipId).orElseThrow();
+        Optional<Region> region = cp.region(name);
+        if (region.isEmpty()) {
+            return Optional.empty();
+        }
+        Region r = region.get();
+        Sram sram = chipResult(chipId).sram();
+        int vb = chip.vectorBytes();
+        int w = r.dtype().bytes();
+        int vectors = (r.elements() + vb - 1) / vb;
+        double[] out = new double[r.elements()];
+        for (int v = 0; v < vectors; v++) {
+            byte[][] planes = new byte[w][];
+            for (int p = 0; p < w; p++) {
+                planes[p] = r.slices().size() == 1
+                        ? sram.dump(r.slices().get(0), r.address() + v * w + p, 1)
+                        : sram.dump(r.slices().get(p), r.address() + v, 1);
+            }
+            double[] values = Lanes.values(r.dtype(), planes);
+            for (int l = 0; l < vb && v * vb + l < out.length; l++) {
+                out[v * vb + l] = values[l];
+            }
+        }
+        return Optional.of(out);
+    }
+
+    /** The type of a named region. */
+    public Optional<DataType> regionType(int chipId, String name) {
+        return program.chip(chipId).flatMap(c -> c.region(name)).map(Region::dtype);
+    }
+}

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.sim;
+
+import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.program.ChipProgram;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.program.ProgramRules;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Simulates a program on a chip. Each chip of the program runs on its own chip instance; chips do not interact
+ * yet (chip-to-chip instructions are a {@link HazardKind#LINK_UNCONNECTED} hazard until the multi-chip
+ * simulator exists).
+ */
+public final class Simulator {
+    private Simulator() {
+    }
+
+    /**
+     * Runs the program.
+     *
+     * @throws IllegalArgumentException if the program breaks a static rule of {@link ProgramRules}
+     * @throws HazardException          at the first schedule the hardware could not run
+     */
+    public static SimResult run(ChipSpec chip, Program program, SimOptions options) {
+        ProgramRules.check(program, chip);
+        List<ChipResult> results = new ArrayList<>();
+        for (ChipProgram cp : program.chips()) {
+            results.add(new ChipSimulator(chip, program, cp, options.mode(), options.listener()).run());
+        }
+        return new SimResult(chip, program, options.mode(), results);
+    }
+}

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.sim;
+
+/**
+ * The 64-bit trace hash. A chip's hash folds every issue event of the chip (each instruction a queue executes, a
+ * repeat's re-issues included, the repeat itself not) in order of cycle, then queue id; each event folds four
+ * 64-bit words, the cycle, the chip id, the queue id and the instruction word, with
+ * {@code h = (h ^ w) * 0x9E3779B97F4A7C15; h ^= h >>> 32}, starting from {@link #INITIAL}. A program's hash folds,
+ * in chip-id order, each chip's id and hash the same way. Documented in docs/model.md.
+ */
+public final class TraceHash {
+    public static final long INITIAL = 0xCBF29CE484222325L;
+    private static final long MULTIPLIER = 0x9E3779B97F4A7C15L;
+
+    private TraceHash() {
+    }
+
+    static long word(long h, long w) {
+        h = (h ^ w) * MULTIPLIER;
+        return h ^ (h >>> 32);
+    }
+
+    /** Folds one issue event. */
+    public static long step(long h, long cycle, int chip, int queue, long instructionWord) {
+        return word(word(word(word(h, cycle), chip), queue), instructionWord);
+    }
+
+    /** Folds one chip's hash into a program's. */
+    public static long chip(long h, int chip, long chipHash) {
+        return word(word(h, chip), chipHash);
+    }
+
+    public static String hex(long h) {
+        return String.format("%016x", h);
+    }
+}
