@@ -140,7 +140,7 @@ public final class Instruction {
     }
 
     public Opcode opcode() {
-        return Opcode.fromCode((int) (word >>> 56)).orElseThrow();
+        return Opcode.ofValidCode((int) (word >>> 56));
     }
 
     /** The value of operand {@code index} (sign-extended for signed kinds). */

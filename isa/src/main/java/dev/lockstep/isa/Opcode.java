@@ -286,6 +286,7 @@ public enum Opcode {
     private final CycleExpr latency;
     private final CycleExpr occupancy;
     private final CycleExpr dispatch;
+    private final java.util.Map<String, Integer> operandIndexes = new java.util.HashMap<>();
 
     Opcode(int code, String mnemonic, Unit unit, Resource resource, String summary, List<OperandSpec> operands,
            CycleExpr latency, CycleExpr occupancy, CycleExpr dispatch) {
@@ -298,6 +299,9 @@ public enum Opcode {
         this.latency = latency;
         this.occupancy = occupancy;
         this.dispatch = dispatch;
+        for (int i = 0; i < this.operands.size(); i++) {
+            operandIndexes.put(this.operands.get(i).name(), i);
+        }
     }
 
     /** The common shape of VXM element-wise rows: one dtype, pipelined one vector per cycle. */
@@ -345,12 +349,8 @@ public enum Opcode {
 
     /** Index of the named operand, or -1. */
     public int operandIndex(String name) {
-        for (int i = 0; i < operands.size(); i++) {
-            if (operands.get(i).name().equals(name)) {
-                return i;
-            }
-        }
-        return -1;
+        Integer i = operandIndexes.get(name);
+        return i == null ? -1 : i;
     }
 
     /** The number of leading dtype operands, written as mnemonic suffixes. */
@@ -360,6 +360,11 @@ public enum Opcode {
             n++;
         }
         return n;
+    }
+
+    /** The opcode of a code known to be valid (an encoded instruction's top byte). */
+    static Opcode ofValidCode(int code) {
+        return BY_CODE[code];
     }
 
     public static Optional<Opcode> fromCode(int code) {

@@ -18,7 +18,6 @@ import dev.lockstep.isa.semantics.MatrixOps;
 import dev.lockstep.isa.semantics.VectorOps;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * Runs one chip's program cycle by cycle. Time advances from event to event (idle stretches cost nothing); within
@@ -47,15 +46,14 @@ final class ChipSimulator {
     private final IssueListener listener;
     private final StreamFile streams;
     private final Sram sram;
-    private final PriorityQueue<Event> events = new PriorityQueue<>();
+    private final EventCalendar events = new EventCalendar();
     private final QueueRun[] queueRuns;
     private final long[][] busyUntil = new long[Resource.values().length][];
-    private final String[][] holder = new String[Resource.values().length][];
+    private final Issue[][] holder = new Issue[Resource.values().length][];
     private final long[] busyCycles = new long[Resource.values().length];
     private final MxmPlane[] planes;
     private final List<List<Long>> notifyArrivals = new ArrayList<>();
     private final int vectorBytes;
-    private long seq;
     private long issues;
     private long lastCycle = -1;
     private long hash = TraceHash.INITIAL;
@@ -77,7 +75,7 @@ final class ChipSimulator {
                 Math.max(chip.floorplan().queues().size(), chip.links().count()));
         for (Resource r : Resource.values()) {
             busyUntil[r.ordinal()] = new long[instances];
-            holder[r.ordinal()] = new String[instances];
+            holder[r.ordinal()] = new Issue[instances];
         }
         this.planes = new MxmPlane[positions * chip.mxm().planesPerSlice()];
         for (int b = 0; b < 16; b++) {
@@ -90,17 +88,13 @@ final class ChipSimulator {
         for (int i = 0; i < queueRuns.length; i++) {
             QueueProgram qp = chipProgram.queues().get(i);
             queueRuns[i] = new QueueRun(chip.floorplan().queues().get(qp.queueId()), qp);
-            events.add(queueRuns[i]);
+            events.add(queueRuns[i], false);
         }
     }
 
     /** Runs to the last event. */
     ChipResult run() {
-        while (!events.isEmpty()) {
-            Event e = events.poll();
-            lastCycle = Math.max(lastCycle, e.cycle);
-            e.run();
-        }
+        events.run(cycle -> lastCycle = cycle);
         long cycles = lastCycle + 1;
         return new ChipResult(chipProgram.chipId(), cycles, issues, hash, busyCycles.clone(), queueIssued.clone(),
                 queueBusy.clone(), sram.wordsInUse(), functional ? sram : null);
@@ -130,8 +124,7 @@ final class ChipSimulator {
     private void schedule(Event e, long cycle, int phase) {
         e.cycle = cycle;
         e.phase = phase;
-        e.order = seq++;
-        events.add(e);
+        events.add(e, true);
     }
 
     /** An action at one cycle and phase. */
@@ -225,7 +218,7 @@ final class ChipSimulator {
 
         private void reschedule(long at) {
             cycle = at;
-            events.add(this);
+            events.add(this, false);
         }
 
         private void checkParking(Instruction ins, int index) {
@@ -329,18 +322,18 @@ final class ChipSimulator {
             case C2C_TRANSMIT, C2C_RECEIVE -> (int) is.ins.operand("link");
             case NONE -> throw new IllegalStateException();
         };
-        String name = instanceName(r, is);
         long[] until = busyUntil[r.ordinal()];
         if (is.cycle < until[instance]) {
-            throw hazard(HazardKind.UNIT_BUSY, is, is.cycle, name + " is busy until cycle " + until[instance]
-                    + " (held by " + holder[r.ordinal()][instance] + ")");
+            Issue h = holder[r.ordinal()][instance];
+            throw hazard(HazardKind.UNIT_BUSY, is, is.cycle, instanceName(r, is) + " is busy until cycle "
+                    + until[instance] + " (held by " + Disassembler.instruction(h.ins, program) + " issued at cycle "
+                    + h.cycle + " on " + h.q.queue.name() + ")");
         }
         until[instance] = is.cycle + cycles;
-        holder[r.ordinal()][instance] = Disassembler.instruction(is.ins, program) + " issued at cycle " + is.cycle
-                + " on " + is.q.queue.name();
+        holder[r.ordinal()][instance] = is;
         busyCycles[r.ordinal()] += cycles;
         queueBusy[is.q.queue.id()] += cycles;
-        return name;
+        return listener == null ? null : instanceName(r, is);
     }
 
     private String instanceName(Resource r, Issue is) {

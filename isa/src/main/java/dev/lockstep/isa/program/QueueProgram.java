@@ -13,6 +13,7 @@ public final class QueueProgram {
     private final int queueId;
     private final long[] cycles;
     private final long[] words;
+    private final Instruction[] instructions;
 
     public QueueProgram(int queueId, long[] cycles, long[] words) {
         if (cycles.length != words.length) {
@@ -21,8 +22,9 @@ public final class QueueProgram {
         this.queueId = queueId;
         this.cycles = cycles.clone();
         this.words = words.clone();
-        for (long w : this.words) {
-            Instruction.decode(w);
+        this.instructions = new Instruction[words.length];
+        for (int i = 0; i < words.length; i++) {
+            instructions[i] = Instruction.decode(words[i]);
         }
     }
 
@@ -43,7 +45,7 @@ public final class QueueProgram {
     }
 
     public Instruction instruction(int index) {
-        return Instruction.decode(words[index]);
+        return instructions[index];
     }
 
     @Override

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.sim;
+
+import static dev.lockstep.sim.Programs.functional;
+import static dev.lockstep.sim.Programs.timing;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** One program per hazard kind; each must stop with that hazard, at the right cycle and queue, in both modes. */
+class HazardTest {
+    static Stream<Arguments> hazards() {
+        return Stream.of(
+                Arguments.of(HazardKind.STREAM_EMPTY, 5L, "vxm.3", "reads stream w7 at position 46 (vxm) at cycle 5", """
+                        .queue vxm.3
+                        @5 vmov.i8 e0, w7
+                        """),
+                Arguments.of(HazardKind.STREAM_CONFLICT, 10L, "vxm.2", "writes stream e5 at position 46 (vxm) at cycle 10", """
+                        .data a, mem.w5, 0, i8, [1]
+                        .queue mem.w5
+                        @0 read e0, a, 2, 0
+                        .queue vxm.1
+                        @8 vmov.i8 e5, e0
+                        .queue vxm.2
+                        @8 vmov.i8 e5, e0
+                        """),
+                // mem.w6 (39) puts two vectors on e0 at 3 and 4, at mem.w5 (40) at 4 and 5; mem.w5 writes them to
+                // addresses 2 and 4 (bank 0) at 4 and 5 and reads address 0 (bank 0) at 5: two accesses to bank 0.
+                Arguments.of(HazardKind.BANK_CONFLICT, 5L, "mem.w5", "accesses bank 0 of mem.w5 (address 4) at cycle 5", """
+                        .data a, mem.w6, 0, i8, [1]
+                        .data b, mem.w5, 0, i8, [2]
+                        .queue mem.w6
+                        @1 read e0, a, 2, 0
+                        .queue mem.w5
+                        @4 write 2, e0, 2, 2
+                        @5 read e1, b
+                        """),
+                Arguments.of(HazardKind.UNIT_BUSY, 1L, "mem.w5", "the read path of mem.w5 is busy until cycle 4", """
+                        .queue mem.w5
+                        @0 read e0, 0, 4
+                        @1 read e1, 8
+                        """),
+                Arguments.of(HazardKind.READ_ONLY_WRITE, 4L, "mem.w5", "inside a region the program declared readonly", """
+                        .data a, mem.w6, 0, i8, [1]
+                        .data k, mem.w5, 0, i8, [9], readonly
+                        .queue mem.w6
+                        @1 read e0, a
+                        .queue mem.w5
+                        @4 write k, e0
+                        """),
+                // mem.w43 (2) puts the weight row on w0 at 2; it reaches the west MXM (0) at 4, where LW takes it:
+                // the buffer is complete at 5, so an IW at 4 is too early.
+                Arguments.of(HazardKind.MXM_NOT_READY, 4L, "mxm.w0.1", "before LW has filled it (complete at cycle 5)", """
+                        .data w, mem.w43, 0, i8, [1]
+                        .queue mem.w43
+                        @0 read w0, w
+                        .queue mxm.w0.0
+                        @4 lw.i8 0, w0, 1
+                        .queue mxm.w0.1
+                        @4 iw 0
+                        """),
+                Arguments.of(HazardKind.MXM_TYPE_MISMATCH, 0L, "mxm.w0.0", "a plane takes at most 160", """
+                        .queue mxm.w0.0
+                        @0 lw.f16 0, w0, 161
+                        """),
+                Arguments.of(HazardKind.QUEUE_PARKED, 19L, "vxm.0", "released at cycle 20; issue at 20 or later", """
+                        .queue vxm.0
+                        @10 sync 3
+                        @19 nop 1
+                        .queue vxm.1
+                        @12 notify 3
+                        """),
+                Arguments.of(HazardKind.QUEUE_PARKED, 100L, "vxm.0", "parked by deskew until the counter epoch at cycle 256", """
+                        .queue vxm.0
+                        @99 deskew
+                        @100 nop 1
+                        """),
+                Arguments.of(HazardKind.LINK_UNCONNECTED, 0L, "sxm.e0.0", "link 3 goes nowhere", """
+                        .queue sxm.e0.0
+                        @0 send 3, e0
+                        """));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hazards")
+    void theScheduleStopsWithThisHazard(HazardKind kind, long cycle, String queue, String detail, String program) {
+        for (boolean functionalMode : new boolean[] {true, false}) {
+            assertThatThrownBy(() -> {
+                if (functionalMode) {
+                    functional(program);
+                } else {
+                    timing(program);
+                }
+            }).isInstanceOf(HazardException.class).satisfies(e -> {
+                HazardException h = (HazardException) e;
+                assertThat(h.kind()).isEqualTo(kind);
+                assertThat(h.cycle()).isEqualTo(cycle);
+                assertThat(h.queue()).isEqualTo(queue);
+                assertThat(h.detail()).contains(detail);
+                assertThat(h.getMessage()).startsWith("chip 0, cycle " + cycle + ", queue " + queue + ", instruction ");
+            });
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aGatherAddressOutsideTheSliceIsCaughtInFunctionalMode() {
+        // index vector: u16 per lane on e0 (low bytes) and e1 (high bytes); lane 0 is 0xFFFF
+        String program = """
+                .data lo, mem.w6, 0, i8, [-1]
+                .data hi, mem.w7, 0, i8, [-1]
+                .queue mem.w6
+                @2 read e0, lo
+                .queue mem.w7
+                @1 read e1, hi
+                .queue mem.w5
+                @5 gather e2, 0, e0
+                """;
+        assertThatThrownBy(() -> functional(program)).isInstanceOf(HazardException.class)
+                .satisfies(e -> assertThat(((HazardException) e).kind()).isEqualTo(HazardKind.ADDRESS_OUT_OF_RANGE))
+                .hasMessageContaining("lane 0 addresses word 65535 of mem.w5");
+        assertThat(timing(program).instructions()).as("timing-only mode carries no addresses").isEqualTo(3);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aSyncReleasedInTimeLetsTheQueueGoOn() {
+        // notify at 12 arrives at 12 + 8 = 20
+        assertThat(functional("""
+                .queue vxm.0
+                @10 sync 3
+                @20 nop 1
+                .queue vxm.1
+                @12 notify 3
+                """).instructions()).isEqualTo(3);
+    }
+}
