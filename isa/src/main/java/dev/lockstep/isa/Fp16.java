@@ -56,6 +56,39 @@ public final class Fp16 {
         return (short) (sign | half);
     }
 
+    /**
+     * The binary16 bits nearest to a decimal number (as {@link Double#parseDouble} reads it), rounded once: when
+     * the double nearest the decimal falls exactly halfway between two halves, the decimal itself decides.
+     */
+    public static short fromDecimal(String text) {
+        double d = Double.parseDouble(text);
+        short h = fromDouble(d);
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            return h;
+        }
+        int bits = h & 0x7FFF;
+        int sign = h & 0x8000;
+        for (int neighbour : new int[] {bits - 1, bits + 1}) {
+            if (neighbour < 0 || neighbour > 0x7C00) {
+                continue;
+            }
+            double mid = (magnitude(bits) + magnitude(neighbour)) / 2;
+            if (Math.abs(d) == mid) {
+                int cmp = new java.math.BigDecimal(text).abs().compareTo(new java.math.BigDecimal(mid));
+                if (cmp == 0) {
+                    return h;
+                }
+                return (short) (sign | (cmp > 0 ? Math.max(bits, neighbour) : Math.min(bits, neighbour)));
+            }
+        }
+        return h;
+    }
+
+    /** The magnitude of non-negative half bits, infinity counted as 2^16 (where rounding to it starts). */
+    private static double magnitude(int bits) {
+        return bits == 0x7C00 ? 65536.0 : toFloat((short) bits);
+    }
+
     /** The float equal to the binary16 value {@code h}. */
     public static float toFloat(short h) {
         int sign = (h & 0x8000) << 16;

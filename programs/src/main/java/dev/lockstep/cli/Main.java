@@ -68,7 +68,20 @@ public final class Main implements Runnable {
                     + "please report it)"));
             return EXIT_INTERNAL;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("error: out of memory: the input is too large for this Java heap (max "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB); give Java more with "
+                    + "LOCKSTEP_JAVA_OPTS=-Xmx16g, or a smaller input");
+            return EXIT_BAD_INPUT;
+        } catch (StackOverflowError e) {
+            err.println("error: internal error: stack overflow (rerun with --debug and report it)");
+            if (java.util.Arrays.asList(args).contains("--debug")) {
+                e.printStackTrace(err);
+            }
+            return EXIT_INTERNAL;
+        }
     }
 
     private static boolean anyDebug(CommandLine.ParseResult result) {

@@ -4,20 +4,48 @@ package dev.lockstep.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /** Writing output files, with failures as one-line errors. */
 final class Outputs {
     private Outputs() {
     }
 
+    /**
+     * Writes a file: a regular file (or a new one) through a temporary sibling and a rename, so that a failed
+     * write leaves no half file; anything else that exists and is not a directory (a device, a pipe) directly.
+     */
     static void write(Path file, byte[] bytes) {
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new OutputException(file + ": cannot write: " + e.getMessage(), e);
+        if (Files.isDirectory(file)) {
+            throw new OutputException(file + ": is a directory; give a file name", null);
         }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            try {
+                Files.write(file, bytes);
+                return;
+            } catch (IOException e) {
+                throw new OutputException(file + ": cannot write: " + reason(e), e);
+            }
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the original failure is the one to report
+            }
+            throw new OutputException(file + ": cannot write: " + reason(e), e);
+        }
+    }
+
+    private static String reason(IOException e) {
+        String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
+                .toLowerCase(java.util.Locale.ROOT);
+        return kind.isEmpty() || kind.equals("i o") ? String.valueOf(e.getMessage()) : kind + " (" + e.getMessage()
+                + ")";
     }
 
     /** {@code prog.lsa} to {@code prog.lsb}, and the like. */

@@ -44,6 +44,8 @@ import java.util.TreeMap;
  */
 public final class Assembler {
     private static final List<String> MNEMONICS = Arrays.stream(Opcode.values()).map(Opcode::mnemonic).toList();
+    private static final int MAX_EXPRESSION_DEPTH = 200;
+    private static final int MAX_LIST = 4 * 8192 * 320;
     private static final List<String> DIRECTIVES = List.of(".equ", ".map", ".chip", ".queue", ".data", ".region",
             ".init");
 
@@ -78,7 +80,8 @@ public final class Assembler {
         if (text.isEmpty()) {
             throw new InputException(fileName, 1, 1, "the file is empty; expected assembly text (see docs/isa.md)");
         }
-        Run run = new Run(fileName, Lexer.tokens(fileName, text), baseDir == null ? Path.of("") : baseDir);
+        String body = text.startsWith("\uFEFF") ? " " + text.substring(1) : text;
+        Run run = new Run(fileName, Lexer.tokens(fileName, body), baseDir == null ? Path.of("") : baseDir);
         Program program = run.program();
         return new Assembled(program, run.sources);
     }
@@ -195,10 +198,23 @@ public final class Assembler {
             return v;
         }
 
+        private int depth;
+
         private long unary() {
+            if (++depth > MAX_EXPRESSION_DEPTH) {
+                throw error(peek(), "expression nested more than " + MAX_EXPRESSION_DEPTH + " deep");
+            }
+            try {
+                return unaryTerm();
+            } finally {
+                depth--;
+            }
+        }
+
+        private long unaryTerm() {
             if (peek().is("-")) {
                 next();
-                return -unary();
+                return Math.negateExact(unary());
             }
             Token t = next();
             if (t.is("(")) {
@@ -259,36 +275,62 @@ public final class Assembler {
                     + "; names are declared before use with .equ, .data, .region or .map");
         }
 
+        /**
+         * A real number as written: its decimal text when it has one (so that each type rounds it once, from the
+         * decimal), else its value (inf, nan, hex integers, constants).
+         */
+        private record Real(String decimal, double value) {
+            long f32Bits() {
+                float f = decimal != null ? Float.parseFloat(decimal) : (float) value;
+                return Float.floatToRawIntBits(f) & 0xFFFF_FFFFL;
+            }
+
+            long f16Bits() {
+                return (decimal != null ? Fp16.fromDecimal(decimal) : Fp16.fromDouble(value)) & 0xFFFFL;
+            }
+
+            long bits(DataType type) {
+                return type == DataType.F16 ? f16Bits() : f32Bits();
+            }
+        }
+
         /** A float: a number, inf, nan or a constant, optionally negated. */
-        private double floating() {
+        private Real floating() {
             boolean negative = false;
             while (peek().is("-")) {
                 next();
                 negative = !negative;
             }
             Token t = next();
-            double v;
+            String sign = negative ? "-" : "";
             if (t.kind() == Kind.NUMBER) {
                 String s = t.text().replace("_", "");
+                String lower = s.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("0x") || lower.startsWith("0b")) {
+                    long v = integer(t);
+                    return new Real(null, negative ? -(double) v : v);
+                }
                 try {
-                    v = s.toLowerCase(java.util.Locale.ROOT).startsWith("0x") || s.toLowerCase(java.util.Locale.ROOT)
-                            .startsWith("0b") ? integer(t) : Double.parseDouble(s);
+                    return new Real(sign + s, Double.parseDouble(sign + s));
                 } catch (NumberFormatException e) {
                     throw error(t, "malformed number '" + t.text() + "'");
                 }
-            } else if (t.kind() == Kind.IDENT && t.text().equals("bits") && peek().is("(")) {
+            }
+            if (t.kind() == Kind.IDENT && t.text().equals("bits") && peek().is("(")) {
                 throw error(t, "bits(...) is only accepted as a whole float immediate operand, such as "
                         + "vaddi.f32 e0, e4, bits(0x3f800000)");
-            } else if (t.kind() == Kind.IDENT && t.text().equalsIgnoreCase("inf")) {
-                v = Double.POSITIVE_INFINITY;
-            } else if (t.kind() == Kind.IDENT && t.text().equalsIgnoreCase("nan")) {
-                v = Double.NaN;
-            } else if (t.kind() == Kind.IDENT && constants.containsKey(t.text())) {
-                v = constants.get(t.text());
-            } else {
-                throw error(t, "expected a number, got " + t.describe());
             }
-            return negative ? -v : v;
+            if (t.kind() == Kind.IDENT && t.text().equalsIgnoreCase("inf")) {
+                return new Real(null, negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+            }
+            if (t.kind() == Kind.IDENT && t.text().equalsIgnoreCase("nan")) {
+                return new Real(null, Double.NaN);
+            }
+            if (t.kind() == Kind.IDENT && constants.containsKey(t.text())) {
+                long v = constants.get(t.text());
+                return new Real(null, negative ? -(double) v : v);
+            }
+            throw error(t, "expected a number, got " + t.describe());
         }
 
         // ------------------------------------------------------------------ directives
@@ -338,6 +380,10 @@ public final class Assembler {
                 if (a.dtype().isFloating()) {
                     throw error(f, "a lane map's .npy must hold integers, not " + a.dtype().text());
                 }
+                if (a.elements() != chip.vectorBytes()) {
+                    throw error(f, "lane map '" + name + "' has " + a.elements() + " entries; it needs one per lane ("
+                            + chip.vectorBytes() + ")");
+                }
                 lanes = new int[(int) a.elements()];
                 for (int i = 0; i < lanes.length; i++) {
                     lanes[i] = (int) a.bits(i);
@@ -361,6 +407,10 @@ public final class Assembler {
                     next();
                     if (peek().is("]")) {
                         break;
+                    }
+                    if (out.size() == MAX_LIST) {
+                        throw error(peek(), "a list holds at most " + MAX_LIST + " values (four MEM slices' worth); "
+                                + "put larger arrays in .npy files");
                     }
                     out.add(element.get());
                 }
@@ -467,6 +517,11 @@ public final class Assembler {
                 Token f = next();
                 Npy.Array a = npy(f);
                 dtype = a.dtype();
+                long fits = (long) chip.mem().wordsPerSlice() * slices.size() / dtype.bytes() * chip.vectorBytes();
+                if (a.elements() > fits) {
+                    throw error(f, f.text() + " holds " + a.elements() + " elements of " + dtype.text() + "; "
+                            + slices.size() + " slice(s) hold at most " + fits);
+                }
                 bits = new long[(int) a.elements()];
                 for (int i = 0; i < bits.length; i++) {
                     bits[i] = a.bits(i);
@@ -502,9 +557,7 @@ public final class Assembler {
         private long elementBits(DataType dtype) {
             Token t = peek();
             if (dtype.isFloating()) {
-                double v = floating();
-                return dtype == DataType.F16 ? Fp16.fromDouble(v) & 0xFFFFL
-                        : Float.floatToRawIntBits((float) v) & 0xFFFF_FFFFL;
+                return floating().bits(dtype);
             }
             long v = expr();
             long bitsWide = 8L * dtype.bytes();
@@ -589,7 +642,8 @@ public final class Assembler {
             if (first.is("@")) {
                 next();
                 Token c = peek();
-                if (c.kind() == Kind.IDENT && Opcode.fromMnemonic(c.text().split("\\.")[0]).isPresent()) {
+                if (c.kind() == Kind.IDENT && !constants.containsKey(c.text())
+                        && Opcode.fromMnemonic(c.text().split("\\.")[0]).isPresent()) {
                     throw error(c, "expected an issue cycle after '@', e.g. @12 " + c.text());
                 }
                 long cycle = expr();
@@ -717,7 +771,7 @@ public final class Assembler {
                             }
                             yield raw;
                         }
-                        yield Float.floatToRawIntBits((float) floating()) & 0xFFFF_FFFFL;
+                        yield floating().f32Bits();
                     }
                     long v = expr();
                     if (spec.name().equals("imm")) {

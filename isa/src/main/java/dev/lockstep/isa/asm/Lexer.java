@@ -83,6 +83,9 @@ final class Lexer {
             } else if (c == 0 || Character.isISOControl(c) || c == '\uFFFD') {
                 throw error(String.format("unexpected character U+%04X: this does not look like assembly text "
                         + "(is it a binary file? use 'lockstep disasm' for .lsb files)", (int) c));
+            } else if (Character.isWhitespace(c) || Character.getType(c) == Character.FORMAT
+                    || Character.isSpaceChar(c)) {
+                throw error(String.format("unexpected invisible character U+%04X", (int) c));
             } else {
                 throw error("unexpected character '" + c + "'");
             }

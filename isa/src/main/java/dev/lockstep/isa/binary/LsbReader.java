@@ -91,9 +91,14 @@ public final class LsbReader {
         if (u16() != 0) {
             throw error(flagsAt, "unknown flags in the .lsb header");
         }
+        int nameAt = pos;
         String chipName = string();
+        if (!chipName.equals(chip.name())) {
+            throw error(nameAt, "the program was assembled for chip '" + chipName + "', not " + chip.name()
+                    + "; pass that chip's description with --chip");
+        }
         int vbAt = pos;
-        long vectorBytes = varint();
+        long vectorBytes = varint31("the vector length");
         if (vectorBytes != chip.vectorBytes()) {
             throw error(vbAt, "the program was written for " + chipName + " with " + vectorBytes + "-byte vectors; "
                     + chip.name() + " has " + chip.vectorBytes() + " (pass the right --chip)");
@@ -112,7 +117,7 @@ public final class LsbReader {
             String name = name();
             int[] lanes = new int[(int) count(1)];
             for (int l = 0; l < lanes.length; l++) {
-                lanes[l] = (int) Math.min(Integer.MAX_VALUE, varint());
+                lanes[l] = varint31("a lane");
             }
             LaneMap m = new LaneMap(name, lanes);
             check(at, ProgramRules.checkMap(chip, m, maps));
@@ -151,12 +156,12 @@ public final class LsbReader {
             List<Integer> slices = new ArrayList<>();
             long ns = count(1);
             for (long s = 0; s < ns; s++) {
-                slices.add((int) Math.min(Integer.MAX_VALUE, varint()));
+                slices.add(varint31("a slice position"));
             }
-            int address = (int) Math.min(Integer.MAX_VALUE, varint());
+            int address = varint31("an address");
             int typeAt = pos;
             DataType dtype = DataType.fromCode(u8()).orElseThrow(() -> error(typeAt, "unknown element type code"));
-            int elements = (int) Math.min(Integer.MAX_VALUE, varint());
+            int elements = varint31("an element count");
             int roAt = pos;
             int ro = u8();
             if (ro > 1) {
@@ -171,8 +176,8 @@ public final class LsbReader {
         int vb = chip.vectorBytes();
         for (long i = 0; i < n; i++) {
             int at = pos;
-            int slice = (int) Math.min(Integer.MAX_VALUE, varint());
-            int address = (int) Math.min(Integer.MAX_VALUE, varint());
+            int slice = varint31("a slice position");
+            int address = varint31("an address");
             long words = varint();
             if (words < 1 || words > (end - pos) / vb) {
                 throw error(at, "a data block of " + words + " words does not fit in the bytes that remain");
@@ -326,12 +331,22 @@ public final class LsbReader {
             int b = bytes[pos++] & 0xFF;
             v |= (long) (b & 0x7F) << shift;
             if ((b & 0x80) == 0) {
-                if (shift == 63 && b > 1) {
+                if ((shift == 63 && b > 1) || (shift > 0 && b == 0)) {
                     break;
                 }
                 return v;
             }
         }
-        throw error(at, "malformed varint (more than 64 bits)");
+        throw error(at, "malformed varint (more than 64 bits, or not in its shortest form)");
+    }
+
+    /** A varint that must be a non-negative int. */
+    private int varint31(String what) {
+        int at = pos;
+        long v = varint();
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw error(at, what + " " + Long.toUnsignedString(v) + " is out of range");
+        }
+        return (int) v;
     }
 }

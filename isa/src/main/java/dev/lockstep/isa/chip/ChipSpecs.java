@@ -76,7 +76,12 @@ public final class ChipSpecs {
         doc.rejectUnknownKeys(root, "the chip description", List.of("name", "clock_hz", "superlanes",
                 "lanes_per_superlane", "streams_per_direction", "floorplan", "mem", "vxm", "mxm", "sxm", "links",
                 "timing"));
-        String name = doc.text(doc.member(root, "name", "the chip description"), "name");
+        JsonNode nameNode = doc.member(root, "name", "the chip description");
+        String name = doc.text(nameNode, "name");
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
+            throw doc.error(nameNode, "name must be 1 to 64 letters, digits, '_', '.' or '-', starting with a letter "
+                    + "or digit, got \"" + name + "\"");
+        }
         long clock = doc.integer(doc.member(root, "clock_hz", "the chip description"), "clock_hz", 1,
                 100_000_000_000L);
         int superlanes = (int) doc.integer(doc.member(root, "superlanes", "the chip description"), "superlanes", 1,
@@ -119,6 +124,10 @@ public final class ChipSpecs {
                 Unit unit = Arrays.stream(Unit.values()).filter(x -> x.name().equalsIgnoreCase(text)).findFirst()
                         .orElseThrow(() -> doc.error(u, "unknown unit '" + text + "'; units: "
                                 + Arrays.toString(Unit.values())));
+                if (unit != Unit.C2C) {
+                    throw doc.error(u, "sxm.also_issues may only name C2C (the chip-to-chip instructions), got '"
+                            + text + "'");
+                }
                 also.add(unit);
             }
         }
@@ -128,7 +137,12 @@ public final class ChipSpecs {
                 (int) doc.integer(doc.member(links, "count", "links"), "links.count", 0, 32),
                 doc.positive(doc.member(links, "bytes_per_second_per_direction", "links"),
                         "links.bytes_per_second_per_direction"),
-                doc.integer(doc.member(links, "latency_cycles", "links"), "links.latency_cycles", 0, 1_000_000_000));
+                doc.integer(doc.member(links, "latency_cycles", "links"), "links.latency_cycles", 1, 1_000_000));
+        long vectorCycles = linkSpec.vectorCycles(superlanes * lanes, clock);
+        if (vectorCycles > 1_000_000) {
+            throw doc.error(links.get("bytes_per_second_per_direction"), "links.bytes_per_second_per_direction is so "
+                    + "small that one vector would take " + vectorCycles + " cycles on a link; at most 1000000");
+        }
         Map<TimingParam, Long> overrides = new EnumMap<>(TimingParam.class);
         if (root.has("timing")) {
             ObjectNode timing = doc.object(root.get("timing"), "timing");
@@ -136,7 +150,7 @@ public final class ChipSpecs {
             doc.rejectUnknownKeys(timing, "timing", keys);
             for (TimingParam p : TimingParam.values()) {
                 if (timing.has(p.key())) {
-                    overrides.put(p, doc.integer(timing.get(p.key()), "timing." + p.key(), 0, 1_000_000_000));
+                    overrides.put(p, doc.integer(timing.get(p.key()), "timing." + p.key(), 1, 1_000_000));
                 }
             }
         }

@@ -65,7 +65,14 @@ public final class LocatedJson {
             throw new InputException(file, at == null ? 1 : line(at), at == null ? 1 : column(at),
                     "malformed JSON: " + (cut < 0 ? message : message.substring(0, cut)), e);
         } catch (IOException e) {
-            throw new InputException(file, 1, 1, "cannot read JSON: " + e.getMessage(), e);
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            int cut = message.indexOf('\n');
+            int[] at = {1, 1};
+            if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null) {
+                at = new int[] {line(jpe.getLocation()), column(jpe.getLocation())};
+            }
+            throw new InputException(file, at[0], at[1], "cannot read JSON: " + (cut < 0 ? message
+                    : message.substring(0, cut)), e);
         }
     }
 

@@ -15,9 +15,16 @@ public final class Nearest {
      * candidate in iteration order, so callers pass an ordered collection.
      */
     public static Optional<String> to(String word, Collection<String> candidates) {
+        if (word.length() > 64) {
+            return Optional.empty();
+        }
+        int limit = Math.max(1, (word.length() + 2) / 3);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
+            if (Math.abs(candidate.length() - word.length()) > limit) {
+                continue;
+            }
             int d = distance(word, candidate);
             if (d < bestDistance) {
                 best = candidate;

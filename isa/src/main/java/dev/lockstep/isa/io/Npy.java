@@ -11,8 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 
 /**
  * NumPy {@code .npy} files (format versions 1 to 3), the types Lockstep stores: int8 ({@code |i1}, and
@@ -20,9 +19,6 @@ import java.util.regex.Pattern;
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     private Npy() {
     }
@@ -34,7 +30,7 @@ public final class Npy {
      * @param shape dimensions
      * @param data  elements, little-endian, C order
      */
-    public record Array(DataType dtype, long[] shape, byte[] data) {
+    public record Array(DataType dtype, boolean unsigned, long[] shape, byte[] data) {
         public long elements() {
             long n = 1;
             for (long d : shape) {
@@ -47,7 +43,7 @@ public final class Npy {
         public long bits(int i) {
             ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
             return switch (dtype) {
-                case I8 -> data[i];
+                case I8 -> unsigned ? data[i] & 0xFF : data[i];
                 case I16 -> b.getShort(2 * i);
                 case F16 -> b.getShort(2 * i) & 0xFFFFL;
                 case I32 -> b.getInt(4 * i);
@@ -90,39 +86,33 @@ public final class Npy {
         }
         String header = new String(bytes, start, (int) headerLen,
                 major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        Matcher d = DESCR.matcher(header);
-        Matcher f = FORTRAN.matcher(header);
-        Matcher s = SHAPE.matcher(header);
-        if (!d.find() || !f.find() || !s.find()) {
+        Map<String, Object> dict = HeaderParser.parse(header, file, start + 1);
+        if (!dict.keySet().equals(java.util.Set.of("descr", "fortran_order", "shape"))) {
+            throw new InputException(file, 1, start + 1, "malformed .npy header: it must hold exactly 'descr', "
+                    + "'fortran_order' and 'shape', got " + header.trim());
+        }
+        if (!(dict.get("descr") instanceof String descr) || !(dict.get("fortran_order") instanceof Boolean fortran)
+                || !(dict.get("shape") instanceof List<?> dims)) {
             throw new InputException(file, 1, start + 1, "malformed .npy header: " + header.trim());
         }
-        if (f.group(1).equals("True")) {
+        if (fortran) {
             throw new InputException(file, 1, start + 1, "Fortran-order arrays are not supported; save in C order");
         }
-        DataType dtype = switch (d.group(1)) {
+        boolean unsigned = descr.equals("|u1") || descr.equals("u1");
+        DataType dtype = switch (descr) {
             case "|i1", "|u1", "i1", "u1" -> DataType.I8;
             case "<i2" -> DataType.I16;
             case "<i4" -> DataType.I32;
             case "<f2" -> DataType.F16;
             case "<f4" -> DataType.F32;
-            default -> throw new InputException(file, 1, start + 1, "element type '" + d.group(1) + "' is not "
-                    + "supported; use int8, int16, int32, float16 or float32, little-endian");
+            default -> throw new InputException(file, 1, start + 1, "element type '" + descr + "' is not "
+                    + "supported; use int8, uint8, int16, int32, float16 or float32, little-endian");
         };
-        List<Long> dims = new ArrayList<>();
-        for (String part : s.group(1).split(",")) {
-            if (!part.isBlank()) {
-                try {
-                    dims.add(Long.parseLong(part.trim()));
-                } catch (NumberFormatException e) {
-                    throw new InputException(file, 1, start + 1, "malformed .npy shape (" + s.group(1) + ")");
-                }
-            }
-        }
-        long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
+        long[] shape = dims.stream().mapToLong(x -> (Long) x).toArray();
         long n = 1;
         for (long dim : shape) {
             if (dim < 0 || (dim > 0 && n > Integer.MAX_VALUE / dim)) {
-                throw new InputException(file, 1, start + 1, "unsupported .npy shape (" + s.group(1) + ")");
+                throw new InputException(file, 1, start + 1, "unsupported .npy shape " + dims);
             }
             n *= dim;
         }
@@ -134,7 +124,118 @@ public final class Npy {
         }
         byte[] data = new byte[(int) need];
         System.arraycopy(bytes, (int) dataStart, data, 0, data.length);
-        return new Array(dtype, shape, data);
+        return new Array(dtype, unsigned, shape, data);
+    }
+
+    /** Reads the Python dict literal of a .npy header: string keys; string, bool or int-tuple values. */
+    private static final class HeaderParser {
+        private final String text;
+        private final String file;
+        private final int column;
+        private int pos;
+
+        private HeaderParser(String text, String file, int column) {
+            this.text = text;
+            this.file = file;
+            this.column = column;
+        }
+
+        static Map<String, Object> parse(String text, String file, int column) {
+            HeaderParser p = new HeaderParser(text.strip(), file, column);
+            Map<String, Object> out = p.dict();
+            if (p.pos != p.text.length()) {
+                throw p.error();
+            }
+            return out;
+        }
+
+        private InputException error() {
+            return new InputException(file, 1, column, "malformed .npy header: " + text);
+        }
+
+        private void skip() {
+            while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+                pos++;
+            }
+        }
+
+        private boolean eat(char c) {
+            skip();
+            if (pos < text.length() && text.charAt(pos) == c) {
+                pos++;
+                return true;
+            }
+            return false;
+        }
+
+        private void expect(char c) {
+            if (!eat(c)) {
+                throw error();
+            }
+        }
+
+        private Map<String, Object> dict() {
+            expect('{');
+            Map<String, Object> out = new java.util.TreeMap<>();
+            while (!eat('}')) {
+                String key = string();
+                expect(':');
+                if (out.put(key, value()) != null) {
+                    throw error();
+                }
+                if (!eat(',')) {
+                    expect('}');
+                    break;
+                }
+            }
+            return out;
+        }
+
+        private String string() {
+            skip();
+            if (pos >= text.length() || text.charAt(pos) != '\'') {
+                throw error();
+            }
+            int end = text.indexOf('\'', pos + 1);
+            if (end < 0) {
+                throw error();
+            }
+            String s = text.substring(pos + 1, end);
+            pos = end + 1;
+            return s;
+        }
+
+        private Object value() {
+            skip();
+            if (text.startsWith("True", pos)) {
+                pos += 4;
+                return Boolean.TRUE;
+            }
+            if (text.startsWith("False", pos)) {
+                pos += 5;
+                return Boolean.FALSE;
+            }
+            if (eat('(')) {
+                List<Long> dims = new ArrayList<>();
+                while (!eat(')')) {
+                    skip();
+                    int start = pos;
+                    while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+                        pos++;
+                    }
+                    if (start == pos || pos - start > 12) {
+                        throw error();
+                    }
+                    dims.add(Long.parseLong(text.substring(start, pos)));
+                    if (!eat(',')) {
+                        expect(')');
+                        break;
+                    }
+                }
+                return dims;
+            }
+            return string();
+        }
     }
 
     /** Writes a little-endian C-order array (format version 1). */

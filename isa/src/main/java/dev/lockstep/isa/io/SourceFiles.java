@@ -10,7 +10,7 @@ import java.nio.file.Path;
 /** Reading user files with errors the command line can print as one line. */
 public final class SourceFiles {
     /** Larger inputs are refused rather than read: no input of Lockstep is near this size. */
-    public static final long MAX_BYTES = 1L << 30;
+    public static final long MAX_BYTES = 256L << 20;
 
     private SourceFiles() {
     }
@@ -20,13 +20,13 @@ public final class SourceFiles {
         if (Files.isDirectory(file)) {
             throw new InputException(name, 1, 1, "is a directory; expected a file");
         }
-        try {
-            long size = Files.size(file);
-            if (size > MAX_BYTES) {
-                throw new InputException(name, 1, 1, "is " + size + " bytes; inputs larger than " + MAX_BYTES
-                        + " bytes are refused");
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((int) MAX_BYTES + 1);
+            if (bytes.length > MAX_BYTES) {
+                throw new InputException(name, 1, 1, "is larger than " + MAX_BYTES + " bytes; inputs that large are "
+                        + "refused");
             }
-            return Files.readAllBytes(file);
+            return bytes;
         } catch (NoSuchFileException e) {
             throw new InputException(name, 1, 1, "no such file");
         } catch (AccessDeniedException e) {

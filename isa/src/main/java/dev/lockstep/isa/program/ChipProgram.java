@@ -13,6 +13,12 @@ public record ChipProgram(int chipId, List<QueueProgram> queues, List<DataBlock>
     public ChipProgram {
         queues = queues.stream().filter(q -> q.size() > 0).sorted(Comparator.comparingInt(QueueProgram::queueId))
                 .toList();
+        for (int i = 1; i < queues.size(); i++) {
+            if (queues.get(i).queueId() == queues.get(i - 1).queueId()) {
+                throw new IllegalArgumentException("chip " + chipId + ": queue " + queues.get(i).queueId()
+                        + " appears twice");
+            }
+        }
         data = data.stream().sorted(Comparator.comparingInt(DataBlock::slice).thenComparingInt(DataBlock::address))
                 .toList();
         regions = List.copyOf(regions);

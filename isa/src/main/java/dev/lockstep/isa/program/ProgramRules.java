@@ -170,7 +170,7 @@ public final class ProgramRules {
         if (region.elements() < 1) {
             return Optional.of("a region holds at least one element, got " + region.elements());
         }
-        long end = (long) region.address() + region.wordsPerSlice(chip.vectorBytes());
+        long end = region.address() + region.wordsPerSlice(chip.vectorBytes());
         if (region.address() < 0 || end > chip.mem().wordsPerSlice()) {
             return Optional.of("region '" + region.name() + "' needs words " + region.address() + ".." + (end - 1)
                     + " but a MEM slice has 0.." + (chip.mem().wordsPerSlice() - 1));
@@ -238,10 +238,16 @@ public final class ProgramRules {
             throw new IllegalArgumentException("the program was written for " + program.vectorBytes()
                     + "-byte vectors but " + chip.name() + " has " + chip.vectorBytes());
         }
-        Set<String> constants = new HashSet<>();
-        for (Constant c : program.constants()) {
-            if (!constants.add(c.name())) {
-                throw new IllegalArgumentException("constant '" + c.name() + "' is declared twice");
+        Set<String> names = new HashSet<>();
+        List<String> all = new java.util.ArrayList<>();
+        program.constants().forEach(c -> all.add(c.name()));
+        program.maps().forEach(m -> all.add(m.name()));
+        program.chips().forEach(cp -> cp.regions().forEach(r -> all.add(r.name())));
+        for (String name : all) {
+            fail(checkName(name), "");
+            if (!names.add(name)) {
+                throw new IllegalArgumentException("the name '" + name + "' is declared twice (constants, lane maps "
+                        + "and regions share one namespace)");
             }
         }
         for (int i = 0; i < program.maps().size(); i++) {

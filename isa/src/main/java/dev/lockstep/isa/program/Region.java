@@ -23,8 +23,8 @@ public record Region(String name, List<Integer> slices, int address, DataType dt
     }
 
     /** Words the region takes in each of its slices. */
-    public int wordsPerSlice(int vectorBytes) {
-        int vectors = (elements + vectorBytes - 1) / vectorBytes;
+    public long wordsPerSlice(int vectorBytes) {
+        long vectors = ((long) elements + vectorBytes - 1) / vectorBytes;
         return vectors * dtype.bytes() / slices.size();
     }
 }
