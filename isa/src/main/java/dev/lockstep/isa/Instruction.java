@@ -15,6 +15,8 @@ public final class Instruction {
     private static final int[][] SHIFTS = new int[256][];
     /** Per opcode code, the mask of bits that must be zero. */
     private static final long[] UNUSED = new long[256];
+    /** Per opcode code, the kind of each operand. */
+    private static final OperandKind[][] KINDS = new OperandKind[256][];
 
     static {
         for (Opcode op : Opcode.values()) {
@@ -25,6 +27,7 @@ public final class Instruction {
                 shifts[i] = top;
             }
             SHIFTS[op.code()] = shifts;
+            KINDS[op.code()] = op.operands().stream().map(OperandSpec::kind).toArray(OperandKind[]::new);
             UNUSED[op.code()] = top <= 0 ? 0 : (1L << top) - 1;
         }
     }
@@ -145,8 +148,8 @@ public final class Instruction {
 
     /** The value of operand {@code index} (sign-extended for signed kinds). */
     public long operand(int index) {
-        Opcode op = opcode();
-        return op.operands().get(index).kind().fromField(word >>> SHIFTS[op.code()][index]);
+        int code = (int) (word >>> 56);
+        return KINDS[code][index].fromField(word >>> SHIFTS[code][index]);
     }
 
     /** The value of the named operand. */

@@ -287,6 +287,8 @@ public enum Opcode {
     private final CycleExpr occupancy;
     private final CycleExpr dispatch;
     private final java.util.Map<String, Integer> operandIndexes = new java.util.HashMap<>();
+    /** The operand names, for a fast identity match of the interned literals callers pass. */
+    private final String[] operandNames;
 
     Opcode(int code, String mnemonic, Unit unit, Resource resource, String summary, List<OperandSpec> operands,
            CycleExpr latency, CycleExpr occupancy, CycleExpr dispatch) {
@@ -299,8 +301,10 @@ public enum Opcode {
         this.latency = latency;
         this.occupancy = occupancy;
         this.dispatch = dispatch;
+        this.operandNames = new String[this.operands.size()];
         for (int i = 0; i < this.operands.size(); i++) {
             operandIndexes.put(this.operands.get(i).name(), i);
+            operandNames[i] = this.operands.get(i).name().intern();
         }
     }
 
@@ -349,6 +353,11 @@ public enum Opcode {
 
     /** Index of the named operand, or -1. */
     public int operandIndex(String name) {
+        for (int i = 0; i < operandNames.length; i++) {
+            if (operandNames[i] == name) {
+                return i;
+            }
+        }
         Integer i = operandIndexes.get(name);
         return i == null ? -1 : i;
     }

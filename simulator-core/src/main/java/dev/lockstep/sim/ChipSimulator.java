@@ -367,13 +367,12 @@ final class ChipSimulator {
         boolean west = Streams.isWest(stream);
         int base = Streams.index(stream);
         for (int p = 0; p < span; p++) {
-            StreamValue v = streams.read(west, base + p, pos, cycle);
-            if (v == null) {
+            if (streams.read(west, base + p, pos, cycle) < 0) {
                 throw hazard(HazardKind.STREAM_EMPTY, is, cycle, "reads " + where(stream, p, pos) + " at cycle "
                         + cycle + ", but no vector is there (nothing was put on that stream to arrive then)");
             }
             if (functional) {
-                planes[p] = v.data();
+                planes[p] = streams.lastData();
             }
         }
         return planes;
@@ -381,17 +380,34 @@ final class ChipSimulator {
 
     /** Puts {@code span} planes on consecutive streams at {@code cycle}, in the PRODUCE phase. */
     private void produce(Issue is, long cycle, int pos, long stream, int span, byte[][] planes) {
-        at(cycle, PRODUCE, () -> {
+        Produce e = new Produce();
+        e.is = is;
+        e.pos = pos;
+        e.stream = stream;
+        e.span = span;
+        e.planes = planes;
+        schedule(e, cycle, PRODUCE);
+    }
+
+    /** Vectors appearing on streams. */
+    private final class Produce extends Event {
+        Issue is;
+        int pos;
+        long stream;
+        int span;
+        byte[][] planes;
+
+        @Override
+        void run() {
             boolean west = Streams.isWest(stream);
             int base = Streams.index(stream);
             for (int p = 0; p < span; p++) {
-                StreamValue v = new StreamValue(is.id, planes == null ? null : planes[p]);
-                if (!streams.produce(west, base + p, pos, cycle, v)) {
+                if (!streams.produce(west, base + p, pos, cycle, is.id, planes == null ? null : planes[p])) {
                     throw hazard(HazardKind.STREAM_CONFLICT, is, cycle, "writes " + where(stream, p, pos)
                             + " at cycle " + cycle + ", which another producer writes in the same cycle");
                 }
             }
-        });
+        }
     }
 
     // ------------------------------------------------------------------------------------------ MEM
@@ -416,16 +432,44 @@ final class ChipSimulator {
     }
 
     private void read(Issue is, int pos, long latency) {
+        ReadTrain e = new ReadTrain();
         Instruction ins = is.ins;
-        long addr = ins.operand("addr");
-        long stride = ins.operand("stride");
-        long dst = ins.operand("dst");
-        train(is.cycle, (int) ins.operand("count"), ACCESS, (k, c) -> {
+        e.is = is;
+        e.pos = pos;
+        e.latency = latency;
+        e.addr = ins.operand(READ_ADDR);
+        e.stride = ins.operand(READ_STRIDE);
+        e.dst = ins.operand(READ_DST);
+        e.count = (int) ins.operand(READ_COUNT);
+        schedule(e, is.cycle, ACCESS);
+    }
+
+    private static final int READ_DST = Opcode.READ.operandIndex("dst");
+    private static final int READ_ADDR = Opcode.READ.operandIndex("addr");
+    private static final int READ_COUNT = Opcode.READ.operandIndex("count");
+    private static final int READ_STRIDE = Opcode.READ.operandIndex("stride");
+
+    /** A MEM read: one word per cycle, each on the stream after the read latency. */
+    private final class ReadTrain extends Event {
+        Issue is;
+        int pos;
+        long latency;
+        long addr;
+        long stride;
+        long dst;
+        int count;
+        int k;
+
+        @Override
+        void run() {
             long a = addr + k * stride;
-            bank(is, pos, a, c);
+            bank(is, pos, a, cycle);
             byte[] word = sram.read(pos, a);
-            produce(is, c + latency, pos, dst, 1, word == null ? null : new byte[][] {word});
-        });
+            produce(is, cycle + latency, pos, dst, 1, word == null ? null : new byte[][] {word});
+            if (++k < count) {
+                schedule(this, cycle + 1, ACCESS);
+            }
+        }
     }
 
     private void write(Issue is, int pos, long latency) {

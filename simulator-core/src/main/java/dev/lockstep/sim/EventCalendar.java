@@ -10,7 +10,7 @@ import java.util.PriorityQueue;
  * order). Time jumps over empty stretches.
  */
 final class EventCalendar {
-    static final int WINDOW = 1024;
+    static final int WINDOW = 512;
     private static final int PHASES = 5;
 
     private final Bucket[] buckets = new Bucket[WINDOW];
@@ -59,7 +59,7 @@ final class EventCalendar {
                 onCycle.accept(now);
                 for (int phase = 0; phase < PHASES; phase++) {
                     ChipSimulator.Event[] list = b.events[phase];
-                    if (phase == ChipSimulator.ISSUE && b.sizes[phase] > 1) {
+                    if (phase == ChipSimulator.ISSUE && !sorted(list, b.sizes[phase])) {
                         java.util.Arrays.sort(list, 0, b.sizes[phase], ISSUE_ORDER);
                     }
                     for (int i = 0; i < b.sizes[phase]; i++) {
@@ -74,6 +74,15 @@ final class EventCalendar {
             }
             now++;
         }
+    }
+
+    private static boolean sorted(ChipSimulator.Event[] list, int n) {
+        for (int i = 1; i < n; i++) {
+            if (list[i - 1].order > list[i].order) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final java.util.Comparator<ChipSimulator.Event> ISSUE_ORDER =

@@ -37,7 +37,7 @@ final class StreamFile {
     }
 
     /** Puts a vector on a stream at a position; false if another producer already wrote it there this cycle. */
-    boolean produce(boolean west, int stream, int position, long cycle, StreamValue value) {
+    boolean produce(boolean west, int stream, int position, long cycle, long producer, byte[] data) {
         long d = diagonal(west, position, cycle);
         Slot[] ring = slots[row(west, stream)];
         int i = (int) (d & (window - 1));
@@ -55,16 +55,19 @@ final class StreamFile {
                 return false;
             }
         }
-        s.add(position, value);
+        s.add(position, producer, data);
         return true;
     }
 
-    /** The vector on a stream at a position and cycle, or null if nothing is there. */
-    StreamValue read(boolean west, int stream, int position, long cycle) {
+    /**
+     * The slot index of the producer whose vector is on a stream at a position and cycle, or -1 if nothing is
+     * there; its data is then {@link #lastData()}.
+     */
+    long read(boolean west, int stream, int position, long cycle) {
         long d = diagonal(west, position, cycle);
         Slot s = slots[row(west, stream)][(int) (d & (window - 1))];
         if (s == null || s.diagonal != d) {
-            return null;
+            return -1;
         }
         int best = -1;
         for (int k = 0; k < s.count; k++) {
@@ -74,7 +77,18 @@ final class StreamFile {
                 best = k;
             }
         }
-        return best < 0 ? null : s.values[best];
+        if (best < 0) {
+            return -1;
+        }
+        lastData = s.data[best];
+        return s.producers[best];
+    }
+
+    private byte[] lastData;
+
+    /** The bytes of the vector the last successful {@link #read} found (null in timing-only mode). */
+    byte[] lastData() {
+        return lastData;
     }
 
     int positions() {
@@ -86,15 +100,18 @@ final class StreamFile {
         long diagonal = Long.MIN_VALUE;
         int count;
         int[] positions = new int[2];
-        StreamValue[] values = new StreamValue[2];
+        long[] producers = new long[2];
+        byte[][] data = new byte[2][];
 
-        void add(int position, StreamValue value) {
+        void add(int position, long producer, byte[] bytes) {
             if (count == positions.length) {
                 positions = java.util.Arrays.copyOf(positions, count * 2);
-                values = java.util.Arrays.copyOf(values, count * 2);
+                producers = java.util.Arrays.copyOf(producers, count * 2);
+                data = java.util.Arrays.copyOf(data, count * 2);
             }
             positions[count] = position;
-            values[count] = value;
+            producers[count] = producer;
+            data[count] = bytes;
             count++;
         }
     }

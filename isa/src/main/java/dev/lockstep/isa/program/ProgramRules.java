@@ -273,10 +273,13 @@ public final class ProgramRules {
                 Instruction previous = null;
                 for (int i = 0; i < qp.size(); i++) {
                     Instruction ins = qp.instruction(i);
-                    String where = at + "queue " + queue.name() + ", instruction " + i + " (" + ins.opcode().mnemonic()
-                            + " at cycle " + qp.cycle(i) + "): ";
-                    fail(checkIssue(chip, queue, ins, qp.cycle(i), previous, i == 0 ? 0 : qp.cycle(i - 1)), where);
-                    fail(checkOperands(chip, ins, program.maps().size()).map(OperandProblem::message), where);
+                    Optional<String> problem = checkIssue(chip, queue, ins, qp.cycle(i), previous,
+                            i == 0 ? 0 : qp.cycle(i - 1))
+                            .or(() -> checkOperands(chip, ins, program.maps().size()).map(OperandProblem::message));
+                    if (problem.isPresent()) {
+                        throw new IllegalArgumentException(at + "queue " + queue.name() + ", instruction " + i + " ("
+                                + ins.opcode().mnemonic() + " at cycle " + qp.cycle(i) + "): " + problem.get());
+                    }
                     previous = ins;
                 }
             }
