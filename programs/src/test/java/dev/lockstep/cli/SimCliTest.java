@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.cli;
+
+import static dev.lockstep.cli.CliTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimCliTest {
+    @Test
+    void jsonHasTheDocumentedFieldsAndNothingElseOnStdout() throws Exception {
+        CliTest.Result r = run("sim", "asm/vector-add.lsa", "--json", "--dump", "sum");
+        assertThat(r.exit()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("cycles").asLong()).isEqualTo(16);
+        assertThat(j.get("instructions").asLong()).isEqualTo(7);
+        assertThat(j.get("unit_utilization").fieldNames()).toIterable().containsExactly("mem", "vxm", "mxm", "sxm",
+                "c2c");
+        assertThat(j.get("trace_hash").asText()).matches("[0-9a-f]{16}");
+        assertThat(j.get("dumps").get("sum").get(33).asDouble()).isEqualTo(0.75);
+    }
+
+    @Test
+    void timingOnlyGivesTheSameCyclesAndHash() throws Exception {
+        JsonNode f = new ObjectMapper().readTree(run("sim", "asm/gemv-tile.lsa", "--json").out());
+        JsonNode t = new ObjectMapper().readTree(run("sim", "asm/gemv-tile.lsa", "--json", "--timing-only").out());
+        assertThat(t.get("cycles")).isEqualTo(f.get("cycles"));
+        assertThat(t.get("trace_hash")).isEqualTo(f.get("trace_hash"));
+        assertThat(t.get("mode").asText()).isEqualTo("timing-only");
+    }
+
+    @Test
+    void aBinaryProgramSimulatesLikeItsSource(@TempDir Path dir) throws Exception {
+        Path lsb = dir.resolve("t.lsb");
+        assertThat(run("asm", "asm/transpose.lsa", "-o", lsb.toString()).exit()).isZero();
+        JsonNode fromText = new ObjectMapper().readTree(run("sim", "asm/transpose.lsa", "--json").out());
+        JsonNode fromBinary = new ObjectMapper().readTree(run("sim", lsb.toString(), "--json").out());
+        assertThat(fromBinary.get("trace_hash")).isEqualTo(fromText.get("trace_hash"));
+    }
+
+    @Test
+    void aHazardIsOneErrorLineAtTheInstructionsSourceLine(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("h.lsa");
+        Files.writeString(f, "; nothing arrives\n.queue vxm.3\n    @5 vmov.i8 e0, w7\n");
+        CliTest.Result r = run("sim", f.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("error: " + f + ":3:5: hazard stream_empty: chip 0, cycle 5, queue vxm.3, "
+                + "instruction 0 (vmov.i8 e0, w7): reads stream w7 at position 46 (vxm) at cycle 5, but no vector "
+                + "is there (nothing was put on that stream to arrive then)\n");
+    }
+
+    @Test
+    void theTraceIsAChromeTraceEventFile(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("t.json");
+        CliTest.Result r = run("sim", "asm/vector-add.lsa", "--trace", trace.toString());
+        assertThat(r.exit()).isZero();
+        JsonNode t = new ObjectMapper().readTree(trace.toFile());
+        JsonNode events = t.get("traceEvents");
+        long slices = 0;
+        for (JsonNode e : events) {
+            if (e.get("ph").asText().equals("X")) {
+                slices++;
+                assertThat(e.get("ts").asLong()).isNotNegative();
+                assertThat(e.get("dur").asLong()).isPositive();
+            }
+        }
+        assertThat(slices).as("7 queue slices and 7 unit slices").isEqualTo(14);
+        CliTest.Result windowed = run("sim", "asm/vector-add.lsa", "--trace", trace.toString(), "--trace-window",
+                "0:5");
+        assertThat(windowed.out()).contains("(4 instructions");
+    }
+
+    @Test
+    void dumpingInATimingOnlyRunIsRefused() {
+        CliTest.Result r = run("sim", "asm/vector-add.lsa", "--timing-only", "--dump", "sum");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("--dump needs values");
+    }
+}
