@@ -160,6 +160,7 @@ final class SimCommand implements Callable<Integer> {
                     qn.put("queue", q.name());
                     qn.put("instructions", r.issued(c, q.id()));
                     qn.put("busy_cycles", r.busy(c, q.id()));
+                    qn.put("utilization", r.cycles() == 0 ? 0 : (double) r.busy(c, q.id()) / r.cycles());
                 }
             }
         }

@@ -3,7 +3,10 @@ package dev.lockstep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.Fp16;
 import dev.lockstep.isa.asm.Assembler;
+import dev.lockstep.isa.io.Npy;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.ChipSpecs;
 import dev.lockstep.sim.SimOptions;
@@ -54,6 +57,72 @@ class ExamplesTest {
                     assertThat(out[16 * g + j]).as("out%d lane %d", i, 16 * g + j).isEqualTo((byte) (16 * j + i));
                 }
             }
+        }
+    }
+
+    private static double[] values(String file) {
+        Npy.Array a = Npy.read(Path.of("asm", "data", file));
+        double[] out = new double[(int) a.elements()];
+        for (int i = 0; i < out.length; i++) {
+            long bits = a.bits(i);
+            out[i] = a.dtype() == DataType.F16 ? Fp16.toFloat((short) bits) : bits;
+        }
+        return out;
+    }
+
+    @Test
+    void gemmFp16GivesXTimesWWithinF32AccumulationError() {
+        SimResult r = run("gemm-fp16.lsa");
+        assertThat(r.cycles()).isEqualTo(881);
+        double[] wa = values("gemm-fp16-wa.npy");
+        double[] wb = values("gemm-fp16-wb.npy");
+        double[] xa = values("gemm-fp16-xa.npy");
+        double[] xb = values("gemm-fp16-xb.npy");
+        double[] y = r.region(0, "Y").orElseThrow();
+        for (int m = 0; m < 320; m++) {
+            for (int n = 0; n < 320; n++) {
+                double exact = 0;
+                double magnitude = 0;
+                for (int k = 0; k < 160; k++) {
+                    double p1 = xa[m * 320 + k] * wa[k * 320 + n];
+                    double p2 = xb[m * 320 + k] * wb[k * 320 + n];
+                    exact += p1 + p2;
+                    magnitude += Math.abs(p1) + Math.abs(p2);
+                }
+                // 320 f32 additions, each off by at most 2^-24 of the running sum
+                assertThat(Math.abs(y[m * 320 + n] - exact)).as("Y[%d][%d]", m, n)
+                        .isLessThanOrEqualTo(320 * 0x1p-24 * magnitude);
+            }
+        }
+    }
+
+    @Test
+    void gemmInt8GivesXTimesWExactly() {
+        double[] w = values("gemm-int8-w.npy");
+        double[] x = values("gemm-int8-x.npy");
+        double[] y = run("gemm-int8.lsa").region(0, "Y").orElseThrow();
+        for (int m = 0; m < 320; m++) {
+            for (int n = 0; n < 320; n++) {
+                long exact = 0;
+                for (int k = 0; k < 320; k++) {
+                    exact += (long) x[m * 320 + k] * (long) w[k * 320 + n];
+                }
+                assertThat((long) y[m * 320 + n]).as("Y[%d][%d]", m, n).isEqualTo(exact);
+            }
+        }
+    }
+
+    @Test
+    void softmaxGivesProbabilitiesThatMatchTheReference() {
+        SimResult r = run("softmax.lsa");
+        double[] x = r.region(0, "x").orElseThrow();
+        double[] y = r.region(0, "y").orElseThrow();
+        double max = java.util.Arrays.stream(x).max().orElseThrow();
+        double sum = java.util.Arrays.stream(x).map(v -> Math.exp(v - max)).sum();
+        for (int i = 0; i < 320; i++) {
+            double expected = Math.exp(x[i] - max) / sum;
+            // a handful of f32 roundings: within 1e-6 relative
+            assertThat(Math.abs(y[i] - expected)).as("y[%d]", i).isLessThanOrEqualTo(1e-6 * expected);
         }
     }
 }

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.bench;
+
+import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.Streams;
+import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.chip.ChipSpecs;
+import dev.lockstep.isa.chip.Queue;
+import dev.lockstep.isa.chip.SliceKind;
+import dev.lockstep.isa.program.ChipProgram;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.program.QueueProgram;
+import dev.lockstep.sim.Mode;
+import dev.lockstep.sim.SimOptions;
+import dev.lockstep.sim.SimResult;
+import dev.lockstep.sim.Simulator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Simulating one tsp-v1 chip: every MEM slice issues one read per cycle for {@code cycles} cycles (88 instruction
+ * issues and 88 stream vectors per cycle), in timing-only and functional mode. The secondary results count
+ * simulated instruction issues and simulated cycles per second.
+ *
+ * <p>How to run: {@code mvn -B -DskipTests package && java -jar benchmarks/target/benchmarks.jar
+ * SimulatorBenchmark -f 1 -wi 3 -i 5}. Read {@code issues} and {@code cycles} (ops/s) for the simulation rates.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(org.openjdk.jmh.annotations.Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class SimulatorBenchmark {
+    @Param({"TIMING_ONLY", "FUNCTIONAL"})
+    Mode mode;
+
+    @Param({"2000"})
+    int cycles;
+
+    private ChipSpec chip;
+    private Program program;
+
+    /** Simulation rates as secondary results. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Rates {
+        public long issues;
+        public long cycles;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            issues = 0;
+            cycles = 0;
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setup() {
+        chip = ChipSpecs.tspV1();
+        List<QueueProgram> queues = new ArrayList<>();
+        for (Queue q : chip.floorplan().queues()) {
+            if (q.slice().kind() != SliceKind.MEM) {
+                continue;
+            }
+            long[] at = new long[cycles];
+            long[] words = new long[cycles];
+            for (int c = 0; c < cycles; c++) {
+                at[c] = c;
+                words[c] = Instruction.of(Opcode.READ, Streams.east(c % 32), c % 8192, 1, 1).word();
+            }
+            queues.add(new QueueProgram(q.id(), at, words));
+        }
+        program = new Program(chip.name(), chip.vectorBytes(), List.of(), List.of(),
+                List.of(new ChipProgram(0, queues, List.of(), List.of())));
+    }
+
+    @Benchmark
+    public SimResult simulate(Rates rates) {
+        SimResult r = Simulator.run(chip, program, new SimOptions(mode, null));
+        rates.issues += r.instructions();
+        rates.cycles += r.cycles();
+        return r;
+    }
+}
