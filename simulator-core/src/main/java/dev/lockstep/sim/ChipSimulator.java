@@ -25,8 +25,8 @@ import java.util.List;
  * <ol start="0">
  *   <li>COMMIT: SRAM writes whose latency has elapsed become visible;</li>
  *   <li>ISSUE: queues issue, in queue-id order;</li>
- *   <li>ACCESS: SRAM reads and MXM accumulator reads;</li>
- *   <li>PRODUCE: vectors appear on streams;</li>
+ *   <li>ACCESS: MXM accumulator reads;</li>
+ *   <li>PRODUCE: MEM reads access SRAM, and vectors appear on streams;</li>
  *   <li>CONSUME: instructions sample their input streams (and compute, in functional mode).</li>
  * </ol>
  * Events of one phase and cycle run in the order they were created, which follows issue order, so the whole run is
@@ -441,15 +441,24 @@ final class ChipSimulator {
         e.stride = ins.operand(READ_STRIDE);
         e.dst = ins.operand(READ_DST);
         e.count = (int) ins.operand(READ_COUNT);
-        schedule(e, is.cycle, ACCESS);
+        e.pending = functional ? new byte[(int) Math.min(e.count, latency + 1)][] : null;
+        schedule(e, is.cycle, PRODUCE);
     }
 
     private static final int READ_DST = Opcode.READ.operandIndex("dst");
     private static final int READ_ADDR = Opcode.READ.operandIndex("addr");
     private static final int READ_COUNT = Opcode.READ.operandIndex("count");
     private static final int READ_STRIDE = Opcode.READ.operandIndex("stride");
+    private static final int WRITE_ADDR = Opcode.WRITE.operandIndex("addr");
+    private static final int WRITE_SRC = Opcode.WRITE.operandIndex("src");
+    private static final int WRITE_COUNT = Opcode.WRITE.operandIndex("count");
+    private static final int WRITE_STRIDE = Opcode.WRITE.operandIndex("stride");
 
-    /** A MEM read: one word per cycle, each on the stream after the read latency. */
+    /**
+     * A MEM read train as one event: in the produce phase of each of its cycles it accesses word k (at issue + k;
+     * nothing changes SRAM between the commit phase and here) and puts word j on the stream (at issue + latency
+     * + j), then sleeps until its next access or production.
+     */
     private final class ReadTrain extends Event {
         Issue is;
         int pos;
@@ -458,32 +467,98 @@ final class ChipSimulator {
         long stride;
         long dst;
         int count;
-        int k;
+        int accessed;
+        int produced;
+        byte[][] pending;
 
         @Override
         void run() {
-            long a = addr + k * stride;
-            bank(is, pos, a, cycle);
-            byte[] word = sram.read(pos, a);
-            produce(is, cycle + latency, pos, dst, 1, word == null ? null : new byte[][] {word});
-            if (++k < count) {
-                schedule(this, cycle + 1, ACCESS);
+            long start = is.cycle;
+            if (accessed < count && start + accessed == cycle) {
+                long a = addr + accessed * stride;
+                bank(is, pos, a, cycle);
+                if (pending != null) {
+                    pending[accessed % pending.length] = sram.read(pos, a);
+                }
+                accessed++;
+            }
+            if (produced < count && start + latency + produced == cycle) {
+                boolean west = Streams.isWest(dst);
+                byte[] word = pending == null ? null : pending[produced % pending.length];
+                if (!streams.produce(west, Streams.index(dst), pos, cycle, is.id, word)) {
+                    throw hazard(HazardKind.STREAM_CONFLICT, is, cycle, "writes " + where(dst, 0, pos) + " at cycle "
+                            + cycle + ", which another producer writes in the same cycle");
+                }
+                produced++;
+            }
+            long next = Long.MAX_VALUE;
+            if (accessed < count) {
+                next = start + accessed;
+            }
+            if (produced < count) {
+                next = Math.min(next, start + latency + produced);
+            }
+            if (next != Long.MAX_VALUE) {
+                schedule(this, next, PRODUCE);
             }
         }
     }
 
     private void write(Issue is, int pos, long latency) {
+        WriteTrain e = new WriteTrain();
         Instruction ins = is.ins;
-        long addr = ins.operand("addr");
-        long stride = ins.operand("stride");
-        long src = ins.operand("src");
-        train(is.cycle, (int) ins.operand("count"), CONSUME, (k, c) -> {
-            long a = addr + k * stride;
-            byte[][] v = sample(is, c, pos, src, 1);
-            bank(is, pos, a, c);
-            checkWritable(is, pos, a, c);
-            at(c + latency, COMMIT, () -> sram.write(pos, a, v == null ? null : v[0]));
-        });
+        e.is = is;
+        e.pos = pos;
+        e.latency = latency;
+        e.addr = ins.operand(WRITE_ADDR);
+        e.stride = ins.operand(WRITE_STRIDE);
+        e.src = ins.operand(WRITE_SRC);
+        e.count = (int) ins.operand(WRITE_COUNT);
+        e.pending = functional ? new byte[(int) Math.min(e.count, latency + 1)][] : null;
+        schedule(e, is.cycle, CONSUME);
+    }
+
+    /**
+     * A MEM write train as one event: it samples vector k in the consume phase of issue + k (and accesses its
+     * bank then), and commits vector j in the commit phase of issue + j + latency.
+     */
+    private final class WriteTrain extends Event {
+        Issue is;
+        int pos;
+        long latency;
+        long addr;
+        long stride;
+        long src;
+        int count;
+        int sampled;
+        int committed;
+        byte[][] pending;
+
+        @Override
+        void run() {
+            long start = is.cycle;
+            if (phase == COMMIT) {
+                long a = addr + committed * stride;
+                sram.write(pos, a, pending == null ? null : pending[committed % pending.length]);
+                committed++;
+            } else {
+                long a = addr + sampled * stride;
+                byte[][] v = sample(is, cycle, pos, src, 1);
+                bank(is, pos, a, cycle);
+                checkWritable(is, pos, a, cycle);
+                if (pending != null) {
+                    pending[sampled % pending.length] = v[0];
+                }
+                sampled++;
+            }
+            long nextSample = sampled < count ? start + sampled : Long.MAX_VALUE;
+            long nextCommit = committed < sampled ? start + committed + latency : Long.MAX_VALUE;
+            if (nextCommit <= nextSample && nextCommit != Long.MAX_VALUE) {
+                schedule(this, nextCommit, COMMIT);
+            } else if (nextSample != Long.MAX_VALUE) {
+                schedule(this, nextSample, CONSUME);
+            }
+        }
     }
 
     private void checkWritable(Issue is, int pos, long address, long cycle) {
@@ -660,32 +735,77 @@ final class ChipSimulator {
 
     /** A VXM or SXM instruction: samples its stream inputs at issue, computes, produces after its latency. */
     private void unitOp(Issue is, int pos, long latency, boolean sxm) {
-        Instruction ins = is.ins;
-        Opcode op = ins.opcode();
-        List<Integer> inputs = new ArrayList<>();
-        int dst = -1;
-        for (int i = 0; i < op.operands().size(); i++) {
-            if (op.operands().get(i).kind() == dev.lockstep.isa.OperandKind.STREAM) {
-                if (op.operands().get(i).name().equals("dst")) {
-                    dst = i;
-                } else {
-                    inputs.add(i);
+        UnitOp e = new UnitOp();
+        e.is = is;
+        e.pos = pos;
+        e.latency = latency;
+        e.sxm = sxm;
+        schedule(e, is.cycle, CONSUME);
+    }
+
+    /** Per opcode, the indexes of its stream input operands and of its {@code dst}. */
+    private static final int[][] STREAM_INPUTS = new int[256][];
+    private static final int[] STREAM_DST = new int[256];
+
+    static {
+        for (Opcode op : Opcode.values()) {
+            List<Integer> inputs = new ArrayList<>();
+            STREAM_DST[op.code()] = -1;
+            for (int i = 0; i < op.operands().size(); i++) {
+                if (op.operands().get(i).kind() == dev.lockstep.isa.OperandKind.STREAM) {
+                    if (op.operands().get(i).name().equals("dst")) {
+                        STREAM_DST[op.code()] = i;
+                    } else {
+                        inputs.add(i);
+                    }
+                }
+            }
+            STREAM_INPUTS[op.code()] = inputs.stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    /**
+     * A VXM or SXM instruction as one event: samples its inputs in the consume phase of its issue cycle,
+     * computes (functional mode), and puts the result on its streams in the produce phase after its latency.
+     */
+    private final class UnitOp extends Event {
+        Issue is;
+        int pos;
+        long latency;
+        boolean sxm;
+        byte[][] out;
+
+        @Override
+        void run() {
+            Instruction ins = is.ins;
+            int code = ins.opcode().code();
+            int dst = STREAM_DST[code];
+            if (phase == CONSUME) {
+                int[] inputs = STREAM_INPUTS[code];
+                byte[][][] in = functional ? new byte[inputs.length][][] : null;
+                for (int i = 0; i < inputs.length; i++) {
+                    byte[][] planes = sample(is, cycle, pos, ins.operand(inputs[i]), ins.span(inputs[i]));
+                    if (in != null) {
+                        in[i] = planes;
+                    }
+                }
+                if (functional) {
+                    out = sxm ? VectorOps.sxm(ins, in[0], chip.lanesPerSuperlane(),
+                            m -> program.maps().get(m).lanes()) : VectorOps.vxm(ins, in);
+                }
+                schedule(this, cycle + latency, PRODUCE);
+                return;
+            }
+            long stream = ins.operand(dst);
+            boolean west = Streams.isWest(stream);
+            int base = Streams.index(stream);
+            int span = ins.span(dst);
+            for (int p = 0; p < span; p++) {
+                if (!streams.produce(west, base + p, pos, cycle, is.id, out == null ? null : out[p])) {
+                    throw hazard(HazardKind.STREAM_CONFLICT, is, cycle, "writes " + where(stream, p, pos)
+                            + " at cycle " + cycle + ", which another producer writes in the same cycle");
                 }
             }
         }
-        int dstIndex = dst;
-        at(is.cycle, CONSUME, () -> {
-            byte[][][] in = new byte[inputs.size()][][];
-            for (int i = 0; i < inputs.size(); i++) {
-                int operand = inputs.get(i);
-                in[i] = sample(is, is.cycle, pos, ins.operand(operand), ins.span(operand));
-            }
-            byte[][] out = null;
-            if (functional) {
-                out = sxm ? VectorOps.sxm(ins, in[0], chip.lanesPerSuperlane(),
-                        m -> program.maps().get(m).lanes()) : VectorOps.vxm(ins, in);
-            }
-            produce(is, is.cycle + latency, pos, ins.operand(dstIndex), ins.span(dstIndex), out);
-        });
     }
 }
