@@ -314,26 +314,54 @@ final class ChipSimulator {
             return null;
         }
         int pos = is.q.queue.slice().position();
+        int instances = 1;
         int instance = switch (r) {
             case MEM_READ, MEM_WRITE -> pos;
             case VXM_ALU, SXM_SWITCH -> is.q.queue.id();
-            case MXM_WEIGHT_BUFFER, MXM_ARRAY, MXM_ACCUMULATOR ->
-                    pos * chip.mxm().planesPerSlice() + (int) is.ins.operand("plane");
+            case MXM_WEIGHT_BUFFER, MXM_ARRAY, MXM_ACCUMULATOR -> {
+                int plane = (int) is.ins.operand("plane");
+                if (fp16Mode(is, pos)) {
+                    instances = chip.mxm().fp16PlanesPerPiece();
+                    if (plane % instances != 0) {
+                        throw hazard(HazardKind.MXM_TYPE_MISMATCH, is, is.cycle, "fp16 pieces take planes "
+                                + (plane - plane % instances) + ".." + (plane - plane % instances + instances - 1)
+                                + " together (mxm.fp16_planes_per_piece " + instances + "): name plane "
+                                + (plane - plane % instances));
+                    }
+                }
+                yield pos * chip.mxm().planesPerSlice() + plane;
+            }
             case C2C_TRANSMIT, C2C_RECEIVE -> (int) is.ins.operand("link");
             case NONE -> throw new IllegalStateException();
         };
         long[] until = busyUntil[r.ordinal()];
-        if (is.cycle < until[instance]) {
-            Issue h = holder[r.ordinal()][instance];
-            throw hazard(HazardKind.UNIT_BUSY, is, is.cycle, instanceName(r, is) + " is busy until cycle "
-                    + until[instance] + " (held by " + Disassembler.instruction(h.ins, program) + " issued at cycle "
-                    + h.cycle + " on " + h.q.queue.name() + ")");
+        for (int i = instance; i < instance + instances; i++) {
+            if (is.cycle < until[i]) {
+                Issue h = holder[r.ordinal()][i];
+                throw hazard(HazardKind.UNIT_BUSY, is, is.cycle, instanceName(r, is) + (i != instance
+                        ? " (plane " + (i - pos * chip.mxm().planesPerSlice()) + " of its fp16 group)" : "")
+                        + " is busy until cycle " + until[i] + " (held by " + Disassembler.instruction(h.ins, program)
+                        + " issued at cycle " + h.cycle + " on " + h.q.queue.name() + ")");
+            }
         }
-        until[instance] = is.cycle + cycles;
-        holder[r.ordinal()][instance] = is;
-        busyCycles[r.ordinal()] += cycles;
-        queueBusy[is.q.queue.id()] += cycles;
+        for (int i = instance; i < instance + instances; i++) {
+            until[i] = is.cycle + cycles;
+            holder[r.ordinal()][i] = is;
+        }
+        busyCycles[r.ordinal()] += cycles * instances;
+        queueBusy[is.q.queue.id()] += cycles * instances;
         return listener == null ? null : instanceName(r, is);
+    }
+
+    /** Whether an MXM instruction works on fp16 pieces: f16 weights or activations, f32 results, or an IW of f16. */
+    private boolean fp16Mode(Issue is, int pos) {
+        Instruction ins = is.ins;
+        return switch (ins.opcode()) {
+            case LW, ABC -> ins.dtype().orElseThrow() == DataType.F16;
+            case ACC -> ins.dtype().orElseThrow() == DataType.F32;
+            case IW -> plane(pos, ins).bufferType == DataType.F16;
+            default -> false;
+        };
     }
 
     private String instanceName(Resource r, Issue is) {

@@ -126,6 +126,30 @@ class HazardTest {
     }
 
     @org.junit.jupiter.api.Test
+    void anFp16PieceHoldsBothPlanesOfItsSlice() {
+        // fp16 work names plane 0 of the pair and holds plane 1 too: int8 work on plane 1 meanwhile is refused
+        assertThatThrownBy(() -> functional("""
+                .queue mxm.w0.0
+                @0 lw.f16 1, w0, 1
+                """)).isInstanceOf(HazardException.class)
+                .hasMessageContaining("fp16 pieces take planes 0..1 together (mxm.fp16_planes_per_piece 2): name "
+                        + "plane 0");
+        assertThatThrownBy(() -> functional("""
+                .data w, mem.w43+mem.w42, 0, f16, [1]
+                .queue mem.w43
+                @1 read w0, w
+                .queue mem.w42
+                @0 read w1, w
+                .queue mxm.w0.0
+                @5 lw.f16 0, w0, 1
+                .queue mxm.w0.1
+                @5 lw.i8 1, w0, 1
+                """)).isInstanceOf(HazardException.class)
+                .satisfies(e -> assertThat(((HazardException) e).kind()).isEqualTo(HazardKind.UNIT_BUSY))
+                .hasMessageContaining("the weight buffer of mxm.w0 plane 1 is busy until cycle 6");
+    }
+
+    @org.junit.jupiter.api.Test
     void aSyncReleasedInTimeLetsTheQueueGoOn() {
         // notify at 12 arrives at 12 + 8 = 20
         assertThat(functional("""

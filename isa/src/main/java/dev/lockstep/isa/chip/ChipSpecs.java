@@ -108,14 +108,19 @@ public final class ChipSpecs {
                 (int) doc.integer(doc.member(vxm, "alus_per_lane", "vxm"), "vxm.alus_per_lane", 1, 1024),
                 queues(doc, vxm, "vxm"));
         ObjectNode mxm = section(doc, root, "mxm", "planes_per_slice", "rows", "cols", "int8_k", "fp16_k",
-                "queues_per_slice");
+                "fp16_planes_per_piece", "queues_per_slice");
         MxmSpec mxmSpec = new MxmSpec(
                 (int) doc.integer(doc.member(mxm, "planes_per_slice", "mxm"), "mxm.planes_per_slice", 1, 16),
                 (int) doc.integer(doc.member(mxm, "rows", "mxm"), "mxm.rows", 1, 0xFFFF),
                 (int) doc.integer(doc.member(mxm, "cols", "mxm"), "mxm.cols", 1, 0xFFFF),
                 (int) doc.integer(doc.member(mxm, "int8_k", "mxm"), "mxm.int8_k", 1, 0xFFFF),
                 (int) doc.integer(doc.member(mxm, "fp16_k", "mxm"), "mxm.fp16_k", 1, 0xFFFF),
+                (int) doc.integer(doc.member(mxm, "fp16_planes_per_piece", "mxm"), "mxm.fp16_planes_per_piece", 1, 16),
                 queues(doc, mxm, "mxm"));
+        if (mxmSpec.planesPerSlice() % mxmSpec.fp16PlanesPerPiece() != 0) {
+            throw doc.error(mxm.get("fp16_planes_per_piece"), "mxm.fp16_planes_per_piece must divide "
+                    + "mxm.planes_per_slice (" + mxmSpec.planesPerSlice() + ")");
+        }
         ObjectNode sxm = section(doc, root, "sxm", "queues_per_slice", "also_issues");
         Set<Unit> also = EnumSet.noneOf(Unit.class);
         if (sxm.has("also_issues")) {
@@ -233,6 +238,7 @@ public final class ChipSpecs {
         mxm.put("cols", chip.mxm().cols());
         mxm.put("int8_k", chip.mxm().int8K());
         mxm.put("fp16_k", chip.mxm().fp16K());
+        mxm.put("fp16_planes_per_piece", chip.mxm().fp16PlanesPerPiece());
         mxm.put("queues_per_slice", chip.mxm().queuesPerSlice());
         ObjectNode sxm = root.putObject("sxm");
         sxm.put("queues_per_slice", chip.sxm().queuesPerSlice());

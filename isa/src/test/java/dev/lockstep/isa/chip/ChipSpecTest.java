@@ -97,7 +97,7 @@ class ChipSpecTest {
         "clock as text | \"clock_hz\": 900000000, | \"clock_hz\": \"fast\", | 3:15 | clock_hz must be a whole number",
         "two VXMs | \"VXM\", | \"VXM\", \"VXM\", | 7:16 | the floorplan must have exactly one VXM",
         "unknown slice kind | \"SXM\", \"MXM\"] | \"SXM\", \"MXX\"] | 7:67 | unknown slice kind 'MXX'",
-        "unknown timing key | \"timing\": {} | \"timing\": {\"mem_read_latncy_cycles\": 3} | 13:14 | (did you mean 'mem_read_latency_cycles'?)",
+        "unknown timing key | \"timing\": {} | \"timing\": {\"mem_read_latncy_cycles\": 3} | 14:14 | (did you mean 'mem_read_latency_cycles'?)",
         "missing section | \"vxm\": {\"alus_per_lane\": 16, \"queues_per_slice\": 16}, | | 1:1 | the chip description lacks required key 'vxm'",
         "zero banks | \"banks\": 2, | \"banks\": 0, | 8:45 | mem.banks must be in 1..64, got 0",
     })
