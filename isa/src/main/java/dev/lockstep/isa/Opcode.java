@@ -184,7 +184,8 @@ public enum Opcode {
                     streams("dst", "to"), streams("a", "from")),
             param(VXM_CONVERT_LATENCY_CYCLES), fixed(1), fixed(1)),
     /** Sum of all lanes. docs/isa.md#vxm */
-    VRSUM(0x3A, "vrsum", "Every lane of dst = the sum of all lanes of a (float sums accumulate in f32).",
+    VRSUM(0x3A, "vrsum", "Every lane of dst = the sum of all lanes of a, in lane order (floats: in double, rounded "
+            + "once).",
             Shape.UNARY, Types.ALL, Lat.REDUCE),
     /** Maximum of all lanes. docs/isa.md#vxm */
     VRMAX(0x3B, "vrmax", "Every lane of dst = the maximum over all lanes of a.", Shape.UNARY, Types.ALL,

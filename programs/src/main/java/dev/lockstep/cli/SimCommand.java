@@ -82,8 +82,8 @@ final class SimCommand implements Callable<Integer> {
                 chrome = new ChromeTrace(chipSpec, loaded.program(), Long.parseLong(w[0]), Long.parseLong(w[1]),
                         traceMax);
             } catch (RuntimeException e) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--trace-window takes FROM:TO, two whole numbers, got '" + traceWindow + "'");
+                throw new OutputException("--trace-window takes FROM:TO, two whole numbers, got '" + traceWindow
+                        + "'", e);
             }
         }
         Mode mode = timingOnly ? Mode.TIMING_ONLY : Mode.FUNCTIONAL;

@@ -4,12 +4,12 @@ package dev.lockstep.sim;
 /**
  * What one chip's run produced.
  *
- * @param cycles           cycles from 0 to the last event, inclusive
+ * @param cycles           cycles from 0 to the last event or the last cycle a resource is held, inclusive
  * @param issues           instructions executed (repeats expanded)
  * @param traceHash        the {@link TraceHash} of this chip's issue events
  * @param busyByResource   busy cycles per {@link dev.lockstep.isa.Resource} ordinal, summed over instances
  * @param issuedByQueue    instructions executed per queue id
- * @param busyByQueue      resource busy cycles per queue id
+ * @param busyByQueue      per queue id, the cycles in which its instructions hold a resource (each counted once)
  * @param sramWordsInUse   words holding data at the end (initialised or written)
  * @param sram             final SRAM contents in functional mode, else null
  */

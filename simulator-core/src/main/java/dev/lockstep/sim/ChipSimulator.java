@@ -59,6 +59,8 @@ final class ChipSimulator {
     private long hash = TraceHash.INITIAL;
     private final long[] queueIssued;
     private final long[] queueBusy;
+    private final long[] queueBusyUntil;
+    private long lastOccupied = -1;
 
     ChipSimulator(ChipSpec chip, Program program, ChipProgram chipProgram, Mode mode, IssueListener listener) {
         this.chip = chip;
@@ -85,6 +87,7 @@ final class ChipSimulator {
         int queues = chip.floorplan().queues().size();
         this.queueIssued = new long[queues];
         this.queueBusy = new long[queues];
+        this.queueBusyUntil = new long[queues];
         for (int i = 0; i < queueRuns.length; i++) {
             QueueProgram qp = chipProgram.queues().get(i);
             queueRuns[i] = new QueueRun(chip.floorplan().queues().get(qp.queueId()), qp);
@@ -95,7 +98,7 @@ final class ChipSimulator {
     /** Runs to the last event. */
     ChipResult run() {
         events.run(cycle -> lastCycle = cycle);
-        long cycles = lastCycle + 1;
+        long cycles = Math.max(lastCycle, lastOccupied) + 1;
         return new ChipResult(chipProgram.chipId(), cycles, issues, hash, busyCycles.clone(), queueIssued.clone(),
                 queueBusy.clone(), sram.wordsInUse(), functional ? sram : null);
     }
@@ -349,7 +352,11 @@ final class ChipSimulator {
             holder[r.ordinal()][i] = is;
         }
         busyCycles[r.ordinal()] += cycles * instances;
-        queueBusy[is.q.queue.id()] += cycles * instances;
+        lastOccupied = Math.max(lastOccupied, is.cycle + cycles - 1);
+        int q = is.q.queue.id();
+        long end = is.cycle + cycles;
+        queueBusy[q] += Math.max(0, end - Math.max(is.cycle, queueBusyUntil[q]));
+        queueBusyUntil[q] = Math.max(queueBusyUntil[q], end);
         return listener == null ? null : instanceName(r, is);
     }
 
@@ -631,17 +638,23 @@ final class ChipSimulator {
             byte[][] data = sample(is, c, pos, ins.operand("src"), 1);
             byte[][] index = sample(is, c, pos, ins.operand("index"), 2);
             allBanks(is, pos, c);
+            long[] addresses = null;
             if (functional) {
-                long[] addresses = laneAddresses(is, index, ins.operand("base"), pos, c);
+                addresses = laneAddresses(is, index, ins.operand("base"), pos, c);
                 for (int l = 0; l < vectorBytes; l++) {
                     checkWritable(is, pos, addresses[l], c);
                 }
-                at(c + latency, COMMIT, () -> {
-                    for (int l = 0; l < vectorBytes; l++) {
-                        sram.writeByte(pos, addresses[l], l, data[0][l]);
-                    }
-                });
             }
+            long[] lanes = addresses;
+            // the commit is an event in both modes, so both end at the same cycle; only functional mode knows
+            // which words it writes
+            at(c + latency, COMMIT, () -> {
+                if (lanes != null) {
+                    for (int l = 0; l < vectorBytes; l++) {
+                        sram.writeByte(pos, lanes[l], l, data[0][l]);
+                    }
+                }
+            });
         });
     }
 
@@ -668,11 +681,15 @@ final class ChipSimulator {
                     + "rows, but a plane takes at most " + kOf(t) + " (K of one " + t.text() + " piece)");
         }
         MxmPlane p = plane(pos, ins);
-        p.bufferType = t;
-        p.bufferRowCount = rows;
-        p.bufferComplete = is.cycle + rows;
-        p.bufferRows = functional ? new double[rows][] : null;
+        // the buffer is taken over when the first row arrives (consume phase), so that an IW issued in the same
+        // cycle, on any queue, still installs the previous, complete, contents
         train(is.cycle, rows, CONSUME, (k, c) -> {
+            if (k == 0) {
+                p.bufferType = t;
+                p.bufferRowCount = rows;
+                p.bufferComplete = is.cycle + rows;
+                p.bufferRows = functional ? new double[rows][] : null;
+            }
             byte[][] v = sample(is, c, pos, ins.operand("src"), t.bytes());
             if (functional) {
                 p.bufferRows[k] = Lanes.values(t, v);
@@ -692,6 +709,17 @@ final class ChipSimulator {
         p.arrayRowCount = p.bufferRowCount;
         p.arrayRows = p.bufferRows;
         p.installed = is.cycle + latency;
+        // the planes of an fp16 group form one array: installing into one of them replaces what the others held
+        int group = chip.mxm().fp16PlanesPerPiece();
+        int plane = (int) is.ins.operand("plane");
+        int base = plane - plane % group;
+        for (int other = base; other < base + group; other++) {
+            MxmPlane o = planes[pos * chip.mxm().planesPerSlice() + other];
+            if (other != plane && o != null && (p.arrayType == DataType.F16 || o.arrayType == DataType.F16)) {
+                o.arrayType = null;
+                o.arrayRows = null;
+            }
+        }
     }
 
     private void activations(Issue is, int pos, long latency) {
@@ -699,10 +727,12 @@ final class ChipSimulator {
         DataType t = ins.dtype().orElseThrow();
         MxmPlane p = plane(pos, ins);
         boolean accumulate = ins.operand("mode") == 1;
+        DataType out = t == DataType.F16 ? DataType.F32 : DataType.I32;
         train(is.cycle, (int) ins.operand("count"), CONSUME, (j, c) -> {
             if (p.arrayType == null || c < p.installed) {
                 throw hazard(HazardKind.MXM_NOT_READY, is, c, p.arrayType == null
-                        ? "streams activations into a plane with no installed weights (no IW before)"
+                        ? "streams activations into a plane with no installed weights (no IW before, or another "
+                                + "plane of its fp16 group replaced them)"
                         : "streams activations at cycle " + c + " before the weights are installed (cycle "
                                 + p.installed + ")");
             }
@@ -712,22 +742,57 @@ final class ChipSimulator {
             }
             byte[][] x = sample(is, c, pos, ins.operand("src"), t.bytes());
             MxmPlane.Row row = p.row(j);
-            DataType out = t == DataType.F16 ? DataType.F32 : DataType.I32;
-            if (accumulate && row.type == null) {
+            if (accumulate && row.pendingType == null) {
                 throw hazard(HazardKind.MXM_NOT_READY, is, c, "accumulates (mode 1) onto accumulator row " + j
                         + ", which holds nothing yet");
             }
+            if (accumulate && row.pendingType != out) {
+                throw hazard(HazardKind.MXM_TYPE_MISMATCH, is, c, "accumulates " + out.text() + " products onto "
+                        + "accumulator row " + j + ", which holds " + row.pendingType.text());
+            }
+            row.pendingType = out;
+            row.firstReady = Math.min(row.firstReady, c + latency);
+            float[] f32 = null;
+            int[] i32 = null;
             if (functional) {
                 double[] xs = Lanes.values(t, x);
                 if (t == DataType.F16) {
-                    row.f32 = MatrixOps.fp16(p.arrayRows, xs, accumulate ? row.f32 : null);
+                    f32 = MatrixOps.fp16(p.arrayRows, xs, null);
                 } else {
-                    row.i32 = MatrixOps.int8(p.arrayRows, xs, accumulate ? row.i32 : null);
+                    i32 = MatrixOps.int8(p.arrayRows, xs, null);
                 }
             }
-            row.type = out;
-            row.ready = c + latency;
+            float[] products = f32;
+            int[] ints = i32;
+            // the products land in the row after the array latency, in the commit phase (before that cycle's ACC)
+            at(c + latency, COMMIT, () -> {
+                row.type = out;
+                row.ready = c + latency;
+                if (functional) {
+                    if (out == DataType.F32) {
+                        row.f32 = accumulate ? add(row.f32, products) : products;
+                    } else {
+                        row.i32 = accumulate ? add(row.i32, ints) : ints;
+                    }
+                }
+            });
         });
+    }
+
+    private static float[] add(float[] a, float[] b) {
+        float[] out = new float[b.length];
+        for (int i = 0; i < b.length; i++) {
+            out[i] = a[i] + b[i];
+        }
+        return out;
+    }
+
+    private static int[] add(int[] a, int[] b) {
+        int[] out = new int[b.length];
+        for (int i = 0; i < b.length; i++) {
+            out[i] = a[i] + b[i];
+        }
+        return out;
     }
 
     private void accumulators(Issue is, int pos, long latency) {
@@ -736,10 +801,10 @@ final class ChipSimulator {
         MxmPlane p = plane(pos, ins);
         train(is.cycle, (int) ins.operand("count"), ACCESS, (j, c) -> {
             MxmPlane.Row row = p.existing(j);
-            if (row == null || row.type == null || c < row.ready) {
+            if (row == null || row.type == null) {
                 throw hazard(HazardKind.MXM_NOT_READY, is, c, "reads accumulator row " + j + " at cycle " + c
-                        + (row == null || row.type == null ? ", which no ABC has written"
-                                : ", which is not ready until cycle " + row.ready));
+                        + (row == null || row.pendingType == null ? ", which no ABC has written"
+                                : ", which is not ready until cycle " + row.firstReady));
             }
             if (row.type != t) {
                 throw hazard(HazardKind.MXM_TYPE_MISMATCH, is, c, "drains accumulator row " + j + " as "

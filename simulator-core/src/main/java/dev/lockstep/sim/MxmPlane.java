@@ -26,12 +26,17 @@ final class MxmPlane {
 
     private final List<Row> rows = new ArrayList<>();
 
-    /** One accumulator row. */
+    /**
+     * One accumulator row: what has landed in it (type, values, when) and what ABCs in flight will make it
+     * ({@code pendingType}, {@code firstReady}: when the first products land).
+     */
     static final class Row {
         long ready;
         DataType type;
         float[] f32;
         int[] i32;
+        DataType pendingType;
+        long firstReady = Long.MAX_VALUE;
     }
 
     Row row(int index) {

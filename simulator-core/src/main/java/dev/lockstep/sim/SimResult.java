@@ -6,7 +6,6 @@ import dev.lockstep.isa.Resource;
 import dev.lockstep.isa.Unit;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.SliceKind;
-import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.program.Region;
 import dev.lockstep.isa.semantics.Lanes;
@@ -104,7 +103,7 @@ public final class SimResult {
         return chipResult(chipId).issuedByQueue()[queueId];
     }
 
-    /** Per chip, per queue id: resource busy cycles. */
+    /** Per chip, per queue id: the cycles in which its instructions hold a resource, each counted once. */
     public long busy(int chipId, int queueId) {
         return chipResult(chipId).busyByQueue()[queueId];
     }
@@ -127,8 +126,7 @@ public final class SimResult {
         if (mode != Mode.FUNCTIONAL) {
             throw new IllegalStateException("a timing-only run carries no data");
         }
-        ChipProgram cp = program.chip(chipId).orElseThrow();
-        Optional<Region> region = cp.region(name);
+        Optional<Region> region = program.chip(chipId).flatMap(cp -> cp.region(name));
         if (region.isEmpty()) {
             return Optional.empty();
         }

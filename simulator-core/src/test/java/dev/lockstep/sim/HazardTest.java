@@ -52,16 +52,16 @@ class HazardTest {
                         .queue mem.w5
                         @4 write k, e0
                         """),
-                // mem.w43 (2) puts the weight row on w0 at 2; it reaches the west MXM (0) at 4, where LW takes it:
-                // the buffer is complete at 5, so an IW at 4 is too early.
-                Arguments.of(HazardKind.MXM_NOT_READY, 4L, "mxm.w0.1", "before LW has filled it (complete at cycle 5)", """
+                // mem.w43 (2) puts two weight rows on w0 at 2 and 3; they reach the west MXM (0) at 4 and 5, where
+                // LW takes them: the buffer is complete at 6, so an IW at 5 is too early.
+                Arguments.of(HazardKind.MXM_NOT_READY, 5L, "mxm.w0.1", "before LW has filled it (complete at cycle 6)", """
                         .data w, mem.w43, 0, i8, [1]
                         .queue mem.w43
-                        @0 read w0, w
+                        @0 read w0, w, 2, 0
                         .queue mxm.w0.0
-                        @4 lw.i8 0, w0, 1
+                        @4 lw.i8 0, w0, 2
                         .queue mxm.w0.1
-                        @4 iw 0
+                        @5 iw 0
                         """),
                 Arguments.of(HazardKind.MXM_TYPE_MISMATCH, 0L, "mxm.w0.0", "a plane takes at most 160", """
                         .queue mxm.w0.0
@@ -147,6 +147,98 @@ class HazardTest {
                 """)).isInstanceOf(HazardException.class)
                 .satisfies(e -> assertThat(((HazardException) e).kind()).isEqualTo(HazardKind.UNIT_BUSY))
                 .hasMessageContaining("the weight buffer of mxm.w0 plane 1 is busy until cycle 6");
+    }
+
+    /** int8 plane 0: weights loaded at 4, installed from 5 (array busy to 25); x read from mem.w42 (3). */
+    private static final String INT8_PLANE0 = """
+            .data w, mem.w43, 0, i8, [1, 2]
+            .data x, mem.w42, 0, i8, [3]
+            .queue mem.w43
+            @0 read w0, w
+            .queue mem.w42
+            @20 read w1, x
+            @25 read w1, x
+            .queue mxm.w0.0
+            @4 lw.i8 0, w0, 1
+            @5 iw 0
+            .queue mxm.w0.1
+            @25 abc.i8 0, w1, 1
+            @30 abc.i8 0, w1, 1, %d
+            """;
+
+    @org.junit.jupiter.api.Test
+    void anAccumulatorReadBetweenTwoLandingsSeesTheFirst() {
+        // row 0 gets 3 x 1 at 45 and (mode 1) 3 x 1 more at 50: an ACC at 46 reads 3, one at 50 reads 6
+        String program = INT8_PLANE0.formatted(1) + """
+                .region y, mem.w35+mem.w34+mem.w33+mem.w32, 0, i32, 320
+                .queue mxm.w0.2
+                @46 acc.i32 e0, 0, 1
+                @50 acc.i32 e4, 0, 1
+                .queue mem.w35
+                @58 write y, e0
+                @62 write 1, e4
+                .queue mem.w34
+                @59 write y, e1
+                .queue mem.w33
+                @60 write y, e2
+                .queue mem.w32
+                @61 write y, e3
+                """;
+        SimResult r = functional(program);
+        assertThat(r.region(0, "y").orElseThrow()[0]).isEqualTo(3);
+        assertThat(timing(program).cycles()).isEqualTo(r.cycles());
+    }
+
+    @org.junit.jupiter.api.Test
+    void accumulatingProductsOfAnotherTypeIsAMismatch() {
+        // fp16 weights (2, 3) reach the west MXM (0) at 5: lw 5, iw 6 (pair busy to 26); x (4, 5) at 26: abc.f16
+        // puts f32 products in row 0. int8 weights (6) read at 19 reach it at 27: lw.i8 27, iw 28; int8 x (7) read
+        // at 39 reaches it at 48, where abc.i8 tries to add i32 products onto the f32 row.
+        assertThatThrownBy(() -> functional("""
+                .data w, mem.w43+mem.w42, 0, f16, [1]
+                .data x, mem.w41+mem.w40, 0, f16, [2]
+                .data wi, mem.w39, 0, i8, [1]
+                .data xi, mem.w38, 0, i8, [2]
+                .queue mem.w43
+                @1 read w0, w
+                .queue mem.w42
+                @0 read w1, w
+                .queue mem.w41
+                @20 read w2, x
+                .queue mem.w40
+                @19 read w3, x
+                .queue mem.w39
+                @19 read w4, wi
+                .queue mem.w38
+                @39 read w5, xi
+                .queue mxm.w0.0
+                @5 lw.f16 0, w0, 1
+                @6 iw 0
+                @27 lw.i8 0, w4, 1
+                @28 iw 0
+                .queue mxm.w0.1
+                @26 abc.f16 0, w2, 1
+                @48 abc.i8 0, w5, 1, 1
+                """)).isInstanceOf(HazardException.class)
+                .satisfies(e -> assertThat(((HazardException) e).kind()).isEqualTo(HazardKind.MXM_TYPE_MISMATCH))
+                .hasMessageContaining("accumulates i32 products onto accumulator row 0, which holds f32");
+    }
+
+    @org.junit.jupiter.api.Test
+    void scatterEndsAtTheSameCycleInBothModes() {
+        String program = """
+                .data src, mem.w1, 0, i8, [5]
+                .data ix, mem.w2+mem.w3, 0, i16, [100, 101, 102]
+                .queue mem.w1
+                @3 read e0, src
+                .queue mem.w2
+                @2 read e2, ix
+                .queue mem.w3
+                @1 read e3, ix
+                .queue mem.w0
+                @6 scatter 0, e0, e2
+                """;
+        assertThat(timing(program).cycles()).isEqualTo(functional(program).cycles()).isEqualTo(8);
     }
 
     @org.junit.jupiter.api.Test

@@ -155,7 +155,8 @@ public final class ChipSpecs {
             doc.rejectUnknownKeys(timing, "timing", keys);
             for (TimingParam p : TimingParam.values()) {
                 if (timing.has(p.key())) {
-                    overrides.put(p, doc.integer(timing.get(p.key()), "timing." + p.key(), 1, 1_000_000));
+                    long max = p == TimingParam.STREAM_HOP_CYCLES ? 100 : 1_000_000;
+                    overrides.put(p, doc.integer(timing.get(p.key()), "timing." + p.key(), 1, max));
                 }
             }
         }

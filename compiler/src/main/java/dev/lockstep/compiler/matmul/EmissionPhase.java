@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.matmul;
+
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.Fp16;
+import dev.lockstep.isa.program.ChipProgram;
+import dev.lockstep.isa.program.DataBlock;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.program.QueueProgram;
+import dev.lockstep.isa.program.Region;
+import dev.lockstep.isa.program.VectorLayout;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * Writes the schedule out as a {@link Program}: every queue's instructions in cycle order, a region {@code Yn} per N
+ * tile (M vectors of 320 results, byte plane p in slice p), and, when the caller gave values, the X and W tiles as
+ * initial SRAM contents. Precondition: scheduling.
+ */
+final class EmissionPhase {
+    private EmissionPhase() {
+    }
+
+    static Program run(KernelContext ctx) {
+        TreeMap<Integer, List<KernelContext.Placed>> byQueue = new TreeMap<>();
+        for (KernelContext.Placed p : ctx.placed) {
+            byQueue.computeIfAbsent(p.queue().id(), k -> new ArrayList<>()).add(p);
+        }
+        List<QueueProgram> queues = new ArrayList<>();
+        byQueue.forEach((id, list) -> {
+            list.sort(Comparator.comparingLong(KernelContext.Placed::cycle));
+            queues.add(new QueueProgram(id, list.stream().mapToLong(KernelContext.Placed::cycle).toArray(),
+                    list.stream().mapToLong(p -> p.instruction().word()).toArray()));
+        });
+        List<Region> regions = new ArrayList<>();
+        List<DataBlock> data = new ArrayList<>();
+        int m = ctx.problem.m();
+        int vb = ctx.chip.vectorBytes();
+        for (Unit u : ctx.units) {
+            for (int nt : u.nTiles()) {
+                Tile y = ctx.yTiles[u.index()][nt];
+                regions.add(new Region("Y" + nt, toList(y.slices()), y.address(), ctx.problem.resultType(), m * vb,
+                        false));
+            }
+            if (ctx.x != null) {
+                for (int kt = 0; kt < ctx.kTiles; kt++) {
+                    long[] bits = new long[m * vb];
+                    for (int r = 0; r < m; r++) {
+                        for (int k = 0; k < ctx.rows(kt); k++) {
+                            bits[r * vb + k] = element(ctx, ctx.x[r * ctx.problem.k() + kt * ctx.kTile + k]);
+                        }
+                    }
+                    add(data, ctx.xTiles[u.index()][kt], ctx.problem.dtype(), bits, vb);
+                }
+                for (int nt : u.nTiles()) {
+                    for (int kt = 0; kt < ctx.kTiles; kt++) {
+                        long[] bits = new long[ctx.rows(kt) * vb];
+                        for (int r = 0; r < ctx.rows(kt); r++) {
+                            for (int c = 0; c < vb && nt * vb + c < ctx.problem.n(); c++) {
+                                bits[r * vb + c] = element(ctx,
+                                        ctx.w[(kt * ctx.kTile + r) * ctx.problem.n() + nt * vb + c]);
+                            }
+                        }
+                        add(data, ctx.wTiles[u.index()][nt][kt], ctx.problem.dtype(), bits, vb);
+                    }
+                }
+            }
+        }
+        ChipProgram chip = new ChipProgram(0, queues, data, regions);
+        return new Program(ctx.chip.name(), vb, List.of(), List.of(), List.of(chip));
+    }
+
+    private static long element(KernelContext ctx, double v) {
+        return ctx.problem.dtype() == DataType.F16 ? Fp16.fromDouble(v) & 0xFFFFL : (long) v;
+    }
+
+    private static void add(List<DataBlock> data, Tile tile, DataType type, long[] bits, int vb) {
+        byte[][] planes = VectorLayout.planes(type, bits, vb);
+        for (int p = 0; p < planes.length; p++) {
+            data.add(new DataBlock(tile.slices()[p], tile.address(), planes[p]));
+        }
+    }
+
+    private static List<Integer> toList(int[] a) {
+        List<Integer> out = new ArrayList<>();
+        for (int v : a) {
+            out.add(v);
+        }
+        return out;
+    }
+}

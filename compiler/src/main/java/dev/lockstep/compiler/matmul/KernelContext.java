@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.matmul;
+
+import dev.lockstep.compiler.MatMul;
+import dev.lockstep.compiler.schedule.ReservationTable;
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.chip.Queue;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The working state of one matmul compilation, filled in by the phases in order: tiling, allocation,
+ * scheduling, emission.
+ */
+final class KernelContext {
+    final ChipSpec chip;
+    final MatMul problem;
+    final double[] x;
+    final double[] w;
+    final ReservationTable table;
+
+    // tiling
+    int kTile;
+    int kTiles;
+    int nTiles;
+    int width;
+    List<Unit> units = new ArrayList<>();
+
+    // allocation: per unit, per k tile: X; per unit, per (n tile, k tile): W; per unit, per n tile: Y
+    Tile[][] xTiles;
+    Tile[][][] wTiles;
+    Tile[][] yTiles;
+
+    // scheduling
+    final List<Placed> placed = new ArrayList<>();
+    long lastEvent = -1;
+
+    /** An instruction at its cycle on its queue. */
+    record Placed(Queue queue, long cycle, Instruction instruction) {
+    }
+
+    KernelContext(ChipSpec chip, MatMul problem, double[] x, double[] w) {
+        this.chip = chip;
+        this.problem = problem;
+        this.x = x;
+        this.w = w;
+        this.table = new ReservationTable(chip);
+    }
+
+    boolean fp16() {
+        return problem.dtype() == DataType.F16;
+    }
+
+    /** Rows of K tile kt. */
+    int rows(int kt) {
+        return Math.min(kTile, problem.k() - kt * kTile);
+    }
+
+    void place(Queue queue, long cycle, Instruction ins, long lastEventCycle) {
+        table.issue(queue, ins, cycle, fp16());
+        placed.add(new Placed(queue, cycle, ins));
+        lastEvent = Math.max(lastEvent, lastEventCycle);
+    }
+}

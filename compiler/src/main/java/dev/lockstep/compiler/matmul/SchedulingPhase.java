@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.matmul;
+
+import dev.lockstep.compiler.CompileException;
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.Streams;
+import dev.lockstep.isa.TimingParam;
+import dev.lockstep.isa.chip.Queue;
+
+/**
+ * Gives every instruction its cycle. Each unit runs its tiles in order, N tile by N tile and, within one, K tile by
+ * K tile: LW loads a tile's weight rows while the array still works on the previous tile, IW installs them as
+ * soon as both the rows and the array are ready, ABC streams the M activation rows (adding onto the accumulators
+ * from the second K tile on), and after the last K tile ACC drains the M result rows to the Y slices. Each of those
+ * instructions is placed, together with the MEM reads or writes that feed or drain it, at the earliest cycle at
+ * which the whole group fits the {@link dev.lockstep.compiler.schedule.ReservationTable}: queues, resources,
+ * streams and slices, with every latency taken from the ISA table. Precondition: allocation.
+ */
+final class SchedulingPhase {
+    private static final long MAX_SEARCH = 10_000_000;
+
+    private SchedulingPhase() {
+    }
+
+    static void run(KernelContext ctx) {
+        for (Unit u : ctx.units) {
+            schedule(ctx, u);
+        }
+    }
+
+    private static void schedule(KernelContext ctx, Unit u) {
+        long install = ctx.chip.timing().cycles(TimingParam.MXM_INSTALL_CYCLES);
+        long arrayLatency = ctx.chip.timing().cycles(TimingParam.MXM_ARRAY_LATENCY_CYCLES);
+        long lwReady = 0;
+        long accBarrier = 0;
+        for (int nt : u.nTiles()) {
+            long lastAbc = -1;
+            for (int kt = 0; kt < ctx.kTiles; kt++) {
+                int rows = ctx.rows(kt);
+                long l = placeFed(ctx, u, u.lwQueue(), lw(ctx, u, rows), lwReady, ctx.wTiles[u.index()][nt][kt],
+                        rows, inbound(u, 0));
+                long i = placeAlone(ctx, u.iwQueue(), Instruction.of(Opcode.IW, u.plane()), l + rows);
+                lwReady = i + 1;
+                lastAbc = placeFed(ctx, u, u.abcQueue(), abc(ctx, u, kt), Math.max(i + install, accBarrier),
+                        ctx.xTiles[u.index()][kt], ctx.problem.m(), inbound(u, 2));
+            }
+            accBarrier = placeAcc(ctx, u, nt, lastAbc + arrayLatency);
+        }
+    }
+
+    /** Inbound stream {@code offset} of a unit: westward to the west MXM, eastward to the east one. */
+    private static long inbound(Unit u, int offset) {
+        int index = 8 * u.slot() + offset;
+        return u.west() ? Streams.west(index) : Streams.east(index);
+    }
+
+    private static long outbound(Unit u) {
+        int index = 8 * u.slot() + 4;
+        return u.west() ? Streams.east(index) : Streams.west(index);
+    }
+
+    private static Instruction lw(KernelContext ctx, Unit u, int rows) {
+        return Instruction.of(Opcode.LW, ctx.problem.dtype().code(), u.plane(), inbound(u, 0), rows);
+    }
+
+    private static Instruction abc(KernelContext ctx, Unit u, int kt) {
+        return Instruction.of(Opcode.ABC, ctx.problem.dtype().code(), u.plane(), inbound(u, 2), ctx.problem.m(),
+                kt == 0 ? 0 : 1);
+    }
+
+    private static long placeAlone(KernelContext ctx, Queue q, Instruction ins, long earliest) {
+        for (long t = earliest; t < earliest + MAX_SEARCH; t++) {
+            if (ctx.table.canIssue(q, ins, t, ctx.fp16())) {
+                ctx.place(q, t, ins, t);
+                return t;
+            }
+        }
+        throw new CompileException("could not schedule " + ins + " within " + MAX_SEARCH + " cycles");
+    }
+
+    /**
+     * Places an instruction that samples {@code count} vectors from {@code stream} (one per byte plane) at its
+     * issue cycle + i, with the MEM reads of {@code tile} timed to put them there, at the earliest cycle that fits.
+     */
+    private static long placeFed(KernelContext ctx, Unit u, Queue q, Instruction consumer, long earliest, Tile tile,
+                                 int count, long stream) {
+        long readLatency = ctx.chip.timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES);
+        int target = u.mxm().position();
+        Instruction[] reads = new Instruction[tile.slices().length];
+        for (int p = 0; p < reads.length; p++) {
+            reads[p] = Instruction.of(Opcode.READ, plane(stream, p), tile.address(), count, 1);
+        }
+        for (long t = earliest; t < earliest + MAX_SEARCH; t++) {
+            if (!ctx.table.canIssue(q, consumer, t, ctx.fp16())) {
+                continue;
+            }
+            boolean ok = true;
+            for (int p = 0; p < reads.length && ok; p++) {
+                int from = tile.slices()[p];
+                long r = t - readLatency - Math.abs(from - target) * ctx.table.hop();
+                Queue mem = memQueue(ctx, from);
+                ok = r >= 0 && ctx.table.canIssue(mem, reads[p], r, false)
+                        && ctx.table.streamFree(plane(stream, p), from, target, r + readLatency, count)
+                        && ctx.table.sliceFree(from, r, r + count, true);
+            }
+            if (!ok) {
+                continue;
+            }
+            for (int p = 0; p < reads.length; p++) {
+                int from = tile.slices()[p];
+                long r = t - readLatency - Math.abs(from - target) * ctx.table.hop();
+                ctx.table.takeStream(plane(stream, p), from, target, r + readLatency, count);
+                ctx.table.takeSlice(from, r, r + count, true);
+                ctx.place(memQueue(ctx, from), r, reads[p], r + readLatency + count - 1);
+            }
+            ctx.place(q, t, consumer, t + count - 1);
+            return t;
+        }
+        throw new CompileException("could not schedule " + consumer + " within " + MAX_SEARCH + " cycles");
+    }
+
+    /** ACC of an N tile and the writes that take its f32 / i32 planes into the Y tile. */
+    private static long placeAcc(KernelContext ctx, Unit u, int nt, long earliest) {
+        DataType result = ctx.problem.resultType();
+        int m = ctx.problem.m();
+        long accLatency = ctx.chip.timing().cycles(TimingParam.MXM_ACC_LATENCY_CYCLES);
+        long writeLatency = ctx.chip.timing().cycles(TimingParam.MEM_WRITE_LATENCY_CYCLES);
+        long stream = outbound(u);
+        Instruction acc = Instruction.of(Opcode.ACC, result.code(), stream, u.plane(), m);
+        Tile tile = ctx.yTiles[u.index()][nt];
+        int source = u.mxm().position();
+        Instruction[] writes = new Instruction[result.bytes()];
+        for (int p = 0; p < writes.length; p++) {
+            writes[p] = Instruction.of(Opcode.WRITE, tile.address(), plane(stream, p), m, 1);
+        }
+        for (long t = earliest; t < earliest + MAX_SEARCH; t++) {
+            if (!ctx.table.canIssue(u.abcQueue(), acc, t, ctx.fp16())) {
+                continue;
+            }
+            boolean ok = true;
+            for (int p = 0; p < writes.length && ok; p++) {
+                int to = tile.slices()[p];
+                long w = t + accLatency + Math.abs(to - source) * ctx.table.hop();
+                ok = ctx.table.canIssue(memQueue(ctx, to), writes[p], w, false)
+                        && ctx.table.streamFree(plane(stream, p), source, to, t + accLatency, m)
+                        && ctx.table.sliceFree(to, w, w + m, false);
+            }
+            if (!ok) {
+                continue;
+            }
+            for (int p = 0; p < writes.length; p++) {
+                int to = tile.slices()[p];
+                long w = t + accLatency + Math.abs(to - source) * ctx.table.hop();
+                ctx.table.takeStream(plane(stream, p), source, to, t + accLatency, m);
+                ctx.table.takeSlice(to, w, w + m, false);
+                ctx.place(memQueue(ctx, to), w, writes[p], w + m - 1 + writeLatency);
+            }
+            ctx.place(u.abcQueue(), t, acc, t + m - 1 + accLatency);
+            return t;
+        }
+        throw new CompileException("could not schedule " + acc + " within " + MAX_SEARCH + " cycles");
+    }
+
+    private static long plane(long stream, int p) {
+        int index = Streams.index(stream) + p;
+        return Streams.isWest(stream) ? Streams.west(index) : Streams.east(index);
+    }
+
+    private static Queue memQueue(KernelContext ctx, int position) {
+        return ctx.chip.floorplan().queues().stream().filter(q -> q.slice().position() == position).findFirst()
+                .orElseThrow();
+    }
+}

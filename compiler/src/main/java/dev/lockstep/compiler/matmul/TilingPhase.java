@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.matmul;
+
+import dev.lockstep.compiler.CompileException;
+import dev.lockstep.isa.chip.Queue;
+import dev.lockstep.isa.chip.Slice;
+import dev.lockstep.isa.chip.SliceKind;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Cuts the product into the published pieces: K into tiles of K = fp16_k (160) or int8_k (320) rows, N into tiles
+ * of 320 columns. Finds the units (an fp16 piece takes a plane group, an int8 piece one plane) and deals the N
+ * tiles out to them round-robin, so that all units work in parallel. Precondition: none.
+ */
+final class TilingPhase {
+    private TilingPhase() {
+    }
+
+    static void run(KernelContext ctx) {
+        var mxm = ctx.chip.mxm();
+        ctx.width = ctx.problem.dtype().bytes();
+        ctx.kTile = ctx.fp16() ? mxm.fp16K() : mxm.int8K();
+        ctx.kTiles = (ctx.problem.k() + ctx.kTile - 1) / ctx.kTile;
+        ctx.nTiles = (ctx.problem.n() + mxm.cols() - 1) / mxm.cols();
+        int planesPerUnit = ctx.fp16() ? mxm.fp16PlanesPerPiece() : 1;
+        int unitsPerSlice = mxm.planesPerSlice() / planesPerUnit;
+        if (mxm.queuesPerSlice() < 3 * unitsPerSlice) {
+            throw new CompileException("an MXM slice of " + ctx.chip.name() + " has " + mxm.queuesPerSlice()
+                    + " queues; the matmul schedule needs 3 per unit (" + unitsPerSlice + " units)");
+        }
+        if (ctx.problem.m() > ctx.chip.mem().wordsPerSlice()) {
+            throw new CompileException("M = " + ctx.problem.m() + " rows do not fit one MEM slice per tile ("
+                    + ctx.chip.mem().wordsPerSlice() + " words); split M into parts of at most that many rows");
+        }
+        int center = ctx.chip.floorplan().center();
+        List<List<Integer>> tiles = new ArrayList<>();
+        List<Unit> shells = new ArrayList<>();
+        for (Slice s : ctx.chip.floorplan().slicesOf(SliceKind.MXM)) {
+            List<Queue> queues = ctx.chip.floorplan().queues().stream().filter(q -> q.slice().equals(s)).toList();
+            for (int slot = 0; slot < unitsPerSlice; slot++) {
+                shells.add(new Unit(shells.size(), s, slot * planesPerUnit, s.position() < center, slot,
+                        queues.get(3 * slot), queues.get(3 * slot + 1), queues.get(3 * slot + 2), List.of()));
+                tiles.add(new ArrayList<>());
+            }
+        }
+        for (int nt = 0; nt < ctx.nTiles; nt++) {
+            tiles.get(nt % shells.size()).add(nt);
+        }
+        for (int u = 0; u < shells.size(); u++) {
+            Unit s = shells.get(u);
+            if (!tiles.get(u).isEmpty()) {
+                ctx.units.add(new Unit(ctx.units.size(), s.mxm(), s.plane(), s.west(), s.slot(), s.lwQueue(),
+                        s.iwQueue(), s.abcQueue(), List.copyOf(tiles.get(u))));
+            }
+        }
+    }
+}
