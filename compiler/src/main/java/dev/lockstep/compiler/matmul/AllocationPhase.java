@@ -63,7 +63,7 @@ final class AllocationPhase {
                 needed += (wGroups + xGroups) * ctx.width + yGroups * resultWidth;
             }
             if (needed > free.size()) {
-                throw new CompileException(ctx.problem + " needs " + needed + " MEM slices in the "
+                throw new CompileException("it needs " + needed + " MEM slices in the "
                         + (west ? "west" : "east") + " hemisphere for its tiles (W, X for each unit, Y), but "
                         + ctx.chip.name() + " has " + free.size() + "; use more chips or a smaller problem");
             }

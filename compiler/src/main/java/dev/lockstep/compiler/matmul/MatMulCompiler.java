@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.matmul;
+
+import dev.lockstep.compiler.CompiledKernel;
+import dev.lockstep.compiler.MatMul;
+import dev.lockstep.isa.TimingParam;
+import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.program.ProgramRules;
+
+/**
+ * Compiles a matrix product for one chip through named phases: {@link TilingPhase}, {@link AllocationPhase},
+ * {@link SchedulingPhase}, {@link EmissionPhase}. The result's predicted cycle count is the schedule's own; the
+ * simulator must give exactly the same number (tests check it).
+ */
+public final class MatMulCompiler {
+    private MatMulCompiler() {
+    }
+
+    /** Compiles without data (for timing-only simulation). */
+    public static CompiledKernel compile(ChipSpec chip, MatMul problem) {
+        return compile(chip, problem, null, null);
+    }
+
+    /**
+     * Compiles, embedding X ([M x K], row-major) and W ([K x N], row-major) as initial SRAM contents when given;
+     * the result Y tile {@code nt} is region {@code Y<nt>}: M vectors whose lane c is Y[m][320 nt + c].
+     */
+    public static CompiledKernel compile(ChipSpec chip, MatMul problem, double[] x, double[] w) {
+        if ((x == null) != (w == null)) {
+            throw new IllegalArgumentException("give both X and W, or neither");
+        }
+        if (x != null && (x.length != (long) problem.m() * problem.k() || w.length != (long) problem.k() * problem.n())) {
+            throw new IllegalArgumentException("X must hold M x K and W K x N values");
+        }
+        KernelContext ctx = new KernelContext(chip, problem, x, w);
+        TilingPhase.run(ctx);
+        AllocationPhase.run(ctx);
+        SchedulingPhase.run(ctx);
+        Program program = EmissionPhase.run(ctx);
+        ProgramRules.check(program, chip);
+        return new CompiledKernel(program, ctx.lastEvent + 1, lowerBound(ctx), boundReason(ctx), problem.macs(),
+                peakMacsPerCycle(ctx));
+    }
+
+    private static long peakMacsPerCycle(KernelContext ctx) {
+        int units = ctx.chip.floorplan().slicesOf(dev.lockstep.isa.chip.SliceKind.MXM).size()
+                * ctx.chip.mxm().planesPerSlice() / (ctx.fp16() ? ctx.chip.mxm().fp16PlanesPerPiece() : 1);
+        return (long) units * ctx.kTile * ctx.chip.mxm().cols();
+    }
+
+    /**
+     * The larger of: the MXM bound (MACs over peak MACs per cycle), the weight-streaming bound (every weight row
+     * enters a unit by LW at one row per cycle, and there are as many units as pieces per cycle: K x N / (units x
+     * 320) cycles), and the critical path of the first result (read latency, one LW row, install, array latency,
+     * ACC latency, write latency).
+     */
+    private static long lowerBound(KernelContext ctx) {
+        long peak = peakMacsPerCycle(ctx);
+        long macBound = (ctx.problem.macs() + peak - 1) / peak;
+        long units = peak / ((long) ctx.kTile * ctx.chip.mxm().cols());
+        long weightRows = (long) ctx.problem.k() * ctx.problem.n();
+        long weightBound = (weightRows + units * ctx.chip.mxm().cols() - 1) / (units * ctx.chip.mxm().cols());
+        var t = ctx.chip.timing();
+        long path = t.cycles(TimingParam.MEM_READ_LATENCY_CYCLES) + 1 + t.cycles(TimingParam.MXM_INSTALL_CYCLES)
+                + t.cycles(TimingParam.MXM_ARRAY_LATENCY_CYCLES) + t.cycles(TimingParam.MXM_ACC_LATENCY_CYCLES)
+                + t.cycles(TimingParam.MEM_WRITE_LATENCY_CYCLES);
+        return Math.max(macBound, Math.max(weightBound, path));
+    }
+
+    private static String boundReason(KernelContext ctx) {
+        long peak = peakMacsPerCycle(ctx);
+        long macBound = (ctx.problem.macs() + peak - 1) / peak;
+        long bound = lowerBound(ctx);
+        return bound == macBound ? "MXM peak: MACs / " + peak + " MACs per cycle"
+                : "weight streaming: K x N weights / (units x 320) per cycle, or the critical path";
+    }
+}

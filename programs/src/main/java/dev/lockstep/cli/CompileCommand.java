@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lockstep.compiler.CompileException;
+import dev.lockstep.compiler.CompiledKernel;
+import dev.lockstep.compiler.MatMul;
+import dev.lockstep.compiler.matmul.MatMulCompiler;
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.asm.Disassembler;
+import dev.lockstep.isa.binary.LsbWriter;
+import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.sim.SimOptions;
+import dev.lockstep.sim.SimResult;
+import dev.lockstep.sim.Simulator;
+import dev.lockstep.sim.TraceHash;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code lockstep compile --op matmul --shape MxKxN}: compiles one op, simulates it, reports how good it is. */
+@Command(name = "compile", mixinStandardHelpOptions = true,
+        description = "Compile one tensor op to a cycle-exact program, simulate it (timing-only) and report the "
+                + "predicted and simulated cycles, a lower bound and the MXM utilisation. Ops so far: matmul and "
+                + "gemv (the other ops of the compiler issue are not built yet).")
+final class CompileCommand implements Callable<Integer> {
+    static final List<String> OPS = List.of("matmul", "gemv");
+
+    @Option(names = "--op", required = true, paramLabel = "OP", description = "The op: matmul or gemv.")
+    String op;
+
+    @Option(names = "--shape", required = true, paramLabel = "MxKxN",
+            description = "[M x K] x [K x N], e.g. 2304x4096x4096; for gemv KxN or 1xKxN.")
+    String shape;
+
+    @Option(names = "--dtype", defaultValue = "fp16", paramLabel = "fp16|int8",
+            description = "Weights and activations: fp16 (f32 results) or int8 (i32 results). Default: ${DEFAULT-VALUE}.")
+    String dtype;
+
+    @Option(names = "--json", description = "Print only a JSON object on stdout.")
+    boolean json;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE.lsa|FILE.lsb",
+            description = "Also write the program, as text (.lsa) or binary (.lsb).")
+    Path output;
+
+    @Mixin
+    ChipOption chip;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ChipSpec chipSpec = chip.spec();
+        if (!OPS.contains(op)) {
+            throw new OutputException("--op " + op + ": not supported yet; the compiler builds " + String.join(", ", OPS)
+                    + " so far", null);
+        }
+        String text = op.equals("gemv") && shape.split("x").length == 2 ? "1x" + shape : shape;
+        int[] dims = MatMul.parseShape(text).orElseThrow(() -> new OutputException("--shape " + shape + ": expected "
+                + "MxKxN with positive whole numbers, e.g. 2304x4096x4096", null));
+        if (op.equals("gemv") && dims[0] != 1) {
+            throw new OutputException("--shape " + shape + ": a gemv has M = 1 (use --op matmul)", null);
+        }
+        DataType type = switch (dtype) {
+            case "fp16", "f16" -> DataType.F16;
+            case "int8", "i8" -> DataType.I8;
+            default -> throw new OutputException("--dtype " + dtype + ": expected fp16 or int8", null);
+        };
+        MatMul problem = new MatMul(dims[0], dims[1], dims[2], type);
+        long t0 = System.nanoTime();
+        CompiledKernel kernel;
+        try {
+            kernel = MatMulCompiler.compile(chipSpec, problem);
+        } catch (CompileException e) {
+            throw new OutputException(problem + ": " + e.getMessage(), e);
+        }
+        double compileSeconds = (System.nanoTime() - t0) / 1e9;
+        long t1 = System.nanoTime();
+        SimResult sim = Simulator.run(chipSpec, kernel.program(), SimOptions.timingOnly());
+        double simSeconds = (System.nanoTime() - t1) / 1e9;
+        if (sim.cycles() != kernel.predictedCycles()) {
+            throw new IllegalStateException("the compiler predicted " + kernel.predictedCycles()
+                    + " cycles but the simulator took " + sim.cycles());
+        }
+        if (output != null) {
+            byte[] bytes = output.toString().endsWith(".lsb") ? LsbWriter.encode(kernel.program())
+                    : new Disassembler(chipSpec).text(kernel.program()).getBytes(StandardCharsets.UTF_8);
+            Outputs.write(output, bytes);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode o = m.createObjectNode();
+            o.put("op", op);
+            o.put("shape", problem.m() + "x" + problem.k() + "x" + problem.n());
+            o.put("dtype", type == DataType.F16 ? "fp16" : "int8");
+            o.put("chip", chipSpec.name());
+            o.put("predicted_cycles", kernel.predictedCycles());
+            o.put("simulated_cycles", sim.cycles());
+            o.put("lower_bound_cycles", kernel.lowerBoundCycles());
+            o.put("lower_bound", kernel.boundReason());
+            o.put("efficiency", kernel.efficiency());
+            o.put("mxm_utilization", kernel.mxmUtilization());
+            o.put("instructions", sim.instructions());
+            o.put("trace_hash", TraceHash.hex(sim.traceHash()));
+            o.put("compile_seconds", compileSeconds);
+            o.put("simulate_seconds", simSeconds);
+            try {
+                out.print(m.writeValueAsString(o) + "\n");
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            out.printf("op                 %s%n", problem);
+            out.printf("predicted cycles   %d (%.1f us at %.0f MHz)%n", kernel.predictedCycles(),
+                    kernel.predictedCycles() / (double) chipSpec.clockHz() * 1e6, chipSpec.clockHz() / 1e6);
+            out.printf("simulated cycles   %d (exactly as predicted)%n", sim.cycles());
+            out.printf("lower bound        %d (%s)%n", kernel.lowerBoundCycles(), kernel.boundReason());
+            out.printf("efficiency         %.1f%% of the bound%n", 100 * kernel.efficiency());
+            out.printf("mxm utilisation    %.1f%% of peak%n", 100 * kernel.mxmUtilization());
+            out.printf("instructions       %d%n", sim.instructions());
+            out.printf("trace hash         %s%n", TraceHash.hex(sim.traceHash()));
+            out.printf("compile / simulate %.3f s / %.3f s%n", compileSeconds, simSeconds);
+        }
+        out.flush();
+        return 0;
+    }
+}
