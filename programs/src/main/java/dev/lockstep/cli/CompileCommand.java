@@ -8,6 +8,10 @@ import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.MatMul;
 import dev.lockstep.compiler.matmul.MatMulCompiler;
+import dev.lockstep.compiler.vector.VectorCompiler;
+import dev.lockstep.compiler.vector.VectorGraph;
+import dev.lockstep.compiler.vector.VectorKernels;
+import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.asm.Disassembler;
 import dev.lockstep.isa.binary.LsbWriter;
@@ -30,12 +34,15 @@ import picocli.CommandLine.Spec;
 /** {@code lockstep compile --op matmul --shape MxKxN}: compiles one op, simulates it, reports how good it is. */
 @Command(name = "compile", mixinStandardHelpOptions = true,
         description = "Compile one tensor op to a cycle-exact program, simulate it (timing-only) and report the "
-                + "predicted and simulated cycles, a lower bound and the MXM utilisation. Ops so far: matmul and "
-                + "gemv (the other ops of the compiler issue are not built yet).")
+                + "predicted and simulated cycles, a lower bound and the MXM utilisation. Ops so far: matmul, gemv "
+                + "(--shape MxKxN), and on one row of C values (--shape C): add, multiply, silu, swiglu, rmsnorm, "
+                + "softmax.")
 final class CompileCommand implements Callable<Integer> {
-    static final List<String> OPS = List.of("matmul", "gemv");
+    static final List<String> OPS = List.of("matmul", "gemv", "add", "multiply", "silu", "swiglu", "rmsnorm",
+            "softmax");
 
-    @Option(names = "--op", required = true, paramLabel = "OP", description = "The op: matmul or gemv.")
+    @Option(names = "--op", required = true, paramLabel = "OP",
+            description = "The op: matmul, gemv, add, multiply, silu, swiglu, rmsnorm, softmax.")
     String op;
 
     @Option(names = "--shape", required = true, paramLabel = "MxKxN",
@@ -66,6 +73,9 @@ final class CompileCommand implements Callable<Integer> {
             throw new OutputException("--op " + op + ": not supported yet; the compiler builds " + String.join(", ", OPS)
                     + " so far", null);
         }
+        if (!op.equals("matmul") && !op.equals("gemv")) {
+            return vectorOp(chipSpec);
+        }
         String text = op.equals("gemv") && shape.split("x").length == 2 ? "1x" + shape : shape;
         int[] dims = MatMul.parseShape(text).orElseThrow(() -> new OutputException("--shape " + shape + ": expected "
                 + "MxKxN with positive whole numbers, e.g. 2304x4096x4096", null));
@@ -86,6 +96,51 @@ final class CompileCommand implements Callable<Integer> {
             throw new OutputException(problem + ": " + e.getMessage(), e);
         }
         double compileSeconds = (System.nanoTime() - t0) / 1e9;
+        report(chipSpec, kernel, problem.toString(), problem.m() + "x" + problem.k() + "x" + problem.n(),
+                type == DataType.F16 ? "fp16" : "int8", compileSeconds);
+        return 0;
+    }
+
+    /** A VXM op on one row of C values: compiled from a vector graph with seeded random inputs. */
+    private Integer vectorOp(ChipSpec chipSpec) {
+        String c = shape.startsWith("1x") ? shape.substring(2) : shape;
+        if (!c.matches("[0-9]{1,6}") || Integer.parseInt(c) < 1) {
+            throw new OutputException("--shape " + shape + ": " + op + " takes the row length C (or 1xC)", null);
+        }
+        int n = Integer.parseInt(c);
+        if (!dtype.equals("fp16") && !dtype.equals("f16")) {
+            throw new OutputException("--dtype " + dtype + ": " + op + " computes in f32 (the activation type); "
+                    + "leave --dtype out", null);
+        }
+        long t0 = System.nanoTime();
+        VectorGraph g = new VectorGraph(chipSpec.vectorBytes());
+        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        double[] a = r.doubles(n, -1, 1).toArray();
+        double[] b = r.doubles(n, -1, 1).toArray();
+        List<VectorGraph.Ref> x = VectorKernels.row(g, a, op.equals("softmax") ? Double.NEGATIVE_INFINITY : 0);
+        List<VectorGraph.Ref> y = VectorKernels.row(g, b, 0);
+        List<VectorGraph.Ref> out = switch (op) {
+            case "add" -> VectorKernels.elementwise(g, Opcode.VADD, x, y);
+            case "multiply" -> VectorKernels.elementwise(g, Opcode.VMUL, x, y);
+            case "silu" -> VectorKernels.silu(g, x);
+            case "swiglu" -> VectorKernels.swiglu(g, x, y);
+            case "rmsnorm" -> VectorKernels.rmsnorm(g, x, y, n, 1e-5f);
+            case "softmax" -> VectorKernels.softmax(g, x);
+            default -> throw new IllegalStateException(op);
+        };
+        g.output("y", out);
+        CompiledKernel kernel;
+        try {
+            kernel = VectorCompiler.compile(chipSpec, g);
+        } catch (CompileException e) {
+            throw new OutputException(op + " of " + n + " values: " + e.getMessage(), e);
+        }
+        report(chipSpec, kernel, op + " of 1x" + n + " f32", "1x" + n, "f32", (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    private void report(ChipSpec chipSpec, CompiledKernel kernel, String title, String shapeText, String typeText,
+                        double compileSeconds) {
         long t1 = System.nanoTime();
         SimResult sim = Simulator.run(chipSpec, kernel.program(), SimOptions.timingOnly());
         double simSeconds = (System.nanoTime() - t1) / 1e9;
@@ -103,8 +158,8 @@ final class CompileCommand implements Callable<Integer> {
             ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode o = m.createObjectNode();
             o.put("op", op);
-            o.put("shape", problem.m() + "x" + problem.k() + "x" + problem.n());
-            o.put("dtype", type == DataType.F16 ? "fp16" : "int8");
+            o.put("shape", shapeText);
+            o.put("dtype", typeText);
             o.put("chip", chipSpec.name());
             o.put("predicted_cycles", kernel.predictedCycles());
             o.put("simulated_cycles", sim.cycles());
@@ -122,18 +177,19 @@ final class CompileCommand implements Callable<Integer> {
                 throw new IllegalStateException(e);
             }
         } else {
-            out.printf("op                 %s%n", problem);
+            out.printf("op                 %s%n", title);
             out.printf("predicted cycles   %d (%.1f us at %.0f MHz)%n", kernel.predictedCycles(),
                     kernel.predictedCycles() / (double) chipSpec.clockHz() * 1e6, chipSpec.clockHz() / 1e6);
             out.printf("simulated cycles   %d (exactly as predicted)%n", sim.cycles());
             out.printf("lower bound        %d (%s)%n", kernel.lowerBoundCycles(), kernel.boundReason());
             out.printf("efficiency         %.1f%% of the bound%n", 100 * kernel.efficiency());
-            out.printf("mxm utilisation    %.1f%% of peak%n", 100 * kernel.mxmUtilization());
+            if (kernel.macs() > 0) {
+                out.printf("mxm utilisation    %.1f%% of peak%n", 100 * kernel.mxmUtilization());
+            }
             out.printf("instructions       %d%n", sim.instructions());
             out.printf("trace hash         %s%n", TraceHash.hex(sim.traceHash()));
             out.printf("compile / simulate %.3f s / %.3f s%n", compileSeconds, simSeconds);
         }
         out.flush();
-        return 0;
     }
 }

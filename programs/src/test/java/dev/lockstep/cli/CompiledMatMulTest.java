@@ -112,8 +112,13 @@ class CompiledMatMulTest {
         assertThat(j.get("lower_bound_cycles").asLong()).isPositive();
         assertThat(j.get("mxm_utilization").asDouble()).isBetween(0.0, 1.0);
         assertThat(j.get("compile_seconds").asDouble()).isPositive();
-        CliTest.Result unsupported = CliTest.run("compile", "--op", "softmax", "--shape", "1x320x320");
+        CliTest.Result unsupported = CliTest.run("compile", "--op", "attention", "--shape", "1x320x320");
         assertThat(unsupported.exit()).isEqualTo(1);
-        assertThat(unsupported.err()).startsWith("error: --op softmax: not supported yet");
+        assertThat(unsupported.err()).startsWith("error: --op attention: not supported yet");
+        CliTest.Result norm = CliTest.run("compile", "--op", "rmsnorm", "--shape", "4096", "--json");
+        assertThat(norm.exit()).isZero();
+        var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(norm.out());
+        assertThat(n.get("predicted_cycles")).isEqualTo(n.get("simulated_cycles"));
+        assertThat(CliTest.run("compile", "--op", "softmax", "--shape", "1x2x3").exit()).isEqualTo(1);
     }
 }

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.vector;
+
+import dev.lockstep.isa.DataType;
+
+/**
+ * One vector of the graph: its type, where it lives (one MEM slice per byte plane, all in one hemisphere, set by
+ * allocation) and when it can be read (set by scheduling: the cycle its last plane's write commits, or 0 for
+ * inputs).
+ */
+final class VValue {
+    final int id;
+    final DataType type;
+    final double[] initial;
+    int[] slices;
+    int[] addresses;
+    long readyCycle;
+
+    VValue(int id, DataType type, double[] initial) {
+        this.id = id;
+        this.type = type;
+        this.initial = initial;
+    }
+}

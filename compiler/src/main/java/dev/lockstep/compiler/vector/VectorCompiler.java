@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.vector;
+
+import dev.lockstep.compiler.CompileException;
+import dev.lockstep.compiler.CompiledKernel;
+import dev.lockstep.compiler.schedule.ReservationTable;
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.Streams;
+import dev.lockstep.isa.TimingParam;
+import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.chip.Queue;
+import dev.lockstep.isa.chip.Slice;
+import dev.lockstep.isa.chip.SliceKind;
+import dev.lockstep.isa.program.ChipProgram;
+import dev.lockstep.isa.program.DataBlock;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.program.ProgramRules;
+import dev.lockstep.isa.program.QueueProgram;
+import dev.lockstep.isa.program.Region;
+import dev.lockstep.isa.program.VectorLayout;
+import dev.lockstep.isa.semantics.Lanes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Compiles a {@link VectorGraph} for the VXM through two named phases. <b>Allocation</b> gives every vector one MEM
+ * slice per byte plane, all in one hemisphere, at one address, such that the inputs of any one operation never
+ * share a slice (their planes must all be read in the same cycle) and the least used slices go first. <b>List
+ * scheduling</b> takes the operations in dependency order and places each, with the reads that bring its inputs to
+ * the VXM exactly at its issue cycle and the writes that take its result to its slices as it passes them, at the
+ * earliest cycle that fits the reservation table. Every result makes a round trip through SRAM: no two operations
+ * are chained on a stream yet. Emission writes the program with the inputs as initial data and a region per
+ * output vector.
+ */
+public final class VectorCompiler {
+    private VectorCompiler() {
+    }
+
+    public static CompiledKernel compile(ChipSpec chip, VectorGraph graph) {
+        allocate(chip, graph);
+        Scheduler s = new Scheduler(chip);
+        for (VOp op : graph.ops) {
+            s.place(op);
+        }
+        Program program = emit(chip, graph, s);
+        ProgramRules.check(program, chip);
+        long bound = lowerBound(chip, graph);
+        return new CompiledKernel(program, s.lastEvent + 1, bound,
+                "the longer of the VXM ops over 16 ALU columns and the critical path of VXM latencies", 0, 1);
+    }
+
+    // ------------------------------------------------------------------------------------------ allocation
+
+    private static void allocate(ChipSpec chip, VectorGraph graph) {
+        int center = chip.floorplan().center();
+        List<Slice> mem = chip.floorplan().slicesOf(SliceKind.MEM);
+        Map<Integer, Integer> next = new TreeMap<>();
+        Map<Integer, Integer> uses = new TreeMap<>();
+        mem.forEach(s -> {
+            next.put(s.position(), 0);
+            uses.put(s.position(), 0);
+        });
+        for (VValue v : graph.values) {
+            Set<Integer> forbidden = new HashSet<>();
+            for (VOp op : graph.ops) {
+                if (contains(op.inputs(), v)) {
+                    for (VValue other : op.inputs()) {
+                        if (other != v && other.slices != null) {
+                            for (int s : other.slices) {
+                                forbidden.add(s);
+                            }
+                        }
+                    }
+                }
+            }
+            boolean west = v.id % 2 == 0;
+            List<Slice> candidates = new ArrayList<>(mem.stream()
+                    .filter(s -> (s.position() < center) == west && !forbidden.contains(s.position())).toList());
+            candidates.sort(Comparator.<Slice>comparingInt(s -> uses.get(s.position()))
+                    .thenComparingInt(Slice::position));
+            int w = v.type.bytes();
+            if (candidates.size() < w) {
+                throw new CompileException("no " + w + " free MEM slices for a vector: the graph needs more distinct "
+                        + "slices for the inputs of one operation than a hemisphere has");
+            }
+            v.slices = new int[w];
+            int address = 0;
+            for (int p = 0; p < w; p++) {
+                v.slices[p] = candidates.get(p).position();
+                address = Math.max(address, next.get(v.slices[p]));
+            }
+            if (address >= chip.mem().wordsPerSlice()) {
+                throw new CompileException("the graph needs more SRAM than " + chip.name() + " has");
+            }
+            v.addresses = new int[w];
+            for (int p = 0; p < w; p++) {
+                v.addresses[p] = address;
+                next.put(v.slices[p], address + 1);
+                uses.merge(v.slices[p], 1, Integer::sum);
+            }
+        }
+    }
+
+    private static boolean contains(VValue[] a, VValue v) {
+        for (VValue x : a) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------------------------------ scheduling
+
+    /** Places operations with their reads and writes; keeps what it placed. */
+    private static final class Scheduler {
+        private final ChipSpec chip;
+        private final ReservationTable table;
+        private final List<Queue> vxmQueues;
+        private final int center;
+        private final long readLatency;
+        private final long writeLatency;
+        private final List<Object[]> placed = new ArrayList<>();
+        private long lastEvent = -1;
+
+        Scheduler(ChipSpec chip) {
+            this.chip = chip;
+            this.table = new ReservationTable(chip);
+            this.vxmQueues = chip.floorplan().queues().stream()
+                    .filter(q -> q.slice().kind() == SliceKind.VXM).toList();
+            this.center = chip.floorplan().center();
+            this.readLatency = chip.timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES);
+            this.writeLatency = chip.timing().cycles(TimingParam.MEM_WRITE_LATENCY_CYCLES);
+        }
+
+        private long distance(int position) {
+            return Math.abs(position - center) * table.hop();
+        }
+
+        private Queue memQueue(int position) {
+            return chip.floorplan().queues().stream().filter(q -> q.slice().position() == position).findFirst()
+                    .orElseThrow();
+        }
+
+        private static long stream(boolean west, int index) {
+            return west ? Streams.west(index) : Streams.east(index);
+        }
+
+        void place(VOp op) {
+            long earliest = 0;
+            for (VValue in : op.inputs()) {
+                for (int s : in.slices) {
+                    earliest = Math.max(earliest, in.readyCycle + readLatency + distance(s));
+                }
+            }
+            for (long t = earliest; t < earliest + 1_000_000; t++) {
+                if (tryPlace(op, t)) {
+                    return;
+                }
+            }
+            throw new CompileException("could not schedule " + op.opcode().mnemonic() + " within 1000000 cycles");
+        }
+
+        private boolean tryPlace(VOp op, long t) {
+            VValue out = op.output();
+            int w = out.type.bytes();
+            // inputs: a stream base per input, in the direction from its hemisphere to the VXM
+            long[] inputStreams = new long[op.inputs().length];
+            Set<Long> used = new HashSet<>();
+            for (int i = 0; i < op.inputs().length; i++) {
+                VValue in = op.inputs()[i];
+                int same = firstIndexOf(op.inputs(), in);
+                if (same < i) {
+                    inputStreams[i] = inputStreams[same];
+                    continue;
+                }
+                boolean fromWest = in.slices[0] < center;
+                long base = -1;
+                for (int s = 0; s + w <= chip.streamsPerDirection() && base < 0; s++) {
+                    boolean ok = true;
+                    for (int p = 0; p < w && ok; p++) {
+                        long st = stream(!fromWest, s + p);
+                        long r = t - readLatency - distance(in.slices[p]);
+                        ok = !used.contains(st) && r >= in.readyCycle
+                                && table.streamFree(st, in.slices[p], center, r + readLatency, 1)
+                                && table.canIssue(memQueue(in.slices[p]), read(st, in.addresses[p]), r, false)
+                                && table.sliceFree(in.slices[p], r, r + 1, true);
+                    }
+                    if (ok) {
+                        base = stream(!fromWest, s);
+                    }
+                }
+                if (base < 0) {
+                    return false;
+                }
+                inputStreams[i] = base;
+                for (int p = 0; p < w; p++) {
+                    used.add(plane(base, p));
+                }
+            }
+            // the result: a stream base toward its hemisphere, free from the VXM to each plane's slice
+            long latency = op.opcode().latency().cycles(chip, instruction(op, inputStreams, Streams.east(0)));
+            boolean toWest = out.slices[0] < center;
+            long dst = -1;
+            for (int s = 0; s + w <= chip.streamsPerDirection() && dst < 0; s++) {
+                boolean ok = true;
+                for (int p = 0; p < w && ok; p++) {
+                    long st = stream(toWest, s + p);
+                    long wr = t + latency + distance(out.slices[p]);
+                    ok = table.streamFree(st, center, out.slices[p], t + latency, 1)
+                            && table.canIssue(memQueue(out.slices[p]), write(out.addresses[p], st), wr, false)
+                            && table.sliceFree(out.slices[p], wr, wr + 1, false);
+                }
+                if (ok) {
+                    dst = stream(toWest, s);
+                }
+            }
+            if (dst < 0) {
+                return false;
+            }
+            Instruction ins = instruction(op, inputStreams, dst);
+            Queue vxm = null;
+            for (Queue q : vxmQueues) {
+                if (table.canIssue(q, ins, t, false)) {
+                    vxm = q;
+                    break;
+                }
+            }
+            if (vxm == null) {
+                return false;
+            }
+            for (int i = 0; i < op.inputs().length; i++) {
+                VValue in = op.inputs()[i];
+                if (firstIndexOf(op.inputs(), in) < i) {
+                    continue;
+                }
+                for (int p = 0; p < w; p++) {
+                    long st = plane(inputStreams[i], p);
+                    long r = t - readLatency - distance(in.slices[p]);
+                    table.takeStream(st, in.slices[p], center, r + readLatency, 1);
+                    table.takeSlice(in.slices[p], r, r + 1, true);
+                    put(memQueue(in.slices[p]), r, read(st, in.addresses[p]), r + readLatency);
+                }
+            }
+            long ready = 0;
+            for (int p = 0; p < w; p++) {
+                long st = plane(dst, p);
+                long wr = t + latency + distance(out.slices[p]);
+                table.takeStream(st, center, out.slices[p], t + latency, 1);
+                table.takeSlice(out.slices[p], wr, wr + 1, false);
+                put(memQueue(out.slices[p]), wr, write(out.addresses[p], st), wr + writeLatency);
+                ready = Math.max(ready, wr + writeLatency);
+            }
+            out.readyCycle = ready;
+            put(vxm, t, ins, t + latency);
+            return true;
+        }
+
+        private void put(Queue q, long cycle, Instruction ins, long lastEventCycle) {
+            table.issue(q, ins, cycle, false);
+            placed.add(new Object[] {q, cycle, ins});
+            lastEvent = Math.max(lastEvent, lastEventCycle);
+        }
+
+        /** An operand used twice is read once and sampled twice from the same streams. */
+        private static int firstIndexOf(VValue[] inputs, VValue v) {
+            for (int i = 0; i < inputs.length; i++) {
+                if (inputs[i] == v) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private static long plane(long base, int p) {
+            return Streams.isWest(base) ? Streams.west(Streams.index(base) + p) : Streams.east(Streams.index(base) + p);
+        }
+
+        private static Instruction read(long stream, int address) {
+            return Instruction.of(Opcode.READ, stream, address, 1, 1);
+        }
+
+        private static Instruction write(int address, long stream) {
+            return Instruction.of(Opcode.WRITE, address, stream, 1, 1);
+        }
+
+        private static Instruction instruction(VOp op, long[] inputs, long dst) {
+            long type = DataType.F32.code();
+            return switch (op.inputs().length) {
+                case 1 -> op.opcode().operandIndex("imm") >= 0
+                        ? Instruction.of(op.opcode(), type, dst, inputs[0], op.immediate())
+                        : Instruction.of(op.opcode(), type, dst, inputs[0]);
+                case 2 -> Instruction.of(op.opcode(), type, dst, inputs[0], inputs[1]);
+                default -> Instruction.of(op.opcode(), type, dst, inputs[0], inputs[1], inputs[2]);
+            };
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ emission
+
+    private static Program emit(ChipSpec chip, VectorGraph graph, Scheduler s) {
+        TreeMap<Integer, List<Object[]>> byQueue = new TreeMap<>();
+        for (Object[] p : s.placed) {
+            byQueue.computeIfAbsent(((Queue) p[0]).id(), k -> new ArrayList<>()).add(p);
+        }
+        List<QueueProgram> queues = new ArrayList<>();
+        byQueue.forEach((id, list) -> {
+            list.sort(Comparator.comparingLong(p -> (long) p[1]));
+            queues.add(new QueueProgram(id, list.stream().mapToLong(p -> (long) p[1]).toArray(),
+                    list.stream().mapToLong(p -> ((Instruction) p[2]).word()).toArray()));
+        });
+        List<DataBlock> data = new ArrayList<>();
+        for (VValue v : graph.values) {
+            if (v.initial != null) {
+                long[] bits = new long[v.initial.length];
+                for (int l = 0; l < bits.length; l++) {
+                    bits[l] = Lanes.roundBits(v.type, v.initial[l]);
+                }
+                byte[][] planes = VectorLayout.planes(v.type, bits, chip.vectorBytes());
+                for (int p = 0; p < planes.length; p++) {
+                    data.add(new DataBlock(v.slices[p], v.addresses[p], planes[p]));
+                }
+            }
+        }
+        List<Region> regions = new ArrayList<>();
+        graph.outputs.forEach((name, list) -> {
+            for (int i = 0; i < list.size(); i++) {
+                VValue v = list.get(i);
+                List<Integer> slices = new ArrayList<>();
+                for (int sl : v.slices) {
+                    slices.add(sl);
+                }
+                regions.add(new Region(name + i, slices, v.addresses[0], v.type, chip.vectorBytes(), false));
+            }
+        });
+        return new Program(chip.name(), chip.vectorBytes(), List.of(), List.of(),
+                List.of(new ChipProgram(0, queues, data, regions)));
+    }
+
+    /** The longer of: the ops over the VXM's ALU columns, and the chain of VXM latencies along the longest path. */
+    private static long lowerBound(ChipSpec chip, VectorGraph graph) {
+        int columns = chip.vxm().queuesPerSlice();
+        long throughput = (graph.ops.size() + columns - 1) / columns;
+        Map<VValue, Long> finish = new java.util.IdentityHashMap<>();
+        long path = 0;
+        for (VOp op : graph.ops) {
+            long start = 0;
+            for (VValue in : op.inputs()) {
+                start = Math.max(start, finish.getOrDefault(in, 0L));
+            }
+            long[] zeros = new long[op.inputs().length];
+            long end = start + op.opcode().latency().cycles(chip, Scheduler.instruction(op, zeros, Streams.east(0)));
+            finish.put(op.output(), end);
+            path = Math.max(path, end);
+        }
+        return Math.max(throughput, path);
+    }
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.vector;
+
+import dev.lockstep.isa.Opcode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tensor ops lowered to vector graphs, on one row of C values held as ceil(C / 320) vectors of f32. Reductions over
+ * the row take a lane reduction per vector ({@code vrsum}, {@code vrmax}: the result in every lane) and combine the
+ * vectors' results with element-wise ops, so that the row's result ends up in every lane of one vector.
+ */
+public final class VectorKernels {
+    private VectorKernels() {
+    }
+
+    /** The row's values as input vectors, lanes past C padded with {@code pad}. */
+    public static List<VectorGraph.Ref> row(VectorGraph g, double[] values, double pad) {
+        List<VectorGraph.Ref> out = new ArrayList<>();
+        for (int i = 0; i < values.length; i += g.lanes()) {
+            double[] chunk = java.util.Arrays.copyOfRange(values, i, Math.min(values.length, i + g.lanes()));
+            out.add(g.input(chunk, pad));
+        }
+        return out;
+    }
+
+    /** Element-wise {@code op} of two rows. */
+    public static List<VectorGraph.Ref> elementwise(VectorGraph g, Opcode op, List<VectorGraph.Ref> a,
+                                                     List<VectorGraph.Ref> b) {
+        List<VectorGraph.Ref> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            out.add(g.binary(op, a.get(i), b.get(i)));
+        }
+        return out;
+    }
+
+    /** SiLU: x * sigmoid(x). */
+    public static List<VectorGraph.Ref> silu(VectorGraph g, List<VectorGraph.Ref> x) {
+        List<VectorGraph.Ref> out = new ArrayList<>();
+        for (VectorGraph.Ref v : x) {
+            out.add(g.binary(Opcode.VMUL, v, g.unary(Opcode.VSIGMOID, v)));
+        }
+        return out;
+    }
+
+    /** SwiGLU: silu(gate) * up. */
+    public static List<VectorGraph.Ref> swiglu(VectorGraph g, List<VectorGraph.Ref> gate, List<VectorGraph.Ref> up) {
+        return elementwise(g, Opcode.VMUL, silu(g, gate), up);
+    }
+
+    /** The reduction of the whole row into every lane of one vector: {@code lane} then {@code combine} pairwise. */
+    private static VectorGraph.Ref reduce(VectorGraph g, List<VectorGraph.Ref> x, Opcode lane, Opcode combine) {
+        List<VectorGraph.Ref> level = new ArrayList<>();
+        for (VectorGraph.Ref v : x) {
+            level.add(g.unary(lane, v));
+        }
+        while (level.size() > 1) {
+            List<VectorGraph.Ref> next = new ArrayList<>();
+            for (int i = 0; i + 1 < level.size(); i += 2) {
+                next.add(g.binary(combine, level.get(i), level.get(i + 1)));
+            }
+            if (level.size() % 2 == 1) {
+                next.add(level.get(level.size() - 1));
+            }
+            level = next;
+        }
+        return level.get(0);
+    }
+
+    /**
+     * RMSNorm: y = x / sqrt(mean(x^2) + eps) * gamma over a row of {@code c} values (lanes past c must be 0 in x).
+     */
+    public static List<VectorGraph.Ref> rmsnorm(VectorGraph g, List<VectorGraph.Ref> x, List<VectorGraph.Ref> gamma,
+                                                int c, float eps) {
+        List<VectorGraph.Ref> squares = elementwise(g, Opcode.VMUL, x, x);
+        VectorGraph.Ref sum = reduce(g, squares, Opcode.VRSUM, Opcode.VADD);
+        VectorGraph.Ref mean = g.immediate(Opcode.VMULI, sum, 1.0f / c);
+        VectorGraph.Ref r = g.unary(Opcode.VRSQRT, g.immediate(Opcode.VADDI, mean, eps));
+        List<VectorGraph.Ref> out = new ArrayList<>();
+        for (int i = 0; i < x.size(); i++) {
+            out.add(g.binary(Opcode.VMUL, g.binary(Opcode.VMUL, x.get(i), r), gamma.get(i)));
+        }
+        return out;
+    }
+
+    /** Softmax over a row (lanes past its values must be -inf in x). */
+    public static List<VectorGraph.Ref> softmax(VectorGraph g, List<VectorGraph.Ref> x) {
+        VectorGraph.Ref max = reduce(g, x, Opcode.VRMAX, Opcode.VMAX);
+        List<VectorGraph.Ref> e = new ArrayList<>();
+        for (VectorGraph.Ref v : x) {
+            e.add(g.unary(Opcode.VEXP, g.binary(Opcode.VSUB, v, max)));
+        }
+        VectorGraph.Ref q = g.unary(Opcode.VRECIP, reduce(g, e, Opcode.VRSUM, Opcode.VADD));
+        List<VectorGraph.Ref> out = new ArrayList<>();
+        for (VectorGraph.Ref v : e) {
+            out.add(g.binary(Opcode.VMUL, v, q));
+        }
+        return out;
+    }
+}
