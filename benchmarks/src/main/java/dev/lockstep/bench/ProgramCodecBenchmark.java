@@ -1,22 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.bench;
 
-import dev.lockstep.isa.Instruction;
-import dev.lockstep.isa.Opcode;
-import dev.lockstep.isa.Streams;
 import dev.lockstep.isa.asm.Assembler;
 import dev.lockstep.isa.asm.Disassembler;
 import dev.lockstep.isa.binary.LsbReader;
 import dev.lockstep.isa.binary.LsbWriter;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.ChipSpecs;
-import dev.lockstep.isa.chip.Queue;
-import dev.lockstep.isa.chip.SliceKind;
-import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.Program;
-import dev.lockstep.isa.program.QueueProgram;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,21 +47,7 @@ public class ProgramCodecBenchmark {
     @Setup
     public void setup() {
         chip = ChipSpecs.tspV1();
-        List<QueueProgram> queues = new ArrayList<>();
-        for (Queue q : chip.floorplan().queues()) {
-            if (q.slice().kind() != SliceKind.MEM) {
-                continue;
-            }
-            long[] cycles = new long[perQueue];
-            long[] words = new long[perQueue];
-            for (int i = 0; i < perQueue; i++) {
-                cycles[i] = i;
-                words[i] = Instruction.of(Opcode.READ, Streams.east(i % 32), i % 8192, 1, 1).word();
-            }
-            queues.add(new QueueProgram(q.id(), cycles, words));
-        }
-        program = new Program(chip.name(), chip.vectorBytes(), List.of(), List.of(),
-                List.of(new ChipProgram(0, queues, List.of(), List.of())));
+        program = BenchPrograms.memReads(chip, perQueue);
         binary = LsbWriter.encode(program);
         text = new Disassembler(chip).text(program);
     }

@@ -1,22 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.bench;
 
-import dev.lockstep.isa.Instruction;
-import dev.lockstep.isa.Opcode;
-import dev.lockstep.isa.Streams;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.ChipSpecs;
-import dev.lockstep.isa.chip.Queue;
-import dev.lockstep.isa.chip.SliceKind;
-import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.Program;
-import dev.lockstep.isa.program.QueueProgram;
 import dev.lockstep.sim.Mode;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
 import dev.lockstep.sim.Simulator;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -72,21 +63,7 @@ public class SimulatorBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         chip = ChipSpecs.tspV1();
-        List<QueueProgram> queues = new ArrayList<>();
-        for (Queue q : chip.floorplan().queues()) {
-            if (q.slice().kind() != SliceKind.MEM) {
-                continue;
-            }
-            long[] at = new long[cycles];
-            long[] words = new long[cycles];
-            for (int c = 0; c < cycles; c++) {
-                at[c] = c;
-                words[c] = Instruction.of(Opcode.READ, Streams.east(c % 32), c % 8192, 1, 1).word();
-            }
-            queues.add(new QueueProgram(q.id(), at, words));
-        }
-        program = new Program(chip.name(), chip.vectorBytes(), List.of(), List.of(),
-                List.of(new ChipProgram(0, queues, List.of(), List.of())));
+        program = BenchPrograms.memReads(chip, cycles);
     }
 
     @Benchmark

@@ -27,6 +27,11 @@ public final class Streams {
         return (int) (value & 0x7F);
     }
 
+    /** The stream {@code p} places after {@code base}, in the same direction: byte plane p of an operand. */
+    public static long plane(long base, int p) {
+        return isWest(base) ? west(index(base) + p) : east(index(base) + p);
+    }
+
     public static String text(long value) {
         return (isWest(value) ? "w" : "e") + index(value);
     }

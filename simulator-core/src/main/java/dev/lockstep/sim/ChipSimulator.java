@@ -390,8 +390,7 @@ final class ChipSimulator {
     // ------------------------------------------------------------------------------------------ streams
 
     private String where(long stream, int index, int pos) {
-        return "stream " + Streams.text(Streams.isWest(stream) ? Streams.west(Streams.index(stream) + index)
-                : Streams.east(Streams.index(stream) + index)) + " at position " + pos + " ("
+        return "stream " + Streams.text(Streams.plane(stream, index)) + " at position " + pos + " ("
                 + chip.floorplan().slices().get(pos).name() + ")";
     }
 

@@ -164,12 +164,10 @@ final class SchedulingPhase {
     }
 
     private static long plane(long stream, int p) {
-        int index = Streams.index(stream) + p;
-        return Streams.isWest(stream) ? Streams.west(index) : Streams.east(index);
+        return Streams.plane(stream, p);
     }
 
     private static Queue memQueue(KernelContext ctx, int position) {
-        return ctx.chip.floorplan().queues().stream().filter(q -> q.slice().position() == position).findFirst()
-                .orElseThrow();
+        return ctx.table.memQueue(position);
     }
 }

@@ -156,6 +156,14 @@ public final class ReservationTable {
         take((Map) (read ? sliceReads : sliceWrites), position, from, to);
     }
 
+    /** The (first) queue of the MEM slice at a floorplan position. */
+    public Queue memQueue(int position) {
+        return memQueues.computeIfAbsent(position, p -> chip.floorplan().queues().stream()
+                .filter(q -> q.slice().position() == p).findFirst().orElseThrow());
+    }
+
+    private final Map<Integer, Queue> memQueues = new HashMap<>();
+
     /** Cycles a stream hop takes. */
     public long hop() {
         return hop;

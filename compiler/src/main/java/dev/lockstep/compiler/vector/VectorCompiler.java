@@ -145,8 +145,7 @@ public final class VectorCompiler {
         }
 
         private Queue memQueue(int position) {
-            return chip.floorplan().queues().stream().filter(q -> q.slice().position() == position).findFirst()
-                    .orElseThrow();
+            return table.memQueue(position);
         }
 
         private static long stream(boolean west, int index) {
@@ -280,7 +279,7 @@ public final class VectorCompiler {
         }
 
         private static long plane(long base, int p) {
-            return Streams.isWest(base) ? Streams.west(Streams.index(base) + p) : Streams.east(Streams.index(base) + p);
+            return Streams.plane(base, p);
         }
 
         private static Instruction read(long stream, int address) {
