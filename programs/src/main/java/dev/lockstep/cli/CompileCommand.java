@@ -35,15 +35,19 @@ import picocli.CommandLine.Spec;
 @Command(name = "compile", mixinStandardHelpOptions = true,
         description = "Compile one tensor op to a cycle-exact program, simulate it (timing-only) and report the "
                 + "predicted and simulated cycles, a lower bound and the MXM utilisation. Ops so far: matmul, gemv "
-                + "(--shape MxKxN), and on one row of C values (--shape C): add, multiply, silu, swiglu, rmsnorm, "
-                + "softmax.")
+                + "(--shape MxKxN), on one row of C values (--shape C): add, multiply, silu, swiglu, rmsnorm, "
+                + "softmax, and top-k routing over E experts (--op route --shape E --top-k K).")
 final class CompileCommand implements Callable<Integer> {
     static final List<String> OPS = List.of("matmul", "gemv", "add", "multiply", "silu", "swiglu", "rmsnorm",
-            "softmax");
+            "softmax", "route");
 
     @Option(names = "--op", required = true, paramLabel = "OP",
-            description = "The op: matmul, gemv, add, multiply, silu, swiglu, rmsnorm, softmax.")
+            description = "The op: matmul, gemv, add, multiply, silu, swiglu, rmsnorm, softmax, route.")
     String op;
+
+    @Option(names = "--top-k", defaultValue = "2", paramLabel = "K",
+            description = "Experts chosen per token, for --op route. Default: ${DEFAULT-VALUE}.")
+    int topK;
 
     @Option(names = "--shape", required = true, paramLabel = "MxKxN",
             description = "[M x K] x [K x N], e.g. 2304x4096x4096; for gemv KxN or 1xKxN.")
@@ -117,8 +121,9 @@ final class CompileCommand implements Callable<Integer> {
         java.util.SplittableRandom r = new java.util.SplittableRandom(1);
         double[] a = r.doubles(n, -1, 1).toArray();
         double[] b = r.doubles(n, -1, 1).toArray();
-        List<VectorGraph.Ref> x = VectorKernels.row(g, a, op.equals("softmax") ? Double.NEGATIVE_INFINITY : 0);
-        List<VectorGraph.Ref> y = VectorKernels.row(g, b, 0);
+        List<VectorGraph.Ref> x = op.equals("route") ? List.of()
+                : VectorKernels.row(g, a, op.equals("softmax") ? Double.NEGATIVE_INFINITY : 0);
+        List<VectorGraph.Ref> y = op.equals("route") ? List.of() : VectorKernels.row(g, b, 0);
         List<VectorGraph.Ref> out = switch (op) {
             case "add" -> VectorKernels.elementwise(g, Opcode.VADD, x, y);
             case "multiply" -> VectorKernels.elementwise(g, Opcode.VMUL, x, y);
@@ -126,6 +131,18 @@ final class CompileCommand implements Callable<Integer> {
             case "swiglu" -> VectorKernels.swiglu(g, x, y);
             case "rmsnorm" -> VectorKernels.rmsnorm(g, x, y, n, 1e-5f);
             case "softmax" -> VectorKernels.softmax(g, x);
+            case "route" -> {
+                if (n > chipSpec.vectorBytes() || topK < 1 || topK > n) {
+                    throw new OutputException("--op route takes at most " + chipSpec.vectorBytes() + " experts "
+                            + "(--shape) and 1 <= --top-k <= experts", null);
+                }
+                double[] lanes = new double[chipSpec.vectorBytes()];
+                for (int l = 0; l < lanes.length; l++) {
+                    lanes[l] = l;
+                }
+                yield List.of(VectorKernels.topK(g, g.input(a, Double.NEGATIVE_INFINITY),
+                        g.input(DataType.I32, lanes, 0), topK));
+            }
             default -> throw new IllegalStateException(op);
         };
         g.output("y", out);

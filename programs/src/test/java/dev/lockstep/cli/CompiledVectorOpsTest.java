@@ -123,4 +123,43 @@ class CompiledVectorOpsTest {
             assertThat(Math.abs(y[i] - expected)).as("element %d", i).isLessThanOrEqualTo(tolerance);
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 3})
+    void topKRoutingPicksTheLargestExpertsAndRenormalisesTheirWeights(int k) {
+        SplittableRandom r = new SplittableRandom(11 + k);
+        for (int trial = 0; trial < 5; trial++) {
+            double[] logits = new double[8];
+            for (int e = 0; e < 8; e++) {
+                logits[e] = (float) r.nextDouble(-3, 3);
+            }
+            double[] lanes = new double[320];
+            for (int l = 0; l < 320; l++) {
+                lanes[l] = l;
+            }
+            VectorGraph g = new VectorGraph(320);
+            VectorGraph.Ref gates = VectorKernels.topK(g, g.input(logits, Double.NEGATIVE_INFINITY),
+                    g.input(dev.lockstep.isa.DataType.I32, lanes, 0), k);
+            g.output("gates", List.of(gates));
+            CompiledKernel kernel = VectorCompiler.compile(TSP, g);
+            SimResult f = Simulator.run(TSP, kernel.program(), SimOptions.functional());
+            assertThat(f.cycles()).isEqualTo(kernel.predictedCycles());
+            double[] got = f.region(0, "gates0").orElseThrow();
+            // reference: the k largest logits, softmax weights renormalised over them
+            Integer[] order = {0, 1, 2, 3, 4, 5, 6, 7};
+            java.util.Arrays.sort(order, (a, b) -> Double.compare(logits[b], logits[a]));
+            double sum = 0;
+            for (int i = 0; i < k; i++) {
+                sum += Math.exp(logits[order[i]]);
+            }
+            double[] expected = new double[320];
+            for (int i = 0; i < k; i++) {
+                expected[order[i]] = Math.exp(logits[order[i]]) / sum;
+            }
+            for (int l = 0; l < 320; l++) {
+                assertThat(Math.abs(got[l] - expected[l])).as("trial %d lane %d: %s vs %s", trial, l, got[l],
+                        expected[l]).isLessThanOrEqualTo(1e-6 * expected[l]);
+            }
+        }
+    }
 }

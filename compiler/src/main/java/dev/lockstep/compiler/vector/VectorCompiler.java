@@ -169,7 +169,6 @@ public final class VectorCompiler {
 
         private boolean tryPlace(VOp op, long t) {
             VValue out = op.output();
-            int w = out.type.bytes();
             // inputs: a stream base per input, in the direction from its hemisphere to the VXM
             long[] inputStreams = new long[op.inputs().length];
             Set<Long> used = new HashSet<>();
@@ -181,6 +180,7 @@ public final class VectorCompiler {
                     continue;
                 }
                 boolean fromWest = in.slices[0] < center;
+                int w = in.type.bytes();
                 long base = -1;
                 for (int s = 0; s + w <= chip.streamsPerDirection() && base < 0; s++) {
                     boolean ok = true;
@@ -207,6 +207,7 @@ public final class VectorCompiler {
             // the result: a stream base toward its hemisphere, free from the VXM to each plane's slice
             long latency = op.opcode().latency().cycles(chip, instruction(op, inputStreams, Streams.east(0)));
             boolean toWest = out.slices[0] < center;
+            int w = out.type.bytes();
             long dst = -1;
             for (int s = 0; s + w <= chip.streamsPerDirection() && dst < 0; s++) {
                 boolean ok = true;
@@ -240,7 +241,7 @@ public final class VectorCompiler {
                 if (firstIndexOf(op.inputs(), in) < i) {
                     continue;
                 }
-                for (int p = 0; p < w; p++) {
+                for (int p = 0; p < in.type.bytes(); p++) {
                     long st = plane(inputStreams[i], p);
                     long r = t - readLatency - distance(in.slices[p]);
                     table.takeStream(st, in.slices[p], center, r + readLatency, 1);
@@ -291,14 +292,19 @@ public final class VectorCompiler {
         }
 
         private static Instruction instruction(VOp op, long[] inputs, long dst) {
-            long type = DataType.F32.code();
-            return switch (op.inputs().length) {
-                case 1 -> op.opcode().operandIndex("imm") >= 0
-                        ? Instruction.of(op.opcode(), type, dst, inputs[0], op.immediate())
-                        : Instruction.of(op.opcode(), type, dst, inputs[0]);
-                case 2 -> Instruction.of(op.opcode(), type, dst, inputs[0], inputs[1]);
-                default -> Instruction.of(op.opcode(), type, dst, inputs[0], inputs[1], inputs[2]);
-            };
+            long[] values = new long[op.opcode().operands().size()];
+            int i = 0;
+            for (long t : op.types()) {
+                values[i++] = t;
+            }
+            values[i++] = dst;
+            for (long in : inputs) {
+                values[i++] = in;
+            }
+            if (op.opcode().operandIndex("imm") >= 0) {
+                values[i] = op.immediate();
+            }
+            return Instruction.of(op.opcode(), values);
         }
     }
 
@@ -320,7 +326,7 @@ public final class VectorCompiler {
             if (v.initial != null) {
                 long[] bits = new long[v.initial.length];
                 for (int l = 0; l < bits.length; l++) {
-                    bits[l] = Lanes.roundBits(v.type, v.initial[l]);
+                    bits[l] = v.type.isFloating() ? Lanes.roundBits(v.type, v.initial[l]) : (long) v.initial[l];
                 }
                 byte[][] planes = VectorLayout.planes(v.type, bits, chip.vectorBytes());
                 for (int p = 0; p < planes.length; p++) {

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * A graph of vector operations, built op by op in dependency order: inputs with initial values, VXM operations,
- * and named outputs. Every value is one vector of 320 lanes in f32 (the activation type of these kernels).
+ * and named outputs. Values are vectors of 320 lanes, in f32 (the activation type of these kernels) unless an
+ * operation says otherwise ({@code vargmax} gives i32 lane indexes; {@code vcvt} converts).
  */
 public final class VectorGraph {
     private final int lanes;
@@ -37,23 +38,50 @@ public final class VectorGraph {
 
     /** An input vector with its initial contents (at most one value per lane; missing lanes are {@code pad}). */
     public Ref input(double[] values, double pad) {
+        return input(DataType.F32, values, pad);
+    }
+
+    /** An input vector of a given type (i32 constants such as lane indexes, or f32). */
+    public Ref input(DataType type, double[] values, double pad) {
+        if (type.bytes() != 4) {
+            throw new IllegalArgumentException("vector graphs hold 4-byte types (f32, i32), got " + type.text());
+        }
         double[] v = new double[lanes];
         java.util.Arrays.fill(v, pad);
         System.arraycopy(values, 0, v, 0, Math.min(values.length, lanes));
-        VValue x = new VValue(this.values.size(), DataType.F32, v);
+        VValue x = new VValue(this.values.size(), type, v);
         this.values.add(x);
         return new Ref(x);
     }
 
     private Ref op(Opcode opcode, long immediate, Ref... inputs) {
-        VValue out = new VValue(values.size(), DataType.F32, null);
+        return typed(opcode, DataType.F32, new long[] {DataType.F32.code()}, immediate, inputs);
+    }
+
+    private Ref typed(Opcode opcode, DataType result, long[] types, long immediate, Ref... inputs) {
+        VValue out = new VValue(values.size(), result, null);
         values.add(out);
         VValue[] in = new VValue[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             in[i] = inputs[i].value;
         }
-        ops.add(new VOp(opcode, in, immediate, out));
+        ops.add(new VOp(opcode, types, in, immediate, out));
         return new Ref(out);
+    }
+
+    /** {@code vargmax.f32}: the lowest lane holding the maximum of {@code a}, as i32, in every lane. */
+    public Ref argmax(Ref a) {
+        return typed(Opcode.VARGMAX, DataType.I32, new long[] {DataType.F32.code()}, 0, a);
+    }
+
+    /** {@code vcmpeq.i32}: 1 where the i32 lanes are equal, else 0 (i32). */
+    public Ref equalInts(Ref a, Ref b) {
+        return typed(Opcode.VCMPEQ, DataType.I32, new long[] {DataType.I32.code()}, 0, a, b);
+    }
+
+    /** {@code vcvt.f32.i32}: i32 lanes as f32. */
+    public Ref intToFloat(Ref a) {
+        return typed(Opcode.VCVT, DataType.F32, new long[] {DataType.F32.code(), DataType.I32.code()}, 0, a);
     }
 
     /** A unary VXM op (vexp, vrsqrt, vrecip, vsigmoid, vrsum, vrmax, vmov, ...). */

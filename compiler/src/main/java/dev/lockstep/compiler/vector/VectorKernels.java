@@ -97,4 +97,28 @@ public final class VectorKernels {
         }
         return out;
     }
+
+    /**
+     * Top-k routing with renormalised weights, as Mixtral's router does it: softmax over the expert logits (one
+     * vector, lanes past the experts at -inf), then k times: the lane of the largest remaining probability
+     * ({@code vargmax}, lowest lane on ties), a one-hot mask of it (against {@code laneIndex}, an i32 vector holding
+     * each lane's index), its probability ({@code vrmax}), and the chosen lane pushed below every probability. The
+     * result holds, in each chosen expert's lane, its probability over the sum of the k chosen; 0 elsewhere.
+     */
+    public static VectorGraph.Ref topK(VectorGraph g, VectorGraph.Ref logits, VectorGraph.Ref laneIndex, int k) {
+        VectorGraph.Ref remaining = softmax(g, List.of(logits)).get(0);
+        VectorGraph.Ref gates = null;
+        VectorGraph.Ref total = null;
+        for (int i = 0; i < k; i++) {
+            VectorGraph.Ref mask = g.intToFloat(g.equalInts(g.argmax(remaining), laneIndex));
+            VectorGraph.Ref top = g.unary(Opcode.VRMAX, remaining);
+            VectorGraph.Ref chosen = g.binary(Opcode.VMUL, mask, top);
+            gates = gates == null ? chosen : g.binary(Opcode.VADD, gates, chosen);
+            total = total == null ? top : g.binary(Opcode.VADD, total, top);
+            if (i + 1 < k) {
+                remaining = g.binary(Opcode.VSUB, remaining, g.immediate(Opcode.VMULI, mask, 2.0f));
+            }
+        }
+        return g.binary(Opcode.VMUL, gates, g.unary(Opcode.VRECIP, total));
+    }
 }
