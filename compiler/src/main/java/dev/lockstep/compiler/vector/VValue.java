@@ -15,6 +15,9 @@ final class VValue {
     int[] slices;
     int[] addresses;
     long readyCycle;
+    /** For a computed vector: the cycle it is on its stream at the VXM, and that stream (-1 for inputs). */
+    long produceCycle = -1;
+    long produceStream = -1;
 
     VValue(int id, DataType type, double[] initial) {
         this.id = id;

@@ -35,9 +35,10 @@ import java.util.TreeMap;
  * share a slice (their planes must all be read in the same cycle) and the least used slices go first. <b>List
  * scheduling</b> takes the operations in dependency order and places each, with the reads that bring its inputs to
  * the VXM exactly at its issue cycle and the writes that take its result to its slices as it passes them, at the
- * earliest cycle that fits the reservation table. Every result makes a round trip through SRAM: no two operations
- * are chained on a stream yet. Emission writes the program with the inputs as initial data and a region per
- * output vector.
+ * earliest cycle that fits the reservation table. An operation whose input was computed by an earlier one is first
+ * tried exactly when that result passes the VXM, taking it straight off its stream; otherwise its inputs come back
+ * from SRAM, where every result is also written. Emission writes the program with the inputs as initial data and a
+ * region per output vector.
  */
 public final class VectorCompiler {
     private VectorCompiler() {
@@ -153,6 +154,14 @@ public final class VectorCompiler {
         }
 
         void place(VOp op) {
+            // first choice: issue exactly when a computed input passes the VXM, and take it off its stream
+            long chained = -1;
+            for (VValue in : op.inputs()) {
+                chained = Math.max(chained, in.produceCycle);
+            }
+            if (chained >= 0 && tryPlace(op, chained)) {
+                return;
+            }
             long earliest = 0;
             for (VValue in : op.inputs()) {
                 for (int s : in.slices) {
@@ -177,6 +186,10 @@ public final class VectorCompiler {
                 int same = firstIndexOf(op.inputs(), in);
                 if (same < i) {
                     inputStreams[i] = inputStreams[same];
+                    continue;
+                }
+                if (in.produceCycle == t) {
+                    inputStreams[i] = in.produceStream;
                     continue;
                 }
                 boolean fromWest = in.slices[0] < center;
@@ -238,7 +251,7 @@ public final class VectorCompiler {
             }
             for (int i = 0; i < op.inputs().length; i++) {
                 VValue in = op.inputs()[i];
-                if (firstIndexOf(op.inputs(), in) < i) {
+                if (firstIndexOf(op.inputs(), in) < i || in.produceCycle == t) {
                     continue;
                 }
                 for (int p = 0; p < in.type.bytes(); p++) {
@@ -259,6 +272,8 @@ public final class VectorCompiler {
                 ready = Math.max(ready, wr + writeLatency);
             }
             out.readyCycle = ready;
+            out.produceCycle = t + latency;
+            out.produceStream = dst;
             put(vxm, t, ins, t + latency);
             return true;
         }
