@@ -32,6 +32,8 @@ class CompiledMatMulTest {
         "5, 500, 1000, f16",
         "1, 320, 320, i8",
         "4, 700, 1300, i8",
+        "130, 200, 700, f16",
+        "300, 330, 1000, i8",
     })
     void compiledMatMulsRunInThePredictedCyclesAndComputeXTimesW(int m, int k, int n, String type) {
         DataType dtype = DataType.fromText(type).orElseThrow();
@@ -51,9 +53,17 @@ class CompiledMatMulTest {
         assertThat(Simulator.run(TSP, kernel.program(), SimOptions.timingOnly()).traceHash())
                 .isEqualTo(sim.traceHash());
         assertThat(kernel.predictedCycles()).isGreaterThanOrEqualTo(kernel.lowerBoundCycles());
-        for (int nt = 0; nt * 320 < n; nt++) {
-            double[] y = sim.region(0, "Y" + nt).orElseThrow();
-            for (int i = 0; i < m; i++) {
+        boolean[][] seen = new boolean[m][(n + 319) / 320];
+        for (var region : kernel.program().chip(0).orElseThrow().regions()) {
+            var name = java.util.regex.Pattern.compile("Y(\\d+)_(\\d+)").matcher(region.name());
+            assertThat(name.matches()).as("region %s", region.name()).isTrue();
+            int nt = Integer.parseInt(name.group(1));
+            int m0 = Integer.parseInt(name.group(2));
+            double[] y = sim.region(0, region.name()).orElseThrow();
+            for (int row = 0; row < region.elements() / 320; row++) {
+                int i = m0 + row;
+                assertThat(seen[i][nt]).as("row %d of tile %d computed twice", i, nt).isFalse();
+                seen[i][nt] = true;
                 for (int c = 0; c < 320 && nt * 320 + c < n; c++) {
                     double exact = 0;
                     double magnitude = 0;
@@ -62,7 +72,7 @@ class CompiledMatMulTest {
                         exact += p;
                         magnitude += Math.abs(p);
                     }
-                    double got = y[i * 320 + c];
+                    double got = y[row * 320 + c];
                     if (dtype == DataType.I8) {
                         assertThat(got).as("Y[%d][%d]", i, nt * 320 + c).isEqualTo(exact);
                     } else {
@@ -71,6 +81,11 @@ class CompiledMatMulTest {
                                 .isLessThanOrEqualTo(k * 0x1p-24 * magnitude + 1e-30);
                     }
                 }
+            }
+        }
+        for (boolean[] row : seen) {
+            for (boolean tile : row) {
+                assertThat(tile).as("every row of every tile is computed").isTrue();
             }
         }
     }

@@ -58,7 +58,7 @@ final class AllocationPhase {
             for (Unit u : here) {
                 int wGroups = groupsFor(ctx, u, "W", words);
                 int xGroups = groupsFor(ctx, u, "X", words);
-                int yGroups = (u.nTiles().size() + words / m - 1) / (words / m);
+                int yGroups = groupsFor(ctx, u, "Y", words);
                 demands.add(new int[] {wGroups, xGroups, yGroups});
                 needed += (wGroups + xGroups) * ctx.width + yGroups * resultWidth;
             }
@@ -77,35 +77,37 @@ final class AllocationPhase {
                 cursor = open(wPool, d[0], free, cursor);
                 cursor = open(xPool, d[1], free, cursor);
                 cursor = open(yPool, d[2], free, cursor);
-                ctx.wTiles[u.index()] = new Tile[ctx.nTiles][ctx.kTiles];
-                for (int nt : u.nTiles()) {
+                ctx.wTiles[u.index()] = new Tile[u.work().size()][ctx.kTiles];
+                for (int wi = 0; wi < u.work().size(); wi++) {
                     for (int kt = 0; kt < ctx.kTiles; kt++) {
-                        ctx.wTiles[u.index()][nt][kt] = take(wPool, ctx.rows(kt), words);
+                        ctx.wTiles[u.index()][wi][kt] = take(wPool, ctx.rows(kt), words);
                     }
                 }
                 ctx.xTiles[u.index()] = new Tile[ctx.kTiles];
                 for (int kt = 0; kt < ctx.kTiles; kt++) {
                     ctx.xTiles[u.index()][kt] = take(xPool, m, words);
                 }
-                ctx.yTiles[u.index()] = new Tile[ctx.nTiles];
-                for (int nt : u.nTiles()) {
-                    ctx.yTiles[u.index()][nt] = take(yPool, m, words);
+                ctx.yTiles[u.index()] = new Tile[u.work().size()];
+                for (int wi = 0; wi < u.work().size(); wi++) {
+                    ctx.yTiles[u.index()][wi] = take(yPool, u.work().get(wi).rows(), words);
                 }
             }
         }
     }
 
-    /** Groups of slices a unit's W or X tiles need, packed whole into slices of {@code words} words. */
+    /** Groups of slices a unit's W, X or Y tiles need, packed whole into slices of {@code words} words. */
     private static int groupsFor(KernelContext ctx, Unit u, String tensor, int words) {
         int groups = 0;
         int used = words;
         List<Integer> sizes = new ArrayList<>();
         if (tensor.equals("W")) {
-            for (int ignored : u.nTiles()) {
+            for (Work ignored : u.work()) {
                 for (int kt = 0; kt < ctx.kTiles; kt++) {
                     sizes.add(ctx.rows(kt));
                 }
             }
+        } else if (tensor.equals("Y")) {
+            u.work().forEach(w -> sizes.add(w.rows()));
         } else {
             for (int kt = 0; kt < ctx.kTiles; kt++) {
                 sizes.add(ctx.problem.m());

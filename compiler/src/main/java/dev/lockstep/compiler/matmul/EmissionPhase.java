@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * Writes the schedule out as a {@link Program}: every queue's instructions in cycle order, a region {@code Yn} per N
- * tile (M vectors of 320 results, byte plane p in slice p), and, when the caller gave values, the X and W tiles as
- * initial SRAM contents. Precondition: scheduling.
+ * Writes the schedule out as a {@link Program}: every queue's instructions in cycle order, a region
+ * {@code Y<nt>_<m0>} per work item (its rows of N tile nt, from row m0: one vector of 320 results per row, byte
+ * plane p in slice p), and, when the caller gave values, the X and W tiles as initial SRAM contents.
+ * Precondition: scheduling.
  */
 final class EmissionPhase {
     private EmissionPhase() {
@@ -39,10 +40,11 @@ final class EmissionPhase {
         int m = ctx.problem.m();
         int vb = ctx.chip.vectorBytes();
         for (Unit u : ctx.units) {
-            for (int nt : u.nTiles()) {
-                Tile y = ctx.yTiles[u.index()][nt];
-                regions.add(new Region("Y" + nt, toList(y.slices()), y.address(), ctx.problem.resultType(), m * vb,
-                        false));
+            for (int wi = 0; wi < u.work().size(); wi++) {
+                Work work = u.work().get(wi);
+                Tile y = ctx.yTiles[u.index()][wi];
+                regions.add(new Region(regionName(work), toList(y.slices()), y.address(), ctx.problem.resultType(),
+                        work.rows() * vb, false));
             }
             if (ctx.x != null) {
                 for (int kt = 0; kt < ctx.kTiles; kt++) {
@@ -54,7 +56,8 @@ final class EmissionPhase {
                     }
                     add(data, ctx.xTiles[u.index()][kt], ctx.problem.dtype(), bits, vb);
                 }
-                for (int nt : u.nTiles()) {
+                for (int wi = 0; wi < u.work().size(); wi++) {
+                    int nt = u.work().get(wi).nt();
                     for (int kt = 0; kt < ctx.kTiles; kt++) {
                         long[] bits = new long[ctx.rows(kt) * vb];
                         for (int r = 0; r < ctx.rows(kt); r++) {
@@ -63,13 +66,18 @@ final class EmissionPhase {
                                         ctx.w[(kt * ctx.kTile + r) * ctx.problem.n() + nt * vb + c]);
                             }
                         }
-                        add(data, ctx.wTiles[u.index()][nt][kt], ctx.problem.dtype(), bits, vb);
+                        add(data, ctx.wTiles[u.index()][wi][kt], ctx.problem.dtype(), bits, vb);
                     }
                 }
             }
         }
         ChipProgram chip = new ChipProgram(0, queues, data, regions);
         return new Program(ctx.chip.name(), vb, List.of(), List.of(), List.of(chip));
+    }
+
+    /** {@code Y<nt>_<m0>}: rows m0.. of N tile nt. */
+    static String regionName(Work work) {
+        return "Y" + work.nt() + "_" + work.m0();
     }
 
     private static long element(KernelContext ctx, double v) {

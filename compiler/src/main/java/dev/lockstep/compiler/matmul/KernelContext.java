@@ -28,7 +28,7 @@ final class KernelContext {
     int width;
     List<Unit> units = new ArrayList<>();
 
-    // allocation: per unit, per k tile: X; per unit, per (n tile, k tile): W; per unit, per n tile: Y
+    // allocation: per unit, per k tile: X; per unit, per (work item, k tile): W; per unit, per work item: Y
     Tile[][] xTiles;
     Tile[][][] wTiles;
     Tile[][] yTiles;

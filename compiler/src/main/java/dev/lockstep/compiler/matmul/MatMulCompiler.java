@@ -24,7 +24,8 @@ public final class MatMulCompiler {
 
     /**
      * Compiles, embedding X ([M x K], row-major) and W ([K x N], row-major) as initial SRAM contents when given;
-     * the result Y tile {@code nt} is region {@code Y<nt>}: M vectors whose lane c is Y[m][320 nt + c].
+     * the results of N tile {@code nt} from row {@code m0} are region {@code Y<nt>_<m0>}: one vector per row, whose
+     * lane c is Y[m][320 nt + c] (whole tiles have m0 = 0; tiles split among units have one region per part).
      */
     public static CompiledKernel compile(ChipSpec chip, MatMul problem, double[] x, double[] w) {
         if ((x == null) != (w == null)) {

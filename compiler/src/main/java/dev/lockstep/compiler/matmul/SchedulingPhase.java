@@ -35,18 +35,20 @@ final class SchedulingPhase {
         long arrayLatency = ctx.chip.timing().cycles(TimingParam.MXM_ARRAY_LATENCY_CYCLES);
         long lwReady = 0;
         long accBarrier = 0;
-        for (int nt : u.nTiles()) {
+        for (int wi = 0; wi < u.work().size(); wi++) {
+            Work work = u.work().get(wi);
             long lastAbc = -1;
             for (int kt = 0; kt < ctx.kTiles; kt++) {
                 int rows = ctx.rows(kt);
-                long l = placeFed(ctx, u, u.lwQueue(), lw(ctx, u, rows), lwReady, ctx.wTiles[u.index()][nt][kt],
+                long l = placeFed(ctx, u, u.lwQueue(), lw(ctx, u, rows), lwReady, ctx.wTiles[u.index()][wi][kt], 0,
                         rows, inbound(u, 0));
                 long i = placeAlone(ctx, u.iwQueue(), Instruction.of(Opcode.IW, u.plane()), l + rows);
                 lwReady = i + 1;
-                lastAbc = placeFed(ctx, u, u.abcQueue(), abc(ctx, u, kt), Math.max(i + install, accBarrier),
-                        ctx.xTiles[u.index()][kt], ctx.problem.m(), inbound(u, 2));
+                lastAbc = placeFed(ctx, u, u.abcQueue(), abc(ctx, u, kt, work.rows()),
+                        Math.max(i + install, accBarrier), ctx.xTiles[u.index()][kt], work.m0(), work.rows(),
+                        inbound(u, 2));
             }
-            accBarrier = placeAcc(ctx, u, nt, lastAbc + arrayLatency);
+            accBarrier = placeAcc(ctx, u, wi, work.rows(), lastAbc + arrayLatency);
         }
     }
 
@@ -65,8 +67,8 @@ final class SchedulingPhase {
         return Instruction.of(Opcode.LW, ctx.problem.dtype().code(), u.plane(), inbound(u, 0), rows);
     }
 
-    private static Instruction abc(KernelContext ctx, Unit u, int kt) {
-        return Instruction.of(Opcode.ABC, ctx.problem.dtype().code(), u.plane(), inbound(u, 2), ctx.problem.m(),
+    private static Instruction abc(KernelContext ctx, Unit u, int kt, int rows) {
+        return Instruction.of(Opcode.ABC, ctx.problem.dtype().code(), u.plane(), inbound(u, 2), rows,
                 kt == 0 ? 0 : 1);
     }
 
@@ -82,15 +84,16 @@ final class SchedulingPhase {
 
     /**
      * Places an instruction that samples {@code count} vectors from {@code stream} (one per byte plane) at its
-     * issue cycle + i, with the MEM reads of {@code tile} timed to put them there, at the earliest cycle that fits.
+     * issue cycle + i, with the MEM reads of {@code tile}'s words {@code offset ..} timed to put them there, at the
+     * earliest cycle that fits.
      */
     private static long placeFed(KernelContext ctx, Unit u, Queue q, Instruction consumer, long earliest, Tile tile,
-                                 int count, long stream) {
+                                 int offset, int count, long stream) {
         long readLatency = ctx.chip.timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES);
         int target = u.mxm().position();
         Instruction[] reads = new Instruction[tile.slices().length];
         for (int p = 0; p < reads.length; p++) {
-            reads[p] = Instruction.of(Opcode.READ, plane(stream, p), tile.address(), count, 1);
+            reads[p] = Instruction.of(Opcode.READ, plane(stream, p), tile.address() + offset, count, 1);
         }
         for (long t = earliest; t < earliest + MAX_SEARCH; t++) {
             if (!ctx.table.canIssue(q, consumer, t, ctx.fp16())) {
@@ -121,15 +124,14 @@ final class SchedulingPhase {
         throw new CompileException("could not schedule " + consumer + " within " + MAX_SEARCH + " cycles");
     }
 
-    /** ACC of an N tile and the writes that take its f32 / i32 planes into the Y tile. */
-    private static long placeAcc(KernelContext ctx, Unit u, int nt, long earliest) {
+    /** ACC of a work item's rows and the writes that take their f32 / i32 planes into its Y tile. */
+    private static long placeAcc(KernelContext ctx, Unit u, int wi, int m, long earliest) {
         DataType result = ctx.problem.resultType();
-        int m = ctx.problem.m();
         long accLatency = ctx.chip.timing().cycles(TimingParam.MXM_ACC_LATENCY_CYCLES);
         long writeLatency = ctx.chip.timing().cycles(TimingParam.MEM_WRITE_LATENCY_CYCLES);
         long stream = outbound(u);
         Instruction acc = Instruction.of(Opcode.ACC, result.code(), stream, u.plane(), m);
-        Tile tile = ctx.yTiles[u.index()][nt];
+        Tile tile = ctx.yTiles[u.index()][wi];
         int source = u.mxm().position();
         Instruction[] writes = new Instruction[result.bytes()];
         for (int p = 0; p < writes.length; p++) {

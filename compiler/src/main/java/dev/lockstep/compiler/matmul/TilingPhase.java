@@ -11,9 +11,16 @@ import java.util.List;
 /**
  * Cuts the product into the published pieces: K into tiles of K = fp16_k (160) or int8_k (320) rows, N into tiles
  * of 320 columns. Finds the units (an fp16 piece takes a plane group, an int8 piece one plane) and deals the N
- * tiles out to them round-robin, so that all units work in parallel. Precondition: none.
+ * tiles out to them round-robin, so that all units work in parallel; when the tiles do not divide evenly and M is
+ * large enough, the left-over tiles are split by rows among all units (see {@link Work}). Precondition: none.
  */
 final class TilingPhase {
+    /**
+     * Rows below which a left-over N tile is not split among units: a part must keep the array busy much longer
+     * than the install it costs (mxm_install_cycles, 20 on tsp-v1).
+     */
+    static final int MIN_SPLIT_ROWS = 64;
+
     private TilingPhase() {
     }
 
@@ -34,24 +41,34 @@ final class TilingPhase {
                     + ctx.chip.mem().wordsPerSlice() + " words); split M into parts of at most that many rows");
         }
         int center = ctx.chip.floorplan().center();
-        List<List<Integer>> tiles = new ArrayList<>();
+        List<List<Work>> work = new ArrayList<>();
         List<Unit> shells = new ArrayList<>();
         for (Slice s : ctx.chip.floorplan().slicesOf(SliceKind.MXM)) {
             List<Queue> queues = ctx.chip.floorplan().queues().stream().filter(q -> q.slice().equals(s)).toList();
             for (int slot = 0; slot < unitsPerSlice; slot++) {
                 shells.add(new Unit(shells.size(), s, slot * planesPerUnit, s.position() < center, slot,
                         queues.get(3 * slot), queues.get(3 * slot + 1), queues.get(3 * slot + 2), List.of()));
-                tiles.add(new ArrayList<>());
+                work.add(new ArrayList<>());
             }
         }
-        for (int nt = 0; nt < ctx.nTiles; nt++) {
-            tiles.get(nt % shells.size()).add(nt);
+        int units = shells.size();
+        int m = ctx.problem.m();
+        int whole = m >= MIN_SPLIT_ROWS * units ? ctx.nTiles - ctx.nTiles % units : ctx.nTiles;
+        for (int nt = 0; nt < whole; nt++) {
+            work.get(nt % units).add(new Work(nt, 0, m));
         }
-        for (int u = 0; u < shells.size(); u++) {
+        for (int nt = whole; nt < ctx.nTiles; nt++) {
+            for (int u = 0; u < units; u++) {
+                int m0 = (int) ((long) m * u / units);
+                int m1 = (int) ((long) m * (u + 1) / units);
+                work.get(u).add(new Work(nt, m0, m1 - m0));
+            }
+        }
+        for (int u = 0; u < units; u++) {
             Unit s = shells.get(u);
-            if (!tiles.get(u).isEmpty()) {
+            if (!work.get(u).isEmpty()) {
                 ctx.units.add(new Unit(ctx.units.size(), s.mxm(), s.plane(), s.west(), s.slot(), s.lwQueue(),
-                        s.iwQueue(), s.abcQueue(), List.copyOf(tiles.get(u))));
+                        s.iwQueue(), s.abcQueue(), List.copyOf(work.get(u))));
             }
         }
     }

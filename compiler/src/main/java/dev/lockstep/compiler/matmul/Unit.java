@@ -15,8 +15,8 @@ import java.util.List;
  *                eastward ones) or the east one (the mirror image)
  * @param slot    which unit of its hemisphere it is (0 or 1), to keep queues and streams apart
  * @param lwQueue queue for LW, iwQueue for IW, abcQueue for ABC and ACC
- * @param nTiles  the N tiles (of 320 columns) this unit computes, in order
+ * @param work    what this unit computes, in order
  */
 record Unit(int index, Slice mxm, int plane, boolean west, int slot, Queue lwQueue, Queue iwQueue, Queue abcQueue,
-            List<Integer> nTiles) {
+            List<Work> work) {
 }
