@@ -36,6 +36,14 @@ final class TilingPhase {
             throw new CompileException("an MXM slice of " + ctx.chip.name() + " has " + mxm.queuesPerSlice()
                     + " queues; the matmul schedule needs 3 per unit (" + unitsPerSlice + " units)");
         }
+        if (ctx.chip.streamsPerDirection() < 8 * unitsPerSlice) {
+            throw new CompileException(ctx.chip.name() + " has " + ctx.chip.streamsPerDirection() + " streams per "
+                    + "direction; the matmul schedule gives each of the " + unitsPerSlice + " units of an MXM slice 8");
+        }
+        if (ctx.kTile > ctx.chip.mem().wordsPerSlice()) {
+            throw new CompileException("a weight piece of " + ctx.kTile + " rows does not fit one MEM slice of "
+                    + ctx.chip.mem().wordsPerSlice() + " words");
+        }
         if (ctx.problem.m() > ctx.chip.mem().wordsPerSlice()) {
             throw new CompileException("M = " + ctx.problem.m() + " rows do not fit one MEM slice per tile ("
                     + ctx.chip.mem().wordsPerSlice() + " words); split M into parts of at most that many rows");

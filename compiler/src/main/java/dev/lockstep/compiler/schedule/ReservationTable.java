@@ -52,10 +52,25 @@ public final class ReservationTable {
         return after != null && after.getKey() < to;
     }
 
+    /** Adds [from, to) to a set of disjoint intervals, merging it with any it overlaps or touches. */
     private static void take(Map<? super Object, TreeMap<Long, Long>> sets, Object key, long from, long to) {
-        if (to > from) {
-            sets.computeIfAbsent(key, k -> new TreeMap<>()).put(from, to);
+        if (to <= from) {
+            return;
         }
+        TreeMap<Long, Long> set = sets.computeIfAbsent(key, k -> new TreeMap<>());
+        Map.Entry<Long, Long> before = set.floorEntry(from);
+        if (before != null && before.getValue() >= from) {
+            from = before.getKey();
+            to = Math.max(to, before.getValue());
+            set.remove(before.getKey());
+        }
+        Map.Entry<Long, Long> after = set.ceilingEntry(from);
+        while (after != null && after.getKey() <= to) {
+            to = Math.max(to, after.getValue());
+            set.remove(after.getKey());
+            after = set.ceilingEntry(from);
+        }
+        set.put(from, to);
     }
 
     /** The resource instance an instruction holds, as a key, and how many instances (fp16 plane groups). */

@@ -68,29 +68,48 @@ public final class VectorCompiler {
             next.put(s.position(), 0);
             uses.put(s.position(), 0);
         });
-        for (VValue v : graph.values) {
-            Set<Integer> forbidden = new HashSet<>();
-            for (VOp op : graph.ops) {
-                if (contains(op.inputs(), v)) {
-                    for (VValue other : op.inputs()) {
-                        if (other != v && other.slices != null) {
-                            for (int s : other.slices) {
-                                forbidden.add(s);
-                            }
-                        }
+        // the co-inputs of every value: the values it is read together with
+        Map<VValue, Set<VValue>> partners = new java.util.IdentityHashMap<>();
+        graph.values.forEach(v -> partners.put(v, new java.util.LinkedHashSet<>()));
+        for (VOp op : graph.ops) {
+            for (VValue a : op.inputs()) {
+                for (VValue b : op.inputs()) {
+                    if (a != b) {
+                        partners.get(a).add(b);
                     }
                 }
             }
-            boolean west = v.id % 2 == 0;
-            List<Slice> candidates = new ArrayList<>(mem.stream()
-                    .filter(s -> (s.position() < center) == west && !forbidden.contains(s.position())).toList());
-            candidates.sort(Comparator.<Slice>comparingInt(s -> uses.get(s.position()))
-                    .thenComparingInt(Slice::position));
-            int w = v.type.bytes();
-            if (candidates.size() < w) {
-                throw new CompileException("no " + w + " free MEM slices for a vector: the graph needs more distinct "
-                        + "slices for the inputs of one operation than a hemisphere has");
+        }
+        // values read with many others (a row's maximum, its 1/sum) first, so that they take slices before the
+        // vectors they meet have covered a hemisphere; then in creation order
+        List<VValue> order = new ArrayList<>(graph.values);
+        order.sort(Comparator.<VValue>comparingInt(v -> -partners.get(v).size()).thenComparingInt(v -> v.id));
+        for (VValue v : order) {
+            Set<Integer> forbidden = new HashSet<>();
+            for (VValue other : partners.get(v)) {
+                if (other.slices != null) {
+                    for (int s : other.slices) {
+                        forbidden.add(s);
+                    }
+                }
             }
+            int w = v.type.bytes();
+            List<Slice> candidates = null;
+            for (boolean west : v.id % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                List<Slice> here = new ArrayList<>(mem.stream()
+                        .filter(s -> (s.position() < center) == west && !forbidden.contains(s.position())).toList());
+                if (here.size() >= w) {
+                    candidates = here;
+                    break;
+                }
+            }
+            if (candidates == null) {
+                throw new CompileException("a vector is read together with vectors that already cover every MEM slice "
+                        + "of both hemispheres but " + (w - 1) + "; the graph pairs one vector with too many others");
+            }
+            // least used first, then nearest the VXM
+            candidates.sort(Comparator.<Slice>comparingInt(s -> uses.get(s.position()))
+                    .thenComparingInt(s -> Math.abs(s.position() - center)).thenComparingInt(Slice::position));
             v.slices = new int[w];
             int address = 0;
             for (int p = 0; p < w; p++) {
@@ -98,7 +117,10 @@ public final class VectorCompiler {
                 address = Math.max(address, next.get(v.slices[p]));
             }
             if (address >= chip.mem().wordsPerSlice()) {
-                throw new CompileException("the graph needs more SRAM than " + chip.name() + " has");
+                long words = (long) graph.values.size() * w;
+                throw new CompileException("the graph's " + graph.values.size() + " vectors need about " + words
+                        + " words of SRAM in slices that hold " + chip.mem().wordsPerSlice() + " each; "
+                        + chip.name() + " ran out at vector " + v.id);
             }
             v.addresses = new int[w];
             for (int p = 0; p < w; p++) {
@@ -109,14 +131,6 @@ public final class VectorCompiler {
         }
     }
 
-    private static boolean contains(VValue[] a, VValue v) {
-        for (VValue x : a) {
-            if (x == v) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     // ------------------------------------------------------------------------------------------ scheduling
 
