@@ -136,4 +136,14 @@ class CompiledMatMulTest {
         assertThat(n.get("predicted_cycles")).isEqualTo(n.get("simulated_cycles"));
         assertThat(CliTest.run("compile", "--op", "softmax", "--shape", "1x2x3").exit()).isEqualTo(1);
     }
+
+    @org.junit.jupiter.api.Test
+    void aChipWithTooFewStreamsIsACompileErrorNotACrash() {
+        String json = ChipSpecs.toJson(TSP).replace("\"streams_per_direction\" : 32", "\"streams_per_direction\" : 8");
+        ChipSpec small = ChipSpecs.parse("small.json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MatMulCompiler.compile(small,
+                new MatMul(300, 700, 1300, DataType.I8)))
+                .isInstanceOf(dev.lockstep.compiler.CompileException.class)
+                .hasMessageContaining("has 8 streams per direction");
+    }
 }

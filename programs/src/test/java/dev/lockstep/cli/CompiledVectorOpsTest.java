@@ -162,4 +162,27 @@ class CompiledVectorOpsTest {
             }
         }
     }
+
+    @Test
+    void longRowsCompileToo() {
+        // a row's maximum meets every vector of the row: allocation must still find distinct slices for each pair
+        SplittableRandom r = new SplittableRandom(9);
+        double[] x = new double[6000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble(-5, 5);
+        }
+        VectorGraph g = new VectorGraph(320);
+        List<VectorGraph.Ref> out = VectorKernels.softmax(g, VectorKernels.row(g, x, Double.NEGATIVE_INFINITY));
+        g.output("y", out);
+        CompiledKernel k = VectorCompiler.compile(TSP, g);
+        SimResult f = Simulator.run(TSP, k.program(), SimOptions.functional());
+        assertThat(f.cycles()).isEqualTo(k.predictedCycles());
+        double max = java.util.Arrays.stream(x).max().orElseThrow();
+        double sum = java.util.Arrays.stream(x).map(v -> Math.exp(v - max)).sum();
+        for (int i = 0; i < x.length; i++) {
+            double y = f.region(0, "y" + i / 320).orElseThrow()[i % 320];
+            double expected = Math.exp(x[i] - max) / sum;
+            assertThat(Math.abs(y - expected)).isLessThanOrEqualTo((Math.abs(x[i] - max) + 8) * 0x1p-24 * expected);
+        }
+    }
 }
