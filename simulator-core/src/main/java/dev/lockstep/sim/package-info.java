@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * The cycle-accurate simulator. Not built yet (issue 3); the module exists so that the build's shape, and its
- * rule that the simulator depends on the ISA only, hold from the start.
+ * The cycle-accurate simulator. {@link dev.lockstep.sim.Simulator} runs a program on a chip: every queue issues at
+ * the exact cycles the program gives, with no interlocks; vectors travel on stream registers along space-time
+ * diagonals ({@code StreamFile}); SRAM, the VXM, MXM and SXM act as the ISA's semantics say, at the cycles its
+ * timing says; time jumps from event to event ({@code EventCalendar}), five phases per cycle in a documented order.
+ * Anything the hardware could not do stops the run with a {@link dev.lockstep.sim.HazardException}. Functional and
+ * timing-only runs ({@link dev.lockstep.sim.Mode}) make the same decisions, so they give the same cycles and
+ * {@link dev.lockstep.sim.TraceHash}. The rules: docs/model.md, "The simulator". The simulator depends on the ISA
+ * module only.
  */
 package dev.lockstep.sim;
