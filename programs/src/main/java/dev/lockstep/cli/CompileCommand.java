@@ -36,14 +36,19 @@ import picocli.CommandLine.Spec;
         description = "Compile one tensor op to a cycle-exact program, simulate it (timing-only) and report the "
                 + "predicted and simulated cycles, a lower bound and the MXM utilisation. Ops so far: matmul, gemv "
                 + "(--shape MxKxN), on one row of C values (--shape C): add, multiply, silu, swiglu, rmsnorm, "
-                + "softmax, and top-k routing over E experts (--op route --shape E --top-k K).")
+                + "softmax, rope (heads of --head-dim values), and top-k routing over E experts (--op route "
+                + "--shape E --top-k K).")
 final class CompileCommand implements Callable<Integer> {
     static final List<String> OPS = List.of("matmul", "gemv", "add", "multiply", "silu", "swiglu", "rmsnorm",
-            "softmax", "route");
+            "softmax", "route", "rope");
 
     @Option(names = "--op", required = true, paramLabel = "OP",
-            description = "The op: matmul, gemv, add, multiply, silu, swiglu, rmsnorm, softmax, route.")
+            description = "The op: matmul, gemv, add, multiply, silu, swiglu, rmsnorm, softmax, rope, route.")
     String op;
+
+    @Option(names = "--head-dim", defaultValue = "128", paramLabel = "D",
+            description = "Values per attention head, for --op rope. Default: ${DEFAULT-VALUE}.")
+    int headDim;
 
     @Option(names = "--top-k", defaultValue = "2", paramLabel = "K",
             description = "Experts chosen per token, for --op route. Default: ${DEFAULT-VALUE}.")
@@ -131,6 +136,13 @@ final class CompileCommand implements Callable<Integer> {
             case "swiglu" -> VectorKernels.swiglu(g, x, y);
             case "rmsnorm" -> VectorKernels.rmsnorm(g, x, y, n, 1e-5f);
             case "softmax" -> VectorKernels.softmax(g, x);
+            case "rope" -> {
+                if (headDim < 2 || headDim % 2 != 0 || headDim > chipSpec.vectorBytes() || n % headDim != 0) {
+                    throw new OutputException("--op rope takes an even --head-dim of at most "
+                            + chipSpec.vectorBytes() + " that divides --shape", null);
+                }
+                yield VectorKernels.rope(g, x, n, headDim, 1, 10000.0);
+            }
             case "route" -> {
                 if (n > chipSpec.vectorBytes() || topK < 1 || topK > n) {
                     throw new OutputException("--op route takes at most " + chipSpec.vectorBytes() + " experts "

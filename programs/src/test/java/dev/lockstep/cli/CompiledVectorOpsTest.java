@@ -185,4 +185,32 @@ class CompiledVectorOpsTest {
             assertThat(Math.abs(y - expected)).isLessThanOrEqualTo((Math.abs(x[i] - max) + 8) * 0x1p-24 * expected);
         }
     }
+
+    @Test
+    void ropeRotatesEachHeadsHalvesByItsPositionsAngles() {
+        // 7 heads of 128 (896 values): heads straddle the 320-lane vectors
+        int n = 896;
+        int position = 37;
+        SplittableRandom r = new SplittableRandom(13);
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) r.nextDouble(-2, 2);
+        }
+        VectorGraph g = new VectorGraph(320);
+        List<VectorGraph.Ref> out = VectorKernels.rope(g, VectorKernels.row(g, x, 0), n, 128, position, 10000.0);
+        g.output("y", out);
+        CompiledKernel k = VectorCompiler.compile(TSP, g);
+        SimResult f = Simulator.run(TSP, k.program(), SimOptions.functional());
+        assertThat(f.cycles()).isEqualTo(k.predictedCycles());
+        for (int i = 0; i < n; i++) {
+            int j = i % 128;
+            double angle = position * Math.pow(10000.0, -2.0 * (j % 64) / 128);
+            double partner = j < 64 ? -x[i + 64] : x[i - 64];
+            double expected = x[i] * Math.cos(angle) + partner * Math.sin(angle);
+            double got = f.region(0, "y" + i / 320).orElseThrow()[i % 320];
+            // cos and sin are stored in f32, and two products and two sums round to f32
+            assertThat(Math.abs(got - expected)).as("element %d", i)
+                    .isLessThanOrEqualTo(8 * 0x1p-24 * (Math.abs(x[i]) + Math.abs(partner)));
+        }
+    }
 }

@@ -15,8 +15,9 @@ final class VValue {
     int[] slices;
     int[] addresses;
     long readyCycle;
-    /** For a computed vector: the cycle it is on its stream at the VXM, and that stream (-1 for inputs). */
+    /** For a computed vector: the cycle it is on its stream where it was computed, that position and stream. */
     long produceCycle = -1;
+    int producePosition = -1;
     long produceStream = -1;
 
     VValue(int id, DataType type, double[] initial) {

@@ -140,6 +140,7 @@ public final class VectorCompiler {
         private final ReservationTable table;
         private final List<Queue> vxmQueues;
         private final int center;
+        private final List<dev.lockstep.isa.chip.Slice> sxms;
         private final long readLatency;
         private final long writeLatency;
         private final List<Object[]> placed = new ArrayList<>();
@@ -151,12 +152,27 @@ public final class VectorCompiler {
             this.vxmQueues = chip.floorplan().queues().stream()
                     .filter(q -> q.slice().kind() == SliceKind.VXM).toList();
             this.center = chip.floorplan().center();
+            this.sxms = chip.floorplan().slicesOf(SliceKind.SXM);
             this.readLatency = chip.timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES);
             this.writeLatency = chip.timing().cycles(TimingParam.MEM_WRITE_LATENCY_CYCLES);
         }
 
-        private long distance(int position) {
-            return Math.abs(position - center) * table.hop();
+        private long distance(int position, int site) {
+            return Math.abs(position - site) * table.hop();
+        }
+
+        /** Where an op executes: the VXM, or for SXM ops the SXM on the side of its first input. */
+        private int site(VOp op) {
+            if (op.opcode().unit() != dev.lockstep.isa.Unit.SXM) {
+                return center;
+            }
+            boolean west = op.inputs()[0].slices[0] < center;
+            return sxms.stream().filter(x -> (x.position() < center) == west).findFirst()
+                    .orElse(sxms.get(0)).position();
+        }
+
+        private List<Queue> queuesAt(int site) {
+            return chip.floorplan().queues().stream().filter(q -> q.slice().position() == site).toList();
         }
 
         private Queue memQueue(int position) {
@@ -169,9 +185,12 @@ public final class VectorCompiler {
 
         void place(VOp op) {
             // first choice: issue exactly when a computed input passes the VXM, and take it off its stream
+            int site = site(op);
             long chained = -1;
             for (VValue in : op.inputs()) {
-                chained = Math.max(chained, in.produceCycle);
+                if (in.producePosition == site) {
+                    chained = Math.max(chained, in.produceCycle);
+                }
             }
             if (chained >= 0 && tryPlace(op, chained)) {
                 return;
@@ -179,7 +198,7 @@ public final class VectorCompiler {
             long earliest = 0;
             for (VValue in : op.inputs()) {
                 for (int s : in.slices) {
-                    earliest = Math.max(earliest, in.readyCycle + readLatency + distance(s));
+                    earliest = Math.max(earliest, in.readyCycle + readLatency + distance(s, site));
                 }
             }
             for (long t = earliest; t < earliest + 1_000_000; t++) {
@@ -192,6 +211,7 @@ public final class VectorCompiler {
 
         private boolean tryPlace(VOp op, long t) {
             VValue out = op.output();
+            int site = site(op);
             // inputs: a stream base per input, in the direction from its hemisphere to the VXM
             long[] inputStreams = new long[op.inputs().length];
             Set<Long> used = new HashSet<>();
@@ -202,25 +222,25 @@ public final class VectorCompiler {
                     inputStreams[i] = inputStreams[same];
                     continue;
                 }
-                if (in.produceCycle == t) {
+                if (in.produceCycle == t && in.producePosition == site) {
                     inputStreams[i] = in.produceStream;
                     continue;
                 }
-                boolean fromWest = in.slices[0] < center;
+                boolean eastward = in.slices[0] < site;
                 int w = in.type.bytes();
                 long base = -1;
                 for (int s = 0; s + w <= chip.streamsPerDirection() && base < 0; s++) {
                     boolean ok = true;
                     for (int p = 0; p < w && ok; p++) {
-                        long st = stream(!fromWest, s + p);
-                        long r = t - readLatency - distance(in.slices[p]);
+                        long st = stream(!eastward, s + p);
+                        long r = t - readLatency - distance(in.slices[p], site);
                         ok = !used.contains(st) && r >= in.readyCycle
-                                && table.streamFree(st, in.slices[p], center, r + readLatency, 1)
+                                && table.streamFree(st, in.slices[p], site, r + readLatency, 1)
                                 && table.canIssue(memQueue(in.slices[p]), read(st, in.addresses[p]), r, false)
                                 && table.sliceFree(in.slices[p], r, r + 1, true);
                     }
                     if (ok) {
-                        base = stream(!fromWest, s);
+                        base = stream(!eastward, s);
                     }
                 }
                 if (base < 0) {
@@ -233,15 +253,15 @@ public final class VectorCompiler {
             }
             // the result: a stream base toward its hemisphere, free from the VXM to each plane's slice
             long latency = op.opcode().latency().cycles(chip, instruction(op, inputStreams, Streams.east(0)));
-            boolean toWest = out.slices[0] < center;
+            boolean toWest = out.slices[0] < site;
             int w = out.type.bytes();
             long dst = -1;
             for (int s = 0; s + w <= chip.streamsPerDirection() && dst < 0; s++) {
                 boolean ok = true;
                 for (int p = 0; p < w && ok; p++) {
                     long st = stream(toWest, s + p);
-                    long wr = t + latency + distance(out.slices[p]);
-                    ok = table.streamFree(st, center, out.slices[p], t + latency, 1)
+                    long wr = t + latency + distance(out.slices[p], site);
+                    ok = table.streamFree(st, site, out.slices[p], t + latency, 1)
                             && table.canIssue(memQueue(out.slices[p]), write(out.addresses[p], st), wr, false)
                             && table.sliceFree(out.slices[p], wr, wr + 1, false);
                 }
@@ -254,7 +274,7 @@ public final class VectorCompiler {
             }
             Instruction ins = instruction(op, inputStreams, dst);
             Queue vxm = null;
-            for (Queue q : vxmQueues) {
+            for (Queue q : site == center ? vxmQueues : queuesAt(site)) {
                 if (table.canIssue(q, ins, t, false)) {
                     vxm = q;
                     break;
@@ -265,13 +285,13 @@ public final class VectorCompiler {
             }
             for (int i = 0; i < op.inputs().length; i++) {
                 VValue in = op.inputs()[i];
-                if (firstIndexOf(op.inputs(), in) < i || in.produceCycle == t) {
+                if (firstIndexOf(op.inputs(), in) < i || (in.produceCycle == t && in.producePosition == site)) {
                     continue;
                 }
                 for (int p = 0; p < in.type.bytes(); p++) {
                     long st = plane(inputStreams[i], p);
-                    long r = t - readLatency - distance(in.slices[p]);
-                    table.takeStream(st, in.slices[p], center, r + readLatency, 1);
+                    long r = t - readLatency - distance(in.slices[p], site);
+                    table.takeStream(st, in.slices[p], site, r + readLatency, 1);
                     table.takeSlice(in.slices[p], r, r + 1, true);
                     put(memQueue(in.slices[p]), r, read(st, in.addresses[p]), r + readLatency);
                 }
@@ -279,14 +299,15 @@ public final class VectorCompiler {
             long ready = 0;
             for (int p = 0; p < w; p++) {
                 long st = plane(dst, p);
-                long wr = t + latency + distance(out.slices[p]);
-                table.takeStream(st, center, out.slices[p], t + latency, 1);
+                long wr = t + latency + distance(out.slices[p], site);
+                table.takeStream(st, site, out.slices[p], t + latency, 1);
                 table.takeSlice(out.slices[p], wr, wr + 1, false);
                 put(memQueue(out.slices[p]), wr, write(out.addresses[p], st), wr + writeLatency);
                 ready = Math.max(ready, wr + writeLatency);
             }
             out.readyCycle = ready;
             out.produceCycle = t + latency;
+            out.producePosition = site;
             out.produceStream = dst;
             put(vxm, t, ins, t + latency);
             return true;
@@ -330,7 +351,7 @@ public final class VectorCompiler {
             for (long in : inputs) {
                 values[i++] = in;
             }
-            if (op.opcode().operandIndex("imm") >= 0) {
+            if (op.opcode().operandIndex("imm") >= 0 || op.opcode().operandIndex("lanes") >= 0) {
                 values[i] = op.immediate();
             }
             return Instruction.of(op.opcode(), values);

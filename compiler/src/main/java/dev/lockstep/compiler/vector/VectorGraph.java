@@ -69,6 +69,11 @@ public final class VectorGraph {
         return new Ref(out);
     }
 
+    /** {@code shift.f32}: lane l gets lane l - lanes (0 where that is outside the vector); on an SXM. */
+    public Ref shift(Ref a, int lanes) {
+        return typed(Opcode.SHIFT, DataType.F32, new long[] {DataType.F32.code()}, lanes, a);
+    }
+
     /** {@code vargmax.f32}: the lowest lane holding the maximum of {@code a}, as i32, in every lane. */
     public Ref argmax(Ref a) {
         return typed(Opcode.VARGMAX, DataType.I32, new long[] {DataType.F32.code()}, 0, a);

@@ -121,4 +121,50 @@ public final class VectorKernels {
         }
         return g.binary(Opcode.VMUL, gates, g.unary(Opcode.VRECIP, total));
     }
+
+    /**
+     * Rotary position embedding in the rotate-half form of Llama and Mixtral, on a row of {@code n} values (heads of
+     * {@code headDim} values each, lanes past n zero) at token position {@code position}: for a head's element i,
+     * with h = headDim / 2 and angle = position x theta^(-2 (i mod h) / headDim),
+     * out[i] = x[i] cos(angle) - x[i + h] sin(angle) for i < h, and x[i] cos(angle) + x[i - h] sin(angle) for i >= h.
+     * The partner x[i +- h] may sit in the next or previous vector: two SXM shifts per direction bring it over, and
+     * masks of -1 / 1 pick the half. The cos, sin and mask vectors are constants of the program.
+     */
+    public static List<VectorGraph.Ref> rope(VectorGraph g, List<VectorGraph.Ref> x, int n, int headDim,
+                                             int position, double theta) {
+        int lanes = g.lanes();
+        int h = headDim / 2;
+        List<VectorGraph.Ref> out = new ArrayList<>();
+        for (int v = 0; v < x.size(); v++) {
+            double[] cos = new double[lanes];
+            double[] sin = new double[lanes];
+            double[] low = new double[lanes];
+            double[] high = new double[lanes];
+            for (int l = 0; l < lanes; l++) {
+                int index = v * lanes + l;
+                if (index >= n) {
+                    continue;
+                }
+                int i = index % headDim;
+                double angle = position * Math.pow(theta, -2.0 * (i % h) / headDim);
+                cos[l] = Math.cos(angle);
+                sin[l] = Math.sin(angle);
+                low[l] = i < h ? -1 : 0;
+                high[l] = i < h ? 0 : 1;
+            }
+            VectorGraph.Ref up = g.shift(x.get(v), -h);
+            if (v + 1 < x.size()) {
+                up = g.binary(Opcode.VADD, up, g.shift(x.get(v + 1), lanes - h));
+            }
+            VectorGraph.Ref down = g.shift(x.get(v), h);
+            if (v > 0) {
+                down = g.binary(Opcode.VADD, down, g.shift(x.get(v - 1), h - lanes));
+            }
+            VectorGraph.Ref rotated = g.binary(Opcode.VADD, g.binary(Opcode.VMUL, up, g.input(low, 0)),
+                    g.binary(Opcode.VMUL, down, g.input(high, 0)));
+            out.add(g.binary(Opcode.VADD, g.binary(Opcode.VMUL, x.get(v), g.input(cos, 0)),
+                    g.binary(Opcode.VMUL, rotated, g.input(sin, 0))));
+        }
+        return out;
+    }
 }
