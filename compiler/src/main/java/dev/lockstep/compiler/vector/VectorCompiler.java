@@ -54,7 +54,7 @@ public final class VectorCompiler {
         ProgramRules.check(program, chip);
         long bound = lowerBound(chip, graph);
         return new CompiledKernel(program, s.lastEvent + 1, bound,
-                "the longer of the VXM ops over 16 ALU columns and the critical path of VXM latencies", 0, 1);
+                "the longer of the VXM ops over its ALU columns and the chain of unit latencies", 0, 1);
     }
 
     // ------------------------------------------------------------------------------------------ allocation
@@ -399,10 +399,14 @@ public final class VectorCompiler {
                 List.of(new ChipProgram(0, queues, data, regions)));
     }
 
-    /** The longer of: the ops over the VXM's ALU columns, and the chain of VXM latencies along the longest path. */
+    /**
+     * The longer of: the VXM ops over the VXM's ALU columns, and the chain of unit latencies along the longest path
+     * (data movement ignored).
+     */
     private static long lowerBound(ChipSpec chip, VectorGraph graph) {
         int columns = chip.vxm().queuesPerSlice();
-        long throughput = (graph.ops.size() + columns - 1) / columns;
+        long vxmOps = graph.ops.stream().filter(o -> o.opcode().unit() == dev.lockstep.isa.Unit.VXM).count();
+        long throughput = (vxmOps + columns - 1) / columns;
         Map<VValue, Long> finish = new java.util.IdentityHashMap<>();
         long path = 0;
         for (VOp op : graph.ops) {
