@@ -3,6 +3,7 @@ package dev.lockstep.bench;
 
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.MatMul;
+import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.matmul.MatMulCompiler;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.chip.ChipSpec;
@@ -23,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Compiling (tiling, allocating, list-scheduling and emitting) a matmul for tsp-v1: the decode GEMV of the compiler
- * issue and the published GEMM shape (their schedules take 94,885 and 423,195 cycles: docs/model.md).
+ * issue and the published GEMM shape, with and without one scheduler choice (what it buys in simulated cycles:
+ * docs/model.md, "What the scheduler's choices buy", from {@code lockstep compile --no-weight-overlap}).
  *
  * <p>How to run: {@code mvn -B -DskipTests package && java -jar benchmarks/target/benchmarks.jar CompilerBenchmark
  * -f 1 -wi 3 -i 5}.
@@ -38,6 +40,10 @@ public class CompilerBenchmark {
     @Param({"1x4096x14336", "2304x4096x4096"})
     String shape;
 
+    /** The scheduler choice compared: LW overlapping the previous piece's activations, or not. */
+    @Param({"true", "false"})
+    boolean overlapWeightLoads;
+
     private ChipSpec chip;
     private MatMul problem;
 
@@ -50,6 +56,7 @@ public class CompilerBenchmark {
 
     @Benchmark
     public CompiledKernel compile() {
-        return MatMulCompiler.compile(chip, problem);
+        return MatMulCompiler.compile(chip, problem, null, null,
+                new ScheduleOptions(overlapWeightLoads, true, true));
     }
 }

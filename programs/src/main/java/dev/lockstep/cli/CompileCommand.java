@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.MatMul;
+import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.matmul.MatMulCompiler;
 import dev.lockstep.compiler.vector.VectorCompiler;
 import dev.lockstep.compiler.vector.VectorGraph;
@@ -62,6 +63,18 @@ final class CompileCommand implements Callable<Integer> {
             description = "Weights and activations: fp16 (f32 results) or int8 (i32 results). Default: ${DEFAULT-VALUE}.")
     String dtype;
 
+    @Option(names = "--no-weight-overlap",
+            description = "Scheduler choice off: LW waits until the previous piece's activations are all in.")
+    boolean noWeightOverlap;
+
+    @Option(names = "--no-row-split",
+            description = "Scheduler choice off: N tiles left over are not split among the units by rows.")
+    boolean noRowSplit;
+
+    @Option(names = "--no-chaining",
+            description = "Scheduler choice off: vector ops always read their inputs back from SRAM.")
+    boolean noChaining;
+
     @Option(names = "--json", description = "Print only a JSON object on stdout.")
     boolean json;
 
@@ -100,7 +113,7 @@ final class CompileCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         CompiledKernel kernel;
         try {
-            kernel = MatMulCompiler.compile(chipSpec, problem);
+            kernel = MatMulCompiler.compile(chipSpec, problem, null, null, options());
         } catch (CompileException e) {
             throw new OutputException(problem + ": " + e.getMessage(), e);
         }
@@ -160,12 +173,16 @@ final class CompileCommand implements Callable<Integer> {
         g.output("y", out);
         CompiledKernel kernel;
         try {
-            kernel = VectorCompiler.compile(chipSpec, g);
+            kernel = VectorCompiler.compile(chipSpec, g, options());
         } catch (CompileException e) {
             throw new OutputException(op + " of " + n + " values: " + e.getMessage(), e);
         }
         report(chipSpec, kernel, op + " of 1x" + n + " f32", "1x" + n, "f32", (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    private ScheduleOptions options() {
+        return new ScheduleOptions(!noWeightOverlap, !noRowSplit, !noChaining);
     }
 
     private void report(ChipSpec chipSpec, CompiledKernel kernel, String title, String shapeText, String typeText,

@@ -146,4 +146,15 @@ class CompiledMatMulTest {
                 .isInstanceOf(dev.lockstep.compiler.CompileException.class)
                 .hasMessageContaining("has 8 streams per direction");
     }
+
+    @org.junit.jupiter.api.Test
+    void withEverySchedulerChoiceOffTheScheduleIsSlowerButStillExact() {
+        MatMul problem = new MatMul(130, 500, 700, DataType.F16);
+        CompiledKernel best = MatMulCompiler.compile(TSP, problem);
+        CompiledKernel plain = MatMulCompiler.compile(TSP, problem, null, null,
+                new dev.lockstep.compiler.ScheduleOptions(false, false, false));
+        assertThat(plain.predictedCycles()).isGreaterThan(best.predictedCycles());
+        assertThat(Simulator.run(TSP, plain.program(), SimOptions.timingOnly()).cycles())
+                .isEqualTo(plain.predictedCycles());
+    }
 }

@@ -213,4 +213,26 @@ class CompiledVectorOpsTest {
                     .isLessThanOrEqualTo(8 * 0x1p-24 * (Math.abs(x[i]) + Math.abs(partner)));
         }
     }
+
+    @Test
+    void withoutChainingEveryInputComesBackFromSramAndTheResultIsTheSame() {
+        double[] x = random(5, -3, 3);
+        double[] gamma = random(6, 0.5, 1.5);
+        VectorGraph chained = new VectorGraph(320);
+        List<VectorGraph.Ref> a = VectorKernels.rmsnorm(chained, VectorKernels.row(chained, x, 0),
+                VectorKernels.row(chained, gamma, 0), C, 1e-5f);
+        double[] fast = run(chained, a);
+        long fastCycles = VectorCompiler.compile(TSP, chained).predictedCycles();
+        VectorGraph plain = new VectorGraph(320);
+        List<VectorGraph.Ref> b = VectorKernels.rmsnorm(plain, VectorKernels.row(plain, x, 0),
+                VectorKernels.row(plain, gamma, 0), C, 1e-5f);
+        plain.output("y", b);
+        CompiledKernel k = VectorCompiler.compile(TSP, plain, new dev.lockstep.compiler.ScheduleOptions(true, true,
+                false));
+        SimResult f = Simulator.run(TSP, k.program(), SimOptions.functional());
+        assertThat(f.cycles()).isEqualTo(k.predictedCycles()).isGreaterThan(fastCycles);
+        for (int i = 0; i < C; i++) {
+            assertThat(f.region(0, "y" + i / 320).orElseThrow()[i % 320]).isEqualTo(fast[i]);
+        }
+    }
 }

@@ -2,6 +2,7 @@
 package dev.lockstep.compiler.matmul;
 
 import dev.lockstep.compiler.MatMul;
+import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.schedule.ReservationTable;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Instruction;
@@ -19,6 +20,7 @@ final class KernelContext {
     final MatMul problem;
     final double[] x;
     final double[] w;
+    final ScheduleOptions options;
     final ReservationTable table;
 
     // tiling
@@ -41,11 +43,12 @@ final class KernelContext {
     record Placed(Queue queue, long cycle, Instruction instruction) {
     }
 
-    KernelContext(ChipSpec chip, MatMul problem, double[] x, double[] w) {
+    KernelContext(ChipSpec chip, MatMul problem, double[] x, double[] w, ScheduleOptions options) {
         this.chip = chip;
         this.problem = problem;
         this.x = x;
         this.w = w;
+        this.options = options;
         this.table = new ReservationTable(chip);
     }
 

@@ -3,6 +3,7 @@ package dev.lockstep.compiler.matmul;
 
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.MatMul;
+import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.program.Program;
@@ -28,13 +29,19 @@ public final class MatMulCompiler {
      * lane c is Y[m][320 nt + c] (whole tiles have m0 = 0; tiles split among units have one region per part).
      */
     public static CompiledKernel compile(ChipSpec chip, MatMul problem, double[] x, double[] w) {
+        return compile(chip, problem, x, w, ScheduleOptions.DEFAULT);
+    }
+
+    /** Compiles with some scheduler choices switched off (see {@link ScheduleOptions}). */
+    public static CompiledKernel compile(ChipSpec chip, MatMul problem, double[] x, double[] w,
+                                         ScheduleOptions options) {
         if ((x == null) != (w == null)) {
             throw new IllegalArgumentException("give both X and W, or neither");
         }
         if (x != null && (x.length != (long) problem.m() * problem.k() || w.length != (long) problem.k() * problem.n())) {
             throw new IllegalArgumentException("X must hold M x K and W K x N values");
         }
-        KernelContext ctx = new KernelContext(chip, problem, x, w);
+        KernelContext ctx = new KernelContext(chip, problem, x, w, options);
         TilingPhase.run(ctx);
         AllocationPhase.run(ctx);
         SchedulingPhase.run(ctx);

@@ -47,6 +47,9 @@ final class SchedulingPhase {
                 lastAbc = placeFed(ctx, u, u.abcQueue(), abc(ctx, u, kt, work.rows()),
                         Math.max(i + install, accBarrier), ctx.xTiles[u.index()][kt], work.m0(), work.rows(),
                         inbound(u, 2));
+                if (!ctx.options.overlapWeightLoads()) {
+                    lwReady = Math.max(lwReady, lastAbc + work.rows());
+                }
             }
             accBarrier = placeAcc(ctx, u, wi, work.rows(), lastAbc + arrayLatency);
         }

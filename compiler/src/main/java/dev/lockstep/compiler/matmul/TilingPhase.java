@@ -61,7 +61,8 @@ final class TilingPhase {
         }
         int units = shells.size();
         int m = ctx.problem.m();
-        int whole = m >= MIN_SPLIT_ROWS * units ? ctx.nTiles - ctx.nTiles % units : ctx.nTiles;
+        boolean split = ctx.options.splitLeftoverTiles() && m >= MIN_SPLIT_ROWS * units;
+        int whole = split ? ctx.nTiles - ctx.nTiles % units : ctx.nTiles;
         for (int nt = 0; nt < whole; nt++) {
             work.get(nt % units).add(new Work(nt, 0, m));
         }

@@ -3,6 +3,7 @@ package dev.lockstep.compiler.vector;
 
 import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.CompiledKernel;
+import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.schedule.ReservationTable;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Instruction;
@@ -45,8 +46,13 @@ public final class VectorCompiler {
     }
 
     public static CompiledKernel compile(ChipSpec chip, VectorGraph graph) {
+        return compile(chip, graph, ScheduleOptions.DEFAULT);
+    }
+
+    /** Compiles with some scheduler choices switched off (see {@link ScheduleOptions}). */
+    public static CompiledKernel compile(ChipSpec chip, VectorGraph graph, ScheduleOptions options) {
         allocate(chip, graph);
-        Scheduler s = new Scheduler(chip);
+        Scheduler s = new Scheduler(chip, options.chainResults());
         for (VOp op : graph.ops) {
             s.place(op);
         }
@@ -146,8 +152,11 @@ public final class VectorCompiler {
         private final List<Object[]> placed = new ArrayList<>();
         private long lastEvent = -1;
 
-        Scheduler(ChipSpec chip) {
+        private final boolean chain;
+
+        Scheduler(ChipSpec chip, boolean chain) {
             this.chip = chip;
+            this.chain = chain;
             this.table = new ReservationTable(chip);
             this.vxmQueues = chip.floorplan().queues().stream()
                     .filter(q -> q.slice().kind() == SliceKind.VXM).toList();
@@ -192,7 +201,7 @@ public final class VectorCompiler {
                     chained = Math.max(chained, in.produceCycle);
                 }
             }
-            if (chained >= 0 && tryPlace(op, chained)) {
+            if (chain && chained >= 0 && tryPlace(op, chained)) {
                 return;
             }
             long earliest = 0;
@@ -222,7 +231,7 @@ public final class VectorCompiler {
                     inputStreams[i] = inputStreams[same];
                     continue;
                 }
-                if (in.produceCycle == t && in.producePosition == site) {
+                if (chain && in.produceCycle == t && in.producePosition == site) {
                     inputStreams[i] = in.produceStream;
                     continue;
                 }
@@ -285,7 +294,8 @@ public final class VectorCompiler {
             }
             for (int i = 0; i < op.inputs().length; i++) {
                 VValue in = op.inputs()[i];
-                if (firstIndexOf(op.inputs(), in) < i || (in.produceCycle == t && in.producePosition == site)) {
+                if (firstIndexOf(op.inputs(), in) < i
+                        || (chain && in.produceCycle == t && in.producePosition == site)) {
                     continue;
                 }
                 for (int p = 0; p < in.type.bytes(); p++) {
