@@ -26,7 +26,7 @@ public enum TimingParam {
             + "plus two polynomial or Newton steps of 3 cycles each, plus the stream drive."),
     VXM_REDUCE_LATENCY_CYCLES(12, "Unpublished. Reductions across all lanes: log2(320) = 9 adder-tree levels, "
             + "two cycles to cross the superlanes, one to drive the result."),
-    MXM_INSTALL_CYCLES(20, "Unpublished (tsp-facts: weight-install time unknown). IW copies the 320-row weight "
+    MXM_INSTALL_CYCLES(20, "Unpublished (docs/reference/tsp-facts.md: weight-install time unknown). IW copies the 320-row weight "
             + "buffer into the array; assumed 16 rows (one superlane's worth) per cycle: 320 / 16 = 20."),
     MXM_ARRAY_LATENCY_CYCLES(20, "Unpublished. An activation vector entering by ABC reaches the accumulators "
             + "after crossing the 20 superlanes of the array, one per cycle."),

@@ -63,7 +63,7 @@ class InstructionTest {
     void randomValidInstructionsRoundTripThroughTheirWord() {
         qt().withFixedSeed(2611L).withExamples(2000).forAll(longs().all()).checkAssert(seed -> {
             RandomPrograms gen = new RandomPrograms(TSP, seed);
-            Queue q = TSP.floorplan().queues().get((int) Math.floorMod(seed, TSP.floorplan().queues().size()));
+            Queue q = TSP.floorplan().queues().get(Math.floorMod(seed, TSP.floorplan().queues().size()));
             Instruction ins = gen.instruction(q, 2, true);
             Instruction back = Instruction.decode(ins.word());
             assertThat(back).isEqualTo(ins);

@@ -22,7 +22,8 @@ final class ChipCommand implements Callable<Integer> {
             description = "A preset (tsp-v1) or a JSON file. Default: ${DEFAULT-VALUE}.")
     String chip;
 
-    @Option(names = "--queues", description = "List the instruction queues (id, name, slice, units) instead.")
+    @Option(names = "--queues",
+            description = "List the instruction queues (id, name, slice position, units) instead.")
     boolean queues;
 
     @Spec

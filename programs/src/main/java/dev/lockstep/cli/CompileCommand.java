@@ -56,7 +56,8 @@ final class CompileCommand implements Callable<Integer> {
     int topK;
 
     @Option(names = "--shape", required = true, paramLabel = "MxKxN",
-            description = "[M x K] x [K x N], e.g. 2304x4096x4096; for gemv KxN or 1xKxN.")
+            description = "matmul: MxKxN ([M x K] x [K x N]), e.g. 2304x4096x4096; gemv: KxN or 1xKxN; the vector "
+                    + "ops: the row length C (or 1xC), at most 999999; route: the number of experts E.")
     String shape;
 
     @Option(names = "--dtype", defaultValue = "fp16", paramLabel = "fp16|int8",
@@ -127,7 +128,8 @@ final class CompileCommand implements Callable<Integer> {
     private Integer vectorOp(ChipSpec chipSpec) {
         String c = shape.startsWith("1x") ? shape.substring(2) : shape;
         if (!c.matches("[0-9]{1,6}") || Integer.parseInt(c) < 1) {
-            throw new OutputException("--shape " + shape + ": " + op + " takes the row length C (or 1xC)", null);
+            throw new OutputException("--shape " + shape + ": " + op + " takes the row length C (or 1xC), a whole "
+                    + "number from 1 to 999999", null);
         }
         int n = Integer.parseInt(c);
         if (!dtype.equals("fp16") && !dtype.equals("f16")) {

@@ -24,13 +24,12 @@ final class Sram {
     private final boolean functional;
     private final byte[][] data;
     private final BitSet[] inUse;
-    private final List<long[]>[] readOnly;
+    private final List<List<long[]>> readOnly;
     private final int[] bankCounts;
     private final int[] touched;
     private int touchedCount;
     private long bankCycle = -1;
 
-    @SuppressWarnings("unchecked")
     Sram(ChipSpec chip, ChipProgram program, boolean functional) {
         this.vectorBytes = chip.vectorBytes();
         this.words = chip.mem().wordsPerSlice();
@@ -40,11 +39,13 @@ final class Sram {
         int positions = chip.floorplan().slices().size();
         this.data = new byte[positions][];
         this.inUse = new BitSet[positions];
-        this.readOnly = new List[positions];
+        this.readOnly = new ArrayList<>();
+        for (int p = 0; p < positions; p++) {
+            readOnly.add(new ArrayList<>());
+        }
         for (Slice s : chip.floorplan().slices()) {
             if (s.kind() == SliceKind.MEM) {
                 inUse[s.position()] = new BitSet(words);
-                readOnly[s.position()] = new ArrayList<>();
             }
         }
         this.bankCounts = new int[positions * banks];
@@ -60,7 +61,7 @@ final class Sram {
         for (Region r : program.regions()) {
             if (r.readOnly()) {
                 for (int s : r.slices()) {
-                    readOnly[s].add(new long[] {r.address(), r.address() + r.wordsPerSlice(vectorBytes)});
+                    readOnly.get(s).add(new long[] {r.address(), r.address() + r.wordsPerSlice(vectorBytes)});
                 }
             }
         }
@@ -136,7 +137,7 @@ final class Sram {
     }
 
     boolean isReadOnly(int position, long address) {
-        for (long[] r : readOnly[position]) {
+        for (long[] r : readOnly.get(position)) {
             if (address >= r[0] && address < r[1]) {
                 return true;
             }
