@@ -49,12 +49,16 @@ public enum OperandKind {
     private final boolean signed;
     private final long min;
     private final long max;
+    private final long mask;
+    private final long signBit;
 
     OperandKind(int bits, boolean signed, long min, long max) {
         this.bits = bits;
         this.signed = signed;
         this.min = min;
         this.max = max;
+        this.mask = bits == 64 ? -1L : (1L << bits) - 1;
+        this.signBit = 1L << (bits - 1);
     }
 
     /** Width of the field in the instruction word. */
@@ -82,15 +86,15 @@ public enum OperandKind {
 
     /** The value a field's bits stand for (sign-extended for signed kinds). */
     public long fromField(long field) {
-        long f = field & mask();
-        if (signed && (f & (1L << (bits - 1))) != 0) {
-            f |= ~mask();
+        long f = field & mask;
+        if (signed && (f & signBit) != 0) {
+            f |= ~mask;
         }
         return f;
     }
 
     public long mask() {
-        return bits == 64 ? -1L : (1L << bits) - 1;
+        return mask;
     }
 
     /**
