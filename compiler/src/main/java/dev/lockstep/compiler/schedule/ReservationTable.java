@@ -35,10 +35,6 @@ public final class ReservationTable {
         this.hop = chip.timing().cycles(TimingParam.STREAM_HOP_CYCLES);
     }
 
-    public ChipSpec chip() {
-        return chip;
-    }
-
     /** Whether [from, to) overlaps an interval of the set. */
     private static boolean overlaps(TreeMap<Long, Long> set, long from, long to) {
         if (set == null || to <= from) {
@@ -87,7 +83,7 @@ public final class ReservationTable {
     }
 
     /** Planes an MXM instruction holds: the fp16 group for fp16 work, else 1. */
-    public int planesHeld(Instruction ins, boolean fp16) {
+    private int planesHeld(Instruction ins, boolean fp16) {
         return ins.opcode().unit() == dev.lockstep.isa.Unit.MXM && fp16 ? chip.mxm().fp16PlanesPerPiece() : 1;
     }
 
@@ -182,10 +178,5 @@ public final class ReservationTable {
     /** Cycles a stream hop takes. */
     public long hop() {
         return hop;
-    }
-
-    /** The latency of an instruction on this chip. */
-    public long latency(Instruction ins) {
-        return ins.opcode().latency().cycles(chip, ins);
     }
 }
