@@ -26,7 +26,9 @@ public final class ReservationTable {
     private final long hop;
     private final Map<Integer, TreeMap<Long, Long>> queues = new HashMap<>();
     private final Map<String, TreeMap<Long, Long>> resources = new HashMap<>();
-    private final Map<Long, List<long[]>> streams = new HashMap<>();
+    /** Per stream: its segments by first diagonal, and the longest segment's diagonal count (to bound a lookup). */
+    private final Map<Long, TreeMap<Long, List<long[]>>> streams = new HashMap<>();
+    private final Map<Long, Long> longestSegment = new HashMap<>();
     private final Map<Integer, TreeMap<Long, Long>> sliceReads = new HashMap<>();
     private final Map<Integer, TreeMap<Long, Long>> sliceWrites = new HashMap<>();
 
@@ -134,15 +136,18 @@ public final class ReservationTable {
         long d0 = diagonal(west, from, cycle);
         int lo = Math.min(from, to);
         int hi = Math.max(from, to);
-        List<long[]> segments = streams.get(stream);
+        TreeMap<Long, List<long[]>> segments = streams.get(stream);
         if (segments == null) {
             return true;
         }
-        for (long[] s : segments) {
-            boolean diagonals = d0 <= s[1] && s[0] <= d0 + count - 1;
-            boolean positions = lo <= s[3] && s[2] <= hi;
-            if (diagonals && positions) {
-                return false;
+        long longest = longestSegment.get(stream);
+        for (List<long[]> list : segments.subMap(d0 - longest, true, d0 + count - 1, true).values()) {
+            for (long[] s : list) {
+                boolean diagonals = d0 <= s[1] && s[0] <= d0 + count - 1;
+                boolean positions = lo <= s[3] && s[2] <= hi;
+                if (diagonals && positions) {
+                    return false;
+                }
             }
         }
         return true;
@@ -153,8 +158,9 @@ public final class ReservationTable {
             throw new IllegalStateException("stream " + Streams.text(stream) + " is taken");
         }
         long d0 = diagonal(Streams.isWest(stream), from, cycle);
-        streams.computeIfAbsent(stream, k -> new ArrayList<>())
+        streams.computeIfAbsent(stream, k -> new TreeMap<>()).computeIfAbsent(d0, k -> new ArrayList<>())
                 .add(new long[] {d0, d0 + count - 1, Math.min(from, to), Math.max(from, to)});
+        longestSegment.merge(stream, (long) count, Math::max);
     }
 
     /** Whether a slice may be read (or written) in cycles [from, to) without meeting a write (or read) there. */
