@@ -13,8 +13,6 @@ import dev.lockstep.isa.chip.Queue;
 import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.program.QueueProgram;
-import dev.lockstep.isa.semantics.Lanes;
-import dev.lockstep.isa.semantics.MatrixOps;
 import dev.lockstep.isa.semantics.VectorOps;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +40,7 @@ final class ChipSimulator {
     private final ChipSpec chip;
     private final Program program;
     private final ChipProgram chipProgram;
-    private final boolean functional;
+    final boolean functional;
     private final IssueListener listener;
     private final StreamFile streams;
     private final Sram sram;
@@ -51,9 +49,9 @@ final class ChipSimulator {
     private final long[][] busyUntil = new long[Resource.values().length][];
     private final Issue[][] holder = new Issue[Resource.values().length][];
     private final long[] busyCycles = new long[Resource.values().length];
-    private final MxmPlane[] planes;
+    private final MxmUnits mxm;
     private final List<List<Long>> notifyArrivals = new ArrayList<>();
-    private final int vectorBytes;
+    final int vectorBytes;
     private long issues;
     private long lastCycle = -1;
     private long hash = TraceHash.INITIAL;
@@ -79,7 +77,7 @@ final class ChipSimulator {
             busyUntil[r.ordinal()] = new long[instances];
             holder[r.ordinal()] = new Issue[instances];
         }
-        this.planes = new MxmPlane[positions * chip.mxm().planesPerSlice()];
+        this.mxm = new MxmUnits(this, chip, positions);
         for (int b = 0; b < 16; b++) {
             notifyArrivals.add(new ArrayList<>());
         }
@@ -131,7 +129,7 @@ final class ChipSimulator {
     }
 
     /** An action at one cycle and phase. */
-    private void at(long cycle, int phase, Runnable action) {
+    void at(long cycle, int phase, Runnable action) {
         schedule(new Event() {
             @Override
             void run() {
@@ -141,7 +139,7 @@ final class ChipSimulator {
     }
 
     /** An action at {@code count} consecutive cycles from {@code first}, as one self-rescheduling event. */
-    private void train(long first, int count, int phase, TrainStep step) {
+    void train(long first, int count, int phase, TrainStep step) {
         Event e = new Event() {
             int k;
 
@@ -157,14 +155,14 @@ final class ChipSimulator {
     }
 
     @FunctionalInterface
-    private interface TrainStep {
+    interface TrainStep {
         void run(int k, long cycle);
     }
 
     // ------------------------------------------------------------------------------------------ queues
 
     /** One queue's cursor through its program; it is its own issue event. */
-    private final class QueueRun extends Event {
+    final class QueueRun extends Event {
         private final Queue queue;
         private final QueueProgram qp;
         private int next;
@@ -258,10 +256,10 @@ final class ChipSimulator {
     }
 
     /** Context of one issue: who, where, when, for hazard messages and producer identity. */
-    private record Issue(QueueRun q, Instruction ins, long cycle, int index, long id) {
+    record Issue(QueueRun q, Instruction ins, long cycle, int index, long id) {
     }
 
-    private HazardException hazard(HazardKind kind, Issue is, long cycle, String what) {
+    HazardException hazard(HazardKind kind, Issue is, long cycle, String what) {
         return hazard(kind, is.q, cycle, is.index, is.ins, what);
     }
 
@@ -298,10 +296,10 @@ final class ChipSimulator {
             case WRITE -> write(is, pos, latency);
             case GATHER -> gather(is, pos, latency);
             case SCATTER -> scatter(is, pos, latency);
-            case LW -> loadWeights(is, pos);
-            case IW -> installWeights(is, pos, latency);
-            case ABC -> activations(is, pos, latency);
-            case ACC -> accumulators(is, pos, latency);
+            case LW -> mxm.loadWeights(is, pos);
+            case IW -> mxm.installWeights(is, pos, latency);
+            case ABC -> mxm.activations(is, pos, latency);
+            case ACC -> mxm.accumulators(is, pos, latency);
             case SEND, RECV -> throw hazard(HazardKind.LINK_UNCONNECTED, is, cycle, "link " + ins.operand("link")
                     + " goes nowhere: the single-chip simulator has no chip-to-chip links (multi-chip simulation "
                     + "is not built yet)");
@@ -366,7 +364,7 @@ final class ChipSimulator {
         return switch (ins.opcode()) {
             case LW, ABC -> ins.dtype().orElseThrow() == DataType.F16;
             case ACC -> ins.dtype().orElseThrow() == DataType.F32;
-            case IW -> plane(pos, ins).bufferType == DataType.F16;
+            case IW -> mxm.plane(pos, ins).bufferType == DataType.F16;
             default -> false;
         };
     }
@@ -396,7 +394,7 @@ final class ChipSimulator {
 
     /** Samples {@code span} consecutive streams; each must carry a vector. Returns their planes (null data in
      * timing-only mode). */
-    private byte[][] sample(Issue is, long cycle, int pos, long stream, int span) {
+    byte[][] sample(Issue is, long cycle, int pos, long stream, int span) {
         byte[][] planes = functional ? new byte[span][] : null;
         boolean west = Streams.isWest(stream);
         int base = Streams.index(stream);
@@ -413,7 +411,7 @@ final class ChipSimulator {
     }
 
     /** Puts {@code span} planes on consecutive streams at {@code cycle}, in the PRODUCE phase. */
-    private void produce(Issue is, long cycle, int pos, long stream, int span, byte[][] planes) {
+    void produce(Issue is, long cycle, int pos, long stream, int span, byte[][] planes) {
         Produce e = new Produce();
         e.is = is;
         e.pos = pos;
@@ -654,172 +652,6 @@ final class ChipSimulator {
                     }
                 }
             });
-        });
-    }
-
-    // ------------------------------------------------------------------------------------------ MXM
-
-    private MxmPlane plane(int pos, Instruction ins) {
-        int i = pos * chip.mxm().planesPerSlice() + (int) ins.operand("plane");
-        if (planes[i] == null) {
-            planes[i] = new MxmPlane();
-        }
-        return planes[i];
-    }
-
-    private int kOf(DataType t) {
-        return t == DataType.F16 ? chip.mxm().fp16K() : chip.mxm().int8K();
-    }
-
-    private void loadWeights(Issue is, int pos) {
-        Instruction ins = is.ins;
-        DataType t = ins.dtype().orElseThrow();
-        int rows = (int) ins.operand("rows");
-        if (rows > kOf(t)) {
-            throw hazard(HazardKind.MXM_TYPE_MISMATCH, is, is.cycle, "loads " + rows + " " + t.text() + " weight "
-                    + "rows, but a plane takes at most " + kOf(t) + " (K of one " + t.text() + " piece)");
-        }
-        MxmPlane p = plane(pos, ins);
-        // the buffer is taken over when the first row arrives (consume phase), so that an IW issued in the same
-        // cycle, on any queue, still installs the previous, complete, contents
-        train(is.cycle, rows, CONSUME, (k, c) -> {
-            if (k == 0) {
-                p.bufferType = t;
-                p.bufferRowCount = rows;
-                p.bufferComplete = is.cycle + rows;
-                p.bufferRows = functional ? new double[rows][] : null;
-            }
-            byte[][] v = sample(is, c, pos, ins.operand("src"), t.bytes());
-            if (functional) {
-                p.bufferRows[k] = Lanes.values(t, v);
-            }
-        });
-    }
-
-    private void installWeights(Issue is, int pos, long latency) {
-        MxmPlane p = plane(pos, is.ins);
-        if (p.bufferType == null || is.cycle < p.bufferComplete) {
-            throw hazard(HazardKind.MXM_NOT_READY, is, is.cycle, p.bufferType == null
-                    ? "installs an empty weight buffer (no LW on this plane before)"
-                    : "installs the weight buffer before LW has filled it (complete at cycle " + p.bufferComplete
-                            + ")");
-        }
-        p.arrayType = p.bufferType;
-        p.arrayRowCount = p.bufferRowCount;
-        p.arrayRows = p.bufferRows;
-        p.installed = is.cycle + latency;
-        // the planes of an fp16 group form one array: installing into one of them replaces what the others held
-        int group = chip.mxm().fp16PlanesPerPiece();
-        int plane = (int) is.ins.operand("plane");
-        int base = plane - plane % group;
-        for (int other = base; other < base + group; other++) {
-            MxmPlane o = planes[pos * chip.mxm().planesPerSlice() + other];
-            if (other != plane && o != null && (p.arrayType == DataType.F16 || o.arrayType == DataType.F16)) {
-                o.arrayType = null;
-                o.arrayRows = null;
-            }
-        }
-    }
-
-    private void activations(Issue is, int pos, long latency) {
-        Instruction ins = is.ins;
-        DataType t = ins.dtype().orElseThrow();
-        MxmPlane p = plane(pos, ins);
-        boolean accumulate = ins.operand("mode") == 1;
-        DataType out = t == DataType.F16 ? DataType.F32 : DataType.I32;
-        train(is.cycle, (int) ins.operand("count"), CONSUME, (j, c) -> {
-            if (p.arrayType == null || c < p.installed) {
-                throw hazard(HazardKind.MXM_NOT_READY, is, c, p.arrayType == null
-                        ? "streams activations into a plane with no installed weights (no IW before, or another "
-                                + "plane of its fp16 group replaced them)"
-                        : "streams activations at cycle " + c + " before the weights are installed (cycle "
-                                + p.installed + ")");
-            }
-            if (p.arrayType != t) {
-                throw hazard(HazardKind.MXM_TYPE_MISMATCH, is, c, "streams " + t.text() + " activations into a "
-                        + "plane holding " + p.arrayType.text() + " weights");
-            }
-            byte[][] x = sample(is, c, pos, ins.operand("src"), t.bytes());
-            MxmPlane.Row row = p.row(j);
-            if (accumulate && row.pendingType == null) {
-                throw hazard(HazardKind.MXM_NOT_READY, is, c, "accumulates (mode 1) onto accumulator row " + j
-                        + ", which holds nothing yet");
-            }
-            if (accumulate && row.pendingType != out) {
-                throw hazard(HazardKind.MXM_TYPE_MISMATCH, is, c, "accumulates " + out.text() + " products onto "
-                        + "accumulator row " + j + ", which holds " + row.pendingType.text());
-            }
-            row.pendingType = out;
-            row.firstReady = Math.min(row.firstReady, c + latency);
-            float[] f32 = null;
-            int[] i32 = null;
-            if (functional) {
-                double[] xs = Lanes.values(t, x);
-                if (t == DataType.F16) {
-                    f32 = MatrixOps.fp16(p.arrayRows, xs, null);
-                } else {
-                    i32 = MatrixOps.int8(p.arrayRows, xs, null);
-                }
-            }
-            float[] products = f32;
-            int[] ints = i32;
-            // the products land in the row after the array latency, in the commit phase (before that cycle's ACC)
-            at(c + latency, COMMIT, () -> {
-                row.type = out;
-                row.ready = c + latency;
-                if (functional) {
-                    if (out == DataType.F32) {
-                        row.f32 = accumulate ? add(row.f32, products) : products;
-                    } else {
-                        row.i32 = accumulate ? add(row.i32, ints) : ints;
-                    }
-                }
-            });
-        });
-    }
-
-    private static float[] add(float[] a, float[] b) {
-        float[] out = new float[b.length];
-        for (int i = 0; i < b.length; i++) {
-            out[i] = a[i] + b[i];
-        }
-        return out;
-    }
-
-    private static int[] add(int[] a, int[] b) {
-        int[] out = new int[b.length];
-        for (int i = 0; i < b.length; i++) {
-            out[i] = a[i] + b[i];
-        }
-        return out;
-    }
-
-    private void accumulators(Issue is, int pos, long latency) {
-        Instruction ins = is.ins;
-        DataType t = ins.dtype().orElseThrow();
-        MxmPlane p = plane(pos, ins);
-        train(is.cycle, (int) ins.operand("count"), ACCESS, (j, c) -> {
-            MxmPlane.Row row = p.existing(j);
-            if (row == null || row.type == null) {
-                throw hazard(HazardKind.MXM_NOT_READY, is, c, "reads accumulator row " + j + " at cycle " + c
-                        + (row == null || row.pendingType == null ? ", which no ABC has written"
-                                : ", which is not ready until cycle " + row.firstReady));
-            }
-            if (row.type != t) {
-                throw hazard(HazardKind.MXM_TYPE_MISMATCH, is, c, "drains accumulator row " + j + " as "
-                        + t.text() + ", but it holds " + row.type.text());
-            }
-            byte[][] planesOut = null;
-            if (functional) {
-                long[] bits = new long[vectorBytes];
-                for (int n = 0; n < vectorBytes; n++) {
-                    bits[n] = t == DataType.F32
-                            ? (n < row.f32.length ? Float.floatToRawIntBits(row.f32[n]) & 0xFFFF_FFFFL : 0)
-                            : (n < row.i32.length ? row.i32[n] : 0);
-                }
-                planesOut = Lanes.planes(t, bits);
-            }
-            produce(is, c + latency, pos, ins.operand("dst"), t.bytes(), planesOut);
         });
     }
 

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.sim;
+
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.semantics.Lanes;
+import dev.lockstep.isa.semantics.MatrixOps;
+
+/**
+ * The MXM part of a chip's simulation: LW fills a plane's weight buffer, IW installs it into the array, ABC streams
+ * activations through and lands their products in accumulator rows after the array latency, ACC drains the rows.
+ * The rules and their hazards are in docs/model.md ("Units"); the arithmetic is {@link MatrixOps}'s. It uses the
+ * engine of its {@link ChipSimulator} for stream samples, productions and scheduled steps.
+ */
+final class MxmUnits {
+    private final ChipSimulator sim;
+    private final ChipSpec chip;
+    private final MxmPlane[] planes;
+
+    MxmUnits(ChipSimulator sim, ChipSpec chip, int positions) {
+        this.sim = sim;
+        this.chip = chip;
+        this.planes = new MxmPlane[positions * chip.mxm().planesPerSlice()];
+    }
+
+    MxmPlane plane(int pos, Instruction ins) {
+        int i = pos * chip.mxm().planesPerSlice() + (int) ins.operand("plane");
+        if (planes[i] == null) {
+            planes[i] = new MxmPlane();
+        }
+        return planes[i];
+    }
+
+    private int kOf(DataType t) {
+        return t == DataType.F16 ? chip.mxm().fp16K() : chip.mxm().int8K();
+    }
+
+    void loadWeights(ChipSimulator.Issue is, int pos) {
+        Instruction ins = is.ins();
+        DataType t = ins.dtype().orElseThrow();
+        int rows = (int) ins.operand("rows");
+        if (rows > kOf(t)) {
+            throw sim.hazard(HazardKind.MXM_TYPE_MISMATCH, is, is.cycle(), "loads " + rows + " " + t.text() + " weight "
+                    + "rows, but a plane takes at most " + kOf(t) + " (K of one " + t.text() + " piece)");
+        }
+        MxmPlane p = plane(pos, ins);
+        // the buffer is taken over when the first row arrives (consume phase), so that an IW issued in the same
+        // cycle, on any queue, still installs the previous, complete, contents
+        sim.train(is.cycle(), rows, ChipSimulator.CONSUME, (k, c) -> {
+            if (k == 0) {
+                p.bufferType = t;
+                p.bufferRowCount = rows;
+                p.bufferComplete = is.cycle() + rows;
+                p.bufferRows = sim.functional ? new double[rows][] : null;
+            }
+            byte[][] v = sim.sample(is, c, pos, ins.operand("src"), t.bytes());
+            if (sim.functional) {
+                p.bufferRows[k] = Lanes.values(t, v);
+            }
+        });
+    }
+
+    void installWeights(ChipSimulator.Issue is, int pos, long latency) {
+        MxmPlane p = plane(pos, is.ins());
+        if (p.bufferType == null || is.cycle() < p.bufferComplete) {
+            throw sim.hazard(HazardKind.MXM_NOT_READY, is, is.cycle(), p.bufferType == null
+                    ? "installs an empty weight buffer (no LW on this plane before)"
+                    : "installs the weight buffer before LW has filled it (complete at cycle " + p.bufferComplete
+                            + ")");
+        }
+        p.arrayType = p.bufferType;
+        p.arrayRowCount = p.bufferRowCount;
+        p.arrayRows = p.bufferRows;
+        p.installed = is.cycle() + latency;
+        // the planes of an fp16 group form one array: installing into one of them replaces what the others held
+        int group = chip.mxm().fp16PlanesPerPiece();
+        int plane = (int) is.ins().operand("plane");
+        int base = plane - plane % group;
+        for (int other = base; other < base + group; other++) {
+            MxmPlane o = planes[pos * chip.mxm().planesPerSlice() + other];
+            if (other != plane && o != null && (p.arrayType == DataType.F16 || o.arrayType == DataType.F16)) {
+                o.arrayType = null;
+                o.arrayRows = null;
+            }
+        }
+    }
+
+    void activations(ChipSimulator.Issue is, int pos, long latency) {
+        Instruction ins = is.ins();
+        DataType t = ins.dtype().orElseThrow();
+        MxmPlane p = plane(pos, ins);
+        boolean accumulate = ins.operand("mode") == 1;
+        DataType out = t == DataType.F16 ? DataType.F32 : DataType.I32;
+        sim.train(is.cycle(), (int) ins.operand("count"), ChipSimulator.CONSUME, (j, c) -> {
+            if (p.arrayType == null || c < p.installed) {
+                throw sim.hazard(HazardKind.MXM_NOT_READY, is, c, p.arrayType == null
+                        ? "streams activations into a plane with no installed weights (no IW before, or another "
+                                + "plane of its fp16 group replaced them)"
+                        : "streams activations at cycle " + c + " before the weights are installed (cycle "
+                                + p.installed + ")");
+            }
+            if (p.arrayType != t) {
+                throw sim.hazard(HazardKind.MXM_TYPE_MISMATCH, is, c, "streams " + t.text() + " activations into a "
+                        + "plane holding " + p.arrayType.text() + " weights");
+            }
+            byte[][] x = sim.sample(is, c, pos, ins.operand("src"), t.bytes());
+            MxmPlane.Row row = p.row(j);
+            if (accumulate && row.pendingType == null) {
+                throw sim.hazard(HazardKind.MXM_NOT_READY, is, c, "accumulates (mode 1) onto accumulator row " + j
+                        + ", which holds nothing yet");
+            }
+            if (accumulate && row.pendingType != out) {
+                throw sim.hazard(HazardKind.MXM_TYPE_MISMATCH, is, c, "accumulates " + out.text() + " products onto "
+                        + "accumulator row " + j + ", which holds " + row.pendingType.text());
+            }
+            row.pendingType = out;
+            row.firstReady = Math.min(row.firstReady, c + latency);
+            float[] f32 = null;
+            int[] i32 = null;
+            if (sim.functional) {
+                double[] xs = Lanes.values(t, x);
+                if (t == DataType.F16) {
+                    f32 = MatrixOps.fp16(p.arrayRows, xs, null);
+                } else {
+                    i32 = MatrixOps.int8(p.arrayRows, xs, null);
+                }
+            }
+            float[] products = f32;
+            int[] ints = i32;
+            // the products land in the row after the array latency, in the commit phase (before that cycle's ACC)
+            sim.at(c + latency, ChipSimulator.COMMIT, () -> {
+                row.type = out;
+                row.ready = c + latency;
+                if (sim.functional) {
+                    if (out == DataType.F32) {
+                        row.f32 = accumulate ? add(row.f32, products) : products;
+                    } else {
+                        row.i32 = accumulate ? add(row.i32, ints) : ints;
+                    }
+                }
+            });
+        });
+    }
+
+    private static float[] add(float[] a, float[] b) {
+        float[] out = new float[b.length];
+        for (int i = 0; i < b.length; i++) {
+            out[i] = a[i] + b[i];
+        }
+        return out;
+    }
+
+    private static int[] add(int[] a, int[] b) {
+        int[] out = new int[b.length];
+        for (int i = 0; i < b.length; i++) {
+            out[i] = a[i] + b[i];
+        }
+        return out;
+    }
+
+    void accumulators(ChipSimulator.Issue is, int pos, long latency) {
+        Instruction ins = is.ins();
+        DataType t = ins.dtype().orElseThrow();
+        MxmPlane p = plane(pos, ins);
+        sim.train(is.cycle(), (int) ins.operand("count"), ChipSimulator.ACCESS, (j, c) -> {
+            MxmPlane.Row row = p.existing(j);
+            if (row == null || row.type == null) {
+                throw sim.hazard(HazardKind.MXM_NOT_READY, is, c, "reads accumulator row " + j + " at cycle " + c
+                        + (row == null || row.pendingType == null ? ", which no ABC has written"
+                                : ", which is not ready until cycle " + row.firstReady));
+            }
+            if (row.type != t) {
+                throw sim.hazard(HazardKind.MXM_TYPE_MISMATCH, is, c, "drains accumulator row " + j + " as "
+                        + t.text() + ", but it holds " + row.type.text());
+            }
+            byte[][] planesOut = null;
+            if (sim.functional) {
+                long[] bits = new long[sim.vectorBytes];
+                for (int n = 0; n < sim.vectorBytes; n++) {
+                    bits[n] = t == DataType.F32
+                            ? (n < row.f32.length ? Float.floatToRawIntBits(row.f32[n]) & 0xFFFF_FFFFL : 0)
+                            : (n < row.i32.length ? row.i32[n] : 0);
+                }
+                planesOut = Lanes.planes(t, bits);
+            }
+            sim.produce(is, c + latency, pos, ins.operand("dst"), t.bytes(), planesOut);
+        });
+    }
+}
