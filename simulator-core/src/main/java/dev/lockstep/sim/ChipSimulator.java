@@ -465,16 +465,33 @@ final class ChipSimulator {
 
     private void read(Issue is, int pos, long latency) {
         ReadTrain e = new ReadTrain();
-        Instruction ins = is.ins;
-        e.is = is;
-        e.pos = pos;
-        e.latency = latency;
-        e.addr = ins.operand(READ_ADDR);
-        e.stride = ins.operand(READ_STRIDE);
-        e.dst = ins.operand(READ_DST);
-        e.count = (int) ins.operand(READ_COUNT);
-        e.pending = functional ? new byte[(int) Math.min(e.count, latency + 1)][] : null;
+        e.init(is, pos, latency, READ_ADDR, READ_STRIDE, READ_DST, READ_COUNT);
         schedule(e, is.cycle, PRODUCE);
+    }
+
+    /** What a MEM read or write train knows: its issue, slice, latency, address run, stream and a small buffer. */
+    private abstract class MemTrain extends Event {
+        Issue is;
+        int pos;
+        long latency;
+        long addr;
+        long stride;
+        long stream;
+        int count;
+        byte[][] pending;
+
+        void init(Issue issue, int position, long lat, int addrOperand, int strideOperand, int streamOperand,
+                  int countOperand) {
+            Instruction ins = issue.ins;
+            is = issue;
+            pos = position;
+            latency = lat;
+            addr = ins.operand(addrOperand);
+            stride = ins.operand(strideOperand);
+            stream = ins.operand(streamOperand);
+            count = (int) ins.operand(countOperand);
+            pending = functional ? new byte[(int) Math.min(count, latency + 1)][] : null;
+        }
     }
 
     private static final int READ_DST = Opcode.READ.operandIndex("dst");
@@ -491,17 +508,9 @@ final class ChipSimulator {
      * nothing changes SRAM between the commit phase and here) and puts word j on the stream (at issue + latency
      * + j), then sleeps until its next access or production.
      */
-    private final class ReadTrain extends Event {
-        Issue is;
-        int pos;
-        long latency;
-        long addr;
-        long stride;
-        long dst;
-        int count;
+    private final class ReadTrain extends MemTrain {
         int accessed;
         int produced;
-        byte[][] pending;
 
         @Override
         void run() {
@@ -515,10 +524,10 @@ final class ChipSimulator {
                 accessed++;
             }
             if (produced < count && start + latency + produced == cycle) {
-                boolean west = Streams.isWest(dst);
+                boolean west = Streams.isWest(stream);
                 byte[] word = pending == null ? null : pending[produced % pending.length];
-                if (!streams.produce(west, Streams.index(dst), pos, cycle, is.id, word)) {
-                    throw hazard(HazardKind.STREAM_CONFLICT, is, cycle, "writes " + where(dst, 0, pos) + " at cycle "
+                if (!streams.produce(west, Streams.index(stream), pos, cycle, is.id, word)) {
+                    throw hazard(HazardKind.STREAM_CONFLICT, is, cycle, "writes " + where(stream, 0, pos) + " at cycle "
                             + cycle + ", which another producer writes in the same cycle");
                 }
                 produced++;
@@ -538,15 +547,7 @@ final class ChipSimulator {
 
     private void write(Issue is, int pos, long latency) {
         WriteTrain e = new WriteTrain();
-        Instruction ins = is.ins;
-        e.is = is;
-        e.pos = pos;
-        e.latency = latency;
-        e.addr = ins.operand(WRITE_ADDR);
-        e.stride = ins.operand(WRITE_STRIDE);
-        e.src = ins.operand(WRITE_SRC);
-        e.count = (int) ins.operand(WRITE_COUNT);
-        e.pending = functional ? new byte[(int) Math.min(e.count, latency + 1)][] : null;
+        e.init(is, pos, latency, WRITE_ADDR, WRITE_STRIDE, WRITE_SRC, WRITE_COUNT);
         schedule(e, is.cycle, CONSUME);
     }
 
@@ -554,17 +555,9 @@ final class ChipSimulator {
      * A MEM write train as one event: it samples vector k in the consume phase of issue + k (and accesses its
      * bank then), and commits vector j in the commit phase of issue + j + latency.
      */
-    private final class WriteTrain extends Event {
-        Issue is;
-        int pos;
-        long latency;
-        long addr;
-        long stride;
-        long src;
-        int count;
+    private final class WriteTrain extends MemTrain {
         int sampled;
         int committed;
-        byte[][] pending;
 
         @Override
         void run() {
@@ -575,7 +568,7 @@ final class ChipSimulator {
                 committed++;
             } else {
                 long a = addr + sampled * stride;
-                byte[][] v = sample(is, cycle, pos, src, 1);
+                byte[][] v = sample(is, cycle, pos, stream, 1);
                 bank(is, pos, a, cycle);
                 checkWritable(is, pos, a, cycle);
                 if (pending != null) {
