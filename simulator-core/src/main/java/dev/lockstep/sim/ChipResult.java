@@ -15,4 +15,9 @@ package dev.lockstep.sim;
  */
 record ChipResult(int chip, long cycles, long issues, long traceHash, long[] busyByResource, long[] issuedByQueue,
                   long[] busyByQueue, long sramWordsInUse, Sram sram) {
+    /** The same result for another chip that ran the identical program (timing-only deduplication). */
+    ChipResult withChip(int id) {
+        return new ChipResult(id, cycles, issues, traceHash, busyByResource, issuedByQueue, busyByQueue,
+                sramWordsInUse, sram);
+    }
 }

@@ -59,8 +59,15 @@ final class ChipSimulator {
     private final long[] queueBusy;
     private final long[] queueBusyUntil;
     private long lastOccupied = -1;
+    private final LinkUnit links;
+    private long[][] sendFrom;
 
-    ChipSimulator(ChipSpec chip, Program program, ChipProgram chipProgram, Mode mode, IssueListener listener) {
+    /**
+     * @param topology the system's wiring, or null for a chip alone (its links go nowhere)
+     * @param deliver  carry vectors between chips and check link rules as they happen ({@link LinkUnit})
+     */
+    ChipSimulator(ChipSpec chip, Program program, ChipProgram chipProgram, Mode mode, IssueListener listener,
+                  dev.lockstep.isa.system.Topology topology, boolean deliver) {
         this.chip = chip;
         this.program = program;
         this.chipProgram = chipProgram;
@@ -78,6 +85,7 @@ final class ChipSimulator {
             holder[r.ordinal()] = new Issue[instances];
         }
         this.mxm = new MxmUnits(this, chip, positions);
+        this.links = new LinkUnit(this, chipProgram.chipId(), topology, deliver);
         for (int b = 0; b < 16; b++) {
             notifyArrivals.add(new ArrayList<>());
         }
@@ -95,7 +103,81 @@ final class ChipSimulator {
 
     /** Runs to the last event. */
     ChipResult run() {
-        events.run(cycle -> lastCycle = cycle);
+        advance(Long.MAX_VALUE);
+        return finish();
+    }
+
+    /** Runs every event before {@code limit}. */
+    void advance(long limit) {
+        events.run(limit, cycle -> lastCycle = cycle);
+    }
+
+    boolean done() {
+        return events.isEmpty();
+    }
+
+    LinkUnit links() {
+        return links;
+    }
+
+    ChipSpec chip() {
+        return chip;
+    }
+
+    int chipId() {
+        return chipProgram.chipId();
+    }
+
+    String text(Instruction ins) {
+        return Disassembler.instruction(ins, program);
+    }
+
+    /**
+     * A lower bound on the next cycle at which this chip samples a vector for a send: the next sample of a send in
+     * progress, or the issue cycle of the next SEND (or repeat of one) on any queue.
+     */
+    long nextSendSample() {
+        if (sendFrom == null) {
+            sendFrom = new long[queueRuns.length][];
+            for (int i = 0; i < queueRuns.length; i++) {
+                sendFrom[i] = sendCycles(queueRuns[i].qp);
+            }
+        }
+        long m = links.nextActiveSample();
+        for (int i = 0; i < queueRuns.length; i++) {
+            QueueRun q = queueRuns[i];
+            if (q.repeatLeft > 0 && q.previous.opcode() == Opcode.SEND) {
+                m = Math.min(m, q.cycle);
+            } else {
+                m = Math.min(m, sendFrom[i][Math.min(q.next, sendFrom[i].length - 1)]);
+            }
+        }
+        return m;
+    }
+
+    /** Per index i, the smallest issue cycle of a SEND, or a REPEAT of one, at index i or later. */
+    private static long[] sendCycles(QueueProgram qp) {
+        long[] out = new long[qp.size() + 1];
+        out[qp.size()] = Long.MAX_VALUE;
+        Opcode[] previous = new Opcode[qp.size()];
+        Opcode last = null;
+        for (int i = 0; i < qp.size(); i++) {
+            previous[i] = last;
+            Opcode op = qp.instruction(i).opcode();
+            if (op != Opcode.NOP && op != Opcode.REPEAT) {
+                last = op;
+            }
+        }
+        for (int i = qp.size() - 1; i >= 0; i--) {
+            Opcode op = qp.instruction(i).opcode();
+            boolean send = op == Opcode.SEND || op == Opcode.REPEAT && previous[i] == Opcode.SEND;
+            out[i] = send ? Math.min(qp.cycle(i), out[i + 1]) : out[i + 1];
+        }
+        return out;
+    }
+
+    /** Ends the run: the chip's result. */
+    ChipResult finish() {
         long cycles = Math.max(lastCycle, lastOccupied) + 1;
         return new ChipResult(chipProgram.chipId(), cycles, issues, hash, busyCycles.clone(), queueIssued.clone(),
                 queueBusy.clone(), sram.wordsInUse(), functional ? sram : null);
@@ -122,7 +204,7 @@ final class ChipSimulator {
         }
     }
 
-    private void schedule(Event e, long cycle, int phase) {
+    void schedule(Event e, long cycle, int phase) {
         e.cycle = cycle;
         e.phase = phase;
         events.add(e, true);
@@ -173,6 +255,14 @@ final class ChipSimulator {
         private long parkedSince = -1;
         private int parkedBarrier = -1;
         private long deskewUntil = -1;
+
+        String queueName() {
+            return queue.name();
+        }
+
+        int queueId() {
+            return queue.id();
+        }
 
         QueueRun(Queue queue, QueueProgram qp) {
             this.queue = queue;
@@ -269,7 +359,7 @@ final class ChipSimulator {
         Opcode op = ins.opcode();
         issues++;
         queueIssued[q.queue.id()]++;
-        hash = TraceHash.step(hash, cycle, chipProgram.chipId(), q.queue.id(), ins.word());
+        hash = TraceHash.step(hash, cycle, q.queue.id(), ins.word());
         Issue is = new Issue(q, ins, cycle, index, issues);
         long occupancy = op.occupancy().cycles(chip, ins);
         String instance = occupy(is, occupancy);
@@ -300,9 +390,8 @@ final class ChipSimulator {
             case IW -> mxm.installWeights(is, pos, latency);
             case ABC -> mxm.activations(is, pos, latency);
             case ACC -> mxm.accumulators(is, pos, latency);
-            case SEND, RECV -> throw hazard(HazardKind.LINK_UNCONNECTED, is, cycle, "link " + ins.operand("link")
-                    + " goes nowhere: the single-chip simulator has no chip-to-chip links (multi-chip simulation "
-                    + "is not built yet)");
+            case SEND -> links.send(is, pos);
+            case RECV -> links.recv(is, pos);
             case SHIFT, ROTATE, PERMUTE, DISTRIBUTE, TRANSPOSE -> unitOp(is, pos, latency, true);
             default -> unitOp(is, pos, latency, false);
         }
@@ -337,6 +426,12 @@ final class ChipSimulator {
         };
         long[] until = busyUntil[r.ordinal()];
         for (int i = instance; i < instance + instances; i++) {
+            if (is.cycle < until[i] && r == Resource.C2C_TRANSMIT) {
+                Issue h = holder[r.ordinal()][i];
+                throw hazard(HazardKind.LINK_BUSY, is, is.cycle, "link " + i + " (to " + links.farEnd(i)
+                        + ") is still serialising the send issued at cycle " + h.cycle + " on " + h.q.queue.name()
+                        + " until cycle " + until[i] + "; a link carries one vector at a time");
+            }
             if (is.cycle < until[i]) {
                 Issue h = holder[r.ordinal()][i];
                 throw hazard(HazardKind.UNIT_BUSY, is, is.cycle, instanceName(r, is) + (i != instance

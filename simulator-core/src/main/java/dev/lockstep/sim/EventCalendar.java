@@ -25,6 +25,10 @@ final class EventCalendar {
         }
     }
 
+    boolean isEmpty() {
+        return near == 0 && far.isEmpty();
+    }
+
     /** Adds an event at its cycle and phase; {@code order} is set unless it is an issue event. */
     void add(ChipSimulator.Event e, boolean assignOrder) {
         if (assignOrder) {
@@ -42,12 +46,18 @@ final class EventCalendar {
     }
 
     /**
-     * Runs every event in cycle order until none is left; calls {@code onCycle} with each cycle that had events.
+     * Runs every event before cycle {@code limit} in cycle order; calls {@code onCycle} with each cycle that had events.
      */
-    void run(java.util.function.LongConsumer onCycle) {
+    void run(long limit, java.util.function.LongConsumer onCycle) {
         while (near > 0 || !far.isEmpty()) {
             if (near == 0) {
+                if (far.peek().cycle >= limit) {
+                    return;
+                }
                 now = far.peek().cycle;
+            }
+            if (now >= limit) {
+                return;
             }
             while (!far.isEmpty() && far.peek().cycle - now < WINDOW) {
                 ChipSimulator.Event e = far.poll();

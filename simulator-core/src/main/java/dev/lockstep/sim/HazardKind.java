@@ -22,5 +22,13 @@ public enum HazardKind {
     /** A queue issues while parked by Sync (no Notify has arrived yet) or Deskew (the epoch has not come). */
     QUEUE_PARKED,
     /** A chip-to-chip instruction on a link that goes nowhere in this simulation. */
-    LINK_UNCONNECTED
+    LINK_UNCONNECTED,
+    /** A send on a link whose transmit side is still serialising an earlier send. */
+    LINK_BUSY,
+    /** A receive takes a vector from a link on which nothing has arrived (or everything was taken). */
+    LINK_NOTHING_ARRIVED,
+    /** A vector arrives on a link while the one before it still waits in the link's receive register. */
+    LINK_OVERWRITTEN,
+    /** A vector arrived on a link and no receive took it before the program ended. */
+    LINK_NEVER_RECEIVED
 }

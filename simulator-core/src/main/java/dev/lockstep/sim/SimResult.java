@@ -20,12 +20,31 @@ public final class SimResult {
     private final Program program;
     private final Mode mode;
     private final List<ChipResult> chips;
+    private final int chipsRun;
+    private final long instructionsRun;
 
-    SimResult(ChipSpec chip, Program program, Mode mode, List<ChipResult> chips) {
+    SimResult(ChipSpec chip, Program program, Mode mode, List<ChipResult> chips, int chipsRun, long instructionsRun) {
+        this.chipsRun = chipsRun;
+        this.instructionsRun = instructionsRun;
         this.chip = chip;
         this.program = program;
         this.mode = mode;
         this.chips = List.copyOf(chips);
+    }
+
+    /** Chips in the program. */
+    public int chipCount() {
+        return chips.size();
+    }
+
+    /** Chip programs actually simulated; the others reused an identical program's result (timing-only). */
+    public int chipsRun() {
+        return chipsRun;
+    }
+
+    /** Instructions executed by the chips actually simulated (the simulator's own work). */
+    public long instructionsRun() {
+        return instructionsRun;
     }
 
     public Mode mode() {
@@ -106,6 +125,26 @@ public final class SimResult {
     /** Per chip, per queue id: the cycles in which its instructions hold a resource, each counted once. */
     public long busy(int chipId, int queueId) {
         return chipResult(chipId).busyByQueue()[queueId];
+    }
+
+    /** One chip's trace hash (its issue events only; see {@link TraceHash}). */
+    public long traceHash(int chipId) {
+        return chipResult(chipId).traceHash();
+    }
+
+    /** One chip's cycles. */
+    public long cycles(int chipId) {
+        return chipResult(chipId).cycles();
+    }
+
+    /** One chip's instructions executed. */
+    public long instructions(int chipId) {
+        return chipResult(chipId).issues();
+    }
+
+    /** One chip's busy cycles of a resource, summed over its instances. */
+    public long busyCycles(int chipId, Resource r) {
+        return chipResult(chipId).busyByResource()[r.ordinal()];
     }
 
     public List<Integer> chipIds() {

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Simulates a program on a chip. Each chip of the program runs on its own chip instance; chips do not interact
- * yet (chip-to-chip instructions are a {@link HazardKind#LINK_UNCONNECTED} hazard until the multi-chip
- * simulator exists).
+ * here (chip-to-chip instructions are a {@link HazardKind#LINK_UNCONNECTED} hazard); {@link SystemSimulator} runs
+ * chips joined by links.
  */
 public final class Simulator {
     private Simulator() {
@@ -27,8 +27,9 @@ public final class Simulator {
         ProgramRules.check(program, chip);
         List<ChipResult> results = new ArrayList<>();
         for (ChipProgram cp : program.chips()) {
-            results.add(new ChipSimulator(chip, program, cp, options.mode(), options.listener()).run());
+            results.add(new ChipSimulator(chip, program, cp, options.mode(), options.listener(), null, false).run());
         }
-        return new SimResult(chip, program, options.mode(), results);
+        return new SimResult(chip, program, options.mode(), results, results.size(),
+                results.stream().mapToLong(ChipResult::issues).sum());
     }
 }

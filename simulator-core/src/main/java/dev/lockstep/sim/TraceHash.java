@@ -4,7 +4,8 @@ package dev.lockstep.sim;
 /**
  * The 64-bit trace hash. A chip's hash folds every issue event of the chip (each instruction a queue executes, a
  * repeat's re-issues included, the repeat itself not) in order of cycle, then queue id; each event folds four
- * 64-bit words, the cycle, the chip id, the queue id and the instruction word, with
+ * 64-bit words, the cycle, the queue id and the instruction word (not the chip id, so chips running the same program
+ * have the same hash), with
  * {@code h = (h ^ w) * 0x9E3779B97F4A7C15; h ^= h >>> 32}, starting from {@link #INITIAL}. A program's hash folds,
  * in chip-id order, each chip's id and hash the same way. Documented in docs/model.md.
  */
@@ -21,8 +22,8 @@ public final class TraceHash {
     }
 
     /** Folds one issue event. */
-    public static long step(long h, long cycle, int chip, int queue, long instructionWord) {
-        return word(word(word(word(h, cycle), chip), queue), instructionWord);
+    public static long step(long h, long cycle, int queue, long instructionWord) {
+        return word(word(word(h, cycle), queue), instructionWord);
     }
 
     /** Folds one chip's hash into a program's. */

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.sim;
+
+import dev.lockstep.isa.system.Topology;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Applies the link rules of {@link LinkUnit} after a recording (timing-only) run, over the whole system: every
+ * send and receive on a connected link, one vector per receive register, each taken before the next arrives and
+ * before the end. The same rules and messages as a delivering run; the first broken rule by
+ * {@link LinkUnit#FIRST}.
+ */
+final class LinkChecker {
+    private LinkChecker() {
+    }
+
+    /**
+     * @param units per chip id, the recorded link unit of the chip that ran its program (for a deduplicated chip,
+     *              the chip whose identical program ran), or null if the chip has no program
+     * @return the first rule broken as the run goes (unconnected link, nothing arrived, overwritten) and the first
+     *         vector never received (judged at the end, so it counts only if nothing else went wrong); each null if
+     *         none
+     */
+    static HazardException[] check(Topology topology, LinkUnit[] units, long portLatency) {
+        HazardException first = null;
+        HazardException atEnd = null;
+        for (int c = 0; c < units.length; c++) {
+            if (units[c] == null) {
+                continue;
+            }
+            for (LinkUnit.Sent s : units[c].sent) {
+                if (topology.farChip(c, s.link()) < 0) {
+                    first = min(first, LinkUnit.unconnected(s.who(), topology, c, s.link(), s.cycle()));
+                }
+            }
+            for (LinkUnit.Taken t : units[c].taken) {
+                if (topology.farChip(c, t.link()) < 0) {
+                    first = min(first, LinkUnit.unconnected(t.who(), topology, c, t.link(), t.cycle()));
+                }
+            }
+        }
+        for (int r = 0; r < units.length; r++) {
+            for (int l = 0; l < topology.linksPerChip(); l++) {
+                int f = topology.farChip(r, l);
+                if (f < 0) {
+                    continue;
+                }
+                List<LinkUnit.Sent> in = new ArrayList<>();
+                if (units[f] != null) {
+                    int fl = topology.farLink(r, l);
+                    for (LinkUnit.Sent s : units[f].sent) {
+                        if (s.link() == fl) {
+                            in.add(s);
+                        }
+                    }
+                }
+                List<LinkUnit.Taken> out = new ArrayList<>();
+                if (units[r] != null) {
+                    for (LinkUnit.Taken t : units[r].taken) {
+                        if (t.link() == l) {
+                            out.add(t);
+                        }
+                    }
+                }
+                if (!in.isEmpty() || !out.isEmpty()) {
+                    long flight = portLatency + topology.latencyCycles(f, topology.farLink(r, l));
+                    HazardException h = link(topology, r, l, f, in, out, flight);
+                    if (h != null && h.kind() == HazardKind.LINK_NEVER_RECEIVED) {
+                        atEnd = min(atEnd, h);
+                    } else {
+                        first = min(first, h);
+                    }
+                }
+            }
+        }
+        return new HazardException[] {first, atEnd};
+    }
+
+    /** Runs one receive register through its arrivals and takes, in time order; arrivals first within a cycle. */
+    private static HazardException link(Topology topology, int chip, int link, int from, List<LinkUnit.Sent> in,
+                                        List<LinkUnit.Taken> out, long flight) {
+        int i = 0;
+        int j = 0;
+        LinkUnit.Sent waiting = null;
+        while (i < in.size() || j < out.size()) {
+            long arrival = i < in.size() ? in.get(i).cycle() + flight : Long.MAX_VALUE;
+            if (j >= out.size() || arrival <= out.get(j).cycle()) {
+                LinkUnit.Sent s = in.get(i++);
+                if (waiting != null) {
+                    return LinkUnit.overwritten(s.who(), from, chip, link, arrival, waiting.cycle() + flight);
+                }
+                waiting = s;
+            } else {
+                LinkUnit.Taken t = out.get(j++);
+                if (waiting == null) {
+                    return LinkUnit.nothingArrived(t.who(), topology, chip, link, t.cycle());
+                }
+                waiting = null;
+            }
+        }
+        return waiting == null ? null
+                : LinkUnit.neverReceived(waiting.who(), from, chip, link, waiting.cycle() + flight);
+    }
+
+    private static HazardException min(HazardException a, HazardException b) {
+        if (b == null) {
+            return a;
+        }
+        return a == null || LinkUnit.FIRST.compare(b, a) < 0 ? b : a;
+    }
+}

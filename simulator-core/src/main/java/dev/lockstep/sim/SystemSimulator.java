@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.sim;
+
+import dev.lockstep.isa.TimingParam;
+import dev.lockstep.isa.program.ChipProgram;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.program.ProgramRules;
+import dev.lockstep.isa.program.Region;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.Topology;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Simulates a program on a system of chips joined by links (docs/model.md, "Simulating many chips").
+ *
+ * <p><b>Timing-only</b>: the hardware has no interlocks, so a chip's timeline is a function of its own program:
+ * what arrives on a link changes data, never when anything happens. Each chip runs on its own (in parallel), its
+ * sends and receives recorded, and {@link LinkChecker} applies the link rules over the whole system afterwards.
+ * With deduplication, chips whose programs are identical (instructions, initial data, regions but for their
+ * names) run once and share the result; that is exact because the timeline depends on nothing else.
+ *
+ * <p><b>Functional</b>: vectors carry data, so chips exchange them. The run advances in windows: each window ends
+ * at H = (the earliest cycle any chip could sample a vector for a send) + (the shortest flight time of a link).
+ * Nothing sent inside a window arrives before H, so the chips of a window run independently, in parallel; between
+ * windows the vectors sent are delivered in a fixed order. Results never depend on the number of threads.
+ */
+public final class SystemSimulator {
+    private SystemSimulator() {
+    }
+
+    /**
+     * How to spread the work.
+     *
+     * @param threads     worker threads (1 or more); a listener forces one, so its events come in a fixed order
+     * @param deduplicate in timing-only mode, run identical chip programs once
+     */
+    public record Parallelism(int threads, boolean deduplicate) {
+        public Parallelism {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+            }
+        }
+    }
+
+    public static SimResult run(SystemSpec system, Program program, SimOptions options, Parallelism parallelism) {
+        ProgramRules.check(program, system.chip());
+        for (ChipProgram cp : program.chips()) {
+            if (cp.chipId() >= system.chips()) {
+                throw new IllegalArgumentException("the program has chip " + cp.chipId() + " but the system "
+                        + system.name() + " has " + system.chips() + " chips (0.." + (system.chips() - 1) + ")");
+            }
+        }
+        Topology topology = new Topology(system);
+        int threads = options.listener() != null ? 1 : parallelism.threads();
+        ExecutorService pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "lockstep-sim");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return options.mode() == Mode.TIMING_ONLY
+                    ? recording(system, topology, program, options,
+                    parallelism.deduplicate() && options.listener() == null, pool)
+                    : delivering(system, topology, program, options, pool);
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ timing-only
+
+    /** What makes two chips' timing-only runs identical: everything but the chip id and region names. */
+    private record Key(List<?> queues, List<?> data, List<Region> regions) {
+        static Key of(ChipProgram cp) {
+            List<Region> regions = cp.regions().stream().map(r -> new Region("", r.slices(), r.address(), r.dtype(),
+                    r.elements(), r.readOnly())).toList();
+            return new Key(cp.queues(), cp.data(), regions);
+        }
+    }
+
+    private static SimResult recording(SystemSpec system, Topology topology, Program program, SimOptions options,
+                                       boolean dedup, ExecutorService pool) {
+        Map<Object, List<ChipProgram>> groups = new LinkedHashMap<>();
+        for (ChipProgram cp : program.chips()) {
+            Object key = dedup ? Key.of(cp) : cp.chipId();
+            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(cp);
+        }
+        List<List<ChipProgram>> list = new ArrayList<>(groups.values());
+        List<Callable<Object>> tasks = new ArrayList<>();
+        for (List<ChipProgram> g : list) {
+            ChipProgram rep = g.get(0);
+            tasks.add(() -> {
+                ChipSimulator sim = new ChipSimulator(system.chip(), program, rep, options.mode(), options.listener(),
+                        topology, false);
+                try {
+                    return new Object[] {sim.run(), sim.links()};
+                } catch (HazardException e) {
+                    return e;
+                }
+            });
+        }
+        List<Object> outcomes = invoke(pool, tasks);
+        HazardException first = null;
+        ChipResult[] byChip = new ChipResult[system.chips()];
+        LinkUnit[] units = new LinkUnit[system.chips()];
+        for (int i = 0; i < list.size(); i++) {
+            Object o = outcomes.get(i);
+            if (o instanceof HazardException h) {
+                first = first == null || LinkUnit.FIRST.compare(h, first) < 0 ? h : first;
+                continue;
+            }
+            Object[] pair = (Object[]) o;
+            for (ChipProgram cp : list.get(i)) {
+                byChip[cp.chipId()] = ((ChipResult) pair[0]).withChip(cp.chipId());
+                units[cp.chipId()] = (LinkUnit) pair[1];
+            }
+        }
+        // records are complete up to the first hazard, so a link rule broken before it comes first; a vector never
+        // received is judged at the end, which a run stopped by a hazard never reaches
+        HazardException[] link = LinkChecker.check(topology, units,
+                system.chip().timing().cycles(TimingParam.C2C_PORT_LATENCY_CYCLES));
+        if (link[0] != null && (first == null || LinkUnit.FIRST.compare(link[0], first) < 0)) {
+            first = link[0];
+        }
+        if (first == null) {
+            first = link[1];
+        }
+        if (first != null) {
+            throw first;
+        }
+        List<ChipResult> results = new ArrayList<>();
+        for (ChipProgram cp : program.chips()) {
+            results.add(byChip[cp.chipId()]);
+        }
+        long run = 0;
+        for (List<ChipProgram> g : list) {
+            ChipResult r = byChip[g.get(0).chipId()];
+            run += r.issues();
+        }
+        return new SimResult(system.chip(), program, options.mode(), results, list.size(), run);
+    }
+
+    // ------------------------------------------------------------------------------------------ functional
+
+    private static SimResult delivering(SystemSpec system, Topology topology, Program program, SimOptions options,
+                                        ExecutorService pool) {
+        List<ChipSimulator> sims = new ArrayList<>();
+        ChipSimulator[] byChip = new ChipSimulator[system.chips()];
+        for (ChipProgram cp : program.chips()) {
+            ChipSimulator sim = new ChipSimulator(system.chip(), program, cp, options.mode(), options.listener(),
+                    topology, true);
+            sims.add(sim);
+            byChip[cp.chipId()] = sim;
+        }
+        long minFlight = system.chip().timing().cycles(TimingParam.C2C_PORT_LATENCY_CYCLES)
+                + system.minLatencyCycles();
+        while (true) {
+            long earliest = Long.MAX_VALUE;
+            boolean busy = false;
+            for (ChipSimulator s : sims) {
+                earliest = Math.min(earliest, s.nextSendSample());
+                busy |= !s.done();
+            }
+            if (!busy) {
+                break;
+            }
+            long horizon = earliest == Long.MAX_VALUE ? Long.MAX_VALUE : earliest + minFlight;
+            List<Callable<Object>> tasks = new ArrayList<>();
+            for (ChipSimulator s : sims) {
+                if (!s.done()) {
+                    tasks.add(() -> {
+                        try {
+                            s.advance(horizon);
+                            return null;
+                        } catch (HazardException e) {
+                            return e;
+                        }
+                    });
+                }
+            }
+            HazardException first = invoke(pool, tasks).stream().filter(o -> o != null).map(o -> (HazardException) o)
+                    .min(LinkUnit.FIRST).orElse(null);
+            if (first != null) {
+                throw first;
+            }
+            deliver(topology, sims, byChip, system, program, options);
+        }
+        List<ChipResult> results = new ArrayList<>();
+        HazardException first = null;
+        for (ChipSimulator s : sims) {
+            HazardException h = s.links().unreceived();
+            if (h != null && (first == null || LinkUnit.FIRST.compare(h, first) < 0)) {
+                first = h;
+            }
+            if (program.chip(s.chipId()).isPresent()) {
+                results.add(s.finish());
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return new SimResult(system.chip(), program, options.mode(), results, sims.size(),
+                results.stream().mapToLong(ChipResult::issues).sum());
+    }
+
+    /**
+     * Moves every vector sent in the last window to its receiver, in (sender, sample order). A chip without a
+     * program gets an empty one, so that its registers apply the same rules (nothing will take the vector).
+     */
+    private static void deliver(Topology topology, List<ChipSimulator> sims, ChipSimulator[] byChip,
+                                SystemSpec system, Program program, SimOptions options) {
+        for (ChipSimulator s : List.copyOf(sims)) {
+            LinkUnit u = s.links();
+            for (LinkUnit.Sent v : u.sent) {
+                int far = topology.farChip(s.chipId(), v.link());
+                long arrival = v.cycle() + u.flightCycles(v.link());
+                ChipSimulator to = byChip[far];
+                if (to == null) {
+                    to = new ChipSimulator(system.chip(), program, new ChipProgram(far, List.of(), List.of(),
+                            List.of()), options.mode(), null, topology, true);
+                    byChip[far] = to;
+                    sims.add(to);
+                }
+                to.links().arrive(topology.farLink(s.chipId(), v.link()), arrival, v.data(), v.who(), s.chipId());
+            }
+            u.sent.clear();
+        }
+    }
+
+    private static List<Object> invoke(ExecutorService pool, List<Callable<Object>> tasks) {
+        List<Object> out = new ArrayList<>();
+        if (pool == null) {
+            for (Callable<Object> t : tasks) {
+                try {
+                    out.add(t.call());
+                } catch (Exception e) {
+                    throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                }
+            }
+            return out;
+        }
+        try {
+            for (Future<Object> f : pool.invokeAll(tasks)) {
+                out.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("simulation interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+        return out;
+    }
+}

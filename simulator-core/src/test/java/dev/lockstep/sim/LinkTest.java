@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.SystemSpecs;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Chip-to-chip links on node-8 (chip 0's link 0 reaches chip 1's link 0): exact cycles of a send and a receive,
+ * and one program per link rule, each caught the same way by the delivering (functional) and the recording
+ * (timing-only) simulation.
+ *
+ * <p>Timeline: mem.w43 (position 2) reads at 0, its vector is on w0 at position 2 at 2 (read latency) and at the
+ * west SXM (position 1) at 3 (one hop). The send samples it at 3; it arrives at chip 1 at 3 + 4 (port) + 216
+ * (link) = 223. The receive takes it at 223 and puts it on e0 at position 1 at 227; it reaches mem.w43 at 228,
+ * where the write samples it; the word is in SRAM at 229. The receive holds the link's receive side for one
+ * vector time (21 cycles), so the run ends with cycle 243.
+ */
+class LinkTest {
+    static final SystemSpec NODE = SystemSpecs.preset("node-8");
+
+    static SimResult run(String text, SimOptions options, int threads, boolean dedup) {
+        Program p = Programs.asm(text);
+        return SystemSimulator.run(NODE, p, options, new SystemSimulator.Parallelism(threads, dedup));
+    }
+
+    static final String ONE_VECTOR = """
+            .chip 0
+            .data a, mem.w43, 0, i8, [7, -3, 100]
+            .queue mem.w43
+            @0 read w0, a
+            .queue sxm.w0.0
+            @3 send 0, w0
+            .chip 1
+            .region b, mem.w43, 0, i8, 320
+            .queue sxm.w0.0
+            @223 recv e0, 0
+            .queue mem.w43
+            @228 write b, e0
+            """;
+
+    @Test
+    void aVectorCrossesALinkAtTheCycleTheModelGives() {
+        SimResult f = run(ONE_VECTOR, SimOptions.functional(), 1, false);
+        double[] b = f.region(1, "b").orElseThrow();
+        assertThat(new double[] {b[0], b[1], b[2], b[3]}).containsExactly(7, -3, 100, 0);
+        // the write commits at 229, but the recv holds the link's receive side for one vector time, 223..243
+        assertThat(f.cycles()).isEqualTo(244);
+        SimResult t = run(ONE_VECTOR, SimOptions.timingOnly(), 1, false);
+        assertThat(t.cycles()).isEqualTo(244);
+        assertThat(t.traceHash()).isEqualTo(f.traceHash());
+        assertThat(t.instructions()).isEqualTo(f.instructions()).isEqualTo(4);
+    }
+
+    @Test
+    void threeVectorsOnePerLinkVectorTime() {
+        String text = """
+                .chip 0
+                .data a, mem.w43, 0, i8, [1]
+                .data a2, mem.w43, 1, i8, [2]
+                .data a3, mem.w43, 2, i8, [3]
+                .queue mem.w43
+                @0 read w0, a
+                @21 read w0, a2
+                @42 read w0, a3
+                .queue sxm.w0.0
+                @3 send 0, w0, 3
+                .chip 1
+                .region b, mem.w43, 0, i8, 960
+                .queue sxm.w0.0
+                @223 recv e0, 0, 3
+                .queue mem.w43
+                @228 write b, e0
+                @249 write b + 1, e0
+                @270 write b + 2, e0
+                """;
+        SimResult f = run(text, SimOptions.functional(), 2, false);
+        double[] b = f.region(1, "b").orElseThrow();
+        assertThat(new double[] {b[0], b[320], b[640]}).containsExactly(1, 2, 3);
+        // the recv holds the receive side for 3 x 21 cycles from 223
+        assertThat(f.cycles()).isEqualTo(223 + 3 * 21);
+    }
+
+    static Stream<Arguments> brokenRules() {
+        return Stream.of(
+                Arguments.of(HazardKind.LINK_BUSY, 0, 10L, "link 0 (to chip 1 (its link 0)) is still serialising", """
+                        .chip 0
+                        .data a, mem.w43, 0, i8, [1]
+                        .queue mem.w43
+                        @0 read w0, a, 1
+                        .queue sxm.w0.0
+                        @3 send 0, w0
+                        .queue sxm.w0.1
+                        @10 send 0, w0
+                        """),
+                Arguments.of(HazardKind.LINK_NOTHING_ARRIVED, 1, 222L, "nothing from chip 0 (its link 0)", """
+                        .chip 0
+                        .data a, mem.w43, 0, i8, [1]
+                        .queue mem.w43
+                        @0 read w0, a
+                        .queue sxm.w0.0
+                        @3 send 0, w0
+                        .chip 1
+                        .queue sxm.w0.0
+                        @222 recv e0, 0
+                        """),
+                Arguments.of(HazardKind.LINK_OVERWRITTEN, 0, 244L, "arrived at cycle 223 still waits", """
+                        .chip 0
+                        .data a, mem.w43, 0, i8, [1]
+                        .queue mem.w43
+                        @0 read w0, a
+                        @21 read w0, a
+                        .queue sxm.w0.0
+                        @3 send 0, w0, 2
+                        .chip 1
+                        .queue sxm.w0.0
+                        @250 recv e0, 0
+                        """),
+                Arguments.of(HazardKind.LINK_NEVER_RECEIVED, 0, 223L, "link 0 of chip 1 at cycle 223", """
+                        .chip 0
+                        .data a, mem.w43, 0, i8, [1]
+                        .queue mem.w43
+                        @0 read w0, a
+                        .queue sxm.w0.0
+                        @3 send 0, w0
+                        """),
+                Arguments.of(HazardKind.LINK_UNCONNECTED, 2, 5L, "link 7 of chip 2 is not connected in node-8", """
+                        .chip 2
+                        .queue sxm.w0.0
+                        @5 recv e0, 7
+                        """));
+    }
+
+    @ParameterizedTest
+    @MethodSource("brokenRules")
+    void eachLinkRuleIsCaughtTheSameWayInBothModes(HazardKind kind, int chip, long cycle, String detail,
+                                                    String text) {
+        for (SimOptions o : new SimOptions[] {SimOptions.functional(), SimOptions.timingOnly()}) {
+            for (int threads = 1; threads <= 2; threads++) {
+                int t = threads;
+                assertThatThrownBy(() -> run(text, o, t, true)).isInstanceOfSatisfying(HazardException.class, h -> {
+                    assertThat(h.kind()).isEqualTo(kind);
+                    assertThat(h.chip()).isEqualTo(chip);
+                    assertThat(h.cycle()).isEqualTo(cycle);
+                    assertThat(h.detail()).contains(detail);
+                });
+            }
+        }
+    }
+
+    @Test
+    void aChipAloneStillHasNoLinks() {
+        assertThatThrownBy(() -> Programs.timing(ONE_VECTOR)).isInstanceOfSatisfying(HazardException.class,
+                h -> assertThat(h.kind()).isEqualTo(HazardKind.LINK_UNCONNECTED));
+    }
+
+    @Test
+    void aProgramForMoreChipsThanTheSystemHasIsRefused() {
+        assertThatThrownBy(() -> run(".chip 8\n.queue vxm.0\nnop 1\n", SimOptions.timingOnly(), 1, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node-8 has 8 chips (0..7)");
+    }
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import dev.lockstep.isa.Resource;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.SystemSpecs;
+import dev.lockstep.isa.system.Topology;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** Many chips: results independent of thread count and of deduplication, and the same in both data modes. */
+class SystemSimulationTest {
+    static final SystemSpec RACK = SystemSpecs.preset("rack-72");
+    static final Topology WIRING = new Topology(RACK);
+
+    /** The outcome of one run: per-chip numbers, or the hazard that stopped it. */
+    static String outcome(Program p, SimOptions o, int threads, boolean dedup) {
+        try {
+            SimResult r = SystemSimulator.run(RACK, p, o, new SystemSimulator.Parallelism(threads, dedup));
+            StringBuilder b = new StringBuilder("hash=" + TraceHash.hex(r.traceHash()) + " cycles=" + r.cycles());
+            for (int c : r.chipIds()) {
+                b.append(" | ").append(c).append(':').append(r.cycles(c)).append('/').append(r.instructions(c))
+                        .append('/').append(TraceHash.hex(r.traceHash(c)));
+                for (Resource res : Resource.values()) {
+                    b.append('/').append(r.busyCycles(c, res));
+                }
+            }
+            return b.toString();
+        } catch (HazardException h) {
+            return h.kind() + " " + h.getMessage();
+        }
+    }
+
+    /**
+     * Random traffic: transfers in slots of 400 cycles, each from a random chip over a random link (sometimes
+     * unconnected) to whoever is at its far end, received at the arrival cycle or, now and then, a cycle off.
+     */
+    static String traffic(long seed, int chips) {
+        SplittableRandom r = new SplittableRandom(seed);
+        StringBuilder[] chip = new StringBuilder[chips];
+        for (int c = 0; c < chips; c++) {
+            chip[c] = new StringBuilder(".chip " + c + "\n.data a" + c + ", mem.w43, 0, i8, [" + (c + 1) + ", "
+                    + r.nextInt(100) + "]\n.region b" + c + ", mem.w42, 0, i8, 320\n");
+        }
+        int transfers = 1 + r.nextInt(12);
+        for (int k = 0; k < transfers; k++) {
+            int from = r.nextInt(chips);
+            int link = r.nextInt(12);
+            int count = 1 + r.nextInt(3);
+            long t0 = 400L * k + r.nextInt(50);
+            for (int i = 0; i < count; i++) {
+                chip[from].append(".queue mem.w43\n@").append(t0 + 21 * i).append(" read w0, a").append(from)
+                        .append('\n');
+            }
+            chip[from].append(".queue sxm.w0.").append(k % 14).append("\n@").append(t0 + 3).append(" send ")
+                    .append(link).append(", w0, ").append(count).append('\n');
+            int to = WIRING.farChip(from, link);
+            if (to >= 0 && to < chips) {
+                int back = WIRING.farLink(from, link);
+                long take = t0 + 3 + 220 + (r.nextInt(8) == 0 ? r.nextInt(3) - 1 : 0);
+                chip[to].append(".queue sxm.w0.").append(k % 14).append("\n@").append(take).append(" recv e1, ")
+                        .append(back).append(", ").append(count).append('\n');
+                // e1 leaves position 1 at take + 4 and reaches mem.w42 (position 3) two hops later
+                for (int i = 0; i < count; i++) {
+                    chip[to].append(".queue mem.w42\n@").append(take + 4 + 2 + 21 * i).append(" write b").append(to)
+                            .append(", e1\n");
+                }
+            }
+        }
+        return String.join("", chip);
+    }
+
+    @Test
+    void randomTrafficGivesTheSameOutcomeForEveryThreadCountModeAndDeduplication() {
+        qt().withFixedSeed(2026L).withExamples(60).forAll(longs().all()).checkAssert(seed -> {
+            int chips = 2 + (int) Math.floorMod(seed, 23L);
+            Program p = Programs.asm(traffic(seed, chips));
+            String reference = outcome(p, SimOptions.timingOnly(), 1, false);
+            int threads = 2 + (int) Math.floorMod(seed >> 8, 3L);
+            assertThat(outcome(p, SimOptions.timingOnly(), threads, true)).isEqualTo(reference);
+            assertThat(outcome(p, SimOptions.functional(), 1, false)).isEqualTo(reference);
+            assertThat(outcome(p, SimOptions.functional(), threads, false)).isEqualTo(reference);
+        });
+    }
+
+    /**
+     * 64 chips of rack-72 in pairs (c, c xor 1) swapping a vector each way. The pair's link id is c mod 8 rounded
+     * down to even, so there are four distinct programs; every 16th chip also adds one instruction, which makes a
+     * fifth. Deduplication runs five chips instead of 64 and must give every chip the same result.
+     */
+    @Test
+    void deduplicatedRunEqualsFullRunChipForChip() {
+        StringBuilder b = new StringBuilder();
+        for (int c = 0; c < 64; c++) {
+            int partner = c ^ 1;
+            int link = WIRING.linkTo(c, partner);
+            b.append(".chip ").append(c).append("\n.data a").append(c).append(", mem.w43, 0, i8, [5]\n")
+                    .append(".region b").append(c).append(", mem.w42, 0, i8, 320\n")
+                    .append(".queue mem.w43\n@0 read w0, a").append(c).append('\n')
+                    .append(".queue sxm.w0.0\n@3 send ").append(link).append(", w0\n")
+                    .append(".queue sxm.w0.1\n@223 recv e1, ").append(link).append('\n')
+                    .append(".queue mem.w42\n@229 write b").append(c).append(", e1\n");
+            if (c % 16 == 15) {
+                b.append(".queue vxm.0\n@300 nop 1\n");
+            }
+        }
+        Program p = Programs.asm(b.toString());
+        SimResult full = SystemSimulator.run(RACK, p, SimOptions.timingOnly(),
+                new SystemSimulator.Parallelism(1, false));
+        SimResult dedup = SystemSimulator.run(RACK, p, SimOptions.timingOnly(),
+                new SystemSimulator.Parallelism(2, true));
+        assertThat(full.chipsRun()).isEqualTo(64);
+        assertThat(dedup.chipsRun()).isEqualTo(5);
+        assertThat(outcome(p, SimOptions.timingOnly(), 2, true)).isEqualTo(outcome(p, SimOptions.timingOnly(), 1,
+                false)).isEqualTo(outcome(p, SimOptions.functional(), 2, false));
+        for (int c = 0; c < 64; c++) {
+            assertThat(dedup.traceHash(c)).isEqualTo(full.traceHash(c));
+            assertThat(dedup.cycles(c)).isEqualTo(full.cycles(c)).isEqualTo(c % 16 == 15 ? 301 : 244);
+            for (int q = 0; q < 144; q++) {
+                assertThat(dedup.issued(c, q)).isEqualTo(full.issued(c, q));
+                assertThat(dedup.busy(c, q)).isEqualTo(full.busy(c, q));
+            }
+        }
+        assertThat(dedup.traceHash()).isEqualTo(full.traceHash());
+        assertThat(dedup.instructionsRun()).isEqualTo(5 * 4 + 1);
+    }
+}
