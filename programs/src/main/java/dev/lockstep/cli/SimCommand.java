@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.isa.Resource;
 import dev.lockstep.isa.Unit;
 import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.chip.Queue;
 import dev.lockstep.isa.io.InputException;
 import dev.lockstep.sim.HazardException;
 import dev.lockstep.sim.Mode;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
+import dev.lockstep.sim.SystemSimulator;
 import dev.lockstep.sim.Simulator;
 import dev.lockstep.sim.TraceHash;
 import java.io.PrintWriter;
@@ -64,12 +66,16 @@ final class SimCommand implements Callable<Integer> {
     @Mixin
     ChipOption chip;
 
+    @Mixin
+    SystemOption system;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        ChipSpec chipSpec = chip.spec();
+        SystemSpec systemSpec = system.spec(chip);
+        ChipSpec chipSpec = systemSpec == null ? chip.spec() : systemSpec.chip();
         ProgramFiles.Loaded loaded = ProgramFiles.load(input, chipSpec);
         if (timingOnly && !dumps.isEmpty()) {
             throw new InputException(input.toString(), 1, 1, "--dump needs values, which a --timing-only run does "
@@ -90,7 +96,9 @@ final class SimCommand implements Callable<Integer> {
         long start = System.nanoTime();
         SimResult r;
         try {
-            r = Simulator.run(chipSpec, loaded.program(), new SimOptions(mode, chrome));
+            r = systemSpec == null ? Simulator.run(chipSpec, loaded.program(), new SimOptions(mode, chrome))
+                    : SystemSimulator.run(systemSpec, loaded.program(), new SimOptions(mode, chrome),
+                    system.parallelism());
         } catch (HazardException h) {
             int[] at = loaded.sources() == null ? null
                     : loaded.sources().position(h.chip(), h.queueId(), h.instructionIndex()).orElse(null);
@@ -135,6 +143,11 @@ final class SimCommand implements Callable<Integer> {
         o.put("program", input.toString());
         o.put("mode", r.mode() == Mode.FUNCTIONAL ? "functional" : "timing-only");
         o.put("chips", r.chipIds().size());
+        if (system.system != null) {
+            o.put("system", system.system);
+            o.put("threads", system.threads());
+            o.put("chips_simulated", r.chipsRun());
+        }
         o.put("cycles", r.cycles());
         o.put("instructions", r.instructions());
         ObjectNode u = o.putObject("unit_utilization");
@@ -189,6 +202,10 @@ final class SimCommand implements Callable<Integer> {
                          ChromeTrace chrome) {
         out.printf("program        %s (%s, %d chip(s))%n", input, r.mode() == Mode.FUNCTIONAL ? "functional"
                 : "timing-only", r.chipIds().size());
+        if (system.system != null) {
+            out.printf("system         %s, %d thread(s), %d of %d chip programs simulated (the rest identical)%n",
+                    system.system, system.threads(), r.chipsRun(), r.chipIds().size());
+        }
         out.printf("cycles         %d (%.3f us at %.0f MHz)%n", r.cycles(),
                 r.cycles() / (double) chip.spec().clockHz() * 1e6, chip.spec().clockHz() / 1e6);
         out.printf("instructions   %d%n", r.instructions());
