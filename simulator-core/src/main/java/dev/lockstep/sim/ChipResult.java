@@ -4,6 +4,7 @@ package dev.lockstep.sim;
 /**
  * What one chip's run produced.
  *
+ * @param firstIssue       the cycle of the chip's first instruction
  * @param cycles           cycles from 0 to the last event or the last cycle a resource is held, inclusive
  * @param issues           instructions executed (repeats expanded)
  * @param traceHash        the {@link TraceHash} of this chip's issue events
@@ -13,11 +14,14 @@ package dev.lockstep.sim;
  * @param sramWordsInUse   words holding data at the end (initialised or written)
  * @param sram             final SRAM contents in functional mode, else null
  */
-record ChipResult(int chip, long cycles, long issues, long traceHash, long[] busyByResource, long[] issuedByQueue,
+record ChipResult(int chip, long firstIssue, long cycles, long issues, long traceHash, long[] busyByResource, long[] issuedByQueue,
                   long[] busyByQueue, long sramWordsInUse, Sram sram) {
-    /** The same result for another chip that ran the identical program (timing-only deduplication). */
-    ChipResult withChip(int id) {
-        return new ChipResult(id, cycles, issues, traceHash, busyByResource, issuedByQueue, busyByQueue,
-                sramWordsInUse, sram);
+    /**
+     * The same result for another chip that ran the identical program {@code shift} cycles later (timing-only
+     * deduplication): every event moves by the shift, nothing else changes.
+     */
+    ChipResult shifted(int id, long shift) {
+        return new ChipResult(id, firstIssue + shift, cycles + shift, issues, traceHash, busyByResource,
+                issuedByQueue, busyByQueue, sramWordsInUse, sram);
     }
 }

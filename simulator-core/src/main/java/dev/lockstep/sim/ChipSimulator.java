@@ -54,6 +54,7 @@ final class ChipSimulator {
     final int vectorBytes;
     private long issues;
     private long lastCycle = -1;
+    private final long firstIssue;
     private long hash = TraceHash.INITIAL;
     private final long[] queueIssued;
     private final long[] queueBusy;
@@ -86,6 +87,7 @@ final class ChipSimulator {
         }
         this.mxm = new MxmUnits(this, chip, positions);
         this.links = new LinkUnit(this, chipProgram.chipId(), topology, deliver);
+        this.firstIssue = firstIssue(chipProgram);
         for (int b = 0; b < 16; b++) {
             notifyArrivals.add(new ArrayList<>());
         }
@@ -99,6 +101,15 @@ final class ChipSimulator {
             queueRuns[i] = new QueueRun(chip.floorplan().queues().get(qp.queueId()), qp);
             events.add(queueRuns[i], false);
         }
+    }
+
+    /** The cycle of a chip program's first instruction (0 for an empty program). */
+    static long firstIssue(ChipProgram cp) {
+        long first = Long.MAX_VALUE;
+        for (QueueProgram qp : cp.queues()) {
+            first = Math.min(first, qp.cycle(0));
+        }
+        return first == Long.MAX_VALUE ? 0 : first;
     }
 
     /** Runs to the last event. */
@@ -179,7 +190,8 @@ final class ChipSimulator {
     /** Ends the run: the chip's result. */
     ChipResult finish() {
         long cycles = Math.max(lastCycle, lastOccupied) + 1;
-        return new ChipResult(chipProgram.chipId(), cycles, issues, hash, busyCycles.clone(), queueIssued.clone(),
+        return new ChipResult(chipProgram.chipId(), firstIssue, cycles, issues, hash, busyCycles.clone(),
+                queueIssued.clone(),
                 queueBusy.clone(), sram.wordsInUse(), functional ? sram : null);
     }
 
@@ -359,7 +371,7 @@ final class ChipSimulator {
         Opcode op = ins.opcode();
         issues++;
         queueIssued[q.queue.id()]++;
-        hash = TraceHash.step(hash, cycle, q.queue.id(), ins.word());
+        hash = TraceHash.step(hash, cycle - firstIssue, q.queue.id(), ins.word());
         Issue is = new Issue(q, ins, cycle, index, issues);
         long occupancy = op.occupancy().cycles(chip, ins);
         String instance = occupy(is, occupancy);

@@ -16,13 +16,15 @@ final class LinkChecker {
     }
 
     /**
-     * @param units per chip id, the recorded link unit of the chip that ran its program (for a deduplicated chip,
-     *              the chip whose identical program ran), or null if the chip has no program
+     * @param units  per chip id, the recorded link unit of the chip that ran its program (for a deduplicated chip,
+     *               the chip whose identical program ran), or null if the chip has no program
+     * @param shifts per chip id, cycles to add to the recorded unit's events (a deduplicated chip's start minus the
+     *               start of the chip that ran)
      * @return the first rule broken as the run goes (unconnected link, nothing arrived, overwritten) and the first
      *         vector never received (judged at the end, so it counts only if nothing else went wrong); each null if
      *         none
      */
-    static HazardException[] check(Topology topology, LinkUnit[] units, long portLatency) {
+    static HazardException[] check(Topology topology, LinkUnit[] units, long[] shifts, long portLatency) {
         HazardException first = null;
         HazardException atEnd = null;
         for (int c = 0; c < units.length; c++) {
@@ -31,12 +33,12 @@ final class LinkChecker {
             }
             for (LinkUnit.Sent s : units[c].sent) {
                 if (topology.farChip(c, s.link()) < 0) {
-                    first = min(first, LinkUnit.unconnected(s.who(), topology, c, s.link(), s.cycle()));
+                    first = min(first, LinkUnit.unconnected(s.who(), topology, c, s.link(), s.cycle() + shifts[c]));
                 }
             }
             for (LinkUnit.Taken t : units[c].taken) {
                 if (topology.farChip(c, t.link()) < 0) {
-                    first = min(first, LinkUnit.unconnected(t.who(), topology, c, t.link(), t.cycle()));
+                    first = min(first, LinkUnit.unconnected(t.who(), topology, c, t.link(), t.cycle() + shifts[c]));
                 }
             }
         }
@@ -51,7 +53,7 @@ final class LinkChecker {
                     int fl = topology.farLink(r, l);
                     for (LinkUnit.Sent s : units[f].sent) {
                         if (s.link() == fl) {
-                            in.add(s);
+                            in.add(new LinkUnit.Sent(s.link(), s.cycle() + shifts[f], null, s.who()));
                         }
                     }
                 }
@@ -59,7 +61,7 @@ final class LinkChecker {
                 if (units[r] != null) {
                     for (LinkUnit.Taken t : units[r].taken) {
                         if (t.link() == l) {
-                            out.add(t);
+                            out.add(new LinkUnit.Taken(t.link(), t.cycle() + shifts[r], t.who()));
                         }
                     }
                 }

@@ -65,7 +65,7 @@ public final class SimResult {
     public long traceHash() {
         long h = TraceHash.INITIAL;
         for (ChipResult c : chips) {
-            h = TraceHash.chip(h, c.chip(), c.traceHash());
+            h = TraceHash.chip(h, c.chip(), c.firstIssue(), c.traceHash());
         }
         return h;
     }

@@ -5,6 +5,7 @@ import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.program.ProgramRules;
+import dev.lockstep.isa.program.QueueProgram;
 import dev.lockstep.isa.program.Region;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.Topology;
@@ -24,8 +25,9 @@ import java.util.concurrent.Future;
  * <p><b>Timing-only</b>: the hardware has no interlocks, so a chip's timeline is a function of its own program:
  * what arrives on a link changes data, never when anything happens. Each chip runs on its own (in parallel), its
  * sends and receives recorded, and {@link LinkChecker} applies the link rules over the whole system afterwards.
- * With deduplication, chips whose programs are identical (instructions, initial data, regions but for their
- * names) run once and share the result; that is exact because the timeline depends on nothing else.
+ * With deduplication, chips whose programs are identical up to a shift in time (every instruction the same number
+ * of cycles later; the same initial data; the same regions but for their names) run once and share the result,
+ * shifted; that is exact because the timeline depends on nothing else.
  *
  * <p><b>Functional</b>: vectors carry data, so chips exchange them. The run advances in windows: each window ends
  * at H = (the earliest cycle any chip could sample a vector for a send) + (the shortest flight time of a link).
@@ -79,20 +81,67 @@ public final class SystemSimulator {
 
     // ------------------------------------------------------------------------------------------ timing-only
 
-    /** What makes two chips' timing-only runs identical: everything but the chip id and region names. */
-    private record Key(List<?> queues, List<?> data, List<Region> regions) {
-        static Key of(ChipProgram cp) {
-            List<Region> regions = cp.regions().stream().map(r -> new Region("", r.slices(), r.address(), r.dtype(),
+    /**
+     * What makes two chips' timing-only runs identical up to a shift in time: every instruction at the same cycle
+     * counted from the chip's first issue, the same initial data and regions (but for their names).
+     */
+    private static final class Key {
+        final ChipProgram cp;
+        final long base;
+        final List<Region> regions;
+        final int hash;
+
+        Key(ChipProgram cp) {
+            this.cp = cp;
+            this.base = ChipSimulator.firstIssue(cp);
+            this.regions = cp.regions().stream().map(r -> new Region("", r.slices(), r.address(), r.dtype(),
                     r.elements(), r.readOnly())).toList();
-            return new Key(cp.queues(), cp.data(), regions);
+            int h = cp.data().hashCode() * 31 + regions.hashCode();
+            for (QueueProgram q : cp.queues()) {
+                h = h * 31 + q.queueId();
+                for (int i = 0; i < q.size(); i++) {
+                    h = h * 31 + Long.hashCode(q.word(i));
+                    h = h * 31 + Long.hashCode(q.cycle(i) - base);
+                }
+            }
+            this.hash = h;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Key k) || k.hash != hash || k.cp.queues().size() != cp.queues().size()
+                    || !k.regions.equals(regions) || !k.cp.data().equals(cp.data())) {
+                return false;
+            }
+            for (int j = 0; j < cp.queues().size(); j++) {
+                QueueProgram a = cp.queues().get(j);
+                QueueProgram b = k.cp.queues().get(j);
+                if (a.queueId() != b.queueId() || a.size() != b.size()) {
+                    return false;
+                }
+                for (int i = 0; i < a.size(); i++) {
+                    if (a.word(i) != b.word(i) || a.cycle(i) - base != b.cycle(i) - k.base) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
     }
 
     private static SimResult recording(SystemSpec system, Topology topology, Program program, SimOptions options,
                                        boolean dedup, ExecutorService pool) {
+        // the chip that starts first (then the lowest id) runs; the others of its group start later or together
+        List<ChipProgram> order = new ArrayList<>(program.chips());
+        order.sort(java.util.Comparator.comparingLong(ChipSimulator::firstIssue).thenComparingInt(ChipProgram::chipId));
         Map<Object, List<ChipProgram>> groups = new LinkedHashMap<>();
-        for (ChipProgram cp : program.chips()) {
-            Object key = dedup ? Key.of(cp) : cp.chipId();
+        for (ChipProgram cp : order) {
+            Object key = dedup ? new Key(cp) : cp.chipId();
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(cp);
         }
         List<List<ChipProgram>> list = new ArrayList<>(groups.values());
@@ -113,6 +162,7 @@ public final class SystemSimulator {
         HazardException first = null;
         ChipResult[] byChip = new ChipResult[system.chips()];
         LinkUnit[] units = new LinkUnit[system.chips()];
+        long[] shifts = new long[system.chips()];
         for (int i = 0; i < list.size(); i++) {
             Object o = outcomes.get(i);
             if (o instanceof HazardException h) {
@@ -120,14 +170,17 @@ public final class SystemSimulator {
                 continue;
             }
             Object[] pair = (Object[]) o;
+            long base = ChipSimulator.firstIssue(list.get(i).get(0));
             for (ChipProgram cp : list.get(i)) {
-                byChip[cp.chipId()] = ((ChipResult) pair[0]).withChip(cp.chipId());
+                long shift = ChipSimulator.firstIssue(cp) - base;
+                byChip[cp.chipId()] = ((ChipResult) pair[0]).shifted(cp.chipId(), shift);
                 units[cp.chipId()] = (LinkUnit) pair[1];
+                shifts[cp.chipId()] = shift;
             }
         }
         // records are complete up to the first hazard, so a link rule broken before it comes first; a vector never
         // received is judged at the end, which a run stopped by a hazard never reaches
-        HazardException[] link = LinkChecker.check(topology, units,
+        HazardException[] link = LinkChecker.check(topology, units, shifts,
                 system.chip().timing().cycles(TimingParam.C2C_PORT_LATENCY_CYCLES));
         if (link[0] != null && (first == null || LinkUnit.FIRST.compare(link[0], first) < 0)) {
             first = link[0];

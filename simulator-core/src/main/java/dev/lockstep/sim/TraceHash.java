@@ -3,11 +3,11 @@ package dev.lockstep.sim;
 
 /**
  * The 64-bit trace hash. A chip's hash folds every issue event of the chip (each instruction a queue executes, a
- * repeat's re-issues included, the repeat itself not) in order of cycle, then queue id; each event folds four
- * 64-bit words, the cycle, the queue id and the instruction word (not the chip id, so chips running the same program
- * have the same hash), with
+ * repeat's re-issues included, the repeat itself not) in order of cycle, then queue id; each event folds three
+ * 64-bit words, the cycle counted from the chip's first issue, the queue id and the instruction word (neither the
+ * chip id nor its start: chips running the same program, at any start, have the same hash), with
  * {@code h = (h ^ w) * 0x9E3779B97F4A7C15; h ^= h >>> 32}, starting from {@link #INITIAL}. A program's hash folds,
- * in chip-id order, each chip's id and hash the same way. Documented in docs/model.md.
+ * in chip-id order, each chip's id, first issue cycle and hash the same way. Documented in docs/model.md.
  */
 public final class TraceHash {
     public static final long INITIAL = 0xCBF29CE484222325L;
@@ -27,8 +27,8 @@ public final class TraceHash {
     }
 
     /** Folds one chip's hash into a program's. */
-    public static long chip(long h, int chip, long chipHash) {
-        return word(word(h, chip), chipHash);
+    public static long chip(long h, int chip, long firstIssue, long chipHash) {
+        return word(word(word(h, chip), firstIssue), chipHash);
     }
 
     public static String hex(long h) {
