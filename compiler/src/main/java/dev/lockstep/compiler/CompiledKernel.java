@@ -13,9 +13,10 @@ import dev.lockstep.isa.program.Program;
  * @param boundReason      which bound that is and how it is computed
  * @param macs             multiply-accumulates the kernel performs
  * @param peakMacsPerCycle the chip's MXM peak for this data type
+ * @param sram             the chip's SRAM taken after this kernel: what was taken before it, plus its tensors
  */
 public record CompiledKernel(Program program, long predictedCycles, long lowerBoundCycles, String boundReason,
-                             long macs, long peakMacsPerCycle) {
+                             long macs, long peakMacsPerCycle, SramMap sram) {
 
     /** Achieved MACs over the MXM peak for the predicted cycles. */
     public double mxmUtilization() {

@@ -2,6 +2,7 @@
 package dev.lockstep.compiler.matmul;
 
 import dev.lockstep.compiler.CompileException;
+import dev.lockstep.compiler.SramMap;
 import dev.lockstep.isa.chip.Slice;
 import dev.lockstep.isa.chip.SliceKind;
 import java.util.ArrayList;
@@ -9,7 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Places every tile in SRAM, in the hemisphere of the unit that uses it. Each unit gets its own groups of slices
+ * Places every tile in SRAM, in the hemisphere of the unit that uses it, above what earlier kernels took. Each unit gets its own groups of slices
  * (one slice per byte plane) for W, for X (copied for every unit, so that no two units read one slice at once) and
  * for Y, so that no slice is read by two trains, or read and written, at the same time. Slices nearest the MXM go
  * first. Precondition: tiling. Fails with the slices needed and the slices there are when the product does not
@@ -19,13 +20,15 @@ final class AllocationPhase {
     private AllocationPhase() {
     }
 
-    /** A group of slices, one per plane, filled from address 0 up. */
+    /** A group of slices, one per plane, filled from its first free address up to {@code words}. */
     private static final class Group {
         final int[] slices;
+        final int words;
         int next;
 
-        Group(int[] slices) {
+        Group(int[] slices, int words) {
             this.slices = slices;
+            this.words = words;
         }
     }
 
@@ -47,52 +50,86 @@ final class AllocationPhase {
         ctx.xTiles = new Tile[units][];
         ctx.wTiles = new Tile[units][][];
         ctx.yTiles = new Tile[units][];
+        SramMap taken = ctx.sram;
         for (boolean west : new boolean[] {true, false}) {
             int center = ctx.chip.floorplan().center();
             List<Slice> free = new ArrayList<>(ctx.chip.floorplan().slicesOf(SliceKind.MEM).stream()
-                    .filter(s -> (s.position() < center) == west).toList());
+                    .filter(s -> (s.position() < center) == west && taken.top(s.position()) < words).toList());
             free.sort(Comparator.comparingInt(s -> west ? s.position() : -s.position()));
             List<Unit> here = ctx.units.stream().filter(u -> u.west() == west).toList();
-            int needed = 0;
-            List<int[]> demands = new ArrayList<>();
+            Cursor cursor = new Cursor(free, taken, words, () -> new CompileException("it needs about "
+                    + needed(ctx, here, words, resultWidth) + " free MEM slices in the " + (west ? "west" : "east")
+                    + " hemisphere for its tiles (W, X for each unit, Y), but " + ctx.chip.name() + " has "
+                    + free.size() + " with room left; use more chips or a smaller problem"));
             for (Unit u : here) {
-                int wGroups = groupsFor(ctx, u, "W", words);
-                int xGroups = groupsFor(ctx, u, "X", words);
-                int yGroups = groupsFor(ctx, u, "Y", words);
-                demands.add(new int[] {wGroups, xGroups, yGroups});
-                needed += (wGroups + xGroups) * ctx.width + yGroups * resultWidth;
-            }
-            if (needed > free.size()) {
-                throw new CompileException("it needs " + needed + " MEM slices in the "
-                        + (west ? "west" : "east") + " hemisphere for its tiles (W, X for each unit, Y), but "
-                        + ctx.chip.name() + " has " + free.size() + "; use more chips or a smaller problem");
-            }
-            int cursor = 0;
-            for (int i = 0; i < here.size(); i++) {
-                Unit u = here.get(i);
-                int[] d = demands.get(i);
                 Pool wPool = new Pool(ctx.width);
                 Pool xPool = new Pool(ctx.width);
                 Pool yPool = new Pool(resultWidth);
-                cursor = open(wPool, d[0], free, cursor);
-                cursor = open(xPool, d[1], free, cursor);
-                cursor = open(yPool, d[2], free, cursor);
                 ctx.wTiles[u.index()] = new Tile[u.work().size()][ctx.kTiles];
                 for (int wi = 0; wi < u.work().size(); wi++) {
                     for (int kt = 0; kt < ctx.kTiles; kt++) {
-                        ctx.wTiles[u.index()][wi][kt] = take(wPool, ctx.rows(kt), words);
+                        ctx.wTiles[u.index()][wi][kt] = take(wPool, ctx.rows(kt), cursor);
                     }
                 }
                 ctx.xTiles[u.index()] = new Tile[ctx.kTiles];
                 for (int kt = 0; kt < ctx.kTiles; kt++) {
-                    ctx.xTiles[u.index()][kt] = take(xPool, m, words);
+                    ctx.xTiles[u.index()][kt] = take(xPool, m, cursor);
                 }
                 ctx.yTiles[u.index()] = new Tile[u.work().size()];
                 for (int wi = 0; wi < u.work().size(); wi++) {
-                    ctx.yTiles[u.index()][wi] = take(yPool, u.work().get(wi).rows(), words);
+                    ctx.yTiles[u.index()][wi] = take(yPool, u.work().get(wi).rows(), cursor);
+                }
+                for (Pool pool : List.of(wPool, xPool, yPool)) {
+                    for (Group g : pool.groups) {
+                        for (int slice : g.slices) {
+                            ctx.sram = ctx.sram.raise(slice, g.next);
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /** The next free slices of a hemisphere, nearest the MXM first. */
+    private static final class Cursor {
+        final List<Slice> free;
+        final SramMap taken;
+        final int words;
+        final java.util.function.Supplier<CompileException> full;
+        int next;
+
+        Cursor(List<Slice> free, SramMap taken, int words, java.util.function.Supplier<CompileException> full) {
+            this.free = free;
+            this.taken = taken;
+            this.words = words;
+            this.full = full;
+        }
+
+        /** Opens a group of {@code width} slices, starting above everything taken in any of them. */
+        Group open(int width) {
+            if (next + width > free.size()) {
+                throw full.get();
+            }
+            int[] slices = new int[width];
+            int start = 0;
+            for (int p = 0; p < width; p++) {
+                slices[p] = free.get(next++).position();
+                start = Math.max(start, taken.top(slices[p]));
+            }
+            Group g = new Group(slices, words);
+            g.next = start;
+            return g;
+        }
+    }
+
+    /** Slices the hemisphere's units would need in empty SRAM (for the error message). */
+    private static int needed(KernelContext ctx, List<Unit> here, int words, int resultWidth) {
+        int needed = 0;
+        for (Unit u : here) {
+            needed += (groupsFor(ctx, u, "W", words) + groupsFor(ctx, u, "X", words)) * ctx.width
+                    + groupsFor(ctx, u, "Y", words) * resultWidth;
+        }
+        return needed;
     }
 
     /** Groups of slices a unit's W, X or Y tiles need, packed whole into slices of {@code words} words. */
@@ -123,25 +160,23 @@ final class AllocationPhase {
         return groups;
     }
 
-    private static int open(Pool pool, int groups, List<Slice> free, int cursor) {
-        for (int g = 0; g < groups; g++) {
-            int[] slices = new int[pool.width];
-            for (int p = 0; p < pool.width; p++) {
-                slices[p] = free.get(cursor++).position();
-            }
-            pool.groups.add(new Group(slices));
-        }
-        return cursor;
-    }
-
-    private static Tile take(Pool pool, int size, int words) {
+    /** First fit over the pool's groups; a new group from the cursor when none has room. */
+    private static Tile take(Pool pool, int size, Cursor cursor) {
         for (Group g : pool.groups) {
-            if (g.next + size <= words) {
+            if (g.next + size <= g.words) {
                 Tile t = new Tile(g.slices, g.next, size);
                 g.next += size;
                 return t;
             }
         }
-        throw new IllegalStateException("allocation undercounted its groups");
+        Group g = cursor.open(pool.width);
+        if (g.next + size > g.words) {
+            // the slices opened have too little room left: try the next ones
+            return take(pool, size, cursor);
+        }
+        pool.groups.add(g);
+        Tile t = new Tile(g.slices, g.next, size);
+        g.next += size;
+        return t;
     }
 }

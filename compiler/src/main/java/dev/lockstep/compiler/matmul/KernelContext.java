@@ -3,6 +3,7 @@ package dev.lockstep.compiler.matmul;
 
 import dev.lockstep.compiler.MatMul;
 import dev.lockstep.compiler.ScheduleOptions;
+import dev.lockstep.compiler.SramMap;
 import dev.lockstep.compiler.schedule.ReservationTable;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Instruction;
@@ -22,6 +23,8 @@ final class KernelContext {
     final double[] w;
     final ScheduleOptions options;
     final ReservationTable table;
+    /** SRAM taken: before allocation, by earlier kernels; after it, also by this one. */
+    SramMap sram;
 
     // tiling
     int kTile;
@@ -43,7 +46,8 @@ final class KernelContext {
     record Placed(Queue queue, long cycle, Instruction instruction) {
     }
 
-    KernelContext(ChipSpec chip, MatMul problem, double[] x, double[] w, ScheduleOptions options) {
+    KernelContext(ChipSpec chip, MatMul problem, double[] x, double[] w, ScheduleOptions options, SramMap sram) {
+        this.sram = sram;
         this.chip = chip;
         this.problem = problem;
         this.x = x;

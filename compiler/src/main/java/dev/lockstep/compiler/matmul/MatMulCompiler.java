@@ -4,6 +4,7 @@ package dev.lockstep.compiler.matmul;
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.MatMul;
 import dev.lockstep.compiler.ScheduleOptions;
+import dev.lockstep.compiler.SramMap;
 import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.program.Program;
@@ -35,20 +36,29 @@ public final class MatMulCompiler {
     /** Compiles with some scheduler choices switched off (see {@link ScheduleOptions}). */
     public static CompiledKernel compile(ChipSpec chip, MatMul problem, double[] x, double[] w,
                                          ScheduleOptions options) {
+        return compile(chip, problem, x, w, options, SramMap.empty(chip));
+    }
+
+    /**
+     * Compiles into the SRAM left free by {@code taken}: every tensor goes above the words already taken in its
+     * slice (for kernels that share a chip).
+     */
+    public static CompiledKernel compile(ChipSpec chip, MatMul problem, double[] x, double[] w,
+                                         ScheduleOptions options, SramMap taken) {
         if ((x == null) != (w == null)) {
             throw new IllegalArgumentException("give both X and W, or neither");
         }
         if (x != null && (x.length != (long) problem.m() * problem.k() || w.length != (long) problem.k() * problem.n())) {
             throw new IllegalArgumentException("X must hold M x K and W K x N values");
         }
-        KernelContext ctx = new KernelContext(chip, problem, x, w, options);
+        KernelContext ctx = new KernelContext(chip, problem, x, w, options, taken);
         TilingPhase.run(ctx);
         AllocationPhase.run(ctx);
         SchedulingPhase.run(ctx);
         Program program = EmissionPhase.run(ctx);
         ProgramRules.check(program, chip);
         return new CompiledKernel(program, ctx.lastEvent + 1, lowerBound(ctx), boundReason(ctx), problem.macs(),
-                peakMacsPerCycle(ctx));
+                peakMacsPerCycle(ctx), ctx.sram);
     }
 
     private static long peakMacsPerCycle(KernelContext ctx) {

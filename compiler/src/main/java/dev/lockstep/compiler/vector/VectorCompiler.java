@@ -4,6 +4,7 @@ package dev.lockstep.compiler.vector;
 import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.ScheduleOptions;
+import dev.lockstep.compiler.SramMap;
 import dev.lockstep.compiler.schedule.ReservationTable;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Instruction;
@@ -51,7 +52,12 @@ public final class VectorCompiler {
 
     /** Compiles with some scheduler choices switched off (see {@link ScheduleOptions}). */
     public static CompiledKernel compile(ChipSpec chip, VectorGraph graph, ScheduleOptions options) {
-        allocate(chip, graph);
+        return compile(chip, graph, options, SramMap.empty(chip));
+    }
+
+    /** Compiles into the SRAM left free by {@code taken} (for kernels that share a chip). */
+    public static CompiledKernel compile(ChipSpec chip, VectorGraph graph, ScheduleOptions options, SramMap taken) {
+        SramMap after = allocate(chip, graph, taken);
         Scheduler s = new Scheduler(chip, options.chainResults());
         for (VOp op : graph.ops) {
             s.place(op);
@@ -60,18 +66,18 @@ public final class VectorCompiler {
         ProgramRules.check(program, chip);
         long bound = lowerBound(chip, graph);
         return new CompiledKernel(program, s.lastEvent + 1, bound,
-                "the longer of the VXM ops over its ALU columns and the chain of unit latencies", 0, 1);
+                "the longer of the VXM ops over its ALU columns and the chain of unit latencies", 0, 1, after);
     }
 
     // ------------------------------------------------------------------------------------------ allocation
 
-    private static void allocate(ChipSpec chip, VectorGraph graph) {
+    private static SramMap allocate(ChipSpec chip, VectorGraph graph, SramMap taken) {
         int center = chip.floorplan().center();
         List<Slice> mem = chip.floorplan().slicesOf(SliceKind.MEM);
         Map<Integer, Integer> next = new TreeMap<>();
         Map<Integer, Integer> uses = new TreeMap<>();
         mem.forEach(s -> {
-            next.put(s.position(), 0);
+            next.put(s.position(), taken.top(s.position()));
             uses.put(s.position(), 0);
         });
         // the co-inputs of every value: the values it is read together with
@@ -135,6 +141,11 @@ public final class VectorCompiler {
                 uses.merge(v.slices[p], 1, Integer::sum);
             }
         }
+        SramMap after = taken;
+        for (Map.Entry<Integer, Integer> e : next.entrySet()) {
+            after = after.raise(e.getKey(), e.getValue());
+        }
+        return after;
     }
 
 
