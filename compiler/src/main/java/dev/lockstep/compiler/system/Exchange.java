@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.system;
+
+import dev.lockstep.compiler.SramMap;
+import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.Streams;
+import dev.lockstep.isa.TimingParam;
+import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.chip.Queue;
+import dev.lockstep.isa.chip.Slice;
+import dev.lockstep.isa.chip.SliceKind;
+import dev.lockstep.isa.system.Topology;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Transfers that start together, each between two chips joined by a link. A chip takes part in at most
+ * {@link Lanes#LANES} sends and {@link Lanes#LANES} receives of one exchange, each on its own lane:
+ * <ul>
+ *   <li>send lane k: staging slice {@code s_k} (the k-th MEM slice from the west SXM), SXM queue k, westward
+ *       stream k. Vector i is read from word i at t0 + V i (V = link vector cycles), reaches the SXM after the
+ *       read latency and the hops, where the SEND (issued when vector 0 arrives) samples it.</li>
+ *   <li>receive lane k: SXM queue 7 + k, eastward stream 7 + k, staging slice {@code s_(7+k)}. The RECV issues
+ *       when vector 0 arrives (send + port latency + link latency); vector i is on the stream port latency after
+ *       it is taken and is written at word i of the staging slice when it gets there.</li>
+ * </ul>
+ * Different lanes share no queue, stream, slice or link, so an exchange is conflict-free by construction. Every
+ * chip taking part is busy from the common start to its last event: the exchange starts when all of them are free.
+ */
+public final class Exchange {
+    private Exchange() {
+    }
+
+    /** {@code vectors} words from {@code from}'s staging buffer to {@code to}'s, over their direct link. */
+    public record Flow(int from, int to, int vectors) {
+    }
+
+    /** Where lanes live on a chip, and the timing that places their instructions. */
+    static final class Lanes {
+        static final int LANES = 7;
+        /** Words reserved at the bottom of each staging slice: the most vectors one flow carries. */
+        static final int STAGING_WORDS = 64;
+        final Slice sxm;
+        final Slice[] staging = new Slice[2 * LANES];
+        final Queue[] sxmQueues = new Queue[2 * LANES];
+        final Queue[] memQueues = new Queue[2 * LANES];
+        final long hop;
+        final long readLatency;
+        final long writeLatency;
+        final long portLatency;
+        final long vectorCycles;
+
+        Lanes(ChipSpec chip) {
+            List<Slice> sxms = chip.floorplan().slicesOf(SliceKind.SXM);
+            this.sxm = sxms.get(0);
+            List<Slice> mem = new ArrayList<>(chip.floorplan().slicesOf(SliceKind.MEM));
+            mem.sort(Comparator.comparingInt(s -> Math.abs(s.position() - sxm.position())));
+            List<Queue> onSxm = chip.floorplan().queues().stream().filter(q -> q.slice().equals(sxm)).toList();
+            if (onSxm.size() < 2 * LANES || mem.size() < 2 * LANES) {
+                throw new IllegalArgumentException(chip.name() + " has too few SXM queues or MEM slices for "
+                        + LANES + " send and " + LANES + " receive lanes");
+            }
+            for (int k = 0; k < 2 * LANES; k++) {
+                staging[k] = mem.get(k);
+                sxmQueues[k] = onSxm.get(k);
+                Slice s = mem.get(k);
+                memQueues[k] = chip.floorplan().queues().stream().filter(q -> q.slice().equals(s)).findFirst()
+                        .orElseThrow();
+            }
+            this.hop = chip.timing().cycles(TimingParam.STREAM_HOP_CYCLES);
+            this.readLatency = chip.timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES);
+            this.writeLatency = chip.timing().cycles(TimingParam.MEM_WRITE_LATENCY_CYCLES);
+            this.portLatency = chip.timing().cycles(TimingParam.C2C_PORT_LATENCY_CYCLES);
+            this.vectorCycles = chip.links().vectorCycles(chip.vectorBytes(), chip.clockHz());
+        }
+
+        SramMap reserved(SramMap m) {
+            for (Slice s : staging) {
+                m = m.raise(s.position(), STAGING_WORDS);
+            }
+            return m;
+        }
+
+        /** Cycles from a staging slice to the SXM (or back). */
+        long hops(int lane) {
+            return Math.abs(staging[lane].position() - sxm.position()) * hop;
+        }
+    }
+
+    /**
+     * Schedules the flows to start together at the first cycle at or after {@code notBefore} when every chip
+     * taking part is free. Returns the cycle after the last event of the exchange.
+     */
+    public static long run(SystemBuild build, List<Flow> flows, long notBefore) {
+        Lanes lanes = build.lanes();
+        Topology topology = build.topology();
+        Map<Integer, Integer> sendLane = new HashMap<>();
+        Map<Integer, Integer> recvLane = new HashMap<>();
+        TreeMap<Integer, Long> end = new TreeMap<>();
+        long t0 = notBefore;
+        for (Flow f : flows) {
+            if (f.vectors() < 1 || f.vectors() > Lanes.STAGING_WORDS) {
+                throw new IllegalArgumentException("a flow carries 1.." + Lanes.STAGING_WORDS + " vectors, got "
+                        + f.vectors());
+            }
+            if (topology.linkTo(f.from(), f.to()) < 0) {
+                throw new IllegalArgumentException("chips " + f.from() + " and " + f.to() + " share no link");
+            }
+            t0 = Math.max(t0, Math.max(build.chip(f.from()).cursor(), build.chip(f.to()).cursor()));
+        }
+        for (Flow f : flows) {
+            int k = sendLane.merge(f.from(), 1, Integer::sum) - 1;
+            int j = recvLane.merge(f.to(), 1, Integer::sum) - 1;
+            if (k >= Lanes.LANES || j >= Lanes.LANES) {
+                throw new IllegalArgumentException("a chip takes part in at most " + Lanes.LANES + " sends and "
+                        + Lanes.LANES + " receives of one exchange");
+            }
+            int link = topology.linkTo(f.from(), f.to());
+            int back = topology.farLink(f.from(), link);
+            long v = lanes.vectorCycles;
+            long n = f.vectors();
+            ChipBuild from = build.chip(f.from());
+            ChipBuild to = build.chip(f.to());
+            long stream = Streams.west(k);
+            for (int i = 0; i < n; i++) {
+                from.put(lanes.memQueues[k], t0 + v * i, Instruction.of(Opcode.READ, stream, i, 1, 1));
+            }
+            long send = t0 + lanes.readLatency + lanes.hops(k);
+            from.put(lanes.sxmQueues[k], send, Instruction.of(Opcode.SEND, link, stream, n));
+            long recv = send + lanes.portLatency + topology.latencyCycles(f.from(), link);
+            int rl = Lanes.LANES + j;
+            long in = Streams.east(rl);
+            to.put(lanes.sxmQueues[rl], recv, Instruction.of(Opcode.RECV, in, back, n));
+            long lastWrite = 0;
+            for (int i = 0; i < n; i++) {
+                lastWrite = recv + v * i + lanes.portLatency + lanes.hops(rl);
+                to.put(lanes.memQueues[rl], lastWrite, Instruction.of(Opcode.WRITE, i, in, 1, 1));
+            }
+            end.merge(f.from(), send + v * n, Math::max);
+            end.merge(f.to(), Math.max(recv + v * n, lastWrite + lanes.writeLatency + 1), Math::max);
+        }
+        long last = t0;
+        for (Map.Entry<Integer, Long> e : end.entrySet()) {
+            build.chip(e.getKey()).advance(t0, e.getValue());
+            last = Math.max(last, e.getValue());
+        }
+        return last;
+    }
+}

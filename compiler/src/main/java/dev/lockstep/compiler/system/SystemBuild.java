@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.system;
+
+import dev.lockstep.compiler.SramMap;
+import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.program.ChipProgram;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.Topology;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/** The programs of a system's chips under construction; each chip reserves its link staging buffers first. */
+public final class SystemBuild {
+    private final SystemSpec system;
+    private final Topology topology;
+    private final TreeMap<Integer, ChipBuild> chips = new TreeMap<>();
+    private final Exchange.Lanes lanes;
+
+    public SystemBuild(SystemSpec system) {
+        this.system = system;
+        this.topology = new Topology(system);
+        this.lanes = new Exchange.Lanes(system.chip());
+    }
+
+    public SystemSpec system() {
+        return system;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public ChipSpec chip() {
+        return system.chip();
+    }
+
+    Exchange.Lanes lanes() {
+        return lanes;
+    }
+
+    /** The chip's build, created (with its staging buffers reserved) on first use. */
+    public ChipBuild chip(int id) {
+        if (id < 0 || id >= system.chips()) {
+            throw new IllegalArgumentException("chip " + id + " is not in " + system.name() + " (0.."
+                    + (system.chips() - 1) + ")");
+        }
+        return chips.computeIfAbsent(id, i -> new ChipBuild(i, system.chip(), lanes.reserved(SramMap.empty(
+                system.chip()))));
+    }
+
+    /** The chips built so far, by id. */
+    public List<ChipBuild> chips() {
+        return List.copyOf(chips.values());
+    }
+
+    /** The program of every chip built. */
+    public Program toProgram() {
+        List<ChipProgram> out = new ArrayList<>();
+        for (ChipBuild c : chips.values()) {
+            out.add(c.toProgram());
+        }
+        return new Program(system.chip().name(), system.chip().vectorBytes(), List.of(), List.of(), out);
+    }
+}
