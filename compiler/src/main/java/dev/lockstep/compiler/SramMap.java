@@ -11,16 +11,35 @@ import java.util.Arrays;
  */
 public final class SramMap {
     private final int[] top;
-    private final int wordsPerSlice;
+    private final int ceiling;
 
-    private SramMap(int[] top, int wordsPerSlice) {
+    private SramMap(int[] top, int ceiling) {
         this.top = top;
-        this.wordsPerSlice = wordsPerSlice;
+        this.ceiling = ceiling;
     }
 
-    /** Nothing taken. */
+    /** Nothing taken; kernels may use every word. */
     public static SramMap empty(ChipSpec chip) {
         return new SramMap(new int[chip.floorplan().slices().size()], chip.mem().wordsPerSlice());
+    }
+
+    /** The word below which kernels compiled against this map must stay, in every slice. */
+    public int ceiling() {
+        return ceiling;
+    }
+
+    /** The same map with another ceiling (to keep the words above it for later kernels). */
+    public SramMap withCeiling(int newCeiling) {
+        return new SramMap(top, newCeiling);
+    }
+
+    /** Every slice taken up to at least {@code floor} (kernels compiled after this go above it). */
+    public SramMap atLeast(int floor) {
+        int[] t = top.clone();
+        for (int i = 0; i < t.length; i++) {
+            t[i] = Math.max(t[i], floor);
+        }
+        return new SramMap(t, ceiling);
     }
 
     /** The first free word of the slice at {@code position}. */
@@ -35,16 +54,16 @@ public final class SramMap {
         }
         int[] t = top.clone();
         t[position] = newTop;
-        return new SramMap(t, wordsPerSlice);
+        return new SramMap(t, ceiling);
     }
 
-    /** A copy with every slice raised to at least the other map's top. */
+    /** A copy with every slice raised to at least the other map's top (and this map's ceiling). */
     public SramMap union(SramMap other) {
         int[] t = top.clone();
         for (int i = 0; i < t.length; i++) {
             t[i] = Math.max(t[i], other.top[i]);
         }
-        return new SramMap(t, wordsPerSlice);
+        return new SramMap(t, ceiling);
     }
 
     /** Words taken, over all slices. */
@@ -68,11 +87,21 @@ public final class SramMap {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SramMap m && Arrays.equals(m.top, top);
+        return o instanceof SramMap m && m.ceiling == ceiling && Arrays.equals(m.top, top);
+    }
+
+    /** Whether every slice's top here is at least the other's. */
+    public boolean covers(SramMap other) {
+        for (int i = 0; i < top.length; i++) {
+            if (top[i] < other.top[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(top);
+        return Arrays.hashCode(top) * 31 + ceiling;
     }
 }

@@ -1,29 +1,232 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lockstep.compiler.model.DecodeBuilder;
+import dev.lockstep.compiler.model.DecodePlan;
+import dev.lockstep.compiler.model.ModelConfig;
+import dev.lockstep.compiler.model.ModelConfigs;
+import dev.lockstep.compiler.model.Precision;
+import dev.lockstep.isa.Unit;
+import dev.lockstep.isa.io.InputException;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.SystemSpecs;
+import dev.lockstep.sim.SimOptions;
+import dev.lockstep.sim.SimResult;
+import dev.lockstep.sim.SystemSimulator;
+import dev.lockstep.sim.TraceHash;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lockstep run}: the main job, Mixtral-8x7B on 576 chips. Not built yet: it needs the multi-chip model
- * (links, topology, parallel simulation) and a compiler for whole models (issues 4 to 6). Until then it says so and
- * exits 1, so that no script mistakes it for a result.
+ * {@code lockstep run}: the main job. Plans a model's decode step over a system, compiles every chip's program,
+ * simulates all of them (timing-only, identical programs once) and reports tokens per second.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Simulate Mixtral-8x7B served on 576 chips and report tokens/s per user (not available yet: "
-                + "see README, 'Status').")
+        description = "Compile a model's decode step for every chip of a system, simulate it cycle by cycle "
+                + "(timing-only) and report tokens/s per user and in total. Default: Mixtral-8x7B, fp16 weights, "
+                + "tsp-576, 3 sequences in flight, context 4096.")
 final class RunCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "PRESET|FILE", defaultValue = "mixtral-8x7b",
+            description = "A model preset (mixtral-8x7b, llama-2-70b, llama-2-7b, mistral-7b, llama-3-8b), a "
+                    + "Hugging Face config.json or a directory holding one. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--system", paramLabel = "PRESET|FILE", defaultValue = "tsp-576",
+            description = "The system: node-8, rack-72, tsp-576 or a JSON file. Default: ${DEFAULT-VALUE}.")
+    String system;
+
+    @Option(names = "--chips", paramLabel = "N", description = "Use the first N chips of the system (along its "
+            + "chip path). Default: all.")
+    Integer chips;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "3",
+            description = "Sequences in flight. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--context", paramLabel = "C", defaultValue = "4096",
+            description = "Context length in tokens: the KV cache each token attends over. Default: ${DEFAULT-VALUE}.")
+    int context;
+
+    @Option(names = "--weights", paramLabel = "fp16|int8", defaultValue = "fp16",
+            description = "Weight storage precision. Default: ${DEFAULT-VALUE}.")
+    String weights;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Simulation threads (default: the cores). The "
+            + "results do not depend on it.")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print only a JSON object on stdout.")
+    boolean json;
+
+    @Option(names = "--prompt-tokens", paramLabel = "P", description = "Prefill a prompt of P tokens first (not "
+            + "built yet).")
+    Integer promptTokens;
+
+    @Option(names = "--functional", description = "Run with real weights (not built yet).")
+    boolean functional;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "Write a timeline (not built yet for run).")
+    String trace;
+
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() {
-        spec.commandLine().getErr().println("lockstep run: not available yet. The Mixtral-8x7B simulation needs a "
-                + "compiler for whole models and the multi-chip model (links, topology, parallel simulation), which "
-                + "are not built yet (README, 'Status'). What works today: 'lockstep sim', 'lockstep compile', "
-                + "'lockstep asm', 'lockstep disasm', 'lockstep isa', 'lockstep chip'.");
-        return 1;
+    public Integer call() throws JsonProcessingException {
+        long wall0 = System.nanoTime();
+        if (functional || promptTokens != null || trace != null) {
+            String which = functional ? "--functional" : promptTokens != null ? "--prompt-tokens" : "--trace";
+            throw new InputException(which, 1, 1, which + " is not built yet: 'lockstep run' simulates the decode "
+                    + "step in timing-only mode (README, 'Status'); drop " + which);
+        }
+        if (batch < 1 || batch > 64) {
+            throw new InputException("--batch", 1, 1, "--batch must be 1..64 sequences in flight, got " + batch);
+        }
+        if (context < 1 || context > 1 << 20) {
+            throw new InputException("--context", 1, 1, "--context must be 1..1048576 tokens, got " + context);
+        }
+        Precision precision;
+        try {
+            precision = Precision.parse(weights);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--weights", 1, 1, e.getMessage());
+        }
+        ModelConfig m = ModelConfigs.presetOrFile(model);
+        SystemSpec sys = SystemSpecs.presetOrFile(system);
+        int n = chips == null ? sys.chips() : chips;
+        if (n < 1 || n > sys.chips()) {
+            throw new InputException("--chips", 1, 1, "--chips must be 1.." + sys.chips() + " for " + sys.name()
+                    + ", got " + n);
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        DecodePlan plan;
+        try {
+            plan = DecodePlan.forChips(m, precision, batch, context, sys.chip(), n, sys.chipsPerNode());
+        } catch (DecodePlan.TooFewChips e) {
+            throw new OutputException(m.name() + " (" + precision.text() + ", batch " + batch + ", context "
+                    + context + ") needs at least " + e.minimal().chips() + " chips of " + sys.chip().name()
+                    + "; got " + n, null);
+        }
+        DecodePlan minimal = DecodePlan.minimal(m, precision, batch, context, sys.chip());
+        err.printf("lockstep run: %s on %d chips of %s: %d for the embedding table, %d layers x %d chips (attention "
+                        + "on %d), %d for the LM head%n", m.name(), plan.chips(), sys.name(), plan.embeddingChips(),
+                m.layers(), plan.chipsPerLayer(), plan.attentionChips(), plan.headChips());
+        err.flush();
+        long c0 = System.nanoTime();
+        DecodeBuilder.Result built = DecodeBuilder.build(plan, sys, line -> {
+            err.println("lockstep run: " + line);
+            err.flush();
+        });
+        double compileSeconds = (System.nanoTime() - c0) / 1e9;
+        err.printf("lockstep run: compiled %d instructions for %d chips (%d distinct kernels) in %.1f s; "
+                + "simulating%n", built.program().instructionCount(), built.program().chips().size(),
+                built.kernelsCompiled(), compileSeconds);
+        err.flush();
+        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (t < 1 || t > 1024) {
+            throw new InputException("--threads", 1, 1, "--threads must be 1..1024, got " + t);
+        }
+        long s0 = System.nanoTime();
+        SimResult r = SystemSimulator.run(sys, built.program(), SimOptions.timingOnly(),
+                new SystemSimulator.Parallelism(t, true));
+        double simSeconds = (System.nanoTime() - s0) / 1e9;
+        if (r.cycles() != built.predictedEnd()) {
+            throw new IllegalStateException("the simulation took " + r.cycles() + " cycles where the compiler "
+                    + "predicted " + built.predictedEnd() + ": a compiler or simulator bug");
+        }
+        long lastLatency = r.cycles() - (batch - 1) * built.stagger();
+        long cyclesPerToken = Math.max(built.cyclesPerToken(), lastLatency);
+        double clock = sys.chip().clockHz();
+        double perUser = clock / cyclesPerToken;
+        double wall = (System.nanoTime() - wall0) / 1e9;
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode o = mapper.createObjectNode();
+        o.put("model", m.name());
+        o.put("system", sys.name());
+        o.put("chips", plan.chips());
+        o.put("chips_minimum", minimal.chips());
+        o.put("batch", batch);
+        o.put("context_tokens", context);
+        o.put("weights", precision.text());
+        o.put("clock_hz", sys.chip().clockHz());
+        o.put("cycles_per_token", cyclesPerToken);
+        o.put("tokens_per_second_per_user", perUser);
+        o.put("tokens_per_second_total", perUser * batch);
+        o.put("bound_tokens_per_second_per_user", clock / built.boundCycles());
+        o.put("bound_cycles_per_token", built.boundCycles());
+        o.put("first_token_cycles", built.firstTokenCycles());
+        o.put("stagger_cycles", built.stagger());
+        o.put("sram_bytes_per_chip_max", built.maxSramBytes());
+        o.put("program_bytes_per_chip_max", built.maxProgramBytes());
+        o.put("sram_bytes_per_chip", DecodePlan.capacity(sys.chip()));
+        ObjectNode u = o.putObject("unit_utilization");
+        for (Map.Entry<Unit, Double> e : r.unitUtilization().entrySet()) {
+            if (e.getKey() != Unit.ICU) {
+                u.put(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
+            }
+        }
+        ObjectNode b = o.putObject("time_breakdown");
+        double first = built.firstTokenCycles();
+        b.put("compute", built.computeCycles() / first);
+        b.put("on_chip_data_movement", built.onChipCycles() / first);
+        b.put("links", (built.linkCycles() - built.onChipCycles()) / first);
+        b.put("waiting", 1 - (built.computeCycles() + built.linkCycles()) / first);
+        ObjectNode p = o.putObject("partition");
+        p.put("embedding_chips", plan.embeddingChips());
+        p.put("chips_per_layer", plan.chipsPerLayer());
+        p.put("attention_chips_per_layer", plan.attentionChips());
+        p.put("head_chips", plan.headChips());
+        p.put("idle_chips", sys.chips() - plan.chips());
+        o.put("simulated_cycles", r.cycles());
+        o.put("simulated_instructions", r.instructions());
+        o.put("chips_simulated_in_full", r.chipsRun());
+        o.put("instructions_simulated_in_full", r.instructionsRun());
+        o.put("compile_seconds", compileSeconds);
+        o.put("simulate_seconds", simSeconds);
+        o.put("wall_seconds", wall);
+        o.put("simulated_instructions_per_second", simSeconds > 0 ? r.instructionsRun() / simSeconds : 0);
+        o.put("threads", t);
+        o.put("trace_hash", TraceHash.hex(r.traceHash()));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.print(mapper.writeValueAsString(o) + "\n");
+        } else {
+            out.printf("model            %s, %s weights, batch %d, context %d%n", m.name(), precision.text(), batch,
+                    context);
+            out.printf("system           %s: %d chips used (fewest that hold it: %d)%n", sys.name(), plan.chips(),
+                    minimal.chips());
+            out.printf("partition        embedding %d chips, %d layers x %d chips (attention on %d), LM head %d%n",
+                    plan.embeddingChips(), m.layers(), plan.chipsPerLayer(), plan.attentionChips(), plan.headChips());
+            out.printf("per user         %.1f tokens/s (%d cycles per token at %.0f MHz)%n", perUser, cyclesPerToken,
+                    clock / 1e6);
+            out.printf("total            %.1f tokens/s%n", perUser * batch);
+            out.printf("bound            %.1f tokens/s per user (kernel lower bounds + link latencies on the "
+                    + "critical path)%n", clock / built.boundCycles());
+            out.printf("time of a token  compute %.1f%%, on-chip moves %.1f%%, links %.1f%%, waiting %.1f%%%n",
+                    100 * b.get("compute").asDouble(), 100 * b.get("on_chip_data_movement").asDouble(),
+                    100 * b.get("links").asDouble(), 100 * b.get("waiting").asDouble());
+            out.printf("sram per chip    %.1f MB of %.1f MB at most%n", built.maxSramBytes() / 1e6,
+                    DecodePlan.capacity(sys.chip()) / 1e6);
+            out.printf("utilisation      %s%n", String.join("  ", r.unitUtilization().entrySet().stream()
+                    .filter(e -> e.getKey() != Unit.ICU).map(e -> String.format("%s %.1f%%",
+                            e.getKey().name().toLowerCase(Locale.ROOT), 100 * e.getValue())).toList()));
+            out.printf("simulated        %d cycles, %d instructions on %d chips (%d chip programs run in full, "
+                    + "the rest identical)%n", r.cycles(), r.instructions(), r.chipIds().size(), r.chipsRun());
+            out.printf("wall time        %.1f s (compile %.1f s, simulate %.1f s at %.2f M instructions/s, %d "
+                    + "threads)%n", wall, compileSeconds, simSeconds, r.instructionsRun() / simSeconds / 1e6, t);
+            out.printf("trace hash       %s%n", TraceHash.hex(r.traceHash()));
+        }
+        out.flush();
+        return 0;
     }
 }

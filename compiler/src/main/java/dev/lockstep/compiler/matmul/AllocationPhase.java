@@ -43,7 +43,7 @@ final class AllocationPhase {
     }
 
     static void run(KernelContext ctx) {
-        int words = ctx.chip.mem().wordsPerSlice();
+        int words = ctx.sram.ceiling();
         int m = ctx.problem.m();
         int resultWidth = ctx.problem.resultType().bytes();
         int units = ctx.units.size();
@@ -90,31 +90,71 @@ final class AllocationPhase {
         }
     }
 
-    /** The next free slices of a hemisphere, nearest the MXM first. */
+    /** The slices of a hemisphere not yet used by this kernel, nearest the MXM first. */
     private static final class Cursor {
         final List<Slice> free;
+        final boolean[] used;
         final SramMap taken;
         final int words;
         final java.util.function.Supplier<CompileException> full;
-        int next;
 
         Cursor(List<Slice> free, SramMap taken, int words, java.util.function.Supplier<CompileException> full) {
             this.free = free;
+            this.used = new boolean[free.size()];
             this.taken = taken;
             this.words = words;
             this.full = full;
         }
 
-        /** Opens a group of {@code width} slices, starting above everything taken in any of them. */
-        Group open(int width) {
-            if (next + width > free.size()) {
+        /**
+         * Opens a group of {@code width} slices, the first unused ones (nearest the MXM) with room for at least
+         * {@code size} words above what earlier kernels took; the group starts above everything taken in any of
+         * them.
+         */
+        Group open(int width, int size) {
+            // candidates: unused slices with room, by their top, then nearest the MXM; a group starts above the
+            // highest top of its slices, so take the run of `width` candidates that wastes fewest words below that
+            // start (in empty SRAM: the nearest slices, as before)
+            List<Integer> cand = new ArrayList<>();
+            for (int i = 0; i < free.size(); i++) {
+                if (!used[i] && taken.top(free.get(i).position()) + size <= words) {
+                    cand.add(i);
+                }
+            }
+            if (cand.size() < width) {
                 throw full.get();
             }
+            cand.sort(Comparator.<Integer>comparingInt(i -> taken.top(free.get(i).position())).thenComparingInt(i -> i));
+            int bestAt = -1;
+            long bestWaste = Long.MAX_VALUE;
+            int bestNearest = Integer.MAX_VALUE;
+            for (int w = 0; w + width <= cand.size(); w++) {
+                int top = taken.top(free.get(cand.get(w + width - 1)).position());
+                long waste = 0;
+                int nearest = Integer.MAX_VALUE;
+                for (int q = w; q < w + width; q++) {
+                    waste += top - taken.top(free.get(cand.get(q)).position());
+                    nearest = Math.min(nearest, cand.get(q));
+                }
+                if (waste < bestWaste || waste == bestWaste && nearest < bestNearest) {
+                    bestAt = w;
+                    bestWaste = waste;
+                    bestNearest = nearest;
+                }
+            }
+            int[] picked = new int[width];
+            for (int q = 0; q < width; q++) {
+                picked[q] = cand.get(bestAt + q);
+            }
+            java.util.Arrays.sort(picked);
             int[] slices = new int[width];
             int start = 0;
+            for (int q = 0; q < width; q++) {
+                slices[q] = free.get(picked[q]).position();
+                start = Math.max(start, taken.top(slices[q]));
+            }
             for (int p = 0; p < width; p++) {
-                slices[p] = free.get(next++).position();
-                start = Math.max(start, taken.top(slices[p]));
+                used[picked[p]] = true;
             }
             Group g = new Group(slices, words);
             g.next = start;
@@ -169,11 +209,7 @@ final class AllocationPhase {
                 return t;
             }
         }
-        Group g = cursor.open(pool.width);
-        if (g.next + size > g.words) {
-            // the slices opened have too little room left: try the next ones
-            return take(pool, size, cursor);
-        }
+        Group g = cursor.open(pool.width, size);
         pool.groups.add(g);
         Tile t = new Tile(g.slices, g.next, size);
         g.next += size;

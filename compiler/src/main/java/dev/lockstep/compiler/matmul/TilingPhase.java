@@ -24,6 +24,18 @@ final class TilingPhase {
     private TilingPhase() {
     }
 
+    /** Free words below the ceiling in one hemisphere's MEM slices. */
+    private static long free(KernelContext ctx, boolean west) {
+        int center = ctx.chip.floorplan().center();
+        long n = 0;
+        for (Slice s : ctx.chip.floorplan().slicesOf(SliceKind.MEM)) {
+            if ((s.position() < center) == west) {
+                n += Math.max(0, ctx.sram.ceiling() - ctx.sram.top(s.position()));
+            }
+        }
+        return n;
+    }
+
     static void run(KernelContext ctx) {
         var mxm = ctx.chip.mxm();
         ctx.width = ctx.problem.dtype().bytes();
@@ -59,6 +71,11 @@ final class TilingPhase {
                 work.add(new ArrayList<>());
             }
         }
+        // deal from the hemisphere with more free SRAM first (in empty SRAM: west first), so that products with
+        // fewer tiles than units do not pile onto one side of a chip shared with earlier kernels
+        if (free(ctx, false) > free(ctx, true)) {
+            java.util.Collections.reverse(shells);
+        }
         int units = shells.size();
         int m = ctx.problem.m();
         boolean split = ctx.options.splitLeftoverTiles() && m >= MIN_SPLIT_ROWS * units;
@@ -76,6 +93,7 @@ final class TilingPhase {
         for (int u = 0; u < units; u++) {
             Unit s = shells.get(u);
             if (!work.get(u).isEmpty()) {
+                // (unit indexes follow dealing order)
                 ctx.units.add(new Unit(ctx.units.size(), s.mxm(), s.plane(), s.west(), s.slot(), s.lwQueue(),
                         s.iwQueue(), s.abcQueue(), List.copyOf(work.get(u))));
             }

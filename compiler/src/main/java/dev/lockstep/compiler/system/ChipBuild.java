@@ -27,6 +27,12 @@ public final class ChipBuild {
     private final int[] sizes;
     private final List<DataBlock> data = new ArrayList<>();
     private SramMap sram;
+    /** Kernels placed before: placing one again reuses its tensors (the same weights, another token). */
+    private final java.util.Set<CompiledKernel> placed = java.util.Collections.newSetFromMap(
+            new java.util.IdentityHashMap<>());
+    /** Kernels reserved (their initial data already added) but not yet placed. */
+    private final java.util.Set<CompiledKernel> reservedOnly = java.util.Collections.newSetFromMap(
+            new java.util.IdentityHashMap<>());
     private long cursor;
     private long busy;
     private long kernels;
@@ -61,10 +67,12 @@ public final class ChipBuild {
 
     /**
      * Places a kernel compiled against {@link #sram()} (chip 0 of its program) to start at the later of the cursor
-     * and {@code notBefore}. Returns the cycle after its last event.
+     * and {@code notBefore}, or a kernel placed on this chip before again (its tensors stay where they are). Returns
+     * the cycle after its last event.
      */
     public long place(CompiledKernel k, long notBefore) {
-        if (!k.sram().equals(k.sram().union(sram))) {
+        boolean again = placed.contains(k);
+        if (!again && !k.sram().covers(sram)) {
             throw new IllegalArgumentException("the kernel was compiled against other SRAM than this chip's");
         }
         long start = Math.max(cursor, notBefore);
@@ -74,12 +82,33 @@ public final class ChipBuild {
                 append(q.queueId(), start + q.cycle(i), q.word(i));
             }
         }
-        for (DataBlock b : cp.data()) {
-            data.add(b);
+        if (!again && !reservedOnly.contains(k)) {
+            data.addAll(cp.data());
         }
-        sram = k.sram();
+        reservedOnly.remove(k);
+        if (!again) {
+            sram = sram.union(k.sram());
+            placed.add(k);
+        }
         kernels++;
         return advance(start, start + k.predictedCycles());
+    }
+
+    /**
+     * Takes SRAM for a kernel's tensors before it runs (large weights first, so that they pack whole slices); a
+     * later {@link #place} of the kernel keeps them where they are.
+     */
+    public void reserve(CompiledKernel k) {
+        if (placed.contains(k)) {
+            return;
+        }
+        if (!k.sram().covers(sram)) {
+            throw new IllegalArgumentException("the kernel was compiled against other SRAM than this chip's");
+        }
+        sram = sram.union(k.sram());
+        placed.add(k);
+        data.addAll(k.program().chips().get(0).data());
+        reservedOnly.add(k);
     }
 
     /** Adds one instruction; instructions of one queue must come in increasing cycles. */
@@ -97,9 +126,9 @@ public final class ChipBuild {
         return end;
     }
 
-    /** Takes SRAM words (for buffers placed by the caller). */
-    void take(SramMap after) {
-        sram = sram.union(after);
+    /** From now on, kernels go above {@code floor} in every slice, up to the top of the slice. */
+    public void scratchFrom(int floor) {
+        sram = sram.atLeast(floor).withCeiling(chip.mem().wordsPerSlice());
     }
 
     private void append(int queue, long cycle, long word) {

@@ -89,6 +89,70 @@ public final class Collectives {
         return Exchange.run(build, gather, summed);
     }
 
+    // ------------------------------------------------------------------------------------------ along a path
+
+    /**
+     * Sends {@code words} words from the first chip of {@code segments} to all of them: within each segment from
+     * its first chip to the others at once, then from its last chip to the next segment's first.
+     */
+    public long broadcastAlong(List<List<Integer>> segments, int words, long notBefore) {
+        long t = notBefore;
+        for (int s = 0; s < segments.size(); s++) {
+            List<Integer> seg = segments.get(s);
+            t = broadcast(seg.get(0), seg, words, t);
+            if (s + 1 < segments.size()) {
+                t = Exchange.run(build, List.of(new Exchange.Flow(seg.get(seg.size() - 1),
+                        segments.get(s + 1).get(0), words)), t);
+            }
+        }
+        return t;
+    }
+
+    /**
+     * Sums {@code vectors} f32 vectors of every chip of {@code segments} on the last chip: each segment reduces to
+     * its last chip, which sends the sum to the next segment's first chip, which adds it to its own before that
+     * segment reduces.
+     */
+    public long reduceAlongToLast(List<List<Integer>> segments, int vectors, long notBefore) {
+        long t = notBefore;
+        for (int s = 0; s < segments.size(); s++) {
+            List<Integer> seg = segments.get(s);
+            if (s > 0) {
+                int from = segments.get(s - 1).get(segments.get(s - 1).size() - 1);
+                t = Exchange.run(build, List.of(new Exchange.Flow(from, seg.get(0), vectors * F32_WORDS)), t);
+                t = build.chip(seg.get(0)).place(sum(seg.get(0), 2, vectors), t);
+            }
+            t = reduce(seg.get(seg.size() - 1), seg, vectors, t);
+        }
+        return t;
+    }
+
+    /** The mirror of {@link #reduceAlongToLast}: the sum ends on the first chip of the first segment. */
+    public long reduceAlongToFirst(List<List<Integer>> segments, int vectors, long notBefore) {
+        long t = notBefore;
+        for (int s = segments.size() - 1; s >= 0; s--) {
+            List<Integer> seg = segments.get(s);
+            if (s < segments.size() - 1) {
+                int from = segments.get(s + 1).get(0);
+                int to = seg.get(seg.size() - 1);
+                t = Exchange.run(build, List.of(new Exchange.Flow(from, to, vectors * F32_WORDS)), t);
+                t = build.chip(to).place(sum(to, 2, vectors), t);
+            }
+            t = reduce(seg.get(0), seg, vectors, t);
+        }
+        return t;
+    }
+
+    /** Store and forward along the topology's shortest route: one flow per hop. */
+    public long route(int from, int to, int words, long notBefore) {
+        long t = notBefore;
+        for (dev.lockstep.isa.system.Topology.Hop h : build.topology().route(from, to)) {
+            t = Exchange.run(build, List.of(new Exchange.Flow(h.chip(), build.topology().farChip(h.chip(), h.link()),
+                    words)), t);
+        }
+        return t;
+    }
+
     /** The sum kernel {@link #allReduce} would place on {@code chip} now (for tests that derive its cycles). */
     public CompiledKernel sumForTest(int chip, int inputs, int vectors) {
         return sum(chip, inputs, vectors);

@@ -44,7 +44,7 @@ public final class Exchange {
     static final class Lanes {
         static final int LANES = 7;
         /** Words reserved at the bottom of each staging slice: the most vectors one flow carries. */
-        static final int STAGING_WORDS = 64;
+        static final int STAGING_WORDS = 128;
         final Slice sxm;
         final Slice[] staging = new Slice[2 * LANES];
         final Queue[] sxmQueues = new Queue[2 * LANES];
@@ -93,10 +93,26 @@ public final class Exchange {
     }
 
     /**
+     * The on-chip part of an exchange on lanes 0: the read and the hops to the SXM and port before the link, the
+     * port, the hops and the write after it.
+     */
+    public static long onChipCycles(SystemBuild build) {
+        Lanes l = build.lanes();
+        return l.readLatency + l.hops(0) + 2 * l.portLatency + l.hops(Lanes.LANES) + l.writeLatency;
+    }
+
+    /** No exchange can take less than one vector over a link: port, link latency (the shortest kind), one vector. */
+    public static long minimumCycles(SystemBuild build) {
+        Lanes l = build.lanes();
+        return l.portLatency + build.system().minLatencyCycles() + l.vectorCycles;
+    }
+
+    /**
      * Schedules the flows to start together at the first cycle at or after {@code notBefore} when every chip
      * taking part is free. Returns the cycle after the last event of the exchange.
      */
     public static long run(SystemBuild build, List<Flow> flows, long notBefore) {
+        build.countExchange();
         Lanes lanes = build.lanes();
         Topology topology = build.topology();
         Map<Integer, Integer> sendLane = new HashMap<>();

@@ -17,6 +17,7 @@ public final class SystemBuild {
     private final Topology topology;
     private final TreeMap<Integer, ChipBuild> chips = new TreeMap<>();
     private final Exchange.Lanes lanes;
+    private long exchanges;
 
     public SystemBuild(SystemSpec system) {
         this.system = system;
@@ -34,6 +35,15 @@ public final class SystemBuild {
 
     public ChipSpec chip() {
         return system.chip();
+    }
+
+    /** Exchanges scheduled so far. */
+    public long exchanges() {
+        return exchanges;
+    }
+
+    void countExchange() {
+        exchanges++;
     }
 
     Exchange.Lanes lanes() {

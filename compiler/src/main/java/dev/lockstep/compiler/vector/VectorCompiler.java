@@ -109,7 +109,8 @@ public final class VectorCompiler {
             List<Slice> candidates = null;
             for (boolean west : v.id % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
                 List<Slice> here = new ArrayList<>(mem.stream()
-                        .filter(s -> (s.position() < center) == west && !forbidden.contains(s.position())).toList());
+                        .filter(s -> (s.position() < center) == west && !forbidden.contains(s.position())
+                                && next.get(s.position()) < taken.ceiling()).toList());
                 if (here.size() >= w) {
                     candidates = here;
                     break;
@@ -120,7 +121,9 @@ public final class VectorCompiler {
                         + "of both hemispheres but " + (w - 1) + "; the graph pairs one vector with too many others");
             }
             // least used first, then nearest the VXM
+            // (with SRAM taken by earlier kernels: the emptiest next, so that the planes of a vector line up)
             candidates.sort(Comparator.<Slice>comparingInt(s -> uses.get(s.position()))
+                    .thenComparingInt(s -> next.get(s.position()))
                     .thenComparingInt(s -> Math.abs(s.position() - center)).thenComparingInt(Slice::position));
             v.slices = new int[w];
             int address = 0;
@@ -128,7 +131,7 @@ public final class VectorCompiler {
                 v.slices[p] = candidates.get(p).position();
                 address = Math.max(address, next.get(v.slices[p]));
             }
-            if (address >= chip.mem().wordsPerSlice()) {
+            if (address >= taken.ceiling()) {
                 long words = (long) graph.values.size() * w;
                 throw new CompileException("the graph's " + graph.values.size() + " vectors need about " + words
                         + " words of SRAM in slices that hold " + chip.mem().wordsPerSlice() + " each; "

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import dev.lockstep.compiler.CompiledKernel;
+import dev.lockstep.compiler.system.ChipBuild;
+import dev.lockstep.compiler.system.ChipPath;
+import dev.lockstep.compiler.system.Collectives;
+import dev.lockstep.compiler.system.Exchange;
+import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.system.SystemSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Compiles the decode step of a {@link DecodePlan} into a program for every chip: one token of each of the
+ * {@code batch} sequences in flight, sequence j entering the pipeline {@code j x stagger} cycles after the first,
+ * where the stagger is the first token's latency divided by the batch (rounded up), so that in steady state every
+ * sequence gets a token every {@code batch x stagger} cycles. Every step is placed at an exact cycle on exact
+ * chips; the simulator must agree with the predicted end to the cycle (docs/model.md, "From a model to a
+ * schedule").
+ */
+public final class DecodeBuilder {
+    /** What was built, and what the compiler predicts for it. */
+    public record Result(Program program, DecodePlan plan, ChipPath path, long stagger, long firstTokenCycles,
+                         long predictedEnd, long computeCycles, long linkCycles, long onChipCycles,
+                         long boundCycles, long exchanges, long kernelsCompiled, long maxSramBytes,
+                         long maxProgramBytes) {
+        /** Cycles between two tokens of one sequence in steady state: batch x stagger. */
+        public long cyclesPerToken() {
+            return plan.batch() * stagger;
+        }
+    }
+
+    private final DecodePlan plan;
+    private final ModelConfig m;
+    private final SystemBuild build;
+    private final Collectives col;
+    private final ChipPath path;
+    private final KernelLibrary lib;
+    private final Map<Integer, Map<String, CompiledKernel>> placed = new HashMap<>();
+    private final int hv;
+    private final Map<Integer, Long> weightWords = new HashMap<>();
+
+    /**
+     * Words at the top of every MEM slice kept for the kernels of a token (norms, RoPE, softmax, SwiGLU, sums:
+     * their inputs, outputs and constants): 256 words x 88 slices x 320 B = 7.2 MB of a 230.7 MB chip. Weights and
+     * KV caches go below. A planning choice, checked by compiling: a token's kernels that do not fit fail to
+     * compile.
+     */
+    public static final int SCRATCH_WORDS = 256;
+    private long compute;
+    private long links;
+    /** Sum over the first token's compute steps of the step's largest per-chip sum of kernel lower bounds. */
+    private long bound;
+    private final Map<Integer, Long> stepBound = new HashMap<>();
+
+    private DecodeBuilder(DecodePlan plan, SystemSpec system) {
+        this.plan = plan;
+        this.m = plan.model();
+        this.build = new SystemBuild(system);
+        this.col = new Collectives(build);
+        this.path = new ChipPath(build.topology());
+        this.lib = new KernelLibrary(system.chip());
+        this.hv = lib.vectorsOf(m.hidden());
+    }
+
+    /** Builds the programs; {@code progress} hears one line per sequence. */
+    public static Result build(DecodePlan plan, SystemSpec system, Consumer<String> progress) {
+        if (plan.chips() > system.chips()) {
+            throw new IllegalArgumentException("the plan needs " + plan.chips() + " chips; " + system.name()
+                    + " has " + system.chips());
+        }
+        DecodeBuilder b = new DecodeBuilder(plan, system);
+        b.allocateWeights();
+        progress.accept("allocated the weights and KV caches of " + plan.chips() + " chips; compiling sequence 0 of "
+                + plan.batch());
+        long first = b.token(0, 0);
+        long firstCompute = b.compute;
+        long firstLinks = b.links;
+        long exchanges = b.build.exchanges();
+        long onChip = exchanges * Exchange.onChipCycles(b.build);
+        long bound = b.bound + exchanges * Exchange.minimumCycles(b.build);
+        long stagger = (first + plan.batch() - 1) / plan.batch();
+        long end = first;
+        for (int j = 1; j < plan.batch(); j++) {
+            progress.accept("compiled sequence " + j + " of " + plan.batch());
+            end = Math.max(end, b.token(j, j * stagger));
+        }
+        long sram = 0;
+        long programBytes = 0;
+        int floor = system.chip().mem().wordsPerSlice() - SCRATCH_WORDS;
+        for (ChipBuild c : b.build.chips()) {
+            long scratch = 0;
+            for (int p = 0; p < system.chip().floorplan().slices().size(); p++) {
+                scratch += Math.max(0, c.sram().top(p) - floor);
+            }
+            long words = b.weightWords.getOrDefault(c.chipId(), 0L) + scratch;
+            sram = Math.max(sram, words * system.chip().vectorBytes());
+        }
+        Program program = b.build.toProgram();
+        for (var cp : program.chips()) {
+            programBytes = Math.max(programBytes, cp.instructionCount() * 8);
+        }
+        return new Result(program, plan, b.path, stagger, first, end, firstCompute, firstLinks, onChip, bound,
+                exchanges, b.lib.compiled(), sram, programBytes);
+    }
+
+    // ------------------------------------------------------------------------------------------ weights first
+
+    /**
+     * Compiles every chip's weight and KV-cache products before any token, largest first (feed-forward, then
+     * attention weights, then the caches of every sequence), so that they fill whole slices from the bottom; the
+     * small kernels of a token find room above them.
+     */
+    private void allocateWeights() {
+        for (int l = 0; l < m.layers(); l++) {
+            int start = plan.layerStart(l);
+            int a = plan.attentionChips();
+            int qh = m.heads() / a;
+            int kvh = m.kvHeads() / a;
+            int hd = m.headDim();
+            int cached = m.cachedTokens(plan.context());
+            for (int i = 0; i < a; i++) {
+                int c = path.chip(start + i);
+                reserveWeights(c, "qkv", 1, m.hidden(), (qh + 2 * kvh) * hd);
+                reserveWeights(c, "o", 1, qh * hd, m.hidden());
+                for (int seq = 0; seq < plan.batch(); seq++) {
+                    for (int k = 0; k < kvh; k++) {
+                        reserve(c, "k." + seq + "." + k, s -> lib.matmul("k", qPerKv(), hd, cached, DataType.F16, s));
+                        reserve(c, "v." + seq + "." + k, s -> lib.matmul("v", qPerKv(), cached, hd, DataType.F16, s));
+                    }
+                }
+            }
+            if (m.moe()) {
+                reserveWeights(path.chip(start), "router", 1, m.hidden(), m.experts());
+            }
+            for (int g = 0; g < plan.chipsPerLayer(); g++) {
+                int c = path.chip(start + g);
+                for (long[] piece : ffnPieces(g)) {
+                    int e = (int) piece[0];
+                    int cols = (int) piece[1];
+                    reserveWeights(c, "up." + e, 1, m.hidden(), 2 * cols);
+                    reserveWeights(c, "down." + e, 1, cols, m.hidden());
+                }
+            }
+        }
+        int per = (m.vocab() + plan.headChips() - 1) / plan.headChips();
+        for (int i = 0; i < plan.headChips(); i++) {
+            int cols = Math.min(per, m.vocab() - i * per);
+            if (cols > 0) {
+                reserveWeights(path.chip(plan.headStart() + i), "lm_head", 1, m.hidden(), cols);
+            }
+        }
+        int words = build.chip().mem().wordsPerSlice();
+        for (int p = 0; p < plan.chips(); p++) {
+            ChipBuild c = build.chip(path.chip(p));
+            weightWords.put(c.chipId(), c.sram().usedWords());
+            c.scratchFrom(words - SCRATCH_WORDS);
+        }
+    }
+
+    private int qPerKv() {
+        return m.heads() / m.kvHeads();
+    }
+
+    /** The feed-forward columns of layer chip g: {expert, columns} pieces of the experts' concatenated columns. */
+    private List<long[]> ffnPieces(int g) {
+        long columns = (long) m.experts() * m.intermediate();
+        long per = (columns + plan.chipsPerLayer() - 1) / plan.chipsPerLayer();
+        long lo = g * per;
+        long hi = Math.min(columns, lo + per);
+        List<long[]> out = new java.util.ArrayList<>();
+        for (long p = lo; p < hi; ) {
+            int e = (int) (p / m.intermediate());
+            long cols = Math.min(hi, (e + 1L) * m.intermediate()) - p;
+            out.add(new long[] {e, cols});
+            p += cols;
+        }
+        return out;
+    }
+
+    private void reserveWeights(int chip, String name, int mm, int k, int n) {
+        DataType type = plan.weights().mxmType();
+        String tensor = name.replaceAll("\\.[0-9]+$", "");
+        reserve(chip, name, s -> lib.matmul(tensor, mm, k, n, type, s));
+    }
+
+    private void reserve(int chip, String name, java.util.function.Function<dev.lockstep.compiler.SramMap,
+            CompiledKernel> make) {
+        ChipBuild c = build.chip(chip);
+        int ceiling = build.chip().mem().wordsPerSlice() - SCRATCH_WORDS;
+        CompiledKernel k = placed.computeIfAbsent(chip, x -> new HashMap<>()).computeIfAbsent(name,
+                x -> make.apply(c.sram().withCeiling(ceiling)));
+        c.reserve(k);
+    }
+
+    // ------------------------------------------------------------------------------------------ one token
+
+    private List<List<Integer>> segments(int from, int to) {
+        return path.segments(from, to);
+    }
+
+    private static int last(List<List<Integer>> segs) {
+        List<Integer> s = segs.get(segs.size() - 1);
+        return s.get(s.size() - 1);
+    }
+
+    /** Places one token of sequence {@code seq} entering at {@code t0}; returns when its next token may enter. */
+    private long token(int seq, long t0) {
+        boolean countTime = seq == 0;
+        List<List<Integer>> table = plan.embeddingChips() > 0 ? segments(0, plan.embeddingChips())
+                : segments(plan.headStart(), plan.chips());
+        long t = links(countTime, t0, col.broadcastAlong(table, 1, t0));
+        t = links(countTime, t, col.reduceAlongToLast(table, hv, t));
+        int prev = last(table);
+        for (int l = 0; l < m.layers(); l++) {
+            t = layer(seq, l, prev, t, countTime);
+            prev = path.chip(plan.layerStart(l) + plan.chipsPerLayer() - 1);
+        }
+        t = head(prev, t, countTime);
+        int headLast = path.chip(plan.chips() - 1);
+        return links(countTime, t, col.route(headLast, table.get(0).get(0), 1, t));
+    }
+
+    private long layer(int seq, int l, int prev, long t0, boolean count) {
+        int start = plan.layerStart(l);
+        int first = path.chip(start);
+        long t = t0;
+        if (prev != first) {
+            t = links(count, t, Exchange.run(build, List.of(new Exchange.Flow(prev, first, hv * 4)), t));
+        }
+        List<List<Integer>> attn = segments(start, start + plan.attentionChips());
+        t = links(count, t, col.broadcastAlong(attn, hv * 4, t));
+        int a = plan.attentionChips();
+        int qh = m.heads() / a;
+        int kvh = m.kvHeads() / a;
+        int qPerKv = m.heads() / m.kvHeads();
+        int hd = m.headDim();
+        int cached = m.cachedTokens(plan.context());
+        DataType w = plan.weights().mxmType();
+        long end = t;
+        for (int i = 0; i < a; i++) {
+            int c = path.chip(start + i);
+            long tc = place(c, "attn.norm", s -> lib.rmsnorm(m.hidden(), (float) m.rmsNormEps(), s), t);
+            tc = weights(c, "qkv", 1, m.hidden(), (qh + 2 * kvh) * hd, tc);
+            tc = place(c, "rope", s -> lib.rope((qh + kvh) * hd, hd, m.ropeTheta(), s), tc);
+            for (int k = 0; k < kvh; k++) {
+                tc = place(c, "k." + seq + "." + k, s -> lib.matmul("k", qPerKv, hd, cached, DataType.F16, s), tc);
+                tc = place(c, "softmax", s -> lib.softmax(qPerKv, cached, s), tc);
+                tc = place(c, "v." + seq + "." + k, s -> lib.matmul("v", qPerKv, cached, hd, DataType.F16, s), tc);
+            }
+            tc = weights(c, "o", 1, qh * hd, m.hidden(), tc);
+            end = Math.max(end, tc);
+        }
+        compute(count, t, end);
+        t = links(count, end, col.reduceAlongToFirst(attn, hv, end));
+        long k0 = t;
+        t = place(first, "residual", s -> lib.elementwise(Opcode.VADD, m.hidden(), s), t);
+        t = place(first, "ffn.norm", s -> lib.rmsnorm(m.hidden(), (float) m.rmsNormEps(), s), t);
+        if (m.moe()) {
+            t = weights(first, "router", 1, m.hidden(), m.experts(), t);
+            t = place(first, "route", s -> lib.route(m.experts(), m.expertsPerToken(), s), t);
+        }
+        compute(count, k0, t);
+        List<List<Integer>> all = segments(start, start + plan.chipsPerLayer());
+        t = links(count, t, col.broadcastAlong(all, hv * 4 + (m.moe() ? 4 : 0), t));
+        end = t;
+        for (int g = 0; g < plan.chipsPerLayer(); g++) {
+            int c = path.chip(start + g);
+            long tc = t;
+            for (long[] piece : ffnPieces(g)) {
+                int e = (int) piece[0];
+                int cols = (int) piece[1];
+                tc = weights(c, "up." + e, 1, m.hidden(), 2 * cols, tc);
+                tc = place(c, "swiglu." + cols, s -> lib.swiglu(cols, s), tc);
+                tc = weights(c, "down." + e, 1, cols, m.hidden(), tc);
+                if (m.moe()) {
+                    tc = place(c, "gate", s -> lib.elementwise(Opcode.VMUL, m.hidden(), s), tc);
+                }
+            }
+            if (g == 0) {
+                tc = place(c, "residual", s -> lib.elementwise(Opcode.VADD, m.hidden(), s), tc);
+            }
+            end = Math.max(end, tc);
+        }
+        compute(count, t, end);
+        return links(count, end, col.reduceAlongToLast(all, hv, end));
+    }
+
+    private long head(int prev, long t0, boolean count) {
+        int start = plan.headStart();
+        int first = path.chip(start);
+        long t = t0;
+        if (prev != first) {
+            t = links(count, t, Exchange.run(build, List.of(new Exchange.Flow(prev, first, hv * 4)), t));
+        }
+        long k0 = t;
+        t = place(first, "final.norm", s -> lib.rmsnorm(m.hidden(), (float) m.rmsNormEps(), s), t);
+        compute(count, k0, t);
+        List<List<Integer>> segs = segments(start, plan.chips());
+        t = links(count, t, col.broadcastAlong(segs, hv * 4, t));
+        long end = t;
+        int per = (m.vocab() + plan.headChips() - 1) / plan.headChips();
+        for (int i = 0; i < plan.headChips(); i++) {
+            int c = path.chip(start + i);
+            int cols = Math.min(per, m.vocab() - i * per);
+            if (cols <= 0) {
+                continue;
+            }
+            long tc = weights(c, "lm_head", 1, m.hidden(), cols, t);
+            tc = place(c, "argmax", s -> lib.argmax(cols, s), tc);
+            end = Math.max(end, tc);
+        }
+        compute(count, t, end);
+        return links(count, end, col.reduceAlongToLast(segs, 1, end));
+    }
+
+    /** A weight matrix product (and, for int8 weights, the per-column scaling of its results). */
+    private long weights(int chip, String name, int mm, int k, int n, long t) {
+        DataType type = plan.weights().mxmType();
+        String tensor = name.replaceAll("\\.[0-9]+$", "");
+        t = place(chip, name, s -> lib.matmul(tensor, mm, k, n, type, s), t);
+        if (plan.weights() == Precision.INT8) {
+            t = place(chip, "scale." + n, s -> lib.elementwise(Opcode.VMUL, n, s), t);
+        }
+        return t;
+    }
+
+    /** Places the chip's kernel {@code name}: compiled into its free SRAM on first use, reused after. */
+    private long place(int chip, String name, java.util.function.Function<dev.lockstep.compiler.SramMap,
+            CompiledKernel> make, long t) {
+        ChipBuild c = build.chip(chip);
+        CompiledKernel k = placed.computeIfAbsent(chip, x -> new HashMap<>()).computeIfAbsent(name,
+                x -> make.apply(c.sram()));
+        stepBound.merge(chip, k.lowerBoundCycles(), Long::sum);
+        return c.place(k, t);
+    }
+
+    private void compute(boolean count, long from, long to) {
+        if (count) {
+            compute += to - from;
+            bound += stepBound.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        }
+        stepBound.clear();
+    }
+
+    private long links(boolean count, long from, long to) {
+        if (count) {
+            links += to - from;
+        }
+        return to;
+    }
+
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import dev.lockstep.compiler.SramMap;
+import dev.lockstep.isa.chip.ChipSpec;
+
+/**
+ * How a model's decode step is spread over chips, in pipeline order along the system's chip path: first the
+ * embedding chips, then each layer on {@code chipsPerLayer} chips (attention on the first {@code attentionChips}
+ * of them, split by key-value heads; the feed-forward part, every expert's columns, split evenly over all of
+ * them), then the LM head on {@code headChips} chips (split by vocabulary columns). Capacity is checked per chip
+ * in bytes: weights, the KV cache of every sequence in flight, and {@link #RESERVE_BYTES} for everything else.
+ */
+public record DecodePlan(ModelConfig model, Precision weights, int batch, int context, int embeddingChips,
+                         int chipsPerLayer, int attentionChips, int headChips, long capacityBytes) {
+
+    /**
+     * Bytes of each chip's weight space (below {@link DecodeBuilder#SCRATCH_WORDS}) kept for the link staging
+     * buffers (14 slices x 128 words x 320 B = 0.57 MB) and for what packing tensors into slices wastes (about 1 %
+     * in the runs of docs/model.md). A planning margin, not a published number; compiling checks the plan, and the
+     * run reports the SRAM actually used.
+     */
+    public static final long RESERVE_BYTES = 3L << 20;
+
+    public int chips() {
+        return embeddingChips + model.layers() * chipsPerLayer + headChips;
+    }
+
+    /** First chip (in path order) of layer {@code l}. */
+    public int layerStart(int l) {
+        return embeddingChips + l * chipsPerLayer;
+    }
+
+    public int headStart() {
+        return embeddingChips + model.layers() * chipsPerLayer;
+    }
+
+    /** KV cache bytes of one layer: K and V for every key-value head, cached token and sequence, in fp16. */
+    public long kvBytesPerLayer() {
+        return 2L * model.kvHeads() * model.headDim() * model.cachedTokens(context) * batch * 2;
+    }
+
+    /** Weight bytes of a matrix of {@code rows x cols}, with per-column fp16 scales for int8. */
+    long matrixBytes(long rows, long cols) {
+        return rows * cols * weights.bytes() + (weights == Precision.INT8 ? cols * 2 : 0);
+    }
+
+    long attentionWeightBytes() {
+        long kv = (long) model.kvHeads() * model.headDim();
+        return matrixBytes(model.hidden(), model.hidden()) * 2 + matrixBytes(model.hidden(), kv) * 2;
+    }
+
+    long ffnWeightBytes() {
+        return model.experts() * (matrixBytes(model.hidden(), 2L * model.intermediate())
+                + matrixBytes(model.intermediate(), model.hidden())) + (model.moe() ? (long) model.hidden()
+                * model.experts() * 2 : 0);
+    }
+
+    long tableBytes() {
+        return matrixBytes(model.vocab(), model.hidden());
+    }
+
+    /** Bytes on the busiest chip of a layer (an attention chip). */
+    public long layerChipBytes() {
+        return ceil(ffnWeightBytes(), chipsPerLayer) + ceil(attentionWeightBytes() + kvBytesPerLayer(), attentionChips)
+                + RESERVE_BYTES;
+    }
+
+    public long embeddingChipBytes() {
+        return embeddingChips == 0 ? 0 : ceil(tableBytes(), embeddingChips) + RESERVE_BYTES;
+    }
+
+    public long headChipBytes() {
+        return ceil(tableBytes(), headChips) + RESERVE_BYTES;
+    }
+
+    /** The most bytes any chip of the plan holds. */
+    public long maxChipBytes() {
+        return Math.max(layerChipBytes(), Math.max(embeddingChipBytes(), headChipBytes()));
+    }
+
+    static long ceil(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    /** A chip's SRAM in bytes. */
+    public static long capacity(ChipSpec chip) {
+        return SramMap.capacityWords(chip) * chip.vectorBytes();
+    }
+
+    /** The bytes of a chip that hold weights and KV caches: all but the scratch words at the top of each slice. */
+    public static long weightCapacity(ChipSpec chip) {
+        long slices = SramMap.capacityWords(chip) / chip.mem().wordsPerSlice();
+        return slices * (chip.mem().wordsPerSlice() - DecodeBuilder.SCRATCH_WORDS) * chip.vectorBytes();
+    }
+
+    /**
+     * The plan with the fewest chips that holds the model: the fewest chips per layer (with the fewest attention
+     * chips that divide the key-value heads), for the table and for the head.
+     *
+     * @throws IllegalArgumentException if no number of chips holds one layer (a single matrix row does not fit)
+     */
+    public static DecodePlan minimal(ModelConfig m, Precision w, int batch, int context, ChipSpec chip) {
+        long cap = weightCapacity(chip);
+        DecodePlan probe = new DecodePlan(m, w, batch, context, 1, 1, 1, 1, cap);
+        int table = (int) Math.max(1, ceil(probe.tableBytes(), cap - RESERVE_BYTES));
+        for (int g = 1; g <= 4096; g++) {
+            for (int a = 1; a <= Math.min(g, m.kvHeads()); a++) {
+                if (m.kvHeads() % a != 0) {
+                    continue;
+                }
+                DecodePlan p = new DecodePlan(m, w, batch, context, m.tiedEmbeddings() ? 0 : table, g, a, table,
+                        cap);
+                if (p.layerChipBytes() <= cap) {
+                    return p;
+                }
+            }
+        }
+        throw new IllegalArgumentException(m.name() + " does not fit: one layer needs more than 4096 chips");
+    }
+
+    /**
+     * The plan for {@code chips} chips: as many chips per layer as fit (a multiple of a node's 8 when that many fit,
+     * so that every layer sits on whole nodes and all layers get the same program), the table on its fewest chips
+     * (a whole node when layers are node-aligned), the head on the rest.
+     *
+     * @throws TooFewChips if the minimal plan needs more chips
+     */
+    public static DecodePlan forChips(ModelConfig m, Precision w, int batch, int context, ChipSpec chip, int chips,
+                                      int chipsPerNode) {
+        DecodePlan min = minimal(m, w, batch, context, chip);
+        if (min.chips() > chips) {
+            throw new TooFewChips(min, chips);
+        }
+        int table = min.embeddingChips();
+        int g = (chips - table - min.headChips()) / m.layers();
+        if (g >= chipsPerNode) {
+            int aligned = g / chipsPerNode * chipsPerNode;
+            int alignedTable = table == 0 ? 0 : (int) ceil(table, chipsPerNode) * chipsPerNode;
+            if (alignedTable + aligned * m.layers() + min.headChips() <= chips) {
+                g = aligned;
+                table = alignedTable;
+            }
+        }
+        g = Math.max(g, min.chipsPerLayer());
+        int a = min.attentionChips();
+        DecodePlan p = new DecodePlan(m, w, batch, context, table, g, a, min.headChips(), min.capacityBytes());
+        while (p.layerChipBytes() > p.capacityBytes()) {
+            a = nextDivisor(m.kvHeads(), a);
+            p = new DecodePlan(m, w, batch, context, table, g, a, min.headChips(), min.capacityBytes());
+        }
+        int head = Math.min(chips - p.embeddingChips() - m.layers() * g, Math.max(min.headChips(),
+                (int) ceil(m.vocab(), chip.vectorBytes())));
+        return new DecodePlan(m, w, batch, context, table, g, a, head, min.capacityBytes());
+    }
+
+    private static int nextDivisor(int n, int after) {
+        for (int d = after + 1; d <= n; d++) {
+            if (n % d == 0) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("no attention split fits");
+    }
+
+    /** The model needs more chips than there are. */
+    public static final class TooFewChips extends RuntimeException {
+        private final transient DecodePlan minimal;
+        private final int chips;
+
+        TooFewChips(DecodePlan minimal, int chips) {
+            super(minimal.model().name() + " (" + minimal.weights().text() + ", batch " + minimal.batch()
+                    + ", context " + minimal.context() + ") needs at least " + minimal.chips() + " chips of ");
+            this.minimal = minimal;
+            this.chips = chips;
+        }
+
+        public DecodePlan minimal() {
+            return minimal;
+        }
+
+        public int chips() {
+            return chips;
+        }
+    }
+}

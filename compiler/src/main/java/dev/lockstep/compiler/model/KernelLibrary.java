@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import dev.lockstep.compiler.CompiledKernel;
+import dev.lockstep.compiler.MatMul;
+import dev.lockstep.compiler.ScheduleOptions;
+import dev.lockstep.compiler.SramMap;
+import dev.lockstep.compiler.matmul.MatMulCompiler;
+import dev.lockstep.compiler.vector.VectorCompiler;
+import dev.lockstep.compiler.vector.VectorGraph;
+import dev.lockstep.compiler.vector.VectorKernels;
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.chip.ChipSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The kernels of a decode step, compiled without data (for timing-only simulation) into the SRAM a chip has left,
+ * and cached: chips that hold the same tensors in the same places share one compiled kernel.
+ */
+final class KernelLibrary {
+    private final ChipSpec chip;
+    private final Map<List<Object>, CompiledKernel> cache = new HashMap<>();
+    private long compiled;
+
+    KernelLibrary(ChipSpec chip) {
+        this.chip = chip;
+    }
+
+    /** Distinct kernels compiled. */
+    long compiled() {
+        return compiled;
+    }
+
+    private CompiledKernel get(List<Object> key, java.util.function.Supplier<CompiledKernel> make) {
+        CompiledKernel k = cache.get(key);
+        if (k == null) {
+            k = make.get();
+            cache.put(key, k);
+            compiled++;
+        }
+        return k;
+    }
+
+    /** Y[M x N] = X[M x K] . W[K x N] with W in SRAM (weights, or a sequence's K or V cache). */
+    CompiledKernel matmul(String tensor, int m, int k, int n, DataType type, SramMap sram) {
+        return get(List.of("matmul", tensor, m, k, n, type, sram), () -> MatMulCompiler.compile(chip,
+                new MatMul(m, k, n, type), null, null, ScheduleOptions.DEFAULT, sram));
+    }
+
+    private int vectors(int n) {
+        return (n + chip.vectorBytes() - 1) / chip.vectorBytes();
+    }
+
+    private CompiledKernel vector(List<Object> key, SramMap sram, java.util.function.Function<VectorGraph,
+            List<VectorGraph.Ref>> body) {
+        return get(key, () -> {
+            VectorGraph g = new VectorGraph(chip.vectorBytes());
+            g.output("y", body.apply(g));
+            return VectorCompiler.compile(chip, g, ScheduleOptions.DEFAULT, sram);
+        });
+    }
+
+    private List<VectorGraph.Ref> row(VectorGraph g, int n) {
+        return VectorKernels.row(g, new double[n], 0);
+    }
+
+    CompiledKernel rmsnorm(int n, float eps, SramMap sram) {
+        return vector(List.of("rmsnorm", n, sram), sram, g -> VectorKernels.rmsnorm(g, row(g, n), row(g, n), n, eps));
+    }
+
+    /** Element-wise op of two rows of n values (residual add, scaling by routing weights or int8 scales). */
+    CompiledKernel elementwise(Opcode op, int n, SramMap sram) {
+        return vector(List.of("elementwise", op, n, sram), sram, g -> VectorKernels.elementwise(g, op, row(g, n),
+                row(g, n)));
+    }
+
+    CompiledKernel rope(int n, int headDim, double theta, SramMap sram) {
+        return vector(List.of("rope", n, headDim, sram), sram, g -> VectorKernels.rope(g, row(g, n), n, headDim, 1,
+                theta));
+    }
+
+    CompiledKernel softmax(int rows, int n, SramMap sram) {
+        return vector(List.of("softmax", rows, n, sram), sram, g -> {
+            List<VectorGraph.Ref> out = new ArrayList<>();
+            for (int r = 0; r < rows; r++) {
+                out.addAll(VectorKernels.softmax(g, row(g, n)));
+            }
+            return out;
+        });
+    }
+
+    CompiledKernel swiglu(int n, SramMap sram) {
+        return vector(List.of("swiglu", n, sram), sram, g -> VectorKernels.swiglu(g, row(g, n), row(g, n)));
+    }
+
+    CompiledKernel route(int experts, int k, SramMap sram) {
+        return vector(List.of("route", experts, k, sram), sram, g -> {
+            double[] lanes = new double[chip.vectorBytes()];
+            for (int l = 0; l < lanes.length; l++) {
+                lanes[l] = l;
+            }
+            return List.of(VectorKernels.topK(g, g.input(new double[experts], Double.NEGATIVE_INFINITY),
+                    g.input(DataType.I32, lanes, 0), k));
+        });
+    }
+
+    /** The largest of n logits: the element-wise maximum over the row's vectors, then its lane. */
+    CompiledKernel argmax(int n, SramMap sram) {
+        return vector(List.of("argmax", n, sram), sram, g -> {
+            List<VectorGraph.Ref> r = row(g, n);
+            VectorGraph.Ref m = r.get(0);
+            for (int i = 1; i < r.size(); i++) {
+                m = g.binary(Opcode.VMAX, m, r.get(i));
+            }
+            return List.of(g.argmax(m));
+        });
+    }
+
+    int vectorsOf(int n) {
+        return vectors(n);
+    }
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+/**
+ * The hyper-parameters of a decoder-only transformer that a decode step needs. A dense model has one expert that
+ * every token uses.
+ *
+ * @param name             a display name (the preset name or the file's directory)
+ * @param architecture     the Hugging Face architecture, e.g. {@code MixtralForCausalLM}
+ * @param hidden           hidden_size
+ * @param intermediate     intermediate_size (per expert)
+ * @param layers           num_hidden_layers
+ * @param heads            num_attention_heads
+ * @param kvHeads          num_key_value_heads (heads for grouped-query attention)
+ * @param vocab            vocab_size
+ * @param experts          num_local_experts (1 for a dense model)
+ * @param expertsPerToken  num_experts_per_tok (1 for a dense model)
+ * @param ropeTheta        rope_theta
+ * @param slidingWindow    sliding_window, or 0 for none
+ * @param tiedEmbeddings   tie_word_embeddings
+ * @param rmsNormEps       rms_norm_eps
+ */
+public record ModelConfig(String name, String architecture, int hidden, int intermediate, int layers, int heads,
+                          int kvHeads, int vocab, int experts, int expertsPerToken, double ropeTheta,
+                          int slidingWindow, boolean tiedEmbeddings, double rmsNormEps) {
+
+    public int headDim() {
+        return hidden / heads;
+    }
+
+    public boolean moe() {
+        return experts > 1;
+    }
+
+    /** Weights of one layer's attention: Q and O are hidden x hidden, K and V hidden x (kvHeads x headDim). */
+    public long attentionParams() {
+        long kv = (long) kvHeads * headDim();
+        return 2L * hidden * hidden + 2L * hidden * kv;
+    }
+
+    /** Weights of one layer's feed-forward part: every expert's gate, up and down projections, and the router. */
+    public long ffnParams() {
+        return (long) experts * 3L * hidden * intermediate + (moe() ? (long) hidden * experts : 0);
+    }
+
+    /** Embedding table (and the LM head, unless tied). */
+    public long embeddingParams() {
+        return (long) vocab * hidden;
+    }
+
+    public long totalParams() {
+        long norms = (2L * layers + 1) * hidden;
+        return layers * (attentionParams() + ffnParams()) + embeddingParams() * (tiedEmbeddings ? 1 : 2) + norms;
+    }
+
+    /** Tokens of context the KV cache holds for a context of {@code context} tokens (the sliding window caps it). */
+    public int cachedTokens(int context) {
+        return slidingWindow > 0 ? Math.min(context, slidingWindow) : context;
+    }
+}
