@@ -129,13 +129,6 @@ class CliTest {
         assertThat(run("frobnicate").exit()).isEqualTo(2);
     }
 
-    @Test
-    void runSaysItIsNotAvailableYetAndFails() {
-        Result r = run("run");
-        assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains("not available yet");
-        assertThat(r.out()).isEmpty();
-    }
 
     @Test
     void isaPrintsTheGeneratedReference() {

@@ -14,10 +14,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One chip's program under construction. Work is laid end to end: each kernel or transfer starts at or after the
- * chip's cursor (the cycle after everything placed so far has finished), so nothing placed on one chip overlaps
- * in time, and each kernel's tensors go above the SRAM taken before it. Kernels keep the exact timing they were
- * compiled with; only their start moves.
+ * One chip's program under construction. Each kernel or transfer takes an interval of the chip's time, the
+ * earliest free one that starts at or after the cycle its inputs are ready, so nothing placed on one chip overlaps
+ * in time (work placed later may fill an earlier gap); each kernel's tensors go above the SRAM taken before it.
+ * Kernels keep the exact timing they were compiled with; only their start moves.
  */
 public final class ChipBuild {
     private final int chipId;
@@ -33,7 +33,8 @@ public final class ChipBuild {
     /** Kernels reserved (their initial data already added) but not yet placed. */
     private final java.util.Set<CompiledKernel> reservedOnly = java.util.Collections.newSetFromMap(
             new java.util.IdentityHashMap<>());
-    private long cursor;
+    /** Busy intervals [start, end), by start; disjoint. */
+    private final java.util.TreeMap<Long, Long> busyIntervals = new java.util.TreeMap<>();
     private long busy;
     private long kernels;
 
@@ -53,7 +54,23 @@ public final class ChipBuild {
 
     /** The first cycle at which nothing placed so far is still running. */
     public long cursor() {
-        return cursor;
+        return busyIntervals.isEmpty() ? 0 : busyIntervals.lastEntry().getValue();
+    }
+
+    /** The earliest cycle at or after {@code notBefore} from which the chip is free for {@code length} cycles. */
+    public long earliestFree(long notBefore, long length) {
+        long t = notBefore;
+        var before = busyIntervals.floorEntry(t);
+        if (before != null && before.getValue() > t) {
+            t = before.getValue();
+        }
+        for (var e : busyIntervals.tailMap(t, true).entrySet()) {
+            if (e.getKey() >= t + length) {
+                break;
+            }
+            t = Math.max(t, e.getValue());
+        }
+        return t;
     }
 
     public SramMap sram() {
@@ -75,7 +92,7 @@ public final class ChipBuild {
         if (!again && !k.sram().covers(sram)) {
             throw new IllegalArgumentException("the kernel was compiled against other SRAM than this chip's");
         }
-        long start = Math.max(cursor, notBefore);
+        long start = earliestFree(notBefore, k.predictedCycles());
         ChipProgram cp = k.program().chips().get(0);
         for (QueueProgram q : cp.queues()) {
             for (int i = 0; i < q.size(); i++) {
@@ -116,13 +133,16 @@ public final class ChipBuild {
         append(queue.id(), cycle, ins.word());
     }
 
-    /** Marks [start, end) as used by work placed by the caller and moves the cursor to {@code end}. */
+    /** Marks [start, end) as used by work placed by the caller, which must have found it free. */
     long advance(long start, long end) {
-        if (start < cursor) {
-            throw new IllegalStateException("chip " + chipId + ": work at " + start + " before the cursor " + cursor);
+        if (end > start) {
+            if (earliestFree(start, end - start) != start) {
+                throw new IllegalStateException("chip " + chipId + ": work at " + start + ".." + end
+                        + " overlaps earlier work");
+            }
+            busyIntervals.put(start, end);
         }
         busy += end - start;
-        cursor = end;
         return end;
     }
 
@@ -137,10 +157,6 @@ public final class ChipBuild {
             words[queue] = new long[16];
         }
         int n = sizes[queue];
-        if (n > 0 && cycles[queue][n - 1] >= cycle) {
-            throw new IllegalStateException("chip " + chipId + ", queue " + queue + ": an instruction at cycle "
-                    + cycle + " after one at " + cycles[queue][n - 1]);
-        }
         if (n == cycles[queue].length) {
             cycles[queue] = Arrays.copyOf(cycles[queue], n * 2);
             words[queue] = Arrays.copyOf(words[queue], n * 2);
@@ -159,10 +175,31 @@ public final class ChipBuild {
         List<QueueProgram> queues = new ArrayList<>();
         for (int q = 0; q < cycles.length; q++) {
             if (sizes[q] > 0) {
-                queues.add(new QueueProgram(q, Arrays.copyOf(cycles[q], sizes[q]), Arrays.copyOf(words[q], sizes[q])));
+                long[][] sorted = sortByCycle(cycles[q], words[q], sizes[q], q);
+                queues.add(new QueueProgram(q, sorted[0], sorted[1]));
             }
         }
         return new ChipProgram(chipId, queues, data, List.of());
+    }
+
+    /** The queue's instructions in cycle order (work may have been placed into earlier gaps). */
+    private long[][] sortByCycle(long[] c, long[] w, int n, int queue) {
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(c[a], c[b]));
+        long[] cs = new long[n];
+        long[] ws = new long[n];
+        for (int i = 0; i < n; i++) {
+            cs[i] = c[order[i]];
+            ws[i] = w[order[i]];
+            if (i > 0 && cs[i] == cs[i - 1]) {
+                throw new IllegalStateException("chip " + chipId + ", queue " + queue + ": two instructions at cycle "
+                        + cs[i]);
+            }
+        }
+        return new long[][] {cs, ws};
     }
 
     ChipSpec chip() {

@@ -93,6 +93,51 @@ public final class Exchange {
     }
 
     /**
+     * The first cycle at or after {@code notBefore} at which every chip taking part is free for as long as it takes
+     * part (each chip's part has a length that does not depend on the start).
+     */
+    private static long start(SystemBuild build, List<Flow> flows, long notBefore) {
+        Map<Integer, Long> length = new TreeMap<>();
+        for (Map.Entry<Integer, long[]> e : plan(build, flows, 0).entrySet()) {
+            length.put(e.getKey(), e.getValue()[0]);
+        }
+        long t = notBefore;
+        while (true) {
+            long next = t;
+            for (Map.Entry<Integer, Long> e : length.entrySet()) {
+                next = Math.max(next, build.chip(e.getKey()).earliestFree(next, e.getValue()));
+            }
+            if (next == t) {
+                return t;
+            }
+            t = next;
+        }
+    }
+
+    /** Per chip, {end - t0} of its part in an exchange starting at t0 (without placing anything). */
+    private static Map<Integer, long[]> plan(SystemBuild build, List<Flow> flows, long t0) {
+        Lanes lanes = build.lanes();
+        Topology topology = build.topology();
+        Map<Integer, Integer> sendLane = new HashMap<>();
+        Map<Integer, Integer> recvLane = new HashMap<>();
+        Map<Integer, long[]> end = new TreeMap<>();
+        for (Flow f : flows) {
+            int k = sendLane.merge(f.from(), 1, Integer::sum) - 1;
+            int j = recvLane.merge(f.to(), 1, Integer::sum) - 1;
+            int link = topology.linkTo(f.from(), f.to());
+            long v = lanes.vectorCycles;
+            long n = f.vectors();
+            long send = t0 + lanes.readLatency + lanes.hops(k);
+            long recv = send + lanes.portLatency + topology.latencyCycles(f.from(), link);
+            long lastWrite = recv + v * (n - 1) + lanes.portLatency + lanes.hops(Lanes.LANES + j);
+            end.computeIfAbsent(f.from(), x -> new long[1])[0] = Math.max(end.get(f.from())[0], send + v * n - t0);
+            end.computeIfAbsent(f.to(), x -> new long[1])[0] = Math.max(end.get(f.to())[0],
+                    Math.max(recv + v * n, lastWrite + lanes.writeLatency + 1) - t0);
+        }
+        return end;
+    }
+
+    /**
      * The on-chip part of an exchange on lanes 0: the read and the hops to the SXM and port before the link, the
      * port, the hops and the write after it.
      */
@@ -118,7 +163,6 @@ public final class Exchange {
         Map<Integer, Integer> sendLane = new HashMap<>();
         Map<Integer, Integer> recvLane = new HashMap<>();
         TreeMap<Integer, Long> end = new TreeMap<>();
-        long t0 = notBefore;
         for (Flow f : flows) {
             if (f.vectors() < 1 || f.vectors() > Lanes.STAGING_WORDS) {
                 throw new IllegalArgumentException("a flow carries 1.." + Lanes.STAGING_WORDS + " vectors, got "
@@ -127,8 +171,8 @@ public final class Exchange {
             if (topology.linkTo(f.from(), f.to()) < 0) {
                 throw new IllegalArgumentException("chips " + f.from() + " and " + f.to() + " share no link");
             }
-            t0 = Math.max(t0, Math.max(build.chip(f.from()).cursor(), build.chip(f.to()).cursor()));
         }
+        long t0 = start(build, flows, notBefore);
         for (Flow f : flows) {
             int k = sendLane.merge(f.from(), 1, Integer::sum) - 1;
             int j = recvLane.merge(f.to(), 1, Integer::sum) - 1;

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockstep.compiler.model.DecodePlan;
+import dev.lockstep.compiler.model.ModelConfig;
+import dev.lockstep.compiler.model.ModelConfigs;
+import dev.lockstep.compiler.model.Precision;
+import dev.lockstep.isa.chip.ChipSpecs;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code lockstep run}: a tiny Mixtral-shaped model (2 layers, 4 experts, top 2, hidden 640) compiled for a rack
+ * and simulated (the command itself fails if the simulated cycles differ from the compiler's prediction), the
+ * capacity errors of the big presets, and bad model files.
+ */
+class RunTest {
+    static final String TINY = "src/test/resources/models/tiny-mixtral.json";
+
+    static JsonNode json(String out) throws Exception {
+        return new ObjectMapper().readTree(out);
+    }
+
+    @Test
+    void aTinyMixtralRunsOnARackWithTheSameResultOnOneAndTwoThreads() throws Exception {
+        CliTest.Result one = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--threads",
+                "1", "--json");
+        assertThat(one.exit()).as(one.err()).isZero();
+        JsonNode j = json(one.out());
+        assertThat(j.get("model").asText()).isEqualTo("tiny-mixtral");
+        assertThat(j.get("chips").asInt()).isLessThanOrEqualTo(24);
+        long cycles = j.get("cycles_per_token").asLong();
+        assertThat(cycles).isPositive();
+        assertThat(j.get("tokens_per_second_per_user").asDouble()).isCloseTo(900e6 / cycles,
+                org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(j.get("tokens_per_second_total").asDouble())
+                .isCloseTo(3 * j.get("tokens_per_second_per_user").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(j.get("bound_tokens_per_second_per_user").asDouble())
+                .isGreaterThanOrEqualTo(j.get("tokens_per_second_per_user").asDouble());
+        for (String f : new String[] {"model", "system", "chips", "chips_minimum", "batch", "context_tokens", "weights",
+                "clock_hz", "cycles_per_token", "tokens_per_second_per_user", "tokens_per_second_total",
+                "bound_tokens_per_second_per_user", "sram_bytes_per_chip_max", "unit_utilization", "time_breakdown",
+                "simulated_cycles", "simulated_instructions", "wall_seconds", "simulated_instructions_per_second",
+                "trace_hash"}) {
+            assertThat(j.has(f)).as(f).isTrue();
+        }
+        CliTest.Result two = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--threads",
+                "2", "--json");
+        assertThat(json(two.out()).get("trace_hash")).isEqualTo(j.get("trace_hash"));
+        assertThat(json(two.out()).get("simulated_cycles")).isEqualTo(j.get("simulated_cycles"));
+        assertThat(one.err()).contains("lockstep run:");
+    }
+
+    @Test
+    void tooFewChipsSaysHowManyTheModelNeeds() {
+        CliTest.Result r = CliTest.run("run", "--chips", "100");
+        assertThat(r.exit()).isEqualTo(1);
+        DecodePlan min = DecodePlan.minimal(ModelConfigs.presetOrFile("mixtral-8x7b"), Precision.FP16, 3, 4096,
+                ChipSpecs.tspV1());
+        assertThat(r.err().strip()).isEqualTo("error: Mixtral-8x7B (fp16, batch 3, context 4096) needs at least "
+                + min.chips() + " chips of tsp-v1; got 100");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void llama70bFitsOn576ChipsInInt8AndNotInFp16() {
+        ModelConfig m = ModelConfigs.presetOrFile("llama-2-70b");
+        DecodePlan int8 = DecodePlan.minimal(m, Precision.INT8, 3, 4096, ChipSpecs.tspV1());
+        DecodePlan fp16 = DecodePlan.minimal(m, Precision.FP16, 3, 4096, ChipSpecs.tspV1());
+        assertThat(int8.chips()).isLessThanOrEqualTo(576);
+        assertThat(fp16.chips()).isGreaterThan(576);
+        // fp16 weights alone are 2 bytes x 69 B parameters = 138 GB > 576 x 230.7 MB = 132.9 GB
+        assertThat(m.totalParams()).isBetween(68_000_000_000L, 70_000_000_000L);
+        CliTest.Result r = CliTest.run("run", "--model", "llama-2-70b");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("Llama-2-70B (fp16, batch 3, context 4096) needs at least " + fp16.chips()
+                + " chips of tsp-v1; got 576");
+    }
+
+    @Test
+    void thePresetsHaveThePublishedSizes() {
+        assertThat(ModelConfigs.presetOrFile("mixtral-8x7b").totalParams()).isBetween(46_600_000_000L,
+                46_800_000_000L);
+        assertThat(ModelConfigs.presetOrFile("llama-2-7b").totalParams()).isBetween(6_700_000_000L, 6_800_000_000L);
+        assertThat(ModelConfigs.presetOrFile("mistral-7b").totalParams()).isBetween(7_200_000_000L, 7_300_000_000L);
+        assertThat(ModelConfigs.presetOrFile("llama-3-8b").totalParams()).isBetween(8_000_000_000L, 8_100_000_000L);
+    }
+
+    @Test
+    void badModelFilesGiveOneLocatedLine() {
+        CliTest.Result r = CliTest.run("run", "--model", "src/test/resources/models/unknown-arch.json");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("error: src/test/resources/models/unknown-arch.json:2:21: unknown "
+                + "architecture 'GPT2LMHeadModel'");
+        r = CliTest.run("run", "--model", "src/test/resources/models/bad-heads.json");
+        assertThat(r.err().strip()).startsWith("error: src/test/resources/models/bad-heads.json:5:")
+                .contains("num_attention_heads (6) must divide hidden_size (640)");
+        r = CliTest.run("run", "--model", "mixtral-8x8b");
+        assertThat(r.err()).contains("no model preset named 'mixtral-8x8b'").contains("mixtral-8x7b");
+        r = CliTest.run("run", "--weights", "fp8");
+        assertThat(r.err().strip()).isEqualTo("error: --weights:1:1: weights are fp16 or int8, got 'fp8'");
+    }
+}
