@@ -55,6 +55,7 @@ final class ChipSimulator {
     private long issues;
     private long lastCycle = -1;
     private final long firstIssue;
+    private final LinkLabels labels;
     private long hash = TraceHash.INITIAL;
     private final long[] queueIssued;
     private final long[] queueBusy;
@@ -88,6 +89,7 @@ final class ChipSimulator {
         this.mxm = new MxmUnits(this, chip, positions);
         this.links = new LinkUnit(this, chipProgram.chipId(), topology, deliver);
         this.firstIssue = firstIssue(chipProgram);
+        this.labels = LinkLabels.of(chipProgram, chip.links().count());
         for (int b = 0; b < 16; b++) {
             notifyArrivals.add(new ArrayList<>());
         }
@@ -371,7 +373,7 @@ final class ChipSimulator {
         Opcode op = ins.opcode();
         issues++;
         queueIssued[q.queue.id()]++;
-        hash = TraceHash.step(hash, cycle - firstIssue, q.queue.id(), ins.word());
+        hash = TraceHash.step(hash, cycle - firstIssue, q.queue.id(), labels.canonical(ins));
         Issue is = new Issue(q, ins, cycle, index, issues);
         long occupancy = op.occupancy().cycles(chip, ins);
         String instance = occupy(is, occupancy);

@@ -20,11 +20,14 @@ final class LinkChecker {
      *               the chip whose identical program ran), or null if the chip has no program
      * @param shifts per chip id, cycles to add to the recorded unit's events (a deduplicated chip's start minus the
      *               start of the chip that ran)
+     * @param linkOf per chip id, the chip's link for each link of the recorded unit (its programs' links may be
+     *               numbered differently, see {@link LinkLabels}); null for chips without a program
      * @return the first rule broken as the run goes (unconnected link, nothing arrived, overwritten) and the first
      *         vector never received (judged at the end, so it counts only if nothing else went wrong); each null if
      *         none
      */
-    static HazardException[] check(Topology topology, LinkUnit[] units, long[] shifts, long portLatency) {
+    static HazardException[] check(Topology topology, LinkUnit[] units, long[] shifts, int[][] linkOf,
+                                   long portLatency) {
         HazardException first = null;
         HazardException atEnd = null;
         for (int c = 0; c < units.length; c++) {
@@ -32,13 +35,15 @@ final class LinkChecker {
                 continue;
             }
             for (LinkUnit.Sent s : units[c].sent) {
-                if (topology.farChip(c, s.link()) < 0) {
-                    first = min(first, LinkUnit.unconnected(s.who(), topology, c, s.link(), s.cycle() + shifts[c]));
+                int l = linkOf[c][s.link()];
+                if (topology.farChip(c, l) < 0) {
+                    first = min(first, LinkUnit.unconnected(s.who(), topology, c, l, s.cycle() + shifts[c]));
                 }
             }
             for (LinkUnit.Taken t : units[c].taken) {
-                if (topology.farChip(c, t.link()) < 0) {
-                    first = min(first, LinkUnit.unconnected(t.who(), topology, c, t.link(), t.cycle() + shifts[c]));
+                int l = linkOf[c][t.link()];
+                if (topology.farChip(c, l) < 0) {
+                    first = min(first, LinkUnit.unconnected(t.who(), topology, c, l, t.cycle() + shifts[c]));
                 }
             }
         }
@@ -52,7 +57,7 @@ final class LinkChecker {
                 if (units[f] != null) {
                     int fl = topology.farLink(r, l);
                     for (LinkUnit.Sent s : units[f].sent) {
-                        if (s.link() == fl) {
+                        if (linkOf[f][s.link()] == fl) {
                             in.add(new LinkUnit.Sent(s.link(), s.cycle() + shifts[f], null, s.who()));
                         }
                     }
@@ -60,7 +65,7 @@ final class LinkChecker {
                 List<LinkUnit.Taken> out = new ArrayList<>();
                 if (units[r] != null) {
                     for (LinkUnit.Taken t : units[r].taken) {
-                        if (t.link() == l) {
+                        if (linkOf[r][t.link()] == l) {
                             out.add(new LinkUnit.Taken(t.link(), t.cycle() + shifts[r], t.who()));
                         }
                     }

@@ -26,8 +26,9 @@ import java.util.concurrent.Future;
  * what arrives on a link changes data, never when anything happens. Each chip runs on its own (in parallel), its
  * sends and receives recorded, and {@link LinkChecker} applies the link rules over the whole system afterwards.
  * With deduplication, chips whose programs are identical up to a shift in time (every instruction the same number
- * of cycles later; the same initial data; the same regions but for their names) run once and share the result,
- * shifted; that is exact because the timeline depends on nothing else.
+ * of cycles later) and a renumbering of links ({@link LinkLabels}), with the same initial data and the same regions
+ * but for their names, run once and share the result, shifted and relabelled; that is exact because the timeline
+ * depends on nothing else.
  *
  * <p><b>Functional</b>: vectors carry data, so chips exchange them. The run advances in windows: each window ends
  * at H = (the earliest cycle any chip could sample a vector for a send) + (the shortest flight time of a link).
@@ -89,18 +90,20 @@ public final class SystemSimulator {
         final ChipProgram cp;
         final long base;
         final List<Region> regions;
+        final LinkLabels labels;
         final int hash;
 
-        Key(ChipProgram cp) {
+        Key(ChipProgram cp, int links) {
             this.cp = cp;
             this.base = ChipSimulator.firstIssue(cp);
+            this.labels = LinkLabels.of(cp, links);
             this.regions = cp.regions().stream().map(r -> new Region("", r.slices(), r.address(), r.dtype(),
                     r.elements(), r.readOnly())).toList();
             int h = cp.data().hashCode() * 31 + regions.hashCode();
             for (QueueProgram q : cp.queues()) {
                 h = h * 31 + q.queueId();
                 for (int i = 0; i < q.size(); i++) {
-                    h = h * 31 + Long.hashCode(q.word(i));
+                    h = h * 31 + Long.hashCode(labels.canonical(q.word(i)));
                     h = h * 31 + Long.hashCode(q.cycle(i) - base);
                 }
             }
@@ -125,7 +128,8 @@ public final class SystemSimulator {
                     return false;
                 }
                 for (int i = 0; i < a.size(); i++) {
-                    if (a.word(i) != b.word(i) || a.cycle(i) - base != b.cycle(i) - k.base) {
+                    if (a.cycle(i) - base != b.cycle(i) - k.base || a.word(i) != b.word(i)
+                            && labels.canonical(a.word(i)) != k.labels.canonical(b.word(i))) {
                         return false;
                     }
                 }
@@ -141,7 +145,7 @@ public final class SystemSimulator {
         order.sort(java.util.Comparator.comparingLong(ChipSimulator::firstIssue).thenComparingInt(ChipProgram::chipId));
         Map<Object, List<ChipProgram>> groups = new LinkedHashMap<>();
         for (ChipProgram cp : order) {
-            Object key = dedup ? new Key(cp) : cp.chipId();
+            Object key = dedup ? new Key(cp, system.chip().links().count()) : cp.chipId();
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(cp);
         }
         List<List<ChipProgram>> list = new ArrayList<>(groups.values());
@@ -163,6 +167,7 @@ public final class SystemSimulator {
         ChipResult[] byChip = new ChipResult[system.chips()];
         LinkUnit[] units = new LinkUnit[system.chips()];
         long[] shifts = new long[system.chips()];
+        int[][] linkOf = new int[system.chips()][];
         for (int i = 0; i < list.size(); i++) {
             Object o = outcomes.get(i);
             if (o instanceof HazardException h) {
@@ -170,17 +175,25 @@ public final class SystemSimulator {
                 continue;
             }
             Object[] pair = (Object[]) o;
-            long base = ChipSimulator.firstIssue(list.get(i).get(0));
+            ChipProgram rep = list.get(i).get(0);
+            long base = ChipSimulator.firstIssue(rep);
+            LinkLabels repLabels = LinkLabels.of(rep, system.chip().links().count());
             for (ChipProgram cp : list.get(i)) {
                 long shift = ChipSimulator.firstIssue(cp) - base;
                 byChip[cp.chipId()] = ((ChipResult) pair[0]).shifted(cp.chipId(), shift);
                 units[cp.chipId()] = (LinkUnit) pair[1];
                 shifts[cp.chipId()] = shift;
+                LinkLabels own = cp == rep ? repLabels : LinkLabels.of(cp, system.chip().links().count());
+                int[] map = new int[system.chip().links().count()];
+                for (int l = 0; l < map.length; l++) {
+                    map[l] = repLabels.rank(l) < 0 ? l : own.link(repLabels.rank(l));
+                }
+                linkOf[cp.chipId()] = map;
             }
         }
         // records are complete up to the first hazard, so a link rule broken before it comes first; a vector never
         // received is judged at the end, which a run stopped by a hazard never reaches
-        HazardException[] link = LinkChecker.check(topology, units, shifts,
+        HazardException[] link = LinkChecker.check(topology, units, shifts, linkOf,
                 system.chip().timing().cycles(TimingParam.C2C_PORT_LATENCY_CYCLES));
         if (link[0] != null && (first == null || LinkUnit.FIRST.compare(link[0], first) < 0)) {
             first = link[0];

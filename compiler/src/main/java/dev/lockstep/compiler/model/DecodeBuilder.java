@@ -111,6 +111,17 @@ public final class DecodeBuilder {
                 exchanges, b.lib.compiled(), sram, programBytes);
     }
 
+    static Object[] debugBuild(DecodePlan plan, SystemSpec system) {
+        DecodeBuilder b = new DecodeBuilder(plan, system);
+        b.allocateWeights();
+        long first = b.token(0, 0);
+        long stagger = (first + plan.batch() - 1) / plan.batch();
+        for (int j = 1; j < plan.batch(); j++) {
+            b.token(j, j * stagger);
+        }
+        return new Object[] {b.build, b.path};
+    }
+
     // ------------------------------------------------------------------------------------------ weights first
 
     /**
@@ -251,9 +262,11 @@ public final class DecodeBuilder {
             tc = weights(c, "qkv", 1, m.hidden(), (qh + 2 * kvh) * hd, tc);
             tc = place(c, "rope", s -> lib.rope((qh + kvh) * hd, hd, m.ropeTheta(), s), tc);
             for (int k = 0; k < kvh; k++) {
-                tc = place(c, "k." + seq + "." + k, s -> lib.matmul("k", qPerKv, hd, cached, DataType.F16, s), tc);
+                // every sequence's cache product gets the same slot (the longest of them), so that tokens of all
+                // sequences take the same time and the schedule repeats exactly
+                tc = placeSlot(c, "k." + seq + "." + k, "k.*." + k, tc);
                 tc = place(c, "softmax", s -> lib.softmax(qPerKv, cached, s), tc);
-                tc = place(c, "v." + seq + "." + k, s -> lib.matmul("v", qPerKv, cached, hd, DataType.F16, s), tc);
+                tc = placeSlot(c, "v." + seq + "." + k, "v.*." + k, tc);
             }
             tc = weights(c, "o", 1, qh * hd, m.hidden(), tc);
             end = Math.max(end, tc);
@@ -330,6 +343,18 @@ public final class DecodeBuilder {
             t = place(chip, "scale." + n, s -> lib.elementwise(Opcode.VMUL, n, s), t);
         }
         return t;
+    }
+
+    /** Places the chip's reserved kernel {@code name} in a slot as long as the longest kernel matching the pattern. */
+    private long placeSlot(int chip, String name, String pattern, long t) {
+        Map<String, CompiledKernel> mine = placed.get(chip);
+        long slot = 0;
+        for (int seq = 0; seq < plan.batch(); seq++) {
+            slot = Math.max(slot, mine.get(pattern.replace("*", String.valueOf(seq))).predictedCycles());
+        }
+        CompiledKernel k = mine.get(name);
+        stepBound.merge(chip, k.lowerBoundCycles(), Long::sum);
+        return build.chip(chip).place(k, t, slot);
     }
 
     /** Places the chip's kernel {@code name}: compiled into its free SRAM on first use, reused after. */

@@ -57,6 +57,13 @@ public final class ChipBuild {
         return busyIntervals.isEmpty() ? 0 : busyIntervals.lastEntry().getValue();
     }
 
+    /** The busy intervals, {start, end}, in time order (for reports and tests). */
+    public java.util.List<long[]> intervals() {
+        java.util.List<long[]> out = new java.util.ArrayList<>();
+        busyIntervals.forEach((a, b) -> out.add(new long[] {a, b}));
+        return out;
+    }
+
     /** The earliest cycle at or after {@code notBefore} from which the chip is free for {@code length} cycles. */
     public long earliestFree(long notBefore, long length) {
         long t = notBefore;
@@ -88,11 +95,21 @@ public final class ChipBuild {
      * the cycle after its last event.
      */
     public long place(CompiledKernel k, long notBefore) {
+        return place(k, notBefore, 0);
+    }
+
+    /**
+     * Places a kernel as {@link #place(CompiledKernel, long)} does, holding the chip for at least {@code slot}
+     * cycles (so that kernels of equal shape whose tensors sit in different places, and so differ by a few cycles,
+     * take equal time slots).
+     */
+    public long place(CompiledKernel k, long notBefore, long slot) {
         boolean again = placed.contains(k);
         if (!again && !k.sram().covers(sram)) {
             throw new IllegalArgumentException("the kernel was compiled against other SRAM than this chip's");
         }
-        long start = earliestFree(notBefore, k.predictedCycles());
+        long length = Math.max(slot, k.predictedCycles());
+        long start = earliestFree(notBefore, length);
         ChipProgram cp = k.program().chips().get(0);
         for (QueueProgram q : cp.queues()) {
             for (int i = 0; i < q.size(); i++) {
@@ -108,7 +125,7 @@ public final class ChipBuild {
             placed.add(k);
         }
         kernels++;
-        return advance(start, start + k.predictedCycles());
+        return advance(start, start + length);
     }
 
     /**

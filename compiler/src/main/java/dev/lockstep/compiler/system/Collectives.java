@@ -19,6 +19,7 @@ import java.util.Map;
 public final class Collectives {
     private final SystemBuild build;
     private final Map<List<Object>, CompiledKernel> sums = new HashMap<>();
+    private final Map<List<Integer>, CompiledKernel> perChip = new HashMap<>();
 
     public Collectives(SystemBuild build) {
         this.build = build;
@@ -155,11 +156,17 @@ public final class Collectives {
 
     /** The sum kernel {@link #allReduce} would place on {@code chip} now (for tests that derive its cycles). */
     public CompiledKernel sumForTest(int chip, int inputs, int vectors) {
-        return sum(chip, inputs, vectors);
+        return compiledSum(chip, inputs, vectors);
     }
 
     /** A kernel adding {@code inputs} rows of {@code vectors} f32 vectors, compiled into the chip's free SRAM. */
     CompiledKernel sum(int chip, int inputs, int vectors) {
+        // one sum kernel per chip and shape, reused by every later sum of that shape on the chip (its buffers are
+        // free again: work on one chip never overlaps), so that every token's sums take the same time
+        return perChip.computeIfAbsent(List.of(chip, inputs, vectors), x -> compiledSum(chip, inputs, vectors));
+    }
+
+    private CompiledKernel compiledSum(int chip, int inputs, int vectors) {
         SramMap taken = build.chip(chip).sram();
         return sums.computeIfAbsent(List.of(inputs, vectors, taken), k -> {
             VectorGraph g = new VectorGraph(build.chip().vectorBytes());

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.sim;
+
+import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.program.ChipProgram;
+import dev.lockstep.isa.program.QueueProgram;
+import java.util.Arrays;
+
+/**
+ * A chip's links numbered by first use: scanning its queues in id order and each queue's instructions in order,
+ * the first link a SEND or RECV names is rank 0, the next new one rank 1, and so on. A chip's timeline depends on
+ * which of its instructions share a link, not on the links' numbers, so two chips whose programs differ only by a
+ * renumbering of links (the same program placed on differently wired chips) run identically: the trace hash folds
+ * link ranks, and timing-only deduplication treats such programs as one.
+ */
+final class LinkLabels {
+    private final int[] rank;
+    private final int[] link;
+
+    private LinkLabels(int[] rank, int[] link) {
+        this.rank = rank;
+        this.link = link;
+    }
+
+    static LinkLabels of(ChipProgram cp, int links) {
+        int[] rank = new int[Math.max(links, 64)];
+        Arrays.fill(rank, -1);
+        int[] link = new int[rank.length];
+        int n = 0;
+        for (QueueProgram q : cp.queues()) {
+            for (int i = 0; i < q.size(); i++) {
+                if (isLink(q.word(i))) {
+                    int l = (int) q.instruction(i).operand("link");
+                    if (rank[l] < 0) {
+                        rank[l] = n;
+                        link[n++] = l;
+                    }
+                }
+            }
+        }
+        return new LinkLabels(rank, Arrays.copyOf(link, n));
+    }
+
+    /** Whether an instruction word is a SEND or a RECV. */
+    static boolean isLink(long word) {
+        int code = (int) (word >>> 56);
+        return code == Opcode.SEND.code() || code == Opcode.RECV.code();
+    }
+
+    /** The word with its link replaced by the link's rank if it is a SEND or RECV. */
+    long canonical(long word) {
+        return isLink(word) ? canonical(Instruction.decode(word)) : word;
+    }
+
+    /** The instruction word with its link replaced by the link's rank (other instructions unchanged). */
+    long canonical(Instruction ins) {
+        Opcode op = ins.opcode();
+        if (op != Opcode.SEND && op != Opcode.RECV) {
+            return ins.word();
+        }
+        long[] v = ins.operands();
+        int at = op.operandIndex("link");
+        v[at] = rank[(int) v[at]];
+        return Instruction.of(op, v).word();
+    }
+
+    /** This chip's link of a rank. */
+    int link(int rankOf) {
+        return link[rankOf];
+    }
+
+    int rank(int linkId) {
+        return rank[linkId];
+    }
+
+    /** Ranks in use. */
+    int size() {
+        return link.length;
+    }
+}
