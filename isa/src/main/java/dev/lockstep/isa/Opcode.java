@@ -377,6 +377,11 @@ public enum Opcode {
         return BY_CODE[code];
     }
 
+    /** The unit of the opcode in an instruction word's top byte (the word must hold a valid opcode). */
+    public static Unit unitOfWord(long word) {
+        return BY_CODE[(int) (word >>> 56) & 0xFF].unit;
+    }
+
     public static Optional<Opcode> fromCode(int code) {
         return code >= 0 && code < BY_CODE.length ? Optional.ofNullable(BY_CODE[code]) : Optional.empty();
     }

@@ -253,6 +253,7 @@ public final class ProgramRules {
         for (int i = 0; i < program.maps().size(); i++) {
             fail(checkMap(chip, program.maps().get(i), program.maps().subList(0, i)), "");
         }
+        WordTable checked = new WordTable();
         for (ChipProgram cp : program.chips()) {
             String at = "chip " + cp.chipId() + ": ";
             if (cp.chipId() < 0 || cp.chipId() > MAX_CHIP_ID) {
@@ -261,8 +262,9 @@ public final class ProgramRules {
             for (int i = 0; i < cp.regions().size(); i++) {
                 fail(checkRegion(chip, cp.regions().get(i), cp.regions().subList(0, i)), at);
             }
+            // data is sorted by slice and address: each block need only be checked against the one before it
             for (int i = 0; i < cp.data().size(); i++) {
-                fail(checkData(chip, cp.data().get(i), cp.data().subList(0, i)), at);
+                fail(checkData(chip, cp.data().get(i), cp.data().subList(Math.max(0, i - 1), i)), at);
             }
             for (QueueProgram qp : cp.queues()) {
                 if (qp.queueId() < 0 || qp.queueId() >= chip.floorplan().queues().size()) {
@@ -270,19 +272,92 @@ public final class ProgramRules {
                             + chip.name() + " (queues 0.." + (chip.floorplan().queues().size() - 1) + ")");
                 }
                 Queue queue = chip.floorplan().queues().get(qp.queueId());
-                Instruction previous = null;
+                long previousDispatch = 0;
                 for (int i = 0; i < qp.size(); i++) {
-                    Instruction ins = qp.instruction(i);
-                    Optional<String> problem = checkIssue(chip, queue, ins, qp.cycle(i), previous,
+                    long word = qp.word(i);
+                    long cycle = qp.cycle(i);
+                    long known = checked.get(word);
+                    // a fast path for words already checked (a model's chips repeat the same instructions): the
+                    // operands are fine, the dispatch is known; only the queue and the timing remain
+                    if (known >= 0 && i > 0 && cycle >= qp.cycle(i - 1) + previousDispatch
+                            && cycle > qp.cycle(i - 1) && cycle <= MAX_CYCLE
+                            && queue.issues(Opcode.unitOfWord(word)) && !isRepeatAfterRepeatOrNop(word, qp.word(i - 1))) {
+                        previousDispatch = known;
+                        continue;
+                    }
+                    Instruction ins = Instruction.decode(word);
+                    Instruction previous = i == 0 ? null : Instruction.decode(qp.word(i - 1));
+                    Optional<String> problem = checkIssue(chip, queue, ins, cycle, previous,
                             i == 0 ? 0 : qp.cycle(i - 1))
                             .or(() -> checkOperands(chip, ins, program.maps().size()).map(OperandProblem::message));
                     if (problem.isPresent()) {
                         throw new IllegalArgumentException(at + "queue " + queue.name() + ", instruction " + i + " ("
-                                + ins.opcode().mnemonic() + " at cycle " + qp.cycle(i) + "): " + problem.get());
+                                + ins.opcode().mnemonic() + " at cycle " + cycle + "): " + problem.get());
                     }
-                    previous = ins;
+                    previousDispatch = ins.opcode().dispatch().cycles(chip, ins);
+                    checked.put(word, previousDispatch);
                 }
             }
+        }
+    }
+
+    private static boolean isRepeatAfterRepeatOrNop(long word, long previous) {
+        int p = (int) (previous >>> 56);
+        return (int) (word >>> 56) == Opcode.REPEAT.code() && (p == Opcode.REPEAT.code() || p == Opcode.NOP.code());
+    }
+
+    /** Instruction words whose operands were found valid, with their dispatch cycles (open addressing). */
+    private static final class WordTable {
+        private long[] keys = new long[1 << 12];
+        private long[] values = new long[1 << 12];
+        private boolean[] used = new boolean[1 << 12];
+        private int size;
+
+        long get(long word) {
+            int mask = keys.length - 1;
+            for (int i = mix(word) & mask; used[i]; i = (i + 1) & mask) {
+                if (keys[i] == word) {
+                    return values[i];
+                }
+            }
+            return -1;
+        }
+
+        void put(long word, long value) {
+            if (2 * (size + 1) > keys.length) {
+                grow();
+            }
+            int mask = keys.length - 1;
+            int i = mix(word) & mask;
+            while (used[i] && keys[i] != word) {
+                i = (i + 1) & mask;
+            }
+            if (!used[i]) {
+                size++;
+            }
+            used[i] = true;
+            keys[i] = word;
+            values[i] = value;
+        }
+
+        private void grow() {
+            long[] k = keys;
+            long[] v = values;
+            boolean[] u = used;
+            keys = new long[k.length * 2];
+            values = new long[k.length * 2];
+            used = new boolean[k.length * 2];
+            size = 0;
+            for (int i = 0; i < k.length; i++) {
+                if (u[i]) {
+                    put(k[i], v[i]);
+                }
+            }
+        }
+
+        private static int mix(long w) {
+            long h = w * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32));
         }
     }
 

@@ -13,7 +13,8 @@ public final class QueueProgram {
     private final int queueId;
     private final long[] cycles;
     private final long[] words;
-    private final Instruction[] instructions;
+    /** Decoded instructions, made on first use (most queues of a deduplicated system are never decoded). */
+    private Instruction[] instructions;
 
     public QueueProgram(int queueId, long[] cycles, long[] words) {
         if (cycles.length != words.length) {
@@ -22,9 +23,8 @@ public final class QueueProgram {
         this.queueId = queueId;
         this.cycles = cycles.clone();
         this.words = words.clone();
-        this.instructions = new Instruction[words.length];
-        for (int i = 0; i < words.length; i++) {
-            instructions[i] = Instruction.decode(words[i]);
+        for (long w : words) {
+            Instruction.decode(w);
         }
     }
 
@@ -45,7 +45,17 @@ public final class QueueProgram {
     }
 
     public Instruction instruction(int index) {
-        return instructions[index];
+        Instruction[] cache = instructions;
+        if (cache == null) {
+            cache = new Instruction[words.length];
+            instructions = cache;
+        }
+        Instruction ins = cache[index];
+        if (ins == null) {
+            ins = Instruction.decode(words[index]);
+            cache[index] = ins;
+        }
+        return ins;
     }
 
     @Override
