@@ -181,6 +181,15 @@ final class RunCommand implements Callable<Integer> {
         b.put("on_chip_data_movement", built.onChipCycles() / first);
         b.put("links", (built.linkCycles() - built.onChipCycles()) / first);
         b.put("waiting", 1 - (built.computeCycles() + built.linkCycles()) / first);
+        if (m.moe()) {
+            // every expert's slot is reserved and computed; the router's weights (zero for experts not chosen)
+            // scale the results, so the schedule holds for any choice of experts
+            ObjectNode moe = o.putObject("moe");
+            moe.put("experts", m.experts());
+            moe.put("experts_per_token", m.expertsPerToken());
+            moe.put("experts_computed_per_token", m.experts());
+            moe.put("expert_work_discarded", 1 - (double) m.expertsPerToken() / m.experts());
+        }
         ObjectNode p = o.putObject("partition");
         p.put("embedding_chips", plan.embeddingChips());
         p.put("chips_per_layer", plan.chipsPerLayer());
@@ -215,6 +224,11 @@ final class RunCommand implements Callable<Integer> {
             out.printf("time of a token  compute %.1f%%, on-chip moves %.1f%%, links %.1f%%, waiting %.1f%%%n",
                     100 * b.get("compute").asDouble(), 100 * b.get("on_chip_data_movement").asDouble(),
                     100 * b.get("links").asDouble(), 100 * b.get("waiting").asDouble());
+            if (m.moe()) {
+                out.printf("experts          all %d computed for every token, %d used: %.0f%% of expert work "
+                        + "discarded, no latency cost (experts run side by side on their own chips)%n", m.experts(),
+                        m.expertsPerToken(), 100 - 100.0 * m.expertsPerToken() / m.experts());
+            }
             out.printf("sram per chip    %.1f MB of %.1f MB at most%n", built.maxSramBytes() / 1e6,
                     DecodePlan.capacity(sys.chip()) / 1e6);
             out.printf("utilisation      %s%n", String.join("  ", r.unitUtilization().entrySet().stream()
