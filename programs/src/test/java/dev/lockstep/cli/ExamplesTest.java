@@ -125,4 +125,18 @@ class ExamplesTest {
             assertThat(Math.abs(y[i] - expected)).as("y[%d]", i).isLessThanOrEqualTo(1e-6 * expected);
         }
     }
+
+    /** The two-chip example: the three vectors chip 0 sends are in chip 1's region, on node-8. */
+    @Test
+    void linkSendMovesThreeVectorsToTheOtherChip() {
+        var node = dev.lockstep.isa.system.SystemSpecs.preset("node-8");
+        var p = new Assembler(TSP).assemble(Path.of("asm", "link-send.lsa"));
+        SimResult r = dev.lockstep.sim.SystemSimulator.run(node, p, SimOptions.functional(),
+                new dev.lockstep.sim.SystemSimulator.Parallelism(2, false));
+        double[] b = r.region(1, "b").orElseThrow();
+        assertThat(new double[] {b[0], b[1], b[2], b[320], b[322], b[640], b[642]}).containsExactly(1, 2, 3, 4, 6, 7,
+                9);
+        // the recv holds the link's receive side for 3 x 21 cycles from 223
+        assertThat(r.cycles()).isEqualTo(223 + 3 * 21);
+    }
 }
