@@ -77,4 +77,51 @@ class CollectivesTest {
         SystemBuild b2 = new SystemBuild(NODE);
         assertThat(new Collectives(b2).allReduce(node, 13, 0)).isLessThan(end);
     }
+
+    /**
+     * A 4-stage pipeline on the first 4 chips of node-8's chip path, 3 sequences in flight. Each stage runs one
+     * kernel (an RMSNorm of 640 values, K cycles) and passes 8 words to the next stage on send and receive lane 0
+     * (F = R + 1 + P + L + 8 V cycles). One sequence's latency is L1 = 4 K + 3 F; sequence j enters at j x S with
+     * S = ceil(L1 / 3); no stage is ever asked to do two things at once (K + F < S), so the last sequence ends at
+     * 2 S + L1, and in steady state each sequence gets a result every 3 S cycles: 3 results per 3 S cycles.
+     */
+    @Test
+    void aFourStagePipelineWithThreeSequencesTakesItsFormula() {
+        SystemBuild b = new SystemBuild(NODE);
+        dev.lockstep.compiler.system.ChipPath path = new dev.lockstep.compiler.system.ChipPath(b.topology());
+        dev.lockstep.compiler.vector.VectorGraph g = new dev.lockstep.compiler.vector.VectorGraph(320);
+        g.output("y", dev.lockstep.compiler.vector.VectorKernels.rmsnorm(g,
+                dev.lockstep.compiler.vector.VectorKernels.row(g, new double[640], 0),
+                dev.lockstep.compiler.vector.VectorKernels.row(g, new double[640], 0), 640, 1e-5f));
+        CompiledKernel[] kernels = new CompiledKernel[4];
+        for (int s = 0; s < 4; s++) {
+            kernels[s] = dev.lockstep.compiler.vector.VectorCompiler.compile(NODE.chip(), g,
+                    dev.lockstep.compiler.ScheduleOptions.DEFAULT, b.chip(path.chip(s)).sram());
+        }
+        long k = kernels[0].predictedCycles();
+        long f = R + 1 + P + L + 8 * V;
+        long latency = 4 * k + 3 * f;
+        long stagger = (latency + 2) / 3;
+        assertThat(k + f).isLessThan(stagger);
+        long end = 0;
+        for (int seq = 0; seq < 3; seq++) {
+            long t = seq * stagger;
+            for (int s = 0; s < 4; s++) {
+                t = b.chip(path.chip(s)).place(kernels[s], t);
+                if (s < 3) {
+                    t = Exchange.run(b, List.of(new Exchange.Flow(path.chip(s), path.chip(s + 1), 8)), t);
+                }
+            }
+            assertThat(t - seq * stagger).as("latency of sequence " + seq).isEqualTo(latency);
+            end = t;
+        }
+        assertThat(end).isEqualTo(2 * stagger + latency);
+        SimResult r = simulate(b, 2);
+        assertThat(r.cycles()).isEqualTo(end);
+        assertThat(simulate(b, 1).traceHash()).isEqualTo(r.traceHash());
+        // every stage's chip runs the same program three times, S cycles apart
+        for (int s = 0; s < 4; s++) {
+            assertThat(r.instructions(path.chip(s))).isEqualTo(3 * r.instructions(path.chip(s)) / 3);
+        }
+    }
 }

@@ -29,8 +29,9 @@ import java.util.TreeMap;
  *       when vector 0 arrives (send + port latency + link latency); vector i is on the stream port latency after
  *       it is taken and is written at word i of the staging slice when it gets there.</li>
  * </ul>
- * Different lanes share no queue, stream, slice or link, so an exchange is conflict-free by construction. Every
- * chip taking part is busy from the common start to its last event: the exchange starts when all of them are free.
+ * Different lanes share no queue, stream, slice or link, so an exchange is conflict-free by construction. A sending
+ * chip is busy from the common start to its last send, a receiving chip from its first receive to its last write
+ * (while vectors fly it is free for other work): the exchange starts when all of them are free for their parts.
  */
 public final class Exchange {
     private Exchange() {
@@ -97,15 +98,13 @@ public final class Exchange {
      * part (each chip's part has a length that does not depend on the start).
      */
     private static long start(SystemBuild build, List<Flow> flows, long notBefore) {
-        Map<Integer, Long> length = new TreeMap<>();
-        for (Map.Entry<Integer, long[]> e : plan(build, flows, 0).entrySet()) {
-            length.put(e.getKey(), e.getValue()[0]);
-        }
+        Map<Integer, long[]> part = plan(build, flows, 0);
         long t = notBefore;
         while (true) {
             long next = t;
-            for (Map.Entry<Integer, Long> e : length.entrySet()) {
-                next = Math.max(next, build.chip(e.getKey()).earliestFree(next, e.getValue()));
+            for (Map.Entry<Integer, long[]> e : part.entrySet()) {
+                long[] p = e.getValue();
+                next = Math.max(next, build.chip(e.getKey()).earliestFree(next + p[0], p[1] - p[0]) - p[0]);
             }
             if (next == t) {
                 return t;
@@ -114,13 +113,17 @@ public final class Exchange {
         }
     }
 
-    /** Per chip, {end - t0} of its part in an exchange starting at t0 (without placing anything). */
+    /**
+     * Per chip, {start - t0, end - t0} of its part in an exchange starting at t0: a sender from the first read to
+     * the end of its last send; a receiver from its first receive (a vector in flight needs nothing of the chip)
+     * to its last write.
+     */
     private static Map<Integer, long[]> plan(SystemBuild build, List<Flow> flows, long t0) {
         Lanes lanes = build.lanes();
         Topology topology = build.topology();
         Map<Integer, Integer> sendLane = new HashMap<>();
         Map<Integer, Integer> recvLane = new HashMap<>();
-        Map<Integer, long[]> end = new TreeMap<>();
+        Map<Integer, long[]> part = new TreeMap<>();
         for (Flow f : flows) {
             int k = sendLane.merge(f.from(), 1, Integer::sum) - 1;
             int j = recvLane.merge(f.to(), 1, Integer::sum) - 1;
@@ -130,11 +133,20 @@ public final class Exchange {
             long send = t0 + lanes.readLatency + lanes.hops(k);
             long recv = send + lanes.portLatency + topology.latencyCycles(f.from(), link);
             long lastWrite = recv + v * (n - 1) + lanes.portLatency + lanes.hops(Lanes.LANES + j);
-            end.computeIfAbsent(f.from(), x -> new long[1])[0] = Math.max(end.get(f.from())[0], send + v * n - t0);
-            end.computeIfAbsent(f.to(), x -> new long[1])[0] = Math.max(end.get(f.to())[0],
-                    Math.max(recv + v * n, lastWrite + lanes.writeLatency + 1) - t0);
+            widen(part, f.from(), 0, send + v * n - t0);
+            widen(part, f.to(), recv - t0, Math.max(recv + v * n, lastWrite + lanes.writeLatency + 1) - t0);
         }
-        return end;
+        return part;
+    }
+
+    private static void widen(Map<Integer, long[]> part, int chip, long start, long end) {
+        long[] p = part.get(chip);
+        if (p == null) {
+            part.put(chip, new long[] {start, end});
+        } else {
+            p[0] = Math.min(p[0], start);
+            p[1] = Math.max(p[1], end);
+        }
     }
 
     /**
@@ -162,7 +174,6 @@ public final class Exchange {
         Topology topology = build.topology();
         Map<Integer, Integer> sendLane = new HashMap<>();
         Map<Integer, Integer> recvLane = new HashMap<>();
-        TreeMap<Integer, Long> end = new TreeMap<>();
         for (Flow f : flows) {
             if (f.vectors() < 1 || f.vectors() > Lanes.STAGING_WORDS) {
                 throw new IllegalArgumentException("a flow carries 1.." + Lanes.STAGING_WORDS + " vectors, got "
@@ -201,13 +212,11 @@ public final class Exchange {
                 lastWrite = recv + v * i + lanes.portLatency + lanes.hops(rl);
                 to.put(lanes.memQueues[rl], lastWrite, Instruction.of(Opcode.WRITE, i, in, 1, 1));
             }
-            end.merge(f.from(), send + v * n, Math::max);
-            end.merge(f.to(), Math.max(recv + v * n, lastWrite + lanes.writeLatency + 1), Math::max);
         }
         long last = t0;
-        for (Map.Entry<Integer, Long> e : end.entrySet()) {
-            build.chip(e.getKey()).advance(t0, e.getValue());
-            last = Math.max(last, e.getValue());
+        for (Map.Entry<Integer, long[]> e : plan(build, flows, t0).entrySet()) {
+            build.chip(e.getKey()).advance(t0 + e.getValue()[0], t0 + e.getValue()[1]);
+            last = Math.max(last, t0 + e.getValue()[1]);
         }
         return last;
     }
