@@ -68,6 +68,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print only a JSON object on stdout.")
     boolean json;
 
+    @Option(names = "--no-dedup", description = "Simulate every chip in full, also where another chip runs the "
+            + "identical program (slower; the results are the same, which this option lets you check).")
+    boolean noDedup;
+
     @Option(names = "--prompt-tokens", paramLabel = "P", description = "Prefill a prompt of P tokens first (not "
             + "built yet).")
     Integer promptTokens;
@@ -138,7 +142,7 @@ final class RunCommand implements Callable<Integer> {
         }
         long s0 = System.nanoTime();
         SimResult r = SystemSimulator.run(sys, built.program(), SimOptions.timingOnly(),
-                new SystemSimulator.Parallelism(t, true));
+                new SystemSimulator.Parallelism(t, !noDedup));
         double simSeconds = (System.nanoTime() - s0) / 1e9;
         if (r.cycles() != built.predictedEnd()) {
             throw new IllegalStateException("the simulation took " + r.cycles() + " cycles where the compiler "
