@@ -148,8 +148,8 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalStateException("the simulation took " + r.cycles() + " cycles where the compiler "
                     + "predicted " + built.predictedEnd() + ": a compiler or simulator bug");
         }
-        long lastLatency = r.cycles() - (batch - 1) * built.stagger();
-        long cyclesPerToken = Math.max(built.cyclesPerToken(), lastLatency);
+        // the simulated run ends with sequence 0's second token (the compiler's prediction, checked above)
+        long cyclesPerToken = built.cyclesPerToken();
         double clock = sys.chip().clockHz();
         double perUser = clock / cyclesPerToken;
         double wall = (System.nanoTime() - wall0) / 1e9;
@@ -170,6 +170,7 @@ final class RunCommand implements Callable<Integer> {
         o.put("bound_cycles_per_token", built.boundCycles());
         o.put("first_token_cycles", built.firstTokenCycles());
         o.put("stagger_cycles", built.stagger());
+        o.put("longest_token_cycles", built.longestTokenCycles());
         o.put("sram_bytes_per_chip_max", built.maxSramBytes());
         o.put("program_bytes_per_chip_max", built.maxProgramBytes());
         o.put("sram_bytes_per_chip", DecodePlan.capacity(sys.chip()));
@@ -193,6 +194,7 @@ final class RunCommand implements Callable<Integer> {
             moe.put("experts_per_token", m.expertsPerToken());
             moe.put("experts_computed_per_token", m.experts());
             moe.put("expert_work_discarded", 1 - (double) m.expertsPerToken() / m.experts());
+            moe.put("experts_per_chip_max", DecodeBuilder.expertsPerChip(plan));
         }
         ObjectNode p = o.putObject("partition");
         p.put("embedding_chips", plan.embeddingChips());
@@ -229,9 +231,13 @@ final class RunCommand implements Callable<Integer> {
                     100 * b.get("compute").asDouble(), 100 * b.get("on_chip_data_movement").asDouble(),
                     100 * b.get("links").asDouble(), 100 * b.get("waiting").asDouble());
             if (m.moe()) {
+                int perChip = DecodeBuilder.expertsPerChip(plan);
                 out.printf("experts          all %d computed for every token, %d used: %.0f%% of expert work "
-                        + "discarded, no latency cost (experts run side by side on their own chips)%n", m.experts(),
-                        m.expertsPerToken(), 100 - 100.0 * m.expertsPerToken() / m.experts());
+                        + "discarded; %s%n", m.experts(), m.expertsPerToken(),
+                        100 - 100.0 * m.expertsPerToken() / m.experts(), perChip == 1
+                                ? "no latency cost (each chip works for one expert; experts run side by side)"
+                                : "chips hold columns of up to " + perChip + " experts and compute them in turn, "
+                                + "so skipping unchosen experts would shorten a token");
             }
             out.printf("sram per chip    %.1f MB of %.1f MB at most%n", built.maxSramBytes() / 1e6,
                     DecodePlan.capacity(sys.chip()) / 1e6);

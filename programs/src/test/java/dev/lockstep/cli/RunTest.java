@@ -103,4 +103,17 @@ class RunTest {
         r = CliTest.run("run", "--weights", "fp8");
         assertThat(r.err().strip()).isEqualTo("error: --weights:1:1: weights are fp16 or int8, got 'fp8'");
     }
+
+    /** chips_minimum is a promise: the plan on that many chips must compile (every tensor placed in SRAM). */
+    @Test
+    void theMinimalMixtralPlanCompiles() {
+        var system = dev.lockstep.isa.system.SystemSpecs.preset("tsp-576");
+        DecodePlan min = DecodePlan.minimal(ModelConfigs.presetOrFile("mixtral-8x7b"), Precision.FP16, 3, 4096,
+                system.chip());
+        DecodePlan plan = DecodePlan.forChips(min.model(), Precision.FP16, 3, 4096, system.chip(), min.chips(), 8);
+        assertThat(plan.chips()).isEqualTo(min.chips());
+        var built = dev.lockstep.compiler.model.DecodeBuilder.build(plan, system, line -> { });
+        assertThat(built.maxSramBytes()).isLessThanOrEqualTo(DecodePlan.capacity(system.chip()));
+        assertThat(built.cyclesPerToken()).isEqualTo(plan.batch() * built.stagger());
+    }
 }

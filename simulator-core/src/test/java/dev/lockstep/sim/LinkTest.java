@@ -167,4 +167,46 @@ class LinkTest {
         assertThatThrownBy(() -> run(".chip 8\n.queue vxm.0\nnop 1\n", SimOptions.timingOnly(), 1, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("node-8 has 8 chips (0..7)");
     }
+
+    /** A hazard on the sender long after its send: the receiver took the vector in time, so the hazard is first. */
+    @Test
+    void aLaterHazardOnTheSenderIsReportedLikeInAFunctionalRun() {
+        String text = ONE_VECTOR.replace(".chip 1", """
+                .queue mem.w40
+                @1000 read e0, 0, 4
+                @1001 read e1, 8
+                .chip 1""");
+        for (SimOptions o : new SimOptions[] {SimOptions.functional(), SimOptions.timingOnly()}) {
+            assertThatThrownBy(() -> run(text, o, 2, true)).isInstanceOfSatisfying(HazardException.class, h -> {
+                assertThat(h.kind()).isEqualTo(HazardKind.UNIT_BUSY);
+                assertThat(h.chip()).isZero();
+                assertThat(h.cycle()).isEqualTo(1001);
+            });
+        }
+    }
+
+    /**
+     * Deskew waits for an absolute epoch (256 cycles): chip 1 runs chip 0's program 100 cycles later, where the
+     * instruction after the deskew comes before the epoch. Deduplication must not share chip 0's result.
+     */
+    @Test
+    void deskewProgramsAreNotSharedAcrossAShiftInTime() {
+        String text = """
+                .chip 0
+                .queue vxm.0
+                @200 deskew
+                @260 nop 1
+                .chip 1
+                .queue vxm.0
+                @300 deskew
+                @360 nop 1
+                """;
+        for (boolean dedup : new boolean[] {false, true}) {
+            assertThatThrownBy(() -> run(text, SimOptions.timingOnly(), 1, dedup))
+                    .isInstanceOfSatisfying(HazardException.class, h -> {
+                        assertThat(h.kind()).isEqualTo(HazardKind.QUEUE_PARKED);
+                        assertThat(h.chip()).isEqualTo(1);
+                    });
+        }
+    }
 }

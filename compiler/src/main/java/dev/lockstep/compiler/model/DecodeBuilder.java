@@ -20,20 +20,25 @@ import java.util.function.Consumer;
 /**
  * Compiles the decode step of a {@link DecodePlan} into a program for every chip: one token of each of the
  * {@code batch} sequences in flight, sequence j entering the pipeline {@code j x stagger} cycles after the first,
- * where the stagger is the first token's latency divided by the batch (rounded up), so that in steady state every
- * sequence gets a token every {@code batch x stagger} cycles. Every step is placed at an exact cycle on exact
+ * where the stagger is the first token's latency divided by the batch (rounded up), and then sequence 0's next
+ * token at {@code batch x stagger}, so that the steady state (every sequence getting a token every
+ * {@code batch x stagger} cycles, if no chip is asked to do two things at once) is compiled and simulated, not
+ * assumed. Every step is placed at an exact cycle on exact
  * chips; the simulator must agree with the predicted end to the cycle (docs/model.md, "From a model to a
  * schedule").
  */
 public final class DecodeBuilder {
     /** What was built, and what the compiler predicts for it. */
     public record Result(Program program, DecodePlan plan, ChipPath path, long stagger, long firstTokenCycles,
-                         long predictedEnd, long computeCycles, long linkCycles, long onChipCycles,
-                         long boundCycles, long exchanges, long kernelsCompiled, long maxSramBytes,
-                         long maxProgramBytes) {
-        /** Cycles between two tokens of one sequence in steady state: batch x stagger. */
+                         long secondTokenEnd, long longestTokenCycles, long predictedEnd, long computeCycles,
+                         long linkCycles, long onChipCycles, long boundCycles, long exchanges, long kernelsCompiled,
+                         long maxSramBytes, long maxProgramBytes) {
+        /**
+         * Cycles between two tokens of one sequence in steady state: from the end of sequence 0's first token to
+         * the end of its second.
+         */
         public long cyclesPerToken() {
-            return plan.batch() * stagger;
+            return secondTokenEnd - firstTokenCycles;
         }
     }
 
@@ -58,6 +63,7 @@ public final class DecodeBuilder {
     private long links;
     /** Sum over the first token's compute steps of the step's largest per-chip sum of kernel lower bounds. */
     private long bound;
+    private long seenSums;
     private final Map<Integer, Long> stepBound = new HashMap<>();
 
     private DecodeBuilder(DecodePlan plan, SystemSpec system) {
@@ -88,10 +94,19 @@ public final class DecodeBuilder {
         long bound = b.bound + exchanges * Exchange.minimumCycles(b.build);
         long stagger = (first + plan.batch() - 1) / plan.batch();
         long end = first;
+        long latest = first;
         for (int j = 1; j < plan.batch(); j++) {
             progress.accept("compiled sequence " + j + " of " + plan.batch());
-            end = Math.max(end, b.token(j, j * stagger));
+            long e = b.token(j, j * stagger);
+            latest = Math.max(latest, e - j * stagger);
+            end = Math.max(end, e);
         }
+        // the steady state: sequence 0's next token enters when its turn comes round again, after the tokens of
+        // every other sequence; it must find every chip free, and the cycles between its two tokens are the figure
+        progress.accept("compiled sequence 0's second token");
+        long second = b.token(0, plan.batch() * stagger);
+        latest = Math.max(latest, second - plan.batch() * stagger);
+        end = Math.max(end, second);
         long sram = 0;
         long programBytes = 0;
         int floor = system.chip().mem().wordsPerSlice() - SCRATCH_WORDS;
@@ -107,8 +122,8 @@ public final class DecodeBuilder {
         for (var cp : program.chips()) {
             programBytes = Math.max(programBytes, cp.instructionCount() * 8);
         }
-        return new Result(program, plan, b.path, stagger, first, end, firstCompute, firstLinks, onChip, bound,
-                exchanges, b.lib.compiled(), sram, programBytes);
+        return new Result(program, plan, b.path, stagger, first, second, latest, end, firstCompute, firstLinks,
+                onChip, bound, exchanges, b.lib.compiled(), sram, programBytes);
     }
 
     static Object[] debugBuild(DecodePlan plan, SystemSpec system) {
@@ -169,11 +184,34 @@ public final class DecodeBuilder {
             }
         }
         int words = build.chip().mem().wordsPerSlice();
+        // the embedding table (rows split over its chips; a token's row is what their exchanges read)
+        long rows = (m.vocab() + Math.max(1, plan.embeddingChips()) - 1) / Math.max(1, plan.embeddingChips());
+        long rowWords = ((long) m.hidden() * plan.weights().bytes() + build.chip().vectorBytes() - 1)
+                / build.chip().vectorBytes();
+        for (int p = 0; p < plan.embeddingChips(); p++) {
+            build.chip(path.chip(p)).reserveWords(rows * rowWords, words - SCRATCH_WORDS);
+        }
         for (int p = 0; p < plan.chips(); p++) {
             ChipBuild c = build.chip(path.chip(p));
             weightWords.put(c.chipId(), c.sram().usedWords());
             c.scratchFrom(words - SCRATCH_WORDS);
         }
+    }
+
+    /** The most experts whose columns one layer chip holds (1: each chip works for one expert only). */
+    public static int expertsPerChip(DecodePlan plan) {
+        ModelConfig m = plan.model();
+        long columns = (long) m.experts() * m.intermediate();
+        long per = (columns + plan.chipsPerLayer() - 1) / plan.chipsPerLayer();
+        int most = 0;
+        for (int g = 0; g < plan.chipsPerLayer(); g++) {
+            long lo = g * per;
+            long hi = Math.min(columns, lo + per);
+            if (hi > lo) {
+                most = (int) Math.max(most, (hi - 1) / m.intermediate() - lo / m.intermediate() + 1);
+            }
+        }
+        return most;
     }
 
     private int qPerKv() {
@@ -375,9 +413,13 @@ public final class DecodeBuilder {
         stepBound.clear();
     }
 
+    /** Accounts a link step (an exchange or a collective), the sums of its reductions as compute. */
     private long links(boolean count, long from, long to) {
+        long sums = col.sumCycles() - seenSums;
+        seenSums = col.sumCycles();
         if (count) {
-            links += to - from;
+            links += to - from - sums;
+            compute += sums;
         }
         return to;
     }

@@ -47,7 +47,7 @@ public final class ChipPath {
                     chips.add(c);
                 }
             }
-            if (exit >= 0) {
+            if (exit >= 0 && exit != entry) {
                 chips.add(exit);
             }
             order.addAll(chips);

@@ -20,6 +20,7 @@ public final class Collectives {
     private final SystemBuild build;
     private final Map<List<Object>, CompiledKernel> sums = new HashMap<>();
     private final Map<List<Integer>, CompiledKernel> perChip = new HashMap<>();
+    private long sumCycles;
 
     public Collectives(SystemBuild build) {
         this.build = build;
@@ -51,7 +52,18 @@ public final class Collectives {
             }
         }
         long t = flows.isEmpty() ? notBefore : Exchange.run(build, flows, notBefore);
-        return members.size() < 2 ? t : build.chip(root).place(sum(root, members.size(), vectors), t);
+        return members.size() < 2 ? t : placeSum(root, members.size(), vectors, t);
+    }
+
+    /** Cycles of the sum kernels placed by reductions so far (from each one's ready time to its end). */
+    public long sumCycles() {
+        return sumCycles;
+    }
+
+    private long placeSum(int chip, int inputs, int vectors, long t) {
+        long end = build.chip(chip).place(sum(chip, inputs, vectors), t);
+        sumCycles += end - t;
+        return end;
     }
 
     /**
@@ -121,7 +133,7 @@ public final class Collectives {
             if (s > 0) {
                 int from = segments.get(s - 1).get(segments.get(s - 1).size() - 1);
                 t = Exchange.run(build, List.of(new Exchange.Flow(from, seg.get(0), vectors * F32_WORDS)), t);
-                t = build.chip(seg.get(0)).place(sum(seg.get(0), 2, vectors), t);
+                t = placeSum(seg.get(0), 2, vectors, t);
             }
             t = reduce(seg.get(seg.size() - 1), seg, vectors, t);
         }
@@ -137,7 +149,7 @@ public final class Collectives {
                 int from = segments.get(s + 1).get(0);
                 int to = seg.get(seg.size() - 1);
                 t = Exchange.run(build, List.of(new Exchange.Flow(from, to, vectors * F32_WORDS)), t);
-                t = build.chip(to).place(sum(to, 2, vectors), t);
+                t = placeSum(to, 2, vectors, t);
             }
             t = reduce(seg.get(0), seg, vectors, t);
         }

@@ -150,12 +150,13 @@ public final class Exchange {
     }
 
     /**
-     * The on-chip part of an exchange on lanes 0: the read and the hops to the SXM and port before the link, the
-     * port, the hops and the write after it.
+     * The on-chip part of an exchange's critical path on send lane 0: the read, the hops to the SXM and the port
+     * before the link. (On the receiving side, the port, hops and write of the last vector overlap the link's
+     * serialisation of it, as long as they take less than one vector time, which they do on tsp-v1.)
      */
     public static long onChipCycles(SystemBuild build) {
         Lanes l = build.lanes();
-        return l.readLatency + l.hops(0) + 2 * l.portLatency + l.hops(Lanes.LANES) + l.writeLatency;
+        return l.readLatency + l.hops(0) + l.portLatency;
     }
 
     /** No exchange can take less than one vector over a link: port, link latency (the shortest kind), one vector. */
@@ -174,6 +175,9 @@ public final class Exchange {
         Topology topology = build.topology();
         Map<Integer, Integer> sendLane = new HashMap<>();
         Map<Integer, Integer> recvLane = new HashMap<>();
+        Map<Integer, Integer> sends = new TreeMap<>();
+        Map<Integer, Integer> receives = new TreeMap<>();
+        java.util.Set<List<Integer>> pairs = new java.util.HashSet<>();
         for (Flow f : flows) {
             if (f.vectors() < 1 || f.vectors() > Lanes.STAGING_WORDS) {
                 throw new IllegalArgumentException("a flow carries 1.." + Lanes.STAGING_WORDS + " vectors, got "
@@ -181,6 +185,15 @@ public final class Exchange {
             }
             if (topology.linkTo(f.from(), f.to()) < 0) {
                 throw new IllegalArgumentException("chips " + f.from() + " and " + f.to() + " share no link");
+            }
+            if (!pairs.add(List.of(f.from(), f.to()))) {
+                throw new IllegalArgumentException("two flows from chip " + f.from() + " to chip " + f.to() + " in one "
+                        + "exchange would share a link; merge them or use two exchanges");
+            }
+            if (sends.merge(f.from(), 1, Integer::sum) > Lanes.LANES
+                    || receives.merge(f.to(), 1, Integer::sum) > Lanes.LANES) {
+                throw new IllegalArgumentException("a chip takes part in at most " + Lanes.LANES + " sends and "
+                        + Lanes.LANES + " receives of one exchange");
             }
         }
         long t0 = start(build, flows, notBefore);
