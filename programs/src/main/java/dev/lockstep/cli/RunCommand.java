@@ -206,6 +206,16 @@ final class RunCommand implements Callable<Integer> {
         o.put("simulated_instructions", r.instructions());
         o.put("chips_simulated_in_full", r.chipsRun());
         o.put("instructions_simulated_in_full", r.instructionsRun());
+        // which chips ran in full, and for each the chips that took its result (identical up to time and links)
+        ObjectNode groups = o.putObject("deduplication");
+        java.util.TreeMap<Integer, java.util.List<Integer>> byRep = new java.util.TreeMap<>();
+        for (int c : r.chipIds()) {
+            byRep.computeIfAbsent(r.simulatedAs(c), x -> new java.util.ArrayList<>()).add(c);
+        }
+        byRep.forEach((rep, members) -> {
+            var a = groups.putArray(String.valueOf(rep));
+            members.forEach(a::add);
+        });
         o.put("compile_seconds", compileSeconds);
         o.put("simulate_seconds", simSeconds);
         o.put("wall_seconds", wall);

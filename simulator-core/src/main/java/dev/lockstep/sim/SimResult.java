@@ -22,8 +22,15 @@ public final class SimResult {
     private final List<ChipResult> chips;
     private final int chipsRun;
     private final long instructionsRun;
+    private final java.util.Map<Integer, Integer> ranAs;
 
     SimResult(ChipSpec chip, Program program, Mode mode, List<ChipResult> chips, int chipsRun, long instructionsRun) {
+        this(chip, program, mode, chips, chipsRun, instructionsRun, java.util.Map.of());
+    }
+
+    SimResult(ChipSpec chip, Program program, Mode mode, List<ChipResult> chips, int chipsRun, long instructionsRun,
+              java.util.Map<Integer, Integer> ranAs) {
+        this.ranAs = java.util.Map.copyOf(ranAs);
         this.chipsRun = chipsRun;
         this.instructionsRun = instructionsRun;
         this.chip = chip;
@@ -40,6 +47,11 @@ public final class SimResult {
     /** Chip programs actually simulated; the others reused an identical program's result (timing-only). */
     public int chipsRun() {
         return chipsRun;
+    }
+
+    /** The chip whose simulation gave this chip's result: itself, unless deduplication shared another's. */
+    public int simulatedAs(int chipId) {
+        return ranAs.getOrDefault(chipId, chipId);
     }
 
     /** Instructions executed by the chips actually simulated (the simulator's own work). */

@@ -223,11 +223,15 @@ public final class SystemSimulator {
             results.add(byChip[cp.chipId()]);
         }
         long run = 0;
+        java.util.Map<Integer, Integer> ranAs = new java.util.TreeMap<>();
         for (List<ChipProgram> g : list) {
             ChipResult r = byChip[g.get(0).chipId()];
             run += r.issues();
+            for (ChipProgram cp : g) {
+                ranAs.put(cp.chipId(), g.get(0).chipId());
+            }
         }
-        return new SimResult(system.chip(), program, options.mode(), results, list.size(), run);
+        return new SimResult(system.chip(), program, options.mode(), results, list.size(), run, ranAs);
     }
 
     // ------------------------------------------------------------------------------------------ functional
