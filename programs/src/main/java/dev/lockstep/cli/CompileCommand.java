@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
                 + "--shape E --top-k K).")
 final class CompileCommand implements Callable<Integer> {
     static final List<String> OPS = List.of("matmul", "gemv", "add", "multiply", "silu", "swiglu", "rmsnorm",
-            "softmax", "route", "rope");
+            "softmax", "route", "rope", "attention", "moe-block");
 
     @Option(names = "--op", required = true, paramLabel = "OP",
             description = "The op: matmul, gemv, add, multiply, silu, swiglu, rmsnorm, softmax, rope, route.")
@@ -55,7 +55,21 @@ final class CompileCommand implements Callable<Integer> {
             description = "Experts chosen per token, for --op route. Default: ${DEFAULT-VALUE}.")
     int topK;
 
-    @Option(names = "--shape", required = true, paramLabel = "MxKxN",
+    @Option(names = "--model", paramLabel = "PRESET|FILE", defaultValue = "mixtral-8x7b",
+            description = "For --op attention and moe-block: the model whose block to compile. Default: "
+                    + "${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--context", paramLabel = "C", defaultValue = "4096",
+            description = "For --op attention: tokens in the KV cache. Default: ${DEFAULT-VALUE}.")
+    int context;
+
+    @Option(names = "--columns", paramLabel = "N",
+            description = "For --op moe-block: the expert's intermediate columns on this chip (default: the share "
+                    + "of one chip when an expert is split over as few chips as hold it).")
+    Integer columns;
+
+    @Option(names = "--shape", paramLabel = "MxKxN",
             description = "matmul: MxKxN ([M x K] x [K x N]), e.g. 2304x4096x4096; gemv: KxN or 1xKxN; the vector "
                     + "ops: the row length C (or 1xC), at most 999999; route: the number of experts E.")
     String shape;
@@ -95,6 +109,12 @@ final class CompileCommand implements Callable<Integer> {
         if (!OPS.contains(op)) {
             throw new OutputException("--op " + op + ": not supported yet; the compiler builds " + String.join(", ", OPS)
                     + " so far", null);
+        }
+        if (op.equals("attention") || op.equals("moe-block")) {
+            return block(chipSpec);
+        }
+        if (shape == null) {
+            throw new OutputException("--op " + op + " needs --shape", null);
         }
         if (!op.equals("matmul") && !op.equals("gemv")) {
             return vectorOp(chipSpec);
@@ -181,6 +201,50 @@ final class CompileCommand implements Callable<Integer> {
         }
         report(chipSpec, kernel, op + " of 1x" + n + " f32", "1x" + n, "f32", (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /** A block of a model's decode step on one chip, as lockstep run places it. */
+    private Integer block(ChipSpec chipSpec) {
+        dev.lockstep.compiler.model.ModelConfig m = dev.lockstep.compiler.model.ModelConfigs.presetOrFile(model);
+        dev.lockstep.compiler.model.Precision w;
+        try {
+            w = dev.lockstep.compiler.model.Precision.parse(dtype);
+        } catch (IllegalArgumentException e) {
+            throw new OutputException("--dtype " + dtype + ": " + e.getMessage(), null);
+        }
+        if (context < 1 || context > 1 << 20) {
+            throw new OutputException("--context must be 1..1048576 tokens, got " + context, null);
+        }
+        long t0 = System.nanoTime();
+        CompiledKernel k;
+        String title;
+        try {
+            if (op.equals("attention")) {
+                k = dev.lockstep.compiler.model.BlockCompiler.attention(m, w, context, chipSpec);
+                title = m.name() + " attention, one KV group, " + m.cachedTokens(context) + " cached tokens";
+            } else {
+                int cols = columns != null ? columns : defaultColumns(m, w, chipSpec);
+                if (cols < 1 || cols > m.intermediate()) {
+                    throw new OutputException("--columns must be 1.." + m.intermediate() + ", got " + cols, null);
+                }
+                k = dev.lockstep.compiler.model.BlockCompiler.moe(m, w, cols, chipSpec);
+                title = m.name() + (m.moe() ? " MoE block: router and " : " feed-forward: ") + cols + " columns";
+            }
+        } catch (CompileException e) {
+            throw new OutputException(op + " of " + m.name() + ": " + e.getMessage(), e);
+        }
+        report(chipSpec, k, title, m.name(), w.text(), (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    /** One expert's columns over as few chips as hold them at the planner's fill (docs/model.md). */
+    private static int defaultColumns(dev.lockstep.compiler.model.ModelConfig m,
+                                      dev.lockstep.compiler.model.Precision w, ChipSpec chip) {
+        long bytes = 3L * m.hidden() * m.intermediate() * w.bytes();
+        long cap = (long) (dev.lockstep.compiler.model.DecodePlan.weightCapacity(chip)
+                * dev.lockstep.compiler.model.DecodePlan.FILL);
+        long chips = (bytes + cap - 1) / cap;
+        return (int) ((m.intermediate() + chips - 1) / chips);
     }
 
     private ScheduleOptions options() {

@@ -116,4 +116,21 @@ class RunTest {
         assertThat(built.maxSramBytes()).isLessThanOrEqualTo(DecodePlan.capacity(system.chip()));
         assertThat(built.cyclesPerToken()).isEqualTo(plan.batch() * built.stagger());
     }
+
+    /** The blocks of a layer compile on one chip and simulate in exactly the predicted cycles. */
+    @Test
+    void attentionAndMoeBlocksCompileCycleExact() throws Exception {
+        for (String[] args : new String[][] {{"compile", "--op", "attention", "--model", TINY, "--json"},
+                {"compile", "--op", "moe-block", "--model", TINY, "--json"},
+                {"compile", "--op", "moe-block", "--model", TINY, "--dtype", "int8", "--columns", "640", "--json"}}) {
+            CliTest.Result r = CliTest.run(args);
+            assertThat(r.exit()).as(r.err()).isZero();
+            JsonNode j = json(r.out());
+            assertThat(j.get("simulated_cycles")).isEqualTo(j.get("predicted_cycles"));
+            assertThat(j.get("lower_bound_cycles").asLong()).isPositive()
+                    .isLessThanOrEqualTo(j.get("predicted_cycles").asLong());
+        }
+        CliTest.Result bad = CliTest.run("compile", "--op", "moe-block", "--model", TINY, "--columns", "5000");
+        assertThat(bad.err().strip()).isEqualTo("error: --columns must be 1..1280, got 5000");
+    }
 }

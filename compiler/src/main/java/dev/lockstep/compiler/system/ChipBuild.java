@@ -208,6 +208,11 @@ public final class ChipBuild {
         return kernels;
     }
 
+    /** This chip's program as placed so far. */
+    public ChipProgram program() {
+        return toProgram();
+    }
+
     ChipProgram toProgram() {
         List<QueueProgram> queues = new ArrayList<>();
         for (int q = 0; q < cycles.length; q++) {
