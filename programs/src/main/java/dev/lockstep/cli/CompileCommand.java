@@ -111,6 +111,10 @@ final class CompileCommand implements Callable<Integer> {
                     + " so far", null);
         }
         if (op.equals("attention") || op.equals("moe-block")) {
+            if (shape != null) {
+                throw new OutputException("--op " + op + " takes --model (and --context or --columns), not --shape",
+                        null);
+            }
             return block(chipSpec);
         }
         if (shape == null) {

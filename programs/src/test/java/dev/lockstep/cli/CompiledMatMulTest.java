@@ -127,9 +127,12 @@ class CompiledMatMulTest {
         assertThat(j.get("lower_bound_cycles").asLong()).isPositive();
         assertThat(j.get("mxm_utilization").asDouble()).isBetween(0.0, 1.0);
         assertThat(j.get("compile_seconds").asDouble()).isPositive();
-        CliTest.Result unsupported = CliTest.run("compile", "--op", "attention", "--shape", "1x320x320");
+        CliTest.Result unsupported = CliTest.run("compile", "--op", "conv2d", "--shape", "1x320x320");
         assertThat(unsupported.exit()).isEqualTo(1);
-        assertThat(unsupported.err()).startsWith("error: --op attention: not supported yet");
+        assertThat(unsupported.err()).startsWith("error: --op conv2d: not supported yet");
+        CliTest.Result shaped = CliTest.run("compile", "--op", "attention", "--shape", "1x320x320");
+        assertThat(shaped.exit()).isEqualTo(1);
+        assertThat(shaped.err()).startsWith("error: --op attention takes --model");
         CliTest.Result norm = CliTest.run("compile", "--op", "rmsnorm", "--shape", "4096", "--json");
         assertThat(norm.exit()).isZero();
         var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(norm.out());
