@@ -37,14 +37,15 @@ import picocli.CommandLine.Spec;
         description = "Compile one tensor op to a cycle-exact program, simulate it (timing-only) and report the "
                 + "predicted and simulated cycles, a lower bound and the MXM utilisation. Ops so far: matmul, gemv "
                 + "(--shape MxKxN), on one row of C values (--shape C): add, multiply, silu, swiglu, rmsnorm, "
-                + "softmax, rope (heads of --head-dim values), and top-k routing over E experts (--op route "
-                + "--shape E --top-k K).")
+                + "softmax, rope (heads of --head-dim values), top-k routing over E experts (--op route "
+                + "--shape E --top-k K), and a model's blocks on one chip (--op attention|moe-block --model M).")
 final class CompileCommand implements Callable<Integer> {
     static final List<String> OPS = List.of("matmul", "gemv", "add", "multiply", "silu", "swiglu", "rmsnorm",
             "softmax", "route", "rope", "attention", "moe-block");
 
     @Option(names = "--op", required = true, paramLabel = "OP",
-            description = "The op: matmul, gemv, add, multiply, silu, swiglu, rmsnorm, softmax, rope, route.")
+            description = "The op: matmul, gemv, add, multiply, silu, swiglu, rmsnorm, softmax, rope, route, "
+                    + "attention, moe-block.")
     String op;
 
     @Option(names = "--head-dim", defaultValue = "128", paramLabel = "D",
@@ -223,6 +224,9 @@ final class CompileCommand implements Callable<Integer> {
         CompiledKernel k;
         String title;
         try {
+            if (op.equals("attention") && columns != null) {
+                throw new OutputException("--columns applies to --op moe-block, not attention", null);
+            }
             if (op.equals("attention")) {
                 k = dev.lockstep.compiler.model.BlockCompiler.attention(m, w, context, chipSpec);
                 title = m.name() + " attention, one KV group, " + m.cachedTokens(context) + " cached tokens";
@@ -241,14 +245,20 @@ final class CompileCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One expert's columns over as few chips as hold them at the planner's fill (docs/model.md). */
+    /**
+     * The columns one layer chip holds in lockstep run's default partition (3 sequences, context 4096, tsp-576; the
+     * model's fewest chips if it needs more), at most one expert's.
+     */
     private static int defaultColumns(dev.lockstep.compiler.model.ModelConfig m,
                                       dev.lockstep.compiler.model.Precision w, ChipSpec chip) {
-        long bytes = 3L * m.hidden() * m.intermediate() * w.bytes();
-        long cap = (long) (dev.lockstep.compiler.model.DecodePlan.weightCapacity(chip)
-                * dev.lockstep.compiler.model.DecodePlan.FILL);
-        long chips = (bytes + cap - 1) / cap;
-        return (int) ((m.intermediate() + chips - 1) / chips);
+        dev.lockstep.compiler.model.DecodePlan plan;
+        try {
+            plan = dev.lockstep.compiler.model.DecodePlan.forChips(m, w, 3, 4096, chip, 576, 8);
+        } catch (dev.lockstep.compiler.model.DecodePlan.TooFewChips e) {
+            plan = e.minimal();
+        }
+        long columns = (long) m.experts() * m.intermediate();
+        return (int) Math.min(m.intermediate(), (columns + plan.chipsPerLayer() - 1) / plan.chipsPerLayer());
     }
 
     private ScheduleOptions options() {

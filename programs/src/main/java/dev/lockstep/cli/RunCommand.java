@@ -148,7 +148,7 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalStateException("the simulation took " + r.cycles() + " cycles where the compiler "
                     + "predicted " + built.predictedEnd() + ": a compiler or simulator bug");
         }
-        // the simulated run ends with sequence 0's second token (the compiler's prediction, checked above)
+        // from the compiler's schedule, which the simulation reproduced to its last cycle (checked above)
         long cyclesPerToken = built.cyclesPerToken();
         double clock = sys.chip().clockHz();
         double perUser = clock / cyclesPerToken;
@@ -171,6 +171,7 @@ final class RunCommand implements Callable<Integer> {
         o.put("first_token_cycles", built.firstTokenCycles());
         o.put("stagger_cycles", built.stagger());
         o.put("longest_token_cycles", built.longestTokenCycles());
+        o.put("steady_state_exact", built.steadyStateExact());
         o.put("sram_bytes_per_chip_max", built.maxSramBytes());
         o.put("program_bytes_per_chip_max", built.maxProgramBytes());
         o.put("sram_bytes_per_chip", DecodePlan.capacity(sys.chip()));
@@ -235,6 +236,10 @@ final class RunCommand implements Callable<Integer> {
             out.printf("per user         %.1f tokens/s (%d cycles per token at %.0f MHz)%n", perUser, cyclesPerToken,
                     clock / 1e6);
             out.printf("total            %.1f tokens/s%n", perUser * batch);
+            if (!built.steadyStateExact()) {
+                out.printf("note             tokens collide on some chips (longest token %d cycles, first %d): the "
+                        + "figures above use the slowest%n", built.longestTokenCycles(), built.firstTokenCycles());
+            }
             out.printf("bound            %.1f tokens/s per user (kernel lower bounds + link latencies on the "
                     + "critical path)%n", clock / built.boundCycles());
             out.printf("time of a token  compute %.1f%%, on-chip moves %.1f%%, links %.1f%%, waiting %.1f%%%n",

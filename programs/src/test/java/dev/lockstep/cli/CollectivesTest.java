@@ -124,4 +124,14 @@ class CollectivesTest {
             assertThat(r.instructions(path.chip(s))).isEqualTo(3 * r.instructions(path.chip(s)) / 3);
         }
     }
+
+    /** A transfer longer than a staging buffer goes in rounds of 128 words, one exchange after another. */
+    @Test
+    void longTransfersGoInRounds() {
+        SystemBuild b = new SystemBuild(NODE);
+        long end = Exchange.runChunked(b, List.of(new Exchange.Flow(0, 1, 300)), 0);
+        long one = R + 1 + P + L;
+        assertThat(end).isEqualTo((one + 128 * V) + (one + 128 * V) + (one + 44 * V));
+        assertThat(simulate(b, 1).cycles()).isEqualTo(end);
+    }
 }

@@ -133,4 +133,24 @@ class RunTest {
         CliTest.Result bad = CliTest.run("compile", "--op", "moe-block", "--model", TINY, "--columns", "5000");
         assertThat(bad.err().strip()).isEqualTo("error: --columns must be 1..1280, got 5000");
     }
+
+    /**
+     * Tied embeddings: the table is the LM head's, on the last chips of the path; the embedding reaches layer 0,
+     * at the other end, hop by hop. 12 layers (one chip each) and the head over two nodes of a rack.
+     */
+    @Test
+    void aModelWithTiedEmbeddingsRunsAcrossNodes() throws Exception {
+        CliTest.Result r = CliTest.run("run", "--model", "src/test/resources/models/tiny-llama-tied.json", "--system",
+                "rack-72", "--chips", "16", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = json(r.out());
+        assertThat(j.get("partition").get("embedding_chips").asInt()).isZero();
+        // here tokens of different sequences collide on some chips (the head's chips also hold the table), and the
+        // run reports the slowest; the figure is never below one token's latency
+        long perToken = j.get("cycles_per_token").asLong();
+        assertThat(perToken).isGreaterThanOrEqualTo(j.get("longest_token_cycles").asLong())
+                .isGreaterThanOrEqualTo(j.get("first_token_cycles").asLong());
+        assertThat(j.get("steady_state_exact").asBoolean()).isEqualTo(perToken == 3 * j.get("stagger_cycles").asLong()
+                && j.get("longest_token_cycles").equals(j.get("first_token_cycles")));
+    }
 }

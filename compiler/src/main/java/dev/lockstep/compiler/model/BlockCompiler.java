@@ -16,10 +16,12 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The blocks of a decode step on one chip, as {@code lockstep run} places them, compiled into one program: every
- * kernel at its cycle, one after another, each in the SRAM the earlier ones left. For {@code lockstep compile --op
- * attention|moe-block}. The result is a {@link CompiledKernel} whose predicted cycles run from the first kernel's
- * start to the last one's end and whose lower bound is the sum of the kernels' lower bounds.
+ * The kernels of a decode step's blocks on one chip, compiled into one program: every kernel at its cycle, one
+ * after another, each in the SRAM the earlier ones left (as {@code lockstep run} places a chip's kernels; in a run
+ * some of them, the norms and the router, sit on a layer's first chip only). For {@code lockstep compile --op
+ * attention|moe-block}. The result is a {@link CompiledKernel} whose predicted cycles run from cycle 0 to the last
+ * kernel's end, whose lower bound is the sum of the kernels' lower bounds, and whose MXM peak is the highest of its
+ * kernels' (int8 blocks: the int8 peak).
  */
 public final class BlockCompiler {
     private final ChipSpec chip;
@@ -46,7 +48,7 @@ public final class BlockCompiler {
         bound += k.lowerBoundCycles();
         macs += k.macs();
         if (k.macs() > 0) {
-            peak = k.peakMacsPerCycle();
+            peak = Math.max(peak, k.peakMacsPerCycle());
         }
     }
 

@@ -35,10 +35,17 @@ public final class DecodeBuilder {
                          long maxSramBytes, long maxProgramBytes) {
         /**
          * Cycles between two tokens of one sequence in steady state: from the end of sequence 0's first token to
-         * the end of its second.
+         * the end of its second, or the longest latency of any token compiled if that is longer (a sequence whose
+         * token takes longer than its turn cannot keep it).
          */
         public long cyclesPerToken() {
-            return secondTokenEnd - firstTokenCycles;
+            return Math.max(secondTokenEnd - firstTokenCycles, longestTokenCycles);
+        }
+
+        /** Whether every token took the first one's time and sequence 0's turn came round exactly on time. */
+        public boolean steadyStateExact() {
+            return longestTokenCycles == firstTokenCycles
+                    && secondTokenEnd - firstTokenCycles == plan.batch() * stagger;
         }
     }
 
@@ -64,6 +71,7 @@ public final class DecodeBuilder {
     /** Sum over the first token's compute steps of the step's largest per-chip sum of kernel lower bounds. */
     private long bound;
     private long seenSums;
+    private long seenSumBounds;
     private final Map<Integer, Long> stepBound = new HashMap<>();
 
     private DecodeBuilder(DecodePlan plan, SystemSpec system) {
@@ -123,7 +131,7 @@ public final class DecodeBuilder {
             programBytes = Math.max(programBytes, cp.instructionCount() * 8);
         }
         return new Result(program, plan, b.path, stagger, first, second, latest, end, firstCompute, firstLinks,
-                onChip, bound, exchanges, b.lib.compiled(), sram, programBytes);
+                onChip, bound, exchanges, b.lib.compiled() + b.col.sumsCompiled(), sram, programBytes);
     }
 
     static Object[] debugBuild(DecodePlan plan, SystemSpec system) {
@@ -282,7 +290,7 @@ public final class DecodeBuilder {
         int first = path.chip(start);
         long t = t0;
         if (prev != first) {
-            t = links(count, t, Exchange.run(build, List.of(new Exchange.Flow(prev, first, hv * 4)), t));
+            t = links(count, t, col.send(prev, first, hv * 4, t));
         }
         List<List<Integer>> attn = segments(start, start + plan.attentionChips());
         t = links(count, t, col.broadcastAlong(attn, hv * 4, t));
@@ -349,7 +357,7 @@ public final class DecodeBuilder {
         int first = path.chip(start);
         long t = t0;
         if (prev != first) {
-            t = links(count, t, Exchange.run(build, List.of(new Exchange.Flow(prev, first, hv * 4)), t));
+            t = links(count, t, col.send(prev, first, hv * 4, t));
         }
         long k0 = t;
         t = place(first, "final.norm", s -> lib.rmsnorm(m.hidden(), (float) m.rmsNormEps(), s), t);
@@ -416,10 +424,13 @@ public final class DecodeBuilder {
     /** Accounts a link step (an exchange or a collective), the sums of its reductions as compute. */
     private long links(boolean count, long from, long to) {
         long sums = col.sumCycles() - seenSums;
+        long sumBounds = col.sumBound() - seenSumBounds;
         seenSums = col.sumCycles();
+        seenSumBounds = col.sumBound();
         if (count) {
             links += to - from - sums;
             compute += sums;
+            bound += sumBounds;
         }
         return to;
     }

@@ -115,6 +115,10 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
      */
     public static DecodePlan minimal(ModelConfig m, Precision w, int batch, int context, ChipSpec chip) {
         long cap = weightCapacity(chip);
+        if ((long) (cap * FILL) - RESERVE_BYTES <= 0) {
+            throw new IllegalArgumentException(chip.name() + " has too little SRAM to hold any part of a model ("
+                    + cap + " bytes for weights)");
+        }
         DecodePlan probe = new DecodePlan(m, w, batch, context, 1, 1, 1, 1, cap);
         int table = (int) Math.max(1, ceil(probe.tableBytes(), (long) (cap * FILL) - RESERVE_BYTES));
         for (int g = 1; g <= 4096; g++) {
@@ -133,9 +137,10 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
     }
 
     /**
-     * The plan for {@code chips} chips: as many chips per layer as fit (a multiple of a node's 8 when that many fit,
-     * so that every layer sits on whole nodes and all layers get the same program), the table on its fewest chips
-     * (a whole node when layers are node-aligned), the head on the rest.
+     * The plan for {@code chips} chips: as many chips per layer as fit; when that is a node or more, rounded down to
+     * whole nodes with the table on whole nodes too, if that still fits (so that every layer sits on whole nodes and
+     * all layers get the same program); the table on its fewest chips otherwise; the head on the rest, up to one
+     * chip per 320 vocabulary columns.
      *
      * @throws TooFewChips if the minimal plan needs more chips
      */

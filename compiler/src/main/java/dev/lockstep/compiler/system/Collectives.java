@@ -21,6 +21,7 @@ public final class Collectives {
     private final Map<List<Object>, CompiledKernel> sums = new HashMap<>();
     private final Map<List<Integer>, CompiledKernel> perChip = new HashMap<>();
     private long sumCycles;
+    private long sumBound;
 
     public Collectives(SystemBuild build) {
         this.build = build;
@@ -37,7 +38,7 @@ public final class Collectives {
                 flows.add(new Exchange.Flow(root, m, words));
             }
         }
-        return flows.isEmpty() ? notBefore : Exchange.run(build, flows, notBefore);
+        return flows.isEmpty() ? notBefore : Exchange.runChunked(build, flows, notBefore);
     }
 
     /**
@@ -51,7 +52,7 @@ public final class Collectives {
                 flows.add(new Exchange.Flow(m, root, vectors * F32_WORDS));
             }
         }
-        long t = flows.isEmpty() ? notBefore : Exchange.run(build, flows, notBefore);
+        long t = flows.isEmpty() ? notBefore : Exchange.runChunked(build, flows, notBefore);
         return members.size() < 2 ? t : placeSum(root, members.size(), vectors, t);
     }
 
@@ -61,9 +62,31 @@ public final class Collectives {
     }
 
     private long placeSum(int chip, int inputs, int vectors, long t) {
-        long end = build.chip(chip).place(sum(chip, inputs, vectors), t);
+        CompiledKernel k = sum(chip, inputs, vectors);
+        long end = build.chip(chip).place(k, t);
         sumCycles += end - t;
+        sumBound += k.lowerBoundCycles();
         return end;
+    }
+
+    /** The lower bounds of the sum kernels placed by reductions so far, added up. */
+    public long sumBound() {
+        return sumBound;
+    }
+
+    /** Sum kernels compiled (distinct). */
+    public int sumsCompiled() {
+        return sums.size();
+    }
+
+    /** Moves {@code words} words from one chip to a linked one, or hop by hop along the shortest route. */
+    public long send(int from, int to, int words, long notBefore) {
+        if (from == to) {
+            return notBefore;
+        }
+        return build.topology().linkTo(from, to) >= 0
+                ? Exchange.runChunked(build, List.of(new Exchange.Flow(from, to, words)), notBefore)
+                : route(from, to, words, notBefore);
     }
 
     /**
@@ -92,14 +115,14 @@ public final class Collectives {
                 }
             }
         }
-        long t = Exchange.run(build, scatter, notBefore);
+        long t = Exchange.runChunked(build, scatter, notBefore);
         long summed = t;
         for (int i = 0; i < n; i++) {
             if (segment[i] > 0) {
                 summed = Math.max(summed, build.chip(members.get(i)).place(sum(members.get(i), n, segment[i]), t));
             }
         }
-        return Exchange.run(build, gather, summed);
+        return Exchange.runChunked(build, gather, summed);
     }
 
     // ------------------------------------------------------------------------------------------ along a path
@@ -114,7 +137,7 @@ public final class Collectives {
             List<Integer> seg = segments.get(s);
             t = broadcast(seg.get(0), seg, words, t);
             if (s + 1 < segments.size()) {
-                t = Exchange.run(build, List.of(new Exchange.Flow(seg.get(seg.size() - 1),
+                t = Exchange.runChunked(build, List.of(new Exchange.Flow(seg.get(seg.size() - 1),
                         segments.get(s + 1).get(0), words)), t);
             }
         }
@@ -132,7 +155,7 @@ public final class Collectives {
             List<Integer> seg = segments.get(s);
             if (s > 0) {
                 int from = segments.get(s - 1).get(segments.get(s - 1).size() - 1);
-                t = Exchange.run(build, List.of(new Exchange.Flow(from, seg.get(0), vectors * F32_WORDS)), t);
+                t = Exchange.runChunked(build, List.of(new Exchange.Flow(from, seg.get(0), vectors * F32_WORDS)), t);
                 t = placeSum(seg.get(0), 2, vectors, t);
             }
             t = reduce(seg.get(seg.size() - 1), seg, vectors, t);
@@ -148,7 +171,7 @@ public final class Collectives {
             if (s < segments.size() - 1) {
                 int from = segments.get(s + 1).get(0);
                 int to = seg.get(seg.size() - 1);
-                t = Exchange.run(build, List.of(new Exchange.Flow(from, to, vectors * F32_WORDS)), t);
+                t = Exchange.runChunked(build, List.of(new Exchange.Flow(from, to, vectors * F32_WORDS)), t);
                 t = placeSum(to, 2, vectors, t);
             }
             t = reduce(seg.get(0), seg, vectors, t);
@@ -160,7 +183,7 @@ public final class Collectives {
     public long route(int from, int to, int words, long notBefore) {
         long t = notBefore;
         for (dev.lockstep.isa.system.Topology.Hop h : build.topology().route(from, to)) {
-            t = Exchange.run(build, List.of(new Exchange.Flow(h.chip(), build.topology().farChip(h.chip(), h.link()),
+            t = Exchange.runChunked(build, List.of(new Exchange.Flow(h.chip(), build.topology().farChip(h.chip(), h.link()),
                     words)), t);
         }
         return t;

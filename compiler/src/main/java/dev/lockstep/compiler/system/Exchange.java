@@ -94,6 +94,26 @@ public final class Exchange {
     }
 
     /**
+     * Like {@link #run}, for flows of any size: flows longer than a staging buffer go in rounds of at most
+     * {@link Lanes#STAGING_WORDS} words each (one exchange per round, one after another).
+     */
+    public static long runChunked(SystemBuild build, List<Flow> flows, long notBefore) {
+        long t = notBefore;
+        int most = flows.stream().mapToInt(Flow::vectors).max().orElse(0);
+        for (int done = 0; done < most; done += Lanes.STAGING_WORDS) {
+            List<Flow> round = new ArrayList<>();
+            for (Flow f : flows) {
+                int n = Math.min(Lanes.STAGING_WORDS, f.vectors() - done);
+                if (n > 0) {
+                    round.add(new Flow(f.from(), f.to(), n));
+                }
+            }
+            t = run(build, round, t);
+        }
+        return t;
+    }
+
+    /**
      * The first cycle at or after {@code notBefore} at which every chip taking part is free for as long as it takes
      * part (each chip's part has a length that does not depend on the start).
      */
