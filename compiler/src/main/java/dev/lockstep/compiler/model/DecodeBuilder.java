@@ -134,17 +134,6 @@ public final class DecodeBuilder {
                 onChip, bound, exchanges, b.lib.compiled() + b.col.sumsCompiled(), sram, programBytes);
     }
 
-    static Object[] debugBuild(DecodePlan plan, SystemSpec system) {
-        DecodeBuilder b = new DecodeBuilder(plan, system);
-        b.allocateWeights();
-        long first = b.token(0, 0);
-        long stagger = (first + plan.batch() - 1) / plan.batch();
-        for (int j = 1; j < plan.batch(); j++) {
-            b.token(j, j * stagger);
-        }
-        return new Object[] {b.build, b.path};
-    }
-
     // ------------------------------------------------------------------------------------------ weights first
 
     /**
