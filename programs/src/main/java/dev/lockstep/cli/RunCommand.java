@@ -79,17 +79,61 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--functional", description = "Run with real weights (not built yet).")
     boolean functional;
 
-    @Option(names = "--trace", paramLabel = "FILE", description = "Write a timeline (not built yet for run).")
-    String trace;
+    @Option(names = "--trace", paramLabel = "FILE.json", description = "Write a Chrome trace-event timeline of the "
+            + "chips of --trace-chips (open it in ui.perfetto.dev).")
+    java.nio.file.Path trace;
+
+    @Option(names = "--trace-chips", paramLabel = "FROM:TO", defaultValue = "layer0",
+            description = "Path positions [FROM, TO) of the chips to trace, or layer0 (the first layer's chips). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String traceChips;
+
+    @Option(names = "--trace-window", paramLabel = "FROM:TO", defaultValue = "0:2000000",
+            description = "Cycles [FROM, TO) kept in the trace. Default: ${DEFAULT-VALUE}.")
+    String traceWindow;
 
     @Spec
     CommandSpec spec;
 
+    /** The timeline of some chips: they run again on their own, with a listener (exact: see SystemSimulator). */
+    private void writeTrace(SystemSpec sys, DecodePlan plan, DecodeBuilder.Result built, PrintWriter err) {
+        int from;
+        int to;
+        long wFrom;
+        long wTo;
+        try {
+            String[] c = traceChips.equals("layer0") ? new String[] {String.valueOf(plan.layerStart(0)),
+                    String.valueOf(plan.layerStart(0) + plan.chipsPerLayer())} : traceChips.split(":");
+            from = Integer.parseInt(c[0]);
+            to = Integer.parseInt(c[1]);
+            String[] w = traceWindow.split(":");
+            wFrom = Long.parseLong(w[0]);
+            wTo = Long.parseLong(w[1]);
+        } catch (RuntimeException e) {
+            throw new InputException("--trace-chips", 1, 1, "--trace-chips takes FROM:TO (path positions) or layer0, "
+                    + "and --trace-window FROM:TO (cycles); got " + traceChips + " and " + traceWindow);
+        }
+        if (from < 0 || to > plan.chips() || from >= to || to - from > 64) {
+            throw new InputException("--trace-chips", 1, 1, "--trace-chips must name 1 to 64 path positions within "
+                    + "0.." + plan.chips() + ", got " + traceChips);
+        }
+        java.util.List<Integer> ids = new java.util.ArrayList<>();
+        for (int p = from; p < to; p++) {
+            ids.add(built.path().chip(p));
+        }
+        ChromeTrace chrome = new ChromeTrace(sys.chip(), built.program(), wFrom, wTo, 5_000_000);
+        SystemSimulator.trace(sys, built.program(), ids, chrome);
+        chrome.write(trace);
+        err.printf("lockstep run: wrote %s: chips %s, cycles %d..%d, %d instructions%s%n", trace, ids, wFrom, wTo,
+                chrome.kept(), chrome.dropped() > 0 ? " (" + chrome.dropped() + " beyond the limit dropped)" : "");
+        err.flush();
+    }
+
     @Override
     public Integer call() throws JsonProcessingException {
         long wall0 = System.nanoTime();
-        if (functional || promptTokens != null || trace != null) {
-            String which = functional ? "--functional" : promptTokens != null ? "--prompt-tokens" : "--trace";
+        if (functional || promptTokens != null) {
+            String which = functional ? "--functional" : "--prompt-tokens";
             throw new InputException(which, 1, 1, which + " is not built yet: 'lockstep run' simulates the decode "
                     + "step in timing-only mode (README, 'Status'); drop " + which);
         }
@@ -144,6 +188,9 @@ final class RunCommand implements Callable<Integer> {
         SimResult r = SystemSimulator.run(sys, built.program(), SimOptions.timingOnly(),
                 new SystemSimulator.Parallelism(t, !noDedup));
         double simSeconds = (System.nanoTime() - s0) / 1e9;
+        if (trace != null) {
+            writeTrace(sys, plan, built, err);
+        }
         if (r.cycles() != built.predictedEnd()) {
             throw new IllegalStateException("the simulation took " + r.cycles() + " cycles where the compiler "
                     + "predicted " + built.predictedEnd() + ": a compiler or simulator bug");

@@ -154,4 +154,21 @@ class RunTest {
         assertThat(j.get("steady_state_exact").asBoolean()).isEqualTo(perToken == 3 * j.get("stagger_cycles").asLong()
                 && j.get("longest_token_cycles").equals(j.get("first_token_cycles")));
     }
+
+    /** --trace writes a Chrome trace of the first layer's chips, each run again on its own. */
+    @Test
+    void traceWritesTheFirstLayersTimeline(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("t.json");
+        CliTest.Result r = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--trace",
+                file.toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("wrote " + file);
+        JsonNode t = new ObjectMapper().readTree(file.toFile());
+        assertThat(t.get("traceEvents").size()).isPositive();
+        assertThat(json(r.out()).has("trace_hash")).isTrue();
+        CliTest.Result bad = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--trace",
+                file.toString(), "--trace-chips", "5:2");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("--trace-chips must name 1 to 64 path positions");
+    }
 }

@@ -80,6 +80,20 @@ public final class SystemSimulator {
         }
     }
 
+    /**
+     * Runs the given chips again, timing-only, one after another in id order, telling {@code listener} of every
+     * issue: exact, since a chip's timeline depends on its program alone (for timelines of a few chips of a large
+     * system, after a deduplicated run).
+     */
+    public static void trace(SystemSpec system, Program program, List<Integer> chipIds, IssueListener listener) {
+        Topology topology = new Topology(system);
+        for (int id : chipIds.stream().sorted().distinct().toList()) {
+            ChipProgram cp = program.chip(id).orElseThrow(() -> new IllegalArgumentException("chip " + id
+                    + " has no program"));
+            new ChipSimulator(system.chip(), program, cp, Mode.TIMING_ONLY, listener, topology, false).run();
+        }
+    }
+
     // ------------------------------------------------------------------------------------------ timing-only
 
     /**
