@@ -171,4 +171,14 @@ class RunTest {
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("--trace-chips must name 1 to 64 path positions");
     }
+
+    /** The example systems of programs/systems load, and the tiny model runs on their first chips. */
+    @Test
+    void theExampleSystemsRun() throws Exception {
+        for (String f : new String[] {"systems/tsp-576-fast-links.json", "systems/tsp-576-2x-mxm.json"}) {
+            CliTest.Result r = CliTest.run("run", "--model", TINY, "--system", f, "--chips", "16", "--json");
+            assertThat(r.exit()).as(f + ": " + r.err()).isZero();
+            assertThat(json(r.out()).get("system").asText()).startsWith("tsp-576-");
+        }
+    }
 }
