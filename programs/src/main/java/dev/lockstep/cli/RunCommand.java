@@ -171,10 +171,18 @@ final class RunCommand implements Callable<Integer> {
                 m.layers(), plan.chipsPerLayer(), plan.attentionChips(), plan.headChips());
         err.flush();
         long c0 = System.nanoTime();
-        DecodeBuilder.Result built = DecodeBuilder.build(plan, sys, line -> {
-            err.println("lockstep run: " + line);
-            err.flush();
-        });
+        DecodeBuilder.Result built;
+        try {
+            built = DecodeBuilder.build(plan, sys, line -> {
+                err.println("lockstep run: " + line);
+                err.flush();
+            });
+        } catch (dev.lockstep.compiler.CompileException e) {
+            throw new OutputException(m.name() + " (" + precision.text() + ", batch " + batch + ", context " + context
+                    + ") on " + plan.chips() + " chips: the plan fits by bytes but a kernel does not compile: "
+                    + e.getMessage() + " (the KV caches of many sequences are many small products, each wanting "
+                    + "slices of its own; try fewer sequences, a shorter context or more chips)", e);
+        }
         double compileSeconds = (System.nanoTime() - c0) / 1e9;
         err.printf("lockstep run: compiled %d instructions for %d chips (%d distinct kernels) in %.1f s; "
                 + "simulating%n", built.program().instructionCount(), built.program().chips().size(),
