@@ -68,7 +68,9 @@ final class AllocationPhase {
                 ctx.wTiles[u.index()] = new Tile[u.work().size()][ctx.kTiles];
                 for (int wi = 0; wi < u.work().size(); wi++) {
                     for (int kt = 0; kt < ctx.kTiles; kt++) {
-                        ctx.wTiles[u.index()][wi][kt] = take(wPool, ctx.rows(kt), cursor);
+                        int rows = ctx.weightCopies == 1 ? ctx.rows(kt)
+                                : KernelContext.copyStride(ctx.rows(kt)) * ctx.weightCopies;
+                        ctx.wTiles[u.index()][wi][kt] = take(wPool, rows, cursor);
                     }
                 }
                 ctx.xTiles[u.index()] = new Tile[ctx.kTiles];

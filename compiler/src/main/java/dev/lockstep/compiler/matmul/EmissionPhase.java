@@ -25,6 +25,11 @@ final class EmissionPhase {
     }
 
     static Program run(KernelContext ctx) {
+        return run(ctx, 0);
+    }
+
+    /** The program that reads copy {@code copy} of every W tile (the same schedule, other weight addresses). */
+    static Program run(KernelContext ctx, int copy) {
         TreeMap<Integer, List<KernelContext.Placed>> byQueue = new TreeMap<>();
         for (KernelContext.Placed p : ctx.placed) {
             byQueue.computeIfAbsent(p.queue().id(), k -> new ArrayList<>()).add(p);
@@ -33,7 +38,8 @@ final class EmissionPhase {
         byQueue.forEach((id, list) -> {
             list.sort(Comparator.comparingLong(KernelContext.Placed::cycle));
             queues.add(new QueueProgram(id, list.stream().mapToLong(KernelContext.Placed::cycle).toArray(),
-                    list.stream().mapToLong(p -> p.instruction().word()).toArray()));
+                    list.stream().mapToLong(p -> copy == 0 || p.copyStride() == 0 ? p.instruction().word()
+                            : relocated(p.instruction(), (long) copy * p.copyStride())).toArray()));
         });
         List<Region> regions = new ArrayList<>();
         List<DataBlock> data = new ArrayList<>();
@@ -73,6 +79,13 @@ final class EmissionPhase {
         }
         ChipProgram chip = new ChipProgram(0, queues, data, regions);
         return new Program(ctx.chip.name(), vb, List.of(), List.of(), List.of(chip));
+    }
+
+    private static long relocated(dev.lockstep.isa.Instruction read, long by) {
+        long[] v = read.operands();
+        int addr = dev.lockstep.isa.Opcode.READ.operandIndex("addr");
+        v[addr] += by;
+        return dev.lockstep.isa.Instruction.of(dev.lockstep.isa.Opcode.READ, v).word();
     }
 
     /** {@code Y<nt>_<m0>}: rows m0.. of N tile nt. */

@@ -42,8 +42,19 @@ final class KernelContext {
     final List<Placed> placed = new ArrayList<>();
     long lastEvent = -1;
 
-    /** An instruction at its cycle on its queue. */
-    record Placed(Queue queue, long cycle, Instruction instruction) {
+    /**
+     * An instruction at its cycle on its queue; for a read of weights, {@code copyStride} is how many words further
+     * on the next copy of the tile lies (0 for every other instruction).
+     */
+    record Placed(Queue queue, long cycle, Instruction instruction, int copyStride) {
+    }
+
+    /** Copies of W that share one schedule (e.g. one KV cache per sequence), stacked in each W tile. */
+    int weightCopies = 1;
+
+    /** Words between two copies of a W tile of {@code rows} rows: the rows, rounded up to even (bank parity). */
+    static int copyStride(int rows) {
+        return rows + (rows & 1);
     }
 
     KernelContext(ChipSpec chip, MatMul problem, double[] x, double[] w, ScheduleOptions options, SramMap sram) {
@@ -66,8 +77,12 @@ final class KernelContext {
     }
 
     void place(Queue queue, long cycle, Instruction ins, long lastEventCycle) {
+        place(queue, cycle, ins, lastEventCycle, 0);
+    }
+
+    void place(Queue queue, long cycle, Instruction ins, long lastEventCycle, int copyStride) {
         table.issue(queue, ins, cycle, fp16());
-        placed.add(new Placed(queue, cycle, ins));
+        placed.add(new Placed(queue, cycle, ins, copyStride));
         lastEvent = Math.max(lastEvent, lastEventCycle);
     }
 }

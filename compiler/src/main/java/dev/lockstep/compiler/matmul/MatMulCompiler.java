@@ -61,6 +61,31 @@ public final class MatMulCompiler {
                 peakMacsPerCycle(ctx), ctx.sram);
     }
 
+    /**
+     * Compiles one schedule for {@code copies} weight matrices of the same shape (a KV cache per sequence): every W
+     * tile holds all copies, and kernel j of the result reads copy j. All have the same cycles and take the same
+     * SRAM (enough for every copy); run them at different times. Without data (timing-only).
+     */
+    public static java.util.List<CompiledKernel> compileCopies(ChipSpec chip, MatMul problem, ScheduleOptions options,
+                                                              SramMap taken, int copies) {
+        if (copies < 1) {
+            throw new IllegalArgumentException("copies must be at least 1, got " + copies);
+        }
+        KernelContext ctx = new KernelContext(chip, problem, null, null, options, taken);
+        ctx.weightCopies = copies;
+        TilingPhase.run(ctx);
+        AllocationPhase.run(ctx);
+        SchedulingPhase.run(ctx);
+        java.util.List<CompiledKernel> out = new java.util.ArrayList<>();
+        for (int j = 0; j < copies; j++) {
+            Program program = EmissionPhase.run(ctx, j);
+            ProgramRules.check(program, chip);
+            out.add(new CompiledKernel(program, ctx.lastEvent + 1, lowerBound(ctx), boundReason(ctx),
+                    problem.macs(), peakMacsPerCycle(ctx), ctx.sram));
+        }
+        return out;
+    }
+
     private static long peakMacsPerCycle(KernelContext ctx) {
         int units = ctx.chip.floorplan().slicesOf(dev.lockstep.isa.chip.SliceKind.MXM).size()
                 * ctx.chip.mxm().planesPerSlice() / (ctx.fp16() ? ctx.chip.mxm().fp16PlanesPerPiece() : 1);

@@ -41,12 +41,12 @@ final class SchedulingPhase {
             for (int kt = 0; kt < ctx.kTiles; kt++) {
                 int rows = ctx.rows(kt);
                 long l = placeFed(ctx, u, u.lwQueue(), lw(ctx, u, rows), lwReady, ctx.wTiles[u.index()][wi][kt], 0,
-                        rows, inbound(u, 0));
+                        rows, inbound(u, 0), KernelContext.copyStride(rows));
                 long i = placeAlone(ctx, u.iwQueue(), Instruction.of(Opcode.IW, u.plane()), l + rows);
                 lwReady = i + 1;
                 lastAbc = placeFed(ctx, u, u.abcQueue(), abc(ctx, u, kt, work.rows()),
                         Math.max(i + install, accBarrier), ctx.xTiles[u.index()][kt], work.m0(), work.rows(),
-                        inbound(u, 2));
+                        inbound(u, 2), 0);
                 if (!ctx.options.overlapWeightLoads()) {
                     lwReady = Math.max(lwReady, lastAbc + work.rows());
                 }
@@ -91,7 +91,7 @@ final class SchedulingPhase {
      * earliest cycle that fits.
      */
     private static long placeFed(KernelContext ctx, Unit u, Queue q, Instruction consumer, long earliest, Tile tile,
-                                 int offset, int count, long stream) {
+                                 int offset, int count, long stream, int copyStride) {
         long readLatency = ctx.chip.timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES);
         int target = u.mxm().position();
         Instruction[] reads = new Instruction[tile.slices().length];
@@ -119,7 +119,7 @@ final class SchedulingPhase {
                 long r = t - readLatency - Math.abs(from - target) * ctx.table.hop();
                 ctx.table.takeStream(plane(stream, p), from, target, r + readLatency, count);
                 ctx.table.takeSlice(from, r, r + count, true);
-                ctx.place(memQueue(ctx, from), r, reads[p], r + readLatency + count - 1);
+                ctx.place(memQueue(ctx, from), r, reads[p], r + readLatency + count - 1, copyStride);
             }
             ctx.place(q, t, consumer, t + count - 1);
             return t;

@@ -144,6 +144,15 @@ public final class DecodeBuilder {
     private void allocateWeights() {
         for (int l = 0; l < m.layers(); l++) {
             int start = plan.layerStart(l);
+            for (int g = 0; g < plan.chipsPerLayer(); g++) {
+                int c = path.chip(start + g);
+                for (long[] piece : ffnPieces(g)) {
+                    int e = (int) piece[0];
+                    int cols = (int) piece[1];
+                    reserveWeights(c, "up." + e, 1, m.hidden(), 2 * cols);
+                    reserveWeights(c, "down." + e, 1, cols, m.hidden());
+                }
+            }
             int a = plan.attentionChips();
             int qh = m.heads() / a;
             int kvh = m.kvHeads() / a;
@@ -153,24 +162,15 @@ public final class DecodeBuilder {
                 int c = path.chip(start + i);
                 reserveWeights(c, "qkv", 1, m.hidden(), (qh + 2 * kvh) * hd);
                 reserveWeights(c, "o", 1, qh * hd, m.hidden());
-                for (int seq = 0; seq < plan.batch(); seq++) {
-                    for (int k = 0; k < kvh; k++) {
-                        reserve(c, "k." + seq + "." + k, s -> lib.matmul("k", qPerKv(), hd, cached, DataType.F16, s));
-                        reserve(c, "v." + seq + "." + k, s -> lib.matmul("v", qPerKv(), cached, hd, DataType.F16, s));
-                    }
+                // each KV head's caches, one per sequence, are one tensor read by one schedule at an offset per
+                // sequence: every sequence's product takes the same time and the caches pack like one matrix
+                for (int k = 0; k < kvh; k++) {
+                    reserveCopies(c, "k", k, s -> lib.matmulCopies("k", qPerKv(), hd, cached, plan.batch(), s));
+                    reserveCopies(c, "v", k, s -> lib.matmulCopies("v", qPerKv(), cached, hd, plan.batch(), s));
                 }
             }
             if (m.moe()) {
                 reserveWeights(path.chip(start), "router", 1, m.hidden(), m.experts());
-            }
-            for (int g = 0; g < plan.chipsPerLayer(); g++) {
-                int c = path.chip(start + g);
-                for (long[] piece : ffnPieces(g)) {
-                    int e = (int) piece[0];
-                    int cols = (int) piece[1];
-                    reserveWeights(c, "up." + e, 1, m.hidden(), 2 * cols);
-                    reserveWeights(c, "down." + e, 1, cols, m.hidden());
-                }
             }
         }
         int per = (m.vocab() + plan.headChips() - 1) / plan.headChips();
@@ -235,6 +235,18 @@ public final class DecodeBuilder {
         DataType type = plan.weights().mxmType();
         String tensor = name.replaceAll("\\.[0-9]+$", "");
         reserve(chip, name, s -> lib.matmul(tensor, mm, k, n, type, s));
+    }
+
+    private void reserveCopies(int chip, String tensor, int head, java.util.function.Function<
+            dev.lockstep.compiler.SramMap, List<CompiledKernel>> make) {
+        ChipBuild c = build.chip(chip);
+        int ceiling = build.chip().mem().wordsPerSlice() - SCRATCH_WORDS;
+        List<CompiledKernel> copies = make.apply(c.sram().withCeiling(ceiling));
+        Map<String, CompiledKernel> mine = placed.computeIfAbsent(chip, x -> new HashMap<>());
+        for (int seq = 0; seq < copies.size(); seq++) {
+            mine.put(tensor + "." + seq + "." + head, copies.get(seq));
+            c.reserve(copies.get(seq));
+        }
     }
 
     private void reserve(int chip, String name, java.util.function.Function<dev.lockstep.compiler.SramMap,
