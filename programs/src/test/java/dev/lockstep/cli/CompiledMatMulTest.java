@@ -160,4 +160,26 @@ class CompiledMatMulTest {
         assertThat(Simulator.run(TSP, plain.program(), SimOptions.timingOnly()).cycles())
                 .isEqualTo(plain.predictedCycles());
     }
+
+    /**
+     * One schedule for three copies of W (a KV cache per sequence): each copy's program reads its own copy, takes
+     * exactly the predicted cycles on the simulator, and differs from the others only in read addresses.
+     */
+    @org.junit.jupiter.api.Test
+    void weightCopiesShareOneScheduleAndEachRunsExactly() {
+        var copies = MatMulCompiler.compileCopies(TSP, new MatMul(4, 4096, 128, DataType.F16),
+                dev.lockstep.compiler.ScheduleOptions.DEFAULT, dev.lockstep.compiler.SramMap.empty(TSP), 3);
+        CompiledKernel single = MatMulCompiler.compile(TSP, new MatMul(4, 4096, 128, DataType.F16));
+        assertThat(copies).hasSize(3);
+        for (CompiledKernel k : copies) {
+            assertThat(Simulator.run(TSP, k.program(), SimOptions.timingOnly()).cycles()).isEqualTo(k.predictedCycles());
+            assertThat(k.predictedCycles()).isEqualTo(copies.get(0).predictedCycles());
+            assertThat(k.program().instructionCount()).isEqualTo(copies.get(0).program().instructionCount());
+        }
+        assertThat(copies.get(1).program()).isNotEqualTo(copies.get(0).program());
+        // the W tiles hold three copies: a copy is K = 4096 rows of one word per byte plane (2 for fp16); X and Y
+        // are the single kernel's
+        long w = 4096L * 2;
+        assertThat(copies.get(0).sram().usedWords() - single.sram().usedWords()).isEqualTo(2 * w);
+    }
 }
