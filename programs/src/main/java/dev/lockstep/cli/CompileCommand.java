@@ -101,12 +101,20 @@ final class CompileCommand implements Callable<Integer> {
     @Mixin
     ChipOption chip;
 
+    @Mixin
+    SystemOption system;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        ChipSpec chipSpec = chip.spec();
+        dev.lockstep.isa.system.SystemSpec sys = system.spec(chip);
+        ChipSpec chipSpec = sys == null ? chip.spec() : sys.chip();
+        if (sys != null && !op.equals("matmul") && !op.equals("gemv")) {
+            throw new OutputException("--system applies to --op matmul and gemv (split by columns over a node's "
+                    + "chips); --op " + op + " compiles for one chip", null);
+        }
         if (!OPS.contains(op)) {
             throw new OutputException("--op " + op + ": not supported yet; the compiler builds " + String.join(", ", OPS)
                     + " so far", null);
@@ -136,6 +144,10 @@ final class CompileCommand implements Callable<Integer> {
             default -> throw new OutputException("--dtype " + dtype + ": expected fp16 or int8", null);
         };
         MatMul problem = new MatMul(dims[0], dims[1], dims[2], type);
+        if (sys != null) {
+            return new TensorParallel(sys, system.parallelism(), options(), json, spec.commandLine().getOut())
+                    .run(problem, op, dtype);
+        }
         long t0 = System.nanoTime();
         CompiledKernel kernel;
         try {

@@ -182,4 +182,25 @@ class CompiledMatMulTest {
         long w = 4096L * 2;
         assertThat(copies.get(0).sram().usedWords() - single.sram().usedWords()).isEqualTo(2 * w);
     }
+
+    /** A GEMV split by columns over a node, with an all-gather: cycle-exact, the same at 1 and 2 threads. */
+    @org.junit.jupiter.api.Test
+    void aGemvSplitOverANodeIsCycleExact() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        CliTest.Result one = CliTest.run("compile", "--op", "gemv", "--shape", "4096x14336", "--system", "node-8",
+                "--threads", "1", "--json");
+        assertThat(one.exit()).as(one.err()).isZero();
+        var j = mapper.readTree(one.out());
+        assertThat(j.get("chips").asInt()).isEqualTo(8);
+        assertThat(j.get("simulated_cycles")).isEqualTo(j.get("predicted_cycles"));
+        assertThat(j.get("kernel_cycles").asLong() + j.get("all_gather_cycles").asLong())
+                .isEqualTo(j.get("predicted_cycles").asLong());
+        long single = MatMulCompiler.compile(TSP, new MatMul(1, 4096, 14336, DataType.F16)).predictedCycles();
+        assertThat(j.get("kernel_cycles").asLong()).isLessThan(single / 7);
+        CliTest.Result two = CliTest.run("compile", "--op", "gemv", "--shape", "4096x14336", "--system", "node-8",
+                "--threads", "2", "--json");
+        assertThat(mapper.readTree(two.out()).get("trace_hash")).isEqualTo(j.get("trace_hash"));
+        assertThat(CliTest.run("compile", "--op", "rmsnorm", "--shape", "4096", "--system", "node-8").exit())
+                .isEqualTo(1);
+    }
 }

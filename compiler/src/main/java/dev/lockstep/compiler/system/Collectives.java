@@ -125,6 +125,22 @@ public final class Collectives {
         return Exchange.runChunked(build, gather, summed);
     }
 
+    /**
+     * Every member sends its {@code words[i]} words to every other member at once (the all-gather of a column
+     * split: each member ends with every member's part). Members must be linked to each other (one node).
+     */
+    public long allGather(List<Integer> members, int[] words, long notBefore) {
+        List<Exchange.Flow> flows = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            for (int j = 0; j < members.size(); j++) {
+                if (i != j && words[i] > 0) {
+                    flows.add(new Exchange.Flow(members.get(i), members.get(j), words[i]));
+                }
+            }
+        }
+        return flows.isEmpty() ? notBefore : Exchange.runChunked(build, flows, notBefore);
+    }
+
     // ------------------------------------------------------------------------------------------ along a path
 
     /**
