@@ -26,6 +26,7 @@ public final class ChipBuild {
     private final long[][] words;
     private final int[] sizes;
     private final List<DataBlock> data = new ArrayList<>();
+    private final List<dev.lockstep.isa.program.Region> regions = new ArrayList<>();
     private SramMap sram;
     /** Kernels placed before: placing one again reuses its tensors (the same weights, another token). */
     private final java.util.Set<CompiledKernel> placed = java.util.Collections.newSetFromMap(
@@ -165,6 +166,29 @@ public final class ChipBuild {
         }
     }
 
+    /** Names a region of this chip (names are unique across a program's chips). */
+    public void addRegion(dev.lockstep.isa.program.Region region) {
+        regions.add(region);
+    }
+
+    /**
+     * Takes {@code words} words at one address in each of the given MEM slices (above everything taken in any of
+     * them), for a tensor the caller places; returns the address.
+     */
+    public int takeWords(int[] positions, int words) {
+        int address = 0;
+        for (int p : positions) {
+            address = Math.max(address, sram.top(p));
+        }
+        for (int p : positions) {
+            if (address + words > sram.ceiling()) {
+                throw new IllegalStateException("chip " + chipId + ": no room for " + words + " words in slice " + p);
+            }
+            sram = sram.raise(p, address + words);
+        }
+        return address;
+    }
+
     /** Adds one instruction; instructions of one queue must come in increasing cycles. */
     void put(Queue queue, long cycle, Instruction ins) {
         append(queue.id(), cycle, ins.word());
@@ -221,7 +245,7 @@ public final class ChipBuild {
                 queues.add(new QueueProgram(q, sorted[0], sorted[1]));
             }
         }
-        return new ChipProgram(chipId, queues, data, List.of());
+        return new ChipProgram(chipId, queues, data, regions);
     }
 
     /** The queue's instructions in cycle order (work may have been placed into earlier gaps). */
