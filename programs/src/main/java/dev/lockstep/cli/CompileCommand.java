@@ -145,6 +145,10 @@ final class CompileCommand implements Callable<Integer> {
         };
         MatMul problem = new MatMul(dims[0], dims[1], dims[2], type);
         if (sys != null) {
+            if (output != null) {
+                throw new OutputException("--output writes one chip's program; with --system use 'lockstep sim' on "
+                        + "hand-written programs, or drop --output", null);
+            }
             return new TensorParallel(sys, system.parallelism(), options(), json, spec.commandLine().getOut())
                     .run(problem, op, dtype);
         }

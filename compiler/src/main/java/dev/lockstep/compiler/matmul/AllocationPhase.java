@@ -182,7 +182,8 @@ final class AllocationPhase {
         if (tensor.equals("W")) {
             for (Work ignored : u.work()) {
                 for (int kt = 0; kt < ctx.kTiles; kt++) {
-                    sizes.add(ctx.rows(kt));
+                    sizes.add(ctx.weightCopies == 1 ? ctx.rows(kt)
+                            : KernelContext.copyStride(ctx.rows(kt)) * ctx.weightCopies);
                 }
             }
         } else if (tensor.equals("Y")) {

@@ -62,7 +62,7 @@ public final class Exchange {
             List<Slice> mem = new ArrayList<>(chip.floorplan().slicesOf(SliceKind.MEM));
             mem.sort(Comparator.comparingInt(s -> Math.abs(s.position() - sxm.position())));
             List<Queue> onSxm = chip.floorplan().queues().stream().filter(q -> q.slice().equals(sxm)).toList();
-            if (onSxm.size() < 2 * LANES || mem.size() < 2 * LANES) {
+            if (onSxm.size() < 2 * LANES || mem.size() < 2 * LANES || chip.streamsPerDirection() <= Moves.STREAM) {
                 throw new IllegalArgumentException(chip.name() + " has too few SXM queues or MEM slices for "
                         + LANES + " send and " + LANES + " receive lanes");
             }

@@ -30,6 +30,7 @@ public final class Moves {
 
     /** Copies {@code from} words, in order, to staging addresses 0.. of send lane 0. Returns the end cycle. */
     public static long toSendStaging(SystemBuild build, int chip, List<Word> from, long notBefore) {
+        checkStaging(from.size(), 0);
         Slice target = build.lanes().staging[0];
         List<Word> to = new java.util.ArrayList<>();
         for (int i = 0; i < from.size(); i++) {
@@ -40,12 +41,21 @@ public final class Moves {
 
     /** Copies staging addresses 0.. of receive lane {@code lane} to the {@code to} words. Returns the end cycle. */
     public static long fromReceiveStaging(SystemBuild build, int chip, int lane, List<Word> to, long notBefore) {
+        checkStaging(to.size(), lane);
         Slice source = build.lanes().staging[Exchange.Lanes.LANES + lane];
         List<Word> from = new java.util.ArrayList<>();
         for (int i = 0; i < to.size(); i++) {
             from.add(new Word(source.position(), i));
         }
         return copy(build, chip, from, to, notBefore);
+    }
+
+    private static void checkStaging(int words, int lane) {
+        if (words > Exchange.Lanes.STAGING_WORDS || lane < 0 || lane >= Exchange.Lanes.LANES) {
+            throw new IllegalArgumentException("a staging buffer holds at most " + Exchange.Lanes.STAGING_WORDS
+                    + " words and lanes are 0.." + (Exchange.Lanes.LANES - 1) + "; got " + words + " words on lane "
+                    + lane);
+        }
     }
 
     /** Copies word i of {@code from} to word i of {@code to}, all on one chip. Returns the end cycle. */
@@ -56,20 +66,18 @@ public final class Moves {
         Exchange.Lanes lanes = build.lanes();
         ChipBuild c = build.chip(chip);
         // one direction for the whole copy: toward the targets from every source
-        int minFrom = Integer.MAX_VALUE;
-        int maxFrom = Integer.MIN_VALUE;
-        int minTo = Integer.MAX_VALUE;
-        int maxTo = Integer.MIN_VALUE;
+        // one direction for every word that moves (a word copied within its own slice needs no hop)
+        int westward = 0;
+        int eastward = 0;
         for (int i = 0; i < from.size(); i++) {
-            minFrom = Math.min(minFrom, from.get(i).position());
-            maxFrom = Math.max(maxFrom, from.get(i).position());
-            minTo = Math.min(minTo, to.get(i).position());
-            maxTo = Math.max(maxTo, to.get(i).position());
+            int d = to.get(i).position() - from.get(i).position();
+            westward += d < 0 ? 1 : 0;
+            eastward += d > 0 ? 1 : 0;
         }
-        boolean west = maxTo < minFrom;
-        if (!west && !(minTo > maxFrom)) {
-            throw new IllegalArgumentException("a copy needs all its sources on one side of all its targets");
+        if (westward > 0 && eastward > 0) {
+            throw new IllegalArgumentException("a copy moves all its words one way (west or east), not both");
         }
+        boolean west = westward > 0;
         long stream = west ? Streams.west(STREAM) : Streams.east(STREAM);
         long longest = 0;
         for (int i = 0; i < from.size(); i++) {
@@ -78,7 +86,8 @@ public final class Moves {
         // plan relative to cycle 0, then find a free interval for the whole copy and shift it there
         long[] arrive = new long[from.size()];
         java.util.Set<Long> diagonals = new java.util.HashSet<>();
-        java.util.Set<List<Long>> reads = new java.util.HashSet<>();
+        // each slice's MEM queue issues one instruction per cycle (reads and writes alike)
+        java.util.Set<List<Long>> issues = new java.util.HashSet<>();
         long a = lanes.readLatency + longest - 1;
         for (int i = 0; i < from.size(); i++) {
             Word f = from.get(i);
@@ -88,10 +97,13 @@ public final class Moves {
                 a++;
                 long diagonal = west ? a + t.position() * lanes.hop : a - t.position() * lanes.hop;
                 long read = a - lanes.readLatency - dist;
-                if (read >= 0 && !diagonals.contains(diagonal)
-                        && !reads.contains(List.of((long) f.position(), read))) {
+                List<Long> readAt = List.of((long) f.position(), read);
+                List<Long> writeAt = List.of((long) t.position(), a);
+                if (read >= 0 && !diagonals.contains(diagonal) && !issues.contains(readAt)
+                        && !issues.contains(writeAt) && !readAt.equals(writeAt)) {
                     diagonals.add(diagonal);
-                    reads.add(List.of((long) f.position(), read));
+                    issues.add(readAt);
+                    issues.add(writeAt);
                     arrive[i] = a;
                     break;
                 }
