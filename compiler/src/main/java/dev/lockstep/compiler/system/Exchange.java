@@ -63,8 +63,9 @@ public final class Exchange {
             mem.sort(Comparator.comparingInt(s -> Math.abs(s.position() - sxm.position())));
             List<Queue> onSxm = chip.floorplan().queues().stream().filter(q -> q.slice().equals(sxm)).toList();
             if (onSxm.size() < 2 * LANES || mem.size() < 2 * LANES || chip.streamsPerDirection() <= Moves.STREAM) {
-                throw new IllegalArgumentException(chip.name() + " has too few SXM queues or MEM slices for "
-                        + LANES + " send and " + LANES + " receive lanes");
+                throw new IllegalArgumentException(chip.name() + " has too few SXM queues, MEM slices or streams for "
+                        + LANES + " send and " + LANES + " receive lanes and on-chip copies (stream " + Moves.STREAM
+                        + ")");
             }
             for (int k = 0; k < 2 * LANES; k++) {
                 staging[k] = mem.get(k);
