@@ -100,6 +100,81 @@ class LinkDataTest {
         }
     }
 
+    /**
+     * A reduce with real data: each of the 8 chips computes y_c = x . W_c (320 columns, the same for every chip's
+     * part of the sum), sends it to chip 0, which adds the 8 rows with a sum kernel that reads its inputs where the
+     * copies put them (and its own row where its GEMV left it). The sum must be the plain-Java sum of the products.
+     */
+    @Test
+    void partialSumsAreReducedOntoOneChipWithTheirRealValues() {
+        int k = 320;
+        int chips = 8;
+        SplittableRandom r = new SplittableRandom(11);
+        double[] x = r.doubles(k, -1, 1).toArray();
+        double[][] w = new double[chips][];
+        SystemBuild b = new SystemBuild(NODE);
+        List<List<Moves.Word>> results = new ArrayList<>();
+        Region own = null;
+        long computed = 0;
+        for (int c = 0; c < chips; c++) {
+            w[c] = r.doubles((long) k * 320, -1, 1).toArray();
+            CompiledKernel kernel = MatMulCompiler.compile(NODE.chip(), new MatMul(1, k, 320, DataType.F16), x, w[c],
+                    ScheduleOptions.DEFAULT, b.chip(c).sram());
+            computed = Math.max(computed, b.chip(c).place(kernel, 0));
+            Region y = kernel.program().chips().get(0).region("Y0_0").orElseThrow();
+            List<Moves.Word> words = new ArrayList<>();
+            for (int plane = 0; plane < 4; plane++) {
+                words.add(new Moves.Word(y.slices().get(plane), y.address()));
+            }
+            results.add(words);
+            if (c == 0) {
+                own = y;
+            }
+        }
+        long staged = computed;
+        for (int c = 1; c < chips; c++) {
+            staged = Math.max(staged, Moves.toSendStaging(b, c, results.get(c), computed));
+        }
+        List<Exchange.Flow> flows = new ArrayList<>();
+        for (int c = 1; c < chips; c++) {
+            flows.add(new Exchange.Flow(c, 0, 4));
+        }
+        long t = Exchange.run(b, flows, staged);
+        int[] slices = {30, 31, 32, 33};
+        dev.lockstep.compiler.vector.VectorGraph g = new dev.lockstep.compiler.vector.VectorGraph(320);
+        dev.lockstep.compiler.vector.VectorGraph.Ref acc = g.inputAt(DataType.F32,
+                own.slices().stream().mapToInt(Integer::intValue).toArray(), own.address());
+        for (int c = 1; c < chips; c++) {
+            int address = b.chip(0).takeWords(slices, 1);
+            List<Moves.Word> to = new ArrayList<>();
+            for (int plane = 0; plane < 4; plane++) {
+                to.add(new Moves.Word(slices[plane], address));
+            }
+            t = Moves.fromReceiveStaging(b, 0, c - 1, to, t);
+            acc = g.binary(dev.lockstep.isa.Opcode.VADD, acc, g.inputAt(DataType.F32, slices, address));
+        }
+        g.output("total", List.of(acc));
+        CompiledKernel sum = dev.lockstep.compiler.vector.VectorCompiler.compile(NODE.chip(), g,
+                ScheduleOptions.DEFAULT, b.chip(0).sram());
+        long end = b.chip(0).place(sum, t);
+        Region total = sum.program().chips().get(0).region("total0").orElseThrow();
+        b.chip(0).addRegion(total);
+        SimResult sim = SystemSimulator.run(NODE, b.toProgram(), SimOptions.functional(),
+                new SystemSimulator.Parallelism(2, false));
+        assertThat(sim.cycles()).isEqualTo(end);
+        double[] got = sim.region(0, "total0").orElseThrow();
+        for (int col = 0; col < 320; col++) {
+            double want = 0;
+            for (int c = 0; c < chips; c++) {
+                for (int row = 0; row < k; row++) {
+                    want += fp16(x[row]) * fp16(w[c][row * 320 + col]);
+                }
+            }
+            assertThat(got[col]).as("column %d", col).isCloseTo(want,
+                    org.assertj.core.data.Offset.offset(1e-3 * (1 + Math.abs(want))));
+        }
+    }
+
     private static double fp16(double v) {
         return Fp16.toFloat(Fp16.fromDouble(v));
     }

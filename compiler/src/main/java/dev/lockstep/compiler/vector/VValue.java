@@ -14,6 +14,8 @@ final class VValue {
     final double[] initial;
     int[] slices;
     int[] addresses;
+    /** Whether the vector is already in SRAM where {@code slices} and {@code addresses} say (not allocated). */
+    boolean placed;
     long readyCycle;
     /** For a computed vector: the cycle it is on its stream where it was computed, that position and stream. */
     long produceCycle = -1;

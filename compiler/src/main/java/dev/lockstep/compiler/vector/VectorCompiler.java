@@ -97,6 +97,9 @@ public final class VectorCompiler {
         List<VValue> order = new ArrayList<>(graph.values);
         order.sort(Comparator.<VValue>comparingInt(v -> -partners.get(v).size()).thenComparingInt(v -> v.id));
         for (VValue v : order) {
+            if (v.placed) {
+                continue;
+            }
             Set<Integer> forbidden = new HashSet<>();
             for (VValue other : partners.get(v)) {
                 if (other.slices != null) {

@@ -54,6 +54,23 @@ public final class VectorGraph {
         return new Ref(x);
     }
 
+    /**
+     * An input vector that is already in SRAM, put there by other work (a kernel, a copy from a link): byte plane p
+     * of the 4-byte type in slice {@code slices[p]}, all at {@code address}. The compiler reads it there and
+     * allocates nothing for it; the caller must have taken those words out of the SRAM the graph is compiled into.
+     */
+    public Ref inputAt(DataType type, int[] slices, int address) {
+        if (type.bytes() != 4 || slices.length != 4) {
+            throw new IllegalArgumentException("a placed input is a 4-byte type in 4 slices");
+        }
+        VValue x = new VValue(this.values.size(), type, null);
+        x.slices = slices.clone();
+        x.addresses = new int[] {address, address, address, address};
+        x.placed = true;
+        this.values.add(x);
+        return new Ref(x);
+    }
+
     private Ref op(Opcode opcode, long immediate, Ref... inputs) {
         return typed(opcode, DataType.F32, new long[] {DataType.F32.code()}, immediate, inputs);
     }
