@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.CompiledKernel;
@@ -110,7 +108,7 @@ final class CompileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         dev.lockstep.isa.system.SystemSpec sys = system.spec(chip);
-        ChipSpec chipSpec = sys == null ? chip.spec() : sys.chip();
+        ChipSpec chipSpec = system.chip(chip);
         if (sys != null && !op.equals("matmul") && !op.equals("gemv")) {
             throw new OutputException("--system applies to --op matmul and gemv (split by columns over a node's "
                     + "chips); --op " + op + " compiles for one chip", null);
@@ -297,8 +295,7 @@ final class CompileCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            ObjectNode o = m.createObjectNode();
+            ObjectNode o = Outputs.json();
             o.put("op", op);
             o.put("shape", shapeText);
             o.put("dtype", typeText);
@@ -313,11 +310,7 @@ final class CompileCommand implements Callable<Integer> {
             o.put("trace_hash", TraceHash.hex(sim.traceHash()));
             o.put("compile_seconds", compileSeconds);
             o.put("simulate_seconds", simSeconds);
-            try {
-                out.print(m.writeValueAsString(o) + "\n");
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            out.print(Outputs.text(o));
         } else {
             out.printf("op                 %s%n", title);
             out.printf("predicted cycles   %d (%.1f us at %.0f MHz)%n", kernel.predictedCycles(),

@@ -15,6 +15,24 @@ final class Outputs {
      * Writes a file: a regular file (or a new one) through a temporary sibling and a rename, so that a failed
      * write leaves no half file; anything else that exists and is not a directory (a device, a pipe) directly.
      */
+    /** A new JSON object for a command's report. */
+    static com.fasterxml.jackson.databind.node.ObjectNode json() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** The report as indented JSON and a newline: the only thing a {@code --json} command prints on stdout. */
+    static String text(com.fasterxml.jackson.databind.JsonNode report) {
+        try {
+            return MAPPER.writeValueAsString(report) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                    .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+
     static void write(Path file, byte[] bytes) {
         if (Files.isDirectory(file)) {
             throw new OutputException(file + ": is a directory; give a file name", null);

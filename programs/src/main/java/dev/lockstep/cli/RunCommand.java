@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.compiler.model.DecodeBuilder;
 import dev.lockstep.compiler.model.DecodePlan;
@@ -130,7 +127,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws JsonProcessingException {
+    public Integer call() {
         long wall0 = System.nanoTime();
         if (functional || promptTokens != null) {
             String which = functional ? "--functional" : "--prompt-tokens";
@@ -208,8 +205,7 @@ final class RunCommand implements Callable<Integer> {
         double clock = sys.chip().clockHz();
         double perUser = clock / cyclesPerToken;
         double wall = (System.nanoTime() - wall0) / 1e9;
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode o = mapper.createObjectNode();
+        ObjectNode o = Outputs.json();
         o.put("model", m.name());
         o.put("system", sys.name());
         o.put("chips", plan.chips());
@@ -280,7 +276,7 @@ final class RunCommand implements Callable<Integer> {
         o.put("trace_hash", TraceHash.hex(r.traceHash()));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.print(mapper.writeValueAsString(o) + "\n");
+            out.print(Outputs.text(o));
         } else {
             out.printf("model            %s, %s weights, batch %d, context %d%n", m.name(), precision.text(), batch,
                     context);

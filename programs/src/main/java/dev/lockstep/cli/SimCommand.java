@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.isa.Resource;
@@ -75,7 +73,7 @@ final class SimCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SystemSpec systemSpec = system.spec(chip);
-        ChipSpec chipSpec = systemSpec == null ? chip.spec() : systemSpec.chip();
+        ChipSpec chipSpec = system.chip(chip);
         ProgramFiles.Loaded loaded = ProgramFiles.load(input, chipSpec);
         if (timingOnly && !dumps.isEmpty()) {
             throw new InputException(input.toString(), 1, 1, "--dump needs values, which a --timing-only run does "
@@ -138,8 +136,7 @@ final class SimCommand implements Callable<Integer> {
     }
 
     private String json(SimResult r, double seconds, List<String> names, List<double[]> values, ChromeTrace chrome) {
-        ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode o = m.createObjectNode();
+        ObjectNode o = Outputs.json();
         o.put("program", input.toString());
         o.put("mode", r.mode() == Mode.FUNCTIONAL ? "functional" : "timing-only");
         o.put("chips", r.chipIds().size());
@@ -191,11 +188,7 @@ final class SimCommand implements Callable<Integer> {
             o.put("trace_events", chrome.kept());
             o.put("trace_events_dropped", chrome.dropped());
         }
-        try {
-            return m.writeValueAsString(o) + "\n";
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Outputs.text(o);
     }
 
     private void summary(PrintWriter out, SimResult r, double seconds, List<String> names, List<double[]> values,

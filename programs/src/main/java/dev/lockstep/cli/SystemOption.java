@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
+import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.io.InputException;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
@@ -37,6 +38,12 @@ final class SystemOption {
                     + s.chip().name() + "; drop --chip (the system names its chip)");
         }
         return s;
+    }
+
+    /** The chip: the system's when there is one, else --chip's. */
+    ChipSpec chip(ChipOption chip) {
+        SystemSpec s = spec(chip);
+        return s == null ? chip.spec() : s.chip();
     }
 
     int threads() {

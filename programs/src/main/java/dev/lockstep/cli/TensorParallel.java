@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.CompiledKernel;
@@ -88,8 +86,7 @@ final class TensorParallel {
                     + sim.cycles());
         }
         if (json) {
-            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            ObjectNode o = m.createObjectNode();
+            ObjectNode o = Outputs.json();
             o.put("op", op);
             o.put("shape", problem.m() + "x" + problem.k() + "x" + problem.n());
             o.put("dtype", dtype);
@@ -106,11 +103,7 @@ final class TensorParallel {
                     + "wired into the kernels' result regions");
             o.put("compile_seconds", compileSeconds);
             o.put("simulate_seconds", simSeconds);
-            try {
-                out.print(m.writeValueAsString(o) + "\n");
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            out.print(Outputs.text(o));
         } else {
             out.printf("op                 %s split by columns over %d chips of %s%n", problem, members.size(),
                     system.name());

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.isa.io.InputException;
@@ -41,7 +39,7 @@ final class TopologyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws com.fasterxml.jackson.core.JsonProcessingException {
+    public Integer call() {
         SystemSpec s = SystemSpecs.presetOrFile(system);
         Topology t = new Topology(s);
         if ((from == null) != (to == null)) {
@@ -70,8 +68,7 @@ final class TopologyCommand implements Callable<Integer> {
         double linkBytes = s.chip().links().bytesPerSecondPerDirection();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            ObjectNode o = m.createObjectNode();
+            ObjectNode o = Outputs.json();
             o.put("system", s.name());
             o.put("chip", s.chip().name());
             o.put("chips", t.chips());
@@ -103,7 +100,7 @@ final class TopologyCommand implements Callable<Integer> {
                     hn.put("kind", t.kind(h.chip(), h.link()).key());
                 }
             }
-            out.print(m.writeValueAsString(o) + "\n");
+            out.print(Outputs.text(o));
         } else {
             out.printf("system        %s: %d racks x %d nodes x %d chips of %s = %d chips%n", s.name(), s.racks(),
                     s.nodesPerRack(), s.chipsPerNode(), s.chip().name(), t.chips());

@@ -53,34 +53,19 @@ class LinkDataTest {
                     ScheduleOptions.DEFAULT, b.chip(c).sram());
             computed = Math.max(computed, b.chip(c).place(kernel, 0));
             Region y = kernel.program().chips().get(0).region("Y0_0").orElseThrow();
-            List<Moves.Word> words = new ArrayList<>();
-            for (int plane = 0; plane < 4; plane++) {
-                words.add(new Moves.Word(y.slices().get(plane), y.address()));
-            }
-            results.add(words);
+            results.add(words(y.slices(), y.address()));
             if (c == 0) {
                 b.chip(0).addRegion(new Region("part0", y.slices(), y.address(), DataType.F32, 320, false));
             }
         }
         // each chip but 0 puts its 4 result words into send lane 0's staging buffer, then all send at once
-        long staged = computed;
-        for (int c = 1; c < chips; c++) {
-            staged = Math.max(staged, Moves.toSendStaging(b, c, results.get(c), computed));
-        }
-        List<Exchange.Flow> flows = new ArrayList<>();
-        for (int c = 1; c < chips; c++) {
-            flows.add(new Exchange.Flow(c, 0, 4));
-        }
-        long sent = Exchange.run(b, flows, staged);
+        long sent = sendToChip0(b, results, computed);
         // chip 0 received chip c's words on receive lane c - 1; copy each into 4 slices east of the lanes
         long end = sent;
         int[] slices = {30, 31, 32, 33};
         for (int c = 1; c < chips; c++) {
             int address = b.chip(0).takeWords(slices, 1);
-            List<Moves.Word> to = new ArrayList<>();
-            for (int plane = 0; plane < 4; plane++) {
-                to.add(new Moves.Word(slices[plane], address));
-            }
+            List<Moves.Word> to = words(List.of(30, 31, 32, 33), address);
             end = Moves.fromReceiveStaging(b, 0, c - 1, to, end);
             b.chip(0).addRegion(new Region("part" + c, List.of(30, 31, 32, 33), address, DataType.F32, 320, false));
         }
@@ -122,34 +107,19 @@ class LinkDataTest {
                     ScheduleOptions.DEFAULT, b.chip(c).sram());
             computed = Math.max(computed, b.chip(c).place(kernel, 0));
             Region y = kernel.program().chips().get(0).region("Y0_0").orElseThrow();
-            List<Moves.Word> words = new ArrayList<>();
-            for (int plane = 0; plane < 4; plane++) {
-                words.add(new Moves.Word(y.slices().get(plane), y.address()));
-            }
-            results.add(words);
+            results.add(words(y.slices(), y.address()));
             if (c == 0) {
                 own = y;
             }
         }
-        long staged = computed;
-        for (int c = 1; c < chips; c++) {
-            staged = Math.max(staged, Moves.toSendStaging(b, c, results.get(c), computed));
-        }
-        List<Exchange.Flow> flows = new ArrayList<>();
-        for (int c = 1; c < chips; c++) {
-            flows.add(new Exchange.Flow(c, 0, 4));
-        }
-        long t = Exchange.run(b, flows, staged);
+        long t = sendToChip0(b, results, computed);
         int[] slices = {30, 31, 32, 33};
         dev.lockstep.compiler.vector.VectorGraph g = new dev.lockstep.compiler.vector.VectorGraph(320);
         dev.lockstep.compiler.vector.VectorGraph.Ref acc = g.inputAt(DataType.F32,
                 own.slices().stream().mapToInt(Integer::intValue).toArray(), own.address());
         for (int c = 1; c < chips; c++) {
             int address = b.chip(0).takeWords(slices, 1);
-            List<Moves.Word> to = new ArrayList<>();
-            for (int plane = 0; plane < 4; plane++) {
-                to.add(new Moves.Word(slices[plane], address));
-            }
+            List<Moves.Word> to = words(List.of(30, 31, 32, 33), address);
             t = Moves.fromReceiveStaging(b, 0, c - 1, to, t);
             acc = g.binary(dev.lockstep.isa.Opcode.VADD, acc, g.inputAt(DataType.F32, slices, address));
         }
@@ -173,6 +143,29 @@ class LinkDataTest {
             assertThat(got[col]).as("column %d", col).isCloseTo(want,
                     org.assertj.core.data.Offset.offset(1e-3 * (1 + Math.abs(want))));
         }
+    }
+
+    /** The 4 words of an f32 vector: byte plane p in slice p, all at one address. */
+    private static List<Moves.Word> words(List<Integer> slices, int address) {
+        List<Moves.Word> out = new ArrayList<>();
+        for (int plane = 0; plane < 4; plane++) {
+            out.add(new Moves.Word(slices.get(plane), address));
+        }
+        return out;
+    }
+
+    /**
+     * Every chip but 0 copies its result words into send lane 0's staging buffer; then all send them to chip 0 in
+     * one exchange (chip c's words arrive on chip 0's receive lane c - 1). Returns when the exchange ends.
+     */
+    private static long sendToChip0(SystemBuild b, List<List<Moves.Word>> results, long computed) {
+        long staged = computed;
+        List<Exchange.Flow> flows = new ArrayList<>();
+        for (int c = 1; c < results.size(); c++) {
+            staged = Math.max(staged, Moves.toSendStaging(b, c, results.get(c), computed));
+            flows.add(new Exchange.Flow(c, 0, 4));
+        }
+        return Exchange.run(b, flows, staged);
     }
 
     private static double fp16(double v) {

@@ -53,18 +53,14 @@ final class KernelLibrary {
 
     /** One schedule for {@code copies} matrices of the same shape (one KV cache per sequence); kernel j reads copy j. */
     List<CompiledKernel> matmulCopies(String tensor, int m, int k, int n, int copies, SramMap sram) {
-        @SuppressWarnings("unchecked")
-        List<CompiledKernel>[] out = new List[1];
-        CompiledKernel first = get(List.of("copies", tensor, m, k, n, copies, sram), () -> {
-            out[0] = MatMulCompiler.compileCopies(chip, new MatMul(m, k, n, DataType.F16), ScheduleOptions.DEFAULT,
+        return copyCache.computeIfAbsent(List.of(tensor, m, k, n, copies, sram), key -> {
+            compiled++;
+            return MatMulCompiler.compileCopies(chip, new MatMul(m, k, n, DataType.F16), ScheduleOptions.DEFAULT,
                     sram, copies);
-            copiesOf.put(out[0].get(0), out[0]);
-            return out[0].get(0);
         });
-        return copiesOf.get(first);
     }
 
-    private final Map<CompiledKernel, List<CompiledKernel>> copiesOf = new java.util.IdentityHashMap<>();
+    private final Map<List<Object>, List<CompiledKernel>> copyCache = new HashMap<>();
 
     private int vectors(int n) {
         return (n + chip.vectorBytes() - 1) / chip.vectorBytes();

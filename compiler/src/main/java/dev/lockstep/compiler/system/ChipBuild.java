@@ -58,13 +58,6 @@ public final class ChipBuild {
         return busyIntervals.isEmpty() ? 0 : busyIntervals.lastEntry().getValue();
     }
 
-    /** The busy intervals, {start, end}, in time order (for reports and tests). */
-    public java.util.List<long[]> intervals() {
-        java.util.List<long[]> out = new java.util.ArrayList<>();
-        busyIntervals.forEach((a, b) -> out.add(new long[] {a, b}));
-        return out;
-    }
-
     /** The earliest cycle at or after {@code notBefore} from which the chip is free for {@code length} cycles. */
     public long earliestFree(long notBefore, long length) {
         long t = notBefore;

@@ -140,11 +140,26 @@ public final class Exchange {
      * to its last write.
      */
     private static Map<Integer, long[]> plan(SystemBuild build, List<Flow> flows, long t0) {
+        Map<Integer, long[]> part = new TreeMap<>();
+        for (Timed f : timed(build, flows, t0)) {
+            widen(part, f.flow.from(), 0, f.sendEnd - t0);
+            widen(part, f.flow.to(), f.recv - t0, f.recvEnd - t0);
+        }
+        return part;
+    }
+
+    /** A flow's lanes, links and cycles in an exchange starting at t0. */
+    private record Timed(Flow flow, int sendLane, int recvLane, int link, int back, long send, long recv,
+                         long sendEnd, long recvEnd) {
+    }
+
+    /** Every flow's lanes (in flow order per chip) and cycles, for an exchange starting at t0. */
+    private static List<Timed> timed(SystemBuild build, List<Flow> flows, long t0) {
         Lanes lanes = build.lanes();
         Topology topology = build.topology();
         Map<Integer, Integer> sendLane = new HashMap<>();
         Map<Integer, Integer> recvLane = new HashMap<>();
-        Map<Integer, long[]> part = new TreeMap<>();
+        List<Timed> out = new ArrayList<>();
         for (Flow f : flows) {
             int k = sendLane.merge(f.from(), 1, Integer::sum) - 1;
             int j = recvLane.merge(f.to(), 1, Integer::sum) - 1;
@@ -154,10 +169,10 @@ public final class Exchange {
             long send = t0 + lanes.readLatency + lanes.hops(k);
             long recv = send + lanes.portLatency + topology.latencyCycles(f.from(), link);
             long lastWrite = recv + v * (n - 1) + lanes.portLatency + lanes.hops(Lanes.LANES + j);
-            widen(part, f.from(), 0, send + v * n - t0);
-            widen(part, f.to(), recv - t0, Math.max(recv + v * n, lastWrite + lanes.writeLatency + 1) - t0);
+            out.add(new Timed(f, k, j, link, topology.farLink(f.from(), link), send, recv, send + v * n,
+                    Math.max(recv + v * n, lastWrite + lanes.writeLatency + 1)));
         }
-        return part;
+        return out;
     }
 
     private static void widen(Map<Integer, long[]> part, int chip, long start, long end) {
@@ -194,8 +209,6 @@ public final class Exchange {
         build.countExchange();
         Lanes lanes = build.lanes();
         Topology topology = build.topology();
-        Map<Integer, Integer> sendLane = new HashMap<>();
-        Map<Integer, Integer> recvLane = new HashMap<>();
         Map<Integer, Integer> sends = new TreeMap<>();
         Map<Integer, Integer> receives = new TreeMap<>();
         java.util.Set<List<Integer>> pairs = new java.util.HashSet<>();
@@ -218,33 +231,22 @@ public final class Exchange {
             }
         }
         long t0 = start(build, flows, notBefore);
-        for (Flow f : flows) {
-            int k = sendLane.merge(f.from(), 1, Integer::sum) - 1;
-            int j = recvLane.merge(f.to(), 1, Integer::sum) - 1;
-            if (k >= Lanes.LANES || j >= Lanes.LANES) {
-                throw new IllegalArgumentException("a chip takes part in at most " + Lanes.LANES + " sends and "
-                        + Lanes.LANES + " receives of one exchange");
-            }
-            int link = topology.linkTo(f.from(), f.to());
-            int back = topology.farLink(f.from(), link);
-            long v = lanes.vectorCycles;
-            long n = f.vectors();
-            ChipBuild from = build.chip(f.from());
-            ChipBuild to = build.chip(f.to());
-            long stream = Streams.west(k);
+        long v = lanes.vectorCycles;
+        for (Timed f : timed(build, flows, t0)) {
+            ChipBuild from = build.chip(f.flow.from());
+            ChipBuild to = build.chip(f.flow.to());
+            long n = f.flow.vectors();
+            long stream = Streams.west(f.sendLane);
             for (int i = 0; i < n; i++) {
-                from.put(lanes.memQueues[k], t0 + v * i, Instruction.of(Opcode.READ, stream, i, 1, 1));
+                from.put(lanes.memQueues[f.sendLane], t0 + v * i, Instruction.of(Opcode.READ, stream, i, 1, 1));
             }
-            long send = t0 + lanes.readLatency + lanes.hops(k);
-            from.put(lanes.sxmQueues[k], send, Instruction.of(Opcode.SEND, link, stream, n));
-            long recv = send + lanes.portLatency + topology.latencyCycles(f.from(), link);
-            int rl = Lanes.LANES + j;
+            from.put(lanes.sxmQueues[f.sendLane], f.send, Instruction.of(Opcode.SEND, f.link, stream, n));
+            int rl = Lanes.LANES + f.recvLane;
             long in = Streams.east(rl);
-            to.put(lanes.sxmQueues[rl], recv, Instruction.of(Opcode.RECV, in, back, n));
-            long lastWrite = 0;
+            to.put(lanes.sxmQueues[rl], f.recv, Instruction.of(Opcode.RECV, in, f.back, n));
             for (int i = 0; i < n; i++) {
-                lastWrite = recv + v * i + lanes.portLatency + lanes.hops(rl);
-                to.put(lanes.memQueues[rl], lastWrite, Instruction.of(Opcode.WRITE, i, in, 1, 1));
+                to.put(lanes.memQueues[rl], f.recv + v * i + lanes.portLatency + lanes.hops(rl),
+                        Instruction.of(Opcode.WRITE, i, in, 1, 1));
             }
         }
         long last = t0;
