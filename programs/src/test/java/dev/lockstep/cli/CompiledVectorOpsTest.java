@@ -235,4 +235,61 @@ class CompiledVectorOpsTest {
             assertThat(f.region(0, "y" + i / 320).orElseThrow()[i % 320]).isEqualTo(fast[i]);
         }
     }
+
+    /**
+     * Inputs already in SRAM that share slices (two rows at two addresses of the same four slices) cannot both be
+     * read in one cycle: the compiler copies one of them first, and the sum still comes out right; an f16 result
+     * pinned where a later kernel reads it holds the sum rounded to f16.
+     */
+    @Test
+    void placedInputsInOneSliceAreSeparatedAndAPinnedF16ResultLandsWhereAsked() {
+        double[] a = random(7, -2, 2);
+        double[] b = random(8, -2, 2);
+        int[] slices = {10, 11, 12, 13};
+        VectorGraph g = new VectorGraph(320);
+        VectorGraph.Ref x = g.inputAt(dev.lockstep.isa.DataType.F32, slices, 0);
+        VectorGraph.Ref y = g.inputAt(dev.lockstep.isa.DataType.F32, slices, 1);
+        VectorGraph.Ref sum = g.binary(Opcode.VADD, x, y);
+        g.pin(g.convert(sum, dev.lockstep.isa.DataType.F16), new int[] {20, 21}, 5);
+        g.output("y", List.of(sum));
+        dev.lockstep.compiler.SramMap taken = dev.lockstep.compiler.SramMap.empty(TSP);
+        for (int p : new int[] {10, 11, 12, 13}) {
+            taken = taken.raise(p, 2);
+        }
+        for (int p : new int[] {20, 21}) {
+            taken = taken.raise(p, 6);
+        }
+        CompiledKernel k = VectorCompiler.compile(TSP, g, dev.lockstep.compiler.ScheduleOptions.DEFAULT, taken);
+        var cp = k.program().chips().get(0);
+        List<dev.lockstep.isa.program.DataBlock> data = new java.util.ArrayList<>(cp.data());
+        for (int row = 0; row < 2; row++) {
+            double[] v = java.util.Arrays.copyOf(row == 0 ? a : b, 320);
+            byte[][] planes = dev.lockstep.isa.semantics.Lanes.fromFloats(dev.lockstep.isa.DataType.F32, v);
+            for (int p = 0; p < 4; p++) {
+                data.add(new dev.lockstep.isa.program.DataBlock(slices[p], row, planes[p]));
+            }
+        }
+        List<dev.lockstep.isa.program.Region> regions = new java.util.ArrayList<>(cp.regions());
+        regions.add(new dev.lockstep.isa.program.Region("h", List.of(20, 21), 5, dev.lockstep.isa.DataType.F16, 320,
+                false));
+        var program = new dev.lockstep.isa.program.Program(TSP.name(), 320, List.of(), List.of(),
+                List.of(new dev.lockstep.isa.program.ChipProgram(0, cp.queues(), data, regions)));
+        SimResult f = Simulator.run(TSP, program, SimOptions.functional());
+        assertThat(f.cycles()).isEqualTo(k.predictedCycles());
+        long moves = 0;
+        for (var q : cp.queues()) {
+            for (int i = 0; i < q.size(); i++) {
+                moves += dev.lockstep.isa.Instruction.decode(q.word(i)).opcode() == Opcode.VMOV ? 1 : 0;
+            }
+        }
+        assertThat(moves).as("one input copied out of the shared slices").isEqualTo(1);
+        double[] got = f.region(0, "y0").orElseThrow();
+        double[] half = f.region(0, "h").orElseThrow();
+        for (int l = 0; l < 320; l++) {
+            double want = (float) ((float) a[l] + (float) b[l]);
+            assertThat(got[l]).as("lane %d", l).isEqualTo(want);
+            assertThat(half[l]).as("lane %d in f16", l).isEqualTo(
+                    (double) dev.lockstep.isa.Fp16.toFloat(dev.lockstep.isa.Fp16.fromDouble(want)));
+        }
+    }
 }

@@ -62,6 +62,8 @@ final class EmissionPhase {
                     }
                     add(data, ctx.xTiles[u.index()][kt], ctx.problem.dtype(), bits, vb);
                 }
+            }
+            if (ctx.w != null) {
                 for (int wi = 0; wi < u.work().size(); wi++) {
                     int nt = u.work().get(wi).nt();
                     for (int kt = 0; kt < ctx.kTiles; kt++) {

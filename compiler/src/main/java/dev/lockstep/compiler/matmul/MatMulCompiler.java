@@ -45,11 +45,23 @@ public final class MatMulCompiler {
      */
     public static CompiledKernel compile(ChipSpec chip, MatMul problem, double[] x, double[] w,
                                          ScheduleOptions options, SramMap taken) {
-        if ((x == null) != (w == null)) {
-            throw new IllegalArgumentException("give both X and W, or neither");
+        return compileContext(chip, problem, x, w, options, taken).kernel;
+    }
+
+    /** A kernel and where its tiles are. */
+    private record Compiled(CompiledKernel kernel, KernelContext ctx) {
+    }
+
+    private static Compiled compileContext(ChipSpec chip, MatMul problem, double[] x, double[] w,
+                                           ScheduleOptions options, SramMap taken) {
+        if (x != null && w == null) {
+            throw new IllegalArgumentException("give W with X (X alone is never the product's data)");
         }
-        if (x != null && (x.length != (long) problem.m() * problem.k() || w.length != (long) problem.k() * problem.n())) {
-            throw new IllegalArgumentException("X must hold M x K and W K x N values");
+        if (x != null && x.length != (long) problem.m() * problem.k()) {
+            throw new IllegalArgumentException("X must hold M x K values");
+        }
+        if (w != null && w.length != (long) problem.k() * problem.n()) {
+            throw new IllegalArgumentException("W must hold K x N values");
         }
         KernelContext ctx = new KernelContext(chip, problem, x, w, options, taken);
         TilingPhase.run(ctx);
@@ -57,8 +69,18 @@ public final class MatMulCompiler {
         SchedulingPhase.run(ctx);
         Program program = EmissionPhase.run(ctx);
         ProgramRules.check(program, chip);
-        return new CompiledKernel(program, ctx.lastEvent + 1, lowerBound(ctx), boundReason(ctx), problem.macs(),
-                peakMacsPerCycle(ctx), ctx.sram);
+        return new Compiled(new CompiledKernel(program, ctx.lastEvent + 1, lowerBound(ctx), boundReason(ctx),
+                problem.macs(), peakMacsPerCycle(ctx), ctx.sram), ctx);
+    }
+
+    /**
+     * Compiles a product whose W ({@code w}, [K x N] row-major, or null for none) is initial data and whose X is
+     * left for earlier work to write into the X tiles the layout names (every unit reads its own copy).
+     */
+    public static MatMulLayout compileWired(ChipSpec chip, MatMul problem, double[] w, ScheduleOptions options,
+                                            SramMap taken) {
+        Compiled c = compileContext(chip, problem, null, w, options, taken);
+        return MatMulLayout.of(c.kernel, c.ctx);
     }
 
     /**

@@ -57,6 +57,7 @@ public final class VectorCompiler {
 
     /** Compiles into the SRAM left free by {@code taken} (for kernels that share a chip). */
     public static CompiledKernel compile(ChipSpec chip, VectorGraph graph, ScheduleOptions options, SramMap taken) {
+        separatePinnedInputs(graph);
         SramMap after = allocate(chip, graph, taken);
         Scheduler s = new Scheduler(chip, options.chainResults());
         for (VOp op : graph.ops) {
@@ -67,6 +68,51 @@ public final class VectorCompiler {
         long bound = lowerBound(chip, graph);
         return new CompiledKernel(program, s.lastEvent + 1, bound,
                 "the longer of the VXM ops over its ALU columns and the chain of unit latencies", 0, 1, after);
+    }
+
+    // ------------------------------------------------------------------------------------------ separation
+
+    /**
+     * The planes of an op's inputs are all read in one cycle, so no two inputs may share a slice. Allocation sees to
+     * that for the vectors it places; where two placed vectors (inputs already in SRAM, pinned results) of one op
+     * share a slice, the later one is first copied ({@code vmov}) to where allocation puts it.
+     */
+    private static void separatePinnedInputs(VectorGraph graph) {
+        List<VOp> ops = new ArrayList<>();
+        for (VOp op : graph.ops) {
+            VValue[] inputs = op.inputs().clone();
+            for (int i = 0; i < inputs.length; i++) {
+                if (!inputs[i].placed) {
+                    continue;
+                }
+                boolean clash = false;
+                for (int j = 0; j < i; j++) {
+                    if (inputs[j] != inputs[i] && inputs[j].placed && shareSlice(inputs[i], inputs[j])) {
+                        clash = true;
+                    }
+                }
+                if (clash) {
+                    VValue copy = new VValue(graph.values.size(), inputs[i].type, null);
+                    graph.values.add(copy);
+                    ops.add(new VOp(Opcode.VMOV, new long[] {copy.type.code()}, new VValue[] {inputs[i]}, 0, copy));
+                    inputs[i] = copy;
+                }
+            }
+            ops.add(new VOp(op.opcode(), op.types(), inputs, op.immediate(), op.output()));
+        }
+        graph.ops.clear();
+        graph.ops.addAll(ops);
+    }
+
+    private static boolean shareSlice(VValue a, VValue b) {
+        for (int x : a.slices) {
+            for (int y : b.slices) {
+                if (x == y) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------------------------------ allocation
@@ -378,7 +424,8 @@ public final class VectorCompiler {
             for (long in : inputs) {
                 values[i++] = in;
             }
-            if (op.opcode().operandIndex("imm") >= 0 || op.opcode().operandIndex("lanes") >= 0) {
+            if (op.opcode().operandIndex("imm") >= 0 || op.opcode().operandIndex("lanes") >= 0
+                    || op.opcode().operandIndex("lane") >= 0) {
                 values[i] = op.immediate();
             }
             return Instruction.of(op.opcode(), values);

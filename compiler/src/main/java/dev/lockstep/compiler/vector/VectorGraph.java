@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * A graph of vector operations, built op by op in dependency order: inputs with initial values, VXM operations,
  * and named outputs. Values are vectors of 320 lanes, in f32 (the activation type of these kernels) unless an
- * operation says otherwise ({@code vargmax} gives i32 lane indexes; {@code vcvt} converts).
+ * input or operation says otherwise ({@code vargmax} gives i32 lane indexes; {@code vcvt} converts; element-wise
+ * ops work in the type of their inputs). Inputs may already sit in SRAM ({@link #inputAt}) and results may be put
+ * where the next kernel reads them ({@link #pin}).
  */
 public final class VectorGraph {
     private final int lanes;
@@ -41,11 +43,8 @@ public final class VectorGraph {
         return input(DataType.F32, values, pad);
     }
 
-    /** An input vector of a given type (i32 constants such as lane indexes, or f32). */
+    /** An input vector of a given type (f32; i32 constants such as lane indexes; f16 masks). */
     public Ref input(DataType type, double[] values, double pad) {
-        if (type.bytes() != 4) {
-            throw new IllegalArgumentException("vector graphs hold 4-byte types (f32, i32), got " + type.text());
-        }
         double[] v = new double[lanes];
         java.util.Arrays.fill(v, pad);
         System.arraycopy(values, 0, v, 0, Math.min(values.length, lanes));
@@ -56,23 +55,54 @@ public final class VectorGraph {
 
     /**
      * An input vector that is already in SRAM, put there by other work (a kernel, a copy from a link): byte plane p
-     * of the 4-byte type in slice {@code slices[p]}, all at {@code address}. The compiler reads it there and
-     * allocates nothing for it; the caller must have taken those words out of the SRAM the graph is compiled into.
+     * of the type in slice {@code slices[p]}, all at {@code address}. The compiler reads it there and allocates
+     * nothing for it; the caller must have taken those words out of the SRAM the graph is compiled into.
      */
     public Ref inputAt(DataType type, int[] slices, int address) {
-        if (type.bytes() != 4 || slices.length != 4) {
-            throw new IllegalArgumentException("a placed input is a 4-byte type in 4 slices");
-        }
         VValue x = new VValue(this.values.size(), type, null);
-        x.slices = slices.clone();
-        x.addresses = new int[] {address, address, address, address};
-        x.placed = true;
         this.values.add(x);
+        pinValue(x, slices, address);
         return new Ref(x);
     }
 
+    /**
+     * Puts a computed vector at a given place (byte plane p in slice {@code slices[p]}, all at {@code address})
+     * instead of where allocation would: to hand it to a kernel that reads it there, or to update a word in place
+     * (the write comes after every read of the op that computes it). The caller owns those words.
+     */
+    public void pin(Ref value, int[] slices, int address) {
+        if (value.value.initial != null) {
+            throw new IllegalArgumentException("pin a computed vector; an input with values is placed by the compiler");
+        }
+        pinValue(value.value, slices, address);
+    }
+
+    private static void pinValue(VValue x, int[] slices, int address) {
+        if (slices.length != x.type.bytes()) {
+            throw new IllegalArgumentException("a " + x.type.text() + " vector takes " + x.type.bytes()
+                    + " slices, one per byte plane; got " + slices.length);
+        }
+        x.slices = slices.clone();
+        x.addresses = new int[slices.length];
+        java.util.Arrays.fill(x.addresses, address);
+        x.placed = true;
+    }
+
+    /** The type of a value. */
+    public DataType type(Ref value) {
+        return value.value.type;
+    }
+
+    /** An op in the type of its first input, with a result of that type. */
     private Ref op(Opcode opcode, long immediate, Ref... inputs) {
-        return typed(opcode, DataType.F32, new long[] {DataType.F32.code()}, immediate, inputs);
+        DataType t = inputs[0].value.type;
+        for (Ref r : inputs) {
+            if (r.value.type != t) {
+                throw new IllegalArgumentException(opcode.mnemonic() + " takes inputs of one type, got "
+                        + t.text() + " and " + r.value.type.text());
+            }
+        }
+        return typed(opcode, t, new long[] {t.code()}, immediate, inputs);
     }
 
     private Ref typed(Opcode opcode, DataType result, long[] types, long immediate, Ref... inputs) {
@@ -86,9 +116,27 @@ public final class VectorGraph {
         return new Ref(out);
     }
 
-    /** {@code shift.f32}: lane l gets lane l - lanes (0 where that is outside the vector); on an SXM. */
+    /** {@code shift}: lane l gets lane l - lanes (0 where that is outside the vector); on an SXM. */
     public Ref shift(Ref a, int lanes) {
-        return typed(Opcode.SHIFT, DataType.F32, new long[] {DataType.F32.code()}, lanes, a);
+        return typed(Opcode.SHIFT, a.value.type, new long[] {a.value.type.code()}, lanes, a);
+    }
+
+    /** {@code distribute}: every lane gets lane {@code lane} of {@code a}; on an SXM. */
+    public Ref distribute(Ref a, int lane) {
+        if (lane < 0 || lane >= lanes) {
+            throw new IllegalArgumentException("lane " + lane + " is outside 0.." + (lanes - 1));
+        }
+        return typed(Opcode.DISTRIBUTE, a.value.type, new long[] {a.value.type.code()}, lane, a);
+    }
+
+    /** {@code vsel}: lane l of {@code a} where {@code mask} is not 0, else of {@code b} (all of one type). */
+    public Ref select(Ref mask, Ref a, Ref b) {
+        return op(Opcode.VSEL, 0, mask, a, b);
+    }
+
+    /** {@code vcvt}: {@code a} converted to {@code to} (floats round to nearest even). */
+    public Ref convert(Ref a, DataType to) {
+        return typed(Opcode.VCVT, to, new long[] {to.code(), a.value.type.code()}, 0, a);
     }
 
     /** {@code vargmax.f32}: the lowest lane holding the maximum of {@code a}, as i32, in every lane. */
@@ -118,6 +166,9 @@ public final class VectorGraph {
 
     /** An op with an f32 immediate (vaddi, vmuli, vmaxi). */
     public Ref immediate(Opcode opcode, Ref a, float imm) {
+        if (a.value.type != DataType.F32) {
+            throw new IllegalArgumentException("immediates are f32 here; got a " + a.value.type.text() + " input");
+        }
         return op(opcode, Float.floatToRawIntBits(imm) & 0xFFFF_FFFFL, a);
     }
 

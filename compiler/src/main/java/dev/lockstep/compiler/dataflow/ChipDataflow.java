@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.dataflow;
+
+import dev.lockstep.compiler.CompiledKernel;
+import dev.lockstep.compiler.MatMul;
+import dev.lockstep.compiler.ScheduleOptions;
+import dev.lockstep.compiler.matmul.MatMulCompiler;
+import dev.lockstep.compiler.matmul.MatMulLayout;
+import dev.lockstep.compiler.system.ChipBuild;
+import dev.lockstep.compiler.vector.VectorCompiler;
+import dev.lockstep.compiler.vector.VectorGraph;
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.program.Region;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Kernels with real data, one after another on one chip, each reading what the ones before it left in SRAM:
+ * <ul>
+ *   <li>a <b>vector step</b> compiles one {@link VectorGraph} that reads its input rows in place and leaves its
+ *       output rows for later steps;</li>
+ *   <li>a <b>product</b> (fp16) is compiled once with its weights as initial data and placed again on every later
+ *       use; before each use, a vector step converts the X rows to f16 and writes them into the product's X tiles
+ *       (one copy per unit), so its results are Y rows for later steps.</li>
+ * </ul>
+ * Each piece starts when the one before it has ended (the chip's cursor); the program's cycles are exact, and so
+ * is the predicted end, which the simulator must reproduce.
+ */
+public final class ChipDataflow {
+    private final ChipSpec chip;
+    private final ChipBuild build;
+    private final Map<String, MatMulLayout> products = new LinkedHashMap<>();
+    private long t;
+    private int steps;
+
+    public ChipDataflow(ChipSpec chip, ChipBuild build, long start) {
+        this.chip = chip;
+        this.build = build;
+        this.t = start;
+    }
+
+    /** The cycle at which everything placed so far has ended. */
+    public long end() {
+        return t;
+    }
+
+    /** The chip's build (for exchanges between steps). */
+    public ChipBuild build() {
+        return build;
+    }
+
+    /** Moves the cursor to {@code cycle} if that is later (work placed on the chip by others, e.g. copies). */
+    public void waitUntil(long cycle) {
+        t = Math.max(t, cycle);
+    }
+
+    /** Output of a vector step: its vectors, aligned, and how many values they hold. */
+    public record Out(List<VectorGraph.Ref> vectors, int length) {
+    }
+
+    /** A vector step: its outputs become rows (lanes past their values cleared). */
+    public List<Row> vectors(Function<VectorStep, List<Out>> body) {
+        VectorStep s = new VectorStep(chip.vectorBytes());
+        List<Out> outs = body.apply(s);
+        String prefix = "s" + steps++ + "_";
+        for (int o = 0; o < outs.size(); o++) {
+            List<VectorGraph.Ref> v = new ArrayList<>(outs.get(o).vectors());
+            int tail = outs.get(o).length() % VectorStep.LANES;
+            if (tail != 0) {
+                v.set(v.size() - 1, s.graph().binary(Opcode.VMUL, v.get(v.size() - 1), s.laneMask(tail)));
+            }
+            s.graph().output(prefix + o + "_", v);
+        }
+        CompiledKernel k = VectorCompiler.compile(chip, s.graph(), ScheduleOptions.DEFAULT, build.sram());
+        t = build.place(k, t);
+        List<Row> rows = new ArrayList<>();
+        for (int o = 0; o < outs.size(); o++) {
+            List<Region> vectors = new ArrayList<>();
+            for (int i = 0; i < outs.get(o).vectors().size(); i++) {
+                vectors.add(k.program().chips().get(0).region(prefix + o + "_" + i).orElseThrow());
+            }
+            rows.add(Row.of(vectors, outs.get(o).length()));
+        }
+        return rows;
+    }
+
+    /** A vector step with no output rows (it writes where it pins its results). */
+    public void effects(Consumer<VectorStep> body) {
+        vectors(s -> {
+            body.accept(s);
+            return List.of();
+        });
+    }
+
+    /**
+     * The product (its kernel, tiles) named {@code name}: compiled on first use with W ([K x N], row-major, fp16)
+     * as initial data, reused after.
+     */
+    public MatMulLayout product(String name, int m, int k, int n, double[] w) {
+        MatMulLayout l = products.get(name);
+        if (l == null) {
+            l = MatMulCompiler.compileWired(chip, new MatMul(m, k, n, DataType.F16), w, ScheduleOptions.DEFAULT,
+                    build.sram());
+            build.reserve(l.kernel());
+            products.put(name, l);
+        } else if (l.x().get(0).size() * l.kTile() < k || l.y().size() * VectorStep.LANES < n) {
+            throw new IllegalArgumentException("product " + name + " was compiled for another shape");
+        }
+        return l;
+    }
+
+    /**
+     * Y = X . W for the product {@code name} (see {@link #product}): X has one row per entry of {@code x}, each the
+     * concatenation of its parts (K values in all); returns Y's rows (N values each).
+     */
+    public List<Row> matmul(String name, List<List<Row>> x, int k, int n, double[] w) {
+        MatMulLayout l = product(name, x.size(), k, n, w);
+        effects(s -> {
+            for (int r = 0; r < x.size(); r++) {
+                for (int kt = 0; kt * l.kTile() < k; kt++) {
+                    int rows = Math.min(l.kTile(), k - kt * l.kTile());
+                    VectorGraph.Ref piece = s.lanes(x.get(r), kt * l.kTile(), rows, false);
+                    for (List<Region> unit : l.x()) {
+                        s.storeF16(piece, unit.get(kt), r);
+                    }
+                }
+            }
+        });
+        t = build.place(l.kernel(), t);
+        List<Row> out = new ArrayList<>();
+        for (int r = 0; r < x.size(); r++) {
+            List<Region> vectors = new ArrayList<>();
+            for (Region y : l.y()) {
+                vectors.add(new Region("", y.slices(), y.address() + r, y.dtype(), VectorStep.LANES, false));
+            }
+            out.add(Row.of(vectors, n));
+        }
+        return out;
+    }
+
+    /** Names the row's vectors as regions {@code name<i>} of the chip's program (to read them after a run). */
+    public void name(String name, Row row) {
+        if (row.offset() != 0) {
+            throw new IllegalArgumentException("name a whole row");
+        }
+        for (int i = 0; i < row.vectors().size(); i++) {
+            Region v = row.vectors().get(i);
+            build.addRegion(new Region(name + i, v.slices(), v.address(), v.dtype(), VectorStep.LANES, false));
+        }
+    }
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.dataflow;
+
+import dev.lockstep.compiler.vector.VectorGraph;
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.program.Region;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The vector graph of one step and the rows it reads where they lie. A row's values come in aligned (value i in
+ * lane i mod 320 of vector i / 320): a row that starts mid-vector is brought over by SXM shifts, and a row whose
+ * vectors hold further values past it has them cleared (a multiply by a 0/1 lane mask) where the caller needs
+ * zeros there.
+ */
+public final class VectorStep {
+    /** Lanes of a vector: rows are laid out for them. */
+    public static final int LANES_PER_VECTOR = 320;
+    static final int LANES = LANES_PER_VECTOR;
+    private final VectorGraph g;
+    private final Map<List<Object>, VectorGraph.Ref> placed = new HashMap<>();
+    private final Map<Integer, VectorGraph.Ref> masks = new HashMap<>();
+
+    VectorStep(int lanes) {
+        if (lanes != LANES) {
+            throw new IllegalArgumentException("rows are laid out for 320-lane vectors; this chip has " + lanes);
+        }
+        this.g = new VectorGraph(lanes);
+    }
+
+    /** The graph, for ops of its own. */
+    public VectorGraph graph() {
+        return g;
+    }
+
+    /** A vector already in SRAM (each place is read once per graph, however often it is asked for). */
+    public VectorGraph.Ref at(Region r) {
+        List<Object> key = List.of(r.slices(), r.address(), r.dtype());
+        return placed.computeIfAbsent(key, k -> g.inputAt(r.dtype(),
+                r.slices().stream().mapToInt(Integer::intValue).toArray(), r.address()));
+    }
+
+    /** A constant vector of the program (lanes past the values are {@code pad}). */
+    public VectorGraph.Ref constant(double[] values, double pad) {
+        return g.input(values, pad);
+    }
+
+    /** 1 in lanes below {@code count}, 0 above (f32). */
+    public VectorGraph.Ref laneMask(int count) {
+        return masks.computeIfAbsent(count, c -> {
+            double[] m = new double[c];
+            java.util.Arrays.fill(m, 1);
+            return g.input(m, 0);
+        });
+    }
+
+    /** The whole row, aligned, 0 past its values. */
+    public List<VectorGraph.Ref> row(Row r) {
+        List<VectorGraph.Ref> out = new ArrayList<>();
+        for (int from = 0; from < r.length(); from += LANES) {
+            out.add(lanes(r, from, Math.min(LANES, r.length() - from), true));
+        }
+        return out;
+    }
+
+    /**
+     * Values {@code from .. from + count - 1} of the row (count at most 320) in lanes 0 .. count - 1 of one vector;
+     * lanes from count on are 0 when {@code clean}, else whatever follows in SRAM (a product ignores them).
+     */
+    public VectorGraph.Ref lanes(Row r, int from, int count, boolean clean) {
+        if (count < 1 || count > LANES || from < 0 || from + count > r.length()) {
+            throw new IllegalArgumentException("values " + from + ".." + (from + count - 1) + " of a row of "
+                    + r.length() + " in one vector");
+        }
+        int s = r.offset() + from;
+        int j = s / LANES;
+        int shift = s % LANES;
+        VectorGraph.Ref p = at(r.vectors().get(j));
+        if (shift != 0) {
+            p = g.shift(p, -shift);
+        }
+        if (shift + count > LANES) {
+            p = g.binary(Opcode.VADD, p, g.shift(at(r.vectors().get(j + 1)), LANES - shift));
+        }
+        if (clean && count < LANES && s + count < r.extent()) {
+            p = g.binary(Opcode.VMUL, p, laneMask(count));
+        }
+        return p;
+    }
+
+    /**
+     * Values {@code from .. from + count - 1} of the concatenation of {@code parts}, in lanes 0 .. count - 1 of one
+     * vector (lanes past count as {@link #lanes} leaves them when there is one part; 0 when there are several).
+     */
+    public VectorGraph.Ref lanes(List<Row> parts, int from, int count, boolean clean) {
+        if (parts.size() == 1) {
+            return lanes(parts.get(0), from, count, clean);
+        }
+        VectorGraph.Ref acc = null;
+        int pos = 0;
+        for (Row part : parts) {
+            int o0 = Math.max(from, pos);
+            int o1 = Math.min(from + count, pos + part.length());
+            if (o0 < o1) {
+                VectorGraph.Ref piece = lanes(part, o0 - pos, o1 - o0, true);
+                if (o0 > from) {
+                    piece = g.shift(piece, o0 - from);
+                }
+                acc = acc == null ? piece : g.binary(Opcode.VADD, acc, piece);
+            }
+            pos += part.length();
+        }
+        if (acc == null) {
+            throw new IllegalArgumentException("values " + from + ".." + (from + count - 1) + " are past the parts' "
+                    + pos + " values");
+        }
+        return acc;
+    }
+
+    /** Writes an f32 vector to SRAM as f16 at a place the caller owns (a product's X tile, a cache row). */
+    public void storeF16(VectorGraph.Ref value, Region where, int row) {
+        VectorGraph.Ref h = g.convert(value, DataType.F16);
+        g.pin(h, where.slices().stream().mapToInt(Integer::intValue).toArray(), where.address() + row);
+    }
+}

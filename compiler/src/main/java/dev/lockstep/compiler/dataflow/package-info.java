@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+/**
+ * Kernels wired together on one chip: rows of activations that one kernel leaves in SRAM and the next reads where
+ * they are, products whose X tiles are written by the vector work before them, and caches updated in place. The
+ * functional transformer layer is built from these pieces.
+ */
+package dev.lockstep.compiler.dataflow;

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.matmul;
+
+import dev.lockstep.compiler.CompiledKernel;
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.program.Region;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A compiled product and where its tiles lie, for work that writes its X or reads and updates its W in place.
+ *
+ * @param kernel    the compiled product
+ * @param kTile     rows of K per tile (160 for fp16, 320 for int8)
+ * @param x         per unit that works, its copy of X: one tile per K tile, each M words (row r at address + r),
+ *                  lanes 0..kTile-1 of word r holding X[r][kt * kTile ..]; lanes past the tile's rows are ignored
+ * @param w         per N tile, per K tile: its W tile (row i at address + i holds W[kt * kTile + i][nt * 320 ..])
+ * @param y         per N tile: its results (row m of Y at address + m, f32 or i32, as lanes 0..319 of the tile);
+ *                  only products whose tiles are not split by rows among units (every decode product)
+ */
+public record MatMulLayout(CompiledKernel kernel, int kTile, List<List<Region>> x, List<List<Region>> w,
+                           List<Region> y) {
+
+    static MatMulLayout of(CompiledKernel kernel, KernelContext ctx) {
+        DataType type = ctx.problem.dtype();
+        int vb = ctx.chip.vectorBytes();
+        List<List<Region>> x = new ArrayList<>();
+        Region[][] w = new Region[ctx.nTiles][ctx.kTiles];
+        Region[] y = new Region[ctx.nTiles];
+        for (Unit u : ctx.units) {
+            List<Region> mine = new ArrayList<>();
+            for (int kt = 0; kt < ctx.kTiles; kt++) {
+                Tile t = ctx.xTiles[u.index()][kt];
+                mine.add(region("X" + u.index() + "_" + kt, t, type, ctx.problem.m() * vb));
+            }
+            x.add(List.copyOf(mine));
+            for (int wi = 0; wi < u.work().size(); wi++) {
+                Work work = u.work().get(wi);
+                if (work.m0() != 0 || work.rows() != ctx.problem.m()) {
+                    throw new IllegalStateException("N tile " + work.nt() + " is split by rows among units; "
+                            + "a wired product keeps whole tiles (M below " + TilingPhase.MIN_SPLIT_ROWS + " per unit)");
+                }
+                for (int kt = 0; kt < ctx.kTiles; kt++) {
+                    w[work.nt()][kt] = region("W" + work.nt() + "_" + kt, ctx.wTiles[u.index()][wi][kt], type,
+                            ctx.rows(kt) * vb);
+                }
+                y[work.nt()] = region("Y" + work.nt(), ctx.yTiles[u.index()][wi], ctx.problem.resultType(),
+                        ctx.problem.m() * vb);
+            }
+        }
+        List<List<Region>> wl = new ArrayList<>();
+        for (Region[] row : w) {
+            wl.add(List.of(row));
+        }
+        return new MatMulLayout(kernel, ctx.kTile, List.copyOf(x), List.copyOf(wl), List.of(y));
+    }
+
+    private static Region region(String name, Tile t, DataType type, int elements) {
+        List<Integer> slices = new ArrayList<>();
+        for (int s : t.slices()) {
+            slices.add(s);
+        }
+        return new Region(name, slices, t.address(), type, elements, false);
+    }
+}
