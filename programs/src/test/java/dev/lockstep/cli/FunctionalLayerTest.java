@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockstep.compiler.dataflow.ChipDataflow;
 import dev.lockstep.compiler.dataflow.Row;
+import dev.lockstep.compiler.dataflow.Transfers;
 import dev.lockstep.compiler.model.FunctionalLayer;
 import dev.lockstep.compiler.model.LayerWeights;
 import dev.lockstep.compiler.model.ModelConfig;
@@ -14,9 +15,10 @@ import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.ChipSpecs;
 import dev.lockstep.isa.system.LinkKind;
 import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.SystemSpecs;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
-import dev.lockstep.sim.Simulator;
+import dev.lockstep.sim.SystemSimulator;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -67,40 +69,100 @@ class FunctionalLayerTest {
                 m.moe() ? random(r, d * m.experts(), 2 / Math.sqrt(d)) : new double[0], gateUp, down);
     }
 
-    static SystemBuild oneChip() {
+    static final SystemSpec ONE_CHIP = oneChip();
+
+    static SystemSpec oneChip() {
         Map<LinkKind, Long> latency = new EnumMap<>(LinkKind.class);
         for (LinkKind k : LinkKind.values()) {
             latency.put(k, TSP.links().latencyCycles());
         }
-        return new SystemBuild(new SystemSpec("one-chip", TSP, 1, 1, 1, 0, latency));
+        return new SystemSpec("one-chip", TSP, 1, 1, 1, 0, latency);
+    }
+
+    /** Builds the program that runs the tokens through the layer; names rows out<s>_ and gates<s>_ on chip 0. */
+    interface Build {
+        /** Returns the predicted end cycle. */
+        long build(SystemBuild b, FunctionalLayer layer, List<double[]> xs);
+    }
+
+    /** The whole layer on chip 0. */
+    static long onOneChip(SystemBuild b, FunctionalLayer layer, List<double[]> xs) {
+        ChipDataflow flow = new ChipDataflow(b.chip(), b.chip(0), 0);
+        for (int s = 0; s < xs.size(); s++) {
+            Row in = input(flow, xs.get(s));
+            FunctionalLayer.Attended a = layer.attention(flow, in, s);
+            int token = s;
+            a.gates().ifPresent(g -> flow.name("gates" + token + "_", g));
+            Row partial = layer.experts(flow, a.normed(), a.gates(), 0, layer.intermediate());
+            flow.name("out" + s + "_", FunctionalLayer.sum(flow, List.of(a.residual(), partial)));
+        }
+        return flow.end();
     }
 
     /**
-     * Runs {@code tokens} tokens through one layer on the chip and through the reference; checks the cycles, the
+     * Attention on chip 0 (the first pipeline stage); the experts' intermediate columns split in three over chips 1
+     * to 3 (the second stage, tensor parallel: w1 and w3 by columns, w2 by rows), which receive the normed residual
+     * and the routing weights over links and send their partial sums back to chip 0, which adds them to the
+     * residual.
+     */
+    static long onFourChips(SystemBuild b, FunctionalLayer layer, List<double[]> xs) {
+        List<ChipDataflow> f = new ArrayList<>();
+        for (int c = 0; c < 4; c++) {
+            f.add(new ChipDataflow(b.chip(), b.chip(c), 0));
+        }
+        int inter = layer.intermediate();
+        for (int s = 0; s < xs.size(); s++) {
+            FunctionalLayer.Attended a = layer.attention(f.get(0), input(f.get(0), xs.get(s)), s);
+            int token = s;
+            a.gates().ifPresent(g -> f.get(0).name("gates" + token + "_", g));
+            List<Row> carried = new ArrayList<>(List.of(a.normed()));
+            a.gates().ifPresent(carried::add);
+            List<Transfers.Transfer> out = new ArrayList<>();
+            for (int c = 1; c < 4; c++) {
+                out.add(new Transfers.Transfer(f.get(0), f.get(c), carried));
+            }
+            List<List<Row>> received = Transfers.run(b, out);
+            List<Transfers.Transfer> back = new ArrayList<>();
+            for (int c = 1; c < 4; c++) {
+                List<Row> mine = received.get(c - 1);
+                java.util.Optional<Row> gates = mine.size() > 1 ? java.util.Optional.of(mine.get(1))
+                        : java.util.Optional.empty();
+                Row partial = layer.experts(f.get(c), mine.get(0), gates, inter * (c - 1) / 3, inter * c / 3);
+                back.add(new Transfers.Transfer(f.get(c), f.get(0), List.of(partial)));
+            }
+            List<Row> terms = new ArrayList<>(List.of(a.residual()));
+            Transfers.run(b, back).forEach(rows -> terms.add(rows.get(0)));
+            f.get(0).name("out" + s + "_", FunctionalLayer.sum(f.get(0), terms));
+        }
+        return f.stream().mapToLong(ChipDataflow::end).max().orElseThrow();
+    }
+
+    static Row input(ChipDataflow flow, double[] x) {
+        return flow.vectors(st -> List.of(new ChipDataflow.Out(VectorKernels.row(st.graph(), x, 0), x.length)))
+                .get(0);
+    }
+
+    /**
+     * Runs {@code tokens} tokens through one layer on the chips and through the reference; checks the cycles, the
      * outputs (within {@link #TOLERANCE}) and, for MoE, that the chip routed each token to the reference's experts.
      * Returns the expert sets chosen.
      */
-    static List<java.util.Set<Integer>> compare(ModelConfig m, int capacity, int tokens, long seed) {
+    static List<java.util.Set<Integer>> compare(ModelConfig m, int capacity, int tokens, long seed, SystemSpec system,
+                                                Build how) {
         LayerWeights w = weights(m, seed);
         SplittableRandom r = new SplittableRandom(seed + 1);
         List<double[]> xs = new ArrayList<>();
         for (int s = 0; s < tokens; s++) {
             xs.add(random(r, m.hidden(), 1));
         }
-        SystemBuild b = oneChip();
-        ChipDataflow flow = new ChipDataflow(TSP, b.chip(0), 0);
-        FunctionalLayer layer = new FunctionalLayer(m, w, capacity, flow, "l0");
-        for (int s = 0; s < tokens; s++) {
-            double[] x = xs.get(s);
-            Row in = flow.vectors(st -> List.of(new ChipDataflow.Out(VectorKernels.row(st.graph(), x, 0),
-                    x.length))).get(0);
-            flow.name("out" + s + "_", layer.step(in, s));
-            int token = s;
-            layer.lastGates().ifPresent(g -> flow.name("gates" + token + "_", g));
-        }
-        SimResult sim = Simulator.run(TSP, b.toProgram(), SimOptions.functional());
-        assertThat(sim.cycles()).as("simulated = predicted").isEqualTo(flow.end());
-        assertThat(Simulator.run(TSP, b.toProgram(), SimOptions.timingOnly()).traceHash())
+        SystemBuild b = new SystemBuild(system);
+        long end = how.build(b, new FunctionalLayer(m, w, capacity, "l0"), xs);
+        var program = b.toProgram();
+        SimResult sim = SystemSimulator.run(system, program, SimOptions.functional(),
+                new SystemSimulator.Parallelism(2, false));
+        assertThat(sim.cycles()).as("simulated = predicted").isEqualTo(end);
+        assertThat(SystemSimulator.run(system, program, SimOptions.timingOnly(),
+                new SystemSimulator.Parallelism(1, true)).traceHash())
                 .as("timing-only and functional runs agree").isEqualTo(sim.traceHash());
         ReferenceLayer ref = new ReferenceLayer(m.hidden(), m.heads(), m.kvHeads(), m.intermediate(), m.experts(),
                 m.expertsPerToken(), m.ropeTheta(), m.rmsNormEps(), w.attentionNorm(), w.qkv(), w.output(),
@@ -154,14 +216,23 @@ class FunctionalLayerTest {
     void aMoeLayerMatchesThePlainJavaLayerTokenAfterToken() {
         // hidden 320 (heads of 80: two groups of two query heads), 4 experts, top 2; the K and V caches hold 8
         // tokens and the 5 tokens read back what the chip appended for the ones before
-        List<java.util.Set<Integer>> choices = compare(tiny(320, 4, 2, 320, 4, 2), 8, 5, 5);
+        List<java.util.Set<Integer>> choices = compare(tiny(320, 4, 2, 320, 4, 2), 8, 5, 5, ONE_CHIP,
+                FunctionalLayerTest::onOneChip);
         assertThat(new java.util.HashSet<>(choices)).as("the tokens are routed to different experts").hasSizeGreaterThan(1);
+    }
+
+    @Test
+    void aMoeLayerSplitOverFourChipsMatchesThePlainJavaLayer() {
+        // the same kind of layer with intermediate 480, 160 columns of every expert on each of chips 1..3 of node-8
+        List<java.util.Set<Integer>> choices = compare(tiny(320, 4, 2, 480, 4, 2), 8, 3, 31,
+                SystemSpecs.preset("node-8"), FunctionalLayerTest::onFourChips);
+        assertThat(choices).hasSize(3);
     }
 
     @Test
     void aDenseLayerWithHeadsAcrossVectorsMatchesThePlainJavaLayer() {
         // hidden 512 (not a multiple of 320; heads of 128 straddle vectors), one KV group of 4 query heads,
         // intermediate 400, caches of 6 tokens
-        compare(tiny(512, 4, 1, 400, 1, 1), 6, 3, 21);
+        compare(tiny(512, 4, 1, 400, 1, 1), 6, 3, 21, ONE_CHIP, FunctionalLayerTest::onOneChip);
     }
 }

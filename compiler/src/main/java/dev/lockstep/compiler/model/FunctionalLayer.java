@@ -12,7 +12,10 @@ import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.program.Region;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * One decoder layer with real weights, compiled for one chip as wired kernels ({@link ChipDataflow}): a token's
@@ -31,23 +34,25 @@ import java.util.List;
  *       chosen, so every expert's slot is reserved and the choice is data, not schedule) and added to the
  *       residual.</li>
  * </ol>
+ * The halves can run on different chips ({@link #attention}, then {@link #experts} for column ranges on others,
+ * then {@link #sum}): a column split of w1 and w3 and a row split of w2, whose partial sums add up.
  * Weights are fp16 in SRAM; activations f32 in the vector unit and f16 into the MXM; K and V caches f16.
  */
 public final class FunctionalLayer {
     private final ModelConfig m;
     private final LayerWeights w;
     private final int capacity;
-    private final ChipDataflow flow;
     private final String name;
     private final double[] zerosK;
     private final double[] zerosV;
-    private Row lastGates;
+    /** Expert e's weights for intermediate columns from..to-1, by (e, from, to); looked up, never iterated. */
+    private final Map<List<Integer>, double[][]> columnWeights = new HashMap<>();
 
     /**
      * @param capacity tokens each KV cache holds (positions 0 .. capacity - 1)
-     * @param name     a prefix for this layer's products on the chip
+     * @param name     a prefix for this layer's products on a chip
      */
-    public FunctionalLayer(ModelConfig m, LayerWeights w, int capacity, ChipDataflow flow, String name) {
+    public FunctionalLayer(ModelConfig m, LayerWeights w, int capacity, String name) {
         w.check(m);
         if (m.heads() % m.kvHeads() != 0 || m.headDim() * m.heads() != m.hidden() || m.headDim() % 2 != 0) {
             throw new IllegalArgumentException("heads must split into equal KV groups and even head dims");
@@ -55,14 +60,38 @@ public final class FunctionalLayer {
         this.m = m;
         this.w = w;
         this.capacity = capacity;
-        this.flow = flow;
         this.name = name;
         this.zerosK = new double[m.headDim() * capacity];
         this.zerosV = new double[capacity * m.headDim()];
     }
 
-    /** The layer for the token at {@code position}; returns its output row (hidden values). */
-    public Row step(Row x, int position) {
+    /** intermediate_size: the feed-forward columns that {@link #experts} ranges split. */
+    public int intermediate() {
+        return m.intermediate();
+    }
+
+    /** The whole layer on one chip for the token at {@code position}; returns its output row (hidden values). */
+    public Row step(ChipDataflow flow, Row x, int position) {
+        Attended a = attention(flow, x, position);
+        Row partial = experts(flow, a.normed(), a.gates(), 0, m.intermediate());
+        return sum(flow, List.of(a.residual(), partial));
+    }
+
+    /**
+     * What the attention half of a layer leaves for the feed-forward half.
+     *
+     * @param residual the layer's input plus the attention output
+     * @param normed   the residual after post_attention_layernorm: the experts' input
+     * @param gates    the routing weights, one per expert (0 for the experts not chosen); empty for a dense model
+     */
+    public record Attended(Row residual, Row normed, Optional<Row> gates) {
+    }
+
+    /**
+     * The attention half for the token at {@code position}: norm, QKV, RoPE, the caches' append, attention per KV
+     * group, o_proj, residual, norm, and for MoE the router and top-k.
+     */
+    public Attended attention(ChipDataflow flow, Row x, int position) {
         if (position < 0 || position >= capacity) {
             throw new IllegalArgumentException("position " + position + " is outside the KV caches' " + capacity
                     + " tokens");
@@ -120,54 +149,91 @@ public final class FunctionalLayer {
             return List.of(new Out(h, d), new Out(VectorKernels.rmsnorm(s.graph(), h,
                     VectorKernels.row(s.graph(), w.ffnNorm(), 0), d, eps), d));
         });
-        Row h = hn.get(0);
-        Row gates = null;
-        if (m.moe()) {
-            Row logits = flow.matmul(name + ".router", List.of(List.of(hn.get(1))), d, m.experts(), w.router()).get(0);
-            gates = flow.vectors(s -> {
-                double[] lanes = new double[VectorStep.LANES_PER_VECTOR];
-                for (int l = 0; l < lanes.length; l++) {
-                    lanes[l] = l;
-                }
-                VectorGraph g = s.graph();
-                VectorGraph.Ref padded = g.binary(Opcode.VADD, s.row(logits).get(0),
-                        s.constant(new double[m.experts()], Double.NEGATIVE_INFINITY));
-                return List.of(new Out(List.of(VectorKernels.topK(g, padded, g.input(DataType.I32, lanes, 0),
-                        m.expertsPerToken())), m.experts()));
-            }).get(0);
+        if (!m.moe()) {
+            return new Attended(hn.get(0), hn.get(1), Optional.empty());
         }
-        int inter = m.intermediate();
+        Row logits = flow.matmul(name + ".router", List.of(List.of(hn.get(1))), d, m.experts(), w.router()).get(0);
+        Row gates = flow.vectors(s -> {
+            double[] lanes = new double[VectorStep.LANES_PER_VECTOR];
+            for (int l = 0; l < lanes.length; l++) {
+                lanes[l] = l;
+            }
+            VectorGraph g = s.graph();
+            VectorGraph.Ref padded = g.binary(Opcode.VADD, s.row(logits).get(0),
+                    s.constant(new double[m.experts()], Double.NEGATIVE_INFINITY));
+            return List.of(new Out(List.of(VectorKernels.topK(g, padded, g.input(DataType.I32, lanes, 0),
+                    m.expertsPerToken())), m.experts()));
+        }).get(0);
+        return new Attended(hn.get(0), hn.get(1), Optional.of(gates));
+    }
+
+    /**
+     * The feed-forward half's share of intermediate columns {@code from .. to - 1} of every expert: each expert's
+     * gate and up columns (a column split of w1 and w3), SwiGLU, and the matching rows of w2 (a row split: the
+     * result is a partial sum), weighted by the expert's routing weight. The shares of all columns add up to the
+     * feed-forward output.
+     */
+    public Row experts(ChipDataflow flow, Row normed, Optional<Row> gates, int from, int to) {
+        if (from < 0 || to > m.intermediate() || from >= to) {
+            throw new IllegalArgumentException("columns " + from + ".." + (to - 1) + " are outside the "
+                    + m.intermediate() + " intermediate columns");
+        }
+        int d = m.hidden();
+        int c = to - from;
         List<Row> downs = new ArrayList<>();
         for (int e = 0; e < m.experts(); e++) {
-            Row up = flow.matmul(name + ".up" + e, List.of(List.of(hn.get(1))), d, 2 * inter, w.gateUp()[e]).get(0);
-            Row act = flow.vectors(s -> List.of(new Out(VectorKernels.swiglu(s.graph(), s.row(up.part(0, inter)),
-                    s.row(up.part(inter, inter))), inter))).get(0);
-            downs.add(flow.matmul(name + ".down" + e, List.of(List.of(act)), inter, d, w.down()[e]).get(0));
+            double[][] part = columns(e, from, to);
+            String key = name + ".e" + e + "c" + from + "_" + to;
+            Row up = flow.matmul(key + ".up", List.of(List.of(normed)), d, 2 * c, part[0]).get(0);
+            Row act = flow.vectors(s -> List.of(new Out(VectorKernels.swiglu(s.graph(), s.row(up.part(0, c)),
+                    s.row(up.part(c, c))), c))).get(0);
+            downs.add(flow.matmul(key + ".down", List.of(List.of(act)), c, d, part[1]).get(0));
         }
-        Row routing = gates;
-        lastGates = gates;
         return flow.vectors(s -> {
             VectorGraph g = s.graph();
-            List<VectorGraph.Ref> acc = new ArrayList<>(s.row(h));
-            VectorGraph.Ref gv = routing == null ? null : s.row(routing).get(0);
+            VectorGraph.Ref gv = gates.map(r -> s.row(r).get(0)).orElse(null);
+            List<VectorGraph.Ref> acc = new ArrayList<>();
             for (int e = 0; e < downs.size(); e++) {
                 List<VectorGraph.Ref> y = s.row(downs.get(e));
                 VectorGraph.Ref weight = gv == null ? null : g.distribute(gv, e);
-                for (int j = 0; j < acc.size(); j++) {
+                for (int j = 0; j < y.size(); j++) {
                     VectorGraph.Ref term = weight == null ? y.get(j) : g.binary(Opcode.VMUL, y.get(j), weight);
-                    acc.set(j, g.binary(Opcode.VADD, acc.get(j), term));
+                    if (e == 0) {
+                        acc.add(term);
+                    } else {
+                        acc.set(j, g.binary(Opcode.VADD, acc.get(j), term));
+                    }
                 }
             }
             return List.of(new Out(acc, d));
         }).get(0);
     }
 
-    /**
-     * The routing weights of the last {@link #step} (one per expert, 0 for the experts not chosen); empty for a
-     * dense model.
-     */
-    public java.util.Optional<Row> lastGates() {
-        return java.util.Optional.ofNullable(lastGates);
+    /** The element-wise sum of rows of one length (the residual and the feed-forward shares). */
+    public static Row sum(ChipDataflow flow, List<Row> rows) {
+        return flow.vectors(s -> {
+            List<VectorGraph.Ref> acc = s.row(rows.get(0));
+            for (int i = 1; i < rows.size(); i++) {
+                acc = VectorKernels.elementwise(s.graph(), Opcode.VADD, acc, s.row(rows.get(i)));
+            }
+            return List.of(new Out(acc, rows.get(0).length()));
+        }).get(0);
+    }
+
+    /** Expert e's w1 and w3 columns from..to-1 side by side ([hidden x 2c]) and w2's rows from..to-1. */
+    private double[][] columns(int e, int from, int to) {
+        return columnWeights.computeIfAbsent(List.of(e, from, to), k -> {
+            int d = m.hidden();
+            int inter = m.intermediate();
+            int c = to - from;
+            double[] gu = new double[d * 2 * c];
+            for (int r = 0; r < d; r++) {
+                System.arraycopy(w.gateUp()[e], r * 2 * inter + from, gu, r * 2 * c, c);
+                System.arraycopy(w.gateUp()[e], r * 2 * inter + inter + from, gu, r * 2 * c + c, c);
+            }
+            double[] dn = java.util.Arrays.copyOfRange(w.down()[e], from * d, to * d);
+            return new double[][] {gu, dn};
+        });
     }
 
     /** Writes K (headDim values) into column {@code position} of the K cache: one merged word per element. */

@@ -37,6 +37,11 @@ public final class Exchange {
     private Exchange() {
     }
 
+    /** MEM slices given to link lanes' staging buffers: the westmost ones, nearest the west SXM. */
+    public static int stagingSlices() {
+        return 2 * Lanes.LANES;
+    }
+
     /** {@code vectors} words from {@code from}'s staging buffer to {@code to}'s, over their direct link. */
     public record Flow(int from, int to, int vectors) {
     }

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Copies of SRAM words within one chip, between a kernel's tensors and a link lane's staging buffer, so that
- * exchanges carry the kernels' real data. All words travel on one stream in one direction; a word read at
+ * exchanges carry the kernels' real data. All words of a copy travel on one stream in one direction (a copy with
+ * words going both ways is done as two, westward first); a word read at
  * position p at cycle r is at position x at r + R + |p - x| (R the read latency), so two words can only ever meet
  * if they are on the same diagonal (arrival cycle + target position, westward; arrival - target, eastward). Words
  * are placed in order, each at the first arrival cycle after the previous one whose diagonal is new and whose
@@ -30,8 +31,16 @@ public final class Moves {
 
     /** Copies {@code from} words, in order, to staging addresses 0.. of send lane 0. Returns the end cycle. */
     public static long toSendStaging(SystemBuild build, int chip, List<Word> from, long notBefore) {
-        checkStaging(from.size(), 0);
-        Slice target = build.lanes().staging[0];
+        return toSendStaging(build, chip, 0, from, notBefore);
+    }
+
+    /**
+     * Copies {@code from} words, in order, to staging addresses 0.. of send lane {@code lane} (a chip's k-th flow of
+     * an exchange sends from lane k). Returns the end cycle.
+     */
+    public static long toSendStaging(SystemBuild build, int chip, int lane, List<Word> from, long notBefore) {
+        checkStaging(from.size(), lane);
+        Slice target = build.lanes().staging[lane];
         List<Word> to = new java.util.ArrayList<>();
         for (int i = 0; i < from.size(); i++) {
             to.add(new Word(target.position(), i));
@@ -75,7 +84,17 @@ public final class Moves {
             eastward += d > 0 ? 1 : 0;
         }
         if (westward > 0 && eastward > 0) {
-            throw new IllegalArgumentException("a copy moves all its words one way (west or east), not both");
+            // one copy per direction, one after the other
+            List<Word> wf = new java.util.ArrayList<>();
+            List<Word> wt = new java.util.ArrayList<>();
+            List<Word> ef = new java.util.ArrayList<>();
+            List<Word> et = new java.util.ArrayList<>();
+            for (int i = 0; i < from.size(); i++) {
+                boolean west = to.get(i).position() < from.get(i).position();
+                (west ? wf : ef).add(from.get(i));
+                (west ? wt : et).add(to.get(i));
+            }
+            return copy(build, chip, ef, et, copy(build, chip, wf, wt, notBefore));
         }
         boolean west = westward > 0;
         long stream = west ? Streams.west(STREAM) : Streams.east(STREAM);

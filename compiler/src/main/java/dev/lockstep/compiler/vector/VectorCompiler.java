@@ -57,6 +57,7 @@ public final class VectorCompiler {
 
     /** Compiles into the SRAM left free by {@code taken} (for kernels that share a chip). */
     public static CompiledKernel compile(ChipSpec chip, VectorGraph graph, ScheduleOptions options, SramMap taken) {
+        checkPlaced(chip, graph);
         separatePinnedInputs(graph);
         SramMap after = allocate(chip, graph, taken);
         Scheduler s = new Scheduler(chip, options.chainResults());
@@ -102,6 +103,23 @@ public final class VectorCompiler {
         }
         graph.ops.clear();
         graph.ops.addAll(ops);
+    }
+
+    /** A placed vector's planes must lie in one hemisphere: an op reads them all on streams of one direction. */
+    private static void checkPlaced(ChipSpec chip, VectorGraph graph) {
+        int center = chip.floorplan().center();
+        for (VValue v : graph.values) {
+            if (v.placed) {
+                boolean west = v.slices[0] < center;
+                for (int s : v.slices) {
+                    if ((s < center) != west || s < 0 || s >= chip.floorplan().layout().size()
+                            || chip.floorplan().layout().get(s) != SliceKind.MEM) {
+                        throw new CompileException("a placed vector's planes must lie in MEM slices of one "
+                                + "hemisphere; got slices " + java.util.Arrays.toString(v.slices));
+                    }
+                }
+            }
+        }
     }
 
     private static boolean shareSlice(VValue a, VValue b) {
