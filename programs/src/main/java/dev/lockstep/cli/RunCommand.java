@@ -73,8 +73,25 @@ final class RunCommand implements Callable<Integer> {
             + "built yet).")
     Integer promptTokens;
 
-    @Option(names = "--functional", description = "Run with real weights (not built yet).")
+    @Option(names = "--functional", description = "Generate tokens greedily with a checkpoint's real weights "
+            + "(--checkpoint, --prompt, --tokens), simulating every chip with data.")
     boolean functional;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR", description = "With --functional: a Hugging Face checkpoint "
+            + "directory (config.json and model.safetensors; F16, BF16 or F32 tensors).")
+    java.nio.file.Path checkpoint;
+
+    @Option(names = "--prompt", paramLabel = "IDS", description = "With --functional: the prompt's token ids, e.g. "
+            + "1,17,300.")
+    String prompt;
+
+    @Option(names = "--tokens", paramLabel = "N", defaultValue = "1", description = "With --functional: tokens to "
+            + "generate. Default: ${DEFAULT-VALUE}.")
+    int tokens;
+
+    @Option(names = "--logits-out", paramLabel = "FILE.npy", description = "With --functional: write the logits of "
+            + "every generated token as a float32 .npy of shape [N, vocab].")
+    java.nio.file.Path logitsOut;
 
     @Option(names = "--trace", paramLabel = "FILE.json", description = "Write a Chrome trace-event timeline of the "
             + "chips of --trace-chips (open it in ui.perfetto.dev).")
@@ -129,10 +146,22 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long wall0 = System.nanoTime();
-        if (functional || promptTokens != null) {
-            String which = functional ? "--functional" : "--prompt-tokens";
-            throw new InputException(which, 1, 1, which + " is not built yet: 'lockstep run' simulates the decode "
-                    + "step in timing-only mode (README, 'Status'); drop " + which);
+        if (functional) {
+            int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+            if (t < 1 || t > 1024) {
+                throw new InputException("--threads", 1, 1, "--threads must be 1..1024, got " + t);
+            }
+            SystemSpec sys = SystemSpecs.presetOrFile(system);
+            return FunctionalRun.run(new FunctionalRun.Options(checkpoint, prompt, tokens, logitsOut, sys, t, json),
+                    spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+        if (checkpoint != null || prompt != null || logitsOut != null) {
+            throw new InputException(checkpoint != null ? "--checkpoint" : prompt != null ? "--prompt"
+                    : "--logits-out", 1, 1, "--checkpoint, --prompt, --tokens and --logits-out go with --functional");
+        }
+        if (promptTokens != null) {
+            throw new InputException("--prompt-tokens", 1, 1, "--prompt-tokens is not built yet: 'lockstep run' "
+                    + "simulates the decode step (README, 'Status'); drop --prompt-tokens");
         }
         if (batch < 1 || batch > 64) {
             throw new InputException("--batch", 1, 1, "--batch must be 1..64 sequences in flight, got " + batch);

@@ -64,13 +64,22 @@ public final class ChipDataflow {
     public record Out(List<VectorGraph.Ref> vectors, int length) {
     }
 
-    /** A vector step: its outputs become rows (lanes past their values cleared). */
+    /**
+     * A vector step: its outputs become rows (lanes past their values cleared) in SRAM of their own (an output that
+     * is an input read in place is copied).
+     */
     public List<Row> vectors(Function<VectorStep, List<Out>> body) {
         VectorStep s = new VectorStep(chip.vectorBytes());
         List<Out> outs = body.apply(s);
         String prefix = "s" + steps++ + "_";
         for (int o = 0; o < outs.size(); o++) {
             List<VectorGraph.Ref> v = new ArrayList<>(outs.get(o).vectors());
+            for (int i = 0; i < v.size(); i++) {
+                // an output must be a vector of its own, not a row read in place (which later work may overwrite)
+                if (s.graph().isPlaced(v.get(i))) {
+                    v.set(i, s.graph().unary(Opcode.VMOV, v.get(i)));
+                }
+            }
             int tail = outs.get(o).length() % VectorStep.LANES;
             if (tail != 0) {
                 v.set(v.size() - 1, s.graph().binary(Opcode.VMUL, v.get(v.size() - 1), s.laneMask(tail)));

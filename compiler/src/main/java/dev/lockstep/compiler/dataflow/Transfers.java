@@ -17,7 +17,10 @@ import java.util.TreeMap;
 /**
  * Rows carried between chips with their values: each sender copies its rows' words into a send lane's staging
  * buffer ({@link Moves}), one {@link Exchange} carries every transfer over its direct link, and each receiver
- * copies them out of its receive lane into SRAM of its own, where they are rows for its later steps.
+ * copies them out of its receive lane into SRAM of its own, where they are rows for its later steps. Staging
+ * buffers are reused by every transfer, so each chip's transfers happen in the order they are made: an exchange
+ * starts after its receivers have copied out what they last received, and a sender stages nothing new until the
+ * exchange has sent what it staged.
  */
 public final class Transfers {
     private Transfers() {
@@ -51,7 +54,15 @@ public final class Transfers {
             staged = Math.max(staged, done);
             flows.add(new Exchange.Flow(from, tr.to().build().chipId(), words.size()));
         }
+        // a receiver's lanes are free once it has copied out what it last received (its cursor); a sender's staging
+        // buffers once the exchange has sent them (below)
+        for (Transfer tr : transfers) {
+            staged = Math.max(staged, tr.to().end());
+        }
         long arrived = Exchange.run(build, flows, staged);
+        for (Transfer tr : transfers) {
+            tr.from().waitUntil(arrived);
+        }
         Map<Integer, Integer> receiveLanes = new TreeMap<>();
         List<List<Row>> out = new ArrayList<>();
         for (Transfer tr : transfers) {

@@ -88,6 +88,11 @@ public final class VectorGraph {
         x.placed = true;
     }
 
+    /** Whether a value sits where other work put it or where {@link #pin} puts it (not where allocation would). */
+    public boolean isPlaced(Ref value) {
+        return value.value.placed;
+    }
+
     /** The type of a value. */
     public DataType type(Ref value) {
         return value.value.type;

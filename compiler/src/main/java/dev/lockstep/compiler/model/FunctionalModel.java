@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import dev.lockstep.compiler.CompileException;
+import dev.lockstep.compiler.dataflow.ChipDataflow;
+import dev.lockstep.compiler.dataflow.ChipDataflow.Out;
+import dev.lockstep.compiler.dataflow.Row;
+import dev.lockstep.compiler.dataflow.Transfers;
+import dev.lockstep.compiler.dataflow.VectorStep;
+import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.compiler.vector.VectorGraph;
+import dev.lockstep.compiler.vector.VectorKernels;
+import dev.lockstep.isa.Opcode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Greedy generation with real weights over a pipeline of chips, as one program: chip 0 looks up each token's
+ * embedding, chip 1 + l runs layer l, chip L + 1 the final norm, the LM head and the greedy choice, whose token
+ * goes back to chip 0 over a link for the next step. Every row between stages crosses a link with its values
+ * ({@link Transfers}).
+ * <ul>
+ *   <li>The prompt's tokens run one decode step each (positions 0 .. P - 1), filling the KV caches; the last
+ *       one's logits give the first generated token; each generated token but the last runs one more step.</li>
+ *   <li>The embedding lookup is a product of a one-hot row of the vocabulary with the table (exact: one term of
+ *       each sum is not 0): for a prompt token the one-hot row is a constant of the program; for a generated token
+ *       chip 0 builds it from the received token index (compared with every lane's index).</li>
+ *   <li>The greedy choice is the lowest index holding the largest logit: per vector its largest value and lane
+ *       ({@code vrmax}, {@code vargmax}), then the first vector whose largest equals the overall largest.</li>
+ * </ul>
+ * Regions on the last chip: {@code logits<i>_<j>} (vector j of the logits that chose generated token i) and
+ * {@code token<i>_0} (that token's index, in lane 0, as f32).
+ */
+public final class FunctionalModel {
+    private FunctionalModel() {
+    }
+
+    /**
+     * The program's pieces.
+     *
+     * @param end       the predicted last cycle + 1 of the whole program
+     * @param headChip  the chip holding the logits and token regions
+     * @param chips     chips used (0 .. chips - 1)
+     */
+    public record Built(long end, int headChip, int chips) {
+    }
+
+    /** Chips the pipeline takes for a model: one for the embedding, one per layer, one for the head. */
+    public static int chipsFor(ModelConfig m) {
+        return m.layers() + 2;
+    }
+
+    public static Built build(SystemBuild b, ModelWeights w, int[] prompt, int tokens) {
+        ModelConfig m = w.config();
+        int chips = chipsFor(m);
+        if (prompt.length < 1 || tokens < 1) {
+            throw new IllegalArgumentException("a prompt of at least one token and at least one token to generate");
+        }
+        for (int t : prompt) {
+            if (t < 0 || t >= m.vocab()) {
+                throw new IllegalArgumentException("prompt token " + t + " is outside the vocabulary 0.."
+                        + (m.vocab() - 1));
+            }
+        }
+        if (b.system().chips() < chips) {
+            throw new CompileException("functional mode lays " + m.name() + " on " + chips + " chips (embedding, "
+                    + m.layers() + " layers, head); " + b.system().name() + " has " + b.system().chips());
+        }
+        for (int c = 0; c < chips; c++) {
+            int next = (c + 1) % chips;
+            if (b.topology().linkTo(c, next) < 0) {
+                throw new CompileException("functional mode needs a direct link from chip " + c + " to chip " + next
+                        + " of " + b.system().name() + "; use a system whose first " + chips
+                        + " chips are linked in a ring (node-8 holds up to 6 layers)");
+            }
+        }
+        int steps = prompt.length + tokens - 1;
+        if (m.slidingWindow() > 0 && steps > m.slidingWindow()) {
+            throw new IllegalArgumentException("the prompt and generated tokens span " + steps + " positions, more "
+                    + "than the sliding window of " + m.slidingWindow() + ", which functional mode does not apply");
+        }
+        List<ChipDataflow> f = new ArrayList<>();
+        for (int c = 0; c < chips; c++) {
+            f.add(new ChipDataflow(b.chip(), b.chip(c), 0));
+        }
+        List<FunctionalLayer> layers = new ArrayList<>();
+        for (int l = 0; l < m.layers(); l++) {
+            layers.add(new FunctionalLayer(m, w.layers().get(l), steps, "l" + l));
+        }
+        ChipDataflow embed = f.get(0);
+        ChipDataflow head = f.get(chips - 1);
+        int vocab = m.vocab();
+        Row token = null;
+        for (int s = 0; s < steps; s++) {
+            Row oneHot;
+            if (s < prompt.length) {
+                double[] hot = new double[vocab];
+                hot[prompt[s]] = 1;
+                oneHot = embed.vectors(st -> List.of(new Out(VectorKernels.row(st.graph(), hot, 0), vocab))).get(0);
+            } else {
+                Row index = token;
+                oneHot = embed.vectors(st -> List.of(new Out(oneHot(st, index, vocab), vocab))).get(0);
+            }
+            Row x = embed.matmul("embed", List.of(List.of(oneHot)), vocab, m.hidden(), w.embedding()).get(0);
+            for (int l = 0; l < m.layers(); l++) {
+                x = Transfers.run(b, List.of(new Transfers.Transfer(f.get(l), f.get(l + 1), List.of(x)))).get(0)
+                        .get(0);
+                x = layers.get(l).step(f.get(l + 1), x, s);
+            }
+            x = Transfers.run(b, List.of(new Transfers.Transfer(f.get(m.layers()), head, List.of(x)))).get(0).get(0);
+            Row last = x;
+            Row normed = head.vectors(st -> List.of(new Out(VectorKernels.rmsnorm(st.graph(), st.row(last),
+                    VectorKernels.row(st.graph(), w.finalNorm(), 0), m.hidden(), (float) m.rmsNormEps()),
+                    m.hidden()))).get(0);
+            Row logits = head.matmul("head", List.of(List.of(normed)), m.hidden(), vocab, w.head()).get(0);
+            if (s >= prompt.length - 1) {
+                int i = s - (prompt.length - 1);
+                // the head's results are overwritten by the next step: keep a copy
+                head.name("logits" + i + "_", head.vectors(st -> List.of(new Out(st.row(logits), vocab))).get(0));
+                Row chosen = head.vectors(st -> List.of(new Out(List.of(greedy(st, logits, vocab)), 1))).get(0);
+                head.name("token" + i + "_", chosen);
+                if (s + 1 < steps) {
+                    token = Transfers.run(b, List.of(new Transfers.Transfer(head, embed, List.of(chosen)))).get(0)
+                            .get(0);
+                }
+            }
+        }
+        long end = f.stream().mapToLong(ChipDataflow::end).max().orElseThrow();
+        return new Built(end, chips - 1, chips);
+    }
+
+    /** The lowest index holding the largest of the logits, as f32 in every lane. */
+    private static VectorGraph.Ref greedy(VectorStep st, Row logits, int vocab) {
+        VectorGraph g = st.graph();
+        List<VectorGraph.Ref> r = st.row(logits);
+        List<VectorGraph.Ref> pad = VectorKernels.row(g, new double[vocab], Double.NEGATIVE_INFINITY);
+        List<VectorGraph.Ref> max = new ArrayList<>();
+        List<VectorGraph.Ref> where = new ArrayList<>();
+        VectorGraph.Ref overall = null;
+        for (int j = 0; j < r.size(); j++) {
+            VectorGraph.Ref v = g.binary(Opcode.VADD, r.get(j), pad.get(j));
+            max.add(g.unary(Opcode.VRMAX, v));
+            where.add(g.immediate(Opcode.VADDI, g.intToFloat(g.argmax(v)), j * VectorStep.LANES_PER_VECTOR));
+            overall = overall == null ? max.get(j) : g.binary(Opcode.VMAX, overall, max.get(j));
+        }
+        VectorGraph.Ref chosen = where.get(r.size() - 1);
+        for (int j = r.size() - 2; j >= 0; j--) {
+            chosen = g.select(g.binary(Opcode.VCMPEQ, max.get(j), overall), where.get(j), chosen);
+        }
+        return chosen;
+    }
+
+    /** The one-hot row of a token index received in lane 0 (f32): 1 in the token's lane of the vocabulary. */
+    private static List<VectorGraph.Ref> oneHot(VectorStep st, Row index, int vocab) {
+        VectorGraph g = st.graph();
+        VectorGraph.Ref all = g.distribute(st.row(index).get(0), 0);
+        List<VectorGraph.Ref> out = new ArrayList<>();
+        for (int j = 0; j * VectorStep.LANES_PER_VECTOR < vocab; j++) {
+            double[] lanes = new double[VectorStep.LANES_PER_VECTOR];
+            for (int l = 0; l < lanes.length; l++) {
+                lanes[l] = j * VectorStep.LANES_PER_VECTOR + l;
+            }
+            out.add(g.binary(Opcode.VCMPEQ, all, st.constant(lanes, 0)));
+        }
+        return out;
+    }
+}

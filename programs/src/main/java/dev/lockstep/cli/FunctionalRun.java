@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lockstep.compiler.CompileException;
+import dev.lockstep.compiler.model.Checkpoint;
+import dev.lockstep.compiler.model.FunctionalModel;
+import dev.lockstep.compiler.model.ModelWeights;
+import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.isa.io.InputException;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.sim.SimOptions;
+import dev.lockstep.sim.SimResult;
+import dev.lockstep.sim.SystemSimulator;
+import dev.lockstep.sim.TraceHash;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/**
+ * {@code lockstep run --functional}: greedy generation with a checkpoint's real weights, compiled over a pipeline of
+ * chips ({@link FunctionalModel}) and simulated in functional mode; the tokens and logits are what the simulated
+ * chips computed.
+ */
+final class FunctionalRun {
+    private FunctionalRun() {
+    }
+
+    /** The run's options, as {@code lockstep run} parsed them. */
+    record Options(Path checkpoint, String prompt, int tokens, Path logitsOut, SystemSpec system, int threads,
+                   boolean json) {
+    }
+
+    static int[] parsePrompt(String text) {
+        if (text == null || text.isBlank()) {
+            throw new InputException("--prompt", 1, 1, "--functional needs --prompt: token ids separated by commas, "
+                    + "e.g. --prompt 1,17,300");
+        }
+        String[] parts = text.split(",");
+        int[] out = new int[parts.length];
+        int column = 1;
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new InputException("--prompt", 1, column, "--prompt takes token ids separated by commas; '"
+                        + parts[i] + "' is not one");
+            }
+            column += parts[i].length() + 1;
+        }
+        return out;
+    }
+
+    static int run(Options o, PrintWriter out, PrintWriter err) {
+        long wall0 = System.nanoTime();
+        if (o.checkpoint() == null) {
+            throw new InputException("--checkpoint", 1, 1, "--functional needs --checkpoint DIR: a directory with "
+                    + "config.json and model.safetensors");
+        }
+        int[] prompt = parsePrompt(o.prompt());
+        if (o.tokens() < 1 || o.tokens() > 4096) {
+            throw new InputException("--tokens", 1, 1, "--tokens must be 1..4096 tokens to generate, got "
+                    + o.tokens());
+        }
+        ModelWeights w = Checkpoint.load(o.checkpoint());
+        for (int i = 0; i < prompt.length; i++) {
+            if (prompt[i] < 0 || prompt[i] >= w.config().vocab()) {
+                throw new InputException("--prompt", 1, 1, "prompt token " + prompt[i] + " is outside the "
+                        + "vocabulary 0.." + (w.config().vocab() - 1));
+            }
+        }
+        err.printf("lockstep run: %s from %s: %d layers, functional, %d prompt tokens, %d to generate%n",
+                w.config().name(), o.checkpoint(), w.config().layers(), prompt.length, o.tokens());
+        err.flush();
+        SystemBuild b = new SystemBuild(o.system());
+        FunctionalModel.Built built;
+        long c0 = System.nanoTime();
+        try {
+            built = FunctionalModel.build(b, w, prompt, o.tokens());
+        } catch (CompileException e) {
+            throw new OutputException(w.config().name() + " in functional mode: " + e.getMessage(), e);
+        }
+        Program program = b.toProgram();
+        double compileSeconds = (System.nanoTime() - c0) / 1e9;
+        err.printf("lockstep run: compiled %d instructions for %d chips in %.1f s; simulating with data%n",
+                program.instructionCount(), built.chips(), compileSeconds);
+        err.flush();
+        long s0 = System.nanoTime();
+        SimResult r = SystemSimulator.run(o.system(), program, SimOptions.functional(),
+                new SystemSimulator.Parallelism(o.threads(), false));
+        double simSeconds = (System.nanoTime() - s0) / 1e9;
+        if (r.cycles() != built.end()) {
+            throw new IllegalStateException("the simulation took " + r.cycles() + " cycles where the compiler "
+                    + "predicted " + built.end() + ": a compiler or simulator bug");
+        }
+        int vocab = w.config().vocab();
+        int[] tokens = new int[o.tokens()];
+        float[][] logits = new float[o.tokens()][vocab];
+        for (int i = 0; i < tokens.length; i++) {
+            double t = r.region(built.headChip(), "token" + i + "_0").orElseThrow()[0];
+            tokens[i] = (int) t;
+            for (int j = 0; j * 320 < vocab; j++) {
+                double[] v = r.region(built.headChip(), "logits" + i + "_" + j).orElseThrow();
+                for (int l = 0; l < 320 && j * 320 + l < vocab; l++) {
+                    logits[i][j * 320 + l] = (float) v[l];
+                }
+            }
+        }
+        if (o.logitsOut() != null) {
+            Outputs.write(o.logitsOut(), Npy.float32(logits, vocab));
+        }
+        double wall = (System.nanoTime() - wall0) / 1e9;
+        double clock = o.system().chip().clockHz();
+        ObjectNode j = Outputs.json();
+        j.put("model", w.config().name());
+        j.put("system", o.system().name());
+        j.put("mode", "functional");
+        j.put("chips", built.chips());
+        j.put("clock_hz", clock);
+        ArrayNode p = j.putArray("prompt");
+        for (int t : prompt) {
+            p.add(t);
+        }
+        ArrayNode g = j.putArray("generated_tokens");
+        for (int t : tokens) {
+            g.add(t);
+        }
+        if (o.logitsOut() != null) {
+            j.put("logits_out", o.logitsOut().toString());
+        }
+        j.put("simulated_cycles", r.cycles());
+        j.put("simulated_seconds", r.cycles() / clock);
+        j.put("simulated_instructions", r.instructions());
+        j.put("compile_seconds", compileSeconds);
+        j.put("simulate_seconds", simSeconds);
+        j.put("wall_seconds", wall);
+        j.put("trace_hash", TraceHash.hex(r.traceHash()));
+        if (o.json()) {
+            out.print(Outputs.text(j));
+        } else {
+            out.printf("model            %s (%s), functional, %d chips of %s%n", w.config().name(), o.checkpoint(),
+                    built.chips(), o.system().name());
+            out.printf("prompt           %s%n", p);
+            out.printf("generated        %s%n", g);
+            if (o.logitsOut() != null) {
+                out.printf("logits           %s (%d x %d float32)%n", o.logitsOut(), tokens.length, vocab);
+            }
+            out.printf("simulated        %d cycles (%.3f ms at %.0f MHz), %d instructions%n", r.cycles(),
+                    1e3 * r.cycles() / clock, clock / 1e6, r.instructions());
+            out.printf("wall time        %.1f s (compile %.1f s, simulate %.1f s)%n", wall, compileSeconds, simSeconds);
+            out.printf("trace hash       %s%n", TraceHash.hex(r.traceHash()));
+        }
+        out.flush();
+        return 0;
+    }
+}
