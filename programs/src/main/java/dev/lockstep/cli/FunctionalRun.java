@@ -129,6 +129,10 @@ final class FunctionalRun {
         if (o.logitsOut() != null) {
             j.put("logits_out", o.logitsOut().toString());
         }
+        ObjectNode busy = j.putObject("chip_cycles");
+        busy.put("products", built.productCycles());
+        busy.put("vector_steps", built.vectorCycles());
+        busy.put("wiring", built.wiringCycles());
         j.put("simulated_cycles", r.cycles());
         j.put("simulated_seconds", r.cycles() / clock);
         j.put("simulated_instructions", r.instructions());
@@ -146,6 +150,10 @@ final class FunctionalRun {
             if (o.logitsOut() != null) {
                 out.printf("logits           %s (%d x %d float32)%n", o.logitsOut(), tokens.length, vocab);
             }
+            long steps = built.productCycles() + built.vectorCycles() + built.wiringCycles();
+            out.printf("chip time        products %.1f%%, vector steps %.1f%%, wiring rows into products and "
+                    + "caches %.1f%%%n", 100.0 * built.productCycles() / steps, 100.0 * built.vectorCycles() / steps,
+                    100.0 * built.wiringCycles() / steps);
             out.printf("simulated        %d cycles (%.3f ms at %.0f MHz), %d instructions%n", r.cycles(),
                     1e3 * r.cycles() / clock, clock / 1e6, r.instructions());
             out.printf("wall time        %.1f s (compile %.1f s, simulate %.1f s)%n", wall, compileSeconds, simSeconds);

@@ -38,6 +38,9 @@ public final class ChipDataflow {
     private final Map<String, MatMulLayout> products = new LinkedHashMap<>();
     private long t;
     private int steps;
+    private long productCycles;
+    private long wiringCycles;
+    private long vectorCycles;
 
     public ChipDataflow(ChipSpec chip, ChipBuild build, long start) {
         this.chip = chip;
@@ -48,6 +51,24 @@ public final class ChipDataflow {
     /** The cycle at which everything placed so far has ended. */
     public long end() {
         return t;
+    }
+
+    /** Cycles spent in products (the MXM kernels themselves). */
+    public long productCycles() {
+        return productCycles;
+    }
+
+    /**
+     * Cycles spent wiring: converting rows to f16 into products' X tiles and updating caches in place (the steps of
+     * {@link #effects}, which a timing-only schedule of the same kernels leaves out).
+     */
+    public long wiringCycles() {
+        return wiringCycles;
+    }
+
+    /** Cycles spent in vector steps with outputs (norms, RoPE, softmax, SwiGLU, residuals, routing, ...). */
+    public long vectorCycles() {
+        return vectorCycles;
     }
 
     /** The chip's build (for exchanges between steps). */
@@ -69,6 +90,13 @@ public final class ChipDataflow {
      * is an input read in place is copied).
      */
     public List<Row> vectors(Function<VectorStep, List<Out>> body) {
+        long before = t;
+        List<Row> rows = compileAndPlace(body);
+        vectorCycles += t - before;
+        return rows;
+    }
+
+    private List<Row> compileAndPlace(Function<VectorStep, List<Out>> body) {
         VectorStep s = new VectorStep(chip.vectorBytes());
         List<Out> outs = body.apply(s);
         String prefix = "s" + steps++ + "_";
@@ -101,10 +129,12 @@ public final class ChipDataflow {
 
     /** A vector step with no output rows (it writes where it pins its results). */
     public void effects(Consumer<VectorStep> body) {
-        vectors(s -> {
+        long before = t;
+        compileAndPlace(s -> {
             body.accept(s);
             return List.of();
         });
+        wiringCycles += t - before;
     }
 
     /**
@@ -141,7 +171,9 @@ public final class ChipDataflow {
                 }
             }
         });
+        long before = t;
         t = build.place(l.kernel(), t);
+        productCycles += t - before;
         List<Row> out = new ArrayList<>();
         for (int r = 0; r < x.size(); r++) {
             List<Region> vectors = new ArrayList<>();

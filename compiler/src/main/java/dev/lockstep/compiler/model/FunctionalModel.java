@@ -41,8 +41,13 @@ public final class FunctionalModel {
      * @param end       the predicted last cycle + 1 of the whole program
      * @param headChip  the chip holding the logits and token regions
      * @param chips     chips used (0 .. chips - 1)
+     * @param productCycles cycles all chips spent in products
+     * @param vectorCycles  cycles all chips spent in vector steps
+     * @param wiringCycles  cycles all chips spent writing rows into X tiles and caches (see
+     *                      {@link ChipDataflow#wiringCycles})
      */
-    public record Built(long end, int headChip, int chips) {
+    public record Built(long end, int headChip, int chips, long productCycles, long vectorCycles,
+                        long wiringCycles) {
     }
 
     /** Chips the pipeline takes for a model: one for the embedding, one per layer, one for the head. */
@@ -126,7 +131,9 @@ public final class FunctionalModel {
             }
         }
         long end = f.stream().mapToLong(ChipDataflow::end).max().orElseThrow();
-        return new Built(end, chips - 1, chips);
+        return new Built(end, chips - 1, chips, f.stream().mapToLong(ChipDataflow::productCycles).sum(),
+                f.stream().mapToLong(ChipDataflow::vectorCycles).sum(),
+                f.stream().mapToLong(ChipDataflow::wiringCycles).sum());
     }
 
     /** The lowest index holding the largest of the logits, as f32 in every lane. */
