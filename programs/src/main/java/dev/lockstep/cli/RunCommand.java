@@ -69,8 +69,8 @@ final class RunCommand implements Callable<Integer> {
             + "identical program (slower; the results are the same, which this option lets you check).")
     boolean noDedup;
 
-    @Option(names = "--prompt-tokens", paramLabel = "P", description = "Prefill a prompt of P tokens first (not "
-            + "built yet).")
+    @Option(names = "--prompt-tokens", paramLabel = "P", description = "Also simulate the prefill of a P-token "
+            + "prompt (token by token through the pipeline) and report the time to first token.")
     Integer promptTokens;
 
     @Option(names = "--functional", description = "Generate tokens greedily with a checkpoint's real weights "
@@ -159,9 +159,8 @@ final class RunCommand implements Callable<Integer> {
             throw new InputException(checkpoint != null ? "--checkpoint" : prompt != null ? "--prompt"
                     : "--logits-out", 1, 1, "--checkpoint, --prompt, --tokens and --logits-out go with --functional");
         }
-        if (promptTokens != null) {
-            throw new InputException("--prompt-tokens", 1, 1, "--prompt-tokens is not built yet: 'lockstep run' "
-                    + "simulates the decode step (README, 'Status'); drop --prompt-tokens");
+        if (promptTokens != null && (promptTokens < 1 || promptTokens > 4096)) {
+            throw new InputException("--prompt-tokens", 1, 1, "--prompt-tokens must be 1..4096, got " + promptTokens);
         }
         if (batch < 1 || batch > 64) {
             throw new InputException("--batch", 1, 1, "--batch must be 1..64 sequences in flight, got " + batch);
@@ -196,6 +195,35 @@ final class RunCommand implements Callable<Integer> {
                         + "on %d), %d for the LM head%n", m.name(), plan.chips(), sys.name(), plan.embeddingChips(),
                 m.layers(), plan.chipsPerLayer(), plan.attentionChips(), plan.headChips());
         err.flush();
+        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (t < 1 || t > 1024) {
+            throw new InputException("--threads", 1, 1, "--threads must be 1..1024, got " + t);
+        }
+        // the prefill first, so that its program is garbage before the decode's is built
+        DecodeBuilder.Prefill prefill = null;
+        SimResult pr = null;
+        double prefillSeconds = 0;
+        if (promptTokens != null) {
+            long p0 = System.nanoTime();
+            try {
+                prefill = DecodeBuilder.prefill(plan, sys, promptTokens, line -> {
+                    err.println("lockstep run: " + line);
+                    err.flush();
+                });
+            } catch (dev.lockstep.compiler.CompileException e) {
+                throw new OutputException(m.name() + ": --prompt-tokens " + promptTokens + ": " + e.getMessage(), e);
+            }
+            err.printf("lockstep run: prefill compiled (%d instructions); simulating%n",
+                    prefill.program().instructionCount());
+            err.flush();
+            pr = SystemSimulator.run(sys, prefill.program(), SimOptions.timingOnly(),
+                    new SystemSimulator.Parallelism(t, !noDedup));
+            if (pr.cycles() != prefill.predictedEnd()) {
+                throw new IllegalStateException("the prefill simulation took " + pr.cycles() + " cycles where the "
+                        + "compiler predicted " + prefill.predictedEnd() + ": a compiler or simulator bug");
+            }
+            prefillSeconds = (System.nanoTime() - p0) / 1e9;
+        }
         long c0 = System.nanoTime();
         DecodeBuilder.Result built;
         try {
@@ -214,10 +242,6 @@ final class RunCommand implements Callable<Integer> {
                 + "simulating%n", built.program().instructionCount(), built.program().chips().size(),
                 built.kernelsCompiled(), compileSeconds);
         err.flush();
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1 || t > 1024) {
-            throw new InputException("--threads", 1, 1, "--threads must be 1..1024, got " + t);
-        }
         long s0 = System.nanoTime();
         SimResult r = SystemSimulator.run(sys, built.program(), SimOptions.timingOnly(),
                 new SystemSimulator.Parallelism(t, !noDedup));
@@ -246,6 +270,22 @@ final class RunCommand implements Callable<Integer> {
         o.put("cycles_per_token", cyclesPerToken);
         o.put("tokens_per_second_per_user", perUser);
         o.put("tokens_per_second_total", perUser * batch);
+        if (prefill != null) {
+            o.put("time_to_first_token_s", prefill.firstTokenAt() / clock);
+            ObjectNode pj = o.putObject("prefill");
+            pj.put("prompt_tokens", prefill.promptTokens());
+            pj.put("method", "token by token through the decode pipeline");
+            pj.put("interval_cycles", prefill.interval());
+            pj.put("token_latency_cycles", prefill.firstLatency());
+            pj.put("longest_token_latency_cycles", prefill.longestLatency());
+            pj.put("exact", prefill.exact());
+            pj.put("first_token_cycles", prefill.firstTokenAt());
+            pj.put("simulated_cycles", pr.cycles());
+            pj.put("simulated_instructions", pr.instructions());
+            pj.put("instructions_simulated_in_full", pr.instructionsRun());
+            pj.put("seconds", prefillSeconds);
+            pj.put("trace_hash", TraceHash.hex(pr.traceHash()));
+        }
         o.put("bound_tokens_per_second_per_user", clock / built.boundCycles());
         o.put("bound_cycles_per_token", built.boundCycles());
         o.put("first_token_cycles", built.firstTokenCycles());
@@ -319,6 +359,12 @@ final class RunCommand implements Callable<Integer> {
             if (!built.steadyStateExact()) {
                 out.printf("note             tokens collide on some chips (longest token %d cycles, first %d): the "
                         + "figures above use the slowest%n", built.longestTokenCycles(), built.firstTokenCycles());
+            }
+            if (prefill != null) {
+                out.printf("first token      %.1f ms after a %d-token prompt (prefill token by token: one enters "
+                        + "every %d cycles, each takes %d)%s%n", 1e3 * prefill.firstTokenAt() / clock,
+                        prefill.promptTokens(), prefill.interval(), prefill.firstLatency(), prefill.exact() ? ""
+                                : "; some prompt tokens waited, the longest took " + prefill.longestLatency());
             }
             out.printf("bound            %.1f tokens/s per user (kernel lower bounds + link latencies on the "
                     + "critical path)%n", clock / built.boundCycles());

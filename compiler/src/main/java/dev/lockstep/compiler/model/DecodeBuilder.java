@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.model;
 
+import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.ChipPath;
@@ -73,6 +74,15 @@ public final class DecodeBuilder {
     private long seenSums;
     private long seenSumBounds;
     private final Map<Integer, Long> stepBound = new HashMap<>();
+    /**
+     * Bytes of memory per instruction a prefill program takes while it is built: 16 in the chips' builds, 16 in
+     * the program made from them, and 8 for the rest (the simulation's per-chip state, garbage). Measured: a
+     * Mixtral-8x7B prefill of 8 tokens on 576 chips (68 M instructions) runs in a 3 GiB heap.
+     */
+    static final long PREFILL_BYTES_PER_INSTRUCTION = 40;
+
+    /** When the last token placed was chosen: the end of the head's reduction of the logits' maxima. */
+    private long lastChosen;
 
     private DecodeBuilder(DecodePlan plan, SystemSpec system) {
         this.plan = plan;
@@ -132,6 +142,83 @@ public final class DecodeBuilder {
         }
         return new Result(program, plan, b.path, stagger, first, second, latest, end, firstCompute, firstLinks,
                 onChip, bound, exchanges, b.lib.compiled() + b.col.sumsCompiled(), sram, programBytes);
+    }
+
+    /**
+     * What a prefill built.
+     *
+     * @param program        every chip's program
+     * @param promptTokens   tokens of the prompt
+     * @param interval       cycles between two prompt tokens entering the pipeline
+     * @param firstLatency   cycles from the first prompt token's entry to its chosen token
+     * @param longestLatency the longest such latency of any prompt token (more than the first's if tokens collide)
+     * @param firstTokenAt   the cycle at which the first generated token is chosen (the last prompt token's head)
+     * @param predictedEnd   the predicted end of the whole program
+     */
+    public record Prefill(Program program, int promptTokens, long interval, long firstLatency, long longestLatency,
+                          long firstTokenAt, long predictedEnd) {
+        /** Whether every prompt token took the first one's time (no token waited for another's work). */
+        public boolean exact() {
+            return longestLatency == firstLatency;
+        }
+    }
+
+    /**
+     * The prefill of one sequence's prompt: its {@code promptTokens} tokens go through the decode pipeline one
+     * after another (each a decode step: its K and V enter the caches), token i entering {@code i x interval}
+     * cycles after the first, the interval being the busiest chip's cycles for one token (so that no chip is asked
+     * for two tokens' work at once, and each layer sees the tokens in order). The first generated token is chosen
+     * when the last prompt token's logits are reduced: the time to first token. A prefill that multiplied all the
+     * prompt's rows at once (matrix products of M = P) would stream each weight once instead of P times; it is not
+     * built, so this is the time of this token-by-token schedule, an upper bound for the machine.
+     */
+    public static Prefill prefill(DecodePlan plan, SystemSpec system, int promptTokens, Consumer<String> progress) {
+        if (promptTokens < 1) {
+            throw new IllegalArgumentException("a prompt has at least one token, got " + promptTokens);
+        }
+        if (plan.chips() > system.chips()) {
+            throw new IllegalArgumentException("the plan needs " + plan.chips() + " chips; " + system.name()
+                    + " has " + system.chips());
+        }
+        DecodeBuilder b = new DecodeBuilder(plan, system);
+        b.allocateWeights();
+        progress.accept("prefill: compiling prompt token 0 of " + promptTokens);
+        long end = b.token(0, 0);
+        long first = b.lastChosen;
+        long interval = 0;
+        for (ChipBuild c : b.build.chips()) {
+            interval = Math.max(interval, c.busyCycles());
+        }
+        long perToken = 0;
+        for (ChipBuild c : b.build.chips()) {
+            perToken += c.instructions();
+        }
+        // the program is held twice while it is turned into a Program (16 bytes per instruction each)
+        long needed = perToken * promptTokens * PREFILL_BYTES_PER_INSTRUCTION;
+        if (needed > Runtime.getRuntime().maxMemory()) {
+            throw new CompileException("a prefill of " + promptTokens + " tokens is " + perToken + " instructions "
+                    + "per token, about " + needed / (1 << 20) + " MiB to hold; this JVM may use "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB: give fewer tokens, or more heap "
+                    + "(LOCKSTEP_JAVA_OPTS=-Xmx...)");
+        }
+        long longest = first;
+        long chosen = first;
+        for (int i = 1; i < promptTokens; i++) {
+            if (i % 16 == 0) {
+                progress.accept("prefill: compiled prompt token " + i + " of " + promptTokens);
+            }
+            long t0 = i * interval;
+            end = Math.max(end, b.token(0, t0));
+            longest = Math.max(longest, b.lastChosen - t0);
+            chosen = Math.max(chosen, b.lastChosen);
+        }
+        if (longest - first >= interval) {
+            // a token delayed by a whole interval could reach a layer after the next one and read a KV cache the
+            // earlier token has not written yet
+            throw new CompileException("prompt tokens waited " + (longest - first) + " cycles, more than the "
+                    + interval + " between them: their order through the layers is not guaranteed");
+        }
+        return new Prefill(b.build.toProgram(), promptTokens, interval, first, longest, chosen, end);
     }
 
     // ------------------------------------------------------------------------------------------ weights first
@@ -282,6 +369,7 @@ public final class DecodeBuilder {
             prev = path.chip(plan.layerStart(l) + plan.chipsPerLayer() - 1);
         }
         t = head(prev, t, countTime);
+        lastChosen = t;
         int headLast = path.chip(plan.chips() - 1);
         return links(countTime, t, col.route(headLast, table.get(0).get(0), 1, t));
     }

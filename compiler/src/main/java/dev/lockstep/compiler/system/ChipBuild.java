@@ -220,6 +220,15 @@ public final class ChipBuild {
         sizes[queue] = n + 1;
     }
 
+    /** Instructions placed so far. */
+    public long instructions() {
+        long n = 0;
+        for (int size : sizes) {
+            n += size;
+        }
+        return n;
+    }
+
     /** Kernels placed. */
     public long kernels() {
         return kernels;
