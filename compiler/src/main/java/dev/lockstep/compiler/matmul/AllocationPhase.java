@@ -124,7 +124,16 @@ final class AllocationPhase {
                 }
             }
             if (cand.size() < width) {
-                throw full.get();
+                int most = 0;
+                for (int i = 0; i < free.size(); i++) {
+                    if (!used[i]) {
+                        most = Math.max(most, words - taken.top(free.get(i).position()));
+                    }
+                }
+                CompileException general = full.get();
+                throw new CompileException(general.getMessage().replaceFirst("; use more chips", "; a tile of "
+                        + size + " words needs " + width + " slices with that much room, and " + cand.size()
+                        + " of them have it (the most any has: " + most + " words); use more chips"));
             }
             cand.sort(Comparator.<Integer>comparingInt(i -> taken.top(free.get(i).position())).thenComparingInt(i -> i));
             int bestAt = -1;

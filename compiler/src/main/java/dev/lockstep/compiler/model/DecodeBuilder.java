@@ -328,7 +328,13 @@ public final class DecodeBuilder {
             dev.lockstep.compiler.SramMap, List<CompiledKernel>> make) {
         ChipBuild c = build.chip(chip);
         int ceiling = build.chip().mem().wordsPerSlice() - SCRATCH_WORDS;
-        List<CompiledKernel> copies = make.apply(c.sram().withCeiling(ceiling));
+        List<CompiledKernel> copies;
+        try {
+            copies = make.apply(c.sram().withCeiling(ceiling));
+        } catch (CompileException e) {
+            throw new CompileException("chip " + chip + ", the " + tensor + " caches of KV head " + head + ": "
+                    + e.getMessage());
+        }
         Map<String, CompiledKernel> mine = placed.computeIfAbsent(chip, x -> new HashMap<>());
         for (int seq = 0; seq < copies.size(); seq++) {
             mine.put(tensor + "." + seq + "." + head, copies.get(seq));
@@ -340,8 +346,13 @@ public final class DecodeBuilder {
             CompiledKernel> make) {
         ChipBuild c = build.chip(chip);
         int ceiling = build.chip().mem().wordsPerSlice() - SCRATCH_WORDS;
-        CompiledKernel k = placed.computeIfAbsent(chip, x -> new HashMap<>()).computeIfAbsent(name,
-                x -> make.apply(c.sram().withCeiling(ceiling)));
+        CompiledKernel k;
+        try {
+            k = placed.computeIfAbsent(chip, x -> new HashMap<>()).computeIfAbsent(name,
+                    x -> make.apply(c.sram().withCeiling(ceiling)));
+        } catch (CompileException e) {
+            throw new CompileException("chip " + chip + ", the " + name + " weights: " + e.getMessage());
+        }
         c.reserve(k);
     }
 
