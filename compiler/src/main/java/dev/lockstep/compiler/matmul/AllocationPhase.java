@@ -125,12 +125,18 @@ final class AllocationPhase {
             }
             if (cand.size() < width) {
                 int most = 0;
+                int unused = 0;
                 for (int i = 0; i < free.size(); i++) {
                     if (!used[i]) {
                         most = Math.max(most, words - taken.top(free.get(i).position()));
+                        unused++;
                     }
                 }
                 CompileException general = full.get();
+                if (unused < width) {
+                    throw general;
+                }
+                // slices enough, but too full: say how much room a tile needs and how much there is
                 throw new CompileException(general.getMessage().replaceFirst("; use more chips", "; a tile of "
                         + size + " words needs " + width + " slices with that much room, and " + cand.size()
                         + " of them have it (the most any has: " + most + " words); use more chips"));
