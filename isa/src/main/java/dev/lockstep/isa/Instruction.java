@@ -17,6 +17,8 @@ public final class Instruction {
     private static final long[] UNUSED = new long[256];
     /** Per opcode code, the kind of each operand. */
     private static final OperandKind[][] KINDS = new OperandKind[256][];
+    /** Per opcode code, the index of its "imm" operand, or -1 (looked up once: decode runs per issue). */
+    private static final int[] IMM_INDEX = new int[256];
 
     static {
         for (Opcode op : Opcode.values()) {
@@ -29,6 +31,7 @@ public final class Instruction {
             SHIFTS[op.code()] = shifts;
             KINDS[op.code()] = op.operands().stream().map(OperandSpec::kind).toArray(OperandKind[]::new);
             UNUSED[op.code()] = top <= 0 ? 0 : (1L << top) - 1;
+            IMM_INDEX[op.code()] = op.operandIndex("imm");
         }
     }
 
@@ -58,7 +61,7 @@ public final class Instruction {
             }
             word |= specs.get(i).kind().toField(values[i]) << shifts[i];
         }
-        int immIndex = opcode.operandIndex("imm");
+        int immIndex = IMM_INDEX[opcode.code()];
         if (immIndex >= 0) {
             Optional<String> problem = checkImmediate(opcode, values[0], values[immIndex]);
             if (problem.isPresent()) {
@@ -86,13 +89,13 @@ public final class Instruction {
         int[] shifts = SHIFTS[code];
         long[] values = new long[shifts.length];
         for (int i = 0; i < shifts.length; i++) {
-            values[i] = opcode.operands().get(i).kind().fromField(word >>> shifts[i]);
+            values[i] = KINDS[code][i].fromField(word >>> shifts[i]);
             Optional<String> problem = checkValue(opcode, i, values[i]);
             if (problem.isPresent()) {
                 throw new EncodingException(String.format("instruction word 0x%016x: %s", word, problem.get()));
             }
         }
-        int immIndex = opcode.operandIndex("imm");
+        int immIndex = IMM_INDEX[code];
         if (immIndex >= 0) {
             Optional<String> problem = checkImmediate(opcode, values[0], values[immIndex]);
             if (problem.isPresent()) {

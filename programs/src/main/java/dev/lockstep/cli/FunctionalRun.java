@@ -32,15 +32,27 @@ final class FunctionalRun {
                    boolean json) {
     }
 
-    static int[] parsePrompt(String text) {
+    /** The most positions (prompt and generated tokens) a functional run takes: its program grows with them. */
+    static final int MAX_POSITIONS = 4096;
+
+    /** The most logits (tokens x vocabulary) a run keeps for --logits-out: 4 bytes each, in one array. */
+    static final long MAX_LOGITS = 200_000_000L;
+
+    /** Token ids separated by commas; each id's column is where it starts. */
+    record Prompt(int[] ids, int[] columns) {
+    }
+
+    static Prompt parsePrompt(String text) {
         if (text == null || text.isBlank()) {
             throw new InputException("--prompt", 1, 1, "--functional needs --prompt: token ids separated by commas, "
                     + "e.g. --prompt 1,17,300");
         }
-        String[] parts = text.split(",");
+        String[] parts = text.split(",", -1);
         int[] out = new int[parts.length];
+        int[] columns = new int[parts.length];
         int column = 1;
         for (int i = 0; i < parts.length; i++) {
+            columns[i] = column;
             try {
                 out[i] = Integer.parseInt(parts[i].trim());
             } catch (NumberFormatException e) {
@@ -49,7 +61,27 @@ final class FunctionalRun {
             }
             column += parts[i].length() + 1;
         }
-        return out;
+        return new Prompt(out, columns);
+    }
+
+    /** What functional mode cannot run, said against the file that asks for it. */
+    private static void checkRunnable(ModelWeights w, Path checkpoint, SystemSpec system, int positions) {
+        var m = w.config();
+        String config = checkpoint.resolve("config.json").toString();
+        if (m.headDim() * m.heads() != m.hidden() || m.headDim() % 2 != 0 || m.heads() % m.kvHeads() != 0) {
+            throw new InputException(config, 1, 1, "functional mode needs hidden_size = num_attention_heads x an even "
+                    + "head dimension and num_attention_heads a multiple of num_key_value_heads; got hidden_size "
+                    + m.hidden() + ", " + m.heads() + " heads, " + m.kvHeads() + " KV heads");
+        }
+        if (m.slidingWindow() > 0 && positions > m.slidingWindow()) {
+            throw new InputException(config, 1, 1, "the prompt and generated tokens span " + positions
+                    + " positions, more than sliding_window " + m.slidingWindow() + ", which functional mode does "
+                    + "not apply; give fewer tokens");
+        }
+        if (system.chip().vectorBytes() != dev.lockstep.compiler.dataflow.VectorStep.LANES_PER_VECTOR) {
+            throw new InputException(system.name(), 1, 1, "functional mode lays rows out for 320-lane vectors; "
+                    + system.chip().name() + " has " + system.chip().vectorBytes());
+        }
     }
 
     static int run(Options o, PrintWriter out, PrintWriter err) {
@@ -58,18 +90,37 @@ final class FunctionalRun {
             throw new InputException("--checkpoint", 1, 1, "--functional needs --checkpoint DIR: a directory with "
                     + "config.json and model.safetensors");
         }
-        int[] prompt = parsePrompt(o.prompt());
-        if (o.tokens() < 1 || o.tokens() > 4096) {
-            throw new InputException("--tokens", 1, 1, "--tokens must be 1..4096 tokens to generate, got "
-                    + o.tokens());
+        Prompt parsed = parsePrompt(o.prompt());
+        int[] prompt = parsed.ids();
+        if (o.tokens() < 1 || o.tokens() > MAX_POSITIONS) {
+            throw new InputException("--tokens", 1, 1, "--tokens must be 1.." + MAX_POSITIONS + " tokens to generate, "
+                    + "got " + o.tokens());
+        }
+        if (prompt.length + o.tokens() - 1 > MAX_POSITIONS) {
+            throw new InputException("--prompt", 1, 1, "the prompt (" + prompt.length + " tokens) and the tokens to "
+                    + "generate span more than " + MAX_POSITIONS + " positions; give fewer");
+        }
+        if (o.logitsOut() != null) {
+            Path parent = o.logitsOut().toAbsolutePath().getParent();
+            if (java.nio.file.Files.isDirectory(o.logitsOut()) || parent == null
+                    || !java.nio.file.Files.isDirectory(parent)) {
+                throw new InputException("--logits-out", 1, 1, "--logits-out needs a file in an existing directory, "
+                        + "got " + o.logitsOut());
+            }
         }
         ModelWeights w = Checkpoint.load(o.checkpoint());
         for (int i = 0; i < prompt.length; i++) {
             if (prompt[i] < 0 || prompt[i] >= w.config().vocab()) {
-                throw new InputException("--prompt", 1, 1, "prompt token " + prompt[i] + " is outside the "
-                        + "vocabulary 0.." + (w.config().vocab() - 1));
+                throw new InputException("--prompt", 1, parsed.columns()[i], "prompt token " + prompt[i] + " is "
+                        + "outside the vocabulary 0.." + (w.config().vocab() - 1));
             }
         }
+        if (o.logitsOut() != null && (long) o.tokens() * w.config().vocab() > MAX_LOGITS) {
+            throw new InputException("--logits-out", 1, 1, o.tokens() + " tokens x a vocabulary of "
+                    + w.config().vocab() + " logits is more than the " + MAX_LOGITS + " --logits-out writes; give "
+                    + "fewer tokens");
+        }
+        checkRunnable(w, o.checkpoint(), o.system(), prompt.length + o.tokens() - 1);
         err.printf("lockstep run: %s from %s: %d layers, functional, %d prompt tokens, %d to generate%n",
                 w.config().name(), o.checkpoint(), w.config().layers(), prompt.length, o.tokens());
         err.flush();
@@ -95,19 +146,21 @@ final class FunctionalRun {
                     + "predicted " + built.end() + ": a compiler or simulator bug");
         }
         int vocab = w.config().vocab();
+        int lanes = o.system().chip().vectorBytes();
         int[] tokens = new int[o.tokens()];
-        float[][] logits = new float[o.tokens()][vocab];
         for (int i = 0; i < tokens.length; i++) {
-            double t = r.region(built.headChip(), "token" + i + "_0").orElseThrow()[0];
-            tokens[i] = (int) t;
-            for (int j = 0; j * 320 < vocab; j++) {
-                double[] v = r.region(built.headChip(), "logits" + i + "_" + j).orElseThrow();
-                for (int l = 0; l < 320 && j * 320 + l < vocab; l++) {
-                    logits[i][j * 320 + l] = (float) v[l];
-                }
-            }
+            tokens[i] = (int) r.region(built.headChip(), "token" + i + "_0").orElseThrow()[0];
         }
         if (o.logitsOut() != null) {
+            float[][] logits = new float[o.tokens()][vocab];
+            for (int i = 0; i < tokens.length; i++) {
+                for (int j = 0; j * lanes < vocab; j++) {
+                    double[] v = r.region(built.headChip(), "logits" + i + "_" + j).orElseThrow();
+                    for (int l = 0; l < lanes && j * lanes + l < vocab; l++) {
+                        logits[i][j * lanes + l] = (float) v[l];
+                    }
+                }
+            }
             Outputs.write(o.logitsOut(), Npy.float32(logits, vocab));
         }
         double wall = (System.nanoTime() - wall0) / 1e9;
@@ -139,6 +192,7 @@ final class FunctionalRun {
         j.put("compile_seconds", compileSeconds);
         j.put("simulate_seconds", simSeconds);
         j.put("wall_seconds", wall);
+        j.put("threads", o.threads());
         j.put("trace_hash", TraceHash.hex(r.traceHash()));
         if (o.json()) {
             out.print(Outputs.text(j));

@@ -19,8 +19,11 @@ final class Npy {
         int unpadded = 10 + dict.length() + 1;
         int padding = (64 - unpadded % 64) % 64;
         String header = dict + " ".repeat(padding) + "\n";
-        ByteBuffer b = ByteBuffer.allocate(10 + header.length() + 4 * rows.length * cols)
-                .order(ByteOrder.LITTLE_ENDIAN);
+        long size = 10L + header.length() + 4L * rows.length * cols;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(rows.length + " x " + cols + " float32 values do not fit one array");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
         b.putShort((short) header.length());
         b.put(header.getBytes(StandardCharsets.US_ASCII));

@@ -85,9 +85,8 @@ final class RunCommand implements Callable<Integer> {
             + "1,17,300.")
     String prompt;
 
-    @Option(names = "--tokens", paramLabel = "N", defaultValue = "1", description = "With --functional: tokens to "
-            + "generate. Default: ${DEFAULT-VALUE}.")
-    int tokens;
+    @Option(names = "--tokens", paramLabel = "N", description = "With --functional: tokens to generate. Default: 1.")
+    Integer tokens;
 
     @Option(names = "--logits-out", paramLabel = "FILE.npy", description = "With --functional: write the logits of "
             + "every generated token as a float32 .npy of shape [N, vocab].")
@@ -146,18 +145,29 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long wall0 = System.nanoTime();
+        var parsed = spec.commandLine().getParseResult();
         if (functional) {
+            // the model, its size and the schedule come from the checkpoint: the timing-only run's options do not
+            // apply, and are refused rather than ignored
+            for (String o : new String[] {"--model", "--chips", "--batch", "--context", "--weights",
+                    "--prompt-tokens", "--no-dedup", "--trace", "--trace-chips", "--trace-window"}) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw new InputException(o, 1, 1, o + " does not go with --functional, which takes the model from "
+                            + "--checkpoint and runs the prompt and tokens one after another; drop " + o);
+                }
+            }
             int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
             if (t < 1 || t > 1024) {
                 throw new InputException("--threads", 1, 1, "--threads must be 1..1024, got " + t);
             }
             SystemSpec sys = SystemSpecs.presetOrFile(system);
-            return FunctionalRun.run(new FunctionalRun.Options(checkpoint, prompt, tokens, logitsOut, sys, t, json),
-                    spec.commandLine().getOut(), spec.commandLine().getErr());
+            return FunctionalRun.run(new FunctionalRun.Options(checkpoint, prompt, tokens == null ? 1 : tokens,
+                    logitsOut, sys, t, json), spec.commandLine().getOut(), spec.commandLine().getErr());
         }
-        if (checkpoint != null || prompt != null || logitsOut != null) {
+        if (checkpoint != null || prompt != null || logitsOut != null || tokens != null) {
             throw new InputException(checkpoint != null ? "--checkpoint" : prompt != null ? "--prompt"
-                    : "--logits-out", 1, 1, "--checkpoint, --prompt, --tokens and --logits-out go with --functional");
+                    : logitsOut != null ? "--logits-out" : "--tokens", 1, 1, "--checkpoint, --prompt, --tokens and "
+                    + "--logits-out go with --functional");
         }
         if (promptTokens != null && (promptTokens < 1 || promptTokens > 4096)) {
             throw new InputException("--prompt-tokens", 1, 1, "--prompt-tokens must be 1..4096, got " + promptTokens);

@@ -224,9 +224,7 @@ class FunctionalLayerTest {
     @Test
     void aMoeLayerSplitOverFourChipsMatchesThePlainJavaLayer() {
         // the same kind of layer with intermediate 480, 160 columns of every expert on each of chips 1..3 of node-8
-        List<java.util.Set<Integer>> choices = compare(tiny(320, 4, 2, 480, 4, 2), 8, 3, 31,
-                SystemSpecs.preset("node-8"), FunctionalLayerTest::onFourChips);
-        assertThat(choices).hasSize(3);
+        compare(tiny(320, 4, 2, 480, 4, 2), 8, 3, 31, SystemSpecs.preset("node-8"), FunctionalLayerTest::onFourChips);
     }
 
     @Test

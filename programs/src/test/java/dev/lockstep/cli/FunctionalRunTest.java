@@ -106,11 +106,14 @@ class FunctionalRunTest {
     }
 
     static float[][] readNpy(Path file, int rows, int cols) throws Exception {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        assertThat(b.get(0) & 0xFF).isEqualTo(0x93);
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(java.util.Arrays.copyOf(bytes, 8)).as("magic and version 1.0")
+                .isEqualTo(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
         int headerLength = b.getShort(8) & 0xFFFF;
-        String header = new String(Files.readAllBytes(file), 10, headerLength, java.nio.charset.StandardCharsets.US_ASCII);
-        assertThat(header).contains("'descr': '<f4'").contains("'shape': (" + rows + ", " + cols + ")");
+        String header = new String(bytes, 10, headerLength, java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(header).startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + cols
+                + "), }").endsWith("\n");
         assertThat((10 + headerLength) % 64).isZero();
         float[][] out = new float[rows][cols];
         b.position(10 + headerLength);
@@ -133,7 +136,8 @@ class FunctionalRunTest {
                 "--tokens", String.valueOf(tokens), "--logits-out", npy.toString(), "--system", "node-8", "--threads",
                 "2", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
-        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode j = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature
+                .FAIL_ON_TRAILING_TOKENS).readTree(r.out());
         List<Integer> chip = new ArrayList<>();
         j.get("generated_tokens").forEach(t -> chip.add(t.asInt()));
         List<Integer> want = new ArrayList<>();
@@ -141,6 +145,10 @@ class FunctionalRunTest {
         assertThat(chip).as("greedy tokens").isEqualTo(want);
         assertThat(new java.util.HashSet<>(want)).as("the tokens are not all one").hasSizeGreaterThan(1);
         assertThat(j.get("chips").asInt()).isEqualTo(4);
+        CliTest.Result one = CliTest.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
+                "--tokens", String.valueOf(tokens), "--system", "node-8", "--threads", "1", "--json");
+        assertThat(new ObjectMapper().readTree(one.out()).get("trace_hash")).as("1 and 2 threads")
+                .isEqualTo(j.get("trace_hash"));
         float[][] got = readNpy(npy, tokens, c.vocab);
         for (int i = 0; i < tokens; i++) {
             double scale = 0;
@@ -175,5 +183,43 @@ class FunctionalRunTest {
         CliTest.Result noPrompt = CliTest.run("run", "--functional", "--checkpoint", dir.toString());
         assertThat(noPrompt.exit()).isEqualTo(1);
         assertThat(noPrompt.err()).startsWith("error: --prompt:1:1: --functional needs --prompt");
+    }
+
+    @Test
+    void badFunctionalOptionsGetOneLocatedLine(@TempDir Path dir) throws Exception {
+        TinyCheckpoint c = new TinyCheckpoint(4);
+        c.write(dir);
+        String d = dir.toString();
+        String[][] cases = {
+            {"error: --prompt:1:5: --prompt takes token ids", "--functional", "--checkpoint", d, "--prompt", "1,2,"},
+            {"error: --prompt:1:3: --prompt takes token ids", "--functional", "--checkpoint", d, "--prompt", "1,,2"},
+            {"error: --prompt:1:4: prompt token 400 is outside the vocabulary 0..399", "--functional", "--checkpoint",
+                d, "--prompt", "12,400", "--system", "node-8"},
+            {"error: --tokens:1:1: --tokens must be 1..4096", "--functional", "--checkpoint", d, "--prompt", "1",
+                "--tokens", "0"},
+            {"error: --model:1:1: --model does not go with --functional", "--functional", "--checkpoint", d,
+                "--prompt", "1", "--model", "mistral-7b"},
+            {"error: --tokens:1:1: --checkpoint, --prompt, --tokens and --logits-out go with --functional",
+                "--tokens", "3"},
+            {"error: --logits-out:1:1: --logits-out needs a file in an existing directory", "--functional",
+                "--checkpoint", d, "--prompt", "1", "--logits-out", d},
+        };
+        for (String[] k : cases) {
+            String[] args = new String[k.length];
+            args[0] = "run";
+            System.arraycopy(k, 1, args, 1, k.length - 1);
+            CliTest.Result r = CliTest.run(args);
+            assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
+            assertThat(r.err()).as(String.join(" ", args)).startsWith(k[0]);
+            assertThat(r.err().lines().count()).isEqualTo(1);
+        }
+        // a sliding window shorter than the run: refused against config.json
+        Files.writeString(dir.resolve("config.json"), c.config().replace("\"sliding_window\": null",
+                "\"sliding_window\": 2"));
+        CliTest.Result window = CliTest.run("run", "--functional", "--checkpoint", d, "--prompt", "1,2",
+                "--tokens", "2", "--system", "node-8");
+        assertThat(window.exit()).isEqualTo(1);
+        assertThat(window.err()).startsWith("error: " + dir.resolve("config.json") + ":1:1: the prompt and generated "
+                + "tokens span 3 positions, more than sliding_window 2");
     }
 }

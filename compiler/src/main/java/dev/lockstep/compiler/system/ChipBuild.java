@@ -252,6 +252,14 @@ public final class ChipBuild {
 
     /** The queue's instructions in cycle order (work may have been placed into earlier gaps). */
     private long[][] sortByCycle(long[] c, long[] w, int n, int queue) {
+        boolean sorted = true;
+        for (int i = 1; i < n && sorted; i++) {
+            sorted = c[i] > c[i - 1];
+        }
+        if (sorted) {
+            // the common case: work was placed in time order
+            return new long[][] {Arrays.copyOf(c, n), Arrays.copyOf(w, n)};
+        }
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

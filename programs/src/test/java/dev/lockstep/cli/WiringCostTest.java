@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockstep.compiler.dataflow.ChipDataflow;
+import dev.lockstep.compiler.dataflow.Row;
+import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.compiler.vector.VectorKernels;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What wiring costs at Mixtral's sizes: writing a 4096-value activation row into the X tiles of the decode GEMVs
+ * (4096 x 14336, the experts' up projection on one chip, and 4096 x 6144, Q, K and V of 32 query and 8 KV heads),
+ * against the products themselves (compiled without data: the cycles do not depend on it). docs/model.md quotes
+ * these (measured 2026-11-25: 166 cycles against 94,885, and 189 against 41,317).
+ */
+class WiringCostTest {
+    @Test
+    void writingARowIntoADecodeGemvsXTilesCostsUnderOnePercentOfTheProduct() {
+        SystemBuild b = new SystemBuild(FunctionalLayerTest.ONE_CHIP);
+        ChipDataflow f = new ChipDataflow(b.chip(), b.chip(0), 0);
+        double[] x = new double[4096];
+        Row in = f.vectors(s -> List.of(new ChipDataflow.Out(VectorKernels.row(s.graph(), x, 0), 4096))).get(0);
+        f.matmul("up", List.of(List.of(in)), 4096, 14336, null);
+        long upWiring = f.wiringCycles();
+        long upProduct = f.productCycles();
+        assertThat(upProduct).isEqualTo(94_885);
+        assertThat(upWiring).isPositive().isLessThan(upProduct / 100);
+        f.matmul("qkv", List.of(List.of(in)), 4096, 6144, null);
+        long qkvWiring = f.wiringCycles() - upWiring;
+        long qkvProduct = f.productCycles() - upProduct;
+        assertThat(qkvWiring).isPositive().isLessThan(qkvProduct / 100);
+    }
+}
