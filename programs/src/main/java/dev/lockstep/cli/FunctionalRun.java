@@ -78,6 +78,10 @@ final class FunctionalRun {
                     + " positions, more than sliding_window " + m.slidingWindow() + ", which functional mode does "
                     + "not apply; give fewer tokens");
         }
+        if (m.headDim() > 320 || m.experts() > 320) {
+            throw new InputException(config, 1, 1, "functional mode holds a head (" + m.headDim() + " values) and "
+                    + "the routing weights (" + m.experts() + " experts) in one vector of 320 lanes each");
+        }
         if (system.chip().vectorBytes() != dev.lockstep.compiler.dataflow.VectorStep.LANES_PER_VECTOR) {
             throw new InputException(system.name(), 1, 1, "functional mode lays rows out for 320-lane vectors; "
                     + system.chip().name() + " has " + system.chip().vectorBytes());

@@ -81,16 +81,16 @@ class FunctionalLayerTest {
 
     /** Builds the program that runs the tokens through the layer; names rows out<s>_ and gates<s>_ on chip 0. */
     interface Build {
-        /** Returns the predicted end cycle. */
-        long build(SystemBuild b, FunctionalLayer layer, List<double[]> xs);
+        /** Returns the predicted end cycle; token s runs at {@code positions[s]}. */
+        long build(SystemBuild b, FunctionalLayer layer, List<double[]> xs, int[] positions);
     }
 
     /** The whole layer on chip 0. */
-    static long onOneChip(SystemBuild b, FunctionalLayer layer, List<double[]> xs) {
+    static long onOneChip(SystemBuild b, FunctionalLayer layer, List<double[]> xs, int[] positions) {
         ChipDataflow flow = new ChipDataflow(b.chip(), b.chip(0), 0);
         for (int s = 0; s < xs.size(); s++) {
             Row in = input(flow, xs.get(s));
-            FunctionalLayer.Attended a = layer.attention(flow, in, s);
+            FunctionalLayer.Attended a = layer.attention(flow, in, positions[s]);
             int token = s;
             a.gates().ifPresent(g -> flow.name("gates" + token + "_", g));
             Row partial = layer.experts(flow, a.normed(), a.gates(), 0, layer.intermediate());
@@ -105,14 +105,14 @@ class FunctionalLayerTest {
      * and the routing weights over links and send their partial sums back to chip 0, which adds them to the
      * residual.
      */
-    static long onFourChips(SystemBuild b, FunctionalLayer layer, List<double[]> xs) {
+    static long onFourChips(SystemBuild b, FunctionalLayer layer, List<double[]> xs, int[] positions) {
         List<ChipDataflow> f = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
             f.add(new ChipDataflow(b.chip(), b.chip(c), 0));
         }
         int inter = layer.intermediate();
         for (int s = 0; s < xs.size(); s++) {
-            FunctionalLayer.Attended a = layer.attention(f.get(0), input(f.get(0), xs.get(s)), s);
+            FunctionalLayer.Attended a = layer.attention(f.get(0), input(f.get(0), xs.get(s)), positions[s]);
             int token = s;
             a.gates().ifPresent(g -> f.get(0).name("gates" + token + "_", g));
             List<Row> carried = new ArrayList<>(List.of(a.normed()));
@@ -149,6 +149,17 @@ class FunctionalLayerTest {
      */
     static List<java.util.Set<Integer>> compare(ModelConfig m, int capacity, int tokens, long seed, SystemSpec system,
                                                 Build how) {
+        int[] positions = new int[tokens];
+        for (int s = 0; s < tokens; s++) {
+            positions[s] = s;
+        }
+        return compare(m, capacity, positions, seed, system, how);
+    }
+
+    /** As above, token s at {@code positions[s]} (increasing; the caches hold zeros where no token ran). */
+    static List<java.util.Set<Integer>> compare(ModelConfig m, int capacity, int[] positions, long seed,
+                                                SystemSpec system, Build how) {
+        int tokens = positions.length;
         LayerWeights w = weights(m, seed);
         SplittableRandom r = new SplittableRandom(seed + 1);
         List<double[]> xs = new ArrayList<>();
@@ -156,7 +167,7 @@ class FunctionalLayerTest {
             xs.add(random(r, m.hidden(), 1));
         }
         SystemBuild b = new SystemBuild(system);
-        long end = how.build(b, new FunctionalLayer(m, w, capacity, "l0"), xs);
+        long end = how.build(b, new FunctionalLayer(m, w, capacity, "l0"), xs, positions);
         var program = b.toProgram();
         SimResult sim = SystemSimulator.run(system, program, SimOptions.functional(),
                 new SystemSimulator.Parallelism(2, false));
@@ -169,6 +180,7 @@ class FunctionalLayerTest {
                 w.ffnNorm(), w.router(), w.gateUp(), w.down());
         List<java.util.Set<Integer>> choices = new ArrayList<>();
         for (int s = 0; s < tokens; s++) {
+            ref.skipTo(positions[s]);
             double[] want = ref.step(xs.get(s));
             double[] got = new double[m.hidden()];
             for (int v = 0; v * 320 < m.hidden(); v++) {
@@ -225,6 +237,22 @@ class FunctionalLayerTest {
     void aMoeLayerSplitOverFourChipsMatchesThePlainJavaLayer() {
         // the same kind of layer with intermediate 480, 160 columns of every expert on each of chips 1..3 of node-8
         compare(tiny(320, 4, 2, 480, 4, 2), 8, 3, 31, SystemSpecs.preset("node-8"), FunctionalLayerTest::onFourChips);
+    }
+
+    /**
+     * Tokens far into caches of 340: the V cache's third K tile (rows 320..339), the K cache's second N tile
+     * (columns 320..339), score rows of two vectors; the positions in between hold zeros on both sides.
+     */
+    @Test
+    void tokensDeepInTheCachesWriteAndReadTheRightTiles() {
+        compare(tiny(320, 4, 2, 320, 4, 2), 340, new int[] {3, 170, 330, 339}, 41, ONE_CHIP,
+                FunctionalLayerTest::onOneChip);
+    }
+
+    /** Heads of 224 values: K and V span two vectors of the QKV row, and the K cache has two K tiles. */
+    @Test
+    void headsLongerThanAKTileAcrossVectors() {
+        compare(tiny(448, 2, 1, 320, 1, 1), 12, new int[] {0, 1, 7}, 43, ONE_CHIP, FunctionalLayerTest::onOneChip);
     }
 
     @Test

@@ -213,6 +213,23 @@ class FunctionalRunTest {
             assertThat(r.err()).as(String.join(" ", args)).startsWith(k[0]);
             assertThat(r.err().lines().count()).isEqualTo(1);
         }
+        // a config key that changes the model in a way functional mode does not compute
+        Files.writeString(dir.resolve("config.json"), c.config().replace("\"sliding_window\": null",
+                "\"sliding_window\": null, \"rope_scaling\": {\"type\": \"linear\", \"factor\": 2.0}"));
+        CliTest.Result scaling = CliTest.run("run", "--functional", "--checkpoint", d, "--prompt", "1",
+                "--system", "node-8");
+        assertThat(scaling.exit()).isEqualTo(1);
+        assertThat(scaling.err()).startsWith("error: " + dir.resolve("config.json") + ":1:1: rope_scaling is ");
+        // a weight outside fp16's range
+        c.tensors.get("model.norm.weight")[3] = 1e6;
+        c.write(dir);
+        CliTest.Result range = CliTest.run("run", "--functional", "--checkpoint", d, "--prompt", "1",
+                "--system", "node-8");
+        assertThat(range.exit()).isEqualTo(1);
+        assertThat(range.err()).startsWith("error: " + dir.resolve("model.safetensors") + ":1:1: tensor "
+                + "model.norm.weight holds ").contains("at index 3").contains("65504");
+        c.tensors.get("model.norm.weight")[3] = 1;
+        c.write(dir);
         // a sliding window shorter than the run: refused against config.json
         Files.writeString(dir.resolve("config.json"), c.config().replace("\"sliding_window\": null",
                 "\"sliding_window\": 2"));

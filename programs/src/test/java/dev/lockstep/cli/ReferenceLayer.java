@@ -119,6 +119,19 @@ final class ReferenceLayer {
         return e;
     }
 
+    /**
+     * Fills the caches with zero K and V rows up to {@code position} (what a chip's caches hold at positions no
+     * token was run at), so that the next token is at that position.
+     */
+    void skipTo(int position) {
+        for (int g = 0; g < kvHeads; g++) {
+            while (keys.get(g).size() < position) {
+                keys.get(g).add(new double[hd]);
+                values.get(g).add(new double[hd]);
+            }
+        }
+    }
+
     /** The layer for the next token (its position is the number of tokens seen before). */
     double[] step(double[] x) {
         int position = keys.get(0).size();

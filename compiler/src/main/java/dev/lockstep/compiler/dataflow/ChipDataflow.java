@@ -36,6 +36,9 @@ public final class ChipDataflow {
     private final ChipSpec chip;
     private final ChipBuild build;
     private final Map<String, MatMulLayout> products = new LinkedHashMap<>();
+    /** Each product's shape, and its weights array, to refuse a later use that does not match them. */
+    private final Map<String, List<Integer>> productShapes = new LinkedHashMap<>();
+    private final Map<String, double[]> productWeights = new LinkedHashMap<>();
     private long t;
     private int steps;
     private long productCycles;
@@ -143,13 +146,18 @@ public final class ChipDataflow {
      */
     public MatMulLayout product(String name, int m, int k, int n, double[] w) {
         MatMulLayout l = products.get(name);
+        List<Integer> shape = List.of(m, k, n);
         if (l == null) {
             l = MatMulCompiler.compileWired(chip, new MatMul(m, k, n, DataType.F16), w, ScheduleOptions.DEFAULT,
                     build.sram());
             build.reserve(l.kernel());
             products.put(name, l);
-        } else if (l.x().get(0).size() * l.kTile() < k || l.y().size() * VectorStep.LANES < n) {
-            throw new IllegalArgumentException("product " + name + " was compiled for another shape");
+            productShapes.put(name, shape);
+            productWeights.put(name, w);
+        } else if (!productShapes.get(name).equals(shape) || productWeights.get(name) != w) {
+            // a product is compiled once with its weights array; a later use must pass the same shape and array
+            throw new IllegalArgumentException("product " + name + " was compiled as M, K, N = "
+                    + productShapes.get(name) + " with other weights or shape than this use's " + shape);
         }
         return l;
     }

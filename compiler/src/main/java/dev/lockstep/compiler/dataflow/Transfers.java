@@ -71,7 +71,13 @@ public final class Transfers {
             int vectors = tr.rows().stream().mapToInt(r -> r.vectors().size()).sum();
             int planes = tr.rows().get(0).vectors().get(0).slices().size();
             int[] slices = emptiest(build, to, planes);
-            int address = to.takeWords(slices, vectors);
+            int address;
+            try {
+                address = to.takeWords(slices, vectors);
+            } catch (IllegalStateException e) {
+                throw new dev.lockstep.compiler.CompileException("chip " + to.chipId() + " has no room for "
+                        + vectors + " received vectors: " + e.getMessage());
+            }
             List<Moves.Word> words = new ArrayList<>();
             List<Row> rows = new ArrayList<>();
             int v = 0;

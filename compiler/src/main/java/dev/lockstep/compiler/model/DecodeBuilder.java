@@ -166,8 +166,10 @@ public final class DecodeBuilder {
     /**
      * The prefill of one sequence's prompt: its {@code promptTokens} tokens go through the decode pipeline one
      * after another (each a decode step: its K and V enter the caches), token i entering {@code i x interval}
-     * cycles after the first, the interval being the busiest chip's cycles for one token (so that no chip is asked
-     * for two tokens' work at once, and each layer sees the tokens in order). The first generated token is chosen
+     * cycles after the first, the interval being the busiest chip's cycles for one token (no shorter interval
+     * could keep up; a chip's work for one token may still span longer than that, and then a token waits for the
+     * one before it, which {@link Prefill#longestLatency} reports; a wait of a whole interval, which could let
+     * tokens overtake each other, is refused). The first generated token is chosen
      * when the last prompt token's logits are reduced: the time to first token. A prefill that multiplied all the
      * prompt's rows at once (matrix products of M = P) would stream each weight once instead of P times; it is not
      * built, so this is the time of this token-by-token schedule, an upper bound for the machine.

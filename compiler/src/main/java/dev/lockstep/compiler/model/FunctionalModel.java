@@ -92,48 +92,63 @@ public final class FunctionalModel {
         for (int l = 0; l < m.layers(); l++) {
             layers.add(new FunctionalLayer(m, w.layers().get(l), steps, "l" + l));
         }
-        ChipDataflow embed = f.get(0);
-        ChipDataflow head = f.get(chips - 1);
-        int vocab = m.vocab();
         Row token = null;
         for (int s = 0; s < steps; s++) {
-            Row oneHot;
-            if (s < prompt.length) {
-                double[] hot = new double[vocab];
-                hot[prompt[s]] = 1;
-                oneHot = embed.vectors(st -> List.of(new Out(VectorKernels.row(st.graph(), hot, 0), vocab))).get(0);
-            } else {
-                Row index = token;
-                oneHot = embed.vectors(st -> List.of(new Out(oneHot(st, index, vocab), vocab))).get(0);
-            }
-            Row x = embed.matmul("embed", List.of(List.of(oneHot)), vocab, m.hidden(), w.embedding()).get(0);
-            for (int l = 0; l < m.layers(); l++) {
-                x = Transfers.run(b, List.of(new Transfers.Transfer(f.get(l), f.get(l + 1), List.of(x)))).get(0)
-                        .get(0);
-                x = layers.get(l).step(f.get(l + 1), x, s);
-            }
-            x = Transfers.run(b, List.of(new Transfers.Transfer(f.get(m.layers()), head, List.of(x)))).get(0).get(0);
-            Row last = x;
-            Row normed = head.vectors(st -> List.of(new Out(VectorKernels.rmsnorm(st.graph(), st.row(last),
-                    VectorKernels.row(st.graph(), w.finalNorm(), 0), m.hidden(), (float) m.rmsNormEps()),
-                    m.hidden()))).get(0);
-            Row logits = head.matmul("head", List.of(List.of(normed)), m.hidden(), vocab, w.head()).get(0);
-            if (s >= prompt.length - 1) {
-                int i = s - (prompt.length - 1);
-                // the head's results are overwritten by the next step: keep a copy
-                head.name("logits" + i + "_", head.vectors(st -> List.of(new Out(st.row(logits), vocab))).get(0));
-                Row chosen = head.vectors(st -> List.of(new Out(List.of(greedy(st, logits, vocab)), 1))).get(0);
-                head.name("token" + i + "_", chosen);
-                if (s + 1 < steps) {
-                    token = Transfers.run(b, List.of(new Transfers.Transfer(head, embed, List.of(chosen)))).get(0)
-                            .get(0);
-                }
+            try {
+                token = step(b, w, f, layers, prompt, steps, s, token);
+            } catch (CompileException | IllegalStateException e) {
+                // every step's activations stay in SRAM (nothing is freed): long runs fill a chip
+                throw new CompileException("step " + s + " of " + steps + " (prompt and generated positions) does "
+                        + "not fit: " + e.getMessage() + (s > 0 ? "; functional mode keeps every step's "
+                        + "activations in SRAM, so give fewer tokens (" + s + " steps fit)" : ""));
             }
         }
         long end = f.stream().mapToLong(ChipDataflow::end).max().orElseThrow();
         return new Built(end, chips - 1, chips, f.stream().mapToLong(ChipDataflow::productCycles).sum(),
                 f.stream().mapToLong(ChipDataflow::vectorCycles).sum(),
                 f.stream().mapToLong(ChipDataflow::wiringCycles).sum());
+    }
+
+    /** One step (one position) through every chip; returns the chosen token's row on chip 0, if it goes on. */
+    private static Row step(SystemBuild b, ModelWeights w, List<ChipDataflow> f, List<FunctionalLayer> layers,
+                            int[] prompt, int steps, int s, Row token) {
+        ModelConfig m = w.config();
+        ChipDataflow embed = f.get(0);
+        ChipDataflow head = f.get(f.size() - 1);
+        int vocab = m.vocab();
+        Row oneHot;
+        if (s < prompt.length) {
+            double[] hot = new double[vocab];
+            hot[prompt[s]] = 1;
+            oneHot = embed.vectors(st -> List.of(new Out(VectorKernels.row(st.graph(), hot, 0), vocab))).get(0);
+        } else {
+            Row index = token;
+            oneHot = embed.vectors(st -> List.of(new Out(oneHot(st, index, vocab), vocab))).get(0);
+        }
+        Row x = embed.matmul("embed", List.of(List.of(oneHot)), vocab, m.hidden(), w.embedding()).get(0);
+        for (int l = 0; l < m.layers(); l++) {
+            x = Transfers.run(b, List.of(new Transfers.Transfer(f.get(l), f.get(l + 1), List.of(x)))).get(0)
+                    .get(0);
+            x = layers.get(l).step(f.get(l + 1), x, s);
+        }
+        x = Transfers.run(b, List.of(new Transfers.Transfer(f.get(m.layers()), head, List.of(x)))).get(0).get(0);
+        Row last = x;
+        Row normed = head.vectors(st -> List.of(new Out(VectorKernels.rmsnorm(st.graph(), st.row(last),
+                VectorKernels.row(st.graph(), w.finalNorm(), 0), m.hidden(), (float) m.rmsNormEps()),
+                m.hidden()))).get(0);
+        Row logits = head.matmul("head", List.of(List.of(normed)), m.hidden(), vocab, w.head()).get(0);
+        if (s >= prompt.length - 1) {
+            int i = s - (prompt.length - 1);
+            // the head's results are overwritten by the next step: keep a copy
+            head.name("logits" + i + "_", head.vectors(st -> List.of(new Out(st.row(logits), vocab))).get(0));
+            Row chosen = head.vectors(st -> List.of(new Out(List.of(greedy(st, logits, vocab)), 1))).get(0);
+            head.name("token" + i + "_", chosen);
+            if (s + 1 < steps) {
+                token = Transfers.run(b, List.of(new Transfers.Transfer(head, embed, List.of(chosen)))).get(0)
+                        .get(0);
+            }
+        }
+        return token;
     }
 
     /** The lowest index holding the largest of the logits, as f32 in every lane. */

@@ -26,10 +26,15 @@ import java.util.TreeMap;
 public final class Safetensors {
     /** One tensor's header entry. */
     public record Entry(String dtype, long[] shape, long begin, long end) {
+        /** Values in the tensor; Long.MAX_VALUE when the shape's product overflows (no file holds that many). */
         public long elements() {
             long n = 1;
-            for (long s : shape) {
-                n *= s;
+            try {
+                for (long s : shape) {
+                    n = Math.multiplyExact(n, s);
+                }
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
             }
             return n;
         }
@@ -116,12 +121,18 @@ public final class Safetensors {
             case "F32" -> 4;
             default -> 0;
         };
-        if (width > 0 && (begin < 0 || end > dataBytes || end - begin != e.elements() * width)) {
+        if (width > 0 && (begin < 0 || end > dataBytes || e.elements() > dataBytes
+                || end - begin != e.elements() * width)) {
             throw new InputException(file, 1, 1, "tensor " + name + ": data_offsets [" + begin + ", " + end
                     + "] do not hold " + e.elements() + " " + e.dtype() + " values within the " + dataBytes
                     + " data bytes");
         }
         return e;
+    }
+
+    /** The file's path, as given. */
+    public String file() {
+        return file;
     }
 
     /** The tensors' names, sorted. */

@@ -68,13 +68,24 @@ public final class VectorGraph {
     /**
      * Puts a computed vector at a given place (byte plane p in slice {@code slices[p]}, all at {@code address})
      * instead of where allocation would: to hand it to a kernel that reads it there, or to update a word in place
-     * (the write comes after every read of the op that computes it). The caller owns those words.
+     * (the write comes after the reads of the op that computes it, but is not ordered against other ops that
+     * read the old word: update in place only a word that op alone reads). The caller owns those words.
      */
     public void pin(Ref value, int[] slices, int address) {
-        if (value.value.initial != null) {
-            throw new IllegalArgumentException("pin a computed vector; an input with values is placed by the compiler");
+        if (value.value.initial != null || value.value.placed || !isComputed(value.value)) {
+            throw new IllegalArgumentException("pin a computed vector, once; inputs are placed by the compiler or "
+                    + "where other work left them");
         }
         pinValue(value.value, slices, address);
+    }
+
+    private boolean isComputed(VValue v) {
+        for (VOp op : ops) {
+            if (op.output() == v) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void pinValue(VValue x, int[] slices, int address) {
