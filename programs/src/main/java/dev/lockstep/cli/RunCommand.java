@@ -199,6 +199,22 @@ final class RunCommand implements Callable<Integer> {
             throw new OutputException(m.name() + " (" + precision.text() + ", batch " + batch + ", context "
                     + context + ") needs at least " + e.minimal().chips() + " chips of " + sys.chip().name()
                     + "; got " + n, null);
+        } catch (IllegalArgumentException e) {
+            // no number of chips holds it (e.g. one KV head's caches are larger than a chip)
+            throw new OutputException(m.name() + " (" + precision.text() + ", batch " + batch + ", context "
+                    + context + "): " + e.getMessage(), e);
+        }
+        DecodePlan unaligned = DecodePlan.forChips(m, precision, batch, context, sys.chip(), n, sys.chipsPerNode(),
+                false);
+        if (unaligned.chipsPerLayer() != plan.chipsPerLayer()) {
+            // layers on whole nodes hold more on each chip; if that does not pack, spread them over more chips
+            try {
+                DecodeBuilder.checkPacking(plan, sys);
+            } catch (dev.lockstep.compiler.CompileException e) {
+                err.printf("lockstep run: with %d chips per layer (whole nodes) %s; trying %d chips per layer%n",
+                        plan.chipsPerLayer(), e.getMessage(), unaligned.chipsPerLayer());
+                plan = unaligned;
+            }
         }
         DecodePlan minimal = DecodePlan.minimal(m, precision, batch, context, sys.chip());
         err.printf("lockstep run: %s on %d chips of %s: %d for the embedding table, %d layers x %d chips (attention "
@@ -327,6 +343,8 @@ final class RunCommand implements Callable<Integer> {
             moe.put("expert_work_discarded", 1 - (double) m.expertsPerToken() / m.experts());
             moe.put("experts_per_chip_max", DecodeBuilder.expertsPerChip(plan));
         }
+        // V products over half the cached tokens each, where the whole one did not pack into one half of a chip
+        o.put("v_products_split", built.splitVProducts());
         ObjectNode p = o.putObject("partition");
         p.put("embedding_chips", plan.embeddingChips());
         p.put("chips_per_layer", plan.chipsPerLayer());
@@ -389,6 +407,10 @@ final class RunCommand implements Callable<Integer> {
                                 ? "no latency cost (each chip works for one expert; experts run side by side)"
                                 : "chips hold columns of up to " + perChip + " experts and compute them in turn, "
                                 + "so skipping unchosen experts would shorten a token");
+            }
+            if (built.splitVProducts() > 0) {
+                out.printf("note             %d V-cache products split in two halves of the cached tokens (the "
+                        + "whole did not pack into one half of its chip)%n", built.splitVProducts());
             }
             out.printf("sram per chip    %.1f MB of %.1f MB at most%n", built.maxSramBytes() / 1e6,
                     DecodePlan.capacity(sys.chip()) / 1e6);

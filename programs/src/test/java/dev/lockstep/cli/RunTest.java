@@ -86,6 +86,27 @@ class RunTest {
         assertThat(bad.err()).startsWith("error: --prompt-tokens:1:1: --prompt-tokens must be 1..4096");
     }
 
+    /**
+     * Many long KV caches: the V product (one tile of columns, so one MXM unit and one half of the chip) does not
+     * pack whole, and is split into two products over half the cached tokens each, in the two halves; the run
+     * still simulates in exactly the predicted cycles (run checks it). Caches no chip can hold are refused with the
+     * reason.
+     */
+    @Test
+    void vCachesTooLargeForHalfAChipAreSplitAndCachesTooLargeForAChipAreRefused() throws Exception {
+        CliTest.Result r = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--batch", "14",
+                "--context", "12288", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(json(r.out()).get("v_products_split").asInt()).isPositive();
+        CliTest.Result small = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--json");
+        assertThat(json(small.out()).get("v_products_split").asInt()).isZero();
+        CliTest.Result huge = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--batch",
+                "32", "--context", "16384");
+        assertThat(huge.exit()).isEqualTo(1);
+        assertThat(huge.err()).startsWith("error: tiny-mixtral (fp16, batch 32, context 16384): does not fit any "
+                + "number of chips: attention splits at most by KV heads (2)");
+    }
+
     @Test
     void tooFewChipsSaysHowManyTheModelNeeds() {
         CliTest.Result r = CliTest.run("run", "--chips", "100");

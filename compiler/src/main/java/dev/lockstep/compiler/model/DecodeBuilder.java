@@ -33,7 +33,7 @@ public final class DecodeBuilder {
     public record Result(Program program, DecodePlan plan, ChipPath path, long stagger, long firstTokenCycles,
                          long secondTokenEnd, long longestTokenCycles, long predictedEnd, long computeCycles,
                          long linkCycles, long onChipCycles, long boundCycles, long exchanges, long kernelsCompiled,
-                         long maxSramBytes, long maxProgramBytes) {
+                         long maxSramBytes, long maxProgramBytes, int splitVProducts) {
         /**
          * Cycles between two tokens of one sequence in steady state: from the end of sequence 0's first token to
          * the end of its second, or the longest latency of any token compiled if that is longer (a sequence whose
@@ -94,6 +94,16 @@ public final class DecodeBuilder {
         this.hv = lib.vectorsOf(m.hidden());
     }
 
+    /**
+     * Whether the plan's weights and KV caches pack into every chip's slices (the planner counts bytes; packing
+     * whole tiles into slices can fail near full): compiles their products, nothing else.
+     *
+     * @throws CompileException naming the chip and tensor that does not fit
+     */
+    public static void checkPacking(DecodePlan plan, SystemSpec system) {
+        new DecodeBuilder(plan, system).allocateWeights();
+    }
+
     /** Builds the programs; {@code progress} hears one line per sequence. */
     public static Result build(DecodePlan plan, SystemSpec system, Consumer<String> progress) {
         if (plan.chips() > system.chips()) {
@@ -141,7 +151,8 @@ public final class DecodeBuilder {
             programBytes = Math.max(programBytes, cp.instructionCount() * 8);
         }
         return new Result(program, plan, b.path, stagger, first, second, latest, end, firstCompute, firstLinks,
-                onChip, bound, exchanges, b.lib.compiled() + b.col.sumsCompiled(), sram, programBytes);
+                onChip, bound, exchanges, b.lib.compiled() + b.col.sumsCompiled(), sram, programBytes,
+                b.splitV.size());
     }
 
     /**
@@ -255,7 +266,7 @@ public final class DecodeBuilder {
                 // sequence: every sequence's product takes the same time and the caches pack like one matrix
                 for (int k = 0; k < kvh; k++) {
                     reserveCopies(c, "k", k, s -> lib.matmulCopies("k", qPerKv(), hd, cached, plan.batch(), s));
-                    reserveCopies(c, "v", k, s -> lib.matmulCopies("v", qPerKv(), cached, hd, plan.batch(), s));
+                    reserveV(c, k, hd, cached);
                 }
             }
             if (m.moe()) {
@@ -325,6 +336,30 @@ public final class DecodeBuilder {
         String tensor = name.replaceAll("\\.[0-9]+$", "");
         reserve(chip, name, s -> lib.matmul(tensor, mm, k, n, type, s));
     }
+
+    /**
+     * The V caches of KV head {@code head}: one product over all cached tokens when its tiles fit the half of the
+     * chip that its single MXM unit reads from (the V product has one tile of 320 columns, head_dim used);
+     * otherwise two, each over half the tokens, which land in the two halves of the chip, their results added by
+     * a VXM kernel.
+     */
+    private void reserveV(int chip, int head, int hd, int cached) {
+        try {
+            reserveCopies(chip, "v", head, s -> lib.matmulCopies("v", qPerKv(), cached, hd, plan.batch(), s));
+        } catch (CompileException whole) {
+            int low = (cached / 2 + 159) / 160 * 160;
+            if (low >= cached) {
+                throw whole;
+            }
+            reserveCopies(chip, "vlo", head, s -> lib.matmulCopies("vlo", qPerKv(), low, hd, plan.batch(), s));
+            reserveCopies(chip, "vhi", head, s -> lib.matmulCopies("vhi", qPerKv(), cached - low, hd, plan.batch(),
+                    s));
+            splitV.add(List.of(chip, head));
+        }
+    }
+
+    /** (chip, KV head) whose V product is split into two halves of the cached tokens; looked up, not iterated. */
+    private final java.util.Set<List<Integer>> splitV = new java.util.HashSet<>();
 
     private void reserveCopies(int chip, String tensor, int head, java.util.function.Function<
             dev.lockstep.compiler.SramMap, List<CompiledKernel>> make) {
@@ -414,7 +449,13 @@ public final class DecodeBuilder {
                 // sequences take the same time and the schedule repeats exactly
                 tc = placeSlot(c, "k." + seq + "." + k, "k.*." + k, tc);
                 tc = place(c, "softmax", s -> lib.softmax(qPerKv, cached, s), tc);
-                tc = placeSlot(c, "v." + seq + "." + k, "v.*." + k, tc);
+                if (splitV.contains(List.of(c, k))) {
+                    tc = placeSlot(c, "vlo." + seq + "." + k, "vlo.*." + k, tc);
+                    tc = placeSlot(c, "vhi." + seq + "." + k, "vhi.*." + k, tc);
+                    tc = place(c, "vsum", s -> lib.elementwise(Opcode.VADD, qPerKv * 320, s), tc);
+                } else {
+                    tc = placeSlot(c, "v." + seq + "." + k, "v.*." + k, tc);
+                }
             }
             tc = weights(c, "o", 1, qh * hd, m.hidden(), tc);
             end = Math.max(end, tc);

@@ -133,7 +133,12 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
                 }
             }
         }
-        throw new IllegalArgumentException(m.name() + " does not fit: one layer needs more than 4096 chips");
+        DecodePlan widest = new DecodePlan(m, w, batch, context, 0, 4096, m.kvHeads(), 1, cap);
+        throw new IllegalArgumentException("does not fit any number of chips: attention splits at most by KV heads ("
+                + m.kvHeads() + "), and then a chip holds " + widest.layerChipBytes() / 1_000_000 + " MB of a "
+                + "layer (" + ceil(widest.kvBytesPerLayer(), m.kvHeads()) / 1_000_000 + " MB of it one KV head's "
+                + "caches for every sequence) where " + (long) (cap * FILL) / 1_000_000 + " MB fit; use fewer "
+                + "sequences or a shorter context");
     }
 
     /**
@@ -146,13 +151,23 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
      */
     public static DecodePlan forChips(ModelConfig m, Precision w, int batch, int context, ChipSpec chip, int chips,
                                       int chipsPerNode) {
+        return forChips(m, w, batch, context, chip, chips, chipsPerNode, true);
+    }
+
+    /**
+     * As {@link #forChips(ModelConfig, Precision, int, int, ChipSpec, int, int)}, rounding layers to whole nodes
+     * only when {@code alignToNodes} (the plan without rounding has more chips per layer, so less on each: the
+     * fallback when the rounded plan fits by bytes but its tensors do not pack into the slices).
+     */
+    public static DecodePlan forChips(ModelConfig m, Precision w, int batch, int context, ChipSpec chip, int chips,
+                                      int chipsPerNode, boolean alignToNodes) {
         DecodePlan min = minimal(m, w, batch, context, chip);
         if (min.chips() > chips) {
             throw new TooFewChips(min, chips);
         }
         int table = min.embeddingChips();
         int g = (chips - table - min.headChips()) / m.layers();
-        if (g >= chipsPerNode) {
+        if (alignToNodes && g >= chipsPerNode) {
             int aligned = g / chipsPerNode * chipsPerNode;
             int alignedTable = table == 0 ? 0 : (int) ceil(table, chipsPerNode) * chipsPerNode;
             if (aligned >= min.chipsPerLayer() && alignedTable + aligned * m.layers() + min.headChips() <= chips) {
