@@ -19,6 +19,13 @@ public final class Instruction {
     private static final OperandKind[][] KINDS = new OperandKind[256][];
     /** Per opcode code, the index of its "imm" operand, or -1 (looked up once: decode runs per issue). */
     private static final int[] IMM_INDEX = new int[256];
+    /**
+     * Per opcode code and operand: for a type operand, the bit set of allowed type codes; -1 otherwise (then the
+     * operand's range is in MIN and MAX). A fast path for decode; errors are described by {@link #checkValue}.
+     */
+    private static final long[][] TYPE_BITS = new long[256][];
+    private static final long[][] MIN = new long[256][];
+    private static final long[][] MAX = new long[256][];
 
     static {
         for (Opcode op : Opcode.values()) {
@@ -32,6 +39,23 @@ public final class Instruction {
             KINDS[op.code()] = op.operands().stream().map(OperandSpec::kind).toArray(OperandKind[]::new);
             UNUSED[op.code()] = top <= 0 ? 0 : (1L << top) - 1;
             IMM_INDEX[op.code()] = op.operandIndex("imm");
+            int n = op.operands().size();
+            TYPE_BITS[op.code()] = new long[n];
+            MIN[op.code()] = new long[n];
+            MAX[op.code()] = new long[n];
+            for (int i = 0; i < n; i++) {
+                OperandSpec spec = op.operands().get(i);
+                long bits = -1;
+                if (spec.isDtype()) {
+                    bits = 0;
+                    for (DataType t : spec.dtypes()) {
+                        bits |= 1L << t.code();
+                    }
+                }
+                TYPE_BITS[op.code()][i] = bits;
+                MIN[op.code()][i] = spec.isDtype() ? 0 : spec.min();
+                MAX[op.code()][i] = spec.isDtype() ? 0 : spec.max();
+            }
         }
     }
 
@@ -90,9 +114,13 @@ public final class Instruction {
         long[] values = new long[shifts.length];
         for (int i = 0; i < shifts.length; i++) {
             values[i] = KINDS[code][i].fromField(word >>> shifts[i]);
-            Optional<String> problem = checkValue(opcode, i, values[i]);
-            if (problem.isPresent()) {
-                throw new EncodingException(String.format("instruction word 0x%016x: %s", word, problem.get()));
+            long bits = TYPE_BITS[code][i];
+            boolean ok = bits >= 0 ? values[i] >= 0 && values[i] < 64 && (bits >>> values[i] & 1) != 0
+                    : values[i] >= MIN[code][i] && values[i] <= MAX[code][i];
+            if (!ok) {
+                Optional<String> problem = checkValue(opcode, i, values[i]);
+                throw new EncodingException(String.format("instruction word 0x%016x: %s", word,
+                        problem.orElse("operand " + i + " is out of range")));
             }
         }
         int immIndex = IMM_INDEX[code];
