@@ -151,8 +151,8 @@ public final class FunctionalModel {
         return token;
     }
 
-    /** The lowest index holding the largest of the logits, as f32 in every lane. */
-    private static VectorGraph.Ref greedy(VectorStep st, Row logits, int vocab) {
+    /** The lowest index holding the largest of the logits, as f32 in every lane (the greedy choice). */
+    public static VectorGraph.Ref greedy(VectorStep st, Row logits, int vocab) {
         VectorGraph g = st.graph();
         List<VectorGraph.Ref> r = st.row(logits);
         List<VectorGraph.Ref> pad = VectorKernels.row(g, new double[vocab], Double.NEGATIVE_INFINITY);
