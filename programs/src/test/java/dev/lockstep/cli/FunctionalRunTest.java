@@ -162,6 +162,27 @@ class FunctionalRunTest {
         }
     }
 
+    /**
+     * Nine layers: eleven stages, more than a node holds, laid along the chip path of tsp-576 across two nodes; the
+     * token goes back from the head to the embedding by a shortest route, forwarded by the chips on its way.
+     */
+    @Test
+    void aDeeperModelCrossesNodesAndStillMatches(@TempDir Path dir) throws Exception {
+        TinyCheckpoint c = new TinyCheckpoint(8, 9, 2);
+        c.write(dir);
+        int tokens = 2;
+        CliTest.Result r = CliTest.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "5,6",
+                "--tokens", String.valueOf(tokens), "--system", "tsp-576", "--threads", "2", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("chips").asInt()).isGreaterThanOrEqualTo(11);
+        List<Integer> chip = new ArrayList<>();
+        j.get("generated_tokens").forEach(t -> chip.add(t.asInt()));
+        List<Integer> want = new ArrayList<>();
+        reference(c, new int[] {5, 6}, tokens, want);
+        assertThat(chip).isEqualTo(want);
+    }
+
     @Test
     void aBrokenCheckpointGetsOneLocatedLine(@TempDir Path dir) throws Exception {
         TinyCheckpoint c = new TinyCheckpoint(4);

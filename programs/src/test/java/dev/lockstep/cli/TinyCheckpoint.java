@@ -21,8 +21,8 @@ final class TinyCheckpoint {
     final int heads = 4;
     final int kvHeads = 2;
     final int inter = 320;
-    final int layers = 2;
-    final int experts = 8;
+    final int layers;
+    final int experts;
     final int topK = 2;
     final int vocab = 400;
     final double theta = 10000;
@@ -35,6 +35,12 @@ final class TinyCheckpoint {
     private int made;
 
     TinyCheckpoint(long seed) {
+        this(seed, 2, 8);
+    }
+
+    TinyCheckpoint(long seed, int layers, int experts) {
+        this.layers = layers;
+        this.experts = experts;
         random = new SplittableRandom(seed);
         int hd = hidden / heads;
         add("model.embed_tokens.weight", 1, vocab, hidden);

@@ -7,6 +7,7 @@ import dev.lockstep.compiler.dataflow.ChipDataflow.Out;
 import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.dataflow.Transfers;
 import dev.lockstep.compiler.dataflow.VectorStep;
+import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.compiler.vector.VectorGraph;
 import dev.lockstep.compiler.vector.VectorKernels;
@@ -15,10 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Greedy generation with real weights over a pipeline of chips, as one program: chip 0 looks up each token's
- * embedding, chip 1 + l runs layer l, chip L + 1 the final norm, the LM head and the greedy choice, whose token
- * goes back to chip 0 over a link for the next step. Every row between stages crosses a link with its values
- * ({@link Transfers}).
+ * Greedy generation with real weights over a pipeline of chips, as one program, stages along the system's chip
+ * path ({@link ChipPath}: each chip linked to the next): the first looks up each token's embedding, stage 1 + l
+ * runs layer l, stage L + 1 the final norm, the LM head and the greedy choice, whose token goes back to the first
+ * stage by a shortest route, chip by chip, for the next step. Every row between chips crosses a link with its
+ * values ({@link Transfers}).
  * <ul>
  *   <li>The prompt's tokens run one decode step each (positions 0 .. P - 1), filling the KV caches; the last
  *       one's logits give the first generated token; each generated token but the last runs one more step.</li>
@@ -28,7 +30,7 @@ import java.util.List;
  *   <li>The greedy choice is the lowest index holding the largest logit: per vector its largest value and lane
  *       ({@code vrmax}, {@code vargmax}), then the first vector whose largest equals the overall largest.</li>
  * </ul>
- * Regions on the last chip: {@code logits<i>_<j>} (vector j of the logits that chose generated token i) and
+ * Regions on the head's chip: {@code logits<i>_<j>} (vector j of the logits that chose generated token i) and
  * {@code token<i>_0} (that token's index, in lane 0, as f32).
  */
 public final class FunctionalModel {
@@ -40,7 +42,7 @@ public final class FunctionalModel {
      *
      * @param end       the predicted last cycle + 1 of the whole program
      * @param headChip  the chip holding the logits and token regions
-     * @param chips     chips used (0 .. chips - 1)
+     * @param chips     chips used (the stages, and the chips that forward the token back)
      * @param productCycles cycles all chips spent in products
      * @param vectorCycles  cycles all chips spent in vector steps
      * @param wiringCycles  cycles all chips spent writing rows into X tiles and caches (see
@@ -71,22 +73,17 @@ public final class FunctionalModel {
             throw new CompileException("functional mode lays " + m.name() + " on " + chips + " chips (embedding, "
                     + m.layers() + " layers, head); " + b.system().name() + " has " + b.system().chips());
         }
-        for (int c = 0; c < chips; c++) {
-            int next = (c + 1) % chips;
-            if (b.topology().linkTo(c, next) < 0) {
-                throw new CompileException("functional mode needs a direct link from chip " + c + " to chip " + next
-                        + " of " + b.system().name() + "; use a system whose first " + chips
-                        + " chips are linked in a ring (node-8 holds up to 6 layers)");
-            }
-        }
         int steps = prompt.length + tokens - 1;
         if (m.slidingWindow() > 0 && steps > m.slidingWindow()) {
             throw new IllegalArgumentException("the prompt and generated tokens span " + steps + " positions, more "
                     + "than the sliding window of " + m.slidingWindow() + ", which functional mode does not apply");
         }
-        List<ChipDataflow> f = new ArrayList<>();
-        for (int c = 0; c < chips; c++) {
-            f.add(new ChipDataflow(b.chip(), b.chip(c), 0));
+        // the stages along the system's chip path (each chip linked to the next); the token goes back from the head
+        // to the embedding by a shortest route, forwarded by the chips on its way
+        ChipPath path = new ChipPath(b.topology());
+        Flows f = new Flows(b);
+        for (int st = 0; st < chips; st++) {
+            f.stage(path.chip(st));
         }
         List<FunctionalLayer> layers = new ArrayList<>();
         for (int l = 0; l < m.layers(); l++) {
@@ -103,14 +100,46 @@ public final class FunctionalModel {
                         + "activations in SRAM, so give fewer tokens (" + s + " steps fit)" : ""));
             }
         }
-        long end = f.stream().mapToLong(ChipDataflow::end).max().orElseThrow();
-        return new Built(end, chips - 1, chips, f.stream().mapToLong(ChipDataflow::productCycles).sum(),
-                f.stream().mapToLong(ChipDataflow::vectorCycles).sum(),
-                f.stream().mapToLong(ChipDataflow::wiringCycles).sum());
+        List<ChipDataflow> all = f.all();
+        long end = all.stream().mapToLong(ChipDataflow::end).max().orElseThrow();
+        return new Built(end, path.chip(chips - 1), all.size(), all.stream().mapToLong(ChipDataflow::productCycles)
+                .sum(), all.stream().mapToLong(ChipDataflow::vectorCycles).sum(),
+                all.stream().mapToLong(ChipDataflow::wiringCycles).sum());
     }
 
     /** One step (one position) through every chip; returns the chosen token's row on chip 0, if it goes on. */
-    private static Row step(SystemBuild b, ModelWeights w, List<ChipDataflow> f, List<FunctionalLayer> layers,
+    /** The flows of the stages, in order, and of the chips that only forward the token, by chip id. */
+    private static final class Flows {
+        private final SystemBuild b;
+        private final List<ChipDataflow> stages = new ArrayList<>();
+        private final java.util.TreeMap<Integer, ChipDataflow> byChip = new java.util.TreeMap<>();
+
+        Flows(SystemBuild b) {
+            this.b = b;
+        }
+
+        void stage(int chip) {
+            stages.add(of(chip));
+        }
+
+        ChipDataflow get(int stage) {
+            return stages.get(stage);
+        }
+
+        int size() {
+            return stages.size();
+        }
+
+        ChipDataflow of(int chip) {
+            return byChip.computeIfAbsent(chip, c -> new ChipDataflow(b.chip(), b.chip(c), 0));
+        }
+
+        List<ChipDataflow> all() {
+            return new ArrayList<>(byChip.values());
+        }
+    }
+
+    private static Row step(SystemBuild b, ModelWeights w, Flows f, List<FunctionalLayer> layers,
                             int[] prompt, int steps, int s, Row token) {
         ModelConfig m = w.config();
         ChipDataflow embed = f.get(0);
@@ -144,8 +173,14 @@ public final class FunctionalModel {
             Row chosen = head.vectors(st -> List.of(new Out(List.of(greedy(st, logits, vocab)), 1))).get(0);
             head.name("token" + i + "_", chosen);
             if (s + 1 < steps) {
-                token = Transfers.run(b, List.of(new Transfers.Transfer(head, embed, List.of(chosen)))).get(0)
-                        .get(0);
+                // hop by hop along a shortest route to the embedding chip
+                Row at = chosen;
+                for (var hop : b.topology().route(head.build().chipId(), embed.build().chipId())) {
+                    int next = b.topology().farChip(hop.chip(), hop.link());
+                    at = Transfers.run(b, List.of(new Transfers.Transfer(f.of(hop.chip()), f.of(next), List.of(at))))
+                            .get(0).get(0);
+                }
+                token = at;
             }
         }
         return token;
