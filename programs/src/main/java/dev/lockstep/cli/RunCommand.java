@@ -70,8 +70,13 @@ final class RunCommand implements Callable<Integer> {
     boolean noDedup;
 
     @Option(names = "--prompt-tokens", paramLabel = "P", description = "Also simulate the prefill of a P-token "
-            + "prompt (token by token through the pipeline) and report the time to first token.")
+            + "prompt (in chunks through the pipeline) and report the time to first token.")
     Integer promptTokens;
+
+    @Option(names = "--prefill-chunk", paramLabel = "R", defaultValue = "4", description = "Prompt tokens per "
+            + "prefill chunk: its products multiply R rows at once; 1 runs the prompt token by token. Default: "
+            + "${DEFAULT-VALUE}.")
+    int prefillChunk;
 
     @Option(names = "--functional", description = "Generate tokens greedily with a checkpoint's real weights "
             + "(--checkpoint, --prompt, --tokens), simulating every chip with data.")
@@ -150,7 +155,7 @@ final class RunCommand implements Callable<Integer> {
             // the model, its size and the schedule come from the checkpoint: the timing-only run's options do not
             // apply, and are refused rather than ignored
             for (String o : new String[] {"--model", "--chips", "--batch", "--context", "--weights",
-                    "--prompt-tokens", "--no-dedup", "--trace", "--trace-chips", "--trace-window"}) {
+                    "--prompt-tokens", "--prefill-chunk", "--no-dedup", "--trace", "--trace-chips", "--trace-window"}) {
                 if (parsed.hasMatchedOption(o)) {
                     throw new InputException(o, 1, 1, o + " does not go with --functional, which takes the model from "
                             + "--checkpoint and runs the prompt and tokens one after another; drop " + o);
@@ -169,8 +174,12 @@ final class RunCommand implements Callable<Integer> {
                     : logitsOut != null ? "--logits-out" : "--tokens", 1, 1, "--checkpoint, --prompt, --tokens and "
                     + "--logits-out go with --functional");
         }
-        if (promptTokens != null && (promptTokens < 1 || promptTokens > 4096)) {
-            throw new InputException("--prompt-tokens", 1, 1, "--prompt-tokens must be 1..4096, got " + promptTokens);
+        if (promptTokens != null && (promptTokens < 1 || promptTokens > 32768)) {
+            throw new InputException("--prompt-tokens", 1, 1, "--prompt-tokens must be 1..32768, got " + promptTokens);
+        }
+        if (prefillChunk < 1 || prefillChunk > 256) {
+            throw new InputException("--prefill-chunk", 1, 1, "--prefill-chunk must be 1..256 rows, got "
+                    + prefillChunk);
         }
         if (batch < 1 || batch > 64) {
             throw new InputException("--batch", 1, 1, "--batch must be 1..64 sequences in flight, got " + batch);
@@ -232,7 +241,7 @@ final class RunCommand implements Callable<Integer> {
         if (promptTokens != null) {
             long p0 = System.nanoTime();
             try {
-                prefill = DecodeBuilder.prefill(plan, sys, promptTokens, line -> {
+                prefill = DecodeBuilder.prefill(plan, sys, promptTokens, prefillChunk, line -> {
                     err.println("lockstep run: " + line);
                     err.flush();
                 });
@@ -300,10 +309,11 @@ final class RunCommand implements Callable<Integer> {
             o.put("time_to_first_token_s", prefill.firstTokenAt() / clock);
             ObjectNode pj = o.putObject("prefill");
             pj.put("prompt_tokens", prefill.promptTokens());
-            pj.put("method", "token by token through the decode pipeline");
+            pj.put("chunk_rows", prefill.chunkRows());
+            pj.put("chunks", (prefill.promptTokens() + prefill.chunkRows() - 1) / prefill.chunkRows());
             pj.put("interval_cycles", prefill.interval());
-            pj.put("token_latency_cycles", prefill.firstLatency());
-            pj.put("longest_token_latency_cycles", prefill.longestLatency());
+            pj.put("chunk_latency_cycles", prefill.firstLatency());
+            pj.put("longest_chunk_latency_cycles", prefill.longestLatency());
             pj.put("exact", prefill.exact());
             pj.put("first_token_cycles", prefill.firstTokenAt());
             pj.put("simulated_cycles", pr.cycles());
@@ -389,10 +399,11 @@ final class RunCommand implements Callable<Integer> {
                         + "figures above use the slowest%n", built.longestTokenCycles(), built.firstTokenCycles());
             }
             if (prefill != null) {
-                out.printf("first token      %.1f ms after a %d-token prompt (prefill token by token: one enters "
-                        + "every %d cycles, each takes %d)%s%n", 1e3 * prefill.firstTokenAt() / clock,
-                        prefill.promptTokens(), prefill.interval(), prefill.firstLatency(), prefill.exact() ? ""
-                                : "; some prompt tokens waited, the longest took " + prefill.longestLatency());
+                out.printf("first token      %.1f ms after a %d-token prompt (prefill in chunks of %d tokens: one "
+                        + "enters every %d cycles, each takes %d to leave the last layer)%s%n",
+                        1e3 * prefill.firstTokenAt() / clock, prefill.promptTokens(), prefill.chunkRows(),
+                        prefill.interval(), prefill.firstLatency(), prefill.exact() ? ""
+                                : "; some chunks waited, the longest took " + prefill.longestLatency());
             }
             out.printf("bound            %.1f tokens/s per user (kernel lower bounds + link latencies on the "
                     + "critical path)%n", clock / built.boundCycles());

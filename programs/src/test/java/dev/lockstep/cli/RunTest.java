@@ -55,35 +55,44 @@ class RunTest {
     }
 
     /**
-     * A prefill of 5 prompt tokens: every token a decode step through the pipeline, one entering every interval;
-     * the first generated token comes after the last prompt token's latency, so the time to first token is at
-     * least 4 intervals plus one token's latency, and at most that plus the waits reported; the same with 1 and 2
-     * threads.
+     * A prefill of 5 prompt tokens in chunks of 2 (the last of 1): chunk i enters i intervals after the first; the
+     * first generated token comes after the last chunk has left the last layer and gone through the head, so the
+     * time to first token is at least 2 intervals plus a chunk's latency; the same with 1 and 2 threads. Token by
+     * token (chunks of 1) the same prompt gives 5 chunks.
      */
     @Test
     void promptTokensGiveATimeToFirstTokenFromASimulatedPrefill() throws Exception {
         CliTest.Result one = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
-                "--prompt-tokens", "5", "--threads", "1", "--json");
+                "--prompt-tokens", "5", "--prefill-chunk", "2", "--threads", "1", "--json");
         assertThat(one.exit()).as(one.err()).isZero();
         JsonNode j = json(one.out());
         JsonNode p = j.get("prefill");
         long interval = p.get("interval_cycles").asLong();
-        long latency = p.get("token_latency_cycles").asLong();
-        long longest = p.get("longest_token_latency_cycles").asLong();
+        long latency = p.get("chunk_latency_cycles").asLong();
+        long longest = p.get("longest_chunk_latency_cycles").asLong();
         long first = p.get("first_token_cycles").asLong();
         assertThat(p.get("prompt_tokens").asInt()).isEqualTo(5);
+        assertThat(p.get("chunk_rows").asInt()).isEqualTo(2);
+        assertThat(p.get("chunks").asInt()).isEqualTo(3);
         assertThat(interval).isPositive().isLessThan(latency);
-        assertThat(first).isBetween(4 * interval + latency, 4 * interval + longest);
+        assertThat(first).isGreaterThan(2 * interval + latency / 2);
+        assertThat(longest).isGreaterThanOrEqualTo(latency);
         assertThat(p.get("exact").asBoolean()).isEqualTo(longest == latency);
         assertThat(j.get("time_to_first_token_s").asDouble()).isCloseTo(first / 900e6,
                 org.assertj.core.data.Offset.offset(1e-12));
         assertThat(p.get("simulated_cycles").asLong()).isGreaterThanOrEqualTo(first);
         CliTest.Result two = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
-                "--prompt-tokens", "5", "--threads", "2", "--json");
+                "--prompt-tokens", "5", "--prefill-chunk", "2", "--threads", "2", "--json");
         assertThat(json(two.out()).get("prefill").get("trace_hash")).isEqualTo(p.get("trace_hash"));
+        CliTest.Result tokens = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
+                "--prompt-tokens", "5", "--prefill-chunk", "1", "--json");
+        assertThat(tokens.exit()).as(tokens.err()).isZero();
+        JsonNode q = json(tokens.out()).get("prefill");
+        assertThat(q.get("chunks").asInt()).isEqualTo(5);
+        assertThat(q.get("first_token_cycles").asLong()).isGreaterThan(4 * q.get("interval_cycles").asLong());
         CliTest.Result bad = CliTest.run("run", "--model", TINY, "--prompt-tokens", "0");
         assertThat(bad.exit()).isEqualTo(1);
-        assertThat(bad.err()).startsWith("error: --prompt-tokens:1:1: --prompt-tokens must be 1..4096");
+        assertThat(bad.err()).startsWith("error: --prompt-tokens:1:1: --prompt-tokens must be 1..32768");
     }
 
     /**

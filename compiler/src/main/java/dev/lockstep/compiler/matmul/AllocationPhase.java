@@ -65,8 +65,9 @@ final class AllocationPhase {
                 Pool wPool = new Pool(ctx.width);
                 Pool xPool = new Pool(ctx.width);
                 Pool yPool = new Pool(resultWidth);
-                ctx.wTiles[u.index()] = new Tile[u.work().size()][ctx.kTiles];
-                for (int wi = 0; wi < u.work().size(); wi++) {
+                ctx.wTiles[u.index()] = ctx.fixed != null ? ctx.fixed.wTiles[u.index()]
+                        : new Tile[u.work().size()][ctx.kTiles];
+                for (int wi = 0; wi < u.work().size() && ctx.fixed == null; wi++) {
                     for (int kt = 0; kt < ctx.kTiles; kt++) {
                         int rows = ctx.weightCopies == 1 ? ctx.rows(kt)
                                 : KernelContext.copyStride(ctx.rows(kt)) * ctx.weightCopies;

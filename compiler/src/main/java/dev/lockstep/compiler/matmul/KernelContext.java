@@ -52,6 +52,9 @@ final class KernelContext {
     /** Copies of W that share one schedule (e.g. one KV cache per sequence), stacked in each W tile. */
     int weightCopies = 1;
 
+    /** Weights already in SRAM, placed by another product over them: read there, not placed again. */
+    WeightTiles fixed;
+
     /** Words between two copies of a W tile of {@code rows} rows: the rows, rounded up to even (bank parity). */
     static int copyStride(int rows) {
         return rows + (rows & 1);

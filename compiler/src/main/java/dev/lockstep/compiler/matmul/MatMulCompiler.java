@@ -73,6 +73,63 @@ public final class MatMulCompiler {
                 problem.macs(), peakMacsPerCycle(ctx), ctx.sram), ctx);
     }
 
+    /** A compiled product and where its weights lie. */
+    public record WithWeights(CompiledKernel kernel, WeightTiles weights) {
+    }
+
+    /** Compiles without data, as {@link #compile(ChipSpec, MatMul)} into {@code taken}, keeping where W lies. */
+    public static WithWeights compileKeepingWeights(ChipSpec chip, MatMul problem, ScheduleOptions options,
+                                                    SramMap taken) {
+        return compileKeepingWeights(chip, problem, null, null, options, taken);
+    }
+
+    /** As above, with X and W as initial data when given (as {@link #compile}). */
+    public static WithWeights compileKeepingWeights(ChipSpec chip, MatMul problem, double[] x, double[] w,
+                                                    ScheduleOptions options, SramMap taken) {
+        Compiled c = compileContext(chip, problem, x, w, options, taken);
+        return new WithWeights(c.kernel, WeightTiles.of(c.ctx));
+    }
+
+    /** As {@link #compileCopies}, keeping where W lies (every copy's kernel reads the same tiles). */
+    public static java.util.List<WithWeights> compileCopiesKeepingWeights(ChipSpec chip, MatMul problem,
+            ScheduleOptions options, SramMap taken, int copies) {
+        KernelContext ctx = new KernelContext(chip, problem, null, null, options, taken);
+        ctx.weightCopies = copies;
+        java.util.List<CompiledKernel> kernels = finishCopies(ctx, copies);
+        WeightTiles w = WeightTiles.of(ctx);
+        return kernels.stream().map(k -> new WithWeights(k, w)).toList();
+    }
+
+    /**
+     * A product over weights another product placed ({@code weights}: the same K, N and type), with {@code m} rows
+     * of X: the same units read the same tiles; X and Y go into the SRAM left free by {@code taken}. For copies
+     * (one KV cache per sequence), the kernel that reads copy {@code copy}. Without data.
+     */
+    public static CompiledKernel compileOnWeights(ChipSpec chip, WeightTiles weights, int m, int copy,
+                                                  ScheduleOptions options, SramMap taken) {
+        return compileOnWeights(chip, weights, m, copy, null, options, taken);
+    }
+
+    /** As above, with X ([m x K], row-major) as initial data when given (the weights' data is their product's). */
+    public static CompiledKernel compileOnWeights(ChipSpec chip, WeightTiles weights, int m, int copy, double[] x,
+                                                  ScheduleOptions options, SramMap taken) {
+        MatMul w = weights.problem;
+        if (x != null && x.length != (long) m * w.k()) {
+            throw new IllegalArgumentException("X must hold M x K values");
+        }
+        KernelContext ctx = new KernelContext(chip, new MatMul(m, w.k(), w.n(), w.dtype()), x, null, options,
+                taken);
+        ctx.fixed = weights;
+        ctx.weightCopies = weights.copies;
+        TilingPhase.run(ctx);
+        AllocationPhase.run(ctx);
+        SchedulingPhase.run(ctx);
+        Program program = EmissionPhase.run(ctx, copy);
+        ProgramRules.check(program, chip);
+        return new CompiledKernel(program, ctx.lastEvent + 1, lowerBound(ctx), boundReason(ctx),
+                ctx.problem.macs(), peakMacsPerCycle(ctx), ctx.sram);
+    }
+
     /**
      * Compiles a product whose W ({@code w}, [K x N] row-major, or null for none) is initial data and whose X is
      * left for earlier work to write into the X tiles the layout names (every unit reads its own copy).
@@ -95,6 +152,12 @@ public final class MatMulCompiler {
         }
         KernelContext ctx = new KernelContext(chip, problem, null, null, options, taken);
         ctx.weightCopies = copies;
+        return finishCopies(ctx, copies);
+    }
+
+    private static java.util.List<CompiledKernel> finishCopies(KernelContext ctx, int copies) {
+        ChipSpec chip = ctx.chip;
+        MatMul problem = ctx.problem;
         TilingPhase.run(ctx);
         AllocationPhase.run(ctx);
         SchedulingPhase.run(ctx);

@@ -71,6 +71,21 @@ final class TilingPhase {
                 work.add(new ArrayList<>());
             }
         }
+        if (ctx.fixed != null) {
+            // the units of the product that placed the weights, each with its N tiles, all M rows
+            for (int u = 0; u < ctx.fixed.unitKeys.length; u++) {
+                int[] key = ctx.fixed.unitKeys[u];
+                Unit s = shells.stream().filter(x -> x.mxm().position() == key[0] && x.plane() == key[1])
+                        .findFirst().orElseThrow();
+                List<Work> mine = new ArrayList<>();
+                for (int nt : ctx.fixed.unitTiles[u]) {
+                    mine.add(new Work(nt, 0, ctx.problem.m()));
+                }
+                ctx.units.add(new Unit(u, s.mxm(), s.plane(), s.west(), s.slot(), s.lwQueue(), s.iwQueue(),
+                        s.abcQueue(), List.copyOf(mine)));
+            }
+            return;
+        }
         // deal from the hemisphere with more free SRAM first (in empty SRAM: west first), so that products with
         // fewer tiles than units do not pile onto one side of a chip shared with earlier kernels
         if (free(ctx, false) > free(ctx, true)) {

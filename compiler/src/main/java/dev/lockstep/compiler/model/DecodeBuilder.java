@@ -81,6 +81,18 @@ public final class DecodeBuilder {
      */
     static final long PREFILL_BYTES_PER_INSTRUCTION = 40;
 
+    /**
+     * Rows of activations each step carries: 1 for decode; a prefill chunk's rows (its products multiply that many
+     * rows at once, its vector kernels run once per row, its reductions once per row).
+     */
+    private int rows = 1;
+    /** Whether the step ends after the last layer (a prefill chunk whose logits nobody needs). */
+    private boolean skipHead;
+    /** When the last step placed left its last layer. */
+    private long lastLayersEnd;
+    /** Per chip, its SRAM after weights and caches: where a prefill's transient products put their X and Y. */
+    private final Map<Integer, dev.lockstep.compiler.SramMap> scratchBase = new HashMap<>();
+
     /** When the last token placed was chosen: the end of the head's reduction of the logits' maxima. */
     private long lastChosen;
 
@@ -160,34 +172,46 @@ public final class DecodeBuilder {
      *
      * @param program        every chip's program
      * @param promptTokens   tokens of the prompt
-     * @param interval       cycles between two prompt tokens entering the pipeline
-     * @param firstLatency   cycles from the first prompt token's entry to its chosen token
-     * @param longestLatency the longest such latency of any prompt token (more than the first's if tokens collide)
-     * @param firstTokenAt   the cycle at which the first generated token is chosen (the last prompt token's head)
+     * @param chunkRows      prompt tokens per chunk (the rows its products multiply at once)
+     * @param interval       cycles between two chunks entering the pipeline
+     * @param firstLatency   cycles from the first chunk's entry to its leaving the last layer
+     * @param longestLatency the longest such latency of any chunk of full size (more than the first's if chunks
+     *                       collide)
+     * @param firstTokenAt   the cycle at which the first generated token is chosen (the head, after the last chunk)
      * @param predictedEnd   the predicted end of the whole program
      */
-    public record Prefill(Program program, int promptTokens, long interval, long firstLatency, long longestLatency,
-                          long firstTokenAt, long predictedEnd) {
-        /** Whether every prompt token took the first one's time (no token waited for another's work). */
+    public record Prefill(Program program, int promptTokens, int chunkRows, long interval, long firstLatency,
+                          long longestLatency, long firstTokenAt, long predictedEnd) {
+        /** Whether every chunk of full size took the first one's time (none waited for another's work). */
         public boolean exact() {
             return longestLatency == firstLatency;
         }
     }
 
     /**
-     * The prefill of one sequence's prompt: its {@code promptTokens} tokens go through the decode pipeline one
-     * after another (each a decode step: its K and V enter the caches), token i entering {@code i x interval}
-     * cycles after the first, the interval being the busiest chip's cycles for one token (no shorter interval
-     * could keep up; a chip's work for one token may still span longer than that, and then a token waits for the
-     * one before it, which {@link Prefill#longestLatency} reports; a wait of a whole interval, which could let
-     * tokens overtake each other, is refused). The first generated token is chosen
-     * when the last prompt token's logits are reduced: the time to first token. A prefill that multiplied all the
-     * prompt's rows at once (matrix products of M = P) would stream each weight once instead of P times; it is not
-     * built, so this is the time of this token-by-token schedule, an upper bound for the machine.
+     * The prefill of one sequence's prompt of {@code promptTokens} tokens, in chunks of {@code chunkRows} tokens
+     * (the last may be shorter), chunk i entering the pipeline {@code i x interval} cycles after the first, the
+     * interval being the busiest chip's cycles for one chunk (no shorter interval could keep up; a chip's work may
+     * still span longer, and then a chunk waits for the one before it, which {@link Prefill#longestLatency}
+     * reports; a wait of a whole interval, which could let chunks overtake each other, is refused).
+     * <ul>
+     *   <li>A chunk's products multiply all its rows at once: the decode products' weights and caches, read where
+     *       they lie, with M = chunkRows (M = query heads x chunkRows against a cache), their X and Y in the
+     *       scratch words at the top of each slice, which a chunk's products share (timing-only: no value is read;
+     *       {@link ChipBuild#placeTransient}).</li>
+     *   <li>Its vector kernels (norms, RoPE, softmax, SwiGLU, residuals, routing) run once per row, its
+     *       reductions once per row; its sends and broadcasts carry all its rows.</li>
+     *   <li>Attention reads the whole cache of {@code context} tokens for every row, as decode does.</li>
+     *   <li>Only the last chunk goes through the head, for its last row: the first generated token is chosen
+     *       there, the time to first token.</li>
+     * </ul>
+     * With {@code chunkRows} 1 every prompt token is a decode step.
      */
-    public static Prefill prefill(DecodePlan plan, SystemSpec system, int promptTokens, Consumer<String> progress) {
-        if (promptTokens < 1) {
-            throw new IllegalArgumentException("a prompt has at least one token, got " + promptTokens);
+    public static Prefill prefill(DecodePlan plan, SystemSpec system, int promptTokens, int chunkRows,
+                                  Consumer<String> progress) {
+        if (promptTokens < 1 || chunkRows < 1) {
+            throw new IllegalArgumentException("a prompt has at least one token and a chunk at least one row, got "
+                    + promptTokens + " and " + chunkRows);
         }
         if (plan.chips() > system.chips()) {
             throw new IllegalArgumentException("the plan needs " + plan.chips() + " chips; " + system.name()
@@ -195,43 +219,52 @@ public final class DecodeBuilder {
         }
         DecodeBuilder b = new DecodeBuilder(plan, system);
         b.allocateWeights();
-        progress.accept("prefill: compiling prompt token 0 of " + promptTokens);
+        int chunks = (promptTokens + chunkRows - 1) / chunkRows;
+        progress.accept("prefill: compiling chunk 0 of " + chunks + " (" + chunkRows + " tokens each)");
+        b.rows = Math.min(chunkRows, promptTokens);
+        b.skipHead = chunks > 1;
         long end = b.token(0, 0);
-        long first = b.lastChosen;
+        long first = b.lastLayersEnd;
+        long chosen = b.lastChosen;
         long interval = 0;
+        long perChunk = 0;
         for (ChipBuild c : b.build.chips()) {
             interval = Math.max(interval, c.busyCycles());
-        }
-        long perToken = 0;
-        for (ChipBuild c : b.build.chips()) {
-            perToken += c.instructions();
+            perChunk += c.instructions();
         }
         // the program is held twice while it is turned into a Program (16 bytes per instruction each)
-        long needed = perToken * promptTokens * PREFILL_BYTES_PER_INSTRUCTION;
+        long needed = perChunk * chunks * PREFILL_BYTES_PER_INSTRUCTION;
         if (needed > Runtime.getRuntime().maxMemory()) {
-            throw new CompileException("a prefill of " + promptTokens + " tokens is " + perToken + " instructions "
-                    + "per token, about " + needed / (1 << 20) + " MiB to hold; this JVM may use "
-                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB: give fewer tokens, or more heap "
-                    + "(LOCKSTEP_JAVA_OPTS=-Xmx...)");
+            throw new CompileException("a prefill of " + promptTokens + " tokens in " + chunks + " chunks is "
+                    + perChunk + " instructions per chunk, about " + needed / (1 << 20) + " MiB to hold; this JVM may "
+                    + "use " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB: give fewer tokens, larger "
+                    + "chunks, or more heap (LOCKSTEP_JAVA_OPTS=-Xmx...)");
         }
         long longest = first;
-        long chosen = first;
-        for (int i = 1; i < promptTokens; i++) {
-            if (i % 16 == 0) {
-                progress.accept("prefill: compiled prompt token " + i + " of " + promptTokens);
+        long shortest = first;
+        for (int i = 1; i < chunks; i++) {
+            if (i % 8 == 0) {
+                progress.accept("prefill: compiled chunk " + i + " of " + chunks);
             }
             long t0 = i * interval;
+            b.rows = Math.min(chunkRows, promptTokens - i * chunkRows);
+            b.skipHead = i + 1 < chunks;
             end = Math.max(end, b.token(0, t0));
-            longest = Math.max(longest, b.lastChosen - t0);
-            chosen = Math.max(chosen, b.lastChosen);
+            long latency = b.lastLayersEnd - t0;
+            shortest = Math.min(shortest, latency);
+            if (b.rows == chunkRows) {
+                longest = Math.max(longest, latency);
+            }
+            chosen = b.lastChosen;
         }
-        if (longest - first >= interval) {
-            // a token delayed by a whole interval could reach a layer after the next one and read a KV cache the
-            // earlier token has not written yet
-            throw new CompileException("prompt tokens waited " + (longest - first) + " cycles, more than the "
+        if (Math.max(longest, first) - shortest >= interval) {
+            // a chunk delayed by a whole interval could reach a layer after the next one and read a KV cache the
+            // earlier chunk has not written yet
+            throw new CompileException("prompt chunks waited " + (longest - shortest) + " cycles, more than the "
                     + interval + " between them: their order through the layers is not guaranteed");
         }
-        return new Prefill(b.build.toProgram(), promptTokens, interval, first, longest, chosen, end);
+        return new Prefill(b.build.toProgram(), promptTokens, Math.min(chunkRows, promptTokens), interval, first,
+                longest, chosen, end);
     }
 
     // ------------------------------------------------------------------------------------------ weights first
@@ -292,6 +325,7 @@ public final class DecodeBuilder {
             ChipBuild c = build.chip(path.chip(p));
             weightWords.put(c.chipId(), c.sram().usedWords());
             c.scratchFrom(words - SCRATCH_WORDS);
+            scratchBase.put(c.chipId(), c.sram());
         }
     }
 
@@ -409,14 +443,24 @@ public final class DecodeBuilder {
         boolean countTime = seq == 0;
         List<List<Integer>> table = plan.embeddingChips() > 0 ? segments(0, plan.embeddingChips())
                 : segments(plan.headStart(), plan.chips());
-        long t = links(countTime, t0, col.broadcastAlong(table, 1, t0));
-        t = links(countTime, t, col.reduceAlongToLast(table, hv, t));
+        long t = links(countTime, t0, col.broadcastAlong(table, rows, t0));
+        for (int r = 0; r < rows; r++) {
+            t = links(countTime, t, col.reduceAlongToLast(table, hv, t));
+        }
         int prev = last(table);
         for (int l = 0; l < m.layers(); l++) {
             t = layer(seq, l, prev, t, countTime);
             prev = path.chip(plan.layerStart(l) + plan.chipsPerLayer() - 1);
         }
+        lastLayersEnd = t;
+        if (skipHead) {
+            lastChosen = t;
+            return t;
+        }
+        int chunkRows = rows;
+        rows = 1;
         t = head(prev, t, countTime);
+        rows = chunkRows;
         lastChosen = t;
         int headLast = path.chip(plan.chips() - 1);
         return links(countTime, t, col.route(headLast, table.get(0).get(0), 1, t));
@@ -427,10 +471,10 @@ public final class DecodeBuilder {
         int first = path.chip(start);
         long t = t0;
         if (prev != first) {
-            t = links(count, t, col.send(prev, first, hv * 4, t));
+            t = links(count, t, col.send(prev, first, hv * 4 * rows, t));
         }
         List<List<Integer>> attn = segments(start, start + plan.attentionChips());
-        t = links(count, t, col.broadcastAlong(attn, hv * 4, t));
+        t = links(count, t, col.broadcastAlong(attn, hv * 4 * rows, t));
         int a = plan.attentionChips();
         int qh = m.heads() / a;
         int kvh = m.kvHeads() / a;
@@ -461,7 +505,10 @@ public final class DecodeBuilder {
             end = Math.max(end, tc);
         }
         compute(count, t, end);
-        t = links(count, end, col.reduceAlongToFirst(attn, hv, end));
+        t = end;
+        for (int r = 0; r < rows; r++) {
+            t = links(count, t, col.reduceAlongToFirst(attn, hv, t));
+        }
         long k0 = t;
         t = place(first, "residual", s -> lib.elementwise(Opcode.VADD, m.hidden(), s), t);
         t = place(first, "ffn.norm", s -> lib.rmsnorm(m.hidden(), (float) m.rmsNormEps(), s), t);
@@ -471,7 +518,7 @@ public final class DecodeBuilder {
         }
         compute(count, k0, t);
         List<List<Integer>> all = segments(start, start + plan.chipsPerLayer());
-        t = links(count, t, col.broadcastAlong(all, hv * 4 + (m.moe() ? 4 : 0), t));
+        t = links(count, t, col.broadcastAlong(all, (hv * 4 + (m.moe() ? 4 : 0)) * rows, t));
         end = t;
         for (int g = 0; g < plan.chipsPerLayer(); g++) {
             int c = path.chip(start + g);
@@ -492,7 +539,11 @@ public final class DecodeBuilder {
             end = Math.max(end, tc);
         }
         compute(count, t, end);
-        return links(count, end, col.reduceAlongToLast(all, hv, end));
+        t = end;
+        for (int r = 0; r < rows; r++) {
+            t = links(count, t, col.reduceAlongToLast(all, hv, t));
+        }
+        return t;
     }
 
     private long head(int prev, long t0, boolean count) {
@@ -527,7 +578,11 @@ public final class DecodeBuilder {
     private long weights(int chip, String name, int mm, int k, int n, long t) {
         DataType type = plan.weights().mxmType();
         String tensor = name.replaceAll("\\.[0-9]+$", "");
-        t = place(chip, name, s -> lib.matmul(tensor, mm, k, n, type, s), t);
+        if (rows > 1) {
+            t = onScratch(chip, placed.get(chip).get(name), rows, 0, t);
+        } else {
+            t = place(chip, name, s -> lib.matmul(tensor, mm, k, n, type, s), t);
+        }
         if (plan.weights() == Precision.INT8) {
             t = place(chip, "scale." + n, s -> lib.elementwise(Opcode.VMUL, n, s), t);
         }
@@ -542,8 +597,24 @@ public final class DecodeBuilder {
             slot = Math.max(slot, mine.get(pattern.replace("*", String.valueOf(seq))).predictedCycles());
         }
         CompiledKernel k = mine.get(name);
+        if (rows > 1) {
+            // a prefill chunk: every row's queries against the sequence's cache, read where it lies
+            int seq = Integer.parseInt(name.split("\\.")[1]);
+            return onScratch(chip, k, qPerKv() * rows, seq, t);
+        }
         stepBound.merge(chip, k.lowerBoundCycles(), Long::sum);
         return build.chip(chip).place(k, t, slot);
+    }
+
+    /**
+     * A prefill chunk's product over a decode product's weights (or caches), with {@code m} rows, its X and Y in
+     * the chip's scratch words, which the chunk's other products and the vector kernels also use: timing-only, where
+     * no value is read (docs/model.md, "Prefill").
+     */
+    private long onScratch(int chip, CompiledKernel decode, int m, int copy, long t) {
+        CompiledKernel k = lib.onWeights(decode, m, copy, scratchBase.get(chip));
+        stepBound.merge(chip, k.lowerBoundCycles(), Long::sum);
+        return build.chip(chip).placeTransient(k, t);
     }
 
     /** Places the chip's kernel {@code name}: compiled into its free SRAM on first use, reused after. */
@@ -552,6 +623,11 @@ public final class DecodeBuilder {
         ChipBuild c = build.chip(chip);
         CompiledKernel k = placed.computeIfAbsent(chip, x -> new HashMap<>()).computeIfAbsent(name,
                 x -> make.apply(c.sram()));
+        for (int r = 1; r < rows; r++) {
+            // a prefill chunk: the row's kernel once per row
+            stepBound.merge(chip, k.lowerBoundCycles(), Long::sum);
+            t = c.place(k, t);
+        }
         stepBound.merge(chip, k.lowerBoundCycles(), Long::sum);
         return c.place(k, t);
     }

@@ -6,6 +6,7 @@ import dev.lockstep.compiler.MatMul;
 import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.SramMap;
 import dev.lockstep.compiler.matmul.MatMulCompiler;
+import dev.lockstep.compiler.matmul.WeightTiles;
 import dev.lockstep.compiler.vector.VectorCompiler;
 import dev.lockstep.compiler.vector.VectorGraph;
 import dev.lockstep.compiler.vector.VectorKernels;
@@ -14,6 +15,7 @@ import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.chip.ChipSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,16 +49,45 @@ final class KernelLibrary {
 
     /** Y[M x N] = X[M x K] . W[K x N] with W in SRAM (weights, or a sequence's K or V cache). */
     CompiledKernel matmul(String tensor, int m, int k, int n, DataType type, SramMap sram) {
-        return get(List.of("matmul", tensor, m, k, n, type, sram), () -> MatMulCompiler.compile(chip,
-                new MatMul(m, k, n, type), null, null, ScheduleOptions.DEFAULT, sram));
+        return get(List.of("matmul", tensor, m, k, n, type, sram), () -> {
+            MatMulCompiler.WithWeights w = MatMulCompiler.compileKeepingWeights(chip, new MatMul(m, k, n, type),
+                    ScheduleOptions.DEFAULT, sram);
+            weightsOf.put(w.kernel(), w.weights());
+            return w.kernel();
+        });
+    }
+
+    /** Where each weights kernel's W lies (looked up by kernel identity, never iterated). */
+    private final Map<CompiledKernel, WeightTiles> weightsOf = new IdentityHashMap<>();
+    private final Map<CompiledKernel, Map<List<Object>, CompiledKernel>> onWeights = new IdentityHashMap<>();
+
+    /**
+     * The product over the weights of {@code kernel} (a weights or cache product compiled here) with {@code m}
+     * rows of X, reading copy {@code copy}, its X and Y in the SRAM left free by {@code scratch}.
+     */
+    CompiledKernel onWeights(CompiledKernel kernel, int m, int copy, SramMap scratch) {
+        WeightTiles w = weightsOf.get(kernel);
+        if (w == null) {
+            throw new IllegalArgumentException("not a product compiled by this library");
+        }
+        return onWeights.computeIfAbsent(kernel, k -> new HashMap<>()).computeIfAbsent(List.of(m, copy, scratch),
+                key -> {
+                    compiled++;
+                    return MatMulCompiler.compileOnWeights(chip, w, m, copy, ScheduleOptions.DEFAULT, scratch);
+                });
     }
 
     /** One schedule for {@code copies} matrices of the same shape (one KV cache per sequence); kernel j reads copy j. */
     List<CompiledKernel> matmulCopies(String tensor, int m, int k, int n, int copies, SramMap sram) {
         return copyCache.computeIfAbsent(List.of(tensor, m, k, n, copies, sram), key -> {
             compiled++;
-            return MatMulCompiler.compileCopies(chip, new MatMul(m, k, n, DataType.F16), ScheduleOptions.DEFAULT,
-                    sram, copies);
+            List<CompiledKernel> out = new ArrayList<>();
+            for (MatMulCompiler.WithWeights w : MatMulCompiler.compileCopiesKeepingWeights(chip,
+                    new MatMul(m, k, n, DataType.F16), ScheduleOptions.DEFAULT, sram, copies)) {
+                weightsOf.put(w.kernel(), w.weights());
+                out.add(w.kernel());
+            }
+            return out;
         });
     }
 
