@@ -177,6 +177,10 @@ final class RunCommand implements Callable<Integer> {
         if (promptTokens != null && (promptTokens < 1 || promptTokens > 32768)) {
             throw new InputException("--prompt-tokens", 1, 1, "--prompt-tokens must be 1..32768, got " + promptTokens);
         }
+        if (promptTokens != null && promptTokens > context) {
+            throw new InputException("--prompt-tokens", 1, 1, "a prompt of " + promptTokens + " tokens does not fit "
+                    + "a context of " + context + " (--context); give a longer context or a shorter prompt");
+        }
         if (prefillChunk < 1 || prefillChunk > 256) {
             throw new InputException("--prefill-chunk", 1, 1, "--prefill-chunk must be 1..256 rows, got "
                     + prefillChunk);
@@ -246,7 +250,8 @@ final class RunCommand implements Callable<Integer> {
                     err.flush();
                 });
             } catch (dev.lockstep.compiler.CompileException e) {
-                throw new OutputException(m.name() + ": --prompt-tokens " + promptTokens + ": " + e.getMessage(), e);
+                throw new OutputException(m.name() + ": --prompt-tokens " + promptTokens + " --prefill-chunk "
+                        + prefillChunk + ": " + e.getMessage(), e);
             }
             err.printf("lockstep run: prefill compiled (%d instructions); simulating%n",
                     prefill.program().instructionCount());

@@ -190,13 +190,13 @@ public final class DecodeBuilder {
 
     /**
      * The prefill of one sequence's prompt of {@code promptTokens} tokens, in chunks of {@code chunkRows} tokens
-     * (the last may be shorter), chunk i entering the pipeline {@code i x interval} cycles after the first, the
+     * (the last padded to as many), chunk i entering the pipeline {@code i x interval} cycles after the first, the
      * interval being the busiest chip's cycles for one chunk (no shorter interval could keep up; a chip's work may
      * still span longer, and then a chunk waits for the one before it, which {@link Prefill#longestLatency}
      * reports; a wait of a whole interval, which could let chunks overtake each other, is refused).
      * <ul>
      *   <li>A chunk's products multiply all its rows at once: the decode products' weights and caches, read where
-     *       they lie, with M = chunkRows (M = query heads x chunkRows against a cache), their X and Y in the
+     *       they lie, with M = chunkRows (M = query heads per KV head x chunkRows against a cache), their X and Y in the
      *       scratch words at the top of each slice, which a chunk's products share (timing-only: no value is read;
      *       {@link ChipBuild#placeTransient}).</li>
      *   <li>Its vector kernels (norms, RoPE, softmax, SwiGLU, residuals, routing) run once per row, its
@@ -223,7 +223,13 @@ public final class DecodeBuilder {
         progress.accept("prefill: compiling chunk 0 of " + chunks + " (" + chunkRows + " tokens each)");
         b.rows = Math.min(chunkRows, promptTokens);
         b.skipHead = chunks > 1;
-        long end = b.token(0, 0);
+        long end;
+        try {
+            end = b.token(0, 0);
+        } catch (CompileException e) {
+            throw new CompileException("a chunk of " + b.rows + " rows does not fit the scratch words its products "
+                    + "share (" + e.getMessage() + "); give a smaller chunk");
+        }
         long first = b.lastLayersEnd;
         long chosen = b.lastChosen;
         long interval = 0;
@@ -247,17 +253,16 @@ public final class DecodeBuilder {
                 progress.accept("prefill: compiled chunk " + i + " of " + chunks);
             }
             long t0 = i * interval;
-            b.rows = Math.min(chunkRows, promptTokens - i * chunkRows);
+            // every chunk has the first one's rows: the last is padded (its extra rows are work for nothing, and
+            // keep every chunk's schedule alike, so that none catches up with the one before it)
             b.skipHead = i + 1 < chunks;
             end = Math.max(end, b.token(0, t0));
             long latency = b.lastLayersEnd - t0;
             shortest = Math.min(shortest, latency);
-            if (b.rows == chunkRows) {
-                longest = Math.max(longest, latency);
-            }
+            longest = Math.max(longest, latency);
             chosen = b.lastChosen;
         }
-        if (Math.max(longest, first) - shortest >= interval) {
+        if (longest - shortest >= interval) {
             // a chunk delayed by a whole interval could reach a layer after the next one and read a KV cache the
             // earlier chunk has not written yet
             throw new CompileException("prompt chunks waited " + (longest - shortest) + " cycles, more than the "
@@ -459,8 +464,11 @@ public final class DecodeBuilder {
         }
         int chunkRows = rows;
         rows = 1;
-        t = head(prev, t, countTime);
-        rows = chunkRows;
+        try {
+            t = head(prev, t, countTime);
+        } finally {
+            rows = chunkRows;
+        }
         lastChosen = t;
         int headLast = path.chip(plan.chips() - 1);
         return links(countTime, t, col.route(headLast, table.get(0).get(0), 1, t));

@@ -107,7 +107,6 @@ public final class FunctionalModel {
                 all.stream().mapToLong(ChipDataflow::wiringCycles).sum());
     }
 
-    /** One step (one position) through every chip; returns the chosen token's row on chip 0, if it goes on. */
     /** The flows of the stages, in order, and of the chips that only forward the token, by chip id. */
     private static final class Flows {
         private final SystemBuild b;
@@ -139,6 +138,10 @@ public final class FunctionalModel {
         }
     }
 
+    /**
+     * One step (one position) through every stage; returns the chosen token's row on the first stage's chip, if
+     * the run goes on.
+     */
     private static Row step(SystemBuild b, ModelWeights w, Flows f, List<FunctionalLayer> layers,
                             int[] prompt, int steps, int s, Row token) {
         ModelConfig m = w.config();

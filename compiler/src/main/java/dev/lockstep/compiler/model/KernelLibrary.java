@@ -80,13 +80,13 @@ final class KernelLibrary {
     /** One schedule for {@code copies} matrices of the same shape (one KV cache per sequence); kernel j reads copy j. */
     List<CompiledKernel> matmulCopies(String tensor, int m, int k, int n, int copies, SramMap sram) {
         return copyCache.computeIfAbsent(List.of(tensor, m, k, n, copies, sram), key -> {
-            compiled++;
             List<CompiledKernel> out = new ArrayList<>();
             for (MatMulCompiler.WithWeights w : MatMulCompiler.compileCopiesKeepingWeights(chip,
                     new MatMul(m, k, n, DataType.F16), ScheduleOptions.DEFAULT, sram, copies)) {
                 weightsOf.put(w.kernel(), w.weights());
                 out.add(w.kernel());
             }
+            compiled++;
             return out;
         });
     }
