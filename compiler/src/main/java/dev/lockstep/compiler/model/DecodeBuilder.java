@@ -629,13 +629,20 @@ public final class DecodeBuilder {
     private long place(int chip, String name, java.util.function.Function<dev.lockstep.compiler.SramMap,
             CompiledKernel> make, long t) {
         ChipBuild c = build.chip(chip);
+        if (rows > 1) {
+            // a prefill chunk: one kernel for all its rows, in the scratch words its products share
+            lib.rows(rows);
+            CompiledKernel k;
+            try {
+                k = make.apply(scratchBase.get(chip));
+            } finally {
+                lib.rows(1);
+            }
+            stepBound.merge(chip, k.lowerBoundCycles(), Long::sum);
+            return c.placeTransient(k, t);
+        }
         CompiledKernel k = placed.computeIfAbsent(chip, x -> new HashMap<>()).computeIfAbsent(name,
                 x -> make.apply(c.sram()));
-        for (int r = 1; r < rows; r++) {
-            // a prefill chunk: the row's kernel once per row
-            stepBound.merge(chip, k.lowerBoundCycles(), Long::sum);
-            t = c.place(k, t);
-        }
         stepBound.merge(chip, k.lowerBoundCycles(), Long::sum);
         return c.place(k, t);
     }

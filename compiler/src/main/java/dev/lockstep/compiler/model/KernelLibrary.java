@@ -97,11 +97,33 @@ final class KernelLibrary {
         return (n + chip.vectorBytes() - 1) / chip.vectorBytes();
     }
 
+    /** Rows each vector kernel compiled from now on works on at once (a prefill chunk's); 1 for decode. */
+    private int rows = 1;
+
+    /** Sets the rows of the vector kernels compiled from now on (see {@link #rows}). */
+    void rows(int r) {
+        if (r < 1) {
+            throw new IllegalArgumentException("rows must be at least 1, got " + r);
+        }
+        rows = r;
+    }
+
     private CompiledKernel vector(List<Object> key, SramMap sram, java.util.function.Function<VectorGraph,
             List<VectorGraph.Ref>> body) {
-        return get(key, () -> {
+        int r = rows;
+        List<Object> k = new ArrayList<>(key);
+        if (r > 1) {
+            k.add("rows");
+            k.add(r);
+        }
+        return get(k, () -> {
+            // r independent copies of the row's graph in one kernel: the scheduler interleaves them on the VXM
             VectorGraph g = new VectorGraph(chip.vectorBytes());
-            g.output("y", body.apply(g));
+            List<VectorGraph.Ref> out = new ArrayList<>();
+            for (int i = 0; i < r; i++) {
+                out.addAll(body.apply(g));
+            }
+            g.output("y", out);
             return VectorCompiler.compile(chip, g, ScheduleOptions.DEFAULT, sram);
         });
     }

@@ -125,14 +125,11 @@ public final class ChipBuild {
     /**
      * Places a kernel whose tensors are temporaries in SRAM that other kernels also use (compiled against less than
      * this chip's SRAM: a prefill's products, whose X and Y rows are many): it takes time on the chip but no SRAM,
-     * and must bring no initial data. Only for timing-only programs, where no value is read: their words may be
-     * another kernel's. Returns the cycle after its last event.
+     * and its initial data (a vector kernel's constants) is not loaded. Only for timing-only programs, where no
+     * value is read: their words may be another kernel's. Returns the cycle after its last event.
      */
     public long placeTransient(CompiledKernel k, long notBefore) {
         ChipProgram cp = k.program().chips().get(0);
-        if (!cp.data().isEmpty()) {
-            throw new IllegalArgumentException("a transient kernel brings no initial data");
-        }
         long length = k.predictedCycles();
         long start = earliestFree(notBefore, length);
         for (QueueProgram q : cp.queues()) {
