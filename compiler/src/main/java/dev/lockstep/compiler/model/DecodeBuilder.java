@@ -83,7 +83,7 @@ public final class DecodeBuilder {
 
     /**
      * Rows of activations each step carries: 1 for decode; a prefill chunk's rows (its products multiply that many
-     * rows at once, its vector kernels run once per row, its reductions once per row).
+     * rows at once, its vector kernels are compiled for all its rows, its reductions run once per row).
      */
     private int rows = 1;
     /** Whether the step ends after the last layer (a prefill chunk whose logits nobody needs). */
@@ -199,8 +199,9 @@ public final class DecodeBuilder {
      *       they lie, with M = chunkRows (M = query heads per KV head x chunkRows against a cache), their X and Y in the
      *       scratch words at the top of each slice, which a chunk's products share (timing-only: no value is read;
      *       {@link ChipBuild#placeTransient}).</li>
-     *   <li>Its vector kernels (norms, RoPE, softmax, SwiGLU, residuals, routing) run once per row, its
-     *       reductions once per row; its sends and broadcasts carry all its rows.</li>
+     *   <li>Its vector kernels (norms, RoPE, softmax, SwiGLU, residuals, routing) are compiled for all its rows at
+     *       once, in the same scratch; its reductions run once per row; its sends and broadcasts carry all its
+     *       rows.</li>
      *   <li>Attention reads the whole cache of {@code context} tokens for every row, as decode does.</li>
      *   <li>Only the last chunk goes through the head, for its last row: the first generated token is chosen
      *       there, the time to first token.</li>
