@@ -61,9 +61,8 @@ class FunctionalRunTest {
             double[][] gateUp = new double[c.experts][];
             double[][] down = new double[c.experts][];
             for (int e = 0; e < c.experts; e++) {
-                String x = p + "block_sparse_moe.experts." + e + ".";
-                gateUp[e] = stackedTransposed(d, c.tensors.get(x + "w1.weight"), c.tensors.get(x + "w3.weight"));
-                down[e] = transpose(c.tensors.get(x + "w2.weight"), d, c.inter);
+                gateUp[e] = stackedTransposed(d, c.tensors.get(c.gateName(l, e)), c.tensors.get(c.upName(l, e)));
+                down[e] = transpose(c.tensors.get(c.downName(l, e)), d, c.inter);
             }
             layers.add(new ReferenceLayer(d, c.heads, c.kvHeads, c.inter, c.experts, c.topK, c.theta, c.eps,
                     c.tensors.get(p + "input_layernorm.weight"),
@@ -71,7 +70,8 @@ class FunctionalRunTest {
                             c.tensors.get(p + "self_attn.k_proj.weight"), c.tensors.get(p + "self_attn.v_proj.weight")),
                     transpose(c.tensors.get(p + "self_attn.o_proj.weight"), d, d),
                     c.tensors.get(p + "post_attention_layernorm.weight"),
-                    transpose(c.tensors.get(p + "block_sparse_moe.gate.weight"), c.experts, d), gateUp, down));
+                    c.experts > 1 ? transpose(c.tensors.get(p + "block_sparse_moe.gate.weight"), c.experts, d)
+                            : new double[0], gateUp, down));
         }
         double[] head = transpose(c.tensors.get("lm_head.weight"), c.vocab, d);
         double[] embedding = c.tensors.get("model.embed_tokens.weight");
@@ -180,6 +180,21 @@ class FunctionalRunTest {
         j.get("generated_tokens").forEach(t -> chip.add(t.asInt()));
         List<Integer> want = new ArrayList<>();
         reference(c, new int[] {5, 6}, tokens, want);
+        assertThat(chip).isEqualTo(want);
+    }
+
+    /** A dense Llama checkpoint (mlp.gate_proj, up_proj, down_proj; no router), as the loader reads it. */
+    @Test
+    void aTinyLlamaGeneratesTheReferenceTokens(@TempDir Path dir) throws Exception {
+        TinyCheckpoint c = new TinyCheckpoint(12, 2, 1);
+        c.write(dir);
+        CliTest.Result r = CliTest.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "7,8,9",
+                "--tokens", "3", "--system", "node-8", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<Integer> chip = new ArrayList<>();
+        new ObjectMapper().readTree(r.out()).get("generated_tokens").forEach(t -> chip.add(t.asInt()));
+        List<Integer> want = new ArrayList<>();
+        reference(c, new int[] {7, 8, 9}, 3, want);
         assertThat(chip).isEqualTo(want);
     }
 

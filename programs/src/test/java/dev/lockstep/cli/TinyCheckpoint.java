@@ -52,16 +52,33 @@ final class TinyCheckpoint {
             add(p + "self_attn.v_proj.weight", 2 / Math.sqrt(hidden), kvHeads * hd, hidden);
             add(p + "self_attn.o_proj.weight", 2 / Math.sqrt(hidden), hidden, heads * hd);
             norm(p + "post_attention_layernorm.weight");
-            add(p + "block_sparse_moe.gate.weight", 4 / Math.sqrt(hidden), experts, hidden);
+            if (experts > 1) {
+                add(p + "block_sparse_moe.gate.weight", 4 / Math.sqrt(hidden), experts, hidden);
+            }
             for (int e = 0; e < experts; e++) {
-                String x = p + "block_sparse_moe.experts." + e + ".";
-                add(x + "w1.weight", 2 / Math.sqrt(hidden), inter, hidden);
-                add(x + "w2.weight", 2 / Math.sqrt(inter), hidden, inter);
-                add(x + "w3.weight", 2 / Math.sqrt(hidden), inter, hidden);
+                add(gateName(l, e), 2 / Math.sqrt(hidden), inter, hidden);
+                add(downName(l, e), 2 / Math.sqrt(inter), hidden, inter);
+                add(upName(l, e), 2 / Math.sqrt(hidden), inter, hidden);
             }
         }
         norm("model.norm.weight");
         add("lm_head.weight", 4 / Math.sqrt(hidden), vocab, hidden);
+    }
+
+    /** Mixtral's names for a MoE model (w1, w2, w3 per expert); Llama's for a dense one (one expert). */
+    String gateName(int l, int e) {
+        return experts > 1 ? "model.layers." + l + ".block_sparse_moe.experts." + e + ".w1.weight"
+                : "model.layers." + l + ".mlp.gate_proj.weight";
+    }
+
+    String upName(int l, int e) {
+        return experts > 1 ? "model.layers." + l + ".block_sparse_moe.experts." + e + ".w3.weight"
+                : "model.layers." + l + ".mlp.up_proj.weight";
+    }
+
+    String downName(int l, int e) {
+        return experts > 1 ? "model.layers." + l + ".block_sparse_moe.experts." + e + ".w2.weight"
+                : "model.layers." + l + ".mlp.down_proj.weight";
     }
 
     private void norm(String name) {
@@ -102,7 +119,8 @@ final class TinyCheckpoint {
     }
 
     String config() {
-        return "{\n  \"architectures\": [\"MixtralForCausalLM\"],\n  \"hidden_act\": \"silu\",\n  \"hidden_size\": "
+        return "{\n  \"architectures\": [\"" + (experts > 1 ? "MixtralForCausalLM" : "LlamaForCausalLM")
+                + "\"],\n  \"hidden_act\": \"silu\",\n  \"hidden_size\": "
                 + hidden + ",\n  \"intermediate_size\": " + inter + ",\n  \"num_attention_heads\": " + heads
                 + ",\n  \"num_hidden_layers\": " + layers + ",\n  \"num_key_value_heads\": " + kvHeads
                 + ",\n  \"num_local_experts\": " + experts + ",\n  \"num_experts_per_tok\": " + topK
