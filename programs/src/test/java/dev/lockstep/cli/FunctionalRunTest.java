@@ -53,7 +53,7 @@ class FunctionalRunTest {
     }
 
     /** The reference's logits for each step of the prompt and of the generated tokens (greedy). */
-    static List<double[]> reference(TinyCheckpoint c, int[] prompt, int tokens, List<Integer> generated) {
+    static List<double[]> reference(RandomCheckpoint c, int[] prompt, int tokens, List<Integer> generated) {
         int d = c.hidden;
         List<ReferenceLayer> layers = new ArrayList<>();
         for (int l = 0; l < c.layers; l++) {
@@ -128,7 +128,7 @@ class FunctionalRunTest {
 
     @Test
     void aTinyMixtralGeneratesTheReferenceTokensWithItsLogits(@TempDir Path dir) throws Exception {
-        TinyCheckpoint c = new TinyCheckpoint(3);
+        RandomCheckpoint c = new RandomCheckpoint(3);
         c.write(dir);
         Path npy = dir.resolve("logits.npy");
         int tokens = 4;
@@ -168,7 +168,7 @@ class FunctionalRunTest {
      */
     @Test
     void aDeeperModelCrossesNodesAndStillMatches(@TempDir Path dir) throws Exception {
-        TinyCheckpoint c = new TinyCheckpoint(8, 9, 2);
+        RandomCheckpoint c = new RandomCheckpoint(8, 9, 2);
         c.write(dir);
         int tokens = 2;
         CliTest.Result r = CliTest.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "5,6",
@@ -186,7 +186,7 @@ class FunctionalRunTest {
     /** A dense Llama checkpoint (mlp.gate_proj, up_proj, down_proj; no router), as the loader reads it. */
     @Test
     void aTinyLlamaGeneratesTheReferenceTokens(@TempDir Path dir) throws Exception {
-        TinyCheckpoint c = new TinyCheckpoint(12, 2, 1);
+        RandomCheckpoint c = new RandomCheckpoint(12, 2, 1);
         c.write(dir);
         CliTest.Result r = CliTest.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "7,8,9",
                 "--tokens", "3", "--system", "node-8", "--json");
@@ -198,9 +198,27 @@ class FunctionalRunTest {
         assertThat(chip).isEqualTo(want);
     }
 
+    /** The command that writes a checkpoint to try functional mode on: the same seed writes the same bytes. */
+    @Test
+    void randomCheckpointWritesTheSameBytesForTheSameSeed(@TempDir Path dir) throws Exception {
+        CliTest.Result a = CliTest.run("random-checkpoint", dir.resolve("a").toString(), "--seed", "5");
+        CliTest.Result b = CliTest.run("random-checkpoint", dir.resolve("b").toString(), "--seed", "5");
+        assertThat(a.exit()).as(a.err()).isZero();
+        assertThat(b.exit()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("a/model.safetensors")))
+                .isEqualTo(Files.readAllBytes(dir.resolve("b/model.safetensors")));
+        assertThat(Files.readString(dir.resolve("a/config.json"))).contains("MixtralForCausalLM");
+        CliTest.Result dense = CliTest.run("random-checkpoint", dir.resolve("c").toString(), "--experts", "1");
+        assertThat(dense.exit()).isZero();
+        assertThat(Files.readString(dir.resolve("c/config.json"))).contains("LlamaForCausalLM");
+        CliTest.Result bad = CliTest.run("random-checkpoint", dir.resolve("d").toString(), "--layers", "0");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).startsWith("error: --layers:1:1: --layers must be 1..16");
+    }
+
     @Test
     void aBrokenCheckpointGetsOneLocatedLine(@TempDir Path dir) throws Exception {
-        TinyCheckpoint c = new TinyCheckpoint(4);
+        RandomCheckpoint c = new RandomCheckpoint(4);
         c.write(dir);
         Path tensors = dir.resolve("model.safetensors");
         byte[] whole = Files.readAllBytes(tensors);
@@ -223,7 +241,7 @@ class FunctionalRunTest {
 
     @Test
     void badFunctionalOptionsGetOneLocatedLine(@TempDir Path dir) throws Exception {
-        TinyCheckpoint c = new TinyCheckpoint(4);
+        RandomCheckpoint c = new RandomCheckpoint(4);
         c.write(dir);
         String d = dir.toString();
         String[][] cases = {

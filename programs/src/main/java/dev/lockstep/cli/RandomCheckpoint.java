@@ -12,11 +12,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A tiny random Mixtral written as a Hugging Face checkpoint (config.json and model.safetensors) by the test
- * itself, in the standard tensor names and [out x in] layout; the tensors are stored in F32, F16 or BF16 by turns,
- * and the values kept here are the stored ones (rounded to the tensor's type).
+ * A small random model written as a Hugging Face checkpoint (config.json and model.safetensors) in the standard
+ * tensor names and [out x in] layout: a Mixtral with {@code experts} experts (top 2), or a Llama with one. Hidden
+ * size 320, 4 heads, 2 KV heads, intermediate size 320, vocabulary 400. The tensors are stored in F32, F16 or
+ * BF16 by turns, and the values kept here are the stored ones (rounded to the tensor's type), for references to
+ * compute with. Weights are uniform in +-2/sqrt(fan-in) (the router's and LM head's +-4/sqrt(fan-in)), norms in
+ * 0.5..1.5: activations of order 1.
  */
-final class TinyCheckpoint {
+final class RandomCheckpoint {
     final int hidden = 320;
     final int heads = 4;
     final int kvHeads = 2;
@@ -34,11 +37,14 @@ final class TinyCheckpoint {
     private final SplittableRandom random;
     private int made;
 
-    TinyCheckpoint(long seed) {
+    RandomCheckpoint(long seed) {
         this(seed, 2, 8);
     }
 
-    TinyCheckpoint(long seed, int layers, int experts) {
+    RandomCheckpoint(long seed, int layers, int experts) {
+        if (layers < 1 || experts < 1) {
+            throw new IllegalArgumentException("at least one layer and one expert");
+        }
         this.layers = layers;
         this.experts = experts;
         random = new SplittableRandom(seed);
