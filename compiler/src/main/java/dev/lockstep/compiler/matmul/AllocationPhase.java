@@ -43,6 +43,22 @@ final class AllocationPhase {
     }
 
     static void run(KernelContext ctx) {
+        if (ctx.fixed == null) {
+            run(ctx, false);
+            return;
+        }
+        // over weights placed before: keep X and Y off the weights' slices where there is room elsewhere, so that
+        // their reads do not take turns with the weights' on one slice; else anywhere
+        SramMap before = ctx.sram;
+        try {
+            run(ctx, true);
+        } catch (CompileException crowded) {
+            ctx.sram = before;
+            run(ctx, false);
+        }
+    }
+
+    private static void run(KernelContext ctx, boolean avoidWeights) {
         int words = ctx.sram.ceiling();
         int m = ctx.problem.m();
         int resultWidth = ctx.problem.resultType().bytes();
@@ -61,6 +77,21 @@ final class AllocationPhase {
                     + needed(ctx, here, words, resultWidth) + " free MEM slices in the " + (west ? "west" : "east")
                     + " hemisphere for its tiles (W, X for each unit, Y), but " + ctx.chip.name() + " has "
                     + free.size() + " with room left; use more chips or a smaller problem"));
+            if (avoidWeights) {
+                java.util.Set<Integer> weightSlices = new java.util.TreeSet<>();
+                for (Tile[][] unit : ctx.fixed.wTiles) {
+                    for (Tile[] work : unit) {
+                        for (Tile t : work) {
+                            for (int sl : t.slices()) {
+                                weightSlices.add(sl);
+                            }
+                        }
+                    }
+                }
+                for (int i = 0; i < free.size(); i++) {
+                    cursor.used[i] |= weightSlices.contains(free.get(i).position());
+                }
+            }
             for (Unit u : here) {
                 Pool wPool = new Pool(ctx.width);
                 Pool xPool = new Pool(ctx.width);
