@@ -26,7 +26,7 @@ import java.util.List;
  *       one's logits give the first generated token; each generated token but the last runs one more step.</li>
  *   <li>The embedding lookup is a product of a one-hot row of the vocabulary with the table (exact: one term of
  *       each sum is not 0): for a prompt token the one-hot row is a constant of the program; for a generated token
- *       chip 0 builds it from the received token index (compared with every lane's index).</li>
+ *       the first stage builds it from the received token index (compared with every lane's index).</li>
  *   <li>The greedy choice is the lowest index holding the largest logit: per vector its largest value and lane
  *       ({@code vrmax}, {@code vargmax}), then the first vector whose largest equals the overall largest.</li>
  * </ul>
