@@ -147,6 +147,15 @@ final class RunCommand implements Callable<Integer> {
         err.flush();
     }
 
+    /** --threads, or the cores. */
+    private int threads() {
+        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (t < 1 || t > 1024) {
+            throw new InputException("--threads", 1, 1, "--threads must be 1..1024, got " + t);
+        }
+        return t;
+    }
+
     @Override
     public Integer call() {
         long wall0 = System.nanoTime();
@@ -161,10 +170,7 @@ final class RunCommand implements Callable<Integer> {
                             + "--checkpoint and runs the prompt and tokens one after another; drop " + o);
                 }
             }
-            int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-            if (t < 1 || t > 1024) {
-                throw new InputException("--threads", 1, 1, "--threads must be 1..1024, got " + t);
-            }
+            int t = threads();
             SystemSpec sys = SystemSpecs.presetOrFile(system);
             return FunctionalRun.run(new FunctionalRun.Options(checkpoint, prompt, tokens == null ? 1 : tokens,
                     logitsOut, sys, t, json), spec.commandLine().getOut(), spec.commandLine().getErr());
@@ -234,10 +240,7 @@ final class RunCommand implements Callable<Integer> {
                         + "on %d), %d for the LM head%n", m.name(), plan.chips(), sys.name(), plan.embeddingChips(),
                 m.layers(), plan.chipsPerLayer(), plan.attentionChips(), plan.headChips());
         err.flush();
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1 || t > 1024) {
-            throw new InputException("--threads", 1, 1, "--threads must be 1..1024, got " + t);
-        }
+        int t = threads();
         // the prefill first, so that its program is garbage before the decode's is built
         DecodeBuilder.Prefill prefill = null;
         SimResult pr = null;

@@ -35,10 +35,11 @@ import java.util.function.Function;
 public final class ChipDataflow {
     private final ChipSpec chip;
     private final ChipBuild build;
-    private final Map<String, MatMulLayout> products = new LinkedHashMap<>();
-    /** Each product's shape, and its weights array, to refuse a later use that does not match them. */
-    private final Map<String, List<Integer>> productShapes = new LinkedHashMap<>();
-    private final Map<String, double[]> productWeights = new LinkedHashMap<>();
+    /** Each product by name: its layout, and the shape and weights array it was compiled with. */
+    private final Map<String, Product> products = new LinkedHashMap<>();
+
+    private record Product(MatMulLayout layout, List<Integer> shape, double[] weights) {
+    }
     private long t;
     private int steps;
     private long productCycles;
@@ -145,21 +146,20 @@ public final class ChipDataflow {
      * as initial data, reused after.
      */
     public MatMulLayout product(String name, int m, int k, int n, double[] w) {
-        MatMulLayout l = products.get(name);
+        Product p = products.get(name);
         List<Integer> shape = List.of(m, k, n);
-        if (l == null) {
-            l = MatMulCompiler.compileWired(chip, new MatMul(m, k, n, DataType.F16), w, ScheduleOptions.DEFAULT,
-                    build.sram());
+        if (p == null) {
+            MatMulLayout l = MatMulCompiler.compileWired(chip, new MatMul(m, k, n, DataType.F16), w,
+                    ScheduleOptions.DEFAULT, build.sram());
             build.reserve(l.kernel());
-            products.put(name, l);
-            productShapes.put(name, shape);
-            productWeights.put(name, w);
-        } else if (!productShapes.get(name).equals(shape) || productWeights.get(name) != w) {
+            p = new Product(l, shape, w);
+            products.put(name, p);
+        } else if (!p.shape().equals(shape) || p.weights() != w) {
             // a product is compiled once with its weights array; a later use must pass the same shape and array
-            throw new IllegalArgumentException("product " + name + " was compiled as M, K, N = "
-                    + productShapes.get(name) + " with other weights or shape than this use's " + shape);
+            throw new IllegalArgumentException("product " + name + " was compiled as M, K, N = " + p.shape()
+                    + " with other weights or shape than this use's " + shape);
         }
-        return l;
+        return p.layout();
     }
 
     /**

@@ -102,18 +102,17 @@ public final class Transfers {
 
     /**
      * The {@code n} MEM slices with the most room in one hemisphere (the planes of a vector must be: an operation
-     * reads them all on streams of one direction), outside the link lanes' staging slices (the 14 nearest the west
-     * SXM), so that copies out of staging all run eastward; the hemisphere where they start lowest.
+     * reads them all on streams of one direction), outside the link lanes' staging slices; the hemisphere where
+     * they start lowest.
      */
     private static int[] emptiest(SystemBuild build, ChipBuild chip, int n) {
-        List<Slice> mem = new ArrayList<>(build.chip().floorplan().slicesOf(SliceKind.MEM));
-        mem.sort(Comparator.comparingInt(Slice::position));
+        java.util.Set<Integer> staging = Exchange.stagingPositions(build);
         int center = build.chip().floorplan().center();
         int[] best = null;
         int bestStart = Integer.MAX_VALUE;
         for (boolean west : new boolean[] {true, false}) {
-            List<Slice> candidates = new ArrayList<>(mem.subList(Exchange.stagingSlices(), mem.size()).stream()
-                    .filter(s -> (s.position() < center) == west).toList());
+            List<Slice> candidates = new ArrayList<>(build.chip().floorplan().slicesOf(SliceKind.MEM).stream()
+                    .filter(s -> !staging.contains(s.position()) && (s.position() < center) == west).toList());
             if (candidates.size() < n) {
                 continue;
             }

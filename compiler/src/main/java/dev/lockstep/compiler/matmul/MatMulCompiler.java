@@ -64,13 +64,18 @@ public final class MatMulCompiler {
             throw new IllegalArgumentException("W must hold K x N values");
         }
         KernelContext ctx = new KernelContext(chip, problem, x, w, options, taken);
+        return new Compiled(runPhases(ctx, 0), ctx);
+    }
+
+    /** Runs the phases on a prepared context and makes the kernel that reads copy {@code copy} of W. */
+    private static CompiledKernel runPhases(KernelContext ctx, int copy) {
         TilingPhase.run(ctx);
         AllocationPhase.run(ctx);
         SchedulingPhase.run(ctx);
-        Program program = EmissionPhase.run(ctx);
-        ProgramRules.check(program, chip);
-        return new Compiled(new CompiledKernel(program, ctx.lastEvent + 1, lowerBound(ctx), boundReason(ctx),
-                problem.macs(), peakMacsPerCycle(ctx), ctx.sram), ctx);
+        Program program = EmissionPhase.run(ctx, copy);
+        ProgramRules.check(program, ctx.chip);
+        return new CompiledKernel(program, ctx.lastEvent + 1, lowerBound(ctx), boundReason(ctx),
+                ctx.problem.macs(), peakMacsPerCycle(ctx), ctx.sram);
     }
 
     /** A compiled product and where its weights lie. */
@@ -121,13 +126,7 @@ public final class MatMulCompiler {
                 taken);
         ctx.fixed = weights;
         ctx.weightCopies = weights.copies;
-        TilingPhase.run(ctx);
-        AllocationPhase.run(ctx);
-        SchedulingPhase.run(ctx);
-        Program program = EmissionPhase.run(ctx, copy);
-        ProgramRules.check(program, chip);
-        return new CompiledKernel(program, ctx.lastEvent + 1, lowerBound(ctx), boundReason(ctx),
-                ctx.problem.macs(), peakMacsPerCycle(ctx), ctx.sram);
+        return runPhases(ctx, copy);
     }
 
     /**

@@ -105,11 +105,7 @@ public final class ChipBuild {
         long length = Math.max(slot, k.predictedCycles());
         long start = earliestFree(notBefore, length);
         ChipProgram cp = k.program().chips().get(0);
-        for (QueueProgram q : cp.queues()) {
-            for (int i = 0; i < q.size(); i++) {
-                append(q.queueId(), start + q.cycle(i), q.word(i));
-            }
-        }
+        appendAt(cp, start);
         if (!again && !reservedOnly.contains(k)) {
             data.addAll(cp.data());
         }
@@ -129,14 +125,9 @@ public final class ChipBuild {
      * value is read: their words may be another kernel's. Returns the cycle after its last event.
      */
     public long placeTransient(CompiledKernel k, long notBefore) {
-        ChipProgram cp = k.program().chips().get(0);
         long length = k.predictedCycles();
         long start = earliestFree(notBefore, length);
-        for (QueueProgram q : cp.queues()) {
-            for (int i = 0; i < q.size(); i++) {
-                append(q.queueId(), start + q.cycle(i), q.word(i));
-            }
-        }
+        appendAt(k.program().chips().get(0), start);
         kernels++;
         return advance(start, start + length);
     }
@@ -199,6 +190,15 @@ public final class ChipBuild {
             sram = sram.raise(p, address + words);
         }
         return address;
+    }
+
+    /** Adds a kernel's instructions, shifted to start at {@code start}. */
+    private void appendAt(ChipProgram cp, long start) {
+        for (QueueProgram q : cp.queues()) {
+            for (int i = 0; i < q.size(); i++) {
+                append(q.queueId(), start + q.cycle(i), q.word(i));
+            }
+        }
     }
 
     /** Adds one instruction; instructions of one queue must come in increasing cycles. */

@@ -37,9 +37,13 @@ public final class Exchange {
     private Exchange() {
     }
 
-    /** MEM slices given to link lanes' staging buffers: the westmost ones, nearest the west SXM. */
-    public static int stagingSlices() {
-        return 2 * Lanes.LANES;
+    /** Floorplan positions of the MEM slices that hold the link lanes' staging buffers. */
+    public static java.util.Set<Integer> stagingPositions(SystemBuild build) {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        for (Slice s : build.lanes().staging) {
+            out.add(s.position());
+        }
+        return out;
     }
 
     /** {@code vectors} words from {@code from}'s staging buffer to {@code to}'s, over their direct link. */

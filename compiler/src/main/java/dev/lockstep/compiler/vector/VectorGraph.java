@@ -72,20 +72,12 @@ public final class VectorGraph {
      * read the old word: update in place only a word that op alone reads). The caller owns those words.
      */
     public void pin(Ref value, int[] slices, int address) {
-        if (value.value.initial != null || value.value.placed || !isComputed(value.value)) {
+        // a value without initial contents that is not placed yet is an op's result (inputAt values are placed)
+        if (value.value.initial != null || value.value.placed) {
             throw new IllegalArgumentException("pin a computed vector, once; inputs are placed by the compiler or "
                     + "where other work left them");
         }
         pinValue(value.value, slices, address);
-    }
-
-    private boolean isComputed(VValue v) {
-        for (VOp op : ops) {
-            if (op.output() == v) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void pinValue(VValue x, int[] slices, int address) {
