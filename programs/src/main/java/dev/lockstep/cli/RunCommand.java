@@ -261,9 +261,9 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             pr = SystemSimulator.run(sys, prefill.program(), SimOptions.timingOnly(),
                     new SystemSimulator.Parallelism(t, !noDedup));
-            if (pr.cycles() != prefill.predictedEnd()) {
+            if (pr.cycles() != prefill.predictedEndCycle()) {
                 throw new IllegalStateException("the prefill simulation took " + pr.cycles() + " cycles where the "
-                        + "compiler predicted " + prefill.predictedEnd() + ": a compiler or simulator bug");
+                        + "compiler predicted " + prefill.predictedEndCycle() + ": a compiler or simulator bug");
             }
             prefillSeconds = (System.nanoTime() - p0) / 1e9;
         }
@@ -283,7 +283,7 @@ final class RunCommand implements Callable<Integer> {
         double compileSeconds = (System.nanoTime() - c0) / 1e9;
         err.printf("lockstep run: compiled %d instructions for %d chips (%d distinct kernels) in %.1f s; "
                 + "simulating%n", built.program().instructionCount(), built.program().chips().size(),
-                built.kernelsCompiled(), compileSeconds);
+                built.footprint().kernelsCompiled(), compileSeconds);
         err.flush();
         long s0 = System.nanoTime();
         SimResult r = SystemSimulator.run(sys, built.program(), SimOptions.timingOnly(),
@@ -314,30 +314,30 @@ final class RunCommand implements Callable<Integer> {
         o.put("tokens_per_second_per_user", perUser);
         o.put("tokens_per_second_total", perUser * batch);
         if (prefill != null) {
-            o.put("time_to_first_token_s", prefill.firstTokenAt() / clock);
+            o.put("time_to_first_token_s", prefill.firstTokenCycle() / clock);
             ObjectNode pj = o.putObject("prefill");
             pj.put("prompt_tokens", prefill.promptTokens());
             pj.put("chunk_rows", prefill.chunkRows());
             pj.put("chunks", (prefill.promptTokens() + prefill.chunkRows() - 1) / prefill.chunkRows());
-            pj.put("interval_cycles", prefill.interval());
-            pj.put("chunk_latency_cycles", prefill.firstLatency());
-            pj.put("longest_chunk_latency_cycles", prefill.longestLatency());
+            pj.put("interval_cycles", prefill.intervalCycles());
+            pj.put("chunk_latency_cycles", prefill.firstLatencyCycles());
+            pj.put("longest_chunk_latency_cycles", prefill.longestLatencyCycles());
             pj.put("exact", prefill.exact());
-            pj.put("first_token_cycles", prefill.firstTokenAt());
+            pj.put("first_token_cycles", prefill.firstTokenCycle());
             pj.put("simulated_cycles", pr.cycles());
             pj.put("simulated_instructions", pr.instructions());
             pj.put("instructions_simulated_in_full", pr.instructionsRun());
             pj.put("seconds", prefillSeconds);
             pj.put("trace_hash", TraceHash.hex(pr.traceHash()));
         }
-        o.put("bound_tokens_per_second_per_user", clock / built.boundCycles());
-        o.put("bound_cycles_per_token", built.boundCycles());
-        o.put("first_token_cycles", built.firstTokenCycles());
-        o.put("stagger_cycles", built.stagger());
-        o.put("longest_token_cycles", built.longestTokenCycles());
+        o.put("bound_tokens_per_second_per_user", clock / built.breakdown().boundCycles());
+        o.put("bound_cycles_per_token", built.breakdown().boundCycles());
+        o.put("first_token_cycles", built.timeline().firstTokenCycles());
+        o.put("stagger_cycles", built.timeline().staggerCycles());
+        o.put("longest_token_cycles", built.timeline().longestTokenCycles());
         o.put("steady_state_exact", built.steadyStateExact());
-        o.put("sram_bytes_per_chip_max", built.maxSramBytes());
-        o.put("program_bytes_per_chip_max", built.maxProgramBytes());
+        o.put("sram_bytes_per_chip_max", built.footprint().maxSramBytes());
+        o.put("program_bytes_per_chip_max", built.footprint().maxProgramBytes());
         o.put("sram_bytes_per_chip", DecodePlan.capacity(sys.chip()));
         ObjectNode u = o.putObject("unit_utilization");
         for (Map.Entry<Unit, Double> e : r.unitUtilization().entrySet()) {
@@ -346,11 +346,11 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         ObjectNode b = o.putObject("time_breakdown");
-        double first = built.firstTokenCycles();
-        b.put("compute", built.computeCycles() / first);
-        b.put("on_chip_data_movement", built.onChipCycles() / first);
-        b.put("links", (built.linkCycles() - built.onChipCycles()) / first);
-        b.put("waiting", 1 - (built.computeCycles() + built.linkCycles()) / first);
+        double first = built.timeline().firstTokenCycles();
+        b.put("compute", built.breakdown().computeCycles() / first);
+        b.put("on_chip_data_movement", built.breakdown().onChipCycles() / first);
+        b.put("links", (built.breakdown().linkCycles() - built.breakdown().onChipCycles()) / first);
+        b.put("waiting", 1 - (built.breakdown().computeCycles() + built.breakdown().linkCycles()) / first);
         if (m.moe()) {
             // every expert's slot is reserved and computed; the router's weights (zero for experts not chosen)
             // scale the results, so the schedule holds for any choice of experts
@@ -362,7 +362,7 @@ final class RunCommand implements Callable<Integer> {
             moe.put("experts_per_chip_max", DecodeBuilder.expertsPerChip(plan));
         }
         // V products over half the cached tokens each, where the whole one did not pack into one half of a chip
-        o.put("v_products_split", built.splitVProducts());
+        o.put("v_products_split", built.footprint().splitVProducts());
         ObjectNode p = o.putObject("partition");
         p.put("embedding_chips", plan.embeddingChips());
         p.put("chips_per_layer", plan.chipsPerLayer());
@@ -404,17 +404,17 @@ final class RunCommand implements Callable<Integer> {
             out.printf("total            %.1f tokens/s%n", perUser * batch);
             if (!built.steadyStateExact()) {
                 out.printf("note             tokens collide on some chips (longest token %d cycles, first %d): the "
-                        + "figures above use the slowest%n", built.longestTokenCycles(), built.firstTokenCycles());
+                        + "figures above use the slowest%n", built.timeline().longestTokenCycles(), built.timeline().firstTokenCycles());
             }
             if (prefill != null) {
                 out.printf("first token      %.1f ms after a %d-token prompt (prefill in chunks of %d tokens: one "
                         + "enters every %d cycles, each takes %d to leave the last layer)%s%n",
-                        1e3 * prefill.firstTokenAt() / clock, prefill.promptTokens(), prefill.chunkRows(),
-                        prefill.interval(), prefill.firstLatency(), prefill.exact() ? ""
-                                : "; some chunks waited, the longest took " + prefill.longestLatency());
+                        1e3 * prefill.firstTokenCycle() / clock, prefill.promptTokens(), prefill.chunkRows(),
+                        prefill.intervalCycles(), prefill.firstLatencyCycles(), prefill.exact() ? ""
+                                : "; some chunks waited, the longest took " + prefill.longestLatencyCycles());
             }
             out.printf("bound            %.1f tokens/s per user (kernel lower bounds + link latencies on the "
-                    + "critical path)%n", clock / built.boundCycles());
+                    + "critical path)%n", clock / built.breakdown().boundCycles());
             out.printf("time of a token  compute %.1f%%, on-chip moves %.1f%%, links %.1f%%, waiting %.1f%%%n",
                     100 * b.get("compute").asDouble(), 100 * b.get("on_chip_data_movement").asDouble(),
                     100 * b.get("links").asDouble(), 100 * b.get("waiting").asDouble());
@@ -427,11 +427,11 @@ final class RunCommand implements Callable<Integer> {
                                 : "chips hold columns of up to " + perChip + " experts and compute them in turn, "
                                 + "so skipping unchosen experts would shorten a token");
             }
-            if (built.splitVProducts() > 0) {
+            if (built.footprint().splitVProducts() > 0) {
                 out.printf("note             %d V-cache products split in two halves of the cached tokens (the "
-                        + "whole did not pack into one half of its chip)%n", built.splitVProducts());
+                        + "whole did not pack into one half of its chip)%n", built.footprint().splitVProducts());
             }
-            out.printf("sram per chip    %.1f MB of %.1f MB at most%n", built.maxSramBytes() / 1e6,
+            out.printf("sram per chip    %.1f MB of %.1f MB at most%n", built.footprint().maxSramBytes() / 1e6,
                     DecodePlan.capacity(sys.chip()) / 1e6);
             out.printf("utilisation      %s%n", String.join("  ", r.unitUtilization().entrySet().stream()
                     .filter(e -> e.getKey() != Unit.ICU).map(e -> String.format("%s %.1f%%",

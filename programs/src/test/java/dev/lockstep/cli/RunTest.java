@@ -175,8 +175,8 @@ class RunTest {
         DecodePlan plan = DecodePlan.forChips(min.model(), Precision.FP16, 3, 4096, system.chip(), min.chips(), 8);
         assertThat(plan.chips()).isEqualTo(min.chips());
         var built = dev.lockstep.compiler.model.DecodeBuilder.build(plan, system, line -> { });
-        assertThat(built.maxSramBytes()).isLessThanOrEqualTo(DecodePlan.capacity(system.chip()));
-        assertThat(built.cyclesPerToken()).isEqualTo(plan.batch() * built.stagger());
+        assertThat(built.footprint().maxSramBytes()).isLessThanOrEqualTo(DecodePlan.capacity(system.chip()));
+        assertThat(built.cyclesPerToken()).isEqualTo(plan.batch() * built.timeline().staggerCycles());
     }
 
     /** The blocks of a layer compile on one chip and simulate in exactly the predicted cycles. */

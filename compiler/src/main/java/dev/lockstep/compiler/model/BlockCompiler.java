@@ -3,6 +3,7 @@ package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.SramMap;
+import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.DataType;
@@ -71,12 +72,12 @@ public final class BlockCompiler {
         int cached = m.cachedTokens(context);
         DataType type = w.mxmType();
         b.place(s -> b.lib.rmsnorm(m.hidden(), (float) m.rmsNormEps(), s));
-        b.weights(w, s -> b.lib.matmul("qkv", 1, m.hidden(), (q + 2) * hd, type, s), (q + 2) * hd);
+        b.weights(w, s -> b.lib.matmul(Tensor.QKV, 1, m.hidden(), (q + 2) * hd, type, s), (q + 2) * hd);
         b.place(s -> b.lib.rope((q + 1) * hd, hd, m.ropeTheta(), s));
-        b.place(s -> b.lib.matmul("k", q, hd, cached, DataType.F16, s));
+        b.place(s -> b.lib.matmul(Tensor.K_CACHE, q, hd, cached, DataType.F16, s));
         b.place(s -> b.lib.softmax(q, cached, s));
-        b.place(s -> b.lib.matmul("v", q, cached, hd, DataType.F16, s));
-        b.weights(w, s -> b.lib.matmul("o", 1, q * hd, m.hidden(), type, s), m.hidden());
+        b.place(s -> b.lib.matmul(Tensor.V_CACHE, q, cached, hd, DataType.F16, s));
+        b.weights(w, s -> b.lib.matmul(Tensor.O, 1, q * hd, m.hidden(), type, s), m.hidden());
         return b.done("attention of " + q + " query heads and 1 KV head over " + cached + " cached tokens");
     }
 
@@ -90,12 +91,12 @@ public final class BlockCompiler {
         DataType type = w.mxmType();
         b.place(s -> b.lib.rmsnorm(m.hidden(), (float) m.rmsNormEps(), s));
         if (m.moe()) {
-            b.weights(w, s -> b.lib.matmul("router", 1, m.hidden(), m.experts(), type, s), m.experts());
+            b.weights(w, s -> b.lib.matmul(Tensor.ROUTER, 1, m.hidden(), m.experts(), type, s), m.experts());
             b.place(s -> b.lib.route(m.experts(), m.expertsPerToken(), s));
         }
-        b.weights(w, s -> b.lib.matmul("up", 1, m.hidden(), 2 * columns, type, s), 2 * columns);
+        b.weights(w, s -> b.lib.matmul(Tensor.GATE_UP, 1, m.hidden(), 2 * columns, type, s), 2 * columns);
         b.place(s -> b.lib.swiglu(columns, s));
-        b.weights(w, s -> b.lib.matmul("down", 1, columns, m.hidden(), type, s), m.hidden());
+        b.weights(w, s -> b.lib.matmul(Tensor.DOWN, 1, columns, m.hidden(), type, s), m.hidden());
         if (m.moe()) {
             b.place(s -> b.lib.elementwise(Opcode.VMUL, m.hidden(), s));
         }

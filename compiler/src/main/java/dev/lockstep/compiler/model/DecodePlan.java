@@ -2,6 +2,9 @@
 package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.SramMap;
+import dev.lockstep.compiler.graph.DecoderLayer;
+import dev.lockstep.compiler.graph.DecoderModel;
+import dev.lockstep.compiler.graph.LayerStep.Where;
 import dev.lockstep.isa.chip.ChipSpec;
 
 /**
@@ -43,29 +46,18 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
         return embeddingChips + model.layers() * chipsPerLayer;
     }
 
+    /** The layer every layer of the plan is, declared once. */
+    public DecoderLayer layer() {
+        return DecoderLayer.of(model);
+    }
+
     /** KV cache bytes of one layer: K and V for every key-value head, cached token and sequence, in fp16. */
     public long kvBytesPerLayer() {
-        return 2L * model.kvHeads() * model.headDim() * model.cachedTokens(context) * batch * 2;
-    }
-
-    /** Weight bytes of a matrix of {@code rows x cols}, with per-column fp16 scales for int8. */
-    long matrixBytes(long rows, long cols) {
-        return rows * cols * weights.bytes() + (weights == Precision.INT8 ? cols * 2 : 0);
-    }
-
-    long attentionWeightBytes() {
-        long kv = (long) model.kvHeads() * model.headDim();
-        return matrixBytes(model.hidden(), model.hidden()) * 2 + matrixBytes(model.hidden(), kv) * 2;
-    }
-
-    long ffnWeightBytes() {
-        return model.experts() * (matrixBytes(model.hidden(), 2L * model.intermediate())
-                + matrixBytes(model.intermediate(), model.hidden())) + (model.moe() ? (long) model.hidden()
-                * model.experts() * 2 : 0);
+        return layer().cacheBytes(model.cachedTokens(context), batch);
     }
 
     long tableBytes() {
-        return matrixBytes(model.vocab(), model.hidden());
+        return DecoderModel.of(model).tableBytes(weights);
     }
 
     /** Whether a chip holding {@code bytes} fits this plan's capacity at {@link #FILL}. */
@@ -73,10 +65,12 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
         return bytes <= (long) (capacityBytes * FILL);
     }
 
-    /** Bytes on the busiest chip of a layer (an attention chip). */
+    /** Bytes on the busiest chip of a layer: its first (an attention chip, and the router's). */
     public long layerChipBytes() {
-        return ceil(ffnWeightBytes(), chipsPerLayer) + ceil(attentionWeightBytes() + kvBytesPerLayer(), attentionChips)
-                + RESERVE_BYTES;
+        DecoderLayer layer = layer();
+        return ceil(layer.weightBytes(weights, Where.EVERY_LAYER_CHIP), chipsPerLayer)
+                + ceil(layer.weightBytes(weights, Where.ATTENTION_CHIPS) + kvBytesPerLayer(), attentionChips)
+                + layer.weightBytes(weights, Where.LAYER_ROOT) + RESERVE_BYTES;
     }
 
     public long embeddingChipBytes() {

@@ -5,6 +5,7 @@ import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.MatMul;
 import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.SramMap;
+import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.matmul.MatMulCompiler;
 import dev.lockstep.compiler.matmul.WeightTiles;
 import dev.lockstep.compiler.vector.VectorCompiler;
@@ -18,109 +19,133 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The kernels of a decode step, compiled without data (for timing-only simulation) into the SRAM a chip has left,
- * and cached: chips that hold the same tensors in the same places share one compiled kernel.
+ * and cached: chips that hold the same tensors in the same places share one compiled kernel. A library compiles its
+ * vector kernels for {@link #rows()} rows at once (1 for decode, a prefill chunk's rows); {@link #withRows} gives a
+ * view for other rows that shares the cache.
  */
 final class KernelLibrary {
+    /** The vector kernels, by what they compute. */
+    private enum VectorKind { RMSNORM, ELEMENTWISE, ROPE, SOFTMAX, SWIGLU, ROUTE, ARGMAX }
+
+    /** A weight product's identity: its tensor, shape, type and the SRAM it was compiled into. */
+    private record MatMulKey(Tensor tensor, int m, int k, int n, DataType type, SramMap sram) {
+    }
+
+    /** A product over another product's weights: rows, which copy, the SRAM its X and Y take. */
+    private record OnWeightsKey(int m, int copy, SramMap scratch) {
+    }
+
+    /** The products over one cache per sequence. */
+    private record CopiesKey(CacheKind cache, int m, int k, int n, int copies, SramMap sram) {
+    }
+
+    /** A vector kernel's identity: kind, op (NOP where none), two sizes, rows, SRAM. */
+    private record VectorKey(VectorKind kind, Opcode op, int a, int b, int rows, SramMap sram) {
+    }
+
+    /** What every view of one library shares. */
+    private static final class Shared {
+        final Map<Object, CompiledKernel> kernels = new HashMap<>();
+        final Map<CopiesKey, List<CompiledKernel>> copies = new HashMap<>();
+        /** Where each weights kernel's W lies (looked up by kernel identity, never iterated). */
+        final Map<CompiledKernel, WeightTiles> weightsOf = new IdentityHashMap<>();
+        final Map<CompiledKernel, Map<OnWeightsKey, CompiledKernel>> onWeights = new IdentityHashMap<>();
+        long compiled;
+    }
+
     private final ChipSpec chip;
-    private final Map<List<Object>, CompiledKernel> cache = new HashMap<>();
-    private long compiled;
+    private final Shared shared;
+    private final int rows;
 
     KernelLibrary(ChipSpec chip) {
+        this(chip, new Shared(), 1);
+    }
+
+    private KernelLibrary(ChipSpec chip, Shared shared, int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be at least 1, got " + rows);
+        }
         this.chip = chip;
+        this.shared = shared;
+        this.rows = rows;
+    }
+
+    /** This library compiling vector kernels for {@code r} rows at once, sharing this one's cache. */
+    KernelLibrary withRows(int r) {
+        return r == rows ? this : new KernelLibrary(chip, shared, r);
+    }
+
+    /** Rows each vector kernel works on at once. */
+    int rows() {
+        return rows;
     }
 
     /** Distinct kernels compiled. */
     long compiled() {
-        return compiled;
+        return shared.compiled;
     }
 
-    private CompiledKernel get(List<Object> key, java.util.function.Supplier<CompiledKernel> make) {
-        CompiledKernel k = cache.get(key);
+    private CompiledKernel get(Object key, Supplier<CompiledKernel> make) {
+        CompiledKernel k = shared.kernels.get(key);
         if (k == null) {
             k = make.get();
-            cache.put(key, k);
-            compiled++;
+            shared.kernels.put(key, k);
+            shared.compiled++;
         }
         return k;
     }
 
-    /** Y[M x N] = X[M x K] . W[K x N] with W in SRAM (weights, or a sequence's K or V cache). */
-    CompiledKernel matmul(String tensor, int m, int k, int n, DataType type, SramMap sram) {
-        return get(List.of("matmul", tensor, m, k, n, type, sram), () -> {
+    /** Y[M x N] = X[M x K] . W[K x N] with W, the weights {@code tensor}, in SRAM. */
+    CompiledKernel matmul(Tensor tensor, int m, int k, int n, DataType type, SramMap sram) {
+        return get(new MatMulKey(tensor, m, k, n, type, sram), () -> {
             MatMulCompiler.WithWeights w = MatMulCompiler.compileKeepingWeights(chip, new MatMul(m, k, n, type),
                     ScheduleOptions.DEFAULT, sram);
-            weightsOf.put(w.kernel(), w.weights());
+            shared.weightsOf.put(w.kernel(), w.weights());
             return w.kernel();
         });
     }
-
-    /** Where each weights kernel's W lies (looked up by kernel identity, never iterated). */
-    private final Map<CompiledKernel, WeightTiles> weightsOf = new IdentityHashMap<>();
-    private final Map<CompiledKernel, Map<List<Object>, CompiledKernel>> onWeights = new IdentityHashMap<>();
 
     /**
      * The product over the weights of {@code kernel} (a weights or cache product compiled here) with {@code m}
      * rows of X, reading copy {@code copy}, its X and Y in the SRAM left free by {@code scratch}.
      */
     CompiledKernel onWeights(CompiledKernel kernel, int m, int copy, SramMap scratch) {
-        WeightTiles w = weightsOf.get(kernel);
+        WeightTiles w = shared.weightsOf.get(kernel);
         if (w == null) {
             throw new IllegalArgumentException("not a product compiled by this library");
         }
-        return onWeights.computeIfAbsent(kernel, k -> new HashMap<>()).computeIfAbsent(List.of(m, copy, scratch),
-                key -> {
-                    compiled++;
+        return shared.onWeights.computeIfAbsent(kernel, k -> new HashMap<>()).computeIfAbsent(
+                new OnWeightsKey(m, copy, scratch), key -> {
+                    shared.compiled++;
                     return MatMulCompiler.compileOnWeights(chip, w, m, copy, ScheduleOptions.DEFAULT, scratch);
                 });
     }
 
     /** One schedule for {@code copies} matrices of the same shape (one KV cache per sequence); kernel j reads copy j. */
-    List<CompiledKernel> matmulCopies(String tensor, int m, int k, int n, int copies, SramMap sram) {
-        return copyCache.computeIfAbsent(List.of(tensor, m, k, n, copies, sram), key -> {
+    List<CompiledKernel> matmulCopies(CacheKind cache, int m, int k, int n, int copies, SramMap sram) {
+        return shared.copies.computeIfAbsent(new CopiesKey(cache, m, k, n, copies, sram), key -> {
             List<CompiledKernel> out = new ArrayList<>();
             for (MatMulCompiler.WithWeights w : MatMulCompiler.compileCopiesKeepingWeights(chip,
                     new MatMul(m, k, n, DataType.F16), ScheduleOptions.DEFAULT, sram, copies)) {
-                weightsOf.put(w.kernel(), w.weights());
+                shared.weightsOf.put(w.kernel(), w.weights());
                 out.add(w.kernel());
             }
-            compiled++;
+            shared.compiled++;
             return out;
         });
     }
 
-    private final Map<List<Object>, List<CompiledKernel>> copyCache = new HashMap<>();
-
-    private int vectors(int n) {
-        return (n + chip.vectorBytes() - 1) / chip.vectorBytes();
-    }
-
-    /** Rows each vector kernel compiled from now on works on at once (a prefill chunk's); 1 for decode. */
-    private int rows = 1;
-
-    /** Sets the rows of the vector kernels compiled from now on (see {@link #rows}). */
-    void rows(int r) {
-        if (r < 1) {
-            throw new IllegalArgumentException("rows must be at least 1, got " + r);
-        }
-        rows = r;
-    }
-
-    private CompiledKernel vector(List<Object> key, SramMap sram, java.util.function.Function<VectorGraph,
-            List<VectorGraph.Ref>> body) {
-        int r = rows;
-        List<Object> k = new ArrayList<>(key);
-        if (r > 1) {
-            k.add("rows");
-            k.add(r);
-        }
-        return get(k, () -> {
-            // r independent copies of the row's graph in one kernel: the scheduler interleaves them on the VXM
+    private CompiledKernel vector(VectorKey key, SramMap sram, Function<VectorGraph, List<VectorGraph.Ref>> body) {
+        return get(key, () -> {
+            // rows independent copies of the row's graph in one kernel: the scheduler interleaves them on the VXM
             VectorGraph g = new VectorGraph(chip.vectorBytes());
             List<VectorGraph.Ref> out = new ArrayList<>();
-            for (int i = 0; i < r; i++) {
+            for (int i = 0; i < rows; i++) {
                 out.addAll(body.apply(g));
             }
             g.output("y", out);
@@ -128,29 +153,35 @@ final class KernelLibrary {
         });
     }
 
+    private VectorKey key(VectorKind kind, Opcode op, int a, int b, SramMap sram) {
+        return new VectorKey(kind, op, a, b, rows, sram);
+    }
+
     private List<VectorGraph.Ref> row(VectorGraph g, int n) {
         return VectorKernels.row(g, new double[n], 0);
     }
 
     CompiledKernel rmsnorm(int n, float eps, SramMap sram) {
-        return vector(List.of("rmsnorm", n, sram), sram, g -> VectorKernels.rmsnorm(g, row(g, n), row(g, n), n, eps));
+        return vector(key(VectorKind.RMSNORM, Opcode.NOP, n, 0, sram), sram,
+                g -> VectorKernels.rmsnorm(g, row(g, n), row(g, n), n, eps));
     }
 
     /** Element-wise op of two rows of n values (residual add, scaling by routing weights or int8 scales). */
     CompiledKernel elementwise(Opcode op, int n, SramMap sram) {
-        return vector(List.of("elementwise", op, n, sram), sram, g -> VectorKernels.elementwise(g, op, row(g, n),
-                row(g, n)));
+        return vector(key(VectorKind.ELEMENTWISE, op, n, 0, sram), sram,
+                g -> VectorKernels.elementwise(g, op, row(g, n), row(g, n)));
     }
 
     CompiledKernel rope(int n, int headDim, double theta, SramMap sram) {
-        return vector(List.of("rope", n, headDim, sram), sram, g -> VectorKernels.rope(g, row(g, n), n, headDim, 1,
-                theta));
+        return vector(key(VectorKind.ROPE, Opcode.NOP, n, headDim, sram), sram,
+                g -> VectorKernels.rope(g, row(g, n), n, headDim, 1, theta));
     }
 
-    CompiledKernel softmax(int rows, int n, SramMap sram) {
-        return vector(List.of("softmax", rows, n, sram), sram, g -> {
+    /** Softmax of {@code rowsPerStep} rows of n values (a KV head's query heads). */
+    CompiledKernel softmax(int rowsPerStep, int n, SramMap sram) {
+        return vector(key(VectorKind.SOFTMAX, Opcode.NOP, rowsPerStep, n, sram), sram, g -> {
             List<VectorGraph.Ref> out = new ArrayList<>();
-            for (int r = 0; r < rows; r++) {
+            for (int r = 0; r < rowsPerStep; r++) {
                 out.addAll(VectorKernels.softmax(g, row(g, n)));
             }
             return out;
@@ -158,11 +189,12 @@ final class KernelLibrary {
     }
 
     CompiledKernel swiglu(int n, SramMap sram) {
-        return vector(List.of("swiglu", n, sram), sram, g -> VectorKernels.swiglu(g, row(g, n), row(g, n)));
+        return vector(key(VectorKind.SWIGLU, Opcode.NOP, n, 0, sram), sram,
+                g -> VectorKernels.swiglu(g, row(g, n), row(g, n)));
     }
 
     CompiledKernel route(int experts, int k, SramMap sram) {
-        return vector(List.of("route", experts, k, sram), sram, g -> {
+        return vector(key(VectorKind.ROUTE, Opcode.NOP, experts, k, sram), sram, g -> {
             double[] lanes = new double[chip.vectorBytes()];
             for (int l = 0; l < lanes.length; l++) {
                 lanes[l] = l;
@@ -174,7 +206,7 @@ final class KernelLibrary {
 
     /** The largest of n logits: the element-wise maximum over the row's vectors, then its lane. */
     CompiledKernel argmax(int n, SramMap sram) {
-        return vector(List.of("argmax", n, sram), sram, g -> {
+        return vector(key(VectorKind.ARGMAX, Opcode.NOP, n, 0, sram), sram, g -> {
             List<VectorGraph.Ref> r = row(g, n);
             VectorGraph.Ref m = r.get(0);
             for (int i = 1; i < r.size(); i++) {
@@ -184,7 +216,8 @@ final class KernelLibrary {
         });
     }
 
+    /** Vectors a row of {@code n} values takes. */
     int vectorsOf(int n) {
-        return vectors(n);
+        return (n + chip.vectorBytes() - 1) / chip.vectorBytes();
     }
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.model;
 
+import dev.lockstep.compiler.graph.DecoderModel;
+
 /**
  * The hyper-parameters of a decoder-only transformer that a decode step needs. A dense model has one expert that
  * every token uses.
@@ -32,25 +34,9 @@ public record ModelConfig(String name, String architecture, int hidden, int inte
         return experts > 1;
     }
 
-    /** Weights of one layer's attention: Q and O are hidden x hidden, K and V hidden x (kvHeads x headDim). */
-    public long attentionParams() {
-        long kv = (long) kvHeads * headDim();
-        return 2L * hidden * hidden + 2L * hidden * kv;
-    }
-
-    /** Weights of one layer's feed-forward part: every expert's gate, up and down projections, and the router. */
-    public long ffnParams() {
-        return (long) experts * 3L * hidden * intermediate + (moe() ? (long) hidden * experts : 0);
-    }
-
-    /** Embedding table (and the LM head, unless tied). */
-    public long embeddingParams() {
-        return (long) vocab * hidden;
-    }
-
+    /** Every weight of the model, counted over its layer graph ({@link DecoderModel#parameters()}). */
     public long totalParams() {
-        long norms = (2L * layers + 1) * hidden;
-        return layers * (attentionParams() + ffnParams()) + embeddingParams() * (tiedEmbeddings ? 1 : 2) + norms;
+        return DecoderModel.of(this).parameters();
     }
 
     /** Tokens of context the KV cache holds for a context of {@code context} tokens (the sliding window caps it). */

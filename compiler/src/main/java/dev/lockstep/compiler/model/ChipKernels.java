@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import dev.lockstep.compiler.CompileException;
+import dev.lockstep.compiler.CompiledKernel;
+import dev.lockstep.compiler.SramMap;
+import dev.lockstep.compiler.graph.LayerStep;
+import dev.lockstep.compiler.graph.LayerStep.Argmax;
+import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
+import dev.lockstep.compiler.graph.LayerStep.GateByRoute;
+import dev.lockstep.compiler.graph.LayerStep.Norm;
+import dev.lockstep.compiler.graph.LayerStep.Product;
+import dev.lockstep.compiler.graph.LayerStep.Residual;
+import dev.lockstep.compiler.graph.LayerStep.Rope;
+import dev.lockstep.compiler.graph.LayerStep.Route;
+import dev.lockstep.compiler.graph.LayerStep.Softmax;
+import dev.lockstep.compiler.graph.LayerStep.Split;
+import dev.lockstep.compiler.graph.LayerStep.SwiGlu;
+import dev.lockstep.compiler.graph.Tensor;
+import dev.lockstep.compiler.graph.TensorId;
+import dev.lockstep.compiler.model.KernelKey.VectorStepKind;
+import dev.lockstep.compiler.model.TimingLowering.TokenPlacement;
+import dev.lockstep.compiler.system.ChipBuild;
+import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.Opcode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * What a step of the layer graph means on one chip, for the timing-only lowering: its kernels (compiled on first use
+ * into the chip's free SRAM, or, for weights and caches, reserved before any token), placed at the cycle the step
+ * may start. A decode step (one row) places each chip's own kernels; a prefill chunk (several rows) compiles products
+ * over the decode products' weights and vector kernels for all its rows into the chip's scratch words
+ * ({@link ChipBuild#placeTransient}; timing-only, where no value is read).
+ */
+final class ChipKernels {
+    /**
+     * Words at the top of every MEM slice kept for the kernels of a token (norms, RoPE, softmax, SwiGLU, sums:
+     * their inputs, outputs and constants): 256 words x 88 slices x 320 B = 7.2 MB of a 230.7 MB chip. Weights and
+     * KV caches go below. A planning choice, checked by compiling: a token's kernels that do not fit fail to
+     * compile.
+     */
+    static final int SCRATCH_WORDS = 256;
+
+    private final DecodePlan plan;
+    private final ModelConfig m;
+    private final SystemBuild build;
+    private final KernelLibrary lib;
+    private final Map<Integer, Map<KernelKey, CompiledKernel>> placed = new HashMap<>();
+    /** Per chip, its SRAM after weights and caches: where a prefill's transient products put their X and Y. */
+    private final Map<Integer, SramMap> scratchBase = new HashMap<>();
+
+    ChipKernels(DecodePlan plan, SystemBuild build) {
+        this.plan = plan;
+        this.m = plan.model();
+        this.build = build;
+        this.lib = new KernelLibrary(build.chip());
+    }
+
+    KernelLibrary library() {
+        return lib;
+    }
+
+    /** Records chip {@code chip}'s SRAM after weights and caches, where prefill products put X and Y. */
+    void scratchFrom(int chip, SramMap sram) {
+        scratchBase.put(chip, sram);
+    }
+
+    private int qPerKv() {
+        return m.heads() / m.kvHeads();
+    }
+
+    private SramMap belowScratch(ChipBuild c) {
+        return c.sram().withCeiling(build.chip().mem().wordsPerSlice() - SCRATCH_WORDS);
+    }
+
+    private Map<KernelKey, CompiledKernel> of(int chip) {
+        return placed.computeIfAbsent(chip, x -> new HashMap<>());
+    }
+
+    // ------------------------------------------------------------------------------------------ reserved first
+
+    /** Compiles the product over weight tensor {@code tensor} of {@code shape} into the chip, below its scratch. */
+    void reserveWeights(int chip, TensorId tensor, Shard.Shape shape) {
+        ChipBuild c = build.chip(chip);
+        CompiledKernel k;
+        try {
+            k = of(chip).computeIfAbsent(new KernelKey.Weights(tensor), x -> lib.matmul(tensor.tensor(), 1,
+                    shape.rows(), shape.cols(), plan.weights().mxmType(), belowScratch(c)));
+        } catch (CompileException e) {
+            throw new CompileException("chip " + chip + ", the " + name(tensor) + " weights: " + e.getMessage());
+        }
+        c.reserve(k);
+    }
+
+    private static String name(TensorId t) {
+        String n = t.tensor().name().toLowerCase(java.util.Locale.ROOT);
+        return t.tensor() == Tensor.GATE_UP || t.tensor() == Tensor.DOWN ? n + " (expert " + t.expert() + ")" : n;
+    }
+
+    /**
+     * Compiles KV head {@code head}'s caches of one kind for every sequence: one tensor read by one schedule at an
+     * offset per sequence, so that every sequence's product takes the same time and the caches pack like one matrix.
+     */
+    void reserveCaches(int chip, CacheKind cache, int head, int headDim, int cached) {
+        if (cache == CacheKind.K) {
+            reserveCopies(chip, cache, head, s -> lib.matmulCopies(cache, qPerKv(), headDim, cached, plan.batch(),
+                    s));
+        } else {
+            reserveCopies(chip, cache, head, s -> lib.matmulCopies(cache, qPerKv(), cached, headDim, plan.batch(),
+                    s));
+        }
+    }
+
+    /**
+     * The V caches of KV head {@code head}: one product over all cached tokens when its tiles fit the half of the
+     * chip that its single MXM unit reads from (the V product has one tile of 320 columns, head_dim used);
+     * otherwise two, each over half the tokens, which land in the two halves of the chip, their results added by
+     * a VXM kernel. Returns whether it split.
+     */
+    boolean reserveV(int chip, int head, int headDim, int cached) {
+        try {
+            reserveCaches(chip, CacheKind.V, head, headDim, cached);
+            return false;
+        } catch (CompileException whole) {
+            int low = (cached / 2 + 159) / 160 * 160;
+            if (low >= cached) {
+                throw whole;
+            }
+            reserveCaches(chip, CacheKind.V_LOW, head, headDim, low);
+            reserveCaches(chip, CacheKind.V_HIGH, head, headDim, cached - low);
+            return true;
+        }
+    }
+
+    private void reserveCopies(int chip, CacheKind cache, int head,
+                               java.util.function.Function<SramMap, List<CompiledKernel>> make) {
+        ChipBuild c = build.chip(chip);
+        List<CompiledKernel> copies;
+        try {
+            copies = make.apply(belowScratch(c));
+        } catch (CompileException e) {
+            throw new CompileException("chip " + chip + ", the " + cache.name().toLowerCase(java.util.Locale.ROOT)
+                    + " caches of KV head " + head + ": " + e.getMessage());
+        }
+        Map<KernelKey, CompiledKernel> mine = of(chip);
+        for (int seq = 0; seq < copies.size(); seq++) {
+            mine.put(new KernelKey.Cache(cache, seq, head), copies.get(seq));
+            c.reserve(copies.get(seq));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ per token
+
+    /**
+     * Places compute step {@code step} (not a block) on {@code shard}'s chip from cycle {@code t}; returns when it
+     * ends. {@code vSplit}: the shard's KV head has its V product in two halves.
+     */
+    long step(LayerStep step, Shard shard, TokenPlacement tok, boolean vSplit, long t) {
+        int chip = shard.chip();
+        int hd = m.headDim();
+        if (step instanceof Norm n) {
+            return place(chip, new KernelKey.Norm(n.weight()), tok,
+                    (l, s) -> l.rmsnorm(m.hidden(), (float) m.rmsNormEps(), s), t);
+        } else if (step instanceof Product p) {
+            return product(p, shard, tok, t);
+        } else if (step instanceof Rope) {
+            int a = plan.attentionChips();
+            int n = (m.heads() / a + m.kvHeads() / a) * hd;
+            return place(chip, new KernelKey.Vector(VectorStepKind.ROPE, 0), tok,
+                    (l, s) -> l.rope(n, hd, m.ropeTheta(), s), t);
+        } else if (step instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
+            return cacheProduct(chip, CacheKind.K, shard.kvHead(), tok, t);
+        } else if (step instanceof CacheProduct) {
+            if (!vSplit) {
+                return cacheProduct(chip, CacheKind.V, shard.kvHead(), tok, t);
+            }
+            long tc = cacheProduct(chip, CacheKind.V_LOW, shard.kvHead(), tok, t);
+            tc = cacheProduct(chip, CacheKind.V_HIGH, shard.kvHead(), tok, tc);
+            return place(chip, new KernelKey.Vector(VectorStepKind.V_SUM, 0), tok,
+                    (l, s) -> l.elementwise(Opcode.VADD, qPerKv() * build.chip().vectorBytes(), s), tc);
+        } else if (step instanceof Softmax) {
+            int cached = m.cachedTokens(plan.context());
+            return place(chip, new KernelKey.Vector(VectorStepKind.SOFTMAX, 0), tok,
+                    (l, s) -> l.softmax(qPerKv(), cached, s), t);
+        } else if (step instanceof Route r) {
+            return place(chip, new KernelKey.Vector(VectorStepKind.ROUTE, 0), tok,
+                    (l, s) -> l.route(r.experts(), r.topK(), s), t);
+        } else if (step instanceof SwiGlu) {
+            int cols = shard.piece().columns();
+            return place(chip, new KernelKey.Vector(VectorStepKind.SWIGLU, cols), tok, (l, s) -> l.swiglu(cols, s), t);
+        } else if (step instanceof GateByRoute) {
+            return place(chip, new KernelKey.Vector(VectorStepKind.GATE, 0), tok,
+                    (l, s) -> l.elementwise(Opcode.VMUL, m.hidden(), s), t);
+        } else if (step instanceof Residual) {
+            return place(chip, new KernelKey.Vector(VectorStepKind.RESIDUAL, 0), tok,
+                    (l, s) -> l.elementwise(Opcode.VADD, m.hidden(), s), t);
+        } else if (step instanceof Argmax) {
+            int cols = shard.vocabColumns(m.vocab());
+            return cols == 0 ? t : place(chip, new KernelKey.Vector(VectorStepKind.ARGMAX, 0), tok,
+                    (l, s) -> l.argmax(cols, s), t);
+        }
+        throw new IllegalArgumentException("no timing lowering for " + step);
+    }
+
+    /** A weight matrix product (and, for int8 weights, the per-column scaling of its results). */
+    private long product(Product p, Shard shard, TokenPlacement tok, long t) {
+        Shard.Shape shape = shard.shape(p, m, plan);
+        if (shape.cols() == 0 && p.split() == Split.VOCAB_COLUMNS) {
+            return t;
+        }
+        int chip = shard.chip();
+        TensorId tensor = shard.tensor(p);
+        KernelKey key = new KernelKey.Weights(tensor);
+        long tc;
+        if (tok.rows() > 1) {
+            tc = onScratch(chip, of(chip).get(key), tok.rows(), 0, tok, t);
+        } else {
+            tc = place(chip, key, tok, (l, s) -> l.matmul(tensor.tensor(), 1, shape.rows(), shape.cols(),
+                    plan.weights().mxmType(), s), t);
+        }
+        if (plan.weights() == Precision.INT8) {
+            int n = shape.cols();
+            tc = place(chip, new KernelKey.Vector(VectorStepKind.SCALE, n), tok,
+                    (l, s) -> l.elementwise(Opcode.VMUL, n, s), tc);
+        }
+        return tc;
+    }
+
+    /**
+     * Places sequence {@code tok.seq()}'s product over its cache in a slot as long as the longest of every
+     * sequence's (so that tokens of all sequences take the same time and the schedule repeats exactly); a prefill
+     * chunk multiplies every row's queries against the cache, read where it lies.
+     */
+    private long cacheProduct(int chip, CacheKind cache, int head, TokenPlacement tok, long t) {
+        Map<KernelKey, CompiledKernel> mine = of(chip);
+        CompiledKernel k = mine.get(new KernelKey.Cache(cache, tok.seq(), head));
+        if (tok.rows() > 1) {
+            return onScratch(chip, k, qPerKv() * tok.rows(), tok.seq(), tok, t);
+        }
+        long slot = 0;
+        for (int seq = 0; seq < plan.batch(); seq++) {
+            slot = Math.max(slot, mine.get(new KernelKey.Cache(cache, seq, head)).predictedCycles());
+        }
+        tok.ledger().kernel(chip, k.lowerBoundCycles());
+        return build.chip(chip).place(k, t, slot);
+    }
+
+    /** A prefill chunk's product over a decode product's weights (or caches), X and Y in the chip's scratch words. */
+    private long onScratch(int chip, CompiledKernel decode, int rows, int copy, TokenPlacement tok, long t) {
+        CompiledKernel k = lib.onWeights(decode, rows, copy, scratchBase.get(chip));
+        tok.ledger().kernel(chip, k.lowerBoundCycles());
+        return build.chip(chip).placeTransient(k, t);
+    }
+
+    /**
+     * Places the chip's kernel {@code key}: for one row, compiled into the chip's free SRAM on first use and reused
+     * after; for a chunk's rows, one kernel for all of them in the scratch words its products share.
+     */
+    private long place(int chip, KernelKey key, TokenPlacement tok,
+                       BiFunction<KernelLibrary, SramMap, CompiledKernel> make, long t) {
+        ChipBuild c = build.chip(chip);
+        if (tok.rows() > 1) {
+            CompiledKernel k = make.apply(tok.library(), scratchBase.get(chip));
+            tok.ledger().kernel(chip, k.lowerBoundCycles());
+            return c.placeTransient(k, t);
+        }
+        CompiledKernel k = of(chip).computeIfAbsent(key, x -> make.apply(lib, c.sram()));
+        tok.ledger().kernel(chip, k.lowerBoundCycles());
+        return c.place(k, t);
+    }
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import dev.lockstep.compiler.graph.Tensor;
+import dev.lockstep.compiler.graph.TensorId;
+
+/**
+ * Which kernel of a chip a step means: one compiled kernel per key and chip, compiled on first use (weights and
+ * caches before any token) and placed again for every token after.
+ */
+sealed interface KernelKey {
+    /** The product over weight tensor {@code tensor} (an expert's, for a per-expert tensor). */
+    record Weights(TensorId tensor) implements KernelKey {
+    }
+
+    /** The product over sequence {@code seq}'s cache {@code cache} of KV head {@code kvHead}. */
+    record Cache(CacheKind cache, int seq, int kvHead) implements KernelKey {
+    }
+
+    /** The RMSNorm with {@code weight}. */
+    record Norm(Tensor weight) implements KernelKey {
+    }
+
+    /** A vector kernel of kind {@code kind} over {@code size} values (0 where one size per chip is all there is). */
+    record Vector(VectorStepKind kind, int size) implements KernelKey {
+    }
+
+    /** The vector kernels of a token besides norms. */
+    enum VectorStepKind {
+        ROPE,
+        SOFTMAX,
+        /** The sum of the two halves of a split V product. */
+        V_SUM,
+        RESIDUAL,
+        ROUTE,
+        SWIGLU,
+        GATE,
+        ARGMAX,
+        /** int8 products' per-column scaling of their results. */
+        SCALE
+    }
+}

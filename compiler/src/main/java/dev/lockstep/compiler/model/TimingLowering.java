@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import dev.lockstep.compiler.graph.DecoderModel;
+import dev.lockstep.compiler.graph.LayerStep;
+import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
+import dev.lockstep.compiler.graph.LayerStep.Compute;
+import dev.lockstep.compiler.graph.LayerStep.Exchange;
+import dev.lockstep.compiler.graph.LayerStep.PerExpert;
+import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
+import dev.lockstep.compiler.graph.LayerStep.Payload;
+import dev.lockstep.compiler.graph.LayerStep.Product;
+import dev.lockstep.compiler.graph.LayerStep.Where;
+import dev.lockstep.compiler.graph.Tensor;
+import dev.lockstep.compiler.system.ChipBuild;
+import dev.lockstep.compiler.system.ChipPath;
+import dev.lockstep.compiler.system.Collectives;
+import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.isa.system.SystemSpec;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The timing-only lowering of a {@link DecoderModel} over a {@link DecodePlan}: every chip's weights and KV caches
+ * compiled into its SRAM first ({@link #allocate}), then tokens placed step by step at exact cycles
+ * ({@link #token}), each step of the graph becoming kernels on the chips its {@link Where} names and each exchange
+ * becoming link transfers and collectives. No value is computed: kernels are compiled without data, for the
+ * timing-only simulator. {@link ChipKernels} holds what each chip's steps mean; this class walks the graph.
+ */
+final class TimingLowering {
+    /**
+     * The order in which a layer's products are compiled into SRAM: largest first (the feed-forward columns, then the
+     * attention weights and after them each attention chip's caches, then the router), so that they fill whole
+     * slices from the bottom and a token's small kernels find room above them.
+     */
+    private static final List<Where> ALLOCATION_ORDER = List.of(Where.EVERY_LAYER_CHIP, Where.ATTENTION_CHIPS,
+            Where.LAYER_ROOT);
+
+    /** Chips at path positions [start, start + count) of which the first {@code attentionChips} do attention. */
+    private record Stage(int start, int count, int attentionChips) {
+        int chips(Where where) {
+            return switch (where) {
+                case ATTENTION_CHIPS -> attentionChips;
+                case LAYER_ROOT -> 1;
+                case EVERY_LAYER_CHIP -> count;
+            };
+        }
+    }
+
+    /** When a token left its layers, when its next token was chosen, and when the sequence's next token may enter. */
+    record TokenTimes(long layersEndCycle, long chosenCycle, long nextEntryCycle, Ledger.TokenCosts costs) {
+    }
+
+    private final DecodePlan plan;
+    private final ModelConfig m;
+    private final DecoderModel graph;
+    private final SystemBuild build;
+    private final Collectives col;
+    private final ChipPath path;
+    private final ChipKernels kernels;
+    private final int hv;
+    private final Map<Integer, Long> weightWords = new HashMap<>();
+    /** (chip, KV head) whose V product is split into two halves of the cached tokens; looked up, not iterated. */
+    private final Set<ChipKvHead> splitV = new HashSet<>();
+
+    private record ChipKvHead(int chip, int kvHead) {
+    }
+
+    TimingLowering(DecodePlan plan, SystemSpec system) {
+        this.plan = plan;
+        this.m = plan.model();
+        this.graph = DecoderModel.of(m);
+        this.build = new SystemBuild(system);
+        this.col = new Collectives(build);
+        this.path = new ChipPath(build.topology());
+        this.kernels = new ChipKernels(plan, build);
+        this.hv = kernels.library().vectorsOf(m.hidden());
+    }
+
+    SystemBuild build() {
+        return build;
+    }
+
+    Collectives collectives() {
+        return col;
+    }
+
+    ChipPath path() {
+        return path;
+    }
+
+    ChipKernels kernels() {
+        return kernels;
+    }
+
+    int splitVProducts() {
+        return splitV.size();
+    }
+
+    /** Words of weights and caches chip {@code chip} holds. */
+    long weightWords(int chip) {
+        return weightWords.getOrDefault(chip, 0L);
+    }
+
+    private Stage layer(int l) {
+        return new Stage(plan.layerStart(l), plan.chipsPerLayer(), plan.attentionChips());
+    }
+
+    private Stage head() {
+        return new Stage(plan.headStart(), plan.headChips(), 0);
+    }
+
+    /** The chips of the embedding table: its own, or the head's when the table is tied to the LM head. */
+    private Stage table() {
+        return plan.embeddingChips() > 0 ? new Stage(0, plan.embeddingChips(), 0)
+                : new Stage(plan.headStart(), plan.chips() - plan.headStart(), 0);
+    }
+
+    // ------------------------------------------------------------------------------------------ weights first
+
+    /**
+     * Compiles every chip's weight and KV-cache products before any token, in {@link #ALLOCATION_ORDER}, then the
+     * embedding table's rows; what is left above is each chip's scratch.
+     */
+    void allocate() {
+        for (int l = 0; l < m.layers(); l++) {
+            Stage st = layer(l);
+            for (Where pass : ALLOCATION_ORDER) {
+                for (int i = 0; i < st.chips(pass); i++) {
+                    Shard shard = new Shard(path.chip(st.start() + i), i, st.count(), null, 0);
+                    reserveProducts(graph.layer().steps(), pass, shard);
+                    if (pass == Where.ATTENTION_CHIPS) {
+                        reserveCaches(graph.layer().steps(), shard);
+                    }
+                }
+            }
+        }
+        Stage head = head();
+        for (int i = 0; i < head.count(); i++) {
+            reserveProducts(graph.head(), Where.EVERY_LAYER_CHIP, new Shard(path.chip(head.start() + i), i,
+                    head.count(), null, 0));
+        }
+        int words = build.chip().mem().wordsPerSlice();
+        // the embedding table (rows split over its chips; a token's row is what their exchanges read)
+        long rows = (m.vocab() + Math.max(1, plan.embeddingChips()) - 1) / Math.max(1, plan.embeddingChips());
+        long rowWords = ((long) m.hidden() * plan.weights().bytes() + build.chip().vectorBytes() - 1)
+                / build.chip().vectorBytes();
+        for (int p = 0; p < plan.embeddingChips(); p++) {
+            build.chip(path.chip(p)).reserveWords(rows * rowWords, words - ChipKernels.SCRATCH_WORDS);
+        }
+        for (int p = 0; p < plan.chips(); p++) {
+            ChipBuild c = build.chip(path.chip(p));
+            weightWords.put(c.chipId(), c.sram().usedWords());
+            c.scratchFrom(words - ChipKernels.SCRATCH_WORDS);
+            kernels.scratchFrom(c.chipId(), c.sram());
+        }
+    }
+
+    private void reserveProducts(List<LayerStep> steps, Where pass, Shard shard) {
+        for (LayerStep step : steps) {
+            if (step instanceof PerExpert e && pass == Where.EVERY_LAYER_CHIP) {
+                for (ExpertColumns piece : ExpertColumns.of(m, plan.chipsPerLayer(), shard.index())) {
+                    reserveProducts(e.body(), pass, shard.withPiece(piece));
+                }
+            } else if (step instanceof Product p && p.where() == pass) {
+                Shard.Shape s = shard.shape(p, m, plan);
+                if (s.cols() > 0) {
+                    kernels.reserveWeights(shard.chip(), shard.tensor(p), s);
+                }
+            }
+        }
+    }
+
+    private void reserveCaches(List<LayerStep> steps, Shard shard) {
+        int kvh = m.kvHeads() / plan.attentionChips();
+        for (LayerStep step : steps) {
+            if (step instanceof PerKvHead h) {
+                for (int k = 0; k < kvh; k++) {
+                    for (LayerStep inner : h.body()) {
+                        if (inner instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
+                            kernels.reserveCaches(shard.chip(), CacheKind.K, k, m.headDim(), cached());
+                        } else if (inner instanceof CacheProduct c && c.cache() == Tensor.V_CACHE
+                                && kernels.reserveV(shard.chip(), k, m.headDim(), cached())) {
+                            splitV.add(new ChipKvHead(shard.chip(), k));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private int cached() {
+        return m.cachedTokens(plan.context());
+    }
+
+    // ------------------------------------------------------------------------------------------ one token
+
+    /** Places one token of sequence {@code seq}, of {@code shape}, entering at {@code t0}. */
+    TokenTimes token(int seq, long t0, StepShape shape) {
+        Ledger ledger = new Ledger(col);
+        TokenPlacement tok = new TokenPlacement(seq, shape.rows(), ledger, kernels.library().withRows(shape.rows()));
+        Stage table = table();
+        long t = walk(graph.embedding(), table, tok, -1, t0);
+        int prev = last(table);
+        for (int l = 0; l < m.layers(); l++) {
+            t = walk(graph.layer().steps(), layer(l), tok, prev, t);
+            prev = last(layer(l));
+        }
+        long layersEnd = t;
+        if (!shape.throughHead()) {
+            return new TokenTimes(layersEnd, t, t, ledger.costs());
+        }
+        // the head works on one row: the chunk's last, whose logits choose the next token
+        TokenPlacement one = new TokenPlacement(seq, 1, ledger, kernels.library());
+        t = walk(graph.head(), head(), one, prev, t);
+        long chosen = t;
+        t = ledger.linkStep(t, col.route(last(head()), path.chip(table.start()), 1, t));
+        return new TokenTimes(layersEnd, chosen, t, ledger.costs());
+    }
+
+    private int last(Stage st) {
+        return path.chip(st.start() + st.count() - 1);
+    }
+
+    /** The steps of one stage, in order: runs of compute steps, and exchanges between them. */
+    private long walk(List<LayerStep> steps, Stage st, TokenPlacement tok, int prev, long t0) {
+        long t = t0;
+        int i = 0;
+        while (i < steps.size()) {
+            if (steps.get(i) instanceof Exchange e) {
+                t = exchange(e, st, tok, prev, t);
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < steps.size() && steps.get(j) instanceof Compute) {
+                j++;
+            }
+            t = computeStage(steps.subList(i, j), st, tok, t);
+            i = j;
+        }
+        return t;
+    }
+
+    /** A run of compute steps: every chip of the widest {@link Where} among them works from {@code t}. */
+    private long computeStage(List<LayerStep> run, Stage st, TokenPlacement tok, long t) {
+        Where widest = Where.LAYER_ROOT;
+        for (LayerStep s : run) {
+            Where w = ((Compute) s).where();
+            if (st.chips(w) > st.chips(widest)) {
+                widest = w;
+            }
+        }
+        long end = t;
+        for (int i = 0; i < st.chips(widest); i++) {
+            Shard shard = new Shard(path.chip(st.start() + i), i, st.count(), null, 0);
+            end = Math.max(end, compute(run, st, shard, tok, t));
+        }
+        return tok.ledger().computeStage(t, end);
+    }
+
+    private long compute(List<LayerStep> steps, Stage st, Shard shard, TokenPlacement tok, long t) {
+        long tc = t;
+        for (LayerStep step : steps) {
+            Compute c = (Compute) step;
+            if (!c.where().includes(shard.index(), st.attentionChips())) {
+                continue;
+            }
+            if (c instanceof PerKvHead h) {
+                for (int k = 0; k < m.kvHeads() / plan.attentionChips(); k++) {
+                    tc = compute(h.body(), st, shard.withKvHead(k), tok, tc);
+                }
+            } else if (c instanceof PerExpert e) {
+                for (ExpertColumns piece : ExpertColumns.of(m, plan.chipsPerLayer(), shard.index())) {
+                    tc = compute(e.body(), st, shard.withPiece(piece), tok, tc);
+                }
+            } else {
+                tc = kernels.step(c, shard, tok, splitV.contains(new ChipKvHead(shard.chip(), shard.kvHead())), tc);
+            }
+        }
+        return tc;
+    }
+
+    private long exchange(Exchange e, Stage st, TokenPlacement tok, int prev, long t) {
+        Ledger ledger = tok.ledger();
+        int rows = tok.rows();
+        List<List<Integer>> segs = e.group() == Where.ATTENTION_CHIPS
+                ? path.segments(st.start(), st.start() + st.attentionChips())
+                : path.segments(st.start(), st.start() + st.count());
+        return switch (e.kind()) {
+            case SEND_IN -> prev == path.chip(st.start()) ? t
+                    : ledger.linkStep(t, col.send(prev, path.chip(st.start()), words(e.payload()) * rows, t));
+            case BROADCAST -> ledger.linkStep(t, col.broadcastAlong(segs, words(e.payload()) * rows, t));
+            case REDUCE_TO_FIRST -> {
+                long r = t;
+                for (int row = 0; row < rows; row++) {
+                    r = ledger.linkStep(r, col.reduceAlongToFirst(segs, vectors(e.payload()), r));
+                }
+                yield r;
+            }
+            case REDUCE_TO_LAST -> {
+                long r = t;
+                for (int row = 0; row < rows; row++) {
+                    r = ledger.linkStep(r, col.reduceAlongToLast(segs, vectors(e.payload()), r));
+                }
+                yield r;
+            }
+        };
+    }
+
+    /** Link words a payload takes per row when sent (an f32 vector is one word per byte plane: 4). */
+    private int words(Payload p) {
+        return switch (p) {
+            case TOKEN_ID, CHOICE -> 1;
+            case HIDDEN_ROW -> hv * 4;
+            case HIDDEN_ROW_AND_ROUTE -> hv * 4 + 4;
+        };
+    }
+
+    /** f32 vectors a payload takes per row when reduced. */
+    private int vectors(Payload p) {
+        return switch (p) {
+            case TOKEN_ID, CHOICE -> 1;
+            case HIDDEN_ROW, HIDDEN_ROW_AND_ROUTE -> hv;
+        };
+    }
+
+    /** One token's placement: its sequence, its rows, its ledger, and the kernel library for its rows. */
+    record TokenPlacement(int seq, int rows, Ledger ledger, KernelLibrary library) {
+    }
+}

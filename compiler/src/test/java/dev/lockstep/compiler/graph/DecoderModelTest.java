@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
+import dev.lockstep.compiler.graph.LayerStep.Exchange;
+import dev.lockstep.compiler.graph.LayerStep.PerExpert;
+import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
+import dev.lockstep.compiler.graph.LayerStep.Product;
+import dev.lockstep.compiler.graph.LayerStep.Where;
+import dev.lockstep.compiler.model.ModelConfig;
+import dev.lockstep.compiler.model.ModelConfigs;
+import dev.lockstep.compiler.model.Precision;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** The layer graph, declared once: its parameter counts are the published checkpoints', to the weight. */
+class DecoderModelTest {
+    static ModelConfig preset(String name) {
+        return ModelConfigs.presetOrFile("../programs/models/" + name + ".json");
+    }
+
+    @ParameterizedTest(name = "{0} has {1} parameters")
+    @CsvSource({
+        "mixtral-8x7b, 46702792704",
+        "llama-2-70b, 68976648192",
+        "mistral-7b, 7241732096",
+        "llama-3-8b, 8030261248",
+        "llama-2-7b, 6738415616"})
+    void parameterCountsAreThePublishedCheckpoints(String model, long published) {
+        assertThat(DecoderModel.of(preset(model)).parameters()).isEqualTo(published);
+        assertThat(preset(model).totalParams()).isEqualTo(published);
+    }
+
+    @Test
+    void aMixtralLayerIsAttentionThenRoutedExperts() {
+        DecoderLayer layer = DecoderLayer.of(preset("mixtral-8x7b"));
+        List<String> kinds = new ArrayList<>();
+        for (LayerStep s : layer.steps()) {
+            kinds.add(s instanceof Exchange e ? e.kind() + ":" + e.group() : s.getClass().getSimpleName());
+        }
+        assertThat(kinds).containsExactly("SEND_IN:LAYER_ROOT", "BROADCAST:ATTENTION_CHIPS", "Norm", "Product", "Rope",
+                "PerKvHead", "Product", "REDUCE_TO_FIRST:ATTENTION_CHIPS", "Residual", "Norm", "Product", "Route",
+                "BROADCAST:EVERY_LAYER_CHIP", "PerExpert", "Residual", "REDUCE_TO_LAST:EVERY_LAYER_CHIP");
+        PerKvHead head = (PerKvHead) layer.steps().get(5);
+        assertThat(head.body()).extracting(s -> s.getClass().getSimpleName())
+                .containsExactly("CacheProduct", "Softmax", "CacheProduct");
+        assertThat(((CacheProduct) head.body().get(0)).cache()).isEqualTo(Tensor.K_CACHE);
+        PerExpert experts = (PerExpert) layer.steps().get(13);
+        assertThat(experts.body()).extracting(s -> s.getClass().getSimpleName())
+                .containsExactly("Product", "SwiGlu", "Product", "GateByRoute");
+    }
+
+    @Test
+    void aDenseLayerHasNoRouterAndNoGating() {
+        DecoderLayer layer = DecoderLayer.of(preset("llama-2-7b"));
+        assertThat(layer.steps()).noneMatch(s -> s instanceof LayerStep.Route);
+        assertThat(layer.steps()).noneMatch(s -> s instanceof Product p && p.weight() == Tensor.ROUTER);
+        PerExpert ffn = (PerExpert) layer.steps().stream().filter(s -> s instanceof PerExpert).findFirst()
+                .orElseThrow();
+        assertThat(ffn.body()).noneMatch(s -> s instanceof LayerStep.GateByRoute);
+    }
+
+    @Test
+    void weightBytesFoldEachPartsMatrices() {
+        ModelConfig m = preset("mixtral-8x7b");
+        DecoderLayer layer = DecoderLayer.of(m);
+        long d = 4096;
+        long kv = 8 * 128;
+        // fp16: two bytes a weight
+        assertThat(layer.weightBytes(Precision.FP16, Where.ATTENTION_CHIPS)).isEqualTo(2 * (d * d * 2 + d * kv * 2));
+        assertThat(layer.weightBytes(Precision.FP16, Where.LAYER_ROOT)).isEqualTo(2 * d * 8);
+        assertThat(layer.weightBytes(Precision.FP16, Where.EVERY_LAYER_CHIP)).isEqualTo(2 * 8 * 3 * d * 14336);
+        // int8: one byte a weight and an fp16 scale per column of every matrix
+        assertThat(layer.weightBytes(Precision.INT8, Where.EVERY_LAYER_CHIP))
+                .isEqualTo(8 * (3 * d * 14336 + 2 * (2 * 14336) + 2 * d));
+        // K and V, 8 KV heads of 128, 4096 tokens, 3 sequences, fp16
+        assertThat(layer.cacheBytes(4096, 3)).isEqualTo(2L * 8 * 128 * 4096 * 3 * 2);
+    }
+}
