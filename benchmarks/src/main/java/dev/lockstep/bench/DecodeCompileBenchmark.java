@@ -7,6 +7,7 @@ import dev.lockstep.compiler.model.ModelConfig;
 import dev.lockstep.compiler.model.Precision;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
+import dev.lockstep.run.Verified;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
 import dev.lockstep.sim.SystemSimulator;
@@ -65,7 +66,7 @@ public class DecodeCompileBenchmark {
     @Benchmark
     public SimResult compileAndSimulate() {
         DecodeBuilder.Result r = DecodeBuilder.build(plan, system, line -> { });
-        return SystemSimulator.run(system, r.program(), SimOptions.timingOnly(),
-                new SystemSimulator.Parallelism(1, true));
+        return Verified.simulate(system, r.program(), SimOptions.timingOnly(), new SystemSimulator.Parallelism(1, true),
+                r.predictedEnd(), "one layer's decode step");
     }
 }

@@ -9,6 +9,8 @@ import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
+import dev.lockstep.run.FunctionalRun;
+import dev.lockstep.run.Verified;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
 import dev.lockstep.sim.SystemSimulator;
@@ -49,6 +51,7 @@ public class FunctionalBenchmark {
     private SystemSpec system;
     private ModelWeights weights;
     private Program program;
+    private long end;
 
     static double[] random(SplittableRandom r, long n, double scale) {
         double[] v = new double[(int) n];
@@ -89,12 +92,19 @@ public class FunctionalBenchmark {
     @Benchmark
     public Program compile() {
         SystemBuild b = new SystemBuild(system);
-        FunctionalModel.build(b, weights, PROMPT, TOKENS);
+        end = FunctionalModel.build(b, weights, PROMPT, TOKENS).end();
         return b.toProgram();
     }
 
     @Benchmark
     public SimResult simulate() {
-        return SystemSimulator.run(system, program, SimOptions.functional(), new SystemSimulator.Parallelism(2, false));
+        return Verified.simulate(system, program, SimOptions.functional(), new SystemSimulator.Parallelism(2, false),
+                end, "the functional run");
+    }
+
+    /** What lockstep run --functional does: compile, simulate with data, read the tokens back. */
+    @Benchmark
+    public FunctionalRun.Report run() {
+        return FunctionalRun.run(new FunctionalRun.Request(weights, PROMPT, TOKENS, false, system, 2), line -> { });
     }
 }

@@ -5,10 +5,11 @@ import dev.lockstep.compiler.model.DecodeBuilder;
 import dev.lockstep.compiler.model.DecodePlan;
 import dev.lockstep.compiler.model.ModelConfig;
 import dev.lockstep.compiler.model.ModelConfigs;
+import dev.lockstep.compiler.model.PlanSearch;
 import dev.lockstep.compiler.model.Precision;
-import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
+import dev.lockstep.run.Verified;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
 import dev.lockstep.sim.SystemSimulator;
@@ -51,7 +52,7 @@ public class SystemBenchmark {
     int threads;
 
     private SystemSpec spec;
-    private Program program;
+    private DecodeBuilder.Result built;
 
     /** Simulation work as secondary results. */
     @State(Scope.Thread)
@@ -81,15 +82,16 @@ public class SystemBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         spec = SystemSpecs.preset(system);
-        DecodePlan plan = DecodePlan.forChips(model(system), Precision.FP16, 3, system.equals("tsp-576") ? 4096
-                : 1024, spec.chip(), spec.chips(), spec.chipsPerNode());
-        program = DecodeBuilder.build(plan, spec, line -> { }).program();
+        // the plan lockstep run would choose (with its fallback when layers on whole nodes do not pack)
+        DecodePlan plan = PlanSearch.forChips(model(system), Precision.FP16, 3, system.equals("tsp-576") ? 4096
+                : 1024, spec, spec.chips()).plan();
+        built = DecodeBuilder.build(plan, spec, line -> { });
     }
 
     @Benchmark
     public SimResult simulate(Work work) {
-        SimResult r = SystemSimulator.run(spec, program, SimOptions.timingOnly(),
-                new SystemSimulator.Parallelism(threads, true));
+        SimResult r = Verified.simulate(spec, built.program(), SimOptions.timingOnly(),
+                new SystemSimulator.Parallelism(threads, true), built.predictedEnd(), "the decode step");
         work.instructionsInFull += r.instructionsRun();
         work.simulatedCycles += r.cycles();
         return r;

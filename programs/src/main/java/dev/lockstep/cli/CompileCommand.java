@@ -10,14 +10,14 @@ import dev.lockstep.compiler.matmul.MatMulCompiler;
 import dev.lockstep.compiler.vector.VectorCompiler;
 import dev.lockstep.compiler.vector.VectorGraph;
 import dev.lockstep.compiler.vector.VectorKernels;
-import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.asm.Disassembler;
 import dev.lockstep.isa.binary.LsbWriter;
 import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.run.Verified;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
-import dev.lockstep.sim.Simulator;
 import dev.lockstep.sim.TraceHash;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -147,8 +147,8 @@ final class CompileCommand implements Callable<Integer> {
                 throw new OutputException("--output writes one chip's program; with --system use 'lockstep sim' on "
                         + "hand-written programs, or drop --output", null);
             }
-            return new TensorParallel(sys, system.parallelism(), options(), json, spec.commandLine().getOut())
-                    .run(problem, op, dtype);
+            return TensorParallelCommand.run(sys, system.parallelism(), options(), problem, op, dtype, json,
+                    spec.commandLine().getOut());
         }
         long t0 = System.nanoTime();
         CompiledKernel kernel;
@@ -282,12 +282,9 @@ final class CompileCommand implements Callable<Integer> {
     private void report(ChipSpec chipSpec, CompiledKernel kernel, String title, String shapeText, String typeText,
                         double compileSeconds) {
         long t1 = System.nanoTime();
-        SimResult sim = Simulator.run(chipSpec, kernel.program(), SimOptions.timingOnly());
+        SimResult sim = Verified.simulate(chipSpec, kernel.program(), SimOptions.timingOnly(),
+                kernel.predictedCycles(), title);
         double simSeconds = (System.nanoTime() - t1) / 1e9;
-        if (sim.cycles() != kernel.predictedCycles()) {
-            throw new IllegalStateException("the compiler predicted " + kernel.predictedCycles()
-                    + " cycles but the simulator took " + sim.cycles());
-        }
         if (output != null) {
             byte[] bytes = output.toString().endsWith(".lsb") ? LsbWriter.encode(kernel.program())
                     : new Disassembler(chipSpec).text(kernel.program()).getBytes(StandardCharsets.UTF_8);

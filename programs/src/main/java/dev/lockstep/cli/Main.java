@@ -2,6 +2,7 @@
 package dev.lockstep.cli;
 
 import dev.lockstep.isa.io.InputException;
+import dev.lockstep.run.RunRefused;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -61,8 +62,8 @@ public final class Main implements Runnable {
                 e.println(ie.toErrorLine());
                 return EXIT_BAD_INPUT;
             }
-            if (ex instanceof OutputException oe) {
-                e.println("error: " + oe.getMessage());
+            if (ex instanceof OutputException || ex instanceof RunRefused) {
+                e.println("error: " + ex.getMessage());
                 return EXIT_BAD_INPUT;
             }
             e.println("error: internal error: " + ex + (debug ? "" : " (rerun with --debug for the stack trace, and "

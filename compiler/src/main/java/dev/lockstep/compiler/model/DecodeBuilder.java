@@ -164,22 +164,20 @@ public final class DecodeBuilder {
     }
 
     /**
-     * What a prefill built.
+     * When a prefill's chunks ran.
      *
-     * @param program             every chip's program
-     * @param promptTokens        tokens of the prompt
-     * @param chunkRows           prompt tokens per chunk (the rows its products multiply at once)
-     * @param intervalCycles      cycles between two chunks entering the pipeline
-     * @param firstLatencyCycles  cycles from the first chunk's entry to its leaving the last layer
+     * @param promptTokens         tokens of the prompt
+     * @param chunkRows            prompt tokens per chunk (the rows its products multiply at once)
+     * @param intervalCycles       cycles between two chunks entering the pipeline
+     * @param firstLatencyCycles   cycles from the first chunk's entry to its leaving the last layer
      * @param longestLatencyCycles the longest such latency of any chunk of full size (more than the first's if
-     *                            chunks collide)
-     * @param firstTokenCycle     the cycle at which the first generated token is chosen (the head, after the last
-     *                            chunk)
-     * @param predictedEndCycle   the predicted end of the whole program
+     *                             chunks collide)
+     * @param firstTokenCycle      the cycle at which the first generated token is chosen (the head, after the last
+     *                             chunk)
+     * @param predictedEndCycle    the predicted end of the whole program
      */
-    public record Prefill(Program program, int promptTokens, int chunkRows, long intervalCycles,
-                          long firstLatencyCycles, long longestLatencyCycles, long firstTokenCycle,
-                          long predictedEndCycle) {
+    public record PrefillTiming(int promptTokens, int chunkRows, long intervalCycles, long firstLatencyCycles,
+                                long longestLatencyCycles, long firstTokenCycle, long predictedEndCycle) {
         /** Whether every chunk of full size took the first one's time (none waited for another's work). */
         public boolean exact() {
             return longestLatencyCycles == firstLatencyCycles;
@@ -191,11 +189,15 @@ public final class DecodeBuilder {
         }
     }
 
+    /** What a prefill built: every chip's program, and when its chunks run. */
+    public record Prefill(Program program, PrefillTiming timing) {
+    }
+
     /**
      * The prefill of one sequence's prompt of {@code promptTokens} tokens, in chunks of {@code chunkRows} tokens
      * (the last padded to as many), chunk i entering the pipeline {@code i x interval} cycles after the first, the
      * interval being the busiest chip's cycles for one chunk (no shorter interval could keep up; a chip's work may
-     * still span longer, and then a chunk waits for the one before it, which {@link Prefill#longestLatencyCycles}
+     * still span longer, and then a chunk waits for the one before it, which {@link PrefillTiming#longestLatencyCycles}
      * reports; a wait of a whole interval, which could let chunks overtake each other, is refused).
      * <ul>
      *   <li>A chunk's products multiply all its rows at once: the decode products' weights and caches, read where
@@ -269,7 +271,8 @@ public final class DecodeBuilder {
             throw new CompileException("prompt chunks waited " + (longest - shortest) + " cycles, more than the "
                     + interval + " between them: their order through the layers is not guaranteed");
         }
-        return new Prefill(b.build().toProgram(), promptTokens, rows, interval, first, longest, chosen, end);
+        return new Prefill(b.build().toProgram(), new PrefillTiming(promptTokens, rows, interval, first, longest,
+                chosen, end));
     }
 
     /** The most experts whose columns one layer chip holds (1: each chip works for one expert only). */

@@ -5,6 +5,23 @@ import dev.lockstep.compiler.dataflow.ChipDataflow;
 import dev.lockstep.compiler.dataflow.ChipDataflow.Out;
 import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.dataflow.VectorStep;
+import dev.lockstep.compiler.graph.DecoderLayer;
+import dev.lockstep.compiler.graph.LayerStep;
+import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
+import dev.lockstep.compiler.graph.LayerStep.Compute;
+import dev.lockstep.compiler.graph.LayerStep.Exchange;
+import dev.lockstep.compiler.graph.LayerStep.GateByRoute;
+import dev.lockstep.compiler.graph.LayerStep.Norm;
+import dev.lockstep.compiler.graph.LayerStep.PerExpert;
+import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
+import dev.lockstep.compiler.graph.LayerStep.Product;
+import dev.lockstep.compiler.graph.LayerStep.Residual;
+import dev.lockstep.compiler.graph.LayerStep.Rope;
+import dev.lockstep.compiler.graph.LayerStep.Route;
+import dev.lockstep.compiler.graph.LayerStep.Softmax;
+import dev.lockstep.compiler.graph.LayerStep.SwiGlu;
+import dev.lockstep.compiler.graph.LayerStep.Where;
+import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.matmul.MatMulLayout;
 import dev.lockstep.compiler.vector.VectorGraph;
 import dev.lockstep.compiler.vector.VectorKernels;
@@ -34,8 +51,11 @@ import java.util.Optional;
  *       chosen, so every expert's slot is reserved and the choice is data, not schedule) and added to the
  *       residual.</li>
  * </ol>
- * The halves can run on different chips ({@link #attention}, then {@link #experts} for column ranges on others,
- * then {@link #sum}): a column split of w1 and w3 and a row split of w2, whose partial sums add up.
+ * The steps are the layer graph's ({@link DecoderLayer}), walked in order and lowered with data: a residual and the
+ * norm after it become one vector step; the caches' append for every KV head comes first in the KV heads' block;
+ * the experts' gating is one vector step after their products. The halves can run on different chips
+ * ({@link #attention}, then {@link #experts} for column ranges on others, then {@link #sum}): a column split of w1
+ * and w3 and a row split of w2, whose partial sums add up.
  * Weights are fp16 in SRAM; activations f32 in the vector unit and f16 into the MXM; K and V caches f16.
  */
 public final class FunctionalLayer {
@@ -47,6 +67,7 @@ public final class FunctionalLayer {
     private final double[] zerosV;
     /** Expert e's weights for intermediate columns from..to-1, by (e, from, to); looked up, never iterated. */
     private final Map<List<Integer>, double[][]> columnWeights = new HashMap<>();
+    private final DecoderLayer graph;
 
     /**
      * @param capacity tokens each KV cache holds (positions 0 .. capacity - 1)
@@ -63,6 +84,7 @@ public final class FunctionalLayer {
         this.name = name;
         this.zerosK = new double[m.headDim() * capacity];
         this.zerosV = new double[capacity * m.headDim()];
+        this.graph = DecoderLayer.of(m);
     }
 
     /** intermediate_size: the feed-forward columns that {@link #experts} ranges split. */
@@ -88,124 +110,272 @@ public final class FunctionalLayer {
     }
 
     /**
-     * The attention half for the token at {@code position}: norm, QKV, RoPE, the caches' append, attention per KV
-     * group, o_proj, residual, norm, and for MoE the router and top-k.
+     * The attention half for the token at {@code position}: the layer graph's steps up to the broadcast over every
+     * layer chip (norm, QKV, RoPE, the caches' append, attention per KV group, o_proj, residual, norm, and for MoE
+     * the router and top-k), lowered with data.
      */
     public Attended attention(ChipDataflow flow, Row x, int position) {
         if (position < 0 || position >= capacity) {
             throw new IllegalArgumentException("position " + position + " is outside the KV caches' " + capacity
                     + " tokens");
         }
-        int d = m.hidden();
-        int hd = m.headDim();
-        int heads = m.heads();
-        int kv = m.kvHeads();
-        int q = heads / kv;
-        float eps = (float) m.rmsNormEps();
-        Row xn = flow.vectors(s -> List.of(new Out(VectorKernels.rmsnorm(s.graph(), s.row(x),
-                VectorKernels.row(s.graph(), w.attentionNorm(), 0), d, eps), d))).get(0);
-        Row qkv = flow.matmul(name + ".qkv", List.of(List.of(xn)), d, (heads + 2 * kv) * hd, w.qkv()).get(0);
-        int qk = (heads + kv) * hd;
-        Row roped = flow.vectors(s -> List.of(new Out(VectorKernels.rope(s.graph(), s.row(qkv.part(0, qk)), qk, hd,
-                position, m.ropeTheta()), qk))).get(0);
-        List<MatMulLayout> kCaches = new ArrayList<>();
-        List<MatMulLayout> vCaches = new ArrayList<>();
-        for (int g = 0; g < kv; g++) {
-            kCaches.add(flow.product(name + ".k" + g, q, hd, capacity, zerosK));
-            vCaches.add(flow.product(name + ".v" + g, q, capacity, hd, zerosV));
-        }
-        flow.effects(s -> {
-            double[] oneHot = new double[VectorStep.LANES_PER_VECTOR];
-            oneHot[position % oneHot.length] = 1;
-            VectorGraph.Ref mask = s.graph().input(DataType.F16, oneHot, 0);
-            for (int g = 0; g < kv; g++) {
-                appendK(s, kCaches.get(g), roped.part((heads + g) * hd, hd), mask, position);
-                Region v = vCaches.get(g).w().get(0).get(position / vCaches.get(g).kTile());
-                s.storeF16(s.lanes(qkv.part((heads + kv + g) * hd, hd), 0, hd, true), v,
-                        position % vCaches.get(g).kTile());
+        Token tok = new Token(flow, position);
+        tok.x = x;
+        tok.stream = x;
+        List<LayerStep> steps = graph.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            LayerStep step = steps.get(i);
+            if (step instanceof Exchange e && e.group() == Where.EVERY_LAYER_CHIP) {
+                break;
             }
-        });
-        List<Row> headOut = new ArrayList<>();
-        for (int g = 0; g < kv; g++) {
-            List<List<Row>> qs = new ArrayList<>();
-            for (int r = 0; r < q; r++) {
-                qs.add(List.of(roped.part((g * q + r) * hd, hd)));
+            if (step instanceof Residual && i + 1 < steps.size() && steps.get(i + 1) instanceof Norm n) {
+                residualThenNorm(n, tok);
+                i++;
+            } else if (step instanceof Compute c) {
+                lower(c, tok);
             }
-            List<Row> scores = flow.matmul(name + ".k" + g, qs, hd, capacity, zerosK);
-            List<Row> probs = flow.vectors(s -> {
-                List<Out> out = new ArrayList<>();
-                for (Row sc : scores) {
-                    out.add(new Out(maskedSoftmax(s, sc, position, (float) (1 / Math.sqrt(hd))), capacity));
-                }
-                return out;
-            });
-            List<List<Row>> ps = new ArrayList<>();
-            probs.forEach(p -> ps.add(List.of(p)));
-            headOut.addAll(flow.matmul(name + ".v" + g, ps, capacity, hd, zerosV));
         }
-        Row o = flow.matmul(name + ".o", List.of(headOut), heads * hd, d, w.output()).get(0);
-        List<Row> hn = flow.vectors(s -> {
-            List<VectorGraph.Ref> h = VectorKernels.elementwise(s.graph(), Opcode.VADD, s.row(x), s.row(o));
-            return List.of(new Out(h, d), new Out(VectorKernels.rmsnorm(s.graph(), h,
-                    VectorKernels.row(s.graph(), w.ffnNorm(), 0), d, eps), d));
-        });
-        if (!m.moe()) {
-            return new Attended(hn.get(0), hn.get(1), Optional.empty());
-        }
-        Row logits = flow.matmul(name + ".router", List.of(List.of(hn.get(1))), d, m.experts(), w.router()).get(0);
-        Row gates = flow.vectors(s -> {
-            double[] lanes = new double[VectorStep.LANES_PER_VECTOR];
-            for (int l = 0; l < lanes.length; l++) {
-                lanes[l] = l;
-            }
-            VectorGraph g = s.graph();
-            VectorGraph.Ref padded = g.binary(Opcode.VADD, s.row(logits).get(0),
-                    s.constant(new double[m.experts()], Double.NEGATIVE_INFINITY));
-            return List.of(new Out(List.of(VectorKernels.topK(g, padded, g.input(DataType.I32, lanes, 0),
-                    m.expertsPerToken())), m.experts()));
-        }).get(0);
-        return new Attended(hn.get(0), hn.get(1), Optional.of(gates));
+        return new Attended(tok.residual, tok.stream, Optional.ofNullable(tok.gates));
     }
 
     /**
-     * The feed-forward half's share of intermediate columns {@code from .. to - 1} of every expert: each expert's
-     * gate and up columns (a column split of w1 and w3), SwiGLU, and the matching rows of w2 (a row split: the
-     * result is a partial sum), weighted by the expert's routing weight. The shares of all columns add up to the
-     * feed-forward output.
+     * The feed-forward half's share of intermediate columns {@code from .. to - 1} of every expert: the graph's
+     * per-expert block for each expert's gate and up columns (a column split of w1 and w3), SwiGLU, and the matching
+     * rows of w2 (a row split: the result is a partial sum), weighted by the expert's routing weight. The shares of
+     * all columns add up to the feed-forward output.
      */
     public Row experts(ChipDataflow flow, Row normed, Optional<Row> gates, int from, int to) {
         if (from < 0 || to > m.intermediate() || from >= to) {
             throw new IllegalArgumentException("columns " + from + ".." + (to - 1) + " are outside the "
                     + m.intermediate() + " intermediate columns");
         }
-        int d = m.hidden();
-        int c = to - from;
-        List<Row> downs = new ArrayList<>();
+        PerExpert block = (PerExpert) graph.steps().stream().filter(s -> s instanceof PerExpert).findFirst()
+                .orElseThrow();
+        List<ExpertOut> outs = new ArrayList<>();
         for (int e = 0; e < m.experts(); e++) {
-            double[][] part = columns(e, from, to);
-            String key = name + ".e" + e + "c" + from + "_" + to;
-            Row up = flow.matmul(key + ".up", List.of(List.of(normed)), d, 2 * c, part[0]).get(0);
-            Row act = flow.vectors(s -> List.of(new Out(VectorKernels.swiglu(s.graph(), s.row(up.part(0, c)),
-                    s.row(up.part(c, c))), c))).get(0);
-            downs.add(flow.matmul(key + ".down", List.of(List.of(act)), c, d, part[1]).get(0));
+            Token tok = new Token(flow, 0);
+            tok.stream = normed;
+            ExpertOut out = new ExpertOut(e, from, to);
+            for (LayerStep step : block.body()) {
+                lowerExpertStep(step, tok, out);
+            }
+            outs.add(out);
         }
+        return weightedSum(flow, outs, gates);
+    }
+
+    /** One expert's work on a chip: its columns, and its down projection's partial row. */
+    private static final class ExpertOut {
+        final int expert;
+        final int from;
+        final int to;
+        Row down;
+
+        ExpertOut(int expert, int from, int to) {
+            this.expert = expert;
+            this.from = from;
+            this.to = to;
+        }
+    }
+
+    /** The rows a token's steps leave for the steps after them on one chip. */
+    private final class Token {
+        final ChipDataflow flow;
+        final int position;
+        /** The layer's input. */
+        Row x;
+        /** What the next step reads: the last step's result. */
+        Row stream;
+        Row qkv;
+        Row roped;
+        final List<Row> headOut = new ArrayList<>();
+        /** The residual stream after attention. */
+        Row residual;
+        Row logits;
+        Row gates;
+        final List<MatMulLayout> kCaches = new ArrayList<>();
+        final List<MatMulLayout> vCaches = new ArrayList<>();
+        /** Inside a KV head's block: the head, its score rows and their softmax. */
+        int kvHead;
+        List<Row> scores;
+        List<Row> probs;
+
+        Token(ChipDataflow flow, int position) {
+            this.flow = flow;
+            this.position = position;
+        }
+    }
+
+    /** Lowers one compute step of the attention half with data. */
+    private void lower(Compute step, Token tok) {
+        int d = m.hidden();
+        int hd = m.headDim();
+        int heads = m.heads();
+        int kv = m.kvHeads();
+        float eps = (float) m.rmsNormEps();
+        ChipDataflow flow = tok.flow;
+        if (step instanceof Norm n) {
+            double[] weight = n.weight() == Tensor.ATTENTION_NORM ? w.attentionNorm() : w.ffnNorm();
+            Row in = tok.stream;
+            tok.stream = flow.vectors(s -> List.of(new Out(VectorKernels.rmsnorm(s.graph(), s.row(in),
+                    VectorKernels.row(s.graph(), weight, 0), d, eps), d))).get(0);
+        } else if (step instanceof Product p && p.weight() == Tensor.QKV) {
+            tok.qkv = flow.matmul(name + ".qkv", List.of(List.of(tok.stream)), d, (heads + 2 * kv) * hd, w.qkv())
+                    .get(0);
+        } else if (step instanceof Rope) {
+            int qk = (heads + kv) * hd;
+            Row qkv = tok.qkv;
+            tok.roped = flow.vectors(s -> List.of(new Out(VectorKernels.rope(s.graph(), s.row(qkv.part(0, qk)), qk,
+                    hd, tok.position, m.ropeTheta()), qk))).get(0);
+        } else if (step instanceof PerKvHead block) {
+            appendToCaches(tok);
+            for (int g = 0; g < kv; g++) {
+                tok.kvHead = g;
+                for (LayerStep inner : block.body()) {
+                    lowerKvHeadStep(inner, tok);
+                }
+            }
+        } else if (step instanceof Product p && p.weight() == Tensor.O) {
+            tok.stream = flow.matmul(name + ".o", List.of(tok.headOut), heads * hd, d, w.output()).get(0);
+        } else if (step instanceof Residual) {
+            Row x = tok.x;
+            Row o = tok.stream;
+            tok.residual = flow.vectors(s -> List.of(new Out(VectorKernels.elementwise(s.graph(), Opcode.VADD,
+                    s.row(x), s.row(o)), d))).get(0);
+            tok.stream = tok.residual;
+        } else if (step instanceof Product p && p.weight() == Tensor.ROUTER) {
+            tok.logits = flow.matmul(name + ".router", List.of(List.of(tok.stream)), d, m.experts(), w.router())
+                    .get(0);
+        } else if (step instanceof Route r) {
+            Row logits = tok.logits;
+            tok.gates = flow.vectors(s -> {
+                double[] lanes = new double[VectorStep.LANES_PER_VECTOR];
+                for (int l = 0; l < lanes.length; l++) {
+                    lanes[l] = l;
+                }
+                VectorGraph g = s.graph();
+                VectorGraph.Ref padded = g.binary(Opcode.VADD, s.row(logits).get(0),
+                        s.constant(new double[r.experts()], Double.NEGATIVE_INFINITY));
+                return List.of(new Out(List.of(VectorKernels.topK(g, padded, g.input(DataType.I32, lanes, 0),
+                        r.topK())), r.experts()));
+            }).get(0);
+        } else {
+            throw new IllegalArgumentException("no functional lowering of " + step + " in the attention half");
+        }
+    }
+
+    /** A residual and the norm after it, as one vector step: the sum goes into the norm without a round trip. */
+    private void residualThenNorm(Norm n, Token tok) {
+        int d = m.hidden();
+        double[] weight = n.weight() == Tensor.ATTENTION_NORM ? w.attentionNorm() : w.ffnNorm();
+        Row x = tok.x;
+        Row o = tok.stream;
+        List<Row> hn = tok.flow.vectors(s -> {
+            List<VectorGraph.Ref> h = VectorKernels.elementwise(s.graph(), Opcode.VADD, s.row(x), s.row(o));
+            return List.of(new Out(h, d), new Out(VectorKernels.rmsnorm(s.graph(), h,
+                    VectorKernels.row(s.graph(), weight, 0), d, (float) m.rmsNormEps()), d));
+        });
+        tok.residual = hn.get(0);
+        tok.stream = hn.get(1);
+    }
+
+    /**
+     * The caches' append for every KV head at once (one vector step, before any head's scores): V becomes row
+     * {@code position} of the head's V cache, K column {@code position} of its K cache.
+     */
+    private void appendToCaches(Token tok) {
+        int hd = m.headDim();
+        int heads = m.heads();
+        int kv = m.kvHeads();
+        int q = heads / kv;
+        for (int g = 0; g < kv; g++) {
+            tok.kCaches.add(tok.flow.product(name + ".k" + g, q, hd, capacity, zerosK));
+            tok.vCaches.add(tok.flow.product(name + ".v" + g, q, capacity, hd, zerosV));
+        }
+        Row roped = tok.roped;
+        Row qkv = tok.qkv;
+        int position = tok.position;
+        tok.flow.effects(s -> {
+            double[] oneHot = new double[VectorStep.LANES_PER_VECTOR];
+            oneHot[position % oneHot.length] = 1;
+            VectorGraph.Ref mask = s.graph().input(DataType.F16, oneHot, 0);
+            for (int g = 0; g < kv; g++) {
+                appendK(s, tok.kCaches.get(g), roped.part((heads + g) * hd, hd), mask, position);
+                Region v = tok.vCaches.get(g).w().get(0).get(position / tok.vCaches.get(g).kTile());
+                s.storeF16(s.lanes(qkv.part((heads + kv + g) * hd, hd), 0, hd, true), v,
+                        position % tok.vCaches.get(g).kTile());
+            }
+        });
+    }
+
+    /** One step of a KV head's block: the scores against its K cache, their softmax, the sum over its V cache. */
+    private void lowerKvHeadStep(LayerStep step, Token tok) {
+        int hd = m.headDim();
+        int q = m.heads() / m.kvHeads();
+        int g = tok.kvHead;
+        if (step instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
+            List<List<Row>> qs = new ArrayList<>();
+            for (int r = 0; r < q; r++) {
+                qs.add(List.of(tok.roped.part((g * q + r) * hd, hd)));
+            }
+            tok.scores = tok.flow.matmul(name + ".k" + g, qs, hd, capacity, zerosK);
+        } else if (step instanceof Softmax) {
+            List<Row> scores = tok.scores;
+            tok.probs = tok.flow.vectors(s -> {
+                List<Out> out = new ArrayList<>();
+                for (Row sc : scores) {
+                    out.add(new Out(maskedSoftmax(s, sc, tok.position, (float) (1 / Math.sqrt(hd))), capacity));
+                }
+                return out;
+            });
+        } else if (step instanceof CacheProduct c && c.cache() == Tensor.V_CACHE) {
+            List<List<Row>> ps = new ArrayList<>();
+            tok.probs.forEach(p -> ps.add(List.of(p)));
+            tok.headOut.addAll(tok.flow.matmul(name + ".v" + g, ps, capacity, hd, zerosV));
+        } else {
+            throw new IllegalArgumentException("no functional lowering of " + step + " in a KV head's block");
+        }
+    }
+
+    /** One step of an expert's block over its columns from..to-1. */
+    private void lowerExpertStep(LayerStep step, Token tok, ExpertOut out) {
+        int d = m.hidden();
+        int c = out.to - out.from;
+        String key = name + ".e" + out.expert + "c" + out.from + "_" + out.to;
+        double[][] part = columns(out.expert, out.from, out.to);
+        if (step instanceof Product p && p.weight() == Tensor.GATE_UP) {
+            tok.stream = tok.flow.matmul(key + ".up", List.of(List.of(tok.stream)), d, 2 * c, part[0]).get(0);
+        } else if (step instanceof SwiGlu) {
+            Row up = tok.stream;
+            tok.stream = tok.flow.vectors(s -> List.of(new Out(VectorKernels.swiglu(s.graph(), s.row(up.part(0, c)),
+                    s.row(up.part(c, c))), c))).get(0);
+        } else if (step instanceof Product p && p.weight() == Tensor.DOWN) {
+            out.down = tok.flow.matmul(key + ".down", List.of(List.of(tok.stream)), c, d, part[1]).get(0);
+        } else if (!(step instanceof GateByRoute)) {
+            // the routing weights scale all experts' rows in one vector step (weightedSum)
+            throw new IllegalArgumentException("no functional lowering of " + step + " in an expert's block");
+        }
+    }
+
+    /** The experts' partial rows, each times its routing weight (the gating of every expert in one step), added. */
+    private Row weightedSum(ChipDataflow flow, List<ExpertOut> outs, Optional<Row> gates) {
         return flow.vectors(s -> {
             VectorGraph g = s.graph();
             VectorGraph.Ref gv = gates.map(r -> s.row(r).get(0)).orElse(null);
             List<VectorGraph.Ref> acc = new ArrayList<>();
-            for (int e = 0; e < downs.size(); e++) {
-                List<VectorGraph.Ref> y = s.row(downs.get(e));
-                VectorGraph.Ref weight = gv == null ? null : g.distribute(gv, e);
+            for (ExpertOut out : outs) {
+                List<VectorGraph.Ref> y = s.row(out.down);
+                VectorGraph.Ref weight = gv == null ? null : g.distribute(gv, out.expert);
                 for (int j = 0; j < y.size(); j++) {
                     VectorGraph.Ref term = weight == null ? y.get(j) : g.binary(Opcode.VMUL, y.get(j), weight);
-                    if (e == 0) {
+                    if (acc.size() <= j) {
                         acc.add(term);
                     } else {
                         acc.set(j, g.binary(Opcode.VADD, acc.get(j), term));
                     }
                 }
             }
-            return List.of(new Out(acc, d));
+            return List.of(new Out(acc, m.hidden()));
         }).get(0);
     }
 

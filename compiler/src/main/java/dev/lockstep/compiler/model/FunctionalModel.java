@@ -50,6 +50,34 @@ public final class FunctionalModel {
      */
     public record Built(long end, int headChip, int chips, long productCycles, long vectorCycles,
                         long wiringCycles) {
+        /** Generated token {@code i}, as the simulated head chip left it in {@code simulated}. */
+        public int token(RegionValues simulated, int i) {
+            return (int) read(simulated, "token" + i + "_0")[0];
+        }
+
+        /** The logits that chose generated token {@code i} (vocab values), as the simulated head chip left them. */
+        public float[] logits(RegionValues simulated, int i, int vocab) {
+            float[] out = new float[vocab];
+            int lanes = VectorStep.LANES_PER_VECTOR;
+            for (int j = 0; j * lanes < vocab; j++) {
+                double[] v = read(simulated, "logits" + i + "_" + j);
+                for (int l = 0; l < lanes && j * lanes + l < vocab; l++) {
+                    out[j * lanes + l] = (float) v[l];
+                }
+            }
+            return out;
+        }
+
+        private double[] read(RegionValues simulated, String region) {
+            return simulated.region(headChip, region).orElseThrow(() -> new IllegalStateException("the simulation "
+                    + "left no region " + region + " on chip " + headChip + ": not a functional run of this program"));
+        }
+    }
+
+    /** A simulation's final SRAM contents by chip and region name (a functional simulator's result). */
+    @FunctionalInterface
+    public interface RegionValues {
+        java.util.Optional<double[]> region(int chip, String name);
     }
 
     /** Chips the pipeline takes for a model: one for the embedding, one per layer, one for the head. */

@@ -51,8 +51,9 @@ class DecodeBuilderTest {
 
     @Test
     void prefillChunksArePredictedToTheCycleAndPinned() {
-        DecodeBuilder.Prefill p = DecodeBuilder.prefill(plan(), RACK, 6, 4, line -> { });
-        SimResult r = simulate(p.program());
+        DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(), RACK, 6, 4, line -> { });
+        SimResult r = simulate(built.program());
+        DecodeBuilder.PrefillTiming p = built.timing();
         assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(88_272);
         assertThat(p.chunks()).isEqualTo(2);
         assertThat(p.chunkRows()).isEqualTo(4);

@@ -3,28 +3,23 @@ package dev.lockstep.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.model.Checkpoint;
 import dev.lockstep.compiler.model.FunctionalModel;
 import dev.lockstep.compiler.model.ModelWeights;
-import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.io.InputException;
-import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpec;
-import dev.lockstep.sim.SimOptions;
+import dev.lockstep.run.FunctionalRun;
 import dev.lockstep.sim.SimResult;
-import dev.lockstep.sim.SystemSimulator;
 import dev.lockstep.sim.TraceHash;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /**
- * {@code lockstep run --functional}: greedy generation with a checkpoint's real weights, compiled over a pipeline of
- * chips ({@link FunctionalModel}) and simulated in functional mode; the tokens and logits are what the simulated
- * chips computed.
+ * {@code lockstep run --functional}: checks the options (checkpoint, prompt, tokens, logits file), runs
+ * {@link FunctionalRun} and renders its report (text or JSON), writing the logits as .npy if asked.
  */
-final class FunctionalRun {
-    private FunctionalRun() {
+final class FunctionalCommand {
+    private FunctionalCommand() {
     }
 
     /** The run's options, as {@code lockstep run} parsed them. */
@@ -128,46 +123,18 @@ final class FunctionalRun {
         err.printf("lockstep run: %s from %s: %d layers, functional, %d prompt tokens, %d to generate%n",
                 w.config().name(), o.checkpoint(), w.config().layers(), prompt.length, o.tokens());
         err.flush();
-        SystemBuild b = new SystemBuild(o.system());
-        FunctionalModel.Built built;
-        long c0 = System.nanoTime();
-        try {
-            built = FunctionalModel.build(b, w, prompt, o.tokens());
-        } catch (CompileException e) {
-            throw new OutputException(w.config().name() + " in functional mode: " + e.getMessage(), e);
-        }
-        Program program = b.toProgram();
-        double compileSeconds = (System.nanoTime() - c0) / 1e9;
-        err.printf("lockstep run: compiled %d instructions for %d chips in %.1f s; simulating with data%n",
-                program.instructionCount(), built.chips(), compileSeconds);
-        err.flush();
-        long s0 = System.nanoTime();
-        SimResult r = SystemSimulator.run(o.system(), program, SimOptions.functional(),
-                new SystemSimulator.Parallelism(o.threads(), false));
-        double simSeconds = (System.nanoTime() - s0) / 1e9;
-        if (r.cycles() != built.end()) {
-            throw new IllegalStateException("the simulation took " + r.cycles() + " cycles where the compiler "
-                    + "predicted " + built.end() + ": a compiler or simulator bug");
-        }
+        FunctionalRun.Report rep = FunctionalRun.run(new FunctionalRun.Request(w, prompt, o.tokens(),
+                o.logitsOut() != null, o.system(), o.threads()), line -> {
+                    err.println("lockstep run: " + line);
+                    err.flush();
+                });
         int vocab = w.config().vocab();
-        int lanes = o.system().chip().vectorBytes();
-        int[] tokens = new int[o.tokens()];
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = (int) r.region(built.headChip(), "token" + i + "_0").orElseThrow()[0];
-        }
+        int[] tokens = rep.generated();
         if (o.logitsOut() != null) {
-            float[][] logits = new float[o.tokens()][vocab];
-            for (int i = 0; i < tokens.length; i++) {
-                for (int j = 0; j * lanes < vocab; j++) {
-                    double[] v = r.region(built.headChip(), "logits" + i + "_" + j).orElseThrow();
-                    for (int l = 0; l < lanes && j * lanes + l < vocab; l++) {
-                        logits[i][j * lanes + l] = (float) v[l];
-                    }
-                }
-            }
-            Outputs.write(o.logitsOut(), Npy.float32(logits, vocab));
+            Outputs.write(o.logitsOut(), Npy.float32(rep.logits().orElseThrow(), vocab));
         }
-        double wall = (System.nanoTime() - wall0) / 1e9;
+        FunctionalModel.Built built = rep.built();
+        SimResult r = rep.sim();
         double clock = o.system().chip().clockHz();
         ObjectNode j = Outputs.json();
         j.put("model", w.config().name());
@@ -193,9 +160,9 @@ final class FunctionalRun {
         j.put("simulated_cycles", r.cycles());
         j.put("simulated_seconds", r.cycles() / clock);
         j.put("simulated_instructions", r.instructions());
-        j.put("compile_seconds", compileSeconds);
-        j.put("simulate_seconds", simSeconds);
-        j.put("wall_seconds", wall);
+        j.put("compile_seconds", rep.wall().compileSeconds());
+        j.put("simulate_seconds", rep.wall().simulateSeconds());
+        j.put("wall_seconds", (System.nanoTime() - wall0) / 1e9);
         j.put("threads", o.threads());
         j.put("trace_hash", TraceHash.hex(r.traceHash()));
         if (o.json()) {
@@ -214,7 +181,8 @@ final class FunctionalRun {
                     100.0 * built.wiringCycles() / steps);
             out.printf("simulated        %d cycles (%.3f ms at %.0f MHz), %d instructions%n", r.cycles(),
                     1e3 * r.cycles() / clock, clock / 1e6, r.instructions());
-            out.printf("wall time        %.1f s (compile %.1f s, simulate %.1f s)%n", wall, compileSeconds, simSeconds);
+            out.printf("wall time        %.1f s (compile %.1f s, simulate %.1f s)%n",
+                    j.get("wall_seconds").asDouble(), rep.wall().compileSeconds(), rep.wall().simulateSeconds());
             out.printf("trace hash       %s%n", TraceHash.hex(r.traceHash()));
         }
         out.flush();

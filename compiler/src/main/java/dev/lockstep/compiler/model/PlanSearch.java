@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import dev.lockstep.compiler.CompileException;
+import dev.lockstep.isa.system.SystemSpec;
+import java.util.Optional;
+
+/**
+ * The plan a run uses on a given number of chips: {@link DecodePlan#forChips} with layers on whole nodes where that
+ * packs, else without the rounding. The planner counts bytes; whether whole tiles pack into slices is only known by
+ * compiling the weights and caches ({@link DecodeBuilder#checkPacking}), which this search does when the two plans
+ * differ.
+ */
+public final class PlanSearch {
+    private PlanSearch() {
+    }
+
+    /**
+     * What the search found.
+     *
+     * @param plan     the plan to run
+     * @param minimal  the plan with the fewest chips that holds the model
+     * @param fallback why the node-rounded plan was left for {@code plan}, if it was
+     */
+    public record Found(DecodePlan plan, DecodePlan minimal, Optional<String> fallback) {
+    }
+
+    /**
+     * The plan for the first {@code chips} chips of {@code system}.
+     *
+     * @throws DecodePlan.TooFewChips   if the model needs more chips
+     * @throws IllegalArgumentException if no number of chips holds it (e.g. one KV head's caches exceed a chip)
+     */
+    public static Found forChips(ModelConfig m, Precision w, int batch, int context, SystemSpec system, int chips) {
+        DecodePlan aligned = DecodePlan.forChips(m, w, batch, context, system.chip(), chips, system.chipsPerNode());
+        DecodePlan minimal = DecodePlan.minimal(m, w, batch, context, system.chip());
+        DecodePlan unaligned = DecodePlan.forChips(m, w, batch, context, system.chip(), chips, system.chipsPerNode(),
+                false);
+        if (unaligned.chipsPerLayer() == aligned.chipsPerLayer()) {
+            return new Found(aligned, minimal, Optional.empty());
+        }
+        try {
+            DecodeBuilder.checkPacking(aligned, system);
+            return new Found(aligned, minimal, Optional.empty());
+        } catch (CompileException e) {
+            // layers on whole nodes hold more on each chip; if that does not pack, spread them over more chips
+            return new Found(unaligned, minimal, Optional.of("with " + aligned.chipsPerLayer() + " chips per layer "
+                    + "(whole nodes) " + e.getMessage() + "; trying " + unaligned.chipsPerLayer()
+                    + " chips per layer"));
+        }
+    }
+}

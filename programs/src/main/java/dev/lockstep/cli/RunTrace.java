@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.cli;
+
+import dev.lockstep.compiler.model.DecodePlan;
+import dev.lockstep.isa.io.InputException;
+import dev.lockstep.run.DecodeReport;
+import dev.lockstep.sim.SystemSimulator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code lockstep run --trace}: the timeline of some chips of a decode run. They run again on their own, with a
+ * listener (exact: see SystemSimulator).
+ *
+ * @param file        where the Chrome trace goes
+ * @param firstLayer  whether the chips are the first layer's (the default), else {@code from .. to - 1}
+ * @param from        the first path position traced
+ * @param to          past the last path position traced
+ * @param windowFrom  the first cycle kept
+ * @param windowTo    past the last cycle kept
+ */
+record RunTrace(Path file, boolean firstLayer, int from, int to, long windowFrom, long windowTo) {
+
+    /** The options, checked before the run (the chips' range once the plan is known). */
+    static RunTrace parse(Path file, String chips, String window) {
+        try {
+            boolean layer0 = chips.equals("layer0");
+            String[] c = layer0 ? new String[] {"0", "1"} : chips.split(":");
+            String[] w = window.split(":");
+            if (c.length != 2 || w.length != 2) {
+                throw new NumberFormatException();
+            }
+            RunTrace t = new RunTrace(file, layer0, Integer.parseInt(c[0]), Integer.parseInt(c[1]),
+                    Long.parseLong(w[0]), Long.parseLong(w[1]));
+            if (!layer0 && (t.from() < 0 || t.from() >= t.to() || t.to() - t.from() > 64)) {
+                throw new InputException("--trace-chips", 1, 1, "--trace-chips must name 1 to 64 path positions "
+                        + "FROM:TO with FROM < TO, got " + chips);
+            }
+            if (t.windowFrom() < 0 || t.windowFrom() >= t.windowTo()) {
+                throw new InputException("--trace-window", 1, 1, "--trace-window FROM:TO needs 0 <= FROM < TO, got "
+                        + window);
+            }
+            return t;
+        } catch (NumberFormatException e) {
+            throw new InputException("--trace-chips", 1, 1, "--trace-chips takes FROM:TO (path positions) or layer0, "
+                    + "and --trace-window FROM:TO (cycles); got " + chips + " and " + window);
+        }
+    }
+
+    void write(DecodeReport report, PrintWriter err) {
+        DecodePlan plan = report.decodePlan();
+        int lo = firstLayer ? plan.layerStart(0) : from;
+        int hi = firstLayer ? plan.layerStart(0) + plan.chipsPerLayer() : to;
+        if (lo < 0 || hi > plan.chips() || lo >= hi || hi - lo > 64) {
+            throw new InputException("--trace-chips", 1, 1, "--trace-chips must name 1 to 64 path positions within "
+                    + "0.." + plan.chips() + ", got " + lo + ":" + hi);
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (int p = lo; p < hi; p++) {
+            ids.add(report.built().path().chip(p));
+        }
+        ChromeTrace chrome = new ChromeTrace(report.request().system().chip(), report.built().program(), windowFrom,
+                windowTo, 5_000_000);
+        SystemSimulator.trace(report.request().system(), report.built().program(), ids, chrome);
+        chrome.write(file);
+        err.printf("lockstep run: wrote %s: chips %s, cycles %d..%d, %d instructions%s%n", file, ids, windowFrom,
+                windowTo, chrome.kept(), chrome.dropped() > 0 ? " (" + chrome.dropped() + " beyond the limit dropped)"
+                        : "");
+        err.flush();
+    }
+}

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.run;
+
+import dev.lockstep.compiler.model.DecodeBuilder;
+import dev.lockstep.compiler.model.DecodePlan;
+import dev.lockstep.compiler.model.PlanSearch;
+import dev.lockstep.sim.SimResult;
+import java.util.Optional;
+
+/**
+ * What a decode run found: the plan, the compiled schedule and its simulation (which ended where the compiler said),
+ * the prefill's if one was asked for, and where the wall time went. Figures are derived here, once, for every
+ * renderer.
+ *
+ * @param request the run asked for
+ * @param plan    the plan it used, and the fewest chips that hold the model
+ * @param built   the compiled schedule (every chip's program, the compiler's timeline and accounting)
+ * @param sim     the simulation of {@code built}
+ * @param prefill the prefill's report, if the request had a prompt
+ * @param wall    where the wall-clock time went
+ */
+public record DecodeReport(DecodeRequest request, PlanSearch.Found plan, DecodeBuilder.Result built, SimResult sim,
+                           Optional<PrefillReport> prefill, WallTimes wall) {
+
+    /**
+     * A prefill's figures and simulation (its program is not kept: it is garbage before the decode is built).
+     *
+     * @param timing  when its chunks ran, as compiled
+     * @param sim     its simulation
+     * @param seconds wall seconds to compile and simulate it
+     */
+    public record PrefillReport(DecodeBuilder.PrefillTiming timing, SimResult sim, double seconds) {
+    }
+
+    /**
+     * Wall-clock seconds (a measure of the machine, not of the model).
+     *
+     * @param compileSeconds  compiling the decode step
+     * @param simulateSeconds simulating it
+     * @param wallSeconds     the whole run, prefill included
+     */
+    public record WallTimes(double compileSeconds, double simulateSeconds, double wallSeconds) {
+    }
+
+    /**
+     * The shares of the first token's time.
+     *
+     * @param compute compute stages and reduction sums
+     * @param onChip  moving data on chips to and from link staging
+     * @param links   on links
+     * @param waiting for nothing the token needs
+     */
+    public record TimeShares(double compute, double onChip, double links, double waiting) {
+    }
+
+    public DecodePlan decodePlan() {
+        return plan.plan();
+    }
+
+    public double clockHz() {
+        return request.system().chip().clockHz();
+    }
+
+    /** Cycles between two tokens of one sequence (docs/model.md). */
+    public long cyclesPerToken() {
+        return built.cyclesPerToken();
+    }
+
+    public double tokensPerSecondPerUser() {
+        return clockHz() / cyclesPerToken();
+    }
+
+    public double tokensPerSecondTotal() {
+        return tokensPerSecondPerUser() * request.batch();
+    }
+
+    public double boundTokensPerSecondPerUser() {
+        return clockHz() / built.breakdown().boundCycles();
+    }
+
+    public TimeShares timeShares() {
+        DecodeBuilder.Breakdown b = built.breakdown();
+        double first = built.timeline().firstTokenCycles();
+        return new TimeShares(b.computeCycles() / first, b.onChipCycles() / first,
+                (b.linkCycles() - b.onChipCycles()) / first, 1 - (b.computeCycles() + b.linkCycles()) / first);
+    }
+
+    /** The time to the first generated token of the prefill, in seconds. */
+    public Optional<Double> timeToFirstTokenSeconds() {
+        return prefill.map(p -> p.timing().firstTokenCycle() / clockHz());
+    }
+
+    /** The most experts whose columns one layer chip holds. */
+    public int expertsPerChip() {
+        return DecodeBuilder.expertsPerChip(decodePlan());
+    }
+
+    /** Simulated instructions per wall second, over the chips simulated in full. */
+    public double simulatedInstructionsPerSecond() {
+        return wall.simulateSeconds() > 0 ? sim.instructionsRun() / wall.simulateSeconds() : 0;
+    }
+}

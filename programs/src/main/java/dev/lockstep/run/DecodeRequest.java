@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.run;
+
+import dev.lockstep.compiler.model.ModelConfig;
+import dev.lockstep.compiler.model.Precision;
+import dev.lockstep.isa.system.SystemSpec;
+import java.util.Optional;
+
+/**
+ * A timing-only run of a model's decode step (and optionally a prompt's prefill) on the first {@code chips} chips of
+ * a system.
+ *
+ * @param model   the model
+ * @param system  the system
+ * @param weights how weights are stored
+ * @param batch   sequences in flight
+ * @param context tokens of context each token attends over
+ * @param chips   chips used, along the system's chip path
+ * @param prefill a prompt to prefill first, if any
+ * @param threads simulation threads (the results do not depend on it)
+ * @param dedup   whether chips whose programs are identical up to time and links are simulated once
+ */
+public record DecodeRequest(ModelConfig model, SystemSpec system, Precision weights, int batch, int context,
+                            int chips, Optional<PrefillRequest> prefill, int threads, boolean dedup) {
+    public DecodeRequest {
+        if (batch < 1 || context < 1 || threads < 1) {
+            throw new IllegalArgumentException("batch, context and threads must be at least 1, got " + batch + ", "
+                    + context + ", " + threads);
+        }
+        if (chips < 1 || chips > system.chips()) {
+            throw new IllegalArgumentException("chips must be 1.." + system.chips() + " for " + system.name()
+                    + ", got " + chips);
+        }
+    }
+
+    /** A prompt of {@code promptTokens} tokens, prefilled in chunks of {@code chunkRows}. */
+    public record PrefillRequest(int promptTokens, int chunkRows) {
+        public PrefillRequest {
+            if (promptTokens < 1 || chunkRows < 1) {
+                throw new IllegalArgumentException("a prompt has at least one token and a chunk at least one row, "
+                        + "got " + promptTokens + " and " + chunkRows);
+            }
+        }
+    }
+
+    /** What the run is, for messages: "Mixtral-8x7B (fp16, batch 3, context 4096)". */
+    public String title() {
+        return model.name() + " (" + weights.text() + ", batch " + batch + ", context " + context + ")";
+    }
+}

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.run;
+
+import dev.lockstep.compiler.CompileException;
+import dev.lockstep.compiler.model.DecodeBuilder;
+import dev.lockstep.compiler.model.DecodePlan;
+import dev.lockstep.compiler.model.PlanSearch;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.sim.SimOptions;
+import dev.lockstep.sim.SimResult;
+import dev.lockstep.sim.SystemSimulator;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A timing-only run, as {@code lockstep run} does it: the plan ({@link PlanSearch}), the prefill if asked for,
+ * every chip's decode program compiled ({@link DecodeBuilder}) and simulated ({@link Verified}), and the report.
+ * Benchmarks call this too, so that they measure what {@code run} does.
+ */
+public final class DecodeRun {
+    private DecodeRun() {
+    }
+
+    /**
+     * Runs {@code request}; {@code progress} hears a line per phase (for stderr).
+     *
+     * @throws RunRefused if the model does not fit the chips, or its kernels or prefill do not compile
+     */
+    public static DecodeReport run(DecodeRequest request, Consumer<String> progress) {
+        long wall0 = System.nanoTime();
+        SystemSpec sys = request.system();
+        PlanSearch.Found found = plan(request);
+        found.fallback().ifPresent(progress);
+        DecodePlan plan = found.plan();
+        progress.accept(String.format("%s on %d chips of %s: %d for the embedding table, %d layers x %d chips "
+                        + "(attention on %d), %d for the LM head", request.model().name(), plan.chips(), sys.name(),
+                plan.embeddingChips(), request.model().layers(), plan.chipsPerLayer(), plan.attentionChips(),
+                plan.headChips()));
+        SystemSimulator.Parallelism parallelism = new SystemSimulator.Parallelism(request.threads(), request.dedup());
+        // the prefill first, so that its program is garbage before the decode's is built
+        Optional<DecodeReport.PrefillReport> prefill = request.prefill().map(p -> prefill(request, plan, p,
+                parallelism, progress));
+        long c0 = System.nanoTime();
+        DecodeBuilder.Result built;
+        try {
+            built = DecodeBuilder.build(plan, sys, progress);
+        } catch (CompileException e) {
+            throw new RunRefused(request.title() + " on " + plan.chips() + " chips: the plan fits by bytes but a "
+                    + "kernel does not compile: " + e.getMessage() + " (the KV caches of many sequences are many "
+                    + "small products, each wanting slices of their own; try fewer sequences, a shorter context or "
+                    + "more chips)", e);
+        }
+        double compileSeconds = (System.nanoTime() - c0) / 1e9;
+        progress.accept(String.format("compiled %d instructions for %d chips (%d distinct kernels) in %.1f s; "
+                        + "simulating", built.program().instructionCount(), built.program().chips().size(),
+                built.footprint().kernelsCompiled(), compileSeconds));
+        long s0 = System.nanoTime();
+        SimResult r = Verified.simulate(sys, built.program(), SimOptions.timingOnly(), parallelism,
+                built.predictedEnd(), "the decode step");
+        double simSeconds = (System.nanoTime() - s0) / 1e9;
+        return new DecodeReport(request, found, built, r, prefill, new DecodeReport.WallTimes(compileSeconds,
+                simSeconds, (System.nanoTime() - wall0) / 1e9));
+    }
+
+    private static PlanSearch.Found plan(DecodeRequest request) {
+        SystemSpec sys = request.system();
+        try {
+            return PlanSearch.forChips(request.model(), request.weights(), request.batch(), request.context(), sys,
+                    request.chips());
+        } catch (DecodePlan.TooFewChips e) {
+            throw new RunRefused(request.title() + " needs at least " + e.minimal().chips() + " chips of "
+                    + sys.chip().name() + "; got " + request.chips(), null);
+        } catch (IllegalArgumentException e) {
+            // no number of chips holds it (e.g. one KV head's caches are larger than a chip)
+            throw new RunRefused(request.title() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static DecodeReport.PrefillReport prefill(DecodeRequest request, DecodePlan plan,
+                                                      DecodeRequest.PrefillRequest p,
+                                                      SystemSimulator.Parallelism parallelism,
+                                                      Consumer<String> progress) {
+        long p0 = System.nanoTime();
+        DecodeBuilder.Prefill built;
+        try {
+            built = DecodeBuilder.prefill(plan, request.system(), p.promptTokens(), p.chunkRows(), progress);
+        } catch (CompileException e) {
+            throw new RunRefused(request.model().name() + ": --prompt-tokens " + p.promptTokens()
+                    + " --prefill-chunk " + p.chunkRows() + ": " + e.getMessage(), e);
+        }
+        progress.accept("prefill compiled (" + built.program().instructionCount() + " instructions); simulating");
+        SimResult r = Verified.simulate(request.system(), built.program(), SimOptions.timingOnly(), parallelism,
+                built.timing().predictedEndCycle(), "the prefill");
+        return new DecodeReport.PrefillReport(built.timing(), r, (System.nanoTime() - p0) / 1e9);
+    }
+}
