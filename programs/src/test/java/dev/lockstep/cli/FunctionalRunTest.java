@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockstep.compiler.testing.ReferenceLayer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FunctionalRunTest {
     /**
-     * Logit differences allowed, as a share of the largest |logit| of the step: the reasoning of
-     * {@link FunctionalLayerTest#TOLERANCE}, through two layers and the head.
+     * Logit differences allowed, as a share of the largest |logit| of the step: the reasoning of the compiler's
+     * {@code dev.lockstep.compiler.model.FunctionalLayerTest.TOLERANCE}, through two layers and the head.
      */
     static final double TOLERANCE = 2e-3;
 

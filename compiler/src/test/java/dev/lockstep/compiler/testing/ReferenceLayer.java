@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.lockstep.cli;
+package dev.lockstep.compiler.testing;
 
 import dev.lockstep.isa.Fp16;
 import java.util.ArrayList;
@@ -9,34 +9,40 @@ import java.util.List;
  * A plain-Java decoder layer (Mixtral's: RMSNorm, grouped-query attention with rotate-half RoPE and a KV cache,
  * RMSNorm, top-k routed SwiGLU experts), written from the model's definition and not from the compiler. It works
  * in double, and rounds to fp16 exactly where the chip stores fp16: the inputs of every matrix product (weights,
- * activations) and the K and V caches.
+ * activations) and the K and V caches. The compiler's layer tests and the command line's functional-run tests
+ * compare the chips with it.
  */
-final class ReferenceLayer {
-    final int d;
-    final int heads;
-    final int kvHeads;
-    final int hd;
-    final int inter;
-    final int experts;
-    final int topK;
-    final double theta;
-    final double eps;
-    final double[] attnNorm;
-    final double[] qkv;
-    final double[] wo;
-    final double[] ffnNorm;
-    final double[] router;
-    final double[][] gateUp;
-    final double[][] down;
+public final class ReferenceLayer {
+    private final int d;
+    private final int heads;
+    private final int kvHeads;
+    private final int hd;
+    private final int inter;
+    private final int experts;
+    private final int topK;
+    private final double theta;
+    private final double eps;
+    private final double[] attnNorm;
+    private final double[] qkv;
+    private final double[] wo;
+    private final double[] ffnNorm;
+    private final double[] router;
+    private final double[][] gateUp;
+    private final double[][] down;
     /** Per KV head, per position: the cached (roped) K and V rows. */
-    final List<List<double[]>> keys = new ArrayList<>();
-    final List<List<double[]>> values = new ArrayList<>();
+    private final List<List<double[]>> keys = new ArrayList<>();
+    private final List<List<double[]>> values = new ArrayList<>();
     /** The experts the last token was routed to, in the order chosen. */
-    int[] lastChoice;
+    private int[] lastChoice;
 
-    ReferenceLayer(int d, int heads, int kvHeads, int inter, int experts, int topK, double theta, double eps,
-                   double[] attnNorm, double[] qkv, double[] wo, double[] ffnNorm, double[] router,
-                   double[][] gateUp, double[][] down) {
+    /**
+     * A layer of hidden size {@code d} with the given weights, each matrix [K x N] row-major (y = x . W):
+     * {@code qkv} [d x (heads + 2 kvHeads) head size], {@code wo} [d x d], {@code router} [d x experts] (unused for
+     * one expert), per expert {@code gateUp} [d x 2 inter] (gate columns first) and {@code down} [inter x d].
+     */
+    public ReferenceLayer(int d, int heads, int kvHeads, int inter, int experts, int topK, double theta,
+                          double eps, double[] attnNorm, double[] qkv, double[] wo, double[] ffnNorm, double[] router,
+                          double[][] gateUp, double[][] down) {
         this.d = d;
         this.heads = heads;
         this.kvHeads = kvHeads;
@@ -59,12 +65,13 @@ final class ReferenceLayer {
         }
     }
 
-    static double fp16(double v) {
+    /** {@code v} rounded to fp16, as the chip stores it. */
+    public static double fp16(double v) {
         return Fp16.toFloat(Fp16.fromDouble(v));
     }
 
     /** y = fp16(x) . fp16(W), W [x.length x n] row-major. */
-    static double[] product(double[] x, double[] w, int n) {
+    public static double[] product(double[] x, double[] w, int n) {
         double[] y = new double[n];
         for (int k = 0; k < x.length; k++) {
             double xk = fp16(x[k]);
@@ -75,7 +82,8 @@ final class ReferenceLayer {
         return y;
     }
 
-    double[] rmsNorm(double[] x, double[] gamma) {
+    /** RMSNorm of {@code x} with gains {@code gamma} and this layer's epsilon. */
+    public double[] rmsNorm(double[] x, double[] gamma) {
         double ss = 0;
         for (double v : x) {
             ss += v * v;
@@ -89,7 +97,7 @@ final class ReferenceLayer {
     }
 
     /** Rotate-half RoPE of one head's vector at {@code position}. */
-    double[] rope(double[] v, int position) {
+    private double[] rope(double[] v, int position) {
         int half = hd / 2;
         double[] out = new double[hd];
         for (int i = 0; i < half; i++) {
@@ -102,7 +110,7 @@ final class ReferenceLayer {
         return out;
     }
 
-    static double[] softmax(double[] x) {
+    private static double[] softmax(double[] x) {
         double max = Double.NEGATIVE_INFINITY;
         for (double v : x) {
             max = Math.max(max, v);
@@ -123,7 +131,7 @@ final class ReferenceLayer {
      * Fills the caches with zero K and V rows up to {@code position} (what a chip's caches hold at positions no
      * token was run at), so that the next token is at that position.
      */
-    void skipTo(int position) {
+    public void skipTo(int position) {
         for (int g = 0; g < kvHeads; g++) {
             while (keys.get(g).size() < position) {
                 keys.get(g).add(new double[hd]);
@@ -133,7 +141,7 @@ final class ReferenceLayer {
     }
 
     /** The layer for the next token (its position is the number of tokens seen before). */
-    double[] step(double[] x) {
+    public double[] step(double[] x) {
         int position = keys.get(0).size();
         double[] xn = rmsNorm(x, attnNorm);
         double[] all = product(xn, qkv, (heads + 2 * kvHeads) * hd);
@@ -215,5 +223,10 @@ final class ReferenceLayer {
             }
         }
         return out;
+    }
+
+    /** The experts the last token was routed to, in the order chosen (expert 0 alone for a dense layer). */
+    public int[] lastChoice() {
+        return lastChoice.clone();
     }
 }

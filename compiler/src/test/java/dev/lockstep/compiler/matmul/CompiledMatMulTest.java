@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.lockstep.cli;
+package dev.lockstep.compiler.matmul;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.MatMul;
-import dev.lockstep.compiler.matmul.MatMulCompiler;
+import dev.lockstep.compiler.ScheduleOptions;
+import dev.lockstep.compiler.SramMap;
+import dev.lockstep.compiler.testing.RandomData;
+import dev.lockstep.compiler.testing.Simulated;
 import dev.lockstep.isa.DataType;
-import dev.lockstep.isa.Fp16;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.ChipSpecs;
-import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
-import dev.lockstep.sim.Simulator;
+import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -41,21 +47,17 @@ class CompiledMatMulTest {
         double[] x = new double[m * k];
         double[] w = new double[k * n];
         for (int i = 0; i < x.length; i++) {
-            x[i] = value(r, dtype);
+            x[i] = RandomData.exactIn(r, dtype);
         }
         for (int i = 0; i < w.length; i++) {
-            w[i] = value(r, dtype);
+            w[i] = RandomData.exactIn(r, dtype);
         }
         MatMul problem = new MatMul(m, k, n, dtype);
         CompiledKernel kernel = MatMulCompiler.compile(TSP, problem, x, w);
-        SimResult sim = Simulator.run(TSP, kernel.program(), SimOptions.functional());
-        assertThat(sim.cycles()).as("simulated = predicted cycles").isEqualTo(kernel.predictedCycles());
-        assertThat(Simulator.run(TSP, kernel.program(), SimOptions.timingOnly()).traceHash())
-                .isEqualTo(sim.traceHash());
-        assertThat(kernel.predictedCycles()).isGreaterThanOrEqualTo(kernel.lowerBoundCycles());
+        SimResult sim = Simulated.exactlyInBothModes(TSP, kernel);
         boolean[][] seen = new boolean[m][(n + 319) / 320];
         for (var region : kernel.program().chip(0).orElseThrow().regions()) {
-            var name = java.util.regex.Pattern.compile("Y(\\d+)_(\\d+)").matcher(region.name());
+            Matcher name = Pattern.compile("Y(\\d+)_(\\d+)").matcher(region.name());
             assertThat(name.matches()).as("region %s", region.name()).isTrue();
             int nt = Integer.parseInt(name.group(1));
             int m0 = Integer.parseInt(name.group(2));
@@ -90,89 +92,60 @@ class CompiledMatMulTest {
         }
     }
 
-    private static double value(SplittableRandom r, DataType t) {
-        return t == DataType.F16 ? Fp16.toFloat(Fp16.fromDouble(r.nextDouble(-1, 1))) : r.nextInt(256) - 128;
-    }
-
-    @org.junit.jupiter.api.Test
+    @Test
     void theFp16GemmOfThePublishedShapeReachesAtLeast80PercentOfMxmPeak() {
         CompiledKernel k = MatMulCompiler.compile(TSP, new MatMul(2304, 4096, 4096, DataType.F16));
         assertThat(k.mxmUtilization()).isGreaterThanOrEqualTo(0.80);
-        assertThat(Simulator.run(TSP, k.program(), SimOptions.timingOnly()).cycles()).isEqualTo(k.predictedCycles());
+        Simulated.exactlyTimingOnly(TSP, k);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void theDecodeGemvIsWithin10PercentOfItsWeightStreamingBound() {
         CompiledKernel k = MatMulCompiler.compile(TSP, new MatMul(1, 4096, 14336, DataType.F16));
         assertThat(k.boundReason()).startsWith("weight streaming");
         assertThat(k.predictedCycles()).isLessThanOrEqualTo((long) (k.lowerBoundCycles() * 1.10));
-        assertThat(Simulator.run(TSP, k.program(), SimOptions.timingOnly()).cycles()).isEqualTo(k.predictedCycles());
+        Simulated.exactlyTimingOnly(TSP, k);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void aProductTooLargeForTheChipSaysHowManySlicesItNeeds() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MatMulCompiler.compile(TSP,
-                new MatMul(8000, 16384, 16384, DataType.F16)))
-                .isInstanceOf(dev.lockstep.compiler.CompileException.class)
+        assertThatThrownBy(() -> MatMulCompiler.compile(TSP, new MatMul(8000, 16384, 16384, DataType.F16)))
+                .isInstanceOf(CompileException.class)
                 .hasMessage("it needs about 416 free MEM slices in the west hemisphere for its tiles (W, X for each "
                         + "unit, Y), but tsp-v1 has 44 with room left; use more chips or a smaller problem");
     }
 
-    @org.junit.jupiter.api.Test
-    void theCompileCommandReportsPredictedAndSimulatedCycles() throws Exception {
-        CliTest.Result r = CliTest.run("compile", "--op", "gemv", "--shape", "4096x14336", "--json");
-        assertThat(r.exit()).isZero();
-        var j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
-        assertThat(j.get("predicted_cycles")).isEqualTo(j.get("simulated_cycles"));
-        assertThat(j.get("lower_bound_cycles").asLong()).isPositive();
-        assertThat(j.get("mxm_utilization").asDouble()).isBetween(0.0, 1.0);
-        assertThat(j.get("compile_seconds").asDouble()).isPositive();
-        CliTest.Result unsupported = CliTest.run("compile", "--op", "conv2d", "--shape", "1x320x320");
-        assertThat(unsupported.exit()).isEqualTo(1);
-        assertThat(unsupported.err()).startsWith("error: --op conv2d: not supported yet");
-        CliTest.Result shaped = CliTest.run("compile", "--op", "attention", "--shape", "1x320x320");
-        assertThat(shaped.exit()).isEqualTo(1);
-        assertThat(shaped.err()).startsWith("error: --op attention takes --model");
-        CliTest.Result norm = CliTest.run("compile", "--op", "rmsnorm", "--shape", "4096", "--json");
-        assertThat(norm.exit()).isZero();
-        var n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(norm.out());
-        assertThat(n.get("predicted_cycles")).isEqualTo(n.get("simulated_cycles"));
-        assertThat(CliTest.run("compile", "--op", "softmax", "--shape", "1x2x3").exit()).isEqualTo(1);
-    }
-
-    @org.junit.jupiter.api.Test
+    @Test
     void aChipWithTooFewStreamsIsACompileErrorNotACrash() {
         String json = ChipSpecs.toJson(TSP).replace("\"streams_per_direction\" : 32", "\"streams_per_direction\" : 8");
-        ChipSpec small = ChipSpecs.parse("small.json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> MatMulCompiler.compile(small,
-                new MatMul(300, 700, 1300, DataType.I8)))
-                .isInstanceOf(dev.lockstep.compiler.CompileException.class)
+        ChipSpec small = ChipSpecs.parse("small.json", json.getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> MatMulCompiler.compile(small, new MatMul(300, 700, 1300, DataType.I8)))
+                .isInstanceOf(CompileException.class)
                 .hasMessageContaining("has 8 streams per direction");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void withEverySchedulerChoiceOffTheScheduleIsSlowerButStillExact() {
         MatMul problem = new MatMul(130, 500, 700, DataType.F16);
         CompiledKernel best = MatMulCompiler.compile(TSP, problem);
         CompiledKernel plain = MatMulCompiler.compile(TSP, problem, null, null,
-                new dev.lockstep.compiler.ScheduleOptions(false, false, false));
+                new ScheduleOptions(false, false, false));
         assertThat(plain.predictedCycles()).isGreaterThan(best.predictedCycles());
-        assertThat(Simulator.run(TSP, plain.program(), SimOptions.timingOnly()).cycles())
-                .isEqualTo(plain.predictedCycles());
+        Simulated.exactlyTimingOnly(TSP, plain);
     }
 
     /**
      * One schedule for three copies of W (a KV cache per sequence): each copy's program reads its own copy, takes
      * exactly the predicted cycles on the simulator, and differs from the others only in read addresses.
      */
-    @org.junit.jupiter.api.Test
+    @Test
     void weightCopiesShareOneScheduleAndEachRunsExactly() {
-        var copies = MatMulCompiler.compileCopies(TSP, new MatMul(4, 4096, 128, DataType.F16),
-                dev.lockstep.compiler.ScheduleOptions.DEFAULT, dev.lockstep.compiler.SramMap.empty(TSP), 3);
+        var copies = MatMulCompiler.compileCopies(TSP, new MatMul(4, 4096, 128, DataType.F16), ScheduleOptions.DEFAULT,
+                SramMap.empty(TSP), 3);
         CompiledKernel single = MatMulCompiler.compile(TSP, new MatMul(4, 4096, 128, DataType.F16));
         assertThat(copies).hasSize(3);
         for (CompiledKernel k : copies) {
-            assertThat(Simulator.run(TSP, k.program(), SimOptions.timingOnly()).cycles()).isEqualTo(k.predictedCycles());
+            Simulated.exactlyTimingOnly(TSP, k);
             assertThat(k.predictedCycles()).isEqualTo(copies.get(0).predictedCycles());
             assertThat(k.program().instructionCount()).isEqualTo(copies.get(0).program().instructionCount());
         }
@@ -181,26 +154,5 @@ class CompiledMatMulTest {
         // are the single kernel's
         long w = 4096L * 2;
         assertThat(copies.get(0).sram().usedWords() - single.sram().usedWords()).isEqualTo(2 * w);
-    }
-
-    /** A GEMV split by columns over a node, with an all-gather: cycle-exact, the same at 1 and 2 threads. */
-    @org.junit.jupiter.api.Test
-    void aGemvSplitOverANodeIsCycleExact() throws Exception {
-        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        CliTest.Result one = CliTest.run("compile", "--op", "gemv", "--shape", "4096x14336", "--system", "node-8",
-                "--threads", "1", "--json");
-        assertThat(one.exit()).as(one.err()).isZero();
-        var j = mapper.readTree(one.out());
-        assertThat(j.get("chips").asInt()).isEqualTo(8);
-        assertThat(j.get("simulated_cycles")).isEqualTo(j.get("predicted_cycles"));
-        assertThat(j.get("kernel_cycles").asLong() + j.get("all_gather_cycles").asLong())
-                .isEqualTo(j.get("predicted_cycles").asLong());
-        long single = MatMulCompiler.compile(TSP, new MatMul(1, 4096, 14336, DataType.F16)).predictedCycles();
-        assertThat(j.get("kernel_cycles").asLong()).isLessThan(single / 7);
-        CliTest.Result two = CliTest.run("compile", "--op", "gemv", "--shape", "4096x14336", "--system", "node-8",
-                "--threads", "2", "--json");
-        assertThat(mapper.readTree(two.out()).get("trace_hash")).isEqualTo(j.get("trace_hash"));
-        assertThat(CliTest.run("compile", "--op", "rmsnorm", "--shape", "4096", "--system", "node-8").exit())
-                .isEqualTo(1);
     }
 }

@@ -1,19 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.lockstep.cli;
+package dev.lockstep.compiler.dataflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lockstep.compiler.dataflow.ChipDataflow;
-import dev.lockstep.compiler.dataflow.Row;
-import dev.lockstep.compiler.dataflow.Transfers;
 import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.compiler.testing.Simulated;
+import dev.lockstep.compiler.vector.VectorGraph;
 import dev.lockstep.compiler.vector.VectorKernels;
 import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
-import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
-import dev.lockstep.sim.SystemSimulator;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * overwrite it (a bug this test caught in the functional run).
  */
 class TransfersTest {
-    static final SystemSpec NODE = SystemSpecs.preset("node-8");
+    private static final SystemSpec NODE = SystemSpecs.preset("node-8");
 
     @Test
     void rowsSentBackToBackToABusyChipArriveEachWithItsOwnValues() {
@@ -33,9 +31,9 @@ class TransfersTest {
         ChipDataflow receiver = new ChipDataflow(NODE.chip(), b.chip(1), 0);
         // keep chip 1 busy: a long chain of vector work
         double[] ones = new double[320];
-        java.util.Arrays.fill(ones, 1);
+        Arrays.fill(ones, 1);
         Row busy = receiver.vectors(s -> {
-            List<dev.lockstep.compiler.vector.VectorGraph.Ref> v = VectorKernels.row(s.graph(), ones, 0);
+            List<VectorGraph.Ref> v = VectorKernels.row(s.graph(), ones, 0);
             var acc = v.get(0);
             for (int i = 0; i < 400; i++) {
                 acc = s.graph().binary(Opcode.VADD, acc, v.get(0));
@@ -57,9 +55,7 @@ class TransfersTest {
         }
         receiver.name("busy", busy);
         assertThat(sender.end()).as("the sender's own work is short").isLessThan(busyUntil + 10_000);
-        SimResult r = SystemSimulator.run(NODE, b.toProgram(), SimOptions.functional(),
-                new SystemSimulator.Parallelism(2, false));
-        assertThat(r.cycles()).isEqualTo(Math.max(sender.end(), receiver.end()));
+        SimResult r = Simulated.exactly(b, 2, Math.max(sender.end(), receiver.end()));
         for (int k = 0; k < 3; k++) {
             double[] v = r.region(1, "got" + k + "_0").orElseThrow();
             for (int l = 0; l < 320; l++) {

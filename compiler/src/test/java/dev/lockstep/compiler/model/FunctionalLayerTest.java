@@ -1,29 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.lockstep.cli;
+package dev.lockstep.compiler.model;
 
+import static dev.lockstep.compiler.testing.TestModels.tiny;
+import static dev.lockstep.compiler.testing.TestSystems.ONE_CHIP;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockstep.compiler.dataflow.ChipDataflow;
 import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.dataflow.Transfers;
-import dev.lockstep.compiler.model.FunctionalLayer;
-import dev.lockstep.compiler.model.LayerWeights;
-import dev.lockstep.compiler.model.ModelConfig;
 import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.compiler.testing.RandomData;
+import dev.lockstep.compiler.testing.ReferenceLayer;
+import dev.lockstep.compiler.testing.Simulated;
+import dev.lockstep.compiler.testing.TestModels;
 import dev.lockstep.compiler.vector.VectorKernels;
-import dev.lockstep.isa.chip.ChipSpec;
-import dev.lockstep.isa.chip.ChipSpecs;
-import dev.lockstep.isa.system.LinkKind;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
-import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
-import dev.lockstep.sim.SystemSimulator;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,52 +33,6 @@ import org.junit.jupiter.api.Test;
  * token by token with {@link ReferenceLayer}.
  */
 class FunctionalLayerTest {
-    static final ChipSpec TSP = ChipSpecs.preset("tsp-v1");
-
-    static ModelConfig tiny(int d, int heads, int kv, int inter, int experts, int topK) {
-        return new ModelConfig("tiny", "MixtralForCausalLM", d, inter, 1, heads, kv, 64, experts, topK, 10000.0, 0,
-                false, 1e-5);
-    }
-
-    static double[] random(SplittableRandom r, int n, double scale) {
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = r.nextDouble(-scale, scale);
-        }
-        return out;
-    }
-
-    static LayerWeights weights(ModelConfig m, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int d = m.hidden();
-        int hd = m.headDim();
-        double[][] gateUp = new double[m.experts()][];
-        double[][] down = new double[m.experts()][];
-        for (int e = 0; e < m.experts(); e++) {
-            gateUp[e] = random(r, 2 * d * m.intermediate(), 2 / Math.sqrt(d));
-            down[e] = random(r, m.intermediate() * d, 2 / Math.sqrt(m.intermediate()));
-        }
-        double[] norm1 = random(r, d, 1);
-        double[] norm2 = random(r, d, 1);
-        for (int i = 0; i < d; i++) {
-            norm1[i] += 1.5;
-            norm2[i] += 1.5;
-        }
-        return new LayerWeights(norm1, random(r, d * (m.heads() + 2 * m.kvHeads()) * hd, 2 / Math.sqrt(d)),
-                random(r, m.heads() * hd * d, 2 / Math.sqrt(d)), norm2,
-                m.moe() ? random(r, d * m.experts(), 2 / Math.sqrt(d)) : new double[0], gateUp, down);
-    }
-
-    static final SystemSpec ONE_CHIP = oneChip();
-
-    static SystemSpec oneChip() {
-        Map<LinkKind, Long> latency = new EnumMap<>(LinkKind.class);
-        for (LinkKind k : LinkKind.values()) {
-            latency.put(k, TSP.links().latencyCycles());
-        }
-        return new SystemSpec("one-chip", TSP, 1, 1, 1, 0, latency);
-    }
-
     /** Builds the program that runs the tokens through the layer; names rows out<s>_ and gates<s>_ on chip 0. */
     interface Build {
         /** Returns the predicted end cycle; token s runs at {@code positions[s]}. */
@@ -125,8 +79,7 @@ class FunctionalLayerTest {
             List<Transfers.Transfer> back = new ArrayList<>();
             for (int c = 1; c < 4; c++) {
                 List<Row> mine = received.get(c - 1);
-                java.util.Optional<Row> gates = mine.size() > 1 ? java.util.Optional.of(mine.get(1))
-                        : java.util.Optional.empty();
+                Optional<Row> gates = mine.size() > 1 ? Optional.of(mine.get(1)) : Optional.empty();
                 Row partial = layer.experts(f.get(c), mine.get(0), gates, inter * (c - 1) / 3, inter * c / 3);
                 back.add(new Transfers.Transfer(f.get(c), f.get(0), List.of(partial)));
             }
@@ -147,8 +100,8 @@ class FunctionalLayerTest {
      * outputs (within {@link #TOLERANCE}) and, for MoE, that the chip routed each token to the reference's experts.
      * Returns the expert sets chosen.
      */
-    static List<java.util.Set<Integer>> compare(ModelConfig m, int capacity, int tokens, long seed, SystemSpec system,
-                                                Build how) {
+    static List<Set<Integer>> compare(ModelConfig m, int capacity, int tokens, long seed, SystemSpec system,
+                                      Build how) {
         int[] positions = new int[tokens];
         for (int s = 0; s < tokens; s++) {
             positions[s] = s;
@@ -157,36 +110,28 @@ class FunctionalLayerTest {
     }
 
     /** As above, token s at {@code positions[s]} (increasing; the caches hold zeros where no token ran). */
-    static List<java.util.Set<Integer>> compare(ModelConfig m, int capacity, int[] positions, long seed,
-                                                SystemSpec system, Build how) {
+    static List<Set<Integer>> compare(ModelConfig m, int capacity, int[] positions, long seed, SystemSpec system,
+                                      Build how) {
         int tokens = positions.length;
-        LayerWeights w = weights(m, seed);
+        LayerWeights w = TestModels.weights(m, seed);
         SplittableRandom r = new SplittableRandom(seed + 1);
         List<double[]> xs = new ArrayList<>();
         for (int s = 0; s < tokens; s++) {
-            xs.add(random(r, m.hidden(), 1));
+            xs.add(RandomData.uniform(r, m.hidden(), 1));
         }
         SystemBuild b = new SystemBuild(system);
         long end = how.build(b, new FunctionalLayer(m, w, capacity, "l0"), xs, positions);
-        var program = b.toProgram();
-        SimResult sim = SystemSimulator.run(system, program, SimOptions.functional(),
-                new SystemSimulator.Parallelism(2, false));
-        assertThat(sim.cycles()).as("simulated = predicted").isEqualTo(end);
-        assertThat(SystemSimulator.run(system, program, SimOptions.timingOnly(),
-                new SystemSimulator.Parallelism(1, true)).traceHash())
+        SimResult sim = Simulated.exactly(b, 2, end);
+        assertThat(Simulated.timingOnly(b, 1).traceHash())
                 .as("timing-only and functional runs agree").isEqualTo(sim.traceHash());
         ReferenceLayer ref = new ReferenceLayer(m.hidden(), m.heads(), m.kvHeads(), m.intermediate(), m.experts(),
                 m.expertsPerToken(), m.ropeTheta(), m.rmsNormEps(), w.attentionNorm(), w.qkv(), w.output(),
                 w.ffnNorm(), w.router(), w.gateUp(), w.down());
-        List<java.util.Set<Integer>> choices = new ArrayList<>();
+        List<Set<Integer>> choices = new ArrayList<>();
         for (int s = 0; s < tokens; s++) {
             ref.skipTo(positions[s]);
             double[] want = ref.step(xs.get(s));
-            double[] got = new double[m.hidden()];
-            for (int v = 0; v * 320 < m.hidden(); v++) {
-                double[] part = sim.region(0, "out" + s + "_" + v).orElseThrow();
-                System.arraycopy(part, 0, got, v * 320, Math.min(320, m.hidden() - v * 320));
-            }
+            double[] got = Simulated.row(sim, 0, "out" + s + "_", m.hidden());
             double scale = 0;
             for (double v : want) {
                 scale = Math.max(scale, Math.abs(v));
@@ -197,14 +142,14 @@ class FunctionalLayerTest {
             }
             if (m.moe()) {
                 double[] gates = sim.region(0, "gates" + s + "_0").orElseThrow();
-                java.util.Set<Integer> chosen = new java.util.TreeSet<>();
+                Set<Integer> chosen = new TreeSet<>();
                 for (int e = 0; e < m.experts(); e++) {
                     if (gates[e] != 0) {
                         chosen.add(e);
                     }
                 }
-                java.util.Set<Integer> wanted = new java.util.TreeSet<>();
-                for (int e : ref.lastChoice) {
+                Set<Integer> wanted = new TreeSet<>();
+                for (int e : ref.lastChoice()) {
                     wanted.add(e);
                 }
                 assertThat(chosen).as("token %d's experts", s).isEqualTo(wanted);
@@ -228,9 +173,9 @@ class FunctionalLayerTest {
     void aMoeLayerMatchesThePlainJavaLayerTokenAfterToken() {
         // hidden 320 (heads of 80: two groups of two query heads), 4 experts, top 2; the K and V caches hold 8
         // tokens and the 5 tokens read back what the chip appended for the ones before
-        List<java.util.Set<Integer>> choices = compare(tiny(320, 4, 2, 320, 4, 2), 8, 5, 5, ONE_CHIP,
+        List<Set<Integer>> choices = compare(tiny(320, 4, 2, 320, 4, 2), 8, 5, 5, ONE_CHIP,
                 FunctionalLayerTest::onOneChip);
-        assertThat(new java.util.HashSet<>(choices)).as("the tokens are routed to different experts").hasSizeGreaterThan(1);
+        assertThat(new HashSet<>(choices)).as("the tokens are routed to different experts").hasSizeGreaterThan(1);
     }
 
     @Test

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.lockstep.cli;
+package dev.lockstep.compiler.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockstep.compiler.dataflow.ChipDataflow;
 import dev.lockstep.compiler.dataflow.Row;
-import dev.lockstep.compiler.model.FunctionalModel;
 import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.compiler.testing.Simulated;
+import dev.lockstep.compiler.testing.TestSystems;
 import dev.lockstep.compiler.vector.VectorKernels;
-import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
-import dev.lockstep.sim.SystemSimulator;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,16 +20,15 @@ import org.junit.jupiter.api.Test;
  * whatever the padding past the vocabulary.
  */
 class GreedyTest {
-    static int chosen(double[] logits) {
-        SystemBuild b = new SystemBuild(FunctionalLayerTest.ONE_CHIP);
+    /** The token the chip's greedy choice picks from {@code logits}, simulated in exactly the predicted cycles. */
+    private static int chosen(double[] logits) {
+        SystemBuild b = new SystemBuild(TestSystems.ONE_CHIP);
         ChipDataflow f = new ChipDataflow(b.chip(), b.chip(0), 0);
         Row row = f.vectors(s -> List.of(new ChipDataflow.Out(VectorKernels.row(s.graph(), logits, 0),
                 logits.length))).get(0);
         f.name("t", f.vectors(s -> List.of(new ChipDataflow.Out(List.of(FunctionalModel.greedy(s, row,
                 logits.length)), 1))).get(0));
-        SimResult r = SystemSimulator.run(FunctionalLayerTest.ONE_CHIP, b.toProgram(), SimOptions.functional(),
-                new SystemSimulator.Parallelism(1, false));
-        assertThat(r.cycles()).isEqualTo(f.end());
+        SimResult r = Simulated.exactly(b, 1, f.end());
         return (int) r.region(0, "t0").orElseThrow()[0];
     }
 
@@ -48,7 +47,7 @@ class GreedyTest {
         v[2] = 3;
         assertThat(chosen(v)).as("tied within the first vector").isEqualTo(2);
         double[] negative = new double[650];
-        java.util.Arrays.fill(negative, -5);
+        Arrays.fill(negative, -5);
         negative[649] = -4;
         assertThat(chosen(negative)).as("all negative: the zero padding past the vocabulary must not win")
                 .isEqualTo(649);

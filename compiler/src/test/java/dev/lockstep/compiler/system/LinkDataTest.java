@@ -1,26 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.lockstep.cli;
+package dev.lockstep.compiler.system;
 
+import static dev.lockstep.compiler.testing.ReferenceLayer.fp16;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.MatMul;
 import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.matmul.MatMulCompiler;
-import dev.lockstep.compiler.system.Exchange;
-import dev.lockstep.compiler.system.Moves;
-import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.compiler.testing.Simulated;
+import dev.lockstep.compiler.vector.VectorCompiler;
+import dev.lockstep.compiler.vector.VectorGraph;
 import dev.lockstep.isa.DataType;
-import dev.lockstep.isa.Fp16;
+import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.program.Region;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
-import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
-import dev.lockstep.sim.SystemSimulator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * simulator must agree.
  */
 class LinkDataTest {
-    static final SystemSpec NODE = SystemSpecs.preset("node-8");
+    private static final SystemSpec NODE = SystemSpecs.preset("node-8");
 
     @Test
     void aColumnSplitGemvIsGatheredOntoOneChipWithItsRealValues() {
@@ -69,9 +69,7 @@ class LinkDataTest {
             end = Moves.fromReceiveStaging(b, 0, c - 1, to, end);
             b.chip(0).addRegion(new Region("part" + c, List.of(30, 31, 32, 33), address, DataType.F32, 320, false));
         }
-        SimResult sim = SystemSimulator.run(NODE, b.toProgram(), SimOptions.functional(),
-                new SystemSimulator.Parallelism(2, false));
-        assertThat(sim.cycles()).isEqualTo(end);
+        SimResult sim = Simulated.exactly(b, 2, end);
         for (int c = 0; c < chips; c++) {
             double[] got = sim.region(0, "part" + c).orElseThrow();
             for (int col = 0; col < 320; col++) {
@@ -80,7 +78,7 @@ class LinkDataTest {
                     want += fp16(x[row]) * fp16(w[row * n + c * 320 + col]);
                 }
                 assertThat(got[col]).as("chip %d column %d", c, col).isCloseTo(want,
-                        org.assertj.core.data.Offset.offset(1e-3 * (1 + Math.abs(want))));
+                        Offset.offset(1e-3 * (1 + Math.abs(want))));
             }
         }
     }
@@ -114,24 +112,21 @@ class LinkDataTest {
         }
         long t = sendToChip0(b, results, computed);
         int[] slices = {30, 31, 32, 33};
-        dev.lockstep.compiler.vector.VectorGraph g = new dev.lockstep.compiler.vector.VectorGraph(320);
-        dev.lockstep.compiler.vector.VectorGraph.Ref acc = g.inputAt(DataType.F32,
+        VectorGraph g = new VectorGraph(320);
+        VectorGraph.Ref acc = g.inputAt(DataType.F32,
                 own.slices().stream().mapToInt(Integer::intValue).toArray(), own.address());
         for (int c = 1; c < chips; c++) {
             int address = b.chip(0).takeWords(slices, 1);
             List<Moves.Word> to = words(List.of(30, 31, 32, 33), address);
             t = Moves.fromReceiveStaging(b, 0, c - 1, to, t);
-            acc = g.binary(dev.lockstep.isa.Opcode.VADD, acc, g.inputAt(DataType.F32, slices, address));
+            acc = g.binary(Opcode.VADD, acc, g.inputAt(DataType.F32, slices, address));
         }
         g.output("total", List.of(acc));
-        CompiledKernel sum = dev.lockstep.compiler.vector.VectorCompiler.compile(NODE.chip(), g,
-                ScheduleOptions.DEFAULT, b.chip(0).sram());
+        CompiledKernel sum = VectorCompiler.compile(NODE.chip(), g, ScheduleOptions.DEFAULT, b.chip(0).sram());
         long end = b.chip(0).place(sum, t);
         Region total = sum.program().chips().get(0).region("total0").orElseThrow();
         b.chip(0).addRegion(total);
-        SimResult sim = SystemSimulator.run(NODE, b.toProgram(), SimOptions.functional(),
-                new SystemSimulator.Parallelism(2, false));
-        assertThat(sim.cycles()).isEqualTo(end);
+        SimResult sim = Simulated.exactly(b, 2, end);
         double[] got = sim.region(0, "total0").orElseThrow();
         for (int col = 0; col < 320; col++) {
             double want = 0;
@@ -140,8 +135,7 @@ class LinkDataTest {
                     want += fp16(x[row]) * fp16(w[c][row * 320 + col]);
                 }
             }
-            assertThat(got[col]).as("column %d", col).isCloseTo(want,
-                    org.assertj.core.data.Offset.offset(1e-3 * (1 + Math.abs(want))));
+            assertThat(got[col]).as("column %d", col).isCloseTo(want, Offset.offset(1e-3 * (1 + Math.abs(want))));
         }
     }
 
@@ -166,9 +160,5 @@ class LinkDataTest {
             flows.add(new Exchange.Flow(c, 0, 4));
         }
         return Exchange.run(b, flows, staged);
-    }
-
-    private static double fp16(double v) {
-        return Fp16.toFloat(Fp16.fromDouble(v));
     }
 }

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.lockstep.cli;
+package dev.lockstep.compiler.dataflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lockstep.compiler.dataflow.ChipDataflow;
-import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.compiler.testing.TestSystems;
 import dev.lockstep.compiler.vector.VectorKernels;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class WiringCostTest {
     @Test
     void writingARowIntoADecodeGemvsXTilesCostsUnderOnePercentOfTheProduct() {
-        SystemBuild b = new SystemBuild(FunctionalLayerTest.ONE_CHIP);
+        SystemBuild b = new SystemBuild(TestSystems.ONE_CHIP);
         ChipDataflow f = new ChipDataflow(b.chip(), b.chip(0), 0);
         double[] x = new double[4096];
         Row in = f.vectors(s -> List.of(new ChipDataflow.Out(VectorKernels.row(s.graph(), x, 0), 4096))).get(0);

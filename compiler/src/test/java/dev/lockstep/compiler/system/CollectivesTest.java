@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.lockstep.cli;
+package dev.lockstep.compiler.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockstep.compiler.CompiledKernel;
-import dev.lockstep.compiler.system.Collectives;
-import dev.lockstep.compiler.system.Exchange;
-import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.compiler.ScheduleOptions;
+import dev.lockstep.compiler.testing.Simulated;
+import dev.lockstep.compiler.vector.VectorCompiler;
+import dev.lockstep.compiler.vector.VectorGraph;
+import dev.lockstep.compiler.vector.VectorKernels;
 import dev.lockstep.isa.TimingParam;
-import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
-import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
-import dev.lockstep.sim.SystemSimulator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,26 +23,19 @@ import org.junit.jupiter.api.Test;
  * side is free: t0 + R + (1 + k) + P + L + V n.
  */
 class CollectivesTest {
-    static final SystemSpec NODE = SystemSpecs.preset("node-8");
-    static final long R = NODE.chip().timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES);
-    static final long P = NODE.chip().timing().cycles(TimingParam.C2C_PORT_LATENCY_CYCLES);
-    static final long L = NODE.chip().links().latencyCycles();
-    static final long V = NODE.vectorCycles();
-
-    static SimResult simulate(SystemBuild b, int threads) {
-        Program p = b.toProgram();
-        return SystemSimulator.run(NODE, p, SimOptions.timingOnly(), new SystemSimulator.Parallelism(threads, true));
-    }
+    private static final SystemSpec NODE = SystemSpecs.preset("node-8");
+    private static final long R = NODE.chip().timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES);
+    private static final long P = NODE.chip().timing().cycles(TimingParam.C2C_PORT_LATENCY_CYCLES);
+    private static final long L = NODE.chip().links().latencyCycles();
+    private static final long V = NODE.vectorCycles();
 
     @Test
     void twoChipTransferTakesTheFlowFormula() {
         SystemBuild b = new SystemBuild(NODE);
         long end = Exchange.run(b, List.of(new Exchange.Flow(0, 1, 26)), 100);
         assertThat(end).isEqualTo(100 + R + 1 + P + L + V * 26);
-        SimResult r = simulate(b, 1);
-        assertThat(r.cycles()).isEqualTo(end);
-        assertThat(SystemSimulator.run(NODE, b.toProgram(), SimOptions.functional(),
-                new SystemSimulator.Parallelism(2, false)).cycles()).isEqualTo(end);
+        assertThat(Simulated.timingOnly(b, 1).cycles()).isEqualTo(end);
+        Simulated.exactly(b, 2, end);
     }
 
     /**
@@ -62,8 +54,8 @@ class CollectivesTest {
         CompiledKernel sum = new Collectives(new SystemBuild(NODE)).sumForTest(0, 8, 2);
         long formula = (R + P + L + 5 + 8 * V) + sum.predictedCycles() + (R + P + L + 7 + 8 * V);
         assertThat(end).isEqualTo(formula);
-        assertThat(simulate(b, 1).cycles()).isEqualTo(formula);
-        assertThat(simulate(b, 2).traceHash()).isEqualTo(simulate(b, 1).traceHash());
+        assertThat(Simulated.timingOnly(b, 1).cycles()).isEqualTo(formula);
+        assertThat(Simulated.timingOnly(b, 2).traceHash()).isEqualTo(Simulated.timingOnly(b, 1).traceHash());
     }
 
     @Test
@@ -73,7 +65,7 @@ class CollectivesTest {
         List<Integer> node = List.of(0, 1, 2, 3, 4, 5, 6, 7);
         long reduced = c.reduce(0, node, 13, 0);
         long end = c.broadcast(0, node, 52, reduced);
-        assertThat(simulate(b, 2).cycles()).isEqualTo(end);
+        assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
         SystemBuild b2 = new SystemBuild(NODE);
         assertThat(new Collectives(b2).allReduce(node, 13, 0)).isLessThan(end);
     }
@@ -88,15 +80,13 @@ class CollectivesTest {
     @Test
     void aFourStagePipelineWithThreeSequencesTakesItsFormula() {
         SystemBuild b = new SystemBuild(NODE);
-        dev.lockstep.compiler.system.ChipPath path = new dev.lockstep.compiler.system.ChipPath(b.topology());
-        dev.lockstep.compiler.vector.VectorGraph g = new dev.lockstep.compiler.vector.VectorGraph(320);
-        g.output("y", dev.lockstep.compiler.vector.VectorKernels.rmsnorm(g,
-                dev.lockstep.compiler.vector.VectorKernels.row(g, new double[640], 0),
-                dev.lockstep.compiler.vector.VectorKernels.row(g, new double[640], 0), 640, 1e-5f));
+        ChipPath path = new ChipPath(b.topology());
+        VectorGraph g = new VectorGraph(320);
+        g.output("y", VectorKernels.rmsnorm(g, VectorKernels.row(g, new double[640], 0),
+                VectorKernels.row(g, new double[640], 0), 640, 1e-5f));
         CompiledKernel[] kernels = new CompiledKernel[4];
         for (int s = 0; s < 4; s++) {
-            kernels[s] = dev.lockstep.compiler.vector.VectorCompiler.compile(NODE.chip(), g,
-                    dev.lockstep.compiler.ScheduleOptions.DEFAULT, b.chip(path.chip(s)).sram());
+            kernels[s] = VectorCompiler.compile(NODE.chip(), g, ScheduleOptions.DEFAULT, b.chip(path.chip(s)).sram());
         }
         long k = kernels[0].predictedCycles();
         long f = R + 1 + P + L + 8 * V;
@@ -116,9 +106,9 @@ class CollectivesTest {
             end = t;
         }
         assertThat(end).isEqualTo(2 * stagger + latency);
-        SimResult r = simulate(b, 2);
+        SimResult r = Simulated.timingOnly(b, 2);
         assertThat(r.cycles()).isEqualTo(end);
-        assertThat(simulate(b, 1).traceHash()).isEqualTo(r.traceHash());
+        assertThat(Simulated.timingOnly(b, 1).traceHash()).isEqualTo(r.traceHash());
         // every stage's chip runs the same program three times, S cycles apart
         for (int s = 0; s < 4; s++) {
             assertThat(r.instructions(path.chip(s))).isEqualTo(3 * r.instructions(path.chip(s)) / 3);
@@ -132,6 +122,6 @@ class CollectivesTest {
         long end = Exchange.runChunked(b, List.of(new Exchange.Flow(0, 1, 300)), 0);
         long one = R + 1 + P + L;
         assertThat(end).isEqualTo((one + 128 * V) + (one + 128 * V) + (one + 44 * V));
-        assertThat(simulate(b, 1).cycles()).isEqualTo(end);
+        assertThat(Simulated.timingOnly(b, 1).cycles()).isEqualTo(end);
     }
 }
