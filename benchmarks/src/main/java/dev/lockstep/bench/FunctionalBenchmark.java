@@ -15,6 +15,7 @@ import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
 import dev.lockstep.sim.SystemSimulator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -78,12 +79,12 @@ public class FunctionalBenchmark {
                 down[e] = random(r, (long) m.intermediate() * d, s);
             }
             double[] norm = new double[d];
-            java.util.Arrays.fill(norm, 1);
+            Arrays.fill(norm, 1);
             layers.add(new LayerWeights(norm, random(r, (long) d * (m.heads() + 2 * m.kvHeads()) * m.headDim(), s),
                     random(r, (long) d * d, s), norm, random(r, (long) d * m.experts(), s), gateUp, down));
         }
         double[] norm = new double[d];
-        java.util.Arrays.fill(norm, 1);
+        Arrays.fill(norm, 1);
         weights = new ModelWeights(m, random(r, (long) m.vocab() * d, 1), layers, norm,
                 random(r, (long) d * m.vocab(), s));
         program = compile();

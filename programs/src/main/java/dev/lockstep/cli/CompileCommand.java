@@ -23,6 +23,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -177,7 +178,7 @@ final class CompileCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         VectorGraph g = new VectorGraph(chipSpec.vectorBytes());
-        java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+        SplittableRandom r = new SplittableRandom(1);
         double[] a = r.doubles(n, -1, 1).toArray();
         double[] b = r.doubles(n, -1, 1).toArray();
         List<VectorGraph.Ref> x = op.equals("route") ? List.of()

@@ -12,6 +12,7 @@ import dev.lockstep.run.FunctionalRun;
 import dev.lockstep.sim.SimResult;
 import dev.lockstep.sim.TraceHash;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -101,8 +102,8 @@ final class FunctionalCommand {
         }
         if (o.logitsOut() != null) {
             Path parent = o.logitsOut().toAbsolutePath().getParent();
-            if (java.nio.file.Files.isDirectory(o.logitsOut()) || parent == null
-                    || !java.nio.file.Files.isDirectory(parent)) {
+            if (Files.isDirectory(o.logitsOut()) || parent == null
+                    || !Files.isDirectory(parent)) {
                 throw new InputException("--logits-out", 1, 1, "--logits-out needs a file in an existing directory, "
                         + "got " + o.logitsOut());
             }

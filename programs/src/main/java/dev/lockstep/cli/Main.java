@@ -6,6 +6,7 @@ import dev.lockstep.run.RunRefused;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -79,7 +80,7 @@ public final class Main implements Runnable {
             return EXIT_BAD_INPUT;
         } catch (StackOverflowError e) {
             err.println("error: internal error: stack overflow (rerun with --debug and report it)");
-            if (java.util.Arrays.asList(args).contains("--debug")) {
+            if (Arrays.asList(args).contains("--debug")) {
                 e.printStackTrace(err);
             }
             return EXIT_INTERNAL;

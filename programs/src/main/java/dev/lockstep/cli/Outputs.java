@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 
 /** Writing output files, with failures as one-line errors. */
 final class Outputs {
@@ -61,7 +62,7 @@ final class Outputs {
 
     private static String reason(IOException e) {
         String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
-                .toLowerCase(java.util.Locale.ROOT);
+                .toLowerCase(Locale.ROOT);
         return kind.isEmpty() || kind.equals("i o") ? String.valueOf(e.getMessage()) : kind + " (" + e.getMessage()
                 + ")";
     }

@@ -6,15 +6,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.isa.Resource;
 import dev.lockstep.isa.Unit;
 import dev.lockstep.isa.chip.ChipSpec;
-import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.chip.Queue;
 import dev.lockstep.isa.io.InputException;
+import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.sim.HazardException;
 import dev.lockstep.sim.Mode;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
-import dev.lockstep.sim.SystemSimulator;
 import dev.lockstep.sim.Simulator;
+import dev.lockstep.sim.SystemSimulator;
 import dev.lockstep.sim.TraceHash;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -82,13 +82,23 @@ final class SimCommand implements Callable<Integer> {
         ChromeTrace chrome = null;
         if (trace != null) {
             String[] w = traceWindow.split(":");
+            long from;
+            long to;
             try {
-                chrome = new ChromeTrace(chipSpec, loaded.program(), Long.parseLong(w[0]), Long.parseLong(w[1]),
-                        traceMax);
-            } catch (RuntimeException e) {
-                throw new OutputException("--trace-window takes FROM:TO, two whole numbers, got '" + traceWindow
-                        + "'", e);
+                if (w.length != 2) {
+                    throw new NumberFormatException(traceWindow);
+                }
+                from = Long.parseLong(w[0]);
+                to = Long.parseLong(w[1]);
+            } catch (NumberFormatException e) {
+                throw new InputException("--trace-window", 1, 1, "--trace-window takes FROM:TO, two whole numbers, "
+                        + "got '" + traceWindow + "'");
             }
+            if (from < 0 || from >= to) {
+                throw new InputException("--trace-window", 1, 1, "--trace-window FROM:TO needs 0 <= FROM < TO (a "
+                        + "window of cycles), got '" + traceWindow + "'");
+            }
+            chrome = new ChromeTrace(chipSpec, loaded.program(), from, to, traceMax);
         }
         Mode mode = timingOnly ? Mode.TIMING_ONLY : Mode.FUNCTIONAL;
         long start = System.nanoTime();

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class CliTest {
         assertThat(run("asm", "asm/every-opcode.lsa", "-o", good.toString()).exit()).isZero();
         byte[] bytes = Files.readAllBytes(good);
         Path truncated = dir.resolve("truncated.lsb");
-        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length / 2));
         Path badChip = dir.resolve("chip.json");
         Files.writeString(badChip, "{\"name\": \"x\", \"clok_hz\": 1}");
         String[][] cases = {

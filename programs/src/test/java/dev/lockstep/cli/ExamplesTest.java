@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Fp16;
 import dev.lockstep.isa.asm.Assembler;
-import dev.lockstep.isa.io.Npy;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.ChipSpecs;
+import dev.lockstep.isa.io.Npy;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
 import dev.lockstep.sim.Simulator;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The example programs run on the simulator and give the values their comments promise, computed here anew. */
@@ -117,8 +118,8 @@ class ExamplesTest {
         SimResult r = run("softmax.lsa");
         double[] x = r.region(0, "x").orElseThrow();
         double[] y = r.region(0, "y").orElseThrow();
-        double max = java.util.Arrays.stream(x).max().orElseThrow();
-        double sum = java.util.Arrays.stream(x).map(v -> Math.exp(v - max)).sum();
+        double max = Arrays.stream(x).max().orElseThrow();
+        double sum = Arrays.stream(x).map(v -> Math.exp(v - max)).sum();
         for (int i = 0; i < 320; i++) {
             double expected = Math.exp(x[i] - max) / sum;
             // a handful of f32 roundings: within 1e-6 relative

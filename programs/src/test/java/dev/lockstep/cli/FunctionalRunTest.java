@@ -8,9 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lockstep.compiler.testing.ReferenceLayer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,10 +112,10 @@ class FunctionalRunTest {
     static float[][] readNpy(Path file, int rows, int cols) throws Exception {
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        assertThat(java.util.Arrays.copyOf(bytes, 8)).as("magic and version 1.0")
+        assertThat(Arrays.copyOf(bytes, 8)).as("magic and version 1.0")
                 .isEqualTo(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
         int headerLength = b.getShort(8) & 0xFFFF;
-        String header = new String(bytes, 10, headerLength, java.nio.charset.StandardCharsets.US_ASCII);
+        String header = new String(bytes, 10, headerLength, StandardCharsets.US_ASCII);
         assertThat(header).startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + cols
                 + "), }").endsWith("\n");
         assertThat((10 + headerLength) % 64).isZero();
@@ -144,7 +147,7 @@ class FunctionalRunTest {
         List<Integer> want = new ArrayList<>();
         List<double[]> logits = reference(c, new int[] {1, 17, 300}, tokens, want);
         assertThat(chip).as("greedy tokens").isEqualTo(want);
-        assertThat(new java.util.HashSet<>(want)).as("the tokens are not all one").hasSizeGreaterThan(1);
+        assertThat(new HashSet<>(want)).as("the tokens are not all one").hasSizeGreaterThan(1);
         assertThat(j.get("chips").asInt()).isEqualTo(4);
         CliTest.Result one = CliTest.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
                 "--tokens", String.valueOf(tokens), "--system", "node-8", "--threads", "1", "--json");
@@ -223,7 +226,7 @@ class FunctionalRunTest {
         c.write(dir);
         Path tensors = dir.resolve("model.safetensors");
         byte[] whole = Files.readAllBytes(tensors);
-        Files.write(tensors, java.util.Arrays.copyOf(whole, whole.length - 100));
+        Files.write(tensors, Arrays.copyOf(whole, whole.length - 100));
         CliTest.Result cut = CliTest.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1",
                 "--system", "node-8");
         assertThat(cut.exit()).isEqualTo(1);

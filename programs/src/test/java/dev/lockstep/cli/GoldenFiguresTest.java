@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,15 +81,15 @@ class GoldenFiguresTest {
             Files.writeString(GOLDEN, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(seen) + "\n");
         }
         try (Stream<Path> files = Files.walk(checkpoint)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
     @Test
     void everyGoldenRunIsListed() throws IOException {
-        Set<String> names = new java.util.TreeSet<>();
+        Set<String> names = new TreeSet<>();
         runs().forEach(r -> names.add(r.name()));
-        Set<String> pinned = new java.util.TreeSet<>();
+        Set<String> pinned = new TreeSet<>();
         golden.fieldNames().forEachRemaining(pinned::add);
         if (!UPDATE) {
             assertThat(pinned).as("runs in figures.json").isEqualTo(names);
@@ -139,7 +141,7 @@ class GoldenFiguresTest {
     /** Every path at which the two trees differ, with both values. */
     static void diff(String path, JsonNode expected, JsonNode actual, List<String> out) {
         if (expected.isObject() && actual.isObject()) {
-            Set<String> keys = new java.util.TreeSet<>();
+            Set<String> keys = new TreeSet<>();
             expected.fieldNames().forEachRemaining(keys::add);
             actual.fieldNames().forEachRemaining(keys::add);
             for (String k : keys) {

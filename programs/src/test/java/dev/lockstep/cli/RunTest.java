@@ -10,6 +10,7 @@ import dev.lockstep.compiler.model.ModelConfig;
 import dev.lockstep.compiler.model.ModelConfigs;
 import dev.lockstep.compiler.model.Precision;
 import dev.lockstep.isa.chip.ChipSpecs;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -219,8 +220,8 @@ class RunTest {
 
     /** --trace writes a Chrome trace of the first layer's chips, each run again on its own. */
     @Test
-    void traceWritesTheFirstLayersTimeline(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        java.nio.file.Path file = dir.resolve("t.json");
+    void traceWritesTheFirstLayersTimeline(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("t.json");
         CliTest.Result r = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--trace",
                 file.toString(), "--json");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -232,6 +233,22 @@ class RunTest {
                 file.toString(), "--trace-chips", "5:2");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("--trace-chips must name 1 to 64 path positions");
+    }
+
+    /** A bad trace window or chip range is refused before anything is compiled. */
+    @Test
+    void badTraceOptionsAreRefusedBeforeTheRun(@org.junit.jupiter.api.io.TempDir Path dir) {
+        String file = dir.resolve("t.json").toString();
+        CliTest.Result window = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--trace",
+                file, "--trace-window", "9:2");
+        assertThat(window.exit()).isEqualTo(1);
+        assertThat(window.err()).startsWith("error: --trace-window:1:1: --trace-window FROM:TO needs 0 <= FROM < TO")
+                .doesNotContain("lockstep run: ");
+        CliTest.Result chips = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--trace",
+                file, "--trace-chips", "7:7");
+        assertThat(chips.exit()).isEqualTo(1);
+        assertThat(chips.err()).startsWith("error: --trace-chips:1:1: --trace-chips must name 1 to 64 path positions")
+                .doesNotContain("lockstep run: ");
     }
 
     /** The example systems of programs/systems load, and the tiny model runs on their first chips. */

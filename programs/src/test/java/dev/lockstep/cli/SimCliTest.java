@@ -76,6 +76,18 @@ class SimCliTest {
     }
 
     @Test
+    void anEmptyOrMalformedTraceWindowIsOneErrorLine(@TempDir Path dir) {
+        Path trace = dir.resolve("t.json");
+        for (String window : new String[] {"9:2", "5:5", "-1:4", "3", "a:b"}) {
+            CliTest.Result r = run("sim", "asm/vector-add.lsa", "--trace", trace.toString(), "--trace-window", window);
+            assertThat(r.exit()).as(window).isEqualTo(1);
+            assertThat(r.err()).as(window).startsWith("error: --trace-window:1:1: --trace-window").doesNotContain("\tat ");
+            assertThat(r.err().strip().lines().count()).as(window).isEqualTo(1);
+        }
+        assertThat(trace).doesNotExist();
+    }
+
+    @Test
     void dumpingInATimingOnlyRunIsRefused() {
         CliTest.Result r = run("sim", "asm/vector-add.lsa", "--timing-only", "--dump", "sum");
         assertThat(r.exit()).isEqualTo(1);

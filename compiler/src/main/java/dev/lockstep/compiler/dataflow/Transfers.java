@@ -9,9 +9,11 @@ import dev.lockstep.isa.chip.Slice;
 import dev.lockstep.isa.chip.SliceKind;
 import dev.lockstep.isa.program.Region;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -106,7 +108,7 @@ public final class Transfers {
      * they start lowest.
      */
     private static int[] emptiest(SystemBuild build, ChipBuild chip, int n) {
-        java.util.Set<Integer> staging = Exchange.stagingPositions(build);
+        Set<Integer> staging = Exchange.stagingPositions(build);
         int center = build.chip().floorplan().center();
         int[] best = null;
         int bestStart = Integer.MAX_VALUE;
@@ -129,7 +131,7 @@ public final class Transfers {
                 best = out;
             }
         }
-        java.util.Arrays.sort(best);
+        Arrays.sort(best);
         return best;
     }
 }

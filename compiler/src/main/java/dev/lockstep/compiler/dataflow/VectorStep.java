@@ -6,6 +6,7 @@ import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.program.Region;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ public final class VectorStep {
     public VectorGraph.Ref laneMask(int count) {
         return masks.computeIfAbsent(count, c -> {
             double[] m = new double[c];
-            java.util.Arrays.fill(m, 1);
+            Arrays.fill(m, 1);
             return g.input(m, 0);
         });
     }

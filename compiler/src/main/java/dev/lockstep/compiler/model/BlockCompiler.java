@@ -13,6 +13,7 @@ import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.LinkKind;
 import dev.lockstep.isa.system.SystemSpec;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -54,8 +55,8 @@ public final class BlockCompiler {
     }
 
     private CompiledKernel done(String what) {
-        Program p = new Program(chip.name(), chip.vectorBytes(), java.util.List.of(), java.util.List.of(),
-                java.util.List.of(c.program()));
+        Program p = new Program(chip.name(), chip.vectorBytes(), List.of(), List.of(),
+                List.of(c.program()));
         return new CompiledKernel(p, t, bound, "the sum of its kernels' lower bounds (" + what + ")", macs, peak,
                 c.sram());
     }

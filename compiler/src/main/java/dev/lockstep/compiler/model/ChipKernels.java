@@ -26,8 +26,10 @@ import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * What a step of the layer graph means on one chip, for the timing-only lowering: its kernels (compiled on first use
@@ -97,7 +99,7 @@ final class ChipKernels {
     }
 
     private static String name(TensorId t) {
-        String n = t.tensor().name().toLowerCase(java.util.Locale.ROOT);
+        String n = t.tensor().name().toLowerCase(Locale.ROOT);
         return t.tensor() == Tensor.GATE_UP || t.tensor() == Tensor.DOWN ? n + " (expert " + t.expert() + ")" : n;
     }
 
@@ -137,13 +139,13 @@ final class ChipKernels {
     }
 
     private void reserveCopies(int chip, CacheKind cache, int head,
-                               java.util.function.Function<SramMap, List<CompiledKernel>> make) {
+                               Function<SramMap, List<CompiledKernel>> make) {
         ChipBuild c = build.chip(chip);
         List<CompiledKernel> copies;
         try {
             copies = make.apply(belowScratch(c));
         } catch (CompileException e) {
-            throw new CompileException("chip " + chip + ", the " + cache.name().toLowerCase(java.util.Locale.ROOT)
+            throw new CompileException("chip " + chip + ", the " + cache.name().toLowerCase(Locale.ROOT)
                     + " caches of KV head " + head + ": " + e.getMessage());
         }
         Map<KernelKey, CompiledKernel> mine = of(chip);

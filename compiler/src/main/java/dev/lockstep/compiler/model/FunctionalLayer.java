@@ -29,6 +29,7 @@ import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.program.Region;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -401,7 +402,7 @@ public final class FunctionalLayer {
                 System.arraycopy(w.gateUp()[e], r * 2 * inter + from, gu, r * 2 * c, c);
                 System.arraycopy(w.gateUp()[e], r * 2 * inter + inter + from, gu, r * 2 * c + c, c);
             }
-            double[] dn = java.util.Arrays.copyOfRange(w.down()[e], from * d, to * d);
+            double[] dn = Arrays.copyOfRange(w.down()[e], from * d, to * d);
             return new double[][] {gu, dn};
         });
     }

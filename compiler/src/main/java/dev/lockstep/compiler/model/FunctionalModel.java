@@ -14,6 +14,8 @@ import dev.lockstep.compiler.vector.VectorKernels;
 import dev.lockstep.isa.Opcode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Greedy generation with real weights over a pipeline of chips, as one program, stages along the system's chip
@@ -77,7 +79,7 @@ public final class FunctionalModel {
     /** A simulation's final SRAM contents by chip and region name (a functional simulator's result). */
     @FunctionalInterface
     public interface RegionValues {
-        java.util.Optional<double[]> region(int chip, String name);
+        Optional<double[]> region(int chip, String name);
     }
 
     /** Chips the pipeline takes for a model: one for the embedding, one per layer, one for the head. */
@@ -139,7 +141,7 @@ public final class FunctionalModel {
     private static final class Flows {
         private final SystemBuild b;
         private final List<ChipDataflow> stages = new ArrayList<>();
-        private final java.util.TreeMap<Integer, ChipDataflow> byChip = new java.util.TreeMap<>();
+        private final TreeMap<Integer, ChipDataflow> byChip = new TreeMap<>();
 
         Flows(SystemBuild b) {
             this.b = b;

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads Hugging Face {@code config.json} files of {@code MixtralForCausalLM}, {@code MistralForCausalLM} and
@@ -31,7 +32,7 @@ public final class ModelConfigs {
 
     /** A preset name (case-insensitive), a config.json file, or a directory holding one. */
     public static ModelConfig presetOrFile(String nameOrPath) {
-        String lower = nameOrPath.toLowerCase(java.util.Locale.ROOT);
+        String lower = nameOrPath.toLowerCase(Locale.ROOT);
         if (PRESETS.contains(lower)) {
             try (InputStream in = ModelConfigs.class.getResourceAsStream("/dev/lockstep/models/" + lower + ".json")) {
                 if (in == null) {

@@ -2,6 +2,7 @@
 package dev.lockstep.compiler.model;
 
 import dev.lockstep.isa.DataType;
+import java.util.Locale;
 
 /**
  * How weights are stored. Activations and the KV cache are fp16 either way. With int8 weights the MXM multiplies
@@ -37,7 +38,7 @@ public enum Precision {
     }
 
     public static Precision parse(String s) {
-        return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
             case "fp16", "f16" -> FP16;
             case "int8", "i8" -> INT8;
             default -> throw new IllegalArgumentException("weights are fp16 or int8, got '" + s + "'");

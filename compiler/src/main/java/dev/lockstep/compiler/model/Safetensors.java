@@ -12,9 +12,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -140,8 +142,8 @@ public final class Safetensors {
         return new ArrayList<>(entries.keySet());
     }
 
-    public java.util.Optional<Entry> entry(String name) {
-        return java.util.Optional.ofNullable(entries.get(name));
+    public Optional<Entry> entry(String name) {
+        return Optional.ofNullable(entries.get(name));
     }
 
     /**
@@ -154,9 +156,9 @@ public final class Safetensors {
         if (e == null) {
             throw new InputException(file, 1, 1, "no tensor named " + name + " (the model's config needs it)");
         }
-        if (!java.util.Arrays.equals(e.shape(), shape)) {
-            throw new InputException(file, 1, 1, "tensor " + name + " has shape " + java.util.Arrays.toString(e.shape())
-                    + "; the model's config needs " + java.util.Arrays.toString(shape));
+        if (!Arrays.equals(e.shape(), shape)) {
+            throw new InputException(file, 1, 1, "tensor " + name + " has shape " + Arrays.toString(e.shape())
+                    + "; the model's config needs " + Arrays.toString(shape));
         }
         if (e.elements() > Integer.MAX_VALUE - 8) {
             throw new InputException(file, 1, 1, "tensor " + name + " has " + e.elements() + " values, more than "

@@ -1,8 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Models: Hugging Face configurations ({@link dev.lockstep.compiler.model.ModelConfig}, read with located errors by
- * {@link dev.lockstep.compiler.model.ModelConfigs}), how a model's decode step is split over a system's chips
- * ({@link dev.lockstep.compiler.model.DecodePlan}), and the compiled programs of every chip
- * ({@link dev.lockstep.compiler.model.DecodeBuilder}). docs/model.md ("From a model to a schedule") explains both.
+ * Models, and the two lowerings of the layer graph ({@code dev.lockstep.compiler.graph}) to chip programs.
+ * <ul>
+ *   <li>Configurations: {@link dev.lockstep.compiler.model.ModelConfig}, read with located errors by
+ *       {@link dev.lockstep.compiler.model.ModelConfigs}; weight storage {@link dev.lockstep.compiler.model.Precision}.
+ *       </li>
+ *   <li>Plans: how a model's decode step is split over a system's chips ({@link dev.lockstep.compiler.model.DecodePlan},
+ *       its byte accounting a fold over the layer graph), and the plan a run uses
+ *       ({@link dev.lockstep.compiler.model.PlanSearch}).</li>
+ *   <li>The timing-only lowering: {@link dev.lockstep.compiler.model.DecodeBuilder} (decode and prefill programs
+ *       and what the compiler predicts for them) over {@code TimingLowering} (walks the graph: weights and caches
+ *       first, then each token's steps at exact cycles), {@code ChipKernels} (what a step means on one chip, its
+ *       kernels keyed by {@code KernelKey}), {@code KernelLibrary} (kernels compiled without data, shared between
+ *       chips), {@code Ledger} (where a token's time goes), {@code Shard}, {@code ExpertColumns},
+ *       {@link dev.lockstep.compiler.model.StepShape} (decode or prefill: rows, with or without the head).</li>
+ *   <li>The lowering with data: {@link dev.lockstep.compiler.model.FunctionalLayer} (walks the same graph with
+ *       wired kernels), {@link dev.lockstep.compiler.model.FunctionalModel} (a pipeline of them, greedy generation),
+ *       real weights from {@link dev.lockstep.compiler.model.Checkpoint} ({@link dev.lockstep.compiler.model.Safetensors},
+ *       {@link dev.lockstep.compiler.model.ModelWeights}, {@link dev.lockstep.compiler.model.LayerWeights}).</li>
+ *   <li>{@link dev.lockstep.compiler.model.BlockCompiler}: a layer's blocks on one chip, for
+ *       {@code lockstep compile --op attention|moe-block}.</li>
+ * </ul>
+ * docs/model.md ("From a model to a schedule") explains the plan and the schedule.
  */
 package dev.lockstep.compiler.model;

@@ -11,7 +11,11 @@ import dev.lockstep.isa.program.DataBlock;
 import dev.lockstep.isa.program.QueueProgram;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One chip's program under construction. Each kernel or transfer takes an interval of the chip's time, the
@@ -29,13 +33,13 @@ public final class ChipBuild {
     private final List<dev.lockstep.isa.program.Region> regions = new ArrayList<>();
     private SramMap sram;
     /** Kernels placed before: placing one again reuses its tensors (the same weights, another token). */
-    private final java.util.Set<CompiledKernel> placed = java.util.Collections.newSetFromMap(
-            new java.util.IdentityHashMap<>());
+    private final Set<CompiledKernel> placed = Collections.newSetFromMap(
+            new IdentityHashMap<>());
     /** Kernels reserved (their initial data already added) but not yet placed. */
-    private final java.util.Set<CompiledKernel> reservedOnly = java.util.Collections.newSetFromMap(
-            new java.util.IdentityHashMap<>());
+    private final Set<CompiledKernel> reservedOnly = Collections.newSetFromMap(
+            new IdentityHashMap<>());
     /** Busy intervals [start, end), by start; disjoint. */
-    private final java.util.TreeMap<Long, Long> busyIntervals = new java.util.TreeMap<>();
+    private final TreeMap<Long, Long> busyIntervals = new TreeMap<>();
     private long busy;
     private long kernels;
 
@@ -156,7 +160,7 @@ public final class ChipBuild {
      * @throws IllegalStateException if they do not fit
      */
     public void reserveWords(long words, int ceiling) {
-        java.util.List<dev.lockstep.isa.chip.Slice> mem = chip.floorplan().slicesOf(
+        List<dev.lockstep.isa.chip.Slice> mem = chip.floorplan().slicesOf(
                 dev.lockstep.isa.chip.SliceKind.MEM);
         long each = (words + mem.size() - 1) / mem.size();
         for (dev.lockstep.isa.chip.Slice s : mem) {

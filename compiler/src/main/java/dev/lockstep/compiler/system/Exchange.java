@@ -14,9 +14,12 @@ import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Transfers that start together, each between two chips joined by a link. A chip takes part in at most
@@ -38,8 +41,8 @@ public final class Exchange {
     }
 
     /** Floorplan positions of the MEM slices that hold the link lanes' staging buffers. */
-    public static java.util.Set<Integer> stagingPositions(SystemBuild build) {
-        java.util.Set<Integer> out = new java.util.TreeSet<>();
+    public static Set<Integer> stagingPositions(SystemBuild build) {
+        Set<Integer> out = new TreeSet<>();
         for (Slice s : build.lanes().staging) {
             out.add(s.position());
         }
@@ -220,7 +223,7 @@ public final class Exchange {
         Topology topology = build.topology();
         Map<Integer, Integer> sends = new TreeMap<>();
         Map<Integer, Integer> receives = new TreeMap<>();
-        java.util.Set<List<Integer>> pairs = new java.util.HashSet<>();
+        Set<List<Integer>> pairs = new HashSet<>();
         for (Flow f : flows) {
             if (f.vectors() < 1 || f.vectors() > Lanes.STAGING_WORDS) {
                 throw new IllegalArgumentException("a flow carries 1.." + Lanes.STAGING_WORDS + " vectors, got "

@@ -6,7 +6,10 @@ import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.Streams;
 import dev.lockstep.isa.chip.Queue;
 import dev.lockstep.isa.chip.Slice;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Copies of SRAM words within one chip, between a kernel's tensors and a link lane's staging buffer, so that
@@ -41,7 +44,7 @@ public final class Moves {
     public static long toSendStaging(SystemBuild build, int chip, int lane, List<Word> from, long notBefore) {
         checkStaging(from.size(), lane);
         Slice target = build.lanes().staging[lane];
-        List<Word> to = new java.util.ArrayList<>();
+        List<Word> to = new ArrayList<>();
         for (int i = 0; i < from.size(); i++) {
             to.add(new Word(target.position(), i));
         }
@@ -52,7 +55,7 @@ public final class Moves {
     public static long fromReceiveStaging(SystemBuild build, int chip, int lane, List<Word> to, long notBefore) {
         checkStaging(to.size(), lane);
         Slice source = build.lanes().staging[Exchange.Lanes.LANES + lane];
-        List<Word> from = new java.util.ArrayList<>();
+        List<Word> from = new ArrayList<>();
         for (int i = 0; i < to.size(); i++) {
             from.add(new Word(source.position(), i));
         }
@@ -85,10 +88,10 @@ public final class Moves {
         }
         if (westward > 0 && eastward > 0) {
             // one copy per direction, one after the other
-            List<Word> wf = new java.util.ArrayList<>();
-            List<Word> wt = new java.util.ArrayList<>();
-            List<Word> ef = new java.util.ArrayList<>();
-            List<Word> et = new java.util.ArrayList<>();
+            List<Word> wf = new ArrayList<>();
+            List<Word> wt = new ArrayList<>();
+            List<Word> ef = new ArrayList<>();
+            List<Word> et = new ArrayList<>();
             for (int i = 0; i < from.size(); i++) {
                 boolean west = to.get(i).position() < from.get(i).position();
                 (west ? wf : ef).add(from.get(i));
@@ -104,9 +107,9 @@ public final class Moves {
         }
         // plan relative to cycle 0, then find a free interval for the whole copy and shift it there
         long[] arrive = new long[from.size()];
-        java.util.Set<Long> diagonals = new java.util.HashSet<>();
+        Set<Long> diagonals = new HashSet<>();
         // each slice's MEM queue issues one instruction per cycle (reads and writes alike)
-        java.util.Set<List<Long>> issues = new java.util.HashSet<>();
+        Set<List<Long>> issues = new HashSet<>();
         long a = lanes.readLatency + longest - 1;
         for (int i = 0; i < from.size(); i++) {
             Word f = from.get(i);
