@@ -10,7 +10,6 @@ import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
 import dev.lockstep.compiler.graph.LayerStep.Compute;
 import dev.lockstep.compiler.graph.LayerStep.Exchange;
-import dev.lockstep.compiler.graph.LayerStep.GateByRoute;
 import dev.lockstep.compiler.graph.LayerStep.Norm;
 import dev.lockstep.compiler.graph.LayerStep.PerExpert;
 import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
@@ -19,7 +18,6 @@ import dev.lockstep.compiler.graph.LayerStep.Residual;
 import dev.lockstep.compiler.graph.LayerStep.Rope;
 import dev.lockstep.compiler.graph.LayerStep.Route;
 import dev.lockstep.compiler.graph.LayerStep.Softmax;
-import dev.lockstep.compiler.graph.LayerStep.SwiGlu;
 import dev.lockstep.compiler.graph.LayerStep.Where;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.matmul.MatMulLayout;
@@ -29,10 +27,7 @@ import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.program.Region;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -67,8 +62,8 @@ public final class FunctionalLayer {
     private final double[] zerosK;
     private final double[] zerosV;
     /** Expert e's weights for intermediate columns from..to-1, by (e, from, to); looked up, never iterated. */
-    private final Map<List<Integer>, double[][]> columnWeights = new HashMap<>();
     private final DecoderLayer graph;
+    private final FunctionalExperts experts;
 
     /**
      * @param capacity tokens each KV cache holds (positions 0 .. capacity - 1)
@@ -86,6 +81,7 @@ public final class FunctionalLayer {
         this.zerosK = new double[m.headDim() * capacity];
         this.zerosV = new double[capacity * m.headDim()];
         this.graph = DecoderLayer.of(m);
+        this.experts = new FunctionalExperts(m, w, name);
     }
 
     /** intermediate_size: the feed-forward columns that {@link #experts} ranges split. */
@@ -152,31 +148,7 @@ public final class FunctionalLayer {
         }
         PerExpert block = (PerExpert) graph.steps().stream().filter(s -> s instanceof PerExpert).findFirst()
                 .orElseThrow();
-        List<ExpertOut> outs = new ArrayList<>();
-        for (int e = 0; e < m.experts(); e++) {
-            Token tok = new Token(flow, 0);
-            tok.stream = normed;
-            ExpertOut out = new ExpertOut(e, from, to);
-            for (LayerStep step : block.body()) {
-                lowerExpertStep(step, tok, out);
-            }
-            outs.add(out);
-        }
-        return weightedSum(flow, outs, gates);
-    }
-
-    /** One expert's work on a chip: its columns, and its down projection's partial row. */
-    private static final class ExpertOut {
-        final int expert;
-        final int from;
-        final int to;
-        Row down;
-
-        ExpertOut(int expert, int from, int to) {
-            this.expert = expert;
-            this.from = from;
-            this.to = to;
-        }
+        return experts.share(flow, block, normed, gates, from, to);
     }
 
     /** The rows a token's steps leave for the steps after them on one chip. */
@@ -338,48 +310,6 @@ public final class FunctionalLayer {
         }
     }
 
-    /** One step of an expert's block over its columns from..to-1. */
-    private void lowerExpertStep(LayerStep step, Token tok, ExpertOut out) {
-        int d = m.hidden();
-        int c = out.to - out.from;
-        String key = name + ".e" + out.expert + "c" + out.from + "_" + out.to;
-        double[][] part = columns(out.expert, out.from, out.to);
-        if (step instanceof Product p && p.weight() == Tensor.GATE_UP) {
-            tok.stream = tok.flow.matmul(key + ".up", List.of(List.of(tok.stream)), d, 2 * c, part[0]).get(0);
-        } else if (step instanceof SwiGlu) {
-            Row up = tok.stream;
-            tok.stream = tok.flow.vectors(s -> List.of(new Out(VectorKernels.swiglu(s.graph(), s.row(up.part(0, c)),
-                    s.row(up.part(c, c))), c))).get(0);
-        } else if (step instanceof Product p && p.weight() == Tensor.DOWN) {
-            out.down = tok.flow.matmul(key + ".down", List.of(List.of(tok.stream)), c, d, part[1]).get(0);
-        } else if (!(step instanceof GateByRoute)) {
-            // the routing weights scale all experts' rows in one vector step (weightedSum)
-            throw new IllegalArgumentException("no functional lowering of " + step + " in an expert's block");
-        }
-    }
-
-    /** The experts' partial rows, each times its routing weight (the gating of every expert in one step), added. */
-    private Row weightedSum(ChipDataflow flow, List<ExpertOut> outs, Optional<Row> gates) {
-        return flow.vectors(s -> {
-            VectorGraph g = s.graph();
-            VectorGraph.Ref gv = gates.map(r -> s.row(r).get(0)).orElse(null);
-            List<VectorGraph.Ref> acc = new ArrayList<>();
-            for (ExpertOut out : outs) {
-                List<VectorGraph.Ref> y = s.row(out.down);
-                VectorGraph.Ref weight = gv == null ? null : g.distribute(gv, out.expert);
-                for (int j = 0; j < y.size(); j++) {
-                    VectorGraph.Ref term = weight == null ? y.get(j) : g.binary(Opcode.VMUL, y.get(j), weight);
-                    if (acc.size() <= j) {
-                        acc.add(term);
-                    } else {
-                        acc.set(j, g.binary(Opcode.VADD, acc.get(j), term));
-                    }
-                }
-            }
-            return List.of(new Out(acc, m.hidden()));
-        }).get(0);
-    }
-
     /** The element-wise sum of rows of one length (the residual and the feed-forward shares). */
     public static Row sum(ChipDataflow flow, List<Row> rows) {
         return flow.vectors(s -> {
@@ -389,22 +319,6 @@ public final class FunctionalLayer {
             }
             return List.of(new Out(acc, rows.get(0).length()));
         }).get(0);
-    }
-
-    /** Expert e's w1 and w3 columns from..to-1 side by side ([hidden x 2c]) and w2's rows from..to-1. */
-    private double[][] columns(int e, int from, int to) {
-        return columnWeights.computeIfAbsent(List.of(e, from, to), k -> {
-            int d = m.hidden();
-            int inter = m.intermediate();
-            int c = to - from;
-            double[] gu = new double[d * 2 * c];
-            for (int r = 0; r < d; r++) {
-                System.arraycopy(w.gateUp()[e], r * 2 * inter + from, gu, r * 2 * c, c);
-                System.arraycopy(w.gateUp()[e], r * 2 * inter + inter + from, gu, r * 2 * c + c, c);
-            }
-            double[] dn = Arrays.copyOfRange(w.down()[e], from * d, to * d);
-            return new double[][] {gu, dn};
-        });
     }
 
     /** Writes K (headDim values) into column {@code position} of the K cache: one merged word per element. */

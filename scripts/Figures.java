@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: Apache-2.0
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The measured tables of the docs, from the reports that scripts/figures wrote (one JSON per run of
+ * programs/src/test/resources/golden/runs.txt, and the default run as text): docs/figures.md whole, and in README.md
+ * and docs/model.md the blocks between {@code <!-- figures:NAME -->} and {@code <!-- /figures -->}.
+ *
+ * <p>Run by scripts/figures: {@code java -cp programs/target/lockstep.jar scripts/Figures.java DIR README.md
+ * docs/model.md docs/figures.md}.
+ */
+public class Figures {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One run: its name, its arguments, its report (null if it exited non-zero) and its stderr. */
+    record Run(String name, String args, JsonNode report, String err) {
+        double d(String field) {
+            return report.get(field).asDouble();
+        }
+
+        long l(String field) {
+            return report.get(field).asLong();
+        }
+
+        String s(String field) {
+            return report.get(field).asText();
+        }
+    }
+
+    public static void main(String[] a) throws IOException {
+        Path dir = Path.of(a[0]);
+        Map<String, Run> runs = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of("programs/src/test/resources/golden/runs.txt"))) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String name = line.substring(0, line.indexOf(':')).trim();
+            String args = line.substring(line.indexOf(':') + 1).trim();
+            Path json = dir.resolve(name + ".json");
+            String text = Files.exists(json) ? Files.readString(json) : "";
+            String err = Files.exists(dir.resolve(name + ".err")) ? Files.readString(dir.resolve(name + ".err")) : "";
+            runs.put(name, new Run(name, args, text.isBlank() ? null : JSON.readTree(text), err));
+        }
+        String defaultRun = Files.readString(dir.resolve("run-default.txt")).stripTrailing();
+        Map<String, String> blocks = new LinkedHashMap<>();
+        blocks.put("default-run", "```\n" + defaultRun + "\n```");
+        blocks.put("what-if", whatIf(runs));
+        blocks.put("presets", presets(runs));
+        blocks.put("kernels", kernels(runs));
+        replaceBlocks(Path.of(a[1]), blocks);
+        replaceBlocks(Path.of(a[2]), blocks);
+        Files.writeString(Path.of(a[3]), figuresPage(runs, defaultRun));
+    }
+
+    private static String f1(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    private static String n(long v) {
+        return String.format(Locale.ROOT, "%,d", v);
+    }
+
+    private static String whatIf(Map<String, Run> runs) {
+        StringBuilder t = new StringBuilder("| system | change | tokens/s per user | bound |\n|---|---|---|---|\n");
+        String[][] rows = {
+            {"run-mixtral-8x7b", "`tsp-576`", "none"},
+            {"run-mixtral-8x7b-fast-links", "`programs/systems/tsp-576-fast-links.json`", "links at 28 GB/s instead of 14"},
+            {"run-mixtral-8x7b-2x-mxm", "`programs/systems/tsp-576-2x-mxm.json`", "4 MXM planes per slice instead of 2"}};
+        for (String[] r : rows) {
+            Run run = runs.get(r[0]);
+            t.append("| ").append(r[1]).append(" | ").append(r[2]).append(" | ")
+                    .append(f1(run.d("tokens_per_second_per_user"))).append(" | ")
+                    .append(f1(run.d("bound_tokens_per_second_per_user"))).append(" |\n");
+        }
+        return t.toString().stripTrailing();
+    }
+
+    private static String presets(Map<String, Run> runs) {
+        StringBuilder t = new StringBuilder("| command | model | chips (fewest) | tokens/s per user | total | bound | "
+                + "wall s |\n|---|---|---|---|---|---|---|\n");
+        for (Run r : runs.values()) {
+            if (!r.name().startsWith("run-") || r.name().contains("tiny") || r.name().contains("functional")) {
+                continue;
+            }
+            String cmd = "`lockstep " + r.args().replace("systems/", "programs/systems/") + "`";
+            if (r.report() == null) {
+                t.append("| ").append(cmd).append(" | refused: ").append(r.err().strip().replace("error: ", ""))
+                        .append(" | | | | | |\n");
+                continue;
+            }
+            t.append("| ").append(cmd).append(" | ").append(r.s("model")).append(", ").append(r.s("weights"))
+                    .append(" | ").append(r.l("chips")).append(" (").append(r.l("chips_minimum")).append(") | ")
+                    .append(f1(r.d("tokens_per_second_per_user"))).append(" | ")
+                    .append(f1(r.d("tokens_per_second_total"))).append(" | ")
+                    .append(f1(r.d("bound_tokens_per_second_per_user"))).append(" | ")
+                    .append(f1(r.d("wall_seconds"))).append(" |\n");
+        }
+        return t.toString().stripTrailing();
+    }
+
+    private static String kernels(Map<String, Run> runs) {
+        StringBuilder t = new StringBuilder("| command | predicted = simulated cycles | lower bound | efficiency | "
+                + "MXM utilisation | compile s |\n|---|---|---|---|---|---|\n");
+        for (Run r : runs.values()) {
+            if (!r.name().startsWith("compile-") || r.report() == null) {
+                continue;
+            }
+            JsonNode rep = r.report();
+            long cycles = rep.get("predicted_cycles").asLong();
+            long bound = rep.get("lower_bound_cycles").asLong();
+            t.append("| `lockstep ").append(r.args()).append("` | ").append(n(cycles)).append(" | ").append(n(bound))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.1f %%", 100.0 * bound / cycles)).append(" | ")
+                    .append(rep.has("mxm_utilization") ? String.format(Locale.ROOT, "%.1f %%",
+                            100 * rep.get("mxm_utilization").asDouble()) : "-").append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f", rep.get("compile_seconds").asDouble())).append(" |\n");
+        }
+        return t.toString().stripTrailing();
+    }
+
+    private static String figuresPage(Map<String, Run> runs, String defaultRun) {
+        StringBuilder p = new StringBuilder();
+        p.append("# Measured figures\n\n");
+        p.append("Generated by `scripts/figures` on ").append(LocalDate.now(ZoneOffset.UTC)).append(" (")
+                .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
+                .append(System.getProperty("java.version")).append("); do not edit by hand. Each row is one run of ")
+                .append("`programs/src/test/resources/golden/runs.txt` with `--json`; `GoldenFiguresTest` pins the same ")
+                .append("runs' figures (less wall times) so that a change that moves one fails until it is meant to.\n\n");
+        p.append("## `./lockstep run`\n\n```\n").append(defaultRun).append("\n```\n\n");
+        p.append("## Model runs\n\n").append(presets(runs)).append("\n\n");
+        p.append("| run | cycles per token | bound cycles | first token cycles | simulated cycles | trace hash |\n")
+                .append("|---|---|---|---|---|---|\n");
+        for (Run r : runs.values()) {
+            if (r.name().startsWith("run-") && r.report() != null && r.report().has("cycles_per_token")) {
+                p.append("| ").append(r.name()).append(" | ").append(n(r.l("cycles_per_token"))).append(" | ")
+                        .append(n(r.l("bound_cycles_per_token"))).append(" | ").append(n(r.l("first_token_cycles")))
+                        .append(" | ").append(n(r.l("simulated_cycles"))).append(" | `").append(r.s("trace_hash"))
+                        .append("` |\n");
+            }
+        }
+        p.append("\n## Kernels\n\n").append(kernels(runs)).append("\n\n");
+        p.append("## Example programs and functional runs\n\n| command | cycles | instructions | trace hash |\n")
+                .append("|---|---|---|---|\n");
+        for (Run r : runs.values()) {
+            if (r.report() == null || !(r.name().startsWith("sim-") || r.name().contains("functional"))) {
+                continue;
+            }
+            JsonNode rep = r.report();
+            long cycles = rep.has("cycles") ? rep.get("cycles").asLong() : rep.get("simulated_cycles").asLong();
+            long instructions = rep.has("instructions") ? rep.get("instructions").asLong()
+                    : rep.get("simulated_instructions").asLong();
+            String args = r.args().replaceAll("--checkpoint \\S+", "--checkpoint CKPT");
+            p.append("| `lockstep ").append(args).append("` | ").append(n(cycles)).append(" | ").append(n(instructions))
+                    .append(" | `").append(rep.get("trace_hash").asText()).append("` |\n");
+        }
+        List<String> refused = new ArrayList<>();
+        for (Run r : runs.values()) {
+            if (r.report() == null) {
+                refused.add("- `lockstep " + r.args() + "`: " + r.err().strip());
+            }
+        }
+        if (!refused.isEmpty()) {
+            p.append("\n## Refused as expected\n\n").append(String.join("\n", refused)).append("\n");
+        }
+        return p.toString();
+    }
+
+    /** Rewrites every {@code <!-- figures:NAME -->} ... {@code <!-- /figures -->} block of a file. */
+    private static void replaceBlocks(Path file, Map<String, String> blocks) throws IOException {
+        String text = Files.readString(file);
+        for (Map.Entry<String, String> b : blocks.entrySet()) {
+            String open = "<!-- figures:" + b.getKey() + " -->";
+            int from = text.indexOf(open);
+            while (from >= 0) {
+                int to = text.indexOf("<!-- /figures -->", from);
+                if (to < 0) {
+                    throw new IllegalStateException(file + ": " + open + " has no <!-- /figures -->");
+                }
+                text = text.substring(0, from + open.length()) + "\n" + b.getValue() + "\n" + text.substring(to);
+                from = text.indexOf(open, from + open.length());
+            }
+        }
+        Files.writeString(file, text);
+    }
+}
