@@ -7,22 +7,14 @@ import dev.lockstep.compiler.graph.DecoderLayer;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
 import dev.lockstep.compiler.graph.LayerStep.Compute;
-import dev.lockstep.compiler.graph.LayerStep.GateByRoute;
-import dev.lockstep.compiler.graph.LayerStep.Norm;
 import dev.lockstep.compiler.graph.LayerStep.PerExpert;
 import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
-import dev.lockstep.compiler.graph.LayerStep.Product;
 import dev.lockstep.compiler.graph.LayerStep.Residual;
-import dev.lockstep.compiler.graph.LayerStep.Rope;
-import dev.lockstep.compiler.graph.LayerStep.Route;
-import dev.lockstep.compiler.graph.LayerStep.Softmax;
-import dev.lockstep.compiler.graph.LayerStep.SwiGlu;
 import dev.lockstep.compiler.graph.LayerStep.Where;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.DataType;
-import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.LinkKind;
@@ -113,72 +105,28 @@ public final class BlockCompiler {
 
     /**
      * One step on a chip holding one KV head ({@code context} tokens cached) or {@code columns} of one expert's
-     * intermediate columns.
+     * intermediate columns: a block's steps in turn, a cache product over one sequence's cache, any other step the
+     * kernel {@link StepKernels} gives it (and an int8 product's scaling).
      */
     private void lower(Compute step, ModelConfig m, Precision w, int context, int columns) {
         int hd = m.headDim();
         int q = m.heads() / m.kvHeads();
         int cached = m.cachedTokens(context);
-        DataType type = w.mxmType();
-        if (step instanceof Norm) {
-            place(s -> lib.rmsnorm(m.hidden(), (float) m.rmsNormEps(), s));
-        } else if (step instanceof Product p) {
-            int rows;
-            int cols;
-            switch (p.split()) {
-                case HEAD_COLUMNS -> {
-                    rows = (int) p.rows();
-                    cols = (int) (p.cols() / m.kvHeads());
-                }
-                case HEAD_ROWS -> {
-                    rows = (int) (p.rows() / m.kvHeads());
-                    cols = (int) p.cols();
-                }
-                case EXPERT_COLUMNS -> {
-                    rows = (int) p.rows();
-                    cols = (int) (p.cols() / m.intermediate()) * columns;
-                }
-                case EXPERT_ROWS -> {
-                    rows = columns;
-                    cols = (int) p.cols();
-                }
-                default -> {
-                    rows = (int) p.rows();
-                    cols = (int) p.cols();
-                }
-            }
-            weights(w, s -> lib.matmul(p.weight(), 1, rows, cols, type, s), cols);
-        } else if (step instanceof Rope) {
-            place(s -> lib.rope((q + 1) * hd, hd, m.ropeTheta(), s));
-        } else if (step instanceof PerKvHead h) {
-            for (LayerStep inner : h.body()) {
-                lower((Compute) inner, m, w, context, columns);
-            }
+        if (step instanceof PerKvHead h) {
+            h.body().forEach(inner -> lower((Compute) inner, m, w, context, columns));
+        } else if (step instanceof PerExpert e) {
+            e.body().forEach(inner -> lower((Compute) inner, m, w, context, columns));
         } else if (step instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
             place(s -> lib.matmul(Tensor.K_CACHE, q, hd, cached, DataType.F16, s));
         } else if (step instanceof CacheProduct) {
             place(s -> lib.matmul(Tensor.V_CACHE, q, cached, hd, DataType.F16, s));
-        } else if (step instanceof Softmax) {
-            place(s -> lib.softmax(q, cached, s));
-        } else if (step instanceof Route r) {
-            place(s -> lib.route(r.experts(), r.topK(), s));
-        } else if (step instanceof PerExpert e) {
-            for (LayerStep inner : e.body()) {
-                lower((Compute) inner, m, w, context, columns);
-            }
-        } else if (step instanceof SwiGlu) {
-            place(s -> lib.swiglu(columns, s));
-        } else if (step instanceof GateByRoute) {
-            place(s -> lib.elementwise(Opcode.VMUL, m.hidden(), s));
         } else {
-            throw new IllegalArgumentException("no one-chip block lowering of " + step);
-        }
-    }
-
-    private void weights(Precision w, Function<SramMap, CompiledKernel> make, int n) {
-        place(make);
-        if (w == Precision.INT8) {
-            place(s -> lib.elementwise(Opcode.VMUL, n, s));
+            Shard oneChip = new Shard(0, 0, 1, new ExpertColumns(0, columns), 0);
+            StepKernels.Kernel k = StepKernels.of(step, oneChip, m, w, m.kvHeads(), cached).orElseThrow();
+            place(s -> k.make().apply(lib, s));
+            if (k.scaledColumns() > 0) {
+                place(s -> StepKernels.scale(k.scaledColumns()).make().apply(lib, s));
+            }
         }
     }
 }

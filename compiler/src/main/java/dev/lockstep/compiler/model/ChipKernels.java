@@ -5,29 +5,18 @@ import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.SramMap;
 import dev.lockstep.compiler.graph.LayerStep;
-import dev.lockstep.compiler.graph.LayerStep.Argmax;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
-import dev.lockstep.compiler.graph.LayerStep.GateByRoute;
-import dev.lockstep.compiler.graph.LayerStep.Norm;
-import dev.lockstep.compiler.graph.LayerStep.Product;
-import dev.lockstep.compiler.graph.LayerStep.Residual;
-import dev.lockstep.compiler.graph.LayerStep.Rope;
-import dev.lockstep.compiler.graph.LayerStep.Route;
-import dev.lockstep.compiler.graph.LayerStep.Softmax;
-import dev.lockstep.compiler.graph.LayerStep.Split;
-import dev.lockstep.compiler.graph.LayerStep.SwiGlu;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.graph.TensorId;
-import dev.lockstep.compiler.model.KernelKey.VectorStepKind;
 import dev.lockstep.compiler.model.TimingLowering.TokenPlacement;
 import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.SystemBuild;
-import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -163,18 +152,7 @@ final class ChipKernels {
      */
     long step(LayerStep step, Shard shard, TokenPlacement tok, boolean vSplit, long t) {
         int chip = shard.chip();
-        int hd = m.headDim();
-        if (step instanceof Norm n) {
-            return place(chip, new KernelKey.Norm(n.weight()), tok,
-                    (l, s) -> l.rmsnorm(m.hidden(), (float) m.rmsNormEps(), s), t);
-        } else if (step instanceof Product p) {
-            return product(p, shard, tok, t);
-        } else if (step instanceof Rope) {
-            int a = plan.attentionChips();
-            int n = (m.heads() / a + m.kvHeads() / a) * hd;
-            return place(chip, new KernelKey.Vector(VectorStepKind.ROPE, 0), tok,
-                    (l, s) -> l.rope(n, hd, m.ropeTheta(), s), t);
-        } else if (step instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
+        if (step instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
             return cacheProduct(chip, CacheKind.K, shard.kvHead(), tok, t);
         } else if (step instanceof CacheProduct) {
             if (!vSplit) {
@@ -182,52 +160,25 @@ final class ChipKernels {
             }
             long tc = cacheProduct(chip, CacheKind.V_LOW, shard.kvHead(), tok, t);
             tc = cacheProduct(chip, CacheKind.V_HIGH, shard.kvHead(), tok, tc);
-            return place(chip, new KernelKey.Vector(VectorStepKind.V_SUM, 0), tok,
+            return place(chip, new KernelKey.Vector(KernelKey.VectorStepKind.V_SUM, 0), tok,
                     (l, s) -> l.elementwise(Opcode.VADD, qPerKv() * build.chip().vectorBytes(), s), tc);
-        } else if (step instanceof Softmax) {
-            int cached = m.cachedTokens(plan.context());
-            return place(chip, new KernelKey.Vector(VectorStepKind.SOFTMAX, 0), tok,
-                    (l, s) -> l.softmax(qPerKv(), cached, s), t);
-        } else if (step instanceof Route r) {
-            return place(chip, new KernelKey.Vector(VectorStepKind.ROUTE, 0), tok,
-                    (l, s) -> l.route(r.experts(), r.topK(), s), t);
-        } else if (step instanceof SwiGlu) {
-            int cols = shard.piece().columns();
-            return place(chip, new KernelKey.Vector(VectorStepKind.SWIGLU, cols), tok, (l, s) -> l.swiglu(cols, s), t);
-        } else if (step instanceof GateByRoute) {
-            return place(chip, new KernelKey.Vector(VectorStepKind.GATE, 0), tok,
-                    (l, s) -> l.elementwise(Opcode.VMUL, m.hidden(), s), t);
-        } else if (step instanceof Residual) {
-            return place(chip, new KernelKey.Vector(VectorStepKind.RESIDUAL, 0), tok,
-                    (l, s) -> l.elementwise(Opcode.VADD, m.hidden(), s), t);
-        } else if (step instanceof Argmax) {
-            int cols = shard.vocabColumns(m.vocab());
-            return cols == 0 ? t : place(chip, new KernelKey.Vector(VectorStepKind.ARGMAX, 0), tok,
-                    (l, s) -> l.argmax(cols, s), t);
         }
-        throw new IllegalArgumentException("no timing lowering for " + step);
-    }
-
-    /** A weight matrix product (and, for int8 weights, the per-column scaling of its results). */
-    private long product(Product p, Shard shard, TokenPlacement tok, long t) {
-        Shard.Shape shape = shard.shape(p, m, plan);
-        if (shape.cols() == 0 && p.split() == Split.VOCAB_COLUMNS) {
+        Optional<StepKernels.Kernel> kernel = StepKernels.of(step, shard, m, plan.weights(), plan.attentionChips(),
+                m.cachedTokens(plan.context()));
+        if (kernel.isEmpty()) {
             return t;
         }
-        int chip = shard.chip();
-        TensorId tensor = shard.tensor(p);
-        KernelKey key = new KernelKey.Weights(tensor);
+        StepKernels.Kernel k = kernel.get();
         long tc;
-        if (tok.rows() > 1) {
-            tc = onScratch(chip, of(chip).get(key), tok.rows(), 0, tok, t);
+        if (k.weights() && tok.rows() > 1) {
+            // a prefill chunk: its rows against the decode product's weights, read where they lie
+            tc = onScratch(chip, of(chip).get(k.key()), tok.rows(), 0, tok, t);
         } else {
-            tc = place(chip, key, tok, (l, s) -> l.matmul(tensor.tensor(), 1, shape.rows(), shape.cols(),
-                    plan.weights().mxmType(), s), t);
+            tc = place(chip, k.key(), tok, k.make(), t);
         }
-        if (plan.weights() == Precision.INT8) {
-            int n = shape.cols();
-            tc = place(chip, new KernelKey.Vector(VectorStepKind.SCALE, n), tok,
-                    (l, s) -> l.elementwise(Opcode.VMUL, n, s), tc);
+        if (k.scaledColumns() > 0) {
+            StepKernels.Kernel scale = StepKernels.scale(k.scaledColumns());
+            tc = place(chip, scale.key(), tok, scale.make(), tc);
         }
         return tc;
     }

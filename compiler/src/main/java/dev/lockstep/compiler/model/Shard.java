@@ -33,9 +33,8 @@ record Shard(int chip, int index, int stageChips, ExpertColumns piece, int kvHea
         return new TensorId(p.weight(), piece == null ? 0 : piece.expert());
     }
 
-    /** This chip's share of product {@code p}'s matrix under the plan's split. */
-    Shape shape(Product p, ModelConfig m, DecodePlan plan) {
-        int a = plan.attentionChips();
+    /** This chip's share of product {@code p}'s matrix, with attention split over {@code a} chips. */
+    Shape shape(Product p, ModelConfig m, int a) {
         return switch (p.split()) {
             case WHOLE -> new Shape((int) p.rows(), (int) p.cols());
             case HEAD_COLUMNS -> new Shape((int) p.rows(), (int) (p.cols() / a));

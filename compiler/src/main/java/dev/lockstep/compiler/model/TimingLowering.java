@@ -166,7 +166,7 @@ final class TimingLowering {
                     reserveProducts(e.body(), pass, shard.withPiece(piece));
                 }
             } else if (step instanceof Product p && p.where() == pass) {
-                Shard.Shape s = shard.shape(p, m, plan);
+                Shard.Shape s = shard.shape(p, m, plan.attentionChips());
                 if (s.cols() > 0) {
                     kernels.reserveWeights(shard.chip(), shard.tensor(p), s);
                 }

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import dev.lockstep.compiler.CompiledKernel;
+import dev.lockstep.compiler.SramMap;
+import dev.lockstep.compiler.graph.LayerStep;
+import dev.lockstep.compiler.graph.LayerStep.Argmax;
+import dev.lockstep.compiler.graph.LayerStep.GateByRoute;
+import dev.lockstep.compiler.graph.LayerStep.Norm;
+import dev.lockstep.compiler.graph.LayerStep.Product;
+import dev.lockstep.compiler.graph.LayerStep.Residual;
+import dev.lockstep.compiler.graph.LayerStep.Rope;
+import dev.lockstep.compiler.graph.LayerStep.Route;
+import dev.lockstep.compiler.graph.LayerStep.Softmax;
+import dev.lockstep.compiler.graph.LayerStep.SwiGlu;
+import dev.lockstep.compiler.model.KernelKey.VectorStepKind;
+import dev.lockstep.isa.Opcode;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * The kernel a step of the layer graph compiles to on one chip, without data: the timing-only lowering's meaning of
+ * every step that is one kernel (not a block, not a cache product), shared by a run's chips ({@link ChipKernels})
+ * and by one chip's blocks ({@link BlockCompiler}). A new step kind that is one kernel is lowered here.
+ */
+final class StepKernels {
+    private StepKernels() {
+    }
+
+    /**
+     * A step's kernel on a chip.
+     *
+     * @param key           which kernel of the chip it is (a chip compiles each key once and places it again)
+     * @param make          compiles it into the given SRAM, for the library's rows
+     * @param weights       whether it is a product over a weight tensor (a prefill chunk multiplies the decode
+     *                      product's weights instead of compiling this one)
+     * @param scaledColumns for a product with int8 weights, the columns its per-column scaling multiplies; else 0
+     */
+    record Kernel(KernelKey key, BiFunction<KernelLibrary, SramMap, CompiledKernel> make, boolean weights,
+                  int scaledColumns) {
+    }
+
+    /**
+     * Step {@code step} on {@code shard}'s chip, with attention split over {@code attentionChips} chips and
+     * {@code cachedTokens} tokens in each cache; empty for a chip with no columns of a vocabulary split.
+     *
+     * @throws IllegalArgumentException for a step that is not one kernel
+     */
+    static Optional<Kernel> of(LayerStep step, Shard shard, ModelConfig m, Precision w, int attentionChips,
+                                         int cachedTokens) {
+        int hd = m.headDim();
+        int qPerKv = m.heads() / m.kvHeads();
+        Kernel k;
+        if (step instanceof Norm n) {
+            k = vector(new KernelKey.Norm(n.weight()), (l, s) -> l.rmsnorm(m.hidden(), (float) m.rmsNormEps(), s));
+        } else if (step instanceof Product p) {
+            Shard.Shape shape = shard.shape(p, m, attentionChips);
+            if (shape.cols() == 0) {
+                return Optional.empty();
+            }
+            k = new Kernel(new KernelKey.Weights(shard.tensor(p)), (l, s) -> l.matmul(p.weight(), 1, shape.rows(),
+                    shape.cols(), w.mxmType(), s), true, w == Precision.INT8 ? shape.cols() : 0);
+        } else if (step instanceof Rope) {
+            int n = (m.heads() / attentionChips + m.kvHeads() / attentionChips) * hd;
+            k = vector(new KernelKey.Vector(VectorStepKind.ROPE, 0), (l, s) -> l.rope(n, hd, m.ropeTheta(), s));
+        } else if (step instanceof Softmax) {
+            k = vector(new KernelKey.Vector(VectorStepKind.SOFTMAX, 0), (l, s) -> l.softmax(qPerKv, cachedTokens, s));
+        } else if (step instanceof Route r) {
+            k = vector(new KernelKey.Vector(VectorStepKind.ROUTE, 0), (l, s) -> l.route(r.experts(), r.topK(), s));
+        } else if (step instanceof SwiGlu) {
+            int cols = shard.piece().columns();
+            k = vector(new KernelKey.Vector(VectorStepKind.SWIGLU, cols), (l, s) -> l.swiglu(cols, s));
+        } else if (step instanceof GateByRoute) {
+            k = vector(new KernelKey.Vector(VectorStepKind.GATE, 0), (l, s) -> l.elementwise(Opcode.VMUL, m.hidden(),
+                    s));
+        } else if (step instanceof Residual) {
+            k = vector(new KernelKey.Vector(VectorStepKind.RESIDUAL, 0), (l, s) -> l.elementwise(Opcode.VADD,
+                    m.hidden(), s));
+        } else if (step instanceof Argmax) {
+            int cols = shard.vocabColumns(m.vocab());
+            if (cols == 0) {
+                return Optional.empty();
+            }
+            k = vector(new KernelKey.Vector(VectorStepKind.ARGMAX, 0), (l, s) -> l.argmax(cols, s));
+        } else {
+            throw new IllegalArgumentException("not one kernel: " + step);
+        }
+        return Optional.of(k);
+    }
+
+    /** The per-column scaling of an int8 product's {@code n} result columns. */
+    static Kernel scale(int n) {
+        return vector(new KernelKey.Vector(VectorStepKind.SCALE, n), (l, s) -> l.elementwise(Opcode.VMUL, n, s));
+    }
+
+    private static Kernel vector(KernelKey key, BiFunction<KernelLibrary, SramMap, CompiledKernel> make) {
+        return new Kernel(key, make, false, 0);
+    }
+}
