@@ -2,6 +2,9 @@
 package dev.lockstep.compiler;
 
 import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.chip.MxmSpec;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A matrix product Y[M x N] = X[M x K] . W[K x N] in fp16 (f32 results) or int8 (i32 results). M = 1 is a GEMV.
@@ -21,22 +24,22 @@ public record MatMul(int m, int k, int n, DataType dtype) {
     }
 
     /** Parses {@code MxKxN}, e.g. {@code 2304x4096x4096}; empty on a malformed shape. */
-    public static java.util.Optional<int[]> parseShape(String text) {
-        String[] parts = text.toLowerCase(java.util.Locale.ROOT).split("x");
+    public static Optional<int[]> parseShape(String text) {
+        String[] parts = text.toLowerCase(Locale.ROOT).split("x");
         if (parts.length != 3) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         int[] out = new int[3];
         for (int i = 0; i < 3; i++) {
             if (!parts[i].matches("[0-9]{1,7}")) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
             out[i] = Integer.parseInt(parts[i]);
             if (out[i] < 1) {
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
         }
-        return java.util.Optional.of(out);
+        return Optional.of(out);
     }
 
     /** Multiply-accumulates. */
@@ -46,7 +49,7 @@ public record MatMul(int m, int k, int n, DataType dtype) {
 
     /** The result type: f32 for fp16, i32 for int8. */
     public DataType resultType() {
-        return dtype == DataType.F16 ? DataType.F32 : DataType.I32;
+        return MxmSpec.productType(dtype);
     }
 
     @Override

@@ -4,10 +4,11 @@ package dev.lockstep.isa;
 /**
  * A piece of hardware that an instruction keeps busy for its occupancy. Each resource has instances: one per MEM
  * slice for the MEM paths, one per queue for {@link #VXM_ALU} and {@link #SXM_SWITCH} (each of those queues
- * drives its own ALU column or switch unit), one per MXM plane (the instruction's {@code plane} operand) for the
- * MXM resources, and one per link (the {@code link} operand) for C2C. Two instructions may not hold the same
- * instance in the same cycle; the compiler's reservation table and the simulator's occupancy checks use these
- * instances.
+ * drives its own ALU column or switch unit), one per MXM plane (the instruction's {@code plane} operand, and the
+ * rest of its group for an fp16 piece) for the MXM resources, and one per link (the {@code link} operand) for C2C.
+ * Two instructions may not hold the same instance in the same cycle. {@link ResourceUses} states which instances
+ * an instruction on a queue holds; the compiler's reservation table and the simulator's occupancy checks both
+ * ask it.
  */
 public enum Resource {
     /** Holds nothing beyond its own queue slot. */

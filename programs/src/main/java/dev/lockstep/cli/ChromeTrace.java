@@ -28,10 +28,15 @@ final class ChromeTrace implements IssueListener {
     private final long fromCycle;
     private final long toCycle;
     private final long maxEvents;
-    private final List<Object[]> events = new ArrayList<>();
+    private final List<Issued> events = new ArrayList<>();
     private final TreeMap<String, Integer> resourceTracks = new TreeMap<>();
     private final TreeMap<Long, String> queueTracks = new TreeMap<>();
     private long dropped;
+
+    /** One issue kept for the timeline; {@code resource} names the instance it holds, or is null. */
+    private record Issued(int chip, int queueId, long cycle, Instruction instruction, long occupancy,
+                          String resource) {
+    }
 
     ChromeTrace(ChipSpec chipSpec, Program program, long fromCycle, long toCycle, long maxEvents) {
         this.chipSpec = chipSpec;
@@ -54,7 +59,7 @@ final class ChromeTrace implements IssueListener {
         if (resource != null) {
             resourceTracks.putIfAbsent(chip + "\u0000" + resource, 0);
         }
-        events.add(new Object[] {chip, queue.id(), cycle, ins, occupancy, resource});
+        events.add(new Issued(chip, queue.id(), cycle, ins, occupancy, resource));
     }
 
     long dropped() {
@@ -81,16 +86,14 @@ final class ChromeTrace implements IssueListener {
                 String[] parts = e.getKey().split("\u0000", 2);
                 meta(g, Integer.parseInt(parts[0]), e.getValue(), parts[1]);
             }
-            for (Object[] e : events) {
-                int chip = (int) e[0];
-                Instruction ins = (Instruction) e[3];
-                long cycle = (long) e[2];
+            for (Issued e : events) {
+                Instruction ins = e.instruction();
                 String text = Disassembler.instruction(ins, program);
-                slice(g, chip, (int) e[1], cycle, ins.opcode().dispatch().cycles(chipSpec, ins),
+                slice(g, e.chip(), e.queueId(), e.cycle(), ins.opcode().dispatch().cycles(chipSpec, ins),
                         ins.opcode().mnemonic(), text);
-                if (e[5] != null) {
-                    slice(g, chip, resourceTracks.get(chip + "\u0000" + e[5]), cycle, (long) e[4],
-                            ins.opcode().mnemonic(), text);
+                if (e.resource() != null) {
+                    slice(g, e.chip(), resourceTracks.get(e.chip() + "\u0000" + e.resource()), e.cycle(),
+                            e.occupancy(), ins.opcode().mnemonic(), text);
                 }
             }
             g.writeEndArray();

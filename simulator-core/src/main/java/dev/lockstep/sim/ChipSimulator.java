@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.sim;
 
+import static dev.lockstep.sim.CyclePhase.COMMIT;
+import static dev.lockstep.sim.CyclePhase.CONSUME;
+import static dev.lockstep.sim.CyclePhase.ISSUE;
+import static dev.lockstep.sim.CyclePhase.PRODUCE;
+
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Instruction;
 import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.OperandKind;
 import dev.lockstep.isa.Resource;
+import dev.lockstep.isa.ResourceUse;
+import dev.lockstep.isa.ResourceUses;
 import dev.lockstep.isa.Streams;
 import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.asm.Disassembler;
@@ -14,29 +22,18 @@ import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.program.QueueProgram;
 import dev.lockstep.isa.semantics.VectorOps;
+import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Runs one chip's program cycle by cycle. Time advances from event to event (idle stretches cost nothing); within
- * a cycle the phases run in a fixed order, documented in docs/model.md ("Order of events in a cycle"):
- * <ol start="0">
- *   <li>COMMIT: SRAM writes whose latency has elapsed become visible;</li>
- *   <li>ISSUE: queues issue, in queue-id order;</li>
- *   <li>ACCESS: MXM accumulator reads;</li>
- *   <li>PRODUCE: MEM reads access SRAM, and vectors appear on streams;</li>
- *   <li>CONSUME: instructions sample their input streams (and compute, in functional mode).</li>
- * </ol>
- * Events of one phase and cycle run in the order they were created, which follows issue order, so the whole run is
- * deterministic. Every violation of the hardware's rules stops the run with a {@link HazardException}.
+ * a cycle the {@link CyclePhase}s run in a fixed order, documented in docs/model.md ("Order of events in a cycle"):
+ * COMMIT, ISSUE, ACCESS, PRODUCE, CONSUME. Events of one phase and cycle run in the order they were created, which
+ * follows issue order, so the whole run is deterministic. Every violation of the hardware's rules stops the run
+ * with a {@link HazardException}.
  */
 final class ChipSimulator {
-    static final int COMMIT = 0;
-    static final int ISSUE = 1;
-    static final int ACCESS = 2;
-    static final int PRODUCE = 3;
-    static final int CONSUME = 4;
-
     private final ChipSpec chip;
     private final Program program;
     private final ChipProgram chipProgram;
@@ -50,6 +47,7 @@ final class ChipSimulator {
     private final Issue[][] holder = new Issue[Resource.values().length][];
     private final long[] busyCycles = new long[Resource.values().length];
     private final MxmUnits mxm;
+    private final ResourceUses resourceUses;
     private final List<List<Long>> notifyArrivals = new ArrayList<>();
     final int vectorBytes;
     private long issues;
@@ -69,7 +67,7 @@ final class ChipSimulator {
      * @param deliver  carry vectors between chips and check link rules as they happen ({@link LinkUnit})
      */
     ChipSimulator(ChipSpec chip, Program program, ChipProgram chipProgram, Mode mode, IssueListener listener,
-                  dev.lockstep.isa.system.Topology topology, boolean deliver) {
+                  Topology topology, boolean deliver) {
         this.chip = chip;
         this.program = program;
         this.chipProgram = chipProgram;
@@ -80,13 +78,12 @@ final class ChipSimulator {
         this.streams = new StreamFile(positions, chip.timing().cycles(TimingParam.STREAM_HOP_CYCLES),
                 chip.streamsPerDirection());
         this.sram = new Sram(chip, chipProgram, functional);
-        int instances = Math.max(positions * chip.mxm().planesPerSlice(),
-                Math.max(chip.floorplan().queues().size(), chip.links().count()));
         for (Resource r : Resource.values()) {
-            busyUntil[r.ordinal()] = new long[instances];
-            holder[r.ordinal()] = new Issue[instances];
+            busyUntil[r.ordinal()] = new long[ResourceUses.instances(chip, r)];
+            holder[r.ordinal()] = new Issue[ResourceUses.instances(chip, r)];
         }
         this.mxm = new MxmUnits(this, chip, positions);
+        this.resourceUses = new ResourceUses(chip);
         this.links = new LinkUnit(this, chipProgram.chipId(), topology, deliver);
         this.firstIssue = firstIssue(chipProgram);
         this.labels = LinkLabels.of(chipProgram, chip.links().count());
@@ -202,7 +199,7 @@ final class ChipSimulator {
     /** Something that happens at a cycle, in a phase; ordered by (cycle, phase, creation order). */
     abstract static class Event implements Comparable<Event> {
         long cycle;
-        int phase;
+        CyclePhase phase;
         long order;
 
         abstract void run();
@@ -213,19 +210,19 @@ final class ChipSimulator {
             if (c != 0) {
                 return c;
             }
-            c = Integer.compare(phase, o.phase);
+            c = Integer.compare(phase.ordinal(), o.phase.ordinal());
             return c != 0 ? c : Long.compare(order, o.order);
         }
     }
 
-    void schedule(Event e, long cycle, int phase) {
+    void schedule(Event e, long cycle, CyclePhase phase) {
         e.cycle = cycle;
         e.phase = phase;
         events.add(e, true);
     }
 
     /** An action at one cycle and phase. */
-    void at(long cycle, int phase, Runnable action) {
+    void at(long cycle, CyclePhase phase, Runnable action) {
         schedule(new Event() {
             @Override
             void run() {
@@ -235,7 +232,7 @@ final class ChipSimulator {
     }
 
     /** An action at {@code count} consecutive cycles from {@code first}, as one self-rescheduling event. */
-    void train(long first, int count, int phase, TrainStep step) {
+    void train(long first, int count, CyclePhase phase, TrainStep step) {
         Event e = new Event() {
             int k;
 
@@ -411,35 +408,26 @@ final class ChipSimulator {
         }
     }
 
-    /** Takes the instruction's resource for its occupancy; returns the instance's name (for traces). */
+    /** Takes the instruction's resource instances for its occupancy; returns their name (for traces). */
     private String occupy(Issue is, long cycles) {
         Resource r = is.ins.opcode().resource();
         if (r == Resource.NONE || cycles == 0) {
             return null;
         }
-        int pos = is.q.queue.slice().position();
-        int instances = 1;
-        int instance = switch (r) {
-            case MEM_READ, MEM_WRITE -> pos;
-            case VXM_ALU, SXM_SWITCH -> is.q.queue.id();
-            case MXM_WEIGHT_BUFFER, MXM_ARRAY, MXM_ACCUMULATOR -> {
-                int plane = (int) is.ins.operand("plane");
-                if (fp16Mode(is, pos)) {
-                    instances = chip.mxm().fp16PlanesPerPiece();
-                    if (plane % instances != 0) {
-                        throw hazard(HazardKind.MXM_TYPE_MISMATCH, is, is.cycle, "fp16 pieces take planes "
-                                + (plane - plane % instances) + ".." + (plane - plane % instances + instances - 1)
-                                + " together (mxm.fp16_planes_per_piece " + instances + "): name plane "
-                                + (plane - plane % instances));
-                    }
-                }
-                yield pos * chip.mxm().planesPerSlice() + plane;
+        ResourceUse use = is.ins.opcode() != Opcode.IW ? resourceUses.of(is.q.queue, is.ins)
+                : resourceUses.of(is.q.queue, is.ins, installing(is));
+        if (use.width() > 1) {
+            // a plane group: fp16 work names the group's first plane
+            int plane = (int) is.ins.operand("plane");
+            int first = chip.mxm().firstPlaneOfGroup(plane, DataType.F16);
+            if (plane != first) {
+                throw hazard(HazardKind.MXM_TYPE_MISMATCH, is, is.cycle, "fp16 pieces take planes " + first + ".."
+                        + (first + use.width() - 1) + " together (mxm.fp16_planes_per_piece " + use.width()
+                        + "): name plane " + first);
             }
-            case C2C_TRANSMIT, C2C_RECEIVE -> (int) is.ins.operand("link");
-            case NONE -> throw new IllegalStateException();
-        };
+        }
         long[] until = busyUntil[r.ordinal()];
-        for (int i = instance; i < instance + instances; i++) {
+        for (int i = use.instance(); i < use.end(); i++) {
             if (is.cycle < until[i] && r == Resource.C2C_TRANSMIT) {
                 Issue h = holder[r.ordinal()][i];
                 throw hazard(HazardKind.LINK_BUSY, is, is.cycle, "link " + i + " (to " + links.farEnd(i)
@@ -448,50 +436,29 @@ final class ChipSimulator {
             }
             if (is.cycle < until[i]) {
                 Issue h = holder[r.ordinal()][i];
-                throw hazard(HazardKind.UNIT_BUSY, is, is.cycle, instanceName(r, is) + (i != instance
-                        ? " (plane " + (i - pos * chip.mxm().planesPerSlice()) + " of its fp16 group)" : "")
+                throw hazard(HazardKind.UNIT_BUSY, is, is.cycle, resourceUses.describe(use) + (i != use.instance()
+                        ? " (plane " + (is.ins.operand("plane") + i - use.instance()) + " of its fp16 group)" : "")
                         + " is busy until cycle " + until[i] + " (held by " + Disassembler.instruction(h.ins, program)
                         + " issued at cycle " + h.cycle + " on " + h.q.queue.name() + ")");
             }
         }
-        for (int i = instance; i < instance + instances; i++) {
+        for (int i = use.instance(); i < use.end(); i++) {
             until[i] = is.cycle + cycles;
             holder[r.ordinal()][i] = is;
         }
-        busyCycles[r.ordinal()] += cycles * instances;
+        busyCycles[r.ordinal()] += cycles * use.width();
         lastOccupied = Math.max(lastOccupied, is.cycle + cycles - 1);
         int q = is.q.queue.id();
         long end = is.cycle + cycles;
         queueBusy[q] += Math.max(0, end - Math.max(is.cycle, queueBusyUntil[q]));
         queueBusyUntil[q] = Math.max(queueBusyUntil[q], end);
-        return listener == null ? null : instanceName(r, is);
+        return listener == null ? null : resourceUses.describe(use);
     }
 
-    /** Whether an MXM instruction works on fp16 pieces: f16 weights or activations, f32 results, or an IW of f16. */
-    private boolean fp16Mode(Issue is, int pos) {
-        Instruction ins = is.ins;
-        return switch (ins.opcode()) {
-            case LW, ABC -> ins.dtype().orElseThrow() == DataType.F16;
-            case ACC -> ins.dtype().orElseThrow() == DataType.F32;
-            case IW -> mxm.plane(pos, ins).bufferType == DataType.F16;
-            default -> false;
-        };
-    }
-
-    private String instanceName(Resource r, Issue is) {
-        String slice = is.q.queue.slice().name();
-        return switch (r) {
-            case MEM_READ -> "the read path of " + slice;
-            case MEM_WRITE -> "the write path of " + slice;
-            case VXM_ALU -> "the ALU column of " + is.q.queue.name();
-            case SXM_SWITCH -> "the switch unit of " + is.q.queue.name();
-            case MXM_WEIGHT_BUFFER -> "the weight buffer of " + slice + " plane " + is.ins.operand("plane");
-            case MXM_ARRAY -> "the array of " + slice + " plane " + is.ins.operand("plane");
-            case MXM_ACCUMULATOR -> "the accumulators of " + slice + " plane " + is.ins.operand("plane");
-            case C2C_TRANSMIT -> "the transmit side of link " + is.ins.operand("link");
-            case C2C_RECEIVE -> "the receive side of link " + is.ins.operand("link");
-            case NONE -> "nothing";
-        };
+    /** The type of the pieces an IW installs: that of the weights in its plane's buffer (int8 when empty). */
+    private DataType installing(Issue is) {
+        return mxm.plane(is.q.queue.slice().position(), is.ins).bufferType == DataType.F16 ? DataType.F16
+                : DataType.I8;
     }
 
     // ------------------------------------------------------------------------------------------ streams
@@ -778,7 +745,7 @@ final class ChipSimulator {
             List<Integer> inputs = new ArrayList<>();
             STREAM_DST[op.code()] = -1;
             for (int i = 0; i < op.operands().size(); i++) {
-                if (op.operands().get(i).kind() == dev.lockstep.isa.OperandKind.STREAM) {
+                if (op.operands().get(i).kind() == OperandKind.STREAM) {
                     if (op.operands().get(i).name().equals("dst")) {
                         STREAM_DST[op.code()] = i;
                     } else {

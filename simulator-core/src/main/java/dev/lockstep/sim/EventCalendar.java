@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.sim;
 
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.PriorityQueue;
+import java.util.function.LongConsumer;
 
 /**
  * The simulator's event queue: a calendar of buckets for the next {@link #WINDOW} cycles, one list per phase, and
@@ -11,7 +14,10 @@ import java.util.PriorityQueue;
  */
 final class EventCalendar {
     static final int WINDOW = 512;
-    private static final int PHASES = 5;
+    /** A bucket keeps one list per {@link CyclePhase}, at the phase's ordinal. */
+    private static final int PHASES = CyclePhase.values().length;
+    private static final int ISSUE_PHASE = CyclePhase.ISSUE.ordinal();
+    private static final Comparator<ChipSimulator.Event> ISSUE_ORDER = Comparator.comparingLong(e -> e.order);
 
     private final Bucket[] buckets = new Bucket[WINDOW];
     private final PriorityQueue<ChipSimulator.Event> far = new PriorityQueue<>();
@@ -46,9 +52,10 @@ final class EventCalendar {
     }
 
     /**
-     * Runs every event before cycle {@code limit} in cycle order; calls {@code onCycle} with each cycle that had events.
+     * Runs every event before cycle {@code limit} in cycle order; calls {@code onCycle} with each cycle that had
+     * events.
      */
-    void run(long limit, java.util.function.LongConsumer onCycle) {
+    void run(long limit, LongConsumer onCycle) {
         while (near > 0 || !far.isEmpty()) {
             if (near == 0) {
                 if (far.peek().cycle >= limit) {
@@ -69,8 +76,8 @@ final class EventCalendar {
                 onCycle.accept(now);
                 for (int phase = 0; phase < PHASES; phase++) {
                     ChipSimulator.Event[] list = b.events[phase];
-                    if (phase == ChipSimulator.ISSUE && !sorted(list, b.sizes[phase])) {
-                        java.util.Arrays.sort(list, 0, b.sizes[phase], ISSUE_ORDER);
+                    if (phase == ISSUE_PHASE && !sorted(list, b.sizes[phase])) {
+                        Arrays.sort(list, 0, b.sizes[phase], ISSUE_ORDER);
                     }
                     for (int i = 0; i < b.sizes[phase]; i++) {
                         ChipSimulator.Event e = b.events[phase][i];
@@ -95,9 +102,6 @@ final class EventCalendar {
         return true;
     }
 
-    private static final java.util.Comparator<ChipSimulator.Event> ISSUE_ORDER =
-            java.util.Comparator.comparingLong(e -> e.order);
-
     /** The events of one cycle, a list per phase, each in creation order. */
     private static final class Bucket {
         final ChipSimulator.Event[][] events = new ChipSimulator.Event[PHASES][8];
@@ -105,9 +109,9 @@ final class EventCalendar {
         int total;
 
         void add(ChipSimulator.Event e) {
-            int p = e.phase;
+            int p = e.phase.ordinal();
             if (sizes[p] == events[p].length) {
-                events[p] = java.util.Arrays.copyOf(events[p], sizes[p] * 2);
+                events[p] = Arrays.copyOf(events[p], sizes[p] * 2);
             }
             events[p][sizes[p]++] = e;
             total++;

@@ -6,6 +6,7 @@ import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -128,7 +129,7 @@ final class LinkUnit {
     }
 
     /** Orders hazards found on different chips: earliest cycle, then lowest chip, then kind. */
-    static final java.util.Comparator<HazardException> FIRST = java.util.Comparator
+    static final Comparator<HazardException> FIRST = Comparator
             .comparingLong(HazardException::cycle).thenComparingInt(HazardException::chip)
             .thenComparing(HazardException::kind);
 
@@ -138,7 +139,7 @@ final class LinkUnit {
         checkConnected(is, link);
         SendTrain t = new SendTrain(is, pos, link, ins.operand("src"), (int) ins.operand("count"));
         active.add(t);
-        sim.schedule(t, is.cycle(), ChipSimulator.CONSUME);
+        sim.schedule(t, is.cycle(), CyclePhase.CONSUME);
     }
 
     void recv(ChipSimulator.Issue is, int pos) {
@@ -150,7 +151,7 @@ final class LinkUnit {
         int count = (int) ins.operand("count");
         for (int k = 0; k < count; k++) {
             long at = is.cycle() + k * vectorCycles;
-            sim.at(at, ChipSimulator.CONSUME, () -> {
+            sim.at(at, CyclePhase.CONSUME, () -> {
                 byte[] data = null;
                 if (deliver) {
                     Arrival a = register[link];
@@ -173,7 +174,7 @@ final class LinkUnit {
 
     /** Delivering: a vector from {@code fromChip} arrives on {@code link} at {@code cycle}. */
     void arrive(int link, long cycle, byte[] data, Who from, int fromChip) {
-        sim.at(cycle, ChipSimulator.COMMIT, () -> {
+        sim.at(cycle, CyclePhase.COMMIT, () -> {
             Arrival waiting = register[link];
             if (waiting != null) {
                 throw overwritten(from, fromChip, chip, link, cycle, waiting.cycle);
@@ -230,7 +231,7 @@ final class LinkUnit {
             byte[][] v = sim.sample(is, cycle, pos, src, 1);
             sent.add(new Sent(link, cycle, v == null ? null : v[0], who));
             if (++k < count) {
-                sim.schedule(this, cycle + vectorCycles, ChipSimulator.CONSUME);
+                sim.schedule(this, cycle + vectorCycles, CyclePhase.CONSUME);
             } else {
                 active.remove(this);
             }

@@ -4,6 +4,7 @@ package dev.lockstep.sim;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Instruction;
 import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.chip.MxmSpec;
 import dev.lockstep.isa.semantics.Lanes;
 import dev.lockstep.isa.semantics.MatrixOps;
 
@@ -32,22 +33,19 @@ final class MxmUnits {
         return planes[i];
     }
 
-    private int kOf(DataType t) {
-        return t == DataType.F16 ? chip.mxm().fp16K() : chip.mxm().int8K();
-    }
-
     void loadWeights(ChipSimulator.Issue is, int pos) {
         Instruction ins = is.ins();
         DataType t = ins.dtype().orElseThrow();
         int rows = (int) ins.operand("rows");
-        if (rows > kOf(t)) {
+        int pieceK = chip.mxm().pieceK(t);
+        if (rows > pieceK) {
             throw sim.hazard(HazardKind.MXM_TYPE_MISMATCH, is, is.cycle(), "loads " + rows + " " + t.text() + " weight "
-                    + "rows, but a plane takes at most " + kOf(t) + " (K of one " + t.text() + " piece)");
+                    + "rows, but a plane takes at most " + pieceK + " (K of one " + t.text() + " piece)");
         }
         MxmPlane p = plane(pos, ins);
         // the buffer is taken over when the first row arrives (consume phase), so that an IW issued in the same
         // cycle, on any queue, still installs the previous, complete, contents
-        sim.train(is.cycle(), rows, ChipSimulator.CONSUME, (k, c) -> {
+        sim.train(is.cycle(), rows, CyclePhase.CONSUME, (k, c) -> {
             if (k == 0) {
                 p.bufferType = t;
                 p.bufferRowCount = rows;
@@ -74,10 +72,9 @@ final class MxmUnits {
         p.arrayRows = p.bufferRows;
         p.installed = is.cycle() + latency;
         // the planes of an fp16 group form one array: installing into one of them replaces what the others held
-        int group = chip.mxm().fp16PlanesPerPiece();
         int plane = (int) is.ins().operand("plane");
-        int base = plane - plane % group;
-        for (int other = base; other < base + group; other++) {
+        int first = chip.mxm().firstPlaneOfGroup(plane, DataType.F16);
+        for (int other = first; other < first + chip.mxm().planesPerPiece(DataType.F16); other++) {
             MxmPlane o = planes[pos * chip.mxm().planesPerSlice() + other];
             if (other != plane && o != null && (p.arrayType == DataType.F16 || o.arrayType == DataType.F16)) {
                 o.arrayType = null;
@@ -91,8 +88,8 @@ final class MxmUnits {
         DataType t = ins.dtype().orElseThrow();
         MxmPlane p = plane(pos, ins);
         boolean accumulate = ins.operand("mode") == 1;
-        DataType out = t == DataType.F16 ? DataType.F32 : DataType.I32;
-        sim.train(is.cycle(), (int) ins.operand("count"), ChipSimulator.CONSUME, (j, c) -> {
+        DataType out = MxmSpec.productType(t);
+        sim.train(is.cycle(), (int) ins.operand("count"), CyclePhase.CONSUME, (j, c) -> {
             if (p.arrayType == null || c < p.installed) {
                 throw sim.hazard(HazardKind.MXM_NOT_READY, is, c, p.arrayType == null
                         ? "streams activations into a plane with no installed weights (no IW before, or another "
@@ -129,7 +126,7 @@ final class MxmUnits {
             float[] products = f32;
             int[] ints = i32;
             // the products land in the row after the array latency, in the commit phase (before that cycle's ACC)
-            sim.at(c + latency, ChipSimulator.COMMIT, () -> {
+            sim.at(c + latency, CyclePhase.COMMIT, () -> {
                 row.type = out;
                 row.ready = c + latency;
                 if (sim.functional) {
@@ -163,7 +160,7 @@ final class MxmUnits {
         Instruction ins = is.ins();
         DataType t = ins.dtype().orElseThrow();
         MxmPlane p = plane(pos, ins);
-        sim.train(is.cycle(), (int) ins.operand("count"), ChipSimulator.ACCESS, (j, c) -> {
+        sim.train(is.cycle(), (int) ins.operand("count"), CyclePhase.ACCESS, (j, c) -> {
             MxmPlane.Row row = p.existing(j);
             if (row == null || row.type == null) {
                 throw sim.hazard(HazardKind.MXM_NOT_READY, is, c, "reads accumulator row " + j + " at cycle " + c

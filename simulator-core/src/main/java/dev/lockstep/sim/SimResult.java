@@ -3,9 +3,9 @@ package dev.lockstep.sim;
 
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Resource;
+import dev.lockstep.isa.ResourceUses;
 import dev.lockstep.isa.Unit;
 import dev.lockstep.isa.chip.ChipSpec;
-import dev.lockstep.isa.chip.SliceKind;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.program.Region;
 import dev.lockstep.isa.semantics.Lanes;
@@ -22,15 +22,15 @@ public final class SimResult {
     private final List<ChipResult> chips;
     private final int chipsRun;
     private final long instructionsRun;
-    private final java.util.Map<Integer, Integer> ranAs;
+    private final Map<Integer, Integer> ranAs;
 
     SimResult(ChipSpec chip, Program program, Mode mode, List<ChipResult> chips, int chipsRun, long instructionsRun) {
-        this(chip, program, mode, chips, chipsRun, instructionsRun, java.util.Map.of());
+        this(chip, program, mode, chips, chipsRun, instructionsRun, Map.of());
     }
 
     SimResult(ChipSpec chip, Program program, Mode mode, List<ChipResult> chips, int chipsRun, long instructionsRun,
-              java.util.Map<Integer, Integer> ranAs) {
-        this.ranAs = java.util.Map.copyOf(ranAs);
+              Map<Integer, Integer> ranAs) {
+        this.ranAs = Map.copyOf(ranAs);
         this.chipsRun = chipsRun;
         this.instructionsRun = instructionsRun;
         this.chip = chip;
@@ -93,16 +93,7 @@ public final class SimResult {
 
     /** Instances of a resource on one chip. */
     public int instances(Resource r) {
-        int mem = chip.floorplan().slicesOf(SliceKind.MEM).size();
-        int planes = chip.floorplan().slicesOf(SliceKind.MXM).size() * chip.mxm().planesPerSlice();
-        return switch (r) {
-            case MEM_READ, MEM_WRITE -> mem;
-            case VXM_ALU -> chip.floorplan().slicesOf(SliceKind.VXM).size() * chip.vxm().queuesPerSlice();
-            case SXM_SWITCH -> chip.floorplan().slicesOf(SliceKind.SXM).size() * chip.sxm().queuesPerSlice();
-            case MXM_WEIGHT_BUFFER, MXM_ARRAY, MXM_ACCUMULATOR -> planes;
-            case C2C_TRANSMIT, C2C_RECEIVE -> chip.links().count();
-            case NONE -> 0;
-        };
+        return ResourceUses.instances(chip, r);
     }
 
     /**

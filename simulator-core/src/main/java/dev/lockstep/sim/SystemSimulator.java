@@ -10,9 +10,12 @@ import dev.lockstep.isa.program.Region;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -167,40 +170,48 @@ public final class SystemSimulator {
         }
     }
 
+    /**
+     * How one chip's timing-only run ended: its result, or the hazard that stopped it (then no result); either way
+     * its link records, complete up to where it stopped.
+     */
+    private record ChipRun(ChipResult result, LinkUnit links, HazardException hazard) {
+    }
+
     private static SimResult recording(SystemSpec system, Topology topology, Program program, SimOptions options,
                                        boolean dedup, ExecutorService pool) {
         // the chip that starts first (then the lowest id) runs; the others of its group start later or together
         List<ChipProgram> order = new ArrayList<>(program.chips());
-        order.sort(java.util.Comparator.comparingLong(ChipSimulator::firstIssue).thenComparingInt(ChipProgram::chipId));
+        order.sort(Comparator.comparingLong(ChipSimulator::firstIssue).thenComparingInt(ChipProgram::chipId));
         Map<Object, List<ChipProgram>> groups = new LinkedHashMap<>();
         for (ChipProgram cp : order) {
             Object key = dedup ? new Key(cp, system.chip().links().count()) : cp.chipId();
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(cp);
         }
         List<List<ChipProgram>> list = new ArrayList<>(groups.values());
-        List<Callable<Object>> tasks = new ArrayList<>();
+        List<Callable<ChipRun>> tasks = new ArrayList<>();
         for (List<ChipProgram> g : list) {
             ChipProgram rep = g.get(0);
             tasks.add(() -> {
                 ChipSimulator sim = new ChipSimulator(system.chip(), program, rep, options.mode(), options.listener(),
                         topology, false);
                 try {
-                    return new Object[] {sim.run(), sim.links(), null};
+                    return new ChipRun(sim.run(), sim.links(), null);
                 } catch (HazardException e) {
                     // the records up to the hazard still count: a link rule broken earlier elsewhere comes first
-                    return new Object[] {null, sim.links(), e};
+                    return new ChipRun(null, sim.links(), e);
                 }
             });
         }
-        List<Object> outcomes = invoke(pool, tasks);
+        List<ChipRun> outcomes = invoke(pool, tasks);
         HazardException first = null;
         ChipResult[] byChip = new ChipResult[system.chips()];
         LinkUnit[] units = new LinkUnit[system.chips()];
         long[] shifts = new long[system.chips()];
         int[][] linkOf = new int[system.chips()][];
         for (int i = 0; i < list.size(); i++) {
-            Object[] pair = (Object[]) outcomes.get(i);
-            if (pair[2] instanceof HazardException h) {
+            ChipRun outcome = outcomes.get(i);
+            if (outcome.hazard() != null) {
+                HazardException h = outcome.hazard();
                 first = first == null || LinkUnit.FIRST.compare(h, first) < 0 ? h : first;
             }
             ChipProgram rep = list.get(i).get(0);
@@ -208,8 +219,8 @@ public final class SystemSimulator {
             LinkLabels repLabels = LinkLabels.of(rep, system.chip().links().count());
             for (ChipProgram cp : list.get(i)) {
                 long shift = ChipSimulator.firstIssue(cp) - base;
-                byChip[cp.chipId()] = pair[0] == null ? null : ((ChipResult) pair[0]).shifted(cp.chipId(), shift);
-                units[cp.chipId()] = (LinkUnit) pair[1];
+                byChip[cp.chipId()] = outcome.result() == null ? null : outcome.result().shifted(cp.chipId(), shift);
+                units[cp.chipId()] = outcome.links();
                 shifts[cp.chipId()] = shift;
                 LinkLabels own = cp == rep ? repLabels : LinkLabels.of(cp, system.chip().links().count());
                 int[] map = new int[system.chip().links().count()];
@@ -237,7 +248,7 @@ public final class SystemSimulator {
             results.add(byChip[cp.chipId()]);
         }
         long run = 0;
-        java.util.Map<Integer, Integer> ranAs = new java.util.TreeMap<>();
+        Map<Integer, Integer> ranAs = new TreeMap<>();
         for (List<ChipProgram> g : list) {
             ChipResult r = byChip[g.get(0).chipId()];
             run += r.issues();
@@ -273,7 +284,7 @@ public final class SystemSimulator {
                 break;
             }
             long horizon = earliest == Long.MAX_VALUE ? Long.MAX_VALUE : earliest + minFlight;
-            List<Callable<Object>> tasks = new ArrayList<>();
+            List<Callable<HazardException>> tasks = new ArrayList<>();
             for (ChipSimulator s : sims) {
                 if (!s.done()) {
                     tasks.add(() -> {
@@ -286,8 +297,8 @@ public final class SystemSimulator {
                     });
                 }
             }
-            HazardException first = invoke(pool, tasks).stream().filter(o -> o != null).map(o -> (HazardException) o)
-                    .min(LinkUnit.FIRST).orElse(null);
+            HazardException first = invoke(pool, tasks).stream().filter(Objects::nonNull).min(LinkUnit.FIRST)
+                    .orElse(null);
             if (first != null) {
                 throw first;
             }
@@ -335,10 +346,11 @@ public final class SystemSimulator {
         }
     }
 
-    private static List<Object> invoke(ExecutorService pool, List<Callable<Object>> tasks) {
-        List<Object> out = new ArrayList<>();
+    /** Runs the tasks, on the pool if there is one; their results in task order. */
+    private static <T> List<T> invoke(ExecutorService pool, List<Callable<T>> tasks) {
+        List<T> out = new ArrayList<>();
         if (pool == null) {
-            for (Callable<Object> t : tasks) {
+            for (Callable<T> t : tasks) {
                 try {
                     out.add(t.call());
                 } catch (Exception e) {
@@ -348,7 +360,7 @@ public final class SystemSimulator {
             return out;
         }
         try {
-            for (Future<Object> f : pool.invokeAll(tasks)) {
+            for (Future<T> f : pool.invokeAll(tasks)) {
                 out.add(f.get());
             }
         } catch (InterruptedException e) {

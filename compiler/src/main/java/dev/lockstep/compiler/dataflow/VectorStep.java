@@ -22,8 +22,12 @@ public final class VectorStep {
     public static final int LANES_PER_VECTOR = 320;
     static final int LANES = LANES_PER_VECTOR;
     private final VectorGraph g;
-    private final Map<List<Object>, VectorGraph.Ref> placed = new HashMap<>();
+    private final Map<Place, VectorGraph.Ref> placed = new HashMap<>();
     private final Map<Integer, VectorGraph.Ref> masks = new HashMap<>();
+
+    /** Where a vector lies: its slices (one per byte plane), its address in them and its type. */
+    private record Place(List<Integer> slices, int address, DataType dtype) {
+    }
 
     VectorStep(int lanes) {
         if (lanes != LANES) {
@@ -39,8 +43,7 @@ public final class VectorStep {
 
     /** A vector already in SRAM (each place is read once per graph, however often it is asked for). */
     public VectorGraph.Ref at(Region r) {
-        List<Object> key = List.of(r.slices(), r.address(), r.dtype());
-        return placed.computeIfAbsent(key, k -> g.inputAt(r.dtype(),
+        return placed.computeIfAbsent(new Place(r.slices(), r.address(), r.dtype()), k -> g.inputAt(r.dtype(),
                 r.slices().stream().mapToInt(Integer::intValue).toArray(), r.address()));
     }
 

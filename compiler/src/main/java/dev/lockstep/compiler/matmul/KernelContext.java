@@ -70,8 +70,9 @@ final class KernelContext {
         this.table = new ReservationTable(chip);
     }
 
-    boolean fp16() {
-        return problem.dtype() == DataType.F16;
+    /** The type of the MXM pieces this product works on: its own type, fp16 or int8. */
+    DataType pieceType() {
+        return problem.dtype();
     }
 
     /** Rows of K tile kt. */
@@ -84,7 +85,7 @@ final class KernelContext {
     }
 
     void place(Queue queue, long cycle, Instruction ins, long lastEventCycle, int copyStride) {
-        table.issue(queue, ins, cycle, fp16());
+        table.issue(queue, ins, cycle, pieceType());
         placed.add(new Placed(queue, cycle, ins, copyStride));
         lastEvent = Math.max(lastEvent, lastEventCycle);
     }

@@ -7,8 +7,11 @@ import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.SramMap;
 import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.chip.SliceKind;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.program.ProgramRules;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Compiles a matrix product for one chip through named phases: {@link TilingPhase}, {@link AllocationPhase},
@@ -96,11 +99,11 @@ public final class MatMulCompiler {
     }
 
     /** As {@link #compileCopies}, keeping where W lies (every copy's kernel reads the same tiles). */
-    public static java.util.List<WithWeights> compileCopiesKeepingWeights(ChipSpec chip, MatMul problem,
+    public static List<WithWeights> compileCopiesKeepingWeights(ChipSpec chip, MatMul problem,
             ScheduleOptions options, SramMap taken, int copies) {
         KernelContext ctx = new KernelContext(chip, problem, null, null, options, taken);
         ctx.weightCopies = copies;
-        java.util.List<CompiledKernel> kernels = finishCopies(ctx, copies);
+        List<CompiledKernel> kernels = finishCopies(ctx, copies);
         WeightTiles w = WeightTiles.of(ctx);
         return kernels.stream().map(k -> new WithWeights(k, w)).toList();
     }
@@ -144,7 +147,7 @@ public final class MatMulCompiler {
      * tile holds all copies, and kernel j of the result reads copy j. All have the same cycles and take the same
      * SRAM (enough for every copy); run them at different times. Without data (timing-only).
      */
-    public static java.util.List<CompiledKernel> compileCopies(ChipSpec chip, MatMul problem, ScheduleOptions options,
+    public static List<CompiledKernel> compileCopies(ChipSpec chip, MatMul problem, ScheduleOptions options,
                                                               SramMap taken, int copies) {
         if (copies < 1) {
             throw new IllegalArgumentException("copies must be at least 1, got " + copies);
@@ -154,13 +157,13 @@ public final class MatMulCompiler {
         return finishCopies(ctx, copies);
     }
 
-    private static java.util.List<CompiledKernel> finishCopies(KernelContext ctx, int copies) {
+    private static List<CompiledKernel> finishCopies(KernelContext ctx, int copies) {
         ChipSpec chip = ctx.chip;
         MatMul problem = ctx.problem;
         TilingPhase.run(ctx);
         AllocationPhase.run(ctx);
         SchedulingPhase.run(ctx);
-        java.util.List<CompiledKernel> out = new java.util.ArrayList<>();
+        List<CompiledKernel> out = new ArrayList<>();
         for (int j = 0; j < copies; j++) {
             Program program = EmissionPhase.run(ctx, j);
             ProgramRules.check(program, chip);
@@ -171,8 +174,8 @@ public final class MatMulCompiler {
     }
 
     private static long peakMacsPerCycle(KernelContext ctx) {
-        int units = ctx.chip.floorplan().slicesOf(dev.lockstep.isa.chip.SliceKind.MXM).size()
-                * ctx.chip.mxm().planesPerSlice() / (ctx.fp16() ? ctx.chip.mxm().fp16PlanesPerPiece() : 1);
+        int units = ctx.chip.floorplan().slicesOf(SliceKind.MXM).size()
+                * ctx.chip.mxm().piecesPerSlice(ctx.pieceType());
         return (long) units * ctx.kTile * ctx.chip.mxm().cols();
     }
 

@@ -77,7 +77,7 @@ final class SchedulingPhase {
 
     private static long placeAlone(KernelContext ctx, Queue q, Instruction ins, long earliest) {
         for (long t = earliest; t < earliest + MAX_SEARCH; t++) {
-            if (ctx.table.canIssue(q, ins, t, ctx.fp16())) {
+            if (ctx.table.canIssue(q, ins, t, ctx.pieceType())) {
                 ctx.place(q, t, ins, t);
                 return t;
             }
@@ -99,7 +99,7 @@ final class SchedulingPhase {
             reads[p] = Instruction.of(Opcode.READ, plane(stream, p), tile.address() + offset, count, 1);
         }
         for (long t = earliest; t < earliest + MAX_SEARCH; t++) {
-            if (!ctx.table.canIssue(q, consumer, t, ctx.fp16())) {
+            if (!ctx.table.canIssue(q, consumer, t, ctx.pieceType())) {
                 continue;
             }
             boolean ok = true;
@@ -107,7 +107,7 @@ final class SchedulingPhase {
                 int from = tile.slices()[p];
                 long r = t - readLatency - Math.abs(from - target) * ctx.table.hop();
                 Queue mem = memQueue(ctx, from);
-                ok = r >= 0 && ctx.table.canIssue(mem, reads[p], r, false)
+                ok = r >= 0 && ctx.table.canIssue(mem, reads[p], r)
                         && ctx.table.streamFree(plane(stream, p), from, target, r + readLatency, count)
                         && ctx.table.sliceFree(from, r, r + count, true);
             }
@@ -141,14 +141,14 @@ final class SchedulingPhase {
             writes[p] = Instruction.of(Opcode.WRITE, tile.address(), plane(stream, p), m, 1);
         }
         for (long t = earliest; t < earliest + MAX_SEARCH; t++) {
-            if (!ctx.table.canIssue(u.abcQueue(), acc, t, ctx.fp16())) {
+            if (!ctx.table.canIssue(u.abcQueue(), acc, t, ctx.pieceType())) {
                 continue;
             }
             boolean ok = true;
             for (int p = 0; p < writes.length && ok; p++) {
                 int to = tile.slices()[p];
                 long w = t + accLatency + Math.abs(to - source) * ctx.table.hop();
-                ok = ctx.table.canIssue(memQueue(ctx, to), writes[p], w, false)
+                ok = ctx.table.canIssue(memQueue(ctx, to), writes[p], w)
                         && ctx.table.streamFree(plane(stream, p), source, to, t + accLatency, m)
                         && ctx.table.sliceFree(to, w, w + m, false);
             }

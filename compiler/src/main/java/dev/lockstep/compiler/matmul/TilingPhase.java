@@ -6,6 +6,7 @@ import dev.lockstep.isa.chip.Queue;
 import dev.lockstep.isa.chip.Slice;
 import dev.lockstep.isa.chip.SliceKind;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -39,11 +40,11 @@ final class TilingPhase {
     static void run(KernelContext ctx) {
         var mxm = ctx.chip.mxm();
         ctx.width = ctx.problem.dtype().bytes();
-        ctx.kTile = ctx.fp16() ? mxm.fp16K() : mxm.int8K();
+        ctx.kTile = mxm.pieceK(ctx.pieceType());
         ctx.kTiles = (ctx.problem.k() + ctx.kTile - 1) / ctx.kTile;
         ctx.nTiles = (ctx.problem.n() + mxm.cols() - 1) / mxm.cols();
-        int planesPerUnit = ctx.fp16() ? mxm.fp16PlanesPerPiece() : 1;
-        int unitsPerSlice = mxm.planesPerSlice() / planesPerUnit;
+        int planesPerUnit = mxm.planesPerPiece(ctx.pieceType());
+        int unitsPerSlice = mxm.piecesPerSlice(ctx.pieceType());
         if (mxm.queuesPerSlice() < 3 * unitsPerSlice) {
             throw new CompileException("an MXM slice of " + ctx.chip.name() + " has " + mxm.queuesPerSlice()
                     + " queues; the matmul schedule needs 3 per unit (" + unitsPerSlice + " units)");
@@ -89,7 +90,7 @@ final class TilingPhase {
         // deal from the hemisphere with more free SRAM first (in empty SRAM: west first), so that products with
         // fewer tiles than units do not pile onto one side of a chip shared with earlier kernels
         if (free(ctx, false) > free(ctx, true)) {
-            java.util.Collections.reverse(shells);
+            Collections.reverse(shells);
         }
         int units = shells.size();
         int m = ctx.problem.m();

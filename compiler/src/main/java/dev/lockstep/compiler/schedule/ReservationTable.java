@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.schedule;
 
+import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Instruction;
 import dev.lockstep.isa.Resource;
+import dev.lockstep.isa.ResourceUse;
+import dev.lockstep.isa.ResourceUses;
 import dev.lockstep.isa.Streams;
 import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.chip.ChipSpec;
@@ -15,111 +18,141 @@ import java.util.TreeMap;
 
 /**
  * What the schedule has taken so far, by cycle: queue issue slots (an instruction holds its queue for its dispatch
- * cycles), resource instances (for the occupancy the ISA table gives), stream segments (a vector train occupies a
- * run of space-time diagonals between its producer's and its consumer's positions) and SRAM slices (a slice is
- * never read and written in overlapping windows, which rules out bank conflicts conservatively). Every number
- * comes from the ISA table and the chip description; none is restated here. Maps are only looked up, never
- * iterated, so their order cannot reach a schedule.
+ * cycles), resource instances (those {@link ResourceUses} names, as the simulator checks them, for the occupancy the
+ * ISA table gives), stream segments (a vector train occupies a run of space-time diagonals between its producer's
+ * and its consumer's positions) and SRAM slices (a slice is never read and written in overlapping windows, which
+ * rules out bank conflicts conservatively). Every number comes from the ISA table and the chip description; none
+ * is restated here. Maps are only looked up, never iterated, so their order cannot reach a schedule.
  */
 public final class ReservationTable {
     private final ChipSpec chip;
     private final long hop;
-    private final Map<Integer, TreeMap<Long, Long>> queues = new HashMap<>();
-    private final Map<String, TreeMap<Long, Long>> resources = new HashMap<>();
+    /** Per queue id: the cycles its issue slot is taken (null: none yet). */
+    private final Intervals[] queues;
+    /** Which instances of its resource an instruction holds: the ISA's rule, as the simulator checks it. */
+    private final ResourceUses uses;
+    /** Per resource (by ordinal) and instance: the cycles it is held (null: none yet). */
+    private final Intervals[][] resources = new Intervals[Resource.values().length][];
     /** Per stream: its segments by first diagonal, and the longest segment's diagonal count (to bound a lookup). */
     private final Map<Long, TreeMap<Long, List<long[]>>> streams = new HashMap<>();
     private final Map<Long, Long> longestSegment = new HashMap<>();
-    private final Map<Integer, TreeMap<Long, Long>> sliceReads = new HashMap<>();
-    private final Map<Integer, TreeMap<Long, Long>> sliceWrites = new HashMap<>();
+    /** Per floorplan position: the cycles its slice is read, and written (null: none yet). */
+    private final Intervals[] sliceReads;
+    private final Intervals[] sliceWrites;
+    private final Map<Integer, Queue> memQueues = new HashMap<>();
 
     public ReservationTable(ChipSpec chip) {
         this.chip = chip;
         this.hop = chip.timing().cycles(TimingParam.STREAM_HOP_CYCLES);
+        this.uses = new ResourceUses(chip);
+        this.queues = new Intervals[chip.floorplan().queues().size()];
+        for (Resource r : Resource.values()) {
+            resources[r.ordinal()] = new Intervals[ResourceUses.instances(chip, r)];
+        }
+        this.sliceReads = new Intervals[chip.floorplan().slices().size()];
+        this.sliceWrites = new Intervals[chip.floorplan().slices().size()];
     }
 
-    /** Whether [from, to) overlaps an interval of the set. */
-    private static boolean overlaps(TreeMap<Long, Long> set, long from, long to) {
-        if (set == null || to <= from) {
-            return false;
+    /** A set of disjoint half-open intervals of cycles, each kept as first cycle to end cycle. */
+    private static final class Intervals {
+        private final TreeMap<Long, Long> byStart = new TreeMap<>();
+
+        /** Whether [from, to) overlaps an interval of the set. */
+        boolean overlaps(long from, long to) {
+            if (to <= from) {
+                return false;
+            }
+            Map.Entry<Long, Long> before = byStart.floorEntry(from);
+            if (before != null && before.getValue() > from) {
+                return true;
+            }
+            Map.Entry<Long, Long> after = byStart.ceilingEntry(from);
+            return after != null && after.getKey() < to;
         }
-        Map.Entry<Long, Long> before = set.floorEntry(from);
-        if (before != null && before.getValue() > from) {
-            return true;
+
+        /** Adds [from, to), merging it with any interval it overlaps or touches. */
+        void take(long from, long to) {
+            if (to <= from) {
+                return;
+            }
+            Map.Entry<Long, Long> before = byStart.floorEntry(from);
+            if (before != null && before.getValue() >= from) {
+                from = before.getKey();
+                to = Math.max(to, before.getValue());
+                byStart.remove(before.getKey());
+            }
+            Map.Entry<Long, Long> after = byStart.ceilingEntry(from);
+            while (after != null && after.getKey() <= to) {
+                to = Math.max(to, after.getValue());
+                byStart.remove(after.getKey());
+                after = byStart.ceilingEntry(from);
+            }
+            byStart.put(from, to);
         }
-        Map.Entry<Long, Long> after = set.ceilingEntry(from);
-        return after != null && after.getKey() < to;
     }
 
-    /** Adds [from, to) to a set of disjoint intervals, merging it with any it overlaps or touches. */
-    private static void take(Map<? super Object, TreeMap<Long, Long>> sets, Object key, long from, long to) {
+    private static boolean overlaps(Intervals set, long from, long to) {
+        return set != null && set.overlaps(from, to);
+    }
+
+    /** Takes [from, to) in set {@code index} of {@code sets}, making the set on first use. */
+    private static void take(Intervals[] sets, int index, long from, long to) {
         if (to <= from) {
             return;
         }
-        TreeMap<Long, Long> set = sets.computeIfAbsent(key, k -> new TreeMap<>());
-        Map.Entry<Long, Long> before = set.floorEntry(from);
-        if (before != null && before.getValue() >= from) {
-            from = before.getKey();
-            to = Math.max(to, before.getValue());
-            set.remove(before.getKey());
+        if (sets[index] == null) {
+            sets[index] = new Intervals();
         }
-        Map.Entry<Long, Long> after = set.ceilingEntry(from);
-        while (after != null && after.getKey() <= to) {
-            to = Math.max(to, after.getValue());
-            set.remove(after.getKey());
-            after = set.ceilingEntry(from);
-        }
-        set.put(from, to);
-    }
-
-    /** The resource instance an instruction holds, as a key, and how many instances (fp16 plane groups). */
-    private String resourceKey(Queue queue, Instruction ins, int offset) {
-        Resource r = ins.opcode().resource();
-        return switch (r) {
-            case MEM_READ, MEM_WRITE -> r + "@" + queue.slice().position();
-            case VXM_ALU, SXM_SWITCH -> r + "#" + queue.id();
-            case MXM_WEIGHT_BUFFER, MXM_ARRAY, MXM_ACCUMULATOR -> r + "@" + queue.slice().position() + "/"
-                    + (ins.operand("plane") + offset);
-            case C2C_TRANSMIT, C2C_RECEIVE -> r + ":" + ins.operand("link");
-            case NONE -> "";
-        };
-    }
-
-    /** Planes an MXM instruction holds: the fp16 group for fp16 work, else 1. */
-    private int planesHeld(Instruction ins, boolean fp16) {
-        return ins.opcode().unit() == dev.lockstep.isa.Unit.MXM && fp16 ? chip.mxm().fp16PlanesPerPiece() : 1;
+        sets[index].take(from, to);
     }
 
     /**
      * Whether {@code queue} can issue {@code ins} at {@code cycle}: its issue slot and every resource instance it
-     * holds are free for the times the ISA table gives.
+     * holds are free for the times the ISA table gives. For any instruction but IW (see
+     * {@link ResourceUses#of(Queue, Instruction)}).
      */
-    public boolean canIssue(Queue queue, Instruction ins, long cycle, boolean fp16) {
+    public boolean canIssue(Queue queue, Instruction ins, long cycle) {
+        return canIssue(queue, ins, cycle, uses.of(queue, ins));
+    }
+
+    /** As {@link #canIssue(Queue, Instruction, long)}, for an instruction working on MXM pieces of a type. */
+    public boolean canIssue(Queue queue, Instruction ins, long cycle, DataType pieceType) {
+        return canIssue(queue, ins, cycle, uses.of(queue, ins, pieceType));
+    }
+
+    private boolean canIssue(Queue queue, Instruction ins, long cycle, ResourceUse use) {
         long dispatch = ins.opcode().dispatch().cycles(chip, ins);
-        if (overlaps(queues.get(queue.id()), cycle, cycle + dispatch)) {
+        if (overlaps(queues[queue.id()], cycle, cycle + dispatch)) {
             return false;
         }
         long occupancy = ins.opcode().occupancy().cycles(chip, ins);
-        if (ins.opcode().resource() != Resource.NONE && occupancy > 0) {
-            for (int i = 0; i < planesHeld(ins, fp16); i++) {
-                if (overlaps(resources.get(resourceKey(queue, ins, i)), cycle, cycle + occupancy)) {
-                    return false;
-                }
+        Intervals[] instances = resources[use.resource().ordinal()];
+        for (int i = use.instance(); i < use.end(); i++) {
+            if (overlaps(instances[i], cycle, cycle + occupancy)) {
+                return false;
             }
         }
         return true;
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public void issue(Queue queue, Instruction ins, long cycle, boolean fp16) {
-        if (!canIssue(queue, ins, cycle, fp16)) {
+    /** Takes what {@code queue} issuing {@code ins} at {@code cycle} takes (any instruction but IW). */
+    public void issue(Queue queue, Instruction ins, long cycle) {
+        issue(queue, ins, cycle, uses.of(queue, ins));
+    }
+
+    /** As {@link #issue(Queue, Instruction, long)}, for an instruction working on MXM pieces of a type. */
+    public void issue(Queue queue, Instruction ins, long cycle, DataType pieceType) {
+        issue(queue, ins, cycle, uses.of(queue, ins, pieceType));
+    }
+
+    private void issue(Queue queue, Instruction ins, long cycle, ResourceUse use) {
+        if (!canIssue(queue, ins, cycle, use)) {
             throw new IllegalStateException("queue " + queue.name() + " cannot issue " + ins + " at " + cycle);
         }
-        take((Map) queues, queue.id(), cycle, cycle + ins.opcode().dispatch().cycles(chip, ins));
+        take(queues, queue.id(), cycle, cycle + ins.opcode().dispatch().cycles(chip, ins));
         long occupancy = ins.opcode().occupancy().cycles(chip, ins);
-        if (ins.opcode().resource() != Resource.NONE && occupancy > 0) {
-            for (int i = 0; i < planesHeld(ins, fp16); i++) {
-                take((Map) resources, resourceKey(queue, ins, i), cycle, cycle + occupancy);
-            }
+        for (int i = use.instance(); i < use.end(); i++) {
+            take(resources[use.resource().ordinal()], i, cycle, cycle + occupancy);
         }
     }
 
@@ -165,12 +198,12 @@ public final class ReservationTable {
 
     /** Whether a slice may be read (or written) in cycles [from, to) without meeting a write (or read) there. */
     public boolean sliceFree(int position, long from, long to, boolean read) {
-        return !overlaps((read ? sliceWrites : sliceReads).get(position), from, to);
+        return !overlaps((read ? sliceWrites : sliceReads)[position], from, to);
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
+    /** Takes a slice for reading (or writing) in cycles [from, to). */
     public void takeSlice(int position, long from, long to, boolean read) {
-        take((Map) (read ? sliceReads : sliceWrites), position, from, to);
+        take(read ? sliceReads : sliceWrites, position, from, to);
     }
 
     /** The (first) queue of the MEM slice at a floorplan position. */
@@ -178,8 +211,6 @@ public final class ReservationTable {
         return memQueues.computeIfAbsent(position, p -> chip.floorplan().queues().stream()
                 .filter(q -> q.slice().position() == p).findFirst().orElseThrow());
     }
-
-    private final Map<Integer, Queue> memQueues = new HashMap<>();
 
     /** Cycles a stream hop takes. */
     public long hop() {

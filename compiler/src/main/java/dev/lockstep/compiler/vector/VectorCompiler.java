@@ -24,8 +24,11 @@ import dev.lockstep.isa.program.Region;
 import dev.lockstep.isa.program.VectorLayout;
 import dev.lockstep.isa.semantics.Lanes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -115,7 +118,7 @@ public final class VectorCompiler {
                     if ((s < center) != west || s < 0 || s >= chip.floorplan().layout().size()
                             || chip.floorplan().layout().get(s) != SliceKind.MEM) {
                         throw new CompileException("a placed vector's planes must lie in MEM slices of one "
-                                + "hemisphere; got slices " + java.util.Arrays.toString(v.slices));
+                                + "hemisphere; got slices " + Arrays.toString(v.slices));
                     }
                 }
             }
@@ -145,8 +148,8 @@ public final class VectorCompiler {
             uses.put(s.position(), 0);
         });
         // the co-inputs of every value: the values it is read together with
-        Map<VValue, Set<VValue>> partners = new java.util.IdentityHashMap<>();
-        graph.values.forEach(v -> partners.put(v, new java.util.LinkedHashSet<>()));
+        Map<VValue, Set<VValue>> partners = new IdentityHashMap<>();
+        graph.values.forEach(v -> partners.put(v, new LinkedHashSet<>()));
         for (VOp op : graph.ops) {
             for (VValue a : op.inputs()) {
                 for (VValue b : op.inputs()) {
@@ -221,6 +224,10 @@ public final class VectorCompiler {
 
     // ------------------------------------------------------------------------------------------ scheduling
 
+    /** An instruction at its cycle on its queue. */
+    private record Placed(Queue queue, long cycle, Instruction instruction) {
+    }
+
     /** Places operations with their reads and writes; keeps what it placed. */
     private static final class Scheduler {
         private final ChipSpec chip;
@@ -230,7 +237,7 @@ public final class VectorCompiler {
         private final List<dev.lockstep.isa.chip.Slice> sxms;
         private final long readLatency;
         private final long writeLatency;
-        private final List<Object[]> placed = new ArrayList<>();
+        private final List<Placed> placed = new ArrayList<>();
         private long lastEvent = -1;
 
         private final boolean chain;
@@ -326,7 +333,7 @@ public final class VectorCompiler {
                         long r = t - readLatency - distance(in.slices[p], site);
                         ok = !used.contains(st) && r >= in.readyCycle
                                 && table.streamFree(st, in.slices[p], site, r + readLatency, 1)
-                                && table.canIssue(memQueue(in.slices[p]), read(st, in.addresses[p]), r, false)
+                                && table.canIssue(memQueue(in.slices[p]), read(st, in.addresses[p]), r)
                                 && table.sliceFree(in.slices[p], r, r + 1, true);
                     }
                     if (ok) {
@@ -352,7 +359,7 @@ public final class VectorCompiler {
                     long st = stream(toWest, s + p);
                     long wr = t + latency + distance(out.slices[p], site);
                     ok = table.streamFree(st, site, out.slices[p], t + latency, 1)
-                            && table.canIssue(memQueue(out.slices[p]), write(out.addresses[p], st), wr, false)
+                            && table.canIssue(memQueue(out.slices[p]), write(out.addresses[p], st), wr)
                             && table.sliceFree(out.slices[p], wr, wr + 1, false);
                 }
                 if (ok) {
@@ -365,7 +372,7 @@ public final class VectorCompiler {
             Instruction ins = instruction(op, inputStreams, dst);
             Queue vxm = null;
             for (Queue q : site == center ? vxmQueues : queuesAt(site)) {
-                if (table.canIssue(q, ins, t, false)) {
+                if (table.canIssue(q, ins, t)) {
                     vxm = q;
                     break;
                 }
@@ -405,8 +412,8 @@ public final class VectorCompiler {
         }
 
         private void put(Queue q, long cycle, Instruction ins, long lastEventCycle) {
-            table.issue(q, ins, cycle, false);
-            placed.add(new Object[] {q, cycle, ins});
+            table.issue(q, ins, cycle);
+            placed.add(new Placed(q, cycle, ins));
             lastEvent = Math.max(lastEvent, lastEventCycle);
         }
 
@@ -453,15 +460,15 @@ public final class VectorCompiler {
     // ------------------------------------------------------------------------------------------ emission
 
     private static Program emit(ChipSpec chip, VectorGraph graph, Scheduler s) {
-        TreeMap<Integer, List<Object[]>> byQueue = new TreeMap<>();
-        for (Object[] p : s.placed) {
-            byQueue.computeIfAbsent(((Queue) p[0]).id(), k -> new ArrayList<>()).add(p);
+        TreeMap<Integer, List<Placed>> byQueue = new TreeMap<>();
+        for (Placed p : s.placed) {
+            byQueue.computeIfAbsent(p.queue().id(), k -> new ArrayList<>()).add(p);
         }
         List<QueueProgram> queues = new ArrayList<>();
         byQueue.forEach((id, list) -> {
-            list.sort(Comparator.comparingLong(p -> (long) p[1]));
-            queues.add(new QueueProgram(id, list.stream().mapToLong(p -> (long) p[1]).toArray(),
-                    list.stream().mapToLong(p -> ((Instruction) p[2]).word()).toArray()));
+            list.sort(Comparator.comparingLong(Placed::cycle));
+            queues.add(new QueueProgram(id, list.stream().mapToLong(Placed::cycle).toArray(),
+                    list.stream().mapToLong(p -> p.instruction().word()).toArray()));
         });
         List<DataBlock> data = new ArrayList<>();
         for (VValue v : graph.values) {
@@ -499,7 +506,7 @@ public final class VectorCompiler {
         int columns = chip.vxm().queuesPerSlice();
         long vxmOps = graph.ops.stream().filter(o -> o.opcode().unit() == dev.lockstep.isa.Unit.VXM).count();
         long throughput = (vxmOps + columns - 1) / columns;
-        Map<VValue, Long> finish = new java.util.IdentityHashMap<>();
+        Map<VValue, Long> finish = new IdentityHashMap<>();
         long path = 0;
         for (VOp op : graph.ops) {
             long start = 0;

@@ -21,6 +21,10 @@ public final class Floorplan {
     private final List<Queue> queues;
     private final Map<String, Queue> queuesByName = new HashMap<>();
     private final Map<String, Slice> slicesByName = new HashMap<>();
+    /** Per slice kind (ordinal), its slices west to east. */
+    private final List<List<Slice>> slicesByKind = new ArrayList<>();
+    /** Per floorplan position, the id of the slice's first queue. */
+    private final int[] firstQueue;
 
     /**
      * @param layout         slice kinds west to east, with exactly one VXM
@@ -54,8 +58,13 @@ public final class Floorplan {
             s.add(new Slice(pos, kind, kindCounts[kind.ordinal()]++, name));
         }
         this.slices = List.copyOf(s);
+        for (SliceKind kind : SliceKind.values()) {
+            slicesByKind.add(slices.stream().filter(x -> x.kind() == kind).toList());
+        }
+        this.firstQueue = new int[slices.size()];
         List<Queue> q = new ArrayList<>();
         for (Slice slice : slices) {
+            firstQueue[slice.position()] = q.size();
             int n = queuesPerSlice.getOrDefault(slice.kind(), 0);
             Set<Unit> units = EnumSet.of(Unit.ICU, slice.kind().unit());
             units.addAll(extraUnits.getOrDefault(slice.kind(), Set.of()));
@@ -93,7 +102,16 @@ public final class Floorplan {
 
     /** The slices of one kind, west to east. */
     public List<Slice> slicesOf(SliceKind kind) {
-        return slices.stream().filter(x -> x.kind() == kind).toList();
+        return slicesByKind.get(kind.ordinal());
+    }
+
+    /** Queue {@code indexInSlice} of a slice (which must have that many queues). */
+    public Queue queue(Slice slice, int indexInSlice) {
+        int id = firstQueue[slice.position()] + indexInSlice;
+        if (indexInSlice < 0 || id >= queues.size() || !queues.get(id).slice().equals(slice)) {
+            throw new IllegalArgumentException(slice.name() + " has no queue " + indexInSlice);
+        }
+        return queues.get(id);
     }
 
     /** Position of the VXM. */
