@@ -62,7 +62,8 @@ import java.util.Optional;
  * Assembler, disassembler, encoder, decoder, docs/isa.md's opcode reference, the compiler's resource model and
  * the simulator all read this table; none of them restates a number. The encoding is the opcode in bits 63..56,
  * then each operand's field in declaration order from bit 55 downward; unused low bits are zero.
- * See docs/isa.md for each opcode's semantics.
+ * See docs/isa.md for each opcode's semantics. (Over 400 lines because it is the table: one row per opcode, kept
+ * in one file so that the whole ISA reads, and is checked, in one place.)
  */
 public enum Opcode {
     // ---------------------------------------------------------------- ICU (docs/isa.md#icu)

@@ -14,6 +14,7 @@ import dev.lockstep.sim.TraceHash;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine;
 
 /**
  * {@code lockstep run --functional}: checks the options (checkpoint, prompt, tokens, logits file), runs
@@ -33,6 +34,20 @@ final class FunctionalCommand {
 
     /** The most logits (tokens x vocabulary) a run keeps for --logits-out: 4 bytes each, in one array. */
     static final long MAX_LOGITS = 200_000_000L;
+
+    /**
+     * The model, its size and the schedule come from the checkpoint: the timing-only run's options do not apply, and
+     * are refused rather than ignored.
+     */
+    static void refuseTimingOptions(CommandLine.ParseResult parsed) {
+        for (String o : new String[] {"--model", "--chips", "--batch", "--context", "--weights", "--prompt-tokens",
+                "--prefill-chunk", "--no-dedup", "--trace", "--trace-chips", "--trace-window"}) {
+            if (parsed.hasMatchedOption(o)) {
+                throw new InputException(o, 1, 1, o + " does not go with --functional, which takes the model from "
+                        + "--checkpoint and runs the prompt and tokens one after another; drop " + o);
+            }
+        }
+    }
 
     /** Token ids separated by commas; each id's column is where it starts. */
     record Prompt(int[] ids, int[] columns) {

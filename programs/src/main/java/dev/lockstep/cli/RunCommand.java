@@ -110,11 +110,8 @@ final class RunCommand implements Callable<Integer> {
 
     /** --threads, or the cores. */
     private int threads() {
-        int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (t < 1 || t > 1024) {
-            throw new InputException("--threads", 1, 1, "--threads must be 1..1024, got " + t);
-        }
-        return t;
+        return OptionRange.check("--threads", threads == null ? Runtime.getRuntime().availableProcessors() : threads,
+                1, 1024, "threads");
     }
 
     @Override
@@ -123,15 +120,7 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (functional) {
-            // the model, its size and the schedule come from the checkpoint: the timing-only run's options do not
-            // apply, and are refused rather than ignored
-            for (String o : new String[] {"--model", "--chips", "--batch", "--context", "--weights",
-                    "--prompt-tokens", "--prefill-chunk", "--no-dedup", "--trace", "--trace-chips", "--trace-window"}) {
-                if (parsed.hasMatchedOption(o)) {
-                    throw new InputException(o, 1, 1, o + " does not go with --functional, which takes the model from "
-                            + "--checkpoint and runs the prompt and tokens one after another; drop " + o);
-                }
-            }
+            FunctionalCommand.refuseTimingOptions(parsed);
             int t = threads();
             return FunctionalCommand.run(new FunctionalCommand.Options(checkpoint, prompt, tokens == null ? 1 : tokens,
                     logitsOut, SystemSpecs.presetOrFile(system), t, json), out, err);
@@ -161,23 +150,16 @@ final class RunCommand implements Callable<Integer> {
 
     /** The options as a request, each checked against its range. */
     private DecodeRequest request() {
-        if (promptTokens != null && (promptTokens < 1 || promptTokens > 32768)) {
-            throw new InputException("--prompt-tokens", 1, 1, "--prompt-tokens must be 1..32768, got " + promptTokens);
+        if (promptTokens != null) {
+            OptionRange.check("--prompt-tokens", promptTokens, 1, 32768, "tokens");
+            if (promptTokens > context) {
+                throw new InputException("--prompt-tokens", 1, 1, "a prompt of " + promptTokens + " tokens does not "
+                        + "fit a context of " + context + " (--context); give a longer context or a shorter prompt");
+            }
         }
-        if (promptTokens != null && promptTokens > context) {
-            throw new InputException("--prompt-tokens", 1, 1, "a prompt of " + promptTokens + " tokens does not fit "
-                    + "a context of " + context + " (--context); give a longer context or a shorter prompt");
-        }
-        if (prefillChunk < 1 || prefillChunk > 256) {
-            throw new InputException("--prefill-chunk", 1, 1, "--prefill-chunk must be 1..256 rows, got "
-                    + prefillChunk);
-        }
-        if (batch < 1 || batch > 64) {
-            throw new InputException("--batch", 1, 1, "--batch must be 1..64 sequences in flight, got " + batch);
-        }
-        if (context < 1 || context > 1 << 20) {
-            throw new InputException("--context", 1, 1, "--context must be 1..1048576 tokens, got " + context);
-        }
+        OptionRange.check("--prefill-chunk", prefillChunk, 1, 256, "rows");
+        OptionRange.check("--batch", batch, 1, 64, "sequences in flight");
+        OptionRange.check("--context", context, 1, 1 << 20, "tokens");
         Precision precision;
         try {
             precision = Precision.parse(weights);
@@ -186,13 +168,10 @@ final class RunCommand implements Callable<Integer> {
         }
         ModelConfig m = ModelConfigs.presetOrFile(model);
         SystemSpec sys = SystemSpecs.presetOrFile(system);
-        int n = chips == null ? sys.chips() : chips;
-        if (n < 1 || n > sys.chips()) {
-            throw new InputException("--chips", 1, 1, "--chips must be 1.." + sys.chips() + " for " + sys.name()
-                    + ", got " + n);
-        }
-        int t = threads();
-        return new DecodeRequest(m, sys, precision, batch, context, n, promptTokens == null ? Optional.empty()
-                : Optional.of(new DecodeRequest.PrefillRequest(promptTokens, prefillChunk)), t, !noDedup);
+        int n = OptionRange.check("--chips", chips == null ? sys.chips() : chips, 1, sys.chips(),
+                "chips of " + sys.name());
+        return new DecodeRequest(m, sys, precision, batch, context, n,
+                Optional.ofNullable(promptTokens).map(p -> new DecodeRequest.PrefillRequest(p, prefillChunk)),
+                threads(), !noDedup);
     }
 }

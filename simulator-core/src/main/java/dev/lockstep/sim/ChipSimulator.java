@@ -31,7 +31,9 @@ import java.util.List;
  * a cycle the {@link CyclePhase}s run in a fixed order, documented in docs/model.md ("Order of events in a cycle"):
  * COMMIT, ISSUE, ACCESS, PRODUCE, CONSUME. Events of one phase and cycle run in the order they were created, which
  * follows issue order, so the whole run is deterministic. Every violation of the hardware's rules stops the run
- * with a {@link HazardException}.
+ * with a {@link HazardException}. (Over 400 lines: the issue path of every unit shares this class's per-cycle state,
+ * which is the simulator's hot loop; units whose state stands alone already live apart: {@link MxmUnits},
+ * {@link LinkUnit}, {@link Sram}, {@link StreamFile}.)
  */
 final class ChipSimulator {
     private final ChipSpec chip;

@@ -43,7 +43,8 @@ import java.util.TreeMap;
  * earliest cycle that fits the reservation table. An operation whose input was computed by an earlier one is first
  * tried exactly when that result passes the VXM, taking it straight off its stream; otherwise its inputs come back
  * from SRAM, where every result is also written. Emission writes the program with the inputs as initial data and a
- * region per output vector.
+ * region per output vector. (Over 400 lines: the two phases share the graph's placement state; splitting them into
+ * classes as the matmul compiler's phases are is the next step when this file grows.)
  */
 public final class VectorCompiler {
     private VectorCompiler() {

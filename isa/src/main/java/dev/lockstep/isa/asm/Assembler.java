@@ -40,7 +40,9 @@ import java.util.TreeMap;
 
 /**
  * Assembly text ({@code .lsa}) to {@link Program}, in one pass. The syntax is in docs/isa.md. Every problem is
- * an {@link InputException} at the line and column of the offending token; the first one stops assembly.
+ * an {@link InputException} at the line and column of the offending token; the first one stops assembly. (Over
+ * 400 lines: one pass over every directive and operand kind, each with its located error; the lexer is apart, in
+ * {@link Lexer}.)
  */
 public final class Assembler {
     private static final List<String> MNEMONICS = Arrays.stream(Opcode.values()).map(Opcode::mnemonic).toList();
