@@ -7,6 +7,11 @@ import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.MatMul;
 import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.matmul.MatMulCompiler;
+import dev.lockstep.compiler.model.BlockCompiler;
+import dev.lockstep.compiler.model.DecodePlan;
+import dev.lockstep.compiler.model.ModelConfig;
+import dev.lockstep.compiler.model.ModelConfigs;
+import dev.lockstep.compiler.model.Precision;
 import dev.lockstep.compiler.vector.VectorCompiler;
 import dev.lockstep.compiler.vector.VectorGraph;
 import dev.lockstep.compiler.vector.VectorKernels;
@@ -225,10 +230,10 @@ final class CompileCommand implements Callable<Integer> {
 
     /** A block of a model's decode step on one chip, as lockstep run places it. */
     private Integer block(ChipSpec chipSpec) {
-        dev.lockstep.compiler.model.ModelConfig m = dev.lockstep.compiler.model.ModelConfigs.presetOrFile(model);
-        dev.lockstep.compiler.model.Precision w;
+        ModelConfig m = ModelConfigs.presetOrFile(model);
+        Precision w;
         try {
-            w = dev.lockstep.compiler.model.Precision.parse(dtype);
+            w = Precision.parse(dtype);
         } catch (IllegalArgumentException e) {
             throw new OutputException("--dtype " + dtype + ": " + e.getMessage(), null);
         }
@@ -243,14 +248,14 @@ final class CompileCommand implements Callable<Integer> {
                 throw new OutputException("--columns applies to --op moe-block, not attention", null);
             }
             if (op.equals("attention")) {
-                k = dev.lockstep.compiler.model.BlockCompiler.attention(m, w, context, chipSpec);
+                k = BlockCompiler.attention(m, w, context, chipSpec);
                 title = m.name() + " attention, one KV group, " + m.cachedTokens(context) + " cached tokens";
             } else {
                 int cols = columns != null ? columns : defaultColumns(m, w, chipSpec);
                 if (cols < 1 || cols > m.intermediate()) {
                     throw new OutputException("--columns must be 1.." + m.intermediate() + ", got " + cols, null);
                 }
-                k = dev.lockstep.compiler.model.BlockCompiler.moe(m, w, cols, chipSpec);
+                k = BlockCompiler.moe(m, w, cols, chipSpec);
                 title = m.name() + (m.moe() ? " MoE block: router and " : " feed-forward: ") + cols + " columns";
             }
         } catch (CompileException e) {
@@ -264,13 +269,15 @@ final class CompileCommand implements Callable<Integer> {
      * The columns one layer chip holds in lockstep run's default partition (3 sequences, context 4096, tsp-576; the
      * model's fewest chips if it needs more), at most one expert's.
      */
-    private static int defaultColumns(dev.lockstep.compiler.model.ModelConfig m,
-                                      dev.lockstep.compiler.model.Precision w, ChipSpec chip) {
-        dev.lockstep.compiler.model.DecodePlan plan;
+    private static int defaultColumns(ModelConfig m,
+                                      Precision w, ChipSpec chip) {
+        DecodePlan plan;
         try {
-            plan = dev.lockstep.compiler.model.DecodePlan.forChips(m, w, 3, 4096, chip, 576, 8);
-        } catch (dev.lockstep.compiler.model.DecodePlan.TooFewChips e) {
+            plan = DecodePlan.forChips(m, w, 3, 4096, chip, 576, 8);
+        } catch (DecodePlan.TooFewChips e) {
             plan = e.minimal();
+        } catch (DecodePlan.NoPlanFits e) {
+            throw new OutputException(m.name() + ": " + e.getMessage() + "; give --columns", e);
         }
         long columns = (long) m.experts() * m.intermediate();
         return (int) Math.min(m.intermediate(), (columns + plan.chipsPerLayer() - 1) / plan.chipsPerLayer());

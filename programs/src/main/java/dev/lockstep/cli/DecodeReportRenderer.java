@@ -32,7 +32,7 @@ final class DecodeReportRenderer {
         o.put("model", m.name());
         o.put("system", req.system().name());
         o.put("chips", plan.chips());
-        o.put("chips_minimum", rep.plan().minimal().chips());
+        o.put("chips_minimum", rep.planSearch().minimal().chips());
         o.put("batch", req.batch());
         o.put("context_tokens", req.context());
         o.put("weights", req.weights().text());
@@ -130,7 +130,7 @@ final class DecodeReportRenderer {
         out.printf("model            %s, %s weights, batch %d, context %d%n", m.name(), req.weights().text(),
                 req.batch(), req.context());
         out.printf("system           %s: %d chips used (fewest that hold it: %d)%n", req.system().name(),
-                plan.chips(), rep.plan().minimal().chips());
+                plan.chips(), rep.planSearch().minimal().chips());
         out.printf("partition        embedding %d chips, %d layers x %d chips (attention on %d), LM head %d%n",
                 plan.embeddingChips(), m.layers(), plan.chipsPerLayer(), plan.attentionChips(), plan.headChips());
         out.printf("per user         %.1f tokens/s (%d cycles per token at %.0f MHz)%n", rep.tokensPerSecondPerUser(),

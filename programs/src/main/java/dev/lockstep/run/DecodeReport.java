@@ -13,13 +13,13 @@ import java.util.Optional;
  * renderer.
  *
  * @param request the run asked for
- * @param plan    the plan it used, and the fewest chips that hold the model
+ * @param planSearch the plan it used, and the fewest chips that hold the model
  * @param built   the compiled schedule (every chip's program, the compiler's timeline and accounting)
  * @param sim     the simulation of {@code built}
  * @param prefill the prefill's report, if the request had a prompt
  * @param wall    where the wall-clock time went
  */
-public record DecodeReport(DecodeRequest request, PlanSearch.Found plan, DecodeBuilder.Result built, SimResult sim,
+public record DecodeReport(DecodeRequest request, PlanSearch.Found planSearch, DecodeBuilder.Result built, SimResult sim,
                            Optional<PrefillReport> prefill, WallTimes wall) {
 
     /**
@@ -54,7 +54,7 @@ public record DecodeReport(DecodeRequest request, PlanSearch.Found plan, DecodeB
     }
 
     public DecodePlan decodePlan() {
-        return plan.plan();
+        return planSearch.plan();
     }
 
     public double clockHz() {

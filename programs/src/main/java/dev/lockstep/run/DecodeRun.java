@@ -70,7 +70,7 @@ public final class DecodeRun {
         } catch (DecodePlan.TooFewChips e) {
             throw new RunRefused(request.title() + " needs at least " + e.minimal().chips() + " chips of "
                     + sys.chip().name() + "; got " + request.chips(), null);
-        } catch (IllegalArgumentException e) {
+        } catch (DecodePlan.NoPlanFits e) {
             // no number of chips holds it (e.g. one KV head's caches are larger than a chip)
             throw new RunRefused(request.title() + ": " + e.getMessage(), e);
         }

@@ -33,6 +33,24 @@ public final class FunctionalRun {
      */
     public record Request(ModelWeights weights, int[] prompt, int tokens, boolean keepLogits, SystemSpec system,
                           int threads) {
+        public Request {
+            if (prompt.length < 1 || tokens < 1 || threads < 1) {
+                throw new IllegalArgumentException("a functional run needs a prompt, at least one token to generate "
+                        + "and one thread; got " + prompt.length + ", " + tokens + " and " + threads);
+            }
+            for (int t : prompt) {
+                if (t < 0 || t >= weights.config().vocab()) {
+                    throw new IllegalArgumentException("prompt token " + t + " is outside the vocabulary 0.."
+                            + (weights.config().vocab() - 1));
+                }
+            }
+            prompt = prompt.clone();
+        }
+
+        @Override
+        public int[] prompt() {
+            return prompt.clone();
+        }
     }
 
     /**
@@ -47,6 +65,22 @@ public final class FunctionalRun {
      */
     public record Report(Request request, FunctionalModel.Built built, int[] generated, Optional<float[][]> logits,
                          SimResult sim, DecodeReport.WallTimes wall) {
+        @Override
+        public int[] generated() {
+            return generated.clone();
+        }
+
+        /** The logits of each generated token (a copy). */
+        @Override
+        public Optional<float[][]> logits() {
+            return logits.map(l -> {
+                float[][] copy = new float[l.length][];
+                for (int i = 0; i < l.length; i++) {
+                    copy[i] = l[i].clone();
+                }
+                return copy;
+            });
+        }
     }
 
     /**

@@ -24,8 +24,6 @@ public enum Tensor {
     GATE_UP,
     /** An expert's w2 (down): [intermediate x hidden]. */
     DOWN,
-    /** embed_tokens: [vocab x hidden]. */
-    EMBEDDING,
     /** The final norm: hidden values. */
     FINAL_NORM,
     /** lm_head: [hidden x vocab] (the embedding table when tied). */

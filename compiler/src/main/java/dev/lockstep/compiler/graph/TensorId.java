@@ -13,9 +13,4 @@ public record TensorId(Tensor tensor, int expert) {
             throw new IllegalArgumentException("expert must be >= 0, got " + expert);
         }
     }
-
-    /** A tensor that exists once per layer. */
-    public static TensorId of(Tensor tensor) {
-        return new TensorId(tensor, 0);
-    }
 }

@@ -7,8 +7,19 @@ package dev.lockstep.compiler.model;
  * upper half of the cached tokens.
  */
 enum CacheKind {
-    K,
-    V,
-    V_LOW,
-    V_HIGH
+    K("K"),
+    V("V"),
+    V_LOW("V (lower half of the cached tokens)"),
+    V_HIGH("V (upper half of the cached tokens)");
+
+    private final String text;
+
+    CacheKind(String text) {
+        this.text = text;
+    }
+
+    /** How messages name it. */
+    String text() {
+        return text;
+    }
 }

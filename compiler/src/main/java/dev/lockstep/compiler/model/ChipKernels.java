@@ -134,8 +134,8 @@ final class ChipKernels {
         try {
             copies = make.apply(belowScratch(c));
         } catch (CompileException e) {
-            throw new CompileException("chip " + chip + ", the " + cache.name().toLowerCase(Locale.ROOT)
-                    + " caches of KV head " + head + ": " + e.getMessage());
+            throw new CompileException("chip " + chip + ", the " + cache.text() + " caches of KV head " + head + ": "
+                    + e.getMessage());
         }
         Map<KernelKey, CompiledKernel> mine = of(chip);
         for (int seq = 0; seq < copies.size(); seq++) {
@@ -161,7 +161,7 @@ final class ChipKernels {
             long tc = cacheProduct(chip, CacheKind.V_LOW, shard.kvHead(), tok, t);
             tc = cacheProduct(chip, CacheKind.V_HIGH, shard.kvHead(), tok, tc);
             return place(chip, new KernelKey.Vector(KernelKey.VectorStepKind.V_SUM, 0), tok,
-                    (l, s) -> l.elementwise(Opcode.VADD, qPerKv() * build.chip().vectorBytes(), s), tc);
+                    (l, s) -> l.elementwise(Opcode.VADD, qPerKv() * build.chip().mxm().cols(), s), tc);
         }
         Optional<StepKernels.Kernel> kernel = StepKernels.of(step, shard, m, plan.weights(), plan.attentionChips(),
                 m.cachedTokens(plan.context()));

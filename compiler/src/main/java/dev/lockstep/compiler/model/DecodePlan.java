@@ -65,12 +65,21 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
         return bytes <= (long) (capacityBytes * FILL);
     }
 
-    /** Bytes on the busiest chip of a layer: its first (an attention chip, and the router's). */
+    /**
+     * Bytes on the busiest chip of a layer (an attention chip): its share of the feed-forward weights, of the attention
+     * weights and KV caches, and the reserve. The products on the layer's first chip (the router) are counted as
+     * the planner has always counted them: in fp16 and shared over the layer's chips, although the router sits whole
+     * on the first chip at the weights' precision. Counting it where it is moves the plans of some inputs (Mixtral at
+     * batch 1 and context 256, or at context 7000): a change of figures for the calibration issue, not for the
+     * refactor that declared the layer once.
+     */
     public long layerChipBytes() {
         DecoderLayer layer = layer();
-        return ceil(layer.weightBytes(weights, Where.EVERY_LAYER_CHIP), chipsPerLayer)
+        long everyChip = layer.weightBytes(weights, Where.EVERY_LAYER_CHIP)
+                + layer.weightBytes(Precision.FP16, Where.LAYER_ROOT);
+        return ceil(everyChip, chipsPerLayer)
                 + ceil(layer.weightBytes(weights, Where.ATTENTION_CHIPS) + kvBytesPerLayer(), attentionChips)
-                + layer.weightBytes(weights, Where.LAYER_ROOT) + RESERVE_BYTES;
+                + RESERVE_BYTES;
     }
 
     public long embeddingChipBytes() {
@@ -105,12 +114,12 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
      * The plan with the fewest chips that holds the model: the fewest chips per layer (with the fewest attention
      * chips that divide the key-value heads), for the table and for the head.
      *
-     * @throws IllegalArgumentException if no number of chips holds one layer (a single matrix row does not fit)
+     * @throws NoPlanFits if no number of chips holds one layer (one KV head's caches, say, are larger than a chip)
      */
     public static DecodePlan minimal(ModelConfig m, Precision w, int batch, int context, ChipSpec chip) {
         long cap = weightCapacity(chip);
         if ((long) (cap * FILL) - RESERVE_BYTES <= 0) {
-            throw new IllegalArgumentException(chip.name() + " has too little SRAM to hold any part of a model ("
+            throw new NoPlanFits(chip.name() + " has too little SRAM to hold any part of a model ("
                     + cap + " bytes for weights)");
         }
         DecodePlan probe = new DecodePlan(m, w, batch, context, 1, 1, 1, 1, cap);
@@ -128,7 +137,7 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
             }
         }
         DecodePlan widest = new DecodePlan(m, w, batch, context, 0, 4096, m.kvHeads(), 1, cap);
-        throw new IllegalArgumentException("does not fit any number of chips: attention splits at most by KV heads ("
+        throw new NoPlanFits("does not fit any number of chips: attention splits at most by KV heads ("
                 + m.kvHeads() + "), and then a chip holds " + widest.layerChipBytes() / 1_000_000 + " MB of a "
                 + "layer (" + ceil(widest.kvBytesPerLayer(), m.kvHeads()) / 1_000_000 + " MB of it one KV head's "
                 + "caches for every sequence) where " + (long) (cap * FILL) / 1_000_000 + " MB fit; use fewer "
@@ -188,6 +197,13 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
             }
         }
         throw new IllegalStateException("no attention split fits");
+    }
+
+    /** No number of chips holds the model (one KV head's caches are larger than a chip, say); the message says why. */
+    public static final class NoPlanFits extends RuntimeException {
+        NoPlanFits(String message) {
+            super(message);
+        }
     }
 
     /** The model needs more chips than there are. */

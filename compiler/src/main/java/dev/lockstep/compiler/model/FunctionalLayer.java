@@ -61,7 +61,7 @@ public final class FunctionalLayer {
     private final String name;
     private final double[] zerosK;
     private final double[] zerosV;
-    /** Expert e's weights for intermediate columns from..to-1, by (e, from, to); looked up, never iterated. */
+    /** The layer's steps, which this lowering walks. */
     private final DecoderLayer graph;
     private final FunctionalExperts experts;
 

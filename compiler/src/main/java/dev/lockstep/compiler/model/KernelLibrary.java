@@ -25,7 +25,7 @@ import java.util.function.Supplier;
 /**
  * The kernels of a decode step, compiled without data (for timing-only simulation) into the SRAM a chip has left,
  * and cached: chips that hold the same tensors in the same places share one compiled kernel. A library compiles its
- * vector kernels for {@link #rows()} rows at once (1 for decode, a prefill chunk's rows); {@link #withRows} gives a
+ * vector kernels for its rows at once (1 for decode, a prefill chunk's rows); {@link #withRows} gives a
  * view for other rows that shares the cache.
  */
 final class KernelLibrary {
@@ -78,11 +78,6 @@ final class KernelLibrary {
     /** This library compiling vector kernels for {@code r} rows at once, sharing this one's cache. */
     KernelLibrary withRows(int r) {
         return r == rows ? this : new KernelLibrary(chip, shared, r);
-    }
-
-    /** Rows each vector kernel works on at once. */
-    int rows() {
-        return rows;
     }
 
     /** Distinct kernels compiled. */

@@ -29,7 +29,7 @@ public final class PlanSearch {
      * The plan for the first {@code chips} chips of {@code system}.
      *
      * @throws DecodePlan.TooFewChips   if the model needs more chips
-     * @throws IllegalArgumentException if no number of chips holds it (e.g. one KV head's caches exceed a chip)
+     * @throws DecodePlan.NoPlanFits    if no number of chips holds it (e.g. one KV head's caches exceed a chip)
      */
     public static Found forChips(ModelConfig m, Precision w, int batch, int context, SystemSpec system, int chips) {
         DecodePlan aligned = DecodePlan.forChips(m, w, batch, context, system.chip(), chips, system.chipsPerNode());
