@@ -37,6 +37,12 @@ public class Figures {
         String s(String field) {
             return report.get(field).asText();
         }
+
+        /** The error line a refused run printed (its progress lines left out). */
+        String error() {
+            return err.lines().filter(l -> l.startsWith("error: ")).reduce((a, b) -> b).orElse(err.strip())
+                    .replace("error: ", "");
+        }
     }
 
     public static void main(String[] a) throws IOException {
@@ -100,7 +106,7 @@ public class Figures {
             }
             String cmd = "`lockstep " + r.args().replace("systems/", "programs/systems/") + "`";
             if (r.report() == null) {
-                t.append("| ").append(cmd).append(" | refused: ").append(r.err().strip().replace("error: ", ""))
+                t.append("| ").append(cmd).append(" | refused: ").append(r.error())
                         .append(" | | | | | |\n");
                 continue;
             }
@@ -171,7 +177,7 @@ public class Figures {
         List<String> refused = new ArrayList<>();
         for (Run r : runs.values()) {
             if (r.report() == null) {
-                refused.add("- `lockstep " + r.args() + "`: " + r.err().strip());
+                refused.add("- `lockstep " + r.args() + "`: " + r.error());
             }
         }
         if (!refused.isEmpty()) {

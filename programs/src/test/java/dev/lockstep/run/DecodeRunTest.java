@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.lockstep.compiler.model.ModelConfig;
+import dev.lockstep.compiler.model.ModelConfigs;
+import dev.lockstep.compiler.model.Precision;
+import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.SystemSpecs;
+import dev.lockstep.sim.SimOptions;
+import dev.lockstep.sim.TraceHash;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The run library called directly, as a benchmark or another tool would: the report's figures (the same as the
+ * golden run-tiny-mixtral-prefill's), its refusals, and the one check of simulated against predicted cycles.
+ */
+class DecodeRunTest {
+    private static final ModelConfig TINY = ModelConfigs.presetOrFile("src/test/resources/models/tiny-mixtral.json");
+    private static final SystemSpec RACK = SystemSpecs.presetOrFile("rack-72");
+
+    private static DecodeRequest request(ModelConfig m, SystemSpec s, int chips,
+                                         Optional<DecodeRequest.PrefillRequest> prefill) {
+        return new DecodeRequest(m, s, Precision.FP16, 3, 4096, chips, prefill, 1, true);
+    }
+
+    @Test
+    void aReportCarriesThePlanTheFiguresAndTheProgress() {
+        List<String> progress = new ArrayList<>();
+        DecodeReport r = DecodeRun.run(request(TINY, RACK, 24, Optional.of(new DecodeRequest.PrefillRequest(6, 4))),
+                progress::add);
+        assertThat(r.decodePlan().chips()).isEqualTo(24);
+        assertThat(r.planSearch().minimal().chips()).isEqualTo(4);
+        assertThat(r.cyclesPerToken()).isEqualTo(60_645);
+        assertThat(r.tokensPerSecondPerUser()).isEqualTo(900e6 / 60_645);
+        assertThat(r.tokensPerSecondTotal()).isEqualTo(3 * 900e6 / 60_645);
+        assertThat(r.boundTokensPerSecondPerUser()).isEqualTo(900e6 / 21_234);
+        assertThat(r.sim().cycles()).isEqualTo(r.built().predictedEnd()).isEqualTo(107_282);
+        assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("904abce5810bfc4f");
+        DecodeReport.TimeShares s = r.timeShares();
+        assertThat(s.compute() + s.onChip() + s.links() + s.waiting()).isCloseTo(1.0, within(1e-12));
+        assertThat(r.timeToFirstTokenSeconds()).hasValue(87_540 / 900e6);
+        assertThat(r.prefill().orElseThrow().sim().cycles()).isEqualTo(88_272);
+        assertThat(progress.get(0)).startsWith("tiny-mixtral on 24 chips of rack-72: 1 for the embedding table, "
+                + "2 layers x 11 chips (attention on 1), 1 for the LM head");
+        assertThat(progress).anyMatch(line -> line.startsWith("prefill compiled ("));
+    }
+
+    @Test
+    void aModelThatDoesNotFitIsRefusedWithTheChipsItNeeds() {
+        ModelConfig llama = ModelConfigs.presetOrFile("llama-2-70b");
+        SystemSpec tsp = SystemSpecs.presetOrFile("tsp-576");
+        assertThatThrownBy(() -> DecodeRun.run(request(llama, tsp, 576, Optional.empty()), line -> { }))
+                .isInstanceOf(RunRefused.class)
+                .hasMessage("Llama-2-70B (fp16, batch 3, context 4096) needs at least 726 chips of tsp-v1; got 576");
+    }
+
+    @Test
+    void aRequestOutsideItsSystemIsRefusedBeforeAnythingRuns() {
+        assertThatThrownBy(() -> request(TINY, RACK, 73, Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("chips must be 1..72 for rack-72, got 73");
+        assertThatThrownBy(() -> new DecodeRequest.PrefillRequest(0, 4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least one token");
+    }
+
+    @Test
+    void aSimulationThatEndsElsewhereThanPredictedIsABugNotAResult() {
+        SystemBuild empty = new SystemBuild(SystemSpecs.presetOrFile("node-8"));
+        var program = empty.toProgram();
+        long cycles = Verified.simulate(empty.system(), program, SimOptions.timingOnly(),
+                new dev.lockstep.sim.SystemSimulator.Parallelism(1, true), 0, "an empty program").cycles();
+        assertThat(cycles).isZero();
+        assertThatThrownBy(() -> Verified.simulate(empty.system(), program, SimOptions.timingOnly(),
+                new dev.lockstep.sim.SystemSimulator.Parallelism(1, true), 5, "an empty program"))
+                .isInstanceOf(Verified.ScheduleMismatch.class)
+                .hasMessage("the compiler predicted 5 cycles for an empty program but the simulator took 0: a "
+                        + "compiler or simulator bug");
+    }
+}
