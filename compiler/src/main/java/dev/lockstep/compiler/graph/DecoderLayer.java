@@ -84,9 +84,14 @@ public record DecoderLayer(ModelConfig model, List<LayerStep> steps) {
 
     /** The layer's weights: every product's matrix (each expert's) and every norm's vector. */
     public long parameters() {
-        return fold(steps, 1, (step, times) -> {
+        return parameters(model, steps);
+    }
+
+    /** The weights of {@code steps} of {@code m}: every product's matrix (each expert's) and every norm's vector. */
+    static long parameters(ModelConfig m, List<LayerStep> steps) {
+        return fold(m, steps, 1, (step, times) -> {
             if (step instanceof Norm) {
-                return times * model.hidden();
+                return times * m.hidden();
             }
             return step instanceof Product p ? times * p.rows() * p.cols() : 0L;
         });
@@ -98,7 +103,7 @@ public record DecoderLayer(ModelConfig model, List<LayerStep> steps) {
      * scratch words every chip keeps for a token's kernels.
      */
     public long weightBytes(Precision w, Where where) {
-        return fold(steps, 1, (step, times) -> step instanceof Product p && p.where() == where
+        return fold(model, steps, 1, (step, times) -> step instanceof Product p && p.where() == where
                 ? times * matrixBytes(w, p.rows(), p.cols()) : 0L);
     }
 
@@ -112,7 +117,7 @@ public record DecoderLayer(ModelConfig model, List<LayerStep> steps) {
      * for each of {@code batch} sequences, in fp16.
      */
     public long cacheBytes(int cachedTokens, int batch) {
-        return fold(steps, 1, (step, times) -> step instanceof CacheProduct
+        return fold(model, steps, 1, (step, times) -> step instanceof CacheProduct
                 ? (long) model.kvHeads() * model.headDim() * cachedTokens * batch * 2 : 0L);
     }
 
@@ -122,13 +127,13 @@ public record DecoderLayer(ModelConfig model, List<LayerStep> steps) {
         long of(LayerStep step, long times);
     }
 
-    private long fold(List<LayerStep> list, long times, StepValue value) {
+    private static long fold(ModelConfig model, List<LayerStep> list, long times, StepValue value) {
         long sum = 0;
         for (LayerStep step : list) {
             if (step instanceof PerExpert e) {
-                sum += fold(e.body(), times * model.experts(), value);
+                sum += fold(model, e.body(), times * model.experts(), value);
             } else if (step instanceof PerKvHead h) {
-                sum += fold(h.body(), times, value);
+                sum += fold(model, h.body(), times, value);
             } else {
                 sum += value.of(step, times);
             }

@@ -45,10 +45,14 @@ public record DecoderModel(ModelConfig model, List<LayerStep> embedding, Decoder
         return new DecoderModel(m, embedding, DecoderLayer.of(m), head);
     }
 
-    /** Every weight of the model: the layers', the embedding table, the final norm and an untied LM head. */
+    /**
+     * Every weight of the model: the layers' and the head's (folds over their steps) and the embedding table, which
+     * a tied LM head shares.
+     */
     public long parameters() {
-        long head = (long) model.hidden() + (model.tiedEmbeddings() ? 0 : (long) model.vocab() * model.hidden());
-        return model.layers() * layer.parameters() + tableParameters() + head;
+        long shared = model.tiedEmbeddings() ? tableParameters() : 0;
+        return model.layers() * layer.parameters() + DecoderLayer.parameters(model, head) + tableParameters()
+                - shared;
     }
 
     /** The embedding table's weights (the LM head's too, when tied). */

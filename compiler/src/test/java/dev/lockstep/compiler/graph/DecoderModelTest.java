@@ -37,6 +37,14 @@ class DecoderModelTest {
     }
 
     @Test
+    void aTiedHeadSharesTheEmbeddingTable() {
+        ModelConfig tied = ModelConfigs.presetOrFile("src/test/resources/models/tiny-llama-tied.json");
+        // 12 layers of (2 x 640^2 + 2 x 640 x 320 + 3 x 640 x 1280 + 2 x 640), the table of 1000 x 640 once, the
+        // final norm
+        assertThat(DecoderModel.of(tied).parameters()).isEqualTo(44_892_800L);
+    }
+
+    @Test
     void aMixtralLayerIsAttentionThenRoutedExperts() {
         DecoderLayer layer = DecoderLayer.of(preset("mixtral-8x7b"));
         List<String> kinds = new ArrayList<>();
