@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.bench;
 
+import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.model.FunctionalModel;
 import dev.lockstep.compiler.model.LayerWeights;
-import dev.lockstep.compiler.model.ModelConfig;
 import dev.lockstep.compiler.model.ModelWeights;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.program.Program;

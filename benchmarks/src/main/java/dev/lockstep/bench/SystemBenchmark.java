@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.bench;
 
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.ModelConfigs;
+import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.model.DecodeBuilder;
 import dev.lockstep.compiler.model.DecodePlan;
-import dev.lockstep.compiler.model.ModelConfig;
-import dev.lockstep.compiler.model.ModelConfigs;
 import dev.lockstep.compiler.model.PlanSearch;
-import dev.lockstep.compiler.model.Precision;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
 import dev.lockstep.run.Verified;

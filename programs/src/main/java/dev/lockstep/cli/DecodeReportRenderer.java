@@ -2,9 +2,9 @@
 package dev.lockstep.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.model.DecodeBuilder;
 import dev.lockstep.compiler.model.DecodePlan;
-import dev.lockstep.compiler.model.ModelConfig;
 import dev.lockstep.isa.Unit;
 import dev.lockstep.run.DecodeReport;
 import dev.lockstep.run.DecodeRequest;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
-import dev.lockstep.compiler.model.ModelConfig;
-import dev.lockstep.compiler.model.ModelConfigs;
-import dev.lockstep.compiler.model.Precision;
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.ModelConfigs;
+import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.isa.io.InputException;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.run;
 
-import dev.lockstep.compiler.model.ModelConfig;
-import dev.lockstep.compiler.model.Precision;
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.isa.system.SystemSpec;
 import java.util.Optional;
 

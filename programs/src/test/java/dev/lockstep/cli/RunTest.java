@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.ModelConfigs;
+import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.compiler.graph.DecoderModel;
 import dev.lockstep.compiler.model.DecodePlan;
-import dev.lockstep.compiler.model.ModelConfig;
-import dev.lockstep.compiler.model.ModelConfigs;
-import dev.lockstep.compiler.model.Precision;
 import dev.lockstep.isa.chip.ChipSpecs;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -136,20 +137,20 @@ class RunTest {
         assertThat(int8.chips()).isLessThanOrEqualTo(576);
         assertThat(fp16.chips()).isGreaterThan(576);
         // fp16 weights alone are 2 bytes x 69 B parameters = 138 GB > 576 x 230.7 MB = 132.9 GB
-        assertThat(m.totalParams()).isBetween(68_000_000_000L, 70_000_000_000L);
+        assertThat(DecoderModel.of(m).parameters()).isEqualTo(68_976_648_192L);
         CliTest.Result r = CliTest.run("run", "--model", "llama-2-70b");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("Llama-2-70B (fp16, batch 3, context 4096) needs at least " + fp16.chips()
                 + " chips of tsp-v1; got 576");
     }
 
+    /** The presets on the class path (as `run` reads them) have the published checkpoints' sizes, exactly. */
     @Test
     void thePresetsHaveThePublishedSizes() {
-        assertThat(ModelConfigs.presetOrFile("mixtral-8x7b").totalParams()).isBetween(46_600_000_000L,
-                46_800_000_000L);
-        assertThat(ModelConfigs.presetOrFile("llama-2-7b").totalParams()).isBetween(6_700_000_000L, 6_800_000_000L);
-        assertThat(ModelConfigs.presetOrFile("mistral-7b").totalParams()).isBetween(7_200_000_000L, 7_300_000_000L);
-        assertThat(ModelConfigs.presetOrFile("llama-3-8b").totalParams()).isBetween(8_000_000_000L, 8_100_000_000L);
+        assertThat(DecoderModel.of(ModelConfigs.presetOrFile("mixtral-8x7b")).parameters()).isEqualTo(46_702_792_704L);
+        assertThat(DecoderModel.of(ModelConfigs.presetOrFile("llama-2-7b")).parameters()).isEqualTo(6_738_415_616L);
+        assertThat(DecoderModel.of(ModelConfigs.presetOrFile("mistral-7b")).parameters()).isEqualTo(7_241_732_096L);
+        assertThat(DecoderModel.of(ModelConfigs.presetOrFile("llama-3-8b")).parameters()).isEqualTo(8_030_261_248L);
     }
 
     @Test

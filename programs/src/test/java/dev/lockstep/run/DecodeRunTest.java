@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.lockstep.compiler.model.ModelConfig;
-import dev.lockstep.compiler.model.ModelConfigs;
-import dev.lockstep.compiler.model.Precision;
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.ModelConfigs;
+import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;

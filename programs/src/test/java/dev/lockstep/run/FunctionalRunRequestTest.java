@@ -4,7 +4,7 @@ package dev.lockstep.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.lockstep.compiler.model.ModelConfig;
+import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.model.ModelWeights;
 import dev.lockstep.compiler.testing.TestModels;
 import dev.lockstep.isa.system.SystemSpec;

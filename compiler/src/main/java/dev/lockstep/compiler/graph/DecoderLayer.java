@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.graph;
 
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
 import dev.lockstep.compiler.graph.LayerStep.Exchange;
 import dev.lockstep.compiler.graph.LayerStep.ExchangeKind;
@@ -17,8 +19,6 @@ import dev.lockstep.compiler.graph.LayerStep.Softmax;
 import dev.lockstep.compiler.graph.LayerStep.Split;
 import dev.lockstep.compiler.graph.LayerStep.SwiGlu;
 import dev.lockstep.compiler.graph.LayerStep.Where;
-import dev.lockstep.compiler.model.ModelConfig;
-import dev.lockstep.compiler.model.Precision;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.graph;
 
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.graph.LayerStep.Argmax;
 import dev.lockstep.compiler.graph.LayerStep.Exchange;
 import dev.lockstep.compiler.graph.LayerStep.ExchangeKind;
@@ -9,8 +11,6 @@ import dev.lockstep.compiler.graph.LayerStep.Payload;
 import dev.lockstep.compiler.graph.LayerStep.Product;
 import dev.lockstep.compiler.graph.LayerStep.Split;
 import dev.lockstep.compiler.graph.LayerStep.Where;
-import dev.lockstep.compiler.model.ModelConfig;
-import dev.lockstep.compiler.model.Precision;
 import java.util.List;
 
 /**

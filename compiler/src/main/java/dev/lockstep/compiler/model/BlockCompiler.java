@@ -3,6 +3,8 @@ package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.SramMap;
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.graph.DecoderLayer;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;

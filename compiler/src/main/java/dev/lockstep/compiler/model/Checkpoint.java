@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.model;
 
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.ModelConfigs;
+import dev.lockstep.compiler.graph.DecoderModel;
 import dev.lockstep.isa.io.InputException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,8 +43,9 @@ public final class Checkpoint {
         } catch (IOException e) {
             throw new InputException(config.toString(), 1, 1, "cannot read: " + e.getMessage());
         }
-        if (m.totalParams() > MAX_PARAMETERS) {
-            throw new InputException(config.toString(), 1, 1, m.name() + " has " + m.totalParams() + " parameters; "
+        long parameters = DecoderModel.of(m).parameters();
+        if (parameters > MAX_PARAMETERS) {
+            throw new InputException(config.toString(), 1, 1, m.name() + " has " + parameters + " parameters; "
                     + "functional mode reads at most " + MAX_PARAMETERS + " (timing-only mode takes any size: drop "
                     + "--functional)");
         }

@@ -4,6 +4,7 @@ package dev.lockstep.compiler.model;
 import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.SramMap;
+import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
 import dev.lockstep.compiler.graph.Tensor;

@@ -2,6 +2,8 @@
 package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.SramMap;
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.graph.DecoderLayer;
 import dev.lockstep.compiler.graph.DecoderModel;
 import dev.lockstep.compiler.graph.LayerStep.Where;

@@ -2,6 +2,7 @@
 package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.CompileException;
+import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.dataflow.ChipDataflow;
 import dev.lockstep.compiler.dataflow.ChipDataflow.Out;
 import dev.lockstep.compiler.dataflow.Row;

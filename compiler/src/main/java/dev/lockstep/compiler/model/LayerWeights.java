@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.model;
 
+import dev.lockstep.compiler.config.ModelConfig;
+
 /**
  * The weights of one decoder layer, each matrix [K x N] row-major so that y = x . W (a Hugging Face Linear weight,
  * stored [out x in], transposed).

@@ -2,6 +2,8 @@
 package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.CompileException;
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.isa.system.SystemSpec;
 import java.util.Optional;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.model;
 
+import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.graph.LayerStep.Product;
 import dev.lockstep.compiler.graph.TensorId;
 

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.model;
 
+import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.graph.DecoderModel;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
 import dev.lockstep.compiler.graph.LayerStep.Compute;
 import dev.lockstep.compiler.graph.LayerStep.Exchange;
+import dev.lockstep.compiler.graph.LayerStep.Payload;
 import dev.lockstep.compiler.graph.LayerStep.PerExpert;
 import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
-import dev.lockstep.compiler.graph.LayerStep.Payload;
 import dev.lockstep.compiler.graph.LayerStep.Product;
 import dev.lockstep.compiler.graph.LayerStep.Where;
 import dev.lockstep.compiler.graph.Tensor;

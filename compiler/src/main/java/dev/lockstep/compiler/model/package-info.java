@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Models, and the two lowerings of the layer graph ({@code dev.lockstep.compiler.graph}) to chip programs.
+ * Plans, and the two lowerings of the layer graph ({@code dev.lockstep.compiler.graph}) to chip programs.
  * <ul>
- *   <li>Configurations: {@link dev.lockstep.compiler.model.ModelConfig}, read with located errors by
- *       {@link dev.lockstep.compiler.model.ModelConfigs}; weight storage {@link dev.lockstep.compiler.model.Precision}.
- *       </li>
+ *   <li>Configurations and weight storage are in {@code dev.lockstep.compiler.config}; the layer graph in
+ *       {@code dev.lockstep.compiler.graph}.</li>
  *   <li>Plans: how a model's decode step is split over a system's chips ({@link dev.lockstep.compiler.model.DecodePlan},
  *       its byte accounting a fold over the layer graph), and the plan a run uses
  *       ({@link dev.lockstep.compiler.model.PlanSearch}).</li>
@@ -24,3 +23,7 @@
  * docs/model.md ("From a model to a schedule") explains the plan and the schedule.
  */
 package dev.lockstep.compiler.model;
+
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.ModelConfigs;
+import dev.lockstep.compiler.config.Precision;

@@ -5,6 +5,7 @@ import static dev.lockstep.compiler.testing.TestModels.tiny;
 import static dev.lockstep.compiler.testing.TestSystems.ONE_CHIP;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.dataflow.ChipDataflow;
 import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.dataflow.Transfers;

@@ -4,6 +4,9 @@ package dev.lockstep.compiler.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.ModelConfigs;
+import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
 import org.junit.jupiter.api.Test;

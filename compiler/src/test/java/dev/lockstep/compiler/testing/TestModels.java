@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.testing;
 
+import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.model.LayerWeights;
-import dev.lockstep.compiler.model.ModelConfig;
 import java.util.SplittableRandom;
 
 /** Small model configurations and seeded random weights for them, for tests that run real layers on chips. */

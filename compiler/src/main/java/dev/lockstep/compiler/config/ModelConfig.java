@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.lockstep.compiler.model;
+package dev.lockstep.compiler.config;
 
-import dev.lockstep.compiler.graph.DecoderModel;
 
 /**
  * The hyper-parameters of a decoder-only transformer that a decode step needs. A dense model has one expert that
@@ -32,11 +31,6 @@ public record ModelConfig(String name, String architecture, int hidden, int inte
 
     public boolean moe() {
         return experts > 1;
-    }
-
-    /** Every weight of the model, counted over its layer graph ({@link DecoderModel#parameters()}). */
-    public long totalParams() {
-        return DecoderModel.of(this).parameters();
     }
 
     /** Tokens of context the KV cache holds for a context of {@code context} tokens (the sliding window caps it). */

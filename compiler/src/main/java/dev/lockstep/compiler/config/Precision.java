@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package dev.lockstep.compiler.model;
+package dev.lockstep.compiler.config;
 
 import dev.lockstep.isa.DataType;
 import java.util.Locale;
