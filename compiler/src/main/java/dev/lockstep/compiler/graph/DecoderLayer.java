@@ -50,7 +50,7 @@ public record DecoderLayer(ModelConfig model, List<LayerStep> steps) {
         long d = m.hidden();
         long hd = m.headDim();
         List<LayerStep> s = new ArrayList<>();
-        s.add(new Exchange(ExchangeKind.SEND_IN, Where.LAYER_ROOT, Payload.HIDDEN_ROW));
+        s.add(new Exchange(ExchangeKind.SEND_IN, Where.FIRST_CHIP, Payload.HIDDEN_ROW));
         s.add(new Exchange(ExchangeKind.BROADCAST, Where.ATTENTION_CHIPS, Payload.HIDDEN_ROW));
         s.add(new Norm(Where.ATTENTION_CHIPS, Tensor.ATTENTION_NORM));
         s.add(new Product(Where.ATTENTION_CHIPS, Tensor.QKV, d, (m.heads() + 2L * m.kvHeads()) * hd,
@@ -60,25 +60,25 @@ public record DecoderLayer(ModelConfig model, List<LayerStep> steps) {
                 new Softmax(Where.ATTENTION_CHIPS), new CacheProduct(Where.ATTENTION_CHIPS, Tensor.V_CACHE))));
         s.add(new Product(Where.ATTENTION_CHIPS, Tensor.O, m.heads() * hd, d, Split.HEAD_ROWS));
         s.add(new Exchange(ExchangeKind.REDUCE_TO_FIRST, Where.ATTENTION_CHIPS, Payload.HIDDEN_ROW));
-        s.add(new Residual(Where.LAYER_ROOT));
-        s.add(new Norm(Where.LAYER_ROOT, Tensor.FFN_NORM));
+        s.add(new Residual(Where.FIRST_CHIP));
+        s.add(new Norm(Where.FIRST_CHIP, Tensor.FFN_NORM));
         if (m.moe()) {
-            s.add(new Product(Where.LAYER_ROOT, Tensor.ROUTER, d, m.experts(), Split.WHOLE));
-            s.add(new Route(Where.LAYER_ROOT, m.experts(), m.expertsPerToken()));
+            s.add(new Product(Where.FIRST_CHIP, Tensor.ROUTER, d, m.experts(), Split.WHOLE));
+            s.add(new Route(Where.FIRST_CHIP, m.experts(), m.expertsPerToken()));
         }
-        s.add(new Exchange(ExchangeKind.BROADCAST, Where.EVERY_LAYER_CHIP,
+        s.add(new Exchange(ExchangeKind.BROADCAST, Where.EVERY_CHIP,
                 m.moe() ? Payload.HIDDEN_ROW_AND_ROUTE : Payload.HIDDEN_ROW));
         List<LayerStep> expert = new ArrayList<>();
-        expert.add(new Product(Where.EVERY_LAYER_CHIP, Tensor.GATE_UP, d, 2L * m.intermediate(),
+        expert.add(new Product(Where.EVERY_CHIP, Tensor.GATE_UP, d, 2L * m.intermediate(),
                 Split.EXPERT_COLUMNS));
-        expert.add(new SwiGlu(Where.EVERY_LAYER_CHIP));
-        expert.add(new Product(Where.EVERY_LAYER_CHIP, Tensor.DOWN, m.intermediate(), d, Split.EXPERT_ROWS));
+        expert.add(new SwiGlu(Where.EVERY_CHIP));
+        expert.add(new Product(Where.EVERY_CHIP, Tensor.DOWN, m.intermediate(), d, Split.EXPERT_ROWS));
         if (m.moe()) {
-            expert.add(new GateByRoute(Where.EVERY_LAYER_CHIP));
+            expert.add(new GateByRoute(Where.EVERY_CHIP));
         }
         s.add(new PerExpert(expert));
-        s.add(new Residual(Where.LAYER_ROOT));
-        s.add(new Exchange(ExchangeKind.REDUCE_TO_LAST, Where.EVERY_LAYER_CHIP, Payload.HIDDEN_ROW));
+        s.add(new Residual(Where.FIRST_CHIP));
+        s.add(new Exchange(ExchangeKind.REDUCE_TO_LAST, Where.EVERY_CHIP, Payload.HIDDEN_ROW));
         return new DecoderLayer(m, s);
     }
 

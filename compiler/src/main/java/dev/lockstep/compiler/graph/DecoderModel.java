@@ -16,8 +16,7 @@ import java.util.List;
 /**
  * A whole decoder-only model: the embedding lookup, {@code layers} copies of one {@link DecoderLayer}, and the head
  * (final norm, LM head, the greedy choice). The embedding and head are stages of their own, with the same step kinds
- * as a layer; {@link Where#LAYER_ROOT} and {@link Where#EVERY_LAYER_CHIP} there mean the stage's first chip and all
- * its chips.
+ * as a layer.
  *
  * @param model     the model's hyper-parameters
  * @param embedding the lookup: token ids to the table's chips, the row gathered into the last of them
@@ -33,15 +32,15 @@ public record DecoderModel(ModelConfig model, List<LayerStep> embedding, Decoder
     /** The model of {@code m}. */
     public static DecoderModel of(ModelConfig m) {
         List<LayerStep> embedding = List.of(
-                new Exchange(ExchangeKind.BROADCAST, Where.EVERY_LAYER_CHIP, Payload.TOKEN_ID),
-                new Exchange(ExchangeKind.REDUCE_TO_LAST, Where.EVERY_LAYER_CHIP, Payload.HIDDEN_ROW));
+                new Exchange(ExchangeKind.BROADCAST, Where.EVERY_CHIP, Payload.TOKEN_ID),
+                new Exchange(ExchangeKind.REDUCE_TO_LAST, Where.EVERY_CHIP, Payload.HIDDEN_ROW));
         List<LayerStep> head = List.of(
-                new Exchange(ExchangeKind.SEND_IN, Where.LAYER_ROOT, Payload.HIDDEN_ROW),
-                new Norm(Where.LAYER_ROOT, Tensor.FINAL_NORM),
-                new Exchange(ExchangeKind.BROADCAST, Where.EVERY_LAYER_CHIP, Payload.HIDDEN_ROW),
-                new Product(Where.EVERY_LAYER_CHIP, Tensor.LM_HEAD, m.hidden(), m.vocab(), Split.VOCAB_COLUMNS),
-                new Argmax(Where.EVERY_LAYER_CHIP),
-                new Exchange(ExchangeKind.REDUCE_TO_LAST, Where.EVERY_LAYER_CHIP, Payload.CHOICE));
+                new Exchange(ExchangeKind.SEND_IN, Where.FIRST_CHIP, Payload.HIDDEN_ROW),
+                new Norm(Where.FIRST_CHIP, Tensor.FINAL_NORM),
+                new Exchange(ExchangeKind.BROADCAST, Where.EVERY_CHIP, Payload.HIDDEN_ROW),
+                new Product(Where.EVERY_CHIP, Tensor.LM_HEAD, m.hidden(), m.vocab(), Split.VOCAB_COLUMNS),
+                new Argmax(Where.EVERY_CHIP),
+                new Exchange(ExchangeKind.REDUCE_TO_LAST, Where.EVERY_CHIP, Payload.CHOICE));
         return new DecoderModel(m, embedding, DecoderLayer.of(m), head);
     }
 

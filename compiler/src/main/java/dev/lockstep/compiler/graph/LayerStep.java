@@ -10,21 +10,24 @@ import java.util.List;
  */
 public sealed interface LayerStep {
 
-    /** Which of a layer's chips (or the head's) a compute step runs on. */
+    /**
+     * Which chips of a stage a compute step runs on (or an exchange spans). A stage is a layer, the embedding table or
+     * the head, each on consecutive chips of the system's chip path.
+     */
     enum Where {
-        /** The chips attention is split over (by key-value heads): the layer's first few. */
+        /** The chips attention is split over (by key-value heads): a layer's first few. */
         ATTENTION_CHIPS,
-        /** The layer's first chip, where the attention's partial sums meet. */
-        LAYER_ROOT,
-        /** Every chip of the layer (the feed-forward columns are split over all of them). */
-        EVERY_LAYER_CHIP;
+        /** The stage's first chip: where a layer's attention partial sums meet, the head's final norm. */
+        FIRST_CHIP,
+        /** Every chip of the stage (a layer's feed-forward columns, the head's vocabulary columns). */
+        EVERY_CHIP;
 
         /** Whether chip {@code index} of a layer (or head) is one of these, given its attention chips. */
         public boolean includes(int index, int attentionChips) {
             return switch (this) {
                 case ATTENTION_CHIPS -> index < attentionChips;
-                case LAYER_ROOT -> index == 0;
-                case EVERY_LAYER_CHIP -> true;
+                case FIRST_CHIP -> index == 0;
+                case EVERY_CHIP -> true;
             };
         }
     }
@@ -128,7 +131,7 @@ public sealed interface LayerStep {
 
         @Override
         public Where where() {
-            return Where.EVERY_LAYER_CHIP;
+            return Where.EVERY_CHIP;
         }
     }
 

@@ -77,8 +77,8 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
      */
     public long layerChipBytes() {
         DecoderLayer layer = layer();
-        long everyChip = layer.weightBytes(weights, Where.EVERY_LAYER_CHIP)
-                + layer.weightBytes(Precision.FP16, Where.LAYER_ROOT);
+        long everyChip = layer.weightBytes(weights, Where.EVERY_CHIP)
+                + layer.weightBytes(Precision.FP16, Where.FIRST_CHIP);
         return ceil(everyChip, chipsPerLayer)
                 + ceil(layer.weightBytes(weights, Where.ATTENTION_CHIPS) + kvBytesPerLayer(), attentionChips)
                 + RESERVE_BYTES;

@@ -123,7 +123,7 @@ public final class FunctionalLayer {
         List<LayerStep> steps = graph.steps();
         for (int i = 0; i < steps.size(); i++) {
             LayerStep step = steps.get(i);
-            if (step instanceof Exchange e && e.group() == Where.EVERY_LAYER_CHIP) {
+            if (step instanceof Exchange e && e.group() == Where.EVERY_CHIP) {
                 break;
             }
             if (step instanceof Residual && i + 1 < steps.size() && steps.get(i + 1) instanceof Norm n) {

@@ -37,16 +37,16 @@ final class TimingLowering {
      * attention weights and after them each attention chip's caches, then the router), so that they fill whole
      * slices from the bottom and a token's small kernels find room above them.
      */
-    private static final List<Where> ALLOCATION_ORDER = List.of(Where.EVERY_LAYER_CHIP, Where.ATTENTION_CHIPS,
-            Where.LAYER_ROOT);
+    private static final List<Where> ALLOCATION_ORDER = List.of(Where.EVERY_CHIP, Where.ATTENTION_CHIPS,
+            Where.FIRST_CHIP);
 
     /** Chips at path positions [start, start + count) of which the first {@code attentionChips} do attention. */
     private record Stage(int start, int count, int attentionChips) {
         int chips(Where where) {
             return switch (where) {
                 case ATTENTION_CHIPS -> attentionChips;
-                case LAYER_ROOT -> 1;
-                case EVERY_LAYER_CHIP -> count;
+                case FIRST_CHIP -> 1;
+                case EVERY_CHIP -> count;
             };
         }
     }
@@ -141,7 +141,7 @@ final class TimingLowering {
         }
         Stage head = head();
         for (int i = 0; i < head.count(); i++) {
-            reserveProducts(graph.head(), Where.EVERY_LAYER_CHIP, new Shard(path.chip(head.start() + i), i,
+            reserveProducts(graph.head(), Where.EVERY_CHIP, new Shard(path.chip(head.start() + i), i,
                     head.count(), null, 0));
         }
         int words = build.chip().mem().wordsPerSlice();
@@ -162,7 +162,7 @@ final class TimingLowering {
 
     private void reserveProducts(List<LayerStep> steps, Where pass, Shard shard) {
         for (LayerStep step : steps) {
-            if (step instanceof PerExpert e && pass == Where.EVERY_LAYER_CHIP) {
+            if (step instanceof PerExpert e && pass == Where.EVERY_CHIP) {
                 for (ExpertColumns piece : ExpertColumns.of(m, plan.chipsPerLayer(), shard.index())) {
                     reserveProducts(e.body(), pass, shard.withPiece(piece));
                 }
@@ -248,7 +248,7 @@ final class TimingLowering {
 
     /** A run of compute steps: every chip of the widest {@link Where} among them works from {@code t}. */
     private long computeStage(List<LayerStep> run, Stage st, TokenPlacement tok, long t) {
-        Where widest = Where.LAYER_ROOT;
+        Where widest = Where.FIRST_CHIP;
         for (LayerStep s : run) {
             Where w = ((Compute) s).where();
             if (st.chips(w) > st.chips(widest)) {

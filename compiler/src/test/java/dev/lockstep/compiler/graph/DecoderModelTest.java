@@ -50,9 +50,9 @@ class DecoderModelTest {
         for (LayerStep s : layer.steps()) {
             kinds.add(s instanceof Exchange e ? e.kind() + ":" + e.group() : s.getClass().getSimpleName());
         }
-        assertThat(kinds).containsExactly("SEND_IN:LAYER_ROOT", "BROADCAST:ATTENTION_CHIPS", "Norm", "Product", "Rope",
+        assertThat(kinds).containsExactly("SEND_IN:FIRST_CHIP", "BROADCAST:ATTENTION_CHIPS", "Norm", "Product", "Rope",
                 "PerKvHead", "Product", "REDUCE_TO_FIRST:ATTENTION_CHIPS", "Residual", "Norm", "Product", "Route",
-                "BROADCAST:EVERY_LAYER_CHIP", "PerExpert", "Residual", "REDUCE_TO_LAST:EVERY_LAYER_CHIP");
+                "BROADCAST:EVERY_CHIP", "PerExpert", "Residual", "REDUCE_TO_LAST:EVERY_CHIP");
         PerKvHead head = (PerKvHead) layer.steps().get(5);
         assertThat(head.body()).extracting(s -> s.getClass().getSimpleName())
                 .containsExactly("CacheProduct", "Softmax", "CacheProduct");
@@ -80,10 +80,10 @@ class DecoderModelTest {
         long kv = 8 * 128;
         // fp16: two bytes a weight
         assertThat(layer.weightBytes(Precision.FP16, Where.ATTENTION_CHIPS)).isEqualTo(2 * (d * d * 2 + d * kv * 2));
-        assertThat(layer.weightBytes(Precision.FP16, Where.LAYER_ROOT)).isEqualTo(2 * d * 8);
-        assertThat(layer.weightBytes(Precision.FP16, Where.EVERY_LAYER_CHIP)).isEqualTo(2 * 8 * 3 * d * 14336);
+        assertThat(layer.weightBytes(Precision.FP16, Where.FIRST_CHIP)).isEqualTo(2 * d * 8);
+        assertThat(layer.weightBytes(Precision.FP16, Where.EVERY_CHIP)).isEqualTo(2 * 8 * 3 * d * 14336);
         // int8: one byte a weight and an fp16 scale per column of every matrix
-        assertThat(layer.weightBytes(Precision.INT8, Where.EVERY_LAYER_CHIP))
+        assertThat(layer.weightBytes(Precision.INT8, Where.EVERY_CHIP))
                 .isEqualTo(8 * (3 * d * 14336 + 2 * (2 * 14336) + 2 * d));
         // K and V, 8 KV heads of 128, 4096 tokens, 3 sequences, fp16
         assertThat(layer.cacheBytes(4096, 3)).isEqualTo(2L * 8 * 128 * 4096 * 3 * 2);
