@@ -182,12 +182,18 @@ public final class SystemSimulator {
         // the chip that starts first (then the lowest id) runs; the others of its group start later or together
         List<ChipProgram> order = new ArrayList<>(program.chips());
         order.sort(Comparator.comparingLong(ChipSimulator::firstIssue).thenComparingInt(ChipProgram::chipId));
-        Map<Object, List<ChipProgram>> groups = new LinkedHashMap<>();
-        for (ChipProgram cp : order) {
-            Object key = dedup ? new Key(cp, system.chip().links().count()) : cp.chipId();
-            groups.computeIfAbsent(key, k -> new ArrayList<>()).add(cp);
+        List<List<ChipProgram>> list = new ArrayList<>();
+        if (dedup) {
+            Map<Key, List<ChipProgram>> groups = new LinkedHashMap<>();
+            for (ChipProgram cp : order) {
+                groups.computeIfAbsent(new Key(cp, system.chip().links().count()), k -> new ArrayList<>()).add(cp);
+            }
+            list.addAll(groups.values());
+        } else {
+            for (ChipProgram cp : order) {
+                list.add(List.of(cp));
+            }
         }
-        List<List<ChipProgram>> list = new ArrayList<>(groups.values());
         List<Callable<ChipRun>> tasks = new ArrayList<>();
         for (List<ChipProgram> g : list) {
             ChipProgram rep = g.get(0);

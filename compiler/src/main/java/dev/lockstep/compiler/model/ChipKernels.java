@@ -118,7 +118,9 @@ final class ChipKernels {
             reserveCaches(chip, CacheKind.V, head, headDim, cached);
             return false;
         } catch (CompileException whole) {
-            int low = (cached / 2 + 159) / 160 * 160;
+            // the lower half ends on a whole K piece of the fp16 cache product
+            int piece = build.chip().mxm().fp16K();
+            int low = (cached / 2 + piece - 1) / piece * piece;
             if (low >= cached) {
                 throw whole;
             }

@@ -32,8 +32,12 @@ final class KernelLibrary {
     /** The vector kernels, by what they compute. */
     private enum VectorKind { RMSNORM, ELEMENTWISE, ROPE, SOFTMAX, SWIGLU, ROUTE, ARGMAX }
 
+    /** A kernel's identity in the library's cache. */
+    private sealed interface Key permits MatMulKey, VectorKey {
+    }
+
     /** A weight product's identity: its tensor, shape, type and the SRAM it was compiled into. */
-    private record MatMulKey(Tensor tensor, int m, int k, int n, DataType type, SramMap sram) {
+    private record MatMulKey(Tensor tensor, int m, int k, int n, DataType type, SramMap sram) implements Key {
     }
 
     /** A product over another product's weights: rows, which copy, the SRAM its X and Y take. */
@@ -45,12 +49,12 @@ final class KernelLibrary {
     }
 
     /** A vector kernel's identity: kind, op (NOP where none), two sizes, rows, SRAM. */
-    private record VectorKey(VectorKind kind, Opcode op, int a, int b, int rows, SramMap sram) {
+    private record VectorKey(VectorKind kind, Opcode op, int a, int b, int rows, SramMap sram) implements Key {
     }
 
     /** What every view of one library shares. */
     private static final class Shared {
-        final Map<Object, CompiledKernel> kernels = new HashMap<>();
+        final Map<Key, CompiledKernel> kernels = new HashMap<>();
         final Map<CopiesKey, List<CompiledKernel>> copies = new HashMap<>();
         /** Where each weights kernel's W lies (looked up by kernel identity, never iterated). */
         final Map<CompiledKernel, WeightTiles> weightsOf = new IdentityHashMap<>();
@@ -85,7 +89,7 @@ final class KernelLibrary {
         return shared.compiled;
     }
 
-    private CompiledKernel get(Object key, Supplier<CompiledKernel> make) {
+    private CompiledKernel get(Key key, Supplier<CompiledKernel> make) {
         CompiledKernel k = shared.kernels.get(key);
         if (k == null) {
             k = make.get();

@@ -18,8 +18,16 @@ import java.util.Map;
  */
 public final class Collectives {
     private final SystemBuild build;
-    private final Map<List<Object>, CompiledKernel> sums = new HashMap<>();
-    private final Map<List<Integer>, CompiledKernel> perChip = new HashMap<>();
+    /** A sum kernel's shape and the SRAM it was compiled into (chips in the same state share it). */
+    private record SumShape(int inputs, int vectors, SramMap sram) {
+    }
+
+    /** The sum kernel a chip uses for rows of one shape. */
+    private record ChipSum(int chip, int inputs, int vectors) {
+    }
+
+    private final Map<SumShape, CompiledKernel> sums = new HashMap<>();
+    private final Map<ChipSum, CompiledKernel> perChip = new HashMap<>();
     private long sumCycles;
     private long sumBound;
 
@@ -214,12 +222,12 @@ public final class Collectives {
     CompiledKernel sum(int chip, int inputs, int vectors) {
         // one sum kernel per chip and shape, reused by every later sum of that shape on the chip (its buffers are
         // free again: work on one chip never overlaps), so that every token's sums take the same time
-        return perChip.computeIfAbsent(List.of(chip, inputs, vectors), x -> compiledSum(chip, inputs, vectors));
+        return perChip.computeIfAbsent(new ChipSum(chip, inputs, vectors), x -> compiledSum(chip, inputs, vectors));
     }
 
     private CompiledKernel compiledSum(int chip, int inputs, int vectors) {
         SramMap taken = build.chip(chip).sram();
-        return sums.computeIfAbsent(List.of(inputs, vectors, taken), k -> {
+        return sums.computeIfAbsent(new SumShape(inputs, vectors, taken), k -> {
             VectorGraph g = new VectorGraph(build.chip().vectorBytes());
             List<VectorGraph.Ref> out = new ArrayList<>();
             for (int v = 0; v < vectors; v++) {
