@@ -135,10 +135,11 @@ final class RunCommand implements Callable<Integer> {
         DecodeReport report = DecodeRun.run(request, line -> {
             err.println("lockstep run: " + line);
             err.flush();
+        }, built -> {
+            if (traceRequest != null) {
+                traceRequest.write(request.system(), built, err);
+            }
         });
-        if (traceRequest != null) {
-            traceRequest.write(report, err);
-        }
         if (json) {
             out.print(Outputs.text(DecodeReportRenderer.json(report)));
         } else {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
+import dev.lockstep.compiler.model.DecodeBuilder;
 import dev.lockstep.compiler.model.DecodePlan;
 import dev.lockstep.isa.io.InputException;
-import dev.lockstep.run.DecodeReport;
+import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.sim.SystemSimulator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -11,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code lockstep run --trace}: the timeline of some chips of a decode run. They run again on their own, with a
- * listener (exact: see SystemSimulator).
+ * {@code lockstep run --trace}: the timeline of some chips of a decode run, written once it is compiled (so also when
+ * its simulation fails). They run again on their own, with a listener (exact: see SystemSimulator).
  *
  * @param file        where the Chrome trace goes
  * @param firstLayer  whether the chips are the first layer's (the default), else {@code from .. to - 1}
@@ -49,8 +50,9 @@ record RunTrace(Path file, boolean firstLayer, int from, int to, long windowFrom
         }
     }
 
-    void write(DecodeReport report, PrintWriter err) {
-        DecodePlan plan = report.decodePlan();
+    /** Simulates the chosen chips of {@code built} again on their own, with a listener, and writes the trace. */
+    void write(SystemSpec system, DecodeBuilder.Result built, PrintWriter err) {
+        DecodePlan plan = built.plan();
         int lo = firstLayer ? plan.layerStart(0) : from;
         int hi = firstLayer ? plan.layerStart(0) + plan.chipsPerLayer() : to;
         if (lo < 0 || hi > plan.chips() || lo >= hi || hi - lo > 64) {
@@ -59,11 +61,10 @@ record RunTrace(Path file, boolean firstLayer, int from, int to, long windowFrom
         }
         List<Integer> ids = new ArrayList<>();
         for (int p = lo; p < hi; p++) {
-            ids.add(report.built().path().chip(p));
+            ids.add(built.path().chip(p));
         }
-        ChromeTrace chrome = new ChromeTrace(report.request().system().chip(), report.built().program(), windowFrom,
-                windowTo, 5_000_000);
-        SystemSimulator.trace(report.request().system(), report.built().program(), ids, chrome);
+        ChromeTrace chrome = new ChromeTrace(system.chip(), built.program(), windowFrom, windowTo, 5_000_000);
+        SystemSimulator.trace(system, built.program(), ids, chrome);
         chrome.write(file);
         err.printf("lockstep run: wrote %s: chips %s, cycles %d..%d, %d instructions%s%n", file, ids, windowFrom,
                 windowTo, chrome.kept(), chrome.dropped() > 0 ? " (" + chrome.dropped() + " beyond the limit dropped)"

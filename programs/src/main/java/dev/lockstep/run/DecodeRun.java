@@ -27,6 +27,17 @@ public final class DecodeRun {
      * @throws RunRefused if the model does not fit the chips, or its kernels or prefill do not compile
      */
     public static DecodeReport run(DecodeRequest request, Consumer<String> progress) {
+        return run(request, progress, built -> { });
+    }
+
+    /**
+     * Runs {@code request}; {@code compiled} sees the compiled decode step before it is simulated (a timeline of
+     * some chips can then be written even when the simulation fails).
+     *
+     * @throws RunRefused if the model does not fit the chips, or its kernels or prefill do not compile
+     */
+    public static DecodeReport run(DecodeRequest request, Consumer<String> progress,
+                                   Consumer<DecodeBuilder.Result> compiled) {
         long wall0 = System.nanoTime();
         SystemSpec sys = request.system();
         PlanSearch.Found found = plan(request);
@@ -54,6 +65,7 @@ public final class DecodeRun {
         progress.accept(String.format("compiled %d instructions for %d chips (%d distinct kernels) in %.1f s; "
                         + "simulating", built.program().instructionCount(), built.program().chips().size(),
                 built.footprint().kernelsCompiled(), compileSeconds));
+        compiled.accept(built);
         long s0 = System.nanoTime();
         SimResult r = Verified.simulate(sys, built.program(), SimOptions.timingOnly(), parallelism,
                 built.predictedEnd(), "the decode step");
@@ -85,8 +97,8 @@ public final class DecodeRun {
         try {
             built = DecodeBuilder.prefill(plan, request.system(), p.promptTokens(), p.chunkRows(), progress);
         } catch (CompileException e) {
-            throw new RunRefused(request.model().name() + ": --prompt-tokens " + p.promptTokens()
-                    + " --prefill-chunk " + p.chunkRows() + ": " + e.getMessage(), e);
+            throw new RunRefused(request.model().name() + ": a prompt of " + p.promptTokens() + " tokens in chunks of "
+                    + p.chunkRows() + ": " + e.getMessage(), e);
         }
         progress.accept("prefill compiled (" + built.program().instructionCount() + " instructions); simulating");
         SimResult r = Verified.simulate(request.system(), built.program(), SimOptions.timingOnly(), parallelism,

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.ModelConfigs;
 import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.compiler.model.DecodeBuilder;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
@@ -16,6 +17,7 @@ import dev.lockstep.sim.TraceHash;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,8 +36,10 @@ class DecodeRunTest {
     @Test
     void aReportCarriesThePlanTheFiguresAndTheProgress() {
         List<String> progress = new ArrayList<>();
+        AtomicReference<DecodeBuilder.Result> compiled = new AtomicReference<>();
         DecodeReport r = DecodeRun.run(request(TINY, RACK, 24, Optional.of(new DecodeRequest.PrefillRequest(6, 4))),
-                progress::add);
+                progress::add, compiled::set);
+        assertThat(compiled.get()).as("the compiled step, seen before its simulation").isSameAs(r.built());
         assertThat(r.decodePlan().chips()).isEqualTo(24);
         assertThat(r.planSearch().minimal().chips()).isEqualTo(4);
         assertThat(r.cyclesPerToken()).isEqualTo(60_645);
