@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
+import static dev.lockstep.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockstep.isa.IsaReference;
 import dev.lockstep.isa.chip.ChipSpecs;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,16 +20,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The command line as a user meets it: exit codes, one-line errors, no stack traces. */
 class CliTest {
-    /** What one run printed and returned. */
-    record Result(int exit, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(exit, out.toString(), err.toString());
-    }
 
     static Stream<Path> examples() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("asm"))) {
@@ -42,10 +31,10 @@ class CliTest {
 
     @Test
     void helpAndVersionSucceed() {
-        Result help = run("--help");
+        CliRun.Result help = run("--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out()).contains("asm", "disasm", "run", "isa", "chip");
-        Result version = run("--version");
+        CliRun.Result version = run("--version");
         assertThat(version.exit()).isZero();
         assertThat(version.out()).startsWith("lockstep ");
     }
@@ -53,7 +42,7 @@ class CliTest {
     @ParameterizedTest
     @ValueSource(strings = {"run", "asm", "disasm", "isa", "chip"})
     void everySubcommandHasHelp(String command) {
-        Result r = run(command, "--help");
+        CliRun.Result r = run(command, "--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).startsWith("Usage: lockstep " + command);
     }
@@ -63,7 +52,7 @@ class CliTest {
     void everyExampleRoundTripsToTheIdenticalBinary(Path example, @TempDir Path dir) throws IOException {
         Path lsb = dir.resolve("a.lsb");
         assertThat(run("asm", example.toString(), "-o", lsb.toString()).exit()).isZero();
-        Result dis = run("disasm", lsb.toString());
+        CliRun.Result dis = run("disasm", lsb.toString());
         assertThat(dis.exit()).isZero();
         Path text = dir.resolve("b.lsa");
         Files.writeString(text, dis.out());
@@ -109,7 +98,7 @@ class CliTest {
             {"asm", "asm/every-opcode.lsa", "--chip", "tsp-v9"},
         };
         for (String[] args : cases) {
-            Result r = run(args);
+            CliRun.Result r = run(args);
             assertThat(r.exit()).as("exit code of %s", List.of(args)).isEqualTo(1);
             assertThat(r.err().lines().toList()).as("stderr of %s", List.of(args)).hasSize(1);
             assertThat(r.err()).startsWith("error: ").doesNotContain("Exception").doesNotContain("\tat ");
@@ -118,7 +107,7 @@ class CliTest {
 
     @Test
     void debugAddsTheStackTrace(@TempDir Path dir) {
-        Result r = run("--debug", "asm", dir.resolve("missing.lsa").toString());
+        CliRun.Result r = run("--debug", "asm", dir.resolve("missing.lsa").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("InputException").contains("\tat ");
     }
@@ -139,12 +128,12 @@ class CliTest {
 
     @Test
     void chipPrintsJsonThatLoadsBackAndListsTheQueues(@TempDir Path dir) throws IOException {
-        Result json = run("chip");
+        CliRun.Result json = run("chip");
         assertThat(json.exit()).isZero();
         Path f = dir.resolve("mine.json");
         Files.writeString(f, json.out());
         assertThat(ChipSpecs.load(f)).isEqualTo(ChipSpecs.tspV1());
-        Result queues = run("chip", "--queues");
+        CliRun.Result queues = run("chip", "--queues");
         assertThat(queues.out()).contains("144 queues; 88 MEM slices of 8192 words x 320 bytes = 230686720 bytes");
     }
 }

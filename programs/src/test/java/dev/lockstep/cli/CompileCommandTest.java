@@ -17,31 +17,31 @@ import org.junit.jupiter.api.Test;
 class CompileCommandTest {
     @Test
     void theCompileCommandReportsPredictedAndSimulatedCycles() throws Exception {
-        CliTest.Result r = CliTest.run("compile", "--op", "gemv", "--shape", "4096x14336", "--json");
+        CliRun.Result r = CliRun.run("compile", "--op", "gemv", "--shape", "4096x14336", "--json");
         assertThat(r.exit()).isZero();
         var j = new ObjectMapper().readTree(r.out());
         assertThat(j.get("predicted_cycles")).isEqualTo(j.get("simulated_cycles"));
         assertThat(j.get("lower_bound_cycles").asLong()).isPositive();
         assertThat(j.get("mxm_utilization").asDouble()).isBetween(0.0, 1.0);
         assertThat(j.get("compile_seconds").asDouble()).isPositive();
-        CliTest.Result unsupported = CliTest.run("compile", "--op", "conv2d", "--shape", "1x320x320");
+        CliRun.Result unsupported = CliRun.run("compile", "--op", "conv2d", "--shape", "1x320x320");
         assertThat(unsupported.exit()).isEqualTo(1);
         assertThat(unsupported.err()).startsWith("error: --op conv2d: not supported yet");
-        CliTest.Result shaped = CliTest.run("compile", "--op", "attention", "--shape", "1x320x320");
+        CliRun.Result shaped = CliRun.run("compile", "--op", "attention", "--shape", "1x320x320");
         assertThat(shaped.exit()).isEqualTo(1);
         assertThat(shaped.err()).startsWith("error: --op attention takes --model");
-        CliTest.Result norm = CliTest.run("compile", "--op", "rmsnorm", "--shape", "4096", "--json");
+        CliRun.Result norm = CliRun.run("compile", "--op", "rmsnorm", "--shape", "4096", "--json");
         assertThat(norm.exit()).isZero();
         var n = new ObjectMapper().readTree(norm.out());
         assertThat(n.get("predicted_cycles")).isEqualTo(n.get("simulated_cycles"));
-        assertThat(CliTest.run("compile", "--op", "softmax", "--shape", "1x2x3").exit()).isEqualTo(1);
+        assertThat(CliRun.run("compile", "--op", "softmax", "--shape", "1x2x3").exit()).isEqualTo(1);
     }
 
     /** A GEMV split by columns over a node, with an all-gather: cycle-exact, the same at 1 and 2 threads. */
     @Test
     void aGemvSplitOverANodeIsCycleExact() throws Exception {
         var mapper = new ObjectMapper();
-        CliTest.Result one = CliTest.run("compile", "--op", "gemv", "--shape", "4096x14336", "--system", "node-8",
+        CliRun.Result one = CliRun.run("compile", "--op", "gemv", "--shape", "4096x14336", "--system", "node-8",
                 "--threads", "1", "--json");
         assertThat(one.exit()).as(one.err()).isZero();
         var j = mapper.readTree(one.out());
@@ -52,10 +52,10 @@ class CompileCommandTest {
         long single = MatMulCompiler.compile(ChipSpecs.tspV1(), new MatMul(1, 4096, 14336, DataType.F16))
                 .predictedCycles();
         assertThat(j.get("kernel_cycles").asLong()).isLessThan(single / 7);
-        CliTest.Result two = CliTest.run("compile", "--op", "gemv", "--shape", "4096x14336", "--system", "node-8",
+        CliRun.Result two = CliRun.run("compile", "--op", "gemv", "--shape", "4096x14336", "--system", "node-8",
                 "--threads", "2", "--json");
         assertThat(mapper.readTree(two.out()).get("trace_hash")).isEqualTo(j.get("trace_hash"));
-        assertThat(CliTest.run("compile", "--op", "rmsnorm", "--shape", "4096", "--system", "node-8").exit())
+        assertThat(CliRun.run("compile", "--op", "rmsnorm", "--shape", "4096", "--system", "node-8").exit())
                 .isEqualTo(1);
     }
 }

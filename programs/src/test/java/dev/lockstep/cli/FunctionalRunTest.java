@@ -136,7 +136,7 @@ class FunctionalRunTest {
         c.write(dir);
         Path npy = dir.resolve("logits.npy");
         int tokens = 4;
-        CliTest.Result r = CliTest.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
+        CliRun.Result r = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
                 "--tokens", String.valueOf(tokens), "--logits-out", npy.toString(), "--system", "node-8", "--threads",
                 "2", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -149,7 +149,7 @@ class FunctionalRunTest {
         assertThat(chip).as("greedy tokens").isEqualTo(want);
         assertThat(new HashSet<>(want)).as("the tokens are not all one").hasSizeGreaterThan(1);
         assertThat(j.get("chips").asInt()).isEqualTo(4);
-        CliTest.Result one = CliTest.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
+        CliRun.Result one = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
                 "--tokens", String.valueOf(tokens), "--system", "node-8", "--threads", "1", "--json");
         assertThat(new ObjectMapper().readTree(one.out()).get("trace_hash")).as("1 and 2 threads")
                 .isEqualTo(j.get("trace_hash"));
@@ -175,7 +175,7 @@ class FunctionalRunTest {
         RandomCheckpoint c = new RandomCheckpoint(8, 9, 2);
         c.write(dir);
         int tokens = 2;
-        CliTest.Result r = CliTest.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "5,6",
+        CliRun.Result r = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "5,6",
                 "--tokens", String.valueOf(tokens), "--system", "tsp-576", "--threads", "2", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
@@ -192,7 +192,7 @@ class FunctionalRunTest {
     void aTinyLlamaGeneratesTheReferenceTokens(@TempDir Path dir) throws Exception {
         RandomCheckpoint c = new RandomCheckpoint(12, 2, 1);
         c.write(dir);
-        CliTest.Result r = CliTest.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "7,8,9",
+        CliRun.Result r = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "7,8,9",
                 "--tokens", "3", "--system", "node-8", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         List<Integer> chip = new ArrayList<>();
@@ -205,17 +205,17 @@ class FunctionalRunTest {
     /** The command that writes a checkpoint to try functional mode on: the same seed writes the same bytes. */
     @Test
     void randomCheckpointWritesTheSameBytesForTheSameSeed(@TempDir Path dir) throws Exception {
-        CliTest.Result a = CliTest.run("random-checkpoint", dir.resolve("a").toString(), "--seed", "5");
-        CliTest.Result b = CliTest.run("random-checkpoint", dir.resolve("b").toString(), "--seed", "5");
+        CliRun.Result a = CliRun.run("random-checkpoint", dir.resolve("a").toString(), "--seed", "5");
+        CliRun.Result b = CliRun.run("random-checkpoint", dir.resolve("b").toString(), "--seed", "5");
         assertThat(a.exit()).as(a.err()).isZero();
         assertThat(b.exit()).isZero();
         assertThat(Files.readAllBytes(dir.resolve("a/model.safetensors")))
                 .isEqualTo(Files.readAllBytes(dir.resolve("b/model.safetensors")));
         assertThat(Files.readString(dir.resolve("a/config.json"))).contains("MixtralForCausalLM");
-        CliTest.Result dense = CliTest.run("random-checkpoint", dir.resolve("c").toString(), "--experts", "1");
+        CliRun.Result dense = CliRun.run("random-checkpoint", dir.resolve("c").toString(), "--experts", "1");
         assertThat(dense.exit()).isZero();
         assertThat(Files.readString(dir.resolve("c/config.json"))).contains("LlamaForCausalLM");
-        CliTest.Result bad = CliTest.run("random-checkpoint", dir.resolve("d").toString(), "--layers", "0");
+        CliRun.Result bad = CliRun.run("random-checkpoint", dir.resolve("d").toString(), "--layers", "0");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).startsWith("error: --layers:1:1: --layers must be 1..16");
     }
@@ -227,18 +227,18 @@ class FunctionalRunTest {
         Path tensors = dir.resolve("model.safetensors");
         byte[] whole = Files.readAllBytes(tensors);
         Files.write(tensors, Arrays.copyOf(whole, whole.length - 100));
-        CliTest.Result cut = CliTest.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1",
+        CliRun.Result cut = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1",
                 "--system", "node-8");
         assertThat(cut.exit()).isEqualTo(1);
         assertThat(cut.err()).startsWith("error: " + tensors + ":1:1: tensor ").contains("data_offsets")
                 .doesNotContain("\tat ");
         assertThat(cut.err().lines().count()).isEqualTo(1);
         Files.write(tensors, new byte[] {1, 2, 3});
-        CliTest.Result tiny = CliTest.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1",
+        CliRun.Result tiny = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1",
                 "--system", "node-8");
         assertThat(tiny.exit()).isEqualTo(1);
         assertThat(tiny.err()).startsWith("error: " + tensors + ":1:1: a safetensors file starts with an 8-byte");
-        CliTest.Result noPrompt = CliTest.run("run", "--functional", "--checkpoint", dir.toString());
+        CliRun.Result noPrompt = CliRun.run("run", "--functional", "--checkpoint", dir.toString());
         assertThat(noPrompt.exit()).isEqualTo(1);
         assertThat(noPrompt.err()).startsWith("error: --prompt:1:1: --functional needs --prompt");
     }
@@ -266,7 +266,7 @@ class FunctionalRunTest {
             String[] args = new String[k.length];
             args[0] = "run";
             System.arraycopy(k, 1, args, 1, k.length - 1);
-            CliTest.Result r = CliTest.run(args);
+            CliRun.Result r = CliRun.run(args);
             assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(1);
             assertThat(r.err()).as(String.join(" ", args)).startsWith(k[0]);
             assertThat(r.err().lines().count()).isEqualTo(1);
@@ -274,14 +274,14 @@ class FunctionalRunTest {
         // a config key that changes the model in a way functional mode does not compute
         Files.writeString(dir.resolve("config.json"), c.config().replace("\"sliding_window\": null",
                 "\"sliding_window\": null, \"rope_scaling\": {\"type\": \"linear\", \"factor\": 2.0}"));
-        CliTest.Result scaling = CliTest.run("run", "--functional", "--checkpoint", d, "--prompt", "1",
+        CliRun.Result scaling = CliRun.run("run", "--functional", "--checkpoint", d, "--prompt", "1",
                 "--system", "node-8");
         assertThat(scaling.exit()).isEqualTo(1);
         assertThat(scaling.err()).startsWith("error: " + dir.resolve("config.json") + ":1:1: rope_scaling is ");
         // a weight outside fp16's range
         c.tensors.get("model.norm.weight")[3] = 1e6;
         c.write(dir);
-        CliTest.Result range = CliTest.run("run", "--functional", "--checkpoint", d, "--prompt", "1",
+        CliRun.Result range = CliRun.run("run", "--functional", "--checkpoint", d, "--prompt", "1",
                 "--system", "node-8");
         assertThat(range.exit()).isEqualTo(1);
         assertThat(range.err()).startsWith("error: " + dir.resolve("model.safetensors") + ":1:1: tensor "
@@ -291,7 +291,7 @@ class FunctionalRunTest {
         // a sliding window shorter than the run: refused against config.json
         Files.writeString(dir.resolve("config.json"), c.config().replace("\"sliding_window\": null",
                 "\"sliding_window\": 2"));
-        CliTest.Result window = CliTest.run("run", "--functional", "--checkpoint", d, "--prompt", "1,2",
+        CliRun.Result window = CliRun.run("run", "--functional", "--checkpoint", d, "--prompt", "1,2",
                 "--tokens", "2", "--system", "node-8");
         assertThat(window.exit()).isEqualTo(1);
         assertThat(window.err()).startsWith("error: " + dir.resolve("config.json") + ":1:1: the prompt and generated "

@@ -28,7 +28,7 @@ class RunTest {
 
     @Test
     void aTinyMixtralRunsOnARackWithTheSameResultOnOneAndTwoThreads() throws Exception {
-        CliTest.Result one = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--threads",
+        CliRun.Result one = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--threads",
                 "1", "--json");
         assertThat(one.exit()).as(one.err()).isZero();
         JsonNode j = json(one.out());
@@ -49,7 +49,7 @@ class RunTest {
                 "trace_hash"}) {
             assertThat(j.has(f)).as(f).isTrue();
         }
-        CliTest.Result two = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--threads",
+        CliRun.Result two = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--threads",
                 "2", "--json");
         assertThat(json(two.out()).get("trace_hash")).isEqualTo(j.get("trace_hash"));
         assertThat(json(two.out()).get("simulated_cycles")).isEqualTo(j.get("simulated_cycles"));
@@ -64,7 +64,7 @@ class RunTest {
      */
     @Test
     void promptTokensGiveATimeToFirstTokenFromASimulatedPrefill() throws Exception {
-        CliTest.Result one = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
+        CliRun.Result one = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
                 "--prompt-tokens", "5", "--prefill-chunk", "2", "--threads", "1", "--json");
         assertThat(one.exit()).as(one.err()).isZero();
         JsonNode j = json(one.out());
@@ -83,16 +83,16 @@ class RunTest {
         assertThat(j.get("time_to_first_token_s").asDouble()).isCloseTo(first / 900e6,
                 org.assertj.core.data.Offset.offset(1e-12));
         assertThat(p.get("simulated_cycles").asLong()).isGreaterThanOrEqualTo(first);
-        CliTest.Result two = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
+        CliRun.Result two = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
                 "--prompt-tokens", "5", "--prefill-chunk", "2", "--threads", "2", "--json");
         assertThat(json(two.out()).get("prefill").get("trace_hash")).isEqualTo(p.get("trace_hash"));
-        CliTest.Result tokens = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
+        CliRun.Result tokens = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
                 "--prompt-tokens", "5", "--prefill-chunk", "1", "--json");
         assertThat(tokens.exit()).as(tokens.err()).isZero();
         JsonNode q = json(tokens.out()).get("prefill");
         assertThat(q.get("chunks").asInt()).isEqualTo(5);
         assertThat(q.get("first_token_cycles").asLong()).isGreaterThan(4 * q.get("interval_cycles").asLong());
-        CliTest.Result bad = CliTest.run("run", "--model", TINY, "--prompt-tokens", "0");
+        CliRun.Result bad = CliRun.run("run", "--model", TINY, "--prompt-tokens", "0");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).startsWith("error: --prompt-tokens:1:1: --prompt-tokens must be 1..32768");
     }
@@ -105,13 +105,13 @@ class RunTest {
      */
     @Test
     void vCachesTooLargeForHalfAChipAreSplitAndCachesTooLargeForAChipAreRefused() throws Exception {
-        CliTest.Result r = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--batch", "14",
+        CliRun.Result r = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--batch", "14",
                 "--context", "12288", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(json(r.out()).get("v_products_split").asInt()).isPositive();
-        CliTest.Result small = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--json");
+        CliRun.Result small = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--json");
         assertThat(json(small.out()).get("v_products_split").asInt()).isZero();
-        CliTest.Result huge = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--batch",
+        CliRun.Result huge = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--batch",
                 "32", "--context", "16384");
         assertThat(huge.exit()).isEqualTo(1);
         assertThat(huge.err()).startsWith("error: tiny-mixtral (fp16, batch 32, context 16384): does not fit any "
@@ -120,7 +120,7 @@ class RunTest {
 
     @Test
     void tooFewChipsSaysHowManyTheModelNeeds() {
-        CliTest.Result r = CliTest.run("run", "--chips", "100");
+        CliRun.Result r = CliRun.run("run", "--chips", "100");
         assertThat(r.exit()).isEqualTo(1);
         DecodePlan min = DecodePlan.minimal(ModelConfigs.presetOrFile("mixtral-8x7b"), Precision.FP16, 3, 4096,
                 ChipSpecs.tspV1());
@@ -138,7 +138,7 @@ class RunTest {
         assertThat(fp16.chips()).isGreaterThan(576);
         // fp16 weights alone are 2 bytes x 69 B parameters = 138 GB > 576 x 230.7 MB = 132.9 GB
         assertThat(DecoderModel.of(m).parameters()).isEqualTo(68_976_648_192L);
-        CliTest.Result r = CliTest.run("run", "--model", "llama-2-70b");
+        CliRun.Result r = CliRun.run("run", "--model", "llama-2-70b");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("Llama-2-70B (fp16, batch 3, context 4096) needs at least " + fp16.chips()
                 + " chips of tsp-v1; got 576");
@@ -155,16 +155,16 @@ class RunTest {
 
     @Test
     void badModelFilesGiveOneLocatedLine() {
-        CliTest.Result r = CliTest.run("run", "--model", "src/test/resources/models/unknown-arch.json");
+        CliRun.Result r = CliRun.run("run", "--model", "src/test/resources/models/unknown-arch.json");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().strip()).startsWith("error: src/test/resources/models/unknown-arch.json:2:21: unknown "
                 + "architecture 'GPT2LMHeadModel'");
-        r = CliTest.run("run", "--model", "src/test/resources/models/bad-heads.json");
+        r = CliRun.run("run", "--model", "src/test/resources/models/bad-heads.json");
         assertThat(r.err().strip()).startsWith("error: src/test/resources/models/bad-heads.json:5:")
                 .contains("num_attention_heads (6) must divide hidden_size (640)");
-        r = CliTest.run("run", "--model", "mixtral-8x8b");
+        r = CliRun.run("run", "--model", "mixtral-8x8b");
         assertThat(r.err()).contains("no model preset named 'mixtral-8x8b'").contains("mixtral-8x7b");
-        r = CliTest.run("run", "--weights", "fp8");
+        r = CliRun.run("run", "--weights", "fp8");
         assertThat(r.err().strip()).isEqualTo("error: --weights:1:1: weights are fp16 or int8, got 'fp8'");
     }
 
@@ -187,14 +187,14 @@ class RunTest {
         for (String[] args : new String[][] {{"compile", "--op", "attention", "--model", TINY, "--json"},
                 {"compile", "--op", "moe-block", "--model", TINY, "--json"},
                 {"compile", "--op", "moe-block", "--model", TINY, "--dtype", "int8", "--columns", "640", "--json"}}) {
-            CliTest.Result r = CliTest.run(args);
+            CliRun.Result r = CliRun.run(args);
             assertThat(r.exit()).as(r.err()).isZero();
             JsonNode j = json(r.out());
             assertThat(j.get("simulated_cycles")).isEqualTo(j.get("predicted_cycles"));
             assertThat(j.get("lower_bound_cycles").asLong()).isPositive()
                     .isLessThanOrEqualTo(j.get("predicted_cycles").asLong());
         }
-        CliTest.Result bad = CliTest.run("compile", "--op", "moe-block", "--model", TINY, "--columns", "5000");
+        CliRun.Result bad = CliRun.run("compile", "--op", "moe-block", "--model", TINY, "--columns", "5000");
         assertThat(bad.err().strip()).isEqualTo("error: --columns must be 1..1280, got 5000");
     }
 
@@ -204,7 +204,7 @@ class RunTest {
      */
     @Test
     void aModelWithTiedEmbeddingsRunsAcrossNodes() throws Exception {
-        CliTest.Result r = CliTest.run("run", "--model", "src/test/resources/models/tiny-llama-tied.json", "--system",
+        CliRun.Result r = CliRun.run("run", "--model", "src/test/resources/models/tiny-llama-tied.json", "--system",
                 "rack-72", "--chips", "16", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode j = json(r.out());
@@ -223,14 +223,14 @@ class RunTest {
     @Test
     void traceWritesTheFirstLayersTimeline(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path file = dir.resolve("t.json");
-        CliTest.Result r = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--trace",
+        CliRun.Result r = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--trace",
                 file.toString(), "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.err()).contains("wrote " + file);
         JsonNode t = new ObjectMapper().readTree(file.toFile());
         assertThat(t.get("traceEvents").size()).isPositive();
         assertThat(json(r.out()).has("trace_hash")).isTrue();
-        CliTest.Result bad = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--trace",
+        CliRun.Result bad = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--trace",
                 file.toString(), "--trace-chips", "5:2");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).contains("--trace-chips must name 1 to 64 path positions");
@@ -240,12 +240,12 @@ class RunTest {
     @Test
     void badTraceOptionsAreRefusedBeforeTheRun(@org.junit.jupiter.api.io.TempDir Path dir) {
         String file = dir.resolve("t.json").toString();
-        CliTest.Result window = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--trace",
+        CliRun.Result window = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--trace",
                 file, "--trace-window", "9:2");
         assertThat(window.exit()).isEqualTo(1);
         assertThat(window.err()).startsWith("error: --trace-window:1:1: --trace-window FROM:TO needs 0 <= FROM < TO")
                 .doesNotContain("lockstep run: ");
-        CliTest.Result chips = CliTest.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--trace",
+        CliRun.Result chips = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--trace",
                 file, "--trace-chips", "7:7");
         assertThat(chips.exit()).isEqualTo(1);
         assertThat(chips.err()).startsWith("error: --trace-chips:1:1: --trace-chips must name 1 to 64 path positions")
@@ -256,7 +256,7 @@ class RunTest {
     @Test
     void theExampleSystemsRun() throws Exception {
         for (String f : new String[] {"systems/tsp-576-fast-links.json", "systems/tsp-576-2x-mxm.json"}) {
-            CliTest.Result r = CliTest.run("run", "--model", TINY, "--system", f, "--chips", "16", "--json");
+            CliRun.Result r = CliRun.run("run", "--model", TINY, "--system", f, "--chips", "16", "--json");
             assertThat(r.exit()).as(f + ": " + r.err()).isZero();
             assertThat(json(r.out()).get("system").asText()).startsWith("tsp-576-");
         }

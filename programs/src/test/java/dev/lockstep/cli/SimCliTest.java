@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
-import static dev.lockstep.cli.CliTest.run;
+import static dev.lockstep.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SimCliTest {
     @Test
     void jsonHasTheDocumentedFieldsAndNothingElseOnStdout() throws Exception {
-        CliTest.Result r = run("sim", "asm/vector-add.lsa", "--json", "--dump", "sum");
+        CliRun.Result r = run("sim", "asm/vector-add.lsa", "--json", "--dump", "sum");
         assertThat(r.exit()).isZero();
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.get("cycles").asLong()).isEqualTo(16);
@@ -47,7 +47,7 @@ class SimCliTest {
     void aHazardIsOneErrorLineAtTheInstructionsSourceLine(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("h.lsa");
         Files.writeString(f, "; nothing arrives\n.queue vxm.3\n    @5 vmov.i8 e0, w7\n");
-        CliTest.Result r = run("sim", f.toString());
+        CliRun.Result r = run("sim", f.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("error: " + f + ":3:5: hazard stream_empty: chip 0, cycle 5, queue vxm.3, "
                 + "instruction 0 (vmov.i8 e0, w7): reads stream w7 at position 46 (vxm) at cycle 5, but no vector "
@@ -57,7 +57,7 @@ class SimCliTest {
     @Test
     void theTraceIsAChromeTraceEventFile(@TempDir Path dir) throws Exception {
         Path trace = dir.resolve("t.json");
-        CliTest.Result r = run("sim", "asm/vector-add.lsa", "--trace", trace.toString());
+        CliRun.Result r = run("sim", "asm/vector-add.lsa", "--trace", trace.toString());
         assertThat(r.exit()).isZero();
         JsonNode t = new ObjectMapper().readTree(trace.toFile());
         JsonNode events = t.get("traceEvents");
@@ -70,7 +70,7 @@ class SimCliTest {
             }
         }
         assertThat(slices).as("7 queue slices and 7 unit slices").isEqualTo(14);
-        CliTest.Result windowed = run("sim", "asm/vector-add.lsa", "--trace", trace.toString(), "--trace-window",
+        CliRun.Result windowed = run("sim", "asm/vector-add.lsa", "--trace", trace.toString(), "--trace-window",
                 "0:5");
         assertThat(windowed.out()).contains("(4 instructions");
     }
@@ -79,7 +79,7 @@ class SimCliTest {
     void anEmptyOrMalformedTraceWindowIsOneErrorLine(@TempDir Path dir) {
         Path trace = dir.resolve("t.json");
         for (String window : new String[] {"9:2", "5:5", "-1:4", "3", "a:b"}) {
-            CliTest.Result r = run("sim", "asm/vector-add.lsa", "--trace", trace.toString(), "--trace-window", window);
+            CliRun.Result r = run("sim", "asm/vector-add.lsa", "--trace", trace.toString(), "--trace-window", window);
             assertThat(r.exit()).as(window).isEqualTo(1);
             assertThat(r.err()).as(window).startsWith("error: --trace-window:1:1: --trace-window").doesNotContain("\tat ");
             assertThat(r.err().strip().lines().count()).as(window).isEqualTo(1);
@@ -89,7 +89,7 @@ class SimCliTest {
 
     @Test
     void dumpingInATimingOnlyRunIsRefused() {
-        CliTest.Result r = run("sim", "asm/vector-add.lsa", "--timing-only", "--dump", "sum");
+        CliRun.Result r = run("sim", "asm/vector-add.lsa", "--timing-only", "--dump", "sum");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("--dump needs values");
     }
