@@ -11,10 +11,10 @@ import dev.lockstep.run.DecodeReport;
 import dev.lockstep.run.DecodeRequest;
 import dev.lockstep.run.DecodeRun;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -77,33 +77,11 @@ final class RunCommand implements Callable<Integer> {
             + "(--checkpoint, --prompt, --tokens), simulating every chip with data.")
     boolean functional;
 
-    @Option(names = "--checkpoint", paramLabel = "DIR", description = "With --functional: a Hugging Face checkpoint "
-            + "directory (config.json and model.safetensors; F16, BF16 or F32 tensors).")
-    Path checkpoint;
+    @Mixin
+    FunctionalOptions functionalOptions;
 
-    @Option(names = "--prompt", paramLabel = "IDS", description = "With --functional: the prompt's token ids, e.g. "
-            + "1,17,300.")
-    String prompt;
-
-    @Option(names = "--tokens", paramLabel = "N", description = "With --functional: tokens to generate. Default: 1.")
-    Integer tokens;
-
-    @Option(names = "--logits-out", paramLabel = "FILE.npy", description = "With --functional: write the logits of "
-            + "every generated token as a float32 .npy of shape [N, vocab].")
-    Path logitsOut;
-
-    @Option(names = "--trace", paramLabel = "FILE.json", description = "Write a Chrome trace-event timeline of the "
-            + "chips of --trace-chips (open it in ui.perfetto.dev).")
-    Path trace;
-
-    @Option(names = "--trace-chips", paramLabel = "FROM:TO", defaultValue = "layer0",
-            description = "Path positions [FROM, TO) of the chips to trace, or layer0 (the first layer's chips). "
-                    + "Default: ${DEFAULT-VALUE}.")
-    String traceChips;
-
-    @Option(names = "--trace-window", paramLabel = "FROM:TO", defaultValue = "0:2000000",
-            description = "Cycles [FROM, TO) kept in the trace. Default: ${DEFAULT-VALUE}.")
-    String traceWindow;
+    @Mixin
+    TraceOptions traceOptions;
 
     @Spec
     CommandSpec spec;
@@ -122,24 +100,19 @@ final class RunCommand implements Callable<Integer> {
         if (functional) {
             FunctionalCommand.refuseTimingOptions(parsed);
             int t = threads();
-            return FunctionalCommand.run(new FunctionalCommand.Options(checkpoint, prompt, tokens == null ? 1 : tokens,
-                    logitsOut, SystemSpecs.presetOrFile(system), t, json), out, err);
+            FunctionalOptions f = functionalOptions;
+            return FunctionalCommand.run(new FunctionalCommand.Options(f.checkpoint, f.prompt, f.tokens == null ? 1
+                    : f.tokens, f.logitsOut, SystemSpecs.presetOrFile(system), t, json), out, err);
         }
-        if (checkpoint != null || prompt != null || logitsOut != null || tokens != null) {
-            throw new InputException(checkpoint != null ? "--checkpoint" : prompt != null ? "--prompt"
-                    : logitsOut != null ? "--logits-out" : "--tokens", 1, 1, "--checkpoint, --prompt, --tokens and "
-                    + "--logits-out go with --functional");
-        }
+        functionalOptions.anyGiven().ifPresent(o -> {
+            throw new InputException(o, 1, 1, "--checkpoint, --prompt, --tokens and --logits-out go with --functional");
+        });
         DecodeRequest request = request();
-        RunTrace traceRequest = trace == null ? null : RunTrace.parse(trace, traceChips, traceWindow);
+        Optional<RunTrace> traceRequest = traceOptions.parse();
         DecodeReport report = DecodeRun.run(request, line -> {
             err.println("lockstep run: " + line);
             err.flush();
-        }, built -> {
-            if (traceRequest != null) {
-                traceRequest.write(request.system(), built, err);
-            }
-        });
+        }, built -> traceRequest.ifPresent(t -> t.write(request.system(), built, err)));
         if (json) {
             out.print(Outputs.text(DecodeReportRenderer.json(report)));
         } else {
