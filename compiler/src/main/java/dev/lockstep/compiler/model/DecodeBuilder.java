@@ -29,9 +29,6 @@ public final class DecodeBuilder {
      */
     static final long PREFILL_BYTES_PER_INSTRUCTION = 40;
 
-    /** Words at the top of every MEM slice kept for a token's kernels ({@link ChipKernels#SCRATCH_WORDS}). */
-    public static final int SCRATCH_WORDS = ChipKernels.SCRATCH_WORDS;
-
     private DecodeBuilder() {
     }
 
@@ -145,7 +142,7 @@ public final class DecodeBuilder {
         latest = Math.max(latest, second - plan.batch() * stagger);
         end = Math.max(end, second);
         long sram = 0;
-        int floor = system.chip().mem().wordsPerSlice() - SCRATCH_WORDS;
+        int floor = system.chip().mem().wordsPerSlice() - ChipKernels.SCRATCH_WORDS;
         for (ChipBuild c : sb.chips()) {
             long scratch = 0;
             for (int p = 0; p < system.chip().floorplan().slices().size(); p++) {

@@ -20,7 +20,7 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
                          int chipsPerLayer, int attentionChips, int headChips, long capacityBytes) {
 
     /**
-     * Bytes of each chip's weight space (below {@link DecodeBuilder#SCRATCH_WORDS}) kept for the link staging
+     * Bytes of each chip's weight space (below {@link ChipKernels#SCRATCH_WORDS}) kept for the link staging
      * buffers (14 slices x 128 words x 320 B = 0.57 MB) and for what packing tensors into slices wastes (about 1 %
      * in the runs of docs/model.md). A planning margin, not a published number; compiling checks the plan, and the
      * run reports the SRAM actually used.
@@ -80,7 +80,8 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
         long everyChip = layer.weightBytes(weights, Where.EVERY_CHIP)
                 + layer.weightBytes(Precision.FP16, Where.FIRST_CHIP);
         return ceil(everyChip, chipsPerLayer)
-                + ceil(layer.weightBytes(weights, Where.ATTENTION_CHIPS) + kvBytesPerLayer(), attentionChips)
+                + ceil(layer.weightBytes(weights, Where.ATTENTION_CHIPS)
+                + layer.cacheBytes(model.cachedTokens(context), batch), attentionChips)
                 + RESERVE_BYTES;
     }
 
@@ -109,7 +110,7 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
     /** The bytes of a chip that hold weights and KV caches: all but the scratch words at the top of each slice. */
     public static long weightCapacity(ChipSpec chip) {
         long slices = SramMap.capacityWords(chip) / chip.mem().wordsPerSlice();
-        return slices * (chip.mem().wordsPerSlice() - DecodeBuilder.SCRATCH_WORDS) * chip.vectorBytes();
+        return slices * (chip.mem().wordsPerSlice() - ChipKernels.SCRATCH_WORDS) * chip.vectorBytes();
     }
 
     /**

@@ -23,7 +23,3 @@
  * docs/model.md ("From a model to a schedule") explains the plan and the schedule.
  */
 package dev.lockstep.compiler.model;
-
-import dev.lockstep.compiler.config.ModelConfig;
-import dev.lockstep.compiler.config.ModelConfigs;
-import dev.lockstep.compiler.config.Precision;
