@@ -1,17 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.isa.chip;
 
+import static dev.lockstep.isa.io.KeySchema.group;
+import static dev.lockstep.isa.io.KeySchema.list;
+import static dev.lockstep.isa.io.KeySchema.value;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.Unit;
 import dev.lockstep.isa.io.InputException;
+import dev.lockstep.isa.io.KeySchema;
 import dev.lockstep.isa.io.LocatedJson;
 import dev.lockstep.isa.io.Nearest;
+import dev.lockstep.isa.io.Overridden;
+import dev.lockstep.isa.io.ParamOverrides;
 import dev.lockstep.isa.io.SourceFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,10 +33,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Chip descriptions: the presets shipped with Lockstep, and the JSON reader and writer with located errors. */
+/**
+ * Chip descriptions: the presets shipped with Lockstep, and the JSON reader and writer with located errors. A
+ * description may be read with {@link ParamOverrides} (any key of {@link #SCHEMA} set by name).
+ */
 public final class ChipSpecs {
     /** Names of the presets, in the order {@code --help} lists them. */
     public static final List<String> PRESETS = List.of("tsp-v1");
+    /** Every key the reader accepts: the one statement of them (what it rejects, what an override may name). */
+    public static final KeySchema SCHEMA = KeySchema.of(value("name"), value("clock_hz"), value("superlanes"),
+            value("lanes_per_superlane"), value("streams_per_direction"), list("floorplan"),
+            group("mem", value("words_per_slice"), value("banks"), value("accesses_per_bank_per_cycle"),
+                    value("queues_per_slice")),
+            group("vxm", value("alus_per_lane"), value("queues_per_slice")),
+            group("mxm", value("planes_per_slice"), value("rows"), value("cols"), value("int8_k"), value("fp16_k"),
+                    value("fp16_planes_per_piece"), value("queues_per_slice")),
+            group("sxm", value("queues_per_slice"), list("also_issues")),
+            group("links", value("count"), value("bytes_per_second_per_direction"), value("latency_cycles")),
+            group("timing", KeySchema.values(Arrays.stream(TimingParam.values()).map(TimingParam::key).toList())));
+    private static final String WHAT = "a chip description";
     private static final int MAX_SLICES = 4096;
 
     private ChipSpecs() {
@@ -36,12 +59,21 @@ public final class ChipSpecs {
 
     /** A preset by name. */
     public static ChipSpec preset(String name) {
+        return parse(name + ".json", presetBytes(name));
+    }
+
+    /** A preset by name, with {@code overrides} applied. */
+    public static Overridden<ChipSpec> preset(String name, ParamOverrides overrides) {
+        return parse(name + ".json", presetBytes(name), overrides);
+    }
+
+    private static byte[] presetBytes(String name) {
         if (!PRESETS.contains(name)) {
             throw new IllegalArgumentException("unknown chip preset '" + name + "'" + Nearest.hint(name, PRESETS)
                     + "; presets: " + String.join(", ", PRESETS));
         }
         try (InputStream in = ChipSpecs.class.getResourceAsStream(name + ".json")) {
-            return parse(name + ".json", in.readAllBytes());
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -54,28 +86,60 @@ public final class ChipSpecs {
 
     /** A preset name, or a path to a JSON chip description. */
     public static ChipSpec presetOrFile(String nameOrPath) {
-        if (PRESETS.contains(nameOrPath)) {
-            return preset(nameOrPath);
-        }
+        return PRESETS.contains(nameOrPath) ? preset(nameOrPath) : load(file(nameOrPath));
+    }
+
+    /** A preset name or a path to a JSON chip description, with {@code overrides} applied. */
+    public static Overridden<ChipSpec> presetOrFile(String nameOrPath, ParamOverrides overrides) {
+        return PRESETS.contains(nameOrPath) ? preset(nameOrPath, overrides) : load(file(nameOrPath), overrides);
+    }
+
+    private static Path file(String nameOrPath) {
         if (!nameOrPath.endsWith(".json") && !nameOrPath.contains("/")) {
             throw new InputException(nameOrPath, 1, 1, "no chip preset named '" + nameOrPath + "'"
                     + Nearest.hint(nameOrPath, PRESETS) + "; give a preset (" + String.join(", ", PRESETS)
                     + ") or a .json file");
         }
-        return load(Path.of(nameOrPath));
+        return Path.of(nameOrPath);
     }
 
     public static ChipSpec load(Path file) {
         return parse(file.toString(), SourceFiles.readBytes(file));
     }
 
+    /** A JSON chip description, with {@code overrides} applied. */
+    public static Overridden<ChipSpec> load(Path file, ParamOverrides overrides) {
+        return parse(file.toString(), SourceFiles.readBytes(file), overrides);
+    }
+
     /** Parses and validates a chip description. */
     public static ChipSpec parse(String file, byte[] json) {
+        return read(LocatedJson.parse(file, json));
+    }
+
+    /**
+     * Parses a chip description, validates it as read (its errors are the file's), then again with
+     * {@code overrides} put in: an error then is the overrides' and is located at their option.
+     */
+    public static Overridden<ChipSpec> parse(String file, byte[] json, ParamOverrides overrides) {
+        ChipSpec read = parse(file, json);
+        if (overrides.isEmpty()) {
+            return new Overridden<>(read, List.of());
+        }
         LocatedJson doc = LocatedJson.parse(file, json);
-        ObjectNode root = doc.object(doc.root(), "a chip description");
-        doc.rejectUnknownKeys(root, "the chip description", List.of("name", "clock_hz", "superlanes",
-                "lanes_per_superlane", "streams_per_direction", "floorplan", "mem", "vxm", "mxm", "sxm", "links",
-                "timing"));
+        overrides.applyTo(doc, (ObjectNode) doc.root(), SCHEMA, WHAT);
+        ChipSpec changed;
+        try {
+            changed = read(doc);
+        } catch (InputException e) {
+            throw ParamOverrides.blame(e, overrides);
+        }
+        return new Overridden<>(changed, overrides.changes("chip", toTree(read), toTree(changed)));
+    }
+
+    private static ChipSpec read(LocatedJson doc) {
+        ObjectNode root = doc.object(doc.root(), WHAT);
+        doc.rejectUnknownKeys(root, "the chip description", SCHEMA.names());
         JsonNode nameNode = doc.member(root, "name", "the chip description");
         String name = doc.text(nameNode, "name");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
@@ -95,20 +159,18 @@ public final class ChipSpecs {
                 "streams_per_direction", 1, 128);
         List<SliceKind> layout = layout(doc, doc.member(root, "floorplan", "the chip description"));
 
-        ObjectNode mem = section(doc, root, "mem", "words_per_slice", "banks", "accesses_per_bank_per_cycle",
-                "queues_per_slice");
+        ObjectNode mem = section(doc, root, "mem");
         MemSpec memSpec = new MemSpec(
                 (int) doc.integer(doc.member(mem, "words_per_slice", "mem"), "mem.words_per_slice", 1, 0x10000),
                 (int) doc.integer(doc.member(mem, "banks", "mem"), "mem.banks", 1, 64),
                 (int) doc.integer(doc.member(mem, "accesses_per_bank_per_cycle", "mem"),
                         "mem.accesses_per_bank_per_cycle", 1, 8),
                 queues(doc, mem, "mem"));
-        ObjectNode vxm = section(doc, root, "vxm", "alus_per_lane", "queues_per_slice");
+        ObjectNode vxm = section(doc, root, "vxm");
         VxmSpec vxmSpec = new VxmSpec(
                 (int) doc.integer(doc.member(vxm, "alus_per_lane", "vxm"), "vxm.alus_per_lane", 1, 1024),
                 queues(doc, vxm, "vxm"));
-        ObjectNode mxm = section(doc, root, "mxm", "planes_per_slice", "rows", "cols", "int8_k", "fp16_k",
-                "fp16_planes_per_piece", "queues_per_slice");
+        ObjectNode mxm = section(doc, root, "mxm");
         MxmSpec mxmSpec = new MxmSpec(
                 (int) doc.integer(doc.member(mxm, "planes_per_slice", "mxm"), "mxm.planes_per_slice", 1, 16),
                 (int) doc.integer(doc.member(mxm, "rows", "mxm"), "mxm.rows", 1, 0xFFFF),
@@ -121,7 +183,7 @@ public final class ChipSpecs {
             throw doc.error(mxm.get("fp16_planes_per_piece"), "mxm.fp16_planes_per_piece must divide "
                     + "mxm.planes_per_slice (" + mxmSpec.planesPerSlice() + ")");
         }
-        ObjectNode sxm = section(doc, root, "sxm", "queues_per_slice", "also_issues");
+        ObjectNode sxm = section(doc, root, "sxm");
         Set<Unit> also = EnumSet.noneOf(Unit.class);
         if (sxm.has("also_issues")) {
             for (JsonNode u : doc.array(sxm.get("also_issues"), "sxm.also_issues")) {
@@ -137,7 +199,7 @@ public final class ChipSpecs {
             }
         }
         SxmSpec sxmSpec = new SxmSpec(queues(doc, sxm, "sxm"), also);
-        ObjectNode links = section(doc, root, "links", "count", "bytes_per_second_per_direction", "latency_cycles");
+        ObjectNode links = section(doc, root, "links");
         LinkSpec linkSpec = new LinkSpec(
                 (int) doc.integer(doc.member(links, "count", "links"), "links.count", 0, 32),
                 doc.positive(doc.member(links, "bytes_per_second_per_direction", "links"),
@@ -151,8 +213,7 @@ public final class ChipSpecs {
         Map<TimingParam, Long> overrides = new EnumMap<>(TimingParam.class);
         if (root.has("timing")) {
             ObjectNode timing = doc.object(root.get("timing"), "timing");
-            List<String> keys = Arrays.stream(TimingParam.values()).map(TimingParam::key).toList();
-            doc.rejectUnknownKeys(timing, "timing", keys);
+            doc.rejectUnknownKeys(timing, "timing", SCHEMA.group("timing").names());
             for (TimingParam p : TimingParam.values()) {
                 if (timing.has(p.key())) {
                     long max = p == TimingParam.STREAM_HOP_CYCLES ? 100 : 1_000_000;
@@ -168,9 +229,9 @@ public final class ChipSpecs {
                 linkSpec, Timing.withOverrides(overrides));
     }
 
-    private static ObjectNode section(LocatedJson doc, ObjectNode root, String key, String... keys) {
+    private static ObjectNode section(LocatedJson doc, ObjectNode root, String key) {
         ObjectNode obj = doc.object(doc.member(root, key, "the chip description"), key);
-        doc.rejectUnknownKeys(obj, key, List.of(keys));
+        doc.rejectUnknownKeys(obj, key, SCHEMA.group(key).names());
         return obj;
     }
 
@@ -208,8 +269,17 @@ public final class ChipSpecs {
 
     /** The full description of {@code chip} as JSON, every timing parameter included, in the loader's schema. */
     public static String toJson(ChipSpec chip) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        try {
+            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toTree(chip))
+                    + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The full description of {@code chip} as a JSON tree (what {@link #toJson} prints). */
+    public static ObjectNode toTree(ChipSpec chip) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("name", chip.name());
         root.put("clock_hz", chip.clockHz());
         root.put("superlanes", chip.superlanes());
@@ -253,10 +323,6 @@ public final class ChipSpecs {
         for (TimingParam p : TimingParam.values()) {
             timing.put(p.key(), chip.timing().cycles(p));
         }
-        try {
-            return mapper.writeValueAsString(root) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return root;
     }
 }

@@ -23,7 +23,8 @@ import java.util.Map;
  * A JSON document whose every value remembers where it stood in the file, so that a reader can say
  * {@code error: file:line:col: ...} about a value that parses but makes no sense (a negative clock, an unknown
  * key). Duplicate keys are errors. The location map is keyed by node identity: it is only ever looked up,
- * never iterated, so its order cannot reach a result.
+ * never iterated, so its order cannot reach a result. A value put into the tree after parsing (a command-line
+ * override, {@link ParamOverrides}) can be {@link #attribute attributed} to where it came from.
  */
 public final class LocatedJson {
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -34,6 +35,7 @@ public final class LocatedJson {
     private final JsonNode root;
     private final Map<JsonNode, int[]> locations;
     private final Map<JsonNode, Map<String, int[]>> keyLocations;
+    private final Map<JsonNode, String> sources = new IdentityHashMap<>();
 
     private LocatedJson(String file, JsonNode root, Map<JsonNode, int[]> locations,
                         Map<JsonNode, Map<String, int[]>> keyLocations) {
@@ -133,8 +135,23 @@ public final class LocatedJson {
         return root;
     }
 
-    /** An error located at {@code node} (or at the start of the file if the node has no location). */
+    /**
+     * Records that {@code node} was not in the file but came from {@code source} (a command-line option), so that an
+     * {@link #error} about it is located there, at 1:1.
+     */
+    public void attribute(JsonNode node, String source) {
+        sources.put(node, source);
+    }
+
+    /**
+     * An error located at {@code node}: where it stood in the file, where it was {@link #attribute attributed} to,
+     * or the start of the file if it has no location.
+     */
     public InputException error(JsonNode node, String message) {
+        String source = sources.get(node);
+        if (source != null) {
+            return new InputException(source, 1, 1, message);
+        }
         int[] at = locations.getOrDefault(node, new int[] {1, 1});
         return new InputException(file, at[0], at[1], message);
     }

@@ -1,18 +1,28 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.isa.system;
 
+import static dev.lockstep.isa.io.KeySchema.group;
+import static dev.lockstep.isa.io.KeySchema.value;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.ChipSpecs;
 import dev.lockstep.isa.io.InputException;
+import dev.lockstep.isa.io.KeySchema;
 import dev.lockstep.isa.io.LocatedJson;
 import dev.lockstep.isa.io.Nearest;
+import dev.lockstep.isa.io.Overridden;
+import dev.lockstep.isa.io.ParamChange;
+import dev.lockstep.isa.io.ParamOverrides;
 import dev.lockstep.isa.io.SourceFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -29,17 +39,25 @@ import java.util.Map;
 public final class SystemSpecs {
     /** Names of the presets. */
     public static final List<String> PRESETS = List.of("node-8", "rack-72", "tsp-576");
+    /** Every key the reader accepts: the one statement of them (what it rejects, what an override may name). */
+    public static final KeySchema SCHEMA = KeySchema.of(value("name"), value("chip"), value("racks"),
+            value("nodes_per_rack"), value("chips_per_node"), value("global_links_per_chip"),
+            group("latency_cycles", KeySchema.values(Arrays.stream(LinkKind.values()).map(LinkKind::key).toList())));
 
     private SystemSpecs() {
     }
 
     public static SystemSpec preset(String name) {
+        return parse(name + ".json", presetBytes(name), null);
+    }
+
+    private static byte[] presetBytes(String name) {
         if (!PRESETS.contains(name)) {
             throw new IllegalArgumentException("unknown system preset '" + name + "'" + Nearest.hint(name, PRESETS)
                     + "; presets: " + String.join(", ", PRESETS));
         }
         try (InputStream in = SystemSpecs.class.getResourceAsStream(name + ".json")) {
-            return parse(name + ".json", in.readAllBytes(), null);
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -50,22 +68,67 @@ public final class SystemSpecs {
         if (PRESETS.contains(nameOrPath)) {
             return preset(nameOrPath);
         }
+        Path file = file(nameOrPath);
+        return parse(file.toString(), SourceFiles.readBytes(file), file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * A preset name or a path to a JSON system description, with {@code system} applied to it and {@code chip} to
+     * the chip it names.
+     */
+    public static Overridden<SystemSpec> presetOrFile(String nameOrPath, ParamOverrides system,
+                                                      ParamOverrides chip) {
+        if (PRESETS.contains(nameOrPath)) {
+            return parse(nameOrPath + ".json", presetBytes(nameOrPath), null, system, chip);
+        }
+        Path file = file(nameOrPath);
+        return parse(file.toString(), SourceFiles.readBytes(file), file.toAbsolutePath().getParent(), system, chip);
+    }
+
+    private static Path file(String nameOrPath) {
         if (!nameOrPath.endsWith(".json") && !nameOrPath.contains("/")) {
             throw new InputException(nameOrPath, 1, 1, "no system preset named '" + nameOrPath + "'"
                     + Nearest.hint(nameOrPath, PRESETS) + "; give a preset (" + String.join(", ", PRESETS)
                     + ") or a .json file");
         }
-        Path file = Path.of(nameOrPath);
-        return parse(file.toString(), SourceFiles.readBytes(file), file.toAbsolutePath().getParent());
+        return Path.of(nameOrPath);
     }
 
     /** Parses and validates a system description; {@code dir} resolves a chip file name (null: presets only). */
     public static SystemSpec parse(String file, byte[] json, Path dir) {
+        return read(LocatedJson.parse(file, json), dir, ParamOverrides.none());
+    }
+
+    /**
+     * Parses a system description and validates it as read (its errors are the file's, or its chip file's), then
+     * again with {@code system} put in and its chip read with {@code chip}: an error then is the overrides' and is
+     * located at their option. The changes list the chip's first, then the system's.
+     */
+    public static Overridden<SystemSpec> parse(String file, byte[] json, Path dir, ParamOverrides system,
+                                               ParamOverrides chip) {
+        SystemSpec read = parse(file, json, dir);
+        if (system.isEmpty() && chip.isEmpty()) {
+            return new Overridden<>(read, List.of());
+        }
         LocatedJson doc = LocatedJson.parse(file, json);
+        system.applyTo(doc, (ObjectNode) doc.root(), SCHEMA, "a system description");
+        SystemSpec changed;
+        try {
+            changed = read(doc, dir, chip);
+        } catch (InputException e) {
+            throw ParamOverrides.blame(e, chip, system);
+        }
+        List<ParamChange> changes = new ArrayList<>(chip.changes("chip", ChipSpecs.toTree(read.chip()),
+                ChipSpecs.toTree(changed.chip())));
+        changes.addAll(system.changes("system", toTree(read), toTree(changed)));
+        return new Overridden<>(changed, changes);
+    }
+
+    /** Validates {@code doc}; {@code chipOverrides} apply to the chip it names. */
+    private static SystemSpec read(LocatedJson doc, Path dir, ParamOverrides chipOverrides) {
         ObjectNode root = doc.object(doc.root(), "a system description");
         String where = "the system description";
-        doc.rejectUnknownKeys(root, where, List.of("name", "chip", "racks", "nodes_per_rack", "chips_per_node",
-                "global_links_per_chip", "latency_cycles"));
+        doc.rejectUnknownKeys(root, where, SCHEMA.names());
         JsonNode nameNode = doc.member(root, "name", where);
         String name = doc.text(nameNode, "name");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
@@ -76,9 +139,9 @@ public final class SystemSpecs {
         String chipName = doc.text(chipNode, "chip");
         ChipSpec chip;
         if (ChipSpecs.PRESETS.contains(chipName)) {
-            chip = ChipSpecs.preset(chipName);
+            chip = ChipSpecs.preset(chipName, chipOverrides).spec();
         } else if (dir != null && chipName.endsWith(".json")) {
-            chip = ChipSpecs.load(dir.resolve(chipName));
+            chip = ChipSpecs.load(dir.resolve(chipName), chipOverrides).spec();
         } else {
             throw doc.error(chipNode, "chip must be a chip preset (" + String.join(", ", ChipSpecs.PRESETS)
                     + ") or a .json file next to the system file, got \"" + chipName + "\"");
@@ -99,7 +162,7 @@ public final class SystemSpecs {
         }
         if (root.has("latency_cycles")) {
             ObjectNode lat = doc.object(root.get("latency_cycles"), "latency_cycles");
-            doc.rejectUnknownKeys(lat, "latency_cycles", List.of("local", "rack", "inter_rack"));
+            doc.rejectUnknownKeys(lat, "latency_cycles", SCHEMA.group("latency_cycles").names());
             for (LinkKind k : LinkKind.values()) {
                 if (lat.has(k.key())) {
                     latency.put(k, doc.integer(lat.get(k.key()), "latency_cycles." + k.key(), 1, 1_000_000));
@@ -111,5 +174,21 @@ public final class SystemSpecs {
         } catch (IllegalArgumentException e) {
             throw doc.error(globalNode, e.getMessage());
         }
+    }
+
+    /** The full description of {@code system} as a JSON tree, in the reader's schema (its chip by name). */
+    public static ObjectNode toTree(SystemSpec system) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("name", system.name());
+        root.put("chip", system.chip().name());
+        root.put("racks", system.racks());
+        root.put("nodes_per_rack", system.nodesPerRack());
+        root.put("chips_per_node", system.chipsPerNode());
+        root.put("global_links_per_chip", system.globalLinksPerChip());
+        ObjectNode latency = root.putObject("latency_cycles");
+        for (LinkKind k : LinkKind.values()) {
+            latency.put(k.key(), system.latencyCycles(k));
+        }
+        return root;
     }
 }
