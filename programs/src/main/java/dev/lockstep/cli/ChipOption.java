@@ -3,6 +3,8 @@ package dev.lockstep.cli;
 
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.ChipSpecs;
+import dev.lockstep.isa.io.Overridden;
+import dev.lockstep.isa.io.ParamOverrides;
 import picocli.CommandLine.Option;
 
 /** The {@code --chip PRESET|FILE} option shared by commands that read or write programs. */
@@ -14,5 +16,10 @@ final class ChipOption {
 
     ChipSpec spec() {
         return ChipSpecs.presetOrFile(chip);
+    }
+
+    /** The chip with {@code overrides} applied. */
+    Overridden<ChipSpec> spec(ParamOverrides overrides) {
+        return ChipSpecs.presetOrFile(chip, overrides);
     }
 }

@@ -20,6 +20,7 @@ import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.asm.Disassembler;
 import dev.lockstep.isa.binary.LsbWriter;
 import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.io.ParamChange;
 import dev.lockstep.run.Verified;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
@@ -108,13 +109,21 @@ final class CompileCommand implements Callable<Integer> {
     @Mixin
     SystemOption system;
 
+    @Mixin
+    ParamOptions params;
+
     @Spec
     CommandSpec spec;
 
+    /** What --chip-param and --system-param changed, for the report. */
+    private List<ParamChange> changes = List.of();
+
     @Override
     public Integer call() {
-        dev.lockstep.isa.system.SystemSpec sys = system.spec(chip);
-        ChipSpec chipSpec = system.chip(chip);
+        SystemOption.Target target = system.target(chip, params);
+        dev.lockstep.isa.system.SystemSpec sys = target.system();
+        ChipSpec chipSpec = target.chip();
+        changes = target.changes();
         if (sys != null && !op.equals("matmul") && !op.equals("gemv")) {
             throw new OutputException("--system applies to --op matmul and gemv (split by columns over a node's "
                     + "chips); --op " + op + " compiles for one chip", null);
@@ -153,7 +162,7 @@ final class CompileCommand implements Callable<Integer> {
                 throw new OutputException("--output writes one chip's program; with --system use 'lockstep sim' on "
                         + "hand-written programs, or drop --output", null);
             }
-            return TensorParallelCommand.run(sys, system.parallelism(), options(), problem, op, dtype, json,
+            return TensorParallelCommand.run(sys, system.parallelism(), options(), problem, op, dtype, changes, json,
                     spec.commandLine().getOut());
         }
         long t0 = System.nanoTime();
@@ -305,6 +314,7 @@ final class CompileCommand implements Callable<Integer> {
             o.put("shape", shapeText);
             o.put("dtype", typeText);
             o.put("chip", chipSpec.name());
+            ParamEcho.json(o, changes);
             o.put("predicted_cycles", kernel.predictedCycles());
             o.put("simulated_cycles", sim.cycles());
             o.put("lower_bound_cycles", kernel.lowerBoundCycles());
@@ -318,6 +328,7 @@ final class CompileCommand implements Callable<Integer> {
             out.print(Outputs.text(o));
         } else {
             out.printf("op                 %s%n", title);
+            ParamEcho.text(out, 19, changes);
             out.printf("predicted cycles   %d (%.1f us at %.0f MHz)%n", kernel.predictedCycles(),
                     kernel.predictedCycles() / (double) chipSpec.clockHz() * 1e6, chipSpec.clockHz() / 1e6);
             out.printf("simulated cycles   %d (exactly as predicted)%n", sim.cycles());

@@ -6,6 +6,7 @@ import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.model.DecodeBuilder;
 import dev.lockstep.compiler.model.DecodePlan;
 import dev.lockstep.isa.Unit;
+import dev.lockstep.isa.io.ParamChange;
 import dev.lockstep.run.DecodeReport;
 import dev.lockstep.run.DecodeRequest;
 import dev.lockstep.sim.SimResult;
@@ -22,7 +23,8 @@ final class DecodeReportRenderer {
     private DecodeReportRenderer() {
     }
 
-    static ObjectNode json(DecodeReport rep) {
+    /** The report as JSON; {@code changes} (--chip-param, --system-param) as "params", if any. */
+    static ObjectNode json(DecodeReport rep, List<ParamChange> changes) {
         DecodeRequest req = rep.request();
         ModelConfig m = req.model();
         DecodePlan plan = rep.decodePlan();
@@ -31,6 +33,7 @@ final class DecodeReportRenderer {
         ObjectNode o = Outputs.json();
         o.put("model", m.name());
         o.put("system", req.system().name());
+        ParamEcho.json(o, changes);
         o.put("chips", plan.chips());
         o.put("chips_minimum", rep.planSearch().minimal().chips());
         o.put("batch", req.batch());
@@ -120,7 +123,7 @@ final class DecodeReportRenderer {
         return o;
     }
 
-    static void text(DecodeReport rep, PrintWriter out) {
+    static void text(DecodeReport rep, List<ParamChange> changes, PrintWriter out) {
         DecodeRequest req = rep.request();
         ModelConfig m = req.model();
         DecodePlan plan = rep.decodePlan();
@@ -131,6 +134,7 @@ final class DecodeReportRenderer {
                 req.batch(), req.context());
         out.printf("system           %s: %d chips used (fewest that hold it: %d)%n", req.system().name(),
                 plan.chips(), rep.planSearch().minimal().chips());
+        ParamEcho.text(out, 17, changes);
         out.printf("partition        embedding %d chips, %d layers x %d chips (attention on %d), LM head %d%n",
                 plan.embeddingChips(), m.layers(), plan.chipsPerLayer(), plan.attentionChips(), plan.headChips());
         out.printf("per user         %.1f tokens/s (%d cycles per token at %.0f MHz)%n", rep.tokensPerSecondPerUser(),

@@ -7,6 +7,7 @@ import dev.lockstep.compiler.model.Checkpoint;
 import dev.lockstep.compiler.model.FunctionalModel;
 import dev.lockstep.compiler.model.ModelWeights;
 import dev.lockstep.isa.io.InputException;
+import dev.lockstep.isa.io.ParamChange;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.run.FunctionalRun;
 import dev.lockstep.sim.SimResult;
@@ -14,6 +15,7 @@ import dev.lockstep.sim.TraceHash;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -25,8 +27,8 @@ final class FunctionalCommand {
     }
 
     /** The run's options, as {@code lockstep run} parsed them. */
-    record Options(Path checkpoint, String prompt, int tokens, Path logitsOut, SystemSpec system, int threads,
-                   boolean json) {
+    record Options(Path checkpoint, String prompt, int tokens, Path logitsOut, SystemSpec system,
+                   List<ParamChange> changes, int threads, boolean json) {
     }
 
     /** The most positions (prompt and generated tokens) a functional run takes: its program grows with them. */
@@ -155,6 +157,7 @@ final class FunctionalCommand {
         ObjectNode j = Outputs.json();
         j.put("model", w.config().name());
         j.put("system", o.system().name());
+        ParamEcho.json(j, o.changes());
         j.put("mode", "functional");
         j.put("chips", built.chips());
         j.put("clock_hz", clock);
@@ -186,6 +189,7 @@ final class FunctionalCommand {
         } else {
             out.printf("model            %s (%s), functional, %d chips of %s%n", w.config().name(), o.checkpoint(),
                     built.chips(), o.system().name());
+            ParamEcho.text(out, 17, o.changes());
             out.printf("prompt           %s%n", p);
             out.printf("generated        %s%n", g);
             if (o.logitsOut() != null) {

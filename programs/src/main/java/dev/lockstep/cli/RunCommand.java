@@ -5,8 +5,8 @@ import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.ModelConfigs;
 import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.isa.io.InputException;
+import dev.lockstep.isa.io.Overridden;
 import dev.lockstep.isa.system.SystemSpec;
-import dev.lockstep.isa.system.SystemSpecs;
 import dev.lockstep.run.DecodeReport;
 import dev.lockstep.run.DecodeRequest;
 import dev.lockstep.run.DecodeRun;
@@ -83,6 +83,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     TraceOptions traceOptions;
 
+    @Mixin
+    ParamOptions params;
+
     @Spec
     CommandSpec spec;
 
@@ -101,29 +104,31 @@ final class RunCommand implements Callable<Integer> {
             FunctionalCommand.refuseTimingOptions(parsed);
             int t = threads();
             FunctionalOptions f = functionalOptions;
+            Overridden<SystemSpec> sys = params.applyTo(system);
             return FunctionalCommand.run(new FunctionalCommand.Options(f.checkpoint, f.prompt, f.tokens == null ? 1
-                    : f.tokens, f.logitsOut, SystemSpecs.presetOrFile(system), t, json), out, err);
+                    : f.tokens, f.logitsOut, sys.spec(), sys.changes(), t, json), out, err);
         }
         functionalOptions.anyGiven().ifPresent(o -> {
             throw new InputException(o, 1, 1, "--checkpoint, --prompt, --tokens and --logits-out go with --functional");
         });
-        DecodeRequest request = request();
+        Overridden<SystemSpec> sys = params.applyTo(system);
+        DecodeRequest request = request(sys.spec());
         Optional<RunTrace> traceRequest = traceOptions.parse();
         DecodeReport report = DecodeRun.run(request, line -> {
             err.println("lockstep run: " + line);
             err.flush();
         }, built -> traceRequest.ifPresent(t -> t.write(request.system(), built, err)));
         if (json) {
-            out.print(Outputs.text(DecodeReportRenderer.json(report)));
+            out.print(Outputs.text(DecodeReportRenderer.json(report, sys.changes())));
         } else {
-            DecodeReportRenderer.text(report, out);
+            DecodeReportRenderer.text(report, sys.changes(), out);
         }
         out.flush();
         return 0;
     }
 
-    /** The options as a request, each checked against its range. */
-    private DecodeRequest request() {
+    /** The options as a request on {@code sys}, each checked against its range. */
+    private DecodeRequest request(SystemSpec sys) {
         if (promptTokens != null) {
             OptionRange.check("--prompt-tokens", promptTokens, 1, 32768, "tokens");
             if (promptTokens > context) {
@@ -141,7 +146,6 @@ final class RunCommand implements Callable<Integer> {
             throw new InputException("--weights", 1, 1, e.getMessage());
         }
         ModelConfig m = ModelConfigs.presetOrFile(model);
-        SystemSpec sys = SystemSpecs.presetOrFile(system);
         int n = OptionRange.check("--chips", chips == null ? sys.chips() : chips, 1, sys.chips(),
                 "chips of " + sys.name());
         return new DecodeRequest(m, sys, precision, batch, context, n,

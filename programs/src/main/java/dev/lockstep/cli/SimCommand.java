@@ -67,13 +67,20 @@ final class SimCommand implements Callable<Integer> {
     @Mixin
     SystemOption system;
 
+    @Mixin
+    ParamOptions params;
+
     @Spec
     CommandSpec spec;
 
+    /** The chip or system simulated, and what --chip-param and --system-param changed. */
+    private SystemOption.Target target;
+
     @Override
     public Integer call() {
-        SystemSpec systemSpec = system.spec(chip);
-        ChipSpec chipSpec = system.chip(chip);
+        target = system.target(chip, params);
+        SystemSpec systemSpec = target.system();
+        ChipSpec chipSpec = target.chip();
         ProgramFiles.Loaded loaded = ProgramFiles.load(input, chipSpec);
         if (timingOnly && !dumps.isEmpty()) {
             throw new InputException(input.toString(), 1, 1, "--dump needs values, which a --timing-only run does "
@@ -155,6 +162,7 @@ final class SimCommand implements Callable<Integer> {
             o.put("threads", system.threads());
             o.put("chips_simulated", r.chipsRun());
         }
+        ParamEcho.json(o, target.changes());
         o.put("cycles", r.cycles());
         o.put("instructions", r.instructions());
         ObjectNode u = o.putObject("unit_utilization");
@@ -173,7 +181,7 @@ final class SimCommand implements Callable<Integer> {
         o.put("instructions_per_second", seconds > 0 ? r.instructions() / seconds : 0);
         ArrayNode queues = o.putArray("queues");
         for (int c : r.chipIds()) {
-            for (Queue q : chip.spec().floorplan().queues()) {
+            for (Queue q : target.chip().floorplan().queues()) {
                 if (r.issued(c, q.id()) > 0) {
                     ObjectNode qn = queues.addObject();
                     qn.put("chip", c);
@@ -209,8 +217,9 @@ final class SimCommand implements Callable<Integer> {
             out.printf("system         %s, %d thread(s), %d of %d chip programs simulated (the rest identical)%n",
                     system.system, system.threads(), r.chipsRun(), r.chipIds().size());
         }
+        ParamEcho.text(out, 15, target.changes());
         out.printf("cycles         %d (%.3f us at %.0f MHz)%n", r.cycles(),
-                r.cycles() / (double) chip.spec().clockHz() * 1e6, chip.spec().clockHz() / 1e6);
+                r.cycles() / (double) target.chip().clockHz() * 1e6, target.chip().clockHz() / 1e6);
         out.printf("instructions   %d%n", r.instructions());
         out.printf("utilisation    %s%n", String.join("  ", r.unitUtilization().entrySet().stream()
                 .map(e -> String.format("%s %.1f%%", e.getKey().name().toLowerCase(Locale.ROOT), 100 * e.getValue()))

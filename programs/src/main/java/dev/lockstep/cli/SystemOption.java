@@ -3,9 +3,11 @@ package dev.lockstep.cli;
 
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.io.InputException;
+import dev.lockstep.isa.io.Overridden;
+import dev.lockstep.isa.io.ParamChange;
 import dev.lockstep.isa.system.SystemSpec;
-import dev.lockstep.isa.system.SystemSpecs;
 import dev.lockstep.sim.SystemSimulator;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The {@code --system PRESET|FILE}, {@code --threads N} and {@code --no-dedup} options. */
@@ -23,27 +25,37 @@ final class SystemOption {
             + "program (timing-only; for checking deduplication).")
     boolean noDedup;
 
-    /** The system, or null when none was asked for. */
-    SystemSpec spec(ChipOption chip) {
+    /**
+     * What a command runs on: a chip, or a system and its chip, with {@code --chip-param} and
+     * {@code --system-param} applied.
+     *
+     * @param chip    the chip (the system's, if there is one)
+     * @param system  the system, or null when none was asked for
+     * @param changes what the overrides changed, for the report
+     */
+    record Target(ChipSpec chip, SystemSpec system, List<ParamChange> changes) {
+    }
+
+    /** The chip of --chip, or the system of --system and its chip; the overrides applied. */
+    Target target(ChipOption chip, ParamOptions params) {
         if (system == null) {
             if (threads != null || noDedup) {
                 throw new InputException("--threads", 1, 1, "--threads and --no-dedup apply to a system; add "
                         + "--system PRESET|FILE");
             }
-            return null;
+            if (!params.system.isEmpty()) {
+                throw new InputException(ParamOptions.SYSTEM, 1, 1, ParamOptions.SYSTEM + " applies to a system; "
+                        + "add --system PRESET|FILE, or set the chip's parameters with " + ParamOptions.CHIP);
+            }
+            Overridden<ChipSpec> c = chip.spec(params.chip());
+            return new Target(c.spec(), null, c.changes());
         }
-        SystemSpec s = SystemSpecs.presetOrFile(system);
-        if (chip != null && !chip.chip.equals("tsp-v1") && !chip.chip.equals(s.chip().name())) {
+        Overridden<SystemSpec> s = params.applyTo(system);
+        if (chip != null && !chip.chip.equals("tsp-v1") && !chip.chip.equals(s.spec().chip().name())) {
             throw new InputException(system, 1, 1, "--chip " + chip.chip + " differs from the system's chip "
-                    + s.chip().name() + "; drop --chip (the system names its chip)");
+                    + s.spec().chip().name() + "; drop --chip (the system names its chip)");
         }
-        return s;
-    }
-
-    /** The chip: the system's when there is one, else --chip's. */
-    ChipSpec chip(ChipOption chip) {
-        SystemSpec s = spec(chip);
-        return s == null ? chip.spec() : s.chip();
+        return new Target(s.spec().chip(), s.spec(), s.changes());
     }
 
     int threads() {

@@ -6,6 +6,7 @@ import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.MatMul;
 import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.system.TensorParallel;
+import dev.lockstep.isa.io.ParamChange;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.run.Verified;
 import dev.lockstep.sim.SimOptions;
@@ -13,6 +14,7 @@ import dev.lockstep.sim.SimResult;
 import dev.lockstep.sim.SystemSimulator;
 import dev.lockstep.sim.TraceHash;
 import java.io.PrintWriter;
+import java.util.List;
 
 /**
  * {@code lockstep compile --op matmul|gemv --system S}: the product split by columns over the system's first node
@@ -23,7 +25,7 @@ final class TensorParallelCommand {
     }
 
     static int run(SystemSpec system, SystemSimulator.Parallelism parallelism, ScheduleOptions options, MatMul problem,
-                   String op, String dtype, boolean json, PrintWriter out) {
+                   String op, String dtype, List<ParamChange> changes, boolean json, PrintWriter out) {
         long t0 = System.nanoTime();
         TensorParallel.Built b;
         try {
@@ -44,6 +46,7 @@ final class TensorParallelCommand {
             o.put("shape", problem.m() + "x" + problem.k() + "x" + problem.n());
             o.put("dtype", dtype);
             o.put("system", system.name());
+            ParamEcho.json(o, changes);
             o.put("chips", b.chips());
             o.put("predicted_cycles", end);
             o.put("simulated_cycles", sim.cycles());
@@ -60,6 +63,7 @@ final class TensorParallelCommand {
         } else {
             out.printf("op                 %s split by columns over %d chips of %s%n", problem, b.chips(),
                     system.name());
+            ParamEcho.text(out, 19, changes);
             out.printf("predicted cycles   %d (%.1f us at %.0f MHz): each chip's share %d, all-gather %d%n", end,
                     end / (double) system.chip().clockHz() * 1e6, system.chip().clockHz() / 1e6, kernelEnd,
                     end - kernelEnd);
