@@ -12,12 +12,15 @@ public enum ChipQuantity {
      */
     LINK_VECTOR_CYCLES,
     /** The link's latency from the chip description's {@code links.latency_cycles}. */
-    LINK_LATENCY_CYCLES;
+    LINK_LATENCY_CYCLES,
+    /** Streams one LW samples per cycle, the chip description's {@code mxm.weight_streams} (16 in tsp-v1). */
+    MXM_WEIGHT_STREAMS;
 
     public long valueIn(ChipSpec chip) {
         return switch (this) {
             case LINK_VECTOR_CYCLES -> chip.links().vectorCycles(chip.vectorBytes(), chip.clockHz());
             case LINK_LATENCY_CYCLES -> chip.links().latencyCycles();
+            case MXM_WEIGHT_STREAMS -> chip.mxm().weightStreams();
         };
     }
 

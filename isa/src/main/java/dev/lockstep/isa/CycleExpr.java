@@ -5,7 +5,7 @@ import dev.lockstep.isa.chip.ChipSpec;
 
 /**
  * A number of cycles as the ISA table states it: a constant, a chip parameter, an operand of the instruction,
- * or a product of two of those. The table never restates a number the chip description owns; it refers to it.
+ * the bytes of its element type, or a product, sum or rounded-up quotient of those. The table never restates a number the chip description owns; it refers to it.
  */
 public sealed interface CycleExpr {
 
@@ -37,6 +37,16 @@ public sealed interface CycleExpr {
 
     static CycleExpr plus(CycleExpr a, CycleExpr b) {
         return new Plus(a, b);
+    }
+
+    /** {@code a / b}, rounded up. */
+    static CycleExpr ceilDiv(CycleExpr a, CycleExpr b) {
+        return new CeilDiv(a, b);
+    }
+
+    /** Bytes per element of the instruction's first dtype (streams one element takes). */
+    static CycleExpr dtypeBytes() {
+        return new DtypeBytes();
     }
 
     static CycleExpr byType(CycleExpr integer, CycleExpr floating) {
@@ -118,6 +128,33 @@ public sealed interface CycleExpr {
         @Override
         public String text(Opcode opcode) {
             return a.text(opcode) + " + " + b.text(opcode);
+        }
+    }
+
+    /** The quotient of two expressions, rounded up. */
+    record CeilDiv(CycleExpr a, CycleExpr b) implements CycleExpr {
+        @Override
+        public long cycles(ChipSpec chip, Instruction instruction) {
+            long d = b.cycles(chip, instruction);
+            return (a.cycles(chip, instruction) + d - 1) / d;
+        }
+
+        @Override
+        public String text(Opcode opcode) {
+            return "ceil(" + a.text(opcode) + " / " + b.text(opcode) + ")";
+        }
+    }
+
+    /** Bytes per element of the instruction's first dtype. */
+    record DtypeBytes() implements CycleExpr {
+        @Override
+        public long cycles(ChipSpec chip, Instruction instruction) {
+            return instruction.dtype().orElseThrow().bytes();
+        }
+
+        @Override
+        public String text(Opcode opcode) {
+            return "dt_bytes";
         }
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.isa;
 
+import dev.lockstep.isa.chip.ChipSpec;
 import java.util.List;
 import java.util.Optional;
 
@@ -207,13 +208,25 @@ public final class Instruction {
         return op.dtypeCount() == 0 ? Optional.empty() : DataType.fromCode(operand(0));
     }
 
-    /** How many consecutive streams operand {@code index} spans (1 for non-stream operands). */
+    /**
+     * How many consecutive streams operand {@code index} spans (1 for non-stream operands), for an operand whose
+     * span does not depend on the chip (see {@link #span(int, ChipSpec)}).
+     */
     public int span(int index) {
         OperandSpec spec = opcode().operands().get(index);
+        if (spec.weightGroup()) {
+            throw new IllegalStateException(opcode().mnemonic() + "'s " + spec.name() + " spans the chip's weight "
+                    + "streams: ask span(index, chip)");
+        }
         if (spec.spanDtype() != null) {
             return DataType.fromCode(operand(spec.spanDtype())).orElseThrow().bytes();
         }
         return Math.max(1, spec.spanFixed());
+    }
+
+    /** How many consecutive streams operand {@code index} spans on {@code chip}. */
+    public int span(int index, ChipSpec chip) {
+        return opcode().operands().get(index).weightGroup() ? chip.mxm().weightStreams() : span(index);
     }
 
     @Override

@@ -2,7 +2,9 @@
 package dev.lockstep.isa;
 
 import static dev.lockstep.isa.CycleExpr.byType;
+import static dev.lockstep.isa.CycleExpr.ceilDiv;
 import static dev.lockstep.isa.CycleExpr.chip;
+import static dev.lockstep.isa.CycleExpr.dtypeBytes;
 import static dev.lockstep.isa.CycleExpr.fixed;
 import static dev.lockstep.isa.CycleExpr.operand;
 import static dev.lockstep.isa.CycleExpr.param;
@@ -28,6 +30,7 @@ import static dev.lockstep.isa.OperandSpec.dtype;
 import static dev.lockstep.isa.OperandSpec.of;
 import static dev.lockstep.isa.OperandSpec.optional;
 import static dev.lockstep.isa.OperandSpec.streams;
+import static dev.lockstep.isa.OperandSpec.weightGroup;
 import static dev.lockstep.isa.TimingParam.C2C_PORT_LATENCY_CYCLES;
 import static dev.lockstep.isa.TimingParam.IFETCH_LATENCY_CYCLES;
 import static dev.lockstep.isa.TimingParam.MEM_GATHER_LATENCY_CYCLES;
@@ -198,11 +201,14 @@ public enum Opcode {
             param(VXM_REDUCE_LATENCY_CYCLES), fixed(1), fixed(1)),
 
     // ---------------------------------------------------------------- MXM (docs/isa.md#mxm)
-    /** Loads weight rows from a stream into a plane's weight buffer. docs/isa.md#mxm */
+    /** Loads weight rows from the weight-stream group into a plane's weight buffer. docs/isa.md#mxm */
     LW(0x40, "lw", Unit.MXM, Resource.MXM_WEIGHT_BUFFER,
-            "Load `rows` weight vectors, one per cycle from stream `src`, into the weight buffer of `plane`.",
-            List.of(dtype("dt", I8, F16), of("plane", PLANE), streams("src", "dt"), of("rows", COUNT)),
-            operand("rows"), operand("rows"), fixed(1)),
+            "Load `rows` weight vectors into the weight buffer of `plane` from the `mxm_weight_streams` streams "
+                    + "from `src` on: each cycle one row per dt_bytes streams, side by side (row i on streams "
+                    + "src + (i mod g) x dt_bytes.. at issue + i / g, g = mxm_weight_streams / dt_bytes).",
+            List.of(dtype("dt", I8, F16), of("plane", PLANE), weightGroup("src", "dt"), of("rows", COUNT)),
+            ceilDiv(times(operand("rows"), dtypeBytes()), chip(ChipQuantity.MXM_WEIGHT_STREAMS)),
+            ceilDiv(times(operand("rows"), dtypeBytes()), chip(ChipQuantity.MXM_WEIGHT_STREAMS)), fixed(1)),
     /** Installs the weight buffer into the array. docs/isa.md#mxm */
     IW(0x41, "iw", Unit.MXM, Resource.MXM_ARRAY,
             "Install the weight buffer of `plane` into its multiply-accumulate array; the buffer is then free "

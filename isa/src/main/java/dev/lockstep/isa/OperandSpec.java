@@ -18,9 +18,11 @@ import java.util.Set;
  *                     {@code spanDtype}
  * @param spanFixed    see {@code span}
  * @param spanDtype    see {@code span}
+ * @param weightGroup  for the stream operand of LW: it spans the chip's {@code mxm.weight_streams} streams, whole
+ *                     rows of the dtype named {@code spanDtype} side by side (so the span depends on the chip)
  */
 public record OperandSpec(String name, OperandKind kind, OptionalLong defaultValue, Set<DataType> dtypes,
-                          int spanFixed, String spanDtype) {
+                          int spanFixed, String spanDtype, boolean weightGroup) {
 
     public OperandSpec {
         Objects.requireNonNull(name);
@@ -30,25 +32,33 @@ public record OperandSpec(String name, OperandKind kind, OptionalLong defaultVal
 
     /** The dtype operand, written as a suffix of the mnemonic. */
     public static OperandSpec dtype(String name, DataType first, DataType... rest) {
-        return new OperandSpec(name, OperandKind.DTYPE, OptionalLong.empty(), EnumSet.of(first, rest), 0, null);
+        return new OperandSpec(name, OperandKind.DTYPE, OptionalLong.empty(), EnumSet.of(first, rest), 0, null, false);
     }
 
     /** A stream operand spanning as many streams as the named dtype operand's width. */
     public static OperandSpec streams(String name, String dtypeOperand) {
-        return new OperandSpec(name, OperandKind.STREAM, OptionalLong.empty(), Set.of(), 0, dtypeOperand);
+        return new OperandSpec(name, OperandKind.STREAM, OptionalLong.empty(), Set.of(), 0, dtypeOperand, false);
+    }
+
+    /**
+     * The stream operand of LW: the chip's weight-stream group ({@code mxm.weight_streams} streams), carrying
+     * rows of the dtype operand named {@code dtypeOperand} side by side.
+     */
+    public static OperandSpec weightGroup(String name, String dtypeOperand) {
+        return new OperandSpec(name, OperandKind.STREAM, OptionalLong.empty(), Set.of(), 0, dtypeOperand, true);
     }
 
     /** A stream operand spanning a fixed number of streams. */
     public static OperandSpec streams(String name, int span) {
-        return new OperandSpec(name, OperandKind.STREAM, OptionalLong.empty(), Set.of(), span, null);
+        return new OperandSpec(name, OperandKind.STREAM, OptionalLong.empty(), Set.of(), span, null, false);
     }
 
     public static OperandSpec of(String name, OperandKind kind) {
-        return new OperandSpec(name, kind, OptionalLong.empty(), Set.of(), 0, null);
+        return new OperandSpec(name, kind, OptionalLong.empty(), Set.of(), 0, null, false);
     }
 
     public static OperandSpec optional(String name, OperandKind kind, long defaultValue) {
-        return new OperandSpec(name, kind, OptionalLong.of(defaultValue), Set.of(), 0, null);
+        return new OperandSpec(name, kind, OptionalLong.of(defaultValue), Set.of(), 0, null, false);
     }
 
     public boolean isDtype() {

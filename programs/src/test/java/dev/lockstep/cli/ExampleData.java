@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
- * Writes the .npy inputs of the GEMM examples in programs/asm/data (seeded, so the files are reproducible).
+ * Writes the .npy inputs of the GEMM and GEMV examples in programs/asm/data (seeded, so the files are reproducible).
  * Regenerate from the programs module: {@code java -cp target/test-classes:target/lockstep.jar
  * dev.lockstep.cli.ExampleData asm/data}.
  */
@@ -50,6 +50,15 @@ public final class ExampleData {
         }
         Npy.write(dir.resolve("gemm-int8-w.npy"), DataType.I8, new long[] {320, 320}, w);
         Npy.write(dir.resolve("gemm-int8-x.npy"), DataType.I8, new long[] {320, 320}, x);
+        // gemv-tile's two weight rows (not random): r0[n] = 1 and r1[n] = n / 64, exact in f16
+        short[] r0 = new short[320];
+        short[] r1 = new short[320];
+        for (int n = 0; n < 320; n++) {
+            r0[n] = Fp16.fromDouble(1);
+            r1[n] = Fp16.fromDouble(n / 64.0);
+        }
+        f16(dir.resolve("gemv-tile-r0.npy"), r0, 1);
+        f16(dir.resolve("gemv-tile-r1.npy"), r1, 1);
     }
 
     private static void f16(Path file, short[] values, int rows) throws IOException {

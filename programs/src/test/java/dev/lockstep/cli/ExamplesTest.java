@@ -74,7 +74,7 @@ class ExamplesTest {
     @Test
     void gemmFp16GivesXTimesWWithinF32AccumulationError() {
         SimResult r = run("gemm-fp16.lsa");
-        assertThat(r.cycles()).isEqualTo(881);
+        assertThat(r.cycles()).isEqualTo(783);
         double[] wa = values("gemm-fp16-wa.npy");
         double[] wb = values("gemm-fp16-wb.npy");
         double[] xa = values("gemm-fp16-xa.npy");

@@ -3,6 +3,7 @@ package dev.lockstep.sim;
 
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.Streams;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.MxmSpec;
 import dev.lockstep.isa.semantics.Lanes;
@@ -43,18 +44,24 @@ final class MxmUnits {
                     + "rows, but a plane takes at most " + pieceK + " (K of one " + t.text() + " piece)");
         }
         MxmPlane p = plane(pos, ins);
-        // the buffer is taken over when the first row arrives (consume phase), so that an IW issued in the same
+        // g rows per cycle, side by side on the weight-stream group: row k x g + j on streams src + j x bytes ..
+        int g = chip.mxm().weightRowsPerCycle(t);
+        int cycles = chip.mxm().weightLoadCycles(t, rows);
+        long src = ins.operand("src");
+        // the buffer is taken over when the first rows arrive (consume phase), so that an IW issued in the same
         // cycle, on any queue, still installs the previous, complete, contents
-        sim.train(is.cycle(), rows, CyclePhase.CONSUME, (k, c) -> {
+        sim.train(is.cycle(), cycles, CyclePhase.CONSUME, (k, c) -> {
             if (k == 0) {
                 p.bufferType = t;
                 p.bufferRowCount = rows;
-                p.bufferComplete = is.cycle() + rows;
+                p.bufferComplete = is.cycle() + cycles;
                 p.bufferRows = sim.functional ? new double[rows][] : null;
             }
-            byte[][] v = sim.sample(is, c, pos, ins.operand("src"), t.bytes());
-            if (sim.functional) {
-                p.bufferRows[k] = Lanes.values(t, v);
+            for (int j = 0; j < g && k * g + j < rows; j++) {
+                byte[][] v = sim.sample(is, c, pos, Streams.plane(src, j * t.bytes()), t.bytes());
+                if (sim.functional) {
+                    p.bufferRows[k * g + j] = Lanes.values(t, v);
+                }
             }
         });
     }

@@ -52,17 +52,11 @@ class HazardTest {
                         .queue mem.w5
                         @4 write k, e0
                         """),
-                // mem.w43 (2) puts two weight rows on w0 at 2 and 3; they reach the west MXM (0) at 4 and 5, where
-                // LW takes them: the buffer is complete at 6, so an IW at 5 is too early.
-                Arguments.of(HazardKind.MXM_NOT_READY, 5L, "mxm.w0.1", "before LW has filled it (complete at cycle 6)", """
-                        .data w, mem.w43, 0, i8, [1]
-                        .queue mem.w43
-                        @0 read w0, w, 2, 0
-                        .queue mxm.w0.0
-                        @4 lw.i8 0, w0, 2
-                        .queue mxm.w0.1
-                        @5 iw 0
-                        """),
+                // 17 int8 weight rows: LW at 20 takes rows 0..15 side by side from the 16 weight streams w0..w15
+                // and row 16 from w0 at 21 (16 int8 rows per cycle), so the buffer is complete at 22 and an IW at 21
+                // is too early. Stream j is fed by mem.w(43 - j) at position 2 + j, read at 16 - j.
+                Arguments.of(HazardKind.MXM_NOT_READY, 21L, "mxm.w0.1", "before LW has filled it (complete at cycle 22)",
+                        seventeenWeightRowsThenIwAt(21)),
                 Arguments.of(HazardKind.MXM_TYPE_MISMATCH, 0L, "mxm.w0.0", "a plane takes at most 160", """
                         .queue mxm.w0.0
                         @0 lw.f16 0, w0, 161
@@ -83,6 +77,20 @@ class HazardTest {
                         .queue sxm.e0.0
                         @0 send 3, e0
                         """));
+    }
+
+    /** An LW of 17 int8 rows at 20 (two cycles on tsp-v1's 16 weight streams), and an IW at {@code iw}. */
+    private static String seventeenWeightRowsThenIwAt(int iw) {
+        StringBuilder p = new StringBuilder();
+        for (int j = 0; j < 16; j++) {
+            int slice = 43 - j;
+            p.append(".data rows").append(j).append(", mem.w").append(slice).append(", 0, i8, [1, 2]\n")
+                    .append(".queue mem.w").append(slice).append('\n')
+                    .append('@').append(16 - j).append(" read w").append(j).append(", rows").append(j)
+                    .append(j == 0 ? ", 2\n" : "\n");
+        }
+        return p.append(".queue mxm.w0.0\n@20 lw.i8 0, w0, 17\n.queue mxm.w0.1\n@").append(iw).append(" iw 0\n")
+                .toString();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -10,8 +10,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Places every tile in SRAM, in the hemisphere of the unit that uses it, above what earlier kernels took. Each unit gets its own groups of slices
- * (one slice per byte plane) for W, for X (copied for every unit, so that no two units read one slice at once) and
+ * Places every tile in SRAM, in the hemisphere of the unit that uses it, above what earlier kernels took. Each unit
+ * gets its own groups of slices for W (as many slices as the chip's weight streams, so that every stream LW samples
+ * is fed by its own slice each cycle: {@link WeightTile}), for X (one slice per byte plane, (copied for every unit, so that no two units read one slice at once) and
  * for Y, so that no slice is read by two trains, or read and written, at the same time. Slices nearest the MXM go
  * first. Precondition: tiling. Fails with the slices needed and the slices there are when the product does not
  * fit.
@@ -92,19 +93,12 @@ final class AllocationPhase {
                     cursor.used[i] |= weightSlices.contains(free.get(i).position());
                 }
             }
+            // X and Y first, in groups of their own slices; then every W tile over the slices left, each row group
+            // at its own address (so that the weights fill what the kernels before left, whatever its shape)
+            List<Pool> pools = new ArrayList<>();
             for (Unit u : here) {
-                Pool wPool = new Pool(ctx.width);
                 Pool xPool = new Pool(ctx.width);
                 Pool yPool = new Pool(resultWidth);
-                ctx.wTiles[u.index()] = ctx.fixed != null ? ctx.fixed.wTiles[u.index()]
-                        : new Tile[u.work().size()][ctx.kTiles];
-                for (int wi = 0; wi < u.work().size() && ctx.fixed == null; wi++) {
-                    for (int kt = 0; kt < ctx.kTiles; kt++) {
-                        int rows = ctx.weightCopies == 1 ? ctx.rows(kt)
-                                : KernelContext.copyStride(ctx.rows(kt)) * ctx.weightCopies;
-                        ctx.wTiles[u.index()][wi][kt] = take(wPool, rows, cursor);
-                    }
-                }
                 ctx.xTiles[u.index()] = new Tile[ctx.kTiles];
                 for (int kt = 0; kt < ctx.kTiles; kt++) {
                     ctx.xTiles[u.index()][kt] = take(xPool, m, cursor);
@@ -113,14 +107,96 @@ final class AllocationPhase {
                 for (int wi = 0; wi < u.work().size(); wi++) {
                     ctx.yTiles[u.index()][wi] = take(yPool, u.work().get(wi).rows(), cursor);
                 }
-                for (Pool pool : List.of(wPool, xPool, yPool)) {
-                    for (Group g : pool.groups) {
-                        for (int slice : g.slices) {
-                            ctx.sram = ctx.sram.raise(slice, g.next);
-                        }
+                pools.add(xPool);
+                pools.add(yPool);
+            }
+            Spread spread = new Spread(cursor, ctx.chip.mxm().weightStreams(), ctx.width);
+            for (Unit u : here) {
+                ctx.wTiles[u.index()] = ctx.fixed != null ? ctx.fixed.wTiles[u.index()]
+                        : new Tile[u.work().size()][ctx.kTiles];
+                for (int wi = 0; wi < u.work().size() && ctx.fixed == null; wi++) {
+                    for (int kt = 0; kt < ctx.kTiles; kt++) {
+                        ctx.wTiles[u.index()][wi][kt] = spread.take(ctx.weightTileWords(kt));
                     }
                 }
             }
+            for (Pool pool : pools) {
+                for (Group g : pool.groups) {
+                    for (int slice : g.slices) {
+                        ctx.sram = ctx.sram.raise(slice, g.next);
+                    }
+                }
+            }
+            for (int i = 0; i < free.size(); i++) {
+                int slice = free.get(i).position();
+                ctx.sram = ctx.sram.raise(slice, spread.top[i]);
+            }
+        }
+    }
+
+    /**
+     * Places W tiles over the hemisphere's slices that X and Y left unused: each tile on the {@code streams}
+     * slices with the most room (nearest the MXM among equals), paired into row groups of {@code width} slices
+     * (one per byte plane) that share an address, each group at the top of its own slices.
+     */
+    private static final class Spread {
+        final Cursor cursor;
+        final int streams;
+        final int width;
+        final int[] top;
+
+        Spread(Cursor cursor, int streams, int width) {
+            this.cursor = cursor;
+            this.streams = streams;
+            this.width = width;
+            this.top = new int[cursor.free.size()];
+            for (int i = 0; i < top.length; i++) {
+                top[i] = cursor.taken.top(cursor.free.get(i).position());
+            }
+        }
+
+        Tile take(int size) {
+            // the slices with room that X and Y of this kernel do not use (their reads would take turns with the
+            // weights'), the emptiest first
+            List<Integer> cand = new ArrayList<>();
+            for (int i = 0; i < top.length; i++) {
+                if (!cursor.used[i] && top[i] + size <= cursor.words) {
+                    cand.add(i);
+                }
+            }
+            if (cand.size() < streams) {
+                int most = 0;
+                int unused = 0;
+                for (int i = 0; i < top.length; i++) {
+                    if (!cursor.used[i]) {
+                        most = Math.max(most, cursor.words - top[i]);
+                        unused++;
+                    }
+                }
+                CompileException general = cursor.full.get();
+                if (unused < streams) {
+                    throw general;
+                }
+                throw new CompileException(general.getMessage().replaceFirst("; use more chips", "; a W tile of "
+                        + size + " words needs " + streams + " slices with that much room, and " + cand.size()
+                        + " of them have it (the most any has: " + most + " words); use more chips"));
+            }
+            cand.sort(Comparator.<Integer>comparingInt(i -> top[i]).thenComparingInt(i -> i));
+            int[] slices = new int[streams];
+            int[] addresses = new int[streams];
+            for (int j = 0; j < streams / width; j++) {
+                int address = 0;
+                for (int b = 0; b < width; b++) {
+                    address = Math.max(address, top[cand.get(j * width + b)]);
+                }
+                for (int b = 0; b < width; b++) {
+                    int i = cand.get(j * width + b);
+                    slices[j * width + b] = cursor.free.get(i).position();
+                    addresses[j * width + b] = address;
+                    top[i] = address + size;
+                }
+            }
+            return new Tile(slices, addresses, size);
         }
     }
 
@@ -141,9 +217,11 @@ final class AllocationPhase {
         }
 
         /**
-         * Opens a group of {@code width} slices, the first unused ones (nearest the MXM) with room for at least
-         * {@code size} words above what earlier kernels took; the group starts above everything taken in any of
-         * them.
+         * Opens a group of {@code width} slices (for X or Y) among the unused ones with room for at least
+         * {@code size} words above what earlier kernels took, wasting the fewest words below the group's start
+         * (it starts above everything taken in any of them) and, among equals, the fullest (so that the slices
+         * each kernel keeps out of its W tiles are not always the same: W fills the emptiest), then the nearest
+         * the MXM.
          */
         Group open(int width, int size) {
             // candidates: unused slices with room, by their top, then nearest the MXM; a group starts above the
@@ -176,6 +254,7 @@ final class AllocationPhase {
             cand.sort(Comparator.<Integer>comparingInt(i -> taken.top(free.get(i).position())).thenComparingInt(i -> i));
             int bestAt = -1;
             long bestWaste = Long.MAX_VALUE;
+            int bestTop = -1;
             int bestNearest = Integer.MAX_VALUE;
             for (int w = 0; w + width <= cand.size(); w++) {
                 int top = taken.top(free.get(cand.get(w + width - 1)).position());
@@ -185,9 +264,11 @@ final class AllocationPhase {
                     waste += top - taken.top(free.get(cand.get(q)).position());
                     nearest = Math.min(nearest, cand.get(q));
                 }
-                if (waste < bestWaste || waste == bestWaste && nearest < bestNearest) {
+                if (waste < bestWaste || waste == bestWaste && (top > bestTop
+                        || top == bestTop && nearest < bestNearest)) {
                     bestAt = w;
                     bestWaste = waste;
+                    bestTop = top;
                     bestNearest = nearest;
                 }
             }
@@ -215,8 +296,8 @@ final class AllocationPhase {
     private static int needed(KernelContext ctx, List<Unit> here, int words, int resultWidth) {
         int needed = 0;
         for (Unit u : here) {
-            needed += (groupsFor(ctx, u, "W", words) + groupsFor(ctx, u, "X", words)) * ctx.width
-                    + groupsFor(ctx, u, "Y", words) * resultWidth;
+            needed += groupsFor(ctx, u, "W", words) * ctx.chip.mxm().weightStreams()
+                    + groupsFor(ctx, u, "X", words) * ctx.width + groupsFor(ctx, u, "Y", words) * resultWidth;
         }
         return needed;
     }
@@ -229,8 +310,7 @@ final class AllocationPhase {
         if (tensor.equals("W")) {
             for (Work ignored : u.work()) {
                 for (int kt = 0; kt < ctx.kTiles; kt++) {
-                    sizes.add(ctx.weightCopies == 1 ? ctx.rows(kt)
-                            : KernelContext.copyStride(ctx.rows(kt)) * ctx.weightCopies);
+                    sizes.add(ctx.weightTileWords(kt));
                 }
             }
         } else if (tensor.equals("Y")) {
@@ -254,14 +334,14 @@ final class AllocationPhase {
     private static Tile take(Pool pool, int size, Cursor cursor) {
         for (Group g : pool.groups) {
             if (g.next + size <= g.words) {
-                Tile t = new Tile(g.slices, g.next, size);
+                Tile t = Tile.at(g.slices, g.next, size);
                 g.next += size;
                 return t;
             }
         }
         Group g = cursor.open(pool.width, size);
         pool.groups.add(g);
-        Tile t = new Tile(g.slices, g.next, size);
+        Tile t = Tile.at(g.slices, g.next, size);
         g.next += size;
         return t;
     }

@@ -67,14 +67,7 @@ final class EmissionPhase {
                 for (int wi = 0; wi < u.work().size(); wi++) {
                     int nt = u.work().get(wi).nt();
                     for (int kt = 0; kt < ctx.kTiles; kt++) {
-                        long[] bits = new long[ctx.rows(kt) * vb];
-                        for (int r = 0; r < ctx.rows(kt); r++) {
-                            for (int c = 0; c < vb && nt * vb + c < ctx.problem.n(); c++) {
-                                bits[r * vb + c] = element(ctx,
-                                        ctx.w[(kt * ctx.kTile + r) * ctx.problem.n() + nt * vb + c]);
-                            }
-                        }
-                        add(data, ctx.wTiles[u.index()][wi][kt], ctx.problem.dtype(), bits, vb);
+                        addWeights(ctx, data, u, wi, nt, kt);
                     }
                 }
             }
@@ -97,6 +90,28 @@ final class EmissionPhase {
 
     private static long element(KernelContext ctx, double v) {
         return ctx.problem.dtype() == DataType.F16 ? Fp16.fromDouble(v) & 0xFFFFL : (long) v;
+    }
+
+    /** W tile kt of work item wi: row r in word r / g of slice group r mod g ({@link WeightTile}). */
+    private static void addWeights(KernelContext ctx, List<DataBlock> data, Unit u, int wi, int nt, int kt) {
+        int vb = ctx.chip.vectorBytes();
+        int g = ctx.weightRowsPerWord();
+        int words = ctx.weightWords(kt);
+        int b = ctx.problem.dtype().bytes();
+        Tile tile = ctx.wTiles[u.index()][wi][kt];
+        for (int j = 0; j < g; j++) {
+            long[] bits = new long[words * vb];
+            for (int r = j; r < ctx.rows(kt); r += g) {
+                for (int c = 0; c < vb && nt * vb + c < ctx.problem.n(); c++) {
+                    bits[(r / g) * vb + c] = element(ctx,
+                            ctx.w[(kt * ctx.kTile + r) * ctx.problem.n() + nt * vb + c]);
+                }
+            }
+            byte[][] planes = VectorLayout.planes(ctx.problem.dtype(), bits, vb);
+            for (int p = 0; p < b; p++) {
+                data.add(new DataBlock(tile.slices()[j * b + p], tile.address(j * b + p), planes[p]));
+            }
+        }
     }
 
     private static void add(List<DataBlock> data, Tile tile, DataType type, long[] bits, int vb) {

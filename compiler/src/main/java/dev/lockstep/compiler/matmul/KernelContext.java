@@ -55,9 +55,9 @@ final class KernelContext {
     /** Weights already in SRAM, placed by another product over them: read there, not placed again. */
     WeightTiles fixed;
 
-    /** Words between two copies of a W tile of {@code rows} rows: the rows, rounded up to even (bank parity). */
-    static int copyStride(int rows) {
-        return rows + (rows & 1);
+    /** Words between two copies of a W tile of {@code words} words per slice: rounded up to even (bank parity). */
+    static int copyStride(int words) {
+        return words + (words & 1);
     }
 
     KernelContext(ChipSpec chip, MatMul problem, double[] x, double[] w, ScheduleOptions options, SramMap sram) {
@@ -78,6 +78,21 @@ final class KernelContext {
     /** Rows of K tile kt. */
     int rows(int kt) {
         return Math.min(kTile, problem.k() - kt * kTile);
+    }
+
+    /** W rows side by side in one word of a W tile: the rows LW loads per cycle ({@link WeightTile}). */
+    int weightRowsPerWord() {
+        return chip.mxm().weightRowsPerCycle(pieceType());
+    }
+
+    /** Words W tile kt takes in each of its slices, per copy: its rows over the rows per word, rounded up. */
+    int weightWords(int kt) {
+        return chip.mxm().weightLoadCycles(pieceType(), rows(kt));
+    }
+
+    /** Words W tile kt takes in each of its slices, every copy included. */
+    int weightTileWords(int kt) {
+        return weightCopies == 1 ? weightWords(kt) : copyStride(weightWords(kt)) * weightCopies;
     }
 
     void place(Queue queue, long cycle, Instruction ins, long lastEventCycle) {

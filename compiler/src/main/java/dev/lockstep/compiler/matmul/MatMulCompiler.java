@@ -180,29 +180,58 @@ public final class MatMulCompiler {
     }
 
     /**
-     * The larger of: the MXM bound (MACs over peak MACs per cycle), the weight-streaming bound (every weight row
-     * enters a unit by LW at one row per cycle, and there are as many units as pieces per cycle: K x N / (units x
-     * 320) cycles), and the critical path of the first result (read latency, one LW row, install, array latency,
-     * ACC latency, write latency).
+     * The largest of: the MXM bound (MACs over peak MACs per cycle); the array bound (every piece's array is held
+     * by IW for mxm_install_cycles and by ABC for its M rows, for each of N tiles x K tiles pieces, over the units);
+     * the weight-streaming bound (every W tile enters its MXM slice by LW at weight_streams / bytes rows per cycle,
+     * and the units of one slice share its weight streams: the tiles' load cycles over the MXM slices); and the
+     * critical path of the first result (read latency, one LW cycle, install, array latency, ACC latency, write
+     * latency).
      */
     private static long lowerBound(KernelContext ctx) {
+        return Math.max(Math.max(macBound(ctx), arrayBound(ctx)), Math.max(weightBound(ctx), pathBound(ctx)));
+    }
+
+    private static long macBound(KernelContext ctx) {
         long peak = peakMacsPerCycle(ctx);
-        long macBound = (ctx.problem.macs() + peak - 1) / peak;
-        long units = peak / ((long) ctx.kTile * ctx.chip.mxm().cols());
-        long weightRows = (long) ctx.problem.k() * ctx.problem.n();
-        long weightBound = (weightRows + units * ctx.chip.mxm().cols() - 1) / (units * ctx.chip.mxm().cols());
+        return (ctx.problem.macs() + peak - 1) / peak;
+    }
+
+    private static long arrayBound(KernelContext ctx) {
+        long units = (long) ctx.chip.floorplan().slicesOf(SliceKind.MXM).size()
+                * ctx.chip.mxm().piecesPerSlice(ctx.pieceType());
+        long install = ctx.chip.timing().cycles(TimingParam.MXM_INSTALL_CYCLES);
+        long busy = (long) ctx.nTiles * ctx.kTiles * (install + ctx.problem.m());
+        return (busy + units - 1) / units;
+    }
+
+    private static long weightBound(KernelContext ctx) {
+        long slices = ctx.chip.floorplan().slicesOf(SliceKind.MXM).size();
+        long loads = 0;
+        for (int kt = 0; kt < ctx.kTiles; kt++) {
+            loads += (long) ctx.nTiles * ctx.weightWords(kt);
+        }
+        return (loads + slices - 1) / slices;
+    }
+
+    private static long pathBound(KernelContext ctx) {
         var t = ctx.chip.timing();
-        long path = t.cycles(TimingParam.MEM_READ_LATENCY_CYCLES) + 1 + t.cycles(TimingParam.MXM_INSTALL_CYCLES)
+        return t.cycles(TimingParam.MEM_READ_LATENCY_CYCLES) + 1 + t.cycles(TimingParam.MXM_INSTALL_CYCLES)
                 + t.cycles(TimingParam.MXM_ARRAY_LATENCY_CYCLES) + t.cycles(TimingParam.MXM_ACC_LATENCY_CYCLES)
                 + t.cycles(TimingParam.MEM_WRITE_LATENCY_CYCLES);
-        return Math.max(macBound, Math.max(weightBound, path));
     }
 
     private static String boundReason(KernelContext ctx) {
-        long peak = peakMacsPerCycle(ctx);
-        long macBound = (ctx.problem.macs() + peak - 1) / peak;
         long bound = lowerBound(ctx);
-        return bound == macBound ? "MXM peak: MACs / " + peak + " MACs per cycle"
-                : "weight streaming: K x N weights / (units x 320) per cycle, or the critical path";
+        if (bound == macBound(ctx)) {
+            return "MXM peak: MACs / " + peakMacsPerCycle(ctx) + " MACs per cycle";
+        }
+        if (bound == arrayBound(ctx)) {
+            return "MXM arrays: each piece's install and its activation rows, over the units";
+        }
+        if (bound == weightBound(ctx)) {
+            return "weight streaming: every W tile's load at " + ctx.chip.mxm().weightStreams()
+                    + " weight streams per MXM slice";
+        }
+        return "the critical path of the first result";
     }
 }

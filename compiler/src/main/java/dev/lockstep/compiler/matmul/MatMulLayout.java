@@ -14,18 +14,18 @@ import java.util.List;
  * @param kTile     rows of K per tile (160 for fp16, 320 for int8)
  * @param x         per unit that works, its copy of X: one tile per K tile, each M words (row r at address + r),
  *                  lanes 0..kTile-1 of word r holding X[r][kt * kTile ..]; lanes past the tile's rows are ignored
- * @param w         per N tile, per K tile: its W tile (row i at address + i holds W[kt * kTile + i][nt * 320 ..])
+ * @param w         per N tile, per K tile: its W tile ({@link WeightTile#row} i holds W[kt * kTile + i][nt * 320 ..])
  * @param y         per N tile: its results (row m of Y at address + m, f32 or i32, as lanes 0..319 of the tile);
  *                  only products whose tiles are not split by rows among units (every decode product)
  */
-public record MatMulLayout(CompiledKernel kernel, int kTile, List<List<Region>> x, List<List<Region>> w,
+public record MatMulLayout(CompiledKernel kernel, int kTile, List<List<Region>> x, List<List<WeightTile>> w,
                            List<Region> y) {
 
     static MatMulLayout of(CompiledKernel kernel, KernelContext ctx) {
         DataType type = ctx.problem.dtype();
         int vb = ctx.chip.vectorBytes();
         List<List<Region>> x = new ArrayList<>();
-        Region[][] w = new Region[ctx.nTiles][ctx.kTiles];
+        WeightTile[][] w = new WeightTile[ctx.nTiles][ctx.kTiles];
         Region[] y = new Region[ctx.nTiles];
         for (Unit u : ctx.units) {
             List<Region> mine = new ArrayList<>();
@@ -41,25 +41,30 @@ public record MatMulLayout(CompiledKernel kernel, int kTile, List<List<Region>> 
                             + "a wired product keeps whole tiles (M below " + TilingPhase.MIN_SPLIT_ROWS + " per unit)");
                 }
                 for (int kt = 0; kt < ctx.kTiles; kt++) {
-                    w[work.nt()][kt] = region("W" + work.nt() + "_" + kt, ctx.wTiles[u.index()][wi][kt], type,
-                            ctx.rows(kt) * vb);
+                    Tile t = ctx.wTiles[u.index()][wi][kt];
+                    w[work.nt()][kt] = new WeightTile(toList(t.slices()), toList(t.addresses()), ctx.weightRowsPerWord(), type,
+                            vb);
                 }
                 y[work.nt()] = region("Y" + work.nt(), ctx.yTiles[u.index()][wi], ctx.problem.resultType(),
                         ctx.problem.m() * vb);
             }
         }
-        List<List<Region>> wl = new ArrayList<>();
-        for (Region[] row : w) {
+        List<List<WeightTile>> wl = new ArrayList<>();
+        for (WeightTile[] row : w) {
             wl.add(List.of(row));
         }
         return new MatMulLayout(kernel, ctx.kTile, List.copyOf(x), List.copyOf(wl), List.of(y));
     }
 
     private static Region region(String name, Tile t, DataType type, int elements) {
+        return new Region(name, toList(t.slices()), t.address(), type, elements, false);
+    }
+
+    private static List<Integer> toList(int[] a) {
         List<Integer> slices = new ArrayList<>();
-        for (int s : t.slices()) {
+        for (int s : a) {
             slices.add(s);
         }
-        return new Region(name, slices, t.address(), type, elements, false);
+        return slices;
     }
 }

@@ -11,7 +11,8 @@ import dev.lockstep.isa.chip.Queue;
 
 /**
  * Gives every instruction its cycle. Each unit runs its tiles in order, N tile by N tile and, within one, K tile by
- * K tile: LW loads a tile's weight rows while the array still works on the previous tile, IW installs them as
+ * K tile: LW loads a tile's weight rows (several side by side per cycle, from the weight streams the units of one
+ * MXM slice share) while the array still works on the previous tile, IW installs them as
  * soon as both the rows and the array are ready, ABC streams the M activation rows (adding onto the accumulators
  * from the second K tile on), and after the last K tile ACC drains the M result rows to the Y slices. Each of those
  * instructions is placed, together with the MEM reads or writes that feed or drain it, at the earliest cycle at
@@ -41,12 +42,14 @@ final class SchedulingPhase {
             for (int kt = 0; kt < ctx.kTiles; kt++) {
                 int rows = ctx.rows(kt);
                 long l = placeFed(ctx, u, u.lwQueue(), lw(ctx, u, rows), lwReady, ctx.wTiles[u.index()][wi][kt], 0,
-                        rows, inbound(u, 0), KernelContext.copyStride(rows));
-                long i = placeAlone(ctx, u.iwQueue(), Instruction.of(Opcode.IW, u.plane()), l + rows);
+                        rows, ctx.weightRowsPerWord(), weightStream(u),
+                        KernelContext.copyStride(ctx.weightWords(kt)));
+                long i = placeAlone(ctx, u.iwQueue(), Instruction.of(Opcode.IW, u.plane()),
+                        l + ctx.weightWords(kt));
                 lwReady = i + 1;
                 lastAbc = placeFed(ctx, u, u.abcQueue(), abc(ctx, u, kt, work.rows()),
-                        Math.max(i + install, accBarrier), ctx.xTiles[u.index()][kt], work.m0(), work.rows(),
-                        inbound(u, 2), 0);
+                        Math.max(i + install, accBarrier), ctx.xTiles[u.index()][kt], work.m0(), work.rows(), 1,
+                        activationStream(ctx, u), 0);
                 if (!ctx.options.overlapWeightLoads()) {
                     lwReady = Math.max(lwReady, lastAbc + work.rows());
                 }
@@ -55,9 +58,17 @@ final class SchedulingPhase {
         }
     }
 
-    /** Inbound stream {@code offset} of a unit: westward to the west MXM, eastward to the east one. */
-    private static long inbound(Unit u, int offset) {
-        int index = 8 * u.slot() + offset;
+    /**
+     * The first of the weight streams toward a unit's MXM (westward to the west MXM, eastward to the east one):
+     * streams 0 .. mxm.weight_streams - 1, shared by the units of one MXM slice (their loads take turns).
+     */
+    private static long weightStream(Unit u) {
+        return u.west() ? Streams.west(0) : Streams.east(0);
+    }
+
+    /** The activation streams toward a unit's MXM: after the weight streams, one group per unit. */
+    private static long activationStream(KernelContext ctx, Unit u) {
+        int index = ctx.chip.mxm().weightStreams() + u.slot() * ctx.width;
         return u.west() ? Streams.west(index) : Streams.east(index);
     }
 
@@ -67,11 +78,11 @@ final class SchedulingPhase {
     }
 
     private static Instruction lw(KernelContext ctx, Unit u, int rows) {
-        return Instruction.of(Opcode.LW, ctx.problem.dtype().code(), u.plane(), inbound(u, 0), rows);
+        return Instruction.of(Opcode.LW, ctx.problem.dtype().code(), u.plane(), weightStream(u), rows);
     }
 
     private static Instruction abc(KernelContext ctx, Unit u, int kt, int rows) {
-        return Instruction.of(Opcode.ABC, ctx.problem.dtype().code(), u.plane(), inbound(u, 2), rows,
+        return Instruction.of(Opcode.ABC, ctx.problem.dtype().code(), u.plane(), activationStream(ctx, u), rows,
                 kt == 0 ? 0 : 1);
     }
 
@@ -86,42 +97,55 @@ final class SchedulingPhase {
     }
 
     /**
-     * Places an instruction that samples {@code count} vectors from {@code stream} (one per byte plane) at its
-     * issue cycle + i, with the MEM reads of {@code tile}'s words {@code offset ..} timed to put them there, at the
-     * earliest cycle that fits.
+     * Places an instruction that samples {@code count} vectors, {@code groups} side by side per cycle (LW on the
+     * weight streams; 1 for ABC), from {@code stream} on (one stream per byte plane), at its issue cycle + i, with the
+     * MEM reads of {@code tile}'s words {@code offset ..} timed to put them there, at the earliest cycle that fits:
+     * slice group j of the tile holds vectors j, j + groups, ... ({@link WeightTile}).
      */
     private static long placeFed(KernelContext ctx, Unit u, Queue q, Instruction consumer, long earliest, Tile tile,
-                                 int offset, int count, long stream, int copyStride) {
+                                 int offset, int count, int groups, long stream, int copyStride) {
         long readLatency = ctx.chip.timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES);
         int target = u.mxm().position();
+        int planes = tile.slices().length / groups;
         Instruction[] reads = new Instruction[tile.slices().length];
+        int[] counts = new int[reads.length];
         for (int p = 0; p < reads.length; p++) {
-            reads[p] = Instruction.of(Opcode.READ, plane(stream, p), tile.address() + offset, count, 1);
+            int j = p / planes;
+            counts[p] = Math.max(0, (count - j + groups - 1) / groups);
+            reads[p] = counts[p] == 0 ? null
+                    : Instruction.of(Opcode.READ, plane(stream, p), tile.address(p) + offset, counts[p], 1);
         }
+        long train = (count + groups - 1) / groups;
         for (long t = earliest; t < earliest + MAX_SEARCH; t++) {
             if (!ctx.table.canIssue(q, consumer, t, ctx.pieceType())) {
                 continue;
             }
             boolean ok = true;
             for (int p = 0; p < reads.length && ok; p++) {
+                if (reads[p] == null) {
+                    continue;
+                }
                 int from = tile.slices()[p];
                 long r = t - readLatency - Math.abs(from - target) * ctx.table.hop();
                 Queue mem = memQueue(ctx, from);
                 ok = r >= 0 && ctx.table.canIssue(mem, reads[p], r)
-                        && ctx.table.streamFree(plane(stream, p), from, target, r + readLatency, count)
-                        && ctx.table.sliceFree(from, r, r + count, true);
+                        && ctx.table.streamFree(plane(stream, p), from, target, r + readLatency, counts[p])
+                        && ctx.table.sliceFree(from, r, r + counts[p], true);
             }
             if (!ok) {
                 continue;
             }
             for (int p = 0; p < reads.length; p++) {
+                if (reads[p] == null) {
+                    continue;
+                }
                 int from = tile.slices()[p];
                 long r = t - readLatency - Math.abs(from - target) * ctx.table.hop();
-                ctx.table.takeStream(plane(stream, p), from, target, r + readLatency, count);
-                ctx.table.takeSlice(from, r, r + count, true);
-                ctx.place(memQueue(ctx, from), r, reads[p], r + readLatency + count - 1, copyStride);
+                ctx.table.takeStream(plane(stream, p), from, target, r + readLatency, counts[p]);
+                ctx.table.takeSlice(from, r, r + counts[p], true);
+                ctx.place(memQueue(ctx, from), r, reads[p], r + readLatency + counts[p] - 1, copyStride);
             }
-            ctx.place(q, t, consumer, t + count - 1);
+            ctx.place(q, t, consumer, t + train - 1);
             return t;
         }
         throw new CompileException("could not schedule " + consumer + " within " + MAX_SEARCH + " cycles");

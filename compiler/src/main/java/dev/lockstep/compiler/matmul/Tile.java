@@ -2,11 +2,35 @@
 package dev.lockstep.compiler.matmul;
 
 /**
- * Where a tile of vectors lies: one MEM slice per byte plane, all at the same address.
+ * Where a tile of vectors lies: one MEM slice per byte plane (for a W tile: per byte plane of each of the rows LW
+ * takes side by side, see {@link WeightTile}), each at its own first word. X and Y tiles have one address in all
+ * their slices; a W tile's row groups may each have their own.
  *
- * @param slices  positions of the slices, plane 0 first
- * @param address first word
- * @param words   words in each slice
+ * @param slices    positions of the slices, plane 0 first
+ * @param addresses first word in each slice
+ * @param words     words in each slice
  */
-record Tile(int[] slices, int address, int words) {
+record Tile(int[] slices, int[] addresses, int words) {
+
+    /** A tile at the same address in every slice. */
+    static Tile at(int[] slices, int address, int words) {
+        int[] a = new int[slices.length];
+        java.util.Arrays.fill(a, address);
+        return new Tile(slices, a, words);
+    }
+
+    /** The first word in slice {@code p}. */
+    int address(int p) {
+        return addresses[p];
+    }
+
+    /** The first word of a tile with one address in all its slices (X and Y). */
+    int address() {
+        for (int a : addresses) {
+            if (a != addresses[0]) {
+                throw new IllegalStateException("this tile's slices start at different words");
+            }
+        }
+        return addresses[0];
+    }
 }

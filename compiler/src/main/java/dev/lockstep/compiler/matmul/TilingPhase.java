@@ -49,9 +49,12 @@ final class TilingPhase {
             throw new CompileException("an MXM slice of " + ctx.chip.name() + " has " + mxm.queuesPerSlice()
                     + " queues; the matmul schedule needs 3 per unit (" + unitsPerSlice + " units)");
         }
-        if (ctx.chip.streamsPerDirection() < 8 * unitsPerSlice) {
+        int inbound = mxm.weightStreams() + unitsPerSlice * ctx.width;
+        if (ctx.chip.streamsPerDirection() < Math.max(inbound, 8 * unitsPerSlice)) {
             throw new CompileException(ctx.chip.name() + " has " + ctx.chip.streamsPerDirection() + " streams per "
-                    + "direction; the matmul schedule gives each of the " + unitsPerSlice + " units of an MXM slice 8");
+                    + "direction; the matmul schedule needs " + inbound + " toward an MXM slice (its "
+                    + mxm.weightStreams() + " weight streams and " + ctx.width + " per unit for activations, "
+                    + unitsPerSlice + " units) and 8 per unit away from it (results)");
         }
         if (ctx.kTile > ctx.chip.mem().wordsPerSlice()) {
             throw new CompileException("a weight piece of " + ctx.kTile + " rows does not fit one MEM slice of "

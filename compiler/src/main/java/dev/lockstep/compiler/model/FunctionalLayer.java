@@ -275,9 +275,9 @@ public final class FunctionalLayer {
             VectorGraph.Ref mask = s.graph().input(DataType.F16, oneHot, 0);
             for (int g = 0; g < kv; g++) {
                 appendK(s, tok.kCaches.get(g), roped.part((heads + g) * hd, hd), mask, position);
-                Region v = tok.vCaches.get(g).w().get(0).get(position / tok.vCaches.get(g).kTile());
-                s.storeF16(s.lanes(qkv.part((heads + kv + g) * hd, hd), 0, hd, true), v,
-                        position % tok.vCaches.get(g).kTile());
+                MatMulLayout vc = tok.vCaches.get(g);
+                Region v = vc.w().get(0).get(position / vc.kTile()).row(position % vc.kTile());
+                s.storeF16(s.lanes(qkv.part((heads + kv + g) * hd, hd), 0, hd, true), v, 0);
             }
         });
     }
@@ -328,12 +328,11 @@ public final class FunctionalLayer {
         int hd = k.length();
         VectorGraph.Ref k16 = g.convert(s.lanes(k, 0, hd, false), DataType.F16);
         for (int i = 0; i < hd; i++) {
-            Region tile = cache.w().get(position / VectorStep.LANES_PER_VECTOR).get(i / cache.kTile());
-            int address = tile.address() + i % cache.kTile();
-            VectorGraph.Ref old = s.at(new Region("", tile.slices(), address, DataType.F16,
-                    VectorStep.LANES_PER_VECTOR, false));
+            Region row = cache.w().get(position / VectorStep.LANES_PER_VECTOR).get(i / cache.kTile())
+                    .row(i % cache.kTile());
+            VectorGraph.Ref old = s.at(row);
             VectorGraph.Ref merged = g.select(oneHot, g.distribute(k16, i), old);
-            g.pin(merged, tile.slices().stream().mapToInt(Integer::intValue).toArray(), address);
+            g.pin(merged, row.slices().stream().mapToInt(Integer::intValue).toArray(), row.address());
         }
     }
 

@@ -41,12 +41,12 @@ class DecodeBuilderTest {
         assertThat(plan.headChips()).isEqualTo(1);
         DecodeBuilder.Result built = DecodeBuilder.build(plan, RACK, line -> { });
         SimResult r = simulate(built.program());
-        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(107_282);
-        assertThat(built.cyclesPerToken()).isEqualTo(60_645);
-        assertThat(built.timeline().firstTokenCycles()).isEqualTo(46_637);
-        assertThat(built.breakdown().boundCycles()).isEqualTo(21_234);
-        assertThat(built.footprint().maxSramBytes()).isEqualTo(29_585_920);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("904abce5810bfc4f");
+        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(42_043);
+        assertThat(built.cyclesPerToken()).isEqualTo(22_158);
+        assertThat(built.timeline().firstTokenCycles()).isEqualTo(19_885);
+        assertThat(built.breakdown().boundCycles()).isEqualTo(8_356);
+        assertThat(built.footprint().maxSramBytes()).isEqualTo(29_593_600);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("a79518e2f92e1453");
         // the compute and link cycles of the first token cover it: nothing waits in a one-token pipeline
         DecodeBuilder.Breakdown b = built.breakdown();
         assertThat(b.computeCycles() + b.linkCycles()).isEqualTo(built.timeline().firstTokenCycles());
@@ -57,14 +57,14 @@ class DecodeBuilderTest {
         DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(), RACK, 6, 4, line -> { });
         SimResult r = simulate(built.program());
         DecodeBuilder.PrefillTiming p = built.timing();
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(88_272);
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(48_147);
         assertThat(p.chunks()).isEqualTo(2);
         assertThat(p.chunkRows()).isEqualTo(4);
-        assertThat(p.intervalCycles()).isEqualTo(20_734);
-        assertThat(p.firstLatencyCycles()).isEqualTo(58_444);
-        assertThat(p.longestLatencyCycles()).isEqualTo(64_855);
-        assertThat(p.firstTokenCycle()).isEqualTo(87_540);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("bde41d9a11240904");
+        assertThat(p.intervalCycles()).isEqualTo(8_764);
+        assertThat(p.firstLatencyCycles()).isEqualTo(33_686);
+        assertThat(p.longestLatencyCycles()).isEqualTo(37_794);
+        assertThat(p.firstTokenCycle()).isEqualTo(47_415);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("0f3dbdd7f8915fa2");
     }
 
     @Test

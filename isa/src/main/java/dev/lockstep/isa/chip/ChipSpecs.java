@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.Unit;
 import dev.lockstep.isa.io.InputException;
@@ -47,7 +48,7 @@ public final class ChipSpecs {
                     value("queues_per_slice")),
             group("vxm", value("alus_per_lane"), value("queues_per_slice")),
             group("mxm", value("planes_per_slice"), value("rows"), value("cols"), value("int8_k"), value("fp16_k"),
-                    value("fp16_planes_per_piece"), value("queues_per_slice")),
+                    value("fp16_planes_per_piece"), value("queues_per_slice"), value("weight_streams")),
             group("sxm", value("queues_per_slice"), list("also_issues")),
             group("links", value("count"), value("bytes_per_second_per_direction"), value("latency_cycles")),
             group("timing", KeySchema.values(Arrays.stream(TimingParam.values()).map(TimingParam::key).toList())));
@@ -178,7 +179,8 @@ public final class ChipSpecs {
                 (int) doc.integer(doc.member(mxm, "int8_k", "mxm"), "mxm.int8_k", 1, 0xFFFF),
                 (int) doc.integer(doc.member(mxm, "fp16_k", "mxm"), "mxm.fp16_k", 1, 0xFFFF),
                 (int) doc.integer(doc.member(mxm, "fp16_planes_per_piece", "mxm"), "mxm.fp16_planes_per_piece", 1, 16),
-                queues(doc, mxm, "mxm"));
+                queues(doc, mxm, "mxm"),
+                (int) doc.integer(doc.member(mxm, "weight_streams", "mxm"), "mxm.weight_streams", 2, 0xFF));
         if (mxmSpec.planesPerSlice() % mxmSpec.fp16PlanesPerPiece() != 0) {
             throw doc.error(mxm.get("fp16_planes_per_piece"), "mxm.fp16_planes_per_piece must divide "
                     + "mxm.planes_per_slice (" + mxmSpec.planesPerSlice() + ")");
@@ -225,8 +227,46 @@ public final class ChipSpecs {
         if (memSlices == 0) {
             throw doc.error(root.get("floorplan"), "the floorplan has no MEM slice; a chip needs at least one");
         }
+        checkWeightStreams(doc, mxm.get("weight_streams"), mxmSpec, streams, layout);
         return new ChipSpec(name, clock, superlanes, lanes, streams, layout, memSpec, vxmSpec, mxmSpec, sxmSpec,
                 linkSpec, Timing.withOverrides(overrides));
+    }
+
+    /**
+     * The weight-stream group must hold whole fp16 rows (an even count), fit the streams of one direction, and be
+     * fed every cycle by MEM slices of the hemisphere (a slice reads one vector per cycle onto one stream): at most
+     * as many streams as the hemisphere with fewer MEM slices has.
+     */
+    private static void checkWeightStreams(LocatedJson doc, JsonNode at, MxmSpec mxm, int streams,
+                                           List<SliceKind> layout) {
+        int w = mxm.weightStreams();
+        if (w % DataType.F16.bytes() != 0) {
+            throw doc.error(at, "mxm.weight_streams must be even (an fp16 weight row takes 2 streams), got " + w);
+        }
+        if (w > streams) {
+            throw doc.error(at, "mxm.weight_streams is " + w + " but the chip has " + streams + " streams per "
+                    + "direction; at most " + streams);
+        }
+        int center = layout.indexOf(SliceKind.VXM);
+        if (center < 0) {
+            return; // the floorplan's own check names the missing VXM
+        }
+        int west = 0;
+        int east = 0;
+        for (int p = 0; p < layout.size(); p++) {
+            if (layout.get(p) == SliceKind.MEM) {
+                if (p < center) {
+                    west++;
+                } else {
+                    east++;
+                }
+            }
+        }
+        int feed = Math.min(west, east);
+        if (w > feed) {
+            throw doc.error(at, "mxm.weight_streams is " + w + " but a hemisphere has " + feed + " MEM slices to "
+                    + "feed them (one vector per slice per cycle); at most " + (feed - feed % 2));
+        }
     }
 
     private static ObjectNode section(LocatedJson doc, ObjectNode root, String key) {
@@ -311,6 +351,7 @@ public final class ChipSpecs {
         mxm.put("fp16_k", chip.mxm().fp16K());
         mxm.put("fp16_planes_per_piece", chip.mxm().fp16PlanesPerPiece());
         mxm.put("queues_per_slice", chip.mxm().queuesPerSlice());
+        mxm.put("weight_streams", chip.mxm().weightStreams());
         ObjectNode sxm = root.putObject("sxm");
         sxm.put("queues_per_slice", chip.sxm().queuesPerSlice());
         ArrayNode also = sxm.putArray("also_issues");

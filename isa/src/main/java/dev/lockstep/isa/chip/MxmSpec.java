@@ -20,9 +20,23 @@ import java.util.Optional;
  *                       give 4 int8 pieces but 2 fp16 pieces per cycle (published); an fp16 instruction names the
  *                       first plane of its group and holds every plane of the group
  * @param queuesPerSlice instruction queues per MXM slice
+ * @param weightStreams  streams an LW samples in each cycle (one-byte streams of the direction flowing toward the
+ *                       MXM): a weight row of a w-byte type takes w of them, so LW loads weightStreams / w rows per
+ *                       cycle (16 in tsp-v1: the published install rate, see docs/model.md, "Weights into the MXM")
  */
 public record MxmSpec(int planesPerSlice, int rows, int cols, int int8K, int fp16K, int fp16PlanesPerPiece,
-                      int queuesPerSlice) {
+                      int queuesPerSlice, int weightStreams) {
+
+    /** Weight rows of {@code pieceType} one LW loads per cycle: the weight streams over the type's bytes. */
+    public int weightRowsPerCycle(DataType pieceType) {
+        return weightStreams / pieceType.bytes();
+    }
+
+    /** Cycles an LW of {@code rows} rows of {@code pieceType} takes: the rows over the rows per cycle, rounded up. */
+    public int weightLoadCycles(DataType pieceType, int rows) {
+        int perCycle = weightRowsPerCycle(pieceType);
+        return (rows + perCycle - 1) / perCycle;
+    }
 
     /** Planes that one piece of {@code pieceType} (I8 or F16) takes: the fp16 group, or one plane for int8. */
     public int planesPerPiece(DataType pieceType) {

@@ -89,7 +89,7 @@ public final class ProgramRules {
         for (int i = 0; i < specs.size(); i++) {
             OperandSpec spec = specs.get(i);
             long value = ins.operand(i);
-            Optional<String> p = spec.kind().checkOnChip(value, ins.span(i), chip);
+            Optional<String> p = spec.kind().checkOnChip(value, ins.span(i, chip), chip);
             if (p.isPresent()) {
                 return Optional.of(new OperandProblem(i, p.get()));
             }

@@ -63,7 +63,8 @@ public final class RandomPrograms {
                 yield types.get(random.nextInt(types.size())).code();
             }
             case STREAM -> {
-                int span = spec.spanDtype() != null
+                int span = spec.weightGroup() ? chip.mxm().weightStreams()
+                        : spec.spanDtype() != null
                         ? DataType.fromCode(earlier[op.operandIndex(spec.spanDtype())]).orElseThrow().bytes()
                         : Math.max(1, spec.spanFixed());
                 int index = random.nextInt(chip.streamsPerDirection() - span + 1);
