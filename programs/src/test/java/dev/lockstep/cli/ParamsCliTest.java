@@ -110,7 +110,7 @@ class ParamsCliTest {
         "sim asm/vector-add.lsa --chip-param clock_hz= # error: --chip-param:1:1: --chip-param takes NAME=VALUE, a dotted key of the description and its new value, e.g. --chip-param links.latency_cycles=300; 'clock_hz=' has no value",
         "run --chip-param mxm.fp16k=128 # error: --chip-param:1:1: unknown parameter 'mxm.fp16k' of a chip description (did you mean 'mxm.fp16_k'?)",
         "run --system-param latency=5 # error: --system-param:1:1: unknown parameter 'latency' of a system description; its parameters: name, chip, racks, nodes_per_rack, chips_per_node, global_links_per_chip, latency_cycles.*",
-        "run --chip-param mxm=4 # error: --chip-param:1:1: mxm is a group of parameters, not one; name one of its keys: mxm.planes_per_slice, mxm.rows, mxm.cols, mxm.int8_k, mxm.fp16_k, mxm.fp16_planes_per_piece, mxm.queues_per_slice",
+        "run --chip-param mxm=4 # error: --chip-param:1:1: mxm is a group of parameters, not one; name one of its keys: mxm.planes_per_slice, mxm.rows, mxm.cols, mxm.int8_k, mxm.fp16_k, mxm.fp16_planes_per_piece, mxm.queues_per_slice, mxm.weight_streams",
         "sim asm/vector-add.lsa --chip-param floorplan=MEM # error: --chip-param:1:1: floorplan holds a list, which NAME=VALUE does not set; change it in a copy of the description file and give that file instead",
         "compile --op matmul --shape 1x160x320 --chip-param clock_hz=fast # error: --chip-param:1:1: clock_hz must be a whole number in 1..100000000000, got \"fast\"",
         "run --system-param racks=2000 # error: --system-param:1:1: racks must be in 1..1024, got 2000",
