@@ -137,11 +137,13 @@ public final class ChipSpecs {
             }
         }
         SxmSpec sxmSpec = new SxmSpec(queues(doc, sxm, "sxm"), also);
-        ObjectNode links = section(doc, root, "links", "count", "bytes_per_second_per_direction", "latency_cycles");
+        ObjectNode links = section(doc, root, "links", "count", "bytes_per_second_per_direction", "framing_bytes",
+                "latency_cycles");
         LinkSpec linkSpec = new LinkSpec(
                 (int) doc.integer(doc.member(links, "count", "links"), "links.count", 0, 32),
                 doc.positive(doc.member(links, "bytes_per_second_per_direction", "links"),
                         "links.bytes_per_second_per_direction"),
+                (int) doc.integer(doc.member(links, "framing_bytes", "links"), "links.framing_bytes", 0, 4096),
                 doc.integer(doc.member(links, "latency_cycles", "links"), "links.latency_cycles", 1, 1_000_000));
         long vectorCycles = linkSpec.vectorCycles(superlanes * lanes, clock);
         if (vectorCycles > 1_000_000) {
@@ -248,6 +250,7 @@ public final class ChipSpecs {
         ObjectNode links = root.putObject("links");
         links.put("count", chip.links().count());
         links.put("bytes_per_second_per_direction", chip.links().bytesPerSecondPerDirection());
+        links.put("framing_bytes", chip.links().framingBytes());
         links.put("latency_cycles", chip.links().latencyCycles());
         ObjectNode timing = root.putObject("timing");
         for (TimingParam p : TimingParam.values()) {
