@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.ModelConfigs;
 import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.compiler.system.Exchange;
+import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
 import dev.lockstep.sim.SimOptions;
@@ -41,14 +43,22 @@ class DecodeBuilderTest {
         assertThat(plan.headChips()).isEqualTo(1);
         DecodeBuilder.Result built = DecodeBuilder.build(plan, RACK, line -> { });
         SimResult r = simulate(built.program());
-        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(107_282);
-        assertThat(built.cyclesPerToken()).isEqualTo(60_645);
-        assertThat(built.timeline().firstTokenCycles()).isEqualTo(46_637);
-        assertThat(built.breakdown().boundCycles()).isEqualTo(21_234);
-        assertThat(built.footprint().maxSramBytes()).isEqualTo(29_585_920);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("904abce5810bfc4f");
-        // the compute and link cycles of the first token cover it: nothing waits in a one-token pipeline
+        // pinned from the simulation; they moved with the hop model (docs/model.md, "Hops"): before it, 107,282,
+        // 60,645 cycles per token, a first token of 46,637 and a bound of 21,234
+        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(118_402);
+        assertThat(built.cyclesPerToken()).isEqualTo(64_736);
+        assertThat(built.timeline().firstTokenCycles()).isEqualTo(53_666);
         DecodeBuilder.Breakdown b = built.breakdown();
+        // the bound: the kernels' own bounds (16,896, unchanged) and the least any exchange takes, once per
+        // exchange: 241 cycles (port 4 + link 216 + one 320-byte vector 21) x 18 before; now 637 (send end 80 +
+        // one 328-byte frame 22 + link 217 + receive end 318) x 16: the token's way back to the embedding chip, 3
+        // hops, is one forwarded route where it was three exchanges
+        assertThat(b.exchanges()).isEqualTo(16);
+        assertThat(Exchange.minimumCycles(new SystemBuild(RACK))).isEqualTo(80 + 22 + 217 + 318);
+        assertThat(b.boundCycles()).isEqualTo(16_896 + 16 * 637).isEqualTo(21_234 - 18 * 241 + 16 * 637);
+        assertThat(built.footprint().maxSramBytes()).isEqualTo(29_585_920);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("621bdd727904b7a7");
+        // the compute and link cycles of the first token cover it: nothing waits in a one-token pipeline
         assertThat(b.computeCycles() + b.linkCycles()).isEqualTo(built.timeline().firstTokenCycles());
     }
 
@@ -57,14 +67,16 @@ class DecodeBuilderTest {
         DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(), RACK, 6, 4, line -> { });
         SimResult r = simulate(built.program());
         DecodeBuilder.PrefillTiming p = built.timing();
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(88_272);
+        // pinned from the simulation; they moved with the hop model (docs/model.md, "Hops"): before it, 88,272,
+        // an interval of 20,734, latencies of 58,444 and 64,855, the first token at 87,540
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(106_251);
         assertThat(p.chunks()).isEqualTo(2);
         assertThat(p.chunkRows()).isEqualTo(4);
-        assertThat(p.intervalCycles()).isEqualTo(20_734);
-        assertThat(p.firstLatencyCycles()).isEqualTo(58_444);
-        assertThat(p.longestLatencyCycles()).isEqualTo(64_855);
-        assertThat(p.firstTokenCycle()).isEqualTo(87_540);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("bde41d9a11240904");
+        assertThat(p.intervalCycles()).isEqualTo(21_152);
+        assertThat(p.firstLatencyCycles()).isEqualTo(72_004);
+        assertThat(p.longestLatencyCycles()).isEqualTo(81_207);
+        assertThat(p.firstTokenCycle()).isEqualTo(104_723);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("c35dddc3072bd970");
     }
 
     @Test
