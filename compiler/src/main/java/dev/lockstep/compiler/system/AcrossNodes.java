@@ -35,6 +35,18 @@ final class AcrossNodes {
         if (chips.size() < 2) {
             return notBefore;
         }
+        List<Exchange.Flow> global = new ArrayList<>();
+        Map<Integer, Integer> arriving = new TreeMap<>();
+        for (int c : chips) {
+            for (int l = 0; l < topology.linksPerChip(); l++) {
+                int f = topology.farChip(c, l);
+                if (f >= 0 && topology.kind(c, l) != LinkKind.LOCAL && nodes.contains(f / cpn)) {
+                    global.add(new Exchange.Flow(c, f, words));
+                    arriving.merge(f, 1, Integer::sum);
+                }
+            }
+        }
+        checkCables(global, nodes, cpn);
         // hop 1: within each node, every chip to every other; each adds the node's rows
         List<Exchange.Flow> local = new ArrayList<>();
         for (int c : chips) {
@@ -50,18 +62,6 @@ final class AcrossNodes {
             summed = Math.max(summed, cpn < 2 ? t : col.placeSum(c, cpn, vectors, type, t));
         }
         // hop 2: each node's sum over the cables to the other nodes; each chip adds what arrives
-        List<Exchange.Flow> global = new ArrayList<>();
-        Map<Integer, Integer> arriving = new TreeMap<>();
-        for (int c : chips) {
-            for (int l = 0; l < topology.linksPerChip(); l++) {
-                int f = topology.farChip(c, l);
-                if (f >= 0 && topology.kind(c, l) != LinkKind.LOCAL && nodes.contains(f / cpn)) {
-                    global.add(new Exchange.Flow(c, f, words));
-                    arriving.merge(f, 1, Integer::sum);
-                }
-            }
-        }
-        checkCables(global, nodes, cpn);
         t = global.isEmpty() ? summed : Exchange.runChunked(build, global, summed);
         summed = t;
         for (Map.Entry<Integer, Integer> e : arriving.entrySet()) {
@@ -95,19 +95,22 @@ final class AcrossNodes {
 
     /** Every two of the nodes must share exactly one cable, or some node sum would be missed or counted twice. */
     private static void checkCables(List<Exchange.Flow> global, List<Integer> nodes, int cpn) {
-        Map<List<Integer>, Integer> cables = new TreeMap<>((a, b) -> a.get(0).equals(b.get(0))
-                ? Integer.compare(a.get(1), b.get(1)) : Integer.compare(a.get(0), b.get(0)));
+        Map<Long, Integer> cables = new TreeMap<>();
         for (Exchange.Flow f : global) {
-            cables.merge(List.of(f.from() / cpn, f.to() / cpn), 1, Integer::sum);
+            cables.merge(pair(f.from() / cpn, f.to() / cpn), 1, Integer::sum);
         }
         for (int a : nodes) {
             for (int b : nodes) {
-                int n = cables.getOrDefault(List.of(a, b), 0);
+                int n = cables.getOrDefault(pair(a, b), 0);
                 if (a != b && n != 1) {
                     throw new IllegalArgumentException("nodes " + a + " and " + b + " share " + n + " cables; an "
                             + "all-reduce across nodes needs exactly one between every two (the nodes of one rack)");
                 }
             }
         }
+    }
+
+    private static long pair(int a, int b) {
+        return (long) a << 32 | b;
     }
 }
