@@ -7,8 +7,8 @@ import java.util.Locale;
 /** Cycle counts derived from a chip description rather than stated in it. */
 public enum ChipQuantity {
     /**
-     * Cycles one vector occupies a link: ceil(vector bytes x clock / link bytes per second). For tsp-v1:
-     * ceil(320 x 0.9e9 / 14e9) = 21 cycles.
+     * Cycles one vector occupies a link, its serialisation: ceil((vector bytes + framing bytes) x clock / link bytes
+     * per second). For tsp-v1: ceil(328 x 0.9e9 / 14e9) = ceil(21.09) = 22 cycles.
      */
     LINK_VECTOR_CYCLES,
     /** The link's latency from the chip description's {@code links.latency_cycles}. */

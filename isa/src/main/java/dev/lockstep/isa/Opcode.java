@@ -31,7 +31,9 @@ import static dev.lockstep.isa.OperandSpec.of;
 import static dev.lockstep.isa.OperandSpec.optional;
 import static dev.lockstep.isa.OperandSpec.streams;
 import static dev.lockstep.isa.OperandSpec.weightGroup;
-import static dev.lockstep.isa.TimingParam.C2C_PORT_LATENCY_CYCLES;
+import static dev.lockstep.isa.TimingParam.C2C_FORWARD_CYCLES;
+import static dev.lockstep.isa.TimingParam.C2C_RECEIVE_END_CYCLES;
+import static dev.lockstep.isa.TimingParam.C2C_SEND_END_CYCLES;
 import static dev.lockstep.isa.TimingParam.IFETCH_LATENCY_CYCLES;
 import static dev.lockstep.isa.TimingParam.MEM_GATHER_LATENCY_CYCLES;
 import static dev.lockstep.isa.TimingParam.MEM_READ_LATENCY_CYCLES;
@@ -262,17 +264,28 @@ public enum Opcode {
     /** Sends vectors over a chip-to-chip link. docs/isa.md#c2c */
     SEND(0x60, "send", Unit.C2C, Resource.C2C_TRANSMIT,
             "Send `count` vectors over `link`: vector i is taken from stream `src` at issue + i x "
-                    + "link_vector_cycles and is at the far end at issue + latency + i x link_vector_cycles.",
+                    + "link_vector_cycles and has arrived whole at the far end at issue + latency + i x "
+                    + "link_vector_cycles.",
             List.of(of("link", LINK), streams("src", 1), optional("count", COUNT, 1)),
-            plus(param(C2C_PORT_LATENCY_CYCLES), chip(ChipQuantity.LINK_LATENCY_CYCLES)),
+            plus(param(C2C_SEND_END_CYCLES), plus(chip(ChipQuantity.LINK_VECTOR_CYCLES),
+                    chip(ChipQuantity.LINK_LATENCY_CYCLES))),
             times(operand("count"), chip(ChipQuantity.LINK_VECTOR_CYCLES)), fixed(1)),
     /** Receives vectors from a chip-to-chip link onto a stream. docs/isa.md#c2c */
     RECV(0x61, "recv", Unit.C2C, Resource.C2C_RECEIVE,
             "Take `count` vectors that arrived on `link`, one per `link_vector_cycles`, and put each on stream "
-                    + "`dst` at this slice, `c2c_port_latency_cycles` after taking it.",
+                    + "`dst` at this slice, `c2c_receive_end_cycles` after taking it.",
             List.of(streams("dst", 1), of("link", LINK), optional("count", COUNT, 1)),
-            param(C2C_PORT_LATENCY_CYCLES), times(operand("count"), chip(ChipQuantity.LINK_VECTOR_CYCLES)),
-            fixed(1));
+            param(C2C_RECEIVE_END_CYCLES), times(operand("count"), chip(ChipQuantity.LINK_VECTOR_CYCLES)),
+            fixed(1)),
+    /** Passes vectors arriving on one link out over another, without landing them. docs/isa.md#c2c */
+    FWD(0x62, "fwd", Unit.C2C, Resource.C2C_TRANSMIT,
+            "Forward `count` vectors that arrived on link `from` over `link`, without landing them in SRAM: "
+                    + "vector i is taken from `from` at issue + i x link_vector_cycles and has arrived whole at the "
+                    + "far end of `link` at issue + latency + i x link_vector_cycles.",
+            List.of(of("link", LINK), of("from", LINK), optional("count", COUNT, 1)),
+            plus(param(C2C_FORWARD_CYCLES), plus(chip(ChipQuantity.LINK_VECTOR_CYCLES),
+                    chip(ChipQuantity.LINK_LATENCY_CYCLES))),
+            times(operand("count"), chip(ChipQuantity.LINK_VECTOR_CYCLES)), fixed(1));
 
     private static final Opcode[] BY_CODE = new Opcode[256];
 

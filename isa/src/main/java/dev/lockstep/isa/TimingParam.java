@@ -36,8 +36,21 @@ public enum TimingParam {
     SXM_PERMUTE_LATENCY_CYCLES(3, "Unpublished. A general lane permutation: two switch stages plus the drive."),
     SXM_TRANSPOSE_LATENCY_CYCLES(4, "Unpublished. The 16 x 16 transpose takes 16 streams in and puts 16 out; "
             + "assumed one stage more than a permutation."),
-    C2C_PORT_LATENCY_CYCLES(4, "Unpublished. Cycles between a stream and the link's serialiser (send) or "
-            + "deserialiser and a stream (receive), on top of the link latency."),
+    C2C_SEND_END_CYCLES(80, "Unpublished breakdown (docs/model.md, Hops). The sending end of a hop: from the "
+            + "stream at the C2C port to the first bit on the wire: the stream path to the link module at the die's "
+            + "edge (about 20), framing and FEC encoding (about 20), the serialiser's pipeline (about 40)."),
+    C2C_RECEIVE_END_CYCLES(318, "Set by the published 722 ns (650 cycles) per hop SRAM to SRAM (ISCA 2022), "
+            + "the other parts of a hop being counted: 650 - (2 read + 1 hop + 80 send end + 22 serialisation + "
+            + "217 link + 8 hops + 1 write + 1) on the compiler's first lanes. The receiving end of a hop, from the "
+            + "last bit at the pins to the vector on a stream: clock recovery and the deserialiser's pipeline "
+            + "(about 60), the path to the stream (about 20), lane deskew and FEC decoding, which holds a whole "
+            + "codeword before it corrects it (the rest, about 238)."),
+    C2C_FORWARD_CYCLES(200, "Unpublished. A vector passing through a chip without landing in its SRAM (fwd), "
+            + "from the last bit at the pins to the first bit out: deserialised (about 60), across the chip on its "
+            + "streams (up to 92 slice positions, about 92), serialised again (about 40); about 192, taken as 200. "
+            + "A forward skips what only an SRAM end does: it passes the frame on with its FEC check bytes (the "
+            + "final receiver decodes) and needs no deskew to a receiving program. The published 3 us at 5 hops "
+            + "allows at most 273 (docs/model.md, Hops)."),
     NOTIFY_LATENCY_CYCLES(8, "Unpublished. A Notify reaches every queue parked on Sync after this many cycles "
             + "(the signal crosses the chip's 93 slice positions in a few pipelined stages)."),
     IFETCH_LATENCY_CYCLES(2, "Unpublished. Ifetch takes instruction words from a stream like a MEM write."),

@@ -34,7 +34,7 @@ final class RunCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--system", paramLabel = "PRESET|FILE", defaultValue = "tsp-576",
-            description = "The system: node-8, rack-72, tsp-576 or a JSON file. Default: ${DEFAULT-VALUE}.")
+            description = "The system: node-8, rack-72, tsp-256, tsp-576 or a JSON file. Default: ${DEFAULT-VALUE}.")
     String system;
 
     @Option(names = "--chips", paramLabel = "N", description = "Use the first N chips of the system (along its "

@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "bandwidth, and (with --from/--to) the route between two chips.")
 final class TopologyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PRESET|FILE", defaultValue = "tsp-576",
-            description = "A system preset (node-8, rack-72, tsp-576) or a JSON file. Default: ${DEFAULT-VALUE}.")
+            description = "A system preset (node-8, rack-72, tsp-256, tsp-576) or a JSON file. Default: "
+                    + "${DEFAULT-VALUE}.")
     String system;
 
     @Option(names = "--from", paramLabel = "CHIP", description = "With --to: print the route between two chips.")
@@ -108,8 +109,9 @@ final class TopologyCommand implements Callable<Integer> {
                 out.printf("%-13s %d cables, latency %d cycles%n", k.key().replace('_', '-') + " links",
                         t.connectedLinks(k), s.latencyCycles(k));
             }
-            out.printf("link rate     %.1f GB/s per direction: one %d-byte vector per %d cycles%n", linkBytes / 1e9,
-                    s.chip().vectorBytes(), s.vectorCycles());
+            out.printf("link rate     %.1f GB/s per direction: one %d-byte vector (a %d-byte frame) per %d cycles%n",
+                    linkBytes / 1e9, s.chip().vectorBytes(), s.chip().links().frameBytes(s.chip().vectorBytes()),
+                    s.vectorCycles());
             out.printf("hops          diameter %d, mean %.2f over all ordered pairs%n", diameter, mean);
             StringBuilder hb = new StringBuilder();
             for (int h = 1; h <= diameter; h++) {

@@ -145,8 +145,9 @@ final class ChipSimulator {
     }
 
     /**
-     * A lower bound on the next cycle at which this chip samples a vector for a send: the next sample of a send in
-     * progress, or the issue cycle of the next SEND (or repeat of one) on any queue.
+     * A lower bound on the next cycle at which this chip samples a vector for a send (or takes one to forward): the
+     * next sample of a send or forward in progress, or the issue cycle of the next SEND or FWD (or repeat of one) on
+     * any queue.
      */
     long nextSendSample() {
         if (sendFrom == null) {
@@ -158,7 +159,7 @@ final class ChipSimulator {
         long m = links.nextActiveSample();
         for (int i = 0; i < queueRuns.length; i++) {
             QueueRun q = queueRuns[i];
-            if (q.repeatLeft > 0 && q.previous.opcode() == Opcode.SEND) {
+            if (q.repeatLeft > 0 && sends(q.previous.opcode())) {
                 m = Math.min(m, q.cycle);
             } else {
                 m = Math.min(m, sendFrom[i][Math.min(q.next, sendFrom[i].length - 1)]);
@@ -167,7 +168,12 @@ final class ChipSimulator {
         return m;
     }
 
-    /** Per index i, the smallest issue cycle of a SEND, or a REPEAT of one, at index i or later. */
+    /** Whether an opcode puts vectors on a link. */
+    private static boolean sends(Opcode op) {
+        return op == Opcode.SEND || op == Opcode.FWD;
+    }
+
+    /** Per index i, the smallest issue cycle of a SEND or FWD, or a REPEAT of one, at index i or later. */
     private static long[] sendCycles(QueueProgram qp) {
         long[] out = new long[qp.size() + 1];
         out[qp.size()] = Long.MAX_VALUE;
@@ -182,7 +188,7 @@ final class ChipSimulator {
         }
         for (int i = qp.size() - 1; i >= 0; i--) {
             Opcode op = qp.instruction(i).opcode();
-            boolean send = op == Opcode.SEND || op == Opcode.REPEAT && previous[i] == Opcode.SEND;
+            boolean send = sends(op) || op == Opcode.REPEAT && sends(previous[i]);
             out[i] = send ? Math.min(qp.cycle(i), out[i + 1]) : out[i + 1];
         }
         return out;
@@ -405,6 +411,7 @@ final class ChipSimulator {
             case ACC -> mxm.accumulators(is, pos, latency);
             case SEND -> links.send(is, pos);
             case RECV -> links.recv(is, pos);
+            case FWD -> links.forward(is);
             case SHIFT, ROTATE, PERMUTE, DISTRIBUTE, TRANSPOSE -> unitOp(is, pos, latency, true);
             default -> unitOp(is, pos, latency, false);
         }

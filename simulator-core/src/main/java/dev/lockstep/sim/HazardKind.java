@@ -23,9 +23,12 @@ public enum HazardKind {
     QUEUE_PARKED,
     /** A chip-to-chip instruction on a link that goes nowhere in this simulation. */
     LINK_UNCONNECTED,
-    /** A send on a link whose transmit side is still serialising an earlier send. */
+    /**
+     * A send or forward on a link whose transmit side is still serialising an earlier one, or whose frame would be
+     * on the wire together with another's (a forward reaches the wire later after its issue than a send).
+     */
     LINK_BUSY,
-    /** A receive takes a vector from a link on which nothing has arrived (or everything was taken). */
+    /** A receive or forward takes a vector from a link on which nothing has arrived (or everything was taken). */
     LINK_NOTHING_ARRIVED,
     /** A vector arrives on a link while the one before it still waits in the link's receive register. */
     LINK_OVERWRITTEN,

@@ -27,7 +27,7 @@ final class LinkChecker {
      *         none
      */
     static HazardException[] check(Topology topology, LinkUnit[] units, long[] shifts, int[][] linkOf,
-                                   long portLatency) {
+                                   long vectorCycles) {
         HazardException first = null;
         HazardException atEnd = null;
         for (int c = 0; c < units.length; c++) {
@@ -58,7 +58,7 @@ final class LinkChecker {
                     int fl = topology.farLink(r, l);
                     for (LinkUnit.Sent s : units[f].sent) {
                         if (linkOf[f][s.link()] == fl) {
-                            in.add(new LinkUnit.Sent(s.link(), s.cycle() + shifts[f], null, s.who()));
+                            in.add(new LinkUnit.Sent(s.link(), s.cycle() + shifts[f], s.lead(), null, s.who()));
                         }
                     }
                 }
@@ -71,8 +71,14 @@ final class LinkChecker {
                     }
                 }
                 if (!in.isEmpty() || !out.isEmpty()) {
-                    long flight = portLatency + topology.latencyCycles(f, topology.farLink(r, l));
-                    HazardException h = link(topology, r, l, f, in, out, flight);
+                    long latency = topology.latencyCycles(f, topology.farLink(r, l));
+                    // a FWD's frame reaches the wire later after its sample than a SEND's: order by arrival
+                    in.sort(java.util.Comparator.comparingLong(s -> s.arrival(vectorCycles, latency)));
+                    long[] arrival = new long[in.size()];
+                    for (int i = 0; i < arrival.length; i++) {
+                        arrival[i] = in.get(i).arrival(vectorCycles, latency);
+                    }
+                    HazardException h = link(topology, r, l, f, in, arrival, out);
                     if (h != null && h.kind() == HazardKind.LINK_NEVER_RECEIVED) {
                         atEnd = min(atEnd, h);
                     } else {
@@ -84,30 +90,34 @@ final class LinkChecker {
         return new HazardException[] {first, atEnd};
     }
 
-    /** Runs one receive register through its arrivals and takes, in time order; arrivals first within a cycle. */
+    /**
+     * Runs one receive register through its arrivals ({@code in}, in order of {@code arrival}) and takes, in time
+     * order; arrivals first within a cycle.
+     */
     private static HazardException link(Topology topology, int chip, int link, int from, List<LinkUnit.Sent> in,
-                                        List<LinkUnit.Taken> out, long flight) {
+                                        long[] arrival, List<LinkUnit.Taken> out) {
         int i = 0;
         int j = 0;
-        LinkUnit.Sent waiting = null;
+        long waiting = -1;
+        LinkUnit.Sent waitingSent = null;
         while (i < in.size() || j < out.size()) {
-            long arrival = i < in.size() ? in.get(i).cycle() + flight : Long.MAX_VALUE;
-            if (j >= out.size() || arrival <= out.get(j).cycle()) {
+            long next = i < in.size() ? arrival[i] : Long.MAX_VALUE;
+            if (j >= out.size() || next <= out.get(j).cycle()) {
                 LinkUnit.Sent s = in.get(i++);
-                if (waiting != null) {
-                    return LinkUnit.overwritten(s.who(), from, chip, link, arrival, waiting.cycle() + flight);
+                if (waitingSent != null) {
+                    return LinkUnit.overwritten(s.who(), from, chip, link, next, waiting);
                 }
-                waiting = s;
+                waitingSent = s;
+                waiting = next;
             } else {
                 LinkUnit.Taken t = out.get(j++);
-                if (waiting == null) {
+                if (waitingSent == null) {
                     return LinkUnit.nothingArrived(t.who(), topology, chip, link, t.cycle());
                 }
-                waiting = null;
+                waitingSent = null;
             }
         }
-        return waiting == null ? null
-                : LinkUnit.neverReceived(waiting.who(), from, chip, link, waiting.cycle() + flight);
+        return waitingSent == null ? null : LinkUnit.neverReceived(waitingSent.who(), from, chip, link, waiting);
     }
 
     private static HazardException min(HazardException a, HazardException b) {

@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * A chip's links numbered by first use: scanning its queues in id order and each queue's instructions in order,
- * the first link a SEND or RECV names is rank 0, the next new one rank 1, and so on. A chip's timeline depends on
+ * the first link a SEND, RECV or FWD names (a FWD: its {@code link}, then its {@code from}) is rank 0, the next new one rank 1, and so on. A chip's timeline depends on
  * which of its instructions share a link, not on the links' numbers, so two chips whose programs differ only by a
  * renumbering of links (the same program placed on differently wired chips) run identically: the trace hash folds
  * link ranks, and timing-only deduplication treats such programs as one.
@@ -31,10 +31,17 @@ final class LinkLabels {
         for (QueueProgram q : cp.queues()) {
             for (int i = 0; i < q.size(); i++) {
                 if (isLink(q.word(i))) {
-                    int l = (int) q.instruction(i).operand("link");
-                    if (rank[l] < 0) {
-                        rank[l] = n;
-                        link[n++] = l;
+                    Instruction ins = q.instruction(i);
+                    for (String operand : LINK_OPERANDS) {
+                        int at = ins.opcode().operandIndex(operand);
+                        if (at < 0) {
+                            continue;
+                        }
+                        int l = (int) ins.operands()[at];
+                        if (rank[l] < 0) {
+                            rank[l] = n;
+                            link[n++] = l;
+                        }
                     }
                 }
             }
@@ -42,26 +49,33 @@ final class LinkLabels {
         return new LinkLabels(rank, Arrays.copyOf(link, n));
     }
 
-    /** Whether an instruction word is a SEND or a RECV. */
+    /** The operands that name links, in the order they are ranked. */
+    private static final String[] LINK_OPERANDS = {"link", "from"};
+
+    /** Whether an instruction word is a SEND, RECV or FWD. */
     static boolean isLink(long word) {
         int code = (int) (word >>> 56);
-        return code == Opcode.SEND.code() || code == Opcode.RECV.code();
+        return code == Opcode.SEND.code() || code == Opcode.RECV.code() || code == Opcode.FWD.code();
     }
 
-    /** The word with its link replaced by the link's rank if it is a SEND or RECV. */
+    /** The word with its links replaced by the links' ranks if it is a SEND, RECV or FWD. */
     long canonical(long word) {
         return isLink(word) ? canonical(Instruction.decode(word)) : word;
     }
 
-    /** The instruction word with its link replaced by the link's rank (other instructions unchanged). */
+    /** The instruction word with its links replaced by the links' ranks (other instructions unchanged). */
     long canonical(Instruction ins) {
         Opcode op = ins.opcode();
-        if (op != Opcode.SEND && op != Opcode.RECV) {
+        if (op != Opcode.SEND && op != Opcode.RECV && op != Opcode.FWD) {
             return ins.word();
         }
         long[] v = ins.operands();
-        int at = op.operandIndex("link");
-        v[at] = rank[(int) v[at]];
+        for (String operand : LINK_OPERANDS) {
+            int at = op.operandIndex(operand);
+            if (at >= 0) {
+                v[at] = rank[(int) v[at]];
+            }
+        }
         return Instruction.of(op, v).word();
     }
 

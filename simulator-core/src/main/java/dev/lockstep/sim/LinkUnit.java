@@ -10,12 +10,14 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * One chip's ends of its chip-to-chip links: the SEND and RECV trains, and (when the simulation delivers data)
- * one receive register per link. A SEND's vector i is sampled from its stream at issue + i x V (V =
- * link vector cycles) and reaches the far chip {@code c2c_port_latency_cycles} + the link kind's latency later; a
- * RECV's vector i is taken from the register at issue + i x V and appears on its stream
- * {@code c2c_port_latency_cycles} after that. The register holds one vector: it must be taken before the next
- * arrives, and by the end of the run.
+ * One chip's ends of its chip-to-chip links: the SEND, RECV and FWD trains, and (when the simulation delivers data)
+ * one receive register per link. A SEND's vector i is sampled from its stream at issue + i x V (V = link vector
+ * cycles, the serialisation of one frame) and has arrived whole at the far chip {@code c2c_send_end_cycles} + V +
+ * the link kind's latency later; a RECV's vector i is taken from the register at issue + i x V and appears on its
+ * stream {@code c2c_receive_end_cycles} after that; a FWD's vector i is taken from one link's register at issue +
+ * i x V and has arrived whole at the far end of another link {@code c2c_forward_cycles} + V + that link's latency
+ * later, without touching a stream (docs/model.md, "Hops"). The register holds one vector: it must be taken before
+ * the next arrives, and by the end of the run.
  *
  * <p>Two ways to run. <b>Delivering</b> (functional multi-chip runs): vectors carry data, arrive as events and
  * every rule is checked as it happens. <b>Recording</b> (timing-only runs): a chip's timeline does not depend on
@@ -30,8 +32,15 @@ final class LinkUnit {
         }
     }
 
-    /** A vector a SEND sampled at {@code cycle} for {@code link}. */
-    record Sent(int link, long cycle, byte[] data, Who who) {
+    /**
+     * A vector a SEND sampled (or a FWD took) at {@code cycle} for {@code link}; {@code lead} cycles later its frame
+     * starts on the wire (the send end's or the forward's cycles).
+     */
+    record Sent(int link, long cycle, long lead, byte[] data, Who who) {
+        /** The cycle the vector has arrived whole at the far end of a link of {@code latency} cycles. */
+        long arrival(long vectorCycles, long latency) {
+            return cycle + lead + vectorCycles + latency;
+        }
     }
 
     /** A vector a RECV took from {@code link} at {@code cycle}. */
@@ -46,9 +55,16 @@ final class LinkUnit {
     private final int chip;
     private final Topology topology;
     private final boolean deliver;
-    private final long portLatency;
+    private final long sendEnd;
+    private final long receiveEnd;
+    private final long forward;
     private final long vectorCycles;
     private final Arrival[] register;
+    /**
+     * Per link, the frames on (or headed for) the wire whose end is still ahead: {start, end, sample cycle}. A SEND
+     * and a FWD reach the wire after different leads, so a later one can overtake an earlier one onto it.
+     */
+    private final List<List<long[]>> wire = new ArrayList<>();
     private final List<SendTrain> active = new ArrayList<>();
     /** Sends since the last drain (delivering) or all sends (recording). */
     final List<Sent> sent = new ArrayList<>();
@@ -64,18 +80,19 @@ final class LinkUnit {
         this.chip = chip;
         this.topology = topology;
         this.deliver = deliver;
-        this.portLatency = sim.chip().timing().cycles(TimingParam.C2C_PORT_LATENCY_CYCLES);
+        this.sendEnd = sim.chip().timing().cycles(TimingParam.C2C_SEND_END_CYCLES);
+        this.receiveEnd = sim.chip().timing().cycles(TimingParam.C2C_RECEIVE_END_CYCLES);
+        this.forward = sim.chip().timing().cycles(TimingParam.C2C_FORWARD_CYCLES);
         this.vectorCycles = sim.chip().links().vectorCycles(sim.chip().vectorBytes(), sim.chip().clockHz());
         this.register = new Arrival[sim.chip().links().count()];
+        for (int l = 0; l < register.length; l++) {
+            wire.add(new ArrayList<>());
+        }
     }
 
-    /** Cycles from sampling a vector on this chip's {@code link} to its arrival at the far chip. */
-    long flightCycles(int link) {
-        return portLatency + topology.latencyCycles(chip, link);
-    }
-
-    long portLatency() {
-        return portLatency;
+    /** The cycle a vector this chip sent has arrived whole at the far chip. */
+    long arrival(Sent s) {
+        return s.arrival(vectorCycles, topology.latencyCycles(chip, s.link()));
     }
 
     private void checkConnected(ChipSimulator.Issue is, int link) {
@@ -137,7 +154,19 @@ final class LinkUnit {
         Instruction ins = is.ins();
         int link = (int) ins.operand("link");
         checkConnected(is, link);
-        SendTrain t = new SendTrain(is, pos, link, ins.operand("src"), (int) ins.operand("count"));
+        SendTrain t = new SendTrain(is, pos, link, ins.operand("src"), -1, (int) ins.operand("count"));
+        active.add(t);
+        sim.schedule(t, is.cycle(), CyclePhase.CONSUME);
+    }
+
+    /** A FWD: takes each vector from link {@code from}'s register and sends it on over {@code link}. */
+    void forward(ChipSimulator.Issue is) {
+        Instruction ins = is.ins();
+        int link = (int) ins.operand("link");
+        int from = (int) ins.operand("from");
+        checkConnected(is, from);
+        checkConnected(is, link);
+        SendTrain t = new SendTrain(is, -1, link, -1, from, (int) ins.operand("count"));
         active.add(t);
         sim.schedule(t, is.cycle(), CyclePhase.CONSUME);
     }
@@ -152,20 +181,47 @@ final class LinkUnit {
         for (int k = 0; k < count; k++) {
             long at = is.cycle() + k * vectorCycles;
             sim.at(at, CyclePhase.CONSUME, () -> {
-                byte[] data = null;
-                if (deliver) {
-                    Arrival a = register[link];
-                    if (a == null) {
-                        throw nothingArrived(who, topology, chip, link, at);
-                    }
-                    register[link] = null;
-                    data = a.data;
-                } else {
-                    taken.add(new Taken(link, at, who));
-                }
-                sim.produce(is, at + portLatency, pos, dst, 1, data == null ? null : new byte[][] {data});
+                byte[] data = take(link, at, who);
+                sim.produce(is, at + receiveEnd, pos, dst, 1, data == null ? null : new byte[][] {data});
             });
         }
+    }
+
+    /**
+     * Puts the frame of a vector sampled at {@code cycle} on {@code link}'s wire {@code lead} cycles later, for one
+     * vector time: a frame already there in that time is a {@code link_busy} hazard (the transmit side's occupancy
+     * catches two SENDs or two FWDs; this catches a SEND and a FWD, whose frames reach the wire after different
+     * leads).
+     */
+    private void onWire(ChipSimulator.Issue is, int link, long cycle, long lead) {
+        long start = cycle + lead;
+        long soonest = cycle + Math.min(sendEnd, forward);
+        List<long[]> frames = wire.get(link);
+        frames.removeIf(f -> f[1] <= soonest);
+        for (long[] f : frames) {
+            if (f[0] < start + vectorCycles && start < f[1]) {
+                throw sim.hazard(HazardKind.LINK_BUSY, is, cycle, "its frame would be on the wire of link " + link
+                        + " (to " + farEnd(link) + ") from cycle " + start + ", while the frame of the vector taken "
+                        + "at cycle " + f[2] + " is on it from " + f[0] + " to " + (f[1] - 1) + " (c2c_send_end_cycles "
+                        + sendEnd + " and c2c_forward_cycles " + forward + " differ); a link carries one frame at a "
+                        + "time");
+            }
+        }
+        frames.add(new long[] {start, start + vectorCycles, cycle});
+    }
+
+    /** Takes the vector in {@code link}'s register at {@code cycle} (delivering), or records the take. */
+    private byte[] take(int link, long cycle, Who who) {
+        if (!deliver) {
+            taken.add(new Taken(link, cycle, who));
+            return null;
+        }
+        Arrival a = register[link];
+        if (a == null) {
+            throw nothingArrived(who, topology, chip, link, cycle);
+        }
+        register[link] = null;
+        return a.data;
     }
 
     private Who who(ChipSimulator.Issue is) {
@@ -198,7 +254,7 @@ final class LinkUnit {
         return first;
     }
 
-    /** The earliest cycle at which this chip could still sample a vector for a send already issued. */
+    /** The earliest cycle at which this chip could still sample (or forward) a vector for a send already issued. */
     long nextActiveSample() {
         long m = Long.MAX_VALUE;
         for (SendTrain t : active) {
@@ -207,29 +263,39 @@ final class LinkUnit {
         return m;
     }
 
-    /** A SEND as one event: samples vector k at issue + k x V. */
+    /**
+     * A SEND or a FWD as one event: samples vector k from its stream (SEND) or takes it from link {@code from}'s
+     * register (FWD, {@code from >= 0}) at issue + k x V.
+     */
     private final class SendTrain extends ChipSimulator.Event {
         private final ChipSimulator.Issue is;
         private final int pos;
         private final int link;
         private final long src;
+        private final int from;
         private final int count;
         private final Who who;
         private int k;
 
-        SendTrain(ChipSimulator.Issue is, int pos, int link, long src, int count) {
+        SendTrain(ChipSimulator.Issue is, int pos, int link, long src, int from, int count) {
             this.is = is;
             this.pos = pos;
             this.link = link;
             this.src = src;
+            this.from = from;
             this.count = count;
             this.who = who(is);
         }
 
         @Override
         void run() {
-            byte[][] v = sim.sample(is, cycle, pos, src, 1);
-            sent.add(new Sent(link, cycle, v == null ? null : v[0], who));
+            onWire(is, link, cycle, from >= 0 ? forward : sendEnd);
+            if (from >= 0) {
+                sent.add(new Sent(link, cycle, forward, take(from, cycle, who), who));
+            } else {
+                byte[][] v = sim.sample(is, cycle, pos, src, 1);
+                sent.add(new Sent(link, cycle, sendEnd, v == null ? null : v[0], who));
+            }
             if (++k < count) {
                 sim.schedule(this, cycle + vectorCycles, CyclePhase.CONSUME);
             } else {
@@ -239,6 +305,6 @@ final class LinkUnit {
     }
 
     static boolean isLink(Opcode op) {
-        return op == Opcode.SEND || op == Opcode.RECV;
+        return op == Opcode.SEND || op == Opcode.RECV || op == Opcode.FWD;
     }
 }

@@ -238,8 +238,7 @@ public final class SystemSimulator {
         }
         // records are complete up to the first hazard, so a link rule broken before it comes first; a vector never
         // received is judged at the end, which a run stopped by a hazard never reaches
-        HazardException[] link = LinkChecker.check(topology, units, shifts, linkOf,
-                system.chip().timing().cycles(TimingParam.C2C_PORT_LATENCY_CYCLES));
+        HazardException[] link = LinkChecker.check(topology, units, shifts, linkOf, system.vectorCycles());
         if (link[0] != null && (first == null || LinkUnit.FIRST.compare(link[0], first) < 0)) {
             first = link[0];
         }
@@ -277,7 +276,9 @@ public final class SystemSimulator {
             sims.add(sim);
             byChip[cp.chipId()] = sim;
         }
-        long minFlight = system.chip().timing().cycles(TimingParam.C2C_PORT_LATENCY_CYCLES)
+        // a vector sampled (or forwarded) at c arrives no sooner than c + the shorter lead + its frame + a link
+        long minFlight = Math.min(system.chip().timing().cycles(TimingParam.C2C_SEND_END_CYCLES),
+                system.chip().timing().cycles(TimingParam.C2C_FORWARD_CYCLES)) + system.vectorCycles()
                 + system.minLatencyCycles();
         while (true) {
             long earliest = Long.MAX_VALUE;
@@ -338,7 +339,7 @@ public final class SystemSimulator {
             LinkUnit u = s.links();
             for (LinkUnit.Sent v : u.sent) {
                 int far = topology.farChip(s.chipId(), v.link());
-                long arrival = v.cycle() + u.flightCycles(v.link());
+                long arrival = u.arrival(v);
                 ChipSimulator to = byChip[far];
                 if (to == null) {
                     to = new ChipSimulator(system.chip(), program, new ChipProgram(far, List.of(), List.of(),

@@ -19,10 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (timing-only) simulation.
  *
  * <p>Timeline: mem.w43 (position 2) reads at 0, its vector is on w0 at position 2 at 2 (read latency) and at the
- * west SXM (position 1) at 3 (one hop). The send samples it at 3; it arrives at chip 1 at 3 + 4 (port) + 216
- * (link) = 223. The receive takes it at 223 and puts it on e0 at position 1 at 227; it reaches mem.w43 at 228,
- * where the write samples it; the word is in SRAM at 229. The receive holds the link's receive side for one
- * vector time (21 cycles), so the run ends with cycle 243.
+ * west SXM (position 1) at 3 (one hop). The send samples it at 3; it has arrived whole at chip 1 at 3 + 80 (send
+ * end) + 22 (its 328-byte frame) + 217 (link) = 322. The receive takes it at 322 and puts it on e0 at position 1
+ * at 322 + 318 (receive end) = 640; it reaches mem.w43 at 641, where the write samples it; the word is in SRAM at
+ * 642, the run's last cycle.
  */
 class LinkTest {
     static final SystemSpec NODE = SystemSpecs.preset("node-8");
@@ -42,9 +42,9 @@ class LinkTest {
             .chip 1
             .region b, mem.w43, 0, i8, 320
             .queue sxm.w0.0
-            @223 recv e0, 0
+            @322 recv e0, 0
             .queue mem.w43
-            @228 write b, e0
+            @641 write b, e0
             """;
 
     @Test
@@ -52,10 +52,10 @@ class LinkTest {
         SimResult f = run(ONE_VECTOR, SimOptions.functional(), 1, false);
         double[] b = f.region(1, "b").orElseThrow();
         assertThat(new double[] {b[0], b[1], b[2], b[3]}).containsExactly(7, -3, 100, 0);
-        // the write commits at 229, but the recv holds the link's receive side for one vector time, 223..243
-        assertThat(f.cycles()).isEqualTo(244);
+        // the write commits at 642 (the recv held the link's receive side for one frame time, 322..343, long before)
+        assertThat(f.cycles()).isEqualTo(643);
         SimResult t = run(ONE_VECTOR, SimOptions.timingOnly(), 1, false);
-        assertThat(t.cycles()).isEqualTo(244);
+        assertThat(t.cycles()).isEqualTo(643);
         assertThat(t.traceHash()).isEqualTo(f.traceHash());
         assertThat(t.instructions()).isEqualTo(f.instructions()).isEqualTo(4);
     }
@@ -69,24 +69,24 @@ class LinkTest {
                 .data a3, mem.w43, 2, i8, [3]
                 .queue mem.w43
                 @0 read w0, a
-                @21 read w0, a2
-                @42 read w0, a3
+                @22 read w0, a2
+                @44 read w0, a3
                 .queue sxm.w0.0
                 @3 send 0, w0, 3
                 .chip 1
                 .region b, mem.w43, 0, i8, 960
                 .queue sxm.w0.0
-                @223 recv e0, 0, 3
+                @322 recv e0, 0, 3
                 .queue mem.w43
-                @228 write b, e0
-                @249 write b + 1, e0
-                @270 write b + 2, e0
+                @641 write b, e0
+                @663 write b + 1, e0
+                @685 write b + 2, e0
                 """;
         SimResult f = run(text, SimOptions.functional(), 2, false);
         double[] b = f.region(1, "b").orElseThrow();
         assertThat(new double[] {b[0], b[320], b[640]}).containsExactly(1, 2, 3);
-        // the recv holds the receive side for 3 x 21 cycles from 223
-        assertThat(f.cycles()).isEqualTo(223 + 3 * 21);
+        // one vector per frame time (22 cycles): the last is written at 641 + 2 x 22 = 685 and committed at 686
+        assertThat(f.cycles()).isEqualTo(641 + 2 * 22 + 1 + 1);
     }
 
     static Stream<Arguments> brokenRules() {
@@ -101,7 +101,7 @@ class LinkTest {
                         .queue sxm.w0.1
                         @10 send 0, w0
                         """),
-                Arguments.of(HazardKind.LINK_NOTHING_ARRIVED, 1, 222L, "nothing from chip 0 (its link 0)", """
+                Arguments.of(HazardKind.LINK_NOTHING_ARRIVED, 1, 321L, "nothing from chip 0 (its link 0)", """
                         .chip 0
                         .data a, mem.w43, 0, i8, [1]
                         .queue mem.w43
@@ -110,21 +110,21 @@ class LinkTest {
                         @3 send 0, w0
                         .chip 1
                         .queue sxm.w0.0
-                        @222 recv e0, 0
+                        @321 recv e0, 0
                         """),
-                Arguments.of(HazardKind.LINK_OVERWRITTEN, 0, 244L, "arrived at cycle 223 still waits", """
+                Arguments.of(HazardKind.LINK_OVERWRITTEN, 0, 344L, "arrived at cycle 322 still waits", """
                         .chip 0
                         .data a, mem.w43, 0, i8, [1]
                         .queue mem.w43
                         @0 read w0, a
-                        @21 read w0, a
+                        @22 read w0, a
                         .queue sxm.w0.0
                         @3 send 0, w0, 2
                         .chip 1
                         .queue sxm.w0.0
-                        @250 recv e0, 0
+                        @350 recv e0, 0
                         """),
-                Arguments.of(HazardKind.LINK_NEVER_RECEIVED, 0, 223L, "link 0 of chip 1 at cycle 223", """
+                Arguments.of(HazardKind.LINK_NEVER_RECEIVED, 0, 322L, "link 0 of chip 1 at cycle 322", """
                         .chip 0
                         .data a, mem.w43, 0, i8, [1]
                         .queue mem.w43

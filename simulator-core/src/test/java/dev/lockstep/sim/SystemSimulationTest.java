@@ -6,6 +6,7 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.lockstep.isa.Resource;
+import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
@@ -36,9 +37,21 @@ class SystemSimulationTest {
         }
     }
 
+    /** Cycles of one frame on a link (22 on tsp-v1). */
+    static final long V = RACK.vectorCycles();
+    static final long RECEIVE_END = RACK.chip().timing().cycles(TimingParam.C2C_RECEIVE_END_CYCLES);
+    /** A vector sent at 3 (read at 0, one hop to the west SXM) has arrived whole here: 3 + SEND latency. */
+    static final long ARRIVE = 3 + RACK.chip().timing().cycles(TimingParam.C2C_SEND_END_CYCLES) + V
+            + RACK.chip().links().latencyCycles();
+    /** Cycles from a FWD's take to the vector's arrival at the next chip: its latency. */
+    static final long FORWARD = RACK.chip().timing().cycles(TimingParam.C2C_FORWARD_CYCLES) + V
+            + RACK.chip().links().latencyCycles();
+
     /**
-     * Random traffic: transfers in slots of 400 cycles, each from a random chip over a random link (sometimes
-     * unconnected) to whoever is at its far end, received at the arrival cycle or, now and then, a cycle off.
+     * Random traffic: transfers in slots of 1200 cycles, each from a random chip over a random link (sometimes
+     * unconnected) to whoever is at its far end, which receives it or, one time in three, forwards it over another
+     * random link to the chip there, which receives it; received at the arrival cycle or, now and then, a cycle
+     * off.
      */
     static String traffic(long seed, int chips) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -52,27 +65,43 @@ class SystemSimulationTest {
             int from = r.nextInt(chips);
             int link = r.nextInt(12);
             int count = 1 + r.nextInt(3);
-            long t0 = 400L * k + r.nextInt(50);
+            long t0 = 1200L * k + r.nextInt(50);
             for (int i = 0; i < count; i++) {
-                chip[from].append(".queue mem.w43\n@").append(t0 + 21 * i).append(" read w0, a").append(from)
+                chip[from].append(".queue mem.w43\n@").append(t0 + V * i).append(" read w0, a").append(from)
                         .append('\n');
             }
             chip[from].append(".queue sxm.w0.").append(k % 14).append("\n@").append(t0 + 3).append(" send ")
                     .append(link).append(", w0, ").append(count).append('\n');
             int to = WIRING.farChip(from, link);
-            if (to >= 0 && to < chips) {
-                int back = WIRING.farLink(from, link);
-                long take = t0 + 3 + 220 + (r.nextInt(8) == 0 ? r.nextInt(3) - 1 : 0);
+            int back = WIRING.farLink(from, link);
+            long arrive = t0 + ARRIVE;
+            if (to >= 0 && to < chips && r.nextInt(3) == 0) {
+                int on = r.nextInt(12);
+                long take = arrive + jitter(r);
+                chip[to].append(".queue sxm.w0.").append(k % 14).append("\n@").append(take).append(" fwd ")
+                        .append(on).append(", ").append(back).append(", ").append(count).append('\n');
+                from = to;
+                back = WIRING.farLink(to, on);
+                to = WIRING.farChip(to, on);
+                arrive = take + FORWARD;
+            }
+            if (to >= 0 && to < chips && to != from) {
+                long take = arrive + jitter(r);
                 chip[to].append(".queue sxm.w0.").append(k % 14).append("\n@").append(take).append(" recv e1, ")
                         .append(back).append(", ").append(count).append('\n');
-                // e1 leaves position 1 at take + 4 and reaches mem.w42 (position 3) two hops later
+                // e1 leaves position 1 at take + the receive end and reaches mem.w42 (position 3) two hops later
                 for (int i = 0; i < count; i++) {
-                    chip[to].append(".queue mem.w42\n@").append(take + 4 + 2 + 21 * i).append(" write b").append(to)
-                            .append(", e1\n");
+                    chip[to].append(".queue mem.w42\n@").append(take + RECEIVE_END + 2 + V * i).append(" write b")
+                            .append(to).append(", e1\n");
                 }
             }
         }
         return String.join("", chip);
+    }
+
+    /** Mostly 0; now and then a cycle early or late (a broken link rule). */
+    private static long jitter(SplittableRandom r) {
+        return r.nextInt(8) == 0 ? r.nextInt(3) - 1 : 0;
     }
 
     @Test
@@ -106,10 +135,11 @@ class SystemSimulationTest {
                     .append(".region b").append(c).append(", mem.w42, 0, i8, 320\n")
                     .append(".queue mem.w43\n@").append(d).append(" read w0, a").append(c).append('\n')
                     .append(".queue sxm.w0.0\n@").append(d + 3).append(" send ").append(link).append(", w0\n")
-                    .append(".queue sxm.w0.1\n@").append(d + 223).append(" recv e1, ").append(link).append('\n')
-                    .append(".queue mem.w42\n@").append(d + 229).append(" write b").append(c).append(", e1\n");
+                    .append(".queue sxm.w0.1\n@").append(d + ARRIVE).append(" recv e1, ").append(link).append('\n')
+                    .append(".queue mem.w42\n@").append(d + ARRIVE + RECEIVE_END + 2).append(" write b").append(c)
+                    .append(", e1\n");
             if (c % 16 == 15) {
-                b.append(".queue vxm.0\n@").append(d + 300).append(" nop 1\n");
+                b.append(".queue vxm.0\n@").append(d + 700).append(" nop 1\n");
             }
         }
         Program p = Programs.asm(b.toString());
@@ -124,7 +154,7 @@ class SystemSimulationTest {
         for (int c = 0; c < 64; c++) {
             assertThat(dedup.traceHash(c)).isEqualTo(full.traceHash(c));
             assertThat(dedup.cycles(c)).isEqualTo(full.cycles(c))
-                    .isEqualTo(1000L * ((c / 2) % 3) + (c % 16 == 15 ? 301 : 244));
+                    .isEqualTo(1000L * ((c / 2) % 3) + (c % 16 == 15 ? 701 : ARRIVE + RECEIVE_END + 2 + 2));
             for (int q = 0; q < 144; q++) {
                 assertThat(dedup.issued(c, q)).isEqualTo(full.issued(c, q));
                 assertThat(dedup.busy(c, q)).isEqualTo(full.busy(c, q));

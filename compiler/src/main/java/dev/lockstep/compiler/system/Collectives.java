@@ -6,6 +6,7 @@ import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.SramMap;
 import dev.lockstep.compiler.vector.VectorCompiler;
 import dev.lockstep.compiler.vector.VectorGraph;
+import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,16 +15,20 @@ import java.util.Map;
 
 /**
  * Collectives among chips that are all directly linked (the chips of a node), built from {@link Exchange}s and
- * sum kernels. Sizes are in f32 vectors of the chip's lanes (a vector of {@code w}-byte values moves as w words).
+ * sum kernels; routes between chips further apart ({@link Route}: forwarded by the chips on the way); and an
+ * all-reduce across nodes cabled to each other in three hops ({@link #allReduceAcrossNodes}). Sizes are in f32
+ * vectors of the chip's lanes (a vector of {@code w}-byte values moves as w words) unless a type is given. Data
+ * lands in SRAM only where it must: at the end of a transfer, and wherever a reduction adds (the VXM reads its
+ * inputs from SRAM).
  */
 public final class Collectives {
     private final SystemBuild build;
     /** A sum kernel's shape and the SRAM it was compiled into (chips in the same state share it). */
-    private record SumShape(int inputs, int vectors, SramMap sram) {
+    private record SumShape(int inputs, int vectors, DataType type, SramMap sram) {
     }
 
     /** The sum kernel a chip uses for rows of one shape. */
-    private record ChipSum(int chip, int inputs, int vectors) {
+    private record ChipSum(int chip, int inputs, int vectors, DataType type) {
     }
 
     private final Map<SumShape, CompiledKernel> sums = new HashMap<>();
@@ -61,7 +66,7 @@ public final class Collectives {
             }
         }
         long t = flows.isEmpty() ? notBefore : Exchange.runChunked(build, flows, notBefore);
-        return members.size() < 2 ? t : placeSum(root, members.size(), vectors, t);
+        return members.size() < 2 ? t : placeSum(root, members.size(), vectors, DataType.F32, t);
     }
 
     /** Cycles of the sum kernels placed by reductions so far (from each one's ready time to its end). */
@@ -69,8 +74,9 @@ public final class Collectives {
         return sumCycles;
     }
 
-    private long placeSum(int chip, int inputs, int vectors, long t) {
-        CompiledKernel k = sum(chip, inputs, vectors);
+    /** Places the sum of {@code inputs} rows on {@code chip} once its inputs are in (t); returns its end. */
+    long placeSum(int chip, int inputs, int vectors, DataType type, long t) {
+        CompiledKernel k = sum(chip, inputs, vectors, type);
         long end = build.chip(chip).place(k, t);
         sumCycles += end - t;
         sumBound += k.lowerBoundCycles();
@@ -87,7 +93,10 @@ public final class Collectives {
         return sums.size();
     }
 
-    /** Moves {@code words} words from one chip to a linked one, or hop by hop along the shortest route. */
+    /**
+     * Moves {@code words} words from one chip to a linked one, or along the shortest route, forwarded by the chips
+     * on the way ({@link #route}).
+     */
     public long send(int from, int to, int words, long notBefore) {
         if (from == to) {
             return notBefore;
@@ -127,10 +136,24 @@ public final class Collectives {
         long summed = t;
         for (int i = 0; i < n; i++) {
             if (segment[i] > 0) {
-                summed = Math.max(summed, build.chip(members.get(i)).place(sum(members.get(i), n, segment[i]), t));
+                summed = Math.max(summed, build.chip(members.get(i)).place(sum(members.get(i), n, segment[i],
+                        DataType.F32), t));
             }
         }
         return Exchange.runChunked(build, gather, summed);
+    }
+
+    /**
+     * Every chip of the given nodes ends with the sum of all their chips' {@code vectors} vectors of {@code type},
+     * in three hops, each landing where a sum adds it: within each node every chip sends its row to every other at
+     * once and each adds the node's rows; each chip sends the node's sum over its cables to the other nodes, and
+     * adds the node sums that arrive over them; within each node every chip sends that partial sum to every other,
+     * and each adds the partials to its node's sum. Every two of the nodes must share exactly one cable (the
+     * nodes of a rack, as in tsp-256: 32 nodes of 8 chips, 256 chips, the ISCA 2022 3-hop all-reduce). Returns
+     * the end cycle.
+     */
+    public long allReduceAcrossNodes(List<Integer> nodes, int vectors, DataType type, long notBefore) {
+        return AcrossNodes.allReduce(this, build, nodes, vectors, type, notBefore);
     }
 
     /**
@@ -180,7 +203,7 @@ public final class Collectives {
             if (s > 0) {
                 int from = segments.get(s - 1).get(segments.get(s - 1).size() - 1);
                 t = Exchange.runChunked(build, List.of(new Exchange.Flow(from, seg.get(0), vectors * F32_WORDS)), t);
-                t = placeSum(seg.get(0), 2, vectors, t);
+                t = placeSum(seg.get(0), 2, vectors, DataType.F32, t);
             }
             t = reduce(seg.get(seg.size() - 1), seg, vectors, t);
         }
@@ -196,44 +219,48 @@ public final class Collectives {
                 int from = segments.get(s + 1).get(0);
                 int to = seg.get(seg.size() - 1);
                 t = Exchange.runChunked(build, List.of(new Exchange.Flow(from, to, vectors * F32_WORDS)), t);
-                t = placeSum(to, 2, vectors, t);
+                t = placeSum(to, 2, vectors, DataType.F32, t);
             }
             t = reduce(seg.get(0), seg, vectors, t);
         }
         return t;
     }
 
-    /** Store and forward along the topology's shortest route: one flow per hop. */
+    /**
+     * Along the topology's shortest route, landing only at {@code to}: the chips on the way forward each vector
+     * (FWD) at the forwarding cost instead of landing it in SRAM and sending it again ({@link Route}).
+     */
     public long route(int from, int to, int words, long notBefore) {
-        long t = notBefore;
-        for (dev.lockstep.isa.system.Topology.Hop h : build.topology().route(from, to)) {
-            t = Exchange.runChunked(build, List.of(new Exchange.Flow(h.chip(), build.topology().farChip(h.chip(), h.link()),
-                    words)), t);
-        }
-        return t;
+        return Route.runChunked(build, from, to, words, notBefore);
     }
 
     /** The sum kernel {@link #allReduce} would place on {@code chip} now (for tests that derive its cycles). */
     public CompiledKernel sumForTest(int chip, int inputs, int vectors) {
-        return compiledSum(chip, inputs, vectors);
+        return compiledSum(chip, inputs, vectors, DataType.F32);
     }
 
-    /** A kernel adding {@code inputs} rows of {@code vectors} f32 vectors, compiled into the chip's free SRAM. */
-    CompiledKernel sum(int chip, int inputs, int vectors) {
+    /** The sum kernel of {@code type} rows a collective would place on {@code chip} now (for tests). */
+    public CompiledKernel sumForTest(int chip, int inputs, int vectors, DataType type) {
+        return compiledSum(chip, inputs, vectors, type);
+    }
+
+    /** A kernel adding {@code inputs} rows of {@code vectors} vectors of {@code type}, in the chip's free SRAM. */
+    CompiledKernel sum(int chip, int inputs, int vectors, DataType type) {
         // one sum kernel per chip and shape, reused by every later sum of that shape on the chip (its buffers are
         // free again: work on one chip never overlaps), so that every token's sums take the same time
-        return perChip.computeIfAbsent(new ChipSum(chip, inputs, vectors), x -> compiledSum(chip, inputs, vectors));
+        return perChip.computeIfAbsent(new ChipSum(chip, inputs, vectors, type),
+                x -> compiledSum(chip, inputs, vectors, type));
     }
 
-    private CompiledKernel compiledSum(int chip, int inputs, int vectors) {
+    private CompiledKernel compiledSum(int chip, int inputs, int vectors, DataType type) {
         SramMap taken = build.chip(chip).sram();
-        return sums.computeIfAbsent(new SumShape(inputs, vectors, taken), k -> {
+        return sums.computeIfAbsent(new SumShape(inputs, vectors, type, taken), k -> {
             VectorGraph g = new VectorGraph(build.chip().vectorBytes());
             List<VectorGraph.Ref> out = new ArrayList<>();
             for (int v = 0; v < vectors; v++) {
-                VectorGraph.Ref acc = g.input(new double[0], 0);
+                VectorGraph.Ref acc = g.input(type, new double[0], 0);
                 for (int i = 1; i < inputs; i++) {
-                    acc = g.binary(Opcode.VADD, acc, g.input(new double[0], 0));
+                    acc = g.binary(Opcode.VADD, acc, g.input(type, new double[0], 0));
                 }
                 out.add(acc);
             }

@@ -29,8 +29,9 @@ import java.util.TreeSet;
  *       stream k. Vector i is read from word i at t0 + V i (V = link vector cycles), reaches the SXM after the
  *       read latency and the hops, where the SEND (issued when vector 0 arrives) samples it.</li>
  *   <li>receive lane k: SXM queue 7 + k, eastward stream 7 + k, staging slice {@code s_(7+k)}. The RECV issues
- *       when vector 0 arrives (send + port latency + link latency); vector i is on the stream port latency after
- *       it is taken and is written at word i of the staging slice when it gets there.</li>
+ *       when vector 0 has arrived whole (send + the send end + V + link latency, the SEND's latency); vector i is
+ *       on the stream the receive end after it is taken and is written at word i of the staging slice when it
+ *       gets there.</li>
  * </ul>
  * Different lanes share no queue, stream, slice or link, so an exchange is conflict-free by construction. A sending
  * chip is busy from the common start to its last send, a receiving chip from its first receive to its last write
@@ -65,7 +66,9 @@ public final class Exchange {
         final long hop;
         final long readLatency;
         final long writeLatency;
-        final long portLatency;
+        final long sendEnd;
+        final long receiveEnd;
+        final long forward;
         final long vectorCycles;
 
         Lanes(ChipSpec chip) {
@@ -89,7 +92,9 @@ public final class Exchange {
             this.hop = chip.timing().cycles(TimingParam.STREAM_HOP_CYCLES);
             this.readLatency = chip.timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES);
             this.writeLatency = chip.timing().cycles(TimingParam.MEM_WRITE_LATENCY_CYCLES);
-            this.portLatency = chip.timing().cycles(TimingParam.C2C_PORT_LATENCY_CYCLES);
+            this.sendEnd = chip.timing().cycles(TimingParam.C2C_SEND_END_CYCLES);
+            this.receiveEnd = chip.timing().cycles(TimingParam.C2C_RECEIVE_END_CYCLES);
+            this.forward = chip.timing().cycles(TimingParam.C2C_FORWARD_CYCLES);
             this.vectorCycles = chip.links().vectorCycles(chip.vectorBytes(), chip.clockHz());
         }
 
@@ -131,7 +136,14 @@ public final class Exchange {
      * part (each chip's part has a length that does not depend on the start).
      */
     private static long start(SystemBuild build, List<Flow> flows, long notBefore) {
-        Map<Integer, long[]> part = plan(build, flows, 0);
+        return firstFree(build, plan(build, flows, 0), notBefore);
+    }
+
+    /**
+     * The first cycle t at or after {@code notBefore} at which every chip of {@code part} is free from t + start to
+     * t + end ({@code part}: chip to {start, end} relative to t).
+     */
+    static long firstFree(SystemBuild build, Map<Integer, long[]> part, long notBefore) {
         long t = notBefore;
         while (true) {
             long next = t;
@@ -179,15 +191,15 @@ public final class Exchange {
             long v = lanes.vectorCycles;
             long n = f.vectors();
             long send = t0 + lanes.readLatency + lanes.hops(k);
-            long recv = send + lanes.portLatency + topology.latencyCycles(f.from(), link);
-            long lastWrite = recv + v * (n - 1) + lanes.portLatency + lanes.hops(Lanes.LANES + j);
+            long recv = send + lanes.sendEnd + v + topology.latencyCycles(f.from(), link);
+            long lastWrite = recv + v * (n - 1) + lanes.receiveEnd + lanes.hops(Lanes.LANES + j);
             out.add(new Timed(f, k, j, link, topology.farLink(f.from(), link), send, recv, send + v * n,
                     Math.max(recv + v * n, lastWrite + lanes.writeLatency + 1)));
         }
         return out;
     }
 
-    private static void widen(Map<Integer, long[]> part, int chip, long start, long end) {
+    static void widen(Map<Integer, long[]> part, int chip, long start, long end) {
         long[] p = part.get(chip);
         if (p == null) {
             part.put(chip, new long[] {start, end});
@@ -198,19 +210,21 @@ public final class Exchange {
     }
 
     /**
-     * The on-chip part of an exchange's critical path on send lane 0: the read, the hops to the SXM and the port
-     * before the link. (On the receiving side, the port, hops and write of the last vector overlap the link's
-     * serialisation of it, as long as they take less than one vector time, which they do on tsp-v1.)
+     * The on-chip part of an exchange's critical path on lanes 0: the staging read, the hops to the SXM, and from
+     * it to the receive staging slice, and the write (the rest is the link's: its two ends, one frame, the link).
      */
     public static long onChipCycles(SystemBuild build) {
         Lanes l = build.lanes();
-        return l.readLatency + l.hops(0) + l.portLatency;
+        return l.readLatency + l.hops(0) + l.hops(Lanes.LANES) + l.writeLatency + 1;
     }
 
-    /** No exchange can take less than one vector over a link: port, link latency (the shortest kind), one vector. */
+    /**
+     * No exchange can take less than one vector over one link: the send end, one frame, the link latency (the
+     * shortest kind) and the receive end.
+     */
     public static long minimumCycles(SystemBuild build) {
         Lanes l = build.lanes();
-        return l.portLatency + build.system().minLatencyCycles() + l.vectorCycles;
+        return l.sendEnd + l.vectorCycles + build.system().minLatencyCycles() + l.receiveEnd;
     }
 
     /**
@@ -257,7 +271,7 @@ public final class Exchange {
             long in = Streams.east(rl);
             to.put(lanes.sxmQueues[rl], f.recv, Instruction.of(Opcode.RECV, in, f.back, n));
             for (int i = 0; i < n; i++) {
-                to.put(lanes.memQueues[rl], f.recv + v * i + lanes.portLatency + lanes.hops(rl),
+                to.put(lanes.memQueues[rl], f.recv + v * i + lanes.receiveEnd + lanes.hops(rl),
                         Instruction.of(Opcode.WRITE, i, in, 1, 1));
             }
         }

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.ModelConfigs;
 import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.compiler.system.Exchange;
+import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
 import dev.lockstep.sim.SimOptions;
@@ -41,14 +43,24 @@ class DecodeBuilderTest {
         assertThat(plan.headChips()).isEqualTo(1);
         DecodeBuilder.Result built = DecodeBuilder.build(plan, RACK, line -> { });
         SimResult r = simulate(built.program());
-        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(42_043);
-        assertThat(built.cyclesPerToken()).isEqualTo(22_158);
-        assertThat(built.timeline().firstTokenCycles()).isEqualTo(19_885);
-        assertThat(built.breakdown().boundCycles()).isEqualTo(8_356);
-        assertThat(built.footprint().maxSramBytes()).isEqualTo(29_593_600);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("a79518e2f92e1453");
-        // the compute and link cycles of the first token cover it: nothing waits in a one-token pipeline
+        // pinned from the simulation; they moved with the weight path (16 weight streams per MXM slice) and the hop
+        // model (docs/model.md, "Hops"): before both, 107,282, 60,645 cycles per token, a first token of 46,637 and
+        // a bound of 21,234
+        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(54_373);
+        assertThat(built.cyclesPerToken()).isEqualTo(27_459);
+        assertThat(built.timeline().firstTokenCycles()).isEqualTo(26_914);
         DecodeBuilder.Breakdown b = built.breakdown();
+        // the bound: the kernels' own bounds (4,018 with 16 weight streams; 16,896 with one weight row per cycle)
+        // and the least any exchange takes, once per
+        // exchange: 241 cycles (port 4 + link 216 + one 320-byte vector 21) x 18 before; now 637 (send end 80 +
+        // one 328-byte frame 22 + link 217 + receive end 318) x 16: the token's way back to the embedding chip, 3
+        // hops, is one forwarded route where it was three exchanges
+        assertThat(b.exchanges()).isEqualTo(16);
+        assertThat(Exchange.minimumCycles(new SystemBuild(RACK))).isEqualTo(80 + 22 + 217 + 318);
+        assertThat(b.boundCycles()).isEqualTo(4_018 + 16 * 637);
+        assertThat(built.footprint().maxSramBytes()).isEqualTo(29_593_600);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("258ffd1dcf66cd78");
+        // the compute and link cycles of the first token cover it: nothing waits in a one-token pipeline
         assertThat(b.computeCycles() + b.linkCycles()).isEqualTo(built.timeline().firstTokenCycles());
     }
 
@@ -57,14 +69,16 @@ class DecodeBuilderTest {
         DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(), RACK, 6, 4, line -> { });
         SimResult r = simulate(built.program());
         DecodeBuilder.PrefillTiming p = built.timing();
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(48_147);
+        // pinned from the simulation; they moved with the hop model (docs/model.md, "Hops"): before it, 88,272,
+        // an interval of 20,734, latencies of 58,444 and 64,855, the first token at 87,540
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(64_786);
         assertThat(p.chunks()).isEqualTo(2);
         assertThat(p.chunkRows()).isEqualTo(4);
-        assertThat(p.intervalCycles()).isEqualTo(8_764);
-        assertThat(p.firstLatencyCycles()).isEqualTo(33_686);
-        assertThat(p.longestLatencyCycles()).isEqualTo(37_794);
-        assertThat(p.firstTokenCycle()).isEqualTo(47_415);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("0f3dbdd7f8915fa2");
+        assertThat(p.intervalCycles()).isEqualTo(9_182);
+        assertThat(p.firstLatencyCycles()).isEqualTo(47_246);
+        assertThat(p.longestLatencyCycles()).isEqualTo(52_806);
+        assertThat(p.firstTokenCycle()).isEqualTo(63_258);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("9b2186e183c8261d");
     }
 
     @Test

@@ -18,32 +18,40 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Compiled link transfers and collectives on node-8, simulated: the cycle counts equal the formulas derived from
- * {@link Exchange}'s lane timing. With R the read latency, P the port latency, L the link latency and V the link
- * vector time, a flow of n words on send lane k (its staging slice k + 1 hops from the SXM) ends when its receive
- * side is free: t0 + R + (1 + k) + P + L + V n.
+ * {@link Exchange}'s lane timing. With R the read latency, S the send end, L the link latency, V the link vector
+ * time (one frame), E the receive end and W the write latency, a flow of n words on send lane k (its staging slice
+ * k + 1 hops from the SXM) and receive lane j (its staging slice 8 + j hops from the SXM) ends after its last
+ * write: vector n - 1 is read at t0 + V (n - 1), at the SXM R + (1 + k) later, has arrived at the far chip S + V +
+ * L later, is on the stream E later, at its slice 8 + j later, in SRAM W later; the run counts that cycle too
+ * (+ 1). So the flow ends at t0 + ONE + (1 + k) + (8 + j) + V n, with ONE = R + S + L + E + W + 1.
  */
 class CollectivesTest {
     private static final SystemSpec NODE = SystemSpecs.preset("node-8");
     private static final long R = NODE.chip().timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES);
-    private static final long P = NODE.chip().timing().cycles(TimingParam.C2C_PORT_LATENCY_CYCLES);
+    private static final long S = NODE.chip().timing().cycles(TimingParam.C2C_SEND_END_CYCLES);
+    private static final long E = NODE.chip().timing().cycles(TimingParam.C2C_RECEIVE_END_CYCLES);
+    private static final long W = NODE.chip().timing().cycles(TimingParam.MEM_WRITE_LATENCY_CYCLES);
     private static final long L = NODE.chip().links().latencyCycles();
     private static final long V = NODE.vectorCycles();
+    private static final long ONE = R + S + L + E + W + 1;
 
     @Test
     void twoChipTransferTakesTheFlowFormula() {
         SystemBuild b = new SystemBuild(NODE);
         long end = Exchange.run(b, List.of(new Exchange.Flow(0, 1, 26)), 100);
-        assertThat(end).isEqualTo(100 + R + 1 + P + L + V * 26);
+        assertThat(end).isEqualTo(100 + ONE + 1 + 8 + V * 26);
         assertThat(Simulated.timingOnly(b, 1).cycles()).isEqualTo(end);
         Simulated.exactly(b, 2, end);
     }
 
     /**
      * All-reduce of 13 f32 vectors (a 4096-value row) over the 8 chips of a node. Segments of 2, 2, 2, 2, 2, 1, 1,
-     * 1 vectors (8 or 4 words). Reduce-scatter: the longest flow carries 8 words on send lane 4 (chips 5..7
-     * sending to chip 4 skip no lane before it): R + P + L + (1 + 4) + 8 V. Then every chip sums its segment (S,
-     * the compiler's cycles for 8 inputs of 2 vectors). All-gather: chips 0..4 send 8 words to 7 others on lanes
-     * 0..6: R + P + L + (1 + 6) + 8 V.
+     * 1 vectors (8 or 4 words). Chip i's flows take send lanes in order of their receivers, and a receiver's
+     * flows take its receive lanes in order of their senders. Reduce-scatter: the flow from chip 7 to chip 4 (8
+     * words) is on send lane 4 and receive lane 6: ONE + (1 + 4) + (8 + 6) + 8 V = ONE + 19 + 8 V (a 4-word flow
+     * ends by ONE + 21 + 4 V, earlier). Then every chip sums its segment (SUM, the compiler's cycles for 8 inputs
+     * of 2 vectors). All-gather: the flow from chip 4 to chip 7 (8 words) is on send lane 6 and receive lane 4:
+     * ONE + 19 + 8 V again.
      */
     @Test
     void eightChipAllReduceTakesItsFormula() {
@@ -52,7 +60,7 @@ class CollectivesTest {
         List<Integer> node = List.of(0, 1, 2, 3, 4, 5, 6, 7);
         long end = c.allReduce(node, 13, 0);
         CompiledKernel sum = new Collectives(new SystemBuild(NODE)).sumForTest(0, 8, 2);
-        long formula = (R + P + L + 5 + 8 * V) + sum.predictedCycles() + (R + P + L + 7 + 8 * V);
+        long formula = (ONE + 19 + 8 * V) + sum.predictedCycles() + (ONE + 19 + 8 * V);
         assertThat(end).isEqualTo(formula);
         assertThat(Simulated.timingOnly(b, 1).cycles()).isEqualTo(formula);
         assertThat(Simulated.timingOnly(b, 2).traceHash()).isEqualTo(Simulated.timingOnly(b, 1).traceHash());
@@ -73,7 +81,7 @@ class CollectivesTest {
     /**
      * A 4-stage pipeline on the first 4 chips of node-8's chip path, 3 sequences in flight. Each stage runs one
      * kernel (an RMSNorm of 640 values, K cycles) and passes 8 words to the next stage on send and receive lane 0
-     * (F = R + 1 + P + L + 8 V cycles). One sequence's latency is L1 = 4 K + 3 F; sequence j enters at j x S with
+     * (F = ONE + 1 + 8 + 8 V cycles). One sequence's latency is L1 = 4 K + 3 F; sequence j enters at j x S with
      * S = ceil(L1 / 3); no stage is ever asked to do two things at once (K + F < S), so the last sequence ends at
      * 2 S + L1, and in steady state each sequence gets a result every 3 S cycles: 3 results per 3 S cycles.
      */
@@ -89,7 +97,7 @@ class CollectivesTest {
             kernels[s] = VectorCompiler.compile(NODE.chip(), g, ScheduleOptions.DEFAULT, b.chip(path.chip(s)).sram());
         }
         long k = kernels[0].predictedCycles();
-        long f = R + 1 + P + L + 8 * V;
+        long f = ONE + 1 + 8 + 8 * V;
         long latency = 4 * k + 3 * f;
         long stagger = (latency + 2) / 3;
         assertThat(k + f).isLessThan(stagger);
@@ -120,7 +128,7 @@ class CollectivesTest {
     void longTransfersGoInRounds() {
         SystemBuild b = new SystemBuild(NODE);
         long end = Exchange.runChunked(b, List.of(new Exchange.Flow(0, 1, 300)), 0);
-        long one = R + 1 + P + L;
+        long one = ONE + 1 + 8;
         assertThat(end).isEqualTo((one + 128 * V) + (one + 128 * V) + (one + 44 * V));
         assertThat(Simulated.timingOnly(b, 1).cycles()).isEqualTo(end);
     }

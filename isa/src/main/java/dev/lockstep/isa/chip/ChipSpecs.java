@@ -50,7 +50,8 @@ public final class ChipSpecs {
             group("mxm", value("planes_per_slice"), value("rows"), value("cols"), value("int8_k"), value("fp16_k"),
                     value("fp16_planes_per_piece"), value("queues_per_slice"), value("weight_streams")),
             group("sxm", value("queues_per_slice"), list("also_issues")),
-            group("links", value("count"), value("bytes_per_second_per_direction"), value("latency_cycles")),
+            group("links", value("count"), value("bytes_per_second_per_direction"), value("framing_bytes"),
+                    value("latency_cycles")),
             group("timing", KeySchema.values(Arrays.stream(TimingParam.values()).map(TimingParam::key).toList())));
     private static final String WHAT = "a chip description";
     private static final int MAX_SLICES = 4096;
@@ -206,6 +207,7 @@ public final class ChipSpecs {
                 (int) doc.integer(doc.member(links, "count", "links"), "links.count", 0, 32),
                 doc.positive(doc.member(links, "bytes_per_second_per_direction", "links"),
                         "links.bytes_per_second_per_direction"),
+                (int) doc.integer(doc.member(links, "framing_bytes", "links"), "links.framing_bytes", 0, 4096),
                 doc.integer(doc.member(links, "latency_cycles", "links"), "links.latency_cycles", 1, 1_000_000));
         long vectorCycles = linkSpec.vectorCycles(superlanes * lanes, clock);
         if (vectorCycles > 1_000_000) {
@@ -359,6 +361,7 @@ public final class ChipSpecs {
         ObjectNode links = root.putObject("links");
         links.put("count", chip.links().count());
         links.put("bytes_per_second_per_direction", chip.links().bytesPerSecondPerDirection());
+        links.put("framing_bytes", chip.links().framingBytes());
         links.put("latency_cycles", chip.links().latencyCycles());
         ObjectNode timing = root.putObject("timing");
         for (TimingParam p : TimingParam.values()) {

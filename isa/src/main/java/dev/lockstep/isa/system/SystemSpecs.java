@@ -31,14 +31,14 @@ import java.util.Map;
  * System descriptions: the presets and the JSON reader with located errors. The format:
  * <pre>
  * {"name": "tsp-576", "chip": "tsp-v1", "racks": 8, "nodes_per_rack": 9, "chips_per_node": 8,
- *  "global_links_per_chip": 4, "latency_cycles": {"local": 216, "rack": 216, "inter_rack": 216}}
+ *  "global_links_per_chip": 4, "latency_cycles": {"local": 217, "rack": 217, "inter_rack": 217}}
  * </pre>
  * {@code chip} is a chip preset or a chip JSON file (relative to the system file); a missing latency takes the
  * chip's {@code links.latency_cycles}.
  */
 public final class SystemSpecs {
     /** Names of the presets. */
-    public static final List<String> PRESETS = List.of("node-8", "rack-72", "tsp-576");
+    public static final List<String> PRESETS = List.of("node-8", "rack-72", "tsp-576", "tsp-256");
     /** Every key the reader accepts: the one statement of them (what it rejects, what an override may name). */
     public static final KeySchema SCHEMA = KeySchema.of(value("name"), value("chip"), value("racks"),
             value("nodes_per_rack"), value("chips_per_node"), value("global_links_per_chip"),

@@ -66,10 +66,12 @@ class ChipSpecTest {
     }
 
     @Test
-    void aLinkCarriesA320ByteVectorIn21Cycles() {
-        // 320 B x 0.9e9 / 14e9 = 20.57 -> 21
-        assertThat(ChipQuantity.LINK_VECTOR_CYCLES.valueIn(TSP)).isEqualTo(21);
-        assertThat(ChipQuantity.LINK_LATENCY_CYCLES.valueIn(TSP)).isEqualTo(216);
+    void aLinkCarriesA320ByteVectorAs328BytesIn22Cycles() {
+        // (320 + 8 framing) B x 0.9e9 / 14e9 = 21.09 -> 22
+        assertThat(TSP.links().frameBytes(TSP.vectorBytes())).isEqualTo(328);
+        assertThat(ChipQuantity.LINK_VECTOR_CYCLES.valueIn(TSP)).isEqualTo(22);
+        // the measured mean of 216.3 to 217.4 cycles (ISCA 2022), rounded
+        assertThat(ChipQuantity.LINK_LATENCY_CYCLES.valueIn(TSP)).isEqualTo(217);
     }
 
     @Test
@@ -100,6 +102,7 @@ class ChipSpecTest {
         "unknown timing key | \"timing\": {} | \"timing\": {\"mem_read_latncy_cycles\": 3} | 14:14 | (did you mean 'mem_read_latency_cycles'?)",
         "missing section | \"vxm\": {\"alus_per_lane\": 16, \"queues_per_slice\": 16}, | | 1:1 | the chip description lacks required key 'vxm'",
         "zero banks | \"banks\": 2, | \"banks\": 0, | 8:45 | mem.banks must be in 1..64, got 0",
+        "no framing | \"framing_bytes\": 8, | | 13:12 | links lacks required key 'framing_bytes'",
     })
     void badDescriptionsGetOneLocatedError(String name, String from, String to, String at, String message) {
         String json = tspJson().replace(from, to == null ? "" : to);

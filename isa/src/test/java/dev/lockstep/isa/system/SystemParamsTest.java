@@ -36,12 +36,12 @@ class SystemParamsTest {
         Overridden<SystemSpec> o = node8(List.of("latency_cycles.local=300", "chips_per_node=4"),
                 List.of("mxm.planes_per_slice=4"));
         assertThat(o.spec().latencyCycles(LinkKind.LOCAL)).isEqualTo(300);
-        assertThat(o.spec().latencyCycles(LinkKind.RACK)).isEqualTo(216);
+        assertThat(o.spec().latencyCycles(LinkKind.RACK)).isEqualTo(217);
         assertThat(o.spec().chips()).isEqualTo(4);
         assertThat(o.spec().chip().mxm().planesPerSlice()).isEqualTo(4);
         assertThat(o.changes()).extracting(ParamChange::toString).containsExactly(
                 "chip mxm.planes_per_slice = 4 (was 2)",
-                "system latency_cycles.local = 300 (was 216)",
+                "system latency_cycles.local = 300 (was 217)",
                 "system chips_per_node = 4 (was 8)");
         assertThat(node8(List.of(), List.of()).spec()).isEqualTo(NODE);
     }
@@ -49,7 +49,7 @@ class SystemParamsTest {
     @Test
     void theChipsLinkLatencyReachesTheSystemOnlyWhereTheSystemLeavesItsOwnOut() {
         Overridden<SystemSpec> stated = node8(List.of(), List.of("links.latency_cycles=300"));
-        assertThat(stated.spec().latencyCycles(LinkKind.LOCAL)).as("node-8 states its latencies").isEqualTo(216);
+        assertThat(stated.spec().latencyCycles(LinkKind.LOCAL)).as("node-8 states its latencies").isEqualTo(217);
         byte[] unstated = ("{\"name\": \"n\", \"chip\": \"tsp-v1\", \"racks\": 1, \"nodes_per_rack\": 1, "
                 + "\"chips_per_node\": 8, \"global_links_per_chip\": 4}").getBytes(StandardCharsets.UTF_8);
         Overridden<SystemSpec> taken = SystemSpecs.parse("n.json", unstated, null, ParamOverrides.none(),
@@ -58,7 +58,7 @@ class SystemParamsTest {
         Overridden<SystemSpec> added = SystemSpecs.parse("n.json", unstated, null,
                 ParamOverrides.parse("--system-param", List.of("latency_cycles.rack=500")), ParamOverrides.none());
         assertThat(added.spec().latencyCycles(LinkKind.RACK)).as("a group the file left out").isEqualTo(500);
-        assertThat(added.spec().latencyCycles(LinkKind.LOCAL)).isEqualTo(216);
+        assertThat(added.spec().latencyCycles(LinkKind.LOCAL)).isEqualTo(217);
     }
 
     @Test
