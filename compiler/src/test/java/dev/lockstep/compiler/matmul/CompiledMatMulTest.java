@@ -93,9 +93,13 @@ class CompiledMatMulTest {
     }
 
     @Test
-    void theFp16GemmOfThePublishedShapeReachesAtLeast80PercentOfMxmPeak() {
+    void theFp16GemmOfThePublishedShapeReachesAtLeast90PercentOfMxmPeak() {
         CompiledKernel k = MatMulCompiler.compile(TSP, new MatMul(2304, 4096, 4096, DataType.F16));
-        assertThat(k.mxmUtilization()).isGreaterThanOrEqualTo(0.80);
+        // 13 N tiles x 26 K pieces, each holding its array for an install (20) and 2,304 rows, over 2 units:
+        // 13 x 26 x 2,324 / 2 = 392,756 cycles; the schedule's fill and drain add 371
+        assertThat(k.lowerBoundCycles()).isEqualTo(392_756);
+        assertThat(k.predictedCycles()).isEqualTo(393_127);
+        assertThat(k.mxmUtilization()).isGreaterThanOrEqualTo(0.90);
         Simulated.exactlyTimingOnly(TSP, k);
     }
 
