@@ -11,7 +11,6 @@ import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
 import dev.lockstep.isa.system.Topology;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -46,8 +45,9 @@ class HopsTest {
 
     @Test
     void oneHopSramToSramTakesThePublished722Nanoseconds() {
-        SystemBuild b = new SystemBuild(SystemSpecs.preset("node-8"));
-        long end = new Collectives(b).send(0, 1, 1, 0);
+        HopFigures.Built hop = HopFigures.oneHop(SystemSpecs.preset("node-8"));
+        SystemBuild b = hop.build();
+        long end = hop.endCycle();
         // 2 + 1 + 80 + (22 + 217) + 318 + 8 + 1 + 1 = 650: the receive end is set so (the published hop is an input)
         assertThat(end).isEqualTo(path(1, 0, 0)).isEqualTo(650);
         assertThat(Math.abs(end - PUBLISHED_HOP)).isLessThanOrEqualTo(PUBLISHED_HOP / 10);
@@ -64,12 +64,11 @@ class HopsTest {
     void fiveHopsAcrossTsp576TakeUnderThreeMicroseconds() {
         SystemSpec system = SystemSpecs.preset("tsp-576");
         Topology t = new Topology(system);
-        int to = 1;
-        while (t.hops(0, to) < 5) {
-            to++;
-        }
-        SystemBuild b = new SystemBuild(system);
-        long end = new Collectives(b).send(0, to, 1, 0);
+        HopFigures.Built far = HopFigures.farHops(system);
+        SystemBuild b = far.build();
+        long end = far.endCycle();
+        int to = far.to();
+        assertThat(t.hops(0, to)).isEqualTo(5);
         assertThat(end).isEqualTo(path(5, 0, 0)).isEqualTo(2406).isLessThanOrEqualTo(PUBLISHED_FIVE_HOPS_AT_MOST);
         assertThat(5 * path(1, 0, 0)).isGreaterThan(PUBLISHED_FIVE_HOPS_AT_MOST);
         Simulated.exactly(b, 2, end);
@@ -94,13 +93,9 @@ class HopsTest {
     @Test
     void threeHopAllReduceAcross256ChipsTakesAboutThePublished217Microseconds() {
         SystemSpec system = SystemSpecs.preset("tsp-256");
-        SystemBuild b = new SystemBuild(system);
-        Collectives c = new Collectives(b);
-        List<Integer> nodes = new ArrayList<>();
-        for (int n = 0; n < system.nodes(); n++) {
-            nodes.add(n);
-        }
-        long end = c.allReduceAcrossNodes(nodes, 1, DataType.I8, 0);
+        HopFigures.Built all = HopFigures.allReduceAcrossAllNodes(system);
+        SystemBuild b = all.build();
+        long end = all.endCycle();
         SystemBuild one = new SystemBuild(system);
         Collectives fresh = new Collectives(one);
         long sums = 0;
