@@ -97,6 +97,22 @@ class IsaTableTest {
     }
 
     @Test
+    void lwTakesAsManyCyclesInTheTableAsTheMxmSaysItsRowsLoadIn() {
+        // the table states LW's cycles as ceil(rows x bytes / weight streams); the simulator and the compiler use
+        // MxmSpec.weightLoadCycles, ceil(rows / (weight streams / bytes)): the same for every row count and type
+        for (DataType t : List.of(DataType.I8, DataType.F16)) {
+            for (int rows = 1; rows <= TSP.mxm().pieceK(t); rows++) {
+                Instruction lw = Instruction.of(Opcode.LW, t.code(), 0, Streams.west(0), rows);
+                assertThat(Opcode.LW.occupancy().cycles(TSP, lw)).as("%s rows %d", t, rows)
+                        .isEqualTo(Opcode.LW.latency().cycles(TSP, lw))
+                        .isEqualTo(TSP.mxm().weightLoadCycles(t, rows));
+            }
+        }
+        assertThat(TSP.mxm().weightLoadCycles(DataType.F16, 160)).isEqualTo(20);
+        assertThat(TSP.mxm().weightLoadCycles(DataType.I8, 320)).isEqualTo(20);
+    }
+
+    @Test
     void theReferenceChipsRangesFitTheOperandFields() {
         assertThat((long) TSP.streamsPerDirection() - 1).isLessThanOrEqualTo(0x7F);
         assertThat((long) TSP.mem().wordsPerSlice() - 1).isLessThanOrEqualTo(OperandKind.ADDRESS.max());

@@ -120,7 +120,7 @@ class ParamsCliTest {
         "compile --op matmul --shape 1x160x320 --chip-param mxm.weight_streams=15 # error: --chip-param:1:1: mxm.weight_streams must be even (an fp16 weight row takes 2 streams), got 15",
         "compile --op matmul --shape 1x160x320 --chip-param mxm.weight_streams=34 # error: --chip-param:1:1: mxm.weight_streams is 34 but the chip has 32 streams per direction; at most 32",
         "compile --op matmul --shape 1x160x320 --chip-param streams_per_direction=64 --chip-param mxm.weight_streams=46 # error: --chip-param:1:1: mxm.weight_streams is 46 but a hemisphere has 44 MEM slices to feed them (one vector per slice per cycle); at most 44",
-        "compile --op matmul --shape 1x160x320 --chip-param mxm.weight_streams=32 # error: matmul 1x160x320 f16: tsp-v1 has 32 streams per direction; the matmul schedule needs 34 toward an MXM slice (its 32 weight streams and 2 per unit for activations, 1 units) and 8 per unit away from it (results)",
+        "compile --op matmul --shape 1x160x320 --chip-param mxm.weight_streams=32 # error: matmul 1x160x320 f16: tsp-v1 has 32 streams per direction; the matmul schedule needs 34 toward an MXM slice (its 32 weight streams and 2 per unit for activations, 1 unit) and 8 per unit away from it (results)",
         "sim asm/vector-add.lsa --system-param racks=2 # error: --system-param:1:1: --system-param applies to a system; add --system PRESET|FILE, or set the chip's parameters with --chip-param",
     })
     void aBadParameterIsOneErrorLineAtItsOption(String args, String error) {

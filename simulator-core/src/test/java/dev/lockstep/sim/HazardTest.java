@@ -200,8 +200,9 @@ class HazardTest {
     @org.junit.jupiter.api.Test
     void accumulatingProductsOfAnotherTypeIsAMismatch() {
         // fp16 weights (2, 3) reach the west MXM (0) at 5: lw 5, iw 6 (pair busy to 26); x (4, 5) at 26: abc.f16
-        // puts f32 products in row 0. int8 weights (6) read at 19 reach it at 27: lw.i8 27, iw 28; int8 x (7) read
-        // at 39 reaches it at 48, where abc.i8 tries to add i32 products onto the f32 row.
+        // puts f32 products in row 0. int8 weights (6) read at 19 onto w0 (LW takes the weight streams from 0)
+        // reach it at 27: lw.i8 27, iw 28; int8 x (7) read at 39 reaches it at 48, where abc.i8 tries to add i32
+        // products onto the f32 row.
         assertThatThrownBy(() -> functional("""
                 .data w, mem.w43+mem.w42, 0, f16, [1]
                 .data x, mem.w41+mem.w40, 0, f16, [2]
@@ -216,13 +217,13 @@ class HazardTest {
                 .queue mem.w40
                 @19 read w3, x
                 .queue mem.w39
-                @19 read w4, wi
+                @19 read w0, wi
                 .queue mem.w38
                 @39 read w5, xi
                 .queue mxm.w0.0
                 @5 lw.f16 0, w0, 1
                 @6 iw 0
-                @27 lw.i8 0, w4, 1
+                @27 lw.i8 0, w0, 1
                 @28 iw 0
                 .queue mxm.w0.1
                 @26 abc.f16 0, w2, 1

@@ -11,11 +11,12 @@ import java.util.List;
 
 /**
  * Places every tile in SRAM, in the hemisphere of the unit that uses it, above what earlier kernels took. Each unit
- * gets its own groups of slices for W (as many slices as the chip's weight streams, so that every stream LW samples
- * is fed by its own slice each cycle: {@link WeightTile}), for X (one slice per byte plane, (copied for every unit, so that no two units read one slice at once) and
- * for Y, so that no slice is read by two trains, or read and written, at the same time. Slices nearest the MXM go
- * first. Precondition: tiling. Fails with the slices needed and the slices there are when the product does not
- * fit.
+ * gets its own groups of slices for X (one slice per byte plane; X is copied for every unit, so that no two units
+ * read one slice at once) and for Y, then its W tiles are spread over as many slices as the chip has weight streams
+ * (so that every stream LW samples is fed by its own slice each cycle: {@link WeightTile}), slices of this kernel's
+ * X and Y only where too few others have room. So no slice is read by two trains, or read and written, at the same
+ * time, except where the schedule makes them take turns. Precondition: tiling. Fails with the slices needed and the
+ * slices there are when the product does not fit.
  */
 final class AllocationPhase {
     private AllocationPhase() {
@@ -110,7 +111,7 @@ final class AllocationPhase {
                 pools.add(xPool);
                 pools.add(yPool);
             }
-            Spread spread = new Spread(cursor, ctx.chip.mxm().weightStreams(), ctx.width);
+            Spread spread = new Spread(cursor, ctx.chip.mxm().weightStreams(), ctx.width, pools);
             for (Unit u : here) {
                 ctx.wTiles[u.index()] = ctx.fixed != null ? ctx.fixed.wTiles[u.index()]
                         : new Tile[u.work().size()][ctx.kTiles];
@@ -135,8 +136,8 @@ final class AllocationPhase {
     }
 
     /**
-     * Places W tiles over the hemisphere's slices that X and Y left unused: each tile on the {@code streams}
-     * slices with the most room (nearest the MXM among equals), paired into row groups of {@code width} slices
+     * Places W tiles over the hemisphere's slices that X and Y left unused (theirs too where too few are left):
+     * each tile on the {@code streams} slices with the most room (nearest the MXM among equals), paired into row groups of {@code width} slices
      * (one per byte plane) that share an address, each group at the top of its own slices.
      */
     private static final class Spread {
@@ -145,43 +146,62 @@ final class AllocationPhase {
         final int width;
         final int[] top;
 
-        Spread(Cursor cursor, int streams, int width) {
+        /** Over what earlier kernels took and what this kernel's X and Y ({@code pools}) took. */
+        Spread(Cursor cursor, int streams, int width, List<Pool> pools) {
             this.cursor = cursor;
             this.streams = streams;
             this.width = width;
             this.top = new int[cursor.free.size()];
             for (int i = 0; i < top.length; i++) {
-                top[i] = cursor.taken.top(cursor.free.get(i).position());
+                int position = cursor.free.get(i).position();
+                top[i] = cursor.taken.top(position);
+                for (Pool pool : pools) {
+                    for (Group g : pool.groups) {
+                        for (int slice : g.slices) {
+                            if (slice == position) {
+                                top[i] = Math.max(top[i], g.next);
+                            }
+                        }
+                    }
+                }
             }
         }
 
         Tile take(int size) {
             // the slices with room that X and Y of this kernel do not use (their reads would take turns with the
-            // weights'), the emptiest first
+            // weights'), the emptiest first; then, if too few, theirs
             List<Integer> cand = new ArrayList<>();
             for (int i = 0; i < top.length; i++) {
                 if (!cursor.used[i] && top[i] + size <= cursor.words) {
                     cand.add(i);
                 }
             }
+            cand.sort(Comparator.<Integer>comparingInt(i -> top[i]).thenComparingInt(i -> i));
             if (cand.size() < streams) {
-                int most = 0;
-                int unused = 0;
+                // too few: the slices of this kernel's X and Y too, after the others (their reads then take turns
+                // with the weights', which the schedule arranges)
+                List<Integer> shared = new ArrayList<>();
                 for (int i = 0; i < top.length; i++) {
-                    if (!cursor.used[i]) {
-                        most = Math.max(most, cursor.words - top[i]);
-                        unused++;
+                    if (cursor.used[i] && top[i] + size <= cursor.words) {
+                        shared.add(i);
                     }
                 }
+                shared.sort(Comparator.<Integer>comparingInt(i -> top[i]).thenComparingInt(i -> i));
+                cand.addAll(shared);
+            }
+            if (cand.size() < streams) {
+                int most = 0;
+                for (int i = 0; i < top.length; i++) {
+                    most = Math.max(most, cursor.words - top[i]);
+                }
                 CompileException general = cursor.full.get();
-                if (unused < streams) {
+                if (top.length < streams) {
                     throw general;
                 }
                 throw new CompileException(general.getMessage().replaceFirst("; use more chips", "; a W tile of "
                         + size + " words needs " + streams + " slices with that much room, and " + cand.size()
                         + " of them have it (the most any has: " + most + " words); use more chips"));
             }
-            cand.sort(Comparator.<Integer>comparingInt(i -> top[i]).thenComparingInt(i -> i));
             int[] slices = new int[streams];
             int[] addresses = new int[streams];
             for (int j = 0; j < streams / width; j++) {

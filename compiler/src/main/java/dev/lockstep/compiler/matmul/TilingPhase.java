@@ -54,7 +54,8 @@ final class TilingPhase {
             throw new CompileException(ctx.chip.name() + " has " + ctx.chip.streamsPerDirection() + " streams per "
                     + "direction; the matmul schedule needs " + inbound + " toward an MXM slice (its "
                     + mxm.weightStreams() + " weight streams and " + ctx.width + " per unit for activations, "
-                    + unitsPerSlice + " units) and 8 per unit away from it (results)");
+                    + unitsPerSlice + (unitsPerSlice == 1 ? " unit" : " units") + ") and 8 per unit away from it "
+                    + "(results)");
         }
         if (ctx.kTile > ctx.chip.mem().wordsPerSlice()) {
             throw new CompileException("a weight piece of " + ctx.kTile + " rows does not fit one MEM slice of "

@@ -160,8 +160,9 @@ class CompiledMatMulTest {
             assertThat(k.program().instructionCount()).isEqualTo(copies.get(0).program().instructionCount());
         }
         assertThat(copies.get(1).program()).isNotEqualTo(copies.get(0).program());
-        // the W tiles hold three copies: a copy is K = 4096 rows of one word per byte plane (2 for fp16); X and Y
-        // are the single kernel's
+        // the W tiles hold three copies: a copy is K = 4096 rows, 8 side by side per word over 16 slices (512 words
+        // in each), 4096 x 2 words in all, as when each row took a word per byte plane; X and Y are the single
+        // kernel's
         long w = 4096L * 2;
         assertThat(copies.get(0).sram().usedWords() - single.sram().usedWords()).isEqualTo(2 * w);
     }

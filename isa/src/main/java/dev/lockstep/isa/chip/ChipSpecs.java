@@ -264,7 +264,14 @@ public final class ChipSpecs {
                 }
             }
         }
-        int feed = Math.min(west, east);
+        // only a hemisphere with an MXM feeds weights
+        boolean westMxm = layout.subList(0, center).contains(SliceKind.MXM);
+        boolean eastMxm = layout.subList(center, layout.size()).contains(SliceKind.MXM);
+        int feed = Math.min(westMxm ? west : Integer.MAX_VALUE, eastMxm ? east : Integer.MAX_VALUE);
+        if (feed < DataType.F16.bytes()) {
+            throw doc.error(at, "an MXM's hemisphere has " + feed + " MEM slices; its weight streams need at least "
+                    + DataType.F16.bytes() + " (one per stream of an fp16 row)");
+        }
         if (w > feed) {
             throw doc.error(at, "mxm.weight_streams is " + w + " but a hemisphere has " + feed + " MEM slices to "
                     + "feed them (one vector per slice per cycle); at most " + (feed - feed % 2));

@@ -5,6 +5,7 @@ import dev.lockstep.isa.Instruction;
 import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.OperandKind;
 import dev.lockstep.isa.OperandSpec;
+import dev.lockstep.isa.Streams;
 import dev.lockstep.isa.Unit;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.Queue;
@@ -92,6 +93,12 @@ public final class ProgramRules {
             Optional<String> p = spec.kind().checkOnChip(value, ins.span(i, chip), chip);
             if (p.isPresent()) {
                 return Optional.of(new OperandProblem(i, p.get()));
+            }
+            if (spec.weightGroup() && Streams.index(value) != 0) {
+                return Optional.of(new OperandProblem(i, op.mnemonic() + " takes its rows from the MXM slice's "
+                        + chip.mxm().weightStreams() + " weight streams, 0.." + (chip.mxm().weightStreams() - 1)
+                        + " of the direction toward it (the units of a slice share them and take turns): write "
+                        + (Streams.isWest(value) ? "w0" : "e0") + ", not " + Streams.text(value)));
             }
             if (spec.kind() == OperandKind.MAP && value >= mapCount) {
                 return Optional.of(new OperandProblem(i, "lane map " + value + " is not declared; the program "

@@ -33,6 +33,9 @@ class AssemblerErrorTest {
                         "ends at address 8193, outside the slice's 0..8191"),
                 Arguments.of("stream index beyond the chip", ".queue vxm.0\nvadd.f32 e30, e0, e4\n", "2:10",
                         "streams 30..33 are out of range"),
+                Arguments.of("lw off the weight streams", ".queue mxm.w0.0\nlw.f16 0, w2, 160\n", "2:11",
+                        "lw takes its rows from the MXM slice's 16 weight streams, 0..15 of the direction toward it "
+                                + "(the units of a slice share them and take turns): write w0, not w2"),
                 Arguments.of("missing type suffix", ".queue vxm.0\nvadd e0, e1, e2\n", "2:1",
                         "vadd needs a type suffix, e.g. vadd.f32, got 'vadd'"),
                 Arguments.of("type not allowed", ".queue vxm.0\nvexp.i8 e0, e1\n", "2:1",

@@ -67,7 +67,7 @@ public final class RandomPrograms {
                         : spec.spanDtype() != null
                         ? DataType.fromCode(earlier[op.operandIndex(spec.spanDtype())]).orElseThrow().bytes()
                         : Math.max(1, spec.spanFixed());
-                int index = random.nextInt(chip.streamsPerDirection() - span + 1);
+                int index = spec.weightGroup() ? 0 : random.nextInt(chip.streamsPerDirection() - span + 1);
                 yield random.nextBoolean() ? Streams.east(index) : Streams.west(index);
             }
             case ADDRESS -> random.nextInt(chip.mem().wordsPerSlice());
