@@ -21,7 +21,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "lockstep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Cycle-accurate simulator and static scheduling compiler for SRAM-only deterministic "
                 + "VLIW accelerators (Groq TSP class).",
-        subcommands = {RunCommand.class, SimCommand.class, CompileCommand.class, AsmCommand.class, DisasmCommand.class,
+        subcommands = {RunCommand.class, SensitivityCommand.class, SimCommand.class, CompileCommand.class, AsmCommand.class, DisasmCommand.class,
                 IsaCommand.class, ChipCommand.class, TopologyCommand.class, RandomCheckpointCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
@@ -53,6 +53,16 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(main);
         cl.setOut(out);
         cl.setErr(err);
+        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, rest) -> {
+            // sensitivity runs for minutes, often from scripts: a mistyped option is one error line, exit 1
+            if (SensitivityCommand.NAME.equals(ex.getCommandLine().getCommandName())) {
+                ex.getCommandLine().getErr().println("error: " + SensitivityCommand.NAME + ": " + ex.getMessage()
+                        + " (lockstep " + SensitivityCommand.NAME + " --help lists the options)");
+                return EXIT_BAD_INPUT;
+            }
+            return usage.handleParseException(ex, rest);
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             boolean debug = parseResult.matchedOption("--debug") != null || anyDebug(parseResult);
             PrintWriter e = commandLine.getErr();
