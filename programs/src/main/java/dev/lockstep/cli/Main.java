@@ -16,7 +16,9 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code lockstep} command line. Exit codes: 0 success, 1 bad input (one {@code error:} line on stderr),
- * 2 usage error, 3 an internal error (a bug: please report it with the output of {@code --debug}).
+ * 2 usage error, 3 an internal error (a bug: please report it with the output of {@code --debug}). {@code sensitivity},
+ * which runs for minutes and often from scripts, reports a usage error (an unknown option, say) as bad input: one
+ * {@code error:} line and exit code 1.
  */
 @Command(name = "lockstep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Cycle-accurate simulator and static scheduling compiler for SRAM-only deterministic "
