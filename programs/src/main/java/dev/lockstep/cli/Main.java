@@ -21,9 +21,9 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "lockstep", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Cycle-accurate simulator and static scheduling compiler for SRAM-only deterministic "
                 + "VLIW accelerators (Groq TSP class).",
-        subcommands = {RunCommand.class, SimCommand.class, CompileCommand.class, AsmCommand.class, DisasmCommand.class,
-                IsaCommand.class, ChipCommand.class, TopologyCommand.class, ValidateCommand.class,
-                RandomCheckpointCommand.class,
+        subcommands = {RunCommand.class, SensitivityCommand.class, ValidateCommand.class, SimCommand.class,
+                CompileCommand.class, AsmCommand.class, DisasmCommand.class, IsaCommand.class, ChipCommand.class,
+                TopologyCommand.class, RandomCheckpointCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:bad input (one 'error: FILE:LINE:COL: ...' line on stderr)",

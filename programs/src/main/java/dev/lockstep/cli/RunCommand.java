@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
-import dev.lockstep.compiler.config.ModelConfig;
-import dev.lockstep.compiler.config.ModelConfigs;
-import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.isa.io.InputException;
 import dev.lockstep.isa.io.Overridden;
 import dev.lockstep.isa.system.SystemSpec;
@@ -28,30 +25,8 @@ import picocli.CommandLine.Spec;
                 + "(timing-only) and report tokens/s per user and in total. Default: Mixtral-8x7B, fp16 weights, "
                 + "tsp-576, 3 sequences in flight, context 4096.")
 final class RunCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "PRESET|FILE", defaultValue = "mixtral-8x7b",
-            description = "A model preset (mixtral-8x7b, llama-2-70b, llama-2-7b, mistral-7b, llama-3-8b), a "
-                    + "Hugging Face config.json or a directory holding one. Default: ${DEFAULT-VALUE}.")
-    String model;
-
-    @Option(names = "--system", paramLabel = "PRESET|FILE", defaultValue = "tsp-576",
-            description = "The system: node-8, rack-72, tsp-256, tsp-576 or a JSON file. Default: ${DEFAULT-VALUE}.")
-    String system;
-
-    @Option(names = "--chips", paramLabel = "N", description = "Use the first N chips of the system (along its "
-            + "chip path). Default: all.")
-    Integer chips;
-
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "3",
-            description = "Sequences in flight. Default: ${DEFAULT-VALUE}.")
-    int batch;
-
-    @Option(names = "--context", paramLabel = "C", defaultValue = "4096",
-            description = "Context length in tokens: the KV cache each token attends over. Default: ${DEFAULT-VALUE}.")
-    int context;
-
-    @Option(names = "--weights", paramLabel = "fp16|int8", defaultValue = "fp16",
-            description = "Weight storage precision. Default: ${DEFAULT-VALUE}.")
-    String weights;
+    @Mixin
+    DecodeOptions decode;
 
     @Option(names = "--threads", paramLabel = "N", description = "Simulation threads (default: the cores). The "
             + "results do not depend on it.")
@@ -83,9 +58,6 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     TraceOptions traceOptions;
 
-    @Mixin
-    ParamOptions params;
-
     @Spec
     CommandSpec spec;
 
@@ -104,14 +76,14 @@ final class RunCommand implements Callable<Integer> {
             FunctionalCommand.refuseTimingOptions(parsed);
             int t = threads();
             FunctionalOptions f = functionalOptions;
-            Overridden<SystemSpec> sys = params.applyTo(system);
+            Overridden<SystemSpec> sys = decode.system();
             return FunctionalCommand.run(new FunctionalCommand.Options(f.checkpoint, f.prompt, f.tokens == null ? 1
                     : f.tokens, f.logitsOut, sys.spec(), sys.changes(), t, json), out, err);
         }
         functionalOptions.anyGiven().ifPresent(o -> {
             throw new InputException(o, 1, 1, "--checkpoint, --prompt, --tokens and --logits-out go with --functional");
         });
-        Overridden<SystemSpec> sys = params.applyTo(system);
+        Overridden<SystemSpec> sys = decode.system();
         DecodeRequest request = request(sys.spec());
         Optional<RunTrace> traceRequest = traceOptions.parse();
         DecodeReport report = DecodeRun.run(request, line -> {
@@ -131,25 +103,14 @@ final class RunCommand implements Callable<Integer> {
     private DecodeRequest request(SystemSpec sys) {
         if (promptTokens != null) {
             OptionRange.check("--prompt-tokens", promptTokens, 1, 32768, "tokens");
-            if (promptTokens > context) {
+            if (promptTokens > decode.context) {
                 throw new InputException("--prompt-tokens", 1, 1, "a prompt of " + promptTokens + " tokens does not "
-                        + "fit a context of " + context + " (--context); give a longer context or a shorter prompt");
+                        + "fit a context of " + decode.context + " (--context); give a longer context or a shorter "
+                        + "prompt");
             }
         }
         OptionRange.check("--prefill-chunk", prefillChunk, 1, 256, "rows");
-        OptionRange.check("--batch", batch, 1, 64, "sequences in flight");
-        OptionRange.check("--context", context, 1, 1 << 20, "tokens");
-        Precision precision;
-        try {
-            precision = Precision.parse(weights);
-        } catch (IllegalArgumentException e) {
-            throw new InputException("--weights", 1, 1, e.getMessage());
-        }
-        ModelConfig m = ModelConfigs.presetOrFile(model);
-        int n = OptionRange.check("--chips", chips == null ? sys.chips() : chips, 1, sys.chips(),
-                "chips of " + sys.name());
-        return new DecodeRequest(m, sys, precision, batch, context, n,
-                Optional.ofNullable(promptTokens).map(p -> new DecodeRequest.PrefillRequest(p, prefillChunk)),
-                threads(), !noDedup);
+        return decode.request(sys, Optional.ofNullable(promptTokens).map(p -> new DecodeRequest.PrefillRequest(p,
+                prefillChunk)), threads(), !noDedup);
     }
 }

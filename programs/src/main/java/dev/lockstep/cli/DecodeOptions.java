@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.cli;
+
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.ModelConfigs;
+import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.isa.io.InputException;
+import dev.lockstep.isa.io.Overridden;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.run.DecodeRequest;
+import java.util.Optional;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** What a decode run is of (run, sensitivity): the model, the system and its what-if parameters, the workload. */
+final class DecodeOptions {
+    @Option(names = "--model", paramLabel = "PRESET|FILE", defaultValue = "mixtral-8x7b",
+            description = "A model preset (mixtral-8x7b, llama-2-70b, llama-2-7b, mistral-7b, llama-3-8b), a "
+                    + "Hugging Face config.json or a directory holding one. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--system", paramLabel = "PRESET|FILE", defaultValue = "tsp-576",
+            description = "The system: node-8, rack-72, tsp-256, tsp-576 or a JSON file. Default: ${DEFAULT-VALUE}.")
+    String system;
+
+    @Option(names = "--chips", paramLabel = "N", description = "Use the first N chips of the system (along its "
+            + "chip path). Default: all.")
+    Integer chips;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "3",
+            description = "Sequences in flight. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--context", paramLabel = "C", defaultValue = "4096",
+            description = "Context length in tokens: the KV cache each token attends over. Default: ${DEFAULT-VALUE}.")
+    int context;
+
+    @Option(names = "--weights", paramLabel = "fp16|int8", defaultValue = "fp16",
+            description = "Weight storage precision. Default: ${DEFAULT-VALUE}.")
+    String weights;
+
+    @Mixin
+    ParamOptions params;
+
+    /** The system with --system-param and --chip-param applied. */
+    Overridden<SystemSpec> system() {
+        return params.applyTo(system);
+    }
+
+    /** The options as a request on {@code sys}, each checked against its range. */
+    DecodeRequest request(SystemSpec sys, Optional<DecodeRequest.PrefillRequest> prefill, int threads, boolean dedup) {
+        OptionRange.check("--batch", batch, 1, 64, "sequences in flight");
+        OptionRange.check("--context", context, 1, 1 << 20, "tokens");
+        Precision precision;
+        try {
+            precision = Precision.parse(weights);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--weights", 1, 1, e.getMessage());
+        }
+        ModelConfig m = ModelConfigs.presetOrFile(model);
+        int n = OptionRange.check("--chips", chips == null ? sys.chips() : chips, 1, sys.chips(),
+                "chips of " + sys.name());
+        return new DecodeRequest(m, sys, precision, batch, context, n, prefill, threads, dedup);
+    }
+}
