@@ -5,7 +5,8 @@ import dev.lockstep.isa.chip.ChipSpec;
 
 /**
  * A number of cycles as the ISA table states it: a constant, a chip parameter, an operand of the instruction,
- * the bytes of its element type, or a product, sum or rounded-up quotient of those. The table never restates a number the chip description owns; it refers to it.
+ * the bytes of its element type, or a product, sum or rounded-up quotient of those. The table never restates a
+ * number the chip description owns; it refers to it.
  */
 public sealed interface CycleExpr {
 

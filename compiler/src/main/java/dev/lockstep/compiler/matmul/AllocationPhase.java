@@ -137,8 +137,9 @@ final class AllocationPhase {
 
     /**
      * Places W tiles over the hemisphere's slices that X and Y left unused (theirs too where too few are left):
-     * each tile on the {@code streams} slices with the most room (nearest the MXM among equals), paired into row groups of {@code width} slices
-     * (one per byte plane) that share an address, each group at the top of its own slices.
+     * each tile on the {@code streams} slices with the most room (nearest the MXM among equals), paired into row
+     * groups of {@code width} slices (one per byte plane) that share an address, each group at the top of its own
+     * slices.
      */
     private static final class Spread {
         final Cursor cursor;

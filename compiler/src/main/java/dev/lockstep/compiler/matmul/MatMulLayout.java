@@ -42,8 +42,8 @@ public record MatMulLayout(CompiledKernel kernel, int kTile, List<List<Region>> 
                 }
                 for (int kt = 0; kt < ctx.kTiles; kt++) {
                     Tile t = ctx.wTiles[u.index()][wi][kt];
-                    w[work.nt()][kt] = new WeightTile(toList(t.slices()), toList(t.addresses()), ctx.weightRowsPerWord(), type,
-                            vb);
+                    w[work.nt()][kt] = new WeightTile(toList(t.slices()), toList(t.addresses()),
+                            ctx.weightRowsPerWord(), type, vb);
                 }
                 y[work.nt()] = region("Y" + work.nt(), ctx.yTiles[u.index()][wi], ctx.problem.resultType(),
                         ctx.problem.m() * vb);

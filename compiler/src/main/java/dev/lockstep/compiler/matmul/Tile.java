@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.matmul;
 
+import java.util.Arrays;
+
 /**
  * Where a tile of vectors lies: one MEM slice per byte plane (for a W tile: per byte plane of each of the rows LW
  * takes side by side, see {@link WeightTile}), each at its own first word. X and Y tiles have one address in all
@@ -15,7 +17,7 @@ record Tile(int[] slices, int[] addresses, int words) {
     /** A tile at the same address in every slice. */
     static Tile at(int[] slices, int address, int words) {
         int[] a = new int[slices.length];
-        java.util.Arrays.fill(a, address);
+        Arrays.fill(a, address);
         return new Tile(slices, a, words);
     }
 
