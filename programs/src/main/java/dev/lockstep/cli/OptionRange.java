@@ -20,4 +20,10 @@ final class OptionRange {
         }
         return value;
     }
+
+    /** A {@code --threads} option: the given count, or the machine's cores when it was not given; 1..1024. */
+    static int threads(Integer given) {
+        return check("--threads", given == null ? Runtime.getRuntime().availableProcessors() : given, 1, 1024,
+                "threads");
+    }
 }

@@ -63,8 +63,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** --threads, or the cores. */
     private int threads() {
-        return OptionRange.check("--threads", threads == null ? Runtime.getRuntime().availableProcessors() : threads,
-                1, 1024, "threads");
+        return OptionRange.threads(threads);
     }
 
     @Override

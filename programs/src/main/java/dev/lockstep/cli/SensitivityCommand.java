@@ -62,8 +62,7 @@ final class SensitivityCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        int t = OptionRange.check("--threads", threads == null ? Runtime.getRuntime().availableProcessors() : threads,
-                1, 1024, "threads");
+        int t = OptionRange.threads(threads);
         List<Knob> knobs = knobs();
         Optional<Path> chartFile = Optional.ofNullable(chart).map(SensitivityCommand::checkWritable);
         Overridden<SystemSpec> sys = decode.system();

@@ -48,8 +48,7 @@ final class ValidateCommand implements Callable<Integer> {
         if (json && markdown) {
             throw new OutputException("--json and --markdown: give one of them", null);
         }
-        int t = OptionRange.check("--threads", threads == null ? Runtime.getRuntime().availableProcessors() : threads,
-                1, 1024, "threads");
+        int t = OptionRange.threads(threads);
         Setup setup = Setup.of(params.system(), params.chip(), t);
         List<Row> rows = Validation.run(setup, Validation.Scope.ALL, line -> {
             err.println("lockstep validate: " + line);
