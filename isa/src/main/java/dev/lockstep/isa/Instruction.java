@@ -103,6 +103,17 @@ public final class Instruction {
      *                           nonzero unused bits)
      */
     public static Instruction decode(long word) {
+        validate(word);
+        return new Instruction(word);
+    }
+
+    /**
+     * Checks that a 64-bit word is a valid instruction, as {@link #decode} does, without making one (a compiled
+     * model's queues hold millions of words).
+     *
+     * @throws EncodingException when the word is not a valid instruction
+     */
+    public static void validate(long word) {
         int code = (int) (word >>> 56);
         Opcode opcode = Opcode.fromCode(code).orElseThrow(
                 () -> new EncodingException(String.format("unknown opcode 0x%02x in instruction word 0x%016x",
@@ -112,26 +123,29 @@ public final class Instruction {
                     word, opcode.mnemonic()));
         }
         int[] shifts = SHIFTS[code];
-        long[] values = new long[shifts.length];
+        long type = 0;
         for (int i = 0; i < shifts.length; i++) {
-            values[i] = KINDS[code][i].fromField(word >>> shifts[i]);
+            long value = KINDS[code][i].fromField(word >>> shifts[i]);
             long bits = TYPE_BITS[code][i];
-            boolean ok = bits >= 0 ? values[i] >= 0 && values[i] < 64 && (bits >>> values[i] & 1) != 0
-                    : values[i] >= MIN[code][i] && values[i] <= MAX[code][i];
+            boolean ok = bits >= 0 ? value >= 0 && value < 64 && (bits >>> value & 1) != 0
+                    : value >= MIN[code][i] && value <= MAX[code][i];
             if (!ok) {
-                Optional<String> problem = checkValue(opcode, i, values[i]);
+                Optional<String> problem = checkValue(opcode, i, value);
                 throw new EncodingException(String.format("instruction word 0x%016x: %s", word,
                         problem.orElse("operand " + i + " is out of range")));
+            }
+            if (i == 0) {
+                type = value;
             }
         }
         int immIndex = IMM_INDEX[code];
         if (immIndex >= 0) {
-            Optional<String> problem = checkImmediate(opcode, values[0], values[immIndex]);
+            long imm = KINDS[code][immIndex].fromField(word >>> shifts[immIndex]);
+            Optional<String> problem = checkImmediate(opcode, type, imm);
             if (problem.isPresent()) {
                 throw new EncodingException(String.format("instruction word 0x%016x: %s", word, problem.get()));
             }
         }
-        return new Instruction(word);
     }
 
     /**

@@ -184,9 +184,14 @@ public final class SystemSimulator {
         order.sort(Comparator.comparingLong(ChipSimulator::firstIssue).thenComparingInt(ChipProgram::chipId));
         List<List<ChipProgram>> list = new ArrayList<>();
         if (dedup) {
-            Map<Key, List<ChipProgram>> groups = new LinkedHashMap<>();
+            // the keys read every instruction of every chip: made in parallel, grouped in order
+            List<Callable<Key>> keying = new ArrayList<>();
             for (ChipProgram cp : order) {
-                groups.computeIfAbsent(new Key(cp, system.chip().links().count()), k -> new ArrayList<>()).add(cp);
+                keying.add(() -> new Key(cp, system.chip().links().count()));
+            }
+            Map<Key, List<ChipProgram>> groups = new LinkedHashMap<>();
+            for (Key k : invoke(pool, keying)) {
+                groups.computeIfAbsent(k, x -> new ArrayList<>()).add(k.cp);
             }
             list.addAll(groups.values());
         } else {

@@ -199,9 +199,28 @@ public final class ChipBuild {
     /** Adds a kernel's instructions, shifted to start at {@code start}. */
     private void appendAt(ChipProgram cp, long start) {
         for (QueueProgram q : cp.queues()) {
+            int queue = q.queueId();
+            int n = sizes[queue];
+            reserve(queue, n + q.size());
+            long[] c = cycles[queue];
+            long[] w = words[queue];
             for (int i = 0; i < q.size(); i++) {
-                append(q.queueId(), start + q.cycle(i), q.word(i));
+                c[n + i] = start + q.cycle(i);
+                w[n + i] = q.word(i);
             }
+            sizes[queue] = n + q.size();
+        }
+    }
+
+    /** Makes room for {@code capacity} instructions on a queue (at least doubling, so appends stay linear). */
+    private void reserve(int queue, int capacity) {
+        if (cycles[queue] == null) {
+            cycles[queue] = new long[Math.max(16, capacity)];
+            words[queue] = new long[Math.max(16, capacity)];
+        } else if (capacity > cycles[queue].length) {
+            int grown = Math.max(capacity, cycles[queue].length * 2);
+            cycles[queue] = Arrays.copyOf(cycles[queue], grown);
+            words[queue] = Arrays.copyOf(words[queue], grown);
         }
     }
 
@@ -229,15 +248,8 @@ public final class ChipBuild {
     }
 
     private void append(int queue, long cycle, long word) {
-        if (cycles[queue] == null) {
-            cycles[queue] = new long[16];
-            words[queue] = new long[16];
-        }
         int n = sizes[queue];
-        if (n == cycles[queue].length) {
-            cycles[queue] = Arrays.copyOf(cycles[queue], n * 2);
-            words[queue] = Arrays.copyOf(words[queue], n * 2);
-        }
+        reserve(queue, n + 1);
         cycles[queue][n] = cycle;
         words[queue][n] = word;
         sizes[queue] = n + 1;

@@ -274,38 +274,58 @@ public final class ProgramRules {
                 fail(checkData(chip, cp.data().get(i), cp.data().subList(Math.max(0, i - 1), i)), at);
             }
             for (QueueProgram qp : cp.queues()) {
-                if (qp.queueId() < 0 || qp.queueId() >= chip.floorplan().queues().size()) {
-                    throw new IllegalArgumentException(at + "queue " + qp.queueId() + " does not exist on "
-                            + chip.name() + " (queues 0.." + (chip.floorplan().queues().size() - 1) + ")");
-                }
-                Queue queue = chip.floorplan().queues().get(qp.queueId());
-                long previousDispatch = 0;
-                for (int i = 0; i < qp.size(); i++) {
-                    long word = qp.word(i);
-                    long cycle = qp.cycle(i);
-                    long known = checked.get(word);
-                    // a fast path for words already checked (a model's chips repeat the same instructions): the
-                    // operands are fine, the dispatch is known; only the queue and the timing remain
-                    if (known >= 0 && i > 0 && cycle >= qp.cycle(i - 1) + previousDispatch
-                            && cycle > qp.cycle(i - 1) && cycle <= MAX_CYCLE
-                            && queue.issues(Opcode.unitOfWord(word)) && !isRepeatAfterRepeatOrNop(word, qp.word(i - 1))) {
-                        previousDispatch = known;
-                        continue;
-                    }
-                    Instruction ins = Instruction.decode(word);
-                    Instruction previous = i == 0 ? null : Instruction.decode(qp.word(i - 1));
-                    Optional<String> problem = checkIssue(chip, queue, ins, cycle, previous,
-                            i == 0 ? 0 : qp.cycle(i - 1))
-                            .or(() -> checkOperands(chip, ins, program.maps().size()).map(OperandProblem::message));
-                    if (problem.isPresent()) {
-                        throw new IllegalArgumentException(at + "queue " + queue.name() + ", instruction " + i + " ("
-                                + ins.opcode().mnemonic() + " at cycle " + cycle + "): " + problem.get());
-                    }
-                    previousDispatch = ins.opcode().dispatch().cycles(chip, ins);
-                    checked.put(word, previousDispatch);
-                }
+                checkQueue(program, chip, at, qp, checked);
             }
         }
+    }
+
+    /** The issue timing and operands of one queue's instructions (words found valid before skip the operands). */
+    private static void checkQueue(Program program, ChipSpec chip, String at, QueueProgram qp, WordTable checked) {
+        if (qp.queueId() < 0 || qp.queueId() >= chip.floorplan().queues().size()) {
+            throw new IllegalArgumentException(at + "queue " + qp.queueId() + " does not exist on "
+                    + chip.name() + " (queues 0.." + (chip.floorplan().queues().size() - 1) + ")");
+        }
+        Queue queue = chip.floorplan().queues().get(qp.queueId());
+        boolean[] issues = issuesByUnit(queue);
+        long previousDispatch = 0;
+        Instruction previous = null;
+        for (int i = 0; i < qp.size(); i++) {
+            long word = qp.word(i);
+            long cycle = qp.cycle(i);
+            long known = checked.get(word);
+            // a fast path for words already checked (a model's chips repeat the same instructions): the
+            // operands are fine, the dispatch is known; only the queue and the timing remain
+            if (known >= 0 && i > 0 && cycle >= qp.cycle(i - 1) + previousDispatch
+                    && cycle > qp.cycle(i - 1) && cycle <= MAX_CYCLE
+                    && issues[Opcode.unitOfWord(word).ordinal()]
+                    && !isRepeatAfterRepeatOrNop(word, qp.word(i - 1))) {
+                previousDispatch = known;
+                previous = null;
+                continue;
+            }
+            Instruction ins = Instruction.decode(word);
+            if (i > 0 && previous == null) {
+                previous = Instruction.decode(qp.word(i - 1));
+            }
+            Optional<String> problem = checkIssue(chip, queue, ins, cycle, previous, i == 0 ? 0 : qp.cycle(i - 1))
+                    .or(() -> checkOperands(chip, ins, program.maps().size()).map(OperandProblem::message));
+            if (problem.isPresent()) {
+                throw new IllegalArgumentException(at + "queue " + queue.name() + ", instruction " + i + " ("
+                        + ins.opcode().mnemonic() + " at cycle " + cycle + "): " + problem.get());
+            }
+            previousDispatch = ins.opcode().dispatch().cycles(chip, ins);
+            checked.put(word, previousDispatch);
+            previous = ins;
+        }
+    }
+
+    /** Which units' instructions a queue issues, by {@link Unit#ordinal()} (a lookup per instruction checked). */
+    private static boolean[] issuesByUnit(Queue queue) {
+        boolean[] issues = new boolean[Unit.values().length];
+        for (Unit u : Unit.values()) {
+            issues[u.ordinal()] = queue.issues(u);
+        }
+        return issues;
     }
 
     private static boolean isRepeatAfterRepeatOrNop(long word, long previous) {
@@ -362,9 +382,9 @@ public final class ProgramRules {
             }
         }
 
+        /** Every bit of the word moves every bit of the index (linear probing needs it: words differ high). */
         private static int mix(long w) {
-            long h = w * 0x9E3779B97F4A7C15L;
-            return (int) (h ^ (h >>> 32));
+            return ValidWords.mix(w);
         }
     }
 

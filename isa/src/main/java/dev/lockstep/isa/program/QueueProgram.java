@@ -23,28 +23,8 @@ public final class QueueProgram {
         this.queueId = queueId;
         this.cycles = cycles.clone();
         this.words = words.clone();
-        // every word must decode; a long queue repeats its words a lot, so remember the ones already checked
-        if (this.words.length <= VALIDATED_SLOTS) {
-            for (long w : this.words) {
-                Instruction.decode(w);
-            }
-            return;
-        }
-        long[] seen = new long[VALIDATED_SLOTS];
-        boolean[] filled = new boolean[VALIDATED_SLOTS];
-        for (long w : this.words) {
-            int slot = (int) ((w ^ (w >>> 29) ^ (w >>> 47)) & (VALIDATED_SLOTS - 1));
-            if (filled[slot] && seen[slot] == w) {
-                continue;
-            }
-            Instruction.decode(w);
-            seen[slot] = w;
-            filled[slot] = true;
-        }
+        ValidWords.check(this.words);
     }
-
-    /** Words remembered as valid while a queue is checked (a power of two). */
-    private static final int VALIDATED_SLOTS = 1024;
 
     public int queueId() {
         return queueId;
