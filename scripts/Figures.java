@@ -83,7 +83,7 @@ public class Figures {
         String[][] rows = {
             {"run-mixtral-8x7b", "`tsp-576`", "none"},
             {"run-mixtral-8x7b-fast-links", "`programs/systems/tsp-576-fast-links.json`", "links at 28 GB/s instead of 14"},
-            {"run-mixtral-8x7b-2x-mxm", "`programs/systems/tsp-576-2x-mxm.json`", "4 MXM planes per slice instead of 2"}};
+            {"run-mixtral-8x7b-2x-mxm", "`programs/systems/tsp-576-2x-mxm.json`", "4 MXM planes per slice instead of 2, the same 16 weight streams per hemisphere"}};
         for (String[] r : rows) {
             Run run = runs.get(r[0]);
             t.append("| ").append(r[1]).append(" | ").append(r[2]).append(" | ");

@@ -42,17 +42,18 @@ class DecodeRunTest {
         assertThat(compiled.get()).as("the compiled step, seen before its simulation").isSameAs(r.built());
         assertThat(r.decodePlan().chips()).isEqualTo(24);
         assertThat(r.planSearch().minimal().chips()).isEqualTo(4);
-        // the figures of compiler's DecodeBuilderTest for the same plan (re-pinned there after the hop model)
-        assertThat(r.cyclesPerToken()).isEqualTo(27_459);
-        assertThat(r.tokensPerSecondPerUser()).isEqualTo(900e6 / 27_459);
-        assertThat(r.tokensPerSecondTotal()).isEqualTo(900e6 / 27_459 * 3);
-        assertThat(r.boundTokensPerSecondPerUser()).isEqualTo(900e6 / 14_210);
-        assertThat(r.sim().cycles()).isEqualTo(r.built().predictedEnd()).isEqualTo(54_373);
-        assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("258ffd1dcf66cd78");
+        // the figures of compiler's DecodeBuilderTest for the same plan (re-pinned there after the hop model and again
+        // after normed rows crossed links in fp16)
+        assertThat(r.cyclesPerToken()).isEqualTo(26_706);
+        assertThat(r.tokensPerSecondPerUser()).isEqualTo(900e6 / 26_706);
+        assertThat(r.tokensPerSecondTotal()).isEqualTo(900e6 / 26_706 * 3);
+        assertThat(r.boundTokensPerSecondPerUser()).isEqualTo(900e6 / 14_220);
+        assertThat(r.sim().cycles()).isEqualTo(r.built().predictedEnd()).isEqualTo(53_124);
+        assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("16d2e1363728d4d0");
         DecodeReport.TimeShares s = r.timeShares();
         assertThat(s.compute() + s.onChip() + s.links() + s.waiting()).isCloseTo(1.0, within(1e-12));
-        assertThat(r.timeToFirstTokenSeconds()).hasValue(63_258 / 900e6);
-        assertThat(r.prefill().orElseThrow().sim().cycles()).isEqualTo(64_786);
+        assertThat(r.timeToFirstTokenSeconds()).hasValue(61_283 / 900e6);
+        assertThat(r.prefill().orElseThrow().sim().cycles()).isEqualTo(62_811);
         assertThat(progress.get(0)).startsWith("tiny-mixtral on 24 chips of rack-72: 1 for the embedding table, "
                 + "2 layers x 11 chips (attention on 1), 1 for the LM head");
         assertThat(progress).anyMatch(line -> line.startsWith("prefill compiled ("));

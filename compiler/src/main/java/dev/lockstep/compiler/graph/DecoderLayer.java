@@ -26,12 +26,13 @@ import java.util.List;
  * One decoder layer of a Llama-, Mistral- or Mixtral-style model, declared once: the ordered steps that both
  * lowerings (timing-only and with data) walk, and that parameter counts and a plan's byte accounting fold over.
  * <ol>
- *   <li>The hidden row arrives at the layer's first chip and is broadcast over its attention chips.</li>
- *   <li>On each attention chip (its share of the heads): RMSNorm, the Q, K and V columns as one product, RoPE; per
- *       KV head the scores against its K cache, softmax, the weighted sum over its V cache; its rows of o_proj.</li>
+ *   <li>The hidden row (f32) arrives at the layer's first chip, which keeps it for the residual, norms it and
+ *       broadcasts the normed row over its attention chips in fp16 (the type of the products' X tiles).</li>
+ *   <li>On each attention chip (its share of the heads): the Q, K and V columns as one product, RoPE; per KV head
+ *       the scores against its K cache, softmax, the weighted sum over its V cache; its rows of o_proj.</li>
  *   <li>The attention's partial sums added into the first chip; there the residual, RMSNorm, and for MoE the router
  *       and its top-k.</li>
- *   <li>The normed row (and the routing weights) broadcast over the layer's chips; on each, for every expert whose
+ *   <li>The normed row (fp16, and the routing weights) broadcast over the layer's chips; on each, for every expert whose
  *       columns it holds, its gate and up columns, SwiGLU, its rows of the down projection, scaled by the routing
  *       weight (MoE); the first chip adds the residual.</li>
  *   <li>The feed-forward partial sums added into the layer's last chip: the layer's output.</li>
@@ -51,8 +52,8 @@ public record DecoderLayer(ModelConfig model, List<LayerStep> steps) {
         long hd = m.headDim();
         List<LayerStep> s = new ArrayList<>();
         s.add(new Exchange(ExchangeKind.SEND_IN, Where.FIRST_CHIP, Payload.HIDDEN_ROW));
-        s.add(new Exchange(ExchangeKind.BROADCAST, Where.ATTENTION_CHIPS, Payload.HIDDEN_ROW));
-        s.add(new Norm(Where.ATTENTION_CHIPS, Tensor.ATTENTION_NORM));
+        s.add(new Norm(Where.FIRST_CHIP, Tensor.ATTENTION_NORM));
+        s.add(new Exchange(ExchangeKind.BROADCAST, Where.ATTENTION_CHIPS, Payload.NORMED_ROW));
         s.add(new Product(Where.ATTENTION_CHIPS, Tensor.QKV, d, (m.heads() + 2L * m.kvHeads()) * hd,
                 Split.HEAD_COLUMNS));
         s.add(new Rope(Where.ATTENTION_CHIPS));
@@ -67,7 +68,7 @@ public record DecoderLayer(ModelConfig model, List<LayerStep> steps) {
             s.add(new Route(Where.FIRST_CHIP, m.experts(), m.expertsPerToken()));
         }
         s.add(new Exchange(ExchangeKind.BROADCAST, Where.EVERY_CHIP,
-                m.moe() ? Payload.HIDDEN_ROW_AND_ROUTE : Payload.HIDDEN_ROW));
+                m.moe() ? Payload.NORMED_ROW_AND_ROUTE : Payload.NORMED_ROW));
         List<LayerStep> expert = new ArrayList<>();
         expert.add(new Product(Where.EVERY_CHIP, Tensor.GATE_UP, d, 2L * m.intermediate(),
                 Split.EXPERT_COLUMNS));

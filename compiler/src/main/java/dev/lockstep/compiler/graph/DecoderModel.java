@@ -37,7 +37,7 @@ public record DecoderModel(ModelConfig model, List<LayerStep> embedding, Decoder
         List<LayerStep> head = List.of(
                 new Exchange(ExchangeKind.SEND_IN, Where.FIRST_CHIP, Payload.HIDDEN_ROW),
                 new Norm(Where.FIRST_CHIP, Tensor.FINAL_NORM),
-                new Exchange(ExchangeKind.BROADCAST, Where.EVERY_CHIP, Payload.HIDDEN_ROW),
+                new Exchange(ExchangeKind.BROADCAST, Where.EVERY_CHIP, Payload.NORMED_ROW),
                 new Product(Where.EVERY_CHIP, Tensor.LM_HEAD, m.hidden(), m.vocab(), Split.VOCAB_COLUMNS),
                 new Argmax(Where.EVERY_CHIP),
                 new Exchange(ExchangeKind.REDUCE_TO_LAST, Where.EVERY_CHIP, Payload.CHOICE));

@@ -52,10 +52,15 @@ public sealed interface LayerStep {
     enum Payload {
         /** A token id per row (into the embedding table). */
         TOKEN_ID,
-        /** The hidden row, f32. */
+        /** The hidden row, f32: the residual stream, and partial sums on their way to be added. */
         HIDDEN_ROW,
-        /** The hidden row and the routing weights. */
-        HIDDEN_ROW_AND_ROUTE,
+        /**
+         * A normed hidden row on its way to products, fp16 (the type of their X tiles, into which it would be
+         * converted on arrival anyway: crossing in it halves the bytes and changes no value).
+         */
+        NORMED_ROW,
+        /** A normed row (fp16, as {@link #NORMED_ROW}) and the routing weights (one f32 vector). */
+        NORMED_ROW_AND_ROUTE,
         /** The chosen token (a lane and its value). */
         CHOICE
     }

@@ -8,11 +8,11 @@ import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.graph.DecoderLayer;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
+import dev.lockstep.compiler.graph.LayerStep.ExchangeKind;
 import dev.lockstep.compiler.graph.LayerStep.Compute;
 import dev.lockstep.compiler.graph.LayerStep.PerExpert;
 import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
 import dev.lockstep.compiler.graph.LayerStep.Residual;
-import dev.lockstep.compiler.graph.LayerStep.Where;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.SystemBuild;
@@ -80,8 +80,8 @@ public final class BlockCompiler {
         BlockCompiler b = new BlockCompiler(chip);
         int q = m.heads() / m.kvHeads();
         int cached = m.cachedTokens(context);
-        for (LayerStep step : DecoderLayer.of(m).steps()) {
-            if (step instanceof Compute c && c.where() == Where.ATTENTION_CHIPS) {
+        for (LayerStep step : attentionHalf(m, true)) {
+            if (step instanceof Compute c) {
                 b.lower(c, m, w, context, 0);
             }
         }
@@ -96,13 +96,26 @@ public final class BlockCompiler {
      */
     public static CompiledKernel moe(ModelConfig m, Precision w, int columns, ChipSpec chip) {
         BlockCompiler b = new BlockCompiler(chip);
-        for (LayerStep step : DecoderLayer.of(m).steps()) {
-            if (step instanceof Compute c && c.where() != Where.ATTENTION_CHIPS && !(step instanceof Residual)) {
+        for (LayerStep step : attentionHalf(m, false)) {
+            if (step instanceof Compute c && !(step instanceof Residual)) {
                 b.lower(c, m, w, 0, columns);
             }
         }
         return b.done((m.moe() ? "router and " : "") + columns + " columns of " + (m.moe() ? "one expert" : "the "
                 + "feed-forward part"));
+    }
+
+    /**
+     * The layer's steps before the attention's partial sums are added ({@code first}: the norm, attention and its
+     * share of o_proj), or from there on (the residual, the norm, the router and the feed-forward block).
+     */
+    private static List<LayerStep> attentionHalf(ModelConfig m, boolean first) {
+        List<LayerStep> steps = DecoderLayer.of(m).steps();
+        int split = 0;
+        while (!(steps.get(split) instanceof LayerStep.Exchange e && e.kind() == ExchangeKind.REDUCE_TO_FIRST)) {
+            split++;
+        }
+        return first ? steps.subList(0, split) : steps.subList(split + 1, steps.size());
     }
 
     /**

@@ -160,9 +160,14 @@ final class KernelLibrary {
         return VectorKernels.row(g, new double[n], 0);
     }
 
+    /**
+     * RMSNorm of a row of n values, its result converted to fp16: a norm feeds products, whose X tiles are fp16, and
+     * a normed row crosses links in fp16 ({@code LayerStep.Payload#NORMED_ROW}).
+     */
     CompiledKernel rmsnorm(int n, float eps, SramMap sram) {
         return vector(key(VectorKind.RMSNORM, Opcode.NOP, n, 0, sram), sram,
-                g -> VectorKernels.rmsnorm(g, row(g, n), row(g, n), n, eps));
+                g -> VectorKernels.rmsnorm(g, row(g, n), row(g, n), n, eps).stream()
+                        .map(v -> g.convert(v, DataType.F16)).toList());
     }
 
     /** Element-wise op of two rows of n values (residual add, scaling by routing weights or int8 scales). */

@@ -312,20 +312,34 @@ final class TimingLowering {
         };
     }
 
-    /** Link words a payload takes per row when sent (an f32 vector is one word per byte plane: 4). */
+    /**
+     * Link words a payload takes per row when sent: a vector is one word per byte plane, so an f32 row takes 4 per
+     * vector, an fp16 row 2.
+     */
     private int words(Payload p) {
+        return linkWords(p, hv);
+    }
+
+    /** {@link #words} for a hidden row of {@code hiddenVectors} vectors. */
+    static int linkWords(Payload p, int hiddenVectors) {
         return switch (p) {
             case TOKEN_ID, CHOICE -> 1;
-            case HIDDEN_ROW -> hv * 4;
-            case HIDDEN_ROW_AND_ROUTE -> hv * 4 + 4;
+            case HIDDEN_ROW -> hiddenVectors * F32_WORDS;
+            case NORMED_ROW -> hiddenVectors * F16_WORDS;
+            case NORMED_ROW_AND_ROUTE -> hiddenVectors * F16_WORDS + F32_WORDS;
         };
     }
 
-    /** f32 vectors a payload takes per row when reduced. */
+    private static final int F32_WORDS = 4;
+    private static final int F16_WORDS = 2;
+
+    /** f32 vectors a payload takes per row when reduced (a normed row is broadcast, never reduced). */
     private int vectors(Payload p) {
         return switch (p) {
             case TOKEN_ID, CHOICE -> 1;
-            case HIDDEN_ROW, HIDDEN_ROW_AND_ROUTE -> hv;
+            case HIDDEN_ROW -> hv;
+            case NORMED_ROW, NORMED_ROW_AND_ROUTE -> throw new IllegalArgumentException("a normed row is "
+                    + "broadcast to products, never reduced");
         };
     }
 

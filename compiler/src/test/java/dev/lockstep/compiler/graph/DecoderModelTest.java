@@ -8,6 +8,8 @@ import dev.lockstep.compiler.config.ModelConfigs;
 import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
 import dev.lockstep.compiler.graph.LayerStep.Exchange;
+import dev.lockstep.compiler.graph.LayerStep.ExchangeKind;
+import dev.lockstep.compiler.graph.LayerStep.Payload;
 import dev.lockstep.compiler.graph.LayerStep.PerExpert;
 import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
 import dev.lockstep.compiler.graph.LayerStep.Product;
@@ -50,7 +52,7 @@ class DecoderModelTest {
         for (LayerStep s : layer.steps()) {
             kinds.add(s instanceof Exchange e ? e.kind() + ":" + e.group() : s.getClass().getSimpleName());
         }
-        assertThat(kinds).containsExactly("SEND_IN:FIRST_CHIP", "BROADCAST:ATTENTION_CHIPS", "Norm", "Product", "Rope",
+        assertThat(kinds).containsExactly("SEND_IN:FIRST_CHIP", "Norm", "BROADCAST:ATTENTION_CHIPS", "Product", "Rope",
                 "PerKvHead", "Product", "REDUCE_TO_FIRST:ATTENTION_CHIPS", "Residual", "Norm", "Product", "Route",
                 "BROADCAST:EVERY_CHIP", "PerExpert", "Residual", "REDUCE_TO_LAST:EVERY_CHIP");
         PerKvHead head = (PerKvHead) layer.steps().get(5);
@@ -60,6 +62,43 @@ class DecoderModelTest {
         PerExpert experts = (PerExpert) layer.steps().get(13);
         assertThat(experts.body()).extracting(s -> s.getClass().getSimpleName())
                 .containsExactly("Product", "SwiGlu", "Product", "GateByRoute");
+    }
+
+    /**
+     * Activations cross in the type their consumer takes: every broadcast feeds products (fp16 X tiles) with a row
+     * normed on the stage's first chip since the last exchange, so it carries a normed row (fp16); what is added
+     * (the residual stream sent in, partial sums reduced) stays f32.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"mixtral-8x7b", "llama-2-7b"})
+    void broadcastsCarryNormedRowsAndSumsStayF32(String model) {
+        DecoderModel m = DecoderModel.of(preset(model));
+        List<LayerStep> steps = new ArrayList<>(m.layer().steps());
+        steps.addAll(m.head());
+        for (int i = 0; i < steps.size(); i++) {
+            if (!(steps.get(i) instanceof Exchange e)) {
+                continue;
+            }
+            switch (e.kind()) {
+                case BROADCAST -> {
+                    assertThat(e.payload()).isIn(Payload.NORMED_ROW, Payload.NORMED_ROW_AND_ROUTE);
+                    // the row it carries was normed on the first chip since the last exchange
+                    int j = i - 1;
+                    while (!(steps.get(j) instanceof LayerStep.Norm) && !(steps.get(j) instanceof Exchange)) {
+                        j--;
+                    }
+                    assertThat(steps.get(j)).isInstanceOf(LayerStep.Norm.class);
+                    assertThat(((LayerStep.Norm) steps.get(j)).where()).isEqualTo(Where.FIRST_CHIP);
+                }
+                case SEND_IN, REDUCE_TO_FIRST -> assertThat(e.payload()).isEqualTo(Payload.HIDDEN_ROW);
+                case REDUCE_TO_LAST -> assertThat(e.payload()).isIn(Payload.HIDDEN_ROW, Payload.CHOICE);
+                default -> throw new AssertionError("an exchange kind this test does not know: " + e.kind());
+            }
+        }
+        assertThat(m.layer().steps()).filteredOn(s -> s instanceof Exchange e && e.kind() == ExchangeKind.BROADCAST)
+                .extracting(s -> ((Exchange) s).payload())
+                .containsExactly(Payload.NORMED_ROW, m.model().moe() ? Payload.NORMED_ROW_AND_ROUTE
+                        : Payload.NORMED_ROW);
     }
 
     @Test
