@@ -55,8 +55,9 @@ public sealed interface LayerStep {
         /** The hidden row, f32: the residual stream, and partial sums on their way to be added. */
         HIDDEN_ROW,
         /**
-         * A normed hidden row on its way to products, fp16 (the type of their X tiles, into which it would be
-         * converted on arrival anyway: crossing in it halves the bytes and changes no value).
+         * A normed hidden row on its way to products, fp16: the type of their X tiles with fp16 weights, into which it
+         * would be converted on arrival anyway (crossing in it halves the bytes and changes no value). With int8
+         * weights the products take int8 rows, quantised on the receiving chip (not modelled).
          */
         NORMED_ROW,
         /** A normed row (fp16, as {@link #NORMED_ROW}) and the routing weights (one f32 vector). */

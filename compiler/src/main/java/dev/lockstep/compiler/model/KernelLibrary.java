@@ -161,8 +161,9 @@ final class KernelLibrary {
     }
 
     /**
-     * RMSNorm of a row of n values, its result converted to fp16: a norm feeds products, whose X tiles are fp16, and
-     * a normed row crosses links in fp16 ({@code LayerStep.Payload#NORMED_ROW}).
+     * RMSNorm of a row of n values, its result converted to fp16: a norm feeds products (whose X tiles are fp16 with
+     * fp16 weights; int8 rows, quantised from it, with int8 weights), and a normed row crosses links in fp16
+     * ({@code LayerStep.Payload#NORMED_ROW}).
      */
     CompiledKernel rmsnorm(int n, float eps, SramMap sram) {
         return vector(key(VectorKind.RMSNORM, Opcode.NOP, n, 0, sram), sram,

@@ -65,7 +65,8 @@ class DecoderModelTest {
     }
 
     /**
-     * Activations cross in the type their consumer takes: every broadcast feeds products (fp16 X tiles) with a row
+     * Activations cross in the type their consumer takes: every broadcast of a layer and of the head (the embedding's
+     * carries token ids) feeds products (fp16 X tiles) with a row
      * normed on the stage's first chip since the last exchange, so it carries a normed row (fp16); what is added
      * (the residual stream sent in, partial sums reduced) stays f32.
      */
