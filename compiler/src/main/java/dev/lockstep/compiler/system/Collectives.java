@@ -192,36 +192,56 @@ public final class Collectives {
     }
 
     /**
-     * Sums {@code vectors} f32 vectors of every chip of {@code segments} on the last chip: each segment reduces to
-     * its last chip, which sends the sum to the next segment's first chip, which adds it to its own before that
-     * segment reduces.
+     * Sums {@code vectors} f32 vectors of every chip of {@code segments} on the last chip: every segment reduces to
+     * its own last chip at once (their chips are disjoint), then each segment's sum goes to the next segment's last
+     * chip along the shortest route, forwarded by the chips on the way without landing ({@link #route}), and is
+     * added there. Against reducing segment by segment, which lands each sum on the next segment's first chip and
+     * reduces again from there, this takes one exchange where that took a segment's whole reduction and a landing.
+     * The segments' reductions run side by side, so they count once on a token's critical path: as many exchanges
+     * as one of them, the longest one's sums ({@link #sumCycles}, {@link #sumBound}).
      */
     public long reduceAlongToLast(List<List<Integer>> segments, int vectors, long notBefore) {
-        long t = notBefore;
-        for (int s = 0; s < segments.size(); s++) {
-            List<Integer> seg = segments.get(s);
-            if (s > 0) {
-                int from = segments.get(s - 1).get(segments.get(s - 1).size() - 1);
-                t = Exchange.runChunked(build, List.of(new Exchange.Flow(from, seg.get(0), vectors * F32_WORDS)), t);
-                t = placeSum(seg.get(0), 2, vectors, DataType.F32, t);
-            }
-            t = reduce(seg.get(seg.size() - 1), seg, vectors, t);
-        }
-        return t;
+        return reduceAlong(segments, vectors, notBefore, true);
     }
 
     /** The mirror of {@link #reduceAlongToLast}: the sum ends on the first chip of the first segment. */
     public long reduceAlongToFirst(List<List<Integer>> segments, int vectors, long notBefore) {
-        long t = notBefore;
-        for (int s = segments.size() - 1; s >= 0; s--) {
+        return reduceAlong(segments, vectors, notBefore, false);
+    }
+
+    private long reduceAlong(List<List<Integer>> segments, int vectors, long notBefore, boolean toLast) {
+        int n = segments.size();
+        int[] root = new int[n];
+        for (int s = 0; s < n; s++) {
             List<Integer> seg = segments.get(s);
-            if (s < segments.size() - 1) {
-                int from = segments.get(s + 1).get(0);
-                int to = seg.get(seg.size() - 1);
-                t = Exchange.runChunked(build, List.of(new Exchange.Flow(from, to, vectors * F32_WORDS)), t);
-                t = placeSum(to, 2, vectors, DataType.F32, t);
-            }
-            t = reduce(seg.get(0), seg, vectors, t);
+            root[s] = toLast ? seg.get(seg.size() - 1) : seg.get(0);
+        }
+        long exchangesBefore = build.exchanges();
+        long cyclesBefore = sumCycles;
+        long boundBefore = sumBound;
+        long[] reduced = new long[n];
+        long mostExchanges = 0;
+        long mostCycles = 0;
+        long mostBound = 0;
+        for (int s = 0; s < n; s++) {
+            long e = build.exchanges();
+            long c = sumCycles;
+            long b = sumBound;
+            reduced[s] = reduce(root[s], segments.get(s), vectors, notBefore);
+            mostExchanges = Math.max(mostExchanges, build.exchanges() - e);
+            mostCycles = Math.max(mostCycles, sumCycles - c);
+            mostBound = Math.max(mostBound, sumBound - b);
+        }
+        build.countSideBySide(exchangesBefore, mostExchanges);
+        sumCycles = cyclesBefore + mostCycles;
+        sumBound = boundBefore + mostBound;
+        // then segment by segment towards the end the sum lands on, each sum routed to the next root and added
+        int first = toLast ? 0 : n - 1;
+        int step = toLast ? 1 : -1;
+        long t = reduced[first];
+        for (int s = first + step; s >= 0 && s < n; s += step) {
+            t = route(root[s - step], root[s], vectors * F32_WORDS, t);
+            t = placeSum(root[s], 2, vectors, DataType.F32, Math.max(t, reduced[s]));
         }
         return t;
     }

@@ -37,13 +37,21 @@ public final class SystemBuild {
         return system.chip();
     }
 
-    /** Exchanges scheduled so far. */
+    /** Exchanges scheduled so far, those that ran side by side counted once ({@link #countSideBySide}). */
     public long exchanges() {
         return exchanges;
     }
 
     void countExchange() {
         exchanges++;
+    }
+
+    /**
+     * Exchanges that ran side by side since the count was {@code before} count as {@code longest}, the most any one
+     * of them took one after another: {@link #exchanges} counts those on a token's critical path.
+     */
+    void countSideBySide(long before, long longest) {
+        exchanges = before + longest;
     }
 
     Exchange.Lanes lanes() {
