@@ -47,7 +47,7 @@ class DecodeRunTest {
         assertThat(r.cyclesPerToken()).isEqualTo(26_706);
         assertThat(r.tokensPerSecondPerUser()).isEqualTo(900e6 / 26_706);
         assertThat(r.tokensPerSecondTotal()).isEqualTo(900e6 / 26_706 * 3);
-        assertThat(r.boundTokensPerSecondPerUser()).isEqualTo(900e6 / 12_922);
+        assertThat(r.boundTokensPerSecondPerUser()).isEqualTo(900e6 / 12_910);
         assertThat(r.sim().cycles()).isEqualTo(r.built().predictedEnd()).isEqualTo(52_072);
         assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("b8ed3ccfd2a34a13");
         DecodeReport.TimeShares s = r.timeShares();

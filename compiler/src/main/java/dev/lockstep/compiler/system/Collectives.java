@@ -69,7 +69,10 @@ public final class Collectives {
         return members.size() < 2 ? t : placeSum(root, members.size(), vectors, DataType.F32, t);
     }
 
-    /** Cycles of the sum kernels placed by reductions so far (from each one's ready time to its end). */
+    /**
+     * Cycles of the sum kernels placed by reductions so far (from each one's ready time to its end); of a reduction
+     * whose parts run side by side, those on its critical path ({@link #reduceAlongToLast}).
+     */
     public long sumCycles() {
         return sumCycles;
     }
@@ -83,7 +86,10 @@ public final class Collectives {
         return end;
     }
 
-    /** The lower bounds of the sum kernels placed by reductions so far, added up. */
+    /**
+     * The lower bounds of the sum kernels placed by reductions so far, added up; of a reduction whose parts run side
+     * by side, those on its critical path ({@link #reduceAlongToLast}).
+     */
     public long sumBound() {
         return sumBound;
     }
@@ -197,8 +203,8 @@ public final class Collectives {
      * chip along the shortest route, forwarded by the chips on the way without landing ({@link #route}), and is
      * added there. Against reducing segment by segment, which lands each sum on the next segment's first chip and
      * reduces again from there, this takes one exchange where that took a segment's whole reduction and a landing.
-     * The segments' reductions run side by side, so they count once on a token's critical path: as many exchanges
-     * as one of them, the longest one's sums ({@link #sumCycles}, {@link #sumBound}).
+     * What it adds to {@link SystemBuild#exchanges}, {@link #sumCycles} and {@link #sumBound} is one path through it
+     * (the critical path's, see {@link #reduceAlong}), not every exchange and sum placed.
      */
     public long reduceAlongToLast(List<List<Integer>> segments, int vectors, long notBefore) {
         return reduceAlong(segments, vectors, notBefore, true);
@@ -209,41 +215,80 @@ public final class Collectives {
         return reduceAlong(segments, vectors, notBefore, false);
     }
 
+    /** The exchanges, sum cycles and sum bounds of one part of a reduction. */
+    private record Costs(long exchanges, long sumCycles, long sumBound) {
+        Costs plus(Costs o) {
+            return new Costs(exchanges + o.exchanges, sumCycles + o.sumCycles, sumBound + o.sumBound);
+        }
+    }
+
+    /**
+     * The segments side by side, then the chain of routes and 2-input sums from the first root in the direction
+     * of travel. A segment's sum waits for its own reduction and then for every route and sum of the chain after
+     * it joins; the path through segment s costs its reduction, plus (but for the chain's first root) the sum where
+     * it joins, plus every route and sum after that. The counters take the path whose least cost (exchanges at
+     * {@link Exchange#minimumCycles} each, plus its sums' bounds) is largest: a lower bound of the whole, which
+     * counting every side-by-side exchange would not be.
+     */
     private long reduceAlong(List<List<Integer>> segments, int vectors, long notBefore, boolean toLast) {
         int n = segments.size();
+        if (n == 0) {
+            return notBefore;
+        }
         int[] root = new int[n];
         for (int s = 0; s < n; s++) {
             List<Integer> seg = segments.get(s);
             root[s] = toLast ? seg.get(seg.size() - 1) : seg.get(0);
         }
-        long exchangesBefore = build.exchanges();
-        long cyclesBefore = sumCycles;
-        long boundBefore = sumBound;
+        Costs before = counted();
+        Costs[] own = new Costs[n];
         long[] reduced = new long[n];
-        long mostExchanges = 0;
-        long mostCycles = 0;
-        long mostBound = 0;
         for (int s = 0; s < n; s++) {
-            long e = build.exchanges();
-            long c = sumCycles;
-            long b = sumBound;
+            Costs c = counted();
             reduced[s] = reduce(root[s], segments.get(s), vectors, notBefore);
-            mostExchanges = Math.max(mostExchanges, build.exchanges() - e);
-            mostCycles = Math.max(mostCycles, sumCycles - c);
-            mostBound = Math.max(mostBound, sumBound - b);
+            own[s] = minus(counted(), c);
         }
-        build.countSideBySide(exchangesBefore, mostExchanges);
-        sumCycles = cyclesBefore + mostCycles;
-        sumBound = boundBefore + mostBound;
-        // then segment by segment towards the end the sum lands on, each sum routed to the next root and added
+        // then segment by segment towards the end the sum lands on: into the k-th root of the chain, a route
+        // (routed[k]) and the sum there (added[k])
         int first = toLast ? 0 : n - 1;
         int step = toLast ? 1 : -1;
+        Costs[] routed = new Costs[n];
+        Costs[] added = new Costs[n];
         long t = reduced[first];
-        for (int s = first + step; s >= 0 && s < n; s += step) {
+        for (int k = 1; k < n; k++) {
+            int s = first + k * step;
+            Costs c = counted();
             t = route(root[s - step], root[s], vectors * F32_WORDS, t);
+            Costs r = counted();
+            routed[k] = minus(r, c);
             t = placeSum(root[s], 2, vectors, DataType.F32, Math.max(t, reduced[s]));
+            added[k] = minus(counted(), r);
         }
+        long least = Exchange.minimumCycles(build);
+        Costs critical = null;
+        for (int k = 0; k < n; k++) {
+            // segment k of the chain: its own reduction, the sum where it joins (none for the first), then on
+            Costs path = k == 0 ? own[first] : own[first + k * step].plus(added[k]);
+            for (int j = k + 1; j < n; j++) {
+                path = path.plus(routed[j]).plus(added[j]);
+            }
+            if (critical == null || path.exchanges * least + path.sumBound
+                    > critical.exchanges * least + critical.sumBound) {
+                critical = path;
+            }
+        }
+        build.countSideBySide(before.exchanges, critical.exchanges);
+        sumCycles = before.sumCycles + critical.sumCycles;
+        sumBound = before.sumBound + critical.sumBound;
         return t;
+    }
+
+    private Costs counted() {
+        return new Costs(build.exchanges(), sumCycles, sumBound);
+    }
+
+    private static Costs minus(Costs a, Costs b) {
+        return new Costs(a.exchanges - b.exchanges, a.sumCycles - b.sumCycles, a.sumBound - b.sumBound);
     }
 
     /**

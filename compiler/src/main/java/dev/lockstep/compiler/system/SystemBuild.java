@@ -47,11 +47,12 @@ public final class SystemBuild {
     }
 
     /**
-     * Exchanges that ran side by side since the count was {@code before} count as {@code longest}, the most any one
-     * of them took one after another: {@link #exchanges} counts those on a token's critical path.
+     * Of the exchanges placed since the count was {@code before}, some ran side by side: only {@code onPath}, those
+     * of one path through them (the critical path's), count, so that {@link #exchanges} counts a token's critical
+     * path.
      */
-    void countSideBySide(long before, long longest) {
-        exchanges = before + longest;
+    void countSideBySide(long before, long onPath) {
+        exchanges = before + onPath;
     }
 
     Exchange.Lanes lanes() {

@@ -15,6 +15,8 @@ import dev.lockstep.isa.system.SystemSpecs;
 import dev.lockstep.sim.SimResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Compiled link transfers and collectives on node-8, simulated: the cycle counts equal the formulas derived from
@@ -156,6 +158,27 @@ class CollectivesTest {
         assertThat(old.exchanges()).isEqualTo(3);
         assertThat(Simulated.timingOnly(old, 2).cycles()).isEqualTo(before);
         assertThat(before - end).isGreaterThan(Exchange.minimumCycles(b));
+    }
+
+    /**
+     * Three segments of unequal size (4, 8 and 8 chips along rack-72's path), reduced both ways: the simulator
+     * agrees to the cycle, and what the reduction counts is one path through it, the one that starts at the chain's
+     * first root (its reduction, then two routes and two sums): 3 exchanges; that path's least cost (each exchange
+     * at its least, each sum at its bound) is at most the cycles the reduction took.
+     */
+    @ParameterizedTest(name = "to the last chip: {0}")
+    @ValueSource(booleans = {true, false})
+    void unequalSegmentsCountOnePathWhoseLeastCostIsBelowTheirTime(boolean toLast) {
+        SystemSpec rack = SystemSpecs.preset("rack-72");
+        SystemBuild b = new SystemBuild(rack);
+        List<List<Integer>> segs = new ChipPath(b.topology()).segments(4, 24);
+        assertThat(segs).extracting(List::size).containsExactly(4, 8, 8);
+        Collectives c = new Collectives(b);
+        long end = toLast ? c.reduceAlongToLast(segs, 13, 0) : c.reduceAlongToFirst(segs, 13, 0);
+        assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
+        assertThat(b.exchanges()).isEqualTo(3);
+        assertThat(b.exchanges() * Exchange.minimumCycles(b) + c.sumBound()).isLessThanOrEqualTo(end);
+        assertThat(c.sumCycles()).isPositive().isLessThan(end);
     }
 
     /** A transfer longer than a staging buffer goes in rounds of 128 words, one exchange after another. */
