@@ -181,20 +181,38 @@ public final class Collectives {
     // ------------------------------------------------------------------------------------------ along a path
 
     /**
-     * Sends {@code words} words from the first chip of {@code segments} to all of them: within each segment from
-     * its first chip to the others at once, then from its last chip to the next segment's first.
+     * Sends {@code words} words from the first chip of {@code segments} to all of them: first along the segments'
+     * first chips, each routed from the one before, forwarded by the chips on the way without landing ({@link
+     * #route}); then within every segment from its first chip to the others, the segments side by side (their chips
+     * are disjoint). Against going segment by segment (a segment's broadcast, then from its last chip to the next
+     * segment's first, then that one's broadcast), a layer of two nodes takes two exchanges on its critical path
+     * where it took three. {@link SystemBuild#exchanges} counts one path, the longest: the routes up to a segment
+     * and that segment's broadcast.
      */
     public long broadcastAlong(List<List<Integer>> segments, int words, long notBefore) {
-        long t = notBefore;
-        for (int s = 0; s < segments.size(); s++) {
-            List<Integer> seg = segments.get(s);
-            t = broadcast(seg.get(0), seg, words, t);
-            if (s + 1 < segments.size()) {
-                t = Exchange.runChunked(build, List.of(new Exchange.Flow(seg.get(seg.size() - 1),
-                        segments.get(s + 1).get(0), words)), t);
-            }
+        int n = segments.size();
+        if (n == 0) {
+            return notBefore;
         }
-        return t;
+        long before = build.exchanges();
+        long[] arrived = new long[n];
+        long[] routes = new long[n];
+        arrived[0] = notBefore;
+        for (int s = 1; s < n; s++) {
+            long e = build.exchanges();
+            arrived[s] = route(segments.get(s - 1).get(0), segments.get(s).get(0), words, arrived[s - 1]);
+            routes[s] = routes[s - 1] + build.exchanges() - e;
+        }
+        long end = notBefore;
+        long longest = 0;
+        for (int s = 0; s < n; s++) {
+            List<Integer> seg = segments.get(s);
+            long e = build.exchanges();
+            end = Math.max(end, broadcast(seg.get(0), seg, words, arrived[s]));
+            longest = Math.max(longest, routes[s] + build.exchanges() - e);
+        }
+        build.countSideBySide(before, longest);
+        return end;
     }
 
     /**
