@@ -183,8 +183,8 @@ public final class Collectives {
     /**
      * Sends {@code words} words from the first chip of {@code segments} to all of them: first along the segments'
      * first chips, each routed from the one before, forwarded by the chips on the way without landing ({@link
-     * #route}); then within every segment from its first chip to the others, the segments side by side (their chips
-     * are disjoint). Against going segment by segment (a segment's broadcast, then from its last chip to the next
+     * #route}); then within every segment from its first chip to the others, the segments side by side, each from
+     * when the row has reached it (their chips are disjoint). Against going segment by segment (a segment's broadcast, then from its last chip to the next
      * segment's first, then that one's broadcast), a layer of two nodes takes two exchanges on its critical path
      * where it took three. {@link SystemBuild#exchanges} counts one path, the longest: the routes up to a segment
      * and that segment's broadcast.

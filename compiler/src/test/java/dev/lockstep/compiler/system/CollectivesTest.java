@@ -206,6 +206,25 @@ class CollectivesTest {
         assertThat(b.exchanges() * Exchange.minimumCycles(b)).isLessThanOrEqualTo(end);
     }
 
+    /**
+     * A broadcast along three segments of 1, 8 and 8 chips (a stage that starts on a node's last chip), and along
+     * three of 4, 8 and 8: the simulator agrees to the cycle, the count is the longest path (two routes and the last
+     * segment's broadcast: 3 exchanges; a one-chip segment broadcasts nothing) and its least cost is at most the
+     * broadcast's time.
+     */
+    @ParameterizedTest(name = "from path position {0}")
+    @ValueSource(ints = {7, 4})
+    void threeSegmentsBroadcastAlongTheirFirstChipsThenSideBySide(int from) {
+        SystemSpec rack = SystemSpecs.preset("rack-72");
+        SystemBuild b = new SystemBuild(rack);
+        List<List<Integer>> segs = new ChipPath(b.topology()).segments(from, 24);
+        assertThat(segs).extracting(List::size).containsExactly(8 - from % 8, 8, 8);
+        long end = new Collectives(b).broadcastAlong(segs, 26, 0);
+        assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
+        assertThat(b.exchanges()).isEqualTo(3);
+        assertThat(b.exchanges() * Exchange.minimumCycles(b)).isLessThanOrEqualTo(end);
+    }
+
     /** A transfer longer than a staging buffer goes in rounds of 128 words, one exchange after another. */
     @Test
     void longTransfersGoInRounds() {
