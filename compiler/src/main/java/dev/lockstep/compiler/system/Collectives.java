@@ -184,10 +184,10 @@ public final class Collectives {
      * Sends {@code words} words from the first chip of {@code segments} to all of them: first along the segments'
      * first chips, each routed from the one before, forwarded by the chips on the way without landing ({@link
      * #route}); then within every segment from its first chip to the others, the segments side by side, each from
-     * when the row has reached it (their chips are disjoint). Against going segment by segment (a segment's broadcast, then from its last chip to the next
-     * segment's first, then that one's broadcast), a layer of two nodes takes two exchanges on its critical path
-     * where it took three. {@link SystemBuild#exchanges} counts one path, the longest: the routes up to a segment
-     * and that segment's broadcast.
+     * when the row has reached it (their chips are disjoint). Against going segment by segment (a segment's
+     * broadcast, then from its last chip to the next segment's first, then that one's broadcast), a layer of two
+     * nodes takes two exchanges on its critical path where it took three. {@link SystemBuild#exchanges} counts one
+     * path, the longest: the routes up to a segment and that segment's broadcast.
      */
     public long broadcastAlong(List<List<Integer>> segments, int words, long notBefore) {
         int n = segments.size();
@@ -238,6 +238,10 @@ public final class Collectives {
         Costs plus(Costs o) {
             return new Costs(exchanges + o.exchanges, sumCycles + o.sumCycles, sumBound + o.sumBound);
         }
+
+        Costs minus(Costs o) {
+            return new Costs(exchanges - o.exchanges, sumCycles - o.sumCycles, sumBound - o.sumBound);
+        }
     }
 
     /**
@@ -264,7 +268,7 @@ public final class Collectives {
         for (int s = 0; s < n; s++) {
             Costs c = counted();
             reduced[s] = reduce(root[s], segments.get(s), vectors, notBefore);
-            own[s] = minus(counted(), c);
+            own[s] = counted().minus(c);
         }
         // then segment by segment towards the end the sum lands on: into the k-th root of the chain, a route
         // (routed[k]) and the sum there (added[k])
@@ -278,9 +282,9 @@ public final class Collectives {
             Costs c = counted();
             t = route(root[s - step], root[s], vectors * F32_WORDS, t);
             Costs r = counted();
-            routed[k] = minus(r, c);
+            routed[k] = r.minus(c);
             t = placeSum(root[s], 2, vectors, DataType.F32, Math.max(t, reduced[s]));
-            added[k] = minus(counted(), r);
+            added[k] = counted().minus(r);
         }
         long least = Exchange.minimumCycles(build);
         Costs critical = null;
@@ -303,10 +307,6 @@ public final class Collectives {
 
     private Costs counted() {
         return new Costs(build.exchanges(), sumCycles, sumBound);
-    }
-
-    private static Costs minus(Costs a, Costs b) {
-        return new Costs(a.exchanges - b.exchanges, a.sumCycles - b.sumCycles, a.sumBound - b.sumBound);
     }
 
     /**
