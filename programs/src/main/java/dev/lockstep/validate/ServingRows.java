@@ -46,7 +46,7 @@ final class ServingRows {
         DecodeReport.TimeShares s = r.timeShares();
         String note = String.format("%s, batch %d, context %d on %d chips of %s; the model's own bound is %.1f "
                         + "tokens/s and compute is %.0f %% of a token (links %.0f %%, modelled with normed rows in "
-                        + "fp16 and sums in f32, one link per transfer)", precision, BATCH, CONTEXT, r.request().chips(),
+                        + "fp16 and sums in f32, transfers over up to 7 paths)", precision, BATCH, CONTEXT, r.request().chips(),
                 r.request().system().name(), r.boundTokensPerSecondPerUser(), 100 * s.compute(), 100 * s.links());
         if (!f.band().holds(tps, f.published())) {
             note += "; " + why(tps, f.published(), r.boundTokensPerSecondPerUser());
@@ -66,7 +66,7 @@ final class ServingRows {
                     + "too, so it is in its kernels' costs (unpublished LW, IW and unit latencies), not its schedule";
         }
         return "below a real system's speed, so the model is wrong somewhere: its bound is above the figure, so the "
-                + "time is lost in its schedule, most likely on the links (sums in f32, one link per transfer, where a "
-                + "real system may send fewer bytes over several links); otherwise unexplained";
+                + "time is lost in its schedule, most likely on the links (sums in f32, and exchanges one after another "
+                + "on a chip, where a real system may send fewer bytes and overlap them); otherwise unexplained";
     }
 }

@@ -32,10 +32,12 @@ import java.util.List;
  *       the scores against its K cache, softmax, the weighted sum over its V cache; its rows of o_proj.</li>
  *   <li>The attention's partial sums added into the first chip; there the residual, RMSNorm, and for MoE the router
  *       and its top-k.</li>
- *   <li>The normed row (fp16, and the routing weights) broadcast over the layer's chips; on each, for every expert whose
- *       columns it holds, its gate and up columns, SwiGLU, its rows of the down projection, scaled by the routing
- *       weight (MoE); the first chip adds the residual.</li>
- *   <li>The feed-forward partial sums added into the layer's last chip: the layer's output.</li>
+ *   <li>The normed row (fp16, and the routing weights) broadcast over the layer's chips; on each, for every expert
+ *       whose columns it holds, its gate and up columns, SwiGLU, its rows of the down projection, scaled by the
+ *       routing weight (MoE); the first chip adds the residual.</li>
+ *   <li>The feed-forward partial sums added into the layer's last chip: the layer's output. (The timing-only
+ *       lowering adds a decode step's sums of a layer over several nodes on the next stage's first chip instead,
+ *       where the next layer's {@code SEND_IN} then has nothing to send.)</li>
  * </ol>
  *
  * @param model the model's hyper-parameters

@@ -8,6 +8,7 @@ import dev.lockstep.compiler.vector.VectorCompiler;
 import dev.lockstep.compiler.vector.VectorGraph;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.Map;
 
 /**
  * Collectives among chips that are all directly linked (the chips of a node), built from {@link Exchange}s and
- * sum kernels; routes between chips further apart ({@link Route}: forwarded by the chips on the way); and an
+ * sum kernels; transfers between any two chips ({@link MultiPath}: forwarded by the chips on the way, over several
+ * paths at once where that ends sooner); and an
  * all-reduce across nodes cabled to each other in three hops ({@link #allReduceAcrossNodes}). Sizes are in f32
  * vectors of the chip's lanes (a vector of {@code w}-byte values moves as w words) unless a type is given. Data
  * lands in SRAM only where it must: at the end of a transfer, and wherever a reduction adds (the VXM reads its
@@ -31,8 +33,14 @@ public final class Collectives {
     private record ChipSum(int chip, int inputs, int vectors, DataType type) {
     }
 
+    /** Two chips, in order: a transfer's ends. */
+    private record Pair(int from, int to) {
+    }
+
     private final Map<SumShape, CompiledKernel> sums = new HashMap<>();
     private final Map<ChipSum, CompiledKernel> perChip = new HashMap<>();
+    /** The paths of {@link #send} between two chips, found once (looked up, never iterated). */
+    private final Map<Pair, List<List<Topology.Hop>>> paths = new HashMap<>();
     private long sumCycles;
     private long sumBound;
 
@@ -100,16 +108,35 @@ public final class Collectives {
     }
 
     /**
-     * Moves {@code words} words from one chip to a linked one, or along the shortest route, forwarded by the chips
-     * on the way ({@link #route}).
+     * Moves {@code words} words from one chip to another over up to {@link Exchange.Lanes#LANES} paths at once
+     * ({@link MultiPath}: the shortest route, then paths through other chips that share no chip or link with it or
+     * each other), each path's share sized so that all land together; in rounds of at most a staging buffer per
+     * path. A round that fits one path goes over the shortest route alone ({@link #route}) unless the paths end
+     * sooner from the cycle their chips are free: where bytes do not outweigh a hop's latency, and where the other
+     * chips are busy, one path it is.
      */
     public long send(int from, int to, int words, long notBefore) {
         if (from == to) {
             return notBefore;
         }
-        return build.topology().linkTo(from, to) >= 0
-                ? Exchange.runChunked(build, List.of(new Exchange.Flow(from, to, words)), notBefore)
-                : route(from, to, words, notBefore);
+        List<List<Topology.Hop>> all = paths.computeIfAbsent(new Pair(from, to),
+                k -> MultiPath.paths(build.topology(), from, to, Exchange.Lanes.LANES));
+        int cap = Exchange.Lanes.STAGING_WORDS;
+        long t = notBefore;
+        for (int left = words; left > 0; ) {
+            int n = Math.min(left, cap * all.size());
+            List<MultiPath.Leg> split = MultiPath.split(build, all, n, cap);
+            if (n <= cap && split.size() > 1) {
+                // several paths occupy more chips: take them only if they end sooner from here
+                List<MultiPath.Leg> one = MultiPath.split(build, all.subList(0, 1), n, cap);
+                if (MultiPath.end(build, one, t) <= MultiPath.end(build, split, t)) {
+                    split = one;
+                }
+            }
+            t = MultiPath.run(build, split, t);
+            left -= n;
+        }
+        return t;
     }
 
     /**
@@ -180,61 +207,28 @@ public final class Collectives {
 
     // ------------------------------------------------------------------------------------------ along a path
 
-    /**
-     * Sends {@code words} words from the first chip of {@code segments} to all of them: first along the segments'
-     * first chips, each routed from the one before, forwarded by the chips on the way without landing ({@link
-     * #route}); then within every segment from its first chip to the others, the segments side by side, each from
-     * when the row has reached it (their chips are disjoint). Against going segment by segment (a segment's
-     * broadcast, then from its last chip to the next segment's first, then that one's broadcast), a layer of two
-     * nodes takes two exchanges on its critical path where it took three. {@link SystemBuild#exchanges} counts one
-     * path, the longest: the routes up to a segment and that segment's broadcast.
-     */
+    /** {@link AlongSegments#broadcast}: a broadcast from the first chip of {@code segments} to all of them. */
     public long broadcastAlong(List<List<Integer>> segments, int words, long notBefore) {
-        int n = segments.size();
-        if (n == 0) {
-            return notBefore;
-        }
-        long before = build.exchanges();
-        long[] arrived = new long[n];
-        long[] routes = new long[n];
-        arrived[0] = notBefore;
-        for (int s = 1; s < n; s++) {
-            long e = build.exchanges();
-            arrived[s] = route(segments.get(s - 1).get(0), segments.get(s).get(0), words, arrived[s - 1]);
-            routes[s] = routes[s - 1] + build.exchanges() - e;
-        }
-        long end = notBefore;
-        long longest = 0;
-        for (int s = 0; s < n; s++) {
-            List<Integer> seg = segments.get(s);
-            long e = build.exchanges();
-            end = Math.max(end, broadcast(seg.get(0), seg, words, arrived[s]));
-            longest = Math.max(longest, routes[s] + build.exchanges() - e);
-        }
-        build.countSideBySide(before, longest);
-        return end;
+        return AlongSegments.broadcast(this, build, segments, words, notBefore);
     }
 
-    /**
-     * Sums {@code vectors} f32 vectors of every chip of {@code segments} on the last chip: every segment reduces to
-     * its own last chip at once (their chips are disjoint), then each segment's sum goes to the next segment's last
-     * chip along the shortest route, forwarded by the chips on the way without landing ({@link #route}), and is
-     * added there. Against reducing segment by segment, which lands each sum on the next segment's first chip and
-     * reduces again from there, this takes one exchange where that took a segment's whole reduction and a landing.
-     * What it adds to {@link SystemBuild#exchanges}, {@link #sumCycles} and {@link #sumBound} is one path through it
-     * (the critical path's, see {@link #reduceAlong}), not every exchange and sum placed.
-     */
+    /** {@link AlongSegments#reduce}: the sum of every chip of {@code segments} on the last chip. */
     public long reduceAlongToLast(List<List<Integer>> segments, int vectors, long notBefore) {
-        return reduceAlong(segments, vectors, notBefore, true);
+        return AlongSegments.reduce(this, build, segments, vectors, notBefore, true);
     }
 
-    /** The mirror of {@link #reduceAlongToLast}: the sum ends on the first chip of the first segment. */
+    /** {@link AlongSegments#reduce}: the sum of every chip of {@code segments} on the first chip. */
     public long reduceAlongToFirst(List<List<Integer>> segments, int vectors, long notBefore) {
-        return reduceAlong(segments, vectors, notBefore, false);
+        return AlongSegments.reduce(this, build, segments, vectors, notBefore, false);
     }
 
-    /** The exchanges, sum cycles and sum bounds of one part of a reduction. */
-    private record Costs(long exchanges, long sumCycles, long sumBound) {
+    /** {@link AlongSegments#reduceInto}: the sum of every chip of {@code segments} on {@code target}, outside them. */
+    public long reduceAlongInto(List<List<Integer>> segments, int target, int vectors, long notBefore) {
+        return AlongSegments.reduceInto(this, build, segments, target, vectors, notBefore);
+    }
+
+    /** The exchanges, sum cycles and sum bounds of one part of a collective. */
+    record Costs(long exchanges, long sumCycles, long sumBound) {
         Costs plus(Costs o) {
             return new Costs(exchanges + o.exchanges, sumCycles + o.sumCycles, sumBound + o.sumBound);
         }
@@ -244,77 +238,37 @@ public final class Collectives {
         }
     }
 
-    /**
-     * The segments side by side, then the chain of routes and 2-input sums from the first root in the direction
-     * of travel. A segment's sum waits for its own reduction and then for every route and sum of the chain after
-     * it joins; the path through segment s costs its reduction, plus (but for the chain's first root) the sum where
-     * it joins, plus every route and sum after that. The counters take the path whose least cost (exchanges at
-     * {@link Exchange#minimumCycles} each, plus its sums' bounds) is largest: a lower bound of the whole, which
-     * counting every side-by-side exchange would not be.
-     */
-    private long reduceAlong(List<List<Integer>> segments, int vectors, long notBefore, boolean toLast) {
-        int n = segments.size();
-        if (n == 0) {
-            return notBefore;
-        }
-        int[] root = new int[n];
-        for (int s = 0; s < n; s++) {
-            List<Integer> seg = segments.get(s);
-            root[s] = toLast ? seg.get(seg.size() - 1) : seg.get(0);
-        }
-        Costs before = counted();
-        Costs[] own = new Costs[n];
-        long[] reduced = new long[n];
-        for (int s = 0; s < n; s++) {
-            Costs c = counted();
-            reduced[s] = reduce(root[s], segments.get(s), vectors, notBefore);
-            own[s] = counted().minus(c);
-        }
-        // then segment by segment towards the end the sum lands on: into the k-th root of the chain, a route
-        // (routed[k]) and the sum there (added[k])
-        int first = toLast ? 0 : n - 1;
-        int step = toLast ? 1 : -1;
-        Costs[] routed = new Costs[n];
-        Costs[] added = new Costs[n];
-        long t = reduced[first];
-        for (int k = 1; k < n; k++) {
-            int s = first + k * step;
-            Costs c = counted();
-            t = route(root[s - step], root[s], vectors * F32_WORDS, t);
-            Costs r = counted();
-            routed[k] = r.minus(c);
-            t = placeSum(root[s], 2, vectors, DataType.F32, Math.max(t, reduced[s]));
-            added[k] = counted().minus(r);
-        }
-        long least = Exchange.minimumCycles(build);
-        Costs critical = null;
-        for (int k = 0; k < n; k++) {
-            // segment k of the chain: its own reduction, the sum where it joins (none for the first), then on
-            Costs path = k == 0 ? own[first] : own[first + k * step].plus(added[k]);
-            for (int j = k + 1; j < n; j++) {
-                path = path.plus(routed[j]).plus(added[j]);
-            }
-            if (critical == null || path.exchanges * least + path.sumBound
-                    > critical.exchanges * least + critical.sumBound) {
-                critical = path;
-            }
-        }
-        build.countSideBySide(before.exchanges, critical.exchanges);
-        sumCycles = before.sumCycles + critical.sumCycles;
-        sumBound = before.sumBound + critical.sumBound;
-        return t;
-    }
-
-    private Costs counted() {
+    /** What the counters hold now. */
+    Costs counted() {
         return new Costs(build.exchanges(), sumCycles, sumBound);
     }
 
     /**
+     * Of the exchanges and sums placed since the counters held {@code before}, only those of {@code onPath} count
+     * (a collective's parts that ran side by side: one path through them).
+     */
+    void countOnePath(Costs before, Costs onPath) {
+        build.countSideBySide(before.exchanges(), onPath.exchanges());
+        sumCycles = before.sumCycles() + onPath.sumCycles();
+        sumBound = before.sumBound() + onPath.sumBound();
+    }
+
+    /**
      * Along the topology's shortest route, landing only at {@code to}: the chips on the way forward each vector
-     * (FWD) at the forwarding cost instead of landing it in SRAM and sending it again ({@link Route}).
+     * (FWD) at the forwarding cost instead of landing it in SRAM and sending it again ({@link MultiPath} with one
+     * path), in rounds of at most a staging buffer.
      */
     public long route(int from, int to, int words, long notBefore) {
-        return Route.runChunked(build, from, to, words, notBefore);
+        if (from == to) {
+            return notBefore;
+        }
+        List<List<Topology.Hop>> shortest = List.of(build.topology().route(from, to));
+        int cap = Exchange.Lanes.STAGING_WORDS;
+        long t = notBefore;
+        for (int done = 0; done < words; done += cap) {
+            t = MultiPath.run(build, MultiPath.split(build, shortest, Math.min(cap, words - done), cap), t);
+        }
+        return t;
     }
 
     /** The sum kernel {@link #allReduce} would place on {@code chip} now (for tests that derive its cycles). */

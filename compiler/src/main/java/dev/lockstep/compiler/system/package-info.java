@@ -3,8 +3,9 @@
  * Programs for many chips: {@link dev.lockstep.compiler.system.ChipBuild} lays compiled kernels and link
  * transfers end to end on one chip's timeline and SRAM; {@link dev.lockstep.compiler.system.Exchange} schedules
  * simultaneous transfers between neighbouring chips, conflict-free by construction (each on its own link, SXM
- * queue, stream and staging slice, at exact cycles); {@code Route} carries a transfer between chips further apart,
- * forwarded (FWD) by the chips on the way without landing there; {@link dev.lockstep.compiler.system.Collectives}
+ * queue, stream and staging slice, at exact cycles); {@code MultiPath} carries a transfer between two chips over one
+ * or several paths at once that share no chip or link, forwarded (FWD) by the chips on the way without landing
+ * there; {@link dev.lockstep.compiler.system.Collectives}
  * builds broadcast, reduce, all-reduce (within a node, and across nodes in three hops) from exchanges, routes and
  * sum kernels, landing data in SRAM only where a sum reads it or the transfer ends;
  * {@link dev.lockstep.compiler.system.SystemBuild} gathers the chips into one

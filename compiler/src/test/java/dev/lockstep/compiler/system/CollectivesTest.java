@@ -2,6 +2,7 @@
 package dev.lockstep.compiler.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.ScheduleOptions;
@@ -12,6 +13,7 @@ import dev.lockstep.compiler.vector.VectorKernels;
 import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
+import dev.lockstep.isa.system.Topology;
 import dev.lockstep.sim.SimResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -155,6 +157,41 @@ class CollectivesTest {
         t = Exchange.runChunked(old, List.of(new Exchange.Flow(first.get(7), second.get(0), 13 * 4)), t);
         t = o.placeSum(second.get(0), 2, 13, dev.lockstep.isa.DataType.F32, t);
         long before = o.reduce(second.get(7), second, 13, t);
+        assertThat(old.exchanges()).isEqualTo(3);
+        assertThat(Simulated.timingOnly(old, 2).cycles()).isEqualTo(before);
+        assertThat(before - end).isGreaterThan(Exchange.minimumCycles(b));
+    }
+
+    /**
+     * The same two nodes' reduction summed into the chip after them on rack-72's path (chip 25, the next stage's
+     * first chip): both nodes reduce side by side, then both sums go to that chip at once, each on its own receive
+     * lane (both nodes' last chips, 8 and 16, hold a cable to it: two legs of one link each), and one sum adds them
+     * there. Against reducing to the last chip and sending the sum on, it is two exchanges on the critical path where
+     * that is three, it ends earlier by more than an exchange's least cost, and the counted path's least cost stays
+     * below its time. A target inside the segments is refused.
+     */
+    @Test
+    void twoSegmentsReduceIntoTheNextStagesFirstChip() {
+        SystemSpec rack = SystemSpecs.preset("rack-72");
+        ChipPath path = new ChipPath(new Topology(rack));
+        List<List<Integer>> segs = path.segments(8, 24);
+        int next = path.chip(24);
+        SystemBuild b = new SystemBuild(rack);
+        Collectives c = new Collectives(b);
+        long end = c.reduceAlongInto(segs, next, 13, 0);
+        assertThat(b.exchanges()).as("side by side, then both sums at once").isEqualTo(2);
+        assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
+        assertThat(b.exchanges() * Exchange.minimumCycles(b) + c.sumBound()).isLessThanOrEqualTo(end);
+        assertThat(next).isEqualTo(25);
+        assertThat(b.topology().linkTo(8, next)).isNotNegative();
+        assertThat(b.topology().linkTo(16, next)).isNotNegative();
+        assertThatThrownBy(() -> c.reduceAlongInto(segs, 16, 13, end)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("chip 16 is one of the segments");
+
+        SystemBuild old = new SystemBuild(rack);
+        Collectives o = new Collectives(old);
+        long t = o.reduceAlongToLast(segs, 13, 0);
+        long before = o.send(segs.get(1).get(7), next, 13 * 4, t);
         assertThat(old.exchanges()).isEqualTo(3);
         assertThat(Simulated.timingOnly(old, 2).cycles()).isEqualTo(before);
         assertThat(before - end).isGreaterThan(Exchange.minimumCycles(b));

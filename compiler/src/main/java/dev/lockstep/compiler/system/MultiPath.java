@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.system;
+
+import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.Streams;
+import dev.lockstep.isa.system.Topology;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A transfer over several paths at once, each landing only at its end. Each path (a {@link Leg}) leaves its sender
+ * on a send lane (lane k: staging slice {@code s_k}, SXM queue k, westward stream k) and reaches its receiver on a
+ * receive lane; every chip on the way passes each vector on with a FWD on receive lane 0's SXM queue as soon as it
+ * has arrived, without landing it (no stream, no SRAM; docs/model.md, "Hops"). The legs of one transfer share no
+ * chip but their ends, no link and no lane, so they run side by side without conflict. A chip on the way is busy
+ * from the first vector's arrival until its last vector is on the next link (the forwarding cycles after it was
+ * taken), so that nothing it does next can send on that link while the forwarded frames still occupy it.
+ * <ul>
+ *   <li>{@link #paths}: between two chips, the topology's shortest route first, then, one at a time, the shortest
+ *       path that avoids every chip and link of the ones before (breadth first, lowest link id first), at most a
+ *       chip's {@link Exchange.Lanes#LANES} lanes.</li>
+ *   <li>{@link #split}: words go one at a time to the path on which they would land first, path p on lanes p at
+ *       both ends, so that all paths end together, to within one frame; a path slow enough to end later than the
+ *       others with all their words gets none.</li>
+ *   <li>Legs from several senders to one receiver (each on its own receive lane) run side by side too
+ *       ({@link Collectives#reduceAlongInto}).</li>
+ * </ul>
+ * With all words on the shortest route, on lanes 0, this is the single route and, over a direct link, one
+ * {@link Exchange} flow: the same instructions at the same cycles.
+ */
+final class MultiPath {
+    private MultiPath() {
+    }
+
+    /**
+     * One path of a transfer: its hops, the lanes it takes at its two ends, and the words it carries. The legs of
+     * one transfer share no chip but their ends, no link and no lane of a chip.
+     */
+    record Leg(List<Topology.Hop> path, int sendLane, int recvLane, int words) {
+        int from() {
+            return path.get(0).chip();
+        }
+    }
+
+    /**
+     * At most {@code most} paths from {@code from} to {@code to} that share no chip but their ends and no link:
+     * the shortest route first, then each time the shortest path left.
+     */
+    static List<List<Topology.Hop>> paths(Topology topology, int from, int to, int most) {
+        List<List<Topology.Hop>> out = new ArrayList<>();
+        if (from == to || most < 1) {
+            return out;
+        }
+        out.add(topology.route(from, to));
+        boolean[] usedChip = new boolean[topology.chips()];
+        boolean[] usedLink = new boolean[topology.chips() * topology.linksPerChip()];
+        while (true) {
+            List<Topology.Hop> last = out.get(out.size() - 1);
+            for (Topology.Hop h : last) {
+                usedLink[h.chip() * topology.linksPerChip() + h.link()] = true;
+                int far = topology.farChip(h.chip(), h.link());
+                usedLink[far * topology.linksPerChip() + topology.farLink(h.chip(), h.link())] = true;
+                if (h.chip() != from) {
+                    usedChip[h.chip()] = true;
+                }
+            }
+            if (out.size() == most) {
+                return out;
+            }
+            List<Topology.Hop> next = shortestAvoiding(topology, from, to, usedChip, usedLink);
+            if (next == null) {
+                return out;
+            }
+            out.add(next);
+        }
+    }
+
+    private static List<Topology.Hop> shortestAvoiding(Topology t, int from, int to, boolean[] usedChip,
+                                                       boolean[] usedLink) {
+        int links = t.linksPerChip();
+        int[] cameBy = new int[t.chips()];
+        Arrays.fill(cameBy, -1);
+        int[] queue = new int[t.chips()];
+        int head = 0;
+        int tail = 0;
+        queue[tail++] = from;
+        cameBy[from] = from * links;
+        while (head < tail) {
+            int c = queue[head++];
+            for (int l = 0; l < links; l++) {
+                int f = t.farChip(c, l);
+                if (f < 0 || cameBy[f] >= 0 || usedLink[c * links + l] || (usedChip[f] && f != to)) {
+                    continue;
+                }
+                cameBy[f] = c * links + l;
+                if (f == to) {
+                    List<Topology.Hop> path = new ArrayList<>();
+                    for (int at = to; at != from; at = cameBy[at] / links) {
+                        path.add(0, new Topology.Hop(cameBy[at] / links, cameBy[at] % links));
+                    }
+                    return path;
+                }
+                queue[tail++] = f;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Cycles from the start of a transfer to the end of path {@code p} (on lanes p) carrying {@code n} words, its
+     * last write counted (+ 1).
+     */
+    static long endOf(SystemBuild build, List<Topology.Hop> path, int p, int n) {
+        return endOf(build, new Leg(path, p, p, n));
+    }
+
+    private static long endOf(SystemBuild build, Leg leg) {
+        Exchange.Lanes lanes = build.lanes();
+        long recv = arrivals(build, leg.path(), leg.sendLane(), 0)[leg.path().size() - 1];
+        long lastWrite = recv + lanes.vectorCycles * (leg.words() - 1) + lanes.receiveEnd
+                + lanes.hops(Exchange.Lanes.LANES + leg.recvLane());
+        return Math.max(recv + lanes.vectorCycles * leg.words(), lastWrite + lanes.writeLatency + 1);
+    }
+
+    /** When vector 0 sent on lane p arrives at each chip after the sender (the last: the receiver), from t0. */
+    private static long[] arrivals(SystemBuild build, List<Topology.Hop> path, int p, long t0) {
+        Exchange.Lanes lanes = build.lanes();
+        Topology topology = build.topology();
+        long[] arrival = new long[path.size()];
+        long out = send(lanes, p, t0) + lanes.sendEnd;
+        for (int i = 0; i < path.size(); i++) {
+            Topology.Hop h = path.get(i);
+            arrival[i] = out + lanes.vectorCycles + topology.latencyCycles(h.chip(), h.link());
+            out = arrival[i] + lanes.forward;
+        }
+        return arrival;
+    }
+
+    private static long send(Exchange.Lanes lanes, int p, long t0) {
+        return t0 + lanes.readLatency + lanes.hops(p);
+    }
+
+    /**
+     * {@code words} words over {@code paths}, at most {@code cap} on each: each word to the path on which it would
+     * land first (ties to the lower path).
+     */
+    static List<Leg> split(SystemBuild build, List<List<Topology.Hop>> paths, int words, int cap) {
+        int[] n = new int[paths.size()];
+        long[] base = new long[paths.size()];
+        for (int p = 0; p < paths.size(); p++) {
+            base[p] = endOf(build, paths.get(p), p, 1);
+        }
+        long v = build.lanes().vectorCycles;
+        for (int w = 0; w < words; w++) {
+            int best = -1;
+            for (int p = 0; p < paths.size(); p++) {
+                if (n[p] < cap && (best < 0 || base[p] + v * n[p] < base[best] + v * n[best])) {
+                    best = p;
+                }
+            }
+            if (best < 0) {
+                throw new IllegalArgumentException(words + " words do not fit " + paths.size() + " paths of " + cap);
+            }
+            n[best]++;
+        }
+        List<Leg> legs = new ArrayList<>();
+        for (int p = 0; p < paths.size(); p++) {
+            if (n[p] > 0) {
+                legs.add(new Leg(paths.get(p), p, p, n[p]));
+            }
+        }
+        return legs;
+    }
+
+    /** Per chip, {start - t0, end - t0} of its part in the transfer starting at t0. */
+    private static Map<Integer, long[]> plan(SystemBuild build, List<Leg> legs, long t0) {
+        long v = build.lanes().vectorCycles;
+        Map<Integer, long[]> part = new TreeMap<>();
+        for (Leg leg : legs) {
+            int n = leg.words();
+            List<Topology.Hop> path = leg.path();
+            long[] arrival = arrivals(build, path, leg.sendLane(), t0);
+            Exchange.widen(part, leg.from(), 0, send(build.lanes(), leg.sendLane(), t0) - t0 + v * n);
+            for (int i = 1; i < path.size(); i++) {
+                // busy until the last forwarded frame is on the next link, not only taken
+                Exchange.widen(part, path.get(i).chip(), arrival[i - 1] - t0,
+                        arrival[i - 1] - t0 + build.lanes().forward + v * n);
+            }
+            Topology.Hop last = path.get(path.size() - 1);
+            int to = build.topology().farChip(last.chip(), last.link());
+            Exchange.widen(part, to, arrival[path.size() - 1] - t0, endOf(build, leg));
+        }
+        return part;
+    }
+
+    /** The first cycle at or after {@code notBefore} at which every chip of the legs is free for its part. */
+    static long start(SystemBuild build, List<Leg> legs, long notBefore) {
+        return Exchange.firstFree(build, plan(build, legs, 0), notBefore);
+    }
+
+    /** The cycle after the last event of the legs, were they placed now at or after {@code notBefore}. */
+    static long end(SystemBuild build, List<Leg> legs, long notBefore) {
+        long t0 = start(build, legs, notBefore);
+        long end = t0;
+        for (long[] part : plan(build, legs, t0).values()) {
+            end = Math.max(end, t0 + part[1]);
+        }
+        return end;
+    }
+
+    /**
+     * Places the legs at the first cycle their chips are free; returns the cycle after their last event.
+     *
+     * @throws IllegalArgumentException if two legs share a chip other than their ends, a link, or a lane of a chip
+     */
+    static long run(SystemBuild build, List<Leg> legs, long notBefore) {
+        check(build.topology(), legs);
+        build.countExchange();
+        Exchange.Lanes lanes = build.lanes();
+        Topology topology = build.topology();
+        long t0 = start(build, legs, notBefore);
+        long v = lanes.vectorCycles;
+        for (Leg leg : legs) {
+            int n = leg.words();
+            List<Topology.Hop> path = leg.path();
+            int sl = leg.sendLane();
+            long[] arrival = arrivals(build, path, sl, t0);
+            ChipBuild sender = build.chip(leg.from());
+            long west = Streams.west(sl);
+            for (int i = 0; i < n; i++) {
+                sender.put(lanes.memQueues[sl], t0 + v * i, Instruction.of(Opcode.READ, west, i, 1, 1));
+            }
+            sender.put(lanes.sxmQueues[sl], send(lanes, sl, t0), Instruction.of(Opcode.SEND, path.get(0).link(),
+                    west, n));
+            for (int i = 1; i < path.size(); i++) {
+                Topology.Hop in = path.get(i - 1);
+                Topology.Hop h = path.get(i);
+                build.chip(h.chip()).put(lanes.sxmQueues[Exchange.Lanes.LANES], arrival[i - 1],
+                        Instruction.of(Opcode.FWD, h.link(), topology.farLink(in.chip(), in.link()), n));
+            }
+            Topology.Hop last = path.get(path.size() - 1);
+            ChipBuild receiver = build.chip(topology.farChip(last.chip(), last.link()));
+            int rl = Exchange.Lanes.LANES + leg.recvLane();
+            long recv = arrival[path.size() - 1];
+            long east = Streams.east(rl);
+            receiver.put(lanes.sxmQueues[rl], recv, Instruction.of(Opcode.RECV, east,
+                    topology.farLink(last.chip(), last.link()), n));
+            for (int i = 0; i < n; i++) {
+                receiver.put(lanes.memQueues[rl], recv + v * i + lanes.receiveEnd + lanes.hops(rl),
+                        Instruction.of(Opcode.WRITE, i, east, 1, 1));
+            }
+        }
+        long end = t0;
+        for (Map.Entry<Integer, long[]> e : plan(build, legs, t0).entrySet()) {
+            build.chip(e.getKey()).advance(t0 + e.getValue()[0], t0 + e.getValue()[1]);
+            end = Math.max(end, t0 + e.getValue()[1]);
+        }
+        return end;
+    }
+
+    /** Whether legs may run side by side: see {@link #run}. */
+    static boolean disjoint(Topology topology, List<Leg> legs) {
+        Set<Integer> ends = new HashSet<>();
+        for (Leg leg : legs) {
+            ends.add(leg.from());
+            Topology.Hop last = leg.path().get(leg.path().size() - 1);
+            ends.add(topology.farChip(last.chip(), last.link()));
+        }
+        Set<Integer> forwarders = new HashSet<>();
+        Set<Long> links = new HashSet<>();
+        Set<Long> lanes = new HashSet<>();
+        for (Leg leg : legs) {
+            Topology.Hop last = leg.path().get(leg.path().size() - 1);
+            int to = topology.farChip(last.chip(), last.link());
+            if (leg.words() < 1 || !lanes.add((long) leg.from() << 8 | leg.sendLane())
+                    || !lanes.add((long) to << 8 | (Exchange.Lanes.LANES + leg.recvLane()))) {
+                return false;
+            }
+            for (int i = 0; i < leg.path().size(); i++) {
+                Topology.Hop h = leg.path().get(i);
+                if (i > 0 && (ends.contains(h.chip()) || !forwarders.add(h.chip()))) {
+                    return false;
+                }
+                // a link by its end with the lower (chip, link): two chips may share more than one cable
+                long here = (long) h.chip() * topology.linksPerChip() + h.link();
+                long there = (long) topology.farChip(h.chip(), h.link()) * topology.linksPerChip()
+                        + topology.farLink(h.chip(), h.link());
+                if (!links.add(Math.min(here, there))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void check(Topology topology, List<Leg> legs) {
+        if (legs.isEmpty() || !disjoint(topology, legs)) {
+            throw new IllegalArgumentException("legs must be at least one, and share no chip but their ends, no link "
+                    + "and no lane: " + legs);
+        }
+        for (Leg leg : legs) {
+            if (leg.words() > Exchange.Lanes.STAGING_WORDS || leg.sendLane() < 0
+                    || leg.sendLane() >= Exchange.Lanes.LANES || leg.recvLane() < 0
+                    || leg.recvLane() >= Exchange.Lanes.LANES) {
+                throw new IllegalArgumentException("a leg carries 1.." + Exchange.Lanes.STAGING_WORDS + " words on "
+                        + "lanes 0.." + (Exchange.Lanes.LANES - 1) + ": " + leg);
+            }
+        }
+    }
+}
