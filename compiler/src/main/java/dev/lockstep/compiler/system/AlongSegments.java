@@ -111,8 +111,7 @@ final class AlongSegments {
             for (int j = k + 1; j < n; j++) {
                 path = path.plus(routed[j]).plus(added[j]);
             }
-            if (critical == null || path.exchanges() * least + path.sumBound()
-                    > critical.exchanges() * least + critical.sumBound()) {
+            if (critical == null || path.least(least) > critical.least(least)) {
                 critical = path;
             }
         }
@@ -165,8 +164,7 @@ final class AlongSegments {
             Costs c = col.counted();
             ready = Math.max(ready, col.reduce(seg.get(seg.size() - 1), seg, vectors, notBefore));
             Costs own = col.counted().minus(c);
-            if (critical == null || own.exchanges() * least + own.sumBound()
-                    > critical.exchanges() * least + critical.sumBound()) {
+            if (critical == null || own.least(least) > critical.least(least)) {
                 critical = own;
             }
         }

@@ -236,6 +236,11 @@ public final class Collectives {
         Costs minus(Costs o) {
             return new Costs(exchanges - o.exchanges, sumCycles - o.sumCycles, sumBound - o.sumBound);
         }
+
+        /** The least these could take: each exchange at {@code perExchange} cycles, each sum at its bound. */
+        long least(long perExchange) {
+            return exchanges * perExchange + sumBound;
+        }
     }
 
     /** What the counters hold now. */
