@@ -130,6 +130,19 @@ public enum Opcode {
             List.of(of("base", ADDRESS), streams("src", 1), streams("index", 2), optional("count", COUNT, 1)),
             param(MEM_WRITE_LATENCY_CYCLES), operand("count"), fixed(1)),
 
+    /** Sets this slice's read base from a stream (data-chosen addresses for readb). docs/isa.md#mem */
+    BASE(0x14, "base", Unit.MEM, Resource.MEM_READ,
+            "Set this slice's read base to `scale` x the u16 in lane `lane` of streams `src` (low byte), `src+1` "
+                    + "(high byte), sampled at this slice at issue; readb issued from issue + latency on use it.",
+            List.of(streams("src", 2), of("lane", LANE), of("scale", COUNT)), fixed(1), fixed(1), fixed(1)),
+    /** Reads a run of words at this slice's read base plus an address. docs/isa.md#mem */
+    READB(0x15, "readb", Unit.MEM, Resource.MEM_READ,
+            "As read, at words base + `addr` + i x `stride`, base being this slice's read base at issue (set by "
+                    + "base; 0 until then).",
+            List.of(streams("dst", 1), of("addr", ADDRESS), optional("count", COUNT, 1),
+                    optional("stride", STRIDE, 1)),
+            param(MEM_READ_LATENCY_CYCLES), operand("count"), fixed(1)),
+
     // ---------------------------------------------------------------- VXM (docs/isa.md#vxm)
     /** Element-wise sum. docs/isa.md#vxm */
     VADD(0x20, "vadd", "dst = a + b (integers wrap).", Shape.BINARY, Types.ALL, Lat.ARITH),

@@ -24,6 +24,7 @@ import dev.lockstep.isa.program.QueueProgram;
 import dev.lockstep.isa.semantics.VectorOps;
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -63,6 +64,10 @@ final class ChipSimulator {
     private long lastOccupied = -1;
     private final LinkUnit links;
     private long[][] sendFrom;
+    /** Per slice: its read base (readb), and a value set by base with the cycle from which readb sees it. */
+    private final long[] readBase;
+    private final long[] nextBase;
+    private final long[] nextBaseFrom;
 
     /**
      * @param topology the system's wiring, or null for a chip alone (its links go nowhere)
@@ -80,6 +85,10 @@ final class ChipSimulator {
         this.streams = new StreamFile(positions, chip.timing().cycles(TimingParam.STREAM_HOP_CYCLES),
                 chip.streamsPerDirection());
         this.sram = new Sram(chip, chipProgram, functional);
+        this.readBase = new long[positions];
+        this.nextBase = new long[positions];
+        this.nextBaseFrom = new long[positions];
+        Arrays.fill(nextBaseFrom, Long.MAX_VALUE);
         for (Resource r : Resource.values()) {
             busyUntil[r.ordinal()] = new long[ResourceUses.instances(chip, r)];
             holder[r.ordinal()] = new Issue[ResourceUses.instances(chip, r)];
@@ -402,6 +411,8 @@ final class ChipSimulator {
             case IFETCH -> train(cycle, (int) ins.operand("count"), CONSUME,
                     (k, c) -> sample(is, c, pos, ins.operand("src"), 1));
             case READ -> read(is, pos, latency);
+            case BASE -> base(is, pos, latency);
+            case READB -> readBased(is, pos, latency);
             case WRITE -> write(is, pos, latency);
             case GATHER -> gather(is, pos, latency);
             case SCATTER -> scatter(is, pos, latency);
@@ -551,6 +562,39 @@ final class ChipSimulator {
     private void read(Issue is, int pos, long latency) {
         ReadTrain e = new ReadTrain();
         e.init(is, pos, latency, READ_ADDR, READ_STRIDE, READ_DST, READ_COUNT);
+        schedule(e, is.cycle, PRODUCE);
+    }
+
+    /**
+     * Samples lane {@code lane} of the u16 on {@code src}, {@code src + 1} at the issue cycle and makes it, times
+     * {@code scale}, the slice's read base for readb issued from issue + latency on. Timing-only runs carry no
+     * values: their base stays 0 (the compiler keeps bases even, so a readb takes the same bank either way).
+     */
+    private void base(Issue is, int pos, long latency) {
+        Instruction ins = is.ins;
+        at(is.cycle, CONSUME, () -> {
+            byte[][] v = sample(is, is.cycle, pos, ins.operand("src"), 2);
+            int lane = (int) ins.operand("lane");
+            long value = v == null ? 0 : ((v[0][lane] & 0xFF) | (v[1][lane] & 0xFF) << 8) * ins.operand("scale");
+            nextBase[pos] = value;
+            nextBaseFrom[pos] = is.cycle + latency;
+        });
+    }
+
+    private void readBased(Issue is, int pos, long latency) {
+        if (nextBaseFrom[pos] <= is.cycle) {
+            readBase[pos] = nextBase[pos];
+            nextBaseFrom[pos] = Long.MAX_VALUE;
+        }
+        ReadTrain e = new ReadTrain();
+        e.init(is, pos, latency, READ_ADDR, READ_STRIDE, READ_DST, READ_COUNT);
+        e.addr += readBase[pos];
+        long last = e.addr + (e.count - 1) * e.stride;
+        if (last >= sram.words()) {
+            throw hazard(HazardKind.ADDRESS_OUT_OF_RANGE, is, is.cycle, "reads words " + e.addr + ".." + last + " of "
+                    + chip.floorplan().slices().get(pos).name() + " (read base " + readBase[pos] + "), outside 0.."
+                    + (sram.words() - 1));
+        }
         schedule(e, is.cycle, PRODUCE);
     }
 
