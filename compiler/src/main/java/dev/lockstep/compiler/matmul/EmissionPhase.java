@@ -3,6 +3,8 @@ package dev.lockstep.compiler.matmul;
 
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Fp16;
+import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.DataBlock;
 import dev.lockstep.isa.program.Program;
@@ -30,6 +32,14 @@ final class EmissionPhase {
 
     /** The program that reads copy {@code copy} of every W tile (the same schedule, other weight addresses). */
     static Program run(KernelContext ctx, int copy) {
+        return run(ctx, copy, ctx.chosen == null ? 0 : ctx.chosen.lane);
+    }
+
+    /**
+     * As {@link #run(KernelContext, int)}; when data chooses the copy ({@link ChosenCopy}), the program whose bases
+     * take lane {@code lane} of the index (one schedule for every lane: a kernel per slot of a router's choice).
+     */
+    static Program run(KernelContext ctx, int copy, int lane) {
         TreeMap<Integer, List<KernelContext.Placed>> byQueue = new TreeMap<>();
         for (KernelContext.Placed p : ctx.placed) {
             byQueue.computeIfAbsent(p.queue().id(), k -> new ArrayList<>()).add(p);
@@ -38,7 +48,8 @@ final class EmissionPhase {
         byQueue.forEach((id, list) -> {
             list.sort(Comparator.comparingLong(KernelContext.Placed::cycle));
             queues.add(new QueueProgram(id, list.stream().mapToLong(KernelContext.Placed::cycle).toArray(),
-                    list.stream().mapToLong(p -> copy == 0 || p.copyStride() == 0 ? p.instruction().word()
+                    list.stream().mapToLong(p -> p.instruction().opcode() == Opcode.BASE ? onLane(p.instruction(), lane)
+                            : copy == 0 || p.copyStride() == 0 ? p.instruction().word()
                             : relocated(p.instruction(), (long) copy * p.copyStride())).toArray()));
         });
         List<Region> regions = new ArrayList<>();
@@ -63,24 +74,45 @@ final class EmissionPhase {
                     add(data, ctx.xTiles[u.index()][kt], ctx.problem.dtype(), bits, vb);
                 }
             }
-            if (ctx.w != null) {
+            double[][] ws = ctx.wCopies != null ? ctx.wCopies : ctx.w != null ? new double[][] {ctx.w} : null;
+            for (int j = 0; ws != null && j < ws.length; j++) {
                 for (int wi = 0; wi < u.work().size(); wi++) {
                     int nt = u.work().get(wi).nt();
                     for (int kt = 0; kt < ctx.kTiles; kt++) {
-                        addWeights(ctx, data, u, wi, nt, kt);
+                        addWeights(ctx, data, u, wi, nt, kt, ws[j], j * ctx.stride(kt));
                     }
                 }
+            }
+        }
+        if (ctx.chosen != null) {
+            Tile index = ctx.chosen.index;
+            regions.add(new Region(INDEX_REGION, toList(index.slices()), index.address(), DataType.I16, vb, false));
+            if (ctx.chosen.indexValues != null) {
+                long[] bits = new long[vb];
+                for (int l = 0; l < ctx.chosen.indexValues.length; l++) {
+                    bits[l] = ctx.chosen.indexValues[l] & 0xFFFFL;
+                }
+                add(data, index, DataType.I16, bits, vb);
             }
         }
         ChipProgram chip = new ChipProgram(0, queues, data, regions);
         return new Program(ctx.chip.name(), vb, List.of(), List.of(), List.of(chip));
     }
 
-    private static long relocated(dev.lockstep.isa.Instruction read, long by) {
+    /** Region of a product over weights chosen by data that holds the index (u16 per lane, {@link ChosenCopy}). */
+    static final String INDEX_REGION = "INDEX";
+
+    private static long relocated(Instruction read, long by) {
         long[] v = read.operands();
-        int addr = dev.lockstep.isa.Opcode.READ.operandIndex("addr");
+        int addr = Opcode.READ.operandIndex("addr");
         v[addr] += by;
-        return dev.lockstep.isa.Instruction.of(dev.lockstep.isa.Opcode.READ, v).word();
+        return Instruction.of(Opcode.READ, v).word();
+    }
+
+    private static long onLane(Instruction base, int lane) {
+        long[] v = base.operands();
+        v[Opcode.BASE.operandIndex("lane")] = lane;
+        return Instruction.of(Opcode.BASE, v).word();
     }
 
     /** {@code Y<nt>_<m0>}: rows m0.. of N tile nt. */
@@ -93,7 +125,8 @@ final class EmissionPhase {
     }
 
     /** W tile kt of work item wi: row r in word r / g of slice group r mod g ({@link WeightTile}). */
-    private static void addWeights(KernelContext ctx, List<DataBlock> data, Unit u, int wi, int nt, int kt) {
+    private static void addWeights(KernelContext ctx, List<DataBlock> data, Unit u, int wi, int nt, int kt,
+                                   double[] w, int offset) {
         int vb = ctx.chip.vectorBytes();
         int g = ctx.weightRowsPerWord();
         int words = ctx.weightWords(kt);
@@ -103,13 +136,12 @@ final class EmissionPhase {
             long[] bits = new long[words * vb];
             for (int r = j; r < ctx.rows(kt); r += g) {
                 for (int c = 0; c < vb && nt * vb + c < ctx.problem.n(); c++) {
-                    bits[(r / g) * vb + c] = element(ctx,
-                            ctx.w[(kt * ctx.kTile + r) * ctx.problem.n() + nt * vb + c]);
+                    bits[(r / g) * vb + c] = element(ctx, w[(kt * ctx.kTile + r) * ctx.problem.n() + nt * vb + c]);
                 }
             }
             byte[][] planes = VectorLayout.planes(ctx.problem.dtype(), bits, vb);
             for (int p = 0; p < b; p++) {
-                data.add(new DataBlock(tile.slices()[j * b + p], tile.address(j * b + p), planes[p]));
+                data.add(new DataBlock(tile.slices()[j * b + p], tile.address(j * b + p) + offset, planes[p]));
             }
         }
     }

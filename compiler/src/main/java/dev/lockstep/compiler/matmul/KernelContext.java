@@ -52,6 +52,12 @@ final class KernelContext {
     /** Copies of W that share one schedule (e.g. one KV cache per sequence), stacked in each W tile. */
     int weightCopies = 1;
 
+    /** When data chooses which copy of W is read: the index and the prologue that sets the read bases. */
+    ChosenCopy chosen;
+
+    /** Every copy's W ([K x N] row-major each) when data chooses the copy and values are given, else null. */
+    double[][] wCopies;
+
     /** Weights already in SRAM, placed by another product over them: read there, not placed again. */
     WeightTiles fixed;
 
@@ -90,9 +96,17 @@ final class KernelContext {
         return chip.mxm().weightLoadCycles(pieceType(), rows(kt));
     }
 
+    /**
+     * Words between two copies of W tile kt: {@link #copyStride(int)} of its words, or, when data chooses the copy
+     * ({@link ChosenCopy}), of the first K tile's (the most), so that one base per slice serves every tile there.
+     */
+    int stride(int kt) {
+        return copyStride(chosen != null ? weightWords(0) : weightWords(kt));
+    }
+
     /** Words W tile kt takes in each of its slices, every copy included. */
     int weightTileWords(int kt) {
-        return weightCopies == 1 ? weightWords(kt) : copyStride(weightWords(kt)) * weightCopies;
+        return weightCopies == 1 && chosen == null ? weightWords(kt) : stride(kt) * weightCopies;
     }
 
     void place(Queue queue, long cycle, Instruction ins, long lastEventCycle) {

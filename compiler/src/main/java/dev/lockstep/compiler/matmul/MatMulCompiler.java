@@ -157,6 +157,42 @@ public final class MatMulCompiler {
         return finishCopies(ctx, copies);
     }
 
+    /**
+     * Compiles one schedule over {@code copies} weight matrices of the same shape of which data chooses one (the
+     * experts of an MoE layer, one chosen per slot of the router's choice): every W tile holds all copies, the
+     * kernel reads the copy that lane {@code lane} of its index vector (region {@code INDEX}, a u16 per lane,
+     * written by earlier work) names, through {@code base} and {@code readb} ({@link ChosenCopy}). Kernel j of the
+     * result reads lane j, for j below {@code lanes}; all have the same cycles and share W, X, Y and the index.
+     * {@code x} and {@code w} (one [K x N] matrix per copy) and {@code index} (the index's lanes) are initial data
+     * when given.
+     */
+    public static List<CompiledKernel> compileChosen(ChipSpec chip, MatMul problem, double[] x, double[][] w,
+                                                     int[] index, ScheduleOptions options, SramMap taken,
+                                                     int copies, int lanes) {
+        if (copies < 1 || lanes < 1) {
+            throw new IllegalArgumentException("copies and lanes must be at least 1, got " + copies + ", " + lanes);
+        }
+        if (w != null && (w.length != copies || x == null)) {
+            throw new IllegalArgumentException("give X and one W per copy, or neither");
+        }
+        KernelContext ctx = new KernelContext(chip, problem, x, null, options, taken);
+        ctx.weightCopies = copies;
+        ctx.wCopies = w;
+        ctx.chosen = new ChosenCopy(0, index, chip.floorplan().slices().size());
+        TilingPhase.run(ctx);
+        AllocationPhase.run(ctx);
+        ChosenCopy.allocate(ctx);
+        SchedulingPhase.run(ctx);
+        List<CompiledKernel> out = new ArrayList<>();
+        for (int lane = 0; lane < lanes; lane++) {
+            Program program = EmissionPhase.run(ctx, 0, lane);
+            ProgramRules.check(program, chip);
+            out.add(new CompiledKernel(program, ctx.lastEvent + 1, lowerBound(ctx), boundReason(ctx),
+                    problem.macs(), peakMacsPerCycle(ctx), ctx.sram));
+        }
+        return out;
+    }
+
     private static List<CompiledKernel> finishCopies(KernelContext ctx, int copies) {
         ChipSpec chip = ctx.chip;
         MatMul problem = ctx.problem;

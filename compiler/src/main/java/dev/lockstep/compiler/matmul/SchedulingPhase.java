@@ -26,6 +26,9 @@ final class SchedulingPhase {
     }
 
     static void run(KernelContext ctx) {
+        if (ctx.chosen != null) {
+            ChosenCopy.schedule(ctx);
+        }
         for (Unit u : ctx.units) {
             schedule(ctx, u);
         }
@@ -43,7 +46,7 @@ final class SchedulingPhase {
                 int rows = ctx.rows(kt);
                 long l = placeFed(ctx, u, u.lwQueue(), lw(ctx, u, rows), lwReady, ctx.wTiles[u.index()][wi][kt], 0,
                         rows, ctx.weightRowsPerWord(), weightStream(u),
-                        KernelContext.copyStride(ctx.weightWords(kt)));
+                        ctx.stride(kt));
                 long i = placeAlone(ctx, u.iwQueue(), Instruction.of(Opcode.IW, u.plane()),
                         l + ctx.weightWords(kt));
                 lwReady = i + 1;
@@ -109,11 +112,14 @@ final class SchedulingPhase {
         int planes = tile.slices().length / groups;
         Instruction[] reads = new Instruction[tile.slices().length];
         int[] counts = new int[reads.length];
+        // weights chosen by data: readb, at the base the prologue set ({@link ChosenCopy})
+        boolean chosen = ctx.chosen != null && copyStride != 0;
+        Opcode read = chosen ? Opcode.READB : Opcode.READ;
         for (int p = 0; p < reads.length; p++) {
             int j = p / planes;
             counts[p] = Math.max(0, (count - j + groups - 1) / groups);
             reads[p] = counts[p] == 0 ? null
-                    : Instruction.of(Opcode.READ, plane(stream, p), tile.address(p) + offset, counts[p], 1);
+                    : Instruction.of(read, plane(stream, p), tile.address(p) + offset, counts[p], 1);
         }
         long train = (count + groups - 1) / groups;
         for (long t = earliest; t < earliest + MAX_SEARCH; t++) {
@@ -128,7 +134,7 @@ final class SchedulingPhase {
                 int from = tile.slices()[p];
                 long r = t - readLatency - Math.abs(from - target) * ctx.table.hop();
                 Queue mem = memQueue(ctx, from);
-                ok = r >= 0 && ctx.table.canIssue(mem, reads[p], r)
+                ok = r >= (chosen ? ctx.chosen.readableFrom(from) : 0) && ctx.table.canIssue(mem, reads[p], r)
                         && ctx.table.streamFree(plane(stream, p), from, target, r + readLatency, counts[p])
                         && ctx.table.sliceFree(from, r, r + counts[p], true);
             }
