@@ -4,6 +4,7 @@ package dev.lockstep.cli;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.ModelConfigs;
 import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.compiler.model.MoeDispatch;
 import dev.lockstep.isa.io.InputException;
 import dev.lockstep.isa.io.Overridden;
 import dev.lockstep.isa.system.SystemSpec;
@@ -39,6 +40,13 @@ final class DecodeOptions {
             description = "Weight storage precision. Default: ${DEFAULT-VALUE}.")
     String weights;
 
+    @Option(names = "--moe-dispatch", paramLabel = "all|chosen", defaultValue = "all",
+            description = "Which experts' weights an MoE layer streams for a token: all (every expert's, the router "
+                    + "keeping top-k results) or chosen (only the experts the router chose, read at addresses its "
+                    + "result sets; docs/model.md, \"Experts chosen by data\"). Default: ${DEFAULT-VALUE} (the layout "
+                    + "functional runs share).")
+    String moeDispatch;
+
     @Mixin
     ParamOptions params;
 
@@ -60,6 +68,12 @@ final class DecodeOptions {
         ModelConfig m = ModelConfigs.presetOrFile(model);
         int n = OptionRange.check("--chips", chips == null ? sys.chips() : chips, 1, sys.chips(),
                 "chips of " + sys.name());
-        return new DecodeRequest(m, sys, precision, batch, context, n, prefill, threads, dedup);
+        MoeDispatch dispatch = MoeDispatch.fromText(moeDispatch).orElseThrow(() -> new InputException(
+                "--moe-dispatch", 1, 1, "'" + moeDispatch + "' is not a dispatch: write all or chosen"));
+        if (dispatch == MoeDispatch.CHOSEN && !m.moe()) {
+            throw new InputException("--moe-dispatch", 1, 1, "chosen applies to MoE models, and " + m.name()
+                    + " is dense (no experts): leave --moe-dispatch at all");
+        }
+        return new DecodeRequest(m, sys, precision, batch, context, n, prefill, threads, dedup, dispatch);
     }
 }

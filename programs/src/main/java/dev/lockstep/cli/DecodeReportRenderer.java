@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.model.DecodeBuilder;
 import dev.lockstep.compiler.model.DecodePlan;
+import dev.lockstep.compiler.model.MoeDispatch;
 import dev.lockstep.isa.Unit;
 import dev.lockstep.isa.io.ParamChange;
 import dev.lockstep.run.DecodeReport;
@@ -83,13 +84,15 @@ final class DecodeReportRenderer {
         b.put("links", shares.links());
         b.put("waiting", shares.waiting());
         if (m.moe()) {
-            // every expert's slot is reserved and computed; the router's weights (zero for experts not chosen)
-            // scale the results, so the schedule holds for any choice of experts
+            // all: every expert computed, the router's weights (zero for experts not chosen) scale the results;
+            // chosen: top-k experts' slices read at addresses the router's index sets; either schedule holds for
+            // any choice of experts
             ObjectNode moe = o.putObject("moe");
+            moe.put("dispatch", rep.request().dispatch().text());
             moe.put("experts", m.experts());
             moe.put("experts_per_token", m.expertsPerToken());
-            moe.put("experts_computed_per_token", m.experts());
-            moe.put("expert_work_discarded", 1 - (double) m.expertsPerToken() / m.experts());
+            moe.put("experts_computed_per_token", rep.expertsComputedPerToken());
+            moe.put("expert_work_discarded", rep.expertWorkDiscarded());
             moe.put("experts_per_chip_max", rep.expertsPerChip());
         }
         // V products over half the cached tokens each, where the whole one did not pack into one half of a chip
@@ -158,14 +161,18 @@ final class DecodeReportRenderer {
         DecodeReport.TimeShares s = rep.timeShares();
         out.printf("time of a token  compute %.1f%%, on-chip moves %.1f%%, links %.1f%%, waiting %.1f%%%n",
                 100 * s.compute(), 100 * s.onChip(), 100 * s.links(), 100 * s.waiting());
-        if (m.moe()) {
+        if (m.moe() && req.dispatch() == MoeDispatch.CHOSEN) {
+            out.printf("experts          %d of %d streamed for every token, those the router chose (each chip holds "
+                    + "a slice of every expert and reads the chosen ones' at addresses the router's index sets): "
+                    + "no expert work discarded%n", m.expertsPerToken(), m.experts());
+        } else if (m.moe()) {
             int perChip = rep.expertsPerChip();
             out.printf("experts          all %d computed for every token, %d used: %.0f%% of expert work "
-                    + "discarded; %s%n", m.experts(), m.expertsPerToken(),
-                    100 - 100.0 * m.expertsPerToken() / m.experts(), perChip == 1
-                            ? "no latency cost (each chip works for one expert; experts run side by side)"
-                            : "chips hold columns of up to " + perChip + " experts and compute them in turn, "
-                            + "so skipping unchosen experts would shorten a token");
+                    + "discarded; %s (--moe-dispatch chosen streams only the %d chosen)%n", m.experts(),
+                    m.expertsPerToken(), 100 * rep.expertWorkDiscarded(), perChip == 1
+                            ? "each chip streams its expert's columns for every token"
+                            : "chips hold columns of up to " + perChip + " experts and stream them in turn",
+                    m.expertsPerToken());
         }
         if (built.footprint().splitVProducts() > 0) {
             out.printf("note             %d V-cache products split in two halves of the cached tokens (the "

@@ -42,6 +42,11 @@ final class FunctionalCommand {
      * are refused rather than ignored.
      */
     static void refuseTimingOptions(CommandLine.ParseResult parsed) {
+        if (parsed.hasMatchedOption("--moe-dispatch")) {
+            throw new InputException("--moe-dispatch", 1, 1, "--moe-dispatch does not go with --functional yet: "
+                    + "functional runs lay each layer on one chip and compute every expert (until they follow the "
+                    + "timing-only layout); drop --moe-dispatch");
+        }
         for (String o : new String[] {"--model", "--chips", "--batch", "--context", "--weights", "--prompt-tokens",
                 "--prefill-chunk", "--no-dedup", "--trace", "--trace-chips", "--trace-window"}) {
             if (parsed.hasMatchedOption(o)) {

@@ -3,6 +3,7 @@ package dev.lockstep.run;
 
 import dev.lockstep.compiler.model.DecodeBuilder;
 import dev.lockstep.compiler.model.DecodePlan;
+import dev.lockstep.compiler.model.MoeDispatch;
 import dev.lockstep.compiler.model.PlanSearch;
 import dev.lockstep.sim.SimResult;
 import java.util.Optional;
@@ -90,9 +91,21 @@ public record DecodeReport(DecodeRequest request, PlanSearch.Found planSearch, D
         return prefill.map(p -> p.timing().firstTokenCycle() / clockHz());
     }
 
-    /** The most experts whose columns one layer chip holds. */
+    /** The most experts whose columns one layer chip holds (with chosen-expert dispatch: every expert's). */
     public int expertsPerChip() {
-        return DecodeBuilder.expertsPerChip(decodePlan());
+        return request.dispatch() == MoeDispatch.CHOSEN ? request.model().experts()
+                : DecodeBuilder.expertsPerChip(decodePlan());
+    }
+
+    /** The experts whose weights are streamed and computed for every token: all, or the router's top-k. */
+    public int expertsComputedPerToken() {
+        return request.dispatch() == MoeDispatch.CHOSEN ? request.model().expertsPerToken()
+                : request.model().experts();
+    }
+
+    /** The share of the expert work computed for a token whose result the router's weights discard. */
+    public double expertWorkDiscarded() {
+        return 1 - (double) request.model().expertsPerToken() / expertsComputedPerToken();
     }
 
     /** Simulated instructions per wall second, over the chips simulated in full. */

@@ -3,6 +3,7 @@ package dev.lockstep.run;
 
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.compiler.model.MoeDispatch;
 import dev.lockstep.isa.system.SystemSpec;
 import java.util.Optional;
 
@@ -18,11 +19,23 @@ import java.util.Optional;
  * @param chips   chips used, along the system's chip path
  * @param prefill a prompt to prefill first, if any
  * @param threads simulation threads (the results do not depend on it)
- * @param dedup   whether chips whose programs are identical up to time and links are simulated once
+ * @param dedup    whether chips whose programs are identical up to time and links are simulated once
+ * @param dispatch which experts' weights an MoE layer streams for a token (a dense model takes {@code ALL})
  */
 public record DecodeRequest(ModelConfig model, SystemSpec system, Precision weights, int batch, int context,
-                            int chips, Optional<PrefillRequest> prefill, int threads, boolean dedup) {
+                            int chips, Optional<PrefillRequest> prefill, int threads, boolean dedup,
+                            MoeDispatch dispatch) {
+    /** A request that streams every expert's weights ({@link MoeDispatch#ALL}). */
+    public DecodeRequest(ModelConfig model, SystemSpec system, Precision weights, int batch, int context, int chips,
+                         Optional<PrefillRequest> prefill, int threads, boolean dedup) {
+        this(model, system, weights, batch, context, chips, prefill, threads, dedup, MoeDispatch.ALL);
+    }
+
     public DecodeRequest {
+        if (dispatch == MoeDispatch.CHOSEN && !model.moe()) {
+            throw new IllegalArgumentException("chosen-expert dispatch applies to MoE models; " + model.name()
+                    + " is dense");
+        }
         if (batch < 1 || context < 1 || threads < 1) {
             throw new IllegalArgumentException("batch, context and threads must be at least 1, got " + batch + ", "
                     + context + ", " + threads);
@@ -43,8 +56,9 @@ public record DecodeRequest(ModelConfig model, SystemSpec system, Precision weig
         }
     }
 
-    /** What the run is, for messages: "Mixtral-8x7B (fp16, batch 3, context 4096)". */
+    /** What the run is, for messages: "Mixtral-8x7B (fp16, batch 3, context 4096)", and the dispatch if chosen. */
     public String title() {
-        return model.name() + " (" + weights.text() + ", batch " + batch + ", context " + context + ")";
+        return model.name() + " (" + weights.text() + ", batch " + batch + ", context " + context
+                + (dispatch == MoeDispatch.CHOSEN ? ", chosen experts" : "") + ")";
     }
 }

@@ -78,7 +78,7 @@ public final class DecodeRun {
         SystemSpec sys = request.system();
         try {
             return PlanSearch.forChips(request.model(), request.weights(), request.batch(), request.context(), sys,
-                    request.chips());
+                    request.chips(), request.dispatch());
         } catch (DecodePlan.TooFewChips e) {
             throw new RunRefused(request.title() + " needs at least " + e.minimal().chips() + " chips of "
                     + sys.chip().name() + "; got " + request.chips(), null);

@@ -111,7 +111,8 @@ final class AllocationPhase {
                 pools.add(xPool);
                 pools.add(yPool);
             }
-            Spread spread = new Spread(cursor, ctx.chip.mxm().weightStreams(), ctx.width, pools);
+            Spread spread = new Spread(cursor, ctx.chip.mxm().weightStreams(), ctx.width, pools,
+                    ctx.chosen != null ? ctx.weightCopies : 1);
             for (Unit u : here) {
                 ctx.wTiles[u.index()] = ctx.fixed != null ? ctx.fixed.wTiles[u.index()]
                         : new Tile[u.work().size()][ctx.kTiles];
@@ -130,7 +131,10 @@ final class AllocationPhase {
             }
             for (int i = 0; i < free.size(); i++) {
                 int slice = free.get(i).position();
-                ctx.sram = ctx.sram.raise(slice, spread.top[i]);
+                ctx.sram = ctx.sram.raise(slice, spread.blocksTop(i));
+                if (ctx.chosen != null) {
+                    ctx.chosen.block[slice] = spread.block(i);
+                }
             }
         }
     }
@@ -146,12 +150,19 @@ final class AllocationPhase {
         final int streams;
         final int width;
         final int[] top;
+        /**
+         * Copies of every W tile, in blocks ({@link ChosenCopy}): a slice's tiles of copy 0 from {@code start} to
+         * {@code top}, then as many words for each further copy; 1 where tiles hold their copies themselves.
+         */
+        final int blockCopies;
+        final int[] start;
 
         /** Over what earlier kernels took and what this kernel's X and Y ({@code pools}) took. */
-        Spread(Cursor cursor, int streams, int width, List<Pool> pools) {
+        Spread(Cursor cursor, int streams, int width, List<Pool> pools, int blockCopies) {
             this.cursor = cursor;
             this.streams = streams;
             this.width = width;
+            this.blockCopies = blockCopies;
             this.top = new int[cursor.free.size()];
             for (int i = 0; i < top.length; i++) {
                 int position = cursor.free.get(i).position();
@@ -166,6 +177,32 @@ final class AllocationPhase {
                     }
                 }
             }
+            this.start = top.clone();
+        }
+
+        /** Words between two copies of slice i's W tiles: copy 0's, rounded up to even (0 where none lie). */
+        int block(int i) {
+            int b = top[i] - start[i];
+            return b + (b & 1);
+        }
+
+        /** Words slice i holds so far, every copy's block counted: how full it is. */
+        int footprint(int i) {
+            return blockCopies == 1 ? top[i] : start[i] + blockCopies * (top[i] - start[i]);
+        }
+
+        /** The top of slice i with every copy's block. */
+        int blocksTop(int i) {
+            return blockCopies == 1 ? top[i] : start[i] + blockCopies * block(i);
+        }
+
+        /** Whether slice i has room for {@code size} more words of copy 0 at {@code from}, every copy counted. */
+        boolean fits(int i, int from, int size) {
+            if (blockCopies == 1) {
+                return from + size <= cursor.words;
+            }
+            int b = from + size - start[i];
+            return start[i] + (long) blockCopies * (b + (b & 1)) <= cursor.words;
         }
 
         Tile take(int size) {
@@ -173,21 +210,21 @@ final class AllocationPhase {
             // weights'), the emptiest first; then, if too few, theirs
             List<Integer> cand = new ArrayList<>();
             for (int i = 0; i < top.length; i++) {
-                if (!cursor.used[i] && top[i] + size <= cursor.words) {
+                if (!cursor.used[i] && fits(i, top[i], size)) {
                     cand.add(i);
                 }
             }
-            cand.sort(Comparator.<Integer>comparingInt(i -> top[i]).thenComparingInt(i -> i));
+            cand.sort(Comparator.<Integer>comparingInt(this::footprint).thenComparingInt(i -> i));
             if (cand.size() < streams) {
                 // too few: the slices of this kernel's X and Y too, after the others (their reads then take turns
                 // with the weights', which the schedule arranges)
                 List<Integer> shared = new ArrayList<>();
                 for (int i = 0; i < top.length; i++) {
-                    if (cursor.used[i] && top[i] + size <= cursor.words) {
+                    if (cursor.used[i] && fits(i, top[i], size)) {
                         shared.add(i);
                     }
                 }
-                shared.sort(Comparator.<Integer>comparingInt(i -> top[i]).thenComparingInt(i -> i));
+                shared.sort(Comparator.<Integer>comparingInt(this::footprint).thenComparingInt(i -> i));
                 cand.addAll(shared);
             }
             if (cand.size() < streams) {
@@ -212,6 +249,10 @@ final class AllocationPhase {
                 }
                 for (int b = 0; b < width; b++) {
                     int i = cand.get(j * width + b);
+                    if (!fits(i, address, size)) {
+                        // the group starts above this slice's own top, and its copies no longer fit
+                        throw cursor.full.get();
+                    }
                     slices[j * width + b] = cursor.free.get(i).position();
                     addresses[j * width + b] = address;
                     top[i] = address + size;

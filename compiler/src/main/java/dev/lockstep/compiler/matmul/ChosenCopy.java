@@ -15,11 +15,12 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * A product whose W is one of several copies chosen by data (an expert chosen by a router): every W tile holds all
- * copies {@link KernelContext#stride(int) a stride} apart, an index vector (u16 per lane, lane {@code lane}
- * naming the copy) lies in a tile of two adjacent MEM slices, and before any weight is read a prologue puts it on
- * streams that pass every W slice, where a {@code base} sets the slice's read base to index x stride; the weight
- * reads are then {@code readb}. The schedule is the same whatever the index: only the words read differ.
+ * A product whose W is one of several copies chosen by data (an expert chosen by a router): each W slice holds copy
+ * 0 of all its W tiles in one block, then copy 1 in a block as large, and so on ({@link #block}: no tile is padded);
+ * an index vector (u16 per lane, lane {@code lane} naming the copy) lies in a tile of two adjacent MEM slices, and
+ * before any weight is read a prologue puts it on streams that pass every W slice, where a {@code base} sets the
+ * slice's read base to index x the slice's block; the weight reads are then {@code readb}. The schedule is the
+ * same whatever the index: only the words read differ.
  *
  * <p>The index tile's planes lie at positions a and a + 1: eastward streams carry both from a + 1 on, westward
  * ones up to a, so every W slice is reached by one pair, both planes on the same cycle.
@@ -33,11 +34,17 @@ final class ChosenCopy {
     Tile index;
     /** Per position: the first cycle a readb may issue there (after its base); absent: no W there. */
     private final long[] readableFrom;
+    /**
+     * Per position: words between two copies of the W tiles there (copy 0 of all of them, rounded up to even so
+     * that every copy's words keep their bank); 0 where no W tile lies. Set by allocation.
+     */
+    final int[] block;
 
     ChosenCopy(int lane, int[] indexValues, int positions) {
         this.lane = lane;
         this.indexValues = indexValues;
         this.readableFrom = new long[positions];
+        this.block = new int[positions];
     }
 
     /** The first cycle at which a readb of W may issue at {@code position}. */
@@ -168,11 +175,10 @@ final class ChosenCopy {
         List<Step> out = new ArrayList<>();
         out.add(new Step(ctx.table.memQueue(a), a, readA, Instruction.of(Opcode.READ, s0, address, 1, 1), s0, far));
         out.add(new Step(ctx.table.memQueue(b), b, readB, Instruction.of(Opcode.READ, s1, address, 1, 1), s1, far));
-        int scale = ctx.stride(0);
         for (int x : targets) {
             long arrival = eastward ? readA + latency + (x - a) * hop : readB + latency + (b - x) * hop;
             out.add(new Step(ctx.table.memQueue(x), x, arrival, Instruction.of(Opcode.BASE, s0, ctx.chosen.lane,
-                    scale), s0, x));
+                    ctx.chosen.block[x]), s0, x));
         }
         return out;
     }

@@ -79,7 +79,7 @@ final class EmissionPhase {
                 for (int wi = 0; wi < u.work().size(); wi++) {
                     int nt = u.work().get(wi).nt();
                     for (int kt = 0; kt < ctx.kTiles; kt++) {
-                        addWeights(ctx, data, u, wi, nt, kt, ws[j], j * ctx.stride(kt));
+                        addWeights(ctx, data, u, wi, nt, kt, ws[j], j);
                     }
                 }
             }
@@ -124,9 +124,12 @@ final class EmissionPhase {
         return ctx.problem.dtype() == DataType.F16 ? Fp16.fromDouble(v) & 0xFFFFL : (long) v;
     }
 
-    /** W tile kt of work item wi: row r in word r / g of slice group r mod g ({@link WeightTile}). */
+    /**
+     * Copy {@code copy} ({@code w}) of W tile kt of work item wi: row r in word r / g of slice group r mod g
+     * ({@link WeightTile}); copies stacked a stride apart in the tile, or a slice's block apart ({@link ChosenCopy}).
+     */
     private static void addWeights(KernelContext ctx, List<DataBlock> data, Unit u, int wi, int nt, int kt,
-                                   double[] w, int offset) {
+                                   double[] w, int copy) {
         int vb = ctx.chip.vectorBytes();
         int g = ctx.weightRowsPerWord();
         int words = ctx.weightWords(kt);
@@ -141,7 +144,9 @@ final class EmissionPhase {
             }
             byte[][] planes = VectorLayout.planes(ctx.problem.dtype(), bits, vb);
             for (int p = 0; p < b; p++) {
-                data.add(new DataBlock(tile.slices()[j * b + p], tile.address(j * b + p) + offset, planes[p]));
+                int slice = tile.slices()[j * b + p];
+                int offset = copy * (ctx.chosen != null ? ctx.chosen.block[slice] : ctx.stride(kt));
+                data.add(new DataBlock(slice, tile.address(j * b + p) + offset, planes[p]));
             }
         }
     }

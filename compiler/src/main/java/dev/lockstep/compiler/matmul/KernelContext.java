@@ -96,17 +96,17 @@ final class KernelContext {
         return chip.mxm().weightLoadCycles(pieceType(), rows(kt));
     }
 
-    /**
-     * Words between two copies of W tile kt: {@link #copyStride(int)} of its words, or, when data chooses the copy
-     * ({@link ChosenCopy}), of the first K tile's (the most), so that one base per slice serves every tile there.
-     */
+    /** Words between two copies of W tile kt stacked in its slices ({@link #copyStride(int)} of its words). */
     int stride(int kt) {
-        return copyStride(chosen != null ? weightWords(0) : weightWords(kt));
+        return copyStride(weightWords(kt));
     }
 
-    /** Words W tile kt takes in each of its slices, every copy included. */
+    /**
+     * Words W tile kt takes in each of its slices: every copy, stacked; when data chooses the copy, copy 0 only
+     * (each slice holds copy 0 of all its W tiles, then copy 1 of all of them, ...: {@link ChosenCopy#block}).
+     */
     int weightTileWords(int kt) {
-        return weightCopies == 1 && chosen == null ? weightWords(kt) : stride(kt) * weightCopies;
+        return weightCopies == 1 || chosen != null ? weightWords(kt) : stride(kt) * weightCopies;
     }
 
     void place(Queue queue, long cycle, Instruction ins, long lastEventCycle) {

@@ -136,8 +136,9 @@ public final class BlockCompiler {
         } else if (step instanceof CacheProduct) {
             place(s -> lib.matmul(Tensor.V_CACHE, q, cached, hd, DataType.F16, s));
         } else {
-            Shard oneChip = new Shard(0, 0, 1, new ExpertColumns(0, columns), 0);
-            StepKernels.Kernel k = StepKernels.of(step, oneChip, m, w, m.kvHeads(), cached).orElseThrow();
+            Shard oneChip = new Shard(0, 0, 1, new ExpertColumns(0, columns, false), 0);
+            StepKernels.Kernel k = StepKernels.of(step, oneChip, m, w, m.kvHeads(), cached, MoeDispatch.ALL)
+                    .orElseThrow();
             place(s -> k.make().apply(lib, s));
             if (k.scaledColumns() > 0) {
                 place(s -> StepKernels.scale(k.scaledColumns()).make().apply(lib, s));

@@ -88,6 +88,26 @@ final class ChipKernels {
         c.reserve(k);
     }
 
+    /**
+     * Compiles the products over every expert's slice of {@code tensor} of {@code shape} that read the experts the
+     * router chose, one kernel per slot over one copy of the weights, into the chip below its scratch.
+     */
+    void reserveChosenWeights(int chip, Tensor tensor, Shard.Shape shape) {
+        ChipBuild c = build.chip(chip);
+        List<CompiledKernel> slots;
+        try {
+            slots = lib.matmulChosen(tensor, 1, shape.rows(), shape.cols(), plan.weights().mxmType(), m.experts(),
+                    m.expertsPerToken(), belowScratch(c));
+        } catch (CompileException e) {
+            throw new CompileException("chip " + chip + ", the " + tensor.name().toLowerCase(Locale.ROOT)
+                    + " weights of every expert: " + e.getMessage());
+        }
+        for (int slot = 0; slot < slots.size(); slot++) {
+            of(chip).put(new KernelKey.ChosenWeights(tensor, slot), slots.get(slot));
+            c.reserve(slots.get(slot));
+        }
+    }
+
     private static String name(TensorId t) {
         String n = t.tensor().name().toLowerCase(Locale.ROOT);
         return t.tensor() == Tensor.GATE_UP || t.tensor() == Tensor.DOWN ? n + " (expert " + t.expert() + ")" : n;
@@ -167,13 +187,22 @@ final class ChipKernels {
                     (l, s) -> l.elementwise(Opcode.VADD, qPerKv() * build.chip().mxm().cols(), s), tc);
         }
         Optional<StepKernels.Kernel> kernel = StepKernels.of(step, shard, m, plan.weights(), plan.attentionChips(),
-                m.cachedTokens(plan.context()));
+                m.cachedTokens(plan.context()), plan.dispatch());
         if (kernel.isEmpty()) {
             return t;
         }
         StepKernels.Kernel k = kernel.get();
         long tc;
-        if (k.weights() && tok.rows() > 1) {
+        if (k.key() instanceof KernelKey.ChosenWeights && tok.rows() > 1) {
+            // experts chosen by data, several rows: each row's own choice, one row after another (docs/model.md,
+            // "Experts chosen by data")
+            tc = t;
+            CompiledKernel decode = of(chip).get(k.key());
+            for (int row = 0; row < tok.rows(); row++) {
+                tok.ledger().kernel(chip, decode.lowerBoundCycles());
+                tc = build.chip(chip).place(decode, tc);
+            }
+        } else if (k.weights() && tok.rows() > 1) {
             // a prefill chunk: its rows against the decode product's weights, read where they lie
             tc = onScratch(chip, of(chip).get(k.key()), tok.rows(), 0, tok, t);
         } else {

@@ -17,7 +17,25 @@ import dev.lockstep.isa.chip.ChipSpec;
  * in bytes: weights, the KV cache of every sequence in flight, and {@link #RESERVE_BYTES} for everything else.
  */
 public record DecodePlan(ModelConfig model, Precision weights, int batch, int context, int embeddingChips,
-                         int chipsPerLayer, int attentionChips, int headChips, long capacityBytes) {
+                         int chipsPerLayer, int attentionChips, int headChips, long capacityBytes,
+                         MoeDispatch dispatch) {
+
+    /** A plan that streams every expert's weights for every token ({@link MoeDispatch#ALL}). */
+    public DecodePlan(ModelConfig model, Precision weights, int batch, int context, int embeddingChips,
+                      int chipsPerLayer, int attentionChips, int headChips, long capacityBytes) {
+        this(model, weights, batch, context, embeddingChips, chipsPerLayer, attentionChips, headChips, capacityBytes,
+                MoeDispatch.ALL);
+    }
+
+    /**
+     * This plan with MoE dispatch {@code d}: the same chips, each layer's expert columns laid out for it. (The byte
+     * accounting is the same: CHOSEN pads every expert's slice to a whole number of K tiles of the largest, which
+     * compiling checks.)
+     */
+    public DecodePlan withDispatch(MoeDispatch d) {
+        return new DecodePlan(model, weights, batch, context, embeddingChips, chipsPerLayer, attentionChips,
+                headChips, capacityBytes, d);
+    }
 
     /**
      * Bytes of each chip's weight space (below {@link ChipKernels#SCRATCH_WORDS}) kept for the link staging

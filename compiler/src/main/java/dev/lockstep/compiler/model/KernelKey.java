@@ -13,6 +13,13 @@ sealed interface KernelKey {
     record Weights(TensorId tensor) implements KernelKey {
     }
 
+    /**
+     * The product over every expert's slice of weight tensor {@code tensor} that reads the expert the router chose
+     * for slot {@code slot} ({@link MoeDispatch#CHOSEN}).
+     */
+    record ChosenWeights(Tensor tensor, int slot) implements KernelKey {
+    }
+
     /** The product over sequence {@code seq}'s cache {@code cache} of KV head {@code kvHead}. */
     record Cache(CacheKind cache, int seq, int kvHead) implements KernelKey {
     }
@@ -33,6 +40,8 @@ sealed interface KernelKey {
         V_SUM,
         RESIDUAL,
         ROUTE,
+        /** The router's top-k naming the chosen experts (index and weights per slot). */
+        ROUTE_CHOSEN,
         SWIGLU,
         GATE,
         ARGMAX,

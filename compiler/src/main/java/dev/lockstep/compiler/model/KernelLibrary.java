@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  */
 final class KernelLibrary {
     /** The vector kernels, by what they compute. */
-    private enum VectorKind { RMSNORM, ELEMENTWISE, ROPE, SOFTMAX, SWIGLU, ROUTE, ARGMAX }
+    private enum VectorKind { RMSNORM, ELEMENTWISE, ROPE, SOFTMAX, SWIGLU, ROUTE, ROUTE_CHOSEN, ARGMAX }
 
     /** A kernel's identity in the library's cache. */
     private sealed interface Key permits MatMulKey, VectorKey {
@@ -42,6 +42,10 @@ final class KernelLibrary {
 
     /** A product over another product's weights: rows, which copy, the SRAM its X and Y take. */
     private record OnWeightsKey(int m, int copy, SramMap scratch) {
+    }
+
+    /** The products over copies of a weight tensor of which data chooses one, a kernel per slot. */
+    private record ChosenKey(Tensor tensor, int m, int k, int n, DataType type, int copies, int slots, SramMap sram) {
     }
 
     /** The products over one cache per sequence. */
@@ -56,6 +60,7 @@ final class KernelLibrary {
     private static final class Shared {
         final Map<Key, CompiledKernel> kernels = new HashMap<>();
         final Map<CopiesKey, List<CompiledKernel>> copies = new HashMap<>();
+        final Map<ChosenKey, List<CompiledKernel>> chosen = new HashMap<>();
         /** Where each weights kernel's W lies (looked up by kernel identity, never iterated). */
         final Map<CompiledKernel, WeightTiles> weightsOf = new IdentityHashMap<>();
         final Map<CompiledKernel, Map<OnWeightsKey, CompiledKernel>> onWeights = new IdentityHashMap<>();
@@ -123,6 +128,20 @@ final class KernelLibrary {
                     shared.compiled++;
                     return MatMulCompiler.compileOnWeights(chip, w, m, copy, ScheduleOptions.DEFAULT, scratch);
                 });
+    }
+
+    /**
+     * One schedule over {@code copies} matrices of weights {@code tensor} (every expert's slice) of which the
+     * router's index chooses one per slot: kernel j reads the copy that lane j of the index names
+     * ({@link MatMulCompiler#compileChosen}).
+     */
+    List<CompiledKernel> matmulChosen(Tensor tensor, int m, int k, int n, DataType type, int copies, int slots,
+                                      SramMap sram) {
+        return shared.chosen.computeIfAbsent(new ChosenKey(tensor, m, k, n, type, copies, slots, sram), key -> {
+            shared.compiled++;
+            return MatMulCompiler.compileChosen(chip, new MatMul(m, k, n, type), null, null, null,
+                    ScheduleOptions.DEFAULT, sram, copies, slots);
+        });
     }
 
     /** One schedule for {@code copies} matrices of the same shape (one KV cache per sequence); kernel j reads copy j. */
@@ -206,6 +225,21 @@ final class KernelLibrary {
             }
             return List.of(VectorKernels.topK(g, g.input(new double[experts], Double.NEGATIVE_INFINITY),
                     g.input(DataType.I32, lanes, 0), k));
+        });
+    }
+
+    /**
+     * Top-k routing that names the chosen experts ({@link VectorKernels#topKChosen}): the index (u16, lane j the
+     * expert of slot j) that the chosen-expert products read at, and each slot's weight in its lane.
+     */
+    CompiledKernel routeChosen(int experts, int k, SramMap sram) {
+        return vector(key(VectorKind.ROUTE_CHOSEN, Opcode.NOP, experts, k, sram), sram, g -> {
+            double[] lanes = new double[chip.vectorBytes()];
+            for (int l = 0; l < lanes.length; l++) {
+                lanes[l] = l;
+            }
+            return VectorKernels.topKChosen(g, g.input(new double[experts], Double.NEGATIVE_INFINITY),
+                    g.input(DataType.I32, lanes, 0), k);
         });
     }
 

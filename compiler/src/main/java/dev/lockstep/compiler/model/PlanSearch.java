@@ -34,10 +34,17 @@ public final class PlanSearch {
      * @throws DecodePlan.NoPlanFits    if no number of chips holds it (e.g. one KV head's caches exceed a chip)
      */
     public static Found forChips(ModelConfig m, Precision w, int batch, int context, SystemSpec system, int chips) {
-        DecodePlan aligned = DecodePlan.forChips(m, w, batch, context, system.chip(), chips, system.chipsPerNode());
-        DecodePlan minimal = DecodePlan.minimal(m, w, batch, context, system.chip());
+        return forChips(m, w, batch, context, system, chips, MoeDispatch.ALL);
+    }
+
+    /** As above, with MoE layers laid out for {@code dispatch} (which the packing check compiles). */
+    public static Found forChips(ModelConfig m, Precision w, int batch, int context, SystemSpec system, int chips,
+                                 MoeDispatch dispatch) {
+        DecodePlan aligned = DecodePlan.forChips(m, w, batch, context, system.chip(), chips, system.chipsPerNode())
+                .withDispatch(dispatch);
+        DecodePlan minimal = DecodePlan.minimal(m, w, batch, context, system.chip()).withDispatch(dispatch);
         DecodePlan unaligned = DecodePlan.forChips(m, w, batch, context, system.chip(), chips, system.chipsPerNode(),
-                false);
+                false).withDispatch(dispatch);
         if (unaligned.chipsPerLayer() == aligned.chipsPerLayer()) {
             return new Found(aligned, minimal, Optional.empty());
         }

@@ -43,13 +43,14 @@ final class StepKernels {
     }
 
     /**
-     * Step {@code step} on {@code shard}'s chip, with attention split over {@code attentionChips} chips and
-     * {@code cachedTokens} tokens in each cache; empty for a chip with no columns of a vocabulary split.
+     * Step {@code step} on {@code shard}'s chip, with attention split over {@code attentionChips} chips,
+     * {@code cachedTokens} tokens in each cache and MoE layers dispatched as {@code dispatch}; empty for a chip with
+     * no columns of a vocabulary split.
      *
      * @throws IllegalArgumentException for a step that is not one kernel
      */
     static Optional<Kernel> of(LayerStep step, Shard shard, ModelConfig m, Precision w, int attentionChips,
-                                         int cachedTokens) {
+                               int cachedTokens, MoeDispatch dispatch) {
         int hd = m.headDim();
         int qPerKv = m.heads() / m.kvHeads();
         Kernel k;
@@ -60,13 +61,24 @@ final class StepKernels {
             if (shape.cols() == 0) {
                 return Optional.empty();
             }
-            k = new Kernel(new KernelKey.Weights(shard.tensor(p)), (l, s) -> l.matmul(p.weight(), 1, shape.rows(),
-                    shape.cols(), w.mxmType(), s), true, w == Precision.INT8 ? shape.cols() : 0);
+            int scaled = w == Precision.INT8 ? shape.cols() : 0;
+            ExpertColumns piece = shard.piece();
+            if (piece != null && piece.chosenByData()) {
+                k = new Kernel(new KernelKey.ChosenWeights(p.weight(), piece.expert()), (l, s) -> l.matmulChosen(
+                        p.weight(), 1, shape.rows(), shape.cols(), w.mxmType(), m.experts(), m.expertsPerToken(), s)
+                        .get(piece.expert()), true, scaled);
+            } else {
+                k = new Kernel(new KernelKey.Weights(shard.tensor(p)), (l, s) -> l.matmul(p.weight(), 1,
+                        shape.rows(), shape.cols(), w.mxmType(), s), true, scaled);
+            }
         } else if (step instanceof Rope) {
             int n = (m.heads() / attentionChips + m.kvHeads() / attentionChips) * hd;
             k = vector(new KernelKey.Vector(VectorStepKind.ROPE, 0), (l, s) -> l.rope(n, hd, m.ropeTheta(), s));
         } else if (step instanceof Softmax) {
             k = vector(new KernelKey.Vector(VectorStepKind.SOFTMAX, 0), (l, s) -> l.softmax(qPerKv, cachedTokens, s));
+        } else if (step instanceof Route r && dispatch == MoeDispatch.CHOSEN) {
+            k = vector(new KernelKey.Vector(VectorStepKind.ROUTE_CHOSEN, 0), (l, s) -> l.routeChosen(r.experts(),
+                    r.topK(), s));
         } else if (step instanceof Route r) {
             k = vector(new KernelKey.Vector(VectorStepKind.ROUTE, 0), (l, s) -> l.route(r.experts(), r.topK(), s));
         } else if (step instanceof SwiGlu) {

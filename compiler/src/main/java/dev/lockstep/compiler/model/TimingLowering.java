@@ -163,12 +163,17 @@ final class TimingLowering {
     private void reserveProducts(List<LayerStep> steps, Where pass, Shard shard) {
         for (LayerStep step : steps) {
             if (step instanceof PerExpert e && pass == Where.EVERY_CHIP) {
-                for (ExpertColumns piece : ExpertColumns.of(m, plan.chipsPerLayer(), shard.index())) {
-                    reserveProducts(e.body(), pass, shard.withPiece(piece));
+                for (ExpertColumns piece : ExpertColumns.of(m, plan.chipsPerLayer(), shard.index(), plan.dispatch())) {
+                    // chosen by data: one copy of the weights serves every slot
+                    if (!piece.chosenByData() || piece.expert() == 0) {
+                        reserveProducts(e.body(), pass, shard.withPiece(piece));
+                    }
                 }
             } else if (step instanceof Product p && p.where() == pass) {
                 Shard.Shape s = shard.shape(p, m, plan.attentionChips());
-                if (s.cols() > 0) {
+                if (s.cols() > 0 && shard.piece() != null && shard.piece().chosenByData()) {
+                    kernels.reserveChosenWeights(shard.chip(), p.weight(), s);
+                } else if (s.cols() > 0) {
                     kernels.reserveWeights(shard.chip(), shard.tensor(p), s);
                 }
             }
@@ -300,7 +305,7 @@ final class TimingLowering {
                     tc = compute(h.body(), st, shard.withKvHead(k), tok, tc);
                 }
             } else if (c instanceof PerExpert e) {
-                for (ExpertColumns piece : ExpertColumns.of(m, plan.chipsPerLayer(), shard.index())) {
+                for (ExpertColumns piece : ExpertColumns.of(m, plan.chipsPerLayer(), shard.index(), plan.dispatch())) {
                     tc = compute(e.body(), st, shard.withPiece(piece), tok, tc);
                 }
             } else {
@@ -340,11 +345,15 @@ final class TimingLowering {
 
     /**
      * Link words a payload takes per row when sent: a vector is one word per byte plane, so an f32 row takes 4 per
-     * vector, an fp16 row 2.
+     * vector, an fp16 row 2; with experts chosen by data the routing weights bring the router's index along.
      */
     private int words(Payload p) {
-        return linkWords(p, hv);
+        return linkWords(p, hv) + (p == Payload.NORMED_ROW_AND_ROUTE && plan.dispatch() == MoeDispatch.CHOSEN
+                ? INDEX_WORDS : 0);
     }
+
+    /** The router's index ({@link MoeDispatch#CHOSEN}): a u16 vector, one word per byte plane. */
+    private static final int INDEX_WORDS = 2;
 
     /** {@link #words} for a hidden row of {@code hiddenVectors} vectors. */
     static int linkWords(Payload p, int hiddenVectors) {

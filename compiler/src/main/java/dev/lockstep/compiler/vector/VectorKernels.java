@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.vector;
 
+import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,6 +121,37 @@ public final class VectorKernels {
             }
         }
         return g.binary(Opcode.VMUL, gates, g.unary(Opcode.VRECIP, total));
+    }
+
+    /**
+     * {@link #topK}, naming the chosen experts instead of masking every expert's lane: the same softmax and the same
+     * k rounds (so the same experts, ties to the lowest lane, and the same weights), but each round's lane goes into
+     * lane i of an index and its probability into lane i of the weights ({@code vmul} by a constant one-hot of lane
+     * i, added up). Returns the index as i16 (lane i the expert of slot i; 0 past k) and the weights, lane i slot
+     * i's probability over the sum of the k chosen.
+     */
+    public static List<VectorGraph.Ref> topKChosen(VectorGraph g, VectorGraph.Ref logits, VectorGraph.Ref laneIndex,
+                                                   int k) {
+        VectorGraph.Ref remaining = softmax(g, List.of(logits)).get(0);
+        VectorGraph.Ref index = null;
+        VectorGraph.Ref weights = null;
+        VectorGraph.Ref total = null;
+        for (int i = 0; i < k; i++) {
+            double[] oneHot = new double[g.lanes()];
+            oneHot[i] = 1;
+            VectorGraph.Ref lane = g.argmax(remaining);
+            VectorGraph.Ref top = g.unary(Opcode.VRMAX, remaining);
+            VectorGraph.Ref slotIndex = g.binary(Opcode.VMUL, lane, g.input(DataType.I32, oneHot, 0));
+            VectorGraph.Ref slotWeight = g.binary(Opcode.VMUL, top, g.input(oneHot, 0));
+            index = index == null ? slotIndex : g.binary(Opcode.VADD, index, slotIndex);
+            weights = weights == null ? slotWeight : g.binary(Opcode.VADD, weights, slotWeight);
+            total = total == null ? top : g.binary(Opcode.VADD, total, top);
+            if (i + 1 < k) {
+                VectorGraph.Ref mask = g.intToFloat(g.equalInts(lane, laneIndex));
+                remaining = g.binary(Opcode.VSUB, remaining, g.immediate(Opcode.VMULI, mask, 2.0f));
+            }
+        }
+        return List.of(g.convert(index, DataType.I16), g.binary(Opcode.VMUL, weights, g.unary(Opcode.VRECIP, total)));
     }
 
     /**

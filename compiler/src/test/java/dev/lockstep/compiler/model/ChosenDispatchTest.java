@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.ModelConfigs;
+import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.program.ChipProgram;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.program.QueueProgram;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.SystemSpecs;
+import dev.lockstep.sim.SimOptions;
+import dev.lockstep.sim.SimResult;
+import dev.lockstep.sim.SystemSimulator;
+import dev.lockstep.sim.TraceHash;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tiny Mixtral of {@link DecodeBuilderTest} (4 experts, top 2, intermediate 1,280, 11 chips per layer) with
+ * the experts chosen by data ({@link MoeDispatch#CHOSEN}): each layer chip holds 117 columns of every expert (the
+ * last 110) and streams them for the 2 slots of the router's choice, where with every expert streamed it holds 466
+ * consecutive columns of one or two experts. Predicted to the cycle, pinned; a prefill chunk's rows each read their
+ * own choice, one row after another.
+ */
+class ChosenDispatchTest {
+    private static final ModelConfig TINY = ModelConfigs.presetOrFile("src/test/resources/models/tiny-mixtral.json");
+    private static final SystemSpec RACK = SystemSpecs.presetOrFile("rack-72");
+
+    private static DecodePlan plan(MoeDispatch d) {
+        return DecodePlan.forChips(TINY, Precision.FP16, 3, 4096, RACK.chip(), 24, RACK.chipsPerNode())
+                .withDispatch(d);
+    }
+
+    private static SimResult simulate(Program program) {
+        return SystemSimulator.run(RACK, program, SimOptions.timingOnly(), new SystemSimulator.Parallelism(1, true));
+    }
+
+    @Test
+    void decodeWithChosenExpertsIsPredictedToTheCycleAndPinned() {
+        DecodeBuilder.Result all = DecodeBuilder.build(plan(MoeDispatch.ALL), RACK, line -> { });
+        DecodeBuilder.Result chosen = DecodeBuilder.build(plan(MoeDispatch.CHOSEN), RACK, line -> { });
+        SimResult r = simulate(chosen.program());
+        assertThat(r.cycles()).isEqualTo(chosen.predictedEnd()).isEqualTo(48_669);
+        assertThat(chosen.cyclesPerToken()).isEqualTo(25_721);
+        assertThat(chosen.timeline().firstTokenCycles()).isEqualTo(22_955);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("6cdd304713bfffe5");
+        // the tiny model's expert products are short (latency more than streaming): the compute of a token falls by
+        // 314 cycles (12,556 with every expert), its bound by 186; the router's index (2 words) rides the broadcast
+        assertThat(chosen.breakdown().computeCycles()).isEqualTo(12_242);
+        assertThat(all.breakdown().computeCycles() - chosen.breakdown().computeCycles()).isEqualTo(314);
+        assertThat(all.breakdown().boundCycles() - chosen.breakdown().boundCycles()).isEqualTo(186);
+        assertThat(chosen.breakdown().boundCycles()).isLessThanOrEqualTo(chosen.cyclesPerToken());
+        // every expert's slice of a chip in one block per expert: a few more words than consecutive columns
+        assertThat(chosen.footprint().maxSramBytes()).isEqualTo(30_062_080);
+        assertThat(all.footprint().maxSramBytes()).isEqualTo(29_606_400);
+        assertThat(count(chosen.program(), Opcode.BASE)).isPositive();
+        assertThat(count(chosen.program(), Opcode.READB)).isPositive();
+        assertThat(count(all.program(), Opcode.READB)).isZero();
+    }
+
+    @Test
+    void aPrefillChunksRowsEachReadTheirOwnExperts() {
+        DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(MoeDispatch.CHOSEN), RACK, 6, 4, line -> { });
+        SimResult r = simulate(built.program());
+        DecodeBuilder.PrefillTiming p = built.timing();
+        // the chunk's 4 rows stream their experts one after another: the interval grows from 9,130 (every expert
+        // streamed once for all 4 rows) to 11,538, and the first token from 54,222 to 60,981
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(62_509);
+        assertThat(p.intervalCycles()).isEqualTo(11_538);
+        assertThat(p.firstTokenCycle()).isEqualTo(60_981);
+    }
+
+    private static long count(Program program, Opcode op) {
+        long n = 0;
+        for (ChipProgram c : program.chips()) {
+            for (QueueProgram q : c.queues()) {
+                for (int i = 0; i < q.size(); i++) {
+                    n += q.instruction(i).opcode() == op ? 1 : 0;
+                }
+            }
+        }
+        return n;
+    }
+}
