@@ -168,6 +168,44 @@ class RunTest {
         assertThat(r.err().strip()).isEqualTo("error: --weights:1:1: weights are fp16 or int8, got 'fp8'");
     }
 
+    /**
+     * With the experts chosen by data, the tiny Mixtral streams 2 of its 4 experts for a token, reports none of the
+     * expert work discarded, and takes the cycles the compiler's own test pins (ChosenDispatchTest).
+     */
+    @Test
+    void chosenExpertDispatchIsReported() throws Exception {
+        CliRun.Result r = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
+                "--moe-dispatch", "chosen", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = json(r.out());
+        assertThat(j.get("moe").get("dispatch").asText()).isEqualTo("chosen");
+        assertThat(j.get("moe").get("experts_computed_per_token").asInt()).isEqualTo(2);
+        assertThat(j.get("moe").get("expert_work_discarded").asDouble()).isZero();
+        assertThat(j.get("cycles_per_token").asLong()).isEqualTo(25_721);
+        assertThat(j.get("bound_tokens_per_second_per_user").asDouble())
+                .isGreaterThanOrEqualTo(j.get("tokens_per_second_per_user").asDouble());
+        CliRun.Result all = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--json");
+        JsonNode a = json(all.out());
+        assertThat(a.get("moe").get("dispatch").asText()).isEqualTo("all");
+        assertThat(a.get("moe").get("experts_computed_per_token").asInt()).isEqualTo(4);
+        assertThat(a.get("moe").get("expert_work_discarded").asDouble()).isEqualTo(0.5);
+        CliRun.Result text = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
+                "--moe-dispatch", "chosen");
+        assertThat(text.out()).contains("experts          2 of 4 streamed for every token, those the router chose");
+    }
+
+    @Test
+    void aDispatchThatDoesNotApplyGetsOneLine() {
+        CliRun.Result r = CliRun.run("run", "--moe-dispatch", "some");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("error: --moe-dispatch:1:1: 'some' is not a dispatch: write all or "
+                + "chosen");
+        r = CliRun.run("run", "--model", "llama-2-7b", "--moe-dispatch", "chosen");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("error: --moe-dispatch:1:1: chosen applies to MoE models, and "
+                + "Llama-2-7B is dense (no experts): leave --moe-dispatch at all");
+    }
+
     /** chips_minimum is a promise: the plan on that many chips must compile (every tensor placed in SRAM). */
     @Test
     void theMinimalMixtralPlanCompiles() {
