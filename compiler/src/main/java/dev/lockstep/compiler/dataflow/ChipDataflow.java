@@ -40,6 +40,13 @@ public final class ChipDataflow {
 
     private record Product(MatMulLayout layout, List<Integer> shape, double[] weights) {
     }
+
+    /** Each product over weights chosen by data, by name: its kernels and index, and what it was compiled with. */
+    private final Map<String, ChosenProduct> chosenProducts = new LinkedHashMap<>();
+
+    private record ChosenProduct(MatMulCompiler.ChosenWired wired, List<Integer> shape, double[][] weights) {
+    }
+
     private long t;
     private int steps;
     private long productCycles;
@@ -191,6 +198,53 @@ public final class ChipDataflow {
             out.add(Row.of(vectors, n));
         }
         return out;
+    }
+
+    /**
+     * Y = X . W[e] for the product {@code name} over copies {@code w} (one [K x N] matrix each, fp16) of which
+     * lane {@code slot} (of {@code slots}) of {@code index} (a row of u16 values, as
+     * {@link dev.lockstep.compiler.vector.VectorKernels#topKChosen} leaves it) names e: compiled on first use, one
+     * schedule for every choice; before each use a vector step writes X into its X tiles and the index where the
+     * product's prologue reads it. One row of X.
+     */
+    public Row matmulChosen(String name, Row x, int k, int n, double[][] w, Row index, int slots, int slot) {
+        ChosenProduct p = chosenProducts.get(name);
+        List<Integer> shape = List.of(k, n, w.length);
+        if (p == null) {
+            MatMulCompiler.ChosenWired c = MatMulCompiler.compileChosenWired(chip, new MatMul(1, k, n,
+                    DataType.F16), w, ScheduleOptions.DEFAULT, build.sram(), w.length, slots);
+            build.reserve(c.slots().get(0));
+            for (CompiledKernel other : c.slots().subList(1, c.slots().size())) {
+                build.reserveSharing(other, c.slots().get(0));
+            }
+            p = new ChosenProduct(c, shape, w);
+            chosenProducts.put(name, p);
+        } else if (!p.shape().equals(shape) || p.weights() != w) {
+            throw new IllegalArgumentException("product " + name + " was compiled as K, N, copies = " + p.shape()
+                    + " with other weights or shape than this use's " + shape);
+        }
+        MatMulCompiler.ChosenWired c = p.wired();
+        MatMulLayout l = c.layout();
+        effects(s -> {
+            for (int kt = 0; kt * l.kTile() < k; kt++) {
+                int rows = Math.min(l.kTile(), k - kt * l.kTile());
+                VectorGraph.Ref piece = s.lanes(List.of(x), kt * l.kTile(), rows, false);
+                for (List<Region> unit : l.x()) {
+                    s.storeF16(piece, unit.get(kt), 0);
+                }
+            }
+            VectorGraph.Ref idx = s.graph().unary(Opcode.VMOV, s.at(index.vectors().get(0)));
+            s.graph().pin(idx, c.index().slices().stream().mapToInt(Integer::intValue).toArray(),
+                    c.index().address());
+        });
+        long before = t;
+        t = build.place(c.slots().get(slot), t);
+        productCycles += t - before;
+        List<Region> vectors = new ArrayList<>();
+        for (Region y : l.y()) {
+            vectors.add(new Region("", y.slices(), y.address(), y.dtype(), VectorStep.LANES, false));
+        }
+        return Row.of(vectors, n);
     }
 
     /** Names the row's vectors as regions {@code name<i>} of the chip's program (to read them after a run). */

@@ -9,6 +9,7 @@ import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.SliceKind;
 import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.program.Region;
 import dev.lockstep.isa.program.ProgramRules;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,8 +160,8 @@ public final class MatMulCompiler {
 
     /**
      * Compiles one schedule over {@code copies} weight matrices of the same shape of which data chooses one (the
-     * experts of an MoE layer, one chosen per slot of the router's choice): every W tile holds all copies, the
-     * kernel reads the copy that lane {@code lane} of its index vector (region {@code INDEX}, a u16 per lane,
+     * experts of an MoE layer, one chosen per slot of the router's choice): each W slice holds every copy, a block
+     * apart, and the kernel reads the copy that lane j of its index vector (region {@code INDEX}, a u16 per lane,
      * written by earlier work) names, through {@code base} and {@code readb} ({@link ChosenCopy}). Kernel j of the
      * result reads lane j, for j below {@code lanes}; all have the same cycles and share W, X, Y and the index.
      * {@code x} and {@code w} (one [K x N] matrix per copy) and {@code index} (the index's lanes) are initial data
@@ -169,11 +170,33 @@ public final class MatMulCompiler {
     public static List<CompiledKernel> compileChosen(ChipSpec chip, MatMul problem, double[] x, double[][] w,
                                                      int[] index, ScheduleOptions options, SramMap taken,
                                                      int copies, int lanes) {
+        if (w != null && x == null) {
+            throw new IllegalArgumentException("give X and one W per copy, or neither");
+        }
+        return chosen(chip, problem, x, w, index, options, taken, copies, lanes).slots();
+    }
+
+    /**
+     * A product over weights chosen by data ({@link #compileChosen}) whose W copies ({@code w}, one [K x N]
+     * row-major matrix each) are initial data, and whose X and index earlier work writes: into the X tiles the
+     * layout names and into region {@code index} (a u16 per lane). Kernel j of {@code slots} reads lane j's copy.
+     */
+    public record ChosenWired(MatMulLayout layout, List<CompiledKernel> slots, Region index) {
+    }
+
+    /** As {@link #compileChosen}, wired ({@link ChosenWired}). */
+    public static ChosenWired compileChosenWired(ChipSpec chip, MatMul problem, double[][] w, ScheduleOptions options,
+                                                 SramMap taken, int copies, int lanes) {
+        return chosen(chip, problem, null, w, null, options, taken, copies, lanes);
+    }
+
+    private static ChosenWired chosen(ChipSpec chip, MatMul problem, double[] x, double[][] w, int[] index,
+                                      ScheduleOptions options, SramMap taken, int copies, int lanes) {
         if (copies < 1 || lanes < 1) {
             throw new IllegalArgumentException("copies and lanes must be at least 1, got " + copies + ", " + lanes);
         }
-        if (w != null && (w.length != copies || x == null)) {
-            throw new IllegalArgumentException("give X and one W per copy, or neither");
+        if (w != null && w.length != copies) {
+            throw new IllegalArgumentException("give one W per copy: " + copies + ", got " + w.length);
         }
         KernelContext ctx = new KernelContext(chip, problem, x, null, options, taken);
         ctx.weightCopies = copies;
@@ -190,7 +213,8 @@ public final class MatMulCompiler {
             out.add(new CompiledKernel(program, ctx.lastEvent + 1, lowerBound(ctx), boundReason(ctx),
                     problem.macs(), peakMacsPerCycle(ctx), ctx.sram));
         }
-        return out;
+        Region indexRegion = out.get(0).program().chips().get(0).region(EmissionPhase.INDEX_REGION).orElseThrow();
+        return new ChosenWired(MatMulLayout.of(out.get(0), ctx), List.copyOf(out), indexRegion);
     }
 
     private static List<CompiledKernel> finishCopies(KernelContext ctx, int copies) {

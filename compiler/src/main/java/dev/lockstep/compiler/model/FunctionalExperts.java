@@ -24,7 +24,8 @@ import java.util.Optional;
 /**
  * The lowering with data of a layer's per-expert block ({@link PerExpert}) over a share of the intermediate columns:
  * for every expert its gate and up columns, SwiGLU, its rows of w2 (a partial row), then all experts' rows scaled by
- * their routing weights and added in one vector step (the block's {@link GateByRoute}, gathered).
+ * their routing weights and added in one vector step (the block's {@link GateByRoute}, gathered); or, with the
+ * experts chosen by data, the same for each slot of the router's top-k over the chosen expert's columns.
  */
 final class FunctionalExperts {
     /** Expert {@code expert}'s columns {@code from .. to - 1}. */
@@ -36,11 +37,77 @@ final class FunctionalExperts {
     private final String name;
     /** Each column range's weights, cut once; looked up, never iterated. */
     private final Map<ColumnRange, double[][]> columnWeights = new HashMap<>();
+    /**
+     * Every expert's gate-up and down weights of a column range (expert -1), as the copies of one product over
+     * weights chosen by data; cut once, looked up, never iterated.
+     */
+    private final Map<ColumnRange, double[][][]> everyExpert = new HashMap<>();
 
     FunctionalExperts(ModelConfig m, LayerWeights w, String name) {
         this.m = m;
         this.w = w;
         this.name = name;
+    }
+
+    /**
+     * The block for columns {@code from .. to - 1} of the experts the router chose ({@link MoeDispatch#CHOSEN}): for
+     * each slot of its top-k, the gate and up columns and the rows of w2 of the expert that lane slot of
+     * {@code index} names, read from every expert's columns at the address the index sets; SwiGLU between; each
+     * slot's partial row scaled by {@code weights} (lane slot: the slot's routing weight) and added to the slots'
+     * before it as soon as it is made (the next slot's products overwrite it).
+     */
+    Row chosenShare(ChipDataflow flow, PerExpert block, Row normed, Row weights, Row index, int from, int to) {
+        int d = m.hidden();
+        int c = to - from;
+        int k = m.expertsPerToken();
+        double[][][] every = everyExpert.computeIfAbsent(new ColumnRange(-1, from, to), key -> {
+            double[][][] out = new double[2][m.experts()][];
+            for (int e = 0; e < m.experts(); e++) {
+                double[][] part = columns(new ColumnRange(e, from, to));
+                out[0][e] = part[0];
+                out[1][e] = part[1];
+            }
+            return out;
+        });
+        double[][] gateUp = every[0];
+        double[][] down = every[1];
+        String key = name + ".chosen.c" + from + "_" + to;
+        Row acc = null;
+        for (int slot = 0; slot < k; slot++) {
+            Row stream = normed;
+            Row out = null;
+            for (LayerStep step : block.body()) {
+                if (step instanceof Product p && p.weight() == Tensor.GATE_UP) {
+                    stream = flow.matmulChosen(key + ".up", stream, d, 2 * c, gateUp, index, k, slot);
+                } else if (step instanceof SwiGlu) {
+                    Row in = stream;
+                    stream = flow.vectors(s -> List.of(new Out(VectorKernels.swiglu(s.graph(), s.row(in.part(0, c)),
+                            s.row(in.part(c, c))), c))).get(0);
+                } else if (step instanceof Product p && p.weight() == Tensor.DOWN) {
+                    out = flow.matmulChosen(key + ".down", stream, c, d, down, index, k, slot);
+                } else if (!(step instanceof GateByRoute)) {
+                    throw new IllegalArgumentException("no functional lowering of " + step + " in an expert's block");
+                }
+            }
+            // every slot runs the same two products, whose Y the next slot overwrites: scaled and added at once
+            acc = scaledSum(flow, acc, out, weights, slot);
+        }
+        return acc;
+    }
+
+    /** {@code acc} (none at first) + {@code y} x lane {@code lane} of {@code weights}, as a row of its own. */
+    private Row scaledSum(ChipDataflow flow, Row acc, Row y, Row weights, int lane) {
+        return flow.vectors(s -> {
+            VectorGraph g = s.graph();
+            VectorGraph.Ref weight = g.distribute(s.row(weights).get(0), lane);
+            List<VectorGraph.Ref> ys = s.row(y);
+            List<VectorGraph.Ref> sum = new ArrayList<>();
+            for (int j = 0; j < ys.size(); j++) {
+                VectorGraph.Ref term = g.binary(Opcode.VMUL, ys.get(j), weight);
+                sum.add(acc == null ? term : g.binary(Opcode.VADD, s.row(acc).get(j), term));
+            }
+            return List.of(new Out(sum, m.hidden()));
+        }).get(0);
     }
 
     /** The block for columns {@code from .. to - 1} of every expert: the feed-forward output's share. */
@@ -82,7 +149,10 @@ final class FunctionalExperts {
         throw new IllegalArgumentException("no functional lowering of " + step + " in an expert's block");
     }
 
-    /** The experts' partial rows, each times its routing weight (none for a dense model), added. */
+    /**
+     * The partial rows, row i times lane i of the routing weights (one per expert, or one per slot when chosen by
+     * data; none for a dense model), added.
+     */
     private Row weightedSum(ChipDataflow flow, List<Row> downs, Optional<Row> gates) {
         return flow.vectors(s -> {
             VectorGraph g = s.graph();

@@ -65,12 +65,20 @@ public final class FunctionalLayer {
     /** The layer's steps, which this lowering walks. */
     private final DecoderLayer graph;
     private final FunctionalExperts experts;
+    private final MoeDispatch dispatch;
 
     /**
+     * A layer that computes every expert ({@link MoeDispatch#ALL}).
+     *
      * @param capacity tokens each KV cache holds (positions 0 .. capacity - 1)
      * @param name     a prefix for this layer's products on a chip
      */
     public FunctionalLayer(ModelConfig m, LayerWeights w, int capacity, String name) {
+        this(m, w, capacity, name, MoeDispatch.ALL);
+    }
+
+    /** As above, an MoE layer's experts dispatched as {@code dispatch} (a dense layer takes {@code ALL}). */
+    public FunctionalLayer(ModelConfig m, LayerWeights w, int capacity, String name, MoeDispatch dispatch) {
         w.check(m);
         if (m.heads() % m.kvHeads() != 0 || m.headDim() * m.heads() != m.hidden() || m.headDim() % 2 != 0) {
             throw new IllegalArgumentException("heads must split into equal KV groups and even head dims");
@@ -83,6 +91,10 @@ public final class FunctionalLayer {
         this.zerosV = new double[capacity * m.headDim()];
         this.graph = DecoderLayer.of(m);
         this.experts = new FunctionalExperts(m, w, name);
+        if (dispatch == MoeDispatch.CHOSEN && !m.moe()) {
+            throw new IllegalArgumentException("chosen-expert dispatch applies to MoE layers");
+        }
+        this.dispatch = dispatch;
     }
 
     /** intermediate_size: the feed-forward columns that {@link #experts} ranges split. */
@@ -93,7 +105,7 @@ public final class FunctionalLayer {
     /** The whole layer on one chip for the token at {@code position}; returns its output row (hidden values). */
     public Row step(ChipDataflow flow, Row x, int position) {
         Attended a = attention(flow, x, position);
-        Row partial = experts(flow, a.normed(), a.gates(), 0, m.intermediate());
+        Row partial = experts(flow, a, 0, m.intermediate());
         return sum(flow, List.of(a.residual(), partial));
     }
 
@@ -102,9 +114,11 @@ public final class FunctionalLayer {
      *
      * @param residual the layer's input plus the attention output
      * @param normed   the residual after post_attention_layernorm: the experts' input
-     * @param gates    the routing weights, one per expert (0 for the experts not chosen); empty for a dense model
+     * @param gates    the routing weights, one per expert (0 for the experts not chosen), or with the experts chosen
+     *                 by data one per slot of the router's top-k; empty for a dense model
+     * @param index    with the experts chosen by data, the router's choice: lane i the expert of slot i (u16)
      */
-    public record Attended(Row residual, Row normed, Optional<Row> gates) {
+    public record Attended(Row residual, Row normed, Optional<Row> gates, Optional<Row> index) {
     }
 
     /**
@@ -133,7 +147,7 @@ public final class FunctionalLayer {
                 lower(c, tok);
             }
         }
-        return new Attended(tok.residual, tok.stream, Optional.ofNullable(tok.gates));
+        return new Attended(tok.residual, tok.stream, Optional.ofNullable(tok.gates), Optional.ofNullable(tok.index));
     }
 
     /**
@@ -152,6 +166,25 @@ public final class FunctionalLayer {
         return experts.share(flow, block, normed, gates, from, to);
     }
 
+    /**
+     * The feed-forward half's share of intermediate columns {@code from .. to - 1} after attention {@code a}, with
+     * the layer's dispatch: every expert ({@link #experts(ChipDataflow, Row, Optional, int, int)}) or the experts
+     * the router chose, read at the addresses its index sets.
+     */
+    public Row experts(ChipDataflow flow, Attended a, int from, int to) {
+        if (dispatch == MoeDispatch.ALL) {
+            return experts(flow, a.normed(), a.gates(), from, to);
+        }
+        if (from < 0 || to > m.intermediate() || from >= to) {
+            throw new IllegalArgumentException("columns " + from + ".." + (to - 1) + " are outside the "
+                    + m.intermediate() + " intermediate columns");
+        }
+        PerExpert block = (PerExpert) graph.steps().stream().filter(s -> s instanceof PerExpert).findFirst()
+                .orElseThrow();
+        return experts.chosenShare(flow, block, a.normed(), a.gates().orElseThrow(), a.index().orElseThrow(), from,
+                to);
+    }
+
     /** The rows a token's steps leave for the steps after them on one chip. */
     private final class Token {
         final ChipDataflow flow;
@@ -167,6 +200,8 @@ public final class FunctionalLayer {
         Row residual;
         Row logits;
         Row gates;
+        /** With the experts chosen by data: the router's index (lane i the expert of slot i). */
+        Row index;
         final List<MatMulLayout> kCaches = new ArrayList<>();
         final List<MatMulLayout> vCaches = new ArrayList<>();
         /** Inside a KV head's block: the head, its score rows and their softmax. */
@@ -220,6 +255,24 @@ public final class FunctionalLayer {
         } else if (step instanceof Product p && p.weight() == Tensor.ROUTER) {
             tok.logits = flow.matmul(name + ".router", List.of(List.of(tok.stream)), d, m.experts(), w.router())
                     .get(0);
+        } else if (step instanceof Route r && dispatch == MoeDispatch.CHOSEN) {
+            Row logits = tok.logits;
+            List<Row> routed = flow.vectors(s -> {
+                double[] lanes = new double[VectorStep.LANES_PER_VECTOR];
+                for (int l = 0; l < lanes.length; l++) {
+                    lanes[l] = l;
+                }
+                VectorGraph g = s.graph();
+                VectorGraph.Ref padded = g.binary(Opcode.VADD, s.row(logits).get(0),
+                        s.constant(new double[r.experts()], Double.NEGATIVE_INFINITY));
+                List<VectorGraph.Ref> chosen = VectorKernels.topKChosen(g, padded, g.input(DataType.I32, lanes, 0),
+                        r.topK());
+                // the index holds 0 past the top-k (whole vector); the weights' lanes past it are cleared
+                return List.of(new Out(List.of(chosen.get(0)), VectorStep.LANES_PER_VECTOR),
+                        new Out(List.of(chosen.get(1)), r.topK()));
+            });
+            tok.index = routed.get(0);
+            tok.gates = routed.get(1);
         } else if (step instanceof Route r) {
             Row logits = tok.logits;
             tok.gates = flow.vectors(s -> {

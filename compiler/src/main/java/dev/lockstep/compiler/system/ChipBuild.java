@@ -154,6 +154,17 @@ public final class ChipBuild {
     }
 
     /**
+     * Counts {@code k} as placed with {@code owner}'s tensors: a kernel of the same schedule over the same SRAM
+     * (another slot of a product over weights chosen by data), whose initial data {@code owner} brought.
+     */
+    public void reserveSharing(CompiledKernel k, CompiledKernel owner) {
+        if (!placed.contains(owner) || !owner.sram().equals(k.sram())) {
+            throw new IllegalArgumentException("a kernel shares the tensors of one reserved over the same SRAM");
+        }
+        placed.add(k);
+    }
+
+    /**
      * Takes {@code words} words for a tensor that no kernel of this program addresses directly (an embedding
      * table, whose row the link exchanges read), spread evenly over the MEM slices, below {@code ceiling}.
      *
