@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.compiler.model.Checkpoint;
 import dev.lockstep.compiler.model.FunctionalModel;
 import dev.lockstep.compiler.model.ModelWeights;
+import dev.lockstep.compiler.model.MoeDispatch;
 import dev.lockstep.isa.io.InputException;
 import dev.lockstep.isa.io.ParamChange;
 import dev.lockstep.isa.system.SystemSpec;
@@ -28,7 +29,7 @@ final class FunctionalCommand {
 
     /** The run's options, as {@code lockstep run} parsed them. */
     record Options(Path checkpoint, String prompt, int tokens, Path logitsOut, SystemSpec system,
-                   List<ParamChange> changes, int threads, boolean json) {
+                   List<ParamChange> changes, int threads, boolean json, String moeDispatch) {
     }
 
     /** The most positions (prompt and generated tokens) a functional run takes: its program grows with them. */
@@ -42,11 +43,6 @@ final class FunctionalCommand {
      * are refused rather than ignored.
      */
     static void refuseTimingOptions(CommandLine.ParseResult parsed) {
-        if (parsed.hasMatchedOption("--moe-dispatch")) {
-            throw new InputException("--moe-dispatch", 1, 1, "--moe-dispatch does not go with --functional yet: "
-                    + "functional runs lay each layer on one chip and compute every expert (until they follow the "
-                    + "timing-only layout); drop --moe-dispatch");
-        }
         for (String o : new String[] {"--model", "--chips", "--batch", "--context", "--weights", "--prompt-tokens",
                 "--prefill-chunk", "--no-dedup", "--trace", "--trace-chips", "--trace-window"}) {
             if (parsed.hasMatchedOption(o)) {
@@ -143,11 +139,17 @@ final class FunctionalCommand {
                     + "fewer tokens");
         }
         checkRunnable(w, o.checkpoint(), o.system(), prompt.length + o.tokens() - 1);
+        MoeDispatch dispatch = MoeDispatch.fromText(o.moeDispatch()).orElseThrow(() -> new InputException(
+                "--moe-dispatch", 1, 1, "'" + o.moeDispatch() + "' is not a dispatch: write all or chosen"));
+        if (dispatch == MoeDispatch.CHOSEN && !w.config().moe()) {
+            throw new InputException("--moe-dispatch", 1, 1, "chosen applies to MoE models, and the checkpoint in "
+                    + o.checkpoint() + " is dense (no experts): leave --moe-dispatch at all");
+        }
         err.printf("lockstep run: %s from %s: %d layers, functional, %d prompt tokens, %d to generate%n",
                 w.config().name(), o.checkpoint(), w.config().layers(), prompt.length, o.tokens());
         err.flush();
         FunctionalRun.Report rep = FunctionalRun.run(new FunctionalRun.Request(w, prompt, o.tokens(),
-                o.logitsOut() != null, o.system(), o.threads()), line -> {
+                o.logitsOut() != null, o.system(), o.threads(), dispatch), line -> {
                     err.println("lockstep run: " + line);
                     err.flush();
                 });
@@ -188,6 +190,9 @@ final class FunctionalCommand {
         j.put("simulate_seconds", rep.wall().simulateSeconds());
         j.put("wall_seconds", (System.nanoTime() - wall0) / 1e9);
         j.put("threads", o.threads());
+        if (w.config().moe()) {
+            j.put("moe_dispatch", dispatch.text());
+        }
         j.put("trace_hash", TraceHash.hex(r.traceHash()));
         if (o.json()) {
             out.print(Outputs.text(j));
@@ -197,6 +202,12 @@ final class FunctionalCommand {
             ParamEcho.text(out, 17, o.changes());
             out.printf("prompt           %s%n", p);
             out.printf("generated        %s%n", g);
+            if (w.config().moe()) {
+                out.printf("experts          %s%n", dispatch == MoeDispatch.CHOSEN ? w.config().expertsPerToken()
+                        + " of " + w.config().experts() + " computed for a token, those the router chose"
+                        : "all " + w.config().experts() + " computed for a token, " + w.config().expertsPerToken()
+                        + " used");
+            }
             if (o.logitsOut() != null) {
                 out.printf("logits           %s (%d x %d float32)%n", o.logitsOut(), tokens.length, vocab);
             }

@@ -77,7 +77,7 @@ final class RunCommand implements Callable<Integer> {
             FunctionalOptions f = functionalOptions;
             Overridden<SystemSpec> sys = decode.system();
             return FunctionalCommand.run(new FunctionalCommand.Options(f.checkpoint, f.prompt, f.tokens == null ? 1
-                    : f.tokens, f.logitsOut, sys.spec(), sys.changes(), t, json), out, err);
+                    : f.tokens, f.logitsOut, sys.spec(), sys.changes(), t, json, decode.moeDispatch), out, err);
         }
         functionalOptions.anyGiven().ifPresent(o -> {
             throw new InputException(o, 1, 1, "--checkpoint, --prompt, --tokens and --logits-out go with --functional");

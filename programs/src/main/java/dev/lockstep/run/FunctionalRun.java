@@ -4,6 +4,7 @@ package dev.lockstep.run;
 import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.model.FunctionalModel;
 import dev.lockstep.compiler.model.ModelWeights;
+import dev.lockstep.compiler.model.MoeDispatch;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpec;
@@ -30,10 +31,20 @@ public final class FunctionalRun {
      * @param keepLogits whether the report keeps every generated token's logits
      * @param system     the system
      * @param threads    simulation threads (the results do not depend on it)
+     * @param dispatch   which experts an MoE layer computes for a token (a dense model takes {@code ALL})
      */
     public record Request(ModelWeights weights, int[] prompt, int tokens, boolean keepLogits, SystemSpec system,
-                          int threads) {
+                          int threads, MoeDispatch dispatch) {
+        /** A run that computes every expert ({@link MoeDispatch#ALL}). */
+        public Request(ModelWeights weights, int[] prompt, int tokens, boolean keepLogits, SystemSpec system,
+                       int threads) {
+            this(weights, prompt, tokens, keepLogits, system, threads, MoeDispatch.ALL);
+        }
+
         public Request {
+            if (dispatch == MoeDispatch.CHOSEN && !weights.config().moe()) {
+                throw new IllegalArgumentException("chosen-expert dispatch applies to MoE models");
+            }
             if (prompt.length < 1 || tokens < 1 || threads < 1) {
                 throw new IllegalArgumentException("a functional run needs a prompt, at least one token to generate "
                         + "and one thread; got " + prompt.length + ", " + tokens + " and " + threads);
@@ -94,7 +105,8 @@ public final class FunctionalRun {
         FunctionalModel.Built built;
         long c0 = System.nanoTime();
         try {
-            built = FunctionalModel.build(b, request.weights(), request.prompt(), request.tokens());
+            built = FunctionalModel.build(b, request.weights(), request.prompt(), request.tokens(),
+                    request.dispatch());
         } catch (CompileException e) {
             throw new RunRefused(request.weights().config().name() + " in functional mode: " + e.getMessage(), e);
         }

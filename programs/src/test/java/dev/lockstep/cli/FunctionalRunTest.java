@@ -167,6 +167,41 @@ class FunctionalRunTest {
     }
 
     /**
+     * The same checkpoint with the experts chosen by data (--moe-dispatch chosen): the same greedy tokens as the
+     * plain-Java reference, its logits within the same tolerance, though each token's expert products now read only
+     * the 2 chosen of 8 at addresses the router's index sets and sum them in the order of the router's choice.
+     */
+    @Test
+    void withTheExpertsChosenByDataATinyMixtralStillGeneratesTheReferenceTokens(@TempDir Path dir) throws Exception {
+        RandomCheckpoint c = new RandomCheckpoint(3);
+        c.write(dir);
+        Path npy = dir.resolve("logits.npy");
+        int tokens = 4;
+        CliRun.Result r = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
+                "--tokens", String.valueOf(tokens), "--logits-out", npy.toString(), "--system", "node-8",
+                "--moe-dispatch", "chosen", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.get("moe_dispatch").asText()).isEqualTo("chosen");
+        List<Integer> chip = new ArrayList<>();
+        j.get("generated_tokens").forEach(t -> chip.add(t.asInt()));
+        List<Integer> want = new ArrayList<>();
+        List<double[]> logits = reference(c, new int[] {1, 17, 300}, tokens, want);
+        assertThat(chip).as("greedy tokens").isEqualTo(want);
+        float[][] got = readNpy(npy, tokens, c.vocab);
+        for (int i = 0; i < tokens; i++) {
+            double scale = 0;
+            for (double v : logits.get(i)) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            for (int v = 0; v < c.vocab; v++) {
+                assertThat(Math.abs(got[i][v] - logits.get(i)[v]) / scale).as("step %d, logit %d", i, v)
+                        .isLessThan(TOLERANCE);
+            }
+        }
+    }
+
+    /**
      * Nine layers: eleven stages, more than a node holds, laid along the chip path of tsp-576 across two nodes; the
      * token goes back from the head to the embedding by a shortest route, forwarded by the chips on its way.
      */
@@ -257,6 +292,8 @@ class FunctionalRunTest {
                 "--tokens", "0"},
             {"error: --model:1:1: --model does not go with --functional", "--functional", "--checkpoint", d,
                 "--prompt", "1", "--model", "mistral-7b"},
+            {"error: --moe-dispatch:1:1: 'any' is not a dispatch: write all or chosen", "--functional",
+                "--checkpoint", d, "--prompt", "1", "--moe-dispatch", "any", "--system", "node-8"},
             {"error: --tokens:1:1: --checkpoint, --prompt, --tokens and --logits-out go with --functional",
                 "--tokens", "3"},
             {"error: --logits-out:1:1: --logits-out needs a file in an existing directory", "--functional",

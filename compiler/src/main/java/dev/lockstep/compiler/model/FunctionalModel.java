@@ -89,6 +89,11 @@ public final class FunctionalModel {
     }
 
     public static Built build(SystemBuild b, ModelWeights w, int[] prompt, int tokens) {
+        return build(b, w, prompt, tokens, MoeDispatch.ALL);
+    }
+
+    /** As above, each MoE layer's experts dispatched as {@code dispatch} ({@link FunctionalLayer}). */
+    public static Built build(SystemBuild b, ModelWeights w, int[] prompt, int tokens, MoeDispatch dispatch) {
         ModelConfig m = w.config();
         int chips = chipsFor(m);
         if (prompt.length < 1 || tokens < 1) {
@@ -118,7 +123,7 @@ public final class FunctionalModel {
         }
         List<FunctionalLayer> layers = new ArrayList<>();
         for (int l = 0; l < m.layers(); l++) {
-            layers.add(new FunctionalLayer(m, w.layers().get(l), steps, "l" + l));
+            layers.add(new FunctionalLayer(m, w.layers().get(l), steps, "l" + l, dispatch));
         }
         Row token = null;
         for (int s = 0; s < steps; s++) {
