@@ -48,7 +48,9 @@ public class Figures {
     public static void main(String[] a) throws IOException {
         Path dir = Path.of(a[0]);
         Map<String, Run> runs = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(Path.of("programs/src/test/resources/golden/runs.txt"))) {
+        List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("programs/src/test/resources/golden/runs.txt")));
+        lines.addAll(Files.readAllLines(Path.of("programs/src/test/resources/golden/figures-only.txt")));
+        for (String line : lines) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
@@ -64,6 +66,7 @@ public class Figures {
         blocks.put("default-run", "```\n" + defaultRun + "\n```");
         blocks.put("what-if", whatIf(runs));
         blocks.put("presets", presets(runs));
+        blocks.put("moe-dispatch", moeDispatch(runs));
         blocks.put("kernels", kernels(runs));
         replaceBlocks(Path.of(a[1]), blocks);
         replaceBlocks(Path.of(a[2]), blocks);
@@ -101,7 +104,8 @@ public class Figures {
         StringBuilder t = new StringBuilder("| command | model | chips (fewest) | tokens/s per user | total | bound | "
                 + "wall s |\n|---|---|---|---|---|---|---|\n");
         for (Run r : runs.values()) {
-            if (!r.name().startsWith("run-") || r.name().contains("tiny") || r.name().contains("functional")) {
+            if (!r.name().startsWith("run-") || r.name().contains("tiny") || r.name().contains("functional")
+                    || r.name().contains("chosen") || r.name().contains("258")) {
                 continue;
             }
             String cmd = "`lockstep " + r.args().replace("systems/", "programs/systems/") + "`";
@@ -116,6 +120,32 @@ public class Figures {
                     .append(f1(r.d("tokens_per_second_total"))).append(" | ")
                     .append(f1(r.d("bound_tokens_per_second_per_user"))).append(" | ")
                     .append(f1(r.d("wall_seconds"))).append(" |\n");
+        }
+        return t.toString().stripTrailing();
+    }
+
+    /** Mixtral on 576 chips and on its fewest, fp16 and int8, with every expert streamed and with the chosen. */
+    private static String moeDispatch(Map<String, Run> runs) {
+        StringBuilder t = new StringBuilder("| weights | chips (fewest) | dispatch | tokens/s per user | bound | "
+                + "time of a token: compute / links | SRAM per chip, MB |\n|---|---|---|---|---|---|---|\n");
+        String[] names = {"run-mixtral-8x7b", "run-mixtral-8x7b-chosen", "run-mixtral-8x7b-484",
+            "run-mixtral-8x7b-484-chosen", "run-mixtral-8x7b-int8", "run-mixtral-8x7b-int8-chosen",
+            "run-mixtral-8x7b-int8-258", "run-mixtral-8x7b-int8-258-chosen"};
+        for (String name : names) {
+            Run r = runs.get(name);
+            String dispatch = name.endsWith("chosen") ? "chosen" : "all";
+            if (r == null || r.report() == null) {
+                t.append("| | | ").append(dispatch).append(" | not run: see docs/figures.md | | | |\n");
+                continue;
+            }
+            JsonNode b = r.report().get("time_breakdown");
+            t.append("| ").append(r.s("weights")).append(" | ").append(r.l("chips")).append(" (")
+                    .append(r.l("chips_minimum")).append(") | ").append(dispatch).append(" | ")
+                    .append(f1(r.d("tokens_per_second_per_user"))).append(" | ")
+                    .append(f1(r.d("bound_tokens_per_second_per_user"))).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.1f %% / %.1f %%", 100 * b.get("compute").asDouble(),
+                            100 * b.get("links").asDouble())).append(" | ")
+                    .append(f1(r.d("sram_bytes_per_chip_max") / 1e6)).append(" |\n");
         }
         return t.toString().stripTrailing();
     }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * A product over 8 copies of W of which data chooses one per slot (an expert per slot of a router's top 2): for
  * every choice of 2 of the 8, the kernel of each slot computes X times the chosen copy, in the same cycles and
  * with the same trace hash whatever the choice, and timing-only runs agree. K = 700 makes three K tiles (320, 320,
- * 60), so the copies lie one stride of the largest apart; N = 400 makes two N tiles.
+ * 60) in slices whose copies lie a block (copy 0 of all their tiles) apart; N = 400 makes two N tiles.
  */
 class ChosenCopyTest {
     private static final ChipSpec TSP = ChipSpecs.tspV1();
@@ -43,7 +43,7 @@ class ChosenCopyTest {
             w[e] = values(r, K * N);
         }
         long cycles = -1;
-        long hash = 0;
+        long[] hash = new long[2];
         for (int a = 0; a < EXPERTS; a++) {
             for (int b = a + 1; b < EXPERTS; b++) {
                 List<CompiledKernel> slots = MatMulCompiler.compileChosen(TSP, new MatMul(M, K, N, DataType.I8), x,
@@ -53,29 +53,35 @@ class ChosenCopyTest {
                     SimResult sim = Simulated.exactlyInBothModes(TSP, k);
                     if (cycles < 0) {
                         cycles = sim.cycles();
-                        hash = sim.traceHash();
+                    }
+                    if (a == 0 && b == 1) {
+                        hash[slot] = sim.traceHash();
                     }
                     assertThat(sim.cycles()).as("cycles, experts %d and %d, slot %d", a, b, slot).isEqualTo(cycles);
-                    if (slot == 0) {
-                        assertThat(sim.traceHash()).as("hash, experts %d and %d", a, b).isEqualTo(hash);
-                    }
+                    assertThat(sim.traceHash()).as("hash, experts %d and %d, slot %d", a, b, slot)
+                            .isEqualTo(hash[slot]);
                     assertProduct(k, sim, x, w[slot == 0 ? a : b], "experts " + a + " and " + b + ", slot " + slot);
                 }
             }
         }
     }
 
+    /**
+     * fp16, compiled above another product's tensors (so that the slices' blocks start at different words and some
+     * are rounded up to even), for a few pairs, the higher-numbered expert in slot 0 as often as not.
+     */
     @Test
     void fp16WeightsAreReadFromTheChosenCopyToo() {
+        SramMap taken = MatMulCompiler.compile(TSP, new MatMul(1, 650, 700, DataType.F16)).sram();
         SplittableRandom r = new SplittableRandom(18);
         double[] x = values(r, M * K, DataType.F16);
         double[][] w = new double[EXPERTS][];
         for (int e = 0; e < EXPERTS; e++) {
             w[e] = values(r, K * N, DataType.F16);
         }
-        for (int[] pair : new int[][] {{0, 1}, {3, 6}, {7, 2}}) {
+        for (int[] pair : new int[][] {{0, 1}, {3, 6}, {7, 2}, {5, 4}}) {
             List<CompiledKernel> slots = MatMulCompiler.compileChosen(TSP, new MatMul(M, K, N, DataType.F16), x, w,
-                    pair, ScheduleOptions.DEFAULT, SramMap.empty(TSP), EXPERTS, 2);
+                    pair, ScheduleOptions.DEFAULT, taken, EXPERTS, 2);
             for (int slot = 0; slot < 2; slot++) {
                 CompiledKernel k = slots.get(slot);
                 assertProduct(k, Simulated.exactlyInBothModes(TSP, k), x, w[pair[slot]], "fp16, slot " + slot);
@@ -136,7 +142,7 @@ class ChosenCopyTest {
         assertThat(bases).as("one base per queue that reads weights").isEqualTo(weightQueues);
         assertThat(reads).as("the index's two planes, each read eastward and westward, and X").isGreaterThan(4);
         assertThat(readbs).isPositive();
-        // the index reaches the farthest W slice and its base before the first weight word can leave there
+        // the first weight reads wait until the index has reached their slices and set their bases
         assertThat(chosen.predictedCycles() - alone.predictedCycles()).as("the prologue's cost").isEqualTo(26);
         Simulated.exactlyTimingOnly(TSP, chosen);
     }

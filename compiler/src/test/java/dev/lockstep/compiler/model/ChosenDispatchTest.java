@@ -64,6 +64,8 @@ class ChosenDispatchTest {
     @Test
     void aPrefillChunksRowsEachReadTheirOwnExperts() {
         DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(MoeDispatch.CHOSEN), RACK, 6, 4, line -> { });
+        DecodeBuilder.PrefillTiming all = DecodeBuilder.prefill(plan(MoeDispatch.ALL), RACK, 6, 4, line -> { })
+                .timing();
         SimResult r = simulate(built.program());
         DecodeBuilder.PrefillTiming p = built.timing();
         // the chunk's 4 rows stream their experts one after another: the interval grows from 9,130 (every expert
@@ -71,6 +73,8 @@ class ChosenDispatchTest {
         assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(62_509);
         assertThat(p.intervalCycles()).isEqualTo(11_538);
         assertThat(p.firstTokenCycle()).isEqualTo(60_981);
+        assertThat(all.intervalCycles()).isEqualTo(9_130);
+        assertThat(all.firstTokenCycle()).isEqualTo(54_222);
     }
 
     private static long count(Program program, Opcode op) {
