@@ -43,8 +43,8 @@ final class DecodeOptions {
     @Option(names = "--moe-dispatch", paramLabel = "all|chosen", defaultValue = "all",
             description = "Which experts' weights an MoE layer streams for a token: all (every expert's, the router "
                     + "keeping top-k results) or chosen (only the experts the router chose, read at addresses its "
-                    + "result sets; docs/model.md, \"Experts chosen by data\"). Default: ${DEFAULT-VALUE} (the layout "
-                    + "functional runs share).")
+                    + "result sets; docs/model.md, \"Experts chosen by data\"). Default: ${DEFAULT-VALUE} (chosen "
+                    + "rests on an instruction pair the reference chip does not publish).")
     String moeDispatch;
 
     @Mixin

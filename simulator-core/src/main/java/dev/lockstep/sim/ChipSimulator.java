@@ -568,7 +568,8 @@ final class ChipSimulator {
     /**
      * Samples lane {@code lane} of the u16 on {@code src}, {@code src + 1} at the issue cycle and makes it, times
      * {@code scale}, the slice's read base for readb issued from issue + latency on. Timing-only runs carry no
-     * values: their base stays 0 (the compiler keeps bases even, so a readb takes the same bank either way).
+     * values: their base stays 0 (the compiler keeps bases a multiple of the banks, so a readb takes the same bank
+     * either way).
      */
     private void base(Issue is, int pos, long latency) {
         Instruction ins = is.ins;
@@ -590,7 +591,7 @@ final class ChipSimulator {
         e.init(is, pos, latency, READ_ADDR, READ_STRIDE, READ_DST, READ_COUNT);
         e.addr += readBase[pos];
         long last = e.addr + (e.count - 1) * e.stride;
-        if (last >= sram.words()) {
+        if (Math.max(e.addr, last) >= sram.words() || Math.min(e.addr, last) < 0) {
             throw hazard(HazardKind.ADDRESS_OUT_OF_RANGE, is, is.cycle, "reads words " + e.addr + ".." + last + " of "
                     + chip.floorplan().slices().get(pos).name() + " (read base " + readBase[pos] + "), outside 0.."
                     + (sram.words() - 1));

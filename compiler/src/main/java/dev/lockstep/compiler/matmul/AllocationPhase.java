@@ -112,7 +112,7 @@ final class AllocationPhase {
                 pools.add(yPool);
             }
             Spread spread = new Spread(cursor, ctx.chip.mxm().weightStreams(), ctx.width, pools,
-                    ctx.chosen != null ? ctx.weightCopies : 1);
+                    ctx.chosen != null ? ctx.weightCopies : 1, ctx.chip.mem().banks());
             for (Unit u : here) {
                 ctx.wTiles[u.index()] = ctx.fixed != null ? ctx.fixed.wTiles[u.index()]
                         : new Tile[u.work().size()][ctx.kTiles];
@@ -156,13 +156,15 @@ final class AllocationPhase {
          */
         final int blockCopies;
         final int[] start;
+        final int banks;
 
         /** Over what earlier kernels took and what this kernel's X and Y ({@code pools}) took. */
-        Spread(Cursor cursor, int streams, int width, List<Pool> pools, int blockCopies) {
+        Spread(Cursor cursor, int streams, int width, List<Pool> pools, int blockCopies, int banks) {
             this.cursor = cursor;
             this.streams = streams;
             this.width = width;
             this.blockCopies = blockCopies;
+            this.banks = banks;
             this.top = new int[cursor.free.size()];
             for (int i = 0; i < top.length; i++) {
                 int position = cursor.free.get(i).position();
@@ -180,10 +182,16 @@ final class AllocationPhase {
             this.start = top.clone();
         }
 
-        /** Words between two copies of slice i's W tiles: copy 0's, rounded up to even (0 where none lie). */
+        /**
+         * Words between two copies of slice i's W tiles: copy 0's, rounded up to a whole number of banks (0 where
+         * none lie), so that every copy of a word is in the same bank as copy 0's.
+         */
         int block(int i) {
-            int b = top[i] - start[i];
-            return b + (b & 1);
+            return roundToBanks(top[i] - start[i]);
+        }
+
+        private int roundToBanks(int words) {
+            return (words + banks - 1) / banks * banks;
         }
 
         /** Words slice i holds so far, every copy's block counted: how full it is. */
@@ -201,8 +209,7 @@ final class AllocationPhase {
             if (blockCopies == 1) {
                 return from + size <= cursor.words;
             }
-            int b = from + size - start[i];
-            return start[i] + (long) blockCopies * (b + (b & 1)) <= cursor.words;
+            return start[i] + (long) blockCopies * roundToBanks(from + size - start[i]) <= cursor.words;
         }
 
         Tile take(int size) {
@@ -236,8 +243,10 @@ final class AllocationPhase {
                 if (top.length < streams) {
                     throw general;
                 }
+                String tile = blockCopies == 1 ? size + " words" : size + " words (" + blockCopies + " copies: "
+                        + (long) blockCopies * size + " words)";
                 throw new CompileException(general.getMessage().replaceFirst("; use more chips", "; a W tile of "
-                        + size + " words needs " + streams + " slices with that much room, and " + cand.size()
+                        + tile + " needs " + streams + " slices with that much room, and " + cand.size()
                         + " of them have it (the most any has: " + most + " words); use more chips"));
             }
             int[] slices = new int[streams];
@@ -372,7 +381,8 @@ final class AllocationPhase {
         if (tensor.equals("W")) {
             for (Work ignored : u.work()) {
                 for (int kt = 0; kt < ctx.kTiles; kt++) {
-                    sizes.add(ctx.weightTileWords(kt));
+                    // every copy, where data chooses one (its copies lie in blocks above copy 0's)
+                    sizes.add(ctx.weightTileWords(kt) * (ctx.chosen != null ? ctx.weightCopies : 1));
                 }
             }
         } else if (tensor.equals("Y")) {

@@ -16,7 +16,8 @@ import java.util.TreeSet;
 
 /**
  * A product whose W is one of several copies chosen by data (an expert chosen by a router): each W slice holds copy
- * 0 of all its W tiles in one block, then copy 1 in a block as large, and so on ({@link #block}: no tile is padded);
+ * 0 of all its W tiles in one block, then copy 1 in a block as large, and so on ({@link #block}: no tile is padded,
+ * a block is rounded up to a whole number of banks);
  * an index vector (u16 per lane, lane {@code lane} naming the copy) lies in a tile of two adjacent MEM slices, and
  * before any weight is read a prologue puts it on streams that pass every W slice, where a {@code base} sets the
  * slice's read base to index x the slice's block; the weight reads are then {@code readb}. The schedule is the
@@ -35,8 +36,8 @@ final class ChosenCopy {
     /** Per position: the first cycle a readb may issue there (after its base); absent: no W there. */
     private final long[] readableFrom;
     /**
-     * Per position: words between two copies of the W tiles there (copy 0 of all of them, rounded up to even so
-     * that every copy's words keep their bank); 0 where no W tile lies. Set by allocation.
+     * Per position: words between two copies of the W tiles there (copy 0 of all of them, rounded up to a multiple
+     * of the chip's banks so that every copy's words keep their bank); 0 where no W tile lies. Set by allocation.
      */
     final int[] block;
 
@@ -103,22 +104,29 @@ final class ChosenCopy {
         int address = c.index.address();
         for (long t0 = 0; t0 < 10_000; t0++) {
             // east: plane 0 read at a at t0, plane 1 at b one hop later, together from b on; west: the mirror,
-            // from t0 + 2 so that the two reads of each slice take turns
-            List<Step> steps = new ArrayList<>();
-            if (!east.isEmpty()) {
-                steps.addAll(direction(ctx, true, a, b, t0, address, latency, hop, east));
-            }
-            if (!west.isEmpty()) {
-                steps.addAll(direction(ctx, false, a, b, t0 + 2, address, latency, hop, west));
-            }
-            if (distinctCycles(steps) && steps.stream().allMatch(s -> s.fits(ctx))) {
-                for (Step s : steps) {
-                    s.take(ctx);
-                    if (s.ins.opcode() == Opcode.BASE) {
-                        c.readableFrom[s.position] = s.cycle + 1;
-                    }
+            // from t0 + d, the least d from 2 on at which no two of the prologue's instructions share a slice and
+            // a cycle (each holds its slice's read path for one)
+            for (long d = 2; d < 2 + 4 * (hop + latency); d++) {
+                List<Step> steps = new ArrayList<>();
+                if (!east.isEmpty()) {
+                    steps.addAll(direction(ctx, true, a, b, t0, address, latency, hop, east));
                 }
-                return;
+                if (!west.isEmpty()) {
+                    steps.addAll(direction(ctx, false, a, b, t0 + d, address, latency, hop, west));
+                }
+                if (!distinctCycles(steps)) {
+                    continue;
+                }
+                if (steps.stream().allMatch(s -> s.fits(ctx))) {
+                    for (Step s : steps) {
+                        s.take(ctx);
+                        if (s.ins.opcode() == Opcode.BASE) {
+                            c.readableFrom[s.position] = s.cycle + 1;
+                        }
+                    }
+                    return;
+                }
+                break;
             }
         }
         throw new CompileException("could not place the prologue that reads the index of weights chosen by data");

@@ -28,9 +28,9 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
     }
 
     /**
-     * This plan with MoE dispatch {@code d}: the same chips, each layer's expert columns laid out for it. (The byte
-     * accounting is the same: CHOSEN pads every expert's slice to a whole number of K tiles of the largest, which
-     * compiling checks.)
+     * This plan with MoE dispatch {@code d}: the same chips, each layer's expert columns laid out for it. The byte
+     * accounting is the same for both; it does not count what CHOSEN's narrower slices of each expert round up to
+     * (whole N tiles of 320 columns per expert), which compiling checks.
      */
     public DecodePlan withDispatch(MoeDispatch d) {
         return new DecodePlan(model, weights, batch, context, embeddingChips, chipsPerLayer, attentionChips,

@@ -154,9 +154,14 @@ public final class FunctionalLayer {
      * The feed-forward half's share of intermediate columns {@code from .. to - 1} of every expert: the graph's
      * per-expert block for each expert's gate and up columns (a column split of w1 and w3), SwiGLU, and the matching
      * rows of w2 (a row split: the result is a partial sum), weighted by the expert's routing weight. The shares of
-     * all columns add up to the feed-forward output.
+     * all columns add up to the feed-forward output. For a layer that computes every expert only (its gates are one
+     * per expert); {@link #experts(ChipDataflow, Attended, int, int)} takes either dispatch.
      */
     public Row experts(ChipDataflow flow, Row normed, Optional<Row> gates, int from, int to) {
+        if (dispatch != MoeDispatch.ALL) {
+            throw new IllegalStateException("a layer with the experts chosen by data takes its router's index: use "
+                    + "experts(flow, attended, from, to)");
+        }
         if (from < 0 || to > m.intermediate() || from >= to) {
             throw new IllegalArgumentException("columns " + from + ".." + (to - 1) + " are outside the "
                     + m.intermediate() + " intermediate columns");
@@ -175,6 +180,7 @@ public final class FunctionalLayer {
         if (dispatch == MoeDispatch.ALL) {
             return experts(flow, a.normed(), a.gates(), from, to);
         }
+        // chosen by data
         if (from < 0 || to > m.intermediate() || from >= to) {
             throw new IllegalArgumentException("columns " + from + ".." + (to - 1) + " are outside the "
                     + m.intermediate() + " intermediate columns");
