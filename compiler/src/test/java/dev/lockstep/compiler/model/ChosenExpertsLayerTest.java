@@ -108,6 +108,43 @@ class ChosenExpertsLayerTest {
         }
     }
 
+    /**
+     * A tie: expert 6's router column reads lane 3, as expert 3's does, so the two always score alike; a token large
+     * in lanes 0 and 3 ranks expert 0 first and ties 3 with 6 for second. The chip, like the reference (and
+     * Mixtral's torch.topk on a tie in practice), takes the lower one: experts 0 and 3, and matches the reference.
+     */
+    @Test
+    void aTieForSecondPlaceGoesToTheLowerExpert() {
+        LayerWeights w = weights();
+        double[] router = w.router().clone();
+        router[6 * M.experts() + 6] = 0;
+        router[3 * M.experts() + 6] = 1;
+        LayerWeights tied = new LayerWeights(w.attentionNorm(), w.qkv(), w.output(), w.ffnNorm(), router, w.gateUp(),
+                w.down());
+        double[] x = RandomData.uniform(new SplittableRandom(64), M.hidden(), 1);
+        // lane 0 far above lane 3 whatever the norm's gains (1.5 to 3.5), lane 3 far above the rest
+        x[0] = 200;
+        x[3] = 45;
+        SystemBuild build = new SystemBuild(ONE_CHIP);
+        long end = build(build, new FunctionalLayer(M, tied, 1, "l0", MoeDispatch.CHOSEN), List.of(x));
+        SimResult sim = Simulated.exactly(build, 1, end);
+        ReferenceLayer ref = new ReferenceLayer(M.hidden(), M.heads(), M.kvHeads(), M.intermediate(), M.experts(),
+                M.expertsPerToken(), M.ropeTheta(), M.rmsNormEps(), tied.attentionNorm(), tied.qkv(), tied.output(),
+                tied.ffnNorm(), tied.router(), tied.gateUp(), tied.down());
+        double[] want = ref.step(x);
+        assertThat(ref.lastChoice()).containsExactly(0, 3);
+        double[] index = sim.region(0, "index0_0").orElseThrow();
+        assertThat(new int[] {(int) index[0], (int) index[1]}).containsExactly(0, 3);
+        double[] got = Simulated.row(sim, 0, "out0_", M.hidden());
+        double scale = 0;
+        for (double v : want) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < M.hidden(); i++) {
+            assertThat(Math.abs(got[i] - want[i]) / scale).as("value %d", i).isLessThan(FunctionalLayerTest.TOLERANCE);
+        }
+    }
+
     @Test
     void oneTokenTakesTheSameScheduleWhicheverPairItChooses() {
         // each pair's token alone: its index names the pair, and cycles and hash are the first pair's
