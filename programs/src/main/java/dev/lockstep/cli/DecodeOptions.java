@@ -68,6 +68,24 @@ final class DecodeOptions {
         ModelConfig m = ModelConfigs.presetOrFile(model);
         int n = OptionRange.check("--chips", chips == null ? sys.chips() : chips, 1, sys.chips(),
                 "chips of " + sys.name());
+        int maxPositions = m.maxPositions();
+        prefill.ifPresent(p -> {
+            if (m.beyondMaxPositions(p.promptTokens())) {
+                throw new InputException("--prompt-tokens", 1, 1, "a prompt of " + p.promptTokens() + " tokens is "
+                        + "longer than " + m.name() + "'s max_position_embeddings (" + maxPositions + "): give at most "
+                        + maxPositions);
+            }
+            if (p.promptTokens() > context) {
+                throw new InputException("--prompt-tokens", 1, 1, "a prompt of " + p.promptTokens() + " tokens "
+                        + "does not fit a context of " + context + " (--context); give a longer context or a shorter "
+                        + "prompt");
+            }
+        });
+        if (m.beyondMaxPositions(context)) {
+            throw new InputException("--context", 1, 1, "a context of " + context + " tokens is longer than "
+                    + m.name() + "'s max_position_embeddings (" + maxPositions + "): give --context " + maxPositions
+                    + " or less");
+        }
         MoeDispatch dispatch = MoeDispatch.fromText(moeDispatch).orElseThrow(() -> new InputException(
                 "--moe-dispatch", 1, 1, "'" + moeDispatch + "' is not a dispatch: write all or chosen"));
         if (dispatch == MoeDispatch.CHOSEN && !m.moe()) {

@@ -60,6 +60,8 @@ final class DecodeReportRenderer {
             pj.put("simulated_instructions", p.sim().instructions());
             pj.put("instructions_simulated_in_full", p.sim().instructionsRun());
             pj.put("seconds", p.seconds());
+            pj.put("compile_seconds", p.compileSeconds());
+            pj.put("simulate_seconds", p.simulateSeconds());
             pj.put("trace_hash", TraceHash.hex(p.sim().traceHash()));
         });
         o.put("bound_tokens_per_second_per_user", rep.boundTokensPerSecondPerUser());
@@ -120,6 +122,7 @@ final class DecodeReportRenderer {
         o.put("compile_seconds", rep.wall().compileSeconds());
         o.put("simulate_seconds", rep.wall().simulateSeconds());
         o.put("wall_seconds", rep.wall().wallSeconds());
+        o.put("other_seconds", rep.otherWallSeconds());
         o.put("simulated_instructions_per_second", rep.simulatedInstructionsPerSecond());
         o.put("threads", req.threads());
         o.put("trace_hash", TraceHash.hex(r.traceHash()));
@@ -185,9 +188,12 @@ final class DecodeReportRenderer {
                         e.getKey().name().toLowerCase(Locale.ROOT), 100 * e.getValue())).toList()));
         out.printf("simulated        %d cycles, %d instructions on %d chips (%d chip programs run in full, "
                 + "the rest identical)%n", r.cycles(), r.instructions(), r.chipIds().size(), r.chipsRun());
-        out.printf("wall time        %.1f s (compile %.1f s, simulate %.1f s at %.2f M instructions/s, %d "
-                        + "threads)%n", rep.wall().wallSeconds(), rep.wall().compileSeconds(),
-                rep.wall().simulateSeconds(), rep.simulatedInstructionsPerSecond() / 1e6, req.threads());
+        String prefillWall = rep.prefill().map(p -> String.format(Locale.ROOT, "prefill compile %.1f s, simulate "
+                + "%.1f s; ", p.compileSeconds(), p.simulateSeconds())).orElse("");
+        out.printf("wall time        %.1f s (%scompile %.1f s, simulate %.1f s at %.2f M instructions/s, the rest "
+                        + "%.1f s; %d threads)%n", rep.wall().wallSeconds(), prefillWall, rep.wall().compileSeconds(),
+                rep.wall().simulateSeconds(), rep.simulatedInstructionsPerSecond() / 1e6, rep.otherWallSeconds(),
+                req.threads());
         out.printf("trace hash       %s%n", TraceHash.hex(r.traceHash()));
     }
 }

@@ -87,6 +87,11 @@ final class FunctionalCommand {
                     + "head dimension and num_attention_heads a multiple of num_key_value_heads; got hidden_size "
                     + m.hidden() + ", " + m.heads() + " heads, " + m.kvHeads() + " KV heads");
         }
+        if (m.beyondMaxPositions(positions)) {
+            throw new InputException("--prompt", 1, 1, "the prompt and generated tokens span " + positions
+                    + " positions, more than max_position_embeddings " + m.maxPositions() + " in " + config
+                    + "; give fewer tokens");
+        }
         if (m.slidingWindow() > 0 && positions > m.slidingWindow()) {
             throw new InputException(config, 1, 1, "the prompt and generated tokens span " + positions
                     + " positions, more than sliding_window " + m.slidingWindow() + ", which functional mode does "

@@ -101,12 +101,8 @@ final class RunCommand implements Callable<Integer> {
     /** The options as a request on {@code sys}, each checked against its range. */
     private DecodeRequest request(SystemSpec sys) {
         if (promptTokens != null) {
+            // against the model's maximum and --context once the model is read (DecodeOptions.request)
             OptionRange.check("--prompt-tokens", promptTokens, 1, 32768, "tokens");
-            if (promptTokens > decode.context) {
-                throw new InputException("--prompt-tokens", 1, 1, "a prompt of " + promptTokens + " tokens does not "
-                        + "fit a context of " + decode.context + " (--context); give a longer context or a shorter "
-                        + "prompt");
-            }
         }
         OptionRange.check("--prefill-chunk", prefillChunk, 1, 256, "rows");
         return decode.request(sys, Optional.ofNullable(promptTokens).map(p -> new DecodeRequest.PrefillRequest(p,

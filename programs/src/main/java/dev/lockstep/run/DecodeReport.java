@@ -26,11 +26,17 @@ public record DecodeReport(DecodeRequest request, PlanSearch.Found planSearch, D
     /**
      * A prefill's figures and simulation (its program is not kept: it is garbage before the decode is built).
      *
-     * @param timing  when its chunks ran, as compiled
-     * @param sim     its simulation
-     * @param seconds wall seconds to compile and simulate it
+     * @param timing          when its chunks ran, as compiled
+     * @param sim             its simulation
+     * @param compileSeconds  wall seconds to compile it
+     * @param simulateSeconds wall seconds to simulate it
      */
-    public record PrefillReport(DecodeBuilder.PrefillTiming timing, SimResult sim, double seconds) {
+    public record PrefillReport(DecodeBuilder.PrefillTiming timing, SimResult sim, double compileSeconds,
+                                double simulateSeconds) {
+        /** Wall seconds to compile and simulate it. */
+        public double seconds() {
+            return compileSeconds + simulateSeconds;
+        }
     }
 
     /**
@@ -41,6 +47,15 @@ public record DecodeReport(DecodeRequest request, PlanSearch.Found planSearch, D
      * @param wallSeconds     the whole run, prefill included
      */
     public record WallTimes(double compileSeconds, double simulateSeconds, double wallSeconds) {
+    }
+
+    /**
+     * The wall time the report does not break out: choosing the plan and the rest between the parts (the whole
+     * run less the prefill's compile and simulate, and the decode's).
+     */
+    public double otherWallSeconds() {
+        return wall.wallSeconds() - wall.compileSeconds() - wall.simulateSeconds()
+                - prefill.map(PrefillReport::seconds).orElse(0.0);
     }
 
     /**

@@ -32,6 +32,10 @@ public record DecodeRequest(ModelConfig model, SystemSpec system, Precision weig
     }
 
     public DecodeRequest {
+        if (model.beyondMaxPositions(context)) {
+            throw new IllegalArgumentException("a context of " + context + " tokens is longer than " + model.name()
+                    + "'s max_position_embeddings (" + model.maxPositions() + ")");
+        }
         if (dispatch == MoeDispatch.CHOSEN && !model.moe()) {
             throw new IllegalArgumentException("chosen-expert dispatch applies to MoE models; " + model.name()
                     + " is dense");

@@ -83,6 +83,19 @@ class RunTest {
         assertThat(j.get("time_to_first_token_s").asDouble()).isCloseTo(first / 900e6,
                 org.assertj.core.data.Offset.offset(1e-12));
         assertThat(p.get("simulated_cycles").asLong()).isGreaterThanOrEqualTo(first);
+        // the wall time in parts: the prefill's compile and simulate, the decode's, and the rest (planning), none
+        // counted twice
+        double parts = p.get("compile_seconds").asDouble() + p.get("simulate_seconds").asDouble()
+                + j.get("compile_seconds").asDouble() + j.get("simulate_seconds").asDouble();
+        assertThat(p.get("compile_seconds").asDouble()).isPositive();
+        assertThat(p.get("simulate_seconds").asDouble()).isPositive();
+        assertThat(j.get("other_seconds").asDouble()).isNotNegative()
+                .isCloseTo(j.get("wall_seconds").asDouble() - parts, org.assertj.core.data.Offset.offset(1e-9));
+        CliRun.Result text = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
+                "--prompt-tokens", "5", "--prefill-chunk", "2");
+        assertThat(text.out()).containsPattern("wall time +[0-9.]+ s \\(prefill compile [0-9.]+ s, simulate [0-9.]+ s; "
+                + "compile [0-9.]+ s, simulate [0-9.]+ s at [0-9.]+ M instructions/s, the rest [0-9.]+ s; [0-9]+ "
+                + "threads\\)");
         CliRun.Result two = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
                 "--prompt-tokens", "5", "--prefill-chunk", "2", "--threads", "2", "--json");
         assertThat(json(two.out()).get("prefill").get("trace_hash")).isEqualTo(p.get("trace_hash"));
@@ -192,6 +205,22 @@ class RunTest {
         CliRun.Result text = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
                 "--moe-dispatch", "chosen");
         assertThat(text.out()).contains("experts          2 of 4 streamed for every token, those the router chose");
+    }
+
+    /** A context or prompt beyond what the model was made for (max_position_embeddings) is one line, exit 1. */
+    @Test
+    void aContextBeyondTheModelsMaximumGetsOneLine() {
+        CliRun.Result r = CliRun.run("run", "--context", "40000");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("error: --context:1:1: a context of 40000 tokens is longer than "
+                + "Mixtral-8x7B's max_position_embeddings (32768): give --context 32768 or less");
+        r = CliRun.run("run", "--model", "llama-2-7b", "--prompt-tokens", "5000", "--context", "5000");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("error: --prompt-tokens:1:1: a prompt of 5000 tokens is longer than "
+                + "Llama-2-7B's max_position_embeddings (4096): give at most 4096");
+        r = CliRun.run("run", "--model", "llama-2-7b", "--prompt-tokens", "300", "--context", "200");
+        assertThat(r.err().strip()).isEqualTo("error: --prompt-tokens:1:1: a prompt of 300 tokens does not fit a "
+                + "context of 200 (--context); give a longer context or a shorter prompt");
     }
 
     @Test

@@ -20,10 +20,25 @@ package dev.lockstep.compiler.config;
  * @param slidingWindow    sliding_window, or 0 for none
  * @param tiedEmbeddings   tie_word_embeddings
  * @param rmsNormEps       rms_norm_eps
+ * @param maxPositions     max_position_embeddings, the longest context the model was made for, or 0 where the
+ *                         config does not say
  */
 public record ModelConfig(String name, String architecture, int hidden, int intermediate, int layers, int heads,
                           int kvHeads, int vocab, int experts, int expertsPerToken, double ropeTheta,
-                          int slidingWindow, boolean tiedEmbeddings, double rmsNormEps) {
+                          int slidingWindow, boolean tiedEmbeddings, double rmsNormEps, int maxPositions) {
+
+    /** A model whose config does not give max_position_embeddings. */
+    public ModelConfig(String name, String architecture, int hidden, int intermediate, int layers, int heads,
+                       int kvHeads, int vocab, int experts, int expertsPerToken, double ropeTheta, int slidingWindow,
+                       boolean tiedEmbeddings, double rmsNormEps) {
+        this(name, architecture, hidden, intermediate, layers, heads, kvHeads, vocab, experts, expertsPerToken,
+                ropeTheta, slidingWindow, tiedEmbeddings, rmsNormEps, 0);
+    }
+
+    /** Whether a context of {@code tokens} positions is longer than the model was made for (when it says). */
+    public boolean beyondMaxPositions(long tokens) {
+        return maxPositions > 0 && tokens > maxPositions;
+    }
 
     public int headDim() {
         return hidden / heads;

@@ -124,7 +124,12 @@ public final class ModelConfigs {
             throw doc.error(root.get("tie_word_embeddings"), "tie_word_embeddings must be true or false");
         }
         double eps = root.has("rms_norm_eps") ? doc.positive(root.get("rms_norm_eps"), "rms_norm_eps") : 1e-5;
+        int maxPositions = 0;
+        if (root.has("max_position_embeddings") && !root.get("max_position_embeddings").isNull()) {
+            maxPositions = (int) doc.integer(root.get("max_position_embeddings"), "max_position_embeddings", 1,
+                    Integer.MAX_VALUE);
+        }
         return new ModelConfig(name, arch, hidden, inter, layers, heads, kv, vocab, experts, perToken, theta, window,
-                tied, eps);
+                tied, eps, maxPositions);
     }
 }
