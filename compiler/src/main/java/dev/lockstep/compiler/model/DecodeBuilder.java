@@ -208,7 +208,10 @@ public final class DecodeBuilder {
      *   <li>Only the last chunk goes through the head, for its last row: the first generated token is chosen
      *       there, the time to first token.</li>
      * </ul>
-     * With {@code chunkRows} 1 every prompt token is a decode step.
+     * With {@code chunkRows} 1 every prompt token is a decode step. Chunks enter every busiest chip's cycles for
+     * one chunk; where that makes them wait a whole interval for each other (a chip whose work for one chunk spreads
+     * over more than the interval meets the next chunk's), the prefill is compiled again at the least interval at
+     * which no chip's work meets itself ({@link ChipBuild#leastPeriod}).
      */
     public static Prefill prefill(DecodePlan plan, SystemSpec system, int promptTokens, int chunkRows,
                                   Consumer<String> progress) {
@@ -217,6 +220,46 @@ public final class DecodeBuilder {
                     + promptTokens + " and " + chunkRows);
         }
         checkChips(plan, system);
+        long atLeast = 0;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return prefill(plan, system, promptTokens, chunkRows, progress, atLeast, attempt == MAX_ATTEMPTS);
+            } catch (ChunksOvertake e) {
+                // some chip's work for one chunk meets the next chunk's: again at a longer interval, the least at
+                // which no chip's work meets itself, or the last interval plus what the chunks waited; at last one
+                // chunk's whole latency, where the chunks cannot meet
+                atLeast = Math.max(e.period, e.interval + e.waited);
+                progress.accept("prefill: chunks waited " + e.waited + " cycles for each other at an interval of "
+                        + e.interval + "; again at " + (attempt + 1 == MAX_ATTEMPTS ? "one chunk's latency" : atLeast));
+            }
+        }
+    }
+
+    /** Intervals tried before chunks go one after another, each after the one before has left the layers. */
+    private static final int MAX_ATTEMPTS = 3;
+
+    /** Chunks at an interval at which they waited for each other, and the interval at which none would. */
+    private static final class ChunksOvertake extends RuntimeException {
+        final long interval;
+        final long period;
+        final long waited;
+
+        ChunksOvertake(long interval, long period, long waited) {
+            super("prompt chunks waited " + waited + " cycles, more than the " + interval + " between them: their "
+                    + "order through the layers is not guaranteed", null, false, false);
+            this.interval = interval;
+            this.period = period;
+            this.waited = waited;
+        }
+    }
+
+    /**
+     * The prefill with chunks entering every {@code atLeast} cycles or every busiest chip's cycles for one chunk,
+     * whichever is more, or with {@code oneAfterAnother}, every first chunk's latency through the layers. Throws
+     * {@link ChunksOvertake} when the chunks waited a whole interval for each other.
+     */
+    private static Prefill prefill(DecodePlan plan, SystemSpec system, int promptTokens, int chunkRows,
+                                   Consumer<String> progress, long atLeast, boolean oneAfterAnother) {
         TimingLowering b = new TimingLowering(plan, system);
         b.allocate();
         int chunks = (promptTokens + chunkRows - 1) / chunkRows;
@@ -238,6 +281,11 @@ public final class DecodeBuilder {
             interval = Math.max(interval, c.busyCycles());
             perChunk += c.instructions();
         }
+        long period = interval;
+        for (ChipBuild c : b.build().chips()) {
+            period = Math.max(period, c.leastPeriod(interval, chunks - 1));
+        }
+        interval = Math.max(interval, oneAfterAnother ? firstChunk.layersEndCycle() : atLeast);
         // the program is held twice while it is turned into a Program (16 bytes per instruction each)
         long needed = perChunk * chunks * PREFILL_BYTES_PER_INSTRUCTION;
         if (needed > Runtime.getRuntime().maxMemory()) {
@@ -265,8 +313,11 @@ public final class DecodeBuilder {
         if (longest - shortest >= interval) {
             // a chunk delayed by a whole interval could reach a layer after the next one and read a KV cache the
             // earlier chunk has not written yet
-            throw new CompileException("prompt chunks waited " + (longest - shortest) + " cycles, more than the "
-                    + interval + " between them: their order through the layers is not guaranteed");
+            ChunksOvertake overtake = new ChunksOvertake(interval, period, longest - shortest);
+            if (!oneAfterAnother) {
+                throw overtake;
+            }
+            throw new CompileException(overtake.getMessage());
         }
         return new Prefill(b.build().toProgram(), new PrefillTiming(promptTokens, rows, interval, first, longest,
                 chosen, end));

@@ -82,6 +82,43 @@ public final class ChipBuild {
         return sram;
     }
 
+    /**
+     * The least period p at or above {@code atLeast} such that this chip's work so far, repeated every p cycles
+     * {@code repeats} more times, never overlaps itself: for a prefill, the chunk interval at which every chunk's
+     * work finds its chip free when it comes (the busiest chip's work is not enough where a chip's work spreads over
+     * more than the interval, its windows of one chunk meeting the next chunk's).
+     */
+    public long leastPeriod(long atLeast, int repeats) {
+        if (busyIntervals.isEmpty() || repeats < 1) {
+            return atLeast;
+        }
+        long[][] w = busyIntervals.entrySet().stream().map(e -> new long[] {e.getKey(), e.getValue()})
+                .toArray(long[][]::new);
+        long span = w[w.length - 1][1] - w[0][0];
+        long p = Math.max(1, atLeast);
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            // shifted by k x p >= span, no window of one repeat meets another's
+            long most = Math.min(repeats, (span + p - 1) / p);
+            for (int k = 1; k <= most && !moved; k++) {
+                for (long[] a : w) {
+                    for (long[] b : w) {
+                        if (b[0] + k * p < a[1] && a[0] < b[1] + k * p) {
+                            p = (a[1] - b[0] + k - 1) / k;
+                            moved = true;
+                            break;
+                        }
+                    }
+                    if (moved) {
+                        break;
+                    }
+                }
+            }
+        }
+        return p;
+    }
+
     /** Cycles during which something placed on this chip runs. */
     public long busyCycles() {
         return busy;
