@@ -73,7 +73,7 @@ final class DecodeOptions {
             if (m.beyondMaxPositions(p.promptTokens())) {
                 throw new InputException("--prompt-tokens", 1, 1, "a prompt of " + p.promptTokens() + " tokens is "
                         + "longer than " + m.name() + "'s max_position_embeddings (" + maxPositions + "): give at most "
-                        + maxPositions);
+                        + Math.min(maxPositions, context));
             }
             if (p.promptTokens() > context) {
                 throw new InputException("--prompt-tokens", 1, 1, "a prompt of " + p.promptTokens() + " tokens "

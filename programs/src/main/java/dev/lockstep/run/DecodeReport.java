@@ -28,7 +28,8 @@ public record DecodeReport(DecodeRequest request, PlanSearch.Found planSearch, D
      *
      * @param timing          when its chunks ran, as compiled
      * @param sim             its simulation
-     * @param compileSeconds  wall seconds to compile it
+     * @param compileSeconds  wall seconds to compile it (every attempt, where chunks that waited for each other
+     *                        were compiled again at a longer interval)
      * @param simulateSeconds wall seconds to simulate it
      */
     public record PrefillReport(DecodeBuilder.PrefillTiming timing, SimResult sim, double compileSeconds,

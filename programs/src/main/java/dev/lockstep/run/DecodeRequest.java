@@ -32,6 +32,13 @@ public record DecodeRequest(ModelConfig model, SystemSpec system, Precision weig
     }
 
     public DecodeRequest {
+        prefill.ifPresent(p -> {
+            if (p.promptTokens() > context || model.beyondMaxPositions(p.promptTokens())) {
+                throw new IllegalArgumentException("a prompt of " + p.promptTokens() + " tokens does not fit a "
+                        + "context of " + context + " tokens or " + model.name() + "'s max_position_embeddings ("
+                        + model.maxPositions() + ", 0 where the config does not say)");
+            }
+        });
         if (model.beyondMaxPositions(context)) {
             throw new IllegalArgumentException("a context of " + context + " tokens is longer than " + model.name()
                     + "'s max_position_embeddings (" + model.maxPositions() + ")");

@@ -333,5 +333,14 @@ class FunctionalRunTest {
         assertThat(window.exit()).isEqualTo(1);
         assertThat(window.err()).startsWith("error: " + dir.resolve("config.json") + ":1:1: the prompt and generated "
                 + "tokens span 3 positions, more than sliding_window 2");
+        // a model made for fewer positions than the run spans: refused at --prompt, naming the config
+        Files.writeString(dir.resolve("config.json"), c.config().replace("\"sliding_window\": null",
+                "\"sliding_window\": null, \"max_position_embeddings\": 2"));
+        CliRun.Result longer = CliRun.run("run", "--functional", "--checkpoint", d, "--prompt", "1,2",
+                "--tokens", "2", "--system", "node-8");
+        assertThat(longer.exit()).isEqualTo(1);
+        assertThat(longer.err().strip()).isEqualTo("error: --prompt:1:1: the prompt and generated tokens span 3 "
+                + "positions, more than max_position_embeddings 2 in " + dir.resolve("config.json")
+                + "; give fewer tokens");
     }
 }

@@ -8,6 +8,8 @@ import dev.lockstep.compiler.system.Exchange;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -195,7 +197,7 @@ public final class DecodeBuilder {
      * (the last padded to as many), chunk i entering the pipeline {@code i x interval} cycles after the first, the
      * interval being the busiest chip's cycles for one chunk (no shorter interval could keep up; a chip's work may
      * still span longer, and then a chunk waits for the one before it, which {@link PrefillTiming#longestLatencyCycles}
-     * reports; a wait of a whole interval, which could let chunks overtake each other, is refused).
+     * reports; a wait of a whole interval, which could let chunks overtake each other, is compiled again, below).
      * <ul>
      *   <li>A chunk's products multiply all its rows at once: the decode products' weights and caches, read where
      *       they lie, with M = chunkRows (M = query heads per KV head x chunkRows against a cache), their X and Y in the
@@ -208,10 +210,13 @@ public final class DecodeBuilder {
      *   <li>Only the last chunk goes through the head, for its last row: the first generated token is chosen
      *       there, the time to first token.</li>
      * </ul>
-     * With {@code chunkRows} 1 every prompt token is a decode step. Chunks enter every busiest chip's cycles for
-     * one chunk; where that makes them wait a whole interval for each other (a chip whose work for one chunk spreads
-     * over more than the interval meets the next chunk's), the prefill is compiled again at the least interval at
-     * which no chip's work meets itself ({@link ChipBuild#leastPeriod}).
+     * With {@code chunkRows} 1 every prompt token is a decode step. Where the chunks wait a whole interval for each
+     * other (a chip whose work for one chunk spreads over more than the interval meets the next chunk's), the
+     * prefill is compiled again at a longer interval: the least at which no chip's first-chunk work, repeated, meets
+     * itself ({@link ChipBuild#leastPeriod(long[][], long, int)}) if that is longer, else the last interval plus the
+     * wait; after {@link #MAX_ATTEMPTS} such intervals, one chunk after another (each entering when the one before
+     * has left the layers). At most {@code MAX_ATTEMPTS + 1} compiles; the refusal is left for chunks that wait even
+     * then.
      */
     public static Prefill prefill(DecodePlan plan, SystemSpec system, int promptTokens, int chunkRows,
                                   Consumer<String> progress) {
@@ -225,12 +230,13 @@ public final class DecodeBuilder {
             try {
                 return prefill(plan, system, promptTokens, chunkRows, progress, atLeast, attempt == MAX_ATTEMPTS);
             } catch (ChunksOvertake e) {
-                // some chip's work for one chunk meets the next chunk's: again at a longer interval, the least at
-                // which no chip's work meets itself, or the last interval plus what the chunks waited; at last one
-                // chunk's whole latency, where the chunks cannot meet
-                atLeast = Math.max(e.period, e.interval + e.waited);
+                // some chip's work for one chunk meets the next chunk's: again at a longer interval, first the
+                // least at which no chip's work meets itself, else the last interval plus what the chunks waited;
+                // at last one after another, where the chunks cannot meet
+                atLeast = e.period > e.interval ? e.period : e.interval + e.waited;
                 progress.accept("prefill: chunks waited " + e.waited + " cycles for each other at an interval of "
-                        + e.interval + "; again at " + (attempt + 1 == MAX_ATTEMPTS ? "one chunk's latency" : atLeast));
+                        + e.interval + "; again " + (attempt + 1 == MAX_ATTEMPTS ? "one after another"
+                        : "at " + atLeast));
             }
         }
     }
@@ -281,11 +287,13 @@ public final class DecodeBuilder {
             interval = Math.max(interval, c.busyCycles());
             perChunk += c.instructions();
         }
-        long period = interval;
+        // the first chunk's windows on every chip, for the least period if the chunks meet
+        List<long[][]> windows = new ArrayList<>();
         for (ChipBuild c : b.build().chips()) {
-            period = Math.max(period, c.leastPeriod(interval, chunks - 1));
+            windows.add(c.busyWindows());
         }
-        interval = Math.max(interval, oneAfterAnother ? firstChunk.layersEndCycle() : atLeast);
+        long busiest = interval;
+        interval = Math.max(interval, oneAfterAnother ? Math.max(atLeast, firstChunk.layersEndCycle()) : atLeast);
         // the program is held twice while it is turned into a Program (16 bytes per instruction each)
         long needed = perChunk * chunks * PREFILL_BYTES_PER_INSTRUCTION;
         if (needed > Runtime.getRuntime().maxMemory()) {
@@ -313,11 +321,16 @@ public final class DecodeBuilder {
         if (longest - shortest >= interval) {
             // a chunk delayed by a whole interval could reach a layer after the next one and read a KV cache the
             // earlier chunk has not written yet
-            ChunksOvertake overtake = new ChunksOvertake(interval, period, longest - shortest);
             if (!oneAfterAnother) {
-                throw overtake;
+                long period = interval;
+                for (long[][] w : windows) {
+                    period = Math.max(period, ChipBuild.leastPeriod(w, busiest, chunks - 1));
+                }
+                throw new ChunksOvertake(interval, period, longest - shortest);
             }
-            throw new CompileException(overtake.getMessage());
+            throw new CompileException("prompt chunks waited " + (longest - shortest) + " cycles for each other even "
+                    + "one after another (at " + interval + " cycles): their order through the layers is not "
+                    + "guaranteed");
         }
         return new Prefill(b.build().toProgram(), new PrefillTiming(promptTokens, rows, interval, first, longest,
                 chosen, end));

@@ -82,18 +82,23 @@ public final class ChipBuild {
         return sram;
     }
 
+    /** This chip's busy windows so far, [start, end) in order: what {@link #leastPeriod} takes. */
+    public long[][] busyWindows() {
+        return busyIntervals.entrySet().stream().map(e -> new long[] {e.getKey(), e.getValue()})
+                .toArray(long[][]::new);
+    }
+
     /**
-     * The least period p at or above {@code atLeast} such that this chip's work so far, repeated every p cycles
-     * {@code repeats} more times, never overlaps itself: for a prefill, the chunk interval at which every chunk's
-     * work finds its chip free when it comes (the busiest chip's work is not enough where a chip's work spreads over
-     * more than the interval, its windows of one chunk meeting the next chunk's).
+     * The least period p at or above {@code atLeast} such that work in windows {@code w} ({@link #busyWindows}, in
+     * order), repeated every p cycles {@code repeats} more times, never overlaps itself: for a prefill, the chunk
+     * interval at which every chunk's work on a chip finds it free when the next chunk comes (the busiest chip's
+     * work is not enough where a chip's work spreads over more than the interval, its windows of one chunk meeting
+     * the next chunk's).
      */
-    public long leastPeriod(long atLeast, int repeats) {
-        if (busyIntervals.isEmpty() || repeats < 1) {
+    public static long leastPeriod(long[][] w, long atLeast, int repeats) {
+        if (w.length == 0 || repeats < 1) {
             return atLeast;
         }
-        long[][] w = busyIntervals.entrySet().stream().map(e -> new long[] {e.getKey(), e.getValue()})
-                .toArray(long[][]::new);
         long span = w[w.length - 1][1] - w[0][0];
         long p = Math.max(1, atLeast);
         boolean moved = true;
