@@ -217,12 +217,8 @@ final class CompileCommand implements Callable<Integer> {
                     throw new OutputException("--op route takes at most " + chipSpec.vectorBytes() + " experts "
                             + "(--shape) and 1 <= --top-k <= experts", null);
                 }
-                double[] lanes = new double[chipSpec.vectorBytes()];
-                for (int l = 0; l < lanes.length; l++) {
-                    lanes[l] = l;
-                }
-                yield List.of(VectorKernels.topK(g, g.input(a, Double.NEGATIVE_INFINITY),
-                        g.input(DataType.I32, lanes, 0), topK));
+                yield List.of(VectorKernels.topK(g, g.input(a, Double.NEGATIVE_INFINITY), VectorKernels.laneIndex(g),
+                        topK));
             }
             default -> throw new IllegalStateException(op);
         };

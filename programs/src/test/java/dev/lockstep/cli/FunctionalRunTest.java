@@ -109,6 +109,20 @@ class FunctionalRunTest {
         return logits;
     }
 
+    /** Every step's logits within {@link #TOLERANCE} of the reference's, as a share of the step's largest. */
+    private static void assertLogitsNear(float[][] got, List<double[]> want) {
+        for (int i = 0; i < want.size(); i++) {
+            double scale = 0;
+            for (double v : want.get(i)) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            for (int v = 0; v < want.get(i).length; v++) {
+                assertThat(Math.abs(got[i][v] - want.get(i)[v]) / scale).as("step %d, logit %d", i, v)
+                        .isLessThan(TOLERANCE);
+            }
+        }
+    }
+
     static float[][] readNpy(Path file, int rows, int cols) throws Exception {
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -153,17 +167,7 @@ class FunctionalRunTest {
                 "--tokens", String.valueOf(tokens), "--system", "node-8", "--threads", "1", "--json");
         assertThat(new ObjectMapper().readTree(one.out()).get("trace_hash")).as("1 and 2 threads")
                 .isEqualTo(j.get("trace_hash"));
-        float[][] got = readNpy(npy, tokens, c.vocab);
-        for (int i = 0; i < tokens; i++) {
-            double scale = 0;
-            for (double v : logits.get(i)) {
-                scale = Math.max(scale, Math.abs(v));
-            }
-            for (int v = 0; v < c.vocab; v++) {
-                assertThat(Math.abs(got[i][v] - logits.get(i)[v]) / scale).as("step %d, logit %d", i, v)
-                        .isLessThan(TOLERANCE);
-            }
-        }
+        assertLogitsNear(readNpy(npy, tokens, c.vocab), logits);
     }
 
     /**
@@ -188,17 +192,7 @@ class FunctionalRunTest {
         List<Integer> want = new ArrayList<>();
         List<double[]> logits = reference(c, new int[] {1, 17, 300}, tokens, want);
         assertThat(chip).as("greedy tokens").isEqualTo(want);
-        float[][] got = readNpy(npy, tokens, c.vocab);
-        for (int i = 0; i < tokens; i++) {
-            double scale = 0;
-            for (double v : logits.get(i)) {
-                scale = Math.max(scale, Math.abs(v));
-            }
-            for (int v = 0; v < c.vocab; v++) {
-                assertThat(Math.abs(got[i][v] - logits.get(i)[v]) / scale).as("step %d, logit %d", i, v)
-                        .isLessThan(TOLERANCE);
-            }
-        }
+        assertLogitsNear(readNpy(npy, tokens, c.vocab), logits);
     }
 
     /**

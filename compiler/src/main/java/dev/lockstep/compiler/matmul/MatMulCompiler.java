@@ -76,7 +76,11 @@ public final class MatMulCompiler {
         TilingPhase.run(ctx);
         AllocationPhase.run(ctx);
         SchedulingPhase.run(ctx);
-        Program program = EmissionPhase.run(ctx, copy);
+        return kernel(ctx, EmissionPhase.run(ctx, copy));
+    }
+
+    /** The kernel of a scheduled context's emitted program, checked against the chip's rules. */
+    private static CompiledKernel kernel(KernelContext ctx, Program program) {
         ProgramRules.check(program, ctx.chip);
         return new CompiledKernel(program, ctx.lastEvent + 1, lowerBound(ctx), boundReason(ctx),
                 ctx.problem.macs(), peakMacsPerCycle(ctx), ctx.sram);
@@ -208,27 +212,19 @@ public final class MatMulCompiler {
         SchedulingPhase.run(ctx);
         List<CompiledKernel> out = new ArrayList<>();
         for (int lane = 0; lane < lanes; lane++) {
-            Program program = EmissionPhase.run(ctx, 0, lane);
-            ProgramRules.check(program, chip);
-            out.add(new CompiledKernel(program, ctx.lastEvent + 1, lowerBound(ctx), boundReason(ctx),
-                    problem.macs(), peakMacsPerCycle(ctx), ctx.sram));
+            out.add(kernel(ctx, EmissionPhase.run(ctx, 0, lane)));
         }
         Region indexRegion = out.get(0).program().chips().get(0).region(EmissionPhase.INDEX_REGION).orElseThrow();
         return new ChosenWired(MatMulLayout.of(out.get(0), ctx), List.copyOf(out), indexRegion);
     }
 
     private static List<CompiledKernel> finishCopies(KernelContext ctx, int copies) {
-        ChipSpec chip = ctx.chip;
-        MatMul problem = ctx.problem;
         TilingPhase.run(ctx);
         AllocationPhase.run(ctx);
         SchedulingPhase.run(ctx);
         List<CompiledKernel> out = new ArrayList<>();
         for (int j = 0; j < copies; j++) {
-            Program program = EmissionPhase.run(ctx, j);
-            ProgramRules.check(program, chip);
-            out.add(new CompiledKernel(program, ctx.lastEvent + 1, lowerBound(ctx), boundReason(ctx),
-                    problem.macs(), peakMacsPerCycle(ctx), ctx.sram));
+            out.add(kernel(ctx, EmissionPhase.run(ctx, j)));
         }
         return out;
     }

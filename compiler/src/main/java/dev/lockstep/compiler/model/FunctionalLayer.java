@@ -261,37 +261,25 @@ public final class FunctionalLayer {
         } else if (step instanceof Product p && p.weight() == Tensor.ROUTER) {
             tok.logits = flow.matmul(name + ".router", List.of(List.of(tok.stream)), d, m.experts(), w.router())
                     .get(0);
-        } else if (step instanceof Route r && dispatch == MoeDispatch.CHOSEN) {
+        } else if (step instanceof Route r) {
             Row logits = tok.logits;
             List<Row> routed = flow.vectors(s -> {
-                double[] lanes = new double[VectorStep.LANES_PER_VECTOR];
-                for (int l = 0; l < lanes.length; l++) {
-                    lanes[l] = l;
-                }
                 VectorGraph g = s.graph();
                 VectorGraph.Ref padded = g.binary(Opcode.VADD, s.row(logits).get(0),
                         s.constant(new double[r.experts()], Double.NEGATIVE_INFINITY));
-                List<VectorGraph.Ref> chosen = VectorKernels.topKChosen(g, padded, g.input(DataType.I32, lanes, 0),
+                if (dispatch == MoeDispatch.ALL) {
+                    return List.of(new Out(List.of(VectorKernels.topK(g, padded, VectorKernels.laneIndex(g),
+                            r.topK())), r.experts()));
+                }
+                List<VectorGraph.Ref> chosen = VectorKernels.topKChosen(g, padded, VectorKernels.laneIndex(g),
                         r.topK());
                 // the index holds 0 past the top-k (whole vector); the weights' lanes past it are cleared
                 return List.of(new Out(List.of(chosen.get(0)), VectorStep.LANES_PER_VECTOR),
                         new Out(List.of(chosen.get(1)), r.topK()));
             });
-            tok.index = routed.get(0);
-            tok.gates = routed.get(1);
-        } else if (step instanceof Route r) {
-            Row logits = tok.logits;
-            tok.gates = flow.vectors(s -> {
-                double[] lanes = new double[VectorStep.LANES_PER_VECTOR];
-                for (int l = 0; l < lanes.length; l++) {
-                    lanes[l] = l;
-                }
-                VectorGraph g = s.graph();
-                VectorGraph.Ref padded = g.binary(Opcode.VADD, s.row(logits).get(0),
-                        s.constant(new double[r.experts()], Double.NEGATIVE_INFINITY));
-                return List.of(new Out(List.of(VectorKernels.topK(g, padded, g.input(DataType.I32, lanes, 0),
-                        r.topK())), r.experts()));
-            }).get(0);
+            // every expert: the gates alone; chosen by data: the index, then the slots' weights
+            tok.gates = routed.get(routed.size() - 1);
+            tok.index = routed.size() > 1 ? routed.get(0) : null;
         } else {
             throw new IllegalArgumentException("no functional lowering of " + step + " in the attention half");
         }

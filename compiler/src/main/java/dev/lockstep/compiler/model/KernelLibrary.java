@@ -218,14 +218,9 @@ final class KernelLibrary {
     }
 
     CompiledKernel route(int experts, int k, SramMap sram) {
-        return vector(key(VectorKind.ROUTE, Opcode.NOP, experts, k, sram), sram, g -> {
-            double[] lanes = new double[chip.vectorBytes()];
-            for (int l = 0; l < lanes.length; l++) {
-                lanes[l] = l;
-            }
-            return List.of(VectorKernels.topK(g, g.input(new double[experts], Double.NEGATIVE_INFINITY),
-                    g.input(DataType.I32, lanes, 0), k));
-        });
+        return vector(key(VectorKind.ROUTE, Opcode.NOP, experts, k, sram), sram,
+                g -> List.of(VectorKernels.topK(g, g.input(new double[experts], Double.NEGATIVE_INFINITY),
+                        VectorKernels.laneIndex(g), k)));
     }
 
     /**
@@ -233,14 +228,9 @@ final class KernelLibrary {
      * expert of slot j) that the chosen-expert products read at, and each slot's weight in its lane.
      */
     CompiledKernel routeChosen(int experts, int k, SramMap sram) {
-        return vector(key(VectorKind.ROUTE_CHOSEN, Opcode.NOP, experts, k, sram), sram, g -> {
-            double[] lanes = new double[chip.vectorBytes()];
-            for (int l = 0; l < lanes.length; l++) {
-                lanes[l] = l;
-            }
-            return VectorKernels.topKChosen(g, g.input(new double[experts], Double.NEGATIVE_INFINITY),
-                    g.input(DataType.I32, lanes, 0), k);
-        });
+        return vector(key(VectorKind.ROUTE_CHOSEN, Opcode.NOP, experts, k, sram), sram,
+                g -> VectorKernels.topKChosen(g, g.input(new double[experts], Double.NEGATIVE_INFINITY),
+                        VectorKernels.laneIndex(g), k));
     }
 
     /** The largest of n logits: the element-wise maximum over the row's vectors, then its lane. */

@@ -99,6 +99,15 @@ public final class VectorKernels {
         return out;
     }
 
+    /** An i32 vector holding each lane's index (a constant of the program): what {@link #topK} compares against. */
+    public static VectorGraph.Ref laneIndex(VectorGraph g) {
+        double[] lanes = new double[g.lanes()];
+        for (int l = 0; l < lanes.length; l++) {
+            lanes[l] = l;
+        }
+        return g.input(DataType.I32, lanes, 0);
+    }
+
     /**
      * Top-k routing with renormalised weights, as Mixtral's router does it: softmax over the expert logits (one
      * vector, lanes past the experts at -inf), then k times: the lane of the largest remaining probability

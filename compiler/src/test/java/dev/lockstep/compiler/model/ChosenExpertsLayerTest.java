@@ -84,20 +84,10 @@ class ChosenExpertsLayerTest {
         long end = build(build, new FunctionalLayer(M, w, xs.size(), "l0", MoeDispatch.CHOSEN), xs);
         SimResult sim = Simulated.exactly(build, 2, end);
         assertThat(Simulated.timingOnly(build, 1).traceHash()).isEqualTo(sim.traceHash());
-        ReferenceLayer ref = new ReferenceLayer(M.hidden(), M.heads(), M.kvHeads(), M.intermediate(), M.experts(),
-                M.expertsPerToken(), M.ropeTheta(), M.rmsNormEps(), w.attentionNorm(), w.qkv(), w.output(),
-                w.ffnNorm(), w.router(), w.gateUp(), w.down());
+        ReferenceLayer ref = FunctionalLayerTest.reference(M, w);
         for (int s = 0; s < xs.size(); s++) {
-            double[] want = ref.step(xs.get(s));
-            double[] got = Simulated.row(sim, 0, "out" + s + "_", M.hidden());
-            double scale = 0;
-            for (double v : want) {
-                scale = Math.max(scale, Math.abs(v));
-            }
-            for (int i = 0; i < M.hidden(); i++) {
-                assertThat(Math.abs(got[i] - want[i]) / scale).as("token %d, value %d: chip %s, reference %s", s, i,
-                        got[i], want[i]).isLessThan(FunctionalLayerTest.TOLERANCE);
-            }
+            FunctionalLayerTest.assertNear(Simulated.row(sim, 0, "out" + s + "_", M.hidden()), ref.step(xs.get(s)),
+                    "token " + s);
             double[] index = sim.region(0, "index" + s + "_0").orElseThrow();
             Set<Integer> chosen = new TreeSet<>(List.of((int) index[0], (int) index[1]));
             Set<Integer> wanted = new TreeSet<>();
@@ -128,21 +118,12 @@ class ChosenExpertsLayerTest {
         SystemBuild build = new SystemBuild(ONE_CHIP);
         long end = build(build, new FunctionalLayer(M, tied, 1, "l0", MoeDispatch.CHOSEN), List.of(x));
         SimResult sim = Simulated.exactly(build, 1, end);
-        ReferenceLayer ref = new ReferenceLayer(M.hidden(), M.heads(), M.kvHeads(), M.intermediate(), M.experts(),
-                M.expertsPerToken(), M.ropeTheta(), M.rmsNormEps(), tied.attentionNorm(), tied.qkv(), tied.output(),
-                tied.ffnNorm(), tied.router(), tied.gateUp(), tied.down());
+        ReferenceLayer ref = FunctionalLayerTest.reference(M, tied);
         double[] want = ref.step(x);
         assertThat(ref.lastChoice()).containsExactly(0, 3);
         double[] index = sim.region(0, "index0_0").orElseThrow();
         assertThat(new int[] {(int) index[0], (int) index[1]}).containsExactly(0, 3);
-        double[] got = Simulated.row(sim, 0, "out0_", M.hidden());
-        double scale = 0;
-        for (double v : want) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        for (int i = 0; i < M.hidden(); i++) {
-            assertThat(Math.abs(got[i] - want[i]) / scale).as("value %d", i).isLessThan(FunctionalLayerTest.TOLERANCE);
-        }
+        FunctionalLayerTest.assertNear(Simulated.row(sim, 0, "out0_", M.hidden()), want, "the tied token");
     }
 
     @Test

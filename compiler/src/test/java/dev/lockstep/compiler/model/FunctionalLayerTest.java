@@ -125,22 +125,11 @@ class FunctionalLayerTest {
         SimResult sim = Simulated.exactly(b, 2, end);
         assertThat(Simulated.timingOnly(b, 1).traceHash())
                 .as("timing-only and functional runs agree").isEqualTo(sim.traceHash());
-        ReferenceLayer ref = new ReferenceLayer(m.hidden(), m.heads(), m.kvHeads(), m.intermediate(), m.experts(),
-                m.expertsPerToken(), m.ropeTheta(), m.rmsNormEps(), w.attentionNorm(), w.qkv(), w.output(),
-                w.ffnNorm(), w.router(), w.gateUp(), w.down());
+        ReferenceLayer ref = reference(m, w);
         List<Set<Integer>> choices = new ArrayList<>();
         for (int s = 0; s < tokens; s++) {
             ref.skipTo(positions[s]);
-            double[] want = ref.step(xs.get(s));
-            double[] got = Simulated.row(sim, 0, "out" + s + "_", m.hidden());
-            double scale = 0;
-            for (double v : want) {
-                scale = Math.max(scale, Math.abs(v));
-            }
-            for (int i = 0; i < m.hidden(); i++) {
-                assertThat(Math.abs(got[i] - want[i]) / scale)
-                        .as("token %d, value %d: chip %s, reference %s", s, i, got[i], want[i]).isLessThan(TOLERANCE);
-            }
+            assertNear(Simulated.row(sim, 0, "out" + s + "_", m.hidden()), ref.step(xs.get(s)), "token " + s);
             if (m.moe()) {
                 double[] gates = sim.region(0, "gates" + s + "_0").orElseThrow();
                 Set<Integer> chosen = new TreeSet<>();
@@ -169,6 +158,25 @@ class FunctionalLayerTest {
      * terms). The worst seen in these tests is 2.4e-4.
      */
     static final double TOLERANCE = 1e-3;
+
+    /** The plain-Java layer of {@code m} with weights {@code w}. */
+    static ReferenceLayer reference(ModelConfig m, LayerWeights w) {
+        return new ReferenceLayer(m.hidden(), m.heads(), m.kvHeads(), m.intermediate(), m.experts(),
+                m.expertsPerToken(), m.ropeTheta(), m.rmsNormEps(), w.attentionNorm(), w.qkv(), w.output(),
+                w.ffnNorm(), w.router(), w.gateUp(), w.down());
+    }
+
+    /** Every value of a chip's output row within {@link #TOLERANCE} of the reference's largest magnitude. */
+    static void assertNear(double[] got, double[] want, String what) {
+        double scale = 0;
+        for (double v : want) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < want.length; i++) {
+            assertThat(Math.abs(got[i] - want[i]) / scale)
+                    .as("%s, value %d: chip %s, reference %s", what, i, got[i], want[i]).isLessThan(TOLERANCE);
+        }
+    }
 
     @Test
     void aMoeLayerMatchesThePlainJavaLayerTokenAfterToken() {
