@@ -51,11 +51,17 @@ public class DecodeCompileBenchmark {
     @Setup(Level.Trial)
     public void setup() {
         system = SystemSpecs.preset("tsp-576");
+        plan = oneMixtralLayer(weights, system);
+    }
+
+    /**
+     * One Mixtral-8x7B layer with the partition lockstep run uses for Mixtral on tsp-576: 8 table chips, 16 per layer
+     * (attention on 8), 56 for the head; 3 sequences, context 4096.
+     */
+    static DecodePlan oneMixtralLayer(Precision weights, SystemSpec system) {
         ModelConfig oneLayer = new ModelConfig("mixtral-8x7b-1-layer", "MixtralForCausalLM", 4096, 14336, 1, 32, 8,
                 32000, 8, 2, 1e6, 0, false, 1e-5);
-        // the partition lockstep run uses for Mixtral on tsp-576: 8 table chips, 16 per layer (attention on 8),
-        // 56 for the head
-        plan = new DecodePlan(oneLayer, weights, 3, 4096, 8, 16, 8, 56, DecodePlan.weightCapacity(system.chip()));
+        return new DecodePlan(oneLayer, weights, 3, 4096, 8, 16, 8, 56, DecodePlan.weightCapacity(system.chip()));
     }
 
     @Benchmark

@@ -59,6 +59,7 @@ final class DecodeReportRenderer {
             pj.put("simulated_cycles", p.sim().cycles());
             pj.put("simulated_instructions", p.sim().instructions());
             pj.put("instructions_simulated_in_full", p.sim().instructionsRun());
+            pj.put("instructions_stored", p.storedInstructions());
             pj.put("seconds", p.seconds());
             pj.put("compile_seconds", p.compileSeconds());
             pj.put("simulate_seconds", p.simulateSeconds());

@@ -26,17 +26,32 @@ public record DecodeReport(DecodeRequest request, PlanSearch.Found planSearch, D
     /**
      * A prefill's figures and simulation (its program is not kept: it is garbage before the decode is built).
      *
-     * @param timing          when its chunks ran, as compiled
-     * @param sim             its simulation
-     * @param compileSeconds  wall seconds to compile it (every attempt, where chunks that waited for each other
-     *                        were compiled again at a longer interval)
-     * @param simulateSeconds wall seconds to simulate it
+     * @param timing             when its chunks ran, as compiled
+     * @param sim                what its simulation measured (not the simulation: its program is garbage before
+     *                           the decode's is built)
+     * @param storedInstructions instructions its program stored (each queue's repeats once)
+     * @param compileSeconds     wall seconds to compile it
+     * @param simulateSeconds    wall seconds to simulate it
      */
-    public record PrefillReport(DecodeBuilder.PrefillTiming timing, SimResult sim, double compileSeconds,
-                                double simulateSeconds) {
+    public record PrefillReport(DecodeBuilder.PrefillTiming timing, Simulated sim, long storedInstructions,
+                                double compileSeconds, double simulateSeconds) {
         /** Wall seconds to compile and simulate it. */
         public double seconds() {
             return compileSeconds + simulateSeconds;
+        }
+    }
+
+    /**
+     * What a simulation measured, without the program it ran.
+     *
+     * @param cycles          the simulated end
+     * @param instructions    instructions issued on all chips
+     * @param instructionsRun instructions simulated in full (the other chips' results reused)
+     * @param traceHash       the program's trace hash
+     */
+    public record Simulated(long cycles, long instructions, long instructionsRun, long traceHash) {
+        static Simulated of(SimResult r) {
+            return new Simulated(r.cycles(), r.instructions(), r.instructionsRun(), r.traceHash());
         }
     }
 

@@ -5,6 +5,7 @@ import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.model.DecodeBuilder;
 import dev.lockstep.compiler.model.DecodePlan;
 import dev.lockstep.compiler.model.PlanSearch;
+import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
@@ -101,10 +102,14 @@ public final class DecodeRun {
                     + p.chunkRows() + ": " + e.getMessage(), e);
         }
         double compileSeconds = (System.nanoTime() - p0) / 1e9;
-        progress.accept("prefill compiled (" + built.program().instructionCount() + " instructions); simulating");
+        progress.accept("prefill compiled (" + built.program().instructionCount() + " instructions, "
+                + built.program().storedCount() + " stored); simulating");
+        // without deduplication the full path: every instruction stored, every chip run
+        Program program = parallelism.deduplicate() ? built.program() : built.program().expanded();
         long s0 = System.nanoTime();
-        SimResult r = Verified.simulate(request.system(), built.program(), SimOptions.timingOnly(), parallelism,
+        SimResult r = Verified.simulate(request.system(), program, SimOptions.timingOnly(), parallelism,
                 built.timing().predictedEndCycle(), "the prefill");
-        return new DecodeReport.PrefillReport(built.timing(), r, compileSeconds, (System.nanoTime() - s0) / 1e9);
+        return new DecodeReport.PrefillReport(built.timing(), DecodeReport.Simulated.of(r), program.storedCount(),
+                compileSeconds, (System.nanoTime() - s0) / 1e9);
     }
 }

@@ -62,6 +62,33 @@ class RunTest {
      * time to first token is at least 2 intervals plus a chunk's latency; the same with 1 and 2 threads. Token by
      * token (chunks of 1) the same prompt gives 5 chunks.
      */
+    /**
+     * A 40-token prompt in chunks of 4: chunks 1 to 8 are chunk 0 shifted, each queue's repeats stored once and
+     * chips of alike programs run once; {@code --no-dedup} takes the full path (every instruction stored, every chip
+     * run) and reports the same prefill, cycle for cycle and hash for hash.
+     */
+    @Test
+    void aRepeatedPrefillEqualsTheFullPath() throws Exception {
+        String[] args = {"run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--prompt-tokens", "40",
+                "--prefill-chunk", "4", "--json"};
+        CliRun.Result repeated = CliRun.run(args);
+        String[] full = java.util.Arrays.copyOf(args, args.length + 1);
+        full[args.length] = "--no-dedup";
+        CliRun.Result whole = CliRun.run(full);
+        assertThat(repeated.exit()).as(repeated.err()).isZero();
+        assertThat(whole.exit()).as(whole.err()).isZero();
+        JsonNode a = json(repeated.out()).get("prefill");
+        JsonNode b = json(whole.out()).get("prefill");
+        assertThat(a.get("chunks").asInt()).isEqualTo(10);
+        for (String field : java.util.List.of("trace_hash", "simulated_cycles", "first_token_cycles",
+                "simulated_instructions", "interval_cycles", "chunk_latency_cycles", "longest_chunk_latency_cycles")) {
+            assertThat(a.get(field)).as(field).isEqualTo(b.get(field));
+        }
+        assertThat(b.get("instructions_simulated_in_full")).isEqualTo(b.get("simulated_instructions"));
+        assertThat(b.get("instructions_stored")).isEqualTo(b.get("simulated_instructions"));
+        assertThat(a.get("instructions_stored").asLong() * 2).isLessThan(a.get("simulated_instructions").asLong());
+    }
+
     @Test
     void promptTokensGiveATimeToFirstTokenFromASimulatedPrefill() throws Exception {
         CliRun.Result one = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",

@@ -54,8 +54,8 @@ class DecodeRunTest {
         assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("435d4a26a5bff883");
         DecodeReport.TimeShares s = r.timeShares();
         assertThat(s.compute() + s.onChip() + s.links() + s.waiting()).isCloseTo(1.0, within(1e-12));
-        assertThat(r.timeToFirstTokenSeconds()).hasValue(54_222 / 900e6);
-        assertThat(r.prefill().orElseThrow().sim().cycles()).isEqualTo(55_750);
+        assertThat(r.timeToFirstTokenSeconds()).hasValue(60_210 / 900e6);
+        assertThat(r.prefill().orElseThrow().sim().cycles()).isEqualTo(61_738);
         assertThat(progress.get(0)).startsWith("tiny-mixtral on 24 chips of rack-72: 1 for the embedding table, "
                 + "2 layers x 11 chips (attention on 1), 1 for the LM head");
         assertThat(progress).anyMatch(line -> line.startsWith("prefill compiled ("));

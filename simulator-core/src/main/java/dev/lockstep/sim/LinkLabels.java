@@ -29,9 +29,10 @@ final class LinkLabels {
         int[] link = new int[rank.length];
         int n = 0;
         for (QueueProgram q : cp.queues()) {
-            for (int i = 0; i < q.size(); i++) {
-                if (isLink(q.word(i))) {
-                    Instruction ins = q.instruction(i);
+            // in stored order, which first uses every word in the order the queue does (a repeat adds none)
+            for (int i = 0; i < q.storedSize(); i++) {
+                if (isLink(q.storedWord(i))) {
+                    Instruction ins = Instruction.decode(q.storedWord(i));
                     for (String operand : LINK_OPERANDS) {
                         int at = ins.opcode().operandIndex(operand);
                         if (at < 0) {

@@ -121,9 +121,10 @@ public final class SystemSimulator {
             int h = cp.data().hashCode() * 31 + regions.hashCode();
             for (QueueProgram q : cp.queues()) {
                 h = h * 31 + q.queueId();
-                for (int i = 0; i < q.size(); i++) {
-                    h = h * 31 + Long.hashCode(labels.canonical(q.word(i)));
-                    h = h * 31 + Long.hashCode(q.cycle(i) - base);
+                h = h * 31 + java.util.Arrays.hashCode(q.shape(base));
+                for (int i = 0; i < q.storedSize(); i++) {
+                    h = h * 31 + Long.hashCode(labels.canonical(q.storedWord(i)));
+                    h = h * 31 + Long.hashCode(q.storedCycle(i, base));
                 }
             }
             this.hash = h;
@@ -136,8 +137,8 @@ public final class SystemSimulator {
 
         private static boolean usesDeskew(ChipProgram cp) {
             for (QueueProgram q : cp.queues()) {
-                for (int i = 0; i < q.size(); i++) {
-                    if ((int) (q.word(i) >>> 56) == dev.lockstep.isa.Opcode.DESKEW.code()) {
+                for (int i = 0; i < q.storedSize(); i++) {
+                    if ((int) (q.storedWord(i) >>> 56) == dev.lockstep.isa.Opcode.DESKEW.code()) {
                         return true;
                     }
                 }
@@ -154,14 +155,16 @@ public final class SystemSimulator {
             for (int j = 0; j < cp.queues().size(); j++) {
                 QueueProgram a = cp.queues().get(j);
                 QueueProgram b = k.cp.queues().get(j);
-                if (a.queueId() != b.queueId() || a.size() != b.size()) {
+                if (a.queueId() != b.queueId() || a.storedSize() != b.storedSize()
+                        || !java.util.Arrays.equals(a.shape(base), b.shape(k.base))) {
                     return false;
                 }
-                for (int i = 0; i < a.size(); i++) {
-                    long wa = a.word(i);
-                    long wb = b.word(i);
+                // stored alike (a repeated block once), so equal stored instructions are equal queues
+                for (int i = 0; i < a.storedSize(); i++) {
+                    long wa = a.storedWord(i);
+                    long wb = b.storedWord(i);
                     boolean same = LinkLabels.isLink(wa) ? labels.canonical(wa) == k.labels.canonical(wb) : wa == wb;
-                    if (a.cycle(i) - base != b.cycle(i) - k.base || !same) {
+                    if (a.storedCycle(i, base) != b.storedCycle(i, k.base) || !same) {
                         return false;
                     }
                 }

@@ -194,10 +194,7 @@ public final class DecodeBuilder {
 
     /**
      * The prefill of one sequence's prompt of {@code promptTokens} tokens, in chunks of {@code chunkRows} tokens
-     * (the last padded to as many), chunk i entering the pipeline {@code i x interval} cycles after the first, the
-     * interval being the busiest chip's cycles for one chunk (no shorter interval could keep up; a chip's work may
-     * still span longer, and then a chunk waits for the one before it, which {@link PrefillTiming#longestLatencyCycles}
-     * reports; a wait of a whole interval, which could let chunks overtake each other, is compiled again, below).
+     * (the last padded to as many), chunk i entering the pipeline {@code i x interval} cycles after the first.
      * <ul>
      *   <li>A chunk's products multiply all its rows at once: the decode products' weights and caches, read where
      *       they lie, with M = chunkRows (M = query heads per KV head x chunkRows against a cache), their X and Y in the
@@ -210,13 +207,13 @@ public final class DecodeBuilder {
      *   <li>Only the last chunk goes through the head, for its last row: the first generated token is chosen
      *       there, the time to first token.</li>
      * </ul>
-     * With {@code chunkRows} 1 every prompt token is a decode step. Where the chunks wait a whole interval for each
-     * other (a chip whose work for one chunk spreads over more than the interval meets the next chunk's), the
-     * prefill is compiled again at a longer interval: the least at which no chip's first-chunk work, repeated, meets
-     * itself ({@link ChipBuild#leastPeriod(long[][], long, int)}) if that is longer, else the last interval plus the
-     * wait; after {@link #MAX_ATTEMPTS} such intervals, one chunk after another (each entering when the one before
-     * has left the layers). At most {@code MAX_ATTEMPTS + 1} compiles; the refusal is left for chunks that wait even
-     * then.
+     * Repeated work is compiled once: chunk 0 is placed, and the interval is the least period at which no chip's
+     * chunk-0 work, repeated for every later chunk, meets itself ({@link ChipBuild#leastCommonPeriod}; at least the
+     * busiest chip's cycles for one chunk, which no shorter interval could keep up with). Chunks 1 to n - 2 are then
+     * chunk 0's program shifted by i x interval on every chip ({@link ChipBuild#repeat}): no chip is asked to do two
+     * things at once, so none waits, and all take chunk 0's time. The last chunk is placed step by step like the
+     * first, after the others (it goes on through the head), at its turn; its latency through the layers is
+     * reported as the longest if it waited. With {@code chunkRows} 1 every prompt token is a decode step.
      */
     public static Prefill prefill(DecodePlan plan, SystemSpec system, int promptTokens, int chunkRows,
                                   Consumer<String> progress) {
@@ -225,52 +222,11 @@ public final class DecodeBuilder {
                     + promptTokens + " and " + chunkRows);
         }
         checkChips(plan, system);
-        long atLeast = 0;
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return prefill(plan, system, promptTokens, chunkRows, progress, atLeast, attempt == MAX_ATTEMPTS);
-            } catch (ChunksOvertake e) {
-                // some chip's work for one chunk meets the next chunk's: again at a longer interval, first the
-                // least at which no chip's work meets itself, else the last interval plus what the chunks waited;
-                // at last one after another, where the chunks cannot meet
-                atLeast = e.period > e.interval ? e.period : e.interval + e.waited;
-                progress.accept("prefill: chunks waited " + e.waited + " cycles for each other at an interval of "
-                        + e.interval + "; again " + (attempt + 1 == MAX_ATTEMPTS ? "one after another"
-                        : "at " + atLeast));
-            }
-        }
-    }
-
-    /** Intervals tried before chunks go one after another, each after the one before has left the layers. */
-    private static final int MAX_ATTEMPTS = 3;
-
-    /** Chunks at an interval at which they waited for each other, and the interval at which none would. */
-    private static final class ChunksOvertake extends RuntimeException {
-        final long interval;
-        final long period;
-        final long waited;
-
-        ChunksOvertake(long interval, long period, long waited) {
-            super("prompt chunks waited " + waited + " cycles, more than the " + interval + " between them: their "
-                    + "order through the layers is not guaranteed", null, false, false);
-            this.interval = interval;
-            this.period = period;
-            this.waited = waited;
-        }
-    }
-
-    /**
-     * The prefill with chunks entering every {@code atLeast} cycles or every busiest chip's cycles for one chunk,
-     * whichever is more, or with {@code oneAfterAnother}, every first chunk's latency through the layers. Throws
-     * {@link ChunksOvertake} when the chunks waited a whole interval for each other.
-     */
-    private static Prefill prefill(DecodePlan plan, SystemSpec system, int promptTokens, int chunkRows,
-                                   Consumer<String> progress, long atLeast, boolean oneAfterAnother) {
         TimingLowering b = new TimingLowering(plan, system);
         b.allocate();
         int chunks = (promptTokens + chunkRows - 1) / chunkRows;
         int rows = Math.min(chunkRows, promptTokens);
-        progress.accept("prefill: compiling chunk 0 of " + chunks + " (" + chunkRows + " tokens each)");
+        progress.accept("prefill: compiling chunk 0 of " + chunks + " (" + rows + " tokens each)");
         TimingLowering.TokenTimes firstChunk;
         try {
             firstChunk = b.token(0, 0, StepShape.chunk(rows, chunks == 1));
@@ -278,62 +234,56 @@ public final class DecodeBuilder {
             throw new CompileException("a chunk of " + rows + " rows does not fit the scratch words its products "
                     + "share (" + e.getMessage() + "); give a smaller chunk");
         }
-        long end = firstChunk.nextEntryCycle();
         long first = firstChunk.layersEndCycle();
-        long chosen = firstChunk.chosenCycle();
-        long interval = 0;
+        long busiest = 0;
         long perChunk = 0;
-        for (ChipBuild c : b.build().chips()) {
-            interval = Math.max(interval, c.busyCycles());
-            perChunk += c.instructions();
-        }
-        // the first chunk's windows on every chip, for the least period if the chunks meet
         List<long[][]> windows = new ArrayList<>();
         for (ChipBuild c : b.build().chips()) {
+            busiest = Math.max(busiest, c.busyCycles());
+            perChunk += c.instructions();
             windows.add(c.busyWindows());
         }
-        long busiest = interval;
-        interval = Math.max(interval, oneAfterAnother ? Math.max(atLeast, firstChunk.layersEndCycle()) : atLeast);
-        // the program is held twice while it is turned into a Program (16 bytes per instruction each)
-        long needed = perChunk * chunks * PREFILL_BYTES_PER_INSTRUCTION;
+        long interval = ChipBuild.leastCommonPeriod(windows, busiest, chunks - 1);
+        // what is held: the first chunk and the last as placed, and each chip's repeats stored as the chunks that
+        // start and end them (as many as its work for one chunk spans intervals, each side) and one block
+        long held = 2 * perChunk;
+        int chip = 0;
+        for (ChipBuild c : b.build().chips()) {
+            long[][] w = windows.get(chip++);
+            long spanned = w.length == 0 ? 0 : (w[w.length - 1][1] - w[0][0]) / interval;
+            held += c.instructions() * Math.min(chunks, 2 * spanned + 1);
+        }
+        long needed = held * PREFILL_BYTES_PER_INSTRUCTION;
         if (needed > Runtime.getRuntime().maxMemory()) {
             throw new CompileException("a prefill of " + promptTokens + " tokens in " + chunks + " chunks is "
                     + perChunk + " instructions per chunk, about " + needed / (1 << 20) + " MiB to hold; this JVM may "
-                    + "use " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB: give fewer tokens, larger "
-                    + "chunks, or more heap (LOCKSTEP_JAVA_OPTS=-Xmx...)");
+                    + "use " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB: give larger chunks or more heap "
+                    + "(LOCKSTEP_JAVA_OPTS=-Xmx...)");
         }
-        long longest = first;
-        long shortest = first;
-        for (int i = 1; i < chunks; i++) {
-            if (i % 8 == 0) {
-                progress.accept("prefill: compiled chunk " + i + " of " + chunks);
-            }
-            long t0 = i * interval;
-            // every chunk has the first one's rows: the last is padded (its extra rows are work for nothing, and
-            // keep every chunk's schedule alike, so that none catches up with the one before it)
-            TimingLowering.TokenTimes chunk = b.token(0, t0, StepShape.chunk(rows, i + 1 == chunks));
-            end = Math.max(end, chunk.nextEntryCycle());
-            long latency = chunk.layersEndCycle() - t0;
-            shortest = Math.min(shortest, latency);
-            longest = Math.max(longest, latency);
-            chosen = chunk.chosenCycle();
+        if (chunks == 1) {
+            return new Prefill(b.build().toProgram(), new PrefillTiming(promptTokens, rows, interval, first, first,
+                    firstChunk.chosenCycle(), firstChunk.nextEntryCycle()));
         }
-        if (longest - shortest >= interval) {
+        // chunks 1 .. n - 2: chunk 0 shifted, on every chip
+        if (chunks > 2) {
+            progress.accept("prefill: chunk 0 repeated " + (chunks - 2) + " times, one every " + interval
+                    + " cycles");
+        }
+        for (ChipBuild c : b.build().chips()) {
+            c.repeat(interval, chunks - 2);
+        }
+        long t0 = (chunks - 1) * interval;
+        TimingLowering.TokenTimes last = b.token(0, t0, StepShape.chunk(rows, true));
+        long latency = last.layersEndCycle() - t0;
+        if (latency - first >= interval) {
             // a chunk delayed by a whole interval could reach a layer after the next one and read a KV cache the
-            // earlier chunk has not written yet
-            if (!oneAfterAnother) {
-                long period = interval;
-                for (long[][] w : windows) {
-                    period = Math.max(period, ChipBuild.leastPeriod(w, busiest, chunks - 1));
-                }
-                throw new ChunksOvertake(interval, period, longest - shortest);
-            }
-            throw new CompileException("prompt chunks waited " + (longest - shortest) + " cycles for each other even "
-                    + "one after another (at " + interval + " cycles): their order through the layers is not "
-                    + "guaranteed");
+            // earlier chunk has not written yet; the last has no next, but the guard stays with the claim above
+            throw new IllegalStateException("the last prompt chunk waited " + (latency - first) + " cycles, more "
+                    + "than the interval of " + interval);
         }
-        return new Prefill(b.build().toProgram(), new PrefillTiming(promptTokens, rows, interval, first, longest,
-                chosen, end));
+        long end = Math.max(firstChunk.nextEntryCycle() + (chunks - 2) * interval, last.nextEntryCycle());
+        return new Prefill(b.build().toProgram(), new PrefillTiming(promptTokens, rows, interval, first,
+                Math.max(first, latency), last.chosenCycle(), end));
     }
 
     /** The most experts whose columns one layer chip holds (1: each chip works for one expert only). */

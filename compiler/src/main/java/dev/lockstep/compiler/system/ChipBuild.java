@@ -42,6 +42,12 @@ public final class ChipBuild {
     private final TreeMap<Long, Long> busyIntervals = new TreeMap<>();
     private long busy;
     private long kernels;
+    /** Copies of the work placed before {@link #repeat} (1: not repeated), their period, and each queue's share. */
+    private int repeatCopies = 1;
+    private long repeatPeriod;
+    private int[] bodySizes;
+    /** Nothing may be placed before this cycle (the repeats' windows before it are not kept). */
+    private long keptFrom = Long.MIN_VALUE;
 
     ChipBuild(int chipId, ChipSpec chip, SramMap reserved) {
         this.chipId = chipId;
@@ -90,10 +96,11 @@ public final class ChipBuild {
 
     /**
      * The least period p at or above {@code atLeast} such that work in windows {@code w} ({@link #busyWindows}, in
-     * order), repeated every p cycles {@code repeats} more times, never overlaps itself: for a prefill, the chunk
-     * interval at which every chunk's work on a chip finds it free when the next chunk comes (the busiest chip's
-     * work is not enough where a chip's work spreads over more than the interval, its windows of one chunk meeting
-     * the next chunk's).
+     * order, disjoint), repeated every p cycles {@code repeats} more times, never overlaps itself: for a prefill, the
+     * chunk interval at which every chunk's work on a chip finds it free when the next chunk comes (the busiest
+     * chip's work is not enough where a chip's work spreads over more than the interval, its windows of one chunk
+     * meeting the next chunk's). Each shift k x p is checked in one sweep over both lists of windows; a meeting
+     * raises p to the least at which that pair no longer meets, and the shifts are checked again from the first.
      */
     public static long leastPeriod(long[][] w, long atLeast, int repeats) {
         if (w.length == 0 || repeats < 1) {
@@ -107,21 +114,87 @@ public final class ChipBuild {
             // shifted by k x p >= span, no window of one repeat meets another's
             long most = Math.min(repeats, (span + p - 1) / p);
             for (int k = 1; k <= most && !moved; k++) {
-                for (long[] a : w) {
-                    for (long[] b : w) {
-                        if (b[0] + k * p < a[1] && a[0] < b[1] + k * p) {
-                            p = (a[1] - b[0] + k - 1) / k;
-                            moved = true;
-                            break;
-                        }
-                    }
-                    if (moved) {
+                long shift = k * p;
+                int i = 0;
+                int j = 0;
+                while (i < w.length && j < w.length) {
+                    if (w[i][1] <= w[j][0] + shift) {
+                        i++;
+                    } else if (w[j][1] + shift <= w[i][0]) {
+                        j++;
+                    } else {
+                        // window j of the k-th repeat meets window i: shift it past i's end
+                        p = (w[i][1] - w[j][0] + k - 1) / k;
+                        moved = true;
                         break;
                     }
                 }
             }
         }
         return p;
+    }
+
+    /**
+     * The least period at or above {@code atLeast} at which no chip's windows ({@link #leastPeriod}) meet their own
+     * {@code repeats} repeats: the least period of one chip is not always good for another (a longer period can
+     * bring a window onto a later one), so every chip is asked again until all agree.
+     */
+    public static long leastCommonPeriod(List<long[][]> windows, long atLeast, int repeats) {
+        long p = atLeast;
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            for (long[][] w : windows) {
+                long q = leastPeriod(w, p, repeats);
+                if (q != p) {
+                    p = q;
+                    moved = true;
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Repeats everything placed on this chip so far {@code copies} more times, copy k shifted by k x
+     * {@code period}: its instructions and its busy windows (repeated work as the chip runs it: the same program
+     * shifted in time, stored once: {@link QueueProgram#repeated}). Kernels are not placed again: a copy reads and
+     * writes where the original does. Work placed afterwards starts at the next copy's turn,
+     * {@code (copies + 1) x period}, or later, so the copies' windows that end before it are counted
+     * ({@link #busyCycles}) but not kept. A chip's work is repeated once.
+     *
+     * @throws IllegalArgumentException if a copy's windows meet another's (the period is shorter than
+     *                                  {@link #leastPeriod} of this chip's windows)
+     */
+    public void repeat(long period, int copies) {
+        if (copies < 1) {
+            return;
+        }
+        if (repeatCopies > 1) {
+            throw new IllegalStateException("chip " + chipId + ": its work is already repeated");
+        }
+        long[][] windows = busyWindows();
+        if (leastPeriod(windows, period, copies) != period) {
+            throw new IllegalArgumentException("chip " + chipId + ": copies of its work " + period + " cycles apart "
+                    + "meet (the least period is " + leastPeriod(windows, period, copies) + ")");
+        }
+        long next = (copies + 1) * period;
+        for (int k = 1; k <= copies; k++) {
+            for (long[] win : windows) {
+                long start = win[0] + k * period;
+                long end = win[1] + k * period;
+                if (end > next) {
+                    advance(start, end);
+                } else {
+                    busy += end - start;
+                }
+            }
+        }
+        keptFrom = next;
+        bodySizes = sizes.clone();
+        repeatPeriod = period;
+        repeatCopies = copies + 1;
+        kernels *= copies + 1;
     }
 
     /** Cycles during which something placed on this chip runs. */
@@ -284,6 +357,10 @@ public final class ChipBuild {
 
     /** Marks [start, end) as used by work placed by the caller, which must have found it free. */
     long advance(long start, long end) {
+        if (start < keptFrom && end > start) {
+            throw new IllegalStateException("chip " + chipId + ": work at " + start + " is placed before the turn "
+                    + "of the next copy of its repeated work (" + keptFrom + ")");
+        }
         if (end > start) {
             if (earliestFree(start, end - start) != start) {
                 throw new IllegalStateException("chip " + chipId + ": work at " + start + ".." + end
@@ -311,8 +388,8 @@ public final class ChipBuild {
     /** Instructions placed so far. */
     public long instructions() {
         long n = 0;
-        for (int size : sizes) {
-            n += size;
+        for (int q = 0; q < sizes.length; q++) {
+            n += sizes[q] + (repeatCopies > 1 ? (long) bodySizes[q] * (repeatCopies - 1) : 0);
         }
         return n;
     }
@@ -330,40 +407,69 @@ public final class ChipBuild {
     ChipProgram toProgram() {
         List<QueueProgram> queues = new ArrayList<>();
         for (int q = 0; q < cycles.length; q++) {
-            if (sizes[q] > 0) {
-                long[][] sorted = sortByCycle(cycles[q], words[q], sizes[q], q);
+            if (sizes[q] == 0) {
+                continue;
+            }
+            if (repeatCopies == 1) {
+                long[][] sorted = sortByCycle(cycles[q], words[q], 0, sizes[q], q);
                 queues.add(new QueueProgram(q, sorted[0], sorted[1]));
+            } else {
+                long[][] body = sortByCycle(cycles[q], words[q], 0, bodySizes[q], q);
+                long[][] extra = sortByCycle(cycles[q], words[q], bodySizes[q], sizes[q], q);
+                queues.add(QueueProgram.repeated(q, body[0], body[1], repeatPeriod, repeatCopies, extra[0],
+                        extra[1]));
             }
         }
         return new ChipProgram(chipId, queues, data, regions);
     }
 
     /** The queue's instructions in cycle order (work may have been placed into earlier gaps). */
-    private long[][] sortByCycle(long[] c, long[] w, int n, int queue) {
+    private long[][] sortByCycle(long[] c, long[] w, int from, int to, int queue) {
+        int n = to - from;
+        long[] cs = Arrays.copyOfRange(c, from, to);
+        long[] ws = Arrays.copyOfRange(w, from, to);
         boolean sorted = true;
         for (int i = 1; i < n && sorted; i++) {
-            sorted = c[i] > c[i - 1];
+            sorted = cs[i] > cs[i - 1];
         }
         if (sorted) {
             // the common case: work was placed in time order
-            return new long[][] {Arrays.copyOf(c, n), Arrays.copyOf(w, n)};
+            return new long[][] {cs, ws};
         }
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Long.compare(c[a], c[b]));
-        long[] cs = new long[n];
-        long[] ws = new long[n];
-        for (int i = 0; i < n; i++) {
-            cs[i] = c[order[i]];
-            ws[i] = w[order[i]];
-            if (i > 0 && cs[i] == cs[i - 1]) {
+        mergeSort(cs, ws, new long[n], new long[n], 0, n);
+        for (int i = 1; i < n; i++) {
+            if (cs[i] == cs[i - 1]) {
                 throw new IllegalStateException("chip " + chipId + ", queue " + queue + ": two instructions at cycle "
                         + cs[i]);
             }
         }
         return new long[][] {cs, ws};
+    }
+
+    /** Sorts [from, to) of {@code c} and {@code w} together by {@code c} (stable; runs already in order stay). */
+    private static void mergeSort(long[] c, long[] w, long[] tc, long[] tw, int from, int to) {
+        if (to - from < 2) {
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        mergeSort(c, w, tc, tw, from, mid);
+        mergeSort(c, w, tc, tw, mid, to);
+        if (c[mid - 1] <= c[mid]) {
+            return;
+        }
+        System.arraycopy(c, from, tc, from, to - from);
+        System.arraycopy(w, from, tw, from, to - from);
+        int i = from;
+        int j = mid;
+        for (int k = from; k < to; k++) {
+            if (j >= to || (i < mid && tc[i] <= tc[j])) {
+                c[k] = tc[i];
+                w[k] = tw[i++];
+            } else {
+                c[k] = tc[j];
+                w[k] = tw[j++];
+            }
+        }
     }
 
     ChipSpec chip() {

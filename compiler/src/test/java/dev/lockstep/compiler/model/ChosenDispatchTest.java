@@ -68,13 +68,15 @@ class ChosenDispatchTest {
                 .timing();
         SimResult r = simulate(built.program());
         DecodeBuilder.PrefillTiming p = built.timing();
-        // the chunk's 4 rows stream their experts one after another: the interval grows from 9,130 (every expert
-        // streamed once for all 4 rows) to 11,538, and the first token from 54,222 to 60,981
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(62_509);
-        assertThat(p.intervalCycles()).isEqualTo(11_538);
-        assertThat(p.firstTokenCycle()).isEqualTo(60_981);
-        assertThat(all.intervalCycles()).isEqualTo(9_130);
-        assertThat(all.firstTokenCycle()).isEqualTo(54_222);
+        // the chunk's 4 rows stream their experts one after another: a chunk's work grows, so the interval (the
+        // least at which no chip's work meets its repeats) grows from 19,673 (every expert streamed once for all 4
+        // rows) to 21,725, and the first token from 60,210 to 66,190 (before chunks entered at that least interval:
+        // 11,538 against 9,130, 60,981 against 54,222)
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(67_718);
+        assertThat(p.intervalCycles()).isEqualTo(21_725);
+        assertThat(p.firstTokenCycle()).isEqualTo(66_190);
+        assertThat(all.intervalCycles()).isEqualTo(19_673);
+        assertThat(all.firstTokenCycle()).isEqualTo(60_210);
     }
 
     private static long count(Program program, Opcode op) {

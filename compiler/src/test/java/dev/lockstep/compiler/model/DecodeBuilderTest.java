@@ -9,12 +9,16 @@ import dev.lockstep.compiler.config.ModelConfigs;
 import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.system.Exchange;
 import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.isa.program.ChipProgram;
+import dev.lockstep.isa.program.QueueProgram;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
 import dev.lockstep.sim.SystemSimulator;
 import dev.lockstep.sim.TraceHash;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,38 +95,77 @@ class DecodeBuilderTest {
         // before it 62,811, latencies of 45,010 and 51,239, the first token at 61,283; then with broadcasts routed
         // first: before it 57,388, an interval of 8,768 (now longer), latencies of 41,742 and 45,816, 55,860; then
         // with transfers over several paths and forwarding chips busy until their last frame is on the next link:
-        // before it 56,569, 9,475, 39,949 and 44,290, 55,041
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(55_750);
+        // before it 56,569, 9,475, 39,949 and 44,290, 55,041; then with chunks at the least period at which
+        // none waits (repeated work compiled once): before it 55,750, an interval of 9,130 (the busiest chip's cycles
+        // for one chunk), latencies of 39,261 and 43,816 (the second waited), the first token at 54,222
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(61_738);
         assertThat(p.chunks()).isEqualTo(2);
         assertThat(p.chunkRows()).isEqualTo(4);
-        assertThat(p.intervalCycles()).isEqualTo(9_130);
+        assertThat(p.intervalCycles()).isEqualTo(19_673);
         assertThat(p.firstLatencyCycles()).isEqualTo(39_261);
-        assertThat(p.longestLatencyCycles()).isEqualTo(43_816);
-        assertThat(p.firstTokenCycle()).isEqualTo(54_222);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("3dc8b4a6318ce55f");
+        assertThat(p.longestLatencyCycles()).isEqualTo(39_261);
+        assertThat(p.firstTokenCycle()).isEqualTo(60_210);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("2886a7b1ab709e23");
     }
 
     /**
-     * 16 tokens in chunks of 4: at the busiest chip's interval (9,130 cycles) the chunks wait 10,744 cycles for each
-     * other, more than an interval (a chip whose work for one chunk spreads over more than the interval meets the
-     * next chunk's), so the prefill is compiled again at the least interval at which no chip's first-chunk work,
-     * repeated, meets itself: 17,408. There a chunk still waits a little (852 cycles, less than an interval: a
-     * chunk is not exactly the one before shifted, its transfers choosing paths by which chips are free), and it
-     * stands. Before, such a prefill was refused (Mixtral's 16-token prompt on 576 chips too).
+     * 16 tokens in chunks of 4: the busiest chip works 9,130 cycles for one chunk, but some chips' work for one chunk
+     * spreads over more (a chip forwards other layers' transfers long after its own layer's work), so at that
+     * interval a chunk's work would meet the next one's. Chunks enter at the least interval at which no chip's work,
+     * repeated for every later chunk, meets itself (19,673), and none waits: chunks 1 and 2 are chunk 0 shifted, the
+     * last placed step by step takes the first one's time. Before, the chunks were placed one by one at 9,130, waited
+     * 10,744 cycles for each other, were compiled again at 17,408 and still waited 852; the first token came at 93,613
+     * (now 99,556: the interval is longer, no chunk waits, and repeated work is compiled once).
      */
     @Test
-    void chunksThatWouldWaitForEachOtherAreSpacedOut() {
+    void chunksEnterWhereNoChipsWorkMeetsItsRepeats() {
         DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(), RACK, 16, 4, line -> { });
         SimResult r = simulate(built.program());
         DecodeBuilder.PrefillTiming p = built.timing();
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(95_141);
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(101_084);
         assertThat(p.chunks()).isEqualTo(4);
-        assertThat(p.intervalCycles()).isEqualTo(17_408);
+        assertThat(p.intervalCycles()).isEqualTo(19_673);
         assertThat(p.firstLatencyCycles()).isEqualTo(39_261);
-        assertThat(p.longestLatencyCycles()).isEqualTo(39_261 + 852);
-        assertThat(p.exact()).isFalse();
-        assertThat(p.firstTokenCycle()).isEqualTo(93_613);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("562c6240fb9471db");
+        assertThat(p.exact()).isTrue();
+        assertThat(p.firstTokenCycle()).isEqualTo(99_556);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("ac17326b6e7d0f95");
+    }
+
+    /**
+     * A prefill's chunks 1 to n - 2 are chunk 0 shifted, stored once per queue (a block and the chunks that start
+     * and end the repeats); the simulation reads every instruction through it. The same program with every
+     * instruction stored gives the same simulation, cycle for cycle and hash for hash, chip by chip.
+     */
+    @Test
+    void repeatedChunksSimulateAsIfEveryInstructionWereStored() {
+        DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(), RACK, 64, 4, line -> { });
+        dev.lockstep.isa.program.Program program = built.program();
+        long stored = 0;
+        long issued = 0;
+        List<ChipProgram> chips = new ArrayList<>();
+        for (ChipProgram cp : program.chips()) {
+            List<QueueProgram> queues = new ArrayList<>();
+            for (QueueProgram q : cp.queues()) {
+                stored += q.storedSize();
+                issued += q.size();
+                queues.add(q.expanded());
+            }
+            chips.add(new ChipProgram(cp.chipId(), queues, cp.data(), cp.regions()));
+        }
+        dev.lockstep.isa.program.Program full = new dev.lockstep.isa.program.Program(program.chipName(),
+                program.vectorBytes(), program.constants(), program.maps(), chips);
+        assertThat(built.timing().chunks()).isEqualTo(16);
+        assertThat(stored * 3).isLessThan(issued);
+        SimResult repeated = simulate(program);
+        SimResult whole = SystemSimulator.run(RACK, full, SimOptions.timingOnly(),
+                new SystemSimulator.Parallelism(2, false));
+        assertThat(repeated.cycles()).isEqualTo(whole.cycles()).isEqualTo(built.timing().predictedEndCycle());
+        assertThat(repeated.traceHash()).isEqualTo(whole.traceHash());
+        assertThat(repeated.instructions()).isEqualTo(whole.instructions()).isEqualTo(issued);
+        for (int chip : whole.chipIds()) {
+            assertThat(repeated.traceHash(chip)).as("chip %d", chip).isEqualTo(whole.traceHash(chip));
+            assertThat(repeated.cycles(chip)).as("chip %d", chip).isEqualTo(whole.cycles(chip));
+        }
     }
 
     @Test

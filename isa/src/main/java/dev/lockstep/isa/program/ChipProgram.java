@@ -32,4 +32,14 @@ public record ChipProgram(int chipId, List<QueueProgram> queues, List<DataBlock>
     public long instructionCount() {
         return queues.stream().mapToLong(QueueProgram::size).sum();
     }
+
+    /** Instructions stored on all queues (a repeated block once: {@link QueueProgram#storedSize()}). */
+    public long storedCount() {
+        return queues.stream().mapToLong(QueueProgram::storedSize).sum();
+    }
+
+    /** The same program with every instruction stored ({@link QueueProgram#expanded()}). */
+    public ChipProgram expanded() {
+        return new ChipProgram(chipId, queues.stream().map(QueueProgram::expanded).toList(), data, regions);
+    }
 }

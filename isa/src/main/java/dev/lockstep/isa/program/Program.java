@@ -38,4 +38,14 @@ public record Program(String chipName, int vectorBytes, List<Constant> constants
     public long instructionCount() {
         return chips.stream().mapToLong(ChipProgram::instructionCount).sum();
     }
+
+    /** Instructions stored on all chips and queues (each repeated block once). */
+    public long storedCount() {
+        return chips.stream().mapToLong(ChipProgram::storedCount).sum();
+    }
+
+    /** The same program with every instruction stored: what a simulation that reads each one as stored takes. */
+    public Program expanded() {
+        return new Program(chipName, vectorBytes, constants, maps, chips.stream().map(ChipProgram::expanded).toList());
+    }
 }

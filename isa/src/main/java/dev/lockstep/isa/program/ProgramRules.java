@@ -290,6 +290,12 @@ public final class ProgramRules {
         long previousDispatch = 0;
         Instruction previous = null;
         for (int i = 0; i < qp.size(); i++) {
+            if (i == qp.skipFrom() && qp.skipTo() > i) {
+                // repeats of a block, each like the one before but a period later: the first two and the last are
+                // checked, and what an instruction is checked against (the one before it) is the same in all
+                i = qp.skipTo();
+                previous = null;
+            }
             long word = qp.word(i);
             long cycle = qp.cycle(i);
             long known = checked.get(word);
