@@ -89,6 +89,9 @@ public final class DecodeRun {
         }
     }
 
+    /** Bytes per instruction of a program stored in full, with the decoded instructions a simulation keeps. */
+    private static final long FULL_BYTES_PER_INSTRUCTION = 32;
+
     private static DecodeReport.PrefillReport prefill(DecodeRequest request, DecodePlan plan,
                                                       DecodeRequest.PrefillRequest p,
                                                       SystemSimulator.Parallelism parallelism,
@@ -105,6 +108,13 @@ public final class DecodeRun {
         progress.accept("prefill compiled (" + built.program().instructionCount() + " instructions, "
                 + built.program().storedCount() + " stored); simulating");
         // without deduplication the full path: every instruction stored, every chip run
+        long full = built.program().instructionCount() * FULL_BYTES_PER_INSTRUCTION;
+        if (!parallelism.deduplicate() && full > Runtime.getRuntime().maxMemory()) {
+            throw new RunRefused(request.model().name() + ": --no-dedup stores every instruction of the prefill ("
+                    + built.program().instructionCount() + ", about " + full / (1 << 20) + " MiB; this JVM may use "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB): leave out --no-dedup, give fewer "
+                    + "tokens, or more heap (LOCKSTEP_JAVA_OPTS=-Xmx...)", null);
+        }
         Program program = parallelism.deduplicate() ? built.program() : built.program().expanded();
         long s0 = System.nanoTime();
         SimResult r = Verified.simulate(request.system(), program, SimOptions.timingOnly(), parallelism,

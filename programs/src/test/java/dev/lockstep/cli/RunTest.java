@@ -57,12 +57,6 @@ class RunTest {
     }
 
     /**
-     * A prefill of 5 prompt tokens in chunks of 2 (the last of 1): chunk i enters i intervals after the first; the
-     * first generated token comes after the last chunk has left the last layer and gone through the head, so the
-     * time to first token is at least 2 intervals plus a chunk's latency; the same with 1 and 2 threads. Token by
-     * token (chunks of 1) the same prompt gives 5 chunks.
-     */
-    /**
      * A 40-token prompt in chunks of 4: chunks 1 to 8 are chunk 0 shifted, each queue's repeats stored once and
      * chips of alike programs run once; {@code --no-dedup} takes the full path (every instruction stored, every chip
      * run) and reports the same prefill, cycle for cycle and hash for hash.
@@ -89,6 +83,12 @@ class RunTest {
         assertThat(a.get("instructions_stored").asLong() * 2).isLessThan(a.get("simulated_instructions").asLong());
     }
 
+    /**
+     * A prefill of 5 prompt tokens in chunks of 2 (the last of 1): chunk i enters i intervals after the first; the
+     * first generated token comes after the last chunk has left the last layer and gone through the head, so the
+     * time to first token is at least 2 intervals plus a chunk's latency; the same with 1 and 2 threads. Token by
+     * token (chunks of 1) the same prompt gives 5 chunks.
+     */
     @Test
     void promptTokensGiveATimeToFirstTokenFromASimulatedPrefill() throws Exception {
         CliRun.Result one = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",

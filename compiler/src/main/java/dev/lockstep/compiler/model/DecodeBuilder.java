@@ -244,14 +244,16 @@ public final class DecodeBuilder {
             windows.add(c.busyWindows());
         }
         long interval = ChipBuild.leastCommonPeriod(windows, busiest, chunks - 1);
-        // what is held: the first chunk and the last as placed, and each chip's repeats stored as the chunks that
-        // start and end them (as many as its work for one chunk spans intervals, each side) and one block
+        // what is held: the first chunk and the last as placed, and each queue's repeats stored as one block and the
+        // copies that start and end them (together, each instruction as many times again as one chunk's work on the
+        // chip spans whole intervals). A queue on which the last chunk comes before the repeats have ended is stored
+        // in full (QueueProgram.repeated), which this does not foresee
         long held = 2 * perChunk;
         int chip = 0;
         for (ChipBuild c : b.build().chips()) {
             long[][] w = windows.get(chip++);
             long spanned = w.length == 0 ? 0 : (w[w.length - 1][1] - w[0][0]) / interval;
-            held += c.instructions() * Math.min(chunks, 2 * spanned + 1);
+            held += c.instructions() * Math.min(chunks, spanned + 1);
         }
         long needed = held * PREFILL_BYTES_PER_INSTRUCTION;
         if (needed > Runtime.getRuntime().maxMemory()) {
@@ -278,8 +280,8 @@ public final class DecodeBuilder {
         if (latency - first >= interval) {
             // a chunk delayed by a whole interval could reach a layer after the next one and read a KV cache the
             // earlier chunk has not written yet; the last has no next, but the guard stays with the claim above
-            throw new IllegalStateException("the last prompt chunk waited " + (latency - first) + " cycles, more "
-                    + "than the interval of " + interval);
+            throw new CompileException("the last prompt chunk waited " + (latency - first) + " cycles, more "
+                    + "than the interval of " + interval + " between chunks; give another chunk size");
         }
         long end = Math.max(firstChunk.nextEntryCycle() + (chunks - 2) * interval, last.nextEntryCycle());
         return new Prefill(b.build().toProgram(), new PrefillTiming(promptTokens, rows, interval, first,

@@ -159,8 +159,8 @@ public final class ChipBuild {
      * Repeats everything placed on this chip so far {@code copies} more times, copy k shifted by k x
      * {@code period}: its instructions and its busy windows (repeated work as the chip runs it: the same program
      * shifted in time, stored once: {@link QueueProgram#repeated}). Kernels are not placed again: a copy reads and
-     * writes where the original does. Work placed afterwards starts at the next copy's turn,
-     * {@code (copies + 1) x period}, or later, so the copies' windows that end before it are counted
+     * writes where the original does. The work repeated is taken to have entered at cycle 0 (a prefill's first
+     * chunk); work placed afterwards starts at the next copy's turn, {@code (copies + 1) x period}, or later, so the copies' windows that end before it are counted
      * ({@link #busyCycles}) but not kept. A chip's work is repeated once.
      *
      * @throws IllegalArgumentException if a copy's windows meet another's (the period is shorter than

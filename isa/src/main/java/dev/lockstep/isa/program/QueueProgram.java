@@ -10,7 +10,7 @@ import java.util.Arrays;
  * {@link ProgramRules}.
  *
  * <p>Stored as three parts, read as one sequence: a prologue, a block repeated {@link #repeats()} times one
- * {@link #period()} apart, and an epilogue. A plain queue is all prologue. A queue whose work repeats (a prefill's
+ * period apart, and an epilogue. A plain queue is all prologue. A queue whose work repeats (a prefill's
  * chunks, each the first one shifted in time: {@link #repeated}) stores the block once, so that its size does not
  * grow with the repeats; {@link #cycle(int)} and {@link #word(int)} give every instruction as if all were stored,
  * so that a simulation reads the same sequence either way.
@@ -46,7 +46,12 @@ public final class QueueProgram {
         this.repeats = repeats;
         this.blockStart = blockStart;
         this.period = period;
-        this.size = Math.toIntExact(cycles.length - block + (long) block * repeats);
+        long total = cycles.length - block + (long) block * repeats;
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("queue " + queueId + ": " + total + " instructions, more than a queue "
+                    + "holds (" + Integer.MAX_VALUE + ")");
+        }
+        this.size = (int) total;
         ValidWords.check(this.words);
     }
 
