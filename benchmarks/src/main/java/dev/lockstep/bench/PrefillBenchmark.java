@@ -27,8 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * A prefill through one Mixtral-8x7B layer (the partition of {@link DecodeCompileBenchmark}) in chunks of 4
  * tokens, for prompts of several lengths: how compile and simulate time grow with the prompt. Chunk 0 is compiled,
- * the others are its repeats (stored once per queue), so compiling is close to flat in the prompt; the
- * simulation issues every instruction of the chips it runs, so it grows with the prompt.
+ * the others are its repeats (stored once per queue), so compiling is close to flat in the prompt; the simulation
+ * skips each chip's repeated periods once its state repeats, so it is close to flat too.
  *
  * <p>How to run: {@code mvn -B -DskipTests package && java -jar benchmarks/target/benchmarks.jar
  * PrefillBenchmark -f 1}.
@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3)
 public class PrefillBenchmark {
     /** Prompt tokens. */
-    @Param({"32", "128", "512"})
+    @Param({"32", "128", "512", "2048"})
     int promptTokens;
 
     private SystemSpec system;

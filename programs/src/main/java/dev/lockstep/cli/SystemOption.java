@@ -22,7 +22,7 @@ final class SystemOption {
     Integer threads;
 
     @Option(names = "--no-dedup", description = "Simulate every chip even where another chip runs the identical "
-            + "program (timing-only; for checking deduplication).")
+            + "program, and every period of a repeated program (timing-only; for checking deduplication).")
     boolean noDedup;
 
     /**

@@ -51,7 +51,7 @@ class DecodeRunTest {
         assertThat(r.tokensPerSecondTotal()).isEqualTo(900e6 / 25_829 * 3);
         assertThat(r.boundTokensPerSecondPerUser()).isEqualTo(900e6 / 10_374);
         assertThat(r.sim().cycles()).isEqualTo(r.built().predictedEnd()).isEqualTo(48_636);
-        assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("435d4a26a5bff883");
+        assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("2d2b1526c4700c49");
         DecodeReport.TimeShares s = r.timeShares();
         assertThat(s.compute() + s.onChip() + s.links() + s.waiting()).isCloseTo(1.0, within(1e-12));
         assertThat(r.timeToFirstTokenSeconds()).hasValue(60_210 / 900e6);

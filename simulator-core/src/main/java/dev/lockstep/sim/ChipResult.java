@@ -7,6 +7,8 @@ package dev.lockstep.sim;
  * @param firstIssue       the cycle of the chip's first instruction
  * @param cycles           cycles from 0 to the last event or the last cycle a resource is held, inclusive
  * @param issues           instructions executed (repeats expanded)
+ * @param simulatedIssues  of those, the ones the simulation ran event by event (the others were in periods that
+ *                         {@link RepeatSkip} skipped)
  * @param traceHash        the {@link TraceHash} of this chip's issue events
  * @param busyByResource   busy cycles per {@link dev.lockstep.isa.Resource} ordinal, summed over instances
  * @param issuedByQueue    instructions executed per queue id
@@ -14,14 +16,14 @@ package dev.lockstep.sim;
  * @param sramWordsInUse   words holding data at the end (initialised or written)
  * @param sram             final SRAM contents in functional mode, else null
  */
-record ChipResult(int chip, long firstIssue, long cycles, long issues, long traceHash, long[] busyByResource, long[] issuedByQueue,
-                  long[] busyByQueue, long sramWordsInUse, Sram sram) {
+record ChipResult(int chip, long firstIssue, long cycles, long issues, long simulatedIssues, long traceHash,
+                  long[] busyByResource, long[] issuedByQueue, long[] busyByQueue, long sramWordsInUse, Sram sram) {
     /**
      * The same result for another chip that ran the identical program {@code shift} cycles later (timing-only
      * deduplication): every event moves by the shift, nothing else changes.
      */
     ChipResult shifted(int id, long shift) {
-        return new ChipResult(id, firstIssue + shift, cycles + shift, issues, traceHash, busyByResource,
-                issuedByQueue, busyByQueue, sramWordsInUse, sram);
+        return new ChipResult(id, firstIssue + shift, cycles + shift, issues, simulatedIssues, traceHash,
+                busyByResource, issuedByQueue, busyByQueue, sramWordsInUse, sram);
     }
 }

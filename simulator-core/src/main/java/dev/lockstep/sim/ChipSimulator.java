@@ -57,7 +57,9 @@ final class ChipSimulator {
     private long lastCycle = -1;
     private final long firstIssue;
     private final LinkLabels labels;
-    private long hash = TraceHash.INITIAL;
+    private long hash = TraceHash.CHIP_INITIAL;
+    /** Skips repeated periods of the run, or null when the run goes event by event throughout. */
+    private final RepeatSkip skip;
     private final long[] queueIssued;
     private final long[] queueBusy;
     private final long[] queueBusyUntil;
@@ -72,9 +74,11 @@ final class ChipSimulator {
     /**
      * @param topology the system's wiring, or null for a chip alone (its links go nowhere)
      * @param deliver  carry vectors between chips and check link rules as they happen ({@link LinkUnit})
+     * @param skipRepeats in a timing-only run without a listener, skip the periods of a repeated program whose
+     *                    state repeats ({@link RepeatSkip}); the result is the same either way
      */
     ChipSimulator(ChipSpec chip, Program program, ChipProgram chipProgram, Mode mode, IssueListener listener,
-                  Topology topology, boolean deliver) {
+                  Topology topology, boolean deliver, boolean skipRepeats) {
         this.chip = chip;
         this.program = program;
         this.chipProgram = chipProgram;
@@ -111,6 +115,8 @@ final class ChipSimulator {
             queueRuns[i] = new QueueRun(chip.floorplan().queues().get(qp.queueId()), qp);
             events.add(queueRuns[i], false);
         }
+        this.skip = skipRepeats && !functional && listener == null && !deliver ? RepeatSkip.of(this, chipProgram)
+                : null;
     }
 
     /** The cycle of a chip program's first instruction (0 for an empty program). */
@@ -130,7 +136,16 @@ final class ChipSimulator {
 
     /** Runs every event before {@code limit}. */
     void advance(long limit) {
-        events.run(limit, cycle -> lastCycle = cycle);
+        events.run(limit, (cycle, quiet) -> {
+            if (skip != null && quiet) {
+                long by = skip.at(cycle);
+                if (by > 0) {
+                    return by;
+                }
+            }
+            lastCycle = cycle;
+            return 0;
+        });
     }
 
     boolean done() {
@@ -206,9 +221,147 @@ final class ChipSimulator {
     /** Ends the run: the chip's result. */
     ChipResult finish() {
         long cycles = Math.max(lastCycle, lastOccupied) + 1;
-        return new ChipResult(chipProgram.chipId(), firstIssue, cycles, issues, hash, busyCycles.clone(),
-                queueIssued.clone(),
+        return new ChipResult(chipProgram.chipId(), firstIssue, cycles, issues,
+                skip == null ? issues : issues - skip.skippedIssues(), hash, busyCycles.clone(), queueIssued.clone(),
                 queueBusy.clone(), sram.wordsInUse(), functional ? sram : null);
+    }
+
+    // ------------------------------------------------------------------------------------------ repeats
+
+    /**
+     * The chip's state at the start of {@code now}, with nothing but issue events pending: everything that decides
+     * what later instructions do, every cycle counted from {@code now} ({@link RepeatSkip}). Counters, the trace
+     * hash and records are apart ({@link RepeatSkip.Snapshot}); so is each queue's position in its program.
+     */
+    StateWords state(long now, long period, int[] step, long until) {
+        StateWords out = new StateWords();
+        for (int i = 0; i < queueRuns.length; i++) {
+            QueueRun q = queueRuns[i];
+            boolean pending = q.next < q.qp.size() || q.repeatLeft > 0;
+            if (pending && staysOnSkip(q, step[i], until)) {
+                // its next instruction comes after the repeats: it stays where it is
+                out.add(-2).add(q.cycle);
+            } else {
+                out.add(pending ? q.cycle - now : -1);
+            }
+            out.add(q.repeatLeft).add(q.repeatGap)
+                    .add(q.previous == null ? -1 : q.previous.word()).add(q.parkedBarrier).addUntil(q.deskewUntil, now);
+        }
+        for (long[] free : busyUntil) {
+            for (long u : free) {
+                out.addUntil(u, now);
+            }
+        }
+        for (long u : queueBusyUntil) {
+            out.addUntil(u, now);
+        }
+        out.add(lastOccupied >= now - period ? lastOccupied - now : Long.MIN_VALUE);
+        for (int p = 0; p < readBase.length; p++) {
+            out.add(readBase[p]).add(nextBase[p]).addUntil(nextBaseFrom[p], now);
+        }
+        // the parts of variable length each end with their length, so that no two states read alike
+        int from = out.size();
+        streams.state(now, out);
+        out.add(out.size() - from);
+        from = out.size();
+        mxm.state(now, out);
+        out.add(out.size() - from);
+        from = out.size();
+        links.state(now, out);
+        out.add(out.size() - from);
+        return out;
+    }
+
+    /** A queue that does not repeat, waiting for an instruction at or after the end of the repeats. */
+    private static boolean staysOnSkip(QueueRun q, int step, long until) {
+        return step == 0 && q.repeatLeft == 0 && q.next < q.qp.size() && q.cycle >= until;
+    }
+
+    /** What {@link RepeatSkip} reads and moves: counters, per queue, and the hash. */
+    long issues() {
+        return issues;
+    }
+
+    long hash() {
+        return hash;
+    }
+
+    long[] queueIssued() {
+        return queueIssued;
+    }
+
+    long[] queueBusy() {
+        return queueBusy;
+    }
+
+    long[] busyCycles() {
+        return busyCycles;
+    }
+
+    /** Per queue run (in program order), its next instruction's index. */
+    int[] queueNext() {
+        int[] out = new int[queueRuns.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = queueRuns[i].next;
+        }
+        return out;
+    }
+
+    /**
+     * Moves the whole state from {@code now} to {@code now + copies x period}, as if the period before {@code now}
+     * had run {@code copies} more times: the event calendar moves the pending issue events itself (by the same
+     * cycles each, so the event of a queue that waits beyond the repeats, {@code until} or later, is moved back
+     * first).
+     *
+     * @param step per queue run, instructions issued per period; {@code stepById} the same per queue id
+     */
+    void skipPeriods(long now, long period, int copies, int[] step, int[] stepById, long until,
+                     RepeatSkip.Snapshot before, RepeatSkip.Snapshot after) {
+        long by = copies * period;
+        for (int i = 0; i < queueRuns.length; i++) {
+            QueueRun q = queueRuns[i];
+            if (staysOnSkip(q, step[i], until)) {
+                // the calendar moves every pending event by the same cycles; this one must stay
+                q.cycle -= by;
+                continue;
+            }
+            q.next += copies * step[i];
+            if (q.repeatLeft > 0) {
+                q.repeatIndex += copies * step[i];
+            }
+        }
+        for (int r = 0; r < busyUntil.length; r++) {
+            for (int i = 0; i < busyUntil[r].length; i++) {
+                if (busyUntil[r][i] > now) {
+                    busyUntil[r][i] += by;
+                    Issue h = holder[r][i];
+                    holder[r][i] = new Issue(h.q, h.ins, h.cycle + by, h.index + copies * stepById[h.q.queue.id()],
+                            h.id);
+                }
+            }
+        }
+        for (int q = 0; q < queueBusyUntil.length; q++) {
+            if (queueBusyUntil[q] > now) {
+                queueBusyUntil[q] += by;
+            }
+        }
+        if (lastOccupied >= now - period) {
+            lastOccupied += by;
+        }
+        for (int p = 0; p < nextBaseFrom.length; p++) {
+            if (nextBaseFrom[p] != Long.MAX_VALUE && nextBaseFrom[p] > now) {
+                nextBaseFrom[p] += by;
+            }
+        }
+        streams.shift(now, by);
+        mxm.shift(now, by);
+        links.shift(now, by, before.sent(), before.taken(), period, copies, stepById);
+        issues += copies * (after.issues() - before.issues());
+        RepeatSkip.addTimes(queueIssued, before.queueIssued(), after.queueIssued(), copies);
+        RepeatSkip.addTimes(queueBusy, before.queueBusy(), after.queueBusy(), copies);
+        RepeatSkip.addTimes(busyCycles, before.busyCycles(), after.busyCycles(), copies);
+        hash = TraceHash.Period.between(before.hash(), before.issues(), after.hash(), after.issues())
+                .fold(hash, period, copies);
     }
 
     // ------------------------------------------------------------------------------------------ events

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.sim;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.PriorityQueue;
-import java.util.function.LongConsumer;
 
 /**
  * The simulator's event queue: a calendar of buckets for the next {@link #WINDOW} cycles, one list per phase, and
@@ -24,6 +25,8 @@ final class EventCalendar {
     private long now;
     private long near;
     private long seq;
+    /** Events pending in any phase but ISSUE (the queues' own issue events are the ISSUE phase's only events). */
+    private long others;
 
     EventCalendar() {
         for (int i = 0; i < WINDOW; i++) {
@@ -43,6 +46,9 @@ final class EventCalendar {
         if (e.cycle < now) {
             throw new IllegalStateException("event in the past: " + e.cycle + " < " + now);
         }
+        if (e.phase.ordinal() != ISSUE_PHASE) {
+            others++;
+        }
         if (e.cycle - now < WINDOW) {
             buckets[(int) (e.cycle & (WINDOW - 1))].add(e);
             near++;
@@ -51,11 +57,23 @@ final class EventCalendar {
         }
     }
 
+    /** Called before the events of each cycle that has any run. */
+    @FunctionalInterface
+    interface CycleHook {
+        /**
+         * @param cycle the cycle whose events are about to run
+         * @param quiet whether every pending event is a queue's issue event (nothing else is in flight)
+         * @return 0 to run the cycle, or a number of cycles by which every pending event moves later (only when
+         *         quiet): the run then goes on from the moved events
+         */
+        long onCycle(long cycle, boolean quiet);
+    }
+
     /**
-     * Runs every event before cycle {@code limit} in cycle order; calls {@code onCycle} with each cycle that had
+     * Runs every event before cycle {@code limit} in cycle order; calls {@code hook} with each cycle that had
      * events.
      */
-    void run(long limit, LongConsumer onCycle) {
+    void run(long limit, CycleHook hook) {
         while (near > 0 || !far.isEmpty()) {
             if (near == 0) {
                 if (far.peek().cycle >= limit) {
@@ -73,7 +91,11 @@ final class EventCalendar {
             }
             Bucket b = buckets[(int) (now & (WINDOW - 1))];
             if (b.total > 0) {
-                onCycle.accept(now);
+                long jump = hook.onCycle(now, others == 0);
+                if (jump > 0) {
+                    moveAll(jump);
+                    continue;
+                }
                 for (int phase = 0; phase < PHASES; phase++) {
                     ChipSimulator.Event[] list = b.events[phase];
                     if (phase == ISSUE_PHASE && !sorted(list, b.sizes[phase])) {
@@ -83,6 +105,9 @@ final class EventCalendar {
                         ChipSimulator.Event e = b.events[phase][i];
                         b.events[phase][i] = null;
                         near--;
+                        if (phase != ISSUE_PHASE) {
+                            others--;
+                        }
                         e.run();
                     }
                     b.sizes[phase] = 0;
@@ -90,6 +115,32 @@ final class EventCalendar {
                 b.total = 0;
             }
             now++;
+        }
+    }
+
+    /** Moves every pending event, all of them issue events, {@code by} cycles later, and the present with them. */
+    private void moveAll(long by) {
+        if (others != 0) {
+            throw new IllegalStateException("only issue events can move: " + others + " others are pending");
+        }
+        List<ChipSimulator.Event> moved = new ArrayList<>();
+        for (Bucket b : buckets) {
+            ChipSimulator.Event[] list = b.events[ISSUE_PHASE];
+            for (int i = 0; i < b.sizes[ISSUE_PHASE]; i++) {
+                moved.add(list[i]);
+                list[i] = null;
+            }
+            b.sizes[ISSUE_PHASE] = 0;
+            b.total = 0;
+        }
+        near = 0;
+        // the far queue is rebuilt: its events' cycles may have been changed in place (see ChipSimulator#skipPeriods)
+        moved.addAll(far);
+        far.clear();
+        now += by;
+        for (ChipSimulator.Event e : moved) {
+            e.cycle += by;
+            add(e, false);
         }
     }
 

@@ -2,14 +2,17 @@
 package dev.lockstep.sim;
 
 import dev.lockstep.isa.system.Topology;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * Applies the link rules of {@link LinkUnit} after a recording (timing-only) run, over the whole system: every
  * send and receive on a connected link, one vector per receive register, each taken before the next arrives and
  * before the end. The same rules and messages as a delivering run; the first broken rule by
- * {@link LinkUnit#FIRST}.
+ * {@link LinkUnit#FIRST}. A unit's records are read link by link, the copies of periods its chip skipped
+ * ({@link LinkUnit.Repeat}) included: the unit stores them once, and the check of one link lists that link's
+ * copies while it runs (memory for one link's records at a time).
  */
 final class LinkChecker {
     private LinkChecker() {
@@ -30,6 +33,7 @@ final class LinkChecker {
                                    long vectorCycles) {
         HazardException first = null;
         HazardException atEnd = null;
+        // a copy of a skipped period uses the links of its record, later: the records alone find the first
         for (int c = 0; c < units.length; c++) {
             if (units[c] == null) {
                 continue;
@@ -47,38 +51,20 @@ final class LinkChecker {
                 }
             }
         }
+        Map<LinkUnit, ByLink> byLink = new IdentityHashMap<>();
         for (int r = 0; r < units.length; r++) {
             for (int l = 0; l < topology.linksPerChip(); l++) {
                 int f = topology.farChip(r, l);
                 if (f < 0) {
                     continue;
                 }
-                List<LinkUnit.Sent> in = new ArrayList<>();
-                if (units[f] != null) {
-                    int fl = topology.farLink(r, l);
-                    for (LinkUnit.Sent s : units[f].sent) {
-                        if (linkOf[f][s.link()] == fl) {
-                            in.add(new LinkUnit.Sent(s.link(), s.cycle() + shifts[f], s.lead(), null, s.who()));
-                        }
-                    }
-                }
-                List<LinkUnit.Taken> out = new ArrayList<>();
-                if (units[r] != null) {
-                    for (LinkUnit.Taken t : units[r].taken) {
-                        if (linkOf[r][t.link()] == l) {
-                            out.add(new LinkUnit.Taken(t.link(), t.cycle() + shifts[r], t.who()));
-                        }
-                    }
-                }
-                if (!in.isEmpty() || !out.isEmpty()) {
-                    long latency = topology.latencyCycles(f, topology.farLink(r, l));
-                    // a FWD's frame reaches the wire later after its sample than a SEND's: order by arrival
-                    in.sort(java.util.Comparator.comparingLong(s -> s.arrival(vectorCycles, latency)));
-                    long[] arrival = new long[in.size()];
-                    for (int i = 0; i < arrival.length; i++) {
-                        arrival[i] = in.get(i).arrival(vectorCycles, latency);
-                    }
-                    HazardException h = link(topology, r, l, f, in, arrival, out);
+                long latency = topology.latencyCycles(f, topology.farLink(r, l));
+                Records in = units[f] == null ? Records.NONE : byLink.computeIfAbsent(units[f], ByLink::new)
+                        .arrivals(linkOf[f], topology.farLink(r, l), shifts[f], vectorCycles + latency);
+                Records out = units[r] == null ? Records.NONE : byLink.computeIfAbsent(units[r], ByLink::new)
+                        .takes(linkOf[r], l, shifts[r]);
+                if (in.size > 0 || out.size > 0) {
+                    HazardException h = link(topology, r, l, f, in, out);
                     if (h != null && h.kind() == HazardKind.LINK_NEVER_RECEIVED) {
                         atEnd = min(atEnd, h);
                     } else {
@@ -91,33 +77,31 @@ final class LinkChecker {
     }
 
     /**
-     * Runs one receive register through its arrivals ({@code in}, in order of {@code arrival}) and takes, in time
-     * order; arrivals first within a cycle.
+     * Runs one receive register through its arrivals ({@code in}, in order of arrival) and takes, in time order;
+     * arrivals first within a cycle.
      */
-    private static HazardException link(Topology topology, int chip, int link, int from, List<LinkUnit.Sent> in,
-                                        long[] arrival, List<LinkUnit.Taken> out) {
+    private static HazardException link(Topology topology, int chip, int link, int from, Records in, Records out) {
         int i = 0;
         int j = 0;
         long waiting = -1;
-        LinkUnit.Sent waitingSent = null;
-        while (i < in.size() || j < out.size()) {
-            long next = i < in.size() ? arrival[i] : Long.MAX_VALUE;
-            if (j >= out.size() || next <= out.get(j).cycle()) {
-                LinkUnit.Sent s = in.get(i++);
-                if (waitingSent != null) {
-                    return LinkUnit.overwritten(s.who(), from, chip, link, next, waiting);
+        int waitingAt = -1;
+        while (i < in.size || j < out.size) {
+            long next = i < in.size ? in.time[i] : Long.MAX_VALUE;
+            if (j >= out.size || next <= out.time[j]) {
+                if (waitingAt >= 0) {
+                    return LinkUnit.overwritten(in.who(i), from, chip, link, next, waiting);
                 }
-                waitingSent = s;
+                waitingAt = i++;
                 waiting = next;
             } else {
-                LinkUnit.Taken t = out.get(j++);
-                if (waitingSent == null) {
-                    return LinkUnit.nothingArrived(t.who(), topology, chip, link, t.cycle());
+                if (waitingAt < 0) {
+                    return LinkUnit.nothingArrived(out.who(j), topology, chip, link, out.time[j]);
                 }
-                waitingSent = null;
+                j++;
+                waitingAt = -1;
             }
         }
-        return waitingSent == null ? null : LinkUnit.neverReceived(waitingSent.who(), from, chip, link, waiting);
+        return waitingAt < 0 ? null : LinkUnit.neverReceived(in.who(waitingAt), from, chip, link, waiting);
     }
 
     private static HazardException min(HazardException a, HazardException b) {
@@ -125,5 +109,224 @@ final class LinkChecker {
             return a;
         }
         return a == null || LinkUnit.FIRST.compare(b, a) < 0 ? b : a;
+    }
+
+    /**
+     * Times (arrivals or takes) on one link in order, each with the record it comes from: {@code key} holds the
+     * record's index in its list and, above bit 32, its copy (0 for the record itself).
+     */
+    private static final class Records {
+        static final Records NONE = new Records(null, true);
+        final LinkUnit unit;
+        final boolean sends;
+        long[] time = new long[16];
+        long[] key = new long[16];
+        /** Each record's place in its unit's records, copies included (ties in time keep that order). */
+        long[] place = new long[16];
+        int size;
+
+        Records(LinkUnit unit, boolean sends) {
+            this.unit = unit;
+            this.sends = sends;
+        }
+
+        void add(long t, long k, long p) {
+            if (size == time.length) {
+                time = Arrays.copyOf(time, size * 2);
+                key = Arrays.copyOf(key, size * 2);
+                place = Arrays.copyOf(place, size * 2);
+            }
+            time[size] = t;
+            key[size] = k;
+            place[size++] = p;
+        }
+
+        LinkUnit.Who who(int i) {
+            int index = (int) key[i];
+            int copy = (int) (key[i] >>> 32);
+            LinkUnit.Who base = sends ? unit.sent.get(index).who() : unit.taken.get(index).who();
+            return copy == 0 ? base : unit.repeat.who(base, copy);
+        }
+
+        /** Sorted by time, ties in the order of their records (for records of several links merged). */
+        Records sorted() {
+            for (int i = 1; i < size; i++) {
+                if (time[i] < time[i - 1]) {
+                    Integer[] order = new Integer[size];
+                    for (int k = 0; k < size; k++) {
+                        order[k] = k;
+                    }
+                    Arrays.sort(order, (a, b) -> time[a] != time[b] ? Long.compare(time[a], time[b])
+                            : Long.compare(place[a], place[b]));
+                    Records out = new Records(unit, sends);
+                    for (Integer k : order) {
+                        out.add(time[k], key[k], place[k]);
+                    }
+                    return out;
+                }
+            }
+            return this;
+        }
+    }
+
+    /** One unit's records, indexed by the unit's link. */
+    private static final class ByLink {
+        private final LinkUnit unit;
+        private final int[][] sent;
+        private final int[][] taken;
+
+        ByLink(LinkUnit unit) {
+            this.unit = unit;
+            int links = 0;
+            for (LinkUnit.Sent s : unit.sent) {
+                links = Math.max(links, s.link() + 1);
+            }
+            for (LinkUnit.Taken t : unit.taken) {
+                links = Math.max(links, t.link() + 1);
+            }
+            int[] sentCount = new int[links];
+            int[] takenCount = new int[links];
+            unit.sent.forEach(s -> sentCount[s.link()]++);
+            unit.taken.forEach(t -> takenCount[t.link()]++);
+            sent = new int[links][];
+            taken = new int[links][];
+            for (int l = 0; l < links; l++) {
+                sent[l] = new int[sentCount[l]];
+                taken[l] = new int[takenCount[l]];
+            }
+            int[] at = new int[links];
+            for (int i = 0; i < unit.sent.size(); i++) {
+                int l = unit.sent.get(i).link();
+                sent[l][at[l]++] = i;
+            }
+            Arrays.fill(at, 0);
+            for (int i = 0; i < unit.taken.size(); i++) {
+                int l = unit.taken.get(i).link();
+                taken[l][at[l]++] = i;
+            }
+        }
+
+        /**
+         * The arrivals at the far end of the chip's link {@code link} ({@code map}: the chip's link for each of the
+         * unit's), in order of arrival: each send's sample cycle plus {@code shift}, its lead and {@code flight}.
+         */
+        Records arrivals(int[] map, int link, long shift, long flight) {
+            Records out = new Records(unit, true);
+            int matched = 0;
+            for (int ul = 0; ul < sent.length; ul++) {
+                if (map[ul] != link) {
+                    continue;
+                }
+                matched++;
+                // sends and forwards reach the wire after different leads: each kind is in order, merged by arrival
+                Records[] kinds = {new Records(unit, true), new Records(unit, true)};
+                long firstLead = -1;
+                long[] keys = logical(sent[ul], true);
+                for (long k : keys) {
+                    LinkUnit.Sent s = unit.sent.get((int) k);
+                    if (firstLead < 0) {
+                        firstLead = s.lead();
+                    }
+                    long copy = k >>> 32;
+                    long t = s.cycle() + shift + copy * period() + s.lead() + flight;
+                    kinds[s.lead() == firstLead ? 0 : 1].add(t, k, place(k, true));
+                }
+                merge(kinds[0], kinds[1], out);
+            }
+            return matched > 1 ? out.sorted() : out;
+        }
+
+        /** The takes from the chip's link {@code link}, in time order. */
+        Records takes(int[] map, int link, long shift) {
+            Records out = new Records(unit, false);
+            int matched = 0;
+            for (int ul = 0; ul < taken.length; ul++) {
+                if (map[ul] != link) {
+                    continue;
+                }
+                matched++;
+                for (long k : logical(taken[ul], false)) {
+                    LinkUnit.Taken t = unit.taken.get((int) k);
+                    out.add(t.cycle() + shift + (k >>> 32) * period(), k, place(k, false));
+                }
+            }
+            return matched > 1 ? out.sorted() : out;
+        }
+
+        /**
+         * A record's place among all of its unit's records, copies included: those before the repeated ones end,
+         * then the copies, then the rest.
+         */
+        private long place(long key, boolean sends) {
+            LinkUnit.Repeat rep = unit.repeat;
+            int index = (int) key;
+            long copy = key >>> 32;
+            int from = rep == null ? 0 : sends ? rep.sentFrom() : rep.takenFrom();
+            int to = rep == null ? 0 : sends ? rep.sentTo() : rep.takenTo();
+            if (rep == null || copy == 0 && index < to) {
+                return index;
+            }
+            long span = to - from;
+            return copy > 0 ? to + (copy - 1) * span + (index - from) : index + span * rep.copies();
+        }
+
+        private long period() {
+            return unit.repeat == null ? 0 : unit.repeat.period();
+        }
+
+        /**
+         * The keys of a link's records in time order: the records before the end of the repeated ones, the copies
+         * of the repeated ones, then the rest.
+         */
+        private long[] logical(int[] indexes, boolean sends) {
+            LinkUnit.Repeat rep = unit.repeat;
+            if (rep == null) {
+                long[] out = new long[indexes.length];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = indexes[i];
+                }
+                return out;
+            }
+            int from = sends ? rep.sentFrom() : rep.takenFrom();
+            int to = sends ? rep.sentTo() : rep.takenTo();
+            int lo = lowerBound(indexes, from);
+            int hi = lowerBound(indexes, to);
+            long[] out = new long[Math.toIntExact(indexes.length + (long) (hi - lo) * rep.copies())];
+            int n = 0;
+            for (int i = 0; i < hi; i++) {
+                out[n++] = indexes[i];
+            }
+            for (long copy = 1; copy <= rep.copies(); copy++) {
+                for (int i = lo; i < hi; i++) {
+                    out[n++] = copy << 32 | indexes[i];
+                }
+            }
+            for (int i = hi; i < indexes.length; i++) {
+                out[n++] = indexes[i];
+            }
+            return out;
+        }
+
+        private static int lowerBound(int[] sorted, int value) {
+            int i = Arrays.binarySearch(sorted, value);
+            return i >= 0 ? i : -i - 1;
+        }
+
+        /** Two runs in time order into one, ties in the order of their records. */
+        private static void merge(Records a, Records b, Records out) {
+            int i = 0;
+            int j = 0;
+            while (i < a.size || j < b.size) {
+                boolean takeA = j >= b.size || i < a.size && (a.time[i] < b.time[j]
+                        || a.time[i] == b.time[j] && a.place[i] < b.place[j]);
+                if (takeA) {
+                    out.add(a.time[i], a.key[i], a.place[i]);
+                    i++;
+                } else {
+                    out.add(b.time[j], b.key[j], b.place[j]);
+                    j++;
+                }
+            }
+        }
     }
 }

@@ -30,6 +30,11 @@ final class LinkUnit {
         HazardException hazard(HazardKind kind, int atChip, long cycle, String what) {
             return new HazardException(kind, atChip, cycle, queue, queueId, index, instruction, what);
         }
+
+        /** The same instruction {@code copies} periods later, its queue's index {@code step[queueId]} on each. */
+        Who later(int copies, int[] step) {
+            return new Who(chip, queue, queueId, index + copies * step[queueId], instruction);
+        }
     }
 
     /**
@@ -88,6 +93,61 @@ final class LinkUnit {
         for (int l = 0; l < register.length; l++) {
             wire.add(new ArrayList<>());
         }
+    }
+
+    /**
+     * Appends the frames that a send from {@code now} on could still meet on each link's wire, cycles counted from
+     * {@code now} ({@link RepeatSkip}; recording runs, with no send in progress).
+     */
+    void state(long now, StateWords out) {
+        if (!active.isEmpty() || deliver) {
+            throw new IllegalStateException("a link unit's state is taken between sends, in a recording run");
+        }
+        long soonest = now + Math.min(sendEnd, forward);
+        for (int l = 0; l < wire.size(); l++) {
+            for (long[] f : wire.get(l)) {
+                if (f[1] > soonest) {
+                    out.add(l).add(f[0] - now).add(f[1] - now);
+                }
+            }
+        }
+    }
+
+    /**
+     * The sends and takes of the periods a recording run skipped ({@link RepeatSkip}), recorded once: after send
+     * {@code sentTo - 1} (and take {@code takenTo - 1}) come {@code copies} copies of sends [{@code sentFrom},
+     * {@code sentTo}) and takes [{@code takenFrom}, {@code takenTo}), copy j every cycle {@code j x period} later and
+     * its instructions {@code j x indexStep[queue id]} further on their queues; then the sends and takes recorded
+     * after them.
+     */
+    record Repeat(int sentFrom, int sentTo, int takenFrom, int takenTo, long period, int copies, int[] indexStep) {
+        /** Who made copy {@code copy} of a record (copy 0: the record itself). */
+        Who who(Who base, int copy) {
+            return copy == 0 ? base : base.later(copy, indexStep);
+        }
+    }
+
+    /** The periods skipped, or null. */
+    Repeat repeat;
+
+    /**
+     * Moves the link state {@code by} cycles later; the sends and takes recorded since {@code sentFrom} and
+     * {@code takenFrom} happen {@code copies} more times, each {@code period} cycles after the last ({@link Repeat}).
+     */
+    void shift(long now, long by, int sentFrom, int takenFrom, long period, int copies, int[] indexStep) {
+        if (repeat != null) {
+            throw new IllegalStateException("a chip's run skips periods once");
+        }
+        long soonest = now + Math.min(sendEnd, forward);
+        for (List<long[]> frames : wire) {
+            frames.removeIf(f -> f[1] <= soonest);
+            for (long[] f : frames) {
+                f[0] += by;
+                f[1] += by;
+                f[2] += by;
+            }
+        }
+        repeat = new Repeat(sentFrom, sent.size(), takenFrom, taken.size(), period, copies, indexStep);
     }
 
     /** The cycle a vector this chip sent has arrived whole at the far chip. */

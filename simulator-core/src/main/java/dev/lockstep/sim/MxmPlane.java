@@ -52,6 +52,11 @@ final class MxmPlane {
         return r;
     }
 
+    /** Rows allocated so far (some may be null). */
+    int rowCount() {
+        return rows.size();
+    }
+
     /** The row if it has ever been written, else null. */
     Row existing(int index) {
         return index < rows.size() ? rows.get(index) : null;

@@ -34,6 +34,54 @@ final class MxmUnits {
         return planes[i];
     }
 
+    /**
+     * Appends every plane's state that later work can see, cycles counted from {@code now} ({@link RepeatSkip}):
+     * buffer and array types and row counts, when the buffer is complete and the weights installed, and each
+     * accumulator row's type and pending type. (The cycles rows became ready appear in messages only.)
+     */
+    void state(long now, StateWords out) {
+        for (int i = 0; i < planes.length; i++) {
+            MxmPlane p = planes[i];
+            if (p == null) {
+                continue;
+            }
+            out.add(i).add(ordinal(p.bufferType)).addUntil(p.bufferComplete, now).add(p.bufferRowCount)
+                    .add(ordinal(p.arrayType)).addUntil(p.installed, now).add(p.arrayRowCount);
+            int rows = p.rowCount();
+            out.add(rows);
+            for (int j = 0; j < rows; j++) {
+                MxmPlane.Row r = p.existing(j);
+                out.add(r == null ? -2 : ordinal(r.type)).add(r == null ? -2 : ordinal(r.pendingType));
+            }
+        }
+    }
+
+    /** Moves every cycle after {@code now} in the planes' state {@code by} cycles later. */
+    void shift(long now, long by) {
+        for (MxmPlane p : planes) {
+            if (p == null) {
+                continue;
+            }
+            p.bufferComplete = later(p.bufferComplete, now, by);
+            p.installed = later(p.installed, now, by);
+            for (int j = 0; j < p.rowCount(); j++) {
+                MxmPlane.Row r = p.existing(j);
+                if (r != null) {
+                    r.ready = later(r.ready, now, by);
+                    r.firstReady = later(r.firstReady, now, by);
+                }
+            }
+        }
+    }
+
+    private static long later(long cycle, long now, long by) {
+        return cycle != Long.MAX_VALUE && cycle > now ? cycle + by : cycle;
+    }
+
+    private static int ordinal(DataType t) {
+        return t == null ? -1 : t.ordinal();
+    }
+
     void loadWeights(ChipSimulator.Issue is, int pos) {
         Instruction ins = is.ins();
         DataType t = ins.dtype().orElseThrow();

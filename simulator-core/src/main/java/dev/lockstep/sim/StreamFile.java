@@ -86,6 +86,53 @@ final class StreamFile {
 
     private byte[] lastData;
 
+    /** The least diagonal of a stream that a read at {@code cycle} or later can still see. */
+    private long firstReadable(boolean west, long cycle) {
+        return west ? cycle : cycle - (positions - 1) * hop;
+    }
+
+    /**
+     * Appends what a read at {@code cycle} or later can still find (per stream, each diagonal counted from
+     * {@code cycle} and its producers' positions), for {@link RepeatSkip}: two chips' streams with equal states
+     * answer every later read alike, up to the shift between the cycles. Call it with no production pending.
+     */
+    void state(long cycle, StateWords out) {
+        for (int r = 0; r < slots.length; r++) {
+            boolean west = r >= streams;
+            long lo = firstReadable(west, cycle);
+            for (long d = lo; d < lo + window; d++) {
+                Slot s = slots[r][(int) (d & (window - 1))];
+                if (s != null && s.diagonal == d && s.count > 0) {
+                    out.add(r).add(d - cycle).add(s.count);
+                    for (int k = 0; k < s.count; k++) {
+                        out.add(s.positions[k]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Moves every vector a read at {@code cycle} or later can still find {@code by} cycles later. */
+    void shift(long cycle, long by) {
+        for (int r = 0; r < slots.length; r++) {
+            boolean west = r >= streams;
+            long lo = firstReadable(west, cycle);
+            java.util.List<Slot> live = new java.util.ArrayList<>();
+            for (long d = lo; d < lo + window; d++) {
+                int i = (int) (d & (window - 1));
+                Slot s = slots[r][i];
+                if (s != null && s.diagonal == d) {
+                    live.add(s);
+                    slots[r][i] = null;
+                }
+            }
+            for (Slot s : live) {
+                s.diagonal += by;
+                slots[r][(int) (s.diagonal & (window - 1))] = s;
+            }
+        }
+    }
+
     /** The bytes of the vector the last successful {@link #read} found (null in timing-only mode). */
     byte[] lastData() {
         return lastData;

@@ -46,7 +46,8 @@ public final class SystemSimulator {
      * How to spread the work.
      *
      * @param threads     worker threads (1 or more); a listener forces one, so its events come in a fixed order
-     * @param deduplicate in timing-only mode, run identical chip programs once
+     * @param deduplicate in timing-only mode, run identical chip programs once, and the repeated periods of a chip's
+     *                    program once ({@link RepeatSkip}); false runs every chip and every event
      */
     public record Parallelism(int threads, boolean deduplicate) {
         public Parallelism {
@@ -93,7 +94,7 @@ public final class SystemSimulator {
         for (int id : chipIds.stream().sorted().distinct().toList()) {
             ChipProgram cp = program.chip(id).orElseThrow(() -> new IllegalArgumentException("chip " + id
                     + " has no program"));
-            new ChipSimulator(system.chip(), program, cp, Mode.TIMING_ONLY, listener, topology, false).run();
+            new ChipSimulator(system.chip(), program, cp, Mode.TIMING_ONLY, listener, topology, false, false).run();
         }
     }
 
@@ -207,7 +208,7 @@ public final class SystemSimulator {
             ChipProgram rep = g.get(0);
             tasks.add(() -> {
                 ChipSimulator sim = new ChipSimulator(system.chip(), program, rep, options.mode(), options.listener(),
-                        topology, false);
+                        topology, false, dedup);
                 try {
                     return new ChipRun(sim.run(), sim.links(), null);
                 } catch (HazardException e) {
@@ -264,7 +265,7 @@ public final class SystemSimulator {
         Map<Integer, Integer> ranAs = new TreeMap<>();
         for (List<ChipProgram> g : list) {
             ChipResult r = byChip[g.get(0).chipId()];
-            run += r.issues();
+            run += r.simulatedIssues();
             for (ChipProgram cp : g) {
                 ranAs.put(cp.chipId(), g.get(0).chipId());
             }
@@ -280,7 +281,7 @@ public final class SystemSimulator {
         ChipSimulator[] byChip = new ChipSimulator[system.chips()];
         for (ChipProgram cp : program.chips()) {
             ChipSimulator sim = new ChipSimulator(system.chip(), program, cp, options.mode(), options.listener(),
-                    topology, true);
+                    topology, true, false);
             sims.add(sim);
             byChip[cp.chipId()] = sim;
         }
@@ -351,7 +352,7 @@ public final class SystemSimulator {
                 ChipSimulator to = byChip[far];
                 if (to == null) {
                     to = new ChipSimulator(system.chip(), program, new ChipProgram(far, List.of(), List.of(),
-                            List.of()), options.mode(), null, topology, true);
+                            List.of()), options.mode(), null, topology, true, false);
                     byChip[far] = to;
                     sims.add(to);
                 }

@@ -6,7 +6,8 @@
  * timing says; time jumps from event to event ({@code EventCalendar}), five phases per cycle in a documented order.
  * Anything the hardware could not do stops the run with a {@link dev.lockstep.sim.HazardException}. Functional and
  * timing-only runs ({@link dev.lockstep.sim.Mode}) make the same decisions, so they give the same cycles and
- * {@link dev.lockstep.sim.TraceHash}. The rules: docs/model.md, "The simulator". The simulator depends on the ISA
- * module only.
+ * {@link dev.lockstep.sim.TraceHash}. Timing-only runs of many chips share the run of chips with identical programs
+ * and skip the periods of a repeated program once its state repeats ({@code RepeatSkip}), exactly. The rules:
+ * docs/model.md, "The simulator". The simulator depends on the ISA module only.
  */
 package dev.lockstep.sim;

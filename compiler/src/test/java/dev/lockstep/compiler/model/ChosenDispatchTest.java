@@ -46,7 +46,7 @@ class ChosenDispatchTest {
         assertThat(r.cycles()).isEqualTo(chosen.predictedEnd()).isEqualTo(48_669);
         assertThat(chosen.cyclesPerToken()).isEqualTo(25_721);
         assertThat(chosen.timeline().firstTokenCycles()).isEqualTo(22_955);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("6cdd304713bfffe5");
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("b4693feea743ebb7");
         // the tiny model's expert products are short (latency more than streaming): the compute of a token falls by
         // 314 cycles (12,556 with every expert), its bound by 186; the router's index (2 words) rides the broadcast
         assertThat(chosen.breakdown().computeCycles()).isEqualTo(12_242);

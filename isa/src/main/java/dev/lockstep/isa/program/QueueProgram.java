@@ -244,6 +244,25 @@ public final class QueueProgram {
         return new long[] {prologue, block, repeats, period, repeats == 0 ? 0 : blockStart - base};
     }
 
+    /** Instructions in the block (0 for a plain queue). */
+    public int blockSize() {
+        return block;
+    }
+
+    /**
+     * The cycle of the block's first window: repeat k issues the block's instructions in the window of
+     * {@link #period()} cycles from {@code blockStart() + k x period()}, and no other instruction of the queue issues
+     * in those windows.
+     */
+    public long blockStart() {
+        return blockStart;
+    }
+
+    /** Cycles from one repeat of the block to the next (0 for a plain queue). */
+    public long period() {
+        return period;
+    }
+
     /** The block's repeats (0 for a plain queue). */
     public int repeats() {
         return repeats;

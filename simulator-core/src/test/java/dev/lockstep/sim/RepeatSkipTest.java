@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.lockstep.isa.Resource;
+import dev.lockstep.isa.program.ChipProgram;
+import dev.lockstep.isa.program.DataBlock;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.program.QueueProgram;
+import dev.lockstep.isa.program.Region;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Skipping the repeated periods of a timing-only run ({@link RepeatSkip}) gives what running every event gives:
+ * cycles, trace hash, issues and busy cycles per queue and resource, and the same hazard, message included, when
+ * something goes wrong after the periods skipped.
+ */
+class RepeatSkipTest {
+    /** One period: chip 0 reads a vector and sends it; chip 1 receives it and writes it to SRAM. */
+    private static final String PERIOD = LinkTest.ONE_VECTOR;
+    private static final long P = 700;
+    private static final int COPIES = 40;
+
+    @Test
+    void skippingRepeatedPeriodsGivesWhatRunningEveryEventGives() {
+        Program p = repeated(PERIOD, null, P, COPIES);
+        SimResult skipped = run(p, true);
+        SimResult full = run(p, false);
+        assertSame(skipped, full);
+        assertThat(full.instructions()).isEqualTo(4L * COPIES);
+        assertThat(full.instructionsRun()).isEqualTo(full.instructions());
+        // two periods run to find the state repeating, the last one and the one ending the window run too
+        assertThat(skipped.instructionsRun()).isLessThanOrEqualTo(4L * 6);
+    }
+
+    @Test
+    void aHazardAfterTheSkippedPeriodsIsReportedAlike() {
+        // after the last copy, chip 1 receives once more, but nothing was sent
+        String extra = """
+                .chip 1
+                .queue sxm.w0.0
+                @%d recv e0, 0
+                """.formatted(COPIES * P + 400);
+        Program p = repeated(PERIOD, extra, P, COPIES);
+        HazardException skipped = catchThrowableOfType(() -> run(p, true), HazardException.class);
+        HazardException full = catchThrowableOfType(() -> run(p, false), HazardException.class);
+        assertThat(full.kind()).isEqualTo(HazardKind.LINK_NOTHING_ARRIVED);
+        assertThat(skipped.getMessage()).isEqualTo(full.getMessage());
+        assertThat(skipped.cycle()).isEqualTo(full.cycle()).isEqualTo(COPIES * P + 400);
+    }
+
+    @Test
+    void aLinkRuleBrokenInASkippedPeriodIsFoundAtItsCycle() {
+        // chip 0 leaves out its send of copy 20 (its queues stored in full, so it runs every event); chip 1, whose
+        // periods are skipped, takes from the link in copy 20 as in every other: nothing has arrived
+        Program p = repeated(PERIOD, null, P, COPIES);
+        List<ChipProgram> chips = new ArrayList<>();
+        for (ChipProgram cp : p.chips()) {
+            if (cp.chipId() != 0) {
+                chips.add(cp);
+                continue;
+            }
+            List<QueueProgram> queues = new ArrayList<>();
+            for (QueueProgram q : cp.queues()) {
+                long[] c = cycles(q);
+                long[] w = words(q);
+                List<Integer> keep = new ArrayList<>();
+                for (int i = 0; i < c.length; i++) {
+                    if (c[i] < 20 * P || c[i] >= 21 * P) {
+                        keep.add(i);
+                    }
+                }
+                queues.add(new QueueProgram(q.queueId(), keep.stream().mapToLong(i -> c[i]).toArray(),
+                        keep.stream().mapToLong(i -> w[i]).toArray()));
+            }
+            chips.add(new ChipProgram(0, queues, cp.data(), cp.regions()));
+        }
+        Program missing = new Program(p.chipName(), p.vectorBytes(), p.constants(), p.maps(), chips);
+        HazardException skipped = catchThrowableOfType(() -> run(missing, true), HazardException.class);
+        HazardException full = catchThrowableOfType(() -> run(missing, false), HazardException.class);
+        assertThat(full.kind()).isEqualTo(HazardKind.LINK_NOTHING_ARRIVED);
+        assertThat(full.cycle()).isEqualTo(20 * P + 322);
+        // the recv of copy 20 is instruction 20 of its queue
+        assertThat(full.getMessage()).contains("instruction 20 (");
+        assertThat(skipped.getMessage()).isEqualTo(full.getMessage());
+        assertThat(skipped.cycle()).isEqualTo(full.cycle());
+    }
+
+    @Test
+    void aChipWhoseStateNeverRepeatsRunsEventByEvent() {
+        // a repeat on another slice, issued before the repeated block starts (cycle 3), re-issues its read through
+        // the whole window: its count left differs in every period, so no two periods start in the same state
+        String extra = """
+                .chip 0
+                .data c, mem.w40, 0, i8, [1]
+                .queue mem.w40
+                @0 read w1, c
+                @1 repeat 9000, 3
+                """;
+        Program p = repeated(PERIOD, extra, P, COPIES);
+        SimResult skipped = run(p, true);
+        SimResult full = run(p, false);
+        assertSame(skipped, full);
+        // chip 0 ran every event; chip 1, which has no such repeat, still skipped periods
+        long chip0 = 0;
+        for (int q = 0; q < Programs.TSP.floorplan().queues().size(); q++) {
+            chip0 += full.issued(0, q);
+        }
+        assertThat(chip0).isGreaterThan(9000);
+        assertThat(skipped.instructionsRun()).isBetween(chip0, chip0 + 2L * COPIES - 1);
+    }
+
+    private static void assertSame(SimResult skipped, SimResult full) {
+        assertThat(skipped.cycles()).isEqualTo(full.cycles());
+        assertThat(skipped.traceHash()).isEqualTo(full.traceHash());
+        assertThat(skipped.instructions()).isEqualTo(full.instructions());
+        assertThat(skipped.sramWordsInUse()).isEqualTo(full.sramWordsInUse());
+        for (Resource r : Resource.values()) {
+            assertThat(skipped.busyCycles(r)).as("%s", r).isEqualTo(full.busyCycles(r));
+        }
+        for (int chip : full.chipIds()) {
+            assertThat(skipped.cycles(chip)).isEqualTo(full.cycles(chip));
+            assertThat(skipped.traceHash(chip)).isEqualTo(full.traceHash(chip));
+            for (int q = 0; q < Programs.TSP.floorplan().queues().size(); q++) {
+                assertThat(skipped.issued(chip, q)).isEqualTo(full.issued(chip, q));
+                assertThat(skipped.busy(chip, q)).isEqualTo(full.busy(chip, q));
+            }
+        }
+    }
+
+    private static SimResult run(Program p, boolean skip) {
+        return SystemSimulator.run(LinkTest.NODE, p, SimOptions.timingOnly(), new SystemSimulator.Parallelism(1,
+                skip));
+    }
+
+    /**
+     * Every queue of {@code period} repeated {@code copies} times, {@code every} cycles apart, with the queues of
+     * {@code extra} (or none if null) after them (on a queue of its own, as it is).
+     */
+    private static Program repeated(String period, String extra, long every, int copies) {
+        Program body = Programs.asm(period);
+        Optional<Program> tail = Optional.ofNullable(extra).map(Programs::asm);
+        List<ChipProgram> chips = new ArrayList<>();
+        for (ChipProgram cp : body.chips()) {
+            Optional<ChipProgram> more = tail.flatMap(t -> t.chip(cp.chipId()));
+            List<QueueProgram> queues = new ArrayList<>();
+            for (QueueProgram q : cp.queues()) {
+                QueueProgram after = more.flatMap(m -> m.queues().stream().filter(x -> x.queueId() == q.queueId())
+                        .findFirst()).orElse(new QueueProgram(q.queueId(), new long[0], new long[0]));
+                queues.add(QueueProgram.repeated(q.queueId(), cycles(q), words(q), every, copies, cycles(after),
+                        words(after)));
+            }
+            List<DataBlock> data = new ArrayList<>(cp.data());
+            List<Region> regions = new ArrayList<>(cp.regions());
+            more.ifPresent(m -> {
+                for (QueueProgram q : m.queues()) {
+                    if (cp.queues().stream().noneMatch(x -> x.queueId() == q.queueId())) {
+                        queues.add(q);
+                    }
+                }
+                data.addAll(m.data());
+                regions.addAll(m.regions());
+            });
+            queues.sort(java.util.Comparator.comparingInt(QueueProgram::queueId));
+            chips.add(new ChipProgram(cp.chipId(), queues, data, regions));
+        }
+        return new Program(body.chipName(), body.vectorBytes(), body.constants(), body.maps(), chips);
+    }
+
+    private static long[] cycles(QueueProgram q) {
+        long[] out = new long[q.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = q.cycle(i);
+        }
+        return out;
+    }
+
+    private static long[] words(QueueProgram q) {
+        long[] out = new long[q.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = q.word(i);
+        }
+        return out;
+    }
+}
