@@ -59,6 +59,7 @@ final class DecodeReportRenderer {
             pj.put("simulated_cycles", p.sim().cycles());
             pj.put("simulated_instructions", p.sim().instructions());
             pj.put("instructions_simulated_in_full", p.sim().instructionsRun());
+            pj.put("chip_cycles_simulated_in_full", p.sim().chipCyclesRun());
             pj.put("instructions_stored", p.storedInstructions());
             pj.put("seconds", p.seconds());
             pj.put("compile_seconds", p.compileSeconds());
@@ -110,6 +111,7 @@ final class DecodeReportRenderer {
         o.put("simulated_instructions", r.instructions());
         o.put("chips_simulated_in_full", r.chipsRun());
         o.put("instructions_simulated_in_full", r.instructionsRun());
+        o.put("chip_cycles_simulated_in_full", r.chipCyclesRun());
         // which chips ran in full, and for each the chips that took its result (identical up to time and links)
         ObjectNode groups = o.putObject("deduplication");
         TreeMap<Integer, List<Integer>> byRep = new TreeMap<>();
@@ -125,6 +127,7 @@ final class DecodeReportRenderer {
         o.put("wall_seconds", rep.wall().wallSeconds());
         o.put("other_seconds", rep.otherWallSeconds());
         o.put("simulated_instructions_per_second", rep.simulatedInstructionsPerSecond());
+        o.put("simulated_chip_cycles_per_second", rep.simulatedChipCyclesPerSecond());
         o.put("threads", req.threads());
         o.put("trace_hash", TraceHash.hex(r.traceHash()));
         return o;
@@ -190,11 +193,17 @@ final class DecodeReportRenderer {
         out.printf("simulated        %d cycles, %d instructions on %d chips (%d chip programs run in full, "
                 + "the rest identical)%n", r.cycles(), r.instructions(), r.chipIds().size(), r.chipsRun());
         String prefillWall = rep.prefill().map(p -> String.format(Locale.ROOT, "prefill compile %.1f s, simulate "
-                + "%.1f s; ", p.compileSeconds(), p.simulateSeconds())).orElse("");
-        out.printf("wall time        %.1f s (%scompile %.1f s, simulate %.1f s at %.2f M instructions/s, the rest "
-                        + "%.1f s; %d threads)%n", rep.wall().wallSeconds(), prefillWall, rep.wall().compileSeconds(),
-                rep.wall().simulateSeconds(), rep.simulatedInstructionsPerSecond() / 1e6, rep.otherWallSeconds(),
-                req.threads());
+                + "%.1f s at %.2f M instructions/s and %.2f M chip-cycles/s; ", p.compileSeconds(), p.simulateSeconds(),
+                perSecond(p.sim().instructionsRun(), p.simulateSeconds()) / 1e6,
+                perSecond(p.sim().chipCyclesRun(), p.simulateSeconds()) / 1e6)).orElse("");
+        out.printf("wall time        %.1f s (%scompile %.1f s, simulate %.1f s at %.2f M instructions/s and %.2f M "
+                        + "chip-cycles/s, the rest %.1f s; %d threads)%n", rep.wall().wallSeconds(), prefillWall,
+                rep.wall().compileSeconds(), rep.wall().simulateSeconds(), rep.simulatedInstructionsPerSecond() / 1e6,
+                rep.simulatedChipCyclesPerSecond() / 1e6, rep.otherWallSeconds(), req.threads());
         out.printf("trace hash       %s%n", TraceHash.hex(r.traceHash()));
+    }
+
+    private static double perSecond(long count, double seconds) {
+        return seconds > 0 ? count / seconds : 0;
     }
 }

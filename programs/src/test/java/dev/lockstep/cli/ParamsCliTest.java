@@ -64,7 +64,7 @@ class ParamsCliTest {
         assertThat(knob.remove("params").toString()).isEqualTo("[{\"scope\":\"chip\",\"name\":"
                 + "\"mxm.planes_per_slice\",\"from\":2,\"to\":4}]");
         List<String> wallClock = List.of("system", "compile_seconds", "simulate_seconds", "wall_seconds",
-                "other_seconds", "simulated_instructions_per_second");
+                "other_seconds", "simulated_instructions_per_second", "simulated_chip_cycles_per_second");
         ((ObjectNode) file).remove(wallClock);
         knob.remove(wallClock);
         assertThat(knob).isEqualTo(file);

@@ -46,7 +46,7 @@ class RunTest {
                 "clock_hz", "cycles_per_token", "tokens_per_second_per_user", "tokens_per_second_total",
                 "bound_tokens_per_second_per_user", "sram_bytes_per_chip_max", "unit_utilization", "time_breakdown",
                 "simulated_cycles", "simulated_instructions", "wall_seconds", "simulated_instructions_per_second",
-                "trace_hash"}) {
+                "chip_cycles_simulated_in_full", "simulated_chip_cycles_per_second", "trace_hash"}) {
             assertThat(j.has(f)).as(f).isTrue();
         }
         CliRun.Result two = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--threads",
@@ -120,9 +120,9 @@ class RunTest {
                 .isCloseTo(j.get("wall_seconds").asDouble() - parts, org.assertj.core.data.Offset.offset(1e-9));
         CliRun.Result text = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
                 "--prompt-tokens", "5", "--prefill-chunk", "2");
-        assertThat(text.out()).containsPattern("wall time +[0-9.]+ s \\(prefill compile [0-9.]+ s, simulate [0-9.]+ s; "
-                + "compile [0-9.]+ s, simulate [0-9.]+ s at [0-9.]+ M instructions/s, the rest [0-9.]+ s; [0-9]+ "
-                + "threads\\)");
+        assertThat(text.out()).containsPattern("wall time +[0-9.]+ s \\(prefill compile [0-9.]+ s, simulate [0-9.]+ s "
+                + "at [0-9.]+ M instructions/s and [0-9.]+ M chip-cycles/s; compile [0-9.]+ s, simulate [0-9.]+ s at "
+                + "[0-9.]+ M instructions/s and [0-9.]+ M chip-cycles/s, the rest [0-9.]+ s; [0-9]+ threads\\)");
         CliRun.Result two = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24",
                 "--prompt-tokens", "5", "--prefill-chunk", "2", "--threads", "2", "--json");
         assertThat(json(two.out()).get("prefill").get("trace_hash")).isEqualTo(p.get("trace_hash"));

@@ -9,6 +9,8 @@ package dev.lockstep.sim;
  * @param issues           instructions executed (repeats expanded)
  * @param simulatedIssues  of those, the ones the simulation ran event by event (the others were in periods that
  *                         {@link RepeatSkip} skipped)
+ * @param simulatedCycles  cycles of the chip's timeline, from its first issue to its end, that the simulation went
+ *                         through event by event (the periods skipped left out)
  * @param traceHash        the {@link TraceHash} of this chip's issue events
  * @param busyByResource   busy cycles per {@link dev.lockstep.isa.Resource} ordinal, summed over instances
  * @param issuedByQueue    instructions executed per queue id
@@ -16,14 +18,15 @@ package dev.lockstep.sim;
  * @param sramWordsInUse   words holding data at the end (initialised or written)
  * @param sram             final SRAM contents in functional mode, else null
  */
-record ChipResult(int chip, long firstIssue, long cycles, long issues, long simulatedIssues, long traceHash,
+record ChipResult(int chip, long firstIssue, long cycles, long issues, long simulatedIssues, long simulatedCycles,
+                  long traceHash,
                   long[] busyByResource, long[] issuedByQueue, long[] busyByQueue, long sramWordsInUse, Sram sram) {
     /**
      * The same result for another chip that ran the identical program {@code shift} cycles later (timing-only
      * deduplication): every event moves by the shift, nothing else changes.
      */
     ChipResult shifted(int id, long shift) {
-        return new ChipResult(id, firstIssue + shift, cycles + shift, issues, simulatedIssues, traceHash,
+        return new ChipResult(id, firstIssue + shift, cycles + shift, issues, simulatedIssues, simulatedCycles, traceHash,
                 busyByResource, issuedByQueue, busyByQueue, sramWordsInUse, sram);
     }
 }

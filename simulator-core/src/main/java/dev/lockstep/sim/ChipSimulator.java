@@ -222,7 +222,8 @@ final class ChipSimulator {
     ChipResult finish() {
         long cycles = Math.max(lastCycle, lastOccupied) + 1;
         return new ChipResult(chipProgram.chipId(), firstIssue, cycles, issues,
-                skip == null ? issues : issues - skip.skippedIssues(), hash, busyCycles.clone(), queueIssued.clone(),
+                skip == null ? issues : issues - skip.skippedIssues(),
+                cycles - firstIssue - (skip == null ? 0 : skip.skippedCycles()), hash, busyCycles.clone(), queueIssued.clone(),
                 queueBusy.clone(), sram.wordsInUse(), functional ? sram : null);
     }
 

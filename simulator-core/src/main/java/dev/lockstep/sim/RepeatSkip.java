@@ -44,6 +44,7 @@ final class RepeatSkip {
     private long nextCheck;
     private Snapshot last;
     private long skipped;
+    private long skippedCycles;
 
     private RepeatSkip(ChipSimulator sim, ChipProgram program, long period, long from, long until, int[] step,
                        int[] stepById) {
@@ -122,6 +123,11 @@ final class RepeatSkip {
         return skipped;
     }
 
+    /** Cycles of the chip's timeline skipped. */
+    long skippedCycles() {
+        return skippedCycles;
+    }
+
     /**
      * Called at the start of a cycle with events when only issue events are pending: the cycles to move the run on
      * by, or 0 to run this cycle.
@@ -138,6 +144,7 @@ final class RepeatSkip {
             if (copies >= 1) {
                 sim.skipPeriods(now, period, copies, step, stepById, until, last, s);
                 skipped += copies * (s.issues() - last.issues());
+                skippedCycles += copies * period;
                 nextCheck = Long.MAX_VALUE;
                 last = null;
                 return copies * period;

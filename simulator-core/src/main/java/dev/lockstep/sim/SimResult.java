@@ -54,6 +54,21 @@ public final class SimResult {
         return ranAs.getOrDefault(chipId, chipId);
     }
 
+    /**
+     * Cycles of the timelines of the chips actually simulated, each from its first issue to its end, that the
+     * simulation went through event by event (periods skipped by {@link RepeatSkip} left out): with
+     * {@link #instructionsRun()}, the simulator's own work.
+     */
+    public long chipCyclesRun() {
+        long n = 0;
+        for (ChipResult c : chips) {
+            if (simulatedAs(c.chip()) == c.chip()) {
+                n += c.simulatedCycles();
+            }
+        }
+        return n;
+    }
+
     /** Instructions executed by the chips actually simulated (the simulator's own work). */
     public long instructionsRun() {
         return instructionsRun;

@@ -27,7 +27,8 @@ public final class Simulator {
         ProgramRules.check(program, chip);
         List<ChipResult> results = new ArrayList<>();
         for (ChipProgram cp : program.chips()) {
-            results.add(new ChipSimulator(chip, program, cp, options.mode(), options.listener(), null, false, false).run());
+            results.add(new ChipSimulator(chip, program, cp, options.mode(), options.listener(), null, false, false)
+                    .run());
         }
         return new SimResult(chip, program, options.mode(), results, results.size(),
                 results.stream().mapToLong(ChipResult::issues).sum());

@@ -36,6 +36,12 @@ class RepeatSkipTest {
         assertThat(full.instructionsRun()).isEqualTo(full.instructions());
         // two periods run to find the state repeating, the last one and the one ending the window run too
         assertThat(skipped.instructionsRun()).isLessThanOrEqualTo(4L * 6);
+        // the chips' timelines (chip 0 from cycle 0, chip 1 from its first recv at 322), less the periods skipped:
+        // each chip issues 2 instructions a period
+        long timelines = full.cycles(0) + full.cycles(1) - 322;
+        assertThat(full.chipCyclesRun()).isEqualTo(timelines);
+        assertThat(skipped.chipCyclesRun()).isEqualTo(timelines
+                - P * (full.instructionsRun() - skipped.instructionsRun()) / 2);
     }
 
     @Test
