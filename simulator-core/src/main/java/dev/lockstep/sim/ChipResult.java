@@ -26,7 +26,7 @@ record ChipResult(int chip, long firstIssue, long cycles, long issues, long simu
      * deduplication): every event moves by the shift, nothing else changes.
      */
     ChipResult shifted(int id, long shift) {
-        return new ChipResult(id, firstIssue + shift, cycles + shift, issues, simulatedIssues, simulatedCycles, traceHash,
-                busyByResource, issuedByQueue, busyByQueue, sramWordsInUse, sram);
+        return new ChipResult(id, firstIssue + shift, cycles + shift, issues, simulatedIssues, simulatedCycles,
+                traceHash, busyByResource, issuedByQueue, busyByQueue, sramWordsInUse, sram);
     }
 }

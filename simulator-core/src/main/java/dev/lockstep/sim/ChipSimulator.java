@@ -223,8 +223,8 @@ final class ChipSimulator {
         long cycles = Math.max(lastCycle, lastOccupied) + 1;
         return new ChipResult(chipProgram.chipId(), firstIssue, cycles, issues,
                 skip == null ? issues : issues - skip.skippedIssues(),
-                cycles - firstIssue - (skip == null ? 0 : skip.skippedCycles()), hash, busyCycles.clone(), queueIssued.clone(),
-                queueBusy.clone(), sram.wordsInUse(), functional ? sram : null);
+                cycles - firstIssue - (skip == null ? 0 : skip.skippedCycles()), hash, busyCycles.clone(),
+                queueIssued.clone(), queueBusy.clone(), sram.wordsInUse(), functional ? sram : null);
     }
 
     // ------------------------------------------------------------------------------------------ repeats
