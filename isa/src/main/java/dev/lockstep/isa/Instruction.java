@@ -108,6 +108,15 @@ public final class Instruction {
     }
 
     /**
+     * The instruction of a word that {@link #validate} has already passed (every word of a
+     * {@link dev.lockstep.isa.program.QueueProgram} has): not checked again, so that a simulation can make one per
+     * issue instead of keeping millions.
+     */
+    public static Instruction ofValidWord(long word) {
+        return new Instruction(word);
+    }
+
+    /**
      * Checks that a 64-bit word is a valid instruction, as {@link #decode} does, without making one (a compiled
      * model's queues hold millions of words).
      *

@@ -245,8 +245,9 @@ final class ChipSimulator {
             } else {
                 out.add(pending ? q.cycle - now : -1);
             }
-            out.add(q.repeatLeft).add(q.repeatGap)
-                    .add(q.previous == null ? -1 : q.previous.word()).add(q.parkedBarrier).addUntil(q.deskewUntil, now);
+            // the instruction issued last matters only to a repeat of it: in progress, or the next one to come
+            long previous = q.previous == null || !repeatsPrevious(q) ? -1 : q.previous.word();
+            out.add(q.repeatLeft).add(q.repeatGap).add(previous).add(q.parkedBarrier).addUntil(q.deskewUntil, now);
         }
         for (long[] free : busyUntil) {
             for (long u : free) {
@@ -271,6 +272,18 @@ final class ChipSimulator {
         links.state(now, out);
         out.add(out.size() - from);
         return out;
+    }
+
+    /** Whether a queue's last instruction will be issued again: a repeat of it is in progress or comes next. */
+    private static boolean repeatsPrevious(QueueRun q) {
+        if (q.repeatLeft > 0) {
+            return true;
+        }
+        int i = q.next;
+        while (i < q.qp.size() && (int) (q.qp.word(i) >>> 56) == Opcode.NOP.code()) {
+            i++;
+        }
+        return i < q.qp.size() && (int) (q.qp.word(i) >>> 56) == Opcode.REPEAT.code();
     }
 
     /** A queue that does not repeat, waiting for an instruction at or after the end of the repeats. */

@@ -6,6 +6,7 @@ import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -56,7 +57,8 @@ final class LinkUnit {
     private record Arrival(long cycle, byte[] data, Who from, int fromChip) {
     }
 
-    private final ChipSimulator sim;
+    /** The chip's simulator while it runs; null once {@link #detach}ed. */
+    private ChipSimulator sim;
     private final int chip;
     private final Topology topology;
     private final boolean deliver;
@@ -93,6 +95,18 @@ final class LinkUnit {
         for (int l = 0; l < register.length; l++) {
             wire.add(new ArrayList<>());
         }
+    }
+
+    /**
+     * Ends the run's part: lets go of the chip's simulator (its calendar, streams and units) and of what was in
+     * flight, keeping the records, which a system's link check reads after every chip has run. Without this, a
+     * recording run of hundreds of chips would hold every chip's simulator until the check.
+     */
+    void detach() {
+        sim = null;
+        wire.clear();
+        active.clear();
+        Arrays.fill(register, null);
     }
 
     /**

@@ -214,6 +214,8 @@ public final class SystemSimulator {
                 } catch (HazardException e) {
                     // the records up to the hazard still count: a link rule broken earlier elsewhere comes first
                     return new ChipRun(null, sim.links(), e);
+                } finally {
+                    sim.links().detach();
                 }
             });
         }

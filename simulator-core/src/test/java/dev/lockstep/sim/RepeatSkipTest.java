@@ -98,6 +98,32 @@ class RepeatSkipTest {
     }
 
     @Test
+    void theInstructionIssuedLastCountsOnlyWhenARepeatOfItComes() {
+        // a queue on chip 0 whose work spans two periods: read w2 at 300, read w3 a period and 10 cycles later. Its
+        // block starts at 1000, the latest of the chip's queues, at a moment with nothing in flight: there the
+        // instruction it issued last is read w2 (the first copy's), a period later read w3. The two states differ
+        // only in what no later instruction reads, so the periods are skipped from 1700 on, not from 2400
+        String spanning = PERIOD + """
+                .chip 0
+                .data c, mem.w40, 0, i8, [1]
+                .queue mem.w40
+                @300 read w2, c
+                @1010 read w3, c
+                """;
+        Program plain = repeated(PERIOD, null, P, COPIES);
+        Program p = repeated(spanning, null, P, COPIES);
+        SimResult skipped = run(p, true);
+        SimResult full = run(p, false);
+        assertSame(skipped, full);
+        assertThat(full.instructions()).isEqualTo(6L * COPIES);
+        // chip 1 is the same in both programs and runs alike, so the difference is chip 0's: 10 issues more than the
+        // plain program's chip 0 runs; comparing the instruction issued last as well made it 12 (measured when the
+        // rule changed), the skip then waiting for the states at 1700 and 2400
+        long more = skipped.instructionsRun() - run(plain, true).instructionsRun();
+        assertThat(more).isEqualTo(10);
+    }
+
+    @Test
     void aChipWhoseStateNeverRepeatsRunsEventByEvent() {
         // a repeat on another slice, issued before the repeated block starts (cycle 3), re-issues its read through
         // the whole window: its count left differs in every period, so no two periods start in the same state

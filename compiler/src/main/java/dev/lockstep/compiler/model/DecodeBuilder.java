@@ -25,9 +25,12 @@ import java.util.function.Consumer;
  */
 public final class DecodeBuilder {
     /**
-     * Bytes of memory per instruction a prefill program takes while it is built: 16 in the chips' builds, 16 in
-     * the program made from them, and 8 for the rest (the simulation's per-chip state, garbage). Measured: a
-     * Mixtral-8x7B prefill of 8 tokens on 576 chips (68 M instructions) runs in a 3 GiB heap.
+     * Bytes of heap per instruction a prefill program stores (its repeated block once), for the check made before
+     * its last chunk is compiled: 16 in the program, 16 more while the build that makes it still holds them (let go
+     * queue by queue as the program is made), and the rest for the simulation (the chips' simulators as they run,
+     * link records, garbage). Measured: Llama-2-70B int8 with a 550-token prompt on 576 chips stores 79.4 M
+     * instructions (estimated 87.4 M) and runs in a 3 GiB heap, 37 bytes per estimated instruction; 40 leaves a
+     * margin.
      */
     static final long PREFILL_BYTES_PER_INSTRUCTION = 40;
 
@@ -152,7 +155,7 @@ public final class DecodeBuilder {
             }
             sram = Math.max(sram, (b.weightWords(c.chipId()) + scratch) * system.chip().vectorBytes());
         }
-        Program program = sb.toProgram();
+        Program program = sb.toProgramReleasing();
         long programBytes = 0;
         for (var cp : program.chips()) {
             programBytes = Math.max(programBytes, cp.instructionCount() * 8);
@@ -244,18 +247,18 @@ public final class DecodeBuilder {
             windows.add(c.busyWindows());
         }
         long interval = ChipBuild.leastCommonPeriod(windows, busiest, chunks - 1);
-        // what is held: the first chunk and the last as placed, and each queue's repeats stored as one block and the
+        // what the program stores: the last chunk as placed, and each queue's repeats stored as one block and the
         // copies that start and end them (together, each instruction as many times again as one chunk's work on the
         // chip spans whole intervals). A queue on which the last chunk comes before the repeats have ended is stored
         // in full (QueueProgram.repeated), which this does not foresee
-        long held = 2 * perChunk;
+        long stored = perChunk;
         int chip = 0;
         for (ChipBuild c : b.build().chips()) {
             long[][] w = windows.get(chip++);
             long spanned = w.length == 0 ? 0 : (w[w.length - 1][1] - w[0][0]) / interval;
-            held += c.instructions() * Math.min(chunks, spanned + 1);
+            stored += c.instructions() * Math.min(chunks, spanned + 1);
         }
-        long needed = held * PREFILL_BYTES_PER_INSTRUCTION;
+        long needed = stored * PREFILL_BYTES_PER_INSTRUCTION;
         if (needed > Runtime.getRuntime().maxMemory()) {
             throw new CompileException("a prefill of " + promptTokens + " tokens in " + chunks + " chunks is "
                     + perChunk + " instructions per chunk, about " + needed / (1 << 20) + " MiB to hold; this JVM may "
@@ -284,7 +287,7 @@ public final class DecodeBuilder {
                     + "than the interval of " + interval + " between chunks; give another chunk size");
         }
         long end = Math.max(firstChunk.nextEntryCycle() + (chunks - 2) * interval, last.nextEntryCycle());
-        return new Prefill(b.build().toProgram(), new PrefillTiming(promptTokens, rows, interval, first,
+        return new Prefill(b.build().toProgramReleasing(), new PrefillTiming(promptTokens, rows, interval, first,
                 Math.max(first, latency), last.chosenCycle(), end));
     }
 

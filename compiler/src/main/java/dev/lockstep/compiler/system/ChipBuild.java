@@ -46,6 +46,8 @@ public final class ChipBuild {
     private int repeatCopies = 1;
     private long repeatPeriod;
     private int[] bodySizes;
+    /** Whether the instructions were let go when the program was made ({@link #toProgram(boolean)}). */
+    private boolean released;
     /** Nothing may be placed before this cycle (the repeats' windows before it are not kept). */
     private long keptFrom = Long.MIN_VALUE;
 
@@ -340,6 +342,9 @@ public final class ChipBuild {
 
     /** Makes room for {@code capacity} instructions on a queue (at least doubling, so appends stay linear). */
     private void reserve(int queue, int capacity) {
+        if (released) {
+            throw new IllegalStateException("chip " + chipId + ": its program was made and its build let go");
+        }
         if (cycles[queue] == null) {
             cycles[queue] = new long[Math.max(16, capacity)];
             words[queue] = new long[Math.max(16, capacity)];
@@ -405,6 +410,18 @@ public final class ChipBuild {
     }
 
     ChipProgram toProgram() {
+        return toProgram(false);
+    }
+
+    /**
+     * This chip's program; with {@code release}, each queue's instructions are let go as soon as its program is
+     * made, and nothing can be placed on the chip afterwards.
+     */
+    ChipProgram toProgram(boolean release) {
+        if (released) {
+            throw new IllegalStateException("chip " + chipId + ": its program was made and its build let go");
+        }
+        released = release;
         List<QueueProgram> queues = new ArrayList<>();
         for (int q = 0; q < cycles.length; q++) {
             if (sizes[q] == 0) {
@@ -418,6 +435,10 @@ public final class ChipBuild {
                 long[][] extra = sortByCycle(cycles[q], words[q], bodySizes[q], sizes[q], q);
                 queues.add(QueueProgram.repeated(q, body[0], body[1], repeatPeriod, repeatCopies, extra[0],
                         extra[1]));
+            }
+            if (release) {
+                cycles[q] = null;
+                words[q] = null;
             }
         }
         return new ChipProgram(chipId, queues, data, regions);

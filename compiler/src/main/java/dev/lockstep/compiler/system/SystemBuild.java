@@ -76,9 +76,22 @@ public final class SystemBuild {
 
     /** The program of every chip built. */
     public Program toProgram() {
+        return toProgram(false);
+    }
+
+    /**
+     * The program of every chip built, made chip by chip and queue by queue, each queue's instructions let go in
+     * the build as soon as its program is made: what a build as large as its program (a long prefill's) needs to
+     * end in about its program's memory instead of twice that. Nothing can be placed afterwards.
+     */
+    public Program toProgramReleasing() {
+        return toProgram(true);
+    }
+
+    private Program toProgram(boolean release) {
         List<ChipProgram> out = new ArrayList<>();
         for (ChipBuild c : chips.values()) {
-            out.add(c.toProgram());
+            out.add(c.toProgram(release));
         }
         return new Program(system.chip().name(), system.chip().vectorBytes(), List.of(), List.of(), out);
     }

@@ -26,8 +26,6 @@ public final class QueueProgram {
     private final long blockStart;
     private final long period;
     private final int size;
-    /** Decoded instructions by stored index, made on first use (most queues of a deduplicated system never are). */
-    private Instruction[] instructions;
 
     public QueueProgram(int queueId, long[] cycles, long[] words) {
         this(queueId, cycles.clone(), words.clone(), cycles.length, 0, 0, 0, 0);
@@ -205,19 +203,12 @@ public final class QueueProgram {
         return b < span ? prologue + b % block : index - span + block;
     }
 
+    /**
+     * Instruction {@code index}, made from its word each time (the words were checked when the queue was made; a
+     * cache of decoded instructions would cost a simulation more memory than the program itself).
+     */
     public Instruction instruction(int index) {
-        Instruction[] cache = instructions;
-        if (cache == null) {
-            cache = new Instruction[words.length];
-            instructions = cache;
-        }
-        int s = stored(index);
-        Instruction ins = cache[s];
-        if (ins == null) {
-            ins = Instruction.decode(words[s]);
-            cache[s] = ins;
-        }
-        return ins;
+        return Instruction.ofValidWord(words[stored(index)]);
     }
 
     /** Instructions stored (the block once): what a queue costs in memory. */
