@@ -26,16 +26,19 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Functional mode ({@code lockstep run --functional}): a small random Mixtral (hidden 320, 4 heads, 2 KV heads,
- * intermediate 320, 8 experts, top 2, 2 layers, vocabulary 400) compiled as wired kernels over 4 chips of node-8
- * for a 3-token prompt and 4 generated tokens ({@code compile}), and simulated with data ({@code simulate}, 2
- * threads).
+ * Functional mode ({@code lockstep run --functional}), on two random models of hidden 320, 4 heads, 2 KV heads,
+ * intermediate 320 and vocabulary 400 ({@code shape}): {@code mixtral-2} a Mixtral of 2 layers with 8 experts, top 2,
+ * over 4 chips of node-8; {@code llama-10} a dense Llama of 10 layers over 13 chips of rack-72 (what {@code lockstep
+ * random-checkpoint --layers 10 --experts 1} writes, run with {@code --system rack-72}). Each is compiled as wired
+ * kernels for a 3-token prompt and 4 generated tokens ({@code compile}) and simulated with data ({@code simulate},
+ * 2 threads).
  *
  * <p>How to run: {@code mvn -B -DskipTests package && java -jar benchmarks/target/benchmarks.jar
  * FunctionalBenchmark -f 1 -wi 1 -i 3}.
@@ -47,6 +50,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 1, time = 5)
 @Measurement(iterations = 3, time = 5)
 public class FunctionalBenchmark {
+    @Param({"mixtral-2", "llama-10"})
+    public String shape;
     private static final int[] PROMPT = {1, 17, 300};
     private static final int TOKENS = 4;
     private SystemSpec system;
@@ -64,9 +69,12 @@ public class FunctionalBenchmark {
 
     @Setup(Level.Trial)
     public void setup() {
-        system = SystemSpecs.preset("node-8");
-        ModelConfig m = new ModelConfig("bench-mixtral", "MixtralForCausalLM", 320, 320, 2, 4, 2, 400, 8, 2, 1e4, 0,
-                false, 1e-5);
+        boolean llama = shape.equals("llama-10");
+        system = SystemSpecs.preset(llama ? "rack-72" : "node-8");
+        ModelConfig m = llama
+                ? new ModelConfig("bench-llama", "LlamaForCausalLM", 320, 320, 10, 4, 2, 400, 1, 1, 1e4, 0, false, 1e-5)
+                : new ModelConfig("bench-mixtral", "MixtralForCausalLM", 320, 320, 2, 4, 2, 400, 8, 2, 1e4, 0, false,
+                        1e-5);
         SplittableRandom r = new SplittableRandom(1);
         int d = m.hidden();
         double s = 2 / Math.sqrt(d);
@@ -81,7 +89,8 @@ public class FunctionalBenchmark {
             double[] norm = new double[d];
             Arrays.fill(norm, 1);
             layers.add(new LayerWeights(norm, random(r, (long) d * (m.heads() + 2 * m.kvHeads()) * m.headDim(), s),
-                    random(r, (long) d * d, s), norm, random(r, (long) d * m.experts(), s), gateUp, down));
+                    random(r, (long) d * d, s), norm, random(r, m.moe() ? (long) d * m.experts() : 0, s), gateUp,
+                    down));
         }
         double[] norm = new double[d];
         Arrays.fill(norm, 1);

@@ -110,6 +110,20 @@ class ResourceUsesTest {
     }
 
     @Test
+    void aReadHoldsTheSameWhicheverStreamItNames() {
+        // the vector scheduler relies on it: a slice whose read path or queue is taken is taken for every stream
+        Queue q = TSP.floorplan().queue("mem.w7").orElseThrow();
+        Instruction east = assemble("mem.w7", "read e0, 5, 3");
+        for (String stream : List.of("e31", "w0", "w17")) {
+            Instruction other = assemble("mem.w7", "read " + stream + ", 5, 3");
+            assertThat(USES.of(q, other)).isEqualTo(USES.of(q, east));
+            assertThat(Opcode.READ.occupancy().cycles(TSP, other)).isEqualTo(Opcode.READ.occupancy().cycles(TSP, east))
+                    .isEqualTo(3);
+            assertThat(Opcode.READ.dispatch().cycles(TSP, other)).isEqualTo(Opcode.READ.dispatch().cycles(TSP, east));
+        }
+    }
+
+    @Test
     void iwNeedsTheTypeOfTheWeightsItInstalls() {
         Queue q = TSP.floorplan().queue("mxm.w0.1").orElseThrow();
         assertThatThrownBy(() -> USES.of(q, assemble("mxm.w0.1", "iw 0")))

@@ -89,7 +89,10 @@ public final class DecodeRun {
         }
     }
 
-    /** Bytes per instruction of a program stored in full, with the decoded instructions a simulation keeps. */
+    /**
+     * Bytes per instruction of a prefill stored in full ({@code --no-dedup}): 16 in the expanded program, and as
+     * much again for the compiled program it is made from and the simulation (a margin, not measured).
+     */
     private static final long FULL_BYTES_PER_INSTRUCTION = 32;
 
     private static DecodeReport.PrefillReport prefill(DecodeRequest request, DecodePlan plan,

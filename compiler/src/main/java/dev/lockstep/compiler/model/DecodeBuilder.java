@@ -29,8 +29,8 @@ public final class DecodeBuilder {
      * its last chunk is compiled: 16 in the program, 16 more while the build that makes it still holds them (let go
      * queue by queue as the program is made), and the rest for the simulation (the chips' simulators as they run,
      * link records, garbage). Measured: Llama-2-70B int8 with a 550-token prompt on 576 chips stores 79.4 M
-     * instructions (estimated 87.4 M) and runs in a 3 GiB heap, 37 bytes per estimated instruction; 40 leaves a
-     * margin.
+     * instructions (estimated 87.6 M); with this check left out it ran in a 3 GiB heap, 37 bytes per estimated
+     * instruction. 40 leaves a margin, so that run asks for 3,342 MiB: refused in 3 GiB, run in 4.
      */
     static final long PREFILL_BYTES_PER_INSTRUCTION = 40;
 
@@ -266,8 +266,8 @@ public final class DecodeBuilder {
                     + "(LOCKSTEP_JAVA_OPTS=-Xmx...)");
         }
         if (chunks == 1) {
-            return new Prefill(b.build().toProgram(), new PrefillTiming(promptTokens, rows, interval, first, first,
-                    firstChunk.chosenCycle(), firstChunk.nextEntryCycle()));
+            return new Prefill(b.build().toProgramReleasing(), new PrefillTiming(promptTokens, rows, interval, first,
+                    first, firstChunk.chosenCycle(), firstChunk.nextEntryCycle()));
         }
         // chunks 1 .. n - 2: chunk 0 shifted, on every chip
         if (chunks > 2) {

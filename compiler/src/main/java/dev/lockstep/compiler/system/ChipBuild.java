@@ -330,12 +330,7 @@ public final class ChipBuild {
             int queue = q.queueId();
             int n = sizes[queue];
             reserve(queue, n + q.size());
-            long[] c = cycles[queue];
-            long[] w = words[queue];
-            for (int i = 0; i < q.size(); i++) {
-                c[n + i] = start + q.cycle(i);
-                w[n + i] = q.word(i);
-            }
+            q.copyInto(cycles[queue], words[queue], n, start);
             sizes[queue] = n + q.size();
         }
     }
@@ -421,7 +416,6 @@ public final class ChipBuild {
         if (released) {
             throw new IllegalStateException("chip " + chipId + ": its program was made and its build let go");
         }
-        released = release;
         List<QueueProgram> queues = new ArrayList<>();
         for (int q = 0; q < cycles.length; q++) {
             if (sizes[q] == 0) {
@@ -441,6 +435,7 @@ public final class ChipBuild {
                 words[q] = null;
             }
         }
+        released = release;
         return new ChipProgram(chipId, queues, data, regions);
     }
 

@@ -142,12 +142,11 @@ public final class VectorCompiler {
     private static SramMap allocate(ChipSpec chip, VectorGraph graph, SramMap taken) {
         int center = chip.floorplan().center();
         List<Slice> mem = chip.floorplan().slicesOf(SliceKind.MEM);
-        Map<Integer, Integer> next = new TreeMap<>();
-        Map<Integer, Integer> uses = new TreeMap<>();
-        mem.forEach(s -> {
-            next.put(s.position(), taken.top(s.position()));
-            uses.put(s.position(), 0);
-        });
+        // per floorplan position: the next free address of a MEM slice, and the vectors placed there so far
+        int positions = chip.floorplan().slices().size();
+        int[] next = new int[positions];
+        int[] uses = new int[positions];
+        mem.forEach(s -> next[s.position()] = taken.top(s.position()));
         // the co-inputs of every value: the values it is read together with
         Map<VValue, Set<VValue>> partners = new IdentityHashMap<>();
         graph.values.forEach(v -> partners.put(v, new LinkedHashSet<>()));
@@ -164,43 +163,50 @@ public final class VectorCompiler {
         // vectors they meet have covered a hemisphere; then in creation order
         List<VValue> order = new ArrayList<>(graph.values);
         order.sort(Comparator.<VValue>comparingInt(v -> -partners.get(v).size()).thenComparingInt(v -> v.id));
+        // least used first, then nearest the VXM
+        // (with SRAM taken by earlier kernels: the emptiest next, so that the planes of a vector line up)
+        Comparator<Slice> preferred = Comparator.<Slice>comparingInt(s -> uses[s.position()])
+                .thenComparingInt(s -> next[s.position()])
+                .thenComparingInt(s -> Math.abs(s.position() - center)).thenComparingInt(Slice::position);
+        boolean[] forbidden = new boolean[positions];
+        List<Slice> candidates = new ArrayList<>();
         for (VValue v : order) {
             if (v.placed) {
                 continue;
             }
-            Set<Integer> forbidden = new HashSet<>();
+            Arrays.fill(forbidden, false);
             for (VValue other : partners.get(v)) {
                 if (other.slices != null) {
                     for (int s : other.slices) {
-                        forbidden.add(s);
+                        forbidden[s] = true;
                     }
                 }
             }
             int w = v.type.bytes();
-            List<Slice> candidates = null;
+            boolean found = false;
             for (boolean west : v.id % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
-                List<Slice> here = new ArrayList<>(mem.stream()
-                        .filter(s -> (s.position() < center) == west && !forbidden.contains(s.position())
-                                && next.get(s.position()) < taken.ceiling()).toList());
-                if (here.size() >= w) {
-                    candidates = here;
+                candidates.clear();
+                for (Slice s : mem) {
+                    if ((s.position() < center) == west && !forbidden[s.position()]
+                            && next[s.position()] < taken.ceiling()) {
+                        candidates.add(s);
+                    }
+                }
+                if (candidates.size() >= w) {
+                    found = true;
                     break;
                 }
             }
-            if (candidates == null) {
+            if (!found) {
                 throw new CompileException("a vector is read together with vectors that already cover every MEM slice "
                         + "of both hemispheres but " + (w - 1) + "; the graph pairs one vector with too many others");
             }
-            // least used first, then nearest the VXM
-            // (with SRAM taken by earlier kernels: the emptiest next, so that the planes of a vector line up)
-            candidates.sort(Comparator.<Slice>comparingInt(s -> uses.get(s.position()))
-                    .thenComparingInt(s -> next.get(s.position()))
-                    .thenComparingInt(s -> Math.abs(s.position() - center)).thenComparingInt(Slice::position));
+            candidates.sort(preferred);
             v.slices = new int[w];
             int address = 0;
             for (int p = 0; p < w; p++) {
                 v.slices[p] = candidates.get(p).position();
-                address = Math.max(address, next.get(v.slices[p]));
+                address = Math.max(address, next[v.slices[p]]);
             }
             if (address >= taken.ceiling()) {
                 long words = (long) graph.values.size() * w;
@@ -211,13 +217,15 @@ public final class VectorCompiler {
             v.addresses = new int[w];
             for (int p = 0; p < w; p++) {
                 v.addresses[p] = address;
-                next.put(v.slices[p], address + 1);
-                uses.merge(v.slices[p], 1, Integer::sum);
+                next[v.slices[p]] = address + 1;
+                uses[v.slices[p]]++;
             }
         }
+        // raised in position order, as before
+        List<Integer> memPositions = mem.stream().map(Slice::position).sorted().toList();
         SramMap after = taken;
-        for (Map.Entry<Integer, Integer> e : next.entrySet()) {
-            after = after.raise(e.getKey(), e.getValue());
+        for (int position : memPositions) {
+            after = after.raise(position, next[position]);
         }
         return after;
     }
@@ -310,6 +318,9 @@ public final class VectorCompiler {
         private boolean tryPlace(VOp op, long t) {
             VValue out = op.output();
             int site = site(op);
+            if (!inputsReadable(op, site, t)) {
+                return false;
+            }
             // inputs: a stream base per input, in the direction from its hemisphere to the VXM
             long[] inputStreams = new long[op.inputs().length];
             Set<Long> used = new HashSet<>();
@@ -409,6 +420,33 @@ public final class VectorCompiler {
             out.producePosition = site;
             out.produceStream = dst;
             put(vxm, t, ins, t + latency);
+            return true;
+        }
+
+        /**
+         * What an op issued at {@code t} needs of its inputs whatever streams they take: each plane read from its
+         * slice when it must be, after it is ready, with the slice not being written and its MEM queue free to
+         * issue the read. A read holds its slice's read path for its count and its queue for a cycle, whichever
+         * stream it names ({@code Opcode.READ}, {@code ResourceUses}; {@code ResourceUsesTest}), so when this
+         * fails no choice of streams below can succeed: {@link #tryPlace} fails as it would, only sooner (most of
+         * the cycles it is tried at fail here).
+         */
+        private boolean inputsReadable(VOp op, int site, long t) {
+            for (int i = 0; i < op.inputs().length; i++) {
+                VValue in = op.inputs()[i];
+                if (firstIndexOf(op.inputs(), in) < i
+                        || (chain && in.produceCycle == t && in.producePosition == site)) {
+                    continue;
+                }
+                long anyStream = stream(in.slices[0] >= site, 0);
+                for (int p = 0; p < in.type.bytes(); p++) {
+                    long r = t - readLatency - distance(in.slices[p], site);
+                    if (r < in.readyCycle || !table.sliceFree(in.slices[p], r, r + 1, true)
+                            || !table.canIssue(memQueue(in.slices[p]), read(anyStream, in.addresses[p]), r)) {
+                        return false;
+                    }
+                }
+            }
             return true;
         }
 

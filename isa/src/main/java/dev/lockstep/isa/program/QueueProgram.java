@@ -284,6 +284,26 @@ public final class QueueProgram {
         return new QueueProgram(queueId, c, w, size, 0, 0, 0, 0);
     }
 
+    /**
+     * Writes every instruction, each repeat of the block counted, into {@code cycles} and {@code words} from index
+     * {@code at}, each cycle {@code shift} later: what {@code cycle(i) + shift} and {@code word(i)} give, for i in
+     * [0, size), copied in bulk (a compiler places kernels by copying millions of instructions).
+     */
+    public void copyInto(long[] cycles, long[] words, int at, long shift) {
+        if (prologue == size) {
+            // stored as it runs: instruction i at index i
+            System.arraycopy(this.words, 0, words, at, size);
+            for (int i = 0; i < size; i++) {
+                cycles[at + i] = this.cycles[i] + shift;
+            }
+            return;
+        }
+        for (int i = 0; i < size; i++) {
+            cycles[at + i] = cycle(i) + shift;
+            words[at + i] = word(i);
+        }
+    }
+
     /** Equal when the queues issue the same instructions at the same cycles, however stored. */
     @Override
     public boolean equals(Object o) {

@@ -28,6 +28,28 @@ class QueueProgramTest {
     }
 
     @Test
+    void copyingIntoArraysGivesEveryInstructionShiftedRepeatsIncluded() {
+        long a = Instruction.of(Opcode.NOP, 1).word();
+        long b = Instruction.of(Opcode.NOP, 2).word();
+        long c = Instruction.of(Opcode.NOP, 3).word();
+        QueueProgram plain = new QueueProgram(3, new long[] {4, 9, 30}, new long[] {a, b, c});
+        // a body of two spanning two periods of 10, 6 copies, and one more after them: stored with a block
+        QueueProgram repeated = QueueProgram.repeated(3, new long[] {2, 15}, new long[] {a, b}, 10, 6,
+                new long[] {200}, new long[] {c});
+        assertThat(repeated.storedSize()).isLessThan(repeated.size());
+        for (QueueProgram q : new QueueProgram[] {plain, repeated}) {
+            long[] cycles = new long[q.size() + 5];
+            long[] words = new long[q.size() + 5];
+            q.copyInto(cycles, words, 5, 1_000);
+            for (int i = 0; i < q.size(); i++) {
+                assertThat(cycles[5 + i]).isEqualTo(q.cycle(i) + 1_000);
+                assertThat(words[5 + i]).isEqualTo(q.word(i));
+            }
+            assertThat(cycles[4]).isZero();
+        }
+    }
+
+    @Test
     void anInvalidWordAmongManyRepeatedValidOnesIsRejected() {
         long read = Instruction.of(Opcode.READ, Streams.west(3), 7, 1, 1).word();
         long[] words = new long[5000];
