@@ -5,6 +5,7 @@ import dev.lockstep.isa.system.Topology;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Applies the link rules of {@link LinkUnit} after a recording (timing-only) run, over the whole system: every
@@ -184,26 +185,26 @@ final class LinkChecker {
             for (LinkUnit.Taken t : unit.taken) {
                 links = Math.max(links, t.link() + 1);
             }
-            int[] sentCount = new int[links];
-            int[] takenCount = new int[links];
-            unit.sent.forEach(s -> sentCount[s.link()]++);
-            unit.taken.forEach(t -> takenCount[t.link()]++);
-            sent = new int[links][];
-            taken = new int[links][];
+            sent = byLink(links, unit.sent.size(), i -> unit.sent.get(i).link());
+            taken = byLink(links, unit.taken.size(), i -> unit.taken.get(i).link());
+        }
+
+        /** Per link, the indexes of the {@code n} records on it, in order ({@code linkOf}: each record's link). */
+        private static int[][] byLink(int links, int n, IntUnaryOperator linkOf) {
+            int[] count = new int[links];
+            for (int i = 0; i < n; i++) {
+                count[linkOf.applyAsInt(i)]++;
+            }
+            int[][] out = new int[links][];
             for (int l = 0; l < links; l++) {
-                sent[l] = new int[sentCount[l]];
-                taken[l] = new int[takenCount[l]];
+                out[l] = new int[count[l]];
             }
             int[] at = new int[links];
-            for (int i = 0; i < unit.sent.size(); i++) {
-                int l = unit.sent.get(i).link();
-                sent[l][at[l]++] = i;
+            for (int i = 0; i < n; i++) {
+                int l = linkOf.applyAsInt(i);
+                out[l][at[l]++] = i;
             }
-            Arrays.fill(at, 0);
-            for (int i = 0; i < unit.taken.size(); i++) {
-                int l = unit.taken.get(i).link();
-                taken[l][at[l]++] = i;
-            }
+            return out;
         }
 
         /**

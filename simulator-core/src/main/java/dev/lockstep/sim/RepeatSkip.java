@@ -66,11 +66,8 @@ final class RepeatSkip {
         int maxQueue = 0;
         for (QueueProgram q : program.queues()) {
             maxQueue = Math.max(maxQueue, q.queueId());
-            for (int s = 0; s < q.storedSize(); s++) {
-                int code = (int) (q.storedWord(s) >>> 56);
-                if (code == Opcode.SYNC.code() || code == Opcode.NOTIFY.code() || code == Opcode.DESKEW.code()) {
-                    return null;
-                }
+            if (q.uses(Opcode.SYNC) || q.uses(Opcode.NOTIFY) || q.uses(Opcode.DESKEW)) {
+                return null;
             }
             if (q.repeats() == 0) {
                 continue;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.sim;
 
+import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.Program;
@@ -137,14 +138,7 @@ public final class SystemSimulator {
         }
 
         private static boolean usesDeskew(ChipProgram cp) {
-            for (QueueProgram q : cp.queues()) {
-                for (int i = 0; i < q.storedSize(); i++) {
-                    if ((int) (q.storedWord(i) >>> 56) == dev.lockstep.isa.Opcode.DESKEW.code()) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return cp.queues().stream().anyMatch(q -> q.uses(Opcode.DESKEW));
         }
 
         @Override

@@ -2,6 +2,7 @@
 package dev.lockstep.isa.program;
 
 import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.Opcode;
 import java.util.Arrays;
 
 /**
@@ -277,10 +278,7 @@ public final class QueueProgram {
     public QueueProgram expanded() {
         long[] c = new long[size];
         long[] w = new long[size];
-        for (int i = 0; i < size; i++) {
-            c[i] = cycle(i);
-            w[i] = word(i);
-        }
+        copyInto(c, w, 0, 0);
         return new QueueProgram(queueId, c, w, size, 0, 0, 0, 0);
     }
 
@@ -302,6 +300,16 @@ public final class QueueProgram {
             cycles[at + i] = cycle(i) + shift;
             words[at + i] = word(i);
         }
+    }
+
+    /** Whether any instruction of the queue has the opcode (its stored words read, each repeat alike). */
+    public boolean uses(Opcode opcode) {
+        for (long w : words) {
+            if ((int) (w >>> 56) == opcode.code()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Equal when the queues issue the same instructions at the same cycles, however stored. */
