@@ -70,6 +70,8 @@ final class ChipSimulator {
     private final long[] readBase;
     private final long[] nextBase;
     private final long[] nextBaseFrom;
+    /** The last cycle at which a read train put ahead accesses or vectors (-1: none); it counts as a cycle run. */
+    private long lastAhead = -1;
 
     /**
      * @param topology the system's wiring, or null for a chip alone (its links go nowhere)
@@ -86,9 +88,12 @@ final class ChipSimulator {
         this.listener = listener;
         this.vectorBytes = chip.vectorBytes();
         int positions = chip.floorplan().slices().size();
+        // a read train counts its vectors up to READ_AHEAD words and a read's latency ahead (ReadTrain)
+        int lookahead = (int) Math.min(READ_AHEAD + chip.timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES),
+                Integer.MAX_VALUE / 4);
         this.streams = new StreamFile(positions, chip.timing().cycles(TimingParam.STREAM_HOP_CYCLES),
-                chip.streamsPerDirection());
-        this.sram = new Sram(chip, chipProgram, functional);
+                chip.streamsPerDirection(), lookahead);
+        this.sram = new Sram(chip, chipProgram, functional, lookahead);
         this.readBase = new long[positions];
         this.nextBase = new long[positions];
         this.nextBaseFrom = new long[positions];
@@ -220,7 +225,7 @@ final class ChipSimulator {
 
     /** Ends the run: the chip's result. */
     ChipResult finish() {
-        long cycles = Math.max(lastCycle, lastOccupied) + 1;
+        long cycles = Math.max(Math.max(lastCycle, lastOccupied), lastAhead) + 1;
         return new ChipResult(chipProgram.chipId(), firstIssue, cycles, issues,
                 skip == null ? issues : issues - skip.skippedIssues(),
                 cycles - firstIssue - (skip == null ? 0 : skip.skippedCycles()), hash, busyCycles.clone(),
@@ -258,12 +263,16 @@ final class ChipSimulator {
             out.addUntil(u, now);
         }
         out.add(lastOccupied >= now - period ? lastOccupied - now : Long.MIN_VALUE);
+        out.add(lastAhead >= now - period ? lastAhead - now : Long.MIN_VALUE);
         for (int p = 0; p < readBase.length; p++) {
             out.add(readBase[p]).add(nextBase[p]).addUntil(nextBaseFrom[p], now);
         }
         // the parts of variable length each end with their length, so that no two states read alike
         int from = out.size();
         streams.state(now, out);
+        out.add(out.size() - from);
+        from = out.size();
+        sram.bankState(now, out);
         out.add(out.size() - from);
         from = out.size();
         mxm.state(now, out);
@@ -362,12 +371,16 @@ final class ChipSimulator {
         if (lastOccupied >= now - period) {
             lastOccupied += by;
         }
+        if (lastAhead >= now - period) {
+            lastAhead += by;
+        }
         for (int p = 0; p < nextBaseFrom.length; p++) {
             if (nextBaseFrom[p] != Long.MAX_VALUE && nextBaseFrom[p] > now) {
                 nextBaseFrom[p] += by;
             }
         }
         streams.shift(now, by);
+        sram.shiftBanks(now, by);
         mxm.shift(now, by);
         links.shift(now, by, before.sent(), before.taken(), period, copies, stepById);
         issues += copies * (after.issues() - before.issues());
@@ -710,10 +723,19 @@ final class ChipSimulator {
     private void bank(Issue is, int pos, long address, long cycle) {
         int bank = sram.bankOf(address);
         if (!sram.access(pos, bank, cycle)) {
-            throw hazard(HazardKind.BANK_CONFLICT, is, cycle, "accesses bank " + bank + " of "
-                    + chip.floorplan().slices().get(pos).name() + " (address " + address + ") at cycle " + cycle
-                    + ", which already serves " + chip.mem().accessesPerBankPerCycle() + " access(es) that cycle");
+            throw hazard(HazardKind.BANK_CONFLICT, is, cycle, bankConflict(pos, bank, address, cycle));
         }
+    }
+
+    private String bankConflict(int pos, int bank, long address, long cycle) {
+        return "accesses bank " + bank + " of " + chip.floorplan().slices().get(pos).name() + " (address " + address
+                + ") at cycle " + cycle + ", which already serves " + chip.mem().accessesPerBankPerCycle()
+                + " access(es) that cycle";
+    }
+
+    private String streamConflict(long stream, int pos, long cycle) {
+        return "writes " + where(stream, 0, pos) + " at cycle " + cycle + ", which another producer writes in the "
+                + "same cycle";
     }
 
     private void allBanks(Issue is, int pos, long cycle) {
@@ -729,7 +751,7 @@ final class ChipSimulator {
     private void read(Issue is, int pos, long latency) {
         ReadTrain e = new ReadTrain();
         e.init(is, pos, latency, READ_ADDR, READ_STRIDE, READ_DST, READ_COUNT);
-        schedule(e, is.cycle, PRODUCE);
+        e.ahead();
     }
 
     /**
@@ -763,10 +785,10 @@ final class ChipSimulator {
                     + chip.floorplan().slices().get(pos).name() + " (read base " + readBase[pos] + "), outside 0.."
                     + (sram.words() - 1));
         }
-        schedule(e, is.cycle, PRODUCE);
+        e.ahead();
     }
 
-    /** What a MEM read or write train knows: its issue, slice, latency, address run, stream and a small buffer. */
+    /** What a MEM read or write train knows: its issue, slice, latency, address run and stream. */
     private abstract class MemTrain extends Event {
         Issue is;
         int pos;
@@ -775,7 +797,6 @@ final class ChipSimulator {
         long stride;
         long stream;
         int count;
-        byte[][] pending;
 
         void init(Issue issue, int position, long lat, int addrOperand, int strideOperand, int streamOperand,
                   int countOperand) {
@@ -787,10 +808,11 @@ final class ChipSimulator {
             stride = ins.operand(strideOperand);
             stream = ins.operand(streamOperand);
             count = (int) ins.operand(countOperand);
-            pending = functional ? new byte[(int) Math.min(count, latency + 1)][] : null;
         }
     }
 
+    /** Words a timing-only read train does ahead at once ({@link ReadTrain#ahead}); it bounds the lookahead. */
+    static final int READ_AHEAD = 64;
     private static final int READ_DST = Opcode.READ.operandIndex("dst");
     private static final int READ_ADDR = Opcode.READ.operandIndex("addr");
     private static final int READ_COUNT = Opcode.READ.operandIndex("count");
@@ -801,43 +823,67 @@ final class ChipSimulator {
     private static final int WRITE_STRIDE = Opcode.WRITE.operandIndex("stride");
 
     /**
-     * A MEM read train as one event: in the produce phase of each of its cycles it accesses word k (at issue + k;
-     * nothing changes SRAM between the commit phase and here) and puts word j on the stream (at issue + latency
-     * + j), then sleeps until its next access or production.
+     * A MEM read train. Its bank accesses and its vectors on the stream are counted ahead, {@link #READ_AHEAD} words
+     * at a time (word k accesses SRAM at issue + k and is on the stream at issue + latency + k): nothing depends on
+     * the order in which accesses and productions of later cycles are counted, since a read of a stream sees only
+     * producers at its cycle or before, and a conflict found ahead is raised at its own cycle ({@link #deferred}).
+     * In timing-only mode that is all, and no event is left pending for the words done; a longer train goes on, in
+     * the produce phase of its next access, with the next words. In functional mode the train also runs in the
+     * produce phase of each access cycle, to read its word then (after any write committed before) and give it to
+     * the vector already on the stream.
      */
     private final class ReadTrain extends MemTrain {
-        int accessed;
-        int produced;
+        /** Words whose accesses and vectors are counted. */
+        int counted;
+        /** Words read from SRAM (functional mode). */
+        int read;
+
+        void ahead() {
+            long start = is.cycle;
+            int end = (int) Math.min(count, (long) counted + READ_AHEAD);
+            boolean west = Streams.isWest(stream);
+            int index = Streams.index(stream);
+            for (int k = counted; k < end; k++) {
+                long c = start + k;
+                long a = addr + k * stride;
+                int bank = sram.bankOf(a);
+                if (!sram.access(pos, bank, c)) {
+                    deferred(HazardKind.BANK_CONFLICT, c, bankConflict(pos, bank, a, c));
+                }
+                long at = c + latency;
+                if (!streams.produce(west, index, pos, at, is.id, null)) {
+                    deferred(HazardKind.STREAM_CONFLICT, at, streamConflict(stream, pos, at));
+                }
+            }
+            counted = end;
+            lastAhead = Math.max(lastAhead, start + latency + end - 1);
+            if (functional) {
+                schedule(this, start + read, PRODUCE);
+            } else if (end < count) {
+                schedule(this, start + end, PRODUCE);
+            }
+        }
+
+        /** A hazard found ahead, raised in the produce phase of its own cycle (an earlier one is raised first). */
+        private void deferred(HazardKind kind, long cycle, String what) {
+            at(cycle, PRODUCE, () -> {
+                throw hazard(kind, is, cycle, what);
+            });
+        }
 
         @Override
         void run() {
-            long start = is.cycle;
-            if (accessed < count && start + accessed == cycle) {
-                long a = addr + accessed * stride;
-                bank(is, pos, a, cycle);
-                if (pending != null) {
-                    pending[accessed % pending.length] = sram.read(pos, a);
-                }
-                accessed++;
+            if (!functional) {
+                ahead();
+                return;
             }
-            if (produced < count && start + latency + produced == cycle) {
-                boolean west = Streams.isWest(stream);
-                byte[] word = pending == null ? null : pending[produced % pending.length];
-                if (!streams.produce(west, Streams.index(stream), pos, cycle, is.id, word)) {
-                    throw hazard(HazardKind.STREAM_CONFLICT, is, cycle, "writes " + where(stream, 0, pos) + " at cycle "
-                            + cycle + ", which another producer writes in the same cycle");
-                }
-                produced++;
-            }
-            long next = Long.MAX_VALUE;
-            if (accessed < count) {
-                next = start + accessed;
-            }
-            if (produced < count) {
-                next = Math.min(next, start + latency + produced);
-            }
-            if (next != Long.MAX_VALUE) {
-                schedule(this, next, PRODUCE);
+            long a = addr + read * stride;
+            streams.fill(Streams.isWest(stream), Streams.index(stream), pos, cycle + latency, is.id, sram.read(pos, a));
+            read++;
+            if (read == counted && counted < count) {
+                ahead();
+            } else if (read < count) {
+                schedule(this, is.cycle + read, PRODUCE);
             }
         }
     }
@@ -845,6 +891,7 @@ final class ChipSimulator {
     private void write(Issue is, int pos, long latency) {
         WriteTrain e = new WriteTrain();
         e.init(is, pos, latency, WRITE_ADDR, WRITE_STRIDE, WRITE_SRC, WRITE_COUNT);
+        e.pending = functional ? new byte[(int) Math.min(e.count, latency + 1)][] : null;
         schedule(e, is.cycle, CONSUME);
     }
 
@@ -853,6 +900,8 @@ final class ChipSimulator {
      * bank then), and commits vector j in the commit phase of issue + j + latency.
      */
     private final class WriteTrain extends MemTrain {
+        /** The vectors sampled and not yet committed (functional mode), by sample number modulo its length. */
+        byte[][] pending;
         int sampled;
         int committed;
 

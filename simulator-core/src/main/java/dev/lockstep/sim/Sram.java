@@ -8,6 +8,7 @@ import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.DataBlock;
 import dev.lockstep.isa.program.Region;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 
@@ -15,6 +16,10 @@ import java.util.List;
  * The MEM slices of one chip: contents (functional mode only, allocated per slice on first use), which words hold
  * data, read-only regions, and per-cycle bank accounting. Word {@code a} of a slice is in bank
  * {@code a mod banks}.
+ *
+ * <p>Bank accesses may be counted ahead of the present (a timing-only read train counts its accesses when it
+ * issues, see ChipSimulator), up to {@code lookahead} cycles: each bank keeps a ring of per-cycle counts, each
+ * tagged with its cycle, so a count left from a cycle one ring ago reads as zero.
  */
 final class Sram {
     private final int vectorBytes;
@@ -25,12 +30,18 @@ final class Sram {
     private final byte[][] data;
     private final BitSet[] inUse;
     private final List<List<long[]>> readOnly;
-    private final int[] bankCounts;
-    private final int[] touched;
-    private int touchedCount;
-    private long bankCycle = -1;
+    /** Cycles of the per-bank rings (a power of two, larger than any access counted ahead). */
+    private final int ring;
+    /** Per position, its MEM slice's index among the MEM slices (-1 for other slices). */
+    private final int[] memIndex;
+    /** {@code banks - 1} when banks are a power of two (bank = address & mask), else -1. */
+    private final long bankMask;
+    /** Per bank (MEM index x banks + bank) and ring slot: the slot's cycle plus one (0: never used), its count. */
+    private final long[] bankTag;
+    private final int[] bankCount;
 
-    Sram(ChipSpec chip, ChipProgram program, boolean functional) {
+    /** @param lookahead how many cycles ahead of the present accesses may be counted */
+    Sram(ChipSpec chip, ChipProgram program, boolean functional, int lookahead) {
         this.vectorBytes = chip.vectorBytes();
         this.words = chip.mem().wordsPerSlice();
         this.banks = chip.mem().banks();
@@ -48,8 +59,22 @@ final class Sram {
                 inUse[s.position()] = new BitSet(words);
             }
         }
-        this.bankCounts = new int[positions * banks];
-        this.touched = new int[positions * banks];
+        int slots = 1;
+        while (slots < lookahead + 2) {
+            slots <<= 1;
+        }
+        this.ring = slots;
+        this.memIndex = new int[positions];
+        Arrays.fill(memIndex, -1);
+        int mems = 0;
+        for (Slice s : chip.floorplan().slices()) {
+            if (s.kind() == SliceKind.MEM) {
+                memIndex[s.position()] = mems++;
+            }
+        }
+        this.bankMask = Integer.bitCount(banks) == 1 ? banks - 1 : -1;
+        this.bankTag = new long[mems * banks * ring];
+        this.bankCount = new int[mems * banks * ring];
         for (DataBlock b : program.data()) {
             byte[] bytes = b.bytes();
             int n = bytes.length / vectorBytes;
@@ -87,22 +112,53 @@ final class Sram {
      * serving all the accesses it can this cycle.
      */
     boolean access(int position, int bank, long cycle) {
-        if (cycle != bankCycle) {
-            for (int i = 0; i < touchedCount; i++) {
-                bankCounts[touched[i]] = 0;
+        int i = (memIndex[position] * banks + bank) * ring + (int) (cycle & (ring - 1));
+        if (bankTag[i] != cycle + 1) {
+            bankTag[i] = cycle + 1;
+            bankCount[i] = 0;
+        }
+        return ++bankCount[i] <= accessesPerBank;
+    }
+
+    /**
+     * Appends the accesses counted for {@code now} or later (per bank, each cycle counted from {@code now}), for
+     * {@link RepeatSkip}.
+     */
+    void bankState(long now, StateWords out) {
+        for (int key = 0; key < bankTag.length / ring; key++) {
+            for (long c = now; c < now + ring; c++) {
+                int i = key * ring + (int) (c & (ring - 1));
+                if (bankTag[i] == c + 1) {
+                    out.add(key).add(c - now).add(bankCount[i]);
+                }
             }
-            touchedCount = 0;
-            bankCycle = cycle;
         }
-        int key = position * banks + bank;
-        if (bankCounts[key] == 0) {
-            touched[touchedCount++] = key;
+    }
+
+    /** Moves every access counted for {@code now} or later {@code by} cycles later. */
+    void shiftBanks(long now, long by) {
+        long[] cycles = new long[ring];
+        int[] counts = new int[ring];
+        for (int key = 0; key < bankTag.length / ring; key++) {
+            int n = 0;
+            for (long c = now; c < now + ring; c++) {
+                int i = key * ring + (int) (c & (ring - 1));
+                if (bankTag[i] == c + 1) {
+                    cycles[n] = c;
+                    counts[n++] = bankCount[i];
+                    bankTag[i] = 0;
+                }
+            }
+            for (int k = 0; k < n; k++) {
+                int i = key * ring + (int) ((cycles[k] + by) & (ring - 1));
+                bankTag[i] = cycles[k] + by + 1;
+                bankCount[i] = counts[k];
+            }
         }
-        return ++bankCounts[key] <= accessesPerBank;
     }
 
     int bankOf(long address) {
-        return (int) (address % banks);
+        return (int) (bankMask >= 0 ? address & bankMask : address % banks);
     }
 
     /** The word's bytes (a copy), or null in timing-only mode. */

@@ -1,90 +1,157 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.sim;
 
+import java.util.Arrays;
+
 /**
  * The stream registers of one chip, as space-time diagonals. A vector put on an eastward stream at position x at
  * cycle t is at position x + k at cycle t + k x hop; so every (position p, cycle c) lies on exactly one diagonal
  * (c - p x hop for eastward streams, c + p x hop for westward), and the vector there is the one from the nearest
  * producer on that diagonal at or upstream of p (a later producer along the way overwrites the stream from its
- * position on). Events arrive in cycle order, so only diagonals that can still be read are kept: a ring of slots
- * indexed by diagonal.
+ * position on). A read sees only producers at its cycle or before (all production is in an earlier phase than any
+ * read), so a vector may be put on a stream ahead of its cycle (a timing-only read train does, see ChipSimulator),
+ * up to {@code lookahead} cycles. Only diagonals that can still be read, or are written ahead, are kept: per
+ * stream, a ring of slots indexed by diagonal, in flat arrays (the first producer of a diagonal inline, the few
+ * further ones, rare, in a side object).
  */
 final class StreamFile {
     private final int positions;
     private final long hop;
     private final int streams;
     private final int window;
-    private final Slot[][] slots;
+    /** Per slot (row x window + diagonal mod window): its diagonal (Long.MIN_VALUE: never used). */
+    private final long[] diagonals;
+    /** Per slot: how many producers its diagonal has. */
+    private final int[] counts;
+    /** Per slot: the first producer's position, id and data. */
+    private final int[] firstPositions;
+    private final long[] firstProducers;
+    private final byte[][] firstData;
+    /** Per slot: the producers after the first (null until a diagonal of the slot has two). */
+    private final More[] more;
+    private byte[] lastData;
 
-    StreamFile(int positions, long hop, int streamsPerDirection) {
+    /** @param lookahead how many cycles ahead of the present vectors may be put on streams */
+    StreamFile(int positions, long hop, int streamsPerDirection, int lookahead) {
         this.positions = positions;
         this.hop = hop;
         this.streams = streamsPerDirection;
         int w = 1;
-        while (w < positions * hop + 2) {
+        while (w < positions * hop + 2 + lookahead) {
             w <<= 1;
         }
         this.window = w;
-        this.slots = new Slot[2 * streamsPerDirection][w];
+        int slots = 2 * streamsPerDirection * w;
+        this.diagonals = new long[slots];
+        Arrays.fill(diagonals, Long.MIN_VALUE);
+        this.counts = new int[slots];
+        this.firstPositions = new int[slots];
+        this.firstProducers = new long[slots];
+        this.firstData = new byte[slots][];
+        this.more = new More[slots];
     }
 
     private long diagonal(boolean west, int position, long cycle) {
         return west ? cycle + position * hop : cycle - position * hop;
     }
 
-    private int row(boolean west, int stream) {
-        return (west ? streams : 0) + stream;
+    private int slot(boolean west, int stream, long diagonal) {
+        return ((west ? streams : 0) + stream) * window + (int) (diagonal & (window - 1));
     }
 
     /** Puts a vector on a stream at a position; false if another producer already wrote it there this cycle. */
     boolean produce(boolean west, int stream, int position, long cycle, long producer, byte[] data) {
         long d = diagonal(west, position, cycle);
-        Slot[] ring = slots[row(west, stream)];
-        int i = (int) (d & (window - 1));
-        Slot s = ring[i];
-        if (s == null) {
-            s = new Slot();
-            ring[i] = s;
+        int i = slot(west, stream, d);
+        if (diagonals[i] != d) {
+            diagonals[i] = d;
+            counts[i] = 0;
         }
-        if (s.diagonal != d) {
-            s.diagonal = d;
-            s.count = 0;
+        int n = counts[i];
+        if (n == 0) {
+            firstPositions[i] = position;
+            firstProducers[i] = producer;
+            firstData[i] = data;
+            counts[i] = 1;
+            return true;
         }
-        for (int k = 0; k < s.count; k++) {
-            if (s.positions[k] == position) {
+        if (firstPositions[i] == position) {
+            return false;
+        }
+        More m = more[i];
+        if (m == null) {
+            m = new More();
+            more[i] = m;
+        }
+        for (int k = 0; k < n - 1; k++) {
+            if (m.positions[k] == position) {
                 return false;
             }
         }
-        s.add(position, producer, data);
+        m.set(n - 1, position, producer, data);
+        counts[i] = n + 1;
         return true;
     }
 
     /**
-     * The slot index of the producer whose vector is on a stream at a position and cycle, or -1 if nothing is
-     * there; its data is then {@link #lastData()}.
+     * Gives its data to a vector put on a stream ahead of its cycle by {@code producer} (a functional read train
+     * reads its word at its access cycle); nothing if another producer holds that place.
+     */
+    void fill(boolean west, int stream, int position, long cycle, long producer, byte[] data) {
+        long d = diagonal(west, position, cycle);
+        int i = slot(west, stream, d);
+        if (diagonals[i] != d || counts[i] == 0) {
+            return;
+        }
+        if (firstPositions[i] == position && firstProducers[i] == producer) {
+            firstData[i] = data;
+            return;
+        }
+        More m = more[i];
+        for (int k = 0; k < counts[i] - 1; k++) {
+            if (m.positions[k] == position && m.producers[k] == producer) {
+                m.data[k] = data;
+                return;
+            }
+        }
+    }
+
+    /**
+     * The id of the producer whose vector is on a stream at a position and cycle, or -1 if nothing is there; its
+     * data is then {@link #lastData()}.
      */
     long read(boolean west, int stream, int position, long cycle) {
         long d = diagonal(west, position, cycle);
-        Slot s = slots[row(west, stream)][(int) (d & (window - 1))];
-        if (s == null || s.diagonal != d) {
+        int i = slot(west, stream, d);
+        if (diagonals[i] != d || counts[i] == 0) {
             return -1;
         }
+        // the nearest producer at or upstream of the position: -1 for none, 0 for the first, k + 1 for more's k
         int best = -1;
-        for (int k = 0; k < s.count; k++) {
-            int x = s.positions[k];
+        int bestPosition = 0;
+        int x = firstPositions[i];
+        if (west ? x >= position : x <= position) {
+            best = 0;
+            bestPosition = x;
+        }
+        for (int k = 0; k < counts[i] - 1; k++) {
+            x = more[i].positions[k];
             boolean upstream = west ? x >= position : x <= position;
-            if (upstream && (best < 0 || (west ? x < s.positions[best] : x > s.positions[best]))) {
-                best = k;
+            if (upstream && (best < 0 || (west ? x < bestPosition : x > bestPosition))) {
+                best = k + 1;
+                bestPosition = x;
             }
         }
         if (best < 0) {
             return -1;
         }
-        lastData = s.data[best];
-        return s.producers[best];
+        if (best == 0) {
+            lastData = firstData[i];
+            return firstProducers[i];
+        }
+        lastData = more[i].data[best - 1];
+        return more[i].producers[best - 1];
     }
-
-    private byte[] lastData;
 
     /** The least diagonal of a stream that a read at {@code cycle} or later can still see. */
     private long firstReadable(boolean west, long cycle) {
@@ -94,18 +161,19 @@ final class StreamFile {
     /**
      * Appends what a read at {@code cycle} or later can still find (per stream, each diagonal counted from
      * {@code cycle} and its producers' positions), for {@link RepeatSkip}: two chips' streams with equal states
-     * answer every later read alike, up to the shift between the cycles. Call it with no production pending.
+     * answer every later read alike, up to the shift between the cycles. Call it with no production event pending
+     * (vectors put on streams ahead of their cycle are part of the state).
      */
     void state(long cycle, StateWords out) {
-        for (int r = 0; r < slots.length; r++) {
+        for (int r = 0; r < 2 * streams; r++) {
             boolean west = r >= streams;
             long lo = firstReadable(west, cycle);
             for (long d = lo; d < lo + window; d++) {
-                Slot s = slots[r][(int) (d & (window - 1))];
-                if (s != null && s.diagonal == d && s.count > 0) {
-                    out.add(r).add(d - cycle).add(s.count);
-                    for (int k = 0; k < s.count; k++) {
-                        out.add(s.positions[k]);
+                int i = r * window + (int) (d & (window - 1));
+                if (diagonals[i] == d && counts[i] > 0) {
+                    out.add(r).add(d - cycle).add(counts[i]).add(firstPositions[i]);
+                    for (int k = 0; k < counts[i] - 1; k++) {
+                        out.add(more[i].positions[k]);
                     }
                 }
             }
@@ -114,21 +182,41 @@ final class StreamFile {
 
     /** Moves every vector a read at {@code cycle} or later can still find {@code by} cycles later. */
     void shift(long cycle, long by) {
-        for (int r = 0; r < slots.length; r++) {
+        int[] live = new int[window];
+        long[] liveDiagonals = new long[window];
+        int[] liveCounts = new int[window];
+        int[] livePositions = new int[window];
+        long[] liveProducers = new long[window];
+        byte[][] liveData = new byte[window][];
+        More[] liveMore = new More[window];
+        for (int r = 0; r < 2 * streams; r++) {
             boolean west = r >= streams;
             long lo = firstReadable(west, cycle);
-            java.util.List<Slot> live = new java.util.ArrayList<>();
+            int n = 0;
             for (long d = lo; d < lo + window; d++) {
-                int i = (int) (d & (window - 1));
-                Slot s = slots[r][i];
-                if (s != null && s.diagonal == d) {
-                    live.add(s);
-                    slots[r][i] = null;
+                int i = r * window + (int) (d & (window - 1));
+                if (diagonals[i] == d) {
+                    live[n] = i;
+                    liveDiagonals[n] = d + by;
+                    liveCounts[n] = counts[i];
+                    livePositions[n] = firstPositions[i];
+                    liveProducers[n] = firstProducers[i];
+                    liveData[n] = firstData[i];
+                    liveMore[n] = more[i];
+                    n++;
+                    diagonals[i] = Long.MIN_VALUE;
+                    counts[i] = 0;
+                    more[i] = null;
                 }
             }
-            for (Slot s : live) {
-                s.diagonal += by;
-                slots[r][(int) (s.diagonal & (window - 1))] = s;
+            for (int k = 0; k < n; k++) {
+                int i = r * window + (int) (liveDiagonals[k] & (window - 1));
+                diagonals[i] = liveDiagonals[k];
+                counts[i] = liveCounts[k];
+                firstPositions[i] = livePositions[k];
+                firstProducers[i] = liveProducers[k];
+                firstData[i] = liveData[k];
+                more[i] = liveMore[k];
             }
         }
     }
@@ -142,24 +230,21 @@ final class StreamFile {
         return positions;
     }
 
-    /** The producers on one diagonal. */
-    private static final class Slot {
-        long diagonal = Long.MIN_VALUE;
-        int count;
+    /** The producers of one diagonal after its first. */
+    private static final class More {
         int[] positions = new int[2];
         long[] producers = new long[2];
         byte[][] data = new byte[2][];
 
-        void add(int position, long producer, byte[] bytes) {
-            if (count == positions.length) {
-                positions = java.util.Arrays.copyOf(positions, count * 2);
-                producers = java.util.Arrays.copyOf(producers, count * 2);
-                data = java.util.Arrays.copyOf(data, count * 2);
+        void set(int k, int position, long producer, byte[] bytes) {
+            if (k == positions.length) {
+                positions = Arrays.copyOf(positions, k * 2);
+                producers = Arrays.copyOf(producers, k * 2);
+                data = Arrays.copyOf(data, k * 2);
             }
-            positions[count] = position;
-            producers[count] = producer;
-            data[count] = bytes;
-            count++;
+            positions[k] = position;
+            producers[k] = producer;
+            data[k] = bytes;
         }
     }
 }

@@ -115,6 +115,46 @@ class HazardTest {
     }
 
     @org.junit.jupiter.api.Test
+    void aConflictAReadTrainCountsAheadIsRaisedAtItsOwnCycle() {
+        // the gather (latency 3) issued at 5 and the read (latency 2) issued at 6 both put a vector on e2 at mem.w5
+        // at cycle 8; the read counts its vector on the stream when it issues, at 6
+        String clash = """
+                .data lo, mem.w6, 0, i8, [0]
+                .data hi, mem.w7, 0, i8, [0]
+                .queue mem.w6
+                @2 read e0, lo
+                .queue mem.w7
+                @1 read e1, hi
+                .queue mem.w5
+                @5 gather e2, 0, e0
+                @6 read e2, 0
+                """;
+        // the same with an empty stream read at 7: after the conflict was found, before its cycle
+        String earlier = clash + """
+                .queue vxm.3
+                @7 vmov.i8 e5, w7
+                """;
+        for (boolean functionalMode : new boolean[] {true, false}) {
+            assertThatThrownBy(() -> run(clash, functionalMode)).isInstanceOf(HazardException.class).satisfies(e -> {
+                HazardException h = (HazardException) e;
+                assertThat(h.kind()).isEqualTo(HazardKind.STREAM_CONFLICT);
+                assertThat(h.cycle()).isEqualTo(8);
+                assertThat(h.detail()).contains("writes stream e2 at position 40 (mem.w5) at cycle 8");
+            });
+            assertThatThrownBy(() -> run(earlier, functionalMode)).isInstanceOf(HazardException.class).satisfies(e -> {
+                HazardException h = (HazardException) e;
+                assertThat(h.kind()).isEqualTo(HazardKind.STREAM_EMPTY);
+                assertThat(h.cycle()).isEqualTo(7);
+                assertThat(h.queue()).isEqualTo("vxm.3");
+            });
+        }
+    }
+
+    private static SimResult run(String program, boolean functionalMode) {
+        return functionalMode ? functional(program) : timing(program);
+    }
+
+    @org.junit.jupiter.api.Test
     void aGatherAddressOutsideTheSliceIsCaughtInFunctionalMode() {
         // index vector: u16 per lane on e0 (low bytes) and e1 (high bytes); lane 0 is 0xFFFF
         String program = """
