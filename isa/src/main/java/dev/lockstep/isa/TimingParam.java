@@ -76,6 +76,19 @@ public enum TimingParam {
         return reason;
     }
 
+    /**
+     * The largest value a chip description may give. The simulator keeps the vectors still readable on streams and
+     * the bank accesses a read counts ahead in windows that grow with the stream hop (the time to cross the chip)
+     * and the read latency, so those two are held to values far above any plausible chip: 100 and 1,000 cycles.
+     */
+    public long max() {
+        return switch (this) {
+            case STREAM_HOP_CYCLES -> 100;
+            case MEM_READ_LATENCY_CYCLES -> 1000;
+            default -> 1_000_000;
+        };
+    }
+
     /** The key under {@code "timing"} in a chip description, e.g. {@code mem_read_latency_cycles}. */
     public String key() {
         return name().toLowerCase(Locale.ROOT);

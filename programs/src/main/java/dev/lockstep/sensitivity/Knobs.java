@@ -19,7 +19,8 @@ import java.util.Optional;
  *       left of the published 650 cycles per hop once the other, assumed, parts are counted; varying it asks what if
  *       a hop were not that split (the published total no longer holds). The valid range is the loader's: at least
  *       1 cycle (the simulator needs a result never to appear in the cycle its inputs are sampled),
- *       {@code stream_hop_cycles} at most 100.</li>
+ *       {@code stream_hop_cycles} at most 100 and {@code mem_read_latency_cycles} at most 1,000
+ *       ({@link TimingParam#max}).</li>
  *   <li>the system's {@code latency_cycles.rack} and {@code latency_cycles.inter_rack} (A): only the in-node links
  *       were measured; the cables take the in-node figure.</li>
  * </ul>
@@ -62,8 +63,7 @@ public final class Knobs {
         List<Knob> out = new ArrayList<>();
         for (TimingParam p : TimingParam.values()) {
             boolean derived = p == TimingParam.C2C_RECEIVE_END_CYCLES;
-            out.add(new Knob(Knob.Scope.CHIP, "timing." + p.key(), derived ? "D" : "A", 1,
-                    p == TimingParam.STREAM_HOP_CYCLES ? 100 : 1_000_000,
+            out.add(new Knob(Knob.Scope.CHIP, "timing." + p.key(), derived ? "D" : "A", 1, p.max(),
                     derived ? "the rest of the published 650 cycles per hop once the assumed parts are counted"
                             : "unpublished; the default is our reasoned guess (lockstep isa --timing)",
                     s -> s.chip().timing().cycles(p)));

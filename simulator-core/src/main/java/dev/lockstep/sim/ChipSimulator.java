@@ -811,7 +811,7 @@ final class ChipSimulator {
         }
     }
 
-    /** Words a timing-only read train does ahead at once ({@link ReadTrain#ahead}); it bounds the lookahead. */
+    /** Words a read train counts ahead at once ({@link ReadTrain#ahead}); it bounds the lookahead. */
     static final int READ_AHEAD = 64;
     private static final int READ_DST = Opcode.READ.operandIndex("dst");
     private static final int READ_ADDR = Opcode.READ.operandIndex("addr");

@@ -2,9 +2,13 @@
 package dev.lockstep.sim;
 
 import dev.lockstep.isa.system.Topology;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -31,7 +35,7 @@ final class LinkChecker {
      *         none
      */
     static HazardException[] check(Topology topology, LinkUnit[] units, long[] shifts, int[][] linkOf,
-                                   long vectorCycles) {
+                                   long vectorCycles, ExecutorService pool) {
         HazardException first = null;
         HazardException atEnd = null;
         // a copy of a skipped period uses the links of its record, later: the records alone find the first
@@ -53,17 +57,45 @@ final class LinkChecker {
             }
         }
         Map<LinkUnit, ByLink> byLink = new IdentityHashMap<>();
-        for (int r = 0; r < units.length; r++) {
+        for (LinkUnit u : units) {
+            if (u != null) {
+                byLink.computeIfAbsent(u, ByLink::new);
+            }
+        }
+        // the chips' receive registers in runs of chips, checked side by side (each reads the records only); their
+        // results combine in chip order, as one pass over the chips would (min keeps the earlier of equals)
+        List<Callable<HazardException[]>> runs = new ArrayList<>();
+        int per = Math.max(1, (units.length + CHECK_RUNS - 1) / CHECK_RUNS);
+        for (int from = 0; from < units.length; from += per) {
+            int lo = from;
+            int hi = Math.min(units.length, from + per);
+            runs.add(() -> checkChips(topology, units, shifts, linkOf, vectorCycles, byLink, lo, hi));
+        }
+        for (HazardException[] found : Parallel.invoke(pool, runs)) {
+            first = min(first, found[0]);
+            atEnd = min(atEnd, found[1]);
+        }
+        return new HazardException[] {first, atEnd};
+    }
+
+    /** Runs of chips whose links {@link #check} checks as one task each. */
+    private static final int CHECK_RUNS = 16;
+
+    /** The receive registers of chips {@code lo .. hi - 1}: the first rule broken, and the first never received. */
+    private static HazardException[] checkChips(Topology topology, LinkUnit[] units, long[] shifts, int[][] linkOf,
+                                                long vectorCycles, Map<LinkUnit, ByLink> byLink, int lo, int hi) {
+        HazardException first = null;
+        HazardException atEnd = null;
+        for (int r = lo; r < hi; r++) {
             for (int l = 0; l < topology.linksPerChip(); l++) {
                 int f = topology.farChip(r, l);
                 if (f < 0) {
                     continue;
                 }
                 long latency = topology.latencyCycles(f, topology.farLink(r, l));
-                Records in = units[f] == null ? Records.NONE : byLink.computeIfAbsent(units[f], ByLink::new)
+                Records in = units[f] == null ? Records.NONE : byLink.get(units[f])
                         .arrivals(linkOf[f], topology.farLink(r, l), shifts[f], vectorCycles + latency);
-                Records out = units[r] == null ? Records.NONE : byLink.computeIfAbsent(units[r], ByLink::new)
-                        .takes(linkOf[r], l, shifts[r]);
+                Records out = units[r] == null ? Records.NONE : byLink.get(units[r]).takes(linkOf[r], l, shifts[r]);
                 if (in.size > 0 || out.size > 0) {
                     HazardException h = link(topology, r, l, f, in, out);
                     if (h != null && h.kind() == HazardKind.LINK_NEVER_RECEIVED) {

@@ -11,7 +11,8 @@ import dev.lockstep.isa.program.QueueProgram;
  * <p>A program whose queues repeat a block every P cycles ({@link QueueProgram#repeated}: a prefill's chunks) issues,
  * in a window [A, Z) of the chip's time, the same instructions in every period, each P cycles after the one before.
  * What a period does depends on two things only: the instructions it issues and the chip's state when it starts
- * (units busy, vectors on streams, weights in the MXM, frames on links, pending repeats; {@link ChipSimulator#state}).
+ * (units busy, vectors on streams and bank accesses counted ahead, weights in the MXM, frames on links, pending
+ * repeats; {@link ChipSimulator#state}).
  * So when the state at some cycle t in the window equals, every cycle counted from t, the state at t - P (both taken
  * when nothing but issue events is pending), every later period in the window does what the last one did, P cycles
  * later: the run moves from t to t + m x P at once, with its counters grown by m times the last period's, its link

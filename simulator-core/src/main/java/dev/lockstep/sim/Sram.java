@@ -36,9 +36,11 @@ final class Sram {
     private final int[] memIndex;
     /** {@code banks - 1} when banks are a power of two (bank = address & mask), else -1. */
     private final long bankMask;
-    /** Per bank (MEM index x banks + bank) and ring slot: the slot's cycle plus one (0: never used), its count. */
-    private final long[] bankTag;
-    private final int[] bankCount;
+    /**
+     * Per bank (MEM index x banks + bank) and ring slot: the slot's cycle plus one (0: never used) shifted left by 8,
+     * or'ed with its count of accesses (at most 255; beyond the bank's limit the run stops anyway).
+     */
+    private final long[] bankCounts;
 
     /** @param lookahead how many cycles ahead of the present accesses may be counted */
     Sram(ChipSpec chip, ChipProgram program, boolean functional, int lookahead) {
@@ -73,8 +75,7 @@ final class Sram {
             }
         }
         this.bankMask = Integer.bitCount(banks) == 1 ? banks - 1 : -1;
-        this.bankTag = new long[mems * banks * ring];
-        this.bankCount = new int[mems * banks * ring];
+        this.bankCounts = new long[mems * banks * ring];
         for (DataBlock b : program.data()) {
             byte[] bytes = b.bytes();
             int n = bytes.length / vectorBytes;
@@ -113,11 +114,18 @@ final class Sram {
      */
     boolean access(int position, int bank, long cycle) {
         int i = (memIndex[position] * banks + bank) * ring + (int) (cycle & (ring - 1));
-        if (bankTag[i] != cycle + 1) {
-            bankTag[i] = cycle + 1;
-            bankCount[i] = 0;
-        }
-        return ++bankCount[i] <= accessesPerBank;
+        long tag = (cycle + 1) << 8;
+        long e = bankCounts[i];
+        int n = (e & ~0xFFL) == tag ? (int) (e & 0xFF) : 0;
+        n = Math.min(n + 1, 255);
+        bankCounts[i] = tag | n;
+        return n <= accessesPerBank;
+    }
+
+    /** The accesses counted for a ring slot in {@code cycle}. */
+    private int countAt(int i, long cycle) {
+        long e = bankCounts[i];
+        return (e & ~0xFFL) == (cycle + 1) << 8 ? (int) (e & 0xFF) : 0;
     }
 
     /**
@@ -125,11 +133,11 @@ final class Sram {
      * {@link RepeatSkip}.
      */
     void bankState(long now, StateWords out) {
-        for (int key = 0; key < bankTag.length / ring; key++) {
+        for (int key = 0; key < bankCounts.length / ring; key++) {
             for (long c = now; c < now + ring; c++) {
-                int i = key * ring + (int) (c & (ring - 1));
-                if (bankTag[i] == c + 1) {
-                    out.add(key).add(c - now).add(bankCount[i]);
+                int n = countAt(key * ring + (int) (c & (ring - 1)), c);
+                if (n > 0) {
+                    out.add(key).add(c - now).add(n);
                 }
             }
         }
@@ -139,20 +147,20 @@ final class Sram {
     void shiftBanks(long now, long by) {
         long[] cycles = new long[ring];
         int[] counts = new int[ring];
-        for (int key = 0; key < bankTag.length / ring; key++) {
+        for (int key = 0; key < bankCounts.length / ring; key++) {
             int n = 0;
             for (long c = now; c < now + ring; c++) {
                 int i = key * ring + (int) (c & (ring - 1));
-                if (bankTag[i] == c + 1) {
+                int count = countAt(i, c);
+                if (count > 0) {
                     cycles[n] = c;
-                    counts[n++] = bankCount[i];
-                    bankTag[i] = 0;
+                    counts[n++] = count;
+                    bankCounts[i] = 0;
                 }
             }
             for (int k = 0; k < n; k++) {
-                int i = key * ring + (int) ((cycles[k] + by) & (ring - 1));
-                bankTag[i] = cycles[k] + by + 1;
-                bankCount[i] = counts[k];
+                long c = cycles[k] + by;
+                bankCounts[key * ring + (int) (c & (ring - 1))] = (c + 1) << 8 | counts[k];
             }
         }
     }

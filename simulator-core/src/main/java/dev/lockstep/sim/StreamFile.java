@@ -182,7 +182,6 @@ final class StreamFile {
 
     /** Moves every vector a read at {@code cycle} or later can still find {@code by} cycles later. */
     void shift(long cycle, long by) {
-        int[] live = new int[window];
         long[] liveDiagonals = new long[window];
         int[] liveCounts = new int[window];
         int[] livePositions = new int[window];
@@ -196,7 +195,6 @@ final class StreamFile {
             for (long d = lo; d < lo + window; d++) {
                 int i = r * window + (int) (d & (window - 1));
                 if (diagonals[i] == d) {
-                    live[n] = i;
                     liveDiagonals[n] = d + by;
                     liveCounts[n] = counts[i];
                     livePositions[n] = firstPositions[i];

@@ -18,10 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Simulates a program on a system of chips joined by links (docs/model.md, "Simulating many chips").
@@ -59,14 +57,6 @@ public final class SystemSimulator {
     }
 
     public static SimResult run(SystemSpec system, Program program, SimOptions options, Parallelism parallelism) {
-        ProgramRules.check(program, system.chip());
-        for (ChipProgram cp : program.chips()) {
-            if (cp.chipId() >= system.chips()) {
-                throw new IllegalArgumentException("the program has chip " + cp.chipId() + " but the system "
-                        + system.name() + " has " + system.chips() + " chips (0.." + (system.chips() - 1) + ")");
-            }
-        }
-        Topology topology = new Topology(system);
         int threads = options.listener() != null ? 1 : parallelism.threads();
         ExecutorService pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "lockstep-sim");
@@ -74,6 +64,14 @@ public final class SystemSimulator {
             return t;
         });
         try {
+            ProgramRules.check(program, system.chip(), pool, threads);
+            for (ChipProgram cp : program.chips()) {
+                if (cp.chipId() >= system.chips()) {
+                    throw new IllegalArgumentException("the program has chip " + cp.chipId() + " but the system "
+                            + system.name() + " has " + system.chips() + " chips (0.." + (system.chips() - 1) + ")");
+                }
+            }
+            Topology topology = new Topology(system);
             return options.mode() == Mode.TIMING_ONLY
                     ? recording(system, topology, program, options,
                     parallelism.deduplicate() && options.listener() == null, pool)
@@ -188,7 +186,7 @@ public final class SystemSimulator {
                 keying.add(() -> new Key(cp, system.chip().links().count()));
             }
             Map<Key, List<ChipProgram>> groups = new LinkedHashMap<>();
-            for (Key k : invoke(pool, keying)) {
+            for (Key k : Parallel.invoke(pool, keying)) {
                 groups.computeIfAbsent(k, x -> new ArrayList<>()).add(k.cp);
             }
             list.addAll(groups.values());
@@ -213,7 +211,7 @@ public final class SystemSimulator {
                 }
             });
         }
-        List<ChipRun> outcomes = invoke(pool, tasks);
+        List<ChipRun> outcomes = Parallel.invoke(pool, tasks);
         HazardException first = null;
         ChipResult[] byChip = new ChipResult[system.chips()];
         LinkUnit[] units = new LinkUnit[system.chips()];
@@ -243,7 +241,7 @@ public final class SystemSimulator {
         }
         // records are complete up to the first hazard, so a link rule broken before it comes first; a vector never
         // received is judged at the end, which a run stopped by a hazard never reaches
-        HazardException[] link = LinkChecker.check(topology, units, shifts, linkOf, system.vectorCycles());
+        HazardException[] link = LinkChecker.check(topology, units, shifts, linkOf, system.vectorCycles(), pool);
         if (link[0] != null && (first == null || LinkUnit.FIRST.compare(link[0], first) < 0)) {
             first = link[0];
         }
@@ -309,7 +307,7 @@ public final class SystemSimulator {
                     });
                 }
             }
-            HazardException first = invoke(pool, tasks).stream().filter(Objects::nonNull).min(LinkUnit.FIRST)
+            HazardException first = Parallel.invoke(pool, tasks).stream().filter(Objects::nonNull).min(LinkUnit.FIRST)
                     .orElse(null);
             if (first != null) {
                 throw first;
@@ -356,31 +354,5 @@ public final class SystemSimulator {
             }
             u.sent.clear();
         }
-    }
-
-    /** Runs the tasks, on the pool if there is one; their results in task order. */
-    private static <T> List<T> invoke(ExecutorService pool, List<Callable<T>> tasks) {
-        List<T> out = new ArrayList<>();
-        if (pool == null) {
-            for (Callable<T> t : tasks) {
-                try {
-                    out.add(t.call());
-                } catch (Exception e) {
-                    throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
-                }
-            }
-            return out;
-        }
-        try {
-            for (Future<T> f : pool.invokeAll(tasks)) {
-                out.add(f.get());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("simulation interrupted", e);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
-        return out;
     }
 }

@@ -115,9 +115,9 @@ class HazardTest {
     }
 
     @org.junit.jupiter.api.Test
-    void aConflictAReadTrainCountsAheadIsRaisedAtItsOwnCycle() {
+    void aReadCountsItsVectorsWhenItIssuesSoTheOtherProducerOfAClashIsNamedAtItsCycle() {
         // the gather (latency 3) issued at 5 and the read (latency 2) issued at 6 both put a vector on e2 at mem.w5
-        // at cycle 8; the read counts its vector on the stream when it issues, at 6
+        // at cycle 8; the read counts its vector when it issues, so the gather's finds the clash, at 8
         String clash = """
                 .data lo, mem.w6, 0, i8, [0]
                 .data hi, mem.w7, 0, i8, [0]
@@ -129,7 +129,7 @@ class HazardTest {
                 @5 gather e2, 0, e0
                 @6 read e2, 0
                 """;
-        // the same with an empty stream read at 7: after the conflict was found, before its cycle
+        // the same with an empty stream read at 7, after the read counted its vector and before the clash
         String earlier = clash + """
                 .queue vxm.3
                 @7 vmov.i8 e5, w7
@@ -139,6 +139,8 @@ class HazardTest {
                 HazardException h = (HazardException) e;
                 assertThat(h.kind()).isEqualTo(HazardKind.STREAM_CONFLICT);
                 assertThat(h.cycle()).isEqualTo(8);
+                assertThat(h.instructionIndex()).isEqualTo(0);
+                assertThat(h.instruction()).startsWith("gather");
                 assertThat(h.detail()).contains("writes stream e2 at position 40 (mem.w5) at cycle 8");
             });
             assertThatThrownBy(() -> run(earlier, functionalMode)).isInstanceOf(HazardException.class).satisfies(e -> {

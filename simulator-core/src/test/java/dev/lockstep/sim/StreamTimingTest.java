@@ -64,6 +64,29 @@ class StreamTimingTest {
     }
 
     @Test
+    void aReadLongerThanTheWordsItCountsAtOnceCrossesWordForWord() {
+        // 150 words, more than ChipSimulator.READ_AHEAD: word k is at mem.e5 (52) at 2 + k, at mem.w5 (40) at
+        // 14 + k, written there at 14 + k and committed at 15 + k; the last commit, at 164, is the last event
+        String program = """
+                .data x, mem.e5, 0, i8, [1]
+                .data z, mem.e5, 100, i8, [5]
+                .region y, mem.w5, 100, i8, 48000
+                .queue mem.e5
+                @0 read w1, x, 150
+                .queue mem.w5
+                @14 write 100, w1, 150
+                """;
+        SimResult r = functional(program);
+        assertThat(r.cycles()).isEqualTo(165);
+        double[] y = r.region(0, "y").orElseThrow();
+        assertThat(new double[] {y[0], y[1], y[100 * 320], y[149 * 320]}).containsExactly(1, 0, 5, 0);
+        assertThat(ChipSimulator.READ_AHEAD).isLessThan(150);
+        SimResult t = Programs.timing(program);
+        assertThat(t.cycles()).isEqualTo(165);
+        assertThat(t.traceHash()).isEqualTo(r.traceHash());
+    }
+
+    @Test
     void aLaterProducerOverwritesTheStreamFromItsPositionOn() {
         // mem.w5 (40) puts 7 on e0 at cycle 2; on that diagonal mem.w3 (42) is reached at 4 and mem.w2 (43) at 5,
         // where mem.w2 puts its own 9 on e0 (read at 3, latency 2): from position 43 on, the stream carries 9, so

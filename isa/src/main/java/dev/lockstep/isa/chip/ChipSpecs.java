@@ -220,8 +220,7 @@ public final class ChipSpecs {
             doc.rejectUnknownKeys(timing, "timing", SCHEMA.group("timing").names());
             for (TimingParam p : TimingParam.values()) {
                 if (timing.has(p.key())) {
-                    long max = p == TimingParam.STREAM_HOP_CYCLES ? 100 : 1_000_000;
-                    overrides.put(p, doc.integer(timing.get(p.key()), "timing." + p.key(), 1, max));
+                    overrides.put(p, doc.integer(timing.get(p.key()), "timing." + p.key(), 1, p.max()));
                 }
             }
         }

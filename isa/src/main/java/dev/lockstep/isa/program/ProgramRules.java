@@ -11,16 +11,23 @@ import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.Queue;
 import dev.lockstep.isa.chip.Slice;
 import dev.lockstep.isa.chip.SliceKind;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 /**
  * The static rules a program must follow on a chip, shared by the assembler (which reports them at a line and
  * column), the binary decoder (at a byte offset) and {@link #check} (for programs built in code, such as the
  * compiler's). The dynamic rules (stream contents, bank conflicts, unit occupancy) belong to the simulator.
+ * (Over 400 lines: each rule and the whole-program check that applies them, on one thread or several, share
+ * private helpers such as the table of words found valid.)
  */
 public final class ProgramRules {
     /** Largest chip id. */
@@ -241,12 +248,23 @@ public final class ProgramRules {
      * @throws IllegalArgumentException with the first problem, naming chip, queue and instruction index
      */
     public static void check(Program program, ChipSpec chip) {
+        check(program, chip, null, 1);
+    }
+
+    /**
+     * Checks a whole program against a chip, the chips' programs in {@code tasks} interleaved shares side by side
+     * on {@code pool} (one after another if it is null). The problem reported is the one a single pass finds first:
+     * that of the first chip, in program order, that has one.
+     *
+     * @throws IllegalArgumentException with the first problem, naming chip, queue and instruction index
+     */
+    public static void check(Program program, ChipSpec chip, ExecutorService pool, int tasks) {
         if (program.vectorBytes() != chip.vectorBytes()) {
             throw new IllegalArgumentException("the program was written for " + program.vectorBytes()
                     + "-byte vectors but " + chip.name() + " has " + chip.vectorBytes());
         }
         Set<String> names = new HashSet<>();
-        List<String> all = new java.util.ArrayList<>();
+        List<String> all = new ArrayList<>();
         program.constants().forEach(c -> all.add(c.name()));
         program.maps().forEach(m -> all.add(m.name()));
         program.chips().forEach(cp -> cp.regions().forEach(r -> all.add(r.name())));
@@ -260,22 +278,74 @@ public final class ProgramRules {
         for (int i = 0; i < program.maps().size(); i++) {
             fail(checkMap(chip, program.maps().get(i), program.maps().subList(0, i)), "");
         }
-        WordTable checked = new WordTable();
-        for (ChipProgram cp : program.chips()) {
-            String at = "chip " + cp.chipId() + ": ";
-            if (cp.chipId() < 0 || cp.chipId() > MAX_CHIP_ID) {
-                throw new IllegalArgumentException("chip id " + cp.chipId() + " is out of range 0.." + MAX_CHIP_ID);
+        int shares = pool == null ? 1 : Math.max(1, Math.min(tasks, program.chips().size()));
+        List<Callable<ChipProblem>> checks = new ArrayList<>();
+        for (int t = 0; t < shares; t++) {
+            int share = t;
+            checks.add(() -> {
+                // each share has its own table of words found valid (a model's chips repeat the same words)
+                WordTable checked = new WordTable();
+                for (int c = share; c < program.chips().size(); c += shares) {
+                    try {
+                        checkChip(program, chip, program.chips().get(c), checked);
+                    } catch (RuntimeException e) {
+                        return new ChipProblem(c, e);
+                    }
+                }
+                return null;
+            });
+        }
+        ChipProblem first = null;
+        for (ChipProblem p : run(pool, checks)) {
+            first = p != null && (first == null || p.chip() < first.chip()) ? p : first;
+        }
+        if (first != null) {
+            throw first.problem();
+        }
+    }
+
+    /** The first problem of a share of chips: the chip's index in the program, and the problem. */
+    private record ChipProblem(int chip, RuntimeException problem) {
+    }
+
+    private static <T> List<T> run(ExecutorService pool, List<Callable<T>> tasks) {
+        List<T> out = new ArrayList<>();
+        try {
+            if (pool == null) {
+                for (Callable<T> t : tasks) {
+                    out.add(t.call());
+                }
+                return out;
             }
-            for (int i = 0; i < cp.regions().size(); i++) {
-                fail(checkRegion(chip, cp.regions().get(i), cp.regions().subList(0, i)), at);
+            for (Future<T> f : pool.invokeAll(tasks)) {
+                out.add(f.get());
             }
-            // data is sorted by slice and address: each block need only be checked against the one before it
-            for (int i = 0; i < cp.data().size(); i++) {
-                fail(checkData(chip, cp.data().get(i), cp.data().subList(Math.max(0, i - 1), i)), at);
-            }
-            for (QueueProgram qp : cp.queues()) {
-                checkQueue(program, chip, at, qp, checked);
-            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("program check interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (Exception e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+    }
+
+    /** One chip's regions, data and queues. */
+    private static void checkChip(Program program, ChipSpec chip, ChipProgram cp, WordTable checked) {
+        String at = "chip " + cp.chipId() + ": ";
+        if (cp.chipId() < 0 || cp.chipId() > MAX_CHIP_ID) {
+            throw new IllegalArgumentException("chip id " + cp.chipId() + " is out of range 0.." + MAX_CHIP_ID);
+        }
+        for (int i = 0; i < cp.regions().size(); i++) {
+            fail(checkRegion(chip, cp.regions().get(i), cp.regions().subList(0, i)), at);
+        }
+        // data is sorted by slice and address: each block need only be checked against the one before it
+        for (int i = 0; i < cp.data().size(); i++) {
+            fail(checkData(chip, cp.data().get(i), cp.data().subList(Math.max(0, i - 1), i)), at);
+        }
+        for (QueueProgram qp : cp.queues()) {
+            checkQueue(program, chip, at, qp, checked);
         }
     }
 

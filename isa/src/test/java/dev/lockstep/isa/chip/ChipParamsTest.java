@@ -76,6 +76,7 @@ class ChipParamsTest {
         "clock_hz=1e9                | clock_hz must be a whole number in 1..100000000000, got 1E+9",
         "mxm.fp16_k=0                | mxm.fp16_k must be in 1..65535, got 0",
         "timing.stream_hop_cycles=101 | timing.stream_hop_cycles must be in 1..100, got 101",
+        "timing.mem_read_latency_cycles=1001 | timing.mem_read_latency_cycles must be in 1..1000, got 1001",
         "links.bytes_per_second_per_direction=-1 | links.bytes_per_second_per_direction must be a positive number, got -1",
         "name=a b                    | name must be 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit, got \"a b\"",
         "mxm.planes_per_slice=3      | mxm.fp16_planes_per_piece must divide mxm.planes_per_slice (3) (tsp-v1.json with --chip-param mxm.planes_per_slice=3)",
