@@ -17,7 +17,8 @@ import java.util.function.IntUnaryOperator;
  * before the end. The same rules and messages as a delivering run; the first broken rule by
  * {@link LinkUnit#FIRST}. A unit's records are read link by link, the copies of periods its chip skipped
  * ({@link LinkUnit.Repeat}) included: the unit stores them once, and the check of one link lists that link's
- * copies while it runs (memory for one link's records at a time).
+ * copies while it runs (memory for one link's records at a time per thread: runs of chips are checked side by
+ * side).
  */
 final class LinkChecker {
     private LinkChecker() {

@@ -34,6 +34,10 @@ final class Parallel {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("simulation interrupted", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error err) {
+                // out of memory, say: as if it had happened on the caller's thread
+                throw err;
+            }
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
         return out;

@@ -17,8 +17,8 @@ import java.util.List;
  * data, read-only regions, and per-cycle bank accounting. Word {@code a} of a slice is in bank
  * {@code a mod banks}.
  *
- * <p>Bank accesses may be counted ahead of the present (a timing-only read train counts its accesses when it
- * issues, see ChipSimulator), up to {@code lookahead} cycles: each bank keeps a ring of per-cycle counts, each
+ * <p>Bank accesses may be counted ahead of the present (a read train counts its accesses when it issues, see
+ * ChipSimulator), up to {@code lookahead} cycles: each bank keeps a ring of per-cycle counts, each
  * tagged with its cycle, so a count left from a cycle one ring ago reads as zero.
  */
 final class Sram {

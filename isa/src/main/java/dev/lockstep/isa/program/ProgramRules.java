@@ -325,6 +325,10 @@ public final class ProgramRules {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("program check interrupted", e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error err) {
+                // out of memory, say: as if it had happened on the caller's thread
+                throw err;
+            }
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (Exception e) {
             throw e instanceof RuntimeException r ? r : new IllegalStateException(e);

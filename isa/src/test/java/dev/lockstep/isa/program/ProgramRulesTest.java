@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.isa.program;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.chip.ChipSpecs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Test;
+
+/** The whole-program check reports the first chip's problem, whether the chips are checked on one thread or more. */
+class ProgramRulesTest {
+    private static final ChipSpec TSP = ChipSpecs.tspV1();
+
+    /** Chips 0..n-1, each one nop on queue {@code queueOf[chip]}. */
+    private static Program chips(int... queueOf) {
+        List<ChipProgram> chips = new ArrayList<>();
+        for (int c = 0; c < queueOf.length; c++) {
+            QueueProgram q = new QueueProgram(queueOf[c], new long[] {0}, new long[] {Instruction.of(Opcode.NOP, 1)
+                    .word()});
+            chips.add(new ChipProgram(c, List.of(q), List.of(), List.of()));
+        }
+        return new Program(TSP.name(), TSP.vectorBytes(), List.of(), List.of(), chips);
+    }
+
+    @Test
+    void theFirstBadChipInProgramOrderIsReportedWithSharesOnAPool() {
+        // shares of two: chips 0, 2, 4 and 1, 3; chips 3 and 4 are bad, and the share holding 4 finds it first
+        Program p = chips(0, 1, 2, 500, 600);
+        String first = "chip 3: queue 500 does not exist on tsp-v1";
+        assertThatThrownBy(() -> ProgramRules.check(p, TSP)).hasMessageStartingWith(first);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int tasks = 1; tasks <= 6; tasks++) {
+                int shares = tasks;
+                assertThatThrownBy(() -> ProgramRules.check(p, TSP, pool, shares)).as("%d shares", shares)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(first);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
