@@ -262,8 +262,8 @@ final class ChipSimulator {
         for (long u : queueBusyUntil) {
             out.addUntil(u, now);
         }
-        out.add(lastOccupied >= now - period ? lastOccupied - now : Long.MIN_VALUE);
-        out.add(lastAhead >= now - period ? lastAhead - now : Long.MIN_VALUE);
+        out.add(inLastPeriod(lastOccupied, now, period) ? lastOccupied - now : Long.MIN_VALUE);
+        out.add(inLastPeriod(lastAhead, now, period) ? lastAhead - now : Long.MIN_VALUE);
         for (int p = 0; p < readBase.length; p++) {
             out.add(readBase[p]).add(nextBase[p]).addUntil(nextBaseFrom[p], now);
         }
@@ -281,6 +281,39 @@ final class ChipSimulator {
         links.state(now, out);
         out.add(out.size() - from);
         return out;
+    }
+
+    /** Whether a last cycle of something ({@code -1}: none yet) is in the period before {@code now} or later. */
+    private static boolean inLastPeriod(long last, long now, long period) {
+        return last >= 0 && last >= now - period;
+    }
+
+    /** The last cycle at which events ran (-1 before any). */
+    long lastCycle() {
+        return lastCycle;
+    }
+
+    /**
+     * How many of at most {@code copies} periods the run can skip from {@code now} when the calendar's present is
+     * {@code present} (no event ran in between): after them each repeating queue that waits for an instruction
+     * must still have one, due no earlier than the present moved on by as many periods.
+     */
+    int skippable(long present, long period, int copies, int[] step) {
+        for (; copies > 0; copies--) {
+            long by = copies * period;
+            boolean fits = true;
+            for (int i = 0; i < queueRuns.length && fits; i++) {
+                QueueRun q = queueRuns[i];
+                if (step[i] > 0 && q.repeatLeft == 0 && q.next < q.qp.size()) {
+                    long next = q.next + (long) copies * step[i];
+                    fits = next < q.qp.size() && q.qp.cycle((int) next) >= present + by;
+                }
+            }
+            if (fits) {
+                return copies;
+            }
+        }
+        return 0;
     }
 
     /** Whether a queue's last instruction will be issued again: a repeat of it is in progress or comes next. */
@@ -351,7 +384,14 @@ final class ChipSimulator {
             q.next += copies * step[i];
             if (q.repeatLeft > 0) {
                 q.repeatIndex += copies * step[i];
+            } else if (step[i] > 0 && q.next < q.qp.size()) {
+                // its next instruction: a repeat of the block, copies periods on, or the first after the repeats,
+                // at its own cycle (the calendar then moves it by the same cycles as every other)
+                q.cycle = q.qp.cycle(q.next) - by;
             }
+        }
+        if (inLastPeriod(lastCycle, now, period)) {
+            lastCycle += by;
         }
         for (int r = 0; r < busyUntil.length; r++) {
             for (int i = 0; i < busyUntil[r].length; i++) {
@@ -368,10 +408,10 @@ final class ChipSimulator {
                 queueBusyUntil[q] += by;
             }
         }
-        if (lastOccupied >= now - period) {
+        if (inLastPeriod(lastOccupied, now, period)) {
             lastOccupied += by;
         }
-        if (lastAhead >= now - period) {
+        if (inLastPeriod(lastAhead, now, period)) {
             lastAhead += by;
         }
         for (int p = 0; p < nextBaseFrom.length; p++) {

@@ -15,8 +15,10 @@ import dev.lockstep.isa.program.QueueProgram;
  * repeats; {@link ChipSimulator#state}).
  * So when the state at some cycle t in the window equals, every cycle counted from t, the state at t - P (both taken
  * when nothing but issue events is pending), every later period in the window does what the last one did, P cycles
- * later: the run moves from t to t + m x P at once, with its counters grown by m times the last period's, its link
- * records copied m times and its trace hash folded m times ({@link TraceHash.Period}). The result is the same as
+ * later: the run moves from t to t + m x P at once (t + m x P at most Z), with its counters grown by m times the
+ * last period's, its link records copied m times and its trace hash folded m times ({@link TraceHash.Period}); each
+ * repeating queue then waits for its next instruction at that instruction's own cycle, which may be the first after
+ * its repeats ({@link ChipSimulator#skippable}). The result is the same as
  * running every event (a test compares them chip by chip); the periods skipped are counted as issues not
  * simulated. When the states never match (a chip never quiet at the same point of two periods, say) the run simply
  * goes on event by event.
@@ -128,19 +130,21 @@ final class RepeatSkip {
 
     /**
      * Called at the start of a cycle with events when only issue events are pending: the cycles to move the run on
-     * by, or 0 to run this cycle.
+     * by, or 0 to run this cycle. The state is taken at the check's own cycle when no event ran since (it is then
+     * the same, counted from that cycle), so that a chip idle at a period's start compares at the start.
      */
     long at(long now) {
         if (now < nextCheck) {
             return 0;
         }
-        Snapshot s = new Snapshot(now, sim.state(now, period, step, until), sim.issues(), sim.hash(), sim.queueNext(),
+        long t = Math.max(nextCheck, sim.lastCycle() + 1);
+        Snapshot s = new Snapshot(t, sim.state(t, period, step, until), sim.issues(), sim.hash(), sim.queueNext(),
                 sim.queueIssued().clone(), sim.queueBusy().clone(), sim.busyCycles().clone(),
                 sim.links().sent.size(), sim.links().taken.size());
-        if (last != null && now - last.cycle() == period && s.state().equals(last.state()) && stepsMatch(last, s)) {
-            int copies = copies(now, s.queueNext());
+        if (last != null && t - last.cycle() == period && s.state().equals(last.state()) && stepsMatch(last, s)) {
+            int copies = sim.skippable(now, period, (int) Math.min((until - t) / period, Integer.MAX_VALUE), step);
             if (copies >= 1) {
-                sim.skipPeriods(now, period, copies, step, stepById, until, last, s);
+                sim.skipPeriods(t, period, copies, step, stepById, until, last, s);
                 skipped += copies * (s.issues() - last.issues());
                 skippedCycles += copies * period;
                 nextCheck = Long.MAX_VALUE;
@@ -148,32 +152,15 @@ final class RepeatSkip {
                 return copies * period;
             }
         }
-        if (now + period >= until) {
+        if (t + period >= until) {
             // no whole period left to skip
             nextCheck = Long.MAX_VALUE;
             last = null;
             return 0;
         }
         last = s;
-        nextCheck = now + period;
+        nextCheck = t + period;
         return 0;
-    }
-
-    /**
-     * How many periods the run can skip from {@code now}: every period skipped must lie in the window, and each
-     * repeating queue's next instruction, that many periods on, must still be a repeat of the block (not the
-     * instructions after the repeats, which the state at {@code now} knows nothing of).
-     */
-    private int copies(long now, int[] next) {
-        long copies = (until - now) / period;
-        for (int i = 0; i < step.length; i++) {
-            QueueProgram q = program.queues().get(i);
-            if (step[i] > 0 && next[i] < q.size()) {
-                long end = q.blockStart() + q.repeats() * q.period();
-                copies = Math.min(copies, Math.floorDiv(end - 1 - q.cycle(next[i]), period));
-            }
-        }
-        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, copies));
     }
 
     /** Each queue moved on by its block in the period, as a repeat of the block must. */

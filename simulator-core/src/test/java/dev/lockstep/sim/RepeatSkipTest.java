@@ -45,6 +45,30 @@ class RepeatSkipTest {
     }
 
     @Test
+    void eachChipRunsTheTwoPeriodsItComparesAndTheLast() {
+        // chip 0 compares its states at 3 and 703 (its block starts at 3, nothing in flight then): equal, so 37
+        // periods are skipped, not 38, since its read queue's next instruction would then come after its 40th and
+        // last; it runs copies 0, 1 and 39, 2 issues each; chip 1 likewise from 641 and 1341
+        Both both = runBothWays(repeated(PERIOD, null, P, COPIES));
+        assertThat(both.skipped().instructionsRun()).isEqualTo(12);
+    }
+
+    @Test
+    void aQueueWithAnInstructionAfterItsRepeatsWaitsForItAtItsCycle() {
+        // one more read on chip 0's read queue after its repeats: chip 0 now skips 38 periods, to the end of its
+        // window, and its read queue waits there for that read at 28,100; chip 0 runs copies 0 and 1 and the
+        // extra read (5 issues, against 7 if the skip stopped a period short), chip 1 runs 6 as above
+        String extra = """
+                .chip 0
+                .queue mem.w43
+                @%d read w1, 0
+                """.formatted(COPIES * P + 100);
+        Both both = runBothWays(repeated(PERIOD, extra, P, COPIES));
+        assertThat(both.full().instructions()).isEqualTo(4L * COPIES + 1);
+        assertThat(both.skipped().instructionsRun()).isEqualTo(11);
+    }
+
+    @Test
     void aHazardAfterTheSkippedPeriodsIsReportedAlike() {
         // after the last copy, chip 1 receives once more, but nothing was sent
         String extra = """
