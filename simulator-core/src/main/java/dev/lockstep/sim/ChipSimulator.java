@@ -294,17 +294,21 @@ final class ChipSimulator {
     }
 
     /**
-     * How many of at most {@code copies} periods the run can skip from {@code now} when the calendar's present is
-     * {@code present} (no event ran in between): after them each repeating queue that waits for an instruction
-     * must still have one, due no earlier than the present moved on by as many periods.
+     * How many of at most {@code copies} periods the run can skip when the calendar's present is {@code present}
+     * (the state being taken at or before it, no event having run in between): after them each repeating queue
+     * that waits for an instruction must still have one, and every instruction waited for (a repeating queue's
+     * next, or that of a queue that does not repeat, due after the window) must be due no earlier than the present
+     * moved on by as many periods.
      */
-    int skippable(long present, long period, int copies, int[] step) {
+    int skippable(long present, long period, int copies, int[] step, long until) {
         for (; copies > 0; copies--) {
             long by = copies * period;
             boolean fits = true;
             for (int i = 0; i < queueRuns.length && fits; i++) {
                 QueueRun q = queueRuns[i];
-                if (step[i] > 0 && q.repeatLeft == 0 && q.next < q.qp.size()) {
+                if (staysOnSkip(q, step[i], until)) {
+                    fits = q.cycle >= present + by;
+                } else if (step[i] > 0 && q.repeatLeft == 0 && q.next < q.qp.size()) {
                     long next = q.next + (long) copies * step[i];
                     fits = next < q.qp.size() && q.qp.cycle((int) next) >= present + by;
                 }
@@ -364,7 +368,8 @@ final class ChipSimulator {
     }
 
     /**
-     * Moves the whole state from {@code now} to {@code now + copies x period}, as if the period before {@code now}
+     * Moves the whole state from {@code now} (the snapshot's cycle, at or before the calendar's present) to
+     * {@code now + copies x period}, as if the period before {@code now}
      * had run {@code copies} more times: the event calendar moves the pending issue events itself (by the same
      * cycles each, so the event of a queue that waits beyond the repeats, {@code until} or later, is moved back
      * first).

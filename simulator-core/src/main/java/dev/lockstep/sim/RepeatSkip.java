@@ -130,8 +130,9 @@ final class RepeatSkip {
 
     /**
      * Called at the start of a cycle with events when only issue events are pending: the cycles to move the run on
-     * by, or 0 to run this cycle. The state is taken at the check's own cycle when no event ran since (it is then
-     * the same, counted from that cycle), so that a chip idle at a period's start compares at the start.
+     * by, or 0 to run this cycle. The state is taken at the check's own cycle when no event ran since, else just
+     * after the last cycle with events (it is the same state then, counted from that cycle), so that a chip idle
+     * at a period's start compares at the start.
      */
     long at(long now) {
         if (now < nextCheck) {
@@ -142,7 +143,8 @@ final class RepeatSkip {
                 sim.queueIssued().clone(), sim.queueBusy().clone(), sim.busyCycles().clone(),
                 sim.links().sent.size(), sim.links().taken.size());
         if (last != null && t - last.cycle() == period && s.state().equals(last.state()) && stepsMatch(last, s)) {
-            int copies = sim.skippable(now, period, (int) Math.min((until - t) / period, Integer.MAX_VALUE), step);
+            int copies = sim.skippable(now, period, (int) Math.min((until - t) / period, Integer.MAX_VALUE), step,
+                    until);
             if (copies >= 1) {
                 sim.skipPeriods(t, period, copies, step, stepById, until, last, s);
                 skipped += copies * (s.issues() - last.issues());

@@ -48,7 +48,9 @@ class RepeatSkipTest {
     void eachChipRunsTheTwoPeriodsItComparesAndTheLast() {
         // chip 0 compares its states at 3 and 703 (its block starts at 3, nothing in flight then): equal, so 37
         // periods are skipped, not 38, since its read queue's next instruction would then come after its 40th and
-        // last; it runs copies 0, 1 and 39, 2 issues each; chip 1 likewise from 641 and 1341
+        // last; it runs copy 0, copy 1's read, copy 38's send and copy 39: 6 issues. Chip 1 likewise, from 641 and
+        // 1341 (equal since a last read of -1, none, no longer counts as one in the last period: chip 1 reads
+        // nothing)
         Both both = runBothWays(repeated(PERIOD, null, P, COPIES));
         assertThat(both.skipped().instructionsRun()).isEqualTo(12);
     }
@@ -56,8 +58,8 @@ class RepeatSkipTest {
     @Test
     void aQueueWithAnInstructionAfterItsRepeatsWaitsForItAtItsCycle() {
         // one more read on chip 0's read queue after its repeats: chip 0 now skips 38 periods, to the end of its
-        // window, and its read queue waits there for that read at 28,100; chip 0 runs copies 0 and 1 and the
-        // extra read (5 issues, against 7 if the skip stopped a period short), chip 1 runs 6 as above
+        // window, and its read queue waits there for that read at 28,100; chip 0 runs copy 0, copy 1's read, copy
+        // 39's send and the extra read (5 issues, against 7 if the skip stopped a period short), chip 1 6 as above
         String extra = """
                 .chip 0
                 .queue mem.w43
@@ -66,6 +68,36 @@ class RepeatSkipTest {
         Both both = runBothWays(repeated(PERIOD, extra, P, COPIES));
         assertThat(both.full().instructions()).isEqualTo(4L * COPIES + 1);
         assertThat(both.skipped().instructionsRun()).isEqualTo(11);
+    }
+
+    @Test
+    void aChipComparedAfterAnIdleStretchStillWaitsForAnInstructionDueRightAfterTheWindow() {
+        // mem.e5's 10 words reach mem.w5 at 95..104 of each period of 100, where a write takes them (its last commit
+        // at 105); mem.w7's read at 100 starts the window, but the chip is quiet again only at 181 (the next read),
+        // so its states are taken at 106, 206 (nothing ran since 105): equal. mem.w6, which does not repeat, issues
+        // at 4,050, which ends the window; each repeating queue has an instruction after its repeats. The skip lands
+        // at 4,006 with the run's present at 4,081: past mem.w6's read, so one period fewer is skipped
+        String body = """
+                .queue mem.e5
+                @81 read w1, 0, 10
+                .queue mem.w5
+                @95 write 200, w1, 10
+                .queue mem.w7
+                @100 read e1, 0
+                """;
+        String extra = """
+                .queue mem.e5
+                @4300 read w1, 0
+                .queue mem.w5
+                @4400 read e2, 0
+                .queue mem.w7
+                @4500 read e1, 0
+                .queue mem.w6
+                @4050 read e3, 0
+                """;
+        Both both = runBothWays(repeated(body, extra, 100, 40));
+        assertThat(both.full().instructions()).isEqualTo(3L * 40 + 4);
+        assertThat(both.skipped().instructionsRun()).isLessThan(both.full().instructions() / 4);
     }
 
     @Test
