@@ -756,8 +756,7 @@ final class ChipSimulator {
             int base = Streams.index(stream);
             for (int p = 0; p < span; p++) {
                 if (!streams.produce(west, base + p, pos, cycle, is.id, planes == null ? null : planes[p])) {
-                    throw hazard(HazardKind.STREAM_CONFLICT, is, cycle, "writes " + where(stream, p, pos)
-                            + " at cycle " + cycle + ", which another producer writes in the same cycle");
+                    throw hazard(HazardKind.STREAM_CONFLICT, is, cycle, streamConflict(stream, p, pos, cycle));
                 }
             }
         }
@@ -778,8 +777,9 @@ final class ChipSimulator {
                 + " access(es) that cycle";
     }
 
-    private String streamConflict(long stream, int pos, long cycle) {
-        return "writes " + where(stream, 0, pos) + " at cycle " + cycle + ", which another producer writes in the "
+    /** The message of a vector put on plane {@code plane} of {@code stream} where another is already put. */
+    private String streamConflict(long stream, int plane, int pos, long cycle) {
+        return "writes " + where(stream, plane, pos) + " at cycle " + cycle + ", which another producer writes in the "
                 + "same cycle";
     }
 
@@ -897,7 +897,7 @@ final class ChipSimulator {
                 }
                 long at = c + latency;
                 if (!streams.produce(west, index, pos, at, is.id, null)) {
-                    deferred(HazardKind.STREAM_CONFLICT, at, streamConflict(stream, pos, at));
+                    deferred(HazardKind.STREAM_CONFLICT, at, streamConflict(stream, 0, pos, at));
                 }
             }
             counted = end;
@@ -1110,8 +1110,7 @@ final class ChipSimulator {
             int span = ins.span(dst);
             for (int p = 0; p < span; p++) {
                 if (!streams.produce(west, base + p, pos, cycle, is.id, out == null ? null : out[p])) {
-                    throw hazard(HazardKind.STREAM_CONFLICT, is, cycle, "writes " + where(stream, p, pos)
-                            + " at cycle " + cycle + ", which another producer writes in the same cycle");
+                    throw hazard(HazardKind.STREAM_CONFLICT, is, cycle, streamConflict(stream, p, pos, cycle));
                 }
             }
         }
