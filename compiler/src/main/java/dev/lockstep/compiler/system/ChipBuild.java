@@ -9,6 +9,7 @@ import dev.lockstep.isa.chip.Queue;
 import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.DataBlock;
 import dev.lockstep.isa.program.QueueProgram;
+import dev.lockstep.isa.program.QueueProgramBuilder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -26,6 +27,11 @@ import java.util.TreeMap;
 public final class ChipBuild {
     private final int chipId;
     private final ChipSpec chip;
+    /** Kernels' programs as placed, each with its start: copied into the queues' programs only when they are made. */
+    private final List<Placement> placements = new ArrayList<>();
+    /** Per queue, the instructions of {@link #placements}. */
+    private final long[] placedSizes;
+    /** Per queue, single instructions added ({@link #put}), in the order added. */
     private final long[][] cycles;
     private final long[][] words;
     private final int[] sizes;
@@ -46,6 +52,8 @@ public final class ChipBuild {
     private int repeatCopies = 1;
     private long repeatPeriod;
     private int[] bodySizes;
+    private long[] bodyPlacedSizes;
+    private int bodyPlacements;
     /** Whether the instructions were let go when the program was made ({@link #toProgram(boolean)}). */
     private boolean released;
     /** Nothing may be placed before this cycle (the repeats' windows before it are not kept). */
@@ -58,6 +66,7 @@ public final class ChipBuild {
         this.cycles = new long[queues][];
         this.words = new long[queues][];
         this.sizes = new int[queues];
+        this.placedSizes = new long[queues];
         this.sram = reserved;
     }
 
@@ -194,6 +203,8 @@ public final class ChipBuild {
         }
         keptFrom = next;
         bodySizes = sizes.clone();
+        bodyPlacedSizes = placedSizes.clone();
+        bodyPlacements = placements.size();
         repeatPeriod = period;
         repeatCopies = copies + 1;
         kernels *= copies + 1;
@@ -324,22 +335,32 @@ public final class ChipBuild {
         return address;
     }
 
-    /** Adds a kernel's instructions, shifted to start at {@code start}. */
+    /** A kernel's program placed to start at {@code start}. */
+    private record Placement(ChipProgram program, long start) {
+    }
+
+    /**
+     * Adds a kernel's instructions, shifted to start at {@code start}: kept as a reference to its program, copied
+     * once when the queues' programs are made (copying here made a default run's compile allocate and collect
+     * gigabytes of growing arrays).
+     */
     private void appendAt(ChipProgram cp, long start) {
+        checkNotReleased();
+        placements.add(new Placement(cp, start));
         for (QueueProgram q : cp.queues()) {
-            int queue = q.queueId();
-            int n = sizes[queue];
-            reserve(queue, n + q.size());
-            q.copyInto(cycles[queue], words[queue], n, start);
-            sizes[queue] = n + q.size();
+            placedSizes[q.queueId()] += q.size();
         }
     }
 
-    /** Makes room for {@code capacity} instructions on a queue (at least doubling, so appends stay linear). */
-    private void reserve(int queue, int capacity) {
+    private void checkNotReleased() {
         if (released) {
             throw new IllegalStateException("chip " + chipId + ": its program was made and its build let go");
         }
+    }
+
+    /** Makes room for {@code capacity} single instructions on a queue (at least doubling, so appends stay linear). */
+    private void reserve(int queue, int capacity) {
+        checkNotReleased();
         if (cycles[queue] == null) {
             cycles[queue] = new long[Math.max(16, capacity)];
             words[queue] = new long[Math.max(16, capacity)];
@@ -389,7 +410,8 @@ public final class ChipBuild {
     public long instructions() {
         long n = 0;
         for (int q = 0; q < sizes.length; q++) {
-            n += sizes[q] + (repeatCopies > 1 ? (long) bodySizes[q] * (repeatCopies - 1) : 0);
+            n += sizes[q] + placedSizes[q]
+                    + (repeatCopies > 1 ? (bodySizes[q] + bodyPlacedSizes[q]) * (repeatCopies - 1) : 0);
         }
         return n;
     }
@@ -413,79 +435,68 @@ public final class ChipBuild {
      * made, and nothing can be placed on the chip afterwards.
      */
     ChipProgram toProgram(boolean release) {
-        if (released) {
-            throw new IllegalStateException("chip " + chipId + ": its program was made and its build let go");
+        checkNotReleased();
+        int queues = cycles.length;
+        boolean repeated = repeatCopies > 1;
+        QueueProgramBuilder[] body = new QueueProgramBuilder[queues];
+        QueueProgramBuilder[] extra = new QueueProgramBuilder[queues];
+        for (int q = 0; q < queues; q++) {
+            if (sizes[q] + placedSizes[q] > 0) {
+                long bodyCount = repeated ? bodySizes[q] + bodyPlacedSizes[q] : sizes[q] + placedSizes[q];
+                body[q] = new QueueProgramBuilder(q, capacity(q, bodyCount));
+                if (repeated) {
+                    extra[q] = new QueueProgramBuilder(q, capacity(q, sizes[q] + placedSizes[q] - bodyCount));
+                }
+            }
         }
-        List<QueueProgram> queues = new ArrayList<>();
-        for (int q = 0; q < cycles.length; q++) {
-            if (sizes[q] == 0) {
+        for (int i = 0; i < placements.size(); i++) {
+            Placement p = placements.get(i);
+            QueueProgramBuilder[] to = repeated && i >= bodyPlacements ? extra : body;
+            for (QueueProgram qp : p.program().queues()) {
+                to[qp.queueId()].add(qp, p.start());
+            }
+        }
+        List<QueueProgram> out = new ArrayList<>();
+        for (int q = 0; q < queues; q++) {
+            if (body[q] == null) {
                 continue;
             }
-            if (repeatCopies == 1) {
-                long[][] sorted = sortByCycle(cycles[q], words[q], 0, sizes[q], q);
-                queues.add(new QueueProgram(q, sorted[0], sorted[1]));
-            } else {
-                long[][] body = sortByCycle(cycles[q], words[q], 0, bodySizes[q], q);
-                long[][] extra = sortByCycle(cycles[q], words[q], bodySizes[q], sizes[q], q);
-                queues.add(QueueProgram.repeated(q, body[0], body[1], repeatPeriod, repeatCopies, extra[0],
-                        extra[1]));
+            try {
+                if (repeated) {
+                    if (sizes[q] > 0) {
+                        body[q].add(cycles[q], words[q], 0, bodySizes[q]);
+                        extra[q].add(cycles[q], words[q], bodySizes[q], sizes[q]);
+                    }
+                    out.add(body[q].buildRepeated(repeatPeriod, repeatCopies, extra[q]));
+                } else {
+                    if (sizes[q] > 0) {
+                        body[q].add(cycles[q], words[q], 0, sizes[q]);
+                    }
+                    out.add(body[q].build());
+                }
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException("chip " + chipId + ", " + e.getMessage(), e);
             }
+            body[q] = null;
+            extra[q] = null;
             if (release) {
                 cycles[q] = null;
                 words[q] = null;
             }
         }
+        if (release) {
+            placements.clear();
+        }
         released = release;
-        return new ChipProgram(chipId, queues, data, regions);
+        return new ChipProgram(chipId, out, data, regions);
     }
 
-    /** The queue's instructions in cycle order (work may have been placed into earlier gaps). */
-    private long[][] sortByCycle(long[] c, long[] w, int from, int to, int queue) {
-        int n = to - from;
-        long[] cs = Arrays.copyOfRange(c, from, to);
-        long[] ws = Arrays.copyOfRange(w, from, to);
-        boolean sorted = true;
-        for (int i = 1; i < n && sorted; i++) {
-            sorted = cs[i] > cs[i - 1];
+    private int capacity(int queue, long count) {
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("chip " + chipId + ", queue " + queue + ": " + count + " instructions, "
+                    + "more than a queue holds");
         }
-        if (sorted) {
-            // the common case: work was placed in time order
-            return new long[][] {cs, ws};
-        }
-        mergeSort(cs, ws, new long[n], new long[n], 0, n);
-        for (int i = 1; i < n; i++) {
-            if (cs[i] == cs[i - 1]) {
-                throw new IllegalStateException("chip " + chipId + ", queue " + queue + ": two instructions at cycle "
-                        + cs[i]);
-            }
-        }
-        return new long[][] {cs, ws};
-    }
-
-    /** Sorts [from, to) of {@code c} and {@code w} together by {@code c} (stable; runs already in order stay). */
-    private static void mergeSort(long[] c, long[] w, long[] tc, long[] tw, int from, int to) {
-        if (to - from < 2) {
-            return;
-        }
-        int mid = (from + to) >>> 1;
-        mergeSort(c, w, tc, tw, from, mid);
-        mergeSort(c, w, tc, tw, mid, to);
-        if (c[mid - 1] <= c[mid]) {
-            return;
-        }
-        System.arraycopy(c, from, tc, from, to - from);
-        System.arraycopy(w, from, tw, from, to - from);
-        int i = from;
-        int j = mid;
-        for (int k = from; k < to; k++) {
-            if (j >= to || (i < mid && tc[i] <= tc[j])) {
-                c[k] = tc[i];
-                w[k] = tw[i++];
-            } else {
-                c[k] = tc[j];
-                w[k] = tw[j++];
-            }
-        }
+        return (int) count;
     }
 
     ChipSpec chip() {

@@ -32,6 +32,14 @@ public final class QueueProgram {
         this(queueId, cycles.clone(), words.clone(), cycles.length, 0, 0, 0, 0);
     }
 
+    /**
+     * A plain queue that keeps the arrays it is given instead of copying them: for {@link QueueProgramBuilder}, which
+     * sorted them and lets them go.
+     */
+    static QueueProgram adopting(int queueId, long[] cycles, long[] words) {
+        return new QueueProgram(queueId, cycles, words, cycles.length, 0, 0, 0, 0);
+    }
+
     private QueueProgram(int queueId, long[] cycles, long[] words, int prologue, int block, int repeats,
                          long blockStart, long period) {
         if (cycles.length != words.length) {
