@@ -14,16 +14,18 @@ import java.util.SplittableRandom;
 /**
  * A small random model written as a Hugging Face checkpoint (config.json and model.safetensors) in the standard
  * tensor names and [out x in] layout: a Mixtral with {@code experts} experts (top 2), or a Llama with one. Hidden
- * size 320, 4 heads, 2 KV heads, intermediate size 320, vocabulary 400. The tensors are stored in F32, F16 or
+ * size 320 unless given, 4 heads, 2 KV heads, intermediate size equal to the hidden size, vocabulary 400. The tensors are stored in F32, F16 or
  * BF16 by turns, and the values kept here are the stored ones (rounded to the tensor's type), for references to
  * compute with. Weights are uniform in +-2/sqrt(fan-in) (the router's and LM head's +-4/sqrt(fan-in)), norms in
  * 0.5..1.5: activations of order 1.
  */
 final class RandomCheckpoint {
-    final int hidden = 320;
+    /** The hidden size unless another is given. */
+    static final int DEFAULT_HIDDEN = 320;
+    final int hidden;
     final int heads = 4;
     final int kvHeads = 2;
-    final int inter = 320;
+    final int inter;
     final int layers;
     final int experts;
     final int topK = 2;
@@ -42,9 +44,19 @@ final class RandomCheckpoint {
     }
 
     RandomCheckpoint(long seed, int layers, int experts) {
+        this(seed, layers, experts, DEFAULT_HIDDEN);
+    }
+
+    /** @param hidden the hidden size, a multiple of 8 (4 heads of an even size) */
+    RandomCheckpoint(long seed, int layers, int experts, int hidden) {
         if (layers < 1 || experts < 1) {
             throw new IllegalArgumentException("at least one layer and one expert");
         }
+        if (hidden < 8 || hidden % 8 != 0) {
+            throw new IllegalArgumentException("a hidden size that is a positive multiple of 8, got " + hidden);
+        }
+        this.hidden = hidden;
+        this.inter = hidden;
         this.layers = layers;
         this.experts = experts;
         random = new SplittableRandom(seed);

@@ -216,6 +216,22 @@ class FunctionalRunTest {
         assertThat(chip).isEqualTo(want);
     }
 
+    /** A wider model (hidden 512: 4 heads of 128, products of two column tiles) generates the reference's tokens. */
+    @Test
+    void aWiderLlamaGeneratesTheReferenceTokens(@TempDir Path dir) throws Exception {
+        RandomCheckpoint c = new RandomCheckpoint(13, 2, 1, 512);
+        c.write(dir);
+        CliRun.Result r = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "3,4",
+                "--tokens", "2", "--system", "node-8", "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<Integer> chip = new ArrayList<>();
+        new ObjectMapper().readTree(r.out()).get("generated_tokens").forEach(t -> chip.add(t.asInt()));
+        List<Integer> want = new ArrayList<>();
+        reference(c, new int[] {3, 4}, 2, want);
+        assertThat(chip).hasSize(2).isEqualTo(want);
+        assertThat(Files.readString(dir.resolve("config.json"))).contains("\"hidden_size\": 512");
+    }
+
     /** A dense Llama checkpoint (mlp.gate_proj, up_proj, down_proj; no router), as the loader reads it. */
     @Test
     void aTinyLlamaGeneratesTheReferenceTokens(@TempDir Path dir) throws Exception {
@@ -247,6 +263,10 @@ class FunctionalRunTest {
         CliRun.Result bad = CliRun.run("random-checkpoint", dir.resolve("d").toString(), "--layers", "0");
         assertThat(bad.exit()).isEqualTo(1);
         assertThat(bad.err()).startsWith("error: --layers:1:1: --layers must be 1..16");
+        CliRun.Result narrow = CliRun.run("random-checkpoint", dir.resolve("e").toString(), "--hidden", "100");
+        assertThat(narrow.exit()).isEqualTo(1);
+        assertThat(narrow.err()).isEqualTo("error: --hidden:1:1: --hidden must be a multiple of 8 in 64..1024 (4 heads "
+                + "of an even size), got 100" + System.lineSeparator());
     }
 
     @Test

@@ -27,7 +27,11 @@ final class Sram {
     private final int banks;
     private final int accessesPerBank;
     private final boolean functional;
-    private final byte[][] data;
+    /**
+     * Per position, its words in pages of {@link #PAGE_WORDS}, each made on its first write (functional mode): a
+     * word never written reads as zeros, and a small model's run does not zero and hold 220 MiB per chip.
+     */
+    private final byte[][][] pages;
     private final BitSet[] inUse;
     private final List<List<long[]>> readOnly;
     /** Cycles of the per-bank rings (a power of two, larger than any access counted ahead). */
@@ -50,7 +54,7 @@ final class Sram {
         this.accessesPerBank = chip.mem().accessesPerBankPerCycle();
         this.functional = functional;
         int positions = chip.floorplan().slices().size();
-        this.data = new byte[positions][];
+        this.pages = new byte[positions][][];
         this.inUse = new BitSet[positions];
         this.readOnly = new ArrayList<>();
         for (int p = 0; p < positions; p++) {
@@ -81,7 +85,10 @@ final class Sram {
             int n = bytes.length / vectorBytes;
             inUse[b.slice()].set(b.address(), b.address() + n);
             if (functional) {
-                System.arraycopy(bytes, 0, slice(b.slice()), b.address() * vectorBytes, bytes.length);
+                for (int w = 0; w < n; w++) {
+                    System.arraycopy(bytes, w * vectorBytes, page(b.slice(), b.address() + w), offset(b.address() + w),
+                            vectorBytes);
+                }
             }
         }
         for (Region r : program.regions()) {
@@ -93,11 +100,32 @@ final class Sram {
         }
     }
 
-    private byte[] slice(int position) {
-        if (data[position] == null) {
-            data[position] = new byte[words * vectorBytes];
+    /** Words per page of a slice's storage (a power of two). */
+    static final int PAGE_WORDS = 256;
+    private static final int PAGE_SHIFT = Integer.numberOfTrailingZeros(PAGE_WORDS);
+
+    /** The page holding {@code address}, made if it is not yet. */
+    private byte[] page(int position, long address) {
+        if (pages[position] == null) {
+            pages[position] = new byte[(words + PAGE_WORDS - 1) >> PAGE_SHIFT][];
         }
-        return data[position];
+        byte[][] slice = pages[position];
+        int i = (int) (address >> PAGE_SHIFT);
+        if (slice[i] == null) {
+            slice[i] = new byte[PAGE_WORDS * vectorBytes];
+        }
+        return slice[i];
+    }
+
+    /** The page holding {@code address}, or null if no word of it was written. */
+    private byte[] pageIfAny(int position, long address) {
+        byte[][] slice = pages[position];
+        return slice == null ? null : slice[(int) (address >> PAGE_SHIFT)];
+    }
+
+    /** Where {@code address}'s word starts in its page. */
+    private int offset(long address) {
+        return (int) (address & (PAGE_WORDS - 1)) * vectorBytes;
     }
 
     int words() {
@@ -175,25 +203,29 @@ final class Sram {
             return null;
         }
         byte[] out = new byte[vectorBytes];
-        System.arraycopy(slice(position), (int) address * vectorBytes, out, 0, vectorBytes);
+        byte[] page = pageIfAny(position, address);
+        if (page != null) {
+            System.arraycopy(page, offset(address), out, 0, vectorBytes);
+        }
         return out;
     }
 
     /** One byte of a word (gather). */
     byte readByte(int position, long address, int lane) {
-        return slice(position)[(int) address * vectorBytes + lane];
+        byte[] page = pageIfAny(position, address);
+        return page == null ? 0 : page[offset(address) + lane];
     }
 
     void write(int position, long address, byte[] bytes) {
         inUse[position].set((int) address);
         if (functional) {
-            System.arraycopy(bytes, 0, slice(position), (int) address * vectorBytes, vectorBytes);
+            System.arraycopy(bytes, 0, page(position, address), offset(address), vectorBytes);
         }
     }
 
     void writeByte(int position, long address, int lane, byte b) {
         inUse[position].set((int) address);
-        slice(position)[(int) address * vectorBytes + lane] = b;
+        page(position, address)[offset(address) + lane] = b;
     }
 
     void markInUse(int position, long address) {
@@ -222,7 +254,12 @@ final class Sram {
     /** Copies of words {@code address .. address + count - 1} of a slice (functional mode). */
     byte[] dump(int position, int address, int count) {
         byte[] out = new byte[count * vectorBytes];
-        System.arraycopy(slice(position), address * vectorBytes, out, 0, out.length);
+        for (int w = 0; w < count; w++) {
+            byte[] page = pageIfAny(position, address + w);
+            if (page != null) {
+                System.arraycopy(page, offset(address + w), out, w * vectorBytes, vectorBytes);
+            }
+        }
         return out;
     }
 }
