@@ -11,6 +11,7 @@ import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.Queue;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,20 +55,43 @@ public final class ReservationTable {
     }
 
     /** A set of disjoint half-open intervals of cycles, each kept as first cycle to end cycle. */
+    /**
+     * Disjoint intervals [start, end), none touching another, in order: two sorted arrays of primitives (a
+     * kernel's scheduler asks millions of times whether an interval is free, and most intervals come at the end).
+     */
     private static final class Intervals {
-        private final TreeMap<Long, Long> byStart = new TreeMap<>();
+        private long[] starts = new long[8];
+        private long[] ends = new long[8];
+        private int size;
+
+        /** The index of the last interval starting at or before {@code t}, or -1. */
+        private int floor(long t) {
+            if (size > 0 && starts[size - 1] <= t) {
+                return size - 1;
+            }
+            int lo = 0;
+            int hi = size - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (starts[mid] <= t) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return hi;
+        }
 
         /** Whether [from, to) overlaps an interval of the set. */
         boolean overlaps(long from, long to) {
             if (to <= from) {
                 return false;
             }
-            Map.Entry<Long, Long> before = byStart.floorEntry(from);
-            if (before != null && before.getValue() > from) {
+            int i = floor(from);
+            if (i >= 0 && ends[i] > from) {
                 return true;
             }
-            Map.Entry<Long, Long> after = byStart.ceilingEntry(from);
-            return after != null && after.getKey() < to;
+            return i + 1 < size && starts[i + 1] < to;
         }
 
         /** Adds [from, to), merging it with any interval it overlaps or touches. */
@@ -75,19 +99,31 @@ public final class ReservationTable {
             if (to <= from) {
                 return;
             }
-            Map.Entry<Long, Long> before = byStart.floorEntry(from);
-            if (before != null && before.getValue() >= from) {
-                from = before.getKey();
-                to = Math.max(to, before.getValue());
-                byStart.remove(before.getKey());
+            int i = floor(from);
+            int lo = i + 1;
+            if (i >= 0 && ends[i] >= from) {
+                lo = i;
+                from = starts[i];
+                to = Math.max(to, ends[i]);
             }
-            Map.Entry<Long, Long> after = byStart.ceilingEntry(from);
-            while (after != null && after.getKey() <= to) {
-                to = Math.max(to, after.getValue());
-                byStart.remove(after.getKey());
-                after = byStart.ceilingEntry(from);
+            int hi = lo;
+            while (hi < size && starts[hi] <= to) {
+                to = Math.max(to, ends[hi]);
+                hi++;
             }
-            byStart.put(from, to);
+            // [lo, hi) becomes the one interval [from, to)
+            int shift = 1 - (hi - lo);
+            if (size + shift > starts.length) {
+                starts = Arrays.copyOf(starts, 2 * starts.length);
+                ends = Arrays.copyOf(ends, 2 * ends.length);
+            }
+            if (shift != 0 && hi < size) {
+                System.arraycopy(starts, hi, starts, hi + shift, size - hi);
+                System.arraycopy(ends, hi, ends, hi + shift, size - hi);
+            }
+            starts[lo] = from;
+            ends[lo] = to;
+            size += shift;
         }
     }
 

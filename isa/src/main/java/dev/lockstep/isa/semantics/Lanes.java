@@ -13,6 +13,15 @@ public final class Lanes {
     private Lanes() {
     }
 
+    /** Every binary16 value by its bits, as {@link Fp16#toFloat} gives it (a weight load reads thousands a word). */
+    private static final double[] F16_VALUES = new double[1 << 16];
+
+    static {
+        for (int b = 0; b < F16_VALUES.length; b++) {
+            F16_VALUES[b] = Fp16.toFloat((short) b);
+        }
+    }
+
     /** Element l's raw bits from planes. */
     public static long bits(byte[][] planes, int lane) {
         long v = 0;
@@ -37,6 +46,14 @@ public final class Lanes {
     public static double[] floats(DataType type, byte[][] planes) {
         int lanes = planes[0].length;
         double[] out = new double[lanes];
+        if (type == DataType.F16 && planes.length == 2) {
+            byte[] lo = planes[0];
+            byte[] hi = planes[1];
+            for (int l = 0; l < lanes; l++) {
+                out[l] = F16_VALUES[(lo[l] & 0xFF) | (hi[l] & 0xFF) << 8];
+            }
+            return out;
+        }
         for (int l = 0; l < lanes; l++) {
             long b = bits(planes, l);
             out[l] = type == DataType.F16 ? Fp16.toFloat((short) b) : Float.intBitsToFloat((int) b);

@@ -18,15 +18,21 @@ public final class MatrixOps {
     /** f32 results of an fp16 plane; {@code accumulate} adds to {@code previous} (f32 rounding). */
     public static float[] fp16(double[][] weights, double[] x, float[] previous) {
         int cols = weights.length == 0 ? x.length : weights[0].length;
-        float[] y = new float[cols];
-        for (int n = 0; n < cols; n++) {
-            float acc = 0f;
-            for (int k = 0; k < weights.length; k++) {
-                acc = (float) (acc + (double) (float) (x[k] * weights[k][n]));
+        // row by row (each column's sum still in k order, so the same roundings): the weights are read in order
+        float[] acc = new float[cols];
+        for (int k = 0; k < weights.length; k++) {
+            double xk = x[k];
+            double[] row = weights[k];
+            for (int n = 0; n < cols; n++) {
+                acc[n] = (float) (acc[n] + (double) (float) (xk * row[n]));
             }
-            y[n] = previous == null ? acc : previous[n] + acc;
         }
-        return y;
+        if (previous != null) {
+            for (int n = 0; n < cols; n++) {
+                acc[n] = previous[n] + acc[n];
+            }
+        }
+        return acc;
     }
 
     /**
@@ -35,13 +41,17 @@ public final class MatrixOps {
      */
     public static int[] int8(double[][] weights, double[] x, int[] previous) {
         int cols = weights.length == 0 ? x.length : weights[0].length;
+        long[] acc = new long[cols];
+        for (int k = 0; k < weights.length; k++) {
+            long xk = (long) x[k];
+            double[] row = weights[k];
+            for (int n = 0; n < cols; n++) {
+                acc[n] += xk * (long) row[n];
+            }
+        }
         int[] y = new int[cols];
         for (int n = 0; n < cols; n++) {
-            long acc = 0;
-            for (int k = 0; k < weights.length; k++) {
-                acc += (long) x[k] * (long) weights[k][n];
-            }
-            y[n] = previous == null ? (int) acc : previous[n] + (int) acc;
+            y[n] = previous == null ? (int) acc[n] : previous[n] + (int) acc[n];
         }
         return y;
     }
