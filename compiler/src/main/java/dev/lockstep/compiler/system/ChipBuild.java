@@ -435,50 +435,45 @@ public final class ChipBuild {
      * made, and nothing can be placed on the chip afterwards.
      */
     ChipProgram toProgram(boolean release) {
+        return toProgram(release, null);
+    }
+
+    /**
+     * This chip's program, as {@link #toProgram(boolean)}; a queue made of the same pieces as one made before for
+     * another chip, shifted in time, is that one shifted ({@code shared}, may be null).
+     */
+    ChipProgram toProgram(boolean release, SharedQueues shared) {
         checkNotReleased();
         int queues = cycles.length;
         boolean repeated = repeatCopies > 1;
-        QueueProgramBuilder[] body = new QueueProgramBuilder[queues];
-        QueueProgramBuilder[] extra = new QueueProgramBuilder[queues];
-        for (int q = 0; q < queues; q++) {
-            if (sizes[q] + placedSizes[q] > 0) {
-                long bodyCount = repeated ? bodySizes[q] + bodyPlacedSizes[q] : sizes[q] + placedSizes[q];
-                body[q] = new QueueProgramBuilder(q, capacity(q, bodyCount));
-                if (repeated) {
-                    extra[q] = new QueueProgramBuilder(q, capacity(q, sizes[q] + placedSizes[q] - bodyCount));
-                }
-            }
-        }
+        List<List<SharedQueues.Piece>> pieces = new ArrayList<>(Collections.nCopies(queues, null));
         for (int i = 0; i < placements.size(); i++) {
             Placement p = placements.get(i);
-            QueueProgramBuilder[] to = repeated && i >= bodyPlacements ? extra : body;
             for (QueueProgram qp : p.program().queues()) {
-                to[qp.queueId()].add(qp, p.start());
+                if (pieces.get(qp.queueId()) == null) {
+                    pieces.set(qp.queueId(), new ArrayList<>());
+                }
+                pieces.get(qp.queueId()).add(new SharedQueues.Piece(qp, p.start(), repeated && i >= bodyPlacements));
             }
         }
         List<QueueProgram> out = new ArrayList<>();
         for (int q = 0; q < queues; q++) {
-            if (body[q] == null) {
+            List<SharedQueues.Piece> mine = pieces.get(q) == null ? List.of() : pieces.get(q);
+            if (mine.isEmpty() && sizes[q] == 0) {
                 continue;
             }
-            try {
-                if (repeated) {
-                    if (sizes[q] > 0) {
-                        body[q].add(cycles[q], words[q], 0, bodySizes[q]);
-                        extra[q].add(cycles[q], words[q], bodySizes[q], sizes[q]);
-                    }
-                    out.add(body[q].buildRepeated(repeatPeriod, repeatCopies, extra[q]));
-                } else {
-                    if (sizes[q] > 0) {
-                        body[q].add(cycles[q], words[q], 0, sizes[q]);
-                    }
-                    out.add(body[q].build());
+            long base = mine.isEmpty() ? cycles[q][0] : mine.get(0).start();
+            SharedQueues.Key key = shared == null ? null : shared.key(q, repeated ? repeatPeriod : 0, repeatCopies,
+                    mine, cycles[q], words[q], repeated ? bodySizes[q] : sizes[q], sizes[q], base);
+            QueueProgram made = key == null ? null : shared.find(key, base);
+            if (made == null) {
+                made = build(q, mine);
+                if (key != null) {
+                    shared.remember(key, base, made);
                 }
-            } catch (IllegalStateException e) {
-                throw new IllegalStateException("chip " + chipId + ", " + e.getMessage(), e);
             }
-            body[q] = null;
-            extra[q] = null;
+            out.add(made);
+            pieces.set(q, null);
             if (release) {
                 cycles[q] = null;
                 words[q] = null;
@@ -489,6 +484,33 @@ public final class ChipBuild {
         }
         released = release;
         return new ChipProgram(chipId, out, data, regions);
+    }
+
+    /** Queue {@code q}'s program from its pieces and single instructions, each copied once. */
+    private QueueProgram build(int q, List<SharedQueues.Piece> pieces) {
+        boolean repeated = repeatCopies > 1;
+        long bodyCount = repeated ? bodySizes[q] + bodyPlacedSizes[q] : sizes[q] + placedSizes[q];
+        QueueProgramBuilder body = new QueueProgramBuilder(q, capacity(q, bodyCount));
+        QueueProgramBuilder extra = repeated
+                ? new QueueProgramBuilder(q, capacity(q, sizes[q] + placedSizes[q] - bodyCount)) : null;
+        for (SharedQueues.Piece p : pieces) {
+            (p.extra() ? extra : body).add(p.program(), p.start());
+        }
+        try {
+            if (repeated) {
+                if (sizes[q] > 0) {
+                    body.add(cycles[q], words[q], 0, bodySizes[q]);
+                    extra.add(cycles[q], words[q], bodySizes[q], sizes[q]);
+                }
+                return body.buildRepeated(repeatPeriod, repeatCopies, extra);
+            }
+            if (sizes[q] > 0) {
+                body.add(cycles[q], words[q], 0, sizes[q]);
+            }
+            return body.build();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("chip " + chipId + ", " + e.getMessage(), e);
+        }
     }
 
     private int capacity(int queue, long count) {

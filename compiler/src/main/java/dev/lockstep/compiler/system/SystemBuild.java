@@ -90,8 +90,9 @@ public final class SystemBuild {
 
     private Program toProgram(boolean release) {
         List<ChipProgram> out = new ArrayList<>();
+        SharedQueues shared = new SharedQueues();
         for (ChipBuild c : chips.values()) {
-            out.add(c.toProgram(release));
+            out.add(c.toProgram(release, shared));
         }
         return new Program(system.chip().name(), system.chip().vectorBytes(), List.of(), List.of(), out);
     }

@@ -27,6 +27,11 @@ public final class QueueProgram {
     private final long blockStart;
     private final long period;
     private final int size;
+    /**
+     * Added to every stored cycle outside the block (the block's own are counted from {@link #blockStart}): a queue
+     * {@link #shifted} in time shares its arrays with the one it was made from.
+     */
+    private final long offset;
 
     public QueueProgram(int queueId, long[] cycles, long[] words) {
         this(queueId, cycles.clone(), words.clone(), cycles.length, 0, 0, 0, 0);
@@ -42,6 +47,13 @@ public final class QueueProgram {
 
     private QueueProgram(int queueId, long[] cycles, long[] words, int prologue, int block, int repeats,
                          long blockStart, long period) {
+        this(queueId, cycles, words, prologue, block, repeats, blockStart, period, 0);
+        ValidWords.check(this.words);
+    }
+
+    /** Without checking the words: for a queue made from one whose words were checked. */
+    private QueueProgram(int queueId, long[] cycles, long[] words, int prologue, int block, int repeats,
+                         long blockStart, long period, long offset) {
         if (cycles.length != words.length) {
             throw new IllegalArgumentException("cycles and words differ in length");
         }
@@ -59,7 +71,19 @@ public final class QueueProgram {
                     + "holds (" + Integer.MAX_VALUE + ")");
         }
         this.size = (int) total;
-        ValidWords.check(this.words);
+        this.offset = offset;
+    }
+
+    /**
+     * The same instructions, each {@code by} cycles later, sharing this queue's stored arrays: what a compiler
+     * needs when chips run the same queue at different times (a pipeline's layers).
+     */
+    public QueueProgram shifted(long by) {
+        if (by == 0) {
+            return this;
+        }
+        return new QueueProgram(queueId, cycles, words, prologue, block, repeats, repeats == 0 ? 0 : blockStart + by,
+                period, offset + by);
     }
 
     /**
@@ -187,7 +211,7 @@ public final class QueueProgram {
 
     public long cycle(int index) {
         if (index < prologue) {
-            return cycles[index];
+            return cycles[index] + offset;
         }
         int b = index - prologue;
         int span = block * repeats;
@@ -195,7 +219,7 @@ public final class QueueProgram {
             int k = b / block;
             return blockStart + k * period + cycles[index - k * block];
         }
-        return cycles[index - span + block];
+        return cycles[index - span + block] + offset;
     }
 
     public long word(int index) {
@@ -236,7 +260,7 @@ public final class QueueProgram {
      * the same program shifted by the difference of their bases.
      */
     public long storedCycle(int s, long base) {
-        return s >= prologue && s < prologue + block ? cycles[s] : cycles[s] - base;
+        return s >= prologue && s < prologue + block ? cycles[s] : cycles[s] + offset - base;
     }
 
     /** The repeat's structure counted from {@code base}: prologue, block, repeats, period and the block's start. */
@@ -300,7 +324,7 @@ public final class QueueProgram {
             // stored as it runs: instruction i at index i
             System.arraycopy(this.words, 0, words, at, size);
             for (int i = 0; i < size; i++) {
-                cycles[at + i] = this.cycles[i] + shift;
+                cycles[at + i] = this.cycles[i] + offset + shift;
             }
             return;
         }
@@ -327,7 +351,7 @@ public final class QueueProgram {
             return false;
         }
         if (q.prologue == prologue && q.block == block && q.repeats == repeats && q.blockStart == blockStart
-                && q.period == period) {
+                && q.period == period && q.offset == offset) {
             return Arrays.equals(q.cycles, cycles) && Arrays.equals(q.words, words);
         }
         for (int i = 0; i < size; i++) {

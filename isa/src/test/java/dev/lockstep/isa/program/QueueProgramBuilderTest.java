@@ -108,4 +108,33 @@ class QueueProgramBuilderTest {
         assertThatThrownBy(() -> extra.add(new long[] {300}, new long[] {nop(1)}, 0, 1))
                 .isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void aShiftedQueueIsTheSameInstructionsLaterWhetherPlainOrRepeated() {
+        QueueProgram plain = new QueueProgram(3, new long[] {4, 9, 30}, new long[] {nop(1), nop(2), nop(3)});
+        QueueProgram repeated = QueueProgram.repeated(3, new long[] {2, 15}, new long[] {nop(1), nop(2)}, 10, 6,
+                new long[] {200}, new long[] {nop(3)});
+        for (QueueProgram q : new QueueProgram[] {plain, repeated}) {
+            for (long by : new long[] {0, 7, -2, 1_000_000}) {
+                QueueProgram s = q.shifted(by).shifted(3).shifted(-3);
+                long[] cs = new long[q.size()];
+                long[] ws = new long[q.size()];
+                q.copyInto(cs, ws, 0, by);
+                assertThat(s).isEqualTo(new QueueProgram(3, cs, ws)).hasSameHashCodeAs(new QueueProgram(3, cs, ws));
+                assertThat(s.storedSize()).isEqualTo(q.storedSize());
+                for (int i = 0; i < q.size(); i++) {
+                    assertThat(s.cycle(i)).isEqualTo(q.cycle(i) + by);
+                    assertThat(s.word(i)).isEqualTo(q.word(i));
+                }
+                assertThat(s.shape(100 + by)).isEqualTo(q.shape(100));
+                for (int i = 0; i < q.storedSize(); i++) {
+                    assertThat(s.storedCycle(i, 100 + by)).isEqualTo(q.storedCycle(i, 100));
+                }
+                if (by != 0) {
+                    assertThat(s).isNotEqualTo(q);
+                }
+            }
+        }
+        assertThat(plain.shifted(0)).isSameAs(plain);
+    }
 }
