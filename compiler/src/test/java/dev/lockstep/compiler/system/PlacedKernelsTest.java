@@ -82,7 +82,8 @@ class PlacedKernelsTest {
         assertThat(got.instructionCount()).isEqualTo(c.instructions()).isEqualTo(7 * k.program().instructionCount());
     }
 
-    private static CompiledKernel gemv(SystemBuild b) {
+    /** A 1 x 160 x 320 fp16 product compiled against chip 0's SRAM (its weights kept: it can be placed again). */
+    static CompiledKernel gemv(SystemBuild b) {
         SplittableRandom r = new SplittableRandom(3);
         int k = 160;
         int n = 320;

@@ -4,17 +4,12 @@ package dev.lockstep.compiler.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lockstep.compiler.CompiledKernel;
-import dev.lockstep.compiler.MatMul;
-import dev.lockstep.compiler.ScheduleOptions;
-import dev.lockstep.compiler.matmul.MatMulCompiler;
-import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Instruction;
 import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.chip.Queue;
 import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpecs;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +21,7 @@ class SharedQueuesTest {
     @Test
     void everyChipsProgramIsTheOneItMakesAlone() {
         SystemBuild b = new SystemBuild(SystemSpecs.preset("node-8"));
-        CompiledKernel k = gemv(b);
+        CompiledKernel k = PlacedKernelsTest.gemv(b);
         long length = k.predictedCycles();
         for (int c = 0; c < 6; c++) {
             // chips 0, 1 and 2 alike but for the time; chip 3 has one more instruction, chip 4 a later second kernel
@@ -52,14 +47,5 @@ class SharedQueuesTest {
         assertThat(q1).isEqualTo(q0.shifted(1_000));
         assertThat(all.chips().get(4).queues().get(0)).isNotEqualTo(q0.shifted(4_000));
         assertThat(all.chips().get(5).storedCount()).isLessThan(all.chips().get(5).instructionCount());
-    }
-
-    private static CompiledKernel gemv(SystemBuild b) {
-        SplittableRandom r = new SplittableRandom(3);
-        int k = 160;
-        int n = 320;
-        return MatMulCompiler.compileKeepingWeights(b.chip(), new MatMul(1, k, n, DataType.F16),
-                r.doubles(k, -1, 1).toArray(), r.doubles((long) k * n, -1, 1).toArray(), ScheduleOptions.DEFAULT,
-                b.chip(0).sram()).kernel();
     }
 }
