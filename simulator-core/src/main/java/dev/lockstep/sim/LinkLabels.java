@@ -24,11 +24,19 @@ final class LinkLabels {
     }
 
     static LinkLabels of(ChipProgram cp, int links) {
+        return of(cp, links, null);
+    }
+
+    /** As {@link #of(ChipProgram, int)}, skipping queues {@code facts} knows name no link (may be null). */
+    static LinkLabels of(ChipProgram cp, int links, QueueFacts facts) {
         int[] rank = new int[Math.max(links, 64)];
         Arrays.fill(rank, -1);
         int[] link = new int[rank.length];
         int n = 0;
         for (QueueProgram q : cp.queues()) {
+            if (facts != null && !facts.namesLinks(q)) {
+                continue;
+            }
             // in stored order, which first uses every word in the order the queue does (a repeat adds none)
             for (int i = 0; i < q.storedSize(); i++) {
                 if (isLink(q.storedWord(i))) {

@@ -108,24 +108,21 @@ public final class SystemSimulator {
         final long base;
         final List<Region> regions;
         final LinkLabels labels;
+        final QueueFacts facts;
         final int hash;
 
-        Key(ChipProgram cp, int links) {
+        Key(ChipProgram cp, int links, QueueFacts facts) {
             this.cp = cp;
+            this.facts = facts;
             // deskew waits for an absolute counter epoch: a program that uses it is only equal to itself at the
             // same start (no shift)
             this.base = usesDeskew(cp) ? 0 : ChipSimulator.firstIssue(cp);
-            this.labels = LinkLabels.of(cp, links);
+            this.labels = LinkLabels.of(cp, links, facts);
             this.regions = cp.regions().stream().map(r -> new Region("", r.slices(), r.address(), r.dtype(),
                     r.elements(), r.readOnly())).toList();
             int h = cp.data().hashCode() * 31 + regions.hashCode();
             for (QueueProgram q : cp.queues()) {
-                h = h * 31 + q.queueId();
-                h = h * 31 + java.util.Arrays.hashCode(q.shape(base));
-                for (int i = 0; i < q.storedSize(); i++) {
-                    h = h * 31 + Long.hashCode(labels.canonical(q.storedWord(i)));
-                    h = h * 31 + Long.hashCode(q.storedCycle(i, base));
-                }
+                h = h * 31 + facts.hash(q, base, labels);
             }
             this.hash = h;
         }
@@ -151,6 +148,10 @@ public final class SystemSimulator {
                 if (a.queueId() != b.queueId() || a.storedSize() != b.storedSize()
                         || !java.util.Arrays.equals(a.shape(base), b.shape(k.base))) {
                     return false;
+                }
+                if (facts.sameWithoutLinks(a, base, b, k.base)) {
+                    // one stored queue at the same distance from each chip's first issue, no link to renumber
+                    continue;
                 }
                 // stored alike (a repeated block once), so equal stored instructions are equal queues
                 for (int i = 0; i < a.storedSize(); i++) {
@@ -182,8 +183,9 @@ public final class SystemSimulator {
         if (dedup) {
             // the keys read every instruction of every chip: made in parallel, grouped in order
             List<Callable<Key>> keying = new ArrayList<>();
+            QueueFacts facts = new QueueFacts();
             for (ChipProgram cp : order) {
-                keying.add(() -> new Key(cp, system.chip().links().count()));
+                keying.add(() -> new Key(cp, system.chip().links().count(), facts));
             }
             Map<Key, List<ChipProgram>> groups = new LinkedHashMap<>();
             for (Key k : Parallel.invoke(pool, keying)) {

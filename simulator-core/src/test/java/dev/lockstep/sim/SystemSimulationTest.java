@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.lockstep.isa.Instruction;
+import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.Resource;
 import dev.lockstep.isa.TimingParam;
+import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.program.QueueProgram;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
 import dev.lockstep.isa.system.Topology;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -126,6 +132,74 @@ class SystemSimulationTest {
      */
     @Test
     void deduplicatedRunEqualsFullRunChipForChip() {
+        Program p = pairs();
+        SimResult full = SystemSimulator.run(RACK, p, SimOptions.timingOnly(),
+                new SystemSimulator.Parallelism(1, false));
+        SimResult dedup = SystemSimulator.run(RACK, p, SimOptions.timingOnly(),
+                new SystemSimulator.Parallelism(2, true));
+        assertThat(full.chipsRun()).isEqualTo(64);
+        assertThat(dedup.chipsRun()).isEqualTo(2);
+        assertThat(outcome(p, SimOptions.timingOnly(), 2, true)).isEqualTo(outcome(p, SimOptions.timingOnly(), 1,
+                false)).isEqualTo(outcome(p, SimOptions.functional(), 2, false));
+        assertSameChipForChip(dedup, full);
+        for (int c = 0; c < 64; c++) {
+            assertThat(dedup.cycles(c))
+                    .isEqualTo(1000L * ((c / 2) % 3) + (c % 16 == 15 ? 701 : ARRIVE + RECEIVE_END + 2 + 2));
+        }
+        assertThat(dedup.instructionsRun()).isEqualTo(4 + 5);
+    }
+
+    /**
+     * The same pairs with their MEM queues shared, as a compiler makes them ({@link QueueProgram#shifted}: one
+     * stored copy for all chips), and a nop queue shared too: the same groups and results; with one chip's nop queue
+     * one cycle later than the others' (the same stored queue at another distance from the chip's start), a third
+     * group, each chip still as it runs alone.
+     */
+    @Test
+    void queuesSharedBetweenChipsAreDeduplicatedByWhatTheyIssueAndWhen() {
+        Program p = pairs();
+        int vxm1 = RACK.chip().floorplan().queues().stream().filter(q -> q.name().equals("vxm.1")).findFirst()
+                .orElseThrow().id();
+        QueueProgram nops = new QueueProgram(vxm1, new long[] {500}, new long[] {Instruction.of(Opcode.NOP, 1)
+                .word()});
+        for (int late : new int[] {-1, 6}) {
+            List<ChipProgram> chips = new ArrayList<>();
+            for (ChipProgram cp : p.chips()) {
+                long d = 1000L * ((cp.chipId() / 2) % 3);
+                List<QueueProgram> queues = new ArrayList<>();
+                for (QueueProgram q : cp.queues()) {
+                    QueueProgram first = p.chips().get(0).queues().stream().filter(x -> x.queueId() == q.queueId())
+                            .findFirst().orElse(null);
+                    boolean shareable = first != null && !LinkLabels.isLink(first.word(0))
+                            && first.word(0) == q.word(0) && first.cycle(0) + d == q.cycle(0);
+                    queues.add(shareable ? first.shifted(d) : q);
+                }
+                queues.add(nops.shifted(d + (cp.chipId() == late ? 1 : 0)));
+                chips.add(new ChipProgram(cp.chipId(), queues, cp.data(), cp.regions()));
+            }
+            Program shared = new Program(p.chipName(), p.vectorBytes(), p.constants(), p.maps(), chips);
+            SimResult full = SystemSimulator.run(RACK, shared, SimOptions.timingOnly(),
+                    new SystemSimulator.Parallelism(1, false));
+            SimResult dedup = SystemSimulator.run(RACK, shared, SimOptions.timingOnly(),
+                    new SystemSimulator.Parallelism(2, true));
+            assertThat(dedup.chipsRun()).as("late chip %d", late).isEqualTo(late < 0 ? 2 : 3);
+            assertSameChipForChip(dedup, full);
+        }
+    }
+
+    private static void assertSameChipForChip(SimResult dedup, SimResult full) {
+        for (int c = 0; c < 64; c++) {
+            assertThat(dedup.traceHash(c)).isEqualTo(full.traceHash(c));
+            assertThat(dedup.cycles(c)).isEqualTo(full.cycles(c));
+            for (int q = 0; q < 144; q++) {
+                assertThat(dedup.issued(c, q)).isEqualTo(full.issued(c, q));
+                assertThat(dedup.busy(c, q)).isEqualTo(full.busy(c, q));
+            }
+        }
+        assertThat(dedup.traceHash()).isEqualTo(full.traceHash());
+    }
+
+    private static Program pairs() {
         StringBuilder b = new StringBuilder();
         for (int c = 0; c < 64; c++) {
             int partner = c ^ 1;
@@ -142,25 +216,6 @@ class SystemSimulationTest {
                 b.append(".queue vxm.0\n@").append(d + 700).append(" nop 1\n");
             }
         }
-        Program p = Programs.asm(b.toString());
-        SimResult full = SystemSimulator.run(RACK, p, SimOptions.timingOnly(),
-                new SystemSimulator.Parallelism(1, false));
-        SimResult dedup = SystemSimulator.run(RACK, p, SimOptions.timingOnly(),
-                new SystemSimulator.Parallelism(2, true));
-        assertThat(full.chipsRun()).isEqualTo(64);
-        assertThat(dedup.chipsRun()).isEqualTo(2);
-        assertThat(outcome(p, SimOptions.timingOnly(), 2, true)).isEqualTo(outcome(p, SimOptions.timingOnly(), 1,
-                false)).isEqualTo(outcome(p, SimOptions.functional(), 2, false));
-        for (int c = 0; c < 64; c++) {
-            assertThat(dedup.traceHash(c)).isEqualTo(full.traceHash(c));
-            assertThat(dedup.cycles(c)).isEqualTo(full.cycles(c))
-                    .isEqualTo(1000L * ((c / 2) % 3) + (c % 16 == 15 ? 701 : ARRIVE + RECEIVE_END + 2 + 2));
-            for (int q = 0; q < 144; q++) {
-                assertThat(dedup.issued(c, q)).isEqualTo(full.issued(c, q));
-                assertThat(dedup.busy(c, q)).isEqualTo(full.busy(c, q));
-            }
-        }
-        assertThat(dedup.traceHash()).isEqualTo(full.traceHash());
-        assertThat(dedup.instructionsRun()).isEqualTo(4 + 5);
+        return Programs.asm(b.toString());
     }
 }

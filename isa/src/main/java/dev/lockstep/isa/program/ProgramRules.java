@@ -283,11 +283,13 @@ public final class ProgramRules {
         for (int t = 0; t < shares; t++) {
             int share = t;
             checks.add(() -> {
-                // each share has its own table of words found valid (a model's chips repeat the same words)
+                // each share has its own table of words found valid (a model's chips repeat the same words) and of
+                // queues found valid (a pipeline's chips share queues, shifted in time)
                 WordTable checked = new WordTable();
+                Set<Object> validQueues = new HashSet<>();
                 for (int c = share; c < program.chips().size(); c += shares) {
                     try {
-                        checkChip(program, chip, program.chips().get(c), checked);
+                        checkChip(program, chip, program.chips().get(c), checked, validQueues);
                     } catch (RuntimeException e) {
                         return new ChipProblem(c, e);
                     }
@@ -336,7 +338,8 @@ public final class ProgramRules {
     }
 
     /** One chip's regions, data and queues. */
-    private static void checkChip(Program program, ChipSpec chip, ChipProgram cp, WordTable checked) {
+    private static void checkChip(Program program, ChipSpec chip, ChipProgram cp, WordTable checked,
+                                  Set<Object> validQueues) {
         String at = "chip " + cp.chipId() + ": ";
         if (cp.chipId() < 0 || cp.chipId() > MAX_CHIP_ID) {
             throw new IllegalArgumentException("chip id " + cp.chipId() + " is out of range 0.." + MAX_CHIP_ID);
@@ -349,7 +352,14 @@ public final class ProgramRules {
             fail(checkData(chip, cp.data().get(i), cp.data().subList(Math.max(0, i - 1), i)), at);
         }
         for (QueueProgram qp : cp.queues()) {
+            // a queue found valid before, shifted in time: only where it lies in time can differ (cycles increase,
+            // so its first and last are the ones to check; if either is out of range, the whole check says where)
+            Object storage = qp.storage();
+            if (validQueues.contains(storage) && qp.cycle(0) >= 0 && qp.cycle(qp.size() - 1) <= MAX_CYCLE) {
+                continue;
+            }
             checkQueue(program, chip, at, qp, checked);
+            validQueues.add(storage);
         }
     }
 

@@ -306,6 +306,20 @@ public final class QueueProgram {
         return repeats > 3 ? prologue + (repeats - 1) * block : 0;
     }
 
+    /**
+     * What this queue's instructions are stored as: equal for two queues exactly when one is the other
+     * {@link #shifted} in time (they share one stored copy), so a check that does not depend on where the queue
+     * lies in time need only be made once for all of them. Compare with {@code equals}; nothing else is defined.
+     */
+    public Object storage() {
+        return new Storage(queueId, cycles, words, prologue, block, repeats, period);
+    }
+
+    /** Arrays compared by identity (a record's components are compared with equals, which for arrays is ==). */
+    private record Storage(int queueId, long[] cycles, long[] words, int prologue, int block, int repeats,
+                           long period) {
+    }
+
     /** The same instructions, all stored. */
     public QueueProgram expanded() {
         long[] c = new long[size];

@@ -45,4 +45,35 @@ class ProgramRulesTest {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * A queue shared between chips, shifted in time, is checked in full once; a copy shifted out of the cycle range
+     * is still refused, with the message the full check gives, and a bad queue is refused on every chip.
+     */
+    @Test
+    void aSharedQueueShiftedOutOfRangeIsRefusedAsAloneAndABadOneOnEveryChip() {
+        long nop = Instruction.of(Opcode.NOP, 1).word();
+        QueueProgram good = new QueueProgram(2, new long[] {10, 20, 30}, new long[] {nop, nop, nop});
+        List<ChipProgram> chips = new ArrayList<>();
+        for (long shift : new long[] {0, 5, 1_000, -15}) {
+            chips.add(new ChipProgram(chips.size(), List.of(good.shifted(shift)), List.of(), List.of()));
+        }
+        Program p = new Program(TSP.name(), TSP.vectorBytes(), List.of(), List.of(), chips);
+        String want = "chip 3: queue " + TSP.floorplan().queues().get(2).name() + ", instruction 0 (nop at cycle -5): "
+                + "issue cycle -5 is out of range";
+        assertThatThrownBy(() -> ProgramRules.check(p, TSP)).hasMessageStartingWith(want);
+        assertThatThrownBy(() -> ProgramRules.check(new Program(TSP.name(), TSP.vectorBytes(), List.of(), List.of(),
+                List.of(chips.get(3))), TSP)).hasMessageStartingWith(want);
+        // two instructions at one cycle: bad wherever it lies
+        QueueProgram bad = new QueueProgram(2, new long[] {10, 10}, new long[] {nop, nop});
+        List<ChipProgram> badChips = new ArrayList<>();
+        for (long shift : new long[] {0, 100, 200}) {
+            badChips.add(new ChipProgram(badChips.size(), List.of(bad.shifted(shift)), List.of(), List.of()));
+        }
+        for (int from = 0; from < 3; from++) {
+            Program q = new Program(TSP.name(), TSP.vectorBytes(), List.of(), List.of(), badChips.subList(from, 3));
+            assertThatThrownBy(() -> ProgramRules.check(q, TSP)).hasMessageContaining("chip " + from + ": ")
+                    .hasMessageContaining("two instructions on queue");
+        }
+    }
 }
