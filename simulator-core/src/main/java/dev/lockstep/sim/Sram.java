@@ -13,7 +13,7 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * The MEM slices of one chip: contents (functional mode only, allocated per slice on first use), which words hold
+ * The MEM slices of one chip: contents (functional mode only, in pages made on first write), which words hold
  * data, read-only regions, and per-cycle bank accounting. Word {@code a} of a slice is in bank
  * {@code a mod banks}.
  *
@@ -106,6 +106,7 @@ final class Sram {
 
     /** The page holding {@code address}, made if it is not yet. */
     private byte[] page(int position, long address) {
+        inRange(address);
         if (pages[position] == null) {
             pages[position] = new byte[(words + PAGE_WORDS - 1) >> PAGE_SHIFT][];
         }
@@ -119,8 +120,16 @@ final class Sram {
 
     /** The page holding {@code address}, or null if no word of it was written. */
     private byte[] pageIfAny(int position, long address) {
+        inRange(address);
         byte[][] slice = pages[position];
         return slice == null ? null : slice[(int) (address >> PAGE_SHIFT)];
+    }
+
+    /** As a whole slice's array did: an address outside the slice is a fault of the simulator, never zeros. */
+    private void inRange(long address) {
+        if (address < 0 || address >= words) {
+            throw new ArrayIndexOutOfBoundsException("word " + address + " of a slice of " + words + " words");
+        }
     }
 
     /** Where {@code address}'s word starts in its page. */

@@ -2,6 +2,7 @@
 package dev.lockstep.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.ChipSpecs;
@@ -51,5 +52,9 @@ class SramPagesTest {
         assertThat(sram.read(slice, start + Sram.PAGE_WORDS)).isEqualTo(word);
         assertThat(sram.read(slice, start + Sram.PAGE_WORDS - 1))
                 .isEqualTo(Arrays.copyOfRange(bytes, (Sram.PAGE_WORDS - 1) * v, Sram.PAGE_WORDS * v));
+        // outside the slice: a fault, as a whole slice's array gave, never zeros
+        assertThatThrownBy(() -> sram.read(other, chip.mem().wordsPerSlice())).isInstanceOf(
+                ArrayIndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> sram.readByte(other, -1, 0)).isInstanceOf(ArrayIndexOutOfBoundsException.class);
     }
 }

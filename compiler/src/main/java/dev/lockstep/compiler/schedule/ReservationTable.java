@@ -54,10 +54,10 @@ public final class ReservationTable {
         this.sliceWrites = new Intervals[chip.floorplan().slices().size()];
     }
 
-    /** A set of disjoint half-open intervals of cycles, each kept as first cycle to end cycle. */
     /**
-     * Disjoint intervals [start, end), none touching another, in order: two sorted arrays of primitives (a
-     * kernel's scheduler asks millions of times whether an interval is free, and most intervals come at the end).
+     * A set of disjoint half-open intervals of cycles [start, end), none touching another, in order: two sorted
+     * arrays of primitives (a kernel's scheduler asks millions of times whether an interval is free, and most
+     * intervals come at the end).
      */
     private static final class Intervals {
         private long[] starts = new long[8];

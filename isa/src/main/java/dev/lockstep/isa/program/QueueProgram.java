@@ -307,9 +307,10 @@ public final class QueueProgram {
     }
 
     /**
-     * What this queue's instructions are stored as: equal for two queues exactly when one is the other
-     * {@link #shifted} in time (they share one stored copy), so a check that does not depend on where the queue
-     * lies in time need only be made once for all of them. Compare with {@code equals}; nothing else is defined.
+     * What this queue's instructions are stored as: equal for two queues made one from the other by
+     * {@link #shifted} (they share one stored copy), and then they are the same instructions shifted in time, so a
+     * check that does not depend on where a queue lies in time need only be made once for all of them. Queues equal
+     * but stored apart have unequal storage. Compare with {@code equals}; nothing else is defined.
      */
     public Object storage() {
         return new Storage(queueId, cycles, words, prologue, block, repeats, period);

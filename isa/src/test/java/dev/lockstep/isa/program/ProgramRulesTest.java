@@ -64,6 +64,13 @@ class ProgramRulesTest {
         assertThatThrownBy(() -> ProgramRules.check(p, TSP)).hasMessageStartingWith(want);
         assertThatThrownBy(() -> ProgramRules.check(new Program(TSP.name(), TSP.vectorBytes(), List.of(), List.of(),
                 List.of(chips.get(3))), TSP)).hasMessageStartingWith(want);
+        // only the last instruction past the range: found on the copy too
+        List<ChipProgram> late = List.of(chips.get(0), new ChipProgram(1, List.of(good.shifted(
+                ProgramRules.MAX_CYCLE - 25)), List.of(), List.of()));
+        assertThatThrownBy(() -> ProgramRules.check(new Program(TSP.name(), TSP.vectorBytes(), List.of(), List.of(),
+                late), TSP)).hasMessageStartingWith("chip 1: queue " + TSP.floorplan().queues().get(2).name()
+                + ", instruction 2 (nop at cycle " + (ProgramRules.MAX_CYCLE + 5) + "): issue cycle "
+                + (ProgramRules.MAX_CYCLE + 5) + " is out of range");
         // two instructions at one cycle: bad wherever it lies
         QueueProgram bad = new QueueProgram(2, new long[] {10, 10}, new long[] {nop, nop});
         List<ChipProgram> badChips = new ArrayList<>();

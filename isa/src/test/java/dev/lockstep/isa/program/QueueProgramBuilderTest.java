@@ -127,6 +127,15 @@ class QueueProgramBuilderTest {
                     assertThat(s.word(i)).isEqualTo(q.word(i));
                 }
                 assertThat(s.shape(100 + by)).isEqualTo(q.shape(100));
+                assertThat(s.expanded()).isEqualTo(new QueueProgram(3, cs, ws));
+                long[] cs2 = new long[q.size() + 1];
+                long[] ws2 = new long[q.size() + 1];
+                s.copyInto(cs2, ws2, 1, -by);
+                long[] cs0 = new long[q.size()];
+                long[] ws0 = new long[q.size()];
+                q.copyInto(cs0, ws0, 0, 0);
+                assertThat(java.util.Arrays.copyOfRange(cs2, 1, cs2.length)).isEqualTo(cs0);
+                assertThat(java.util.Arrays.copyOfRange(ws2, 1, ws2.length)).isEqualTo(ws0);
                 for (int i = 0; i < q.storedSize(); i++) {
                     assertThat(s.storedCycle(i, 100 + by)).isEqualTo(q.storedCycle(i, 100));
                 }
