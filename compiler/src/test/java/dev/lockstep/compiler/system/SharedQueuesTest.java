@@ -48,4 +48,30 @@ class SharedQueuesTest {
         assertThat(all.chips().get(4).queues().get(0)).isNotEqualTo(q0.shifted(4_000));
         assertThat(all.chips().get(5).storedCount()).isLessThan(all.chips().get(5).instructionCount());
     }
+
+    /**
+     * Two chips alike but for whether a single instruction was put before their work was repeated (so it repeats)
+     * or after (so it does not): not one queue, each as it makes it alone.
+     */
+    @Test
+    void anInstructionPutBeforeOrAfterTheRepeatIsNotShared() {
+        SystemBuild b = new SystemBuild(SystemSpecs.preset("node-8"));
+        CompiledKernel k = PlacedKernelsTest.gemv(b);
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        k.program().chips().get(0).queues().forEach(q -> used.add(q.queueId()));
+        Queue free = b.chip(0).chip().floorplan().queues().stream().filter(q -> !used.contains(q.id()))
+                .findFirst().orElseThrow();
+        long period = k.predictedCycles() + 11;
+        b.chip(0).place(k, 0);
+        b.chip(0).put(free, 5, Instruction.of(Opcode.NOP, 1));
+        b.chip(0).repeat(period, 3);
+        b.chip(1).place(k, 0);
+        b.chip(1).repeat(period, 3);
+        b.chip(1).put(free, 5, Instruction.of(Opcode.NOP, 1));
+        ChipProgram zero = b.chip(0).program();
+        ChipProgram one = b.chip(1).program();
+        Program all = b.toProgram();
+        assertThat(all.chips()).containsExactly(zero, one);
+        assertThat(zero.instructionCount() - one.instructionCount()).isEqualTo(3);
+    }
 }
