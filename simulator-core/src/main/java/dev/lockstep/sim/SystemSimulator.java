@@ -174,12 +174,20 @@ public final class SystemSimulator {
     private record ChipRun(ChipResult result, LinkUnit links, HazardException hazard) {
     }
 
+    /** The chip's link numbering: its key's if it has one, else read from its program. */
+    private static LinkLabels labels(LinkLabels[] known, ChipProgram cp, SystemSpec system) {
+        LinkLabels l = known[cp.chipId()];
+        return l != null ? l : LinkLabels.of(cp, system.chip().links().count());
+    }
+
     private static SimResult recording(SystemSpec system, Topology topology, Program program, SimOptions options,
                                        boolean dedup, ExecutorService pool) {
         // the chip that starts first (then the lowest id) runs; the others of its group start later or together
         List<ChipProgram> order = new ArrayList<>(program.chips());
         order.sort(Comparator.comparingLong(ChipSimulator::firstIssue).thenComparingInt(ChipProgram::chipId));
         List<List<ChipProgram>> list = new ArrayList<>();
+        // each chip's link numbering, read once: by its key when deduplicating, else below
+        LinkLabels[] labelsOf = new LinkLabels[system.chips()];
         if (dedup) {
             // the keys read every instruction of every chip: made in parallel, grouped in order
             List<Callable<Key>> keying = new ArrayList<>();
@@ -190,6 +198,7 @@ public final class SystemSimulator {
             Map<Key, List<ChipProgram>> groups = new LinkedHashMap<>();
             for (Key k : Parallel.invoke(pool, keying)) {
                 groups.computeIfAbsent(k, x -> new ArrayList<>()).add(k.cp);
+                labelsOf[k.cp.chipId()] = k.labels;
             }
             list.addAll(groups.values());
         } else {
@@ -227,13 +236,13 @@ public final class SystemSimulator {
             }
             ChipProgram rep = list.get(i).get(0);
             long base = ChipSimulator.firstIssue(rep);
-            LinkLabels repLabels = LinkLabels.of(rep, system.chip().links().count());
+            LinkLabels repLabels = labels(labelsOf, rep, system);
             for (ChipProgram cp : list.get(i)) {
                 long shift = ChipSimulator.firstIssue(cp) - base;
                 byChip[cp.chipId()] = outcome.result() == null ? null : outcome.result().shifted(cp.chipId(), shift);
                 units[cp.chipId()] = outcome.links();
                 shifts[cp.chipId()] = shift;
-                LinkLabels own = cp == rep ? repLabels : LinkLabels.of(cp, system.chip().links().count());
+                LinkLabels own = cp == rep ? repLabels : labels(labelsOf, cp, system);
                 int[] map = new int[system.chip().links().count()];
                 for (int l = 0; l < map.length; l++) {
                     map[l] = repLabels.rank(l) < 0 ? l : own.link(repLabels.rank(l));
