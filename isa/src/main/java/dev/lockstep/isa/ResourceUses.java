@@ -104,16 +104,11 @@ public final class ResourceUses {
         ResourceUse[] ones = single[resource.ordinal()];
         Slice slice = queue.slice();
         return switch (resource) {
-            case NONE -> ResourceUse.NOTHING;
-            case MEM_READ, MEM_WRITE -> ones[indexOf(slice, SliceKind.MEM, ins)];
-            case VXM_ALU -> ones[indexOf(slice, SliceKind.VXM, ins) * chip.vxm().queuesPerSlice()
-                    + queue.indexInSlice()];
-            case SXM_SWITCH -> ones[indexOf(slice, SliceKind.SXM, ins) * chip.sxm().queuesPerSlice()
-                    + queue.indexInSlice()];
+            case NONE, MEM_READ, MEM_WRITE, VXM_ALU, SXM_SWITCH -> byQueue(queue, resource, ins.opcode().mnemonic());
             case MXM_WEIGHT_BUFFER, MXM_ARRAY, MXM_ACCUMULATOR -> {
                 MxmSpec mxm = chip.mxm();
                 int plane = (int) within(ins, "plane", mxm.planesPerSlice());
-                int first = indexOf(slice, SliceKind.MXM, ins) * mxm.planesPerSlice()
+                int first = indexOf(slice, SliceKind.MXM, ins.opcode().mnemonic()) * mxm.planesPerSlice()
                         + mxm.firstPlaneOfGroup(plane, pieceType);
                 yield mxm.planesPerPiece(pieceType) == 1 ? ones[first] : fp16Groups[resource.ordinal()][first];
             }
@@ -121,9 +116,41 @@ public final class ResourceUses {
         };
     }
 
-    private static int indexOf(Slice slice, SliceKind kind, Instruction ins) {
+    /**
+     * What {@code queue} holds issuing any instruction of {@code resource}, where the queue alone decides it
+     * ({@link Resource#NONE} and the MEM, VXM and SXM resources), so that a caller may look it up once per queue;
+     * empty for the MXM and C2C resources, whose instance an operand names, and where the queue's slice does not
+     * hold the resource ({@link #of} says why).
+     */
+    public Optional<ResourceUse> ofQueue(Queue queue, Resource resource) {
+        SliceKind holder = switch (resource) {
+            case NONE -> queue.slice().kind();
+            case MEM_READ, MEM_WRITE -> SliceKind.MEM;
+            case VXM_ALU -> SliceKind.VXM;
+            case SXM_SWITCH -> SliceKind.SXM;
+            case MXM_WEIGHT_BUFFER, MXM_ARRAY, MXM_ACCUMULATOR, C2C_TRANSMIT, C2C_RECEIVE -> null;
+        };
+        return holder == queue.slice().kind() ? Optional.of(byQueue(queue, resource, resource.name()))
+                : Optional.empty();
+    }
+
+    /** The use of a resource the queue alone decides; {@code what} names the instruction in a message. */
+    private ResourceUse byQueue(Queue queue, Resource resource, String what) {
+        ResourceUse[] ones = single[resource.ordinal()];
+        Slice slice = queue.slice();
+        return switch (resource) {
+            case MEM_READ, MEM_WRITE -> ones[indexOf(slice, SliceKind.MEM, what)];
+            case VXM_ALU -> ones[indexOf(slice, SliceKind.VXM, what) * chip.vxm().queuesPerSlice()
+                    + queue.indexInSlice()];
+            case SXM_SWITCH -> ones[indexOf(slice, SliceKind.SXM, what) * chip.sxm().queuesPerSlice()
+                    + queue.indexInSlice()];
+            case NONE, MXM_WEIGHT_BUFFER, MXM_ARRAY, MXM_ACCUMULATOR, C2C_TRANSMIT, C2C_RECEIVE -> ResourceUse.NOTHING;
+        };
+    }
+
+    private static int indexOf(Slice slice, SliceKind kind, String what) {
         if (slice.kind() != kind) {
-            throw new IllegalArgumentException(ins.opcode().mnemonic() + " holds a resource of a " + kind.text()
+            throw new IllegalArgumentException(what + " holds a resource of a " + kind.text()
                     + " slice, not of " + slice.name());
         }
         return slice.kindIndex();

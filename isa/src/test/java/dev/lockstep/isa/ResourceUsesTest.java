@@ -124,6 +124,40 @@ class ResourceUsesTest {
     }
 
     @Test
+    void whatAQueueAloneDecidesIsWhatEachOfItsInstructionsHolds() {
+        // the simulator looks these up once per queue instead of per issue
+        for (Queue q : TSP.floorplan().queues()) {
+            for (Resource r : Resource.values()) {
+                boolean byQueue = switch (r) {
+                    case NONE -> true;
+                    case MEM_READ, MEM_WRITE -> q.slice().kind() == SliceKind.MEM;
+                    case VXM_ALU -> q.slice().kind() == SliceKind.VXM;
+                    case SXM_SWITCH -> q.slice().kind() == SliceKind.SXM;
+                    case MXM_WEIGHT_BUFFER, MXM_ARRAY, MXM_ACCUMULATOR, C2C_TRANSMIT, C2C_RECEIVE -> false;
+                };
+                assertThat(USES.ofQueue(q, r)).as("%s on %s", r, q.name()).isEqualTo(byQueue
+                        ? java.util.Optional.of(byQueueText(q, r)) : java.util.Optional.empty());
+            }
+        }
+    }
+
+    /** What the queue's instructions of a resource the queue decides hold, asked instruction by instruction. */
+    private static ResourceUse byQueueText(Queue q, Resource r) {
+        String text = switch (r) {
+            case NONE -> "nop 1";
+            case MEM_READ -> "read e0, 0";
+            case MEM_WRITE -> "write 0, e0";
+            case VXM_ALU -> "vadd.i8 e0, e1, e2";
+            case SXM_SWITCH -> "shift.i8 e0, e1, 1";
+            case MXM_WEIGHT_BUFFER, MXM_ARRAY, MXM_ACCUMULATOR, C2C_TRANSMIT, C2C_RECEIVE ->
+                    throw new IllegalArgumentException(r.name());
+        };
+        ResourceUse use = USES.of(q, assemble(q.name(), text));
+        assertThat(use.resource()).isEqualTo(r);
+        return use;
+    }
+
+    @Test
     void iwNeedsTheTypeOfTheWeightsItInstalls() {
         Queue q = TSP.floorplan().queue("mxm.w0.1").orElseThrow();
         assertThatThrownBy(() -> USES.of(q, assemble("mxm.w0.1", "iw 0")))

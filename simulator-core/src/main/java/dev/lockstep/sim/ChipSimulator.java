@@ -44,13 +44,22 @@ final class ChipSimulator {
     private final IssueListener listener;
     private final StreamFile streams;
     private final Sram sram;
-    private final EventCalendar events = new EventCalendar();
+    private final EventCalendar events;
     private final QueueRun[] queueRuns;
     private final long[][] busyUntil = new long[Resource.values().length][];
-    private final Issue[][] holder = new Issue[Resource.values().length][];
+    /** Per resource and instance, who holds it last (for hazard messages): its queue, instruction word and issue. */
+    private final Queue[][] holderQueue = new Queue[Resource.values().length][];
+    private final long[][] holderWord = new long[Resource.values().length][];
+    private final long[][] holderCycle = new long[Resource.values().length][];
     private final long[] busyCycles = new long[Resource.values().length];
     private final MxmUnits mxm;
     private final ResourceUses resourceUses;
+    /** Per queue id and resource (by ordinal): what the queue holds when it alone decides it, else null. */
+    private final ResourceUse[][] queueUses;
+    private final OpcodeCycles latencies;
+    private static final int DECODED_BITS = 10;
+    private final Instruction[] decoded = new Instruction[1 << DECODED_BITS];
+    private final OpcodeCycles occupancies;
     private final List<List<Long>> notifyArrivals = new ArrayList<>();
     final int vectorBytes;
     private long issues;
@@ -91,8 +100,9 @@ final class ChipSimulator {
         // a read train counts its vectors up to READ_AHEAD words and a read's latency ahead (ReadTrain)
         int lookahead = (int) Math.min(READ_AHEAD + chip.timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES),
                 Integer.MAX_VALUE / 4);
+        this.events = new EventCalendar(chip.floorplan().queues().size());
         this.streams = new StreamFile(positions, chip.timing().cycles(TimingParam.STREAM_HOP_CYCLES),
-                chip.streamsPerDirection(), lookahead);
+                chip.streamsPerDirection(), lookahead, functional);
         this.sram = new Sram(chip, chipProgram, functional, lookahead);
         this.readBase = new long[positions];
         this.nextBase = new long[positions];
@@ -100,10 +110,22 @@ final class ChipSimulator {
         Arrays.fill(nextBaseFrom, Long.MAX_VALUE);
         for (Resource r : Resource.values()) {
             busyUntil[r.ordinal()] = new long[ResourceUses.instances(chip, r)];
-            holder[r.ordinal()] = new Issue[ResourceUses.instances(chip, r)];
+            holderQueue[r.ordinal()] = new Queue[ResourceUses.instances(chip, r)];
+            holderWord[r.ordinal()] = new long[ResourceUses.instances(chip, r)];
+            holderCycle[r.ordinal()] = new long[ResourceUses.instances(chip, r)];
         }
         this.mxm = new MxmUnits(this, chip, positions);
         this.resourceUses = new ResourceUses(chip);
+        this.queueUses = new ResourceUse[chip.floorplan().queues().size()][];
+        for (Queue queue : chip.floorplan().queues()) {
+            ResourceUse[] uses = new ResourceUse[Resource.values().length];
+            for (Resource r : Resource.values()) {
+                uses[r.ordinal()] = resourceUses.ofQueue(queue, r).orElse(null);
+            }
+            queueUses[queue.id()] = uses;
+        }
+        this.latencies = OpcodeCycles.latencies(chip);
+        this.occupancies = OpcodeCycles.occupancies(chip);
         this.links = new LinkUnit(this, chipProgram.chipId(), topology, deliver);
         this.firstIssue = firstIssue(chipProgram);
         this.labels = LinkLabels.of(chipProgram, chip.links().count());
@@ -151,6 +173,21 @@ final class ChipSimulator {
             lastCycle = cycle;
             return 0;
         });
+    }
+
+    /**
+     * The instruction of a word, from a small table of the words decoded last (by a hash of the word): words repeat
+     * (the same instruction on many queues, rows and periods), and an instruction made anew is an allocation per
+     * issue.
+     */
+    private Instruction decode(long word) {
+        int h = (int) ((word * 0x9E3779B97F4A7C15L) >>> (64 - DECODED_BITS));
+        Instruction ins = decoded[h];
+        if (ins == null || ins.word() != word) {
+            ins = Instruction.ofValidWord(word);
+            decoded[h] = ins;
+        }
+        return ins;
     }
 
     boolean done() {
@@ -402,9 +439,7 @@ final class ChipSimulator {
             for (int i = 0; i < busyUntil[r].length; i++) {
                 if (busyUntil[r][i] > now) {
                     busyUntil[r][i] += by;
-                    Issue h = holder[r][i];
-                    holder[r][i] = new Issue(h.q, h.ins, h.cycle + by, h.index + copies * stepById[h.q.queue.id()],
-                            h.id);
+                    holderCycle[r][i] += by;
                 }
             }
         }
@@ -538,7 +573,7 @@ final class ChipSimulator {
                 return;
             }
             int index = next++;
-            Instruction ins = qp.instruction(index);
+            Instruction ins = decode(qp.word(index));
             checkParking(ins, index);
             if (ins.opcode() == Opcode.REPEAT) {
                 repeatLeft = (int) ins.operand("n");
@@ -613,14 +648,20 @@ final class ChipSimulator {
         issues++;
         queueIssued[q.queue.id()]++;
         hash = TraceHash.step(hash, cycle - firstIssue, q.queue.id(), labels.canonical(ins));
-        Issue is = new Issue(q, ins, cycle, index, issues);
-        long occupancy = op.occupancy().cycles(chip, ins);
-        String instance = occupy(is, occupancy);
+        long occupancy = occupancies.of(ins);
+        String instance = occupy(q, ins, cycle, index, occupancy);
         if (listener != null) {
             listener.issued(chipProgram.chipId(), q.queue, cycle, ins, occupancy, instance);
         }
-        long latency = op.latency().cycles(chip, ins);
+        long latency = latencies.of(ins);
         int pos = q.queue.slice().position();
+        if (op == Opcode.READ && !functional && ins.operand(READ_COUNT) <= READ_AHEAD) {
+            // the common case made without an Issue (an allocation per issue): counted whole now, no event left
+            countAhead(q, ins, index, issues, cycle, pos, latency, ins.operand(READ_ADDR), ins.operand(READ_STRIDE),
+                    ins.operand(READ_DST), 0, (int) ins.operand(READ_COUNT));
+            return;
+        }
+        Issue is = new Issue(q, ins, cycle, index, issues);
         switch (op) {
             case NOP, REPEAT, CONFIG -> {
             }
@@ -654,55 +695,71 @@ final class ChipSimulator {
     }
 
     /** Takes the instruction's resource instances for its occupancy; returns their name (for traces). */
-    private String occupy(Issue is, long cycles) {
-        Resource r = is.ins.opcode().resource();
+    private String occupy(QueueRun q, Instruction ins, long cycle, int index, long cycles) {
+        Resource r = ins.opcode().resource();
         if (r == Resource.NONE || cycles == 0) {
             return null;
         }
-        ResourceUse use = is.ins.opcode() != Opcode.IW ? resourceUses.of(is.q.queue, is.ins)
-                : resourceUses.of(is.q.queue, is.ins, installing(is));
+        int ro = r.ordinal();
+        ResourceUse use = queueUses[q.queue.id()][ro];
+        if (use == null) {
+            use = ins.opcode() != Opcode.IW ? resourceUses.of(q.queue, ins)
+                    : resourceUses.of(q.queue, ins, installing(q, ins));
+        }
         if (use.width() > 1) {
             // a plane group: fp16 work names the group's first plane
-            int plane = (int) is.ins.operand("plane");
+            int plane = (int) ins.operand("plane");
             int first = chip.mxm().firstPlaneOfGroup(plane, DataType.F16);
             if (plane != first) {
-                throw hazard(HazardKind.MXM_TYPE_MISMATCH, is, is.cycle, "fp16 pieces take planes " + first + ".."
-                        + (first + use.width() - 1) + " together (mxm.fp16_planes_per_piece " + use.width()
+                throw hazard(HazardKind.MXM_TYPE_MISMATCH, q, cycle, index, ins, "fp16 pieces take planes " + first
+                        + ".." + (first + use.width() - 1) + " together (mxm.fp16_planes_per_piece " + use.width()
                         + "): name plane " + first);
             }
         }
-        long[] until = busyUntil[r.ordinal()];
-        for (int i = use.instance(); i < use.end(); i++) {
-            if (is.cycle < until[i] && r == Resource.C2C_TRANSMIT) {
-                Issue h = holder[r.ordinal()][i];
-                throw hazard(HazardKind.LINK_BUSY, is, is.cycle, "link " + i + " (to " + links.farEnd(i)
-                        + ") is still serialising the send issued at cycle " + h.cycle + " on " + h.q.queue.name()
-                        + " until cycle " + until[i] + "; a link carries one vector at a time");
-            }
-            if (is.cycle < until[i]) {
-                Issue h = holder[r.ordinal()][i];
-                throw hazard(HazardKind.UNIT_BUSY, is, is.cycle, resourceUses.describe(use) + (i != use.instance()
-                        ? " (plane " + (is.ins.operand("plane") + i - use.instance()) + " of its fp16 group)" : "")
-                        + " is busy until cycle " + until[i] + " (held by " + Disassembler.instruction(h.ins, program)
-                        + " issued at cycle " + h.cycle + " on " + h.q.queue.name() + ")");
+        long[] until = busyUntil[ro];
+        int from = use.instance();
+        int to = use.end();
+        for (int i = from; i < to; i++) {
+            if (cycle < until[i]) {
+                throw busy(q, ins, cycle, index, use, i);
             }
         }
-        for (int i = use.instance(); i < use.end(); i++) {
-            until[i] = is.cycle + cycles;
-            holder[r.ordinal()][i] = is;
+        long end = cycle + cycles;
+        for (int i = from; i < to; i++) {
+            until[i] = end;
+            holderQueue[ro][i] = q.queue;
+            holderWord[ro][i] = ins.word();
+            holderCycle[ro][i] = cycle;
         }
-        busyCycles[r.ordinal()] += cycles * use.width();
-        lastOccupied = Math.max(lastOccupied, is.cycle + cycles - 1);
-        int q = is.q.queue.id();
-        long end = is.cycle + cycles;
-        queueBusy[q] += Math.max(0, end - Math.max(is.cycle, queueBusyUntil[q]));
-        queueBusyUntil[q] = Math.max(queueBusyUntil[q], end);
+        busyCycles[ro] += cycles * use.width();
+        lastOccupied = Math.max(lastOccupied, end - 1);
+        int qid = q.queue.id();
+        queueBusy[qid] += Math.max(0, end - Math.max(cycle, queueBusyUntil[qid]));
+        queueBusyUntil[qid] = Math.max(queueBusyUntil[qid], end);
         return listener == null ? null : resourceUses.describe(use);
     }
 
+    /** The hazard of an issue that needs instance {@code i} of its use while another instruction holds it. */
+    private HazardException busy(QueueRun q, Instruction ins, long cycle, int index, ResourceUse use, int i) {
+        Resource r = use.resource();
+        int ro = r.ordinal();
+        long until = busyUntil[ro][i];
+        String holder = holderQueue[ro][i].name();
+        long heldFrom = holderCycle[ro][i];
+        if (r == Resource.C2C_TRANSMIT) {
+            return hazard(HazardKind.LINK_BUSY, q, cycle, index, ins, "link " + i + " (to " + links.farEnd(i)
+                    + ") is still serialising the send issued at cycle " + heldFrom + " on " + holder + " until cycle "
+                    + until + "; a link carries one vector at a time");
+        }
+        return hazard(HazardKind.UNIT_BUSY, q, cycle, index, ins, resourceUses.describe(use) + (i != use.instance()
+                ? " (plane " + (ins.operand("plane") + i - use.instance()) + " of its fp16 group)" : "")
+                + " is busy until cycle " + until + " (held by " + text(decode(holderWord[ro][i])) + " issued at cycle "
+                + heldFrom + " on " + holder + ")");
+    }
+
     /** The type of the pieces an IW installs: that of the weights in its plane's buffer (int8 when empty). */
-    private DataType installing(Issue is) {
-        return mxm.plane(is.q.queue.slice().position(), is.ins).bufferType == DataType.F16 ? DataType.F16
+    private DataType installing(QueueRun q, Instruction ins) {
+        return mxm.plane(q.queue.slice().position(), ins).bufferType == DataType.F16 ? DataType.F16
                 : DataType.I8;
     }
 
@@ -794,8 +851,28 @@ final class ChipSimulator {
     }
 
     private void read(Issue is, int pos, long latency) {
+        Instruction ins = is.ins;
+        readTrain(is, pos, latency, ins.operand(READ_ADDR), ins.operand(READ_STRIDE), ins.operand(READ_DST),
+                (int) ins.operand(READ_COUNT));
+    }
+
+    /**
+     * Starts a read train: in timing-only mode, a train of at most {@link #READ_AHEAD} words is counted whole at its
+     * issue and needs no event; any other is a {@link ReadTrain}.
+     */
+    private void readTrain(Issue is, int pos, long latency, long addr, long stride, long stream, int count) {
+        if (!functional && count <= READ_AHEAD) {
+            countAhead(is.q, is.ins, is.index, is.id, is.cycle, pos, latency, addr, stride, stream, 0, count);
+            return;
+        }
         ReadTrain e = new ReadTrain();
-        e.init(is, pos, latency, READ_ADDR, READ_STRIDE, READ_DST, READ_COUNT);
+        e.is = is;
+        e.pos = pos;
+        e.latency = latency;
+        e.addr = addr;
+        e.stride = stride;
+        e.stream = stream;
+        e.count = count;
         e.ahead();
     }
 
@@ -821,16 +898,17 @@ final class ChipSimulator {
             readBase[pos] = nextBase[pos];
             nextBaseFrom[pos] = Long.MAX_VALUE;
         }
-        ReadTrain e = new ReadTrain();
-        e.init(is, pos, latency, READ_ADDR, READ_STRIDE, READ_DST, READ_COUNT);
-        e.addr += readBase[pos];
-        long last = e.addr + (e.count - 1) * e.stride;
-        if (Math.max(e.addr, last) >= sram.words() || Math.min(e.addr, last) < 0) {
-            throw hazard(HazardKind.ADDRESS_OUT_OF_RANGE, is, is.cycle, "reads words " + e.addr + ".." + last + " of "
+        Instruction ins = is.ins;
+        long addr = ins.operand(READ_ADDR) + readBase[pos];
+        long stride = ins.operand(READ_STRIDE);
+        int count = (int) ins.operand(READ_COUNT);
+        long last = addr + (count - 1) * stride;
+        if (Math.max(addr, last) >= sram.words() || Math.min(addr, last) < 0) {
+            throw hazard(HazardKind.ADDRESS_OUT_OF_RANGE, is, is.cycle, "reads words " + addr + ".." + last + " of "
                     + chip.floorplan().slices().get(pos).name() + " (read base " + readBase[pos] + "), outside 0.."
                     + (sram.words() - 1));
         }
-        e.ahead();
+        readTrain(is, pos, latency, addr, stride, ins.operand(READ_DST), count);
     }
 
     /** What a MEM read or write train knows: its issue, slice, latency, address run and stream. */
@@ -868,6 +946,39 @@ final class ChipSimulator {
     private static final int WRITE_STRIDE = Opcode.WRITE.operandIndex("stride");
 
     /**
+     * Counts words {@code from} to {@code to} of a read train issued at {@code start} (instruction {@code index} of
+     * queue {@code q}, issue number {@code id}): word k accesses its bank at start + k and is on the stream at start
+     * + latency + k ({@link ReadTrain} says why counting them ahead is exact).
+     */
+    private void countAhead(QueueRun q, Instruction ins, int index, long id, long start, int pos, long latency,
+                            long addr, long stride, long stream, int from, int to) {
+        boolean west = Streams.isWest(stream);
+        int plane = Streams.index(stream);
+        for (int k = from; k < to; k++) {
+            long c = start + k;
+            long a = addr + k * stride;
+            int bank = sram.bankOf(a);
+            if (!sram.access(pos, bank, c)) {
+                deferred(new Issue(q, ins, start, index, id), HazardKind.BANK_CONFLICT, c,
+                        bankConflict(pos, bank, a, c));
+            }
+            long at = c + latency;
+            if (!streams.produce(west, plane, pos, at, id, null)) {
+                deferred(new Issue(q, ins, start, index, id), HazardKind.STREAM_CONFLICT, at,
+                        streamConflict(stream, 0, pos, at));
+            }
+        }
+        lastAhead = Math.max(lastAhead, start + latency + to - 1);
+    }
+
+    /** A hazard found ahead, raised in the produce phase of its own cycle (an earlier one is raised first). */
+    private void deferred(Issue is, HazardKind kind, long cycle, String what) {
+        at(cycle, PRODUCE, () -> {
+            throw hazard(kind, is, cycle, what);
+        });
+    }
+
+    /**
      * A MEM read train. Its bank accesses and its vectors on the stream are counted ahead, {@link #READ_AHEAD} words
      * at a time (word k accesses SRAM at issue + k and is on the stream at issue + latency + k): nothing depends on
      * the order in which accesses and productions of later cycles are counted, since a read of a stream sees only
@@ -886,34 +997,13 @@ final class ChipSimulator {
         void ahead() {
             long start = is.cycle;
             int end = (int) Math.min(count, (long) counted + READ_AHEAD);
-            boolean west = Streams.isWest(stream);
-            int index = Streams.index(stream);
-            for (int k = counted; k < end; k++) {
-                long c = start + k;
-                long a = addr + k * stride;
-                int bank = sram.bankOf(a);
-                if (!sram.access(pos, bank, c)) {
-                    deferred(HazardKind.BANK_CONFLICT, c, bankConflict(pos, bank, a, c));
-                }
-                long at = c + latency;
-                if (!streams.produce(west, index, pos, at, is.id, null)) {
-                    deferred(HazardKind.STREAM_CONFLICT, at, streamConflict(stream, 0, pos, at));
-                }
-            }
+            countAhead(is.q, is.ins, is.index, is.id, is.cycle, pos, latency, addr, stride, stream, counted, end);
             counted = end;
-            lastAhead = Math.max(lastAhead, start + latency + end - 1);
             if (functional) {
                 schedule(this, start + read, PRODUCE);
             } else if (end < count) {
                 schedule(this, start + end, PRODUCE);
             }
-        }
-
-        /** A hazard found ahead, raised in the produce phase of its own cycle (an earlier one is raised first). */
-        private void deferred(HazardKind kind, long cycle, String what) {
-            at(cycle, PRODUCE, () -> {
-                throw hazard(kind, is, cycle, what);
-            });
         }
 
         @Override

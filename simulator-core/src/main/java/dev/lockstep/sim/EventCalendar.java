@@ -3,34 +3,38 @@ package dev.lockstep.sim;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 
 /**
  * The simulator's event queue: a calendar of buckets for the next {@link #WINDOW} cycles, one list per phase, and
  * a priority queue for events further out, moved into the calendar as time reaches them. Events of one cycle and
- * phase run in creation order; the ISSUE phase runs in queue-id order (issue events carry the queue id as their
- * order). Time jumps over empty stretches.
+ * phase run in creation order, but for the ISSUE phase, whose only events are the queues' own issue events (each
+ * queue has at most one pending, its order being the queue's id): a bucket keeps them as a set of queue ids, and they
+ * run in queue-id order. Time jumps over empty stretches.
  */
 final class EventCalendar {
     static final int WINDOW = 512;
-    /** A bucket keeps one list per {@link CyclePhase}, at the phase's ordinal. */
+    /** A bucket keeps one list per {@link CyclePhase}, at the phase's ordinal (the ISSUE phase's stays empty). */
     private static final int PHASES = CyclePhase.values().length;
     private static final int ISSUE_PHASE = CyclePhase.ISSUE.ordinal();
-    private static final Comparator<ChipSimulator.Event> ISSUE_ORDER = Comparator.comparingLong(e -> e.order);
 
     private final Bucket[] buckets = new Bucket[WINDOW];
     private final PriorityQueue<ChipSimulator.Event> far = new PriorityQueue<>();
+    /** Per queue id: its issue event (the same object each time it is pending). */
+    private final ChipSimulator.Event[] issuers;
     private long now;
     private long near;
     private long seq;
-    /** Events pending in any phase but ISSUE (the queues' own issue events are the ISSUE phase's only events). */
+    /** Events pending in any phase but ISSUE. */
     private long others;
 
-    EventCalendar() {
+    /** @param queues issue events have orders (queue ids) from 0 to {@code queues - 1} */
+    EventCalendar(int queues) {
+        this.issuers = new ChipSimulator.Event[queues];
+        int words = (queues + 63) / 64;
         for (int i = 0; i < WINDOW; i++) {
-            buckets[i] = new Bucket();
+            buckets[i] = new Bucket(words);
         }
     }
 
@@ -38,7 +42,10 @@ final class EventCalendar {
         return near == 0 && far.isEmpty();
     }
 
-    /** Adds an event at its cycle and phase; {@code order} is set unless it is an issue event. */
+    /**
+     * Adds an event at its cycle and phase; {@code order} is set unless it is an issue event (whose order is its
+     * queue's id, with no other event of that queue pending).
+     */
     void add(ChipSimulator.Event e, boolean assignOrder) {
         if (assignOrder) {
             e.order = seq++;
@@ -50,11 +57,22 @@ final class EventCalendar {
             others++;
         }
         if (e.cycle - now < WINDOW) {
-            buckets[(int) (e.cycle & (WINDOW - 1))].add(e);
-            near++;
+            near(e);
         } else {
             far.add(e);
         }
+    }
+
+    private void near(ChipSimulator.Event e) {
+        Bucket b = buckets[(int) (e.cycle & (WINDOW - 1))];
+        if (e.phase.ordinal() == ISSUE_PHASE) {
+            int q = (int) e.order;
+            issuers[q] = e;
+            b.addIssue(q);
+        } else {
+            b.add(e);
+        }
+        near++;
     }
 
     /** Called before the events of each cycle that has any run. */
@@ -85,9 +103,7 @@ final class EventCalendar {
                 return;
             }
             while (!far.isEmpty() && far.peek().cycle - now < WINDOW) {
-                ChipSimulator.Event e = far.poll();
-                buckets[(int) (e.cycle & (WINDOW - 1))].add(e);
-                near++;
+                near(far.poll());
             }
             Bucket b = buckets[(int) (now & (WINDOW - 1))];
             if (b.total > 0) {
@@ -97,17 +113,15 @@ final class EventCalendar {
                     continue;
                 }
                 for (int phase = 0; phase < PHASES; phase++) {
-                    ChipSimulator.Event[] list = b.events[phase];
-                    if (phase == ISSUE_PHASE && !sorted(list, b.sizes[phase])) {
-                        Arrays.sort(list, 0, b.sizes[phase], ISSUE_ORDER);
+                    if (phase == ISSUE_PHASE) {
+                        runIssues(b);
+                        continue;
                     }
                     for (int i = 0; i < b.sizes[phase]; i++) {
                         ChipSimulator.Event e = b.events[phase][i];
                         b.events[phase][i] = null;
                         near--;
-                        if (phase != ISSUE_PHASE) {
-                            others--;
-                        }
+                        others--;
                         e.run();
                     }
                     b.sizes[phase] = 0;
@@ -118,6 +132,20 @@ final class EventCalendar {
         }
     }
 
+    /** Runs a bucket's issue events in queue-id order. */
+    private void runIssues(Bucket b) {
+        long[] set = b.issues;
+        for (int w = 0; w < set.length; w++) {
+            long bits;
+            while ((bits = set[w]) != 0) {
+                int bit = Long.numberOfTrailingZeros(bits);
+                set[w] = bits & (bits - 1);
+                near--;
+                issuers[w * 64 + bit].run();
+            }
+        }
+    }
+
     /** Moves every pending event, all of them issue events, {@code by} cycles later, and the present with them. */
     private void moveAll(long by) {
         if (others != 0) {
@@ -125,12 +153,13 @@ final class EventCalendar {
         }
         List<ChipSimulator.Event> moved = new ArrayList<>();
         for (Bucket b : buckets) {
-            ChipSimulator.Event[] list = b.events[ISSUE_PHASE];
-            for (int i = 0; i < b.sizes[ISSUE_PHASE]; i++) {
-                moved.add(list[i]);
-                list[i] = null;
+            long[] set = b.issues;
+            for (int w = 0; w < set.length; w++) {
+                for (long bits = set[w]; bits != 0; bits &= bits - 1) {
+                    moved.add(issuers[w * 64 + Long.numberOfTrailingZeros(bits)]);
+                }
+                set[w] = 0;
             }
-            b.sizes[ISSUE_PHASE] = 0;
             b.total = 0;
         }
         near = 0;
@@ -144,27 +173,37 @@ final class EventCalendar {
         }
     }
 
-    private static boolean sorted(ChipSimulator.Event[] list, int n) {
-        for (int i = 1; i < n; i++) {
-            if (list[i - 1].order > list[i].order) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The events of one cycle, a list per phase, each in creation order. */
+    /** The events of one cycle: a list per phase, each in creation order, and the queues that issue. */
     private static final class Bucket {
         final ChipSimulator.Event[][] events = new ChipSimulator.Event[PHASES][8];
         final int[] sizes = new int[PHASES];
+        /** The ids of the queues with an issue event in this cycle, as a bit set. */
+        final long[] issues;
         int total;
+
+        Bucket(int words) {
+            this.issues = new long[words];
+        }
 
         void add(ChipSimulator.Event e) {
             int p = e.phase.ordinal();
-            if (sizes[p] == events[p].length) {
-                events[p] = Arrays.copyOf(events[p], sizes[p] * 2);
+            ChipSimulator.Event[] list = events[p];
+            int n = sizes[p];
+            if (n == list.length) {
+                list = Arrays.copyOf(list, n * 2);
+                events[p] = list;
             }
-            events[p][sizes[p]++] = e;
+            list[n] = e;
+            sizes[p] = n + 1;
+            total++;
+        }
+
+        void addIssue(int queue) {
+            long bit = 1L << queue;
+            if ((issues[queue >>> 6] & bit) != 0) {
+                throw new IllegalStateException("queue " + queue + " already issues in this cycle");
+            }
+            issues[queue >>> 6] |= bit;
             total++;
         }
     }

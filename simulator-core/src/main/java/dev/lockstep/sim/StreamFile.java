@@ -19,36 +19,45 @@ final class StreamFile {
     private final long hop;
     private final int streams;
     private final int window;
-    /** Per slot (row x window + diagonal mod window): its diagonal (Long.MIN_VALUE: never used). */
-    private final long[] diagonals;
-    /** Per slot: how many producers its diagonal has. */
-    private final int[] counts;
-    /** Per slot: the first producer's position, id and data. */
-    private final int[] firstPositions;
-    private final long[] firstProducers;
+    /**
+     * Per slot (row x window + diagonal mod window), {@link #FIELDS} longs side by side (a produce or read touches one
+     * cache line): its diagonal (Long.MIN_VALUE: never used), its first producer's id, and its producer count (high
+     * half) with the first producer's position (low half).
+     */
+    private final long[] slots;
+    private static final int FIELDS = 4;
+    private static final int DIAGONAL = 0;
+    private static final int PRODUCER = 1;
+    private static final int COUNT_POSITION = 2;
+    /** Whether vectors carry data (functional mode); else {@link #firstData} stays all null. */
+    private final boolean carriesData;
+    /** Per slot: the first producer's data. */
     private final byte[][] firstData;
     /** Per slot: the producers after the first (null until a diagonal of the slot has two). */
     private final More[] more;
     private byte[] lastData;
 
-    /** @param lookahead how many cycles ahead of the present vectors may be put on streams */
-    StreamFile(int positions, long hop, int streamsPerDirection, int lookahead) {
+    /**
+     * @param lookahead   how many cycles ahead of the present vectors may be put on streams
+     * @param carriesData whether vectors carry data (functional mode)
+     */
+    StreamFile(int positions, long hop, int streamsPerDirection, int lookahead, boolean carriesData) {
         this.positions = positions;
         this.hop = hop;
         this.streams = streamsPerDirection;
+        this.carriesData = carriesData;
         int w = 1;
         while (w < positions * hop + 2 + lookahead) {
             w <<= 1;
         }
         this.window = w;
-        int slots = 2 * streamsPerDirection * w;
-        this.diagonals = new long[slots];
-        Arrays.fill(diagonals, Long.MIN_VALUE);
-        this.counts = new int[slots];
-        this.firstPositions = new int[slots];
-        this.firstProducers = new long[slots];
-        this.firstData = new byte[slots][];
-        this.more = new More[slots];
+        int n = 2 * streamsPerDirection * w;
+        this.slots = new long[n * FIELDS];
+        for (int i = 0; i < n; i++) {
+            slots[i * FIELDS + DIAGONAL] = Long.MIN_VALUE;
+        }
+        this.firstData = new byte[n][];
+        this.more = new More[n];
     }
 
     private long diagonal(boolean west, int position, long cycle) {
@@ -59,23 +68,39 @@ final class StreamFile {
         return ((west ? streams : 0) + stream) * window + (int) (diagonal & (window - 1));
     }
 
+    /** How many producers slot {@code i}'s diagonal has, given that the slot holds {@code diagonal}. */
+    private int count(int i) {
+        return (int) (slots[i * FIELDS + COUNT_POSITION] >>> 32);
+    }
+
+    private int firstPosition(int i) {
+        return (int) slots[i * FIELDS + COUNT_POSITION];
+    }
+
+    /** Whether slot {@code i} holds diagonal {@code d} with at least one producer. */
+    private boolean holds(int i, long d) {
+        return slots[i * FIELDS + DIAGONAL] == d && count(i) > 0;
+    }
+
     /** Puts a vector on a stream at a position; false if another producer already wrote it there this cycle. */
     boolean produce(boolean west, int stream, int position, long cycle, long producer, byte[] data) {
         long d = diagonal(west, position, cycle);
         int i = slot(west, stream, d);
-        if (diagonals[i] != d) {
-            diagonals[i] = d;
-            counts[i] = 0;
+        int f = i * FIELDS;
+        if (slots[f + DIAGONAL] != d) {
+            slots[f + DIAGONAL] = d;
+            slots[f + COUNT_POSITION] = 0;
         }
-        int n = counts[i];
+        int n = count(i);
         if (n == 0) {
-            firstPositions[i] = position;
-            firstProducers[i] = producer;
-            firstData[i] = data;
-            counts[i] = 1;
+            slots[f + PRODUCER] = producer;
+            slots[f + COUNT_POSITION] = 1L << 32 | (position & 0xFFFFFFFFL);
+            if (carriesData) {
+                firstData[i] = data;
+            }
             return true;
         }
-        if (firstPositions[i] == position) {
+        if (firstPosition(i) == position) {
             return false;
         }
         More m = more[i];
@@ -89,7 +114,7 @@ final class StreamFile {
             }
         }
         m.set(n - 1, position, producer, data);
-        counts[i] = n + 1;
+        slots[f + COUNT_POSITION] += 1L << 32;
         return true;
     }
 
@@ -100,15 +125,15 @@ final class StreamFile {
     void fill(boolean west, int stream, int position, long cycle, long producer, byte[] data) {
         long d = diagonal(west, position, cycle);
         int i = slot(west, stream, d);
-        if (diagonals[i] != d || counts[i] == 0) {
+        if (!holds(i, d)) {
             return;
         }
-        if (firstPositions[i] == position && firstProducers[i] == producer) {
+        if (firstPosition(i) == position && slots[i * FIELDS + PRODUCER] == producer) {
             firstData[i] = data;
             return;
         }
         More m = more[i];
-        for (int k = 0; k < counts[i] - 1; k++) {
+        for (int k = 0; k < count(i) - 1; k++) {
             if (m.positions[k] == position && m.producers[k] == producer) {
                 m.data[k] = data;
                 return;
@@ -123,18 +148,19 @@ final class StreamFile {
     long read(boolean west, int stream, int position, long cycle) {
         long d = diagonal(west, position, cycle);
         int i = slot(west, stream, d);
-        if (diagonals[i] != d || counts[i] == 0) {
+        if (!holds(i, d)) {
             return -1;
         }
         // the nearest producer at or upstream of the position: -1 for none, 0 for the first, k + 1 for more's k
         int best = -1;
         int bestPosition = 0;
-        int x = firstPositions[i];
+        int x = firstPosition(i);
         if (west ? x >= position : x <= position) {
             best = 0;
             bestPosition = x;
         }
-        for (int k = 0; k < counts[i] - 1; k++) {
+        int n = count(i);
+        for (int k = 0; k < n - 1; k++) {
             x = more[i].positions[k];
             boolean upstream = west ? x >= position : x <= position;
             if (upstream && (best < 0 || (west ? x < bestPosition : x > bestPosition))) {
@@ -147,7 +173,7 @@ final class StreamFile {
         }
         if (best == 0) {
             lastData = firstData[i];
-            return firstProducers[i];
+            return slots[i * FIELDS + PRODUCER];
         }
         lastData = more[i].data[best - 1];
         return more[i].producers[best - 1];
@@ -170,9 +196,9 @@ final class StreamFile {
             long lo = firstReadable(west, cycle);
             for (long d = lo; d < lo + window; d++) {
                 int i = r * window + (int) (d & (window - 1));
-                if (diagonals[i] == d && counts[i] > 0) {
-                    out.add(r).add(d - cycle).add(counts[i]).add(firstPositions[i]);
-                    for (int k = 0; k < counts[i] - 1; k++) {
+                if (holds(i, d)) {
+                    out.add(r).add(d - cycle).add(count(i)).add(firstPosition(i));
+                    for (int k = 0; k < count(i) - 1; k++) {
                         out.add(more[i].positions[k]);
                     }
                 }
@@ -182,10 +208,7 @@ final class StreamFile {
 
     /** Moves every vector a read at {@code cycle} or later can still find {@code by} cycles later. */
     void shift(long cycle, long by) {
-        long[] liveDiagonals = new long[window];
-        int[] liveCounts = new int[window];
-        int[] livePositions = new int[window];
-        long[] liveProducers = new long[window];
+        long[] live = new long[window * FIELDS];
         byte[][] liveData = new byte[window][];
         More[] liveMore = new More[window];
         for (int r = 0; r < 2 * streams; r++) {
@@ -194,25 +217,21 @@ final class StreamFile {
             int n = 0;
             for (long d = lo; d < lo + window; d++) {
                 int i = r * window + (int) (d & (window - 1));
-                if (diagonals[i] == d) {
-                    liveDiagonals[n] = d + by;
-                    liveCounts[n] = counts[i];
-                    livePositions[n] = firstPositions[i];
-                    liveProducers[n] = firstProducers[i];
+                int f = i * FIELDS;
+                if (slots[f + DIAGONAL] == d) {
+                    System.arraycopy(slots, f, live, n * FIELDS, FIELDS);
+                    live[n * FIELDS + DIAGONAL] = d + by;
                     liveData[n] = firstData[i];
                     liveMore[n] = more[i];
                     n++;
-                    diagonals[i] = Long.MIN_VALUE;
-                    counts[i] = 0;
+                    slots[f + DIAGONAL] = Long.MIN_VALUE;
+                    slots[f + COUNT_POSITION] = 0;
                     more[i] = null;
                 }
             }
             for (int k = 0; k < n; k++) {
-                int i = r * window + (int) (liveDiagonals[k] & (window - 1));
-                diagonals[i] = liveDiagonals[k];
-                counts[i] = liveCounts[k];
-                firstPositions[i] = livePositions[k];
-                firstProducers[i] = liveProducers[k];
+                int i = r * window + (int) (live[k * FIELDS + DIAGONAL] & (window - 1));
+                System.arraycopy(live, k * FIELDS, slots, i * FIELDS, FIELDS);
                 firstData[i] = liveData[k];
                 more[i] = liveMore[k];
             }

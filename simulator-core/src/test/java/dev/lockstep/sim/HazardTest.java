@@ -39,7 +39,8 @@ class HazardTest {
                         @4 write 2, e0, 2, 2
                         @5 read e1, b
                         """),
-                Arguments.of(HazardKind.UNIT_BUSY, 1L, "mem.w5", "the read path of mem.w5 is busy until cycle 4", """
+                Arguments.of(HazardKind.UNIT_BUSY, 1L, "mem.w5", "the read path of mem.w5 is busy until cycle 4 (held by "
+                        + "read e0, 0, 4, 1 issued at cycle 0 on mem.w5)", """
                         .queue mem.w5
                         @0 read e0, 0, 4
                         @1 read e1, 8

@@ -373,31 +373,37 @@ public final class ProgramRules {
         boolean[] issues = issuesByUnit(queue);
         long previousDispatch = 0;
         Instruction previous = null;
+        long previousWord = 0;
+        long previousCycle = 0;
         for (int i = 0; i < qp.size(); i++) {
             if (i == qp.skipFrom() && qp.skipTo() > i) {
                 // repeats of a block, each like the one before but a period later: the first two and the last are
                 // checked, and what an instruction is checked against (the one before it) is the same in all
                 i = qp.skipTo();
                 previous = null;
+                previousWord = qp.word(i - 1);
+                previousCycle = qp.cycle(i - 1);
             }
             long word = qp.word(i);
             long cycle = qp.cycle(i);
-            long known = checked.get(word);
             // a fast path for words already checked (a model's chips repeat the same instructions): the
             // operands are fine, the dispatch is known; only the queue and the timing remain
-            if (known >= 0 && i > 0 && cycle >= qp.cycle(i - 1) + previousDispatch
-                    && cycle > qp.cycle(i - 1) && cycle <= MAX_CYCLE
-                    && issues[Opcode.unitOfWord(word).ordinal()]
-                    && !isRepeatAfterRepeatOrNop(word, qp.word(i - 1))) {
-                previousDispatch = known;
-                previous = null;
-                continue;
+            if (i > 0 && cycle > previousCycle && cycle >= previousCycle + previousDispatch && cycle <= MAX_CYCLE
+                    && issues[Opcode.unitOfWord(word).ordinal()] && !isRepeatAfterRepeatOrNop(word, previousWord)) {
+                long known = checked.get(word);
+                if (known >= 0) {
+                    previousDispatch = known;
+                    previous = null;
+                    previousWord = word;
+                    previousCycle = cycle;
+                    continue;
+                }
             }
             Instruction ins = Instruction.decode(word);
             if (i > 0 && previous == null) {
-                previous = Instruction.decode(qp.word(i - 1));
+                previous = Instruction.decode(previousWord);
             }
-            Optional<String> problem = checkIssue(chip, queue, ins, cycle, previous, i == 0 ? 0 : qp.cycle(i - 1))
+            Optional<String> problem = checkIssue(chip, queue, ins, cycle, previous, i == 0 ? 0 : previousCycle)
                     .or(() -> checkOperands(chip, ins, program.maps().size()).map(OperandProblem::message));
             if (problem.isPresent()) {
                 throw new IllegalArgumentException(at + "queue " + queue.name() + ", instruction " + i + " ("
@@ -406,6 +412,8 @@ public final class ProgramRules {
             previousDispatch = ins.opcode().dispatch().cycles(chip, ins);
             checked.put(word, previousDispatch);
             previous = ins;
+            previousWord = word;
+            previousCycle = cycle;
         }
     }
 
@@ -423,51 +431,48 @@ public final class ProgramRules {
         return (int) (word >>> 56) == Opcode.REPEAT.code() && (p == Opcode.REPEAT.code() || p == Opcode.NOP.code());
     }
 
-    /** Instruction words whose operands were found valid, with their dispatch cycles (open addressing). */
+    /**
+     * Instruction words whose operands were found valid, with their dispatch cycles (open addressing; a slot is a word
+     * and its dispatch plus one side by side, 0 marking an empty slot, so that a lookup reads one cache line).
+     */
     private static final class WordTable {
-        private long[] keys = new long[1 << 12];
-        private long[] values = new long[1 << 12];
-        private boolean[] used = new boolean[1 << 12];
+        private long[] slots = new long[2 << 12];
         private int size;
 
         long get(long word) {
-            int mask = keys.length - 1;
-            for (int i = mix(word) & mask; used[i]; i = (i + 1) & mask) {
-                if (keys[i] == word) {
-                    return values[i];
+            long[] t = slots;
+            int mask = t.length / 2 - 1;
+            for (int i = mix(word) & mask; t[2 * i + 1] != 0; i = (i + 1) & mask) {
+                if (t[2 * i] == word) {
+                    return t[2 * i + 1] - 1;
                 }
             }
             return -1;
         }
 
         void put(long word, long value) {
-            if (2 * (size + 1) > keys.length) {
+            if (2 * (size + 1) > slots.length / 2) {
                 grow();
             }
-            int mask = keys.length - 1;
+            int mask = slots.length / 2 - 1;
             int i = mix(word) & mask;
-            while (used[i] && keys[i] != word) {
+            while (slots[2 * i + 1] != 0 && slots[2 * i] != word) {
                 i = (i + 1) & mask;
             }
-            if (!used[i]) {
+            if (slots[2 * i + 1] == 0) {
                 size++;
             }
-            used[i] = true;
-            keys[i] = word;
-            values[i] = value;
+            slots[2 * i] = word;
+            slots[2 * i + 1] = value + 1;
         }
 
         private void grow() {
-            long[] k = keys;
-            long[] v = values;
-            boolean[] u = used;
-            keys = new long[k.length * 2];
-            values = new long[k.length * 2];
-            used = new boolean[k.length * 2];
+            long[] old = slots;
+            slots = new long[old.length * 2];
             size = 0;
-            for (int i = 0; i < k.length; i++) {
-                if (u[i]) {
-                    put(k[i], v[i]);
+            for (int i = 0; i < old.length; i += 2) {
+                if (old[i + 1] != 0) {
+                    put(old[i], old[i + 1] - 1);
                 }
             }
         }
