@@ -46,16 +46,25 @@ final class ChipSimulator {
     private final Sram sram;
     private final EventCalendar events;
     private final QueueRun[] queueRuns;
-    private final long[][] busyUntil = new long[Resource.values().length][];
-    /** Per resource and instance, who holds it last (for hazard messages): its queue, instruction word and issue. */
-    private final Queue[][] holderQueue = new Queue[Resource.values().length][];
-    private final long[][] holderWord = new long[Resource.values().length][];
-    private final long[][] holderCycle = new long[Resource.values().length][];
+    /** Per resource (by ordinal), where its instances start in {@link #held}. */
+    private final int[] instanceBase = new int[Resource.values().length + 1];
+    /**
+     * Per resource instance (resource by resource, instance by instance), {@link #HELD} longs side by side: the cycle
+     * until which it is busy, and who holds it last (for hazard messages): the instruction word, its issue cycle and
+     * its queue's id.
+     */
+    private final long[] held;
+    private static final int HELD = 4;
+    private static final int UNTIL = 0;
+    private static final int HOLDER_WORD = 1;
+    private static final int HOLDER_CYCLE = 2;
+    private static final int HOLDER_QUEUE = 3;
     private final long[] busyCycles = new long[Resource.values().length];
     private final MxmUnits mxm;
     private final ResourceUses resourceUses;
-    /** Per queue id and resource (by ordinal): what the queue holds when it alone decides it, else null. */
-    private final ResourceUse[][] queueUses;
+    /** Per queue id x resources + resource ordinal: what the queue holds when it alone decides it, else null. */
+    private final ResourceUse[] queueUses;
+    private static final int RESOURCES = Resource.values().length;
     private final OpcodeCycles latencies;
     private static final int DECODED_BITS = 10;
     private final Instruction[] decoded = new Instruction[1 << DECODED_BITS];
@@ -109,20 +118,16 @@ final class ChipSimulator {
         this.nextBaseFrom = new long[positions];
         Arrays.fill(nextBaseFrom, Long.MAX_VALUE);
         for (Resource r : Resource.values()) {
-            busyUntil[r.ordinal()] = new long[ResourceUses.instances(chip, r)];
-            holderQueue[r.ordinal()] = new Queue[ResourceUses.instances(chip, r)];
-            holderWord[r.ordinal()] = new long[ResourceUses.instances(chip, r)];
-            holderCycle[r.ordinal()] = new long[ResourceUses.instances(chip, r)];
+            instanceBase[r.ordinal() + 1] = instanceBase[r.ordinal()] + ResourceUses.instances(chip, r);
         }
         this.mxm = new MxmUnits(this, chip, positions);
         this.resourceUses = new ResourceUses(chip);
-        this.queueUses = new ResourceUse[chip.floorplan().queues().size()][];
+        this.held = new long[instanceBase[Resource.values().length] * HELD];
+        this.queueUses = new ResourceUse[chip.floorplan().queues().size() * RESOURCES];
         for (Queue queue : chip.floorplan().queues()) {
-            ResourceUse[] uses = new ResourceUse[Resource.values().length];
             for (Resource r : Resource.values()) {
-                uses[r.ordinal()] = resourceUses.ofQueue(queue, r).orElse(null);
+                queueUses[queue.id() * RESOURCES + r.ordinal()] = resourceUses.ofQueue(queue, r).orElse(null);
             }
-            queueUses[queue.id()] = uses;
         }
         this.latencies = OpcodeCycles.latencies(chip);
         this.occupancies = OpcodeCycles.occupancies(chip);
@@ -291,10 +296,8 @@ final class ChipSimulator {
             long previous = q.previous == null || !repeatsPrevious(q) ? -1 : q.previous.word();
             out.add(q.repeatLeft).add(q.repeatGap).add(previous).add(q.parkedBarrier).addUntil(q.deskewUntil, now);
         }
-        for (long[] free : busyUntil) {
-            for (long u : free) {
-                out.addUntil(u, now);
-            }
+        for (int i = 0; i < held.length; i += HELD) {
+            out.addUntil(held[i + UNTIL], now);
         }
         for (long u : queueBusyUntil) {
             out.addUntil(u, now);
@@ -435,12 +438,10 @@ final class ChipSimulator {
         if (inLastPeriod(lastCycle, now, period)) {
             lastCycle += by;
         }
-        for (int r = 0; r < busyUntil.length; r++) {
-            for (int i = 0; i < busyUntil[r].length; i++) {
-                if (busyUntil[r][i] > now) {
-                    busyUntil[r][i] += by;
-                    holderCycle[r][i] += by;
-                }
+        for (int i = 0; i < held.length; i += HELD) {
+            if (held[i + UNTIL] > now) {
+                held[i + UNTIL] += by;
+                held[i + HOLDER_CYCLE] += by;
             }
         }
         for (int q = 0; q < queueBusyUntil.length; q++) {
@@ -597,7 +598,7 @@ final class ChipSimulator {
 
         private void reschedule(long at) {
             cycle = at;
-            events.add(this, false);
+            events.addIssue(this);
         }
 
         private void checkParking(Instruction ins, int index) {
@@ -701,7 +702,7 @@ final class ChipSimulator {
             return null;
         }
         int ro = r.ordinal();
-        ResourceUse use = queueUses[q.queue.id()][ro];
+        ResourceUse use = queueUses[q.queue.id() * RESOURCES + ro];
         if (use == null) {
             use = ins.opcode() != Opcode.IW ? resourceUses.of(q.queue, ins)
                     : resourceUses.of(q.queue, ins, installing(q, ins));
@@ -716,20 +717,19 @@ final class ChipSimulator {
                         + "): name plane " + first);
             }
         }
-        long[] until = busyUntil[ro];
-        int from = use.instance();
-        int to = use.end();
-        for (int i = from; i < to; i++) {
-            if (cycle < until[i]) {
-                throw busy(q, ins, cycle, index, use, i);
+        int from = (instanceBase[ro] + use.instance()) * HELD;
+        int to = from + use.width() * HELD;
+        for (int i = from; i < to; i += HELD) {
+            if (cycle < held[i + UNTIL]) {
+                throw busy(q, ins, cycle, index, use, use.instance() + (i - from) / HELD);
             }
         }
         long end = cycle + cycles;
-        for (int i = from; i < to; i++) {
-            until[i] = end;
-            holderQueue[ro][i] = q.queue;
-            holderWord[ro][i] = ins.word();
-            holderCycle[ro][i] = cycle;
+        for (int i = from; i < to; i += HELD) {
+            held[i + UNTIL] = end;
+            held[i + HOLDER_WORD] = ins.word();
+            held[i + HOLDER_CYCLE] = cycle;
+            held[i + HOLDER_QUEUE] = q.queue.id();
         }
         busyCycles[ro] += cycles * use.width();
         lastOccupied = Math.max(lastOccupied, end - 1);
@@ -743,9 +743,10 @@ final class ChipSimulator {
     private HazardException busy(QueueRun q, Instruction ins, long cycle, int index, ResourceUse use, int i) {
         Resource r = use.resource();
         int ro = r.ordinal();
-        long until = busyUntil[ro][i];
-        String holder = holderQueue[ro][i].name();
-        long heldFrom = holderCycle[ro][i];
+        int at = (instanceBase[ro] + i) * HELD;
+        long until = held[at + UNTIL];
+        String holder = chip.floorplan().queues().get((int) held[at + HOLDER_QUEUE]).name();
+        long heldFrom = held[at + HOLDER_CYCLE];
         if (r == Resource.C2C_TRANSMIT) {
             return hazard(HazardKind.LINK_BUSY, q, cycle, index, ins, "link " + i + " (to " + links.farEnd(i)
                     + ") is still serialising the send issued at cycle " + heldFrom + " on " + holder + " until cycle "
@@ -753,7 +754,7 @@ final class ChipSimulator {
         }
         return hazard(HazardKind.UNIT_BUSY, q, cycle, index, ins, resourceUses.describe(use) + (i != use.instance()
                 ? " (plane " + (ins.operand("plane") + i - use.instance()) + " of its fp16 group)" : "")
-                + " is busy until cycle " + until + " (held by " + text(decode(holderWord[ro][i])) + " issued at cycle "
+                + " is busy until cycle " + until + " (held by " + text(decode(held[at + HOLDER_WORD])) + " issued at cycle "
                 + heldFrom + " on " + holder + ")");
     }
 

@@ -22,7 +22,7 @@ final class EventCalendar {
     private final Bucket[] buckets = new Bucket[WINDOW];
     private final PriorityQueue<ChipSimulator.Event> far = new PriorityQueue<>();
     /** Per queue id: its issue event (the same object each time it is pending). */
-    private final ChipSimulator.Event[] issuers;
+    private final ChipSimulator.QueueRun[] issuers;
     private long now;
     private long near;
     private long seq;
@@ -31,7 +31,7 @@ final class EventCalendar {
 
     /** @param queues issue events have orders (queue ids) from 0 to {@code queues - 1} */
     EventCalendar(int queues) {
-        this.issuers = new ChipSimulator.Event[queues];
+        this.issuers = new ChipSimulator.QueueRun[queues];
         int words = (queues + 63) / 64;
         for (int i = 0; i < WINDOW; i++) {
             buckets[i] = new Bucket(words);
@@ -63,11 +63,29 @@ final class EventCalendar {
         }
     }
 
+    /**
+     * Adds a queue's issue event at its cycle (its order being the queue's id, with no other event of that queue
+     * pending): the path of every issue but a queue's first.
+     */
+    void addIssue(ChipSimulator.QueueRun e) {
+        if (e.cycle < now) {
+            throw new IllegalStateException("event in the past: " + e.cycle + " < " + now);
+        }
+        if (e.cycle - now < WINDOW) {
+            int q = (int) e.order;
+            issuers[q] = e;
+            buckets[(int) (e.cycle & (WINDOW - 1))].addIssue(q);
+            near++;
+        } else {
+            far.add(e);
+        }
+    }
+
     private void near(ChipSimulator.Event e) {
         Bucket b = buckets[(int) (e.cycle & (WINDOW - 1))];
         if (e.phase.ordinal() == ISSUE_PHASE) {
             int q = (int) e.order;
-            issuers[q] = e;
+            issuers[q] = (ChipSimulator.QueueRun) e;
             b.addIssue(q);
         } else {
             b.add(e);
