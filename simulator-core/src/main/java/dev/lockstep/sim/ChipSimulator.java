@@ -789,6 +789,21 @@ final class ChipSimulator {
         return planes;
     }
 
+    /**
+     * For how many consecutive cycles from {@code firstCycle} (at most {@code n}) the {@code span} consecutive streams
+     * from {@code stream} all carry a vector at {@code pos}, as far as productions counted so far tell (a timing-only
+     * sample checked ahead).
+     */
+    int presentRun(long firstCycle, int pos, long stream, int span, int n) {
+        boolean west = Streams.isWest(stream);
+        int base = Streams.index(stream);
+        int m = n;
+        for (int p = 0; p < span && m > 0; p++) {
+            m = streams.presentRun(west, base + p, pos, firstCycle, m);
+        }
+        return m;
+    }
+
     /** Puts {@code span} planes on consecutive streams at {@code cycle}, in the PRODUCE phase. */
     void produce(Issue is, long cycle, int pos, long stream, int span, byte[][] planes) {
         Produce e = new Produce();
@@ -948,23 +963,19 @@ final class ChipSimulator {
 
     /**
      * Counts words {@code from} to {@code to} of a read train issued at {@code start} (instruction {@code index} of
-     * queue {@code q}, issue number {@code id}): word k accesses its bank at start + k and is on the stream at start
-     * + latency + k ({@link ReadTrain} says why counting them ahead is exact).
+     * queue {@code q}, issue number {@code id}): word k accesses its bank at start + k (counted as one run by
+     * {@link Sram#countRead}) and is on the stream at start + latency + k ({@link ReadTrain} says why counting them
+     * ahead is exact).
      */
     private void countAhead(QueueRun q, Instruction ins, int index, long id, long start, int pos, long latency,
                             long addr, long stride, long stream, int from, int to) {
+        sram.countRead(pos, start, addr, stride, to);
         boolean west = Streams.isWest(stream);
         int plane = Streams.index(stream);
         for (int k = from; k < to; k++) {
-            long c = start + k;
-            long a = addr + k * stride;
-            int bank = sram.bankOf(a);
-            if (!sram.access(pos, bank, c)) {
-                deferred(new Issue(q, ins, start, index, id), HazardKind.BANK_CONFLICT, c,
-                        bankConflict(pos, bank, a, c));
-            }
-            long at = c + latency;
-            if (!streams.produce(west, plane, pos, at, id, null)) {
+            k += streams.produceRun(west, plane, pos, start + k + latency, to - k, id);
+            if (k < to) {
+                long at = start + k + latency;
                 deferred(new Issue(q, ins, start, index, id), HazardKind.STREAM_CONFLICT, at,
                         streamConflict(stream, 0, pos, at));
             }

@@ -96,6 +96,19 @@ final class MxmUnits {
         int g = chip.mxm().weightRowsPerCycle(t);
         int cycles = chip.mxm().weightLoadCycles(t, rows);
         long src = ins.operand("src");
+        if (!sim.functional) {
+            WeightLoad load = new WeightLoad();
+            load.is = is;
+            load.pos = pos;
+            load.plane = p;
+            load.type = t;
+            load.rows = rows;
+            load.perCycle = g;
+            load.cycles = cycles;
+            load.src = src;
+            sim.schedule(load, is.cycle(), CyclePhase.CONSUME);
+            return;
+        }
         // the buffer is taken over when the first rows arrive (consume phase), so that an IW issued in the same
         // cycle, on any queue, still installs the previous, complete, contents
         sim.train(is.cycle(), cycles, CyclePhase.CONSUME, (k, c) -> {
@@ -112,6 +125,60 @@ final class MxmUnits {
                 }
             }
         });
+    }
+
+    /**
+     * A timing-only LW as one event that samples ahead: in the consume phase of its issue cycle it takes over the
+     * buffer (as the functional train does), samples that cycle's rows, and checks the rows of later cycles for as long
+     * as their vectors are already on the streams, stopping at the first cycle whose vectors are not (yet) there; it
+     * runs again at that cycle and samples it as at any other. Exact: in a timing-only run a vector on a stream is
+     * never taken away (a later producer upstream only replaces it) and its place is kept until it is read
+     * (StreamFile), so a sample found ahead would pass at its own cycle; what is not found is sampled at its cycle.
+     * Of two hazards in one cycle and phase, the one named may differ from a run that sampled cycle by cycle.
+     */
+    private final class WeightLoad extends ChipSimulator.Event {
+        ChipSimulator.Issue is;
+        int pos;
+        MxmPlane plane;
+        DataType type;
+        int rows;
+        int perCycle;
+        int cycles;
+        long src;
+        /** The next cycle of the load (counted from its issue) not yet sampled or found ahead. */
+        int k;
+
+        @Override
+        void run() {
+            if (k == 0) {
+                plane.bufferType = type;
+                plane.bufferRowCount = rows;
+                plane.bufferComplete = is.cycle() + cycles;
+                plane.bufferRows = null;
+            }
+            // this cycle's rows (the event runs in the cycle of load cycle k), sampled as at any cycle
+            for (int j = 0; j < perCycle && k * perCycle + j < rows; j++) {
+                sim.sample(is, cycle, pos, Streams.plane(src, j * type.bytes()), type.bytes());
+            }
+            k++;
+            // the later cycles whose rows are all on their streams already
+            int found = cycles - k;
+            for (int j = 0; j < perCycle && found > 0; j++) {
+                // row j is loaded in cycles 0 .. last - 1 of the load
+                int last = (rows - j + perCycle - 1) / perCycle;
+                if (last > k) {
+                    int there = sim.presentRun(cycle + 1, pos, Streams.plane(src, j * type.bytes()), type.bytes(),
+                            last - k);
+                    if (there < last - k) {
+                        found = Math.min(found, there);
+                    }
+                }
+            }
+            k += found;
+            if (k < cycles) {
+                sim.schedule(this, is.cycle() + k, CyclePhase.CONSUME);
+            }
+        }
     }
 
     void installWeights(ChipSimulator.Issue is, int pos, long latency) {

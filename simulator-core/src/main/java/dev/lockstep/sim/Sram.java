@@ -17,9 +17,12 @@ import java.util.List;
  * data, read-only regions, and per-cycle bank accounting. Word {@code a} of a slice is in bank
  * {@code a mod banks}.
  *
- * <p>Bank accesses may be counted ahead of the present (a read train counts its accesses when it issues, see
- * ChipSimulator), up to {@code lookahead} cycles: each bank keeps a ring of per-cycle counts, each
- * tagged with its cycle, so a count left from a cycle one ring ago reads as zero.
+ * <p>Bank accesses may be counted ahead of the present, up to {@code lookahead} cycles. A read train's accesses are
+ * kept as one run per slice ({@link #countRead}): the read path is held for a whole train, so no other read-side
+ * access shares its cycles, and a train starts at its issue, never after the present; so the slice's last train is
+ * the only one whose accesses a later access can meet, and it needs no count per word. Other accesses (write trains,
+ * gathers and scatters, at their own cycle) keep a ring of per-cycle counts per bank, each tagged with its cycle, so
+ * a count left from a cycle one ring ago reads as zero; a bank's count in a cycle is that plus the run's access.
  */
 final class Sram {
     private final int vectorBytes;
@@ -45,6 +48,14 @@ final class Sram {
      * or'ed with its count of accesses (at most 255; beyond the bank's limit the run stops anyway).
      */
     private final long[] bankCounts;
+    /**
+     * Per MEM index, the read train counted last: its first access cycle, first address and stride, and how many of
+     * its words are counted (0: none); word k accesses address + k x stride at start + k.
+     */
+    private final long[] runStart;
+    private final long[] runAddress;
+    private final long[] runStride;
+    private final int[] runCounted;
 
     /** @param lookahead how many cycles ahead of the present accesses may be counted */
     Sram(ChipSpec chip, ChipProgram program, boolean functional, int lookahead) {
@@ -80,6 +91,10 @@ final class Sram {
         }
         this.bankMask = Integer.bitCount(banks) == 1 ? banks - 1 : -1;
         this.bankCounts = new long[mems * banks * ring];
+        this.runStart = new long[mems];
+        this.runAddress = new long[mems];
+        this.runStride = new long[mems];
+        this.runCounted = new int[mems];
         for (DataBlock b : program.data()) {
             byte[] bytes = b.bytes();
             int n = bytes.length / vectorBytes;
@@ -146,17 +161,38 @@ final class Sram {
     }
 
     /**
-     * Counts an access to {@code bank} of a slice in {@code cycle}; returns false when the bank is already
-     * serving all the accesses it can this cycle.
+     * Counts an access to {@code bank} of a slice in {@code cycle} (not a read train's: see {@link #countRead});
+     * returns false when the bank is already serving all the accesses it can this cycle.
      */
     boolean access(int position, int bank, long cycle) {
-        int i = (memIndex[position] * banks + bank) * ring + (int) (cycle & (ring - 1));
+        int m = memIndex[position];
+        int i = (m * banks + bank) * ring + (int) (cycle & (ring - 1));
         long tag = (cycle + 1) << 8;
         long e = bankCounts[i];
         int n = (e & ~0xFFL) == tag ? (int) (e & 0xFF) : 0;
         n = Math.min(n + 1, 255);
         bankCounts[i] = tag | n;
-        return n <= accessesPerBank;
+        return n + readAt(m, bank, cycle) <= accessesPerBank;
+    }
+
+    /**
+     * Counts the accesses of a read train's words 0 to {@code counted - 1} (word k: {@code address + k x stride}
+     * at {@code start + k}), replacing the slice's previous train: the caller holds the slice's read path for the
+     * whole train, so the previous one has ended, and no access is counted in the train's cycles before it; a read
+     * never finds a bank busy.
+     */
+    void countRead(int position, long start, long address, long stride, int counted) {
+        int m = memIndex[position];
+        runStart[m] = start;
+        runAddress[m] = address;
+        runStride[m] = stride;
+        runCounted[m] = counted;
+    }
+
+    /** The accesses (0 or 1) of MEM index {@code m}'s read train counted for {@code bank} in {@code cycle}. */
+    private int readAt(int m, int bank, long cycle) {
+        long k = cycle - runStart[m];
+        return k >= 0 && k < runCounted[m] && bankOf(runAddress[m] + k * runStride[m]) == bank ? 1 : 0;
     }
 
     /** The accesses counted for a ring slot in {@code cycle}. */
@@ -172,7 +208,7 @@ final class Sram {
     void bankState(long now, StateWords out) {
         for (int key = 0; key < bankCounts.length / ring; key++) {
             for (long c = now; c < now + ring; c++) {
-                int n = countAt(key * ring + (int) (c & (ring - 1)), c);
+                int n = countAt(key * ring + (int) (c & (ring - 1)), c) + readAt(key / banks, key % banks, c);
                 if (n > 0) {
                     out.add(key).add(c - now).add(n);
                 }
@@ -198,6 +234,11 @@ final class Sram {
             for (int k = 0; k < n; k++) {
                 long c = cycles[k] + by;
                 bankCounts[key * ring + (int) (c & (ring - 1))] = (c + 1) << 8 | counts[k];
+            }
+        }
+        for (int m = 0; m < runStart.length; m++) {
+            if (runCounted[m] > 0 && runStart[m] + runCounted[m] > now) {
+                runStart[m] += by;
             }
         }
     }

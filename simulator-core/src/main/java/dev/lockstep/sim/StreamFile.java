@@ -21,17 +21,20 @@ final class StreamFile {
     private final int window;
     /**
      * Per slot (row x window + diagonal mod window), {@link #FIELDS} longs side by side (a produce or read touches one
-     * cache line): its diagonal (Long.MIN_VALUE: never used), its first producer's id, and its producer count (high
-     * half) with the first producer's position (low half).
+     * cache line): its diagonal (Long.MIN_VALUE: never used), and its producer count (high half) with the first
+     * producer's position (low half).
      */
     private final long[] slots;
-    private static final int FIELDS = 4;
+    private static final int FIELDS = 2;
     private static final int DIAGONAL = 0;
-    private static final int PRODUCER = 1;
-    private static final int COUNT_POSITION = 2;
-    /** Whether vectors carry data (functional mode); else {@link #firstData} stays all null. */
+    private static final int COUNT_POSITION = 1;
+    /**
+     * Whether vectors carry data (functional mode); else {@link #firstProducers} and {@link #firstData} are null: a
+     * timing-only run asks only whether a vector is there, so it keeps who put it there only in {@link More}.
+     */
     private final boolean carriesData;
-    /** Per slot: the first producer's data. */
+    /** Per slot: the first producer's id and data (functional mode). */
+    private final long[] firstProducers;
     private final byte[][] firstData;
     /** Per slot: the producers after the first (null until a diagonal of the slot has two). */
     private final More[] more;
@@ -56,7 +59,8 @@ final class StreamFile {
         for (int i = 0; i < n; i++) {
             slots[i * FIELDS + DIAGONAL] = Long.MIN_VALUE;
         }
-        this.firstData = new byte[n][];
+        this.firstProducers = carriesData ? new long[n] : null;
+        this.firstData = carriesData ? new byte[n][] : null;
         this.more = new More[n];
     }
 
@@ -93,9 +97,9 @@ final class StreamFile {
         }
         int n = count(i);
         if (n == 0) {
-            slots[f + PRODUCER] = producer;
             slots[f + COUNT_POSITION] = 1L << 32 | (position & 0xFFFFFFFFL);
             if (carriesData) {
+                firstProducers[i] = producer;
                 firstData[i] = data;
             }
             return true;
@@ -119,6 +123,53 @@ final class StreamFile {
     }
 
     /**
+     * Puts vectors without data on a stream at a position in {@code n} consecutive cycles from {@code firstCycle}, as
+     * {@link #produce} would one by one, stopping at the first that another producer already wrote there: returns
+     * its index (nothing put for it), or {@code n}.
+     */
+    int produceRun(boolean west, int stream, int position, long firstCycle, int n, long producer) {
+        long d = diagonal(west, position, firstCycle);
+        int row = ((west ? streams : 0) + stream) * window;
+        int mask = window - 1;
+        for (int k = 0; k < n; k++, d++) {
+            int i = row + (int) (d & mask);
+            int f = i * FIELDS;
+            if (slots[f + DIAGONAL] != d) {
+                slots[f + DIAGONAL] = d;
+                slots[f + COUNT_POSITION] = 1L << 32 | (position & 0xFFFFFFFFL);
+                if (carriesData) {
+                    firstProducers[i] = producer;
+                    firstData[i] = null;
+                }
+            } else if (!produce(west, stream, position, firstCycle + k, producer, null)) {
+                return k;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * How many consecutive cycles from {@code firstCycle} (at most {@code n}) a stream carries a vector at a position,
+     * as {@link #read} would find one by one.
+     */
+    int presentRun(boolean west, int stream, int position, long firstCycle, int n) {
+        long d = diagonal(west, position, firstCycle);
+        int row = ((west ? streams : 0) + stream) * window;
+        int mask = window - 1;
+        for (int k = 0; k < n; k++, d++) {
+            int i = row + (int) (d & mask);
+            if (!holds(i, d)) {
+                return k;
+            }
+            int x = firstPosition(i);
+            if (!(west ? x >= position : x <= position) && read(west, stream, position, firstCycle + k) < 0) {
+                return k;
+            }
+        }
+        return n;
+    }
+
+    /**
      * Gives its data to a vector put on a stream ahead of its cycle by {@code producer} (a functional read train
      * reads its word at its access cycle); nothing if another producer holds that place.
      */
@@ -128,7 +179,7 @@ final class StreamFile {
         if (!holds(i, d)) {
             return;
         }
-        if (firstPosition(i) == position && slots[i * FIELDS + PRODUCER] == producer) {
+        if (firstPosition(i) == position && firstProducers[i] == producer) {
             firstData[i] = data;
             return;
         }
@@ -142,8 +193,9 @@ final class StreamFile {
     }
 
     /**
-     * The id of the producer whose vector is on a stream at a position and cycle, or -1 if nothing is there; its
-     * data is then {@link #lastData()}.
+     * The id of the producer whose vector is on a stream at a position and cycle (0 for the first producer of a
+     * diagonal in timing-only mode, which does not keep it), or -1 if nothing is there; its data is then
+     * {@link #lastData()}.
      */
     long read(boolean west, int stream, int position, long cycle) {
         long d = diagonal(west, position, cycle);
@@ -172,8 +224,11 @@ final class StreamFile {
             return -1;
         }
         if (best == 0) {
+            if (!carriesData) {
+                return 0;
+            }
             lastData = firstData[i];
-            return slots[i * FIELDS + PRODUCER];
+            return firstProducers[i];
         }
         lastData = more[i].data[best - 1];
         return more[i].producers[best - 1];
@@ -209,6 +264,7 @@ final class StreamFile {
     /** Moves every vector a read at {@code cycle} or later can still find {@code by} cycles later. */
     void shift(long cycle, long by) {
         long[] live = new long[window * FIELDS];
+        long[] liveProducers = new long[window];
         byte[][] liveData = new byte[window][];
         More[] liveMore = new More[window];
         for (int r = 0; r < 2 * streams; r++) {
@@ -221,7 +277,10 @@ final class StreamFile {
                 if (slots[f + DIAGONAL] == d) {
                     System.arraycopy(slots, f, live, n * FIELDS, FIELDS);
                     live[n * FIELDS + DIAGONAL] = d + by;
-                    liveData[n] = firstData[i];
+                    if (carriesData) {
+                        liveProducers[n] = firstProducers[i];
+                        liveData[n] = firstData[i];
+                    }
                     liveMore[n] = more[i];
                     n++;
                     slots[f + DIAGONAL] = Long.MIN_VALUE;
@@ -232,7 +291,10 @@ final class StreamFile {
             for (int k = 0; k < n; k++) {
                 int i = r * window + (int) (live[k * FIELDS + DIAGONAL] & (window - 1));
                 System.arraycopy(live, k * FIELDS, slots, i * FIELDS, FIELDS);
-                firstData[i] = liveData[k];
+                if (carriesData) {
+                    firstProducers[i] = liveProducers[k];
+                    firstData[i] = liveData[k];
+                }
                 more[i] = liveMore[k];
             }
         }

@@ -39,6 +39,14 @@ class HazardTest {
                         @4 write 2, e0, 2, 2
                         @5 read e1, b
                         """),
+                // a read's accesses are kept as one run: word 89 of a 100-word read (address 89, bank 1, counted in
+                // its second batch of words) meets a write to bank 1 in its cycle
+                Arguments.of(HazardKind.BANK_CONFLICT, 90L, "mem.w5", "accesses bank 1 of mem.w5 (address 1) at cycle 90",
+                        """
+                        .queue mem.w5
+                        @1 read e0, 0, 100
+                        @90 write 1, e0
+                        """),
                 Arguments.of(HazardKind.UNIT_BUSY, 1L, "mem.w5", "the read path of mem.w5 is busy until cycle 4 (held by "
                         + "read e0, 0, 4, 1 issued at cycle 0 on mem.w5)", """
                         .queue mem.w5
@@ -113,6 +121,20 @@ class HazardTest {
                 assertThat(h.getMessage()).startsWith("chip 0, cycle " + cycle + ", queue " + queue + ", instruction ");
             });
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aWriteToTheBankALongReadLeavesFreeInThatCycleRunsOn() {
+        // word 89 of the read is in bank 1 at cycle 90, so a write to bank 0 then shares the slice without a clash;
+        // a write in cycle 101, after the read's last word, may take any bank
+        String program = """
+                .queue mem.w5
+                @1 read e0, 0, 100
+                @90 write 0, e0
+                @101 write 1, e0
+                """;
+        assertThat(timing(program).instructions()).isEqualTo(3);
+        assertThat(functional(program).instructions()).isEqualTo(3);
     }
 
     @org.junit.jupiter.api.Test
