@@ -183,6 +183,10 @@ final class Sram {
      */
     void countRead(int position, long start, long address, long stride, int counted) {
         int m = memIndex[position];
+        if (runCounted[m] > 0 && runStart[m] != start && runStart[m] + runCounted[m] > start) {
+            throw new IllegalStateException("a read train from cycle " + start + " overlaps the one from cycle "
+                    + runStart[m] + " (" + runCounted[m] + " words counted) on one read path");
+        }
         runStart[m] = start;
         runAddress[m] = address;
         runStride[m] = stride;

@@ -174,6 +174,9 @@ final class StreamFile {
      * reads its word at its access cycle); nothing if another producer holds that place.
      */
     void fill(boolean west, int stream, int position, long cycle, long producer, byte[] data) {
+        if (!carriesData) {
+            throw new IllegalStateException("only a stream file that carries data (functional mode) takes data");
+        }
         long d = diagonal(west, position, cycle);
         int i = slot(west, stream, d);
         if (!holds(i, d)) {

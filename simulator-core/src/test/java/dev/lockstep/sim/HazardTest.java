@@ -66,6 +66,10 @@ class HazardTest {
                 // is too early. Stream j is fed by mem.w(43 - j) at position 2 + j, read at 16 - j.
                 Arguments.of(HazardKind.MXM_NOT_READY, 21L, "mxm.w0.1", "before LW has filled it (complete at cycle 22)",
                         seventeenWeightRowsThenIwAt(21)),
+                // 48 int8 rows in three cycles (20, 21, 22); stream w5's rows arrive at 20 and 21 only. A timing-only
+                // LW finds the rows of 21 and 22 ahead but w5's of 22 missing, and samples 22 at its cycle: the same
+                // hazard as the functional train, which samples every cycle
+                Arguments.of(HazardKind.STREAM_EMPTY, 22L, "mxm.w0.0", "reads stream w5 at position", weightRowsWithAGap()),
                 Arguments.of(HazardKind.MXM_TYPE_MISMATCH, 0L, "mxm.w0.0", "a plane takes at most 160", """
                         .queue mxm.w0.0
                         @0 lw.f16 0, w0, 161
@@ -86,6 +90,19 @@ class HazardTest {
                         .queue sxm.e0.0
                         @0 send 3, e0
                         """));
+    }
+
+    /** An LW of 48 int8 rows at 20 (three cycles) whose stream w5 carries rows for the first two cycles only. */
+    private static String weightRowsWithAGap() {
+        StringBuilder p = new StringBuilder();
+        for (int j = 0; j < 16; j++) {
+            int slice = 43 - j;
+            p.append(".data rows").append(j).append(", mem.w").append(slice).append(", 0, i8, [1, 2, 3]\n")
+                    .append(".queue mem.w").append(slice).append('\n')
+                    .append('@').append(16 - j).append(" read w").append(j).append(", rows").append(j)
+                    .append(j == 5 ? ", 2\n" : ", 3\n");
+        }
+        return p.append(".queue mxm.w0.0\n@20 lw.i8 0, w0, 48\n").toString();
     }
 
     /** An LW of 17 int8 rows at 20 (two cycles on tsp-v1's 16 weight streams), and an IW at {@code iw}. */
@@ -119,6 +136,43 @@ class HazardTest {
                 assertThat(h.queue()).isEqualTo(queue);
                 assertThat(h.detail()).contains(detail);
                 assertThat(h.getMessage()).startsWith("chip 0, cycle " + cycle + ", queue " + queue + ", instruction ");
+            });
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void ofTwoHazardsInOneCycleAndPhaseATimingOnlyLwSamplingAheadMayBeNamedFirst() {
+        // a gather from 20 runs out of index vectors at 25, and so does an LW of 80 int8 rows (21..25) whose rows
+        // come for 21..24 only: both are stream_empty at 25 in the consume phase. The functional LW samples cycle by
+        // cycle, each step's event made one cycle before, after the gather's (issued earlier), so the gather is
+        // named; the timing-only LW found 22..24 ahead at 21 and made its event for 25 then, before the gather's,
+        // so it is named (docs/model.md). The cycle and kind are the same.
+        StringBuilder p = new StringBuilder();
+        for (int j = 0; j < 16; j++) {
+            int slice = 43 - j;
+            p.append(".data rows").append(j).append(", mem.w").append(slice).append(", 0, i8, [1, 2, 3, 4]\n")
+                    .append(".queue mem.w").append(slice).append('\n')
+                    .append('@').append(17 - j).append(" read w").append(j).append(", rows").append(j)
+                    .append(", 4\n");
+        }
+        p.append("""
+                .queue mem.w22
+                @16 read e3, 0, 5
+                .queue mem.w21
+                @17 read e2, 0, 5
+                .queue mem.w20
+                @20 gather e1, 0, e2, 10
+                .queue mxm.w0.0
+                @21 lw.i8 0, w0, 80
+                """);
+        String program = p.toString();
+        for (boolean functionalMode : new boolean[] {true, false}) {
+            assertThatThrownBy(() -> run(program, functionalMode)).isInstanceOf(HazardException.class).satisfies(e -> {
+                HazardException h = (HazardException) e;
+                assertThat(h.kind()).isEqualTo(HazardKind.STREAM_EMPTY);
+                assertThat(h.cycle()).isEqualTo(25);
+                assertThat(h.queue()).as(functionalMode ? "functional" : "timing-only")
+                        .isEqualTo(functionalMode ? "mem.w20" : "mxm.w0.0");
             });
         }
     }

@@ -10,4 +10,11 @@ package dev.lockstep.isa.chip;
  * @param queuesPerSlice           instruction queues per MEM slice
  */
 public record MemSpec(int wordsPerSlice, int banks, int accessesPerBankPerCycle, int queuesPerSlice) {
+    public MemSpec {
+        if (wordsPerSlice < 1 || banks < 1 || accessesPerBankPerCycle < 1 || queuesPerSlice < 1) {
+            throw new IllegalArgumentException("a MEM slice has at least one word, bank, access per bank per cycle "
+                    + "and queue; got " + wordsPerSlice + ", " + banks + ", " + accessesPerBankPerCycle + ", "
+                    + queuesPerSlice);
+        }
+    }
 }
