@@ -18,6 +18,15 @@ public final class Instruction {
     private static final long[] UNUSED = new long[256];
     /** Per opcode code, the kind of each operand. */
     private static final OperandKind[][] KINDS = new OperandKind[256][];
+    /** The most operands an opcode has: the stride of {@link #FIELDS}. */
+    private static final int MAX_OPERANDS = 8;
+    /**
+     * Per opcode code x {@link #MAX_OPERANDS} + operand, how to read the operand's field in one lookup (operands are
+     * read at every issue): its shift (bits 0..5) and 64 minus its width (bits 8..14), negative for a signed kind.
+     */
+    private static final long[] FIELDS = new long[256 * MAX_OPERANDS];
+    /** Per opcode code, how many operands it has. */
+    private static final int[] COUNTS = new int[256];
     /** Per opcode code, the index of its "imm" operand, or -1 (looked up once: decode runs per issue). */
     private static final int[] IMM_INDEX = new int[256];
     /**
@@ -38,6 +47,18 @@ public final class Instruction {
             }
             SHIFTS[op.code()] = shifts;
             KINDS[op.code()] = op.operands().stream().map(OperandSpec::kind).toArray(OperandKind[]::new);
+            if (shifts.length > MAX_OPERANDS) {
+                throw new ExceptionInInitializerError(op.mnemonic() + " has more than " + MAX_OPERANDS + " operands");
+            }
+            COUNTS[op.code()] = shifts.length;
+            for (int i = 0; i < shifts.length; i++) {
+                OperandKind kind = KINDS[op.code()][i];
+                if (kind.bits() < 1 || kind.bits() > 64) {
+                    throw new ExceptionInInitializerError(op.mnemonic() + ": a field of " + kind.bits() + " bits");
+                }
+                long field = shifts[i] | (long) (64 - kind.bits()) << 8;
+                FIELDS[op.code() * MAX_OPERANDS + i] = kind.signed() ? field | Long.MIN_VALUE : field;
+            }
             UNUSED[op.code()] = top <= 0 ? 0 : (1L << top) - 1;
             IMM_INDEX[op.code()] = op.operandIndex("imm");
             int n = op.operands().size();
@@ -204,7 +225,14 @@ public final class Instruction {
     /** The value of operand {@code index} (sign-extended for signed kinds). */
     public long operand(int index) {
         int code = (int) (word >>> 56);
-        return KINDS[code][index].fromField(word >>> SHIFTS[code][index]);
+        if (index < 0 || index >= COUNTS[code]) {
+            throw new IndexOutOfBoundsException(opcode().mnemonic() + " has no operand " + index);
+        }
+        long f = FIELDS[code * MAX_OPERANDS + index];
+        int spare = (int) (f >>> 8) & 127;
+        long v = word >>> (int) (f & 63);
+        // the field's bits moved to the top, then back: sign-extended for a signed kind
+        return f < 0 ? (v << spare) >> spare : (v << spare) >>> spare;
     }
 
     /** The value of the named operand. */

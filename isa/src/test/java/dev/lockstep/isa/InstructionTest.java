@@ -68,6 +68,12 @@ class InstructionTest {
             Instruction back = Instruction.decode(ins.word());
             assertThat(back).isEqualTo(ins);
             assertThat(Instruction.of(ins.opcode(), ins.operands())).isEqualTo(ins);
+            // one operand at a time (the simulator's path) reads what all at once reads, signed kinds included
+            long[] all = ins.operands();
+            for (int i = 0; i < all.length; i++) {
+                assertThat(ins.operand(i)).as("operand %d of %s", i, ins).isEqualTo(all[i]);
+            }
+            assertThatThrownBy(() -> ins.operand(all.length)).isInstanceOf(IndexOutOfBoundsException.class);
         });
     }
 

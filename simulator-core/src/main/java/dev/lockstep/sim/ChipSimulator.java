@@ -656,11 +656,14 @@ final class ChipSimulator {
         }
         long latency = latencies.of(ins);
         int pos = q.queue.slice().position();
-        if (op == Opcode.READ && !functional && ins.operand(READ_COUNT) <= READ_AHEAD) {
-            // the common case made without an Issue (an allocation per issue): counted whole now, no event left
-            countAhead(q, ins, index, issues, cycle, pos, latency, ins.operand(READ_ADDR), ins.operand(READ_STRIDE),
-                    ins.operand(READ_DST), 0, (int) ins.operand(READ_COUNT));
-            return;
+        if (op == Opcode.READ && !functional) {
+            int count = (int) ins.operand(READ_COUNT);
+            if (count <= READ_AHEAD) {
+                // the common case made without an Issue (an allocation per issue): counted whole now, no event left
+                countAhead(q, ins, index, issues, cycle, pos, latency, ins.operand(READ_ADDR),
+                        ins.operand(READ_STRIDE), ins.operand(READ_DST), 0, count);
+                return;
+            }
         }
         Issue is = new Issue(q, ins, cycle, index, issues);
         switch (op) {
