@@ -656,14 +656,10 @@ final class ChipSimulator {
         }
         long latency = latencies.of(ins);
         int pos = q.queue.slice().position();
-        if (op == Opcode.READ && !functional) {
-            int count = (int) ins.operand(READ_COUNT);
-            if (count <= READ_AHEAD) {
-                // the common case made without an Issue (an allocation per issue): counted whole now, no event left
-                countAhead(q, ins, index, issues, cycle, pos, latency, ins.operand(READ_ADDR),
-                        ins.operand(READ_STRIDE), ins.operand(READ_DST), 0, count);
-                return;
-            }
+        if (op == Opcode.READ || op == Opcode.READB) {
+            // made without an Issue record (an allocation per issue) unless the train needs an event
+            read(q, ins, cycle, index, pos, latency, op == Opcode.READB);
+            return;
         }
         Issue is = new Issue(q, ins, cycle, index, issues);
         switch (op) {
@@ -680,9 +676,10 @@ final class ChipSimulator {
             }
             case IFETCH -> train(cycle, (int) ins.operand("count"), CONSUME,
                     (k, c) -> sample(is, c, pos, ins.operand("src"), 1));
-            case READ -> read(is, pos, latency);
+            case READ, READB -> {
+                // started above
+            }
             case BASE -> base(is, pos, latency);
-            case READB -> readBased(is, pos, latency);
             case WRITE -> write(is, pos, latency);
             case GATHER -> gather(is, pos, latency);
             case SCATTER -> scatter(is, pos, latency);
@@ -869,23 +866,35 @@ final class ChipSimulator {
         }
     }
 
-    private void read(Issue is, int pos, long latency) {
-        Instruction ins = is.ins;
-        readTrain(is, pos, latency, ins.operand(READ_ADDR), ins.operand(READ_STRIDE), ins.operand(READ_DST),
-                (int) ins.operand(READ_COUNT));
-    }
-
     /**
-     * Starts a read train: in timing-only mode, a train of at most {@link #READ_AHEAD} words is counted whole at its
-     * issue and needs no event; any other is a {@link ReadTrain}.
+     * Starts a read, or a readb (its addresses from the slice's read base, all within the slice): in timing-only mode,
+     * a train of at most {@link #READ_AHEAD} words is counted whole at its issue and needs no event; any other is a
+     * {@link ReadTrain}.
      */
-    private void readTrain(Issue is, int pos, long latency, long addr, long stride, long stream, int count) {
+    private void read(QueueRun q, Instruction ins, long cycle, int index, int pos, long latency, boolean based) {
+        long addr = ins.operand(READ_ADDR);
+        long stride = ins.operand(READ_STRIDE);
+        int count = (int) ins.operand(READ_COUNT);
+        if (based) {
+            if (nextBaseFrom[pos] <= cycle) {
+                readBase[pos] = nextBase[pos];
+                nextBaseFrom[pos] = Long.MAX_VALUE;
+            }
+            addr += readBase[pos];
+            long last = addr + (count - 1) * stride;
+            if (Math.max(addr, last) >= sram.words() || Math.min(addr, last) < 0) {
+                throw hazard(HazardKind.ADDRESS_OUT_OF_RANGE, q, cycle, index, ins, "reads words " + addr + ".."
+                        + last + " of " + chip.floorplan().slices().get(pos).name() + " (read base " + readBase[pos]
+                        + "), outside 0.." + (sram.words() - 1));
+            }
+        }
+        long stream = ins.operand(READ_DST);
         if (!functional && count <= READ_AHEAD) {
-            countAhead(is.q, is.ins, is.index, is.id, is.cycle, pos, latency, addr, stride, stream, 0, count);
+            countAhead(q, ins, index, issues, cycle, pos, latency, addr, stride, stream, 0, count);
             return;
         }
         ReadTrain e = new ReadTrain();
-        e.is = is;
+        e.is = new Issue(q, ins, cycle, index, issues);
         e.pos = pos;
         e.latency = latency;
         e.addr = addr;
@@ -910,24 +919,6 @@ final class ChipSimulator {
             nextBase[pos] = value;
             nextBaseFrom[pos] = is.cycle + latency;
         });
-    }
-
-    private void readBased(Issue is, int pos, long latency) {
-        if (nextBaseFrom[pos] <= is.cycle) {
-            readBase[pos] = nextBase[pos];
-            nextBaseFrom[pos] = Long.MAX_VALUE;
-        }
-        Instruction ins = is.ins;
-        long addr = ins.operand(READ_ADDR) + readBase[pos];
-        long stride = ins.operand(READ_STRIDE);
-        int count = (int) ins.operand(READ_COUNT);
-        long last = addr + (count - 1) * stride;
-        if (Math.max(addr, last) >= sram.words() || Math.min(addr, last) < 0) {
-            throw hazard(HazardKind.ADDRESS_OUT_OF_RANGE, is, is.cycle, "reads words " + addr + ".." + last + " of "
-                    + chip.floorplan().slices().get(pos).name() + " (read base " + readBase[pos] + "), outside 0.."
-                    + (sram.words() - 1));
-        }
-        readTrain(is, pos, latency, addr, stride, ins.operand(READ_DST), count);
     }
 
     /** What a MEM read or write train knows: its issue, slice, latency, address run and stream. */

@@ -47,15 +47,17 @@ final class EventCalendar {
      * queue's id, with no other event of that queue pending).
      */
     void add(ChipSimulator.Event e, boolean assignOrder) {
+        if (e.phase.ordinal() == ISSUE_PHASE) {
+            addIssue((ChipSimulator.QueueRun) e);
+            return;
+        }
         if (assignOrder) {
             e.order = seq++;
         }
         if (e.cycle < now) {
             throw new IllegalStateException("event in the past: " + e.cycle + " < " + now);
         }
-        if (e.phase.ordinal() != ISSUE_PHASE) {
-            others++;
-        }
+        others++;
         if (e.cycle - now < WINDOW) {
             near(e);
         } else {
@@ -65,7 +67,7 @@ final class EventCalendar {
 
     /**
      * Adds a queue's issue event at its cycle (its order being the queue's id, with no other event of that queue
-     * pending): the path of every issue but a queue's first.
+     * pending).
      */
     void addIssue(ChipSimulator.QueueRun e) {
         if (e.cycle < now) {

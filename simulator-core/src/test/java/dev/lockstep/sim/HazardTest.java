@@ -6,6 +6,7 @@ import static dev.lockstep.sim.Programs.timing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.function.IntUnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -92,30 +93,34 @@ class HazardTest {
                         """));
     }
 
-    /** An LW of 48 int8 rows at 20 (three cycles) whose stream w5 carries rows for the first two cycles only. */
-    private static String weightRowsWithAGap() {
+    /**
+     * Reads that feed tsp-v1's 16 weight streams w0..w15 at mxm.w0 for an LW at {@code lwAt}: stream j from
+     * mem.w(43 - j) at position 2 + j, read at lwAt - 4 - j, {@code words.applyAsInt(j)} words of int8 data.
+     */
+    private static StringBuilder weightStreams(int lwAt, IntUnaryOperator words) {
         StringBuilder p = new StringBuilder();
         for (int j = 0; j < 16; j++) {
             int slice = 43 - j;
-            p.append(".data rows").append(j).append(", mem.w").append(slice).append(", 0, i8, [1, 2, 3]\n")
-                    .append(".queue mem.w").append(slice).append('\n')
-                    .append('@').append(16 - j).append(" read w").append(j).append(", rows").append(j)
-                    .append(j == 5 ? ", 2\n" : ", 3\n");
+            int n = words.applyAsInt(j);
+            String data = java.util.stream.IntStream.rangeClosed(1, n).mapToObj(Integer::toString)
+                    .collect(java.util.stream.Collectors.joining(", "));
+            p.append(".data rows").append(j).append(", mem.w").append(slice).append(", 0, i8, [").append(data)
+                    .append("]\n.queue mem.w").append(slice).append('\n')
+                    .append('@').append(lwAt - 4 - j).append(" read w").append(j).append(", rows").append(j)
+                    .append(", ").append(n).append('\n');
         }
-        return p.append(".queue mxm.w0.0\n@20 lw.i8 0, w0, 48\n").toString();
+        return p;
+    }
+
+    /** An LW of 48 int8 rows at 20 (three cycles) whose stream w5 carries rows for the first two cycles only. */
+    private static String weightRowsWithAGap() {
+        return weightStreams(20, j -> j == 5 ? 2 : 3).append(".queue mxm.w0.0\n@20 lw.i8 0, w0, 48\n").toString();
     }
 
     /** An LW of 17 int8 rows at 20 (two cycles on tsp-v1's 16 weight streams), and an IW at {@code iw}. */
     private static String seventeenWeightRowsThenIwAt(int iw) {
-        StringBuilder p = new StringBuilder();
-        for (int j = 0; j < 16; j++) {
-            int slice = 43 - j;
-            p.append(".data rows").append(j).append(", mem.w").append(slice).append(", 0, i8, [1, 2]\n")
-                    .append(".queue mem.w").append(slice).append('\n')
-                    .append('@').append(16 - j).append(" read w").append(j).append(", rows").append(j)
-                    .append(j == 0 ? ", 2\n" : "\n");
-        }
-        return p.append(".queue mxm.w0.0\n@20 lw.i8 0, w0, 17\n.queue mxm.w0.1\n@").append(iw).append(" iw 0\n")
+        return weightStreams(20, j -> j == 0 ? 2 : 1)
+                .append(".queue mxm.w0.0\n@20 lw.i8 0, w0, 17\n.queue mxm.w0.1\n@").append(iw).append(" iw 0\n")
                 .toString();
     }
 
@@ -147,14 +152,7 @@ class HazardTest {
         // cycle, each step's event made one cycle before, after the gather's (issued earlier), so the gather is
         // named; the timing-only LW found 22..24 ahead at 21 and made its event for 25 then, before the gather's,
         // so it is named (docs/model.md). The cycle and kind are the same.
-        StringBuilder p = new StringBuilder();
-        for (int j = 0; j < 16; j++) {
-            int slice = 43 - j;
-            p.append(".data rows").append(j).append(", mem.w").append(slice).append(", 0, i8, [1, 2, 3, 4]\n")
-                    .append(".queue mem.w").append(slice).append('\n')
-                    .append('@').append(17 - j).append(" read w").append(j).append(", rows").append(j)
-                    .append(", 4\n");
-        }
+        StringBuilder p = weightStreams(21, j -> 4);
         p.append("""
                 .queue mem.w22
                 @16 read e3, 0, 5
