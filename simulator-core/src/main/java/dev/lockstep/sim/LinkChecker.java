@@ -18,7 +18,8 @@ import java.util.function.IntUnaryOperator;
  * {@link LinkUnit#FIRST}. A unit's records are read link by link, the copies of periods its chip skipped
  * ({@link LinkUnit.Repeat}) included: the unit stores them once, and the check of one link lists that link's
  * copies while it runs (memory for one link's records at a time per thread: runs of chips are checked side by
- * side).
+ * side), but for the periods that both ends of the link repeat alike, of which it checks the first few and leaves
+ * out the rest, exactly ({@link LinkCut}).
  */
 final class LinkChecker {
     private LinkChecker() {
@@ -82,6 +83,7 @@ final class LinkChecker {
     /** Runs of chips whose links {@link #check} checks as one task each. */
     private static final int CHECK_RUNS = 16;
 
+
     /** The receive registers of chips {@code lo .. hi - 1}: the first rule broken, and the first never received. */
     private static HazardException[] checkChips(Topology topology, LinkUnit[] units, long[] shifts, int[][] linkOf,
                                                 long vectorCycles, Map<LinkUnit, ByLink> byLink, int lo, int hi) {
@@ -94,11 +96,21 @@ final class LinkChecker {
                     continue;
                 }
                 long latency = topology.latencyCycles(f, topology.farLink(r, l));
-                Records in = units[f] == null ? Records.NONE : byLink.get(units[f])
-                        .arrivals(linkOf[f], topology.farLink(r, l), shifts[f], vectorCycles + latency);
-                Records out = units[r] == null ? Records.NONE : byLink.get(units[r]).takes(linkOf[r], l, shifts[r]);
+                ByLink sender = units[f] == null ? null : byLink.get(units[f]);
+                ByLink taker = units[r] == null ? null : byLink.get(units[r]);
+                int farLink = topology.farLink(r, l);
+                long flight = vectorCycles + latency;
+                LinkCut.Span arriving = sender == null ? LinkCut.Span.NONE
+                        : sender.span(linkOf[f], farLink, true, shifts[f], flight);
+                LinkCut.Span taking = taker == null ? LinkCut.Span.NONE
+                        : taker.span(linkOf[r], l, false, shifts[r], 0);
+                LinkCut cut = LinkCut.of(arriving, taking);
+                Records in = sender == null ? Records.NONE
+                        : sender.arrivals(linkOf[f], farLink, shifts[f], flight, arriving, cut);
+                Records out = taker == null ? Records.NONE
+                        : taker.takes(linkOf[r], l, shifts[r], taking, cut);
                 if (in.size > 0 || out.size > 0) {
-                    HazardException h = link(topology, r, l, f, in, out);
+                    HazardException h = link(topology, r, l, f, in, out, cut);
                     if (h != null && h.kind() == HazardKind.LINK_NEVER_RECEIVED) {
                         atEnd = min(atEnd, h);
                     } else {
@@ -112,30 +124,50 @@ final class LinkChecker {
 
     /**
      * Runs one receive register through its arrivals ({@code in}, in order of arrival) and takes, in time order;
-     * arrivals first within a cycle.
+     * arrivals first within a cycle. With a {@link LinkCut}, {@code in} and {@code out} lack the records in the periods
+     * it removes, and a vector still waiting when the run passes them is the one the same number of periods later
+     * (the one that would wait there had they been run).
      */
-    private static HazardException link(Topology topology, int chip, int link, int from, Records in, Records out) {
+    private static HazardException link(Topology topology, int chip, int link, int from, Records in, Records out,
+                                        LinkCut cut) {
         int i = 0;
         int j = 0;
         long waiting = -1;
         int waitingAt = -1;
-        while (i < in.size || j < out.size) {
+        int waitingLater = 0;
+        boolean passed = cut == null;
+        while (true) {
             long next = i < in.size ? in.time[i] : Long.MAX_VALUE;
-            if (j >= out.size || next <= out.time[j]) {
+            long take = j < out.size ? out.time[j] : Long.MAX_VALUE;
+            if (!passed && Math.min(next, take) >= cut.to()) {
+                // past the periods left out (or at the end): a vector waiting since the last window kept is the one
+                // that would be waiting after the last window left out
+                passed = true;
+                if (waitingAt >= 0 && waiting >= cut.from() - cut.period()) {
+                    waiting += cut.periods() * cut.period();
+                    waitingLater = cut.periods();
+                }
+            }
+            if (i >= in.size && j >= out.size) {
+                break;
+            }
+            if (j >= out.size || next <= take) {
                 if (waitingAt >= 0) {
-                    return LinkUnit.overwritten(in.who(i), from, chip, link, next, waiting);
+                    return LinkUnit.overwritten(in.who(i, 0), from, chip, link, next, waiting);
                 }
                 waitingAt = i++;
                 waiting = next;
+                waitingLater = 0;
             } else {
                 if (waitingAt < 0) {
-                    return LinkUnit.nothingArrived(out.who(j), topology, chip, link, out.time[j]);
+                    return LinkUnit.nothingArrived(out.who(j, 0), topology, chip, link, take);
                 }
                 j++;
                 waitingAt = -1;
             }
         }
-        return waitingAt < 0 ? null : LinkUnit.neverReceived(in.who(waitingAt), from, chip, link, waiting);
+        return waitingAt < 0 ? null
+                : LinkUnit.neverReceived(in.who(waitingAt, waitingLater), from, chip, link, waiting);
     }
 
     private static HazardException min(HazardException a, HazardException b) {
@@ -175,9 +207,10 @@ final class LinkChecker {
             place[size++] = p;
         }
 
-        LinkUnit.Who who(int i) {
+        /** Who made record {@code i}, or its copy {@code later} periods later. */
+        LinkUnit.Who who(int i, int later) {
             int index = (int) key[i];
-            int copy = (int) (key[i] >>> 32);
+            int copy = (int) (key[i] >>> 32) + later;
             LinkUnit.Who base = sends ? unit.sent.get(index).who() : unit.taken.get(index).who();
             return copy == 0 ? base : unit.repeat.who(base, copy);
         }
@@ -242,10 +275,13 @@ final class LinkChecker {
 
         /**
          * The arrivals at the far end of the chip's link {@code link} ({@code map}: the chip's link for each of the
-         * unit's), in order of arrival: each send's sample cycle plus {@code shift}, its lead and {@code flight}.
+         * unit's), in order of arrival: each send's sample cycle plus {@code shift}, its lead and {@code flight}; those
+         * in the periods {@code cut} leaves out (if not null) left out ({@code span}: where they lie, from
+         * {@link #span}).
          */
-        Records arrivals(int[] map, int link, long shift, long flight) {
+        Records arrivals(int[] map, int link, long shift, long flight, LinkCut.Span span, LinkCut cut) {
             Records out = new Records(unit, true);
+            int[] skip = cut == null ? null : cut.copiesLeftOut(span);
             int matched = 0;
             for (int ul = 0; ul < sent.length; ul++) {
                 if (map[ul] != link) {
@@ -255,7 +291,7 @@ final class LinkChecker {
                 // sends and forwards reach the wire after different leads: each kind is in order, merged by arrival
                 Records[] kinds = {new Records(unit, true), new Records(unit, true)};
                 long firstLead = -1;
-                long[] keys = logical(sent[ul], true);
+                long[] keys = logical(sent[ul], true, skip);
                 for (long k : keys) {
                     LinkUnit.Sent s = unit.sent.get((int) k);
                     if (firstLead < 0) {
@@ -263,25 +299,31 @@ final class LinkChecker {
                     }
                     long copy = k >>> 32;
                     long t = s.cycle() + shift + copy * period() + s.lead() + flight;
-                    kinds[s.lead() == firstLead ? 0 : 1].add(t, k, place(k, true));
+                    if (cut == null || !cut.removes(t)) {
+                        kinds[s.lead() == firstLead ? 0 : 1].add(t, k, place(k, true));
+                    }
                 }
                 merge(kinds[0], kinds[1], out);
             }
             return matched > 1 ? out.sorted() : out;
         }
 
-        /** The takes from the chip's link {@code link}, in time order. */
-        Records takes(int[] map, int link, long shift) {
+        /** The takes from the chip's link {@code link}, in time order, as {@link #arrivals} leaves some out. */
+        Records takes(int[] map, int link, long shift, LinkCut.Span span, LinkCut cut) {
             Records out = new Records(unit, false);
+            int[] skip = cut == null ? null : cut.copiesLeftOut(span);
             int matched = 0;
             for (int ul = 0; ul < taken.length; ul++) {
                 if (map[ul] != link) {
                     continue;
                 }
                 matched++;
-                for (long k : logical(taken[ul], false)) {
+                for (long k : logical(taken[ul], false, skip)) {
                     LinkUnit.Taken t = unit.taken.get((int) k);
-                    out.add(t.cycle() + shift + (k >>> 32) * period(), k, place(k, false));
+                    long time = t.cycle() + shift + (k >>> 32) * period();
+                    if (cut == null || !cut.removes(time)) {
+                        out.add(time, k, place(k, false));
+                    }
                 }
             }
             return matched > 1 ? out.sorted() : out;
@@ -309,10 +351,55 @@ final class LinkChecker {
         }
 
         /**
-         * The keys of a link's records in time order: the records before the end of the repeated ones, the copies
-         * of the repeated ones, then the rest.
+         * Where the records of the chip's link {@code link} lie in time ({@link LinkCut.Span}): arrivals at the far end
+         * ({@code sends}: each send's sample cycle plus {@code shift}, its lead and {@code flight}) or takes (plus
+         * {@code shift}).
          */
-        private long[] logical(int[] indexes, boolean sends) {
+        LinkCut.Span span(int[] map, int link, boolean sends, long shift, long flight) {
+            LinkUnit.Repeat rep = unit.repeat;
+            int[][] lists = sends ? sent : taken;
+            int from = rep == null ? Integer.MAX_VALUE : sends ? rep.sentFrom() : rep.takenFrom();
+            int to = rep == null ? Integer.MAX_VALUE : sends ? rep.sentTo() : rep.takenTo();
+            boolean any = false;
+            boolean repeats = false;
+            long beforeMax = Long.MIN_VALUE;
+            long afterMin = Long.MAX_VALUE;
+            long lo = Long.MAX_VALUE;
+            long hi = Long.MIN_VALUE;
+            for (int ul = 0; ul < lists.length; ul++) {
+                if (map[ul] != link) {
+                    continue;
+                }
+                for (int i : lists[ul]) {
+                    long t;
+                    if (sends) {
+                        LinkUnit.Sent s = unit.sent.get(i);
+                        t = s.cycle() + shift + s.lead() + flight;
+                    } else {
+                        t = unit.taken.get(i).cycle() + shift;
+                    }
+                    any = true;
+                    if (i < from) {
+                        beforeMax = Math.max(beforeMax, t);
+                    } else if (i < to) {
+                        repeats = true;
+                        lo = Math.min(lo, t);
+                        hi = Math.max(hi, t);
+                    } else {
+                        afterMin = Math.min(afterMin, t);
+                    }
+                }
+            }
+            return repeats ? new LinkCut.Span(true, beforeMax, afterMin, true, lo, hi, rep.period(), rep.copies())
+                    : new LinkCut.Span(any, beforeMax, afterMin, false, 0, 0, 0, 0);
+        }
+
+        /**
+         * The keys of a link's records in time order: the records before the end of the repeated ones, the copies
+         * of the repeated ones (but copies {@code skip[0]} to {@code skip[1]}, which a cut leaves out whole), then
+         * the rest.
+         */
+        private long[] logical(int[] indexes, boolean sends, int[] skip) {
             LinkUnit.Repeat rep = unit.repeat;
             if (rep == null) {
                 long[] out = new long[indexes.length];
@@ -325,12 +412,16 @@ final class LinkChecker {
             int to = sends ? rep.sentTo() : rep.takenTo();
             int lo = lowerBound(indexes, from);
             int hi = lowerBound(indexes, to);
-            long[] out = new long[Math.toIntExact(indexes.length + (long) (hi - lo) * rep.copies())];
+            int copies = rep.copies() - (skip == null ? 0 : skip[1] - skip[0] + 1);
+            long[] out = new long[Math.toIntExact(indexes.length + (long) (hi - lo) * copies)];
             int n = 0;
             for (int i = 0; i < hi; i++) {
                 out[n++] = indexes[i];
             }
             for (long copy = 1; copy <= rep.copies(); copy++) {
+                if (skip != null && copy >= skip[0] && copy <= skip[1]) {
+                    continue;
+                }
                 for (int i = lo; i < hi; i++) {
                     out[n++] = copy << 32 | indexes[i];
                 }

@@ -153,6 +153,74 @@ class RepeatSkipTest {
         assertThat(skipped.cycle()).isEqualTo(full.cycle());
     }
 
+    /**
+     * As {@link #PERIOD}, but chip 1 takes each vector 78 cycles after it arrives (322): at the start of a period as
+     * the link check counts them (from the first take, 400) a vector is waiting, which the check must carry across the
+     * periods it leaves out ({@link LinkCut}).
+     */
+    private static final String LATE_TAKE = PERIOD.replace("@322 recv", "@400 recv").replace("@641 write",
+            "@719 write");
+
+    @Test
+    void aVectorNeverReceivedAfterTheSkippedPeriodsIsReportedAlike() {
+        // chip 1 takes 39 of chip 0's 40 vectors: the last waits on the link when the program ends. Each chip has an
+        // instruction after its repeats, so both skip to the end of their windows (as below), and the link check
+        // leaves out periods up to chip 1's last take
+        Program p = chip1From(repeated(LATE_TAKE, afterTheRepeats(0, 45 * P), P, COPIES),
+                repeated(LATE_TAKE, afterTheRepeats(1, 45 * P), P, COPIES - 1));
+        HazardException skipped = catchThrowableOfType(() -> run(p, true), HazardException.class);
+        HazardException full = catchThrowableOfType(() -> run(p, false), HazardException.class);
+        assertThat(full.kind()).isEqualTo(HazardKind.LINK_NEVER_RECEIVED);
+        assertThat(full.cycle()).isEqualTo((COPIES - 1) * P + 322);
+        // the send of copy 39 is instruction 39 of its queue
+        assertThat(full.getMessage()).contains("instruction 39 (");
+        assertThat(skipped.getMessage()).isEqualTo(full.getMessage());
+        assertThat(skipped.cycle()).isEqualTo(full.cycle());
+    }
+
+    @Test
+    void aVectorOverwrittenRightAfterTheLeftOutPeriodsNamesTheOneThatWaited() {
+        // chip 1 takes 30 vectors, chip 0 sends 40: vector 30 (arrived at 30 x P + 322) waits, and vector 31
+        // overwrites it. The link check of the skipped run leaves out periods up to chip 1's last take, so the
+        // vector waiting when it resumes is one it did not list: it must name vector 30's arrival, not an earlier one
+        // chip 1's recv queue has an instruction after its repeats: so chip 1 skips periods to the end of its
+        // window, its last take being a copy, and the check leaves out periods up to there
+        Program p = chip1From(repeated(LATE_TAKE, null, P, COPIES), repeated(LATE_TAKE, afterTheRepeats(1, 35 * P), P,
+                30));
+        HazardException skipped = catchThrowableOfType(() -> run(p, true), HazardException.class);
+        HazardException full = catchThrowableOfType(() -> run(p, false), HazardException.class);
+        assertThat(full.kind()).isEqualTo(HazardKind.LINK_OVERWRITTEN);
+        assertThat(full.cycle()).isEqualTo(31 * P + 322);
+        assertThat(full.getMessage()).contains("arrived at cycle " + (30 * P + 322) + " ");
+        assertThat(skipped.getMessage()).isEqualTo(full.getMessage());
+        assertThat(skipped.cycle()).isEqualTo(full.cycle());
+    }
+
+    /**
+     * An instruction after the repeats of chip {@code chip}'s queue that decides where its skip ends (chip 0's read
+     * queue, chip 1's recv queue), at {@code cycle}: a read onto a stream nothing takes, a nop.
+     */
+    private static String afterTheRepeats(int chip, long cycle) {
+        return (chip == 0 ? """
+                .chip 0
+                .queue mem.w43
+                @%d read w1, 0
+                """ : """
+                .chip 1
+                .queue sxm.w0.0
+                @%d nop 1
+                """).formatted(cycle);
+    }
+
+    /** {@code p} with chip 1's program taken from {@code other}. */
+    private static Program chip1From(Program p, Program other) {
+        List<ChipProgram> chips = new ArrayList<>();
+        for (ChipProgram cp : p.chips()) {
+            chips.add(cp.chipId() == 1 ? other.chip(1).orElseThrow() : cp);
+        }
+        return new Program(p.chipName(), p.vectorBytes(), p.constants(), p.maps(), chips);
+    }
+
     @Test
     void theInstructionIssuedLastCountsOnlyWhenARepeatOfItComes() {
         // a queue on chip 0 whose work spans two periods: read w2 at 300, read w3 a period and 10 cycles later. Its
