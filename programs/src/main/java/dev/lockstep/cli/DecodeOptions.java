@@ -21,7 +21,8 @@ final class DecodeOptions {
     String model;
 
     @Option(names = "--system", paramLabel = "PRESET|FILE", defaultValue = "tsp-576",
-            description = "The system: node-8, rack-72, tsp-256, tsp-576 or a JSON file. Default: ${DEFAULT-VALUE}.")
+            description = "The system: node-8, rack-72, tsp-256, tsp-576, tsp-1152 (16 racks), tsp-10440 (145 racks, "
+                    + "the largest published) or a JSON file. Default: ${DEFAULT-VALUE}.")
     String system;
 
     @Option(names = "--chips", paramLabel = "N", description = "Use the first N chips of the system (along its "

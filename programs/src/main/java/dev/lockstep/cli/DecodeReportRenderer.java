@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.model.DecodeBuilder;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** {@code lockstep run}'s report as JSON (fields in docs/model.md) and as text, both from the report record. */
 final class DecodeReportRenderer {
@@ -50,6 +52,10 @@ final class DecodeReportRenderer {
             DecodeBuilder.PrefillTiming t = p.timing();
             pj.put("prompt_tokens", t.promptTokens());
             pj.put("chunk_rows", t.chunkRows());
+            if (!p.refused().isEmpty()) {
+                ArrayNode refused = pj.putArray("chunk_rows_refused");
+                p.refused().forEach(c -> refused.addObject().put("rows", c.rows()).put("why", c.why()));
+            }
             pj.put("chunks", t.chunks());
             pj.put("interval_cycles", t.intervalCycles());
             pj.put("chunk_latency_cycles", t.firstLatencyCycles());
@@ -162,6 +168,12 @@ final class DecodeReportRenderer {
                     1e3 * t.firstTokenCycle() / clock, t.promptTokens(), t.chunkRows(), t.intervalCycles(),
                     t.firstLatencyCycles(), t.exact() ? "" : "; some chunks waited, the longest took "
                             + t.longestLatencyCycles());
+            if (!p.refused().isEmpty()) {
+                out.printf("note             prefill in chunks of %d rows, as chunks of %s did not compile "
+                        + "(--prefill-chunk asks for a size): %s%n", t.chunkRows(), p.refused().stream()
+                        .map(c -> String.valueOf(c.rows())).collect(Collectors.joining(" and ")),
+                        p.refused().get(0).why());
+            }
         });
         out.printf("bound            %.1f tokens/s per user (kernel lower bounds + link latencies on the "
                 + "critical path)%n", rep.boundTokensPerSecondPerUser());

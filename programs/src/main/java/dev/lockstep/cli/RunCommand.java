@@ -44,10 +44,10 @@ final class RunCommand implements Callable<Integer> {
             + "prompt (in chunks through the pipeline) and report the time to first token.")
     Integer promptTokens;
 
-    @Option(names = "--prefill-chunk", paramLabel = "R", defaultValue = "4", description = "Prompt tokens per "
-            + "prefill chunk: its products multiply R rows at once; 1 runs the prompt token by token. Default: "
-            + "${DEFAULT-VALUE}.")
-    int prefillChunk;
+    @Option(names = "--prefill-chunk", paramLabel = "R", description = "Prompt tokens per prefill chunk: its "
+            + "products multiply R rows at once; 1 runs the prompt token by token. Default: 4, or 2 or 1 where a "
+            + "chunk of 4 does not compile (long contexts; the report says so).")
+    Integer prefillChunk;
 
     @Option(names = "--functional", description = "Generate tokens greedily with a checkpoint's real weights "
             + "(--checkpoint, --prompt, --tokens), simulating every chip with data.")
@@ -105,8 +105,11 @@ final class RunCommand implements Callable<Integer> {
             // against the model's maximum and --context once the model is read (DecodeOptions.request)
             OptionRange.check("--prompt-tokens", promptTokens, 1, 32768, "tokens");
         }
-        OptionRange.check("--prefill-chunk", prefillChunk, 1, 256, "rows");
-        return decode.request(sys, Optional.ofNullable(promptTokens).map(p -> new DecodeRequest.PrefillRequest(p,
-                prefillChunk)), threads(), !noDedup);
+        if (prefillChunk != null) {
+            OptionRange.check("--prefill-chunk", prefillChunk, 1, 256, "rows");
+        }
+        return decode.request(sys, Optional.ofNullable(promptTokens).map(p -> prefillChunk == null
+                ? DecodeRequest.PrefillRequest.byDefault(p) : new DecodeRequest.PrefillRequest(p, prefillChunk)),
+                threads(), !noDedup);
     }
 }

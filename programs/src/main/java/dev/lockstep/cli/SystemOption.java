@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 /** The {@code --system PRESET|FILE}, {@code --threads N} and {@code --no-dedup} options. */
 final class SystemOption {
     @Option(names = "--system", paramLabel = "PRESET|FILE",
-            description = "Simulate on a system of chips joined by links: a preset (node-8, rack-72, tsp-256, "
-                    + "tsp-576) or a JSON file (see 'lockstep topology'). Its chip replaces --chip.")
+            description = "Simulate on a system of chips joined by links: a preset (node-8, rack-72, "
+                    + "tsp-256, tsp-576, tsp-1152, tsp-10440) or a JSON file (see 'lockstep topology'). Its chip "
+                    + "replaces --chip.")
     String system;
 
     @Option(names = "--threads", paramLabel = "N",

@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "bandwidth, and (with --from/--to) the route between two chips.")
 final class TopologyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PRESET|FILE", defaultValue = "tsp-576",
-            description = "A system preset (node-8, rack-72, tsp-256, tsp-576) or a JSON file. Default: "
+            description = "A system preset (node-8, rack-72, tsp-256, tsp-576, tsp-1152, tsp-10440) or a JSON file. "
+                    + "Default: "
                     + "${DEFAULT-VALUE}.")
     String system;
 

@@ -6,6 +6,7 @@ import dev.lockstep.compiler.model.DecodePlan;
 import dev.lockstep.compiler.model.MoeDispatch;
 import dev.lockstep.compiler.model.PlanSearch;
 import dev.lockstep.sim.SimResult;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,13 +33,18 @@ public record DecodeReport(DecodeRequest request, PlanSearch.Found planSearch, D
      * @param storedInstructions instructions its program stored (each queue's repeats once)
      * @param compileSeconds     wall seconds to compile it
      * @param simulateSeconds    wall seconds to simulate it
+     * @param refused            larger chunks tried first that did not compile (none where the rows were asked for)
      */
     public record PrefillReport(DecodeBuilder.PrefillTiming timing, Simulated sim, long storedInstructions,
-                                double compileSeconds, double simulateSeconds) {
+                                double compileSeconds, double simulateSeconds, List<ChunkRefused> refused) {
         /** Wall seconds to compile and simulate it. */
         public double seconds() {
             return compileSeconds + simulateSeconds;
         }
+    }
+
+    /** A chunk of {@code rows} rows that did not compile, and why (the compiler's message). */
+    public record ChunkRefused(int rows, String why) {
     }
 
     /**

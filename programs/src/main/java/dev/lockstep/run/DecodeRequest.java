@@ -57,13 +57,30 @@ public record DecodeRequest(ModelConfig model, SystemSpec system, Precision weig
         }
     }
 
-    /** A prompt of {@code promptTokens} tokens, prefilled in chunks of {@code chunkRows}. */
-    public record PrefillRequest(int promptTokens, int chunkRows) {
+    /**
+     * A prompt of {@code promptTokens} tokens, prefilled in chunks of {@code chunkRows}; if {@code fewerIfNeeded}
+     * (the rows were not asked for), in chunks of half as many rows, and so on down to 1, where a chunk of
+     * {@code chunkRows} does not compile.
+     */
+    public record PrefillRequest(int promptTokens, int chunkRows, boolean fewerIfNeeded) {
+        /** Rows of a chunk when none are asked for. */
+        public static final int DEFAULT_CHUNK_ROWS = 4;
+
         public PrefillRequest {
             if (promptTokens < 1 || chunkRows < 1) {
                 throw new IllegalArgumentException("a prompt has at least one token and a chunk at least one row, "
                         + "got " + promptTokens + " and " + chunkRows);
             }
+        }
+
+        /** Chunks of exactly {@code chunkRows}. */
+        public PrefillRequest(int promptTokens, int chunkRows) {
+            this(promptTokens, chunkRows, false);
+        }
+
+        /** Chunks of {@link #DEFAULT_CHUNK_ROWS} rows, or fewer where those do not compile. */
+        public static PrefillRequest byDefault(int promptTokens) {
+            return new PrefillRequest(promptTokens, DEFAULT_CHUNK_ROWS, true);
         }
     }
 

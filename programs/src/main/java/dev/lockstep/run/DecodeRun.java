@@ -10,8 +10,11 @@ import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
 import dev.lockstep.sim.SystemSimulator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * A timing-only run, as {@code lockstep run} does it: the plan ({@link PlanSearch}), the prefill if asked for,
@@ -100,12 +103,21 @@ public final class DecodeRun {
                                                       SystemSimulator.Parallelism parallelism,
                                                       Consumer<String> progress) {
         long p0 = System.nanoTime();
-        DecodeBuilder.Prefill built;
-        try {
-            built = DecodeBuilder.prefill(plan, request.system(), p.promptTokens(), p.chunkRows(), progress);
-        } catch (CompileException e) {
-            throw new RunRefused(request.model().name() + ": a prompt of " + p.promptTokens() + " tokens in chunks of "
-                    + p.chunkRows() + ": " + e.getMessage(), e);
+        DecodeBuilder.Prefill built = null;
+        List<DecodeReport.ChunkRefused> refused = new ArrayList<>();
+        for (int rows = p.chunkRows(); built == null; rows /= 2) {
+            try {
+                built = DecodeBuilder.prefill(plan, request.system(), p.promptTokens(), rows, progress);
+            } catch (CompileException e) {
+                if (!p.fewerIfNeeded() || rows == 1) {
+                    throw new RunRefused(request.model().name() + ": a prompt of " + p.promptTokens() + " tokens in "
+                            + "chunks of " + rows + (refused.isEmpty() ? "" : " (nor of " + refused.stream()
+                            .map(c -> String.valueOf(c.rows())).collect(Collectors.joining(", ")) + ")") + ": "
+                            + e.getMessage(), e);
+                }
+                refused.add(new DecodeReport.ChunkRefused(rows, e.getMessage()));
+                progress.accept("prefill: " + e.getMessage() + "; trying chunks of " + rows / 2);
+            }
         }
         double compileSeconds = (System.nanoTime() - p0) / 1e9;
         progress.accept("prefill compiled (" + built.program().instructionCount() + " instructions, "
@@ -123,6 +135,6 @@ public final class DecodeRun {
         SimResult r = Verified.simulate(request.system(), program, SimOptions.timingOnly(), parallelism,
                 built.timing().predictedEndCycle(), "the prefill");
         return new DecodeReport.PrefillReport(built.timing(), DecodeReport.Simulated.of(r), program.storedCount(),
-                compileSeconds, (System.nanoTime() - s0) / 1e9);
+                compileSeconds, (System.nanoTime() - s0) / 1e9, List.copyOf(refused));
     }
 }

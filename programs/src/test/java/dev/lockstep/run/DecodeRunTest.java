@@ -62,6 +62,23 @@ class DecodeRunTest {
     }
 
     @Test
+    void aPrefillChunkOfTheDefaultRowsThatDoesNotCompileFallsBackToFewerAndSaysSo() {
+        // at a context of 32,768 a chunk of 4 rows does not fit the scratch words its attention shares; 2 rows do
+        DecodeRequest byDefault = new DecodeRequest(TINY, RACK, Precision.FP16, 3, 32_768, 24,
+                Optional.of(DecodeRequest.PrefillRequest.byDefault(8)), 1, true);
+        DecodeReport.PrefillReport p = DecodeRun.run(byDefault, line -> { }).prefill().orElseThrow();
+        assertThat(p.timing().chunkRows()).isEqualTo(2);
+        assertThat(p.refused()).extracting(DecodeReport.ChunkRefused::rows).containsExactly(4);
+        assertThat(p.refused().get(0).why()).contains("does not fit the scratch words");
+        // asked for, 4 rows are refused
+        DecodeRequest asked = new DecodeRequest(TINY, RACK, Precision.FP16, 3, 32_768, 24,
+                Optional.of(new DecodeRequest.PrefillRequest(8, 4)), 1, true);
+        assertThatThrownBy(() -> DecodeRun.run(asked, line -> { })).isInstanceOf(RunRefused.class)
+                .hasMessageStartingWith("tiny-mixtral: a prompt of 8 tokens in chunks of 4: a chunk of 4 rows does not "
+                        + "fit the scratch words");
+    }
+
+    @Test
     void aModelThatDoesNotFitIsRefusedWithTheChipsItNeeds() {
         ModelConfig llama = ModelConfigs.presetOrFile("llama-2-70b");
         SystemSpec tsp = SystemSpecs.presetOrFile("tsp-576");

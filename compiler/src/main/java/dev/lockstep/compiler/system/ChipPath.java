@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * An order of all the chips of a system in which each chip is linked to the next: the nodes in snake order (the
  * nodes of rack 0 up, of rack 1 down, ...: consecutive nodes of a rack share a cable, and the last node of a rack
- * has a cable to the same node of the next rack), and within a node the chip holding the cable from the previous
+ * has a cable to the same node of the next rack), or where racks are wired rack to rack, each rack's nodes from the
+ * one reached from the previous rack to the one reaching the next; and within a node the chip holding the cable from the previous
  * node first, the chip holding the cable to the next node last, the others in between by id. Pipelines are laid
  * along it, so that consecutive stages are neighbours.
  */
@@ -21,11 +22,9 @@ public final class ChipPath {
     public ChipPath(Topology topology) {
         SystemSpec s = topology.system();
         this.chipsPerNode = s.chipsPerNode();
-        List<Integer> nodes = new ArrayList<>();
-        for (int r = 0; r < s.racks(); r++) {
-            for (int i = 0; i < s.nodesPerRack(); i++) {
-                nodes.add(r * s.nodesPerRack() + (r % 2 == 0 ? i : s.nodesPerRack() - 1 - i));
-            }
+        List<Integer> nodes = snake(s);
+        if (!linked(topology, nodes)) {
+            nodes = rackToRack(topology);
         }
         order = new ArrayList<>();
         int entry = -1;
@@ -59,8 +58,116 @@ public final class ChipPath {
         }
     }
 
-    /** A cable from {@code node} to {@code next}: {exit chip, entry chip of next}, the exit not being {@code entry}. */
-    private int[] cable(Topology t, int node, int next, int entry) {
+    /** The nodes of rack 0 up, of rack 1 down, and so on. */
+    private static List<Integer> snake(SystemSpec s) {
+        List<Integer> nodes = new ArrayList<>();
+        for (int r = 0; r < s.racks(); r++) {
+            for (int i = 0; i < s.nodesPerRack(); i++) {
+                nodes.add(r * s.nodesPerRack() + (r % 2 == 0 ? i : s.nodesPerRack() - 1 - i));
+            }
+        }
+        return nodes;
+    }
+
+    /** Whether each node of {@code nodes} has a cable to the next. */
+    private boolean linked(Topology t, List<Integer> nodes) {
+        for (int n = 0; n + 1 < nodes.size(); n++) {
+            if (nodeCable(t, nodes.get(n), nodes.get(n + 1), -1) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The racks in order, where racks are wired rack to rack (a rack reaches the next from one of its nodes, see
+     * {@link Topology}): each rack's nodes from the one the cable from the previous rack reaches to one with a cable to
+     * the next rack, in an order (searched, nodes by id first) in which every node is left from a chip other than the
+     * one it was entered on.
+     */
+    private List<Integer> rackToRack(Topology t) {
+        SystemSpec s = t.system();
+        List<Integer> nodes = new ArrayList<>();
+        int entryNode = -1;
+        int entryChip = -1;
+        for (int r = 0; r < s.racks(); r++) {
+            List<Integer> rack = rackOrder(t, r, entryNode, entryChip);
+            if (rack == null) {
+                throw new IllegalArgumentException(s.name() + " has no path through the nodes of rack " + r
+                        + (r + 1 < s.racks() ? " to rack " + (r + 1) : "") + " that leaves every node from a chip "
+                        + "other than its entry; Lockstep lays pipelines along such a path");
+            }
+            nodes.addAll(rack.subList(0, s.nodesPerRack()));
+            entryNode = rack.size() > s.nodesPerRack() ? rack.get(s.nodesPerRack()) : -1;
+            entryChip = entryNode < 0 ? -1 : chipEntering(t, rack, s.nodesPerRack(), entryChip);
+        }
+        return nodes;
+    }
+
+    /**
+     * Rack {@code r}'s nodes in path order, from {@code entryNode} (entered on {@code entryChip}; -1 for the first
+     * rack: any node), followed by the next rack's node its last one reaches (none for the last rack); null if none.
+     */
+    private List<Integer> rackOrder(Topology t, int r, int entryNode, int entryChip) {
+        int n = t.system().nodesPerRack();
+        boolean last = r + 1 == t.system().racks();
+        List<Integer> path = new ArrayList<>();
+        for (int start = r * n; start < (r + 1) * n; start++) {
+            if (entryNode >= 0 && start != entryNode) {
+                continue;
+            }
+            path.add(start);
+            if (extend(t, r, path, entryNode >= 0 ? entryChip : -1, last)) {
+                return path;
+            }
+            path.remove(path.size() - 1);
+        }
+        return null;
+    }
+
+    /** Extends {@code path} (its last node entered on {@code entryChip}) through the rest of rack {@code r}. */
+    private boolean extend(Topology t, int r, List<Integer> path, int entryChip, boolean last) {
+        int n = t.system().nodesPerRack();
+        int node = path.get(path.size() - 1);
+        if (path.size() == n) {
+            if (last) {
+                return true;
+            }
+            for (int next = (r + 1) * n; next < (r + 2) * n; next++) {
+                if (nodeCable(t, node, next, entryChip) != null) {
+                    path.add(next);
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (int next = r * n; next < (r + 1) * n; next++) {
+            if (path.contains(next)) {
+                continue;
+            }
+            int[] c = nodeCable(t, node, next, entryChip);
+            if (c != null) {
+                path.add(next);
+                if (extend(t, r, path, c[1], last)) {
+                    return true;
+                }
+                path.remove(path.size() - 1);
+            }
+        }
+        return false;
+    }
+
+    /** The chip on which node {@code path[i]} is entered from {@code path[0]} entered on {@code entryChip}. */
+    private int chipEntering(Topology t, List<Integer> path, int i, int entryChip) {
+        int chip = entryChip;
+        for (int k = 0; k < i; k++) {
+            chip = nodeCable(t, path.get(k), path.get(k + 1), chip)[1];
+        }
+        return chip;
+    }
+
+    /** A cable from {@code node} to {@code next}, as {@link #cable}; null if there is none. */
+    private int[] nodeCable(Topology t, int node, int next, int entry) {
         for (int c = node * chipsPerNode; c < (node + 1) * chipsPerNode; c++) {
             if (c == entry && chipsPerNode > 1) {
                 continue;
@@ -72,8 +179,18 @@ public final class ChipPath {
                 }
             }
         }
-        throw new IllegalArgumentException(t.system().name() + " has no cable from node " + node + " to node " + next
-                + " that leaves from a chip other than the node's entry; Lockstep lays pipelines along such a path");
+        return null;
+    }
+
+    /** A cable from {@code node} to {@code next}: {exit chip, entry chip of next}, the exit not being {@code entry}. */
+    private int[] cable(Topology t, int node, int next, int entry) {
+        int[] c = nodeCable(t, node, next, entry);
+        if (c == null) {
+            throw new IllegalArgumentException(t.system().name() + " has no cable from node " + node + " to node "
+                    + next + " that leaves from a chip other than the node's entry; Lockstep lays pipelines along such "
+                    + "a path");
+        }
+        return c;
     }
 
     /** The chips in path order. */

@@ -34,9 +34,10 @@ public record SystemSpec(String name, ChipSpec chip, int racks, int nodesPerRack
                     + " global links per node to join its nodes, but a node has " + ports);
         }
         int left = ports - (nodesPerRack > 1 ? nodesPerRack - 1 : 0);
-        if (racks > 1 && left < racks - 1) {
-            throw new IllegalArgumentException(racks + " racks need " + (racks - 1) + " global links per node to "
-                    + "the other racks, but a node has " + left + " left after joining its rack");
+        if (racks > 1 && (long) left * nodesPerRack < racks - 1) {
+            throw new IllegalArgumentException(racks + " racks need " + (racks - 1) + " global links per rack to "
+                    + "the other racks, but a rack has " + (long) left * nodesPerRack + " left after joining its nodes ("
+                    + left + " per node)");
         }
         EnumMap<LinkKind, Long> copy = new EnumMap<>(LinkKind.class);
         for (LinkKind k : LinkKind.values()) {

@@ -38,7 +38,8 @@ import java.util.Map;
  */
 public final class SystemSpecs {
     /** Names of the presets. */
-    public static final List<String> PRESETS = List.of("node-8", "rack-72", "tsp-576", "tsp-256");
+    public static final List<String> PRESETS = List.of("node-8", "rack-72", "tsp-576", "tsp-256", "tsp-1152",
+            "tsp-10440");
     /** Every key the reader accepts: the one statement of them (what it rejects, what an override may name). */
     public static final KeySchema SCHEMA = KeySchema.of(value("name"), value("chip"), value("racks"),
             value("nodes_per_rack"), value("chips_per_node"), value("global_links_per_chip"),

@@ -14,8 +14,14 @@ import java.util.List;
  *       reaches node (n + 1 + j) mod N (at its port N - 2 - j). The next ports go to the other racks, k per
  *       rack (k = the ports left over divided by R - 1): port N - 1 + k d + i of node n in rack r reaches node n
  *       of rack (r + 1 + d) mod R, at its port N - 1 + k (R - 2 - d) + i. Ports left over stay unconnected.</li>
+ *   <li>With more other racks than a node has ports left (k would be 0), a rack's ports left are spread over the
+ *       other racks instead ({@link #wireManyRacks}): each rack reaches each other rack from one of its nodes, not
+ *       from every one.</li>
  * </ul>
- * Every chip is two hops from any chip of its rack's other nodes (at most three), and at most five from any chip.
+ * Every chip is two hops from any chip of its rack's other nodes (at most three), and at most five from any chip
+ * where every node reaches every other rack (up to 25 racks of 9 nodes with 4 global links per chip); racks wired
+ * rack to rack are further apart (the topology command measures it: 7 hops for tsp-10440, against the published
+ * "at most about 5" of a system whose wiring between racks is not published).
  */
 public final class Topology {
     private final SystemSpec system;
@@ -53,7 +59,11 @@ public final class Topology {
         int g = system.globalLinksPerChip();
         int ports = system.chipsPerNode() * g;
         int rackPorts = n > 1 ? n - 1 : 0;
-        int perRack = r > 1 ? (ports - rackPorts) / (r - 1) : 0;
+        int left = ports - rackPorts;
+        int perRack = r > 1 ? left / (r - 1) : 0;
+        if (r > 1 && perRack == 0) {
+            wireManyRacks(left);
+        }
         for (int rack = 0; rack < r; rack++) {
             for (int node = 0; node < n; node++) {
                 for (int j = 0; j < rackPorts; j++) {
@@ -64,6 +74,29 @@ public final class Topology {
                         connectPorts(rack, node, rackPorts + perRack * d + i, (rack + 1 + d) % r, node,
                                 rackPorts + perRack * (r - 2 - d) + i, LinkKind.INTER_RACK);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * More other racks than a node has ports left after joining its rack ({@code left}): a rack's ports left, port
+     * {@code q} being node {@code q / left}'s port {@code N - 1 + q mod left}, go k to each other rack (k = the rack's
+     * ports left divided by R - 1): port k d + i of rack r reaches rack (r + 1 + d) mod R, at its port
+     * k (R - 2 - d) + i.
+     */
+    private void wireManyRacks(int left) {
+        int n = system.nodesPerRack();
+        int r = system.racks();
+        int rackPorts = n > 1 ? n - 1 : 0;
+        int k = n * left / (r - 1);
+        for (int rack = 0; rack < r; rack++) {
+            for (int d = 0; d < r - 1; d++) {
+                for (int i = 0; i < k; i++) {
+                    int q = k * d + i;
+                    int fq = k * (r - 2 - d) + i;
+                    connectPorts(rack, q / left, rackPorts + q % left, (rack + 1 + d) % r, fq / left,
+                            rackPorts + fq % left, LinkKind.INTER_RACK);
                 }
             }
         }

@@ -49,6 +49,45 @@ class TopologyTest {
     }
 
     @Test
+    void sixteenRacksKeepEveryNodeReachingEveryOtherRack() {
+        // 24 ports per node left after its rack: one to the same node of each of the 15 other racks
+        Topology t = new Topology(SystemSpecs.preset("tsp-1152"));
+        assertThat(t.chips()).isEqualTo(1152);
+        assertThat(t.connectedLinks(LinkKind.INTER_RACK)).isEqualTo(16 * 9 * 15 / 2);
+        assertThat(t.hops(0, 1151)).isLessThanOrEqualTo(5);
+    }
+
+    @Test
+    void theLargestPublishedSystemIsWiredRackToRack() {
+        // 145 racks: 144 other racks, more than a node's 24 ports left, so a rack's 216 ports go one to each other
+        // rack (72 left unconnected): 145 x 144 / 2 cables. Seven hops at most (three to the node and chip whose cable
+        // reaches the far rack, one across, three to the far chip), against the published "at most about 5" (the
+        // published wiring between racks is not public); measured here on chips of rack 0 to every chip
+        Topology t = new Topology(SystemSpecs.preset("tsp-10440"));
+        assertThat(t.chips()).isEqualTo(10_440);
+        assertThat(t.connectedLinks(LinkKind.INTER_RACK)).isEqualTo(145 * 144 / 2);
+        int max = 0;
+        for (int a = 0; a < 72; a += 7) {
+            for (int b = 0; b < t.chips(); b++) {
+                assertThat(t.hops(a, b)).isNotNegative();
+                max = Math.max(max, t.hops(a, b));
+            }
+        }
+        assertThat(max).isEqualTo(7);
+    }
+
+    @Test
+    void tooManyRacksForTheirPortsAreRefused() {
+        // a rack of 9 nodes has 9 x 24 = 216 ports left: 218 racks need 217
+        String json = """
+                {"name": "x", "chip": "tsp-v1", "racks": 218, "nodes_per_rack": 9, "chips_per_node": 8,
+                 "global_links_per_chip": 4}
+                """;
+        assertThatThrownBy(() -> SystemSpecs.parse("x.json", json.getBytes(StandardCharsets.UTF_8), null))
+                .isInstanceOf(InputException.class).hasMessageContaining("218 racks need 217 global links per rack");
+    }
+
+    @Test
     void aNodeIsFullyConnectedAndHasNoGlobalLinksInUse() {
         Topology t = new Topology(SystemSpecs.preset("node-8"));
         assertThat(t.diameter()).isEqualTo(1);
