@@ -67,6 +67,7 @@ public class Figures {
         blocks.put("what-if", whatIf(runs));
         blocks.put("presets", presets(runs));
         blocks.put("moe-dispatch", moeDispatch(runs));
+        blocks.put("long-context", longContext(runs));
         blocks.put("kernels", kernels(runs));
         replaceBlocks(Path.of(a[1]), blocks);
         replaceBlocks(Path.of(a[2]), blocks);
@@ -105,7 +106,7 @@ public class Figures {
                 + "wall s |\n|---|---|---|---|---|---|---|\n");
         for (Run r : runs.values()) {
             if (!r.name().startsWith("run-") || r.name().contains("tiny") || r.name().contains("functional")
-                    || r.name().contains("chosen") || r.name().contains("258")) {
+                    || r.name().contains("chosen") || r.name().contains("258") || r.name().contains("-ctx")) {
                 continue;
             }
             String cmd = "`lockstep " + r.args().replace("systems/", "programs/systems/") + "`";
@@ -148,6 +149,45 @@ public class Figures {
                     .append(f1(r.d("sram_bytes_per_chip_max") / 1e6)).append(" |\n");
         }
         return t.toString().stripTrailing();
+    }
+
+    /** Mixtral at contexts of 4,096 to 32,768 tokens, each with a prompt as long, on 576 and 1,152 chips. */
+    private static String longContext(Map<String, Run> runs) {
+        StringBuilder t = new StringBuilder("| context and prompt, tokens | chips needed (by bytes) | system | "
+                + "tokens/s per user | total | prefill chunk, rows | time to first token | wall s |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
+        for (String system : new String[] {"tsp-576", "tsp-1152"}) {
+            for (int context : new int[] {4096, 8192, 16384, 32768}) {
+                Run r = runs.get("run-mixtral-ctx" + context + "-" + system);
+                t.append("| ").append(n(context)).append(" | ");
+                if (r == null) {
+                    t.append("| `").append(system).append("` | not run: see docs/figures.md | | | | |\n");
+                    continue;
+                }
+                if (r.report() == null) {
+                    t.append("| `").append(system).append("` | refused: ").append(r.error()).append(" | | | | |\n");
+                    continue;
+                }
+                JsonNode p = r.report().get("prefill");
+                t.append(n(r.l("chips_minimum"))).append(" | `").append(system).append("`, ").append(n(r.l("chips")))
+                        .append(" used | ").append(f1(r.d("tokens_per_second_per_user"))).append(" | ")
+                        .append(f1(r.d("tokens_per_second_total"))).append(" | ").append(p.get("chunk_rows").asInt())
+                        .append(refused(p)).append(" | ")
+                        .append(f1(1e3 * r.d("time_to_first_token_s"))).append(" ms | ")
+                        .append(f1(r.d("wall_seconds"))).append(" |\n");
+            }
+        }
+        return t.toString().stripTrailing();
+    }
+
+    /** " (4 and 2 did not compile)" for a prefill whose larger chunks did not, else "". */
+    private static String refused(JsonNode prefill) {
+        if (!prefill.has("chunk_rows_refused")) {
+            return "";
+        }
+        List<String> rows = new ArrayList<>();
+        prefill.get("chunk_rows_refused").forEach(c -> rows.add(c.get("rows").asText()));
+        return " (" + String.join(" and ", rows) + " did not compile)";
     }
 
     private static String kernels(Map<String, Run> runs) {
