@@ -18,8 +18,8 @@ import java.util.function.IntUnaryOperator;
  * {@link LinkUnit#FIRST}. A unit's records are read link by link, the copies of periods its chip skipped
  * ({@link LinkUnit.Repeat}) included: the unit stores them once, and the check of one link lists that link's
  * copies while it runs (memory for one link's records at a time per thread: runs of chips are checked side by
- * side), but for the periods that both ends of the link repeat alike, of which it checks the first few and leaves
- * out the rest, exactly ({@link LinkCut}).
+ * side), but for the periods in which the link's records repeat, of which it checks the first few and leaves out
+ * the rest, exactly ({@link LinkCut}).
  */
 final class LinkChecker {
     private LinkChecker() {
@@ -82,7 +82,6 @@ final class LinkChecker {
 
     /** Runs of chips whose links {@link #check} checks as one task each. */
     private static final int CHECK_RUNS = 16;
-
 
     /** The receive registers of chips {@code lo .. hi - 1}: the first rule broken, and the first never received. */
     private static HazardException[] checkChips(Topology topology, LinkUnit[] units, long[] shifts, int[][] linkOf,

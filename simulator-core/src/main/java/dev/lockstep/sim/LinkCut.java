@@ -5,12 +5,15 @@ package dev.lockstep.sim;
  * Periods of a link's records that {@link LinkChecker} may leave out, the same for the link's arrivals and its
  * takes: the records in cycles [{@code from}, {@code to}), which are {@code periods} (even) whole periods of
  * {@code period} cycles.
- * <p>Where the chips at both ends skipped repeated periods ({@link LinkUnit.Repeat}), the sequence of arrivals and
- * takes over [T, T + (K + 1) x period) is K + 1 times that over [T, T + period), each a period later. The check of a
+ * <p>Where the chips at both ends skipped repeated periods ({@link LinkUnit.Repeat}) with the same period, or one did
+ * and the other has no record on the link in that stretch, the sequence of arrivals and takes over
+ * [T, T + (K + 1) x period) is K + 1 times that over [T, T + period), each a period later. The check of a
  * receive register is a machine of two states (a vector waiting or not) that each such window moves the same way
  * from the same state, and whether a window breaks a rule depends on its starting state alone. So the states at the
  * windows' ends repeat from the first with a period of 1 or 2, every window starts in a state that one of the first
- * two starts in, and a broken rule in any window would already be broken in one of the first two. The check keeps
+ * two starts in, and a broken rule in any window would already be broken in one of the first two. (Sharper, as a
+ * review found: a window with events runs without a broken rule from at most one state, so two windows would do; the
+ * third kept for parity costs nothing.) The check keeps
  * the first m windows (m = 2 or 3, m = K + 1 mod 2, so that the state after them is the state after all K + 1) and
  * leaves out the rest. Every record it reports is one that the full check would report, at its own cycle: a vector
  * left waiting after the last window kept is taken to be its copy {@code periods} periods later ({@link LinkChecker}
@@ -59,7 +62,7 @@ record LinkCut(long from, long to, int periods, long period) {
             if (s.repeats()) {
                 windows = Math.min(windows, Math.floorDiv(s.lo() + s.copies() * period - t, period) + 1);
             }
-            if (s.any() && s.afterMin() != Long.MAX_VALUE) {
+            if (s.afterMin() != Long.MAX_VALUE) {
                 windows = Math.min(windows, Math.floorDiv(s.afterMin() - t, period));
             }
         }

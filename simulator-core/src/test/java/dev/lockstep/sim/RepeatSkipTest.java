@@ -165,7 +165,9 @@ class RepeatSkipTest {
     void aVectorNeverReceivedAfterTheSkippedPeriodsIsReportedAlike() {
         // chip 1 takes 39 of chip 0's 40 vectors: the last waits on the link when the program ends. Each chip has an
         // instruction after its repeats, so both skip to the end of their windows (as below), and the link check
-        // leaves out periods up to chip 1's last take
+        // leaves out periods up to chip 1's last take, carrying a waiting vector across them (its last send, the one
+        // never received, chip 0 runs after its skip: a vector left waiting in the periods left out and never taken,
+        // named by its copy, is a case no test here reaches)
         Program p = chip1From(repeated(LATE_TAKE, afterTheRepeats(0, 45 * P), P, COPIES),
                 repeated(LATE_TAKE, afterTheRepeats(1, 45 * P), P, COPIES - 1));
         HazardException skipped = catchThrowableOfType(() -> run(p, true), HazardException.class);
