@@ -68,6 +68,7 @@ public class Figures {
         blocks.put("presets", presets(runs));
         blocks.put("moe-dispatch", moeDispatch(runs));
         blocks.put("long-context", longContext(runs));
+        blocks.put("speculation", speculation(runs));
         blocks.put("kernels", kernels(runs));
         replaceBlocks(Path.of(a[1]), blocks);
         replaceBlocks(Path.of(a[2]), blocks);
@@ -106,7 +107,8 @@ public class Figures {
                 + "wall s |\n|---|---|---|---|---|---|---|\n");
         for (Run r : runs.values()) {
             if (!r.name().startsWith("run-") || r.name().contains("tiny") || r.name().contains("functional")
-                    || r.name().contains("chosen") || r.name().contains("258") || r.name().contains("-ctx")) {
+                    || r.name().contains("chosen") || r.name().contains("258") || r.name().contains("-ctx")
+                    || r.name().contains("speculate")) {
                 continue;
             }
             String cmd = "`lockstep " + r.args().replace("systems/", "programs/systems/") + "`";
@@ -175,6 +177,46 @@ public class Figures {
                         .append(refused(p)).append(" | ")
                         .append(f1(1e3 * r.d("time_to_first_token_s"))).append(" ms | ")
                         .append(f1(r.d("wall_seconds"))).append(" |\n");
+            }
+        }
+        return t.toString().stripTrailing();
+    }
+
+    /**
+     * Mixtral int8 on tsp-576 with a draft beside it, K = 1 to 8 draft tokens a step: the step, the expected tokens/s
+     * per user at three acceptance rates (the runs' figures are the same at any rate but for that), the verify step's
+     * time shares.
+     */
+    private static String speculation(Map<String, Run> runs) {
+        StringBuilder t = new StringBuilder("| draft (chips) | K | draft cycles | verify cycles (K + 1 rows) | step "
+                + "cycles | tokens/s per user at A = 0.5 / 0.7 / 0.9 | plain decoding (target chips) | verify step: "
+                + "compute / links |\n|---|---|---|---|---|---|---|---|\n");
+        for (String draft : new String[] {"mistral-7b", "4-layers"}) {
+            for (int k = 1; k <= 8; k++) {
+                Run r = runs.get("run-mixtral-int8-speculate" + k + "-" + draft);
+                if (r == null || r.report() == null) {
+                    t.append("| ").append(draft).append(" | ").append(k).append(" | not run: see docs/figures.md | | "
+                            + "| | | |\n");
+                    continue;
+                }
+                JsonNode s = r.report().get("speculative");
+                JsonNode v = s.get("verify");
+                long step = s.get("step_cycles").asLong();
+                double clock = r.d("clock_hz");
+                StringBuilder rates = new StringBuilder();
+                for (double a : new double[] {0.5, 0.7, 0.9}) {
+                    double e = dev.lockstep.run.SpeculativeRequest.expectedTokensPerStep(k, a);
+                    rates.append(rates.length() == 0 ? "" : " / ").append(f1(e * clock / step));
+                }
+                t.append("| ").append(s.get("draft").get("model").asText()).append(" (")
+                        .append(s.get("draft").get("chips").asInt()).append(") | ").append(k).append(" | ")
+                        .append(n(s.get("draft").get("cycles_per_step").asLong())).append(" | ")
+                        .append(n(v.get("cycles_per_step").asLong())).append(" | ").append(n(step)).append(" | ")
+                        .append(rates).append(" | ").append(f1(r.d("tokens_per_second_per_user"))).append(" (")
+                        .append(r.l("chips")).append(") | ")
+                        .append(String.format(Locale.ROOT, "%.1f %% / %.1f %%",
+                                100 * v.get("time_breakdown").get("compute").asDouble(),
+                                100 * v.get("time_breakdown").get("links").asDouble())).append(" |\n");
             }
         }
         return t.toString().stripTrailing();

@@ -26,6 +26,14 @@ final class DecodeReportRenderer {
     private DecodeReportRenderer() {
     }
 
+    /** A token's (or step's) time shares as the JSON object "time_breakdown". */
+    static void timeBreakdown(ObjectNode b, DecodeReport.TimeShares shares) {
+        b.put("compute", shares.compute());
+        b.put("on_chip_data_movement", shares.onChip());
+        b.put("links", shares.links());
+        b.put("waiting", shares.waiting());
+    }
+
     /** The report as JSON; {@code changes} (--chip-param, --system-param) as "params", if any. */
     static ObjectNode json(DecodeReport rep, List<ParamChange> changes) {
         DecodeRequest req = rep.request();
@@ -88,11 +96,7 @@ final class DecodeReportRenderer {
             }
         }
         DecodeReport.TimeShares shares = rep.timeShares();
-        ObjectNode b = o.putObject("time_breakdown");
-        b.put("compute", shares.compute());
-        b.put("on_chip_data_movement", shares.onChip());
-        b.put("links", shares.links());
-        b.put("waiting", shares.waiting());
+        timeBreakdown(o.putObject("time_breakdown"), shares);
         if (m.moe()) {
             // all: every expert computed, the router's weights (zero for experts not chosen) scale the results;
             // chosen: top-k experts' slices read at addresses the router's index sets; either schedule holds for

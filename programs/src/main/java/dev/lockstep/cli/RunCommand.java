@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.isa.io.InputException;
 import dev.lockstep.isa.io.Overridden;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.run.DecodeReport;
 import dev.lockstep.run.DecodeRequest;
 import dev.lockstep.run.DecodeRun;
+import dev.lockstep.run.SpeculativeReport;
+import dev.lockstep.run.SpeculativeRequest;
+import dev.lockstep.run.SpeculativeRun;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,6 +64,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     TraceOptions traceOptions;
 
+    @Mixin
+    SpeculativeOptions speculativeOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -85,11 +93,30 @@ final class RunCommand implements Callable<Integer> {
         });
         Overridden<SystemSpec> sys = decode.system();
         DecodeRequest request = request(sys.spec());
-        Optional<RunTrace> traceRequest = traceOptions.parse();
-        DecodeReport report = DecodeRun.run(request, line -> {
+        Consumer<String> progress = line -> {
             err.println("lockstep run: " + line);
             err.flush();
-        }, built -> traceRequest.ifPresent(t -> t.write(request.system(), built, err)));
+        };
+        Optional<SpeculativeRequest> speculative = speculativeOptions.request(request, decode.chips != null);
+        if (speculative.isPresent()) {
+            if (traceOptions.parse().isPresent()) {
+                throw new InputException("--trace", 1, 1, "--trace goes with plain decoding, not --speculate");
+            }
+            SpeculativeReport s = SpeculativeRun.run(speculative.get(), progress);
+            if (json) {
+                ObjectNode o = DecodeReportRenderer.json(s.plain(), sys.changes());
+                SpeculativeRenderer.json(s, o);
+                out.print(Outputs.text(o));
+            } else {
+                DecodeReportRenderer.text(s.plain(), sys.changes(), out);
+                SpeculativeRenderer.text(s, out);
+            }
+            out.flush();
+            return 0;
+        }
+        Optional<RunTrace> traceRequest = traceOptions.parse();
+        DecodeReport report = DecodeRun.run(request, progress,
+                built -> traceRequest.ifPresent(t -> t.write(request.system(), built, err)));
         if (json) {
             out.print(Outputs.text(DecodeReportRenderer.json(report, sys.changes())));
         } else {

@@ -84,6 +84,11 @@ public record DecodeRequest(ModelConfig model, SystemSpec system, Precision weig
         }
     }
 
+    /** This request on the first {@code n} chips of its system. */
+    public DecodeRequest withChips(int n) {
+        return new DecodeRequest(model, system, weights, batch, context, n, prefill, threads, dedup, dispatch);
+    }
+
     /** What the run is, for messages: "Mixtral-8x7B (fp16, batch 3, context 4096)", and the dispatch if chosen. */
     public String title() {
         return model.name() + " (" + weights.text() + ", batch " + batch + ", context " + context

@@ -5,6 +5,7 @@ import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.model.DecodeBuilder;
 import dev.lockstep.compiler.model.DecodePlan;
 import dev.lockstep.compiler.model.PlanSearch;
+import dev.lockstep.compiler.model.StepShape;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.sim.SimOptions;
@@ -42,6 +43,15 @@ public final class DecodeRun {
      */
     public static DecodeReport run(DecodeRequest request, Consumer<String> progress,
                                    Consumer<DecodeBuilder.Result> compiled) {
+        return run(request, progress, compiled, StepShape.DECODE);
+    }
+
+    /**
+     * As {@link #run(DecodeRequest, Consumer, Consumer)}, each sequence's step being {@code step}: a speculative
+     * verify step of several rows ({@link SpeculativeRun}); the report's figures are then per step.
+     */
+    static DecodeReport run(DecodeRequest request, Consumer<String> progress, Consumer<DecodeBuilder.Result> compiled,
+                            StepShape step) {
         long wall0 = System.nanoTime();
         SystemSpec sys = request.system();
         PlanSearch.Found found = plan(request);
@@ -58,7 +68,7 @@ public final class DecodeRun {
         long c0 = System.nanoTime();
         DecodeBuilder.Result built;
         try {
-            built = DecodeBuilder.build(plan, sys, progress);
+            built = DecodeBuilder.build(plan, sys, progress, step);
         } catch (CompileException e) {
             throw new RunRefused(request.title() + " on " + plan.chips() + " chips: the plan fits by bytes but a "
                     + "kernel does not compile: " + e.getMessage() + " (the KV caches of many sequences are many "

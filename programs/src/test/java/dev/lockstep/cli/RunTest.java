@@ -355,4 +355,39 @@ class RunTest {
             assertThat(json(r.out()).get("system").asText()).startsWith("tsp-576-");
         }
     }
+
+    @Test
+    void speculativeBadInputIsOneLineEach() {
+        String tiny = "src/test/resources/models/tiny-mixtral.json";
+        String draft = "src/test/resources/models/tiny-draft.json";
+        String[][] cases = {
+            {"--speculate", "0", "--draft", draft},
+            {"--speculate", "17", "--draft", draft},
+            {"--speculate", "2"},
+            {"--speculate", "2", "--draft", draft, "--acceptance", "1.5"},
+            {"--speculate", "2", "--draft", "llama-3-8b"},
+            {"--draft", draft},
+            {"--speculate", "2", "--draft", draft, "--draft-chips", "72"},
+        };
+        String[] expected = {
+            "error: --speculate:1:1: --speculate must be 1..16 draft tokens a step, got 0",
+            "error: --speculate:1:1: --speculate must be 1..16 draft tokens a step, got 17",
+            "error: --speculate:1:1: --speculate needs a draft model: add --draft PRESET|FILE",
+            "error: --acceptance:1:1: --acceptance must be a rate in [0, 1], got 1.5",
+            "error: --draft:1:1: the draft Llama-3-8B has a vocabulary of 128256 tokens and the target tiny-mixtral "
+                    + "one of 1000",
+            "error: --draft:1:1: --draft goes with --speculate K",
+            "error: --draft-chips:1:1: --draft-chips must be 1..71 chips, got 72",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            String[] args = new String[cases[i].length + 5];
+            System.arraycopy(new String[] {"run", "--model", tiny, "--system", "rack-72"}, 0, args, 0, 5);
+            System.arraycopy(cases[i], 0, args, 5, cases[i].length);
+            CliRun.Result r = CliRun.run(args);
+            assertThat(r.exit()).as(String.join(" ", cases[i])).isEqualTo(1);
+            assertThat(r.err().lines().filter(l -> l.startsWith("error")).toList()).as(String.join(" ", cases[i]))
+                    .singleElement().asString().startsWith(expected[i]);
+            assertThat(r.err()).doesNotContain("Exception");
+        }
+    }
 }

@@ -119,12 +119,23 @@ public final class DecodeBuilder {
 
     /** Builds the programs; {@code progress} hears one line per sequence. */
     public static Result build(DecodePlan plan, SystemSpec system, Consumer<String> progress) {
+        return build(plan, system, progress, StepShape.DECODE);
+    }
+
+    /**
+     * As {@link #build(DecodePlan, SystemSpec, Consumer)}, each sequence's step being {@code step} (through the head):
+     * a decode step, or a speculative verify step of several rows. The figures are then per step, not per token.
+     */
+    public static Result build(DecodePlan plan, SystemSpec system, Consumer<String> progress, StepShape step) {
+        if (!step.throughHead()) {
+            throw new IllegalArgumentException("a decode step goes through the head");
+        }
         checkChips(plan, system);
         TimingLowering b = new TimingLowering(plan, system);
         b.allocate();
         progress.accept("allocated the weights and KV caches of " + plan.chips() + " chips; compiling sequence 0 of "
                 + plan.batch());
-        TimingLowering.TokenTimes firstToken = b.token(0, 0, StepShape.DECODE);
+        TimingLowering.TokenTimes firstToken = b.token(0, 0, step);
         long first = firstToken.nextEntryCycle();
         SystemBuild sb = b.build();
         long exchanges = sb.exchanges();
@@ -136,14 +147,14 @@ public final class DecodeBuilder {
         long latest = first;
         for (int j = 1; j < plan.batch(); j++) {
             progress.accept("compiled sequence " + j + " of " + plan.batch());
-            long e = b.token(j, j * stagger, StepShape.DECODE).nextEntryCycle();
+            long e = b.token(j, j * stagger, step).nextEntryCycle();
             latest = Math.max(latest, e - j * stagger);
             end = Math.max(end, e);
         }
         // the steady state: sequence 0's next token enters when its turn comes round again, after the tokens of
         // every other sequence; it must find every chip free, and the cycles between its two tokens are the figure
         progress.accept("compiled sequence 0's second token");
-        long second = b.token(0, plan.batch() * stagger, StepShape.DECODE).nextEntryCycle();
+        long second = b.token(0, plan.batch() * stagger, step).nextEntryCycle();
         latest = Math.max(latest, second - plan.batch() * stagger);
         end = Math.max(end, second);
         long sram = 0;

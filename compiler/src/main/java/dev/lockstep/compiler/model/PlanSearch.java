@@ -6,6 +6,7 @@ import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.isa.system.SystemSpec;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The plan a run uses on a given number of chips: {@link DecodePlan#forChips} with layers on whole nodes where that
@@ -35,6 +36,27 @@ public final class PlanSearch {
      */
     public static Found forChips(ModelConfig m, Precision w, int batch, int context, SystemSpec system, int chips) {
         return forChips(m, w, batch, context, system, chips, MoeDispatch.ALL);
+    }
+
+    /**
+     * The fewest chips, at most {@code most}, on which {@code m}'s plan packs into every chip's slices (the plan's
+     * byte count can hold a model whose tiles then do not pack, the KV caches of several sequences most often): from
+     * the fewest by bytes, a chip more per layer at a time. Empty if none up to {@code most} does.
+     *
+     * @throws DecodePlan.NoPlanFits if no number of chips holds it
+     */
+    public static OptionalInt fewestThatPack(ModelConfig m, Precision w, int batch, int context, SystemSpec system,
+                                             int most) {
+        int fewest = DecodePlan.minimal(m, w, batch, context, system.chip()).chips();
+        for (int chips = fewest; chips <= most; chips += m.layers()) {
+            try {
+                DecodeBuilder.checkPacking(forChips(m, w, batch, context, system, chips).plan(), system);
+                return OptionalInt.of(chips);
+            } catch (CompileException e) {
+                // a chip more per layer
+            }
+        }
+        return OptionalInt.empty();
     }
 
     /** As above, with MoE layers laid out for {@code dispatch} (which the packing check compiles). */

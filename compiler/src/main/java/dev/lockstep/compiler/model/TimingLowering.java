@@ -224,11 +224,13 @@ final class TimingLowering {
         if (!shape.throughHead()) {
             return new TokenTimes(layersEnd, t, t, ledger.costs());
         }
-        // the head works on one row: the chunk's last, whose logits choose the next token
-        TokenPlacement one = new TokenPlacement(seq, 1, ledger, kernels.library());
-        t = walk(graph.head(), head(), one, prev, -1, t);
+        // the head works on one row (a chunk's last, whose logits choose the next token) or, verifying a draft's
+        // tokens, on every row; the chosen tokens go back to the embedding table, a word each
+        int headRows = shape.headRows();
+        TokenPlacement inHead = new TokenPlacement(seq, headRows, ledger, kernels.library().withRows(headRows));
+        t = walk(graph.head(), head(), inHead, prev, -1, t);
         long chosen = t;
-        t = ledger.linkStep(t, col.route(last(head()), path.chip(table.start()), 1, t));
+        t = ledger.linkStep(t, col.route(last(head()), path.chip(table.start()), headRows, t));
         return new TokenTimes(layersEnd, chosen, t, ledger.costs());
     }
 

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.ModelConfigs;
+import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.SystemSpecs;
+import dev.lockstep.sim.TraceHash;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A small model's speculative step, pinned: the tiny Mixtral on 24 chips of rack-72 (its plain figures those of
+ * {@link DecodeRunTest}), a one-layer draft of its vocabulary on the fewest chips that hold it, 3 draft tokens a step.
+ */
+class SpeculativeRunTest {
+    private static final ModelConfig TINY = ModelConfigs.presetOrFile("src/test/resources/models/tiny-mixtral.json");
+    private static final ModelConfig DRAFT = ModelConfigs.presetOrFile("src/test/resources/models/tiny-draft.json");
+    private static final SystemSpec RACK = SystemSpecs.presetOrFile("rack-72");
+
+    @Test
+    void aStepIsTheDraftsTokensTheVerifyStepAndTwoHops() {
+        DecodeRequest target = new DecodeRequest(TINY, RACK, Precision.FP16, 3, 4096, 24, Optional.empty(), 1, true);
+        int draftChips = SpeculativeRun.fewestChips(DRAFT, target);
+        assertThat(draftChips).isEqualTo(3);
+        SpeculativeReport s = SpeculativeRun.run(new SpeculativeRequest(target, DRAFT, draftChips, 3, 0.7),
+                line -> { });
+        // plain decoding: DecodeRunTest's figures
+        assertThat(s.plain().cyclesPerToken()).isEqualTo(25_829);
+        assertThat(TraceHash.hex(s.plain().sim().traceHash())).isEqualTo("2d2b1526c4700c49");
+        // the verify step: 4 rows through both layers and the head, simulated as predicted (Verified)
+        assertThat(s.verify().cyclesPerToken()).isEqualTo(45_525);
+        assertThat(s.verify().sim().cycles()).isEqualTo(s.verify().built().predictedEnd());
+        assertThat(TraceHash.hex(s.verify().sim().traceHash())).isEqualTo("01aa0eb7a0d8ac54");
+        // the draft: embedding, one layer, head on 3 chips
+        assertThat(s.draft().decodePlan().chips()).isEqualTo(3);
+        assertThat(s.draft().cyclesPerToken()).isEqualTo(16_926);
+        assertThat(TraceHash.hex(s.draft().sim().traceHash())).isEqualTo("3bc417a73dde08ef");
+        // one hop SRAM to SRAM each way (docs/model.md, "Hops")
+        assertThat(s.handoffCycles()).isEqualTo(650);
+        assertThat(s.stepCycles()).isEqualTo(3 * 16_926 + 45_525 + 2 * 650).isEqualTo(97_603);
+        assertThat(s.expectedTokensPerStep()).isCloseTo(1 + 0.7 + 0.49 + 0.343, within(1e-12));
+        assertThat(s.tokensPerSecondPerUser()).isCloseTo(2.533 * 900e6 / 97_603, within(1e-6));
+        assertThat(s.tokensPerSecondTotal()).isCloseTo(3 * s.tokensPerSecondPerUser(), within(1e-9));
+        // slower than plain decoding: the draft's token takes two thirds of the target's (hops between its 3 chips)
+        assertThat(s.speedUp()).isLessThan(1);
+    }
+}
