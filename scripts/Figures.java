@@ -69,6 +69,7 @@ public class Figures {
         blocks.put("moe-dispatch", moeDispatch(runs));
         blocks.put("long-context", longContext(runs));
         blocks.put("speculation", speculation(runs));
+        blocks.put("pipelines", pipelines(runs));
         blocks.put("kernels", kernels(runs));
         replaceBlocks(Path.of(a[1]), blocks);
         replaceBlocks(Path.of(a[2]), blocks);
@@ -108,7 +109,7 @@ public class Figures {
         for (Run r : runs.values()) {
             if (!r.name().startsWith("run-") || r.name().contains("tiny") || r.name().contains("functional")
                     || r.name().contains("chosen") || r.name().contains("258") || r.name().contains("-ctx")
-                    || r.name().contains("speculate")) {
+                    || r.name().contains("speculate") || r.name().contains("-dp-")) {
                 continue;
             }
             String cmd = "`lockstep " + r.args().replace("systems/", "programs/systems/") + "`";
@@ -218,6 +219,36 @@ public class Figures {
                                 100 * v.get("time_breakdown").get("compute").asDouble(),
                                 100 * v.get("time_breakdown").get("links").asDouble())).append(" |\n");
             }
+        }
+        return t.toString().stripTrailing();
+    }
+
+    /** Mixtral fp16 with one, two and eight pipelines side by side, at 3 and 8 sequences each and the most that fit. */
+    private static String pipelines(Map<String, Run> runs) {
+        StringBuilder t = new StringBuilder("| command | chips | pipelines x chips | sequences each (in all) | "
+                + "tokens/s per user | total | wall s |\n|---|---|---|---|---|---|---|\n");
+        String[] names = {"run-mixtral-8x7b", "run-mixtral-dp-576-b8", "run-mixtral-dp-576-max",
+            "run-mixtral-dp-1152-b3", "run-mixtral-dp-1152-b8", "run-mixtral-dp-1152-max", "run-mixtral-dp-4608-b3",
+            "run-mixtral-dp-4608-b8"};
+        for (String name : names) {
+            Run r = runs.get(name);
+            if (r == null) {
+                t.append("| ").append(name).append(" | not run | | | | | |\n");
+                continue;
+            }
+            String cmd = "`lockstep " + r.args() + "`";
+            if (r.report() == null) {
+                t.append("| ").append(cmd).append(" | refused: ").append(r.error()).append(" | | | | | |\n");
+                continue;
+            }
+            int pipes = r.report().has("pipelines") ? r.report().get("pipelines").asInt() : 1;
+            long each = r.report().has("chips_per_pipeline") ? r.l("chips_per_pipeline") : r.l("chips");
+            long batch = r.l("batch");
+            t.append("| ").append(cmd).append(" | ").append(n(r.l("chips"))).append(" | ").append(pipes).append(" x ")
+                    .append(each).append(" | ").append(batch).append(" (").append(batch * pipes).append(") | ")
+                    .append(f1(r.d("tokens_per_second_per_user"))).append(" | ")
+                    .append(f1(r.d("tokens_per_second_total"))).append(" | ").append(f1(r.d("wall_seconds")))
+                    .append(" |\n");
         }
         return t.toString().stripTrailing();
     }

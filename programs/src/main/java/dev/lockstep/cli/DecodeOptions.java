@@ -5,6 +5,7 @@ import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.ModelConfigs;
 import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.model.MoeDispatch;
+import dev.lockstep.compiler.model.PlanSearch;
 import dev.lockstep.isa.io.InputException;
 import dev.lockstep.isa.io.Overridden;
 import dev.lockstep.isa.system.SystemSpec;
@@ -29,9 +30,15 @@ final class DecodeOptions {
             + "chip path). Default: all.")
     Integer chips;
 
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "3",
-            description = "Sequences in flight. Default: ${DEFAULT-VALUE}.")
-    int batch;
+    @Option(names = "--batch", paramLabel = "B|max", defaultValue = "3",
+            description = "Sequences in flight (in each pipeline), 1..64, or max: the most whose KV caches fit beside "
+                    + "the weights. Default: ${DEFAULT-VALUE}.")
+    String batch;
+
+    @Option(names = "--pipelines", paramLabel = "P", defaultValue = "1", description = "Copies of the model side by "
+            + "side (data parallel), each on an equal share of the chips (whole nodes) with --batch sequences of its "
+            + "own. Default: ${DEFAULT-VALUE}.")
+    int pipelines;
 
     @Option(names = "--context", paramLabel = "C", defaultValue = "4096",
             description = "Context length in tokens: the KV cache each token attends over. Default: ${DEFAULT-VALUE}.")
@@ -58,7 +65,6 @@ final class DecodeOptions {
 
     /** The options as a request on {@code sys}, each checked against its range. */
     DecodeRequest request(SystemSpec sys, Optional<DecodeRequest.PrefillRequest> prefill, int threads, boolean dedup) {
-        OptionRange.check("--batch", batch, 1, 64, "sequences in flight");
         OptionRange.check("--context", context, 1, 1 << 20, "tokens");
         Precision precision;
         try {
@@ -69,6 +75,11 @@ final class DecodeOptions {
         ModelConfig m = ModelConfigs.presetOrFile(model);
         int n = OptionRange.check("--chips", chips == null ? sys.chips() : chips, 1, sys.chips(),
                 "chips of " + sys.name());
+        OptionRange.check("--pipelines", pipelines, 1, n, "pipelines (a chip each at least)");
+        if (pipelines > 1 && prefill.isPresent()) {
+            throw new InputException("--pipelines", 1, 1, "--prompt-tokens runs a prefill on one pipeline: leave out "
+                    + "--pipelines (each pipeline's prefill is the same) or --prompt-tokens");
+        }
         int maxPositions = m.maxPositions();
         prefill.ifPresent(p -> {
             if (m.beyondMaxPositions(p.promptTokens())) {
@@ -93,6 +104,27 @@ final class DecodeOptions {
             throw new InputException("--moe-dispatch", 1, 1, "chosen applies to MoE models, and " + m.name()
                     + " is dense (no experts): leave --moe-dispatch at all");
         }
-        return new DecodeRequest(m, sys, precision, batch, context, n, prefill, threads, dedup, dispatch);
+        int b = batch(m, precision, sys, DecodeRequest.chipsPerPipeline(n, pipelines, sys.chipsPerNode()), dispatch);
+        return new DecodeRequest(m, sys, precision, b, context, n, prefill, threads, dedup, dispatch, pipelines);
+    }
+
+    /** The most --batch takes. */
+    private static final int MOST_SEQUENCES = 64;
+
+    /** --batch: a number, or max (the largest that packs on {@code chips} chips). */
+    private int batch(ModelConfig m, Precision w, SystemSpec sys, int chipsEach, MoeDispatch dispatch) {
+        if (!batch.equals("max")) {
+            int b;
+            try {
+                b = Integer.parseInt(batch);
+            } catch (NumberFormatException e) {
+                throw new InputException("--batch", 1, 1, "--batch must be a number of sequences (1.." + MOST_SEQUENCES
+                        + ") or max, got '" + batch + "'");
+            }
+            return OptionRange.check("--batch", b, 1, MOST_SEQUENCES, "sequences in flight");
+        }
+        return PlanSearch.largestBatch(m, w, context, sys, chipsEach, dispatch, MOST_SEQUENCES).orElseThrow(() ->
+                new InputException("--batch", 1, 1, "not even one sequence of " + m.name() + " fits " + chipsEach
+                        + " chips at a context of " + context + ": give more chips or a shorter context"));
     }
 }

@@ -45,8 +45,13 @@ final class DecodeReportRenderer {
         o.put("model", m.name());
         o.put("system", req.system().name());
         ParamEcho.json(o, changes);
-        o.put("chips", plan.chips());
+        o.put("chips", rep.chipsUsed());
         o.put("chips_minimum", rep.planSearch().minimal().chips());
+        if (req.pipelines() > 1) {
+            o.put("pipelines", req.pipelines());
+            o.put("chips_per_pipeline", plan.chips());
+            o.put("sequences_in_flight", req.batch() * req.pipelines());
+        }
         o.put("batch", req.batch());
         o.put("context_tokens", req.context());
         o.put("weights", req.weights().text());
@@ -116,7 +121,7 @@ final class DecodeReportRenderer {
         p.put("chips_per_layer", plan.chipsPerLayer());
         p.put("attention_chips_per_layer", plan.attentionChips());
         p.put("head_chips", plan.headChips());
-        p.put("idle_chips", req.system().chips() - plan.chips());
+        p.put("idle_chips", req.system().chips() - rep.chipsUsed());
         o.put("simulated_cycles", r.cycles());
         o.put("simulated_instructions", r.instructions());
         o.put("chips_simulated_in_full", r.chipsRun());
@@ -153,10 +158,16 @@ final class DecodeReportRenderer {
         out.printf("model            %s, %s weights, batch %d, context %d%n", m.name(), req.weights().text(),
                 req.batch(), req.context());
         out.printf("system           %s: %d chips used (fewest that hold it: %d)%n", req.system().name(),
-                plan.chips(), rep.planSearch().minimal().chips());
+                rep.chipsUsed(), rep.planSearch().minimal().chips());
         ParamEcho.text(out, 17, changes);
-        out.printf("partition        embedding %d chips, %d layers x %d chips (attention on %d), LM head %d%n",
-                plan.embeddingChips(), m.layers(), plan.chipsPerLayer(), plan.attentionChips(), plan.headChips());
+        if (req.pipelines() > 1) {
+            out.printf("pipelines        %d side by side, %d chips and %d sequences each (%d in flight in all); the "
+                            + "figures per user are the slowest pipeline's%n", req.pipelines(), plan.chips(),
+                    req.batch(), req.batch() * req.pipelines());
+        }
+        out.printf("partition        %sembedding %d chips, %d layers x %d chips (attention on %d), LM head %d%n",
+                req.pipelines() > 1 ? "each pipeline: " : "", plan.embeddingChips(), m.layers(),
+                plan.chipsPerLayer(), plan.attentionChips(), plan.headChips());
         out.printf("per user         %.1f tokens/s (%d cycles per token at %.0f MHz)%n", rep.tokensPerSecondPerUser(),
                 rep.cyclesPerToken(), clock / 1e6);
         out.printf("total            %.1f tokens/s%n", rep.tokensPerSecondTotal());

@@ -97,6 +97,10 @@ final class RunCommand implements Callable<Integer> {
             err.println("lockstep run: " + line);
             err.flush();
         };
+        if (request.pipelines() > 1 && speculativeOptions.speculate != null) {
+            throw new InputException("--pipelines", 1, 1, "--speculate runs one target and one draft: leave out "
+                    + "--pipelines or --speculate");
+        }
         Optional<SpeculativeRequest> speculative = speculativeOptions.request(request, decode.chips != null);
         if (speculative.isPresent()) {
             if (traceOptions.parse().isPresent()) {

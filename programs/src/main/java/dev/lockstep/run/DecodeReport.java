@@ -20,9 +20,11 @@ import java.util.Optional;
  * @param sim     the simulation of {@code built}
  * @param prefill the prefill's report, if the request had a prompt
  * @param wall    where the wall-clock time went
+ * @param slowestCyclesPerToken cycles between two tokens of one sequence in the slowest pipeline (the only one but with
+ *                              several pipelines)
  */
 public record DecodeReport(DecodeRequest request, PlanSearch.Found planSearch, DecodeBuilder.Result built, SimResult sim,
-                           Optional<PrefillReport> prefill, WallTimes wall) {
+                           Optional<PrefillReport> prefill, WallTimes wall, long slowestCyclesPerToken) {
 
     /**
      * A prefill's figures and simulation (its program is not kept: it is garbage before the decode is built).
@@ -102,17 +104,26 @@ public record DecodeReport(DecodeRequest request, PlanSearch.Found planSearch, D
         return request.system().chip().clockHz();
     }
 
-    /** Cycles between two tokens of one sequence (docs/model.md). */
+    /**
+     * Cycles between two tokens of one sequence (docs/model.md); with several pipelines, of the slowest (pipelines on
+     * different stretches of the system may cross different links).
+     */
     public long cyclesPerToken() {
-        return built.cyclesPerToken();
+        return slowestCyclesPerToken;
+    }
+
+    /** Chips used by every pipeline together. */
+    public int chipsUsed() {
+        return request.pipelines() * decodePlan().chips();
     }
 
     public double tokensPerSecondPerUser() {
         return clockHz() / cyclesPerToken();
     }
 
+    /** Over every pipeline's sequences, each at the slowest pipeline's rate. */
     public double tokensPerSecondTotal() {
-        return tokensPerSecondPerUser() * request.batch();
+        return tokensPerSecondPerUser() * request.batch() * request.pipelines();
     }
 
     public double boundTokensPerSecondPerUser() {

@@ -21,10 +21,18 @@ import java.util.Optional;
  * @param threads simulation threads (the results do not depend on it)
  * @param dedup    whether chips whose programs are identical up to time and links are simulated once
  * @param dispatch which experts' weights an MoE layer streams for a token (a dense model takes {@code ALL})
+ * @param pipelines copies of the model side by side (data parallel), each on {@code chips / pipelines} of the chips
+ *                  (rounded down to whole nodes) with {@code batch} sequences of its own
  */
 public record DecodeRequest(ModelConfig model, SystemSpec system, Precision weights, int batch, int context,
                             int chips, Optional<PrefillRequest> prefill, int threads, boolean dedup,
-                            MoeDispatch dispatch) {
+                            MoeDispatch dispatch, int pipelines) {
+    /** One pipeline. */
+    public DecodeRequest(ModelConfig model, SystemSpec system, Precision weights, int batch, int context, int chips,
+                         Optional<PrefillRequest> prefill, int threads, boolean dedup, MoeDispatch dispatch) {
+        this(model, system, weights, batch, context, chips, prefill, threads, dedup, dispatch, 1);
+    }
+
     /** A request that streams every expert's weights ({@link MoeDispatch#ALL}). */
     public DecodeRequest(ModelConfig model, SystemSpec system, Precision weights, int batch, int context, int chips,
                          Optional<PrefillRequest> prefill, int threads, boolean dedup) {
@@ -54,6 +62,14 @@ public record DecodeRequest(ModelConfig model, SystemSpec system, Precision weig
         if (chips < 1 || chips > system.chips()) {
             throw new IllegalArgumentException("chips must be 1.." + system.chips() + " for " + system.name()
                     + ", got " + chips);
+        }
+        if (pipelines < 1 || pipelines > chips) {
+            throw new IllegalArgumentException("pipelines must be 1.." + chips + " (one chip each at least), got "
+                    + pipelines);
+        }
+        if (pipelines > 1 && prefill.isPresent()) {
+            throw new IllegalArgumentException("a prefill runs on one pipeline: give --prompt-tokens without "
+                    + "--pipelines (each pipeline's prefill is the same)");
         }
     }
 
@@ -86,12 +102,28 @@ public record DecodeRequest(ModelConfig model, SystemSpec system, Precision weig
 
     /** This request on the first {@code n} chips of its system. */
     public DecodeRequest withChips(int n) {
-        return new DecodeRequest(model, system, weights, batch, context, n, prefill, threads, dedup, dispatch);
+        return new DecodeRequest(model, system, weights, batch, context, n, prefill, threads, dedup, dispatch,
+                pipelines);
+    }
+
+    /**
+     * Chips each pipeline takes: {@code chips / pipelines}, rounded down to whole nodes where a pipeline has a node
+     * or more (so that each starts on a node of its own).
+     */
+    public int chipsPerPipeline() {
+        return chipsPerPipeline(chips, pipelines, system.chipsPerNode());
+    }
+
+    /** {@link #chipsPerPipeline()} for {@code chips} chips, {@code pipelines} pipelines, nodes of {@code node}. */
+    public static int chipsPerPipeline(int chips, int pipelines, int node) {
+        int each = chips / pipelines;
+        return pipelines == 1 || each < node ? each : each / node * node;
     }
 
     /** What the run is, for messages: "Mixtral-8x7B (fp16, batch 3, context 4096)", and the dispatch if chosen. */
     public String title() {
-        return model.name() + " (" + weights.text() + ", batch " + batch + ", context " + context
+        return model.name() + " (" + weights.text() + ", batch " + batch + (pipelines > 1 ? " per pipeline" : "")
+                + ", context " + context
                 + (dispatch == MoeDispatch.CHOSEN ? ", chosen experts" : "") + ")";
     }
 }

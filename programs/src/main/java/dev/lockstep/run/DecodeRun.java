@@ -66,9 +66,10 @@ public final class DecodeRun {
         Optional<DecodeReport.PrefillReport> prefill = request.prefill().map(p -> prefill(request, plan, p,
                 parallelism, progress));
         long c0 = System.nanoTime();
-        DecodeBuilder.Result built;
+        List<DecodeBuilder.Result> pipelines;
         try {
-            built = DecodeBuilder.build(plan, sys, progress, step);
+            pipelines = DecodeBuilder.buildSideBySide(plan, sys, progress, step, request.pipelines(),
+                    request.chipsPerPipeline());
         } catch (CompileException e) {
             throw new RunRefused(request.title() + " on " + plan.chips() + " chips: the plan fits by bytes but a "
                     + "kernel does not compile: " + e.getMessage() + " (the KV caches of many sequences are many "
@@ -76,26 +77,38 @@ public final class DecodeRun {
                     + "more chips)", e);
         }
         double compileSeconds = (System.nanoTime() - c0) / 1e9;
+        DecodeBuilder.Result built = pipelines.get(0);
+        Program program = built.program();
+        long end = 0;
+        long slowest = 0;
+        for (DecodeBuilder.Result p : pipelines) {
+            end = Math.max(end, p.predictedEnd());
+            slowest = Math.max(slowest, p.cyclesPerToken());
+        }
         progress.accept(String.format("compiled %d instructions for %d chips (%d distinct kernels) in %.1f s; "
-                        + "simulating", built.program().instructionCount(), built.program().chips().size(),
+                        + "simulating", program.instructionCount(), program.chips().size(),
                 built.footprint().kernelsCompiled(), compileSeconds));
         compiled.accept(built);
         long s0 = System.nanoTime();
-        SimResult r = Verified.simulate(sys, built.program(), SimOptions.timingOnly(), parallelism,
-                built.predictedEnd(), "the decode step");
+        SimResult r = Verified.simulate(sys, program, SimOptions.timingOnly(), parallelism, end,
+                "the decode step");
         double simSeconds = (System.nanoTime() - s0) / 1e9;
         return new DecodeReport(request, found, built, r, prefill, new DecodeReport.WallTimes(compileSeconds,
-                simSeconds, (System.nanoTime() - wall0) / 1e9));
+                simSeconds, (System.nanoTime() - wall0) / 1e9), slowest);
     }
+
 
     private static PlanSearch.Found plan(DecodeRequest request) {
         SystemSpec sys = request.system();
         try {
             return PlanSearch.forChips(request.model(), request.weights(), request.batch(), request.context(), sys,
-                    request.chips(), request.dispatch());
+                    request.chipsPerPipeline(), request.dispatch());
         } catch (DecodePlan.TooFewChips e) {
             throw new RunRefused(request.title() + " needs at least " + e.minimal().chips() + " chips of "
-                    + sys.chip().name() + "; got " + request.chips(), null);
+                    + sys.chip().name() + (request.pipelines() > 1 ? " per pipeline; got " + request.chipsPerPipeline()
+                    + " (" + request.chips() + " chips for " + request.pipelines() + " pipelines: give fewer "
+                    + "pipelines, at most " + request.chips() / e.minimal().chips() + ")" : "; got " + request.chips()),
+                    null);
         } catch (DecodePlan.NoPlanFits e) {
             // no number of chips holds it (e.g. one KV head's caches are larger than a chip)
             throw new RunRefused(request.title() + ": " + e.getMessage(), e);

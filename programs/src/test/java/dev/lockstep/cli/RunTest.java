@@ -390,4 +390,38 @@ class RunTest {
             assertThat(r.err()).doesNotContain("Exception");
         }
     }
+
+    @Test
+    void pipelinesAndBatchBadInputIsOneLineEach() {
+        String tiny = "src/test/resources/models/tiny-mixtral.json";
+        String[][] cases = {
+            {"--pipelines", "0"},
+            {"--pipelines", "73"},
+            {"--pipelines", "2", "--prompt-tokens", "6"},
+            {"--pipelines", "2", "--speculate", "2", "--draft", "src/test/resources/models/tiny-draft.json"},
+            {"--batch", "lots"},
+            {"--batch", "65"},
+            {"--pipelines", "24"},
+        };
+        String[] expected = {
+            "error: --pipelines:1:1: --pipelines must be 1..72 pipelines (a chip each at least), got 0",
+            "error: --pipelines:1:1: --pipelines must be 1..72 pipelines (a chip each at least), got 73",
+            "error: --pipelines:1:1: --prompt-tokens runs a prefill on one pipeline",
+            "error: --pipelines:1:1: --speculate runs one target and one draft",
+            "error: --batch:1:1: --batch must be a number of sequences (1..64) or max, got 'lots'",
+            "error: --batch:1:1: --batch must be 1..64 sequences in flight, got 65",
+            "error: tiny-mixtral (fp16, batch 3 per pipeline, context 4096) needs at least 4 chips of tsp-v1 per "
+                    + "pipeline; got 3 (72 chips for 24 pipelines: give fewer pipelines, at most 18)",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            String[] args = new String[cases[i].length + 5];
+            System.arraycopy(new String[] {"run", "--model", tiny, "--system", "rack-72"}, 0, args, 0, 5);
+            System.arraycopy(cases[i], 0, args, 5, cases[i].length);
+            CliRun.Result r = CliRun.run(args);
+            assertThat(r.exit()).as(String.join(" ", cases[i])).isEqualTo(1);
+            assertThat(r.err().lines().filter(l -> l.startsWith("error")).toList()).as(String.join(" ", cases[i]))
+                    .singleElement().asString().startsWith(expected[i]);
+            assertThat(r.err()).doesNotContain("Exception");
+        }
+    }
 }

@@ -9,6 +9,7 @@ import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.ModelConfigs;
 import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.model.DecodeBuilder;
+import dev.lockstep.compiler.model.PlanSearch;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
@@ -76,6 +77,35 @@ class DecodeRunTest {
         assertThatThrownBy(() -> DecodeRun.run(asked, line -> { })).isInstanceOf(RunRefused.class)
                 .hasMessageStartingWith("tiny-mixtral: a prompt of 8 tokens in chunks of 4: a chunk of 4 rows does not "
                         + "fit the scratch words");
+    }
+
+    @Test
+    void pipelinesSideBySideEachRunTheirOwnSequences() {
+        // three copies of the tiny Mixtral on 24 chips each, in one build and one simulation: each takes the single
+        // copy's cycles per token here (no route of one crosses another's work), and the total counts all 9 sequences
+        DecodeRequest three = new DecodeRequest(TINY, RACK, Precision.FP16, 3, 4096, 72, Optional.empty(), 1, true,
+                dev.lockstep.compiler.model.MoeDispatch.ALL, 3);
+        assertThat(three.chipsPerPipeline()).isEqualTo(24);
+        DecodeReport r = DecodeRun.run(three, line -> { });
+        assertThat(r.chipsUsed()).isEqualTo(72);
+        assertThat(r.cyclesPerToken()).isEqualTo(25_829);
+        assertThat(r.tokensPerSecondTotal()).isEqualTo(900e6 / 25_829 * 9);
+        assertThat(r.sim().cycles()).isEqualTo(48_636);
+        assertThat(r.sim().chipIds()).hasSize(72);
+        assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("819f52fe0139bb80");
+        // a prefill runs on one pipeline
+        assertThatThrownBy(() -> new DecodeRequest(TINY, RACK, Precision.FP16, 3, 4096, 72,
+                Optional.of(new DecodeRequest.PrefillRequest(6, 4)), 1, true,
+                dev.lockstep.compiler.model.MoeDispatch.ALL, 3)).hasMessageContaining("a prefill runs on one pipeline");
+    }
+
+    @Test
+    void theLargestBatchIsTheMostWhoseCachesPack() {
+        // on 24 chips the tiny Mixtral's plan packs 25 sequences' caches and not 26 (found by bisection)
+        assertThat(PlanSearch.largestBatch(TINY, Precision.FP16, 4096, RACK, 24,
+                dev.lockstep.compiler.model.MoeDispatch.ALL, 64)).hasValue(25);
+        assertThatThrownBy(() -> DecodeBuilder.checkPacking(PlanSearch.forChips(TINY, Precision.FP16, 26, 4096, RACK,
+                24).plan(), RACK)).isInstanceOf(dev.lockstep.compiler.CompileException.class);
     }
 
     @Test

@@ -127,18 +127,64 @@ public final class DecodeBuilder {
      * a decode step, or a speculative verify step of several rows. The figures are then per step, not per token.
      */
     public static Result build(DecodePlan plan, SystemSpec system, Consumer<String> progress, StepShape step) {
+        return buildSideBySide(plan, system, progress, step, 1, plan.chips()).get(0);
+    }
+
+    /**
+     * {@code pipelines} copies of the plan side by side, copy p laid along the system's chip path from position
+     * p x {@code chipsEach} on, each with its own sequences, in one build: a route of one copy may pass through
+     * another's chips (a shortest route back to the embedding table, a path through a node), and one build schedules
+     * every link and unit for all of them. Copy p is placed after copies 0 .. p - 1, so where it meets their work it
+     * waits, and its figures say so. The results share one program, every copy's chips in it.
+     */
+    public static List<Result> buildSideBySide(DecodePlan plan, SystemSpec system, Consumer<String> progress,
+                                               StepShape step, int pipelines, int chipsEach) {
         if (!step.throughHead()) {
             throw new IllegalArgumentException("a decode step goes through the head");
         }
+        if (pipelines < 1 || chipsEach < plan.chips() || (long) pipelines * chipsEach > system.chips()
+                && pipelines > 1) {
+            throw new IllegalArgumentException(pipelines + " pipelines of " + chipsEach + " chips, the plan needing "
+                    + plan.chips() + " each; " + system.name() + " has " + system.chips());
+        }
         checkChips(plan, system);
-        TimingLowering b = new TimingLowering(plan, system);
+        SystemBuild sb = new SystemBuild(system);
+        List<Placed> placed = new ArrayList<>();
+        for (int p = 0; p < pipelines; p++) {
+            if (p > 0) {
+                progress.accept("compiling pipeline " + p + " of " + pipelines);
+            }
+            placed.add(place(new TimingLowering(plan, system, p * chipsEach, sb), sb, step,
+                    p == 0 ? progress : line -> { }));
+        }
+        Program program = sb.toProgramReleasing();
+        long programBytes = 0;
+        for (var cp : program.chips()) {
+            programBytes = Math.max(programBytes, cp.instructionCount() * 8);
+        }
+        List<Result> out = new ArrayList<>();
+        for (Placed p : placed) {
+            out.add(new Result(program, plan, p.path(), p.timeline(), p.breakdown(), new Footprint(p.kernels(),
+                    p.sramBytes(), programBytes, p.splitVProducts())));
+        }
+        return out;
+    }
+
+    /** One copy of the plan placed: all of a {@link Result} but the program. */
+    private record Placed(ChipPath path, Timeline timeline, Breakdown breakdown, long kernels, long sramBytes,
+                          int splitVProducts) {
+    }
+
+    private static Placed place(TimingLowering b, SystemBuild sb, StepShape step, Consumer<String> progress) {
+        DecodePlan plan = b.plan();
+        SystemSpec system = sb.system();
         b.allocate();
         progress.accept("allocated the weights and KV caches of " + plan.chips() + " chips; compiling sequence 0 of "
                 + plan.batch());
+        long exchangesBefore = sb.exchanges();
         TimingLowering.TokenTimes firstToken = b.token(0, 0, step);
         long first = firstToken.nextEntryCycle();
-        SystemBuild sb = b.build();
-        long exchanges = sb.exchanges();
+        long exchanges = sb.exchanges() - exchangesBefore;
         Breakdown breakdown = new Breakdown(firstToken.costs().computeCycles(), firstToken.costs().linkCycles(),
                 exchanges * Exchange.onChipCycles(sb),
                 firstToken.costs().boundCycles() + exchanges * Exchange.minimumCycles(sb), exchanges);
@@ -166,14 +212,8 @@ public final class DecodeBuilder {
             }
             sram = Math.max(sram, (b.weightWords(c.chipId()) + scratch) * system.chip().vectorBytes());
         }
-        Program program = sb.toProgramReleasing();
-        long programBytes = 0;
-        for (var cp : program.chips()) {
-            programBytes = Math.max(programBytes, cp.instructionCount() * 8);
-        }
-        return new Result(program, plan, b.path(), new Timeline(stagger, first, second, latest, end), breakdown,
-                new Footprint(b.kernels().library().compiled() + b.collectives().sumsCompiled(), sram, programBytes,
-                        b.splitVProducts()));
+        return new Placed(b.path(), new Timeline(stagger, first, second, latest, end), breakdown,
+                b.kernels().library().compiled() + b.collectives().sumsCompiled(), sram, b.splitVProducts());
     }
 
     /**

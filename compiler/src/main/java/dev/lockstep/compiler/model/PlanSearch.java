@@ -59,6 +59,36 @@ public final class PlanSearch {
         return OptionalInt.empty();
     }
 
+    /**
+     * The most sequences in flight, at most {@code most}, whose plan on {@code chips} chips holds the model by bytes
+     * and packs into every chip's slices (weights and every sequence's KV caches): found by bisection, taking that
+     * fewer sequences never need more room. Empty if not even one fits.
+     */
+    public static OptionalInt largestBatch(ModelConfig m, Precision w, int context, SystemSpec system, int chips,
+                                           MoeDispatch dispatch, int most) {
+        int lo = 0;
+        int hi = most + 1;
+        while (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            if (fits(m, w, mid, context, system, chips, dispatch)) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo == 0 ? OptionalInt.empty() : OptionalInt.of(lo);
+    }
+
+    private static boolean fits(ModelConfig m, Precision w, int batch, int context, SystemSpec system, int chips,
+                                MoeDispatch dispatch) {
+        try {
+            DecodeBuilder.checkPacking(forChips(m, w, batch, context, system, chips, dispatch).plan(), system);
+            return true;
+        } catch (DecodePlan.TooFewChips | DecodePlan.NoPlanFits | CompileException e) {
+            return false;
+        }
+    }
+
     /** As above, with MoE layers laid out for {@code dispatch} (which the packing check compiles). */
     public static Found forChips(ModelConfig m, Precision w, int batch, int context, SystemSpec system, int chips,
                                  MoeDispatch dispatch) {

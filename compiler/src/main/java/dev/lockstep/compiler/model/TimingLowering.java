@@ -71,18 +71,30 @@ final class TimingLowering {
     }
 
     TimingLowering(DecodePlan plan, SystemSpec system) {
+        this(plan, system, 0, new SystemBuild(system));
+    }
+
+    /**
+     * The plan laid along the system's chip path from position {@code first} (a pipeline after others), into
+     * {@code build} (which other pipelines' lowerings may share).
+     */
+    TimingLowering(DecodePlan plan, SystemSpec system, int first, SystemBuild build) {
         this.plan = plan;
         this.m = plan.model();
         this.graph = DecoderModel.of(m);
-        this.build = new SystemBuild(system);
+        this.build = build;
         this.col = new Collectives(build);
-        this.path = new ChipPath(build.topology());
+        this.path = new ChipPath(build.topology()).from(first);
         this.kernels = new ChipKernels(plan, build);
         this.hv = kernels.library().vectorsOf(m.hidden());
     }
 
     SystemBuild build() {
         return build;
+    }
+
+    DecodePlan plan() {
+        return plan;
     }
 
     Collectives collectives() {

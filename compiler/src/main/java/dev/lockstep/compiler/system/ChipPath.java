@@ -4,6 +4,7 @@ package dev.lockstep.compiler.system;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -166,6 +167,30 @@ public final class ChipPath {
         return chip;
     }
 
+    private ChipPath(List<Integer> order, int chips, int chipsPerNode) {
+        this.order = List.copyOf(order);
+        this.chipsPerNode = chipsPerNode;
+        this.index = new int[chips];
+        Arrays.fill(index, -1);
+        for (int i = 0; i < this.order.size(); i++) {
+            index[this.order.get(i)] = i;
+        }
+    }
+
+    /**
+     * The path from position {@code first} on (a pipeline laid after others on the same system): its position 0 is
+     * this path's {@code first}; chips before it are not on it ({@link #position} -1).
+     */
+    public ChipPath from(int first) {
+        if (first == 0) {
+            return this;
+        }
+        if (first < 0 || first >= order.size()) {
+            throw new IllegalArgumentException("a path of " + order.size() + " chips has no position " + first);
+        }
+        return new ChipPath(order.subList(first, order.size()), index.length, chipsPerNode);
+    }
+
     /** A cable from {@code node} to {@code next}, as {@link #cable}; null if there is none. */
     private int[] nodeCable(Topology t, int node, int next, int entry) {
         for (int c = node * chipsPerNode; c < (node + 1) * chipsPerNode; c++) {
@@ -202,7 +227,7 @@ public final class ChipPath {
         return order.get(position);
     }
 
-    /** Where a chip is on the path. */
+    /** Where a chip is on the path (-1 if it is not). */
     public int position(int chip) {
         return index[chip];
     }

@@ -48,4 +48,15 @@ class ChipPathTest {
         }
         assertThat(crossings).isEqualTo(t.system().racks() - 1);
     }
+
+    @Test
+    void aPathFromAPositionIsTheRestOfIt() {
+        ChipPath whole = new ChipPath(new Topology(SystemSpecs.preset("tsp-1152")));
+        ChipPath second = whole.from(576);
+        assertThat(second.order()).isEqualTo(whole.order().subList(576, 1152));
+        assertThat(second.chip(0)).isEqualTo(whole.chip(576));
+        assertThat(second.position(whole.chip(576))).isZero();
+        assertThat(second.position(whole.chip(575))).isEqualTo(-1);
+        assertThat(whole.from(0)).isSameAs(whole);
+    }
 }
