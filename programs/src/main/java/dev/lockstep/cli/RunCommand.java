@@ -101,11 +101,11 @@ final class RunCommand implements Callable<Integer> {
             throw new InputException("--pipelines", 1, 1, "--speculate runs one target and one draft: leave out "
                     + "--pipelines or --speculate");
         }
+        if (speculativeOptions.speculate != null && traceOptions.parse().isPresent()) {
+            throw new InputException("--trace", 1, 1, "--trace goes with plain decoding, not --speculate");
+        }
         Optional<SpeculativeRequest> speculative = speculativeOptions.request(request, decode.chips != null);
         if (speculative.isPresent()) {
-            if (traceOptions.parse().isPresent()) {
-                throw new InputException("--trace", 1, 1, "--trace goes with plain decoding, not --speculate");
-            }
             SpeculativeReport s = SpeculativeRun.run(speculative.get(), progress);
             if (json) {
                 ObjectNode o = DecodeReportRenderer.json(s.plain(), sys.changes());

@@ -47,6 +47,10 @@ final class SpeculativeOptions {
             return Optional.empty();
         }
         OptionRange.check("--speculate", speculate, 1, SpeculativeRequest.MAX_TOKENS, "draft tokens a step");
+        if (target.prefill().isPresent()) {
+            throw new InputException("--prompt-tokens", 1, 1, "--prompt-tokens goes with plain decoding: a speculative "
+                    + "run does not model the draft's prefill; leave out --prompt-tokens or --speculate");
+        }
         if (draft == null) {
             throw new InputException("--speculate", 1, 1, "--speculate needs a draft model: add --draft PRESET|FILE "
                     + "(e.g. --draft mistral-7b)");

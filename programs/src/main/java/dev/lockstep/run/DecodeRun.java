@@ -71,10 +71,7 @@ public final class DecodeRun {
             pipelines = DecodeBuilder.buildSideBySide(plan, sys, progress, step, request.pipelines(),
                     request.chipsPerPipeline());
         } catch (CompileException e) {
-            throw new RunRefused(request.title() + " on " + plan.chips() + " chips: the plan fits by bytes but a "
-                    + "kernel does not compile: " + e.getMessage() + " (the KV caches of many sequences are many "
-                    + "small products, each wanting slices of their own; try fewer sequences, a shorter context or "
-                    + "more chips)", e);
+            throw doesNotPack(request, plan, e);
         }
         double compileSeconds = (System.nanoTime() - c0) / 1e9;
         DecodeBuilder.Result built = pipelines.get(0);
@@ -98,6 +95,13 @@ public final class DecodeRun {
     }
 
 
+    /** The refusal of a plan that fits by bytes but whose kernels do not compile. */
+    private static RunRefused doesNotPack(DecodeRequest request, DecodePlan plan, CompileException e) {
+        return new RunRefused(request.title() + " on " + plan.chips() + " chips: the plan fits by bytes but a kernel "
+                + "does not compile: " + e.getMessage() + " (the KV caches of many sequences are many small products, "
+                + "each wanting slices of their own; try fewer sequences, a shorter context or more chips)", e);
+    }
+
     private static PlanSearch.Found plan(DecodeRequest request) {
         SystemSpec sys = request.system();
         try {
@@ -109,6 +113,9 @@ public final class DecodeRun {
                     + " (" + request.chips() + " chips for " + request.pipelines() + " pipelines: give fewer "
                     + "pipelines, at most " + request.chips() / e.minimal().chips() + ")" : "; got " + request.chips()),
                     null);
+        } catch (CompileException e) {
+            // the chip path or the packing check (a system whose wiring no pipeline can follow)
+            throw new RunRefused(request.title() + " on " + sys.name() + ": " + e.getMessage(), e);
         } catch (DecodePlan.NoPlanFits e) {
             // no number of chips holds it (e.g. one KV head's caches are larger than a chip)
             throw new RunRefused(request.title() + ": " + e.getMessage(), e);
@@ -128,10 +135,10 @@ public final class DecodeRun {
         long p0 = System.nanoTime();
         DecodeBuilder.Prefill built = null;
         List<DecodeReport.ChunkRefused> refused = new ArrayList<>();
-        for (int rows = p.chunkRows(); built == null; rows /= 2) {
+        for (int rows = Math.min(p.chunkRows(), p.promptTokens()); built == null; rows /= 2) {
             try {
                 built = DecodeBuilder.prefill(plan, request.system(), p.promptTokens(), rows, progress);
-            } catch (CompileException e) {
+            } catch (CompileException.TooManyRows e) {
                 if (!p.fewerIfNeeded() || rows == 1) {
                     throw new RunRefused(request.model().name() + ": a prompt of " + p.promptTokens() + " tokens in "
                             + "chunks of " + rows + (refused.isEmpty() ? "" : " (nor of " + refused.stream()
@@ -140,6 +147,9 @@ public final class DecodeRun {
                 }
                 refused.add(new DecodeReport.ChunkRefused(rows, e.getMessage()));
                 progress.accept("prefill: " + e.getMessage() + "; trying chunks of " + rows / 2);
+            } catch (CompileException e) {
+                // not the chunk's rows: the weights and caches do not pack, whatever the chunk
+                throw doesNotPack(request, plan, e);
             }
         }
         double compileSeconds = (System.nanoTime() - p0) / 1e9;

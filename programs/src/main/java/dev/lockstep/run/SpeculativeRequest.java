@@ -59,9 +59,13 @@ public record SpeculativeRequest(DecodeRequest target, ModelConfig draft, int dr
      * (1 - A^(K+1)) / (1 - A), K + 1 when A = 1.
      */
     public static double expectedTokensPerStep(int tokens, double acceptance) {
-        if (acceptance == 1) {
-            return tokens + 1;
+        // the sum itself (K is at most 16): the closed form loses digits as A nears 1
+        double sum = 0;
+        double term = 1;
+        for (int i = 0; i <= tokens; i++) {
+            sum += term;
+            term *= acceptance;
         }
-        return (1 - Math.pow(acceptance, tokens + 1)) / (1 - acceptance);
+        return sum;
     }
 }

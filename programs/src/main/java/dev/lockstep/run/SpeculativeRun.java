@@ -65,7 +65,13 @@ public final class SpeculativeRun {
                 + " rows)");
         DecodeRequest verifying = new DecodeRequest(t.model(), t.system(), t.weights(), t.batch(), t.context(),
                 t.chips(), Optional.empty(), t.threads(), t.dedup(), t.dispatch());
-        DecodeReport verify = DecodeRun.run(verifying, progress, built -> { }, StepShape.verify(rows));
+        DecodeReport verify;
+        try {
+            verify = DecodeRun.run(verifying, progress, built -> { }, StepShape.verify(rows));
+        } catch (RunRefused e) {
+            throw new RunRefused("the verify step of " + rows + " rows: " + e.getMessage() + "; fewer draft tokens "
+                    + "(--speculate) make it smaller", e);
+        }
         progress.accept("speculative: the draft " + request.draft().name() + " decoding on " + request.draftChips()
                 + " chips");
         DecodeRequest drafting = new DecodeRequest(request.draft(), t.system(), t.weights(), t.batch(), t.context(),

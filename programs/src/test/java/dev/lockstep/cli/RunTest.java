@@ -367,6 +367,8 @@ class RunTest {
             {"--speculate", "2", "--draft", "llama-3-8b"},
             {"--draft", draft},
             {"--speculate", "2", "--draft", draft, "--draft-chips", "72"},
+            {"--speculate", "2", "--draft", draft, "--prompt-tokens", "6"},
+            {"--speculate", "2", "--draft", draft, "--trace", "/tmp/never.json"},
         };
         String[] expected = {
             "error: --speculate:1:1: --speculate must be 1..16 draft tokens a step, got 0",
@@ -377,6 +379,8 @@ class RunTest {
                     + "one of 1000",
             "error: --draft:1:1: --draft goes with --speculate K",
             "error: --draft-chips:1:1: --draft-chips must be 1..71 chips, got 72",
+            "error: --prompt-tokens:1:1: --prompt-tokens goes with plain decoding",
+            "error: --trace:1:1: --trace goes with plain decoding, not --speculate",
         };
         assertOneErrorLineEach(cases, expected);
     }

@@ -285,8 +285,8 @@ public final class DecodeBuilder {
         try {
             firstChunk = b.token(0, 0, StepShape.chunk(rows, chunks == 1));
         } catch (CompileException e) {
-            throw new CompileException("a chunk of " + rows + " rows does not fit the scratch words its products "
-                    + "share (" + e.getMessage() + "); give a smaller chunk");
+            throw new CompileException.TooManyRows("a chunk of " + rows + " rows does not fit the scratch words its "
+                    + "products share (" + e.getMessage() + "); give a smaller chunk");
         }
         long first = firstChunk.layersEndCycle();
         long busiest = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.system;
 
+import dev.lockstep.compiler.CompileException;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
@@ -70,12 +71,18 @@ public final class ChipPath {
         return nodes;
     }
 
-    /** Whether each node of {@code nodes} has a cable to the next. */
+    /**
+     * Whether each node of {@code nodes} has a cable to the next leaving from another chip than the one the node was
+     * entered on (as the constructor then takes them).
+     */
     private boolean linked(Topology t, List<Integer> nodes) {
+        int entry = -1;
         for (int n = 0; n + 1 < nodes.size(); n++) {
-            if (nodeCable(t, nodes.get(n), nodes.get(n + 1), -1) == null) {
+            int[] c = nodeCable(t, nodes.get(n), nodes.get(n + 1), entry);
+            if (c == null) {
                 return false;
             }
+            entry = c[1];
         }
         return true;
     }
@@ -83,8 +90,10 @@ public final class ChipPath {
     /**
      * The racks in order, where racks are wired rack to rack (a rack reaches the next from one of its nodes, see
      * {@link Topology}): each rack's nodes from the one the cable from the previous rack reaches to one with a cable to
-     * the next rack, in an order (searched, nodes by id first) in which every node is left from a chip other than the
-     * one it was entered on.
+     * the next rack, in an order (searched, nodes by id first, the exit node kept for last) in which every node is left
+     * from a chip other than the one it was entered on.
+     *
+     * @throws CompileException if the search finds no such order for a rack within its budget
      */
     private List<Integer> rackToRack(Topology t) {
         SystemSpec s = t.system();
@@ -94,9 +103,11 @@ public final class ChipPath {
         for (int r = 0; r < s.racks(); r++) {
             List<Integer> rack = rackOrder(t, r, entryNode, entryChip);
             if (rack == null) {
-                throw new IllegalArgumentException(s.name() + " has no path through the nodes of rack " + r
+                throw new CompileException(s.name() + " has no path through the nodes of rack " + r
                         + (r + 1 < s.racks() ? " to rack " + (r + 1) : "") + " that leaves every node from a chip "
-                        + "other than its entry; Lockstep lays pipelines along such a path");
+                        + "other than its entry (searched " + SEARCH_STEPS + " steps); Lockstep lays pipelines along "
+                        + "such a path: give each node more global links or racks that reach each other from more "
+                        + "nodes");
             }
             nodes.addAll(rack.subList(0, s.nodesPerRack()));
             entryNode = rack.size() > s.nodesPerRack() ? rack.get(s.nodesPerRack()) : -1;
@@ -105,33 +116,65 @@ public final class ChipPath {
         return nodes;
     }
 
+    /** Steps of the search for one rack's order before it gives up. */
+    private static final int SEARCH_STEPS = 1_000_000;
+
     /**
      * Rack {@code r}'s nodes in path order, from {@code entryNode} (entered on {@code entryChip}; -1 for the first
-     * rack: any node), followed by the next rack's node its last one reaches (none for the last rack); null if none.
+     * rack: any node) to a node with a cable to the next rack, followed by the next rack's node it reaches (none for
+     * the last rack); null if none is found.
      */
     private List<Integer> rackOrder(Topology t, int r, int entryNode, int entryChip) {
         int n = t.system().nodesPerRack();
         boolean last = r + 1 == t.system().racks();
-        List<Integer> path = new ArrayList<>();
-        for (int start = r * n; start < (r + 1) * n; start++) {
-            if (entryNode >= 0 && start != entryNode) {
+        int[] budget = {SEARCH_STEPS};
+        for (int exit = r * n; exit < (r + 1) * n; exit++) {
+            if (!last && !reachesRack(t, exit, r + 1)) {
                 continue;
             }
-            path.add(start);
-            if (extend(t, r, path, entryNode >= 0 ? entryChip : -1, last)) {
-                return path;
+            for (int start = r * n; start < (r + 1) * n; start++) {
+                if (entryNode >= 0 && start != entryNode || start == exit && n > 1) {
+                    continue;
+                }
+                List<Integer> path = new ArrayList<>(List.of(start));
+                if (extend(t, r, path, entryNode >= 0 ? entryChip : -1, last ? -1 : exit, budget)) {
+                    return path;
+                }
+                if (budget[0] <= 0) {
+                    return null;
+                }
             }
-            path.remove(path.size() - 1);
+            if (last) {
+                break;
+            }
         }
         return null;
     }
 
-    /** Extends {@code path} (its last node entered on {@code entryChip}) through the rest of rack {@code r}. */
-    private boolean extend(Topology t, int r, List<Integer> path, int entryChip, boolean last) {
+    /** Whether some chip of {@code node} has a cable to a node of rack {@code rack}. */
+    private boolean reachesRack(Topology t, int node, int rack) {
+        int n = t.system().nodesPerRack();
+        for (int next = rack * n; next < (rack + 1) * n; next++) {
+            if (nodeCable(t, node, next, -1) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Extends {@code path} (its last node entered on {@code entryChip}) through the rest of rack {@code r}, ending at
+     * {@code exit} (-1: anywhere, the last rack) and then the next rack's node it reaches; {@code budget} counts the
+     * steps left.
+     */
+    private boolean extend(Topology t, int r, List<Integer> path, int entryChip, int exit, int[] budget) {
+        if (--budget[0] < 0) {
+            return false;
+        }
         int n = t.system().nodesPerRack();
         int node = path.get(path.size() - 1);
         if (path.size() == n) {
-            if (last) {
+            if (exit < 0) {
                 return true;
             }
             for (int next = (r + 1) * n; next < (r + 2) * n; next++) {
@@ -143,13 +186,13 @@ public final class ChipPath {
             return false;
         }
         for (int next = r * n; next < (r + 1) * n; next++) {
-            if (path.contains(next)) {
+            if (path.contains(next) || next == exit && path.size() < n - 1) {
                 continue;
             }
             int[] c = nodeCable(t, node, next, entryChip);
             if (c != null) {
                 path.add(next);
-                if (extend(t, r, path, c[1], last)) {
+                if (extend(t, r, path, c[1], exit, budget)) {
                     return true;
                 }
                 path.remove(path.size() - 1);
@@ -211,7 +254,7 @@ public final class ChipPath {
     private int[] cable(Topology t, int node, int next, int entry) {
         int[] c = nodeCable(t, node, next, entry);
         if (c == null) {
-            throw new IllegalArgumentException(t.system().name() + " has no cable from node " + node + " to node "
+            throw new CompileException(t.system().name() + " has no cable from node " + node + " to node "
                     + next + " that leaves from a chip other than the node's entry; Lockstep lays pipelines along such "
                     + "a path");
         }

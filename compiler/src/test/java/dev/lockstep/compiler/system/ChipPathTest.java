@@ -2,6 +2,9 @@
 package dev.lockstep.compiler.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lockstep.compiler.CompileException;
 
 import dev.lockstep.isa.system.SystemSpecs;
 import dev.lockstep.isa.system.Topology;
@@ -58,5 +61,34 @@ class ChipPathTest {
         assertThat(second.position(whole.chip(576))).isZero();
         assertThat(second.position(whole.chip(575))).isEqualTo(-1);
         assertThat(whole.from(0)).isSameAs(whole);
+    }
+
+    private static Topology system(int racks, int nodesPerRack, int chipsPerNode) {
+        String json = ("{\"name\": \"x\", \"chip\": \"tsp-v1\", \"racks\": %d, \"nodes_per_rack\": %d, "
+                + "\"chips_per_node\": %d, \"global_links_per_chip\": 4}").formatted(racks, nodesPerRack,
+                chipsPerNode);
+        return new Topology(SystemSpecs.parse("x.json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                null));
+    }
+
+    @Test
+    void racksOfManyNodesWiredRackToRackFindTheirOrderQuickly() {
+        // 13 nodes a rack (20 ports left each after its rack), 22 racks: wired rack to rack, each rack's exit its
+        // node 0; a search that met the exit before the end went through millions of orders (a review found)
+        for (int[] shape : new int[][] {{22, 13}, {25, 15}, {20, 16}}) {
+            Topology t = system(shape[0], shape[1], 8);
+            List<Integer> order = new ChipPath(t).order();
+            assertThat(order).hasSize(t.chips()).doesNotHaveDuplicates();
+            for (int i = 0; i + 1 < order.size(); i++) {
+                assertThat(t.linkTo(order.get(i), order.get(i + 1))).isNotNegative();
+            }
+        }
+    }
+
+    @Test
+    void aSystemWithNoSuchPathIsRefusedInOneLine() {
+        // 9 racks of 2 nodes of 2 chips: rack 0's node entered from the other cannot be left on another chip
+        assertThatThrownBy(() -> new ChipPath(system(9, 2, 2))).isInstanceOf(CompileException.class)
+                .hasMessageContaining("Lockstep lays pipelines along such a path");
     }
 }
