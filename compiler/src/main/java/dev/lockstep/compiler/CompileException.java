@@ -2,14 +2,17 @@
 package dev.lockstep.compiler;
 
 /** A problem the compiler cannot map onto the chip (it does not fit, or it is not supported), said plainly. */
-public sealed class CompileException extends RuntimeException permits CompileException.TooManyRows {
+public sealed class CompileException extends RuntimeException permits CompileException.ChunkSize {
     public CompileException(String message) {
         super(message);
     }
 
-    /** A step of several rows (a prefill chunk) whose kernels do not fit the scratch words they share: fewer rows may. */
-    public static final class TooManyRows extends CompileException {
-        public TooManyRows(String message) {
+    /**
+     * A prefill chunk of its size that does not work where another size may: its kernels do not fit the scratch words
+     * they share, or the last chunk waits a whole interval.
+     */
+    public static final class ChunkSize extends CompileException {
+        public ChunkSize(String message) {
             super(message);
         }
     }

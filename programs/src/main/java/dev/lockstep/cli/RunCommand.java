@@ -92,15 +92,19 @@ final class RunCommand implements Callable<Integer> {
             throw new InputException(o, 1, 1, "--checkpoint, --prompt, --tokens and --logits-out go with --functional");
         });
         Overridden<SystemSpec> sys = decode.system();
+        if (speculativeOptions.speculate != null && decode.pipelines > 1) {
+            throw new InputException("--pipelines", 1, 1, "--speculate runs one target and one draft: leave out "
+                    + "--pipelines or --speculate");
+        }
+        if (speculativeOptions.speculate != null && decode.batch.equals("max")) {
+            throw new InputException("--batch", 1, 1, "--batch max sizes one model on all the chips, and --speculate "
+                    + "shares them with a draft: give --batch a number");
+        }
         DecodeRequest request = request(sys.spec());
         Consumer<String> progress = line -> {
             err.println("lockstep run: " + line);
             err.flush();
         };
-        if (request.pipelines() > 1 && speculativeOptions.speculate != null) {
-            throw new InputException("--pipelines", 1, 1, "--speculate runs one target and one draft: leave out "
-                    + "--pipelines or --speculate");
-        }
         if (speculativeOptions.speculate != null && traceOptions.parse().isPresent()) {
             throw new InputException("--trace", 1, 1, "--trace goes with plain decoding, not --speculate");
         }

@@ -66,6 +66,10 @@ final class SensitivityCommand implements Callable<Integer> {
         List<Knob> knobs = knobs();
         Optional<Path> chartFile = Optional.ofNullable(chart).map(SensitivityCommand::checkWritable);
         Overridden<SystemSpec> sys = decode.system();
+        if (decode.pipelines != 1) {
+            throw new InputException("--pipelines", 1, 1, "sensitivity varies one copy of the model: leave out "
+                    + "--pipelines");
+        }
         DecodeRequest base = decode.request(sys.spec(), Optional.empty(), 1, true);
         Variants variants = Variants.of(decode.system, decode.params.system(), decode.params.chip());
         SensitivityReport report = SensitivityRun.run(new SensitivityRequest(base, variants, knobs, t), line -> {

@@ -74,14 +74,17 @@ public final class DecodeRun {
             throw doesNotPack(request, plan, e);
         }
         double compileSeconds = (System.nanoTime() - c0) / 1e9;
+        // the report's figures are the slowest copy's (a copy placed after others may wait where it meets their work)
         DecodeBuilder.Result built = pipelines.get(0);
-        Program program = built.program();
         long end = 0;
-        long slowest = 0;
         for (DecodeBuilder.Result p : pipelines) {
             end = Math.max(end, p.predictedEnd());
-            slowest = Math.max(slowest, p.cyclesPerToken());
+            if (p.cyclesPerToken() > built.cyclesPerToken()) {
+                built = p;
+            }
         }
+        Program program = built.program();
+        long slowest = built.cyclesPerToken();
         progress.accept(String.format("compiled %d instructions for %d chips (%d distinct kernels) in %.1f s; "
                         + "simulating", program.instructionCount(), program.chips().size(),
                 built.footprint().kernelsCompiled(), compileSeconds));
@@ -102,6 +105,16 @@ public final class DecodeRun {
                 + "each wanting slices of their own; try fewer sequences, a shorter context or more chips)", e);
     }
 
+    /** The most pipelines whose share of the request's chips (whole nodes) holds {@code fewest} chips; 0 if none. */
+    private static int mostPipelines(DecodeRequest request, int fewest) {
+        for (int p = request.chips() / Math.max(1, fewest); p > 0; p--) {
+            if (DecodeRequest.chipsPerPipeline(request.chips(), p, request.system().chipsPerNode()) >= fewest) {
+                return p;
+            }
+        }
+        return 0;
+    }
+
     private static PlanSearch.Found plan(DecodeRequest request) {
         SystemSpec sys = request.system();
         try {
@@ -111,8 +124,8 @@ public final class DecodeRun {
             throw new RunRefused(request.title() + " needs at least " + e.minimal().chips() + " chips of "
                     + sys.chip().name() + (request.pipelines() > 1 ? " per pipeline; got " + request.chipsPerPipeline()
                     + " (" + request.chips() + " chips for " + request.pipelines() + " pipelines: give fewer "
-                    + "pipelines, at most " + request.chips() / e.minimal().chips() + ")" : "; got " + request.chips()),
-                    null);
+                    + "pipelines, at most " + mostPipelines(request, e.minimal().chips()) + ")" : "; got "
+                    + request.chips()), null);
         } catch (CompileException e) {
             // the chip path or the packing check (a system whose wiring no pipeline can follow)
             throw new RunRefused(request.title() + " on " + sys.name() + ": " + e.getMessage(), e);
@@ -135,10 +148,10 @@ public final class DecodeRun {
         long p0 = System.nanoTime();
         DecodeBuilder.Prefill built = null;
         List<DecodeReport.ChunkRefused> refused = new ArrayList<>();
-        for (int rows = Math.min(p.chunkRows(), p.promptTokens()); built == null; rows /= 2) {
+        for (int rows = p.chunkRows(); built == null; rows /= 2) {
             try {
                 built = DecodeBuilder.prefill(plan, request.system(), p.promptTokens(), rows, progress);
-            } catch (CompileException.TooManyRows e) {
+            } catch (CompileException.ChunkSize e) {
                 if (!p.fewerIfNeeded() || rows == 1) {
                     throw new RunRefused(request.model().name() + ": a prompt of " + p.promptTokens() + " tokens in "
                             + "chunks of " + rows + (refused.isEmpty() ? "" : " (nor of " + refused.stream()
@@ -148,8 +161,9 @@ public final class DecodeRun {
                 refused.add(new DecodeReport.ChunkRefused(rows, e.getMessage()));
                 progress.accept("prefill: " + e.getMessage() + "; trying chunks of " + rows / 2);
             } catch (CompileException e) {
-                // not the chunk's rows: the weights and caches do not pack, whatever the chunk
-                throw doesNotPack(request, plan, e);
+                // not the chunk's size: the weights and caches do not pack, or the prefill is too large to hold
+                throw new RunRefused(request.model().name() + ": a prompt of " + p.promptTokens() + " tokens in "
+                        + "chunks of " + rows + ": " + e.getMessage(), e);
             }
         }
         double compileSeconds = (System.nanoTime() - p0) / 1e9;

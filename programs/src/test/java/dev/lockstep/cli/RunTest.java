@@ -395,6 +395,7 @@ class RunTest {
             {"--batch", "lots"},
             {"--batch", "65"},
             {"--pipelines", "24"},
+            {"--batch", "max", "--speculate", "2", "--draft", "src/test/resources/models/tiny-draft.json"},
         };
         String[] expected = {
             "error: --pipelines:1:1: --pipelines must be 1..72 pipelines (a chip each at least), got 0",
@@ -405,6 +406,7 @@ class RunTest {
             "error: --batch:1:1: --batch must be 1..64 sequences in flight, got 65",
             "error: tiny-mixtral (fp16, batch 3 per pipeline, context 4096) needs at least 4 chips of tsp-v1 per "
                     + "pipeline; got 3 (72 chips for 24 pipelines: give fewer pipelines, at most 18)",
+            "error: --batch:1:1: --batch max sizes one model on all the chips",
         };
         assertOneErrorLineEach(cases, expected);
     }

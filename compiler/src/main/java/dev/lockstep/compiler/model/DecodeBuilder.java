@@ -157,6 +157,7 @@ public final class DecodeBuilder {
             placed.add(place(new TimingLowering(plan, system, p * chipsEach, sb), sb, step,
                     p == 0 ? progress : line -> { }));
         }
+        long sram = sramBytes(sb, placed);
         Program program = sb.toProgramReleasing();
         long programBytes = 0;
         for (var cp : program.chips()) {
@@ -164,15 +165,37 @@ public final class DecodeBuilder {
         }
         List<Result> out = new ArrayList<>();
         for (Placed p : placed) {
-            out.add(new Result(program, plan, p.path(), p.timeline(), p.breakdown(), new Footprint(p.kernels(),
-                    p.sramBytes(), programBytes, p.splitVProducts())));
+            out.add(new Result(program, plan, p.lowering().path(), p.timeline(), p.breakdown(), new Footprint(
+                    p.kernels(), sram, programBytes, p.splitVProducts())));
         }
         return out;
     }
 
-    /** One copy of the plan placed: all of a {@link Result} but the program. */
-    private record Placed(ChipPath path, Timeline timeline, Breakdown breakdown, long kernels, long sramBytes,
+    /** One copy of the plan placed: its lowering and all of a {@link Result} but the program and the SRAM. */
+    private record Placed(TimingLowering lowering, Timeline timeline, Breakdown breakdown, long kernels,
                           int splitVProducts) {
+    }
+
+    /**
+     * The most SRAM any chip of the build uses, once every copy is placed: its weights and caches (from the copy that
+     * holds them) and the scratch its kernels and transfers took.
+     */
+    private static long sramBytes(SystemBuild sb, List<Placed> placed) {
+        SystemSpec system = sb.system();
+        long sram = 0;
+        int floor = system.chip().mem().wordsPerSlice() - ChipKernels.SCRATCH_WORDS;
+        for (ChipBuild c : sb.chips()) {
+            long scratch = 0;
+            for (int p = 0; p < system.chip().floorplan().slices().size(); p++) {
+                scratch += Math.max(0, c.sram().top(p) - floor);
+            }
+            long weights = 0;
+            for (Placed p : placed) {
+                weights += p.lowering().weightWords(c.chipId());
+            }
+            sram = Math.max(sram, (weights + scratch) * system.chip().vectorBytes());
+        }
+        return sram;
     }
 
     private static Placed place(TimingLowering b, SystemBuild sb, StepShape step, Consumer<String> progress) {
@@ -203,17 +226,8 @@ public final class DecodeBuilder {
         long second = b.token(0, plan.batch() * stagger, step).nextEntryCycle();
         latest = Math.max(latest, second - plan.batch() * stagger);
         end = Math.max(end, second);
-        long sram = 0;
-        int floor = system.chip().mem().wordsPerSlice() - ChipKernels.SCRATCH_WORDS;
-        for (ChipBuild c : sb.chips()) {
-            long scratch = 0;
-            for (int p = 0; p < system.chip().floorplan().slices().size(); p++) {
-                scratch += Math.max(0, c.sram().top(p) - floor);
-            }
-            sram = Math.max(sram, (b.weightWords(c.chipId()) + scratch) * system.chip().vectorBytes());
-        }
-        return new Placed(b.path(), new Timeline(stagger, first, second, latest, end), breakdown,
-                b.kernels().library().compiled() + b.collectives().sumsCompiled(), sram, b.splitVProducts());
+        return new Placed(b, new Timeline(stagger, first, second, latest, end), breakdown,
+                b.kernels().library().compiled() + b.collectives().sumsCompiled(), b.splitVProducts());
     }
 
     /**
@@ -285,7 +299,7 @@ public final class DecodeBuilder {
         try {
             firstChunk = b.token(0, 0, StepShape.chunk(rows, chunks == 1));
         } catch (CompileException e) {
-            throw new CompileException.TooManyRows("a chunk of " + rows + " rows does not fit the scratch words its "
+            throw new CompileException.ChunkSize("a chunk of " + rows + " rows does not fit the scratch words its "
                     + "products share (" + e.getMessage() + "); give a smaller chunk");
         }
         long first = firstChunk.layersEndCycle();
@@ -334,8 +348,8 @@ public final class DecodeBuilder {
         if (latency - first >= interval) {
             // a chunk delayed by a whole interval could reach a layer after the next one and read a KV cache the
             // earlier chunk has not written yet; the last has no next, but the guard stays with the claim above
-            throw new CompileException("the last prompt chunk waited " + (latency - first) + " cycles, more "
-                    + "than the interval of " + interval + " between chunks; give another chunk size");
+            throw new CompileException.ChunkSize("the last prompt chunk waited " + (latency - first) + " cycles, "
+                    + "more than the interval of " + interval + " between chunks; give another chunk size");
         }
         long end = Math.max(firstChunk.nextEntryCycle() + (chunks - 2) * interval, last.nextEntryCycle());
         return new Prefill(b.build().toProgramReleasing(), new PrefillTiming(promptTokens, rows, interval, first,
