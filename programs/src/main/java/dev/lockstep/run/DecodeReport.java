@@ -16,15 +16,14 @@ import java.util.Optional;
  *
  * @param request the run asked for
  * @param planSearch the plan it used, and the fewest chips that hold the model
- * @param built   the compiled schedule (every chip's program, the compiler's timeline and accounting)
+ * @param built   the compiled schedule (every chip's program, the compiler's timeline and accounting); with several
+ *                pipelines, the slowest one's timeline and accounting
  * @param sim     the simulation of {@code built}
  * @param prefill the prefill's report, if the request had a prompt
  * @param wall    where the wall-clock time went
- * @param slowestCyclesPerToken cycles between two tokens of one sequence in the slowest pipeline (the only one but with
- *                              several pipelines)
  */
 public record DecodeReport(DecodeRequest request, PlanSearch.Found planSearch, DecodeBuilder.Result built, SimResult sim,
-                           Optional<PrefillReport> prefill, WallTimes wall, long slowestCyclesPerToken) {
+                           Optional<PrefillReport> prefill, WallTimes wall) {
 
     /**
      * A prefill's figures and simulation (its program is not kept: it is garbage before the decode is built).
@@ -109,7 +108,7 @@ public record DecodeReport(DecodeRequest request, PlanSearch.Found planSearch, D
      * different stretches of the system may cross different links).
      */
     public long cyclesPerToken() {
-        return slowestCyclesPerToken;
+        return built.cyclesPerToken();
     }
 
     /** Chips used by every pipeline together. */

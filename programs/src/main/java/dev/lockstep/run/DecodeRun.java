@@ -84,7 +84,6 @@ public final class DecodeRun {
             }
         }
         Program program = built.program();
-        long slowest = built.cyclesPerToken();
         progress.accept(String.format("compiled %d instructions for %d chips (%d distinct kernels) in %.1f s; "
                         + "simulating", program.instructionCount(), program.chips().size(),
                 built.footprint().kernelsCompiled(), compileSeconds));
@@ -94,9 +93,8 @@ public final class DecodeRun {
                 "the decode step");
         double simSeconds = (System.nanoTime() - s0) / 1e9;
         return new DecodeReport(request, found, built, r, prefill, new DecodeReport.WallTimes(compileSeconds,
-                simSeconds, (System.nanoTime() - wall0) / 1e9), slowest);
+                simSeconds, (System.nanoTime() - wall0) / 1e9));
     }
-
 
     /** The refusal of a plan that fits by bytes but whose kernels do not compile. */
     private static RunRefused doesNotPack(DecodeRequest request, DecodePlan plan, CompileException e) {
