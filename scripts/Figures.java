@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The measured tables of the docs, from the reports that scripts/figures wrote (one JSON per run of
@@ -71,6 +72,8 @@ public class Figures {
         blocks.put("speculation", speculation(runs));
         blocks.put("pipelines", pipelines(runs));
         blocks.put("kernels", kernels(runs));
+        blocks.put("cost", cost(runs, dir));
+        blocks.put("sweep", sweep(dir.resolve("sweep")));
         replaceBlocks(Path.of(a[1]), blocks);
         replaceBlocks(Path.of(a[2]), blocks);
         Files.writeString(Path.of(a[3]), figuresPage(runs, defaultRun));
@@ -251,6 +254,113 @@ public class Figures {
                     .append(" |\n");
         }
         return t.toString().stripTrailing();
+    }
+
+    /** The published analysis's questions, answered from the runs (docs/cost.md says what each figure rests on). */
+    private static String cost(Map<String, Run> runs, Path dir) throws IOException {
+        Run def = runs.get("run-mixtral-8x7b");
+        Run b8 = runs.get("run-mixtral-dp-576-b8");
+        Run dp = runs.get("run-mixtral-dp-1152-b8");
+        JsonNode tco = runs.get("tco").report();
+        Path mixFile = dir.resolve("tco-mix550.json");
+        JsonNode mix = Files.exists(mixFile) ? JSON.readTree(Files.readString(mixFile)).get("cost") : null;
+        JsonNode c = def.report().get("cost");
+        JsonNode p = def.report().get("power");
+        StringBuilder t = new StringBuilder("| question | Lockstep | published | command |\n|---|---|---|---|\n");
+        t.append(String.format(Locale.ROOT, "| monthly cost of the 576 chips (72 servers, $2.52 M) | $%,.0f | "
+                + "$122,400 | `lockstep tco` |%n", tco.get("groq_576_chips").get("usd_per_month").asDouble()));
+        t.append(String.format(Locale.ROOT, "| $ per million tokens, Mixtral on 576 chips at batch 3, generated "
+                + "tokens only | $%.2f ($%.2f at the simulated power) | $1.94 (tokens counted not stated) | "
+                + "`lockstep run` |%n", c.get("usd_per_million_tokens_at_published_power").asDouble(),
+                c.get("usd_per_million_tokens_at_simulated_power").asDouble()));
+        t.append(String.format(Locale.ROOT, "| speed-up needed to break even at $0.27 | %.1fx | more than 7.2x "
+                + "(from $1.94) | `lockstep run` |%n", c.get("break_even_speedup").asDouble()));
+        if (mix != null) {
+            t.append(String.format(Locale.ROOT, "| the same, requests of 550 prompt + 200 generated tokens, both "
+                    + "counted (%.0f tokens/s) | $%.2f, %.1fx | | `lockstep run --prompt-tokens 550 --json > r.json` "
+                    + "then `lockstep tco --report r.json --prompt 550 --output 200` |%n",
+                    mix.get("tokens_per_second_counted").asDouble(),
+                    mix.get("usd_per_million_tokens_at_published_power").asDouble(),
+                    mix.get("break_even_speedup").asDouble()));
+        }
+        if (b8 != null && b8.report() != null) {
+            t.append(String.format(Locale.ROOT, "| batch 8 on the same chips | $%.2f (%.1f tokens/s per user) | | "
+                    + "`lockstep run --batch 8` |%n", b8.report().get("cost").get("usd_per_million_tokens_at_published_power")
+                    .asDouble(), b8.d("tokens_per_second_per_user")));
+        }
+        if (dp != null && dp.report() != null) {
+            t.append(String.format(Locale.ROOT, "| 2 pipelines x batch 8 on 1,152 chips | $%.2f (%.1f tokens/s per "
+                    + "user) | lower with more pipelines and batches (expected) | `lockstep run --system tsp-1152 "
+                    + "--pipelines 2 --batch 8` |%n", dp.report().get("cost")
+                    .get("usd_per_million_tokens_at_published_power").asDouble(), dp.d("tokens_per_second_per_user")));
+        }
+        t.append(String.format(Locale.ROOT, "| power per chip, average (busiest chip) | %.1f W (%.1f W), %.1f W of it "
+                + "static (fitted to the 215 W TDP) | about 185 W average | `lockstep run` |%n",
+                p.get("watts_per_chip_average").asDouble(), p.get("watts_per_chip_peak").asDouble(),
+                p.get("watts_per_chip_static").asDouble()));
+        t.append(String.format(Locale.ROOT, "| system power with hosts | %.1f kW | about 230 kW | `lockstep run` |%n",
+                p.get("system_kw").asDouble()));
+        t.append(String.format(Locale.ROOT, "| energy per generated token | %.1f J | not published | `lockstep run` |",
+                p.get("joules_per_token").asDouble()));
+        return t.toString();
+    }
+
+    /** The README's sweep grid (scripts/figures ran it into DIR): a row per point, and the fits. */
+    private static String sweep(Path dir) throws IOException {
+        List<String> csv = Files.readAllLines(dir.resolve("sweep.csv"));
+        List<String> head = List.of(csv.get(0).split(","));
+        StringBuilder t = new StringBuilder("| model | weights | chips (bought) | batch | tokens/s per user | total | "
+                + "W per chip | J per token | $ per million tokens |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (String line : csv.subList(1, csv.size())) {
+            List<String> v = splitCsv(line);
+            Function<String, String> at = k -> v.get(head.indexOf(k));
+            if (at.apply("status").equals("error")) {
+                t.append("| ").append(at.apply("settings")).append(" | refused: ")
+                        .append(at.apply("error").replace("error: ", "")).append(" | | | | | | | |\n");
+                continue;
+            }
+            t.append(String.format(Locale.ROOT, "| %s | %s | %s (%s) | %s | %.1f | %.1f | %.1f | %.1f | %.2f |%n",
+                    at.apply("model"), at.apply("weights"), at.apply("chips"), at.apply("chips_bought"),
+                    at.apply("batch"), Double.parseDouble(at.apply("tokens_per_second_per_user")),
+                    Double.parseDouble(at.apply("tokens_per_second_total")),
+                    Double.parseDouble(at.apply("watts_per_chip_average")),
+                    Double.parseDouble(at.apply("joules_per_token")),
+                    Double.parseDouble(at.apply("usd_per_million_tokens"))));
+        }
+        t.append("\nCost per token against chips bought, fitted as chips^k (fits.csv):\n\n| model | weights | batch "
+                + "| points | k | R squared |\n|---|---|---|---|---|---|\n");
+        List<String> fits = Files.readAllLines(dir.resolve("fits.csv"));
+        for (String line : fits.subList(1, fits.size())) {
+            String[] v = line.split(",");
+            t.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %.3f |%n", v[0], v[1], v[2], v[4],
+                    Double.parseDouble(v[5]), Double.parseDouble(v[6])));
+        }
+        return t.toString().stripTrailing();
+    }
+
+    /** A CSV line's fields (quoted fields may hold commas). */
+    private static List<String> splitCsv(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char ch = line.charAt(i);
+            if (ch == '"') {
+                if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else {
+                    quoted = !quoted;
+                }
+            } else if (ch == ',' && !quoted) {
+                out.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(ch);
+            }
+        }
+        out.add(cur.toString());
+        return out;
     }
 
     /** " (4 and 2 did not compile)" for a prefill whose larger chunks did not, else "". */

@@ -44,6 +44,7 @@ final class DecodeReportRenderer {
         ObjectNode o = Outputs.json();
         o.put("model", m.name());
         o.put("system", req.system().name());
+        o.put("chip", req.system().chip().name());
         ParamEcho.json(o, changes);
         o.put("chips", rep.chipsUsed());
         o.put("chips_minimum", rep.planSearch().minimal().chips());

@@ -45,7 +45,7 @@ final class FunctionalCommand {
     static void refuseTimingOptions(CommandLine.ParseResult parsed) {
         for (String o : new String[] {"--model", "--chips", "--batch", "--context", "--weights", "--prompt-tokens",
                 "--prefill-chunk", "--no-dedup", "--trace", "--trace-chips", "--trace-window", "--speculate", "--draft",
-                "--acceptance", "--draft-chips", "--pipelines"}) {
+                "--acceptance", "--draft-chips", "--pipelines", "--cost", "--price", "--utilisation"}) {
             if (parsed.hasMatchedOption(o)) {
                 throw new InputException(o, 1, 1, o + " does not go with --functional, which takes the model from "
                         + "--checkpoint and runs the prompt and tokens one after another; drop " + o);

@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
                 + "VLIW accelerators (Groq TSP class).",
         subcommands = {RunCommand.class, SensitivityCommand.class, ValidateCommand.class, SimCommand.class,
                 CompileCommand.class, AsmCommand.class, DisasmCommand.class, IsaCommand.class, ChipCommand.class,
-                TopologyCommand.class, RandomCheckpointCommand.class,
+                TopologyCommand.class, RandomCheckpointCommand.class, TcoCommand.class, SweepCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:bad input (one 'error: FILE:LINE:COL: ...' line on stderr)",

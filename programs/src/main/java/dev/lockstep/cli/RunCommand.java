@@ -2,6 +2,11 @@
 package dev.lockstep.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lockstep.cost.CostReport;
+import dev.lockstep.cost.EnergyModel;
+import dev.lockstep.cost.Power;
+import dev.lockstep.cost.RequestMix;
+import dev.lockstep.cost.Served;
 import dev.lockstep.isa.io.InputException;
 import dev.lockstep.isa.io.Overridden;
 import dev.lockstep.isa.system.SystemSpec;
@@ -67,6 +72,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     SpeculativeOptions speculativeOptions;
 
+    @Mixin
+    CostOptions costOptions;
+
     @Spec
     CommandSpec spec;
 
@@ -96,6 +104,14 @@ final class RunCommand implements Callable<Integer> {
             throw new InputException("--pipelines", 1, 1, "--speculate runs one target and one draft: leave out "
                     + "--pipelines or --speculate");
         }
+        if (speculativeOptions.speculate != null) {
+            for (String o : new String[] {"--cost", "--price", "--utilisation"}) {
+                if (parsed.hasMatchedOption(o)) {
+                    throw new InputException(o, 1, 1, o + " prices plain decoding; a speculative run reports no "
+                            + "power or cost yet: drop " + o + " or --speculate");
+                }
+            }
+        }
         if (speculativeOptions.speculate != null && decode.batch.equals("max")) {
             throw new InputException("--batch", 1, 1, "--batch max sizes one model on all the chips, and --speculate "
                     + "shares them with a draft: give --batch a number");
@@ -123,12 +139,23 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
         Optional<RunTrace> traceRequest = traceOptions.parse();
+        // bad cost options fail before the run, not after it
+        costOptions.check(request.system().chip().name());
         DecodeReport report = DecodeRun.run(request, progress,
                 built -> traceRequest.ifPresent(t -> t.write(request.system(), built, err)));
+        Power power = Served.power(report, EnergyModel.preset());
+        Optional<CostReport> costReport = costOptions.report(RequestMix.GENERATED_ONLY, Served.of(report, power));
         if (json) {
-            out.print(Outputs.text(DecodeReportRenderer.json(report, sys.changes())));
+            ObjectNode o = DecodeReportRenderer.json(report, sys.changes());
+            CostRenderer.json(power, o.putObject("power"));
+            costReport.ifPresent(c -> CostRenderer.json(c, o.putObject("cost")));
+            out.print(Outputs.text(o));
         } else {
             DecodeReportRenderer.text(report, sys.changes(), out);
+            CostRenderer.text(power, out);
+            costReport.ifPresentOrElse(c -> CostRenderer.text(c, out), () -> out.printf("cost             not priced: "
+                    + "no cost description prices %s servers (give --cost FILE, docs/cost.md)%n",
+                    request.system().chip().name()));
         }
         out.flush();
         return 0;

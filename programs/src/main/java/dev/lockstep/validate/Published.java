@@ -47,13 +47,20 @@ public final class Published {
             "tokens/s", "about 300 tokens/s per user (claimed)", "vendor, early 2024 (V)", Kind.HELD_OUT,
             Band.within(20));
 
+    public static final Figure CHIP_TDP = new Figure("chip-tdp", "chip power, heaviest compiled workload", 215, "W",
+            "215 W TDP", "GroqChip product brief, second-hand (V)", Kind.INPUT, Band.within(1));
+    public static final Figure CHIP_AVERAGE_POWER = new Figure("chip-average-power", "chip power, Mixtral-8x7B "
+            + "decode", 185, "W", "about 185 W average", "GroqChip product brief, second-hand (V)", Kind.HELD_OUT,
+            Band.within(20));
+
     /** Every figure, in table order: chip arithmetic, inputs, held-out chip and system figures, end to end. */
     public static final List<Figure> ALL = List.of(PEAK_INT8, PEAK_FP16, SRAM_BANDWIDTH, SRF_BANDWIDTH, WEIGHT_RATE,
-            LINK_LATENCY, ONE_HOP, WEIGHT_INSTALL, GEMM_1376, GEMM_2048, GEMM_3500, ALL_REDUCE_256, FIVE_HOPS,
-            MIXTRAL_576, LLAMA_70B_MEDIAN, LLAMA_70B_VENDOR);
+            LINK_LATENCY, ONE_HOP, WEIGHT_INSTALL, GEMM_1376, GEMM_2048, GEMM_3500, CHIP_TDP, ALL_REDUCE_256,
+            FIVE_HOPS, MIXTRAL_576, CHIP_AVERAGE_POWER, LLAMA_70B_MEDIAN, LLAMA_70B_VENDOR);
 
-    /** The end-to-end figures: each a whole decode run of a model on 576 chips (tens of seconds). */
-    public static final List<Figure> END_TO_END = List.of(MIXTRAL_576, LLAMA_70B_MEDIAN, LLAMA_70B_VENDOR);
+    /** The end-to-end figures: each from a whole decode run of a model on 576 chips (tens of seconds). */
+    public static final List<Figure> END_TO_END = List.of(MIXTRAL_576, CHIP_AVERAGE_POWER, LLAMA_70B_MEDIAN,
+            LLAMA_70B_VENDOR);
 
     /** The GEMM widths of the published utilisation figure. */
     public static final List<Integer> GEMM_N = List.of(1376, 2048, 3500);

@@ -52,6 +52,8 @@ public final class Validation {
             progress.accept("GEMM 2304x4096x" + n + " fp16: compiling and simulating");
             rows.add(computed(f, () -> GemmRows.row(f, chip, n)));
         }
+        progress.accept("the chip's power on the fp16 GEMM");
+        rows.add(computed(Published.CHIP_TDP, () -> PowerRows.tdp(chip)));
         progress.accept("the 3-hop all-reduce on " + setup.rack256().name());
         rows.add(computed(Published.ALL_REDUCE_256, () -> HopRows.allReduce(setup.rack256())));
         progress.accept("5 hops on " + setup.largest().name());
@@ -59,8 +61,11 @@ public final class Validation {
         if (scope == Scope.ALL) {
             Consumer<String> run = line -> progress.accept("  " + line);
             progress.accept("Mixtral-8x7B on " + setup.largest().name());
-            rows.addAll(computedAll(List.of(Published.MIXTRAL_576), () -> List.of(ServingRows.mixtral(
-                    ServingRows.run("mixtral-8x7b", Precision.FP16, setup.largest(), setup.threads(), run)))));
+            rows.addAll(computedAll(List.of(Published.MIXTRAL_576, Published.CHIP_AVERAGE_POWER), () -> {
+                DecodeReport r = ServingRows.run("mixtral-8x7b", Precision.FP16, setup.largest(), setup.threads(),
+                        run);
+                return List.of(ServingRows.mixtral(r), PowerRows.average(r));
+            }));
             progress.accept("Llama-2-70B (int8) on " + setup.largest().name());
             rows.addAll(computedAll(List.of(Published.LLAMA_70B_MEDIAN, Published.LLAMA_70B_VENDOR), () -> {
                 DecodeReport r = ServingRows.run("llama-2-70b", Precision.INT8, setup.largest(), setup.threads(),

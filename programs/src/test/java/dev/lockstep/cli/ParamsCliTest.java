@@ -67,6 +67,13 @@ class ParamsCliTest {
                 "other_seconds", "simulated_instructions_per_second", "simulated_chip_cycles_per_second");
         ((ObjectNode) file).remove(wallClock);
         knob.remove(wallClock);
+        // the file's chip has a name of its own (tsp-2x-mxm), which no cost description prices; the override keeps
+        // tsp-v1's name, and so its servers' price: the rest of the report is the same
+        assertThat(file.get("chip").asText()).isEqualTo("tsp-2x-mxm");
+        assertThat(file.has("cost")).isFalse();
+        assertThat(knob.remove("chip").asText()).isEqualTo("tsp-v1");
+        assertThat(knob.remove("cost").get("cost").asText()).isEqualTo("groq-2024");
+        ((ObjectNode) file).remove("chip");
         assertThat(knob).isEqualTo(file);
         CliRun.Result text = run("run", "--model", TINY, "--chips", "16", "--chip-param", "mxm.planes_per_slice=4",
                 "--system-param", "latency_cycles.rack=300");

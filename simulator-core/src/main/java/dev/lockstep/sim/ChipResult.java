@@ -13,6 +13,7 @@ package dev.lockstep.sim;
  *                         through event by event (the periods skipped left out)
  * @param traceHash        the {@link TraceHash} of this chip's issue events
  * @param busyByResource   busy cycles per {@link dev.lockstep.isa.Resource} ordinal, summed over instances
+ * @param activity         per {@link Activity} ordinal, the work counted
  * @param issuedByQueue    instructions executed per queue id
  * @param busyByQueue      per queue id, the cycles in which its instructions hold a resource (each counted once)
  * @param sramWordsInUse   words holding data at the end (initialised or written)
@@ -20,13 +21,14 @@ package dev.lockstep.sim;
  */
 record ChipResult(int chip, long firstIssue, long cycles, long issues, long simulatedIssues, long simulatedCycles,
                   long traceHash,
-                  long[] busyByResource, long[] issuedByQueue, long[] busyByQueue, long sramWordsInUse, Sram sram) {
+                  long[] busyByResource, long[] activity, long[] issuedByQueue, long[] busyByQueue, long sramWordsInUse,
+                  Sram sram) {
     /**
      * The same result for another chip that ran the identical program {@code shift} cycles later (timing-only
      * deduplication): every event moves by the shift, nothing else changes.
      */
     ChipResult shifted(int id, long shift) {
         return new ChipResult(id, firstIssue + shift, cycles + shift, issues, simulatedIssues, simulatedCycles,
-                traceHash, busyByResource, issuedByQueue, busyByQueue, sramWordsInUse, sram);
+                traceHash, busyByResource, activity, issuedByQueue, busyByQueue, sramWordsInUse, sram);
     }
 }

@@ -60,6 +60,8 @@ final class ChipSimulator {
     private static final int HOLDER_CYCLE = 2;
     private static final int HOLDER_QUEUE = 3;
     private final long[] busyCycles = new long[Resource.values().length];
+    private final long[] activity = new long[Activity.values().length];
+    private final ActivityCount activityCount;
     private final MxmUnits mxm;
     private final ResourceUses resourceUses;
     /** Per queue id x resources + resource ordinal: what the queue holds when it alone decides it, else null. */
@@ -106,6 +108,7 @@ final class ChipSimulator {
         this.listener = listener;
         this.vectorBytes = chip.vectorBytes();
         int positions = chip.floorplan().slices().size();
+        this.activityCount = new ActivityCount(positions);
         // a read train counts its vectors up to READ_AHEAD words and a read's latency ahead (ReadTrain)
         int lookahead = (int) Math.min(READ_AHEAD + chip.timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES),
                 Integer.MAX_VALUE / 4);
@@ -271,7 +274,7 @@ final class ChipSimulator {
         return new ChipResult(chipProgram.chipId(), firstIssue, cycles, issues,
                 skip == null ? issues : issues - skip.skippedIssues(),
                 cycles - firstIssue - (skip == null ? 0 : skip.skippedCycles()), hash, busyCycles.clone(),
-                queueIssued.clone(), queueBusy.clone(), sram.wordsInUse(), functional ? sram : null);
+                activity.clone(), queueIssued.clone(), queueBusy.clone(), sram.wordsInUse(), functional ? sram : null);
     }
 
     // ------------------------------------------------------------------------------------------ repeats
@@ -398,6 +401,10 @@ final class ChipSimulator {
         return busyCycles;
     }
 
+    long[] activity() {
+        return activity;
+    }
+
     /** Per queue run (in program order), its next instruction's index. */
     int[] queueNext() {
         int[] out = new int[queueRuns.length];
@@ -468,6 +475,7 @@ final class ChipSimulator {
         RepeatSkip.addTimes(queueIssued, before.queueIssued(), after.queueIssued(), copies);
         RepeatSkip.addTimes(queueBusy, before.queueBusy(), after.queueBusy(), copies);
         RepeatSkip.addTimes(busyCycles, before.busyCycles(), after.busyCycles(), copies);
+        RepeatSkip.addTimes(activity, before.activity(), after.activity(), copies);
         hash = TraceHash.Period.between(before.hash(), before.issues(), after.hash(), after.issues())
                 .fold(hash, period, copies);
     }
@@ -656,6 +664,7 @@ final class ChipSimulator {
         }
         long latency = latencies.of(ins);
         int pos = q.queue.slice().position();
+        activityCount.count(activity, ins, occupancy, pos);
         if (op == Opcode.READ || op == Opcode.READB) {
             // made without an Issue record (an allocation per issue) unless the train needs an event
             read(q, ins, cycle, index, pos, latency, op == Opcode.READB);

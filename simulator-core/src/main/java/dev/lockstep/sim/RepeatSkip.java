@@ -29,10 +29,11 @@ import dev.lockstep.isa.program.QueueProgram;
 final class RepeatSkip {
     /**
      * The chip's counters and records at a snapshot: issues, hash, per queue run the next index, per queue id
-     * issues and busy cycles, per resource busy cycles, and how many link sends and takes were recorded.
+     * issues and busy cycles, per resource busy cycles, per {@link Activity} its count, and how many link sends and
+     * takes were recorded.
      */
     record Snapshot(long cycle, StateWords state, long issues, long hash, int[] queueNext, long[] queueIssued,
-                    long[] queueBusy, long[] busyCycles, int sent, int taken) {
+                    long[] queueBusy, long[] busyCycles, long[] activity, int sent, int taken) {
     }
 
     private final ChipSimulator sim;
@@ -140,7 +141,7 @@ final class RepeatSkip {
         }
         long t = Math.max(nextCheck, sim.lastCycle() + 1);
         Snapshot s = new Snapshot(t, sim.state(t, period, step, until), sim.issues(), sim.hash(), sim.queueNext(),
-                sim.queueIssued().clone(), sim.queueBusy().clone(), sim.busyCycles().clone(),
+                sim.queueIssued().clone(), sim.queueBusy().clone(), sim.busyCycles().clone(), sim.activity().clone(),
                 sim.links().sent.size(), sim.links().taken.size());
         if (last != null && t - last.cycle() == period && s.state().equals(last.state()) && stepsMatch(last, s)) {
             int copies = sim.skippable(now, period, (int) Math.min((until - t) / period, Integer.MAX_VALUE), step,

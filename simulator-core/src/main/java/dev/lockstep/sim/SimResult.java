@@ -106,6 +106,21 @@ public final class SimResult {
         return chips.stream().mapToLong(c -> c.busyByResource()[r.ordinal()]).sum();
     }
 
+    /** The work of one kind counted on all chips (see {@link Activity}). */
+    public long activity(Activity a) {
+        return chips.stream().mapToLong(c -> c.activity()[a.ordinal()]).sum();
+    }
+
+    /** The work counted on one chip, per {@link Activity} ordinal (a copy). */
+    public long[] activities(int chipId) {
+        return chipResult(chipId).activity().clone();
+    }
+
+    /** The work of one kind counted on one chip. */
+    public long activity(int chipId, Activity a) {
+        return chipResult(chipId).activity()[a.ordinal()];
+    }
+
     /** Instances of a resource on one chip. */
     public int instances(Resource r) {
         return ResourceUses.instances(chip, r);

@@ -312,6 +312,9 @@ class RepeatSkipTest {
         for (Resource r : Resource.values()) {
             assertThat(skipped.busyCycles(r)).as("%s", r).isEqualTo(full.busyCycles(r));
         }
+        for (Activity a : Activity.values()) {
+            assertThat(skipped.activity(a)).as("%s", a).isEqualTo(full.activity(a));
+        }
         for (int chip : full.chipIds()) {
             assertThat(skipped.cycles(chip)).isEqualTo(full.cycles(chip));
             assertThat(skipped.traceHash(chip)).isEqualTo(full.traceHash(chip));

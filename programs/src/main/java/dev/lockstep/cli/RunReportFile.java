@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lockstep.cost.Served;
+import dev.lockstep.isa.io.LocatedJson;
+import dev.lockstep.isa.io.SourceFiles;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/** A run's JSON report ({@code lockstep run --json}) read back for {@code tco}, with located errors. */
+final class RunReportFile {
+    private RunReportFile() {
+    }
+
+    static Served read(Path file) {
+        LocatedJson doc = LocatedJson.parse(file.toString(), SourceFiles.readBytes(file));
+        String where = "a run report (lockstep run --json)";
+        ObjectNode root = doc.object(doc.root(), where);
+        String model = doc.text(doc.member(root, "model", where), "model");
+        String system = doc.text(doc.member(root, "system", where), "system");
+        String chip = doc.text(doc.member(root, "chip", where), "chip");
+        int chips = (int) doc.integer(doc.member(root, "chips", where), "chips", 1, 1 << 20);
+        if (root.has("power") && root.get("power").has("chips_powered")) {
+            // every chip of the servers the run used a chip of
+            chips = (int) doc.integer(root.get("power").get("chips_powered"), "power.chips_powered", chips, 1 << 20);
+        }
+        int batch = (int) doc.integer(doc.member(root, "batch", where), "batch", 1, 1 << 20);
+        int pipelines = root.has("pipelines") ? (int) doc.integer(root.get("pipelines"), "pipelines", 1, 1 << 20)
+                : 1;
+        double perUser = doc.positive(doc.member(root, "tokens_per_second_per_user", where),
+                "tokens_per_second_per_user");
+        Optional<Double> ttft = Optional.empty();
+        int prompt = 0;
+        if (root.has("prefill")) {
+            ttft = Optional.of(doc.positive(doc.member(root, "time_to_first_token_s", where),
+                    "time_to_first_token_s"));
+            ObjectNode prefill = doc.object(root.get("prefill"), "prefill");
+            prompt = (int) doc.integer(doc.member(prefill, "prompt_tokens", "prefill"), "prompt_tokens", 1, 1 << 20);
+        }
+        OptionalDouble kw = OptionalDouble.empty();
+        if (root.has("power")) {
+            ObjectNode power = doc.object(root.get("power"), "power");
+            JsonNode k = doc.member(power, "system_kw", "power");
+            kw = OptionalDouble.of(doc.positive(k, "power.system_kw"));
+        }
+        return new Served(model + " on " + chips + " chips of " + system + ", batch " + batch
+                + (pipelines > 1 ? " x " + pipelines + " pipelines" : ""), chip, chips, batch * pipelines, perUser,
+                ttft,
+                prompt, kw);
+    }
+}
