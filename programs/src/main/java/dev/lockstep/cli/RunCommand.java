@@ -85,6 +85,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // the wall time counts from here: --batch max searches for its batch while the request is made
+        long started = System.nanoTime();
         var parsed = spec.commandLine().getParseResult();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -142,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
         // bad cost options fail before the run, not after it
         costOptions.check(request.system().chip().name());
         DecodeReport report = DecodeRun.run(request, progress,
-                built -> traceRequest.ifPresent(t -> t.write(request.system(), built, err)));
+                built -> traceRequest.ifPresent(t -> t.write(request.system(), built, err)), started);
         Power power = Served.power(report, EnergyModel.preset());
         Optional<CostReport> costReport = costOptions.report(RequestMix.GENERATED_ONLY, Served.of(report, power));
         if (json) {

@@ -7,6 +7,7 @@ import dev.lockstep.cost.Served;
 import dev.lockstep.isa.io.LocatedJson;
 import dev.lockstep.isa.io.SourceFiles;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -32,6 +33,20 @@ final class RunReportFile {
                 : 1;
         double perUser = doc.positive(doc.member(root, "tokens_per_second_per_user", where),
                 "tokens_per_second_per_user");
+        String speculative = "";
+        if (root.has("speculative")) {
+            // a speculative run: priced at its expected speed, the draft's chips bought too (no power is simulated)
+            ObjectNode spec = doc.object(root.get("speculative"), "speculative");
+            perUser = doc.positive(doc.member(spec, "tokens_per_second_per_user", "speculative"),
+                    "speculative.tokens_per_second_per_user");
+            ObjectNode draft = doc.object(doc.member(spec, "draft", "speculative"), "speculative.draft");
+            int draftChips = (int) doc.integer(doc.member(draft, "chips", "speculative.draft"),
+                    "speculative.draft.chips", 1, 1 << 20);
+            chips += draftChips;
+            speculative = String.format(Locale.ROOT, ", speculating %d tokens a step with %s on %d chips of its own at "
+                    + "an assumed acceptance of %s", spec.get("draft_tokens").asInt(), draft.get("model").asText(),
+                    draftChips, spec.get("acceptance").asText());
+        }
         Optional<Double> ttft = Optional.empty();
         int prompt = 0;
         if (root.has("prefill")) {
@@ -47,7 +62,7 @@ final class RunReportFile {
             kw = OptionalDouble.of(doc.positive(k, "power.system_kw"));
         }
         return new Served(model + " on " + chips + " chips of " + system + ", batch " + batch
-                + (pipelines > 1 ? " x " + pipelines + " pipelines" : ""), chip, chips, batch * pipelines, perUser,
+                + (pipelines > 1 ? " x " + pipelines + " pipelines" : "") + speculative, chip, chips, batch * pipelines, perUser,
                 ttft,
                 prompt, kw);
     }

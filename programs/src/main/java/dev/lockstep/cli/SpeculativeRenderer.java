@@ -39,6 +39,9 @@ final class SpeculativeRenderer {
         v.put("bound_cycles_per_step", s.verify().built().breakdown().boundCycles());
         DecodeReportRenderer.timeBreakdown(v.putObject("time_breakdown"), s.verify().timeShares());
         v.put("trace_hash", TraceHash.hex(s.verify().sim().traceHash()));
+        // the draft's chips are in use, not idle
+        ObjectNode partition = (ObjectNode) o.get("partition");
+        partition.put("idle_chips", partition.get("idle_chips").asInt() - s.draft().decodePlan().chips());
     }
 
     /** Text lines after the plain report's. */

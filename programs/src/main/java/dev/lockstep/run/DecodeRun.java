@@ -43,7 +43,17 @@ public final class DecodeRun {
      */
     public static DecodeReport run(DecodeRequest request, Consumer<String> progress,
                                    Consumer<DecodeBuilder.Result> compiled) {
-        return run(request, progress, compiled, StepShape.DECODE);
+        return run(request, progress, compiled, StepShape.DECODE, System.nanoTime());
+    }
+
+    /**
+     * As {@link #run(DecodeRequest, Consumer, Consumer)}, the report's wall time counted from {@code startedNanos}
+     * (a {@link System#nanoTime()} taken before the request was made: a search for its batch, say, is then part of
+     * the run's time).
+     */
+    public static DecodeReport run(DecodeRequest request, Consumer<String> progress,
+                                   Consumer<DecodeBuilder.Result> compiled, long startedNanos) {
+        return run(request, progress, compiled, StepShape.DECODE, startedNanos);
     }
 
     /**
@@ -52,7 +62,11 @@ public final class DecodeRun {
      */
     static DecodeReport run(DecodeRequest request, Consumer<String> progress, Consumer<DecodeBuilder.Result> compiled,
                             StepShape step) {
-        long wall0 = System.nanoTime();
+        return run(request, progress, compiled, step, System.nanoTime());
+    }
+
+    private static DecodeReport run(DecodeRequest request, Consumer<String> progress,
+                                    Consumer<DecodeBuilder.Result> compiled, StepShape step, long wall0) {
         SystemSpec sys = request.system();
         PlanSearch.Found found = plan(request);
         found.fallback().ifPresent(progress);

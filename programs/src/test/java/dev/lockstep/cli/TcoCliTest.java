@@ -63,6 +63,29 @@ class TcoCliTest {
     }
 
     @Test
+    void aSpeculativeRunIsPricedAtItsExpectedSpeedWithTheDraftsChipsBought() throws Exception {
+        CliRun.Result run = CliRun.run("run", "--model", RunTest.TINY, "--system", "rack-72", "--chips", "24",
+                "--speculate", "3", "--draft", "src/test/resources/models/tiny-draft.json", "--json");
+        assertThat(run.exit()).as(run.err()).isZero();
+        JsonNode j = run.json();
+        JsonNode spec = j.get("speculative");
+        int draftChips = spec.get("draft").get("chips").asInt();
+        // the draft's chips are in use: not counted idle
+        assertThat(j.get("partition").get("idle_chips").asInt()).isEqualTo(72 - j.get("chips").asInt() - draftChips);
+        Path report = dir.resolve("speculative.json");
+        Files.writeString(report, run.out());
+        JsonNode t = CliRun.run("tco", "--report", report.toString(), "--json").json();
+        JsonNode cost = t.get("cost");
+        assertThat(t.get("run").asText()).contains("speculating 3 tokens a step");
+        assertThat(cost.get("tokens_per_second_counted").asDouble()).isCloseTo(
+                spec.get("tokens_per_second_per_user").asDouble() * j.get("batch").asInt(), within(1e-9));
+        // no power is simulated for a speculative run: the chips bought are the target's and the draft's
+        assertThat(j.has("power")).isFalse();
+        assertThat(cost.get("chips_bought").asInt()).isEqualTo(j.get("chips").asInt() + draftChips);
+        assertThat(cost.has("simulated_kw")).isFalse();
+    }
+
+    @Test
     void badCostInputIsOneErrorLineAndExit1() throws Exception {
         expectError(CliRun.run("tco", "--price", "-1"), "error: --price:1:1: --price must be a positive number");
         expectError(CliRun.run("tco", "--report", "x.json", "--utilisation", "1.5"),
