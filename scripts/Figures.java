@@ -290,7 +290,7 @@ public class Figures {
         }
         if (dp != null && dp.report() != null) {
             t.append(String.format(Locale.ROOT, "| 2 pipelines x batch 8 on 1,152 chips | $%.2f (%.1f tokens/s per "
-                    + "user) | lower with more pipelines and batches (expected) | `lockstep run --system tsp-1152 "
+                    + "user) | | `lockstep run --system tsp-1152 "
                     + "--pipelines 2 --batch 8` |%n", dp.report().get("cost")
                     .get("usd_per_million_tokens_at_published_power").asDouble(), dp.d("tokens_per_second_per_user")));
         }

@@ -37,7 +37,7 @@ final class CostRenderer {
     }
 
     static void text(Power p, PrintWriter out) {
-        out.printf("power            %.1f W per chip on average (%.1f W static; the busiest chip %.1f W; published "
+        out.printf(Locale.ROOT, "power            %.1f W per chip on average (%.1f W static; the busiest chip %.1f W; published "
                         + "average %.0f W), %.1f kW with hosts: %.2f J per token (an estimate: docs/cost.md)%n",
                 p.averageWPerChip(), p.staticWPerChip(), p.peakWPerChip(), EnergyFit.AVERAGE_W, p.systemKw(),
                 p.joulesPerToken());
@@ -66,12 +66,12 @@ final class CostRenderer {
 
     static void text(CostReport c, PrintWriter out) {
         Tco.Monthly m = c.atPublished();
-        out.printf("cost             %s: %d servers, $%,.0f; $%,.0f a month (capital $%,.0f, hosting %.1f kW $%,.0f%s)"
+        out.printf(Locale.ROOT, "cost             %s: %d servers, $%,.0f; $%,.0f a month (capital $%,.0f, hosting %.1f kW $%,.0f%s)"
                         + "%s%n", c.cost().name(), m.servers(), m.capitalUsd(), m.total(), m.capitalPerMonth(), m.kw(),
                 m.hostingPerMonth() + m.powerPerMonth(), m.powerPerMonth() > 0 ? " with power" : "",
                 c.atSimulated().map(s -> String.format(Locale.ROOT, "; $%,.0f at the simulated %.1f kW", s.total(),
                         s.kw())).orElse(""));
-        out.printf("per token        $%.2f per million tokens%s, %s at %.1f tokens/s, %.0f%% utilisation; $%.2f "
+        out.printf(Locale.ROOT, "per token        $%.2f per million tokens%s, %s at %.1f tokens/s, %.0f%% utilisation; $%.2f "
                         + "needs %.1fx the throughput%n", c.usdPerMillionAtPublished(), c.usdPerMillionAtSimulated()
                         .map(s -> String.format(Locale.ROOT, " ($%.2f at simulated power)", s)).orElse(""),
                 c.mix().describe(), c.tokensPerSecond(), 100 * c.cost().utilisation(), c.pricePerMillion(),
@@ -91,9 +91,9 @@ final class CostRenderer {
     }
 
     static void text(GpuReference.Table t, double price, PrintWriter out) {
-        out.printf("published rows (%s; estimates, not simulated):%n", t.source());
+        out.printf(Locale.ROOT, "published rows (%s; estimates, not simulated):%n", t.source());
         for (GpuReference.Row r : t.rows()) {
-            out.printf("  %-52s %14s %16s %s%n", r.deployment(), r.tokensPerSecondPerUser().isPresent()
+            out.printf(Locale.ROOT, "  %-52s %14s %16s %s%n", r.deployment(), r.tokensPerSecondPerUser().isPresent()
                             ? String.format(Locale.ROOT, "%.0f tok/s/user", r.tokensPerSecondPerUser().getAsDouble())
                             : "-", r.usdPerMillionTokens().isPresent() ? String.format(Locale.ROOT, "$%.2f per M",
                             r.usdPerMillionTokens().getAsDouble()) : "-",

@@ -110,13 +110,18 @@ final class RunCommand implements Callable<Integer> {
             for (String o : new String[] {"--cost", "--price", "--utilisation"}) {
                 if (parsed.hasMatchedOption(o)) {
                     throw new InputException(o, 1, 1, o + " prices plain decoding; a speculative run reports no "
-                            + "power or cost yet: drop " + o + " or --speculate");
+                            + "power or cost of its own (lockstep tco --report prices its JSON): drop " + o + " or "
+                            + "--speculate");
                 }
             }
         }
         if (speculativeOptions.speculate != null && decode.batch.equals("max")) {
             throw new InputException("--batch", 1, 1, "--batch max sizes one model on all the chips, and --speculate "
                     + "shares them with a draft: give --batch a number");
+        }
+        if (speculativeOptions.speculate == null) {
+            // bad cost options fail before the run (and before --batch max searches), not after it
+            costOptions.check(sys.spec().chip().name());
         }
         DecodeRequest request = request(sys.spec());
         Consumer<String> progress = line -> {
@@ -141,8 +146,6 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
         Optional<RunTrace> traceRequest = traceOptions.parse();
-        // bad cost options fail before the run, not after it
-        costOptions.check(request.system().chip().name());
         DecodeReport report = DecodeRun.run(request, progress,
                 built -> traceRequest.ifPresent(t -> t.write(request.system(), built, err)), started);
         Power power = Served.power(report, EnergyModel.preset());

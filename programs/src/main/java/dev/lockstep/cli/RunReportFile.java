@@ -35,17 +35,21 @@ final class RunReportFile {
                 "tokens_per_second_per_user");
         String speculative = "";
         if (root.has("speculative")) {
-            // a speculative run: priced at its expected speed, the draft's chips bought too (no power is simulated)
-            ObjectNode spec = doc.object(root.get("speculative"), "speculative");
-            perUser = doc.positive(doc.member(spec, "tokens_per_second_per_user", "speculative"),
+            // a speculative run: priced at its expected speed, the draft's servers bought too (no power is simulated)
+            String w = "speculative";
+            ObjectNode spec = doc.object(root.get(w), w);
+            perUser = doc.positive(doc.member(spec, "tokens_per_second_per_user", w),
                     "speculative.tokens_per_second_per_user");
-            ObjectNode draft = doc.object(doc.member(spec, "draft", "speculative"), "speculative.draft");
-            int draftChips = (int) doc.integer(doc.member(draft, "chips", "speculative.draft"),
-                    "speculative.draft.chips", 1, 1 << 20);
-            chips += draftChips;
+            chips = (int) doc.integer(doc.member(spec, "chips_bought", w), "speculative.chips_bought", 1, 1 << 20);
+            ObjectNode draft = doc.object(doc.member(spec, "draft", w), "speculative.draft");
+            long tokens = doc.integer(doc.member(spec, "draft_tokens", w), "speculative.draft_tokens", 1, 16);
+            String draftModel = doc.text(doc.member(draft, "model", "speculative.draft"),
+                    "speculative.draft.model");
+            long draftChips = doc.integer(doc.member(draft, "chips", "speculative.draft"), "speculative.draft.chips",
+                    1, 1 << 20);
+            JsonNode acceptance = doc.member(spec, "acceptance", w);
             speculative = String.format(Locale.ROOT, ", speculating %d tokens a step with %s on %d chips of its own at "
-                    + "an assumed acceptance of %s", spec.get("draft_tokens").asInt(), draft.get("model").asText(),
-                    draftChips, spec.get("acceptance").asText());
+                    + "an assumed acceptance of %s", tokens, draftModel, draftChips, acceptance.asText());
         }
         Optional<Double> ttft = Optional.empty();
         int prompt = 0;
@@ -61,9 +65,8 @@ final class RunReportFile {
             JsonNode k = doc.member(power, "system_kw", "power");
             kw = OptionalDouble.of(doc.positive(k, "power.system_kw"));
         }
-        return new Served(model + " on " + chips + " chips of " + system + ", batch " + batch
-                + (pipelines > 1 ? " x " + pipelines + " pipelines" : "") + speculative, chip, chips, batch * pipelines, perUser,
-                ttft,
-                prompt, kw);
+        String what = model + " on " + chips + " chips of " + system + ", batch " + batch
+                + (pipelines > 1 ? " x " + pipelines + " pipelines" : "") + speculative;
+        return new Served(what, chip, chips, batch * pipelines, perUser, ttft, prompt, kw);
     }
 }

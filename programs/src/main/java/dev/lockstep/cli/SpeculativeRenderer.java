@@ -3,6 +3,7 @@ package dev.lockstep.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.run.DecodeReport;
+import dev.lockstep.cost.Served;
 import dev.lockstep.run.SpeculativeReport;
 import dev.lockstep.sim.TraceHash;
 import java.io.PrintWriter;
@@ -39,6 +40,11 @@ final class SpeculativeRenderer {
         v.put("bound_cycles_per_step", s.verify().built().breakdown().boundCycles());
         DecodeReportRenderer.timeBreakdown(v.putObject("time_breakdown"), s.verify().timeShares());
         v.put("trace_hash", TraceHash.hex(s.verify().sim().traceHash()));
+        // the servers bought: the target's (every node it uses a chip of) and whole nodes for the draft's chips (it
+        // is timed on chips of its own, which the system does not yet place: docs/model.md)
+        int perNode = s.plain().request().system().chipsPerNode();
+        int draftChips = s.draft().decodePlan().chips();
+        j.put("chips_bought", Served.chipsBought(s.plain()) + (draftChips + perNode - 1) / perNode * perNode);
         // the draft's chips are in use, not idle
         ObjectNode partition = (ObjectNode) o.get("partition");
         partition.put("idle_chips", partition.get("idle_chips").asInt() - s.draft().decodePlan().chips());

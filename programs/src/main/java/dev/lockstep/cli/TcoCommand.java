@@ -78,6 +78,11 @@ final class TcoCommand implements Callable<Integer> {
             }
         } else {
             costOptions.spec();
+            if (prompt == 0 && spec.commandLine().getParseResult().hasMatchedOption("--output")) {
+                throw new InputException("--output", 1, 1, "--output counts a request's generated tokens beside its "
+                        + "--prompt tokens: give --prompt P too (without it, generated tokens are counted at the "
+                        + "decode rate)");
+            }
             Served served = RunReportFile.read(report);
             RequestMix mix = prompt == 0 ? RequestMix.GENERATED_ONLY : new RequestMix(prompt, output, true);
             if (prompt > 0 && served.promptTokens() != prompt) {

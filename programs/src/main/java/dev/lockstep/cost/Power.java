@@ -37,7 +37,7 @@ public record Power(int chipsPowered, double averageWPerChip, double peakWPerChi
      * The power of a run whose simulated work is what the system does in {@code workSeconds} of its steady state,
      * in which it makes {@code tokensPerSecond} tokens a second.
      *
-     * @param chipsPowered   the chips powered: those of every server the run uses (at least the program's)
+     * @param chipsPowered   the chips powered: those of every server the run uses (as bought, {@link Served})
      * @param chipsPerServer chips per server, for the hosts
      */
     public static Power of(EnergyModel model, ChipSpec chip, SimResult sim, int chipsPowered, int chipsPerServer,
@@ -59,7 +59,7 @@ public record Power(int chipsPowered, double averageWPerChip, double peakWPerChi
                 peakChip = c;
             }
         }
-        int chips = Math.max(chipsPowered, sim.chipCount());
+        int chips = Math.max(1, chipsPowered);
         double chipsW = dynamicJ / workSeconds + chips * model.staticWPerChip();
         int servers = (chips + chipsPerServer - 1) / chipsPerServer;
         double hostsW = servers * model.hostWPerServer();

@@ -22,7 +22,7 @@ public final class SweepFits {
      * @param others   the group's other settings, as key=value words (empty if none)
      * @param points   points fitted
      * @param exponent the slope on logarithms
-     * @param rSquared how well the line fits (1: exactly; NaN with two points of one chip count)
+     * @param rSquared how well the line fits (1: exactly, as any line through two points does)
      */
     public record Fit(String model, String weights, int batch, String others, int points, double exponent,
                       double rSquared) {

@@ -43,7 +43,10 @@ class TcoCliTest {
         assertThat(power.get("hosts_kw").asDouble()).isCloseTo(4 * 1474.44 / 1e3, within(1e-9));
         assertThat(power.get("chips_kw").asDouble()).isCloseTo(32 * power.get("watts_per_chip_average").asDouble()
                 / 1e3, within(1e-9));
-        assertThat(power.get("watts_per_chip_average").asDouble()).isGreaterThanOrEqualTo(149.21);
+        assertThat(power.get("watts_per_chip_static").asDouble()).isEqualTo(149.21);
+        // the counted work: the chips' power less their static power, over the powered chips
+        assertThat(power.get("watts_per_chip_average").asDouble() - 149.21).isCloseTo((power.get("chips_kw")
+                .asDouble() * 1e3 - 32 * 149.21) / 32, within(1e-9)).isPositive();
         assertThat(power.get("joules_per_token").asDouble()).isCloseTo(power.get("system_kw").asDouble() * 1e3
                 / j.get("tokens_per_second_total").asDouble(), within(1e-9));
         double tps = j.get("tokens_per_second_total").asDouble();
@@ -79,9 +82,12 @@ class TcoCliTest {
         assertThat(t.get("run").asText()).contains("speculating 3 tokens a step");
         assertThat(cost.get("tokens_per_second_counted").asDouble()).isCloseTo(
                 spec.get("tokens_per_second_per_user").asDouble() * j.get("batch").asInt(), within(1e-9));
-        // no power is simulated for a speculative run: the chips bought are the target's and the draft's
+        // no power is simulated for a speculative run; the servers bought are the nodes the target uses (24 chips of
+        // rack-72 touch 4) and whole nodes for the draft's chips
         assertThat(j.has("power")).isFalse();
-        assertThat(cost.get("chips_bought").asInt()).isEqualTo(j.get("chips").asInt() + draftChips);
+        assertThat(spec.get("chips_bought").asInt()).isEqualTo(32 + (draftChips + 7) / 8 * 8);
+        assertThat(cost.get("chips_bought")).isEqualTo(spec.get("chips_bought"));
+        assertThat(cost.get("servers").asInt()).isEqualTo(spec.get("chips_bought").asInt() / 8);
         assertThat(cost.has("simulated_kw")).isFalse();
     }
 
@@ -95,6 +101,14 @@ class TcoCliTest {
                         + "file");
         expectError(CliRun.run("tco", "--prompt", "550"), "error: --prompt:1:1: --prompt and --output count the "
                 + "tokens of a run: give --report FILE");
+        expectError(CliRun.run("tco", "--cost", "groq-2024"), "error: --cost:1:1: --cost prices a run: give --report");
+        expectError(CliRun.run("tco", "--report", "x.json", "--output", "200"), "error: --output:1:1: --output "
+                + "counts a request's generated tokens beside its --prompt tokens");
+        expectError(CliRun.run("run", "--functional", "--price", "1"), "error: --price:1:1: --price does not go "
+                + "with --functional");
+        expectError(CliRun.run("run", "--model", RunTest.TINY, "--speculate", "2", "--draft",
+                "src/test/resources/models/tiny-draft.json", "--cost", "groq-2024"), "error: --cost:1:1: --cost "
+                + "prices plain decoding");
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, "{\n  \"model\": \"m\"\n}\n");
         expectError(CliRun.run("tco", "--report", bad.toString()), "error: " + bad + ":1:1: a run report (lockstep "

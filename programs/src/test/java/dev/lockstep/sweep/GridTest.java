@@ -39,6 +39,8 @@ class GridTest {
         assertThat(Grid.parse(List.of("batch=1..3"), false).id()).isEqualTo(a);
         assertThat(Grid.parse(List.of("batch=1..4"), false).id()).isNotEqualTo(a);
         assertThat(a).hasSize(16);
+        // the options every run takes are part of it: shards run with another --price are another sweep's
+        assertThat(Grid.parse(List.of("batch=1,2,3"), List.of("--price", "0.5"), false).id()).isNotEqualTo(a);
     }
 
     @Test

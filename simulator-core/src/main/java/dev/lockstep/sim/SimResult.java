@@ -185,6 +185,10 @@ public final class SimResult {
     }
 
     private ChipResult chipResult(int chipId) {
+        // the results are usually in chip order: look there first
+        if (chipId >= 0 && chipId < chips.size() && chips.get(chipId).chip() == chipId) {
+            return chips.get(chipId);
+        }
         return chips.stream().filter(c -> c.chip() == chipId).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no chip " + chipId + " in the program"));
     }
