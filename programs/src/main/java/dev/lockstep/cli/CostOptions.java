@@ -48,27 +48,19 @@ final class CostOptions {
     void check(String chip) {
         CostSpec c = spec();
         price();
-        if (cost != null && !c.accelerator().equals(chip)) {
-            throw mismatch(c, chip);
+        if (cost != null) {
+            CostReport.mismatch(c, chip).ifPresent(why -> {
+                throw new InputException("--cost", 1, 1, why);
+            });
         }
     }
 
     /** The cost of {@code served}, if a description prices its chip (the one given must). */
     Optional<CostReport> report(RequestMix mix, Served served) {
+        check(served.chip());
         CostSpec c = spec();
-        if (!c.accelerator().equals(served.chip())) {
-            if (cost != null) {
-                throw mismatch(c, served.chip());
-            }
-            return Optional.empty();
-        }
-        return Optional.of(CostReport.of(c, mix, price(), served));
-    }
-
-    private static InputException mismatch(CostSpec c, String chip) {
-        return new InputException("--cost", 1, 1, "the cost description " + c.name() + " prices " + c.accelerator()
-                + " servers, and the run is of " + chip + " chips: give a cost description whose accelerator is "
-                + chip);
+        return CostReport.mismatch(c, served.chip()).isPresent() ? Optional.empty()
+                : Optional.of(CostReport.of(c, mix, price(), served));
     }
 
     /** --price, checked. */

@@ -25,11 +25,9 @@ public record CostReport(CostSpec cost, RequestMix mix, double pricePerMillion, 
      * @throws IllegalArgumentException if {@code cost} prices another chip than the run's
      */
     public static CostReport of(CostSpec cost, RequestMix mix, double pricePerMillion, Served served) {
-        if (!cost.accelerator().equals(served.chip())) {
-            throw new IllegalArgumentException("the cost description " + cost.name() + " prices " + cost.accelerator()
-                    + " servers, and the run is of " + served.chip() + " chips: give a cost description whose "
-                    + "accelerator is " + served.chip() + (served.chip().equals("tsp-v1") ? " (groq-2024)" : ""));
-        }
+        mismatch(cost, served.chip()).ifPresent(why -> {
+            throw new IllegalArgumentException(why);
+        });
         double tps = mix.tokensPerSecond(served.slots(), served.tokensPerSecondPerUser(),
                 served.timeToFirstTokenSeconds());
         Tco.Monthly published = Tco.monthlyAtPublishedPower(cost, served.chips());
@@ -37,6 +35,13 @@ public record CostReport(CostSpec cost, RequestMix mix, double pricePerMillion, 
                 ? Optional.of(Tco.monthly(cost, served.chips(), served.simulatedSystemKw().getAsDouble()))
                 : Optional.empty();
         return new CostReport(cost, mix, pricePerMillion, served, tps, published, simulated);
+    }
+
+    /** Why {@code cost} cannot price a run of {@code chip} chips (it prices another chip's servers), if it cannot. */
+    public static Optional<String> mismatch(CostSpec cost, String chip) {
+        return cost.accelerator().equals(chip) ? Optional.empty() : Optional.of("the cost description " + cost.name()
+                + " prices " + cost.accelerator() + " servers, and the run is of " + chip + " chips: give a cost "
+                + "description whose accelerator is " + chip);
     }
 
     public double usdPerMillionAtPublished() {

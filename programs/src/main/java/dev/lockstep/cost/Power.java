@@ -45,13 +45,18 @@ public record Power(int chipsPowered, double averageWPerChip, double peakWPerChi
         double dynamicJ = 0;
         double peak = 0;
         int peakChip = -1;
-        double[] byActivity = new double[Activity.values().length];
+        Activity[] kinds = Activity.values();
+        double[] picojoules = new double[kinds.length];
+        for (Activity a : kinds) {
+            picojoules[a.ordinal()] = model.picojoulesPerEvent(a, chip);
+        }
+        double[] byActivity = new double[kinds.length];
         for (int c : sim.chipIds()) {
             long[] counts = sim.activities(c);
             double j = model.joules(counts, chip);
             dynamicJ += j;
-            for (Activity a : Activity.values()) {
-                byActivity[a.ordinal()] += counts[a.ordinal()] * model.picojoulesPerEvent(a, chip) * 1e-12;
+            for (int a = 0; a < kinds.length; a++) {
+                byActivity[a] += counts[a] * picojoules[a] * 1e-12;
             }
             double w = j / workSeconds + model.staticWPerChip();
             if (w > peak) {
@@ -64,7 +69,7 @@ public record Power(int chipsPowered, double averageWPerChip, double peakWPerChi
         int servers = (chips + chipsPerServer - 1) / chipsPerServer;
         double hostsW = servers * model.hostWPerServer();
         Map<Activity, Double> shares = new EnumMap<>(Activity.class);
-        for (Activity a : Activity.values()) {
+        for (Activity a : kinds) {
             shares.put(a, dynamicJ > 0 ? byActivity[a.ordinal()] / dynamicJ : 0);
         }
         return new Power(chips, chipsW / chips, peak, peakChip, model.staticWPerChip(), chipsW / 1e3, hostsW / 1e3,
