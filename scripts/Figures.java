@@ -232,7 +232,7 @@ public class Figures {
                 + "tokens/s per user | total | wall s |\n|---|---|---|---|---|---|---|\n");
         String[] names = {"run-mixtral-8x7b", "run-mixtral-dp-576-b8", "run-mixtral-dp-576-max",
             "run-mixtral-dp-1152-b3", "run-mixtral-dp-1152-b8", "run-mixtral-dp-1152-max", "run-mixtral-dp-4608-b3",
-            "run-mixtral-dp-4608-b8"};
+            "run-mixtral-dp-4608-b8", "run-mixtral-dp-4608-max"};
         for (String name : names) {
             Run r = runs.get(name);
             if (r == null) {

@@ -2,7 +2,7 @@
 package dev.lockstep.compiler;
 
 /** A problem the compiler cannot map onto the chip (it does not fit, or it is not supported), said plainly. */
-public sealed class CompileException extends RuntimeException permits CompileException.ChunkSize {
+public sealed class CompileException extends RuntimeException permits CompileException.ChunkSize, CompileException.NoChipPath {
     public CompileException(String message) {
         super(message);
     }
@@ -13,6 +13,13 @@ public sealed class CompileException extends RuntimeException permits CompileExc
      */
     public static final class ChunkSize extends CompileException {
         public ChunkSize(String message) {
+            super(message);
+        }
+    }
+
+    /** A system whose wiring gives no chip path to lay a pipeline along (a fault of the system, not of the model). */
+    public static final class NoChipPath extends CompileException {
+        public NoChipPath(String message) {
             super(message);
         }
     }

@@ -37,7 +37,7 @@ final class DecodeOptions {
 
     @Option(names = "--pipelines", paramLabel = "P", defaultValue = "1", description = "Copies of the model side by "
             + "side (data parallel), each on an equal share of the chips (whole nodes) with --batch sequences of its "
-            + "own. Default: ${DEFAULT-VALUE}.")
+            + "own, its routes kept within its share. Default: ${DEFAULT-VALUE}.")
     int pipelines;
 
     @Option(names = "--context", paramLabel = "C", defaultValue = "4096",

@@ -46,8 +46,8 @@ final class RunCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--no-dedup", description = "Simulate every chip in full, also where another chip runs the "
-            + "identical program, and every chunk of a prefill (slower; the results are the same, which this option "
-            + "lets you check).")
+            + "identical program, every chunk of a prefill, and every copy of --pipelines (slower; the results are the "
+            + "same, which this option lets you check).")
     boolean noDedup;
 
     @Option(names = "--prompt-tokens", paramLabel = "P", description = "Also simulate the prefill of a P-token "

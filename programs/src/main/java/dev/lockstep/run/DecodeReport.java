@@ -17,8 +17,9 @@ import java.util.Optional;
  * @param request the run asked for
  * @param planSearch the plan it used, and the fewest chips that hold the model
  * @param built   the compiled schedule (every chip's program, the compiler's timeline and accounting); with several
- *                pipelines, the slowest one's timeline and accounting
- * @param sim     the simulation of {@code built}
+ *                pipelines, the slowest one's (its program that copy's chips only, its footprint the largest of any
+ *                copy's)
+ * @param sim     the simulation of {@code built}; with several pipelines, of every copy, as one
  * @param prefill the prefill's report, if the request had a prompt
  * @param wall    where the wall-clock time went
  */

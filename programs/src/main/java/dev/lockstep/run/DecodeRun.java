@@ -79,39 +79,45 @@ public final class DecodeRun {
         // the prefill first, so that its program is garbage before the decode's is built
         Optional<DecodeReport.PrefillReport> prefill = request.prefill().map(p -> prefill(request, plan, p,
                 parallelism, progress));
+        if (request.pipelines() > 1) {
+            SideBySide.Outcome o;
+            try {
+                o = SideBySide.run(request, plan, step, parallelism, progress, compiled);
+            } catch (CompileException e) {
+                throw doesNotPack(request, plan, e);
+            }
+            return new DecodeReport(request, found, o.slowest(), o.sim(), prefill, new DecodeReport.WallTimes(
+                    o.compileSeconds(), o.simulateSeconds(), (System.nanoTime() - wall0) / 1e9));
+        }
         long c0 = System.nanoTime();
-        List<DecodeBuilder.Result> pipelines;
+        DecodeBuilder.Result built;
         try {
-            pipelines = DecodeBuilder.buildSideBySide(plan, sys, progress, step, request.pipelines(),
-                    request.chipsPerPipeline());
+            built = DecodeBuilder.build(plan, sys, progress, step);
         } catch (CompileException e) {
             throw doesNotPack(request, plan, e);
         }
         double compileSeconds = (System.nanoTime() - c0) / 1e9;
-        // the report's figures are the slowest copy's (a copy placed after others may wait where it meets their work)
-        DecodeBuilder.Result built = pipelines.get(0);
-        long end = 0;
-        for (DecodeBuilder.Result p : pipelines) {
-            end = Math.max(end, p.predictedEnd());
-            if (p.cyclesPerToken() > built.cyclesPerToken()) {
-                built = p;
-            }
-        }
         Program program = built.program();
         progress.accept(String.format("compiled %d instructions for %d chips (%d distinct kernels) in %.1f s; "
                         + "simulating", program.instructionCount(), program.chips().size(),
                 built.footprint().kernelsCompiled(), compileSeconds));
         compiled.accept(built);
         long s0 = System.nanoTime();
-        SimResult r = Verified.simulate(sys, program, SimOptions.timingOnly(), parallelism, end,
+        SimResult r = Verified.simulate(sys, program, SimOptions.timingOnly(), parallelism, built.predictedEnd(),
                 "the decode step");
         double simSeconds = (System.nanoTime() - s0) / 1e9;
         return new DecodeReport(request, found, built, r, prefill, new DecodeReport.WallTimes(compileSeconds,
                 simSeconds, (System.nanoTime() - wall0) / 1e9));
     }
 
-    /** The refusal of a plan that fits by bytes but whose kernels do not compile. */
+    /**
+     * The refusal of a plan that fits by bytes but whose kernels do not compile, or of a system that gives no chip
+     * path to lay it along.
+     */
     private static RunRefused doesNotPack(DecodeRequest request, DecodePlan plan, CompileException e) {
+        if (e instanceof CompileException.NoChipPath) {
+            return new RunRefused(request.title() + " on " + request.system().name() + ": " + e.getMessage(), e);
+        }
         return new RunRefused(request.title() + " on " + plan.chips() + " chips: the plan fits by bytes but a kernel "
                 + "does not compile: " + e.getMessage() + " (the KV caches of many sequences are many small products, "
                 + "each wanting slices of their own; try fewer sequences, a shorter context or more chips)", e);

@@ -9,12 +9,15 @@ import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.ModelConfigs;
 import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.model.DecodeBuilder;
+import dev.lockstep.compiler.model.MoeDispatch;
 import dev.lockstep.compiler.model.PlanSearch;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
+import dev.lockstep.sim.Activity;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.TraceHash;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -81,10 +84,12 @@ class DecodeRunTest {
 
     @Test
     void pipelinesSideBySideEachRunTheirOwnSequences() {
-        // three copies of the tiny Mixtral on 24 chips each, in one build and one simulation: each takes the single
-        // copy's cycles per token here (no route of one crosses another's work), and the total counts all 9 sequences
+        // three copies of the tiny Mixtral on 24 chips each, each confined to its share and compiled and simulated on
+        // its own (24 chips are not whole racks, so none is the first moved): each takes the single copy's cycles per
+        // token, and the total counts all 9 sequences; the hash is that of the three programs on their chips (the
+        // routes kept in each share since 2026-12-04)
         DecodeRequest three = new DecodeRequest(TINY, RACK, Precision.FP16, 3, 4096, 72, Optional.empty(), 1, true,
-                dev.lockstep.compiler.model.MoeDispatch.ALL, 3);
+                MoeDispatch.ALL, 3);
         assertThat(three.chipsPerPipeline()).isEqualTo(24);
         DecodeReport r = DecodeRun.run(three, line -> { });
         assertThat(r.chipsUsed()).isEqualTo(72);
@@ -92,18 +97,95 @@ class DecodeRunTest {
         assertThat(r.tokensPerSecondTotal()).isEqualTo(900e6 / 25_829 * 9);
         assertThat(r.sim().cycles()).isEqualTo(48_636);
         assertThat(r.sim().chipIds()).hasSize(72);
-        assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("819f52fe0139bb80");
+        assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("c332947bc900ec7e");
+        assertThat(r.sim().chipsRun()).as("every copy simulated").isGreaterThan(2 * 24);
         // a prefill runs on one pipeline
         assertThatThrownBy(() -> new DecodeRequest(TINY, RACK, Precision.FP16, 3, 4096, 72,
                 Optional.of(new DecodeRequest.PrefillRequest(6, 4)), 1, true,
-                dev.lockstep.compiler.model.MoeDispatch.ALL, 3)).hasMessageContaining("a prefill runs on one pipeline");
+                MoeDispatch.ALL, 3)).hasMessageContaining("a prefill runs on one pipeline");
+    }
+
+    @Test
+    void aCopyThatIsTheFirstMovedByWholeRacksGivesWhatCompilingAndSimulatingItGives() {
+        // eight copies of the tiny Mixtral on tsp-576, a rack each: copies 1..7 are copy 0 moved by whole racks and
+        // wired alike, so by default neither compiled nor simulated; --no-dedup compiles and simulates each, and every
+        // figure and the trace hash must agree
+        SystemSpec tsp576 = SystemSpecs.presetOrFile("tsp-576");
+        List<String> progress = new ArrayList<>();
+        DecodeReport moved = DecodeRun.run(new DecodeRequest(TINY, tsp576, Precision.FP16, 3, 4096, 576,
+                Optional.empty(), 1, true, MoeDispatch.ALL, 8), progress::add);
+        DecodeReport full = DecodeRun.run(new DecodeRequest(TINY, tsp576, Precision.FP16, 3, 4096, 576,
+                Optional.empty(), 1, false, MoeDispatch.ALL, 8), line -> { });
+        assertThat(progress).filteredOn(line -> line.contains("is pipeline 0 moved by")).hasSize(7);
+        assertThat(progress).anyMatch(line -> line.startsWith("pipeline 7 of 8 is pipeline 0 moved by 504 chips"));
+        assertThat(moved.sim().traceHash()).isEqualTo(full.sim().traceHash());
+        assertThat(moved.sim().cycles()).isEqualTo(full.sim().cycles());
+        assertThat(moved.sim().instructions()).isEqualTo(full.sim().instructions());
+        assertThat(moved.sim().chipIds()).isEqualTo(full.sim().chipIds()).hasSize(576);
+        assertThat(moved.cyclesPerToken()).isEqualTo(full.cyclesPerToken());
+        assertThat(moved.built().timeline()).isEqualTo(full.built().timeline());
+        assertThat(moved.built().footprint()).isEqualTo(full.built().footprint());
+        for (Activity a : Activity.values()) {
+            assertThat(moved.sim().activity(a)).as(a.name()).isEqualTo(full.sim().activity(a));
+        }
+        for (int c : full.sim().chipIds()) {
+            assertThat(moved.sim().cycles(c)).isEqualTo(full.sim().cycles(c));
+            assertThat(moved.sim().traceHash(c)).isEqualTo(full.sim().traceHash(c));
+        }
+        assertThat(full.sim().chipsRun()).isEqualTo(576);
+        assertThat(moved.sim().chipsRun()).as("copy 0's distinct chip programs only").isLessThan(72);
+    }
+
+    /** A system of {@code racks} racks of {@code nodes} nodes of {@code chips} chips, {@code global} links each. */
+    private static SystemSpec system(int racks, int nodes, int chips, int global) {
+        String json = ("{\"name\": \"x\", \"chip\": \"tsp-v1\", \"racks\": %d, \"nodes_per_rack\": %d, "
+                + "\"chips_per_node\": %d, \"global_links_per_chip\": %d}").formatted(racks, nodes, chips, global);
+        return SystemSpecs.parse("x.json", json.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    @Test
+    void copiesMovedAcrossRacksOverCablesBetweenRacksAgreeWithCompilingEach() {
+        // shares of two racks, whose copies cross the cables between them: 4 racks of 2 nodes of 8 chips (every node
+        // cabled to every other rack) in 2 copies of 32 chips, and 288 chips of tsp-10440 (racks wired rack to rack)
+        // in 2 copies of 144
+        record Case(SystemSpec system, int chips) {
+        }
+        for (Case c : List.of(new Case(system(4, 2, 8, 4), 64), new Case(SystemSpecs.preset("tsp-10440"), 288))) {
+            List<String> progress = new ArrayList<>();
+            DecodeReport moved = DecodeRun.run(new DecodeRequest(TINY, c.system(), Precision.FP16, 3, 4096, c.chips(),
+                    Optional.empty(), 1, true, MoeDispatch.ALL, 2), progress::add);
+            DecodeReport full = DecodeRun.run(new DecodeRequest(TINY, c.system(), Precision.FP16, 3, 4096, c.chips(),
+                    Optional.empty(), 1, false, MoeDispatch.ALL, 2), line -> { });
+            assertThat(progress).anyMatch(line -> line.startsWith("pipeline 1 of 2 is pipeline 0 moved by "
+                    + c.chips() / 2 + " chips"));
+            assertThat(TraceHash.hex(moved.sim().traceHash())).isEqualTo(TraceHash.hex(full.sim().traceHash()));
+            assertThat(moved.sim().cycles()).isEqualTo(full.sim().cycles());
+            assertThat(moved.cyclesPerToken()).isEqualTo(full.cyclesPerToken());
+            assertThat(moved.sim().chipIds()).isEqualTo(full.sim().chipIds());
+            assertThat(moved.sim().chipsRun()).isLessThan(full.sim().chipsRun());
+            // each copy crossed a cable between its two racks
+            int rack = c.system().chipsPerNode() * c.system().nodesPerRack();
+            assertThat(moved.sim().chipIds()).anyMatch(id -> id % (2 * rack) >= rack);
+            assertThat(moved.sim().activity(Activity.LINK_VECTORS)).isPositive();
+        }
+    }
+
+    @Test
+    void aSystemWithNoChipPathIsRefusedAsTheSystemsFault() {
+        // racks wired rack to rack from too few ports: no path leaves each node from another chip than its entry
+        SystemSpec x = system(8, 2, 2, 3);
+        assertThatThrownBy(() -> DecodeRun.run(new DecodeRequest(TINY, x, Precision.FP16, 3, 4096, 32,
+                Optional.empty(), 1, true, MoeDispatch.ALL, 2), line -> { })).isInstanceOf(RunRefused.class)
+                .hasMessageStartingWith("tiny-mixtral (fp16, batch 3 per pipeline, context 4096) on x: x has no path "
+                        + "through the nodes of rack 0 to rack 1")
+                .hasMessageNotContaining("does not compile");
     }
 
     @Test
     void theLargestBatchIsTheMostWhoseCachesPack() {
         // on 24 chips the tiny Mixtral's plan packs 25 sequences' caches and not 26 (found by bisection)
         assertThat(PlanSearch.largestBatch(TINY, Precision.FP16, 4096, RACK, 24,
-                dev.lockstep.compiler.model.MoeDispatch.ALL, 64)).hasValue(25);
+                MoeDispatch.ALL, 64)).hasValue(25);
         assertThatThrownBy(() -> DecodeBuilder.checkPacking(PlanSearch.forChips(TINY, Precision.FP16, 26, 4096, RACK,
                 24).plan(), RACK)).isInstanceOf(dev.lockstep.compiler.CompileException.class);
     }

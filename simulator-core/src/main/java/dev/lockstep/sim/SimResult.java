@@ -9,15 +9,20 @@ import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.program.Region;
 import dev.lockstep.isa.semantics.Lanes;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.IntUnaryOperator;
 
 /** What a simulation found: cycles, issues, utilisation, the trace hash and, in functional mode, the outputs. */
 public final class SimResult {
     private final ChipSpec chip;
-    private final Program program;
+    /** Empty for a result put together from others ({@link #union}, {@link #movedTo}), which keeps no program. */
+    private final Optional<Program> program;
     private final Mode mode;
     private final List<ChipResult> chips;
     private final int chipsRun;
@@ -34,7 +39,7 @@ public final class SimResult {
         this.chipsRun = chipsRun;
         this.instructionsRun = instructionsRun;
         this.chip = chip;
-        this.program = program;
+        this.program = Optional.ofNullable(program);
         this.mode = mode;
         this.chips = List.copyOf(chips);
     }
@@ -202,7 +207,7 @@ public final class SimResult {
         if (mode != Mode.FUNCTIONAL) {
             throw new IllegalStateException("a timing-only run carries no data");
         }
-        Optional<Region> region = program.chip(chipId).flatMap(cp -> cp.region(name));
+        Optional<Region> region = program().chip(chipId).flatMap(cp -> cp.region(name));
         if (region.isEmpty()) {
             return Optional.empty();
         }
@@ -229,6 +234,72 @@ public final class SimResult {
 
     /** The type of a named region. */
     public Optional<DataType> regionType(int chipId, String name) {
-        return program.chip(chipId).flatMap(c -> c.region(name)).map(Region::dtype);
+        return program().chip(chipId).flatMap(c -> c.region(name)).map(Region::dtype);
+    }
+
+    private Program program() {
+        return program.orElseThrow(() -> new IllegalStateException("a result put together from others keeps no "
+                + "program"));
+    }
+
+    /**
+     * This timing-only result as the same programs give it on other chips: chip c's result becomes chip
+     * {@code to.applyAsInt(c)}'s, every event at the same cycle. For a copy of a model wired among its chips as
+     * another copy is among its own, and compiled the same, its simulation is the other's with the chips renamed
+     * (the trace hash counts chip ids, so the system's is recomputed from the chips', not copied). Nothing is
+     * simulated: {@link #chipsRun} and {@link #instructionsRun} are 0, and each chip is
+     * {@link #simulatedAs} the chip whose simulation gave it. Keeps no program.
+     *
+     * @throws IllegalStateException    after a functional run (its data stays on its chips)
+     * @throws IllegalArgumentException if two chips are sent to one
+     */
+    public SimResult movedTo(IntUnaryOperator to) {
+        requireTimingOnly(this);
+        List<ChipResult> moved = new ArrayList<>();
+        Map<Integer, Integer> as = new TreeMap<>();
+        for (ChipResult c : chips) {
+            int id = to.applyAsInt(c.chip());
+            moved.add(c.shifted(id, 0));
+            if (as.put(id, simulatedAs(c.chip())) != null) {
+                throw new IllegalArgumentException("two chips moved to chip " + id);
+            }
+        }
+        moved.sort(Comparator.comparingInt(ChipResult::chip));
+        return new SimResult(chip, null, mode, moved, 0, 0, as);
+    }
+
+    /**
+     * Timing-only results of programs on disjoint chips that share no link, as one: what simulating them together
+     * gives (each chip's events depend on its own program only; the link rules, checked in each, concern links
+     * between the chips of one). The caller guarantees that no link joins a chip of one to a chip of the other
+     * (this cannot see the programs' links). Keeps no program.
+     *
+     * @throws IllegalStateException    after a functional run
+     * @throws IllegalArgumentException if the two share a chip or were run on different chips' descriptions
+     */
+    public static SimResult union(SimResult a, SimResult b) {
+        requireTimingOnly(a);
+        requireTimingOnly(b);
+        if (!a.chip.equals(b.chip)) {
+            throw new IllegalArgumentException("results of " + a.chip.name() + " and " + b.chip.name());
+        }
+        List<ChipResult> all = new ArrayList<>(a.chips);
+        all.addAll(b.chips);
+        all.sort(Comparator.comparingInt(ChipResult::chip));
+        Map<Integer, Integer> as = new TreeMap<>(a.ranAs);
+        as.putAll(b.ranAs);
+        for (int i = 1; i < all.size(); i++) {
+            if (all.get(i).chip() == all.get(i - 1).chip()) {
+                throw new IllegalArgumentException("both results have chip " + all.get(i).chip());
+            }
+        }
+        return new SimResult(a.chip, null, a.mode, all, a.chipsRun + b.chipsRun, a.instructionsRun
+                + b.instructionsRun, as);
+    }
+
+    private static void requireTimingOnly(SimResult r) {
+        if (r.mode != Mode.TIMING_ONLY) {
+            throw new IllegalStateException("only timing-only results are moved or put together");
+        }
     }
 }

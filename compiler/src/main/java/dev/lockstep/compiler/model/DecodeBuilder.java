@@ -8,8 +8,11 @@ import dev.lockstep.compiler.system.Exchange;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -125,50 +128,109 @@ public final class DecodeBuilder {
     /**
      * As {@link #build(DecodePlan, SystemSpec, Consumer)}, each sequence's step being {@code step} (through the head):
      * a decode step, or a speculative verify step of several rows. The figures are then per step, not per token.
+     * Transfers may be routed over any chip of the system.
      */
     public static Result build(DecodePlan plan, SystemSpec system, Consumer<String> progress, StepShape step) {
-        return buildSideBySide(plan, system, progress, step, 1, plan.chips()).get(0);
+        checkStep(plan, system, step);
+        SystemBuild sb = new SystemBuild(system);
+        return result(sb, place(new TimingLowering(plan, sb), sb, step, progress));
     }
 
     /**
-     * {@code pipelines} copies of the plan side by side, copy p laid along the system's chip path from position
-     * p x {@code chipsEach} on, each with its own sequences, in one build: a route of one copy may pass through
-     * another's chips (a shortest route back to the embedding table, a path through a node), and one build schedules
-     * every link and unit for all of them. Copy p is placed after copies 0 .. p - 1, so where it meets their work it
-     * waits, and its figures say so. The results share one program, every copy's chips in it.
+     * A copy of the model in a system that holds several side by side (data parallel).
+     *
+     * @param index its number, from 0
+     * @param path  its share of the chips in the order its stages take them
+     * @param shift where it is copy 0 moved by whole racks, the chips it moved by (each chip c of copy 0's being
+     *              chip c + shift of its); else 0
      */
-    public static List<Result> buildSideBySide(DecodePlan plan, SystemSpec system, Consumer<String> progress,
-                                               StepShape step, int pipelines, int chipsEach) {
+    public record Copy(int index, ChipPath path, int shift) {
+        /** Whether it is copy 0 moved: compiled to copy 0's programs on its own chips, and simulated the same. */
+        public boolean moved() {
+            return shift != 0;
+        }
+    }
+
+    /**
+     * Where {@code copies} copies of the model go, each on {@code chipsEach} chips: copy p on the chip path's
+     * positions {@code p x chipsEach} to {@code (p + 1) x chipsEach - 1}. Where those chips are copy 0's moved by
+     * whole racks and wired among themselves as copy 0's are ({@link Topology#wiredAlike}), copy p takes them in
+     * copy 0's order moved ({@link Copy#moved}): the compiler reads the wiring, and chip ids only in their order and
+     * their node, which a move by whole racks keeps (whole nodes would too; whole racks is the stricter rule), so copy
+     * p's programs are copy 0's on its own chips.
+     * Else it takes them in the chip path's order.
+     */
+    public static List<Copy> copies(SystemSpec system, int copies, int chipsEach) {
+        if (copies < 1 || chipsEach < 1 || (long) copies * chipsEach > system.chips()) {
+            throw new IllegalArgumentException(copies + " copies of " + chipsEach + " chips; " + system.name()
+                    + " has " + system.chips());
+        }
+        Topology wiring = new Topology(system);
+        ChipPath all = new ChipPath(wiring);
+        ChipPath first = all.share(0, chipsEach);
+        int rack = system.chipsPerNode() * system.nodesPerRack();
+        List<Copy> out = new ArrayList<>();
+        out.add(new Copy(0, first, 0));
+        for (int p = 1; p < copies; p++) {
+            ChipPath mine = all.share(p * chipsEach, chipsEach);
+            int shift = Collections.min(mine.order()) - Collections.min(first.order());
+            boolean moved = shift % rack == 0 && new TreeSet<>(mine.order()).equals(movedSet(first, shift))
+                    && wiring.wiredAlike(first.order(), first.movedBy(shift).order());
+            out.add(moved ? new Copy(p, first.movedBy(shift), shift) : new Copy(p, mine, 0));
+        }
+        return out;
+    }
+
+    private static TreeSet<Integer> movedSet(ChipPath path, int shift) {
+        TreeSet<Integer> out = new TreeSet<>();
+        for (int c : path.order()) {
+            out.add(c + shift);
+        }
+        return out;
+    }
+
+    /**
+     * A copy of the model ({@link #copies}) compiled in a build of its own, confined to its share of the chips: its
+     * transfers are routed over the wiring among them only ({@link Topology#within}). Copies then share no chip and no
+     * link, none waits for another, and each can be compiled and simulated on its own: a run holds one copy's program
+     * at a time, not every copy's.
+     */
+    public static Result buildCopy(DecodePlan plan, SystemSpec system, Consumer<String> progress, StepShape step,
+                                   Copy copy) {
+        checkStep(plan, system, step);
+        ChipPath path = copy.path();
+        if (path.order().size() < plan.chips()) {
+            throw new IllegalArgumentException("copy " + copy.index() + " has " + path.order().size() + " chips; the "
+                    + "plan needs " + plan.chips());
+        }
+        SystemBuild sb = new SystemBuild(system, new Topology(system).within(path.order()));
+        Result r = result(sb, place(new TimingLowering(plan, path, sb), sb, step, progress));
+        for (ChipBuild c : sb.chips()) {
+            if (path.position(c.chipId()) < 0) {
+                throw new IllegalStateException("copy " + copy.index() + " placed work on chip " + c.chipId()
+                        + ", outside its share: a compiler bug");
+            }
+        }
+        return r;
+    }
+
+    private static void checkStep(DecodePlan plan, SystemSpec system, StepShape step) {
         if (!step.throughHead()) {
             throw new IllegalArgumentException("a decode step goes through the head");
         }
-        if (pipelines < 1 || chipsEach < plan.chips() || (long) pipelines * chipsEach > system.chips()
-                && pipelines > 1) {
-            throw new IllegalArgumentException(pipelines + " pipelines of " + chipsEach + " chips, the plan needing "
-                    + plan.chips() + " each; " + system.name() + " has " + system.chips());
-        }
         checkChips(plan, system);
-        SystemBuild sb = new SystemBuild(system);
-        List<Placed> placed = new ArrayList<>();
-        for (int p = 0; p < pipelines; p++) {
-            if (p > 0) {
-                progress.accept("compiling pipeline " + p + " of " + pipelines);
-            }
-            placed.add(place(new TimingLowering(plan, system, p * chipsEach, sb), sb, step,
-                    p == 0 ? progress : line -> { }));
-        }
-        long sram = sramBytes(sb, placed);
+    }
+
+    /** The result of the copy placed in {@code sb}, with its program (made now, the build let go). */
+    private static Result result(SystemBuild sb, Placed p) {
+        long sram = sramBytes(sb, p);
         Program program = sb.toProgramReleasing();
         long programBytes = 0;
         for (var cp : program.chips()) {
             programBytes = Math.max(programBytes, cp.instructionCount() * 8);
         }
-        List<Result> out = new ArrayList<>();
-        for (Placed p : placed) {
-            out.add(new Result(program, plan, p.lowering().path(), p.timeline(), p.breakdown(), new Footprint(
-                    p.kernels(), sram, programBytes, p.splitVProducts())));
-        }
-        return out;
+        return new Result(program, p.lowering().plan(), p.lowering().path(), p.timeline(), p.breakdown(),
+                new Footprint(p.kernels(), sram, programBytes, p.splitVProducts()));
     }
 
     /** One copy of the plan placed: its lowering and all of a {@link Result} but the program and the SRAM. */
@@ -177,10 +239,10 @@ public final class DecodeBuilder {
     }
 
     /**
-     * The most SRAM any chip of the build uses, once every copy is placed: its weights and caches (from the copy that
-     * holds them) and the scratch its kernels and transfers took.
+     * The most SRAM any chip of the build uses, once the copy is placed: its weights and caches and the scratch its
+     * kernels and transfers took.
      */
-    private static long sramBytes(SystemBuild sb, List<Placed> placed) {
+    private static long sramBytes(SystemBuild sb, Placed placed) {
         SystemSpec system = sb.system();
         long sram = 0;
         int floor = system.chip().mem().wordsPerSlice() - ChipKernels.SCRATCH_WORDS;
@@ -189,11 +251,7 @@ public final class DecodeBuilder {
             for (int p = 0; p < system.chip().floorplan().slices().size(); p++) {
                 scratch += Math.max(0, c.sram().top(p) - floor);
             }
-            long weights = 0;
-            for (Placed p : placed) {
-                weights += p.lowering().weightWords(c.chipId());
-            }
-            sram = Math.max(sram, (weights + scratch) * system.chip().vectorBytes());
+            sram = Math.max(sram, (placed.lowering().weightWords(c.chipId()) + scratch) * system.chip().vectorBytes());
         }
         return sram;
     }

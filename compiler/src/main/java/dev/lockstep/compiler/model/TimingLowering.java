@@ -71,20 +71,25 @@ final class TimingLowering {
     }
 
     TimingLowering(DecodePlan plan, SystemSpec system) {
-        this(plan, system, 0, new SystemBuild(system));
+        this(plan, new SystemBuild(system));
+    }
+
+    /** The plan laid along the system's chip path from its first position, into {@code build}. */
+    TimingLowering(DecodePlan plan, SystemBuild build) {
+        this(plan, new ChipPath(build.topology()), build);
     }
 
     /**
-     * The plan laid along the system's chip path from position {@code first} (a pipeline after others), into
-     * {@code build} (which other pipelines' lowerings may share).
+     * The plan laid along {@code path} from its position 0 (a copy of the model after others: the system's chip path
+     * from a later position), into {@code build} (whose wiring may leave out the chips of other copies).
      */
-    TimingLowering(DecodePlan plan, SystemSpec system, int first, SystemBuild build) {
+    TimingLowering(DecodePlan plan, ChipPath path, SystemBuild build) {
         this.plan = plan;
         this.m = plan.model();
         this.graph = DecoderModel.of(m);
         this.build = build;
         this.col = new Collectives(build);
-        this.path = new ChipPath(build.topology()).from(first);
+        this.path = path;
         this.kernels = new ChipKernels(plan, build);
         this.hv = kernels.library().vectorsOf(m.hidden());
     }

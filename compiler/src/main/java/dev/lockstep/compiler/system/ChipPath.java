@@ -103,7 +103,7 @@ public final class ChipPath {
         for (int r = 0; r < s.racks(); r++) {
             List<Integer> rack = rackOrder(t, r, entryNode, entryChip);
             if (rack == null) {
-                throw new CompileException(s.name() + " has no path through the nodes of rack " + r
+                throw new CompileException.NoChipPath(s.name() + " has no path through the nodes of rack " + r
                         + (r + 1 < s.racks() ? " to rack " + (r + 1) : "") + " that leaves every node from a chip "
                         + "other than its entry (searched " + SEARCH_STEPS + " steps); Lockstep lays pipelines along "
                         + "such a path: give each node more global links or racks that reach each other from more "
@@ -220,18 +220,32 @@ public final class ChipPath {
         }
     }
 
+    /** Positions {@code first} to {@code first + count - 1} of this path, as a path of their own. */
+    public ChipPath share(int first, int count) {
+        if (first < 0 || count < 1 || first + count > order.size()) {
+            throw new IllegalArgumentException("a path of " + order.size() + " chips has no positions " + first
+                    + " to " + (first + count - 1));
+        }
+        return new ChipPath(order.subList(first, first + count), index.length, chipsPerNode);
+    }
+
     /**
-     * The path from position {@code first} on (a pipeline laid after others on the same system): its position 0 is
-     * this path's {@code first}; chips before it are not on it ({@link #position} -1).
+     * This path with every chip moved by {@code delta} whole nodes' chips (chip c becoming c + delta): a path where
+     * the chips moved to are wired among themselves as these are ({@link Topology#wiredAlike}, for the caller to
+     * check).
      */
-    public ChipPath from(int first) {
-        if (first == 0) {
-            return this;
+    public ChipPath movedBy(int delta) {
+        if (delta % chipsPerNode != 0) {
+            throw new IllegalArgumentException("a path moves by whole nodes, not " + delta + " chips");
         }
-        if (first < 0 || first >= order.size()) {
-            throw new IllegalArgumentException("a path of " + order.size() + " chips has no position " + first);
+        List<Integer> moved = new ArrayList<>();
+        for (int c : order) {
+            if (c + delta < 0 || c + delta >= index.length) {
+                throw new IllegalArgumentException("chip " + c + " moved by " + delta + " is not in the system");
+            }
+            moved.add(c + delta);
         }
-        return new ChipPath(order.subList(first, order.size()), index.length, chipsPerNode);
+        return new ChipPath(moved, index.length, chipsPerNode);
     }
 
     /** A cable from {@code node} to {@code next}, as {@link #cable}; null if there is none. */
@@ -254,7 +268,7 @@ public final class ChipPath {
     private int[] cable(Topology t, int node, int next, int entry) {
         int[] c = nodeCable(t, node, next, entry);
         if (c == null) {
-            throw new CompileException(t.system().name() + " has no cable from node " + node + " to node "
+            throw new CompileException.NoChipPath(t.system().name() + " has no cable from node " + node + " to node "
                     + next + " that leaves from a chip other than the node's entry; Lockstep lays pipelines along such "
                     + "a path");
         }

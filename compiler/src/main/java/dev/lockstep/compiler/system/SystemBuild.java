@@ -20,8 +20,20 @@ public final class SystemBuild {
     private long exchanges;
 
     public SystemBuild(SystemSpec system) {
+        this(system, new Topology(system));
+    }
+
+    /**
+     * A build whose transfers are routed over {@code topology}: the system's wiring, or a view of it with some chips
+     * only ({@link Topology#within}), for a copy of a model confined to its share of the system.
+     */
+    public SystemBuild(SystemSpec system, Topology topology) {
+        if (!topology.system().equals(system)) {
+            throw new IllegalArgumentException("a wiring of " + topology.system().name() + " for a build of "
+                    + system.name());
+        }
         this.system = system;
-        this.topology = new Topology(system);
+        this.topology = topology;
         this.lanes = new Exchange.Lanes(system.chip());
     }
 
@@ -29,6 +41,7 @@ public final class SystemBuild {
         return system;
     }
 
+    /** The wiring transfers are routed over. */
     public Topology topology() {
         return topology;
     }

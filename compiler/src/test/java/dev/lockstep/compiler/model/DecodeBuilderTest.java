@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.ModelConfigs;
 import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.Exchange;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.Resource;
@@ -14,6 +15,7 @@ import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.QueueProgram;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
+import dev.lockstep.isa.system.Topology;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
 import dev.lockstep.sim.SystemSimulator;
@@ -185,5 +187,48 @@ class DecodeBuilderTest {
         SystemSpec node = SystemSpecs.presetOrFile("node-8");
         assertThatThrownBy(() -> DecodeBuilder.build(plan, node, line -> { }))
                 .hasMessageContaining("the plan needs " + plan.chips() + " chips; node-8 has 8");
+    }
+
+    @Test
+    void copiesThatAreTheFirstMovedByWholeRacksAreFound() {
+        // tsp-1152: racks 8 .. 15 are racks 0 .. 7 moved, wired alike; so are tsp-10440's shares of 8 racks
+        List<DecodeBuilder.Copy> two = DecodeBuilder.copies(SystemSpecs.preset("tsp-1152"), 2, 576);
+        assertThat(two.get(0).moved()).isFalse();
+        assertThat(two.get(1).shift()).isEqualTo(576);
+        assertThat(two.get(1).path().chip(17)).isEqualTo(two.get(0).path().chip(17) + 576);
+        assertThat(DecodeBuilder.copies(SystemSpecs.preset("tsp-10440"), 8, 576)).extracting(DecodeBuilder.Copy::shift)
+                .containsExactly(0, 576, 1152, 1728, 2304, 2880, 3456, 4032);
+        // 24 chips are not whole racks: each copy takes its positions of the system's chip path
+        List<DecodeBuilder.Copy> three = DecodeBuilder.copies(RACK, 3, 24);
+        assertThat(three).noneMatch(DecodeBuilder.Copy::moved);
+        assertThat(three.get(1).path().order()).isEqualTo(new ChipPath(new Topology(RACK)).order().subList(24, 48));
+        assertThatThrownBy(() -> DecodeBuilder.copies(RACK, 4, 24)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aCopyStaysOnItsShareAndACopyMovedCompilesToTheFirstsProgramsOnItsChips() {
+        SystemSpec tsp576 = SystemSpecs.preset("tsp-576");
+        DecodePlan plan = DecodePlan.forChips(TINY, Precision.FP16, 3, 4096, tsp576.chip(), 72,
+                tsp576.chipsPerNode());
+        List<DecodeBuilder.Copy> copies = DecodeBuilder.copies(tsp576, 8, 72);
+        DecodeBuilder.Result first = DecodeBuilder.buildCopy(plan, tsp576, line -> { }, StepShape.DECODE,
+                copies.get(0));
+        DecodeBuilder.Result third = DecodeBuilder.buildCopy(plan, tsp576, line -> { }, StepShape.DECODE,
+                copies.get(2));
+        assertThat(copies.get(2).shift()).isEqualTo(144);
+        assertThat(first.program().chips()).allMatch(c -> c.chipId() < 72);
+        assertThat(third.program().chips()).hasSameSizeAs(first.program().chips());
+        for (int i = 0; i < first.program().chips().size(); i++) {
+            ChipProgram a = first.program().chips().get(i);
+            ChipProgram b = third.program().chips().get(i);
+            assertThat(b).as("chip " + b.chipId()).isEqualTo(new ChipProgram(a.chipId() + 144, a.queues(), a.data(),
+                    a.regions()));
+        }
+        assertThat(third.timeline()).isEqualTo(first.timeline());
+        assertThat(third.breakdown()).isEqualTo(first.breakdown());
+        // a copy that is not moved, copy 1 of three on rack-72 (path positions 24 .. 47), ends where predicted
+        DecodeBuilder.Copy second = DecodeBuilder.copies(RACK, 3, 24).get(1);
+        DecodeBuilder.Result r = DecodeBuilder.buildCopy(plan(), RACK, line -> { }, StepShape.DECODE, second);
+        assertThat(simulate(r.program()).cycles()).isEqualTo(r.predictedEnd());
     }
 }

@@ -53,14 +53,20 @@ class ChipPathTest {
     }
 
     @Test
-    void aPathFromAPositionIsTheRestOfIt() {
+    void aShareIsSomePositionsAndAMovedPathIsEveryChipMoved() {
         ChipPath whole = new ChipPath(new Topology(SystemSpecs.preset("tsp-1152")));
-        ChipPath second = whole.from(576);
-        assertThat(second.order()).isEqualTo(whole.order().subList(576, 1152));
-        assertThat(second.chip(0)).isEqualTo(whole.chip(576));
-        assertThat(second.position(whole.chip(576))).isZero();
-        assertThat(second.position(whole.chip(575))).isEqualTo(-1);
-        assertThat(whole.from(0)).isSameAs(whole);
+        ChipPath share = whole.share(576, 100);
+        assertThat(share.order()).isEqualTo(whole.order().subList(576, 676));
+        assertThat(share.position(whole.chip(676))).isEqualTo(-1);
+        ChipPath first = whole.share(0, 576);
+        ChipPath moved = first.movedBy(576);
+        assertThat(moved.order()).hasSize(576).allMatch(c -> c >= 576);
+        assertThat(moved.chip(10)).isEqualTo(first.chip(10) + 576);
+        assertThat(moved.position(first.chip(10) + 576)).isEqualTo(10);
+        assertThatThrownBy(() -> first.movedBy(3)).hasMessage("a path moves by whole nodes, not 3 chips");
+        assertThatThrownBy(() -> first.movedBy(1152)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> whole.share(1100, 100)).hasMessage("a path of 1152 chips has no positions 1100 to "
+                + "1199");
     }
 
     private static Topology system(int racks, int nodesPerRack, int chipsPerNode) {

@@ -3,6 +3,7 @@ package dev.lockstep.isa.system;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -51,6 +52,80 @@ public final class Topology {
             }
         }
         wireGlobal();
+    }
+
+    /** {@code full}'s wiring with every link that has an end outside {@code kept} unconnected. */
+    private Topology(Topology full, boolean[] kept) {
+        this.system = full.system;
+        this.links = full.links;
+        this.farChip = full.farChip.clone();
+        this.farLink = full.farLink.clone();
+        this.kind = full.kind.clone();
+        for (int i = 0; i < farChip.length; i++) {
+            if (!kept[i / links] || farChip[i] >= 0 && !kept[farChip[i]]) {
+                farChip[i] = -1;
+                farLink[i] = -1;
+                kind[i] = null;
+            }
+        }
+    }
+
+    /**
+     * This wiring with only {@code chips} in it: every link with an end outside them unconnected, so that hops and
+     * routes stay among them. A copy of a model confined to its share of a system is compiled over this view, and
+     * its transfers then never touch another copy's chips or links.
+     *
+     * @throws IllegalArgumentException if a chip is not in the system
+     */
+    public Topology within(Collection<Integer> chips) {
+        boolean[] kept = new boolean[chips()];
+        for (int c : chips) {
+            if (c < 0 || c >= chips()) {
+                throw new IllegalArgumentException("chip " + c + " is not in " + system.name());
+            }
+            kept[c] = true;
+        }
+        return new Topology(this, kept);
+    }
+
+    /**
+     * Whether the chips {@code to} are wired among themselves as the chips {@code from} are, position by position:
+     * for every chip {@code from[i]} and link l, where the link reaches {@code from[j]} (on its far link f, of kind
+     * k), link l of {@code to[i]} reaches {@code to[j]} on f, of kind k; where it reaches no chip of {@code from},
+     * link l of {@code to[i]} reaches none of {@code to}. Then the two sets' views ({@link #within}) are the same
+     * wiring with the chips renamed.
+     */
+    public boolean wiredAlike(List<Integer> from, List<Integer> to) {
+        if (from.size() != to.size()) {
+            return false;
+        }
+        int[] fromAt = positions(from);
+        int[] toAt = positions(to);
+        for (int i = 0; i < from.size(); i++) {
+            int a = from.get(i);
+            int b = to.get(i);
+            for (int l = 0; l < links; l++) {
+                int fa = farChip(a, l);
+                int fb = farChip(b, l);
+                boolean inA = fa >= 0 && fromAt[fa] >= 0;
+                boolean inB = fb >= 0 && toAt[fb] >= 0;
+                if (inA != inB || inA && (fromAt[fa] != toAt[fb] || farLink(a, l) != farLink(b, l)
+                        || kind(a, l) != kind(b, l))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Each chip's index in {@code chips}, -1 for the others. */
+    private int[] positions(List<Integer> chips) {
+        int[] at = new int[chips()];
+        Arrays.fill(at, -1);
+        for (int i = 0; i < chips.size(); i++) {
+            at[chips.get(i)] = i;
+        }
+        return at;
     }
 
     private void wireGlobal() {

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lockstep.isa.io.InputException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The presets' wiring: symmetric, the published link counts, and the hop counts the docs claim. */
@@ -119,5 +123,45 @@ class TopologyTest {
                         .contains("chip must be a chip preset"));
         assertThatThrownBy(() -> SystemSpecs.presetOrFile("tsp-567")).isInstanceOfSatisfying(InputException.class,
                 e -> assertThat(e.getMessage()).contains("tsp-576"));
+    }
+
+    @Test
+    void aViewWithinSomeChipsCutsEveryLinkLeavingThemAndRoutesAmongThem() {
+        Topology t = new Topology(SystemSpecs.preset("tsp-576"));
+        List<Integer> rack0 = IntStream.range(0, 72).boxed().toList();
+        Topology within = t.within(rack0);
+        for (int c = 0; c < t.chips(); c++) {
+            for (int l = 0; l < t.linksPerChip(); l++) {
+                boolean kept = c < 72 && t.farChip(c, l) >= 0 && t.farChip(c, l) < 72;
+                assertThat(within.farChip(c, l)).isEqualTo(kept ? t.farChip(c, l) : -1);
+                assertThat(within.farLink(c, l)).isEqualTo(kept ? t.farLink(c, l) : -1);
+                assertThat(within.kind(c, l)).isEqualTo(kept ? t.kind(c, l) : null);
+            }
+        }
+        // a rack's chips are at most 3 hops apart, among themselves too; chips outside are not reached
+        assertThat(within.hops(0, 71)).isEqualTo(t.hops(0, 71)).isLessThanOrEqualTo(3);
+        assertThat(within.hops(0, 72)).isEqualTo(-1);
+        assertThat(within.route(0, 71)).allMatch(h -> h.chip() < 72 && within.farChip(h.chip(), h.link()) < 72);
+        assertThat(t.within(List.of(0, 1)).connectedLinks()).isEqualTo(1);
+        assertThatThrownBy(() -> t.within(List.of(576))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("chip 576 is not in tsp-576");
+    }
+
+    @Test
+    void racksMovedByWholeRacksAreWiredAlikeAndAShareAcrossARackBoundaryIsNot() {
+        Topology t = new Topology(SystemSpecs.preset("tsp-1152"));
+        List<Integer> racks0to7 = IntStream.range(0, 576).boxed().toList();
+        List<Integer> racks8to15 = IntStream.range(576, 1152).boxed().toList();
+        assertThat(t.wiredAlike(racks0to7, racks8to15)).isTrue();
+        // the same chips in another order are not wired alike position by position
+        List<Integer> swapped = new ArrayList<>(racks8to15);
+        Collections.swap(swapped, 0, 1);
+        assertThat(t.wiredAlike(racks0to7, swapped)).isFalse();
+        // nodes 0 and 1 of a rack share a cable, as nodes 1 and 2 do (a rack's wiring turns with its nodes); rack
+        // 0's last node and rack 1's first do not
+        List<Integer> nodes01 = IntStream.range(0, 16).boxed().toList();
+        assertThat(t.wiredAlike(nodes01, IntStream.range(8, 24).boxed().toList())).isTrue();
+        assertThat(t.wiredAlike(nodes01, IntStream.range(64, 80).boxed().toList())).isFalse();
+        assertThat(t.wiredAlike(racks0to7, racks0to7.subList(0, 10))).isFalse();
     }
 }
