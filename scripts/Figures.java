@@ -226,13 +226,17 @@ public class Figures {
         return t.toString().stripTrailing();
     }
 
-    /** Mixtral fp16 with one, two and eight pipelines side by side, at 3 and 8 sequences each and the most that fit. */
+    /**
+     * Mixtral fp16 with one, two, eight and eighteen pipelines side by side, at 3 and 8 sequences each and the most
+     * that fit.
+     */
     private static String pipelines(Map<String, Run> runs) {
         StringBuilder t = new StringBuilder("| command | chips | pipelines x chips | sequences each (in all) | "
                 + "tokens/s per user | total | wall s |\n|---|---|---|---|---|---|---|\n");
         String[] names = {"run-mixtral-8x7b", "run-mixtral-dp-576-b8", "run-mixtral-dp-576-max",
             "run-mixtral-dp-1152-b3", "run-mixtral-dp-1152-b8", "run-mixtral-dp-1152-max", "run-mixtral-dp-4608-b3",
-            "run-mixtral-dp-4608-b8", "run-mixtral-dp-4608-max"};
+            "run-mixtral-dp-4608-b8", "run-mixtral-dp-4608-max", "run-mixtral-dp-10368-b3",
+            "run-mixtral-dp-10368-max"};
         for (String name : names) {
             Run r = runs.get(name);
             if (r == null) {
