@@ -3,6 +3,7 @@ package dev.lockstep.run;
 
 import dev.lockstep.compiler.model.DecodeBuilder;
 import dev.lockstep.compiler.model.DecodePlan;
+import dev.lockstep.compiler.model.ModelCopy;
 import dev.lockstep.compiler.model.StepShape;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.sim.SimOptions;
@@ -12,12 +13,13 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Several copies of the model side by side (data parallel), each confined to its share of the chips
- * ({@link DecodeBuilder#buildCopy}), compiled and simulated one at a time, so that a run holds at most two copies'
- * programs at a time (the one being compiled and simulated, and the slowest so far, for the report), not every copy's. A copy that is the first moved by whole racks ({@link DecodeBuilder.Copy#moved}) compiles to the first's
- * programs on its own chips and simulates the same: with deduplication on, its result is the first copy's moved to
- * its chips ({@link SimResult#movedTo}), neither compiled nor simulated again; {@code --no-dedup} compiles and
- * simulates every copy (a test checks that both agree).
+ * Several copies of the model side by side (data parallel), each confined to its share of the chips ({@link
+ * DecodeBuilder#buildCopy}), compiled and simulated one at a time, so that a run holds at most two copies' programs
+ * at a time (the one being compiled and simulated, and the slowest so far, for the report), not every copy's. A copy
+ * that is the first moved by whole racks ({@link ModelCopy#moved}) compiles to the first's programs on its own chips
+ * and simulates the same: with deduplication on, its result is the first copy's moved to its chips ({@link
+ * SimResult#movedTo}), neither compiled nor simulated again; {@code --no-dedup} compiles and simulates every copy (a
+ * test checks that both agree).
  */
 final class SideBySide {
     private SideBySide() {
@@ -46,16 +48,16 @@ final class SideBySide {
                        SystemSimulator.Parallelism parallelism, Consumer<String> progress,
                        Consumer<DecodeBuilder.Result> compiledFirst) {
         SystemSpec sys = request.system();
-        List<DecodeBuilder.Copy> copies = DecodeBuilder.copies(sys, request.pipelines(), request.chipsPerPipeline());
+        List<ModelCopy> copies = ModelCopy.sideBySide(sys, request.pipelines(), request.chipsPerPipeline());
         DecodeBuilder.Result slowest = null;
         SimResult firstSim = null;
         SimResult all = null;
-        boolean anyMoved = parallelism.deduplicate() && copies.stream().anyMatch(DecodeBuilder.Copy::moved);
+        boolean anyMoved = parallelism.deduplicate() && copies.stream().anyMatch(ModelCopy::moved);
         long maxSram = 0;
         long maxProgram = 0;
         double compileSeconds = 0;
         double simulateSeconds = 0;
-        for (DecodeBuilder.Copy copy : copies) {
+        for (ModelCopy copy : copies) {
             int p = copy.index();
             SimResult part;
             if (copy.moved() && anyMoved) {

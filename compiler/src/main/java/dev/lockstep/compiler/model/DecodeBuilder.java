@@ -10,9 +10,7 @@ import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -137,66 +135,13 @@ public final class DecodeBuilder {
     }
 
     /**
-     * A copy of the model in a system that holds several side by side (data parallel).
-     *
-     * @param index its number, from 0
-     * @param path  its share of the chips in the order its stages take them
-     * @param shift where it is copy 0 moved by whole racks, the chips it moved by (each chip c of copy 0's being
-     *              chip c + shift of its); else 0
-     */
-    public record Copy(int index, ChipPath path, int shift) {
-        /** Whether it is copy 0 moved: compiled to copy 0's programs on its own chips, and simulated the same. */
-        public boolean moved() {
-            return shift != 0;
-        }
-    }
-
-    /**
-     * Where {@code copies} copies of the model go, each on {@code chipsEach} chips: copy p on the chip path's
-     * positions {@code p x chipsEach} to {@code (p + 1) x chipsEach - 1}. Where those chips are copy 0's moved by
-     * whole racks and wired among themselves as copy 0's are ({@link Topology#wiredAlike}), copy p takes them in
-     * copy 0's order moved ({@link Copy#moved}): the compiler reads the wiring, and chip ids only in their order and
-     * their node, which a move by whole racks keeps (whole nodes would too; whole racks is the stricter rule), so copy
-     * p's programs are copy 0's on its own chips.
-     * Else it takes them in the chip path's order.
-     */
-    public static List<Copy> copies(SystemSpec system, int copies, int chipsEach) {
-        if (copies < 1 || chipsEach < 1 || (long) copies * chipsEach > system.chips()) {
-            throw new IllegalArgumentException(copies + " copies of " + chipsEach + " chips; " + system.name()
-                    + " has " + system.chips());
-        }
-        Topology wiring = new Topology(system);
-        ChipPath all = new ChipPath(wiring);
-        ChipPath first = all.share(0, chipsEach);
-        int rack = system.chipsPerNode() * system.nodesPerRack();
-        List<Copy> out = new ArrayList<>();
-        out.add(new Copy(0, first, 0));
-        for (int p = 1; p < copies; p++) {
-            ChipPath mine = all.share(p * chipsEach, chipsEach);
-            int shift = Collections.min(mine.order()) - Collections.min(first.order());
-            boolean moved = shift % rack == 0 && new TreeSet<>(mine.order()).equals(movedSet(first, shift))
-                    && wiring.wiredAlike(first.order(), first.movedBy(shift).order());
-            out.add(moved ? new Copy(p, first.movedBy(shift), shift) : new Copy(p, mine, 0));
-        }
-        return out;
-    }
-
-    private static TreeSet<Integer> movedSet(ChipPath path, int shift) {
-        TreeSet<Integer> out = new TreeSet<>();
-        for (int c : path.order()) {
-            out.add(c + shift);
-        }
-        return out;
-    }
-
-    /**
-     * A copy of the model ({@link #copies}) compiled in a build of its own, confined to its share of the chips: its
-     * transfers are routed over the wiring among them only ({@link Topology#within}). Copies then share no chip and no
-     * link, none waits for another, and each can be compiled and simulated on its own: a run holds one copy's program
-     * at a time, not every copy's.
+     * A copy of the model ({@link ModelCopy#sideBySide}) compiled in a build of its own, confined to its share of the
+     * chips: its transfers are routed over the wiring among them only ({@link Topology#within}). Copies then share no
+     * chip and no link, none waits for another, and each can be compiled and simulated on its own, so that a run need
+     * not hold every copy's program at once.
      */
     public static Result buildCopy(DecodePlan plan, SystemSpec system, Consumer<String> progress, StepShape step,
-                                   Copy copy) {
+                                   ModelCopy copy) {
         checkStep(plan, system, step);
         ChipPath path = copy.path();
         if (path.order().size() < plan.chips()) {

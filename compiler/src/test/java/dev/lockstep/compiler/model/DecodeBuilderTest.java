@@ -192,17 +192,17 @@ class DecodeBuilderTest {
     @Test
     void copiesThatAreTheFirstMovedByWholeRacksAreFound() {
         // tsp-1152: racks 8 .. 15 are racks 0 .. 7 moved, wired alike; so are tsp-10440's shares of 8 racks
-        List<DecodeBuilder.Copy> two = DecodeBuilder.copies(SystemSpecs.preset("tsp-1152"), 2, 576);
+        List<ModelCopy> two = ModelCopy.sideBySide(SystemSpecs.preset("tsp-1152"), 2, 576);
         assertThat(two.get(0).moved()).isFalse();
         assertThat(two.get(1).shift()).isEqualTo(576);
         assertThat(two.get(1).path().chip(17)).isEqualTo(two.get(0).path().chip(17) + 576);
-        assertThat(DecodeBuilder.copies(SystemSpecs.preset("tsp-10440"), 8, 576)).extracting(DecodeBuilder.Copy::shift)
+        assertThat(ModelCopy.sideBySide(SystemSpecs.preset("tsp-10440"), 8, 576)).extracting(ModelCopy::shift)
                 .containsExactly(0, 576, 1152, 1728, 2304, 2880, 3456, 4032);
         // 24 chips are not whole racks: each copy takes its positions of the system's chip path
-        List<DecodeBuilder.Copy> three = DecodeBuilder.copies(RACK, 3, 24);
-        assertThat(three).noneMatch(DecodeBuilder.Copy::moved);
+        List<ModelCopy> three = ModelCopy.sideBySide(RACK, 3, 24);
+        assertThat(three).noneMatch(ModelCopy::moved);
         assertThat(three.get(1).path().order()).isEqualTo(new ChipPath(new Topology(RACK)).order().subList(24, 48));
-        assertThatThrownBy(() -> DecodeBuilder.copies(RACK, 4, 24)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ModelCopy.sideBySide(RACK, 4, 24)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -210,7 +210,7 @@ class DecodeBuilderTest {
         SystemSpec tsp576 = SystemSpecs.preset("tsp-576");
         DecodePlan plan = DecodePlan.forChips(TINY, Precision.FP16, 3, 4096, tsp576.chip(), 72,
                 tsp576.chipsPerNode());
-        List<DecodeBuilder.Copy> copies = DecodeBuilder.copies(tsp576, 8, 72);
+        List<ModelCopy> copies = ModelCopy.sideBySide(tsp576, 8, 72);
         DecodeBuilder.Result first = DecodeBuilder.buildCopy(plan, tsp576, line -> { }, StepShape.DECODE,
                 copies.get(0));
         DecodeBuilder.Result third = DecodeBuilder.buildCopy(plan, tsp576, line -> { }, StepShape.DECODE,
@@ -227,7 +227,7 @@ class DecodeBuilderTest {
         assertThat(third.timeline()).isEqualTo(first.timeline());
         assertThat(third.breakdown()).isEqualTo(first.breakdown());
         // a copy that is not moved, copy 1 of three on rack-72 (path positions 24 .. 47), ends where predicted
-        DecodeBuilder.Copy second = DecodeBuilder.copies(RACK, 3, 24).get(1);
+        ModelCopy second = ModelCopy.sideBySide(RACK, 3, 24).get(1);
         DecodeBuilder.Result r = DecodeBuilder.buildCopy(plan(), RACK, line -> { }, StepShape.DECODE, second);
         assertThat(simulate(r.program()).cycles()).isEqualTo(r.predictedEnd());
     }
