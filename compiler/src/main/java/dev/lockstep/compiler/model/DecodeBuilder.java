@@ -108,7 +108,7 @@ public final class DecodeBuilder {
      * @throws CompileException naming the chip and tensor that does not fit
      */
     public static void checkPacking(DecodePlan plan, SystemSpec system) {
-        new TimingLowering(plan, system).allocate();
+        new TimingLowering(plan, new SystemBuild(system)).allocate();
     }
 
     private static void checkChips(DecodePlan plan, SystemSpec system) {
@@ -293,7 +293,7 @@ public final class DecodeBuilder {
                     + promptTokens + " and " + chunkRows);
         }
         checkChips(plan, system);
-        TimingLowering b = new TimingLowering(plan, system);
+        TimingLowering b = new TimingLowering(plan, new SystemBuild(system));
         b.allocate();
         int chunks = (promptTokens + chunkRows - 1) / chunkRows;
         int rows = Math.min(chunkRows, promptTokens);

@@ -17,7 +17,6 @@ import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.Collectives;
 import dev.lockstep.compiler.system.SystemBuild;
-import dev.lockstep.isa.system.SystemSpec;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -68,10 +67,6 @@ final class TimingLowering {
     private final Set<ChipKvHead> splitV = new HashSet<>();
 
     private record ChipKvHead(int chip, int kvHead) {
-    }
-
-    TimingLowering(DecodePlan plan, SystemSpec system) {
-        this(plan, new SystemBuild(system));
     }
 
     /** The plan laid along the system's chip path from its first position, into {@code build}. */

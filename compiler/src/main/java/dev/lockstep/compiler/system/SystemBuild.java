@@ -28,7 +28,7 @@ public final class SystemBuild {
      * only ({@link Topology#within}), for a copy of a model confined to its share of the system.
      */
     public SystemBuild(SystemSpec system, Topology topology) {
-        if (!topology.system().equals(system)) {
+        if (topology.system() != system && !topology.system().equals(system)) {
             throw new IllegalArgumentException("a wiring of " + topology.system().name() + " for a build of "
                     + system.name());
         }
