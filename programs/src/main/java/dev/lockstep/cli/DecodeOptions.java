@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.cli;
 
+import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.ModelConfigs;
 import dev.lockstep.compiler.config.Precision;
@@ -123,8 +124,12 @@ final class DecodeOptions {
             }
             return OptionRange.check("--batch", b, 1, MOST_SEQUENCES, "sequences in flight");
         }
-        return PlanSearch.largestBatch(m, w, context, sys, chipsEach, dispatch, MOST_SEQUENCES).orElseThrow(() ->
-                new InputException("--batch", 1, 1, "not even one sequence of " + m.name() + " fits " + chipsEach
-                        + " chips at a context of " + context + ": give more chips or a shorter context"));
+        try {
+            return PlanSearch.largestBatch(m, w, context, sys, chipsEach, dispatch, MOST_SEQUENCES).orElseThrow(() ->
+                    new InputException("--batch", 1, 1, "not even one sequence of " + m.name() + " fits " + chipsEach
+                            + " chips at a context of " + context + ": give more chips or a shorter context"));
+        } catch (CompileException.NoChipPath e) {
+            throw new InputException("--system", 1, 1, e.getMessage());
+        }
     }
 }

@@ -178,6 +178,8 @@ public final class DecodeRun {
                 }
                 refused.add(new DecodeReport.ChunkRefused(rows, e.getMessage()));
                 progress.accept("prefill: " + e.getMessage() + "; trying chunks of " + rows / 2);
+            } catch (CompileException.NoChipPath e) {
+                throw new RunRefused(request.title() + " on " + request.system().name() + ": " + e.getMessage(), e);
             } catch (CompileException e) {
                 // not the chunk's size: the weights and caches do not pack, or the prefill is too large to hold
                 throw new RunRefused(request.model().name() + ": a prompt of " + p.promptTokens() + " tokens in "

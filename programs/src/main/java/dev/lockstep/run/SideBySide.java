@@ -28,8 +28,8 @@ final class SideBySide {
     /**
      * What the copies gave.
      *
-     * @param slowest         the copy with the most cycles per token (the first such), its footprint the largest of
-     *                        any copy's
+     * @param slowest         the copy with the most cycles per token (the first such), with the most SRAM and the
+     *                        largest chip program of any copy in its footprint (its kernel counts are its own)
      * @param sim             every copy's simulation, as one
      * @param compileSeconds  wall seconds compiling
      * @param simulateSeconds wall seconds simulating
@@ -52,7 +52,7 @@ final class SideBySide {
         DecodeBuilder.Result slowest = null;
         SimResult firstSim = null;
         SimResult all = null;
-        boolean anyMoved = parallelism.deduplicate() && copies.stream().anyMatch(ModelCopy::moved);
+        boolean reuseFirst = parallelism.deduplicate() && copies.stream().anyMatch(ModelCopy::moved);
         long maxSram = 0;
         long maxProgram = 0;
         double compileSeconds = 0;
@@ -60,7 +60,7 @@ final class SideBySide {
         for (ModelCopy copy : copies) {
             int p = copy.index();
             SimResult part;
-            if (copy.moved() && anyMoved) {
+            if (copy.moved() && reuseFirst) {
                 progress.accept("pipeline " + p + " of " + copies.size() + " is pipeline 0 moved by " + copy.shift()
                         + " chips (whole racks, wired alike): its programs and simulation are pipeline 0's");
                 part = firstSim.movedTo(c -> c + copy.shift());
@@ -81,7 +81,7 @@ final class SideBySide {
                 simulateSeconds += (System.nanoTime() - s0) / 1e9;
                 maxSram = Math.max(maxSram, built.footprint().maxSramBytes());
                 maxProgram = Math.max(maxProgram, built.footprint().maxProgramBytes());
-                if (p == 0 && anyMoved) {
+                if (p == 0 && reuseFirst) {
                     // without its program (SimResult#movedTo keeps none), so that copy 0's is not held to the end
                     firstSim = part.movedTo(c -> c);
                 }

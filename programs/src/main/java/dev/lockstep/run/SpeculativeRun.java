@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.run;
 
+import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.model.DecodePlan;
 import dev.lockstep.compiler.model.PlanSearch;
@@ -41,6 +42,9 @@ public final class SpeculativeRun {
                     + target.system().name() + ": give a smaller draft or a larger --system", null));
         } catch (DecodePlan.NoPlanFits | DecodePlan.TooFewChips e) {
             throw new RunRefused("the draft " + draft.name() + ": " + e.getMessage(), e);
+        } catch (CompileException.NoChipPath e) {
+            throw new RunRefused("the draft " + draft.name() + " on " + target.system().name() + ": "
+                    + e.getMessage(), e);
         }
     }
 

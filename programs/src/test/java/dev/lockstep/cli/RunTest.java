@@ -411,6 +411,34 @@ class RunTest {
         assertOneErrorLineEach(cases, expected);
     }
 
+    @Test
+    void aSystemWithNoChipPathIsOneLineNamingTheSystemWhateverTheRun() {
+        // racks wired rack to rack from too few ports: no path leaves each node from another chip than its entry
+        String system = "src/test/resources/systems/no-chip-path.json";
+        String[][] cases = {
+            {},
+            {"--pipelines", "2"},
+            {"--batch", "max"},
+            {"--prompt-tokens", "6"},
+        };
+        String[] expected = {
+            "error: tiny-mixtral (fp16, batch 3, context 4096) on no-chip-path: no-chip-path has no path through the "
+                    + "nodes of rack 0 to rack 1",
+            "error: tiny-mixtral (fp16, batch 3 per pipeline, context 4096) on no-chip-path: no-chip-path has no path",
+            "error: --system:1:1: no-chip-path has no path through the nodes of rack 0 to rack 1",
+            "error: tiny-mixtral (fp16, batch 3, context 4096) on no-chip-path: no-chip-path has no path",
+        };
+        for (int i = 0; i < cases.length; i++) {
+            String[] args = new String[cases[i].length + 5];
+            System.arraycopy(new String[] {"run", "--model", TINY, "--system", system}, 0, args, 0, 5);
+            System.arraycopy(cases[i], 0, args, 5, cases[i].length);
+            CliRun.Result r = CliRun.run(args);
+            assertThat(r.exit()).as(String.join(" ", cases[i])).isEqualTo(1);
+            assertThat(r.err().lines().filter(l -> l.startsWith("error")).toList()).as(String.join(" ", cases[i]))
+                    .singleElement().asString().startsWith(expected[i]).doesNotContain("does not compile");
+        }
+    }
+
     /**
      * Runs the tiny Mixtral on rack-72 with each case's options: exit 1 and one error line, starting as expected, no
      * exception.

@@ -44,7 +44,7 @@ public final class SimResult {
         this.chips = List.copyOf(chips);
     }
 
-    /** Chips in the program. */
+    /** Chips in the program (in every program, for a result put together from others). */
     public int chipCount() {
         return chips.size();
     }
@@ -93,7 +93,10 @@ public final class SimResult {
         return chips.stream().mapToLong(ChipResult::issues).sum();
     }
 
-    /** The program's trace hash (see {@link TraceHash}). */
+    /**
+     * The program's trace hash (see {@link TraceHash}), from each chip's in chip order: for a result put together from
+     * others, the hash of their programs simulated together.
+     */
     public long traceHash() {
         long h = TraceHash.INITIAL;
         for (ChipResult c : chips) {
@@ -232,7 +235,12 @@ public final class SimResult {
         return Optional.of(out);
     }
 
-    /** The type of a named region. */
+    /**
+     * The type of a named region.
+     *
+     * @throws IllegalStateException for a result put together from others ({@link #union}, {@link #movedTo}), which
+     *                               keeps no program
+     */
     public Optional<DataType> regionType(int chipId, String name) {
         return program().chip(chipId).flatMap(c -> c.region(name)).map(Region::dtype);
     }

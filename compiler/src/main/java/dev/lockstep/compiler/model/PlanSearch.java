@@ -43,7 +43,8 @@ public final class PlanSearch {
      * byte count can hold a model whose tiles then do not pack, the KV caches of several sequences most often): from
      * the fewest by bytes, a chip more per layer at a time. Empty if none up to {@code most} does.
      *
-     * @throws DecodePlan.NoPlanFits if no number of chips holds it
+     * @throws DecodePlan.NoPlanFits     if no number of chips holds it
+     * @throws CompileException.NoChipPath if the system gives no chip path to lay a model along
      */
     public static OptionalInt fewestThatPack(ModelConfig m, Precision w, int batch, int context, SystemSpec system,
                                              int most) {
@@ -52,6 +53,8 @@ public final class PlanSearch {
             try {
                 DecodeBuilder.checkPacking(forChips(m, w, batch, context, system, chips).plan(), system);
                 return OptionalInt.of(chips);
+            } catch (CompileException.NoChipPath e) {
+                throw e;
             } catch (CompileException e) {
                 // a chip more per layer
             }
@@ -63,6 +66,8 @@ public final class PlanSearch {
      * The most sequences in flight, at most {@code most}, whose plan on {@code chips} chips holds the model by bytes
      * and packs into every chip's slices (weights and every sequence's KV caches): found by bisection, taking that
      * fewer sequences never need more room. Empty if not even one fits.
+     *
+     * @throws CompileException.NoChipPath if the system gives no chip path to lay a model along
      */
     public static OptionalInt largestBatch(ModelConfig m, Precision w, int context, SystemSpec system, int chips,
                                            MoeDispatch dispatch, int most) {
@@ -84,6 +89,8 @@ public final class PlanSearch {
         try {
             DecodeBuilder.checkPacking(forChips(m, w, batch, context, system, chips, dispatch).plan(), system);
             return true;
+        } catch (CompileException.NoChipPath e) {
+            throw e;
         } catch (DecodePlan.TooFewChips | DecodePlan.NoPlanFits | CompileException e) {
             return false;
         }
@@ -103,6 +110,8 @@ public final class PlanSearch {
         try {
             DecodeBuilder.checkPacking(aligned, system);
             return new Found(aligned, minimal, Optional.empty());
+        } catch (CompileException.NoChipPath e) {
+            throw e;
         } catch (CompileException e) {
             // layers on whole nodes hold more on each chip; if that does not pack, spread them over more chips
             return new Found(unaligned, minimal, Optional.of("with " + aligned.chipsPerLayer() + " chips per layer "

@@ -75,8 +75,8 @@ final class TimingLowering {
     }
 
     /**
-     * The plan laid along {@code path} from its position 0 (a copy of the model after others: the system's chip path
-     * from a later position), into {@code build} (whose wiring may leave out the chips of other copies).
+     * The plan laid along {@code path} from its position 0 (a copy of the model beside others: its share of the
+     * system's chips, {@link ModelCopy#path}), into {@code build} (whose wiring may leave out other copies' chips).
      */
     TimingLowering(DecodePlan plan, ChipPath path, SystemBuild build) {
         this.plan = plan;

@@ -9,12 +9,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An order of all the chips of a system in which each chip is linked to the next: the nodes in snake order (the
- * nodes of rack 0 up, of rack 1 down, ...: consecutive nodes of a rack share a cable, and the last node of a rack
- * has a cable to the same node of the next rack), or where racks are wired rack to rack, each rack's nodes from the
- * one reached from the previous rack to the one reaching the next; and within a node the chip holding the cable from the previous
- * node first, the chip holding the cable to the next node last, the others in between by id. Pipelines are laid
- * along it, so that consecutive stages are neighbours.
+ * An order of chips in which each chip is linked to the next. The system's path takes all its chips: the nodes in
+ * snake order (the nodes of rack 0 up, of rack 1 down, ...: consecutive nodes of a rack share a cable, and the last
+ * node of a rack has a cable to the same node of the next rack), or where racks are wired rack to rack, each rack's
+ * nodes from the one reached from the previous rack to the one reaching the next; and within a node the chip holding
+ * the cable from the previous node first, the chip holding the cable to the next node last, the others in between by
+ * id. Pipelines are laid along it, so that consecutive stages are neighbours. A part of it ({@link #share}) or a part
+ * moved to chips wired alike ({@link #movedBy}) is the path of one copy of a model among several.
  */
 public final class ChipPath {
     private final List<Integer> order;
@@ -230,9 +231,9 @@ public final class ChipPath {
     }
 
     /**
-     * This path with every chip moved by {@code delta} whole nodes' chips (chip c becoming c + delta): a path where
-     * the chips moved to are wired among themselves as these are ({@link Topology#wiredAlike}, for the caller to
-     * check).
+     * This path with every chip moved by {@code delta} chips, a multiple of a node's (chip c becoming c + delta): a
+     * path where the chips moved to are wired among themselves as these are ({@link Topology#wiredAlike}, for the
+     * caller to check).
      */
     public ChipPath movedBy(int delta) {
         if (delta % chipsPerNode != 0) {
