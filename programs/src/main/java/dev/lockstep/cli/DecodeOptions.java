@@ -77,10 +77,6 @@ final class DecodeOptions {
         int n = OptionRange.check("--chips", chips == null ? sys.chips() : chips, 1, sys.chips(),
                 "chips of " + sys.name());
         OptionRange.check("--pipelines", pipelines, 1, n, "pipelines (a chip each at least)");
-        if (pipelines > 1 && prefill.isPresent()) {
-            throw new InputException("--pipelines", 1, 1, "--prompt-tokens runs a prefill on one pipeline: leave out "
-                    + "--pipelines (each pipeline's prefill is the same) or --prompt-tokens");
-        }
         int maxPositions = m.maxPositions();
         prefill.ifPresent(p -> {
             if (m.beyondMaxPositions(p.promptTokens())) {

@@ -67,10 +67,6 @@ public record DecodeRequest(ModelConfig model, SystemSpec system, Precision weig
             throw new IllegalArgumentException("pipelines must be 1.." + chips + " (one chip each at least), got "
                     + pipelines);
         }
-        if (pipelines > 1 && prefill.isPresent()) {
-            throw new IllegalArgumentException("a prefill runs on one pipeline: give --prompt-tokens without "
-                    + "--pipelines (each pipeline's prefill is the same)");
-        }
     }
 
     /**

@@ -4,6 +4,7 @@ package dev.lockstep.run;
 import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.model.DecodeBuilder;
 import dev.lockstep.compiler.model.DecodePlan;
+import dev.lockstep.compiler.model.ModelCopy;
 import dev.lockstep.compiler.model.PlanSearch;
 import dev.lockstep.compiler.model.StepShape;
 import dev.lockstep.isa.program.Program;
@@ -76,19 +77,28 @@ public final class DecodeRun {
                 plan.embeddingChips(), request.model().layers(), plan.chipsPerLayer(), plan.attentionChips(),
                 plan.headChips()));
         SystemSimulator.Parallelism parallelism = new SystemSimulator.Parallelism(request.threads(), request.dedup());
-        // the prefill first, so that its program is garbage before the decode's is built
-        Optional<DecodeReport.PrefillReport> prefill = request.prefill().map(p -> prefill(request, plan, p,
-                parallelism, progress));
         if (request.pipelines() > 1) {
+            List<ModelCopy> copies;
+            try {
+                copies = ModelCopy.sideBySide(sys, request.pipelines(), request.chipsPerPipeline());
+            } catch (CompileException e) {
+                throw doesNotPack(request, plan, e);
+            }
+            // each copy's prefill first, so that its program is garbage before the decode's is built
+            Optional<DecodeReport.PrefillReport> prefill = request.prefill().map(p -> SideBySide.prefill(request,
+                    plan, copies, p, parallelism, progress));
             SideBySide.Outcome o;
             try {
-                o = SideBySide.run(request, plan, step, parallelism, progress, compiled);
+                o = SideBySide.run(request, plan, copies, step, parallelism, progress, compiled);
             } catch (CompileException e) {
                 throw doesNotPack(request, plan, e);
             }
             return new DecodeReport(request, found, o.slowest(), o.sim(), prefill, new DecodeReport.WallTimes(
                     o.compileSeconds(), o.simulateSeconds(), (System.nanoTime() - wall0) / 1e9));
         }
+        // the prefill first, so that its program is garbage before the decode's is built
+        Optional<DecodeReport.PrefillReport> prefill = request.prefill().map(p -> prefill(request, p, parallelism,
+                progress, rows -> DecodeBuilder.prefill(plan, sys, p.promptTokens(), rows, progress)));
         long c0 = System.nanoTime();
         DecodeBuilder.Result built;
         try {
@@ -159,16 +169,25 @@ public final class DecodeRun {
      */
     private static final long FULL_BYTES_PER_INSTRUCTION = 32;
 
-    private static DecodeReport.PrefillReport prefill(DecodeRequest request, DecodePlan plan,
-                                                      DecodeRequest.PrefillRequest p,
-                                                      SystemSimulator.Parallelism parallelism,
-                                                      Consumer<String> progress) {
+    /** A prefill compiled in chunks of the rows given. */
+    @FunctionalInterface
+    interface PrefillCompiler {
+        DecodeBuilder.Prefill compile(int chunkRows);
+    }
+
+    /**
+     * Compiles and simulates a prefill ({@code compiler}), in chunks of the rows asked for, or fewer where those do
+     * not compile and the request allows it.
+     */
+    static DecodeReport.PrefillReport prefill(DecodeRequest request, DecodeRequest.PrefillRequest p,
+                                              SystemSimulator.Parallelism parallelism, Consumer<String> progress,
+                                              PrefillCompiler compiler) {
         long p0 = System.nanoTime();
         DecodeBuilder.Prefill built = null;
         List<DecodeReport.ChunkRefused> refused = new ArrayList<>();
         for (int rows = p.chunkRows(); built == null; rows /= 2) {
             try {
-                built = DecodeBuilder.prefill(plan, request.system(), p.promptTokens(), rows, progress);
+                built = compiler.compile(rows);
             } catch (CompileException.ChunkSize e) {
                 if (!p.fewerIfNeeded() || rows == 1) {
                     throw new RunRefused(request.model().name() + ": a prompt of " + p.promptTokens() + " tokens in "

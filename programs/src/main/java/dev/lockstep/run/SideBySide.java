@@ -38,17 +38,17 @@ final class SideBySide {
     }
 
     /**
-     * Compiles and simulates {@code request}'s copies of {@code plan}, each sequence's step {@code step};
+     * Compiles and simulates {@code copies} of {@code plan} ({@link ModelCopy#sideBySide}), each sequence's step
+     * {@code step};
      * {@code compiledFirst} sees copy 0's compiled step before it is simulated (for a trace of its chips).
      *
      * @throws dev.lockstep.compiler.CompileException if a copy's kernels do not compile
      * @throws Verified.ScheduleMismatch               if a copy's simulation ends elsewhere than predicted
      */
-    static Outcome run(DecodeRequest request, DecodePlan plan, StepShape step,
+    static Outcome run(DecodeRequest request, DecodePlan plan, List<ModelCopy> copies, StepShape step,
                        SystemSimulator.Parallelism parallelism, Consumer<String> progress,
                        Consumer<DecodeBuilder.Result> compiledFirst) {
         SystemSpec sys = request.system();
-        List<ModelCopy> copies = ModelCopy.sideBySide(sys, request.pipelines(), request.chipsPerPipeline());
         DecodeBuilder.Result slowest = null;
         SimResult firstSim = null;
         SimResult all = null;
@@ -96,5 +96,34 @@ final class SideBySide {
                 slowest.timeline(), slowest.breakdown(), new DecodeBuilder.Footprint(f.kernelsCompiled(), maxSram,
                 maxProgram, f.splitVProducts()));
         return new Outcome(out, all, compileSeconds, simulateSeconds);
+    }
+
+    /**
+     * Every copy's prefill of a prompt, each confined to its share as its decode step is: a copy that is the first moved
+     * takes the first's (with deduplication on), the others are compiled and simulated each. The report is the
+     * slowest copy's (the latest first token; the first such), with the wall seconds of every prefill compiled and
+     * simulated.
+     */
+    static DecodeReport.PrefillReport prefill(DecodeRequest request, DecodePlan plan, List<ModelCopy> copies,
+                                              DecodeRequest.PrefillRequest p, SystemSimulator.Parallelism parallelism,
+                                              Consumer<String> progress) {
+        DecodeReport.PrefillReport slowest = null;
+        double compileSeconds = 0;
+        double simulateSeconds = 0;
+        for (ModelCopy copy : copies) {
+            if (copy.moved() && parallelism.deduplicate()) {
+                continue;
+            }
+            progress.accept("prefill of pipeline " + copy.index() + " of " + copies.size());
+            DecodeReport.PrefillReport r = DecodeRun.prefill(request, p, parallelism, progress, rows ->
+                    DecodeBuilder.prefill(plan, request.system(), copy, p.promptTokens(), rows, progress));
+            compileSeconds += r.compileSeconds();
+            simulateSeconds += r.simulateSeconds();
+            if (slowest == null || r.timing().firstTokenCycle() > slowest.timing().firstTokenCycle()) {
+                slowest = r;
+            }
+        }
+        return new DecodeReport.PrefillReport(slowest.timing(), slowest.sim(), slowest.storedInstructions(),
+                compileSeconds, simulateSeconds, slowest.refused());
     }
 }

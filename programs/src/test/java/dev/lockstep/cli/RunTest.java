@@ -390,7 +390,6 @@ class RunTest {
         String[][] cases = {
             {"--pipelines", "0"},
             {"--pipelines", "73"},
-            {"--pipelines", "2", "--prompt-tokens", "6"},
             {"--pipelines", "2", "--speculate", "2", "--draft", "src/test/resources/models/tiny-draft.json"},
             {"--batch", "lots"},
             {"--batch", "65"},
@@ -400,7 +399,6 @@ class RunTest {
         String[] expected = {
             "error: --pipelines:1:1: --pipelines must be 1..72 pipelines (a chip each at least), got 0",
             "error: --pipelines:1:1: --pipelines must be 1..72 pipelines (a chip each at least), got 73",
-            "error: --pipelines:1:1: --prompt-tokens runs a prefill on one pipeline",
             "error: --pipelines:1:1: --speculate runs one target and one draft",
             "error: --batch:1:1: --batch must be a number of sequences (1..64) or max, got 'lots'",
             "error: --batch:1:1: --batch must be 1..64 sequences in flight, got 65",

@@ -99,10 +99,35 @@ class DecodeRunTest {
         assertThat(r.sim().chipIds()).hasSize(72);
         assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("c332947bc900ec7e");
         assertThat(r.sim().chipsRun()).as("every copy simulated, each chip's program its own").isEqualTo(72);
-        // a prefill runs on one pipeline
-        assertThatThrownBy(() -> new DecodeRequest(TINY, RACK, Precision.FP16, 3, 4096, 72,
-                Optional.of(new DecodeRequest.PrefillRequest(6, 4)), 1, true,
-                MoeDispatch.ALL, 3)).hasMessageContaining("a prefill runs on one pipeline");
+    }
+
+    @Test
+    void everyCopyPrefillsItsOwnPromptAndTheReportIsTheSlowestCopys() {
+        // three copies on rack-72 (none the first moved): each prefills, confined to its share; the report is the
+        // latest first token of the three. Eight on tsp-576 (copies 1..7 the first moved): one prefill, the same
+        // report as with every copy's (--no-dedup)
+        List<String> three = new ArrayList<>();
+        DecodeReport r = DecodeRun.run(new DecodeRequest(TINY, RACK, Precision.FP16, 3, 4096, 72,
+                Optional.of(new DecodeRequest.PrefillRequest(6, 4)), 1, true, MoeDispatch.ALL, 3), three::add);
+        assertThat(three).filteredOn(line -> line.startsWith("prefill of pipeline ")).containsExactly(
+                "prefill of pipeline 0 of 3", "prefill of pipeline 1 of 3", "prefill of pipeline 2 of 3");
+        DecodeReport.PrefillReport p = r.prefill().orElseThrow();
+        assertThat(p.sim().cycles()).isEqualTo(p.timing().predictedEndCycle());
+        assertThat(r.timeToFirstTokenSeconds()).hasValue(p.timing().firstTokenCycle() / 900e6);
+        SystemSpec tsp576 = SystemSpecs.presetOrFile("tsp-576");
+        List<String> eight = new ArrayList<>();
+        DecodeReport moved = DecodeRun.run(new DecodeRequest(TINY, tsp576, Precision.FP16, 3, 4096, 576,
+                Optional.of(new DecodeRequest.PrefillRequest(6, 4)), 1, true, MoeDispatch.ALL, 8), eight::add);
+        DecodeReport full = DecodeRun.run(new DecodeRequest(TINY, tsp576, Precision.FP16, 3, 4096, 576,
+                Optional.of(new DecodeRequest.PrefillRequest(6, 4)), 1, false, MoeDispatch.ALL, 8), line -> { });
+        assertThat(eight).filteredOn(line -> line.startsWith("prefill of pipeline ")).containsExactly(
+                "prefill of pipeline 0 of 8");
+        assertThat(moved.prefill().orElseThrow().timing()).isEqualTo(full.prefill().orElseThrow().timing());
+        DecodeReport.Simulated a = moved.prefill().orElseThrow().sim();
+        DecodeReport.Simulated b = full.prefill().orElseThrow().sim();
+        assertThat(List.of(a.cycles(), a.instructions(), a.traceHash()))
+                .isEqualTo(List.of(b.cycles(), b.instructions(), b.traceHash()));
+        assertThat(moved.sim().traceHash()).isEqualTo(full.sim().traceHash());
     }
 
     @Test

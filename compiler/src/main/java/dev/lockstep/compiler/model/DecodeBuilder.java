@@ -143,11 +143,8 @@ public final class DecodeBuilder {
     public static Result buildCopy(DecodePlan plan, SystemSpec system, Consumer<String> progress, StepShape step,
                                    ModelCopy copy) {
         checkStep(plan, system, step);
+        checkShare(plan, copy);
         ChipPath path = copy.path();
-        if (path.order().size() < plan.chips()) {
-            throw new IllegalArgumentException("copy " + copy.index() + " has " + path.order().size() + " chips; the "
-                    + "plan needs " + plan.chips());
-        }
         SystemBuild sb = new SystemBuild(system, new Topology(system).within(path.order()));
         Result r = result(sb, place(new TimingLowering(plan, path, sb), sb, step, progress));
         for (ChipBuild c : sb.chips()) {
@@ -157,6 +154,13 @@ public final class DecodeBuilder {
             }
         }
         return r;
+    }
+
+    private static void checkShare(DecodePlan plan, ModelCopy copy) {
+        if (copy.path().order().size() < plan.chips()) {
+            throw new IllegalArgumentException("copy " + copy.index() + " has " + copy.path().order().size()
+                    + " chips; the plan needs " + plan.chips());
+        }
     }
 
     private static void checkStep(DecodePlan plan, SystemSpec system, StepShape step) {
@@ -288,12 +292,27 @@ public final class DecodeBuilder {
      */
     public static Prefill prefill(DecodePlan plan, SystemSpec system, int promptTokens, int chunkRows,
                                   Consumer<String> progress) {
+        checkChips(plan, system);
+        return prefill(new TimingLowering(plan, new SystemBuild(system)), promptTokens, chunkRows, progress);
+    }
+
+    /**
+     * As {@link #prefill(DecodePlan, SystemSpec, int, int, Consumer)}, on one copy of the model among several, confined
+     * to its share of the chips as {@link #buildCopy} confines its decode step.
+     */
+    public static Prefill prefill(DecodePlan plan, SystemSpec system, ModelCopy copy, int promptTokens, int chunkRows,
+                                  Consumer<String> progress) {
+        checkChips(plan, system);
+        checkShare(plan, copy);
+        SystemBuild sb = new SystemBuild(system, new Topology(system).within(copy.path().order()));
+        return prefill(new TimingLowering(plan, copy.path(), sb), promptTokens, chunkRows, progress);
+    }
+
+    private static Prefill prefill(TimingLowering b, int promptTokens, int chunkRows, Consumer<String> progress) {
         if (promptTokens < 1 || chunkRows < 1) {
             throw new IllegalArgumentException("a prompt has at least one token and a chunk at least one row, got "
                     + promptTokens + " and " + chunkRows);
         }
-        checkChips(plan, system);
-        TimingLowering b = new TimingLowering(plan, new SystemBuild(system));
         b.allocate();
         int chunks = (promptTokens + chunkRows - 1) / chunkRows;
         int rows = Math.min(chunkRows, promptTokens);
