@@ -27,7 +27,10 @@ public record DecodeReport(DecodeRequest request, PlanSearch.Found planSearch, D
                            Optional<PrefillReport> prefill, WallTimes wall) {
 
     /**
-     * A prefill's figures and simulation (its program is not kept: it is garbage before the decode is built).
+     * A prefill's figures and simulation (its program is not kept: it is garbage before the decode is built). With
+     * several pipelines, the slowest copy's timing, simulated cycles, instructions, trace hash and stored
+     * instructions; the simulator's work and the wall seconds summed over the copies prefilled, and the chunk sizes
+     * refused by any ({@code SideBySide#prefill}).
      *
      * @param timing             when its chunks ran, as compiled
      * @param sim                what its simulation measured (not the simulation: its program is garbage before

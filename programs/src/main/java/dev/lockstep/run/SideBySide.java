@@ -9,7 +9,9 @@ import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.sim.SimOptions;
 import dev.lockstep.sim.SimResult;
 import dev.lockstep.sim.SystemSimulator;
+import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -100,30 +102,49 @@ final class SideBySide {
 
     /**
      * Every copy's prefill of a prompt, each confined to its share as its decode step is: a copy that is the first moved
-     * takes the first's (with deduplication on), the others are compiled and simulated each. The report is the
-     * slowest copy's (the latest first token; the first such), with the wall seconds of every prefill compiled and
-     * simulated.
+     * takes the first's (with deduplication on), the others are compiled and simulated each, starting from the chunk
+     * size the first ended with. The report is the slowest copy's (the latest first token; the first such): its
+     * timing, cycles, instructions, trace hash and program; the simulator's work (instructions and chip-cycles
+     * simulated in full) and the wall seconds are summed over the copies prefilled, so that their rates stay right;
+     * the chunk sizes refused are every copy's.
      */
     static DecodeReport.PrefillReport prefill(DecodeRequest request, DecodePlan plan, List<ModelCopy> copies,
                                               DecodeRequest.PrefillRequest p, SystemSimulator.Parallelism parallelism,
                                               Consumer<String> progress) {
         DecodeReport.PrefillReport slowest = null;
+        DecodeRequest.PrefillRequest asked = p;
         double compileSeconds = 0;
         double simulateSeconds = 0;
+        long instructionsRun = 0;
+        long chipCyclesRun = 0;
+        TreeMap<Integer, DecodeReport.ChunkRefused> refused = new TreeMap<>(Comparator.reverseOrder());
         for (ModelCopy copy : copies) {
             if (copy.moved() && parallelism.deduplicate()) {
                 continue;
             }
             progress.accept("prefill of pipeline " + copy.index() + " of " + copies.size());
-            DecodeReport.PrefillReport r = DecodeRun.prefill(request, p, parallelism, progress, rows ->
-                    DecodeBuilder.prefill(plan, request.system(), copy, p.promptTokens(), rows, progress));
+            DecodeRequest.PrefillRequest q = asked;
+            DecodeReport.PrefillReport r;
+            try {
+                r = DecodeRun.prefill(request, q, parallelism, progress, rows -> DecodeBuilder.prefill(plan,
+                        request.system(), copy, q.promptTokens(), rows, progress));
+            } catch (RunRefused e) {
+                throw new RunRefused("pipeline " + copy.index() + " of " + copies.size() + ": " + e.getMessage(), e);
+            }
+            // the next copies start where this one ended (they are alike in shape)
+            asked = new DecodeRequest.PrefillRequest(p.promptTokens(), r.timing().chunkRows(), p.fewerIfNeeded());
             compileSeconds += r.compileSeconds();
             simulateSeconds += r.simulateSeconds();
+            instructionsRun += r.sim().instructionsRun();
+            chipCyclesRun += r.sim().chipCyclesRun();
+            r.refused().forEach(c -> refused.putIfAbsent(c.rows(), c));
             if (slowest == null || r.timing().firstTokenCycle() > slowest.timing().firstTokenCycle()) {
                 slowest = r;
             }
         }
-        return new DecodeReport.PrefillReport(slowest.timing(), slowest.sim(), slowest.storedInstructions(),
-                compileSeconds, simulateSeconds, slowest.refused());
+        DecodeReport.Simulated s = slowest.sim();
+        return new DecodeReport.PrefillReport(slowest.timing(), new DecodeReport.Simulated(s.cycles(),
+                s.instructions(), instructionsRun, chipCyclesRun, s.traceHash()), slowest.storedInstructions(),
+                compileSeconds, simulateSeconds, List.copyOf(refused.values()));
     }
 }

@@ -410,6 +410,21 @@ class RunTest {
     }
 
     @Test
+    void aPromptGoesWithSeveralPipelinesInTextAndJson() throws Exception {
+        CliRun.Result text = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--pipelines", "3",
+                "--prompt-tokens", "6");
+        assertThat(text.exit()).as(text.err()).isZero();
+        assertThat(text.out()).contains("first token").contains("3 side by side");
+        CliRun.Result js = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--pipelines", "3",
+                "--prompt-tokens", "6", "--json");
+        assertThat(js.exit()).as(js.err()).isZero();
+        JsonNode j = json(js.out());
+        assertThat(j.get("pipelines").asInt()).isEqualTo(3);
+        assertThat(j.get("prefill").get("prompt_tokens").asInt()).isEqualTo(6);
+        assertThat(j.get("prefill").get("simulated_cycles").asLong()).isPositive();
+    }
+
+    @Test
     void aSystemWithNoChipPathIsOneLineNamingTheSystemWhateverTheRun() {
         // racks wired rack to rack from too few ports: no path leaves each node from another chip than its entry
         String system = "src/test/resources/systems/no-chip-path.json";

@@ -147,13 +147,18 @@ public final class DecodeBuilder {
         ChipPath path = copy.path();
         SystemBuild sb = new SystemBuild(system, new Topology(system).within(path.order()));
         Result r = result(sb, place(new TimingLowering(plan, path, sb), sb, step, progress));
+        checkOnShare(sb, copy);
+        return r;
+    }
+
+    /** Every chip {@code sb} placed work on is in the copy's share, or the compiler has a bug. */
+    private static void checkOnShare(SystemBuild sb, ModelCopy copy) {
         for (ChipBuild c : sb.chips()) {
-            if (path.position(c.chipId()) < 0) {
+            if (copy.path().position(c.chipId()) < 0) {
                 throw new IllegalStateException("copy " + copy.index() + " placed work on chip " + c.chipId()
                         + ", outside its share: a compiler bug");
             }
         }
-        return r;
     }
 
     private static void checkShare(DecodePlan plan, ModelCopy copy) {
@@ -305,7 +310,9 @@ public final class DecodeBuilder {
         checkChips(plan, system);
         checkShare(plan, copy);
         SystemBuild sb = new SystemBuild(system, new Topology(system).within(copy.path().order()));
-        return prefill(new TimingLowering(plan, copy.path(), sb), promptTokens, chunkRows, progress);
+        Prefill p = prefill(new TimingLowering(plan, copy.path(), sb), promptTokens, chunkRows, progress);
+        checkOnShare(sb, copy);
+        return p;
     }
 
     private static Prefill prefill(TimingLowering b, int promptTokens, int chunkRows, Consumer<String> progress) {
