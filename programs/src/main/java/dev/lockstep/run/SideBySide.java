@@ -41,8 +41,8 @@ final class SideBySide {
 
     /**
      * Compiles and simulates {@code copies} of {@code plan} ({@link ModelCopy#sideBySide}), each sequence's step
-     * {@code step};
-     * {@code compiledFirst} sees copy 0's compiled step before it is simulated (for a trace of its chips).
+     * {@code step}; {@code compiledFirst} sees copy 0's compiled step before it is simulated (for a trace of its
+     * chips).
      *
      * @throws dev.lockstep.compiler.CompileException if a copy's kernels do not compile
      * @throws Verified.ScheduleMismatch               if a copy's simulation ends elsewhere than predicted
