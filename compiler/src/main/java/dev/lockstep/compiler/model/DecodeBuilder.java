@@ -144,11 +144,15 @@ public final class DecodeBuilder {
                                    ModelCopy copy) {
         checkStep(plan, system, step);
         checkShare(plan, copy);
-        ChipPath path = copy.path();
-        SystemBuild sb = new SystemBuild(system, new Topology(system).within(path.order()));
-        Result r = result(sb, place(new TimingLowering(plan, path, sb), sb, step, progress));
+        SystemBuild sb = copyBuild(system, copy);
+        Result r = result(sb, place(new TimingLowering(plan, copy.path(), sb), sb, step, progress));
         checkOnShare(sb, copy);
         return r;
+    }
+
+    /** A build of a copy's own, routed over the system's wiring among the copy's chips only. */
+    private static SystemBuild copyBuild(SystemSpec system, ModelCopy copy) {
+        return new SystemBuild(system, new Topology(system).within(copy.path().order()));
     }
 
     /** Every chip {@code sb} placed work on is in the copy's share, or the compiler has a bug. */
@@ -309,7 +313,7 @@ public final class DecodeBuilder {
                                   Consumer<String> progress) {
         checkChips(plan, system);
         checkShare(plan, copy);
-        SystemBuild sb = new SystemBuild(system, new Topology(system).within(copy.path().order()));
+        SystemBuild sb = copyBuild(system, copy);
         Prefill p = prefill(new TimingLowering(plan, copy.path(), sb), promptTokens, chunkRows, progress);
         checkOnShare(sb, copy);
         return p;

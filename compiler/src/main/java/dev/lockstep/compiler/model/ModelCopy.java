@@ -46,9 +46,10 @@ public record ModelCopy(int index, ChipPath path, int shift) {
         for (int p = 1; p < copies; p++) {
             ChipPath mine = all.share(p * chipsEach, chipsEach);
             int shift = Collections.min(mine.order()) - Collections.min(first.order());
-            boolean moved = shift % rack == 0 && new TreeSet<>(mine.order()).equals(movedSet(first, shift))
-                    && wiring.wiredAlike(first.order(), first.movedBy(shift).order());
-            out.add(moved ? new ModelCopy(p, first.movedBy(shift), shift) : new ModelCopy(p, mine, 0));
+            boolean sameChips = shift % rack == 0 && new TreeSet<>(mine.order()).equals(movedSet(first, shift));
+            ChipPath moved = sameChips ? first.movedBy(shift) : null;
+            out.add(moved != null && wiring.wiredAlike(first.order(), moved.order()) ? new ModelCopy(p, moved, shift)
+                    : new ModelCopy(p, mine, 0));
         }
         return out;
     }
