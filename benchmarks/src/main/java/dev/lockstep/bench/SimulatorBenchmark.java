@@ -28,13 +28,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * simulated instruction issues and simulated cycles per second.
  *
  * <p>How to run: {@code mvn -B -DskipTests package && java -jar benchmarks/target/benchmarks.jar
- * SimulatorBenchmark -f 1 -wi 3 -i 5}. Read {@code issues} and {@code cycles} (ops/s) for the simulation rates.
+ * SimulatorBenchmark -f 3 -wi 6 -i 5}. Read {@code issues} and {@code cycles} (ops/s) for the simulation rates.
+ * Six warmup iterations: on the project's 2-core machine some forks took five of two seconds each before the JIT
+ * settled (timing-only, one fork: 42, 43, 44, 66, 97, 104 ops/s, then 106 to 112), and three forks, because a fork
+ * may settle on slower compiled code than another.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(1)
-@Warmup(iterations = 3, time = 2)
+@Fork(3)
+@Warmup(iterations = 6, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class SimulatorBenchmark {
     @Param({"TIMING_ONLY", "FUNCTIONAL"})

@@ -9,8 +9,8 @@ import dev.lockstep.isa.Unit;
 import java.util.Arrays;
 
 /**
- * Adds an issued instruction's work to a chip's {@link Activity} counters: tables per opcode, made once, and per chip
- * a small table of what the words seen last contribute.
+ * What an issued instruction adds to a chip's {@link Activity} counters: a {@link Contribution} made once per word
+ * (kept with the word's other facts in {@link DecodedWords}), and added at each issue with the position it issues at.
  */
 final class ActivityCount {
     /** Per opcode code: the activity its occupancy counts, or -1. */
@@ -50,40 +50,23 @@ final class ActivityCount {
     private static final int LW_ROWS = Opcode.LW.operandIndex("rows");
     private static final int ABC_COUNT = Opcode.ABC.operandIndex("count");
     private static final int HOPS = Activity.STREAM_PLANE_HOPS.ordinal();
-    private static final int CACHE_BITS = 10;
 
-    /**
-     * What the words counted last contribute, by a hash of the word (words repeat: the same instruction on many
-     * queues, rows and periods, so that an issue costs a table lookup): the word, the activity its work counts (-1:
-     * none), the work, and the planes it puts on streams (negative: westward).
-     */
-    private final long[] words = new long[1 << CACHE_BITS];
-    private final int[] kinds = new int[1 << CACHE_BITS];
-    private final long[] works = new long[1 << CACHE_BITS];
-    private final long[] planes = new long[1 << CACHE_BITS];
-    private final boolean[] filled = new boolean[1 << CACHE_BITS];
-    private final int positions;
-
-    /** For a chip of {@code positions} stream positions. */
-    ActivityCount(int positions) {
-        this.positions = positions;
+    private ActivityCount() {
     }
 
     /**
-     * Counts {@code ins}, issued at stream position {@code pos}, into {@code activity}.
-     *
-     * @param occupancy the cycles it holds its resource (a function of the word alone)
+     * What one issue of a word adds: {@code kind} the activity its work counts (-1: none), {@code work} that work,
+     * and {@code planes} the planes it puts on streams (negative: westward), each riding to the chip's edge.
      */
-    void count(long[] activity, Instruction ins, long occupancy, int pos) {
-        long w = ins.word();
-        int h = (int) ((w * 0x9E3779B97F4A7C15L) >>> (64 - CACHE_BITS));
-        if (!filled[h] || words[h] != w) {
-            fill(h, ins, occupancy);
+    record Contribution(int kind, long work, long planes) {
+    }
+
+    /** Adds one issue of {@code c} at stream position {@code pos} of a chip of {@code positions} to {@code activity}. */
+    static void add(long[] activity, Contribution c, int pos, int positions) {
+        if (c.kind >= 0) {
+            activity[c.kind] += c.work;
         }
-        if (kinds[h] >= 0) {
-            activity[kinds[h]] += works[h];
-        }
-        long p = planes[h];
+        long p = c.planes;
         if (p > 0) {
             activity[HOPS] += p * (positions - 1 - pos);
         } else if (p < 0) {
@@ -91,40 +74,38 @@ final class ActivityCount {
         }
     }
 
-    private void fill(int h, Instruction ins, long occupancy) {
+    /**
+     * What an issue of {@code ins} adds.
+     *
+     * @param occupancy the cycles it holds its resource (a function of the word alone)
+     */
+    static Contribution of(Instruction ins, long occupancy) {
         Opcode op = ins.opcode();
         int c = op.code();
-        words[h] = ins.word();
-        filled[h] = true;
-        planes[h] = 0;
         if (op == Opcode.ABC) {
             boolean fp16 = ins.dtype().orElseThrow() == DataType.F16;
-            kinds[h] = (fp16 ? Activity.MXM_FP16_PASSES : Activity.MXM_INT8_PASSES).ordinal();
-            works[h] = ins.operand(ABC_COUNT);
-            return;
+            return new Contribution((fp16 ? Activity.MXM_FP16_PASSES : Activity.MXM_INT8_PASSES).ordinal(),
+                    ins.operand(ABC_COUNT), 0);
         }
         int kind = KIND[c];
-        kinds[h] = kind;
-        works[h] = 0;
         if (kind < 0) {
-            if (op == Opcode.RECV) {
-                planes[h] = signed(ins.operand(DST[c]), ins.operand(COUNT[c]));
-            }
-            return;
+            return new Contribution(kind, 0, op == Opcode.RECV ? signed(ins.operand(DST[c]), ins.operand(COUNT[c]))
+                    : 0);
         }
         long vectors = COUNT[c] >= 0 ? ins.operand(COUNT[c]) : 1;
         int span = DST[c] >= 0 ? ins.span(DST[c]) : 1;
-        works[h] = switch (op) {
+        long work = switch (op) {
             case LW -> ins.operand(LW_ROWS) * ins.dtype().orElseThrow().bytes();
             case ACC -> vectors * span;
             case SEND, FWD, READ, READB, GATHER, WRITE, SCATTER -> vectors;
             case IW -> 1;
             default -> occupancy * span;
         };
+        long planes = 0;
         if (DST[c] >= 0 && kind != Activity.SRAM_WRITE_VECTORS.ordinal()) {
-            planes[h] = signed(ins.operand(DST[c]), op.unit() == Unit.MEM || op == Opcode.ACC ? vectors * span
-                    : span);
+            planes = signed(ins.operand(DST[c]), op.unit() == Unit.MEM || op == Opcode.ACC ? vectors * span : span);
         }
+        return new Contribution(kind, work, planes);
     }
 
     /** {@code n} planes on {@code stream}: positive eastward (riding to the last position), negative westward. */

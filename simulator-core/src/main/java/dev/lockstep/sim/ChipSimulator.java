@@ -61,16 +61,15 @@ final class ChipSimulator {
     private static final int HOLDER_QUEUE = 3;
     private final long[] busyCycles = new long[Resource.values().length];
     private final long[] activity = new long[Activity.values().length];
-    private final ActivityCount activityCount;
+    private final int positions;
     private final MxmUnits mxm;
     private final ResourceUses resourceUses;
     /** Per queue id x resources + resource ordinal: what the queue holds when it alone decides it, else null. */
     private final ResourceUse[] queueUses;
+    /** Per queue id x resources + resource ordinal: where that use's one instance lies in {@link #held}, or -1. */
+    private final int[] queueHeld;
     private static final int RESOURCES = Resource.values().length;
-    private final OpcodeCycles latencies;
-    private static final int DECODED_BITS = 10;
-    private final Instruction[] decoded = new Instruction[1 << DECODED_BITS];
-    private final OpcodeCycles occupancies;
+    private final DecodedWords words;
     private final List<List<Long>> notifyArrivals = new ArrayList<>();
     final int vectorBytes;
     private long issues;
@@ -108,7 +107,7 @@ final class ChipSimulator {
         this.listener = listener;
         this.vectorBytes = chip.vectorBytes();
         int positions = chip.floorplan().slices().size();
-        this.activityCount = new ActivityCount(positions);
+        this.positions = positions;
         // a read train counts its vectors up to READ_AHEAD words and a read's latency ahead (ReadTrain)
         int lookahead = (int) Math.min(READ_AHEAD + chip.timing().cycles(TimingParam.MEM_READ_LATENCY_CYCLES),
                 Integer.MAX_VALUE / 4);
@@ -127,16 +126,20 @@ final class ChipSimulator {
         this.resourceUses = new ResourceUses(chip);
         this.held = new long[instanceBase[Resource.values().length] * HELD];
         this.queueUses = new ResourceUse[chip.floorplan().queues().size() * RESOURCES];
+        this.queueHeld = new int[queueUses.length];
         for (Queue queue : chip.floorplan().queues()) {
             for (Resource r : Resource.values()) {
-                queueUses[queue.id() * RESOURCES + r.ordinal()] = resourceUses.ofQueue(queue, r).orElse(null);
+                int i = queue.id() * RESOURCES + r.ordinal();
+                queueUses[i] = resourceUses.ofQueue(queue, r).orElse(null);
+                // a use the queue alone decides is one instance (the plane groups are named by an operand)
+                queueHeld[i] = queueUses[i] == null || queueUses[i].width() != 1 ? -1
+                        : (instanceBase[r.ordinal()] + queueUses[i].instance()) * HELD;
             }
         }
-        this.latencies = OpcodeCycles.latencies(chip);
-        this.occupancies = OpcodeCycles.occupancies(chip);
         this.links = new LinkUnit(this, chipProgram.chipId(), topology, deliver);
         this.firstIssue = firstIssue(chipProgram);
         this.labels = LinkLabels.of(chipProgram, chip.links().count());
+        this.words = new DecodedWords(chip, labels);
         for (int b = 0; b < 16; b++) {
             notifyArrivals.add(new ArrayList<>());
         }
@@ -183,19 +186,9 @@ final class ChipSimulator {
         });
     }
 
-    /**
-     * The instruction of a word, from a small table of the words decoded last (by a hash of the word): words repeat
-     * (the same instruction on many queues, rows and periods), and an instruction made anew is an allocation per
-     * issue.
-     */
+    /** The instruction of a valid word. */
     private Instruction decode(long word) {
-        int h = (int) ((word * 0x9E3779B97F4A7C15L) >>> (64 - DECODED_BITS));
-        Instruction ins = decoded[h];
-        if (ins == null || ins.word() != word) {
-            ins = Instruction.ofValidWord(word);
-            decoded[h] = ins;
-        }
-        return ins;
+        return words.of(word).ins;
     }
 
     boolean done() {
@@ -233,7 +226,7 @@ final class ChipSimulator {
         long m = links.nextActiveSample();
         for (int i = 0; i < queueRuns.length; i++) {
             QueueRun q = queueRuns[i];
-            if (q.repeatLeft > 0 && sends(q.previous.opcode())) {
+            if (q.repeatLeft > 0 && sends(q.previous.op)) {
                 m = Math.min(m, q.cycle);
             } else {
                 m = Math.min(m, sendFrom[i][Math.min(q.next, sendFrom[i].length - 1)]);
@@ -296,7 +289,7 @@ final class ChipSimulator {
                 out.add(pending ? q.cycle - now : -1);
             }
             // the instruction issued last matters only to a repeat of it: in progress, or the next one to come
-            long previous = q.previous == null || !repeatsPrevious(q) ? -1 : q.previous.word();
+            long previous = q.previous == null || !repeatsPrevious(q) ? -1 : q.previous.word;
             out.add(q.repeatLeft).add(q.repeatGap).add(previous).add(q.parkedBarrier).addUntil(q.deskewUntil, now);
         }
         for (int i = 0; i < held.length; i += HELD) {
@@ -543,9 +536,12 @@ final class ChipSimulator {
     /** One queue's cursor through its program; it is its own issue event. */
     final class QueueRun extends Event {
         private final Queue queue;
+        /** The queue's id and its slice's stream position. */
+        private final int id;
+        private final int position;
         private final QueueProgram qp;
         private int next;
-        private Instruction previous;
+        private DecodedWords.Word previous;
         private int repeatLeft;
         private long repeatGap;
         private int repeatIndex;
@@ -563,6 +559,8 @@ final class ChipSimulator {
 
         QueueRun(Queue queue, QueueProgram qp) {
             this.queue = queue;
+            this.id = queue.id();
+            this.position = queue.slice().position();
             this.qp = qp;
             this.cycle = qp.cycle(0);
             this.phase = ISSUE;
@@ -582,18 +580,18 @@ final class ChipSimulator {
                 return;
             }
             int index = next++;
-            Instruction ins = decode(qp.word(index));
-            checkParking(ins, index);
-            if (ins.opcode() == Opcode.REPEAT) {
-                repeatLeft = (int) ins.operand("n");
-                repeatGap = ins.operand("d");
+            DecodedWords.Word w = words.of(qp.word(index));
+            checkParking(w.ins, index);
+            if (w.op == Opcode.REPEAT) {
+                repeatLeft = (int) w.ins.operand("n");
+                repeatGap = w.ins.operand("d");
                 repeatIndex = index;
                 run();
                 return;
             }
-            execute(this, ins, cycle, index);
-            if (ins.opcode() != Opcode.NOP) {
-                previous = ins;
+            execute(this, w, cycle, index);
+            if (w.op != Opcode.NOP) {
+                previous = w;
             }
             advance();
         }
@@ -652,26 +650,34 @@ final class ChipSimulator {
 
     // ------------------------------------------------------------------------------------------ execution
 
-    private void execute(QueueRun q, Instruction ins, long cycle, int index) {
-        Opcode op = ins.opcode();
+    private void execute(QueueRun q, DecodedWords.Word w, long cycle, int index) {
+        Instruction ins = w.ins;
+        Opcode op = w.op;
+        int qid = q.id;
         issues++;
-        queueIssued[q.queue.id()]++;
-        hash = TraceHash.step(hash, cycle - firstIssue, q.queue.id(), labels.canonical(ins));
-        long occupancy = occupancies.of(ins);
-        String instance = occupy(q, ins, cycle, index, occupancy);
+        queueIssued[qid]++;
+        hash = TraceHash.step(hash, cycle - firstIssue, qid, w.label);
+        String instance = w.resource < 0 ? null : occupy(q, w, cycle, index);
         if (listener != null) {
-            listener.issued(chipProgram.chipId(), q.queue, cycle, ins, occupancy, instance);
+            listener.issued(chipProgram.chipId(), q.queue, cycle, ins, w.occupancy, instance);
         }
-        long latency = latencies.of(ins);
-        int pos = q.queue.slice().position();
-        activityCount.count(activity, ins, occupancy, pos);
+        long latency = w.latency;
+        int pos = q.position;
+        ActivityCount.add(activity, w.activity, pos, positions);
         if (op == Opcode.READ || op == Opcode.READB) {
             // made without an Issue record (an allocation per issue) unless the train needs an event
-            read(q, ins, cycle, index, pos, latency, op == Opcode.READB);
-            return;
+            read(q, w, cycle, index, pos, latency, op == Opcode.READB);
+        } else {
+            start(new Issue(q, ins, cycle, index, issues), pos, latency);
         }
-        Issue is = new Issue(q, ins, cycle, index, issues);
-        switch (op) {
+    }
+
+    /** Starts what an issued instruction other than a read does (kept apart: the read is the hot path). */
+    private void start(Issue is, int pos, long latency) {
+        QueueRun q = is.q;
+        Instruction ins = is.ins;
+        long cycle = is.cycle;
+        switch (ins.opcode()) {
             case NOP, REPEAT, CONFIG -> {
             }
             case SYNC -> {
@@ -704,27 +710,34 @@ final class ChipSimulator {
         }
     }
 
-    /** Takes the instruction's resource instances for its occupancy; returns their name (for traces). */
-    private String occupy(QueueRun q, Instruction ins, long cycle, int index, long cycles) {
-        Resource r = ins.opcode().resource();
-        if (r == Resource.NONE || cycles == 0) {
-            return null;
-        }
-        int ro = r.ordinal();
-        ResourceUse use = queueUses[q.queue.id() * RESOURCES + ro];
-        if (use == null) {
-            use = ins.opcode() != Opcode.IW ? resourceUses.of(q.queue, ins)
-                    : resourceUses.of(q.queue, ins, installing(q, ins));
-        }
-        if (use.width() > 1) {
-            // a plane group: fp16 work names the group's first plane
-            int plane = (int) ins.operand("plane");
-            int first = chip.mxm().firstPlaneOfGroup(plane, DataType.F16);
-            if (plane != first) {
-                throw hazard(HazardKind.MXM_TYPE_MISMATCH, q, cycle, index, ins, "fp16 pieces take planes " + first
-                        + ".." + (first + use.width() - 1) + " together (mxm.fp16_planes_per_piece " + use.width()
-                        + "): name plane " + first);
+    /**
+     * Takes the resource instances of an instruction that takes some for its occupancy; returns their name (for
+     * traces).
+     */
+    private String occupy(QueueRun q, DecodedWords.Word w, long cycle, int index) {
+        Instruction ins = w.ins;
+        long cycles = w.occupancy;
+        int ro = w.resource;
+        int qid = q.id;
+        int at = queueHeld[qid * RESOURCES + ro];
+        if (at >= 0) {
+            // the common case, one instance the queue decides
+            if (cycle < held[at + UNTIL]) {
+                ResourceUse use = queueUses[qid * RESOURCES + ro];
+                throw busy(q, ins, cycle, index, use, use.instance());
             }
+            long end = cycle + cycles;
+            held[at + UNTIL] = end;
+            held[at + HOLDER_WORD] = w.word;
+            held[at + HOLDER_CYCLE] = cycle;
+            held[at + HOLDER_QUEUE] = qid;
+            busyCycles[ro] += cycles;
+            countBusy(qid, cycle, end);
+            return listener == null ? null : resourceUses.describe(queueUses[qid * RESOURCES + ro]);
+        }
+        ResourceUse use = queueUses[qid * RESOURCES + ro];
+        if (use == null) {
+            use = useOf(q, ins, cycle, index);
         }
         int from = (instanceBase[ro] + use.instance()) * HELD;
         int to = from + use.width() * HELD;
@@ -738,14 +751,38 @@ final class ChipSimulator {
             held[i + UNTIL] = end;
             held[i + HOLDER_WORD] = ins.word();
             held[i + HOLDER_CYCLE] = cycle;
-            held[i + HOLDER_QUEUE] = q.queue.id();
+            held[i + HOLDER_QUEUE] = qid;
         }
         busyCycles[ro] += cycles * use.width();
+        countBusy(qid, cycle, end);
+        return listener == null ? null : resourceUses.describe(use);
+    }
+
+    /** Counts a queue's resource held from {@code cycle} to {@code end} into its busy cycles. */
+    private void countBusy(int qid, long cycle, long end) {
         lastOccupied = Math.max(lastOccupied, end - 1);
-        int qid = q.queue.id();
         queueBusy[qid] += Math.max(0, end - Math.max(cycle, queueBusyUntil[qid]));
         queueBusyUntil[qid] = Math.max(queueBusyUntil[qid], end);
-        return listener == null ? null : resourceUses.describe(use);
+    }
+
+    /**
+     * The resource instances an instruction takes where the queue alone does not decide them (an MXM plane or plane
+     * group named by an operand); an fp16 group must be named by its first plane.
+     */
+    private ResourceUse useOf(QueueRun q, Instruction ins, long cycle, int index) {
+        ResourceUse use = ins.opcode() != Opcode.IW ? resourceUses.of(q.queue, ins)
+                : resourceUses.of(q.queue, ins, installing(q, ins));
+        if (use.width() > 1) {
+            // a plane group: fp16 work names the group's first plane
+            int plane = (int) ins.operand("plane");
+            int first = chip.mxm().firstPlaneOfGroup(plane, DataType.F16);
+            if (plane != first) {
+                throw hazard(HazardKind.MXM_TYPE_MISMATCH, q, cycle, index, ins, "fp16 pieces take planes " + first
+                        + ".." + (first + use.width() - 1) + " together (mxm.fp16_planes_per_piece " + use.width()
+                        + "): name plane " + first);
+            }
+        }
+        return use;
     }
 
     /** The hazard of an issue that needs instance {@code i} of its use while another instruction holds it. */
@@ -880,10 +917,12 @@ final class ChipSimulator {
      * a train of at most {@link #READ_AHEAD} words is counted whole at its issue and needs no event; any other is a
      * {@link ReadTrain}.
      */
-    private void read(QueueRun q, Instruction ins, long cycle, int index, int pos, long latency, boolean based) {
-        long addr = ins.operand(READ_ADDR);
-        long stride = ins.operand(READ_STRIDE);
-        int count = (int) ins.operand(READ_COUNT);
+    private void read(QueueRun q, DecodedWords.Word w, long cycle, int index, int pos, long latency,
+                      boolean based) {
+        Instruction ins = w.ins;
+        long addr = w.operands[READ_ADDR];
+        long stride = w.operands[READ_STRIDE];
+        int count = (int) w.operands[READ_COUNT];
         if (based) {
             if (nextBaseFrom[pos] <= cycle) {
                 readBase[pos] = nextBase[pos];
@@ -897,7 +936,7 @@ final class ChipSimulator {
                         + "), outside 0.." + (sram.words() - 1));
             }
         }
-        long stream = ins.operand(READ_DST);
+        long stream = w.operands[READ_DST];
         if (!functional && count <= READ_AHEAD) {
             countAhead(q, ins, index, issues, cycle, pos, latency, addr, stride, stream, 0, count);
             return;

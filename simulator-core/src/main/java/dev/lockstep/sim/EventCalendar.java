@@ -195,7 +195,8 @@ final class EventCalendar {
 
     /** The events of one cycle: a list per phase, each in creation order, and the queues that issue. */
     private static final class Bucket {
-        final ChipSimulator.Event[][] events = new ChipSimulator.Event[PHASES][8];
+        /** Per phase, its events (null until the bucket's first event of that phase). */
+        final ChipSimulator.Event[][] events = new ChipSimulator.Event[PHASES][];
         final int[] sizes = new int[PHASES];
         /** The ids of the queues with an issue event in this cycle, as a bit set. */
         final long[] issues;
@@ -209,7 +210,10 @@ final class EventCalendar {
             int p = e.phase.ordinal();
             ChipSimulator.Event[] list = events[p];
             int n = sizes[p];
-            if (n == list.length) {
+            if (list == null) {
+                list = new ChipSimulator.Event[8];
+                events[p] = list;
+            } else if (n == list.length) {
                 list = Arrays.copyOf(list, n * 2);
                 events[p] = list;
             }

@@ -95,6 +95,12 @@ final class StreamFile {
             slots[f + DIAGONAL] = d;
             slots[f + COUNT_POSITION] = 0;
         }
+        return produceAt(i, position, producer, data);
+    }
+
+    /** As {@link #produce}, on slot {@code i}, which holds the diagonal. */
+    private boolean produceAt(int i, int position, long producer, byte[] data) {
+        int f = i * FIELDS;
         int n = count(i);
         if (n == 0) {
             slots[f + COUNT_POSITION] = 1L << 32 | (position & 0xFFFFFFFFL);
@@ -141,7 +147,7 @@ final class StreamFile {
                     firstProducers[i] = producer;
                     firstData[i] = null;
                 }
-            } else if (!produce(west, stream, position, firstCycle + k, producer, null)) {
+            } else if (!produceAt(i, position, producer, null)) {
                 return k;
             }
         }

@@ -351,6 +351,7 @@ public final class ProgramRules {
         for (int i = 0; i < cp.data().size(); i++) {
             fail(checkData(chip, cp.data().get(i), cp.data().subList(Math.max(0, i - 1), i)), at);
         }
+        QueueProgram before = null;
         for (QueueProgram qp : cp.queues()) {
             // a queue found valid before, shifted in time: only where it lies in time can differ (cycles increase,
             // so its first and last are the ones to check; if either is out of range, the whole check says where)
@@ -358,24 +359,44 @@ public final class ProgramRules {
             if (validQueues.contains(storage) && qp.cycle(0) >= 0 && qp.cycle(qp.size() - 1) <= MAX_CYCLE) {
                 continue;
             }
-            checkQueue(program, chip, at, qp, checked);
+            checkQueue(program, chip, at, qp, checked, before);
             validQueues.add(storage);
+            before = qp;
         }
     }
 
-    /** The issue timing and operands of one queue's instructions (words found valid before skip the operands). */
-    private static void checkQueue(Program program, ChipSpec chip, String at, QueueProgram qp, WordTable checked) {
+    /**
+     * The issue timing and operands of one queue's instructions (words found valid before skip the operands).
+     * {@code before}, the queue of the chip checked just before (or null), was found valid: as long as this queue's
+     * instructions and cycles are the same as its, index by index, on a queue that issues the same units, every check
+     * gives what it gave there, so they are skipped.
+     */
+    private static void checkQueue(Program program, ChipSpec chip, String at, QueueProgram qp, WordTable checked,
+                                   QueueProgram before) {
         if (qp.queueId() < 0 || qp.queueId() >= chip.floorplan().queues().size()) {
             throw new IllegalArgumentException(at + "queue " + qp.queueId() + " does not exist on "
                     + chip.name() + " (queues 0.." + (chip.floorplan().queues().size() - 1) + ")");
         }
         Queue queue = chip.floorplan().queues().get(qp.queueId());
         boolean[] issues = issuesByUnit(queue);
+        // instructions equal to the queue before's, index by index, on a queue that issues the same units
+        int start = before != null && chip.floorplan().queues().get(before.queueId()).units().equals(queue.units())
+                ? qp.samePrefix(before) : 0;
+        if (start > qp.skipFrom() && start < qp.skipTo()) {
+            start = qp.skipTo();
+        }
         long previousDispatch = 0;
         Instruction previous = null;
         long previousWord = 0;
         long previousCycle = 0;
-        for (int i = 0; i < qp.size(); i++) {
+        if (start > 0 && start < qp.size()) {
+            // the instruction before was checked on the queue before (or is a repeat of one that was)
+            previousWord = qp.word(start - 1);
+            previousCycle = qp.cycle(start - 1);
+            long known = checked.get(previousWord);
+            previousDispatch = known >= 0 ? known : dispatch(chip, Instruction.decode(previousWord));
+        }
+        for (int i = start; i < qp.size(); i++) {
             if (i == qp.skipFrom() && qp.skipTo() > i) {
                 // repeats of a block, each like the one before but a period later: the first two and the last are
                 // checked, and what an instruction is checked against (the one before it) is the same in all
@@ -409,12 +430,16 @@ public final class ProgramRules {
                 throw new IllegalArgumentException(at + "queue " + queue.name() + ", instruction " + i + " ("
                         + ins.opcode().mnemonic() + " at cycle " + cycle + "): " + problem.get());
             }
-            previousDispatch = ins.opcode().dispatch().cycles(chip, ins);
+            previousDispatch = dispatch(chip, ins);
             checked.put(word, previousDispatch);
             previous = ins;
             previousWord = word;
             previousCycle = cycle;
         }
+    }
+
+    private static long dispatch(ChipSpec chip, Instruction ins) {
+        return ins.opcode().dispatch().cycles(chip, ins);
     }
 
     /** Which units' instructions a queue issues, by {@link Unit#ordinal()} (a lookup per instruction checked). */

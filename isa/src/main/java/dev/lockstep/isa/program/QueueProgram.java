@@ -226,6 +226,24 @@ public final class QueueProgram {
         return words[stored(index)];
     }
 
+    /**
+     * How many of the first instructions of this queue and {@code other} are the same, word and cycle, index by
+     * index (compared a stretch at a time when both are plain queues).
+     */
+    public int samePrefix(QueueProgram other) {
+        int n = Math.min(size, other.size);
+        if (block == 0 && other.block == 0 && offset == other.offset) {
+            int w = Arrays.mismatch(words, 0, n, other.words, 0, n);
+            int c = Arrays.mismatch(cycles, 0, n, other.cycles, 0, n);
+            return Math.min(w < 0 ? n : w, c < 0 ? n : c);
+        }
+        int i = 0;
+        while (i < n && word(i) == other.word(i) && cycle(i) == other.cycle(i)) {
+            i++;
+        }
+        return i;
+    }
+
     /** Where instruction {@code index} is stored. */
     private int stored(int index) {
         if (index < prologue) {

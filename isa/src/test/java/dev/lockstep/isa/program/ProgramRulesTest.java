@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.isa.program;
 
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lockstep.isa.Instruction;
 import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.ChipSpecs;
+import dev.lockstep.isa.chip.Queue;
+import dev.lockstep.isa.chip.SliceKind;
+import dev.lockstep.isa.Streams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -82,5 +86,42 @@ class ProgramRulesTest {
             assertThatThrownBy(() -> ProgramRules.check(q, TSP)).hasMessageContaining("chip " + from + ": ")
                     .hasMessageContaining("two instructions on queue");
         }
+    }
+
+    /** One chip whose queues are {@code queues}, in that order. */
+    private static Program chip(QueueProgram... queues) {
+        return new Program(TSP.name(), TSP.vectorBytes(), List.of(), List.of(),
+                List.of(new ChipProgram(0, List.of(queues), List.of(), List.of())));
+    }
+
+    /**
+     * A queue whose first instructions equal those of the queue checked before it skips their checks, and only
+     * theirs: what follows is checked against the last of them, a queue that issues other units is checked in full,
+     * and a prefix-equal queue is refused where it alone would be.
+     */
+    @Test
+    void aQueueEqualToTheOneBeforeUpToAPointIsCheckedFromThatPoint() {
+        List<Queue> mem = TSP.floorplan().queues().stream().filter(q -> q.slice().kind() == SliceKind.MEM).toList();
+        Queue vxm = TSP.floorplan().queues().stream().filter(q -> q.slice().kind() == SliceKind.VXM).findFirst()
+                .orElseThrow();
+        long nop5 = Instruction.of(Opcode.NOP, 5).word();
+        long nop1 = Instruction.of(Opcode.NOP, 1).word();
+        long read = Instruction.of(Opcode.READ, Streams.east(0), 0, 1, 1).word();
+        QueueProgram first = new QueueProgram(mem.get(0).id(), new long[] {0, 10, 20}, new long[] {nop5, read, nop1});
+        QueueProgram same = new QueueProgram(mem.get(1).id(), new long[] {0, 10, 20}, new long[] {nop5, read, nop1});
+        assertThatCode(() -> ProgramRules.check(chip(first, same), TSP)).doesNotThrowAnyException();
+        // equal up to the nop 5, then an issue while the queue still idles for it
+        QueueProgram early = new QueueProgram(mem.get(1).id(), new long[] {0, 3}, new long[] {nop5, nop1});
+        assertThatThrownBy(() -> ProgramRules.check(chip(first, early), TSP))
+                .hasMessageContaining("instruction 1 (nop at cycle 3): queue " + mem.get(1).name()
+                        + " is busy until cycle 5");
+        // equal up to the read, then one more issue at the read's cycle
+        QueueProgram twice = new QueueProgram(mem.get(1).id(), new long[] {0, 10, 10}, new long[] {nop5, read, nop1});
+        assertThatThrownBy(() -> ProgramRules.check(chip(first, twice), TSP))
+                .hasMessageContaining("instruction 2").hasMessageContaining("two instructions on queue");
+        // the same instructions on a queue that cannot issue a read
+        QueueProgram onVxm = new QueueProgram(vxm.id(), new long[] {0, 10, 20}, new long[] {nop5, read, nop1});
+        assertThatThrownBy(() -> ProgramRules.check(chip(first, onVxm), TSP))
+                .hasMessageContaining("instruction 1 (read at cycle 10): queue " + vxm.name() + " cannot issue read");
     }
 }

@@ -106,4 +106,33 @@ class QueueProgramTest {
         assertThatThrownBy(() -> Instruction.validate(bad)).isInstanceOf(EncodingException.class);
         assertThatThrownBy(() -> queue(ok, bad)).isInstanceOf(EncodingException.class);
     }
+
+    /** The equal prefix of two queues, compared a stretch at a time when plain and one by one when repeated. */
+    @Test
+    void samePrefixCountsTheLeadingInstructionsEqualInWordAndCycle() {
+        long a = Instruction.of(Opcode.NOP, 1).word();
+        long b = Instruction.of(Opcode.NOP, 2).word();
+        QueueProgram q = new QueueProgram(0, new long[] {0, 5, 9, 12}, new long[] {a, b, a, b});
+        assertThat(q.samePrefix(q)).isEqualTo(4);
+        assertThat(q.samePrefix(new QueueProgram(7, new long[] {0, 5, 9}, new long[] {a, b, a}))).isEqualTo(3);
+        assertThat(q.samePrefix(new QueueProgram(0, new long[] {0, 5, 10, 12}, new long[] {a, b, a, b})))
+                .isEqualTo(2);
+        assertThat(q.samePrefix(new QueueProgram(0, new long[] {0, 5, 9, 12}, new long[] {a, a, a, b})))
+                .isEqualTo(1);
+        // shifted: the same stored arrays, other cycles
+        assertThat(q.samePrefix(q.shifted(3))).isZero();
+        assertThat(q.shifted(3).samePrefix(q.shifted(3))).isEqualTo(4);
+        QueueProgram r = QueueProgram.repeated(0, new long[] {0, 4}, new long[] {a, b}, 10, 5, new long[0],
+                new long[0]);
+        QueueProgram full = r.expanded();
+        assertThat(r.samePrefix(full)).isEqualTo(10);
+        assertThat(full.samePrefix(r)).isEqualTo(10);
+        long[] cycles = new long[10];
+        long[] words = new long[10];
+        for (int i = 0; i < 10; i++) {
+            cycles[i] = full.cycle(i);
+            words[i] = i == 7 ? Instruction.of(Opcode.NOP, 3).word() : full.word(i);
+        }
+        assertThat(r.samePrefix(new QueueProgram(0, cycles, words))).isEqualTo(7);
+    }
 }
