@@ -228,7 +228,8 @@ public final class QueueProgram {
 
     /**
      * How many of the first instructions of this queue and {@code other} are the same, word and cycle, index by
-     * index (compared a stretch at a time when both are plain queues).
+     * index (compared a stretch at a time when both are plain queues); for a queue whose repeats a check may skip
+     * ({@link #skipFrom()}), at most up to the first skipped one, so that the count costs no more than the check.
      */
     public int samePrefix(QueueProgram other) {
         int n = Math.min(size, other.size);
@@ -237,8 +238,10 @@ public final class QueueProgram {
             int c = Arrays.mismatch(cycles, 0, n, other.cycles, 0, n);
             return Math.min(w < 0 ? n : w, c < 0 ? n : c);
         }
+        // at most to this queue's first skipped repeat: a check walks only what is stored, and so does this
+        int limit = Math.min(n, skipTo() > skipFrom() ? skipFrom() : size);
         int i = 0;
-        while (i < n && word(i) == other.word(i) && cycle(i) == other.cycle(i)) {
+        while (i < limit && word(i) == other.word(i) && cycle(i) == other.cycle(i)) {
             i++;
         }
         return i;
