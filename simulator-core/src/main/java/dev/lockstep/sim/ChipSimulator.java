@@ -727,10 +727,7 @@ final class ChipSimulator {
                 throw busy(q, ins, cycle, index, use, use.instance());
             }
             long end = cycle + cycles;
-            held[at + UNTIL] = end;
-            held[at + HOLDER_WORD] = w.word;
-            held[at + HOLDER_CYCLE] = cycle;
-            held[at + HOLDER_QUEUE] = qid;
+            hold(at, end, w.word, cycle, qid);
             busyCycles[ro] += cycles;
             countBusy(qid, cycle, end);
             return listener == null ? null : resourceUses.describe(queueUses[qid * RESOURCES + ro]);
@@ -748,14 +745,19 @@ final class ChipSimulator {
         }
         long end = cycle + cycles;
         for (int i = from; i < to; i += HELD) {
-            held[i + UNTIL] = end;
-            held[i + HOLDER_WORD] = ins.word();
-            held[i + HOLDER_CYCLE] = cycle;
-            held[i + HOLDER_QUEUE] = qid;
+            hold(i, end, ins.word(), cycle, qid);
         }
         busyCycles[ro] += cycles * use.width();
         countBusy(qid, cycle, end);
         return listener == null ? null : resourceUses.describe(use);
+    }
+
+    /** Marks the resource instance at {@code at} in {@link #held} busy until {@code end}, held by an issue. */
+    private void hold(int at, long end, long word, long cycle, int qid) {
+        held[at + UNTIL] = end;
+        held[at + HOLDER_WORD] = word;
+        held[at + HOLDER_CYCLE] = cycle;
+        held[at + HOLDER_QUEUE] = qid;
     }
 
     /** Counts a queue's resource held from {@code cycle} to {@code end} into its busy cycles. */
