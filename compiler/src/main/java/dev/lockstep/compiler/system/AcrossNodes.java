@@ -7,12 +7,14 @@ import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * The all-reduce of {@link Collectives#allReduceAcrossNodes}: three exchanges, each one hop, each followed by sums.
  * A vector of every chip reaches every other chip over a local link, a cable between nodes and a local link, and
- * lands (in SRAM, where the VXM reads it) after each, because each is summed there.
+ * lands (in SRAM, where the VXM reads it) after each, because each is summed there. Two nodes go in pieces instead
+ * ({@link CablePipeline}), where the chips allow it.
  */
 final class AcrossNodes {
     private AcrossNodes() {
@@ -47,6 +49,13 @@ final class AcrossNodes {
             }
         }
         checkCables(global, nodes, cpn);
+        if (nodes.size() == 2) {
+            Optional<Long> piped = CablePipeline.allReduce(col, build, nodes.get(0), nodes.get(1), vectors, type,
+                    notBefore);
+            if (piped.isPresent()) {
+                return piped.get();
+            }
+        }
         // hop 1: within each node, every chip to every other; each adds the node's rows
         List<Exchange.Flow> local = new ArrayList<>();
         for (int c : chips) {

@@ -393,6 +393,45 @@ public final class ChipBuild {
         return end;
     }
 
+    /**
+     * Marks [start, end) as used, around work the caller placed inside it (a collective whose kernels run between
+     * its transfers): every busy interval that meets it must lie within it, and they become one.
+     */
+    void holdAround(long start, long end) {
+        if (end <= start) {
+            return;
+        }
+        var before = busyIntervals.lowerEntry(start);
+        if (before != null && before.getValue() > start) {
+            throw new IllegalStateException("chip " + chipId + ": work at " + start + ".." + end
+                    + " overlaps earlier work");
+        }
+        long inside = 0;
+        var within = busyIntervals.subMap(start, true, end, false);
+        for (var e : within.entrySet()) {
+            if (e.getValue() > end) {
+                throw new IllegalStateException("chip " + chipId + ": work at " + start + ".." + end
+                        + " overlaps later work");
+            }
+            inside += e.getValue() - e.getKey();
+        }
+        within.clear();
+        busy -= inside;
+        advance(start, end);
+    }
+
+    /**
+     * Takes the words {@code m} holds in every MEM slice but those at {@code skipping}: the tensors of kernels placed
+     * as {@link #placeTransient} whose words must stay theirs.
+     */
+    void takeOutside(SramMap m, Set<Integer> skipping) {
+        for (dev.lockstep.isa.chip.Slice s : chip.floorplan().slicesOf(dev.lockstep.isa.chip.SliceKind.MEM)) {
+            if (!skipping.contains(s.position())) {
+                sram = sram.raise(s.position(), m.top(s.position()));
+            }
+        }
+    }
+
     /** From now on, kernels go above {@code floor} in every slice, up to the top of the slice. */
     public void scratchFrom(int floor) {
         sram = sram.atLeast(floor).withCeiling(chip.mem().wordsPerSlice());

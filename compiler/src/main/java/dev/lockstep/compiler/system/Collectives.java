@@ -26,7 +26,7 @@ import java.util.Map;
 public final class Collectives {
     private final SystemBuild build;
     /** A sum kernel's shape and the SRAM it was compiled into (chips in the same state share it). */
-    private record SumShape(int inputs, int vectors, DataType type, SramMap sram) {
+    private record SumShape(int inputs, int vectors, DataType type, SramMap sram, boolean tree) {
     }
 
     /** The sum kernel a chip uses for rows of one shape. */
@@ -39,6 +39,8 @@ public final class Collectives {
 
     private final Map<SumShape, CompiledKernel> sums = new HashMap<>();
     private final Map<ChipSum, CompiledKernel> perChip = new HashMap<>();
+    /** {@link #sumBesideLanes}, looked up, never iterated. */
+    private final Map<ChipSum, CompiledKernel> besideLanes = new HashMap<>();
     /** The paths of {@link #send} between two chips, found once (looked up, never iterated). */
     private final Map<Pair, List<List<Topology.Hop>>> paths = new HashMap<>();
     private long sumCycles;
@@ -92,6 +94,12 @@ public final class Collectives {
         sumCycles += end - t;
         sumBound += k.lowerBoundCycles();
         return end;
+    }
+
+    /** Counts a sum placed by a collective itself: its cycles on the critical path, and its kernel's bound. */
+    void countSum(long cycles, long bound) {
+        sumCycles += cycles;
+        sumBound += bound;
     }
 
     /**
@@ -182,7 +190,8 @@ public final class Collectives {
      * once and each adds the node's rows; each chip sends the node's sum over its cables to the other nodes, and
      * adds the node sums that arrive over them; within each node every chip sends that partial sum to every other,
      * and each adds the partials to its node's sum. Every two of the nodes must share exactly one cable (the
-     * nodes of a rack, as in tsp-256: 32 nodes of 8 chips, 256 chips, the ISCA 2022 3-hop all-reduce). Returns
+     * nodes of a rack, as in tsp-256: 32 nodes of 8 chips, 256 chips, the ISCA 2022 3-hop all-reduce). Two nodes
+     * go in pieces, the chips at the cable's ends in several transfers at once ({@link CablePipeline}). Returns
      * the end cycle.
      */
     public long allReduceAcrossNodes(List<Integer> nodes, int vectors, DataType type, long notBefore) {
@@ -294,9 +303,22 @@ public final class Collectives {
                 x -> compiledSum(chip, inputs, vectors, type));
     }
 
+    /** The sum of {@code n} new inputs: the first half's sum plus the second half's, each input made where used. */
+    private static VectorGraph.Ref tree(VectorGraph g, DataType type, int n) {
+        if (n == 1) {
+            return g.input(type, new double[0], 0);
+        }
+        VectorGraph.Ref left = tree(g, type, n / 2);
+        return g.binary(Opcode.VADD, left, tree(g, type, n - n / 2));
+    }
+
     private CompiledKernel compiledSum(int chip, int inputs, int vectors, DataType type) {
-        SramMap taken = build.chip(chip).sram();
-        return sums.computeIfAbsent(new SumShape(inputs, vectors, type, taken), k -> {
+        return sumIn(build.chip(chip).sram(), inputs, vectors, type);
+    }
+
+    /** A kernel adding {@code inputs} rows of {@code vectors} vectors of {@code type}, in SRAM free in {@code taken}. */
+    CompiledKernel sumIn(SramMap taken, int inputs, int vectors, DataType type) {
+        return sums.computeIfAbsent(new SumShape(inputs, vectors, type, taken, false), k -> {
             VectorGraph g = new VectorGraph(build.chip().vectorBytes());
             List<VectorGraph.Ref> out = new ArrayList<>();
             for (int v = 0; v < vectors; v++) {
@@ -305,6 +327,37 @@ public final class Collectives {
                     acc = g.binary(Opcode.VADD, acc, g.input(type, new double[0], 0));
                 }
                 out.add(acc);
+            }
+            g.output("sum", out);
+            return VectorCompiler.compile(build.chip(), g, ScheduleOptions.DEFAULT, taken);
+        });
+    }
+
+    /**
+     * The sum kernel of this shape that {@link CablePipeline} placed on {@code chip} before (beside running
+     * transfers), or else one compiled in {@code avoiding} (the chip's SRAM with the lanes' staging slices counted
+     * as full), not yet kept ({@link #keepBesideLanes}).
+     */
+    CompiledKernel sumBesideLanes(int chip, SramMap avoiding, int inputs, int vectors, DataType type) {
+        CompiledKernel k = besideLanes.get(new ChipSum(chip, inputs, vectors, type));
+        return k != null ? k : sumIn(avoiding, inputs, vectors, type);
+    }
+
+    /** Keeps {@code k} as the sum of its shape on {@code chip} that {@link #sumBesideLanes} gives from now on. */
+    void keepBesideLanes(int chip, int inputs, int vectors, DataType type, CompiledKernel k) {
+        besideLanes.putIfAbsent(new ChipSum(chip, inputs, vectors, type), k);
+    }
+
+    /**
+     * As {@link #sumIn}, each vector's inputs added in pairs, then the pairs' sums in pairs, and so on (log2 of the
+     * inputs deep) instead of one after another.
+     */
+    CompiledKernel treeSumIn(SramMap taken, int inputs, int vectors, DataType type) {
+        return sums.computeIfAbsent(new SumShape(inputs, vectors, type, taken, true), k -> {
+            VectorGraph g = new VectorGraph(build.chip().vectorBytes());
+            List<VectorGraph.Ref> out = new ArrayList<>();
+            for (int v = 0; v < vectors; v++) {
+                out.add(tree(g, type, inputs));
             }
             g.output("sum", out);
             return VectorCompiler.compile(build.chip(), g, ScheduleOptions.DEFAULT, taken);

@@ -98,6 +98,25 @@ public final class Exchange {
             this.vectorCycles = chip.links().vectorCycles(chip.vectorBytes(), chip.clockHz());
         }
 
+        /**
+         * One side of a lane, what a flow's instructions at one end need: the SXM queue issuing its send or receive,
+         * the MEM queue of its staging slice, that slice's position, the stream between them and the cycles the
+         * stream takes to cross from one to the other.
+         */
+        record Lane(Queue sxmQueue, Queue memQueue, int staging, long stream, long hops) {
+        }
+
+        /** Send lane k (0 .. LANES - 1) beside the west SXM. */
+        Lane send(int k) {
+            return new Lane(sxmQueues[k], memQueues[k], staging[k].position(), Streams.west(k), hops(k));
+        }
+
+        /** Receive lane k (0 .. LANES - 1) beside the west SXM. */
+        Lane receive(int k) {
+            int l = LANES + k;
+            return new Lane(sxmQueues[l], memQueues[l], staging[l].position(), Streams.east(l), hops(l));
+        }
+
         SramMap reserved(SramMap m) {
             for (Slice s : staging) {
                 m = m.raise(s.position(), STAGING_WORDS);

@@ -9,6 +9,7 @@ import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /** The programs of a system's chips under construction; each chip reserves its link staging buffers first. */
@@ -18,6 +19,8 @@ public final class SystemBuild {
     private final TreeMap<Integer, ChipBuild> chips = new TreeMap<>();
     private final Exchange.Lanes lanes;
     private long exchanges;
+    /** Per chip, the address of its east lanes' staging words, once taken ({@link #eastStaging}). */
+    private final TreeMap<Integer, Integer> eastStaging = new TreeMap<>();
 
     public SystemBuild(SystemSpec system) {
         this(system, new Topology(system));
@@ -66,6 +69,24 @@ public final class SystemBuild {
      */
     void countSideBySide(long before, long onPath) {
         exchanges = before + onPath;
+    }
+
+    /**
+     * The address of the staging words of the east lanes ({@link CablePipeline}) on a chip: a staging buffer's
+     * words in both of their slices, taken on first use; empty if they do not fit.
+     */
+    OptionalInt eastStaging(int chip, int sendSlice, int receiveSlice) {
+        Integer at = eastStaging.get(chip);
+        if (at == null) {
+            ChipBuild c = chip(chip);
+            int top = Math.max(c.sram().top(sendSlice), c.sram().top(receiveSlice));
+            if (top + Exchange.Lanes.STAGING_WORDS > c.sram().ceiling()) {
+                return OptionalInt.empty();
+            }
+            at = c.takeWords(new int[] {sendSlice, receiveSlice}, Exchange.Lanes.STAGING_WORDS);
+            eastStaging.put(chip, at);
+        }
+        return OptionalInt.of(at);
     }
 
     Exchange.Lanes lanes() {

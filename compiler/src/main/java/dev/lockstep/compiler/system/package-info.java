@@ -6,7 +6,8 @@
  * queue, stream and staging slice, at exact cycles); {@code MultiPath} carries a transfer between two chips over one
  * or several paths at once that share no chip or link, forwarded (FWD) by the chips on the way without landing
  * there; {@link dev.lockstep.compiler.system.Collectives}
- * builds broadcast, reduce, all-reduce (within a node, and across nodes in three hops) from exchanges, routes and
+ * builds broadcast, reduce, all-reduce (within a node, and across nodes in three hops; for two nodes in pieces,
+ * {@code CablePipeline}, the chips at the cable's ends in several transfers at once) from exchanges, routes and
  * sum kernels, landing data in SRAM only where a sum reads it or the transfer ends;
  * {@link dev.lockstep.compiler.system.SystemBuild} gathers the chips into one
  * {@link dev.lockstep.isa.program.Program}. The parts of a hop and their costs: docs/model.md, "Hops".

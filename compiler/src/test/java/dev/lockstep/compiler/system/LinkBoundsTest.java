@@ -171,20 +171,25 @@ class LinkBoundsTest {
     }
 
     /**
-     * Two nodes of rack-72, one cable between them: the three-hop all-reduce ({@link Collectives#allReduceAcrossNodes})
-     * takes 5,703 cycles, its bound 3 x 650 + 51 x 22 (the whole row over the one cable) + 28 = 3,100: 1.84 times,
-     * a miss of the 15 % target. Each of its three exchanges carries whole rows (52 words a link), one after
-     * another; coming near the bound needs the row in pieces, each going on while the next crosses, which the
-     * schedule's rule that a chip takes part in one exchange at a time does not allow yet.
+     * Two nodes of rack-72, one cable between them, in pieces of one vector ({@link CablePipeline}): each peer's row
+     * lands on its hub word i at 650 + j + 22 i (receive lane j), so piece p (4 words) is whole at 722 + 88 p; the
+     * hub adds its node's 8 rows of it in 66 cycles (722 + 88 p to 788 + 88 p); the cable's word 4 p is read at
+     * 788 + 88 p, just as its piece is summed, and lands on the far hub 644 cycles later (the east lanes: 1,432 +
+     * 22 i); the two nodes' sums of a piece (20 cycles) go where the node sums leave the VXM room, piece 0 at 1,580
+     * to 1,600 (the 22-cycle gaps before it are too short for 20 cycles from 1,498), so each hub's sends to its peers
+     * start at 1,600 and their last word lands at 1,600 + 650 + 6 + 51 x 22 = 3,378. The bound, 3 x 650 + 51 x 22
+     * (the whole row over the one cable) + 28 = 3,100: 9.0 % over (5,703 before, in three exchanges one after
+     * another).
      */
     @Test
-    void aSixteenChipAllReduceOverOneCableIsPinnedAtItsMiss() {
+    void aSixteenChipAllReduceOverOneCableIsWithinFifteenPercentOfItsBound() {
         SystemBuild b = new SystemBuild(SystemSpecs.preset("rack-72"));
         Collectives col = new Collectives(b);
         long end = col.allReduceAcrossNodes(List.of(0, 1), 13, DataType.F32, 0);
         long bound = LinkBounds.allReduceOfTwoNodes(b, col, 0, 1, 13, DataType.F32);
-        assertThat(end).isEqualTo(5_703);
+        assertThat(end).isEqualTo(3_378);
         assertThat(bound).isEqualTo(3 * 650 + 51 * 22 + 28);
+        assertThat((double) end).isBetween((double) bound, 1.15 * bound);
         assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
     }
 }
