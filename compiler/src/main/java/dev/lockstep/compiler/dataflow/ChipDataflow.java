@@ -98,7 +98,8 @@ public final class ChipDataflow {
 
     /**
      * A vector step: its outputs become rows (lanes past their values cleared) in SRAM of their own (an output that
-     * is an input read in place is copied).
+     * is an input read in place is copied). An output in f16 must come from an f32 row whose lanes past its values
+     * are 0 already ({@link VectorStep#row}; {@link #toF16}).
      */
     public List<Row> vectors(Function<VectorStep, List<Out>> body) {
         long before = t;
@@ -120,7 +121,7 @@ public final class ChipDataflow {
                 }
             }
             int tail = outs.get(o).length() % VectorStep.LANES;
-            if (tail != 0) {
+            if (tail != 0 && s.graph().type(v.get(v.size() - 1)) == DataType.F32) {
                 v.set(v.size() - 1, s.graph().binary(Opcode.VMUL, v.get(v.size() - 1), s.laneMask(tail)));
             }
             s.graph().output(prefix + o + "_", v);
@@ -136,6 +137,20 @@ public final class ChipDataflow {
             rows.add(Row.of(vectors, outs.get(o).length()));
         }
         return rows;
+    }
+
+    /**
+     * The row in f16, for a consumer that takes f16 (a product's X tiles) on another chip: half the words to carry.
+     * The product rounds its inputs to f16 anyway, so its inputs are bit for bit the same as from the f32 row.
+     */
+    public Row toF16(Row r) {
+        return vectors(s -> {
+            List<VectorGraph.Ref> half = new ArrayList<>();
+            for (VectorGraph.Ref v : s.row(r)) {
+                half.add(s.graph().convert(v, DataType.F16));
+            }
+            return List.of(new Out(half, r.length()));
+        }).get(0);
     }
 
     /** A vector step with no output rows (it writes where it pins its results). */

@@ -5,7 +5,8 @@ import dev.lockstep.isa.program.Region;
 import java.util.List;
 
 /**
- * A row of f32 activations in SRAM: value i sits in lane (offset + i) mod 320 of vector (offset + i) / 320 of
+ * A row of activations in SRAM (f32; f16 where it crosses to a consumer that takes f16, {@link ChipDataflow#toF16}):
+ * value i sits in lane (offset + i) mod 320 of vector (offset + i) / 320 of
  * {@code vectors} (each a one-vector region). Lanes from {@code extent} on, up to the end of the last vector, hold
  * 0; a row cut out of a longer one ({@link #part}) keeps the longer one's extent, so its tail may hold the values
  * that follow it.

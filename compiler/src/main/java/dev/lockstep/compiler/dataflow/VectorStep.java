@@ -15,7 +15,7 @@ import java.util.Map;
  * The vector graph of one step and the rows it reads where they lie. A row's values come in aligned (value i in
  * lane i mod 320 of vector i / 320): a row that starts mid-vector is brought over by SXM shifts, and a row whose
  * vectors hold further values past it has them cleared (a multiply by a 0/1 lane mask) where the caller needs
- * zeros there.
+ * zeros there. A row held in f16 is read as f32 (exact).
  */
 public final class VectorStep {
     /** Lanes of a vector: rows are laid out for them. */
@@ -45,6 +45,12 @@ public final class VectorStep {
     public VectorGraph.Ref at(Region r) {
         return placed.computeIfAbsent(new Place(r.slices(), r.address(), r.dtype()), k -> g.inputAt(r.dtype(),
                 r.slices().stream().mapToInt(Integer::intValue).toArray(), r.address()));
+    }
+
+    /** A vector of a row as f32: an f16 one (a row that crossed a link in f16) converted, exactly. */
+    private VectorGraph.Ref f32(Region r) {
+        VectorGraph.Ref v = at(r);
+        return r.dtype() == DataType.F16 ? g.convert(v, DataType.F32) : v;
     }
 
     /** A constant vector of the program (lanes past the values are {@code pad}). */
@@ -82,12 +88,12 @@ public final class VectorStep {
         int s = r.offset() + from;
         int j = s / LANES;
         int shift = s % LANES;
-        VectorGraph.Ref p = at(r.vectors().get(j));
+        VectorGraph.Ref p = f32(r.vectors().get(j));
         if (shift != 0) {
             p = g.shift(p, -shift);
         }
         if (shift + count > LANES) {
-            p = g.binary(Opcode.VADD, p, g.shift(at(r.vectors().get(j + 1)), LANES - shift));
+            p = g.binary(Opcode.VADD, p, g.shift(f32(r.vectors().get(j + 1)), LANES - shift));
         }
         if (clean && count < LANES && s + count < r.extent()) {
             p = g.binary(Opcode.VMUL, p, laneMask(count));

@@ -61,6 +61,16 @@ class FunctionalLayerTest {
      * residual.
      */
     static long onFourChips(SystemBuild b, FunctionalLayer layer, List<double[]> xs, int[] positions) {
+        return onFourChips(b, layer, xs, positions, false);
+    }
+
+    /** As {@link #onFourChips}, the normed residual sent in f16 (converted on chip 0), the partial sums in f32. */
+    static long onFourChipsNormedInF16(SystemBuild b, FunctionalLayer layer, List<double[]> xs, int[] positions) {
+        return onFourChips(b, layer, xs, positions, true);
+    }
+
+    private static long onFourChips(SystemBuild b, FunctionalLayer layer, List<double[]> xs, int[] positions,
+                                    boolean normedInF16) {
         List<ChipDataflow> f = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
             f.add(new ChipDataflow(b.chip(), b.chip(c), 0));
@@ -70,7 +80,7 @@ class FunctionalLayerTest {
             FunctionalLayer.Attended a = layer.attention(f.get(0), input(f.get(0), xs.get(s)), positions[s]);
             int token = s;
             a.gates().ifPresent(g -> f.get(0).name("gates" + token + "_", g));
-            List<Row> carried = new ArrayList<>(List.of(a.normed()));
+            List<Row> carried = new ArrayList<>(List.of(normedInF16 ? f.get(0).toF16(a.normed()) : a.normed()));
             a.gates().ifPresent(carried::add);
             List<Transfers.Transfer> out = new ArrayList<>();
             for (int c = 1; c < 4; c++) {
@@ -115,16 +125,8 @@ class FunctionalLayerTest {
                                       Build how) {
         int tokens = positions.length;
         LayerWeights w = TestModels.weights(m, seed);
-        SplittableRandom r = new SplittableRandom(seed + 1);
-        List<double[]> xs = new ArrayList<>();
-        for (int s = 0; s < tokens; s++) {
-            xs.add(RandomData.uniform(r, m.hidden(), 1));
-        }
-        SystemBuild b = new SystemBuild(system);
-        long end = how.build(b, new FunctionalLayer(m, w, capacity, "l0"), xs, positions);
-        SimResult sim = Simulated.exactly(b, 2, end);
-        assertThat(Simulated.timingOnly(b, 1).traceHash())
-                .as("timing-only and functional runs agree").isEqualTo(sim.traceHash());
+        List<double[]> xs = inputs(m, tokens, seed);
+        SimResult sim = simulated(m, w, capacity, xs, positions, system, how);
         ReferenceLayer ref = reference(m, w);
         List<Set<Integer>> choices = new ArrayList<>();
         for (int s = 0; s < tokens; s++) {
@@ -147,6 +149,27 @@ class FunctionalLayerTest {
             }
         }
         return choices;
+    }
+
+    /** Token s's input row: uniform in [-1, 1), from {@code seed + 1}. */
+    static List<double[]> inputs(ModelConfig m, int tokens, long seed) {
+        SplittableRandom r = new SplittableRandom(seed + 1);
+        List<double[]> xs = new ArrayList<>();
+        for (int s = 0; s < tokens; s++) {
+            xs.add(RandomData.uniform(r, m.hidden(), 1));
+        }
+        return xs;
+    }
+
+    /** Builds and simulates the layer; checks the cycles and that both modes give the same trace. */
+    static SimResult simulated(ModelConfig m, LayerWeights w, int capacity, List<double[]> xs, int[] positions,
+                               SystemSpec system, Build how) {
+        SystemBuild b = new SystemBuild(system);
+        long end = how.build(b, new FunctionalLayer(m, w, capacity, "l0"), xs, positions);
+        SimResult sim = Simulated.exactly(b, 2, end);
+        assertThat(Simulated.timingOnly(b, 1).traceHash())
+                .as("timing-only and functional runs agree").isEqualTo(sim.traceHash());
+        return sim;
     }
 
     /**
@@ -191,6 +214,29 @@ class FunctionalLayerTest {
     void aMoeLayerSplitOverFourChipsMatchesThePlainJavaLayer() {
         // the same kind of layer with intermediate 480, 160 columns of every expert on each of chips 1..3 of node-8
         compare(tiny(320, 4, 2, 480, 4, 2), 8, 3, 31, SystemSpecs.preset("node-8"), FunctionalLayerTest::onFourChips);
+    }
+
+    /**
+     * The normed residual crossing to the experts' chips in f16 instead of f32 (issue 14: activations in the precision
+     * their consumer takes): the products round their inputs to f16 either way, so every output is bit for bit the
+     * same, with half the words on the links; and it matches the plain-Java layer. Hidden 512: the row's second
+     * vector holds 192 values (a tail in f16).
+     */
+    @Test
+    void aNormedRowSentInF16GivesBitIdenticalOutputs() {
+        ModelConfig m = tiny(512, 4, 1, 400, 1, 1);
+        int[] positions = {0, 1, 2};
+        LayerWeights w = TestModels.weights(m, 23);
+        List<double[]> xs = inputs(m, positions.length, 23);
+        SystemSpec node = SystemSpecs.preset("node-8");
+        SimResult f32 = simulated(m, w, 4, xs, positions, node, FunctionalLayerTest::onFourChips);
+        SimResult f16 = simulated(m, w, 4, xs, positions, node, FunctionalLayerTest::onFourChipsNormedInF16);
+        for (int s = 0; s < positions.length; s++) {
+            assertThat(Simulated.row(f16, 0, "out" + s + "_", m.hidden()))
+                    .as("token %d", s).isEqualTo(Simulated.row(f32, 0, "out" + s + "_", m.hidden()));
+        }
+        assertThat(f16.cycles()).isLessThan(f32.cycles());
+        compare(m, 4, positions.length, 23, node, FunctionalLayerTest::onFourChipsNormedInF16);
     }
 
     /**
