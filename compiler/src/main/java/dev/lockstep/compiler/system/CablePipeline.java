@@ -2,23 +2,14 @@
 package dev.lockstep.compiler.system;
 
 import dev.lockstep.compiler.CompiledKernel;
-import dev.lockstep.compiler.SramMap;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Instruction;
 import dev.lockstep.isa.Opcode;
-import dev.lockstep.isa.Streams;
-import dev.lockstep.isa.chip.ChipSpec;
-import dev.lockstep.isa.chip.Queue;
-import dev.lockstep.isa.chip.Slice;
-import dev.lockstep.isa.chip.SliceKind;
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
@@ -39,47 +30,16 @@ import java.util.TreeMap;
  * crosses each link once, and the time is about three hops, the row's words over one link, and one piece's wait
  * and sum per stage that adds. The piece size is the one (1 .. the row's vectors) that ends soonest.
  *
- * <p>The hubs' sum kernels run while flows land and leave, so they must not touch a lane: they are compiled with
- * every staging slice (the west lanes' 14, the two east ones) counted as full, and after this all-reduce the hubs'
- * later kernels keep out of those slices too. The east lanes' staging words are taken on the hubs for the row.
+ * <p>The hubs' sum kernels run while flows land and leave. They are compiled with every staging slice (the west
+ * lanes' 14, the two east ones, {@link EastLanes}) counted as full, so they use no lane's queue or slice. They may use
+ * a lane's stream numbers (vector kernels take streams from 0 up), and are clear of the lanes by where things lie:
+ * every lane reads, writes and switches outward of every kernel tensor and of the VXM (the staging slices are the
+ * MEM slices nearest the SXMs, at the chip's edges). Where a lane's vector and a kernel's meet on one stream, one of
+ * them is passing beyond where it is taken, and is overwritten there; the one still needed always arrives. The east
+ * lanes' staging words are taken on each hub once.
  */
 final class CablePipeline {
     private CablePipeline() {
-    }
-
-    /** The two ends of the east lanes: the send lane's and the receive lane's. */
-    record EastLanes(Exchange.Lanes.Lane send, Exchange.Lanes.Lane receive) {
-    }
-
-    /**
-     * The east SXM's first two queues with the two MEM slices nearest it and the highest-numbered stream of each
-     * direction (which neither the west lanes, on-chip copies nor small vector kernels take), if the chip has them.
-     */
-    static Optional<EastLanes> eastLanes(ChipSpec chip) {
-        List<Slice> sxms = chip.floorplan().slicesOf(SliceKind.SXM);
-        int stream = chip.streamsPerDirection() - 1;
-        if (sxms.size() < 2 || stream <= Moves.STREAM || stream < 2 * Exchange.Lanes.LANES) {
-            return Optional.empty();
-        }
-        Slice sxm = sxms.get(sxms.size() - 1);
-        List<Slice> mem = new ArrayList<>(chip.floorplan().slicesOf(SliceKind.MEM));
-        mem.sort((x, y) -> Integer.compare(Math.abs(x.position() - sxm.position()),
-                Math.abs(y.position() - sxm.position())));
-        long hop = chip.timing().cycles(dev.lockstep.isa.TimingParam.STREAM_HOP_CYCLES);
-        Slice sendSlice = mem.get(1);
-        Slice receiveSlice = mem.get(0);
-        boolean westOfSxm = sendSlice.position() < sxm.position();
-        return Optional.of(new EastLanes(
-                new Exchange.Lanes.Lane(chip.floorplan().queue(sxm, 0), memQueue(chip, sendSlice),
-                        sendSlice.position(), westOfSxm ? Streams.east(stream) : Streams.west(stream),
-                        Math.abs(sendSlice.position() - sxm.position()) * hop),
-                new Exchange.Lanes.Lane(chip.floorplan().queue(sxm, 1), memQueue(chip, receiveSlice),
-                        receiveSlice.position(), westOfSxm ? Streams.west(stream) : Streams.east(stream),
-                        Math.abs(receiveSlice.position() - sxm.position()) * hop)));
-    }
-
-    private static Queue memQueue(ChipSpec chip, Slice s) {
-        return chip.floorplan().queue(s, 0);
     }
 
     /** One side: the hub, its peers (in chip order) and the hub's cable link. */
@@ -94,12 +54,12 @@ final class CablePipeline {
                         long start, int sendAt, int receiveAt) {
     }
 
-    /** A kernel placed on a chip at a cycle, ending at another. */
-    private record Sum(int chip, CompiledKernel kernel, long start, long end) {
+    /** A kernel placed on a chip at a cycle, its inputs ready at another, ending at a third. */
+    private record Sum(int chip, CompiledKernel kernel, long ready, long start, long end) {
     }
 
     /** A whole schedule at some start. */
-    private record Plan(long t0, List<Flow> flows, List<Sum> sums, List<Kernels> kernels,
+    private record Plan(long t0, List<Flow> flows, List<Sum> sums, List<HubSums> kernels,
                         Map<Integer, long[]> windows, long end, List<Sum> onPath) {
     }
 
@@ -110,7 +70,7 @@ final class CablePipeline {
      */
     static Optional<Long> allReduce(Collectives col, SystemBuild build, int nodeA, int nodeB, int vectors,
                                     DataType type, long notBefore) {
-        Optional<EastLanes> east = eastLanes(build.chip());
+        Optional<EastLanes> east = EastLanes.of(build.chip(), build.lanes());
         int cpn = build.system().chipsPerNode();
         int words = vectors * type.bytes();
         Topology t = build.topology();
@@ -130,14 +90,10 @@ final class CablePipeline {
             return Optional.empty();
         }
         EastLanes lanes = east.get();
-        int[] at = new int[2];
-        for (int s = 0; s < 2; s++) {
-            OptionalInt a = build.eastStaging(sides[s].hub, lanes.send.staging(), lanes.receive.staging());
-            if (a.isEmpty()) {
-                return Optional.empty();
-            }
-            at[s] = a.getAsInt();
+        if (!build.eastStagingFits(sides[0].hub, lanes) || !build.eastStagingFits(sides[1].hub, lanes)) {
+            return Optional.empty();
         }
+        int[] at = {build.eastStaging(sides[0].hub, lanes), build.eastStaging(sides[1].hub, lanes)};
         Plan best = null;
         int bestPiece = 0;
         for (int piece = vectors; piece >= 1; piece--) {
@@ -150,14 +106,14 @@ final class CablePipeline {
         long t0 = Exchange.firstFree(build, best.windows, notBefore);
         Plan plan = plan(col, build, sides, lanes, at, vectors, type, bestPiece, t0);
         emit(build, plan);
-        for (Kernels k : plan.kernels) {
+        for (HubSums k : plan.kernels) {
             k.keep(col, build);
         }
         for (int i = 0; i < 3; i++) {
             build.countExchange();
         }
         for (Sum s : plan.onPath) {
-            col.countSum(s.end - s.start, s.kernel.lowerBoundCycles());
+            col.countSum(s.end - s.ready, s.kernel.lowerBoundCycles());
         }
         return Optional.of(plan.end);
     }
@@ -184,9 +140,9 @@ final class CablePipeline {
         List<Sum> sums = new ArrayList<>();
         long[][] own = new long[2][pieces];
         List<List<long[]>> timelines = List.of(new ArrayList<>(), new ArrayList<>());
-        Kernels[] kernels = {new Kernels(col, build, sides[0], east, vectors, type, piece),
-            new Kernels(col, build, sides[1], east, vectors, type, piece)};
-        Sum firstAdd = null;
+        HubSums[] kernels = {new HubSums(col, build, sides[0].hub, sides[0].peers.size() + 1, east, vectors, type, piece),
+            new HubSums(col, build, sides[1].hub, sides[1].peers.size() + 1, east, vectors, type, piece)};
+        Sum[][] nodeSums = new Sum[2][pieces];
         // 1: every peer's row to its hub; the hub adds the node's rows piece by piece
         for (int s = 0; s < 2; s++) {
             Side side = sides[s];
@@ -209,29 +165,32 @@ final class CablePipeline {
                 CompiledKernel k = kernels[s].nodeSum(p == pieces - 1);
                 Sum sum = add(timelines.get(s), side.hub, k, ready);
                 sums.add(sum);
+                nodeSums[s][p] = sum;
                 own[s][p] = sum.end;
-                if (p == 0 && firstAdd == null) {
-                    firstAdd = sum;
-                }
             }
         }
         // 2: each hub's node sum over the cable, no word read before its piece is summed
         long[][] crossed = new long[2][pieces];
+        Sum[] settingCable = new Sum[2];
         for (int s = 0; s < 2; s++) {
             Side from = sides[s];
             Side to = sides[1 - s];
             long start = t0;
             for (int p = 0; p < pieces; p++) {
-                start = Math.max(start, own[s][p] - v * (long) p * piece * w);
+                if (own[s][p] - v * (long) p * piece * w > start) {
+                    start = own[s][p] - v * (long) p * piece * w;
+                    settingCable[s] = nodeSums[s][p];
+                }
             }
-            Flow f = new Flow(from.hub, to.hub, from.cable, east.send, east.receive, words, start, at[s], at[1 - s]);
+            Flow f = new Flow(from.hub, to.hub, from.cable, east.send(), east.receive(), words, start, at[s], at[1 - s]);
             flows.add(f);
             for (int p = 0; p < pieces; p++) {
                 crossed[1 - s][p] = landed(build, f, lastWord(p, piece, vectors, w));
             }
         }
         // 3: each hub adds the far sum to its own and sends the whole sum to its peers
-        Sum lastAdd = null;
+        Sum[] settingSends = new Sum[2];
+        long[] sends = new long[2];
         for (int s = 0; s < 2; s++) {
             Side side = sides[s];
             long start = t0;
@@ -239,9 +198,12 @@ final class CablePipeline {
                 CompiledKernel k = kernels[s].crossSum(p == pieces - 1);
                 Sum sum = add(timelines.get(s), side.hub, k, Math.max(crossed[s][p], own[s][p]));
                 sums.add(sum);
-                start = Math.max(start, sum.end - v * (long) p * piece * w);
-                lastAdd = lastAdd == null || sum.end > lastAdd.end ? sum : lastAdd;
+                if (settingSends[s] == null || sum.end - v * (long) p * piece * w > start) {
+                    start = Math.max(start, sum.end - v * (long) p * piece * w);
+                    settingSends[s] = sum;
+                }
             }
+            sends[s] = start;
             for (int j = 0; j < side.peers.size(); j++) {
                 int peer = side.peers.get(j);
                 flows.add(new Flow(side.hub, peer, build.topology().linkTo(side.hub, peer), lanes.send(j),
@@ -261,7 +223,11 @@ final class CablePipeline {
             Exchange.widen(windows, s.chip, 0, s.end - t0);
             end = Math.max(end, s.end);
         }
-        List<Sum> onPath = firstAdd == null ? List.of(lastAdd) : List.of(firstAdd, lastAdd);
+        // the critical path: the node sum that set the cable's start into the side whose sends start last, and the
+        // sum there that set them
+        int last = sends[1] > sends[0] ? 1 : 0;
+        List<Sum> onPath = settingCable[1 - last] == null ? List.of(settingSends[last])
+                : List.of(settingCable[1 - last], settingSends[last]);
         return new Plan(t0, flows, sums, List.of(kernels), windows, end, onPath);
     }
 
@@ -285,7 +251,7 @@ final class CablePipeline {
             }
         }
         busy.add(new long[] {start, start + length});
-        return new Sum(chip, k, start, start + length);
+        return new Sum(chip, k, ready, start, start + length);
     }
 
     private static long sendIssue(SystemBuild build, Flow f) {
@@ -339,65 +305,6 @@ final class CablePipeline {
         long t0 = plan.t0;
         for (Map.Entry<Integer, long[]> e : plan.windows.entrySet()) {
             build.chip(e.getKey()).holdAround(t0 + e.getValue()[0], t0 + e.getValue()[1]);
-        }
-    }
-
-    /**
-     * A hub's sum kernels: of a node's rows (every chip's, one piece) and of the two nodes' sums (one piece), each for
-     * a whole piece and for the last, shorter one. Compiled once per hub and shape with every staging slice counted
-     * as full, so that they touch no lane; placed as temporaries (they overlap each other's words, never in time).
-     * Those of the schedule chosen are kept for later all-reduces on the hub, their words taken there.
-     */
-    private static final class Kernels {
-        private final CompiledKernel[] node = new CompiledKernel[2];
-        private final CompiledKernel[] cross = new CompiledKernel[2];
-
-        private final int hub;
-        private final int inputs;
-        private final int[] sizes;
-        private final DataType type;
-        private final Set<Integer> staging;
-
-        Kernels(Collectives col, SystemBuild build, Side side, EastLanes east, int vectors, DataType type,
-                int piece) {
-            this.hub = side.hub;
-            this.inputs = side.peers.size() + 1;
-            this.type = type;
-            staging = new TreeSet<>(Exchange.stagingPositions(build));
-            staging.add(east.send.staging());
-            staging.add(east.receive.staging());
-            SramMap avoiding = build.chip(hub).sram();
-            for (int p : staging) {
-                avoiding = avoiding.raise(p, avoiding.ceiling());
-            }
-            int last = vectors - (vectors - 1) / piece * piece;
-            sizes = new int[] {piece, last};
-            for (int i = 0; i < 2; i++) {
-                if (inputs > 1) {
-                    node[i] = col.sumBesideLanes(hub, avoiding, inputs, sizes[i], type);
-                }
-                cross[i] = col.sumBesideLanes(hub, avoiding, 2, sizes[i], type);
-            }
-        }
-
-        /** Keeps these kernels for later all-reduces on the hub and takes their words there. */
-        void keep(Collectives col, SystemBuild build) {
-            for (int i = 0; i < 2; i++) {
-                if (node[i] != null) {
-                    col.keepBesideLanes(hub, inputs, sizes[i], type, node[i]);
-                    build.chip(hub).takeOutside(node[i].sram(), staging);
-                }
-                col.keepBesideLanes(hub, 2, sizes[i], type, cross[i]);
-                build.chip(hub).takeOutside(cross[i].sram(), staging);
-            }
-        }
-
-        CompiledKernel nodeSum(boolean last) {
-            return node[last ? 1 : 0];
-        }
-
-        CompiledKernel crossSum(boolean last) {
-            return cross[last ? 1 : 0];
         }
     }
 }

@@ -26,7 +26,7 @@ import java.util.Map;
 public final class Collectives {
     private final SystemBuild build;
     /** A sum kernel's shape and the SRAM it was compiled into (chips in the same state share it). */
-    private record SumShape(int inputs, int vectors, DataType type, SramMap sram, boolean tree) {
+    private record SumShape(int inputs, int vectors, DataType type, SramMap sram) {
     }
 
     /** The sum kernel a chip uses for rows of one shape. */
@@ -110,9 +110,9 @@ public final class Collectives {
         return sumBound;
     }
 
-    /** Sum kernels compiled (distinct). */
+    /** Sum kernels compiled (distinct) and kept. */
     public int sumsCompiled() {
-        return sums.size();
+        return sums.size() + besideLanes.size();
     }
 
     /**
@@ -303,34 +303,29 @@ public final class Collectives {
                 x -> compiledSum(chip, inputs, vectors, type));
     }
 
-    /** The sum of {@code n} new inputs: the first half's sum plus the second half's, each input made where used. */
-    private static VectorGraph.Ref tree(VectorGraph g, DataType type, int n) {
-        if (n == 1) {
-            return g.input(type, new double[0], 0);
-        }
-        VectorGraph.Ref left = tree(g, type, n / 2);
-        return g.binary(Opcode.VADD, left, tree(g, type, n - n / 2));
-    }
-
     private CompiledKernel compiledSum(int chip, int inputs, int vectors, DataType type) {
         return sumIn(build.chip(chip).sram(), inputs, vectors, type);
     }
 
     /** A kernel adding {@code inputs} rows of {@code vectors} vectors of {@code type}, in SRAM free in {@code taken}. */
     CompiledKernel sumIn(SramMap taken, int inputs, int vectors, DataType type) {
-        return sums.computeIfAbsent(new SumShape(inputs, vectors, type, taken, false), k -> {
-            VectorGraph g = new VectorGraph(build.chip().vectorBytes());
-            List<VectorGraph.Ref> out = new ArrayList<>();
-            for (int v = 0; v < vectors; v++) {
-                VectorGraph.Ref acc = g.input(type, new double[0], 0);
-                for (int i = 1; i < inputs; i++) {
-                    acc = g.binary(Opcode.VADD, acc, g.input(type, new double[0], 0));
-                }
-                out.add(acc);
+        return sums.computeIfAbsent(new SumShape(inputs, vectors, type, taken), k -> newSum(taken, inputs, vectors,
+                type));
+    }
+
+    /** {@link #sumIn}, compiled anew. */
+    private CompiledKernel newSum(SramMap taken, int inputs, int vectors, DataType type) {
+        VectorGraph g = new VectorGraph(build.chip().vectorBytes());
+        List<VectorGraph.Ref> out = new ArrayList<>();
+        for (int v = 0; v < vectors; v++) {
+            VectorGraph.Ref acc = g.input(type, new double[0], 0);
+            for (int i = 1; i < inputs; i++) {
+                acc = g.binary(Opcode.VADD, acc, g.input(type, new double[0], 0));
             }
-            g.output("sum", out);
-            return VectorCompiler.compile(build.chip(), g, ScheduleOptions.DEFAULT, taken);
-        });
+            out.add(acc);
+        }
+        g.output("sum", out);
+        return VectorCompiler.compile(build.chip(), g, ScheduleOptions.DEFAULT, taken);
     }
 
     /**
@@ -340,27 +335,11 @@ public final class Collectives {
      */
     CompiledKernel sumBesideLanes(int chip, SramMap avoiding, int inputs, int vectors, DataType type) {
         CompiledKernel k = besideLanes.get(new ChipSum(chip, inputs, vectors, type));
-        return k != null ? k : sumIn(avoiding, inputs, vectors, type);
+        return k != null ? k : newSum(avoiding, inputs, vectors, type);
     }
 
     /** Keeps {@code k} as the sum of its shape on {@code chip} that {@link #sumBesideLanes} gives from now on. */
     void keepBesideLanes(int chip, int inputs, int vectors, DataType type, CompiledKernel k) {
         besideLanes.putIfAbsent(new ChipSum(chip, inputs, vectors, type), k);
-    }
-
-    /**
-     * As {@link #sumIn}, each vector's inputs added in pairs, then the pairs' sums in pairs, and so on (log2 of the
-     * inputs deep) instead of one after another.
-     */
-    CompiledKernel treeSumIn(SramMap taken, int inputs, int vectors, DataType type) {
-        return sums.computeIfAbsent(new SumShape(inputs, vectors, type, taken, true), k -> {
-            VectorGraph g = new VectorGraph(build.chip().vectorBytes());
-            List<VectorGraph.Ref> out = new ArrayList<>();
-            for (int v = 0; v < vectors; v++) {
-                out.add(tree(g, type, inputs));
-            }
-            g.output("sum", out);
-            return VectorCompiler.compile(build.chip(), g, ScheduleOptions.DEFAULT, taken);
-        });
     }
 }

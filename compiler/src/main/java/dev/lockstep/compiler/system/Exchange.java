@@ -43,8 +43,12 @@ public final class Exchange {
 
     /** Floorplan positions of the MEM slices that hold the link lanes' staging buffers. */
     public static Set<Integer> stagingPositions(SystemBuild build) {
+        return stagingPositions(build.lanes());
+    }
+
+    static Set<Integer> stagingPositions(Lanes lanes) {
         Set<Integer> out = new TreeSet<>();
-        for (Slice s : build.lanes().staging) {
+        for (Slice s : lanes.staging) {
             out.add(s.position());
         }
         return out;
@@ -281,17 +285,16 @@ public final class Exchange {
             ChipBuild from = build.chip(f.flow.from());
             ChipBuild to = build.chip(f.flow.to());
             long n = f.flow.vectors();
-            long stream = Streams.west(f.sendLane);
+            Lanes.Lane out = lanes.send(f.sendLane);
             for (int i = 0; i < n; i++) {
-                from.put(lanes.memQueues[f.sendLane], t0 + v * i, Instruction.of(Opcode.READ, stream, i, 1, 1));
+                from.put(out.memQueue(), t0 + v * i, Instruction.of(Opcode.READ, out.stream(), i, 1, 1));
             }
-            from.put(lanes.sxmQueues[f.sendLane], f.send, Instruction.of(Opcode.SEND, f.link, stream, n));
-            int rl = Lanes.LANES + f.recvLane;
-            long in = Streams.east(rl);
-            to.put(lanes.sxmQueues[rl], f.recv, Instruction.of(Opcode.RECV, in, f.back, n));
+            from.put(out.sxmQueue(), f.send, Instruction.of(Opcode.SEND, f.link, out.stream(), n));
+            Lanes.Lane in = lanes.receive(f.recvLane);
+            to.put(in.sxmQueue(), f.recv, Instruction.of(Opcode.RECV, in.stream(), f.back, n));
             for (int i = 0; i < n; i++) {
-                to.put(lanes.memQueues[rl], f.recv + v * i + lanes.receiveEnd + lanes.hops(rl),
-                        Instruction.of(Opcode.WRITE, i, in, 1, 1));
+                to.put(in.memQueue(), f.recv + v * i + lanes.receiveEnd + in.hops(),
+                        Instruction.of(Opcode.WRITE, i, in.stream(), 1, 1));
             }
         }
         long last = t0;

@@ -9,7 +9,6 @@ import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /** The programs of a system's chips under construction; each chip reserves its link staging buffers first. */
@@ -71,22 +70,20 @@ public final class SystemBuild {
         exchanges = before + onPath;
     }
 
+    /** Whether a chip has its east lanes' staging words ({@link #eastStaging}), or room to take them. */
+    boolean eastStagingFits(int chip, EastLanes east) {
+        SramMap m = chip(chip).sram();
+        return eastStaging.containsKey(chip) || Math.max(m.top(east.send().staging()), m.top(east.receive().staging()))
+                + Exchange.Lanes.STAGING_WORDS <= m.ceiling();
+    }
+
     /**
-     * The address of the staging words of the east lanes ({@link CablePipeline}) on a chip: a staging buffer's
-     * words in both of their slices, taken on first use; empty if they do not fit.
+     * The address of a chip's east lanes' staging words ({@link CablePipeline}): a staging buffer's words in both of
+     * their slices, taken on first use ({@link #eastStagingFits} first).
      */
-    OptionalInt eastStaging(int chip, int sendSlice, int receiveSlice) {
-        Integer at = eastStaging.get(chip);
-        if (at == null) {
-            ChipBuild c = chip(chip);
-            int top = Math.max(c.sram().top(sendSlice), c.sram().top(receiveSlice));
-            if (top + Exchange.Lanes.STAGING_WORDS > c.sram().ceiling()) {
-                return OptionalInt.empty();
-            }
-            at = c.takeWords(new int[] {sendSlice, receiveSlice}, Exchange.Lanes.STAGING_WORDS);
-            eastStaging.put(chip, at);
-        }
-        return OptionalInt.of(at);
+    int eastStaging(int chip, EastLanes east) {
+        return eastStaging.computeIfAbsent(chip, c -> chip(c).takeWords(new int[] {east.send().staging(),
+                east.receive().staging()}, Exchange.Lanes.STAGING_WORDS));
     }
 
     Exchange.Lanes lanes() {

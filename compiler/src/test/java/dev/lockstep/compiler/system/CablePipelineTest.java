@@ -25,9 +25,11 @@ class CablePipelineTest {
         Collectives col = new Collectives(b);
         long first = col.allReduceAcrossNodes(TWO_NODES, 13, DataType.F32, 0);
         long used = b.chip(0).sram().usedWords();
+        int compiled = col.sumsCompiled();
         long second = col.allReduceAcrossNodes(TWO_NODES, 13, DataType.F32, first);
         assertThat(second - first).isEqualTo(first).isEqualTo(3_378);
-        assertThat(b.chip(0).sram().usedWords()).as("the hub's sums kept, not compiled again").isEqualTo(used);
+        assertThat(col.sumsCompiled()).as("the hubs' sums kept and used again").isEqualTo(compiled).isEqualTo(4);
+        assertThat(b.chip(0).sram().usedWords()).as("no more SRAM taken").isEqualTo(used);
         assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(second);
     }
 

@@ -175,8 +175,9 @@ class LinkBoundsTest {
      * lands on its hub word i at 650 + j + 22 i (receive lane j), so piece p (4 words) is whole at 722 + 88 p; the
      * hub adds its node's 8 rows of it in 66 cycles (722 + 88 p to 788 + 88 p); the cable's word 4 p is read at
      * 788 + 88 p, just as its piece is summed, and lands on the far hub 644 cycles later (the east lanes: 1,432 +
-     * 22 i); the two nodes' sums of a piece (20 cycles) go where the node sums leave the VXM room, piece 0 at 1,580
-     * to 1,600 (the 22-cycle gaps before it are too short for 20 cycles from 1,498), so each hub's sends to its peers
+     * 22 i); the two nodes' sums of a piece (20 cycles) go where the node sums leave the VXM room: piece 0's is
+     * ready at 1,498, when the VXM is free only until 1,514 (the next node sum), so it runs at 1,580 to 1,600, and
+     * each hub's sends to its peers
      * start at 1,600 and their last word lands at 1,600 + 650 + 6 + 51 x 22 = 3,378. The bound, 3 x 650 + 51 x 22
      * (the whole row over the one cable) + 28 = 3,100: 9.0 % over (5,703 before, in three exchanges one after
      * another).
