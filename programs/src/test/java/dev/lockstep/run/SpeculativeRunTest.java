@@ -30,8 +30,8 @@ class SpeculativeRunTest {
         SpeculativeReport s = SpeculativeRun.run(new SpeculativeRequest(target, DRAFT, draftChips, 3, 0.7),
                 line -> { });
         // plain decoding: DecodeRunTest's figures
-        assertThat(s.plain().cyclesPerToken()).isEqualTo(25_829);
-        assertThat(TraceHash.hex(s.plain().sim().traceHash())).isEqualTo("2d2b1526c4700c49");
+        assertThat(s.plain().cyclesPerToken()).isEqualTo(25_415);
+        assertThat(TraceHash.hex(s.plain().sim().traceHash())).isEqualTo("ade0d8c82cf5cc01");
         // the verify step: 4 rows through both layers and the head, simulated as predicted (Verified)
         assertThat(s.verify().cyclesPerToken()).isEqualTo(45_525);
         assertThat(s.verify().sim().cycles()).isEqualTo(s.verify().built().predictedEnd());

@@ -5,6 +5,7 @@ import dev.lockstep.compiler.system.Collectives.Costs;
 import dev.lockstep.isa.DataType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Collectives along a stage's chips cut into segments (each a node's chips along the chip path, all linked to each
@@ -121,7 +122,8 @@ final class AlongSegments {
 
     /**
      * Sums {@code vectors} f32 vectors of every chip of {@code segments} on {@code target}, a chip outside them (the
-     * next stage's first chip): every segment reduces into its own last chip at once, then every segment's sum goes
+     * next stage's first chip): in pieces where it can ({@link ReduceInPieces}); else every segment reduces into its
+     * own last chip at once, then every segment's sum goes
      * to the target at once, each over its shortest route on its own receive lane, forwarded by the chips on the way
      * without landing, and one sum adds them there. Against reducing to the last chip and sending the sum on
      * ({@link #reduce}, then {@link Collectives#send}), a sum's landing and an exchange leave the critical path. The
@@ -143,6 +145,10 @@ final class AlongSegments {
                 throw new IllegalArgumentException("chip " + target + " is one of the segments " + segments
                         + ": a reduction into a chip sums onto a chip outside them");
             }
+        }
+        Optional<Long> inPieces = ReduceInPieces.into(col, build, segments, target, vectors, notBefore);
+        if (inPieces.isPresent()) {
+            return inPieces.get();
         }
         int words = vectors * Collectives.F32_WORDS;
         List<MultiPath.Leg> legs = new ArrayList<>();

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Collectives among chips that are all directly linked (the chips of a node), built from {@link Exchange}s and
@@ -39,8 +40,17 @@ public final class Collectives {
 
     private final Map<SumShape, CompiledKernel> sums = new HashMap<>();
     private final Map<ChipSum, CompiledKernel> perChip = new HashMap<>();
-    /** {@link #sumBesideLanes}, looked up, never iterated. */
+    /** {@link #sumBesideLanes} kept, looked up, never iterated. */
     private final Map<ChipSum, CompiledKernel> besideLanes = new HashMap<>();
+    /**
+     * {@link #sumBesideLanes} compiled to be tried by placements in pieces, by shape and SRAM (looked up, never
+     * iterated): the chips of every layer are in the same state when their collectives are first placed, so they
+     * share them, as they share {@link #sums}.
+     */
+    private final Map<SumShape, CompiledKernel> tried = new HashMap<>();
+    /** The piece size each collective in pieces chose when first placed (0: refused), kept for its later ones. */
+    private final Map<InPieces, Integer> pieceSizes = new HashMap<>();
+
     /** The paths of {@link #send} between two chips, found once (looked up, never iterated). */
     private final Map<Pair, List<List<Topology.Hop>>> paths = new HashMap<>();
     private long sumCycles;
@@ -48,6 +58,23 @@ public final class Collectives {
 
     public Collectives(SystemBuild build) {
         this.build = build;
+    }
+
+    /** A collective in pieces: its chips (in groups), where it ends ({@code -1}: on all of them), its row. */
+    record InPieces(List<List<Integer>> groups, int target, int vectors, DataType type) {
+        InPieces {
+            groups = groups.stream().map(List::copyOf).toList();
+        }
+    }
+
+    /** The piece size {@code c} chose before (0: refused), if it was placed or refused before. */
+    Optional<Integer> pieceSize(InPieces c) {
+        return Optional.ofNullable(pieceSizes.get(c));
+    }
+
+    /** Keeps the piece size {@code c} chose (0: refused) for its later placements. */
+    void keepPieceSize(InPieces c, int vectors) {
+        pieceSizes.putIfAbsent(c, vectors);
     }
 
     /** Words one f32 vector takes on a link: one per byte plane. */
@@ -329,13 +356,14 @@ public final class Collectives {
     }
 
     /**
-     * The sum kernel of this shape that {@link CablePipeline} placed on {@code chip} before (beside running
-     * transfers), or else one compiled in {@code avoiding} (the chip's SRAM with the lanes' staging slices counted
-     * as full), not yet kept ({@link #keepBesideLanes}).
+     * The sum kernel of this shape that a collective in pieces ({@link PieceSums}) placed on {@code chip} before
+     * (beside running transfers), or else one compiled in {@code avoiding} (the chip's SRAM with the lanes' staging
+     * slices counted as full), not yet kept ({@link #keepBesideLanes}).
      */
     CompiledKernel sumBesideLanes(int chip, SramMap avoiding, int inputs, int vectors, DataType type) {
         CompiledKernel k = besideLanes.get(new ChipSum(chip, inputs, vectors, type));
-        return k != null ? k : newSum(avoiding, inputs, vectors, type);
+        return k != null ? k : tried.computeIfAbsent(new SumShape(inputs, vectors, type, avoiding),
+                x -> newSum(avoiding, inputs, vectors, type));
     }
 
     /** Keeps {@code k} as the sum of its shape on {@code chip} that {@link #sumBesideLanes} gives from now on. */

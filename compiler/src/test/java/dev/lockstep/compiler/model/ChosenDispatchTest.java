@@ -43,19 +43,23 @@ class ChosenDispatchTest {
         DecodeBuilder.Result all = DecodeBuilder.build(plan(MoeDispatch.ALL), RACK, line -> { });
         DecodeBuilder.Result chosen = DecodeBuilder.build(plan(MoeDispatch.CHOSEN), RACK, line -> { });
         SimResult r = simulate(chosen.program());
-        assertThat(r.cycles()).isEqualTo(chosen.predictedEnd()).isEqualTo(48_669);
-        assertThat(chosen.cyclesPerToken()).isEqualTo(25_721);
-        assertThat(chosen.timeline().firstTokenCycles()).isEqualTo(22_955);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("b4693feea743ebb7");
+        // since a layer's output is summed into the next layer in pieces (ReduceInPieces): 48,669, 25,721 cycles per
+        // token and a first token of 22,955 before (the first token is faster, the steady state of this tiny run is
+        // not exact and its later tokens collide more)
+        assertThat(r.cycles()).isEqualTo(chosen.predictedEnd()).isEqualTo(48_463);
+        assertThat(chosen.cyclesPerToken()).isEqualTo(25_886);
+        assertThat(chosen.timeline().firstTokenCycles()).isEqualTo(22_577);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("e254dfcc4b03878d");
         // the tiny model's expert products are short (latency more than streaming): the compute of a token falls by
-        // 314 cycles (12,556 with every expert), its bound by 186; the router's index (2 words) rides the broadcast
-        assertThat(chosen.breakdown().computeCycles()).isEqualTo(12_242);
-        assertThat(all.breakdown().computeCycles() - chosen.breakdown().computeCycles()).isEqualTo(314);
+        // 164 cycles (12,207 with every expert), its bound by 186; the router's index (2 words) rides the broadcast
+        // (314 and 12,556 with every expert before the sums in pieces, whose critical path counts a piece's sums)
+        assertThat(chosen.breakdown().computeCycles()).isEqualTo(12_043);
+        assertThat(all.breakdown().computeCycles() - chosen.breakdown().computeCycles()).isEqualTo(164);
         assertThat(all.breakdown().boundCycles() - chosen.breakdown().boundCycles()).isEqualTo(186);
         assertThat(chosen.breakdown().boundCycles()).isLessThanOrEqualTo(chosen.cyclesPerToken());
         // every expert's slice of a chip in one block per expert: a few more words than consecutive columns
-        assertThat(chosen.footprint().maxSramBytes()).isEqualTo(30_062_080);
-        assertThat(all.footprint().maxSramBytes()).isEqualTo(29_606_400);
+        assertThat(chosen.footprint().maxSramBytes()).isEqualTo(30_058_240);
+        assertThat(all.footprint().maxSramBytes()).isEqualTo(29_602_560);
         assertThat(count(chosen.program(), Opcode.BASE)).isPositive();
         assertThat(count(chosen.program(), Opcode.READB)).isPositive();
         assertThat(count(all.program(), Opcode.READB)).isZero();
