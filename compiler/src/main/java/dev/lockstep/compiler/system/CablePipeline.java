@@ -96,8 +96,8 @@ final class CablePipeline {
     }
 
     /** The schedule with pieces of {@code piece} vectors, starting at {@code t0}; places nothing. */
-    private static PieceSchedule.Plan plan(Collectives col, SystemBuild build, Side[] sides, EastLanes east, int[] at, int vectors,
-                             DataType type, int piece, long t0) {
+    private static PieceSchedule.Plan plan(Collectives col, SystemBuild build, Side[] sides, EastLanes east, int[] at,
+                                           int vectors, DataType type, int piece, long t0) {
         Exchange.Lanes lanes = build.lanes();
         PieceSchedule.Pieces cut = new PieceSchedule.Pieces(vectors, type.bytes(), piece);
         int words = cut.words();
@@ -173,6 +173,7 @@ final class CablePipeline {
             summed[p] = crossSums[last][p].end();
         }
         onPath.add(crossSums[last][ps.setting(summed, cut)]);
-        return new PieceSchedule.Plan(ps, kernels, onPath, 3);
+        // on the critical path: the rows into a hub (where its node has more than the hub), the cable, the sends out
+        return new PieceSchedule.Plan(ps, kernels, onPath, sides[0].peers.isEmpty() ? 1 : 3);
     }
 }

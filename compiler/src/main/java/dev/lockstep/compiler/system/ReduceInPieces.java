@@ -17,9 +17,9 @@ import java.util.Optional;
  *
  * <p>A root receives from its segment and sends to the target at once, on lanes of its own; the target receives
  * from every segment while it adds; the sums run beside the transfers ({@link PieceSums}). Where two flows would
- * take one queue or link side of a chip ({@link PieceSchedule#conflictFree}), a segment has more chips than a root
- * has lanes, there are more segments than the target has lanes, or the row is more than a staging buffer, it is not
- * done this way.
+ * take one queue or link side of a chip ({@link PieceSchedule#conflictFree}), a segment has more peers than its
+ * root has receive lanes, there is one segment or more segments than the target has receive lanes, or the row is
+ * more than a staging buffer, it is not done this way.
  */
 final class ReduceInPieces {
     private ReduceInPieces() {

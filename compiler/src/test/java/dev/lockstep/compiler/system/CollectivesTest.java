@@ -164,11 +164,11 @@ class CollectivesTest {
 
     /**
      * The same two nodes' reduction summed into the chip after them on rack-72's path (chip 25, the next stage's
-     * first chip): both nodes reduce side by side, then both sums go to that chip at once, each on its own receive
-     * lane (both nodes' last chips, 8 and 16, hold a cable to it: two legs of one link each), and one sum adds them
-     * there. Against reducing to the last chip and sending the sum on, it is two exchanges on the critical path where
-     * that is three, it ends earlier by more than an exchange's least cost, and the counted path's least cost stays
-     * below its time. A target inside the segments is refused.
+     * first chip), in pieces ({@link ReduceInPieces}; ReduceInPiecesTest derives its cycles): both nodes reduce side
+     * by side into their last chips, 8 and 16, which both hold a cable to chip 25 and send their sums on piece by
+     * piece, and chip 25 adds them. Against reducing to the last chip and sending the sum on, it is two exchanges on
+     * the critical path where that is three, it ends earlier by more than an exchange's least cost, and the counted
+     * path's least cost stays below its time. A target inside the segments is refused.
      */
     @Test
     void twoSegmentsReduceIntoTheNextStagesFirstChip() {

@@ -86,6 +86,32 @@ class ReduceInPiecesTest {
         assertThat(forwards).isPositive();
     }
 
+    /**
+     * The first target (in chip order) for which the layout in pieces would take a queue or link side of a chip
+     * twice: it is refused (remembered as 0) and the sum goes with whole rows, still simulated exactly as predicted.
+     */
+    @Test
+    void aLayoutThatWouldTakeAQueueTwiceIsRefusedAndGoesWithWholeRows() {
+        ChipPath path = new ChipPath(new Topology(RACK));
+        List<List<Integer>> segs = path.segments(8, 24);
+        for (int target = 0; target < RACK.chips(); target++) {
+            if (segs.get(0).contains(target) || segs.get(1).contains(target)) {
+                continue;
+            }
+            SystemBuild b = new SystemBuild(RACK);
+            Collectives c = new Collectives(b);
+            long end = c.reduceAlongInto(segs, target, 13, 0);
+            if (c.pieceSize(new Collectives.InPieces(segs, target, 13, DataType.F32)).orElseThrow() == 0) {
+                // chip 2 of node 0 (chips 0 and 1 go in pieces)
+                assertThat(target).isEqualTo(2);
+                assertThat(end).isEqualTo(5_805);
+                assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
+                return;
+            }
+        }
+        throw new AssertionError("no target refused");
+    }
+
     /** A second flow out of the same link of a chip, or on the same lane, is a conflict; other lanes are not. */
     @Test
     void twoFlowsOnOneLinkSideOrLaneConflict() {
