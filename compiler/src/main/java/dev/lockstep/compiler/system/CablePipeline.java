@@ -23,7 +23,7 @@ import java.util.Optional;
  * </ol>
  * Three hops, each landing where a sum reads it or the row ends, with their serialisation overlapped: the whole row
  * crosses each link once, and the time is about three hops, the row's words over one link, and one piece's wait
- * and sum per stage that adds. The piece size is the one (1 .. the row's vectors) that ends soonest.
+ * and sum per stage that adds. The piece size is the one that ends soonest ({@link PieceSchedule#place}).
  *
  * <p>The hubs' sum kernels run while flows land and leave. They are compiled with every staging slice (the west
  * lanes' 14, the two east ones, {@link EastLanes}) counted as full, so they use no lane's queue or slice. They may use

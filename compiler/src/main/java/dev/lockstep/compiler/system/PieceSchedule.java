@@ -52,8 +52,9 @@ final class PieceSchedule {
     }
 
     /**
-     * Places the collective {@code key} of {@code vectors} vectors in pieces: the piece size (the row's vectors down
-     * to 1) whose plan ends soonest, chosen on its first placement and kept (its sums too), from the first cycle at
+     * Places the collective {@code key} of {@code vectors} vectors in pieces: the piece size whose plan ends soonest
+     * of those tried (from one vector up, until two sizes in a row end no sooner, or the whole row: each size tried
+     * compiles its sums), chosen on its first placement and kept (its sums too), from the first cycle at
      * or after {@code notBefore} at which every chip is free for its part; counts its critical path's exchanges and
      * sums. Empty, and nothing placed, if its flows would take a queue or link side twice (remembered: a collective
      * refused once is not planned again).
@@ -66,7 +67,8 @@ final class PieceSchedule {
         }
         Plan best = null;
         int bestPiece = 0;
-        for (int piece = chosen.orElse(vectors); piece >= chosen.orElse(1); piece--) {
+        int worse = 0;
+        for (int piece = chosen.orElse(1); piece <= chosen.orElse(vectors) && worse < 2; piece++) {
             Plan p = planner.plan(piece, 0);
             if (best == null && !p.schedule.conflictFree()) {
                 // every piece size has the same flows
@@ -76,6 +78,9 @@ final class PieceSchedule {
             if (best == null || p.schedule.end() < best.schedule.end()) {
                 best = p;
                 bestPiece = piece;
+                worse = 0;
+            } else {
+                worse++;
             }
         }
         long t0 = Exchange.firstFree(build, best.schedule.windows(), notBefore);

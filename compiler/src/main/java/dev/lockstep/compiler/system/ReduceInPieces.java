@@ -13,7 +13,7 @@ import java.util.Optional;
  * on the way), word by word, as early as it can without reading a word before its piece was summed; the target adds
  * the segments' sums a piece at a time as they land. So the route's words cross while the segment's rows are still
  * arriving, and each sum adds one piece where a whole row waited before. The piece size is the one that ends
- * soonest (1 .. the row's vectors).
+ * soonest ({@link PieceSchedule#place}).
  *
  * <p>A root receives from its segment and sends to the target at once, on lanes of its own; the target receives
  * from every segment while it adds; the sums run beside the transfers ({@link PieceSums}). Where two flows would
