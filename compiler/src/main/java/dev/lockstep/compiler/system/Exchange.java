@@ -2,8 +2,6 @@
 package dev.lockstep.compiler.system;
 
 import dev.lockstep.compiler.SramMap;
-import dev.lockstep.isa.Instruction;
-import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.Streams;
 import dev.lockstep.isa.TimingParam;
 import dev.lockstep.isa.chip.ChipSpec;
@@ -196,8 +194,8 @@ public final class Exchange {
     }
 
     /** A flow's lanes, links and cycles in an exchange starting at t0. */
-    private record Timed(Flow flow, int sendLane, int recvLane, int link, int back, long send, long recv,
-                         long sendEnd, long recvEnd) {
+    private record Timed(Flow flow, int sendLane, int recvLane, int link, long send, long recv, long sendEnd,
+                         long recvEnd) {
     }
 
     /** Every flow's lanes (in flow order per chip) and cycles, for an exchange starting at t0. */
@@ -216,7 +214,7 @@ public final class Exchange {
             long send = t0 + lanes.readLatency + lanes.hops(k);
             long recv = send + lanes.sendEnd + v + topology.latencyCycles(f.from(), link);
             long lastWrite = recv + v * (n - 1) + lanes.receiveEnd + lanes.hops(Lanes.LANES + j);
-            out.add(new Timed(f, k, j, link, topology.farLink(f.from(), link), send, recv, send + v * n,
+            out.add(new Timed(f, k, j, link, send, recv, send + v * n,
                     Math.max(recv + v * n, lastWrite + lanes.writeLatency + 1)));
         }
         return out;
@@ -280,22 +278,9 @@ public final class Exchange {
             }
         }
         long t0 = start(build, flows, notBefore);
-        long v = lanes.vectorCycles;
         for (Timed f : timed(build, flows, t0)) {
-            ChipBuild from = build.chip(f.flow.from());
-            ChipBuild to = build.chip(f.flow.to());
-            long n = f.flow.vectors();
-            Lanes.Lane out = lanes.send(f.sendLane);
-            for (int i = 0; i < n; i++) {
-                from.put(out.memQueue(), t0 + v * i, Instruction.of(Opcode.READ, out.stream(), i, 1, 1));
-            }
-            from.put(out.sxmQueue(), f.send, Instruction.of(Opcode.SEND, f.link, out.stream(), n));
-            Lanes.Lane in = lanes.receive(f.recvLane);
-            to.put(in.sxmQueue(), f.recv, Instruction.of(Opcode.RECV, in.stream(), f.back, n));
-            for (int i = 0; i < n; i++) {
-                to.put(in.memQueue(), f.recv + v * i + lanes.receiveEnd + in.hops(),
-                        Instruction.of(Opcode.WRITE, i, in.stream(), 1, 1));
-            }
+            PieceSchedule.put(build, new PieceSchedule.Flow(List.of(new Topology.Hop(f.flow.from(), f.link)),
+                    lanes.send(f.sendLane), lanes.receive(f.recvLane), f.flow.vectors(), t0, 0, 0));
         }
         long last = t0;
         for (Map.Entry<Integer, long[]> e : plan(build, flows, t0).entrySet()) {

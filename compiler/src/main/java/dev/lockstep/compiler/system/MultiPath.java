@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.system;
 
-import dev.lockstep.isa.Instruction;
-import dev.lockstep.isa.Opcode;
-import dev.lockstep.isa.Streams;
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -223,38 +220,10 @@ final class MultiPath {
         check(build.topology(), legs);
         build.countExchange();
         Exchange.Lanes lanes = build.lanes();
-        Topology topology = build.topology();
         long t0 = start(build, legs, notBefore);
-        long v = lanes.vectorCycles;
         for (Leg leg : legs) {
-            int n = leg.words();
-            List<Topology.Hop> path = leg.path();
-            int sl = leg.sendLane();
-            long[] arrival = arrivals(build, path, sl, t0);
-            ChipBuild sender = build.chip(leg.from());
-            long west = Streams.west(sl);
-            for (int i = 0; i < n; i++) {
-                sender.put(lanes.memQueues[sl], t0 + v * i, Instruction.of(Opcode.READ, west, i, 1, 1));
-            }
-            sender.put(lanes.sxmQueues[sl], send(lanes, sl, t0), Instruction.of(Opcode.SEND, path.get(0).link(),
-                    west, n));
-            for (int i = 1; i < path.size(); i++) {
-                Topology.Hop in = path.get(i - 1);
-                Topology.Hop h = path.get(i);
-                build.chip(h.chip()).put(lanes.sxmQueues[Exchange.Lanes.LANES], arrival[i - 1],
-                        Instruction.of(Opcode.FWD, h.link(), topology.farLink(in.chip(), in.link()), n));
-            }
-            Topology.Hop last = path.get(path.size() - 1);
-            ChipBuild receiver = build.chip(topology.farChip(last.chip(), last.link()));
-            int rl = Exchange.Lanes.LANES + leg.recvLane();
-            long recv = arrival[path.size() - 1];
-            long east = Streams.east(rl);
-            receiver.put(lanes.sxmQueues[rl], recv, Instruction.of(Opcode.RECV, east,
-                    topology.farLink(last.chip(), last.link()), n));
-            for (int i = 0; i < n; i++) {
-                receiver.put(lanes.memQueues[rl], recv + v * i + lanes.receiveEnd + lanes.hops(rl),
-                        Instruction.of(Opcode.WRITE, i, east, 1, 1));
-            }
+            PieceSchedule.put(build, new PieceSchedule.Flow(leg.path(), lanes.send(leg.sendLane()),
+                    lanes.receive(leg.recvLane()), leg.words(), t0, 0, 0));
         }
         long end = t0;
         for (Map.Entry<Integer, long[]> e : plan(build, legs, t0).entrySet()) {

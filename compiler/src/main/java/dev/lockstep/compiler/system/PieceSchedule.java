@@ -204,19 +204,23 @@ final class PieceSchedule {
 
     /** The receiving chip of a flow. */
     int to(Flow f) {
+        return to(build, f);
+    }
+
+    private static int to(SystemBuild build, Flow f) {
         Topology.Hop last = f.path.get(f.path.size() - 1);
         return build.topology().farChip(last.chip(), last.link());
     }
 
-    private long sendIssue(Flow f) {
+    private static long sendIssue(SystemBuild build, Flow f) {
         return f.start + build.lanes().readLatency + f.send.hops();
     }
 
     /** When vector 0 has arrived at each chip after the sender (the last: the receiver, its receive issue). */
-    private long[] arrivals(Flow f) {
+    private static long[] arrivals(SystemBuild build, Flow f) {
         Exchange.Lanes l = build.lanes();
         long[] arrival = new long[f.path.size()];
-        long out = sendIssue(f) + l.sendEnd;
+        long out = sendIssue(build, f) + l.sendEnd;
         for (int i = 0; i < f.path.size(); i++) {
             Topology.Hop h = f.path.get(i);
             arrival[i] = out + l.vectorCycles + build.topology().latencyCycles(h.chip(), h.link());
@@ -225,15 +229,49 @@ final class PieceSchedule {
         return arrival;
     }
 
-    private long write(Flow f, long receiveIssue, int i) {
+    private static long write(SystemBuild build, Flow f, long receiveIssue, int i) {
         Exchange.Lanes l = build.lanes();
         return receiveIssue + l.vectorCycles * i + l.receiveEnd + f.receive.hops();
     }
 
+    /**
+     * Puts a flow's instructions on its chips: the sender's reads and send, each chip on the way's forward (on
+     * receive lane 0's SXM queue), the receiver's receive and writes. What every transfer between chips emits
+     * ({@link Exchange#run}, {@link MultiPath#run} and the flows here); the caller keeps the chips' timelines.
+     */
+    static void put(SystemBuild build, Flow f) {
+        long v = build.lanes().vectorCycles;
+        Topology t = build.topology();
+        long[] a = arrivals(build, f);
+        ChipBuild from = build.chip(f.from());
+        for (int i = 0; i < f.words; i++) {
+            from.put(f.send.memQueue(), f.start + v * i, Instruction.of(Opcode.READ, f.send.stream(), f.sendAt + i,
+                    1, 1));
+        }
+        from.put(f.send.sxmQueue(), sendIssue(build, f), Instruction.of(Opcode.SEND, f.path.get(0).link(),
+                f.send.stream(), f.words));
+        Exchange.Lanes.Lane forward = build.lanes().receive(0);
+        for (int i = 1; i < f.path.size(); i++) {
+            Topology.Hop in = f.path.get(i - 1);
+            Topology.Hop h = f.path.get(i);
+            build.chip(h.chip()).put(forward.sxmQueue(), a[i - 1], Instruction.of(Opcode.FWD, h.link(),
+                    t.farLink(in.chip(), in.link()), f.words));
+        }
+        Topology.Hop last = f.path.get(f.path.size() - 1);
+        ChipBuild to = build.chip(to(build, f));
+        long recv = a[a.length - 1];
+        to.put(f.receive.sxmQueue(), recv, Instruction.of(Opcode.RECV, f.receive.stream(),
+                t.farLink(last.chip(), last.link()), f.words));
+        for (int i = 0; i < f.words; i++) {
+            to.put(f.receive.memQueue(), write(build, f, recv, i),
+                    Instruction.of(Opcode.WRITE, f.receiveAt + i, f.receive.stream(), 1, 1));
+        }
+    }
+
     /** The first cycle at which word i of the flow can be read where it landed. */
     long landed(Flow f, int i) {
-        long[] a = arrivals(f);
-        return write(f, a[a.length - 1], i) + build.lanes().writeLatency + 1;
+        long[] a = arrivals(build, f);
+        return write(build, f, a[a.length - 1], i) + build.lanes().writeLatency + 1;
     }
 
     /** Per chip, {start - t0, end - t0} of its parts: what it must be free for. */
@@ -241,9 +279,9 @@ final class PieceSchedule {
         long v = build.lanes().vectorCycles;
         Map<Integer, long[]> part = new TreeMap<>();
         for (Flow f : flows) {
-            long[] a = arrivals(f);
+            long[] a = arrivals(build, f);
             int n = f.words;
-            Exchange.widen(part, f.from(), f.start - t0, sendIssue(f) + v * n - t0);
+            Exchange.widen(part, f.from(), f.start - t0, sendIssue(build, f) + v * n - t0);
             for (int i = 1; i < f.path.size(); i++) {
                 // busy until the last forwarded frame is on the next link
                 Exchange.widen(part, f.path.get(i).chip(), a[i - 1] - t0, a[i - 1] + build.lanes().forward + v * n
@@ -296,33 +334,8 @@ final class PieceSchedule {
 
     /** Puts every flow's instructions, places the sums where planned, and holds each chip for its window. */
     void emit() {
-        long v = build.lanes().vectorCycles;
-        Topology t = build.topology();
-        Exchange.Lanes.Lane forward = build.lanes().receive(0);
         for (Flow f : flows) {
-            long[] a = arrivals(f);
-            ChipBuild from = build.chip(f.from());
-            for (int i = 0; i < f.words; i++) {
-                from.put(f.send.memQueue(), f.start + v * i,
-                        Instruction.of(Opcode.READ, f.send.stream(), f.sendAt + i, 1, 1));
-            }
-            from.put(f.send.sxmQueue(), sendIssue(f), Instruction.of(Opcode.SEND, f.path.get(0).link(),
-                    f.send.stream(), f.words));
-            for (int i = 1; i < f.path.size(); i++) {
-                Topology.Hop in = f.path.get(i - 1);
-                Topology.Hop h = f.path.get(i);
-                build.chip(h.chip()).put(forward.sxmQueue(), a[i - 1], Instruction.of(Opcode.FWD, h.link(),
-                        t.farLink(in.chip(), in.link()), f.words));
-            }
-            Topology.Hop last = f.path.get(f.path.size() - 1);
-            ChipBuild to = build.chip(to(f));
-            long recv = a[a.length - 1];
-            to.put(f.receive.sxmQueue(), recv, Instruction.of(Opcode.RECV, f.receive.stream(),
-                    t.farLink(last.chip(), last.link()), f.words));
-            for (int i = 0; i < f.words; i++) {
-                to.put(f.receive.memQueue(), write(f, recv, i),
-                        Instruction.of(Opcode.WRITE, f.receiveAt + i, f.receive.stream(), 1, 1));
-            }
+            put(build, f);
         }
         List<Sum> inOrder = new ArrayList<>(sums);
         inOrder.sort((x, y) -> Long.compare(x.start, y.start));
