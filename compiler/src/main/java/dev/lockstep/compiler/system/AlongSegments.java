@@ -19,9 +19,10 @@ final class AlongSegments {
     }
 
     /**
-     * Sends {@code words} words from the first chip of {@code segments} to all of them: first along the segments'
-     * first chips, each sent from the one before over one or several paths, forwarded by the chips on the way
-     * without landing ({@link Collectives#send}); then within every segment from its first chip to the others, the segments side by
+     * Sends {@code words} words from the first chip of {@code segments} to all of them: relayed word by word where it
+     * can go so ({@link RelayBroadcast}); else with whole rows, first along the segments' first chips, each sent from
+     * the one before over one or several paths, forwarded by the chips on the way without landing
+     * ({@link Collectives#send}); then within every segment from its first chip to the others, the segments side by
      * side, each from when the row has reached it (their chips are disjoint). Against going segment by segment (a
      * segment's broadcast, then from its last chip to the next segment's first, then that one's broadcast), a layer
      * of two nodes takes two exchanges on its critical path where it took three. {@link SystemBuild#exchanges}
@@ -32,6 +33,10 @@ final class AlongSegments {
         int n = segments.size();
         if (n == 0) {
             return notBefore;
+        }
+        Optional<Long> relayed = RelayBroadcast.broadcast(build, segments, words, notBefore);
+        if (relayed.isPresent()) {
+            return relayed.get();
         }
         long before = build.exchanges();
         long[] arrived = new long[n];

@@ -62,10 +62,12 @@ class DecodeBuilderTest {
         // (now more: the first token is faster, so the stagger is shorter and later tokens collide) and a first
         // token of 24,629; the end 48,365 before a forwarding chip stayed busy until its last frame was on the next
         // link; then with that sum in pieces (ReduceInPieces: each node's sum leaves for the next layer's first
-        // chip a piece at a time as it is added): before it 48,636, 25,829 cycles per token, a first token of 23,093
-        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(47_803);
-        assertThat(built.cyclesPerToken()).isEqualTo(25_415);
-        assertThat(built.timeline().firstTokenCycles()).isEqualTo(22_565);
+        // chip a piece at a time as it is added): before it 48,636, 25,829 cycles per token, a first token of 23,093;
+        // then with broadcasts along two nodes relayed word by word (RelayBroadcast): before it 47,803, 25,415 and
+        // 22,565
+        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(46_762);
+        assertThat(built.cyclesPerToken()).isEqualTo(25_005);
+        assertThat(built.timeline().firstTokenCycles()).isEqualTo(22_257);
         DecodeBuilder.Breakdown b = built.breakdown();
         // the bound: the kernels' own bounds (3,992 with 16 weight streams, the norms' results converted to fp16 (2
         // cycles more for each of the token's 5 norms) and of the sums of a reduction whose segments run side by
@@ -84,7 +86,7 @@ class DecodeBuilderTest {
         assertThat(Exchange.minimumCycles(new SystemBuild(RACK))).isEqualTo(80 + 22 + 217 + 318);
         assertThat(b.boundCycles()).isEqualTo(3_992 + 10 * 637);
         assertThat(built.footprint().maxSramBytes()).isEqualTo(29_602_560);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("ade0d8c82cf5cc01");
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("3d1a4c18617bd5bf");
         // the compute and link cycles of the first token cover it: nothing waits in a one-token pipeline
         assertThat(b.computeCycles() + b.linkCycles()).isEqualTo(built.timeline().firstTokenCycles());
     }
@@ -102,38 +104,41 @@ class DecodeBuilderTest {
         // with transfers over several paths and forwarding chips busy until their last frame is on the next link:
         // before it 56,569, 9,475, 39,949 and 44,290, 55,041; then with chunks at the least period at which
         // none waits (repeated work compiled once): before it 55,750, an interval of 9,130 (the busiest chip's cycles
-        // for one chunk), latencies of 39,261 and 43,816 (the second waited), the first token at 54,222
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(61_738);
+        // for one chunk), latencies of 39,261 and 43,816 (the second waited), the first token at 54,222; then with
+        // broadcasts along two nodes relayed word by word: before it 61,738, an interval of 19,673, latencies of
+        // 39,261, the first token at 60,210
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(58_720);
         assertThat(p.chunks()).isEqualTo(2);
         assertThat(p.chunkRows()).isEqualTo(4);
-        assertThat(p.intervalCycles()).isEqualTo(19_673);
-        assertThat(p.firstLatencyCycles()).isEqualTo(39_261);
-        assertThat(p.longestLatencyCycles()).isEqualTo(39_261);
-        assertThat(p.firstTokenCycle()).isEqualTo(60_210);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("b35422a95a236037");
+        assertThat(p.intervalCycles()).isEqualTo(17_757);
+        assertThat(p.firstLatencyCycles()).isEqualTo(38_159);
+        assertThat(p.longestLatencyCycles()).isEqualTo(38_159);
+        assertThat(p.firstTokenCycle()).isEqualTo(57_192);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("fe850ebb8fcfd06e");
     }
 
     /**
      * 16 tokens in chunks of 4: the busiest chip works 9,130 cycles for one chunk, but some chips' work for one chunk
      * spreads over more (a chip forwards other layers' transfers long after its own layer's work), so at that
      * interval a chunk's work would meet the next one's. Chunks enter at the least interval at which no chip's work,
-     * repeated for every later chunk, meets itself (19,673), and none waits: chunks 1 and 2 are chunk 0 shifted, the
+     * repeated for every later chunk, meets itself (19,673; 17,757 since broadcasts along two nodes are relayed word
+     * by word), and none waits: chunks 1 and 2 are chunk 0 shifted, the
      * last placed step by step takes the first one's time. Before, the chunks were placed one by one at 9,130, waited
      * 10,744 cycles for each other, were compiled again at 17,408 and still waited 852; the first token came at 93,613
-     * (now 99,556: the interval is longer, no chunk waits, and repeated work is compiled once).
+     * (then 99,556: the interval is longer, no chunk waits, and repeated work is compiled once; now 92,706).
      */
     @Test
     void chunksEnterWhereNoChipsWorkMeetsItsRepeats() {
         DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(), RACK, 16, 4, line -> { });
         SimResult r = simulate(built.program());
         DecodeBuilder.PrefillTiming p = built.timing();
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(101_084);
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(94_234);
         assertThat(p.chunks()).isEqualTo(4);
-        assertThat(p.intervalCycles()).isEqualTo(19_673);
-        assertThat(p.firstLatencyCycles()).isEqualTo(39_261);
+        assertThat(p.intervalCycles()).isEqualTo(17_757);
+        assertThat(p.firstLatencyCycles()).isEqualTo(38_159);
         assertThat(p.exact()).isTrue();
-        assertThat(p.firstTokenCycle()).isEqualTo(99_556);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("693b9ca0fbe470ed");
+        assertThat(p.firstTokenCycle()).isEqualTo(92_706);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("d7ee2f5b60a98781");
     }
 
     /**

@@ -3,11 +3,11 @@ package dev.lockstep.compiler.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static dev.lockstep.compiler.testing.Instructions.count;
+
 import dev.lockstep.compiler.testing.Simulated;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
-import dev.lockstep.isa.program.ChipProgram;
-import dev.lockstep.isa.program.QueueProgram;
 import dev.lockstep.isa.system.SystemSpecs;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -73,18 +73,6 @@ class CablePipelineTest {
         assertThat(count(b.chip(0).program(), Opcode.SEND)).isEqualTo(8);
         assertThat(end).isGreaterThan(3 * 650L);
         assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
-    }
-
-    private static long count(ChipProgram p, Opcode op) {
-        long n = 0;
-        for (QueueProgram q : p.queues()) {
-            for (int i = 0; i < q.size(); i++) {
-                if (q.instruction(i).opcode() == op) {
-                    n++;
-                }
-            }
-        }
-        return n;
     }
 
     private static List<String> sxmQueuesIssuing(SystemBuild b, int chip) {

@@ -220,11 +220,13 @@ class CollectivesTest {
 
     /**
      * A broadcast of a normed 4,096-value row (26 fp16 words) along two nodes of rack-72's path: the row is routed
-     * to the second node's first chip first, then both nodes broadcast side by side. Against the way segment by
-     * segment it is one exchange fewer on the critical path and ends earlier; the simulator agrees to the cycle.
+     * to the second node's first chip, which sends each word on to its node as it lands ({@link RelayBroadcast},
+     * whose tests pin the cycles). Against the way segment by segment (a node's broadcast, then from its last chip
+     * to the next one's first, then that one's broadcast) it is one exchange fewer on the critical path and ends
+     * earlier; the simulator agrees to the cycle.
      */
     @Test
-    void twoSegmentsBroadcastSideBySideAfterTheRowIsRouted() {
+    void twoSegmentsBroadcastInOneExchangeFewerThanSegmentBySegment() {
         SystemSpec rack = SystemSpecs.preset("rack-72");
         SystemBuild b = new SystemBuild(rack);
         List<List<Integer>> segs = new ChipPath(b.topology()).segments(8, 24);
@@ -245,13 +247,13 @@ class CollectivesTest {
 
     /**
      * A broadcast along three segments of 1, 8 and 8 chips (a stage that starts on a node's last chip), and along
-     * three of 4, 8 and 8: the simulator agrees to the cycle, the count is the longest path (two routes and the last
-     * segment's broadcast: 3 exchanges; a one-chip segment broadcasts nothing) and its least cost is at most the
-     * broadcast's time.
+     * three of 4, 8 and 8: the simulator agrees to the cycle, the count is the way to the chip where the row lands
+     * last (two routes, each forwarded or over the cable alone, and the last segment's relay: 3 exchanges) and its
+     * least cost is at most the broadcast's time.
      */
     @ParameterizedTest(name = "from path position {0}")
     @ValueSource(ints = {7, 4})
-    void threeSegmentsBroadcastAlongTheirFirstChipsThenSideBySide(int from) {
+    void threeSegmentsBroadcastAlongTheirFirstChipsInThreeExchanges(int from) {
         SystemSpec rack = SystemSpecs.preset("rack-72");
         SystemBuild b = new SystemBuild(rack);
         List<List<Integer>> segs = new ChipPath(b.topology()).segments(from, 24);

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.system;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link AlongSegments#broadcast} relayed word by word: a chip that passes the row on sends each word as soon as it
+ * has landed, so the row's serialisation is paid about once along the whole way, where a broadcast of whole rows
+ * pays it at every landing. The row goes down a tree; in segment s (root r: the source, or the chip the row came to
+ * from the segment before):
+ * <ul>
+ *   <li>if a segment follows, r sends the row along its route to the next segment's first chip (the next root) on
+ *       send lane 0, forwarded by s's last chip without landing (a hop forwarded costs the forward, a frame and the
+ *       link, 439 cycles on tsp-v1, where a landing and a new send cost a whole hop, 650); a one-chip segment's
+ *       route is the cable itself;</li>
+ *   <li>r sends the row to every other chip of s over their links, each on its own send lane, except to s's last
+ *       chip where that chip forwards the route: that one gets it from s's second chip, relayed, on receive lane 1
+ *       (the forward takes receive lane 0's SXM queue); in a segment of two chips followed by another, the route
+ *       lands on the last chip, which relays it over the cable;</li>
+ *   <li>every other chip receives the row on receive lane 0.</li>
+ * </ul>
+ * A relaying chip reads word i from its send staging no sooner than word i has landed in its receive staging (the
+ * copy between the two is not modelled, as for every timing-only transfer that sends a row it was sent: they read
+ * it from their send staging). The exchanges counted are those on the way to the chip where the row lands last (a
+ * route forwarded counts one), as for the broadcast of whole rows.
+ *
+ * <p>Not done this way (empty, nothing placed): one segment (the broadcast within a node is one exchange already),
+ * a segment of more chips than a chip has send lanes plus one, a row of more than a staging buffer, chips of the
+ * tree not linked to each other, or a tree whose flows would take a queue or link side of a chip twice
+ * ({@link PieceSchedule#conflictFree}).
+ */
+final class RelayBroadcast {
+    private RelayBroadcast() {
+    }
+
+    /** The row's flows from {@code t0}, and the exchanges on the way to the chip where the row lands last. */
+    private record Tree(PieceSchedule schedule, int depth) {
+    }
+
+    /** Sends {@code words} words from the first chip of {@code segments} to all of them, relayed, if it can go so. */
+    static Optional<Long> broadcast(SystemBuild build, List<List<Integer>> segments, int words, long notBefore) {
+        if (segments.size() < 2 || words > Exchange.Lanes.STAGING_WORDS || words < 1) {
+            return Optional.empty();
+        }
+        for (int s = 0; s < segments.size(); s++) {
+            List<Integer> seg = segments.get(s);
+            if (seg.size() - 1 > Exchange.Lanes.LANES) {
+                return Optional.empty();
+            }
+            for (int j = 1; j < seg.size(); j++) {
+                if (build.topology().linkTo(seg.get(0), seg.get(j)) < 0
+                        || build.topology().linkTo(seg.get(1), seg.get(j)) < 0 && j > 1) {
+                    return Optional.empty();
+                }
+            }
+            if (s + 1 < segments.size()
+                    && build.topology().linkTo(seg.get(seg.size() - 1), segments.get(s + 1).get(0)) < 0) {
+                return Optional.empty();
+            }
+        }
+        Tree probe = plan(build, segments, words, 0);
+        if (!probe.schedule.conflictFree()) {
+            return Optional.empty();
+        }
+        long t0 = Exchange.firstFree(build, probe.schedule.windows(), notBefore);
+        Tree tree = plan(build, segments, words, t0);
+        tree.schedule.emit();
+        for (int i = 0; i < tree.depth; i++) {
+            build.countExchange();
+        }
+        return Optional.of(tree.schedule.end());
+    }
+
+    /** Where the row is heading, and when its last word lands: the latest so far, and its depth in exchanges. */
+    private static final class Latest {
+        long landed;
+        int depth;
+
+        void see(PieceSchedule ps, PieceSchedule.Flow f, int words, int depth) {
+            long l = ps.landed(f, words - 1);
+            if (l > landed) {
+                landed = l;
+                this.depth = depth;
+            }
+        }
+    }
+
+    /** The relay tree from {@code t0}; places nothing. */
+    private static Tree plan(SystemBuild build, List<List<Integer>> segments, int words, long t0) {
+        Exchange.Lanes lanes = build.lanes();
+        PieceSchedule ps = new PieceSchedule(build, t0);
+        PieceSchedule.Pieces cut = new PieceSchedule.Pieces(words, 1, 1);
+        long[] ready = new long[words];
+        Arrays.fill(ready, t0);
+        int depth = 0;
+        Latest latest = new Latest();
+        latest.landed = t0;
+        for (int s = 0; s < segments.size(); s++) {
+            List<Integer> seg = segments.get(s);
+            int root = seg.get(0);
+            int last = seg.get(seg.size() - 1);
+            boolean more = s + 1 < segments.size();
+            long start = ps.startFor(ready, cut, t0);
+            PieceSchedule.Flow onward = null;
+            int lane = 0;
+            if (more && seg.size() != 2) {
+                onward = ps.flow(build.topology().route(root, segments.get(s + 1).get(0)), lanes.send(lane++),
+                        lanes.receive(0), words, start, 0, 0);
+            }
+            PieceSchedule.Flow toSecond = null;
+            for (int j = 1; j < seg.size(); j++) {
+                if (more && j == seg.size() - 1 && seg.size() > 2) {
+                    // the last chip forwards the route: its row comes from the second chip
+                    PieceSchedule.Flow f = ps.direct(seg.get(1), last, lanes.send(0), lanes.receive(1), words,
+                            ps.startFor(landedWords(ps, toSecond, words), cut, t0), 0, 0);
+                    latest.see(ps, f, words, depth + 2);
+                    continue;
+                }
+                PieceSchedule.Flow f = ps.direct(root, seg.get(j), lanes.send(lane++), lanes.receive(0), words,
+                        start, 0, 0);
+                latest.see(ps, f, words, depth + 1);
+                if (j == 1) {
+                    toSecond = f;
+                }
+                if (more && seg.size() == 2) {
+                    onward = ps.direct(last, segments.get(s + 1).get(0), lanes.send(0), lanes.receive(0), words,
+                            ps.startFor(landedWords(ps, f, words), cut, t0), 0, 0);
+                    depth++;
+                }
+            }
+            if (onward != null) {
+                ready = landedWords(ps, onward, words);
+                depth++;
+                latest.see(ps, onward, words, depth);
+            }
+        }
+        return new Tree(ps, latest.depth);
+    }
+
+    private static long[] landedWords(PieceSchedule ps, PieceSchedule.Flow f, int words) {
+        long[] out = new long[words];
+        for (int i = 0; i < words; i++) {
+            out[i] = ps.landed(f, i);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import static dev.lockstep.compiler.testing.Instructions.count;
+
+import dev.lockstep.compiler.testing.Simulated;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.program.ChipProgram;
+import dev.lockstep.isa.program.QueueProgram;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.SystemSpecs;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Broadcasts along nodes relayed word by word ({@link RelayBroadcast}), against the same broadcast with whole rows
+ * (the row sent to the next node's first chip, then every node's broadcast), both simulated exactly as predicted.
+ */
+class RelayBroadcastTest {
+    private static final SystemSpec RACK = SystemSpecs.preset("rack-72");
+    /** A normed 4,096-value row in fp16: 13 vectors of 2 words. */
+    private static final int ROW = 26;
+
+    /**
+     * Rack-72's path positions 8..23, two nodes, the row from the first node's first chip. It goes along its route
+     * to the second node's first chip forwarded by the first node's last chip: word 0 read at 0 on send lane 0,
+     * on the stream at 3, leaves after the send end (83), is on the next chip after a frame and the link (322),
+     * forwarded (200) and over the cable (522 + 22 + 217 = 761, the receive), lands after the receive end, the
+     * hops to receive lane 0's slice, the write and its cycle (761 + 318 + 8 + 1 + 1 = 1,089), word i 22 i later.
+     * The second node's first chip reads word i at 1,089 + 22 i, just as it has landed, onto send lanes 0..6; on
+     * lane 6 (7 hops to the SXM) its last word lands 2 + 7 + 80 + 22 + 217 + 318 + 8 + 1 + 1 + 25 x 22 = 1,206
+     * later: 2,295. With whole rows: 2,429. The bound (the latest chip's {@link LinkBounds#transfer} from the
+     * source, over every path it has, alone): 2,012, so 14.1 % over it, where whole rows were 20.7 % over.
+     */
+    @Test
+    void twoNodesRelayedEndWithinFifteenPercentOfTheirBound() {
+        SystemBuild b = new SystemBuild(RACK);
+        List<List<Integer>> segs = new ChipPath(b.topology()).segments(8, 24);
+        assertThat(segs).extracting(List::size).containsExactly(8, 8);
+        long end = new Collectives(b).broadcastAlong(segs, ROW, 0);
+        assertThat(end).isEqualTo(1_089 + 2 + 7 + 80 + 22 + 217 + 318 + 8 + 1 + 1 + 25 * 22).isEqualTo(2_295);
+        assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
+        assertThat(b.exchanges()).as("the route (forwarded: one exchange), then the relay").isEqualTo(2);
+        assertThat(b.exchanges() * Exchange.minimumCycles(b)).isLessThanOrEqualTo(end);
+
+        long bound = bound(b, segs, ROW);
+        assertThat(bound).isEqualTo(2_012);
+        assertThat((double) end / bound).isLessThan(1.15);
+        long whole = wholeRows(segs, ROW);
+        assertThat(whole).isEqualTo(2_429);
+        assertThat((double) whole / bound).isGreaterThan(1.15);
+    }
+
+    /**
+     * Three segments: one chip then two nodes (from path position 7: the first's route is the cable itself), four
+     * chips then two nodes (from 4), two chips then two nodes (from 6: the route lands on the first segment's last
+     * chip, which relays it over the cable, one exchange more), and an f32 row (52 words) along two nodes. Each
+     * is simulated exactly as predicted, counts the exchanges on its way to the chip where the row lands last, and
+     * ends sooner than with whole rows.
+     */
+    @ParameterizedTest(name = "from path position {0}, {1} words: {2} cycles, whole rows {3}")
+    @CsvSource({"7, 26, 2945, 3629, 3", "4, 26, 3384, 4003, 3", "6, 26, 3595, 4003, 4", "8, 52, 2867, 3137, 2"})
+    void longerWaysAndRowsEndSoonerRelayed(int from, int words, long cycles, long wholeCycles, int exchanges) {
+        SystemBuild b = new SystemBuild(RACK);
+        List<List<Integer>> segs = new ChipPath(b.topology()).segments(from, 24);
+        long end = new Collectives(b).broadcastAlong(segs, words, 0);
+        assertThat(end).isEqualTo(cycles);
+        assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
+        assertThat(b.exchanges()).isEqualTo(exchanges);
+        assertThat(b.exchanges() * Exchange.minimumCycles(b)).isLessThanOrEqualTo(end);
+        assertThat(wholeRows(segs, words)).isEqualTo(wholeCycles).isGreaterThan(end);
+    }
+
+    /**
+     * The second node's first chip busy until 5,000: the relay starts when that chip can take its receive (761
+     * cycles after the start, above), and ends as long after it as when nothing was busy.
+     */
+    @Test
+    void aBusyRelayDelaysTheBroadcastUntilItCanReceive() {
+        SystemBuild b = new SystemBuild(RACK);
+        List<List<Integer>> segs = new ChipPath(b.topology()).segments(8, 24);
+        b.chip(segs.get(1).get(0)).advance(0, 5_000);
+        long end = new Collectives(b).broadcastAlong(segs, ROW, 0);
+        assertThat(end).isEqualTo(5_000 - 761 + 2_295);
+        assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
+    }
+
+    /**
+     * Every chip of the two nodes but the source receives the row once. The source sends 7 (the route and 6 of its
+     * peers), the first node's second chip one (to the node's last chip, which forwards the route and takes its own
+     * row from there), the second node's first chip 7; the others send nothing.
+     */
+    @Test
+    void everyChipReceivesTheRowOnceAndThreeChipsSendIt() {
+        SystemBuild b = new SystemBuild(RACK);
+        List<List<Integer>> segs = new ChipPath(b.topology()).segments(8, 24);
+        new Collectives(b).broadcastAlong(segs, ROW, 0);
+        int source = segs.get(0).get(0);
+        for (List<Integer> seg : segs) {
+            for (int chip : seg) {
+                ChipProgram p = b.chip(chip).program();
+                assertThat(count(p, Opcode.RECV)).as("chip " + chip).isEqualTo(chip == source ? 0 : 1);
+                long sends = chip == source || chip == segs.get(1).get(0) ? 7 : chip == segs.get(0).get(1) ? 1 : 0;
+                assertThat(count(p, Opcode.SEND)).as("chip " + chip).isEqualTo(sends);
+                assertThat(count(p, Opcode.FWD)).as("chip " + chip).isEqualTo(chip == segs.get(0).get(7) ? 1 : 0);
+            }
+        }
+    }
+
+    /**
+     * The second node's first chip reads no word before it has landed there: on every queue that reads for a send,
+     * read k (word k) issues after the k-th write of the received row has taken effect (its issue + the write latency
+     * + the cycle the run counts). Word 0 is read the first cycle it can be: the relay waits for nothing else.
+     */
+    @Test
+    void theRelayReadsEachWordOnlyOnceItHasLanded() {
+        SystemBuild b = new SystemBuild(RACK);
+        List<List<Integer>> segs = new ChipPath(b.topology()).segments(8, 24);
+        new Collectives(b).broadcastAlong(segs, ROW, 0);
+        ChipProgram relay = b.chip(segs.get(1).get(0)).program();
+        long[] landed = null;
+        for (QueueProgram q : relay.queues()) {
+            if (q.size() > 0 && q.instruction(0).opcode() == Opcode.WRITE) {
+                assertThat(landed).as("one queue writes the received row").isNull();
+                landed = new long[q.size()];
+                for (int k = 0; k < q.size(); k++) {
+                    landed[k] = q.cycle(k) + b.lanes().writeLatency + 1;
+                }
+            }
+        }
+        assertThat(landed).hasSize(ROW);
+        int readers = 0;
+        for (QueueProgram q : relay.queues()) {
+            if (q.size() > 0 && q.instruction(0).opcode() == Opcode.READ) {
+                readers++;
+                assertThat(q.size()).isEqualTo(ROW);
+                for (int k = 0; k < ROW; k++) {
+                    assertThat(q.cycle(k)).as("read of word " + k).isGreaterThanOrEqualTo(landed[k]);
+                }
+                assertThat(q.cycle(0)).isEqualTo(landed[0]);
+            }
+        }
+        assertThat(readers).isEqualTo(7);
+    }
+
+    /** A row of more than a staging buffer is not relayed: it goes in rounds of whole rows, as before. */
+    @Test
+    void aRowLongerThanAStagingBufferGoesWhole() {
+        SystemBuild b = new SystemBuild(RACK);
+        List<List<Integer>> segs = new ChipPath(b.topology()).segments(8, 24);
+        assertThat(RelayBroadcast.broadcast(b, segs, Exchange.Lanes.STAGING_WORDS + 1, 0)).isEmpty();
+        assertThat(RelayBroadcast.broadcast(b, segs.subList(0, 1), ROW, 0)).as("one node").isEmpty();
+        long end = new Collectives(b).broadcastAlong(segs, Exchange.Lanes.STAGING_WORDS + 1, 0);
+        assertThat(end).isEqualTo(wholeRows(segs, Exchange.Lanes.STAGING_WORDS + 1));
+        assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
+    }
+
+    /** The latest of every chip's transfer bound from the source, each alone over every path it has. */
+    private static long bound(SystemBuild b, List<List<Integer>> segs, int words) {
+        long bound = 0;
+        for (List<Integer> seg : segs) {
+            for (int chip : seg) {
+                bound = Math.max(bound, LinkBounds.transfer(b, segs.get(0).get(0), chip, words));
+            }
+        }
+        return bound;
+    }
+
+    /** The same broadcast with whole rows: sent on from segment to segment, then every segment's broadcast. */
+    private static long wholeRows(List<List<Integer>> segs, int words) {
+        SystemBuild old = new SystemBuild(RACK);
+        Collectives o = new Collectives(old);
+        long[] arrived = new long[segs.size()];
+        for (int s = 1; s < segs.size(); s++) {
+            arrived[s] = o.send(segs.get(s - 1).get(0), segs.get(s).get(0), words, arrived[s - 1]);
+        }
+        long end = 0;
+        for (int s = 0; s < segs.size(); s++) {
+            end = Math.max(end, o.broadcast(segs.get(s).get(0), segs.get(s), words, arrived[s]));
+        }
+        assertThat(Simulated.timingOnly(old, 2).cycles()).isEqualTo(end);
+        return end;
+    }
+}
