@@ -51,7 +51,7 @@ class DecodeRunTest {
         // the figures of compiler's DecodeBuilderTest for the same plan (re-pinned there after the hop model and again
         // after normed rows crossed links in fp16, after reductions ran segments side by side, and after broadcasts
         // along several nodes were routed first, after a two-node layer's output was summed on the next layer's
-        // first chip, and after that sum went in pieces)
+        // first chip, after that sum went in pieces, and after broadcasts along nodes were relayed word by word)
         assertThat(r.cyclesPerToken()).isEqualTo(25_005);
         assertThat(r.tokensPerSecondPerUser()).isEqualTo(900e6 / 25_005);
         assertThat(r.tokensPerSecondTotal()).isEqualTo(900e6 / 25_005 * 3);

@@ -11,8 +11,9 @@ import java.util.Optional;
  * Collectives along a stage's chips cut into segments (each a node's chips along the chip path, all linked to each
  * other, each segment's last chip linked to the next one's first): the segments work side by side, and what crosses
  * between them is sent over one or several paths ({@link Collectives#send}), forwarded by the chips on the way
- * without landing. {@link Collectives} calls these; they
- * count one path through what ran side by side ({@link Collectives#countOnePath}).
+ * without landing; or, where they can, in pieces or word by word ({@link ReduceInPieces}, {@link RelayBroadcast}).
+ * {@link Collectives} calls these; they count one path through what ran side by side
+ * ({@link Collectives#countOnePath}).
  */
 final class AlongSegments {
     private AlongSegments() {
@@ -26,7 +27,8 @@ final class AlongSegments {
      * side, each from when the row has reached it (their chips are disjoint). Against going segment by segment (a
      * segment's broadcast, then from its last chip to the next segment's first, then that one's broadcast), a layer
      * of two nodes takes two exchanges on its critical path where it took three. {@link SystemBuild#exchanges}
-     * counts one path, the longest: the routes up to a segment and that segment's broadcast.
+     * counts one path, the longest: relayed, the way to the chip where the row lands last; with whole rows, the
+     * routes up to a segment and that segment's broadcast.
      */
     static long broadcast(Collectives col, SystemBuild build, List<List<Integer>> segments, int words,
                           long notBefore) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.system;
 
+import dev.lockstep.isa.system.Topology;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -11,20 +12,20 @@ import java.util.Optional;
  * pays it at every landing. The row goes down a tree; in segment s (root r: the source, or the chip the row came to
  * from the segment before):
  * <ul>
- *   <li>if a segment follows, r sends the row along its route to the next segment's first chip (the next root) on
- *       send lane 0, forwarded by s's last chip without landing (a hop forwarded costs the forward, a frame and the
- *       link, 439 cycles on tsp-v1, where a landing and a new send cost a whole hop, 650); a one-chip segment's
- *       route is the cable itself;</li>
+ *   <li>if a segment follows, r sends the row on send lane 0 to the next segment's first chip (the next root), over
+ *       s's last chip and its cable, forwarded by that chip without landing (a hop forwarded costs the forward, a
+ *       frame and the link, 439 cycles on tsp-v1, where a landing and a new send cost a whole hop, 650); a one-chip
+ *       segment's way is the cable itself;</li>
  *   <li>r sends the row to every other chip of s over their links, each on its own send lane, except to s's last
- *       chip where that chip forwards the route: that one gets it from s's second chip, relayed, on receive lane 1
- *       (the forward takes receive lane 0's SXM queue); in a segment of two chips followed by another, the route
+ *       chip where that chip forwards the row: that one gets it from s's second chip, relayed, on receive lane 1
+ *       (the forward takes receive lane 0's SXM queue); in a segment of two chips followed by another, the row
  *       lands on the last chip, which relays it over the cable;</li>
  *   <li>every other chip receives the row on receive lane 0.</li>
  * </ul>
- * A relaying chip reads word i from its send staging no sooner than word i has landed in its receive staging (the
- * copy between the two is not modelled, as for every timing-only transfer that sends a row it was sent: they read
- * it from their send staging). The exchanges counted are those on the way to the chip where the row lands last (a
- * route forwarded counts one), as for the broadcast of whole rows.
+ * A relaying chip reads word i from its send staging no sooner than word i has landed in its receive staging. The
+ * copy between the two is not modelled: every timing-only transfer that sends on a row a chip received reads it from
+ * the send staging. The exchanges counted are those on the way to the chip where the row lands last (a way forwarded
+ * counts one), as for the broadcast of whole rows.
  *
  * <p>Not done this way (empty, nothing placed): one segment (the broadcast within a node is one exchange already),
  * a segment of more chips than a chip has send lanes plus one, a row of more than a staging buffer, chips of the
@@ -50,10 +51,13 @@ final class RelayBroadcast {
                 return Optional.empty();
             }
             for (int j = 1; j < seg.size(); j++) {
-                if (build.topology().linkTo(seg.get(0), seg.get(j)) < 0
-                        || build.topology().linkTo(seg.get(1), seg.get(j)) < 0 && j > 1) {
+                if (build.topology().linkTo(seg.get(0), seg.get(j)) < 0) {
                     return Optional.empty();
                 }
+            }
+            if (s + 1 < segments.size() && seg.size() > 2
+                    && build.topology().linkTo(seg.get(1), seg.get(seg.size() - 1)) < 0) {
+                return Optional.empty();
             }
             if (s + 1 < segments.size()
                     && build.topology().linkTo(seg.get(seg.size() - 1), segments.get(s + 1).get(0)) < 0) {
@@ -80,7 +84,8 @@ final class RelayBroadcast {
 
         void see(PieceSchedule ps, PieceSchedule.Flow f, int words, int depth) {
             long l = ps.landed(f, words - 1);
-            if (l > landed) {
+            // of chips landing together, the one more exchanges away
+            if (l > landed || l == landed && depth > this.depth) {
                 landed = l;
                 this.depth = depth;
             }
@@ -106,8 +111,8 @@ final class RelayBroadcast {
             PieceSchedule.Flow onward = null;
             int lane = 0;
             if (more && seg.size() != 2) {
-                onward = ps.flow(build.topology().route(root, segments.get(s + 1).get(0)), lanes.send(lane++),
-                        lanes.receive(0), words, start, 0, 0);
+                onward = ps.flow(viaLast(build.topology(), root, last, segments.get(s + 1).get(0)),
+                        lanes.send(lane++), lanes.receive(0), words, start, 0, 0);
             }
             PieceSchedule.Flow toSecond = null;
             for (int j = 1; j < seg.size(); j++) {
@@ -137,6 +142,17 @@ final class RelayBroadcast {
             }
         }
         return new Tree(ps, latest.depth);
+    }
+
+    /**
+     * The way from a segment's first chip to the next segment's first: over the segment's last chip (forwarded there),
+     * or over the cable alone where the segment is one chip.
+     */
+    private static List<Topology.Hop> viaLast(Topology t, int root, int last, int next) {
+        if (root == last) {
+            return List.of(new Topology.Hop(root, t.linkTo(root, next)));
+        }
+        return List.of(new Topology.Hop(root, t.linkTo(root, last)), new Topology.Hop(last, t.linkTo(last, next)));
     }
 
     private static long[] landedWords(PieceSchedule ps, PieceSchedule.Flow f, int words) {

@@ -75,7 +75,8 @@ class ChosenDispatchTest {
         DecodeBuilder.PrefillTiming p = built.timing();
         // the chunk's 4 rows stream their experts one after another: a chunk's work grows, so the interval (the
         // least at which no chip's work meets its repeats) grows from 17,757 (every expert streamed once for all 4
-        // rows) to 19,633, and the first token from 57,192 to 62,820 (before chunks entered at that least interval:
+        // rows) to 19,633, and the first token from 57,192 to 62,820 (19,673 to 21,725 and 60,210 to 66,190 before
+        // broadcasts along nodes were relayed word by word) (before chunks entered at that least interval:
         // 11,538 against 9,130, 60,981 against 54,222)
         assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(64_348);
         assertThat(p.intervalCycles()).isEqualTo(19_633);

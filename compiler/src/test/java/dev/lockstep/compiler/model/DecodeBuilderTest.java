@@ -118,7 +118,7 @@ class DecodeBuilderTest {
     }
 
     /**
-     * 16 tokens in chunks of 4: the busiest chip works 9,130 cycles for one chunk, but some chips' work for one chunk
+     * 16 tokens in chunks of 4: the busiest chip worked 9,130 cycles for one chunk (when this was written), but some chips' work for one chunk
      * spreads over more (a chip forwards other layers' transfers long after its own layer's work), so at that
      * interval a chunk's work would meet the next one's. Chunks enter at the least interval at which no chip's work,
      * repeated for every later chunk, meets itself (19,673; 17,757 since broadcasts along two nodes are relayed word

@@ -231,7 +231,7 @@ class CollectivesTest {
         SystemBuild b = new SystemBuild(rack);
         List<List<Integer>> segs = new ChipPath(b.topology()).segments(8, 24);
         long end = new Collectives(b).broadcastAlong(segs, 26, 0);
-        assertThat(b.exchanges()).as("the route, then the broadcasts side by side counted once").isEqualTo(2);
+        assertThat(b.exchanges()).as("the route (forwarded: one exchange), then the second node's relay").isEqualTo(2);
         assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
 
         SystemBuild old = new SystemBuild(rack);
