@@ -87,23 +87,22 @@ class DecodeRunTest {
     @Test
     void pipelinesSideBySideEachRunTheirOwnSequences() {
         // three copies of the tiny Mixtral on 24 chips each, each confined to its share and compiled and simulated on
-        // its own (24 chips are not whole racks, so none is the first moved), and the total counts all 9 sequences;
-        // the hash is that of the three programs on their chips (the routes kept in each share since 2026-12-04).
-        // Each copy's first token is the model's alone on the rack (DecodeBuilderTest: 22,257 cycles), its later
-        // tokens slower (26,379 cycles per token against 25,005): confined to its share, a copy forwards a route
-        // through chip 0 (0 + its first chip) that the model alone on the rack takes through a chip outside the
-        // share, and chip 0 also forwards the first layer's broadcast (relayed word by word since 2026-12-04: both
-        // were 25,415 before)
+        // its own (24 chips are not whole racks, so none is the first moved): each takes the single copy's cycles per
+        // token, and the total counts all 9 sequences; the hash is that of the three programs on their chips (the
+        // routes kept in each share since 2026-12-04). With broadcasts relayed along the chain alone (RelayBroadcast,
+        // before RelayTree) a copy took 26,379 cycles per token against the single copy's 25,005: confined to its
+        // share it forwarded a route through chip 0 that the model alone routed outside the share, and chip 0 also
+        // forwarded the first layer's broadcast
         DecodeRequest three = new DecodeRequest(TINY, RACK, Precision.FP16, 3, 4096, 72, Optional.empty(), 1, true,
                 MoeDispatch.ALL, 3);
         assertThat(three.chipsPerPipeline()).isEqualTo(24);
         DecodeReport r = DecodeRun.run(three, line -> { });
         assertThat(r.chipsUsed()).isEqualTo(72);
-        assertThat(r.cyclesPerToken()).isEqualTo(26_379);
-        assertThat(r.tokensPerSecondTotal()).isEqualTo(900e6 / 26_379 * 3 * 3);
-        assertThat(r.sim().cycles()).isEqualTo(48_636);
+        assertThat(r.cyclesPerToken()).isEqualTo(25_005);
+        assertThat(r.tokensPerSecondTotal()).isEqualTo(900e6 / 25_005 * 3 * 3);
+        assertThat(r.sim().cycles()).isEqualTo(46_762);
         assertThat(r.sim().chipIds()).hasSize(72);
-        assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("e4ced11c050fbc36");
+        assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("8597409923b5938d");
         assertThat(r.sim().chipsRun()).as("every copy simulated, each chip's program its own").isEqualTo(72);
     }
 

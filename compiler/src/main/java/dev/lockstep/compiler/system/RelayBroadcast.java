@@ -2,6 +2,7 @@
 package dev.lockstep.compiler.system;
 
 import dev.lockstep.isa.system.Topology;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -37,48 +38,75 @@ final class RelayBroadcast {
     }
 
     /** The row's flows from {@code t0}, and the exchanges on the way to the chip where the row lands last. */
-    private record Tree(PieceSchedule schedule, int depth) {
+    record Tree(PieceSchedule schedule, int depth) {
     }
 
-    /** Sends {@code words} words from the first chip of {@code segments} to all of them, relayed, if it can go so. */
+    /** One way of relaying the row: its tree from {@code t0}, or null where it cannot go so; places nothing. */
+    private interface Way {
+        Tree plan(long t0);
+    }
+
+    /**
+     * Sends {@code words} words from the first chip of {@code segments} to all of them, relayed, if it can go so: of
+     * the chain along the segments (below) and the tree over the nodes' cables ({@link RelayTree}), the one that ends
+     * sooner from the cycle its chips are free (the chain, of equals).
+     */
     static Optional<Long> broadcast(SystemBuild build, List<List<Integer>> segments, int words, long notBefore) {
         if (segments.size() < 2 || words > Exchange.Lanes.STAGING_WORDS || words < 1) {
             return Optional.empty();
         }
+        List<Way> ways = new ArrayList<>();
+        if (chainLinked(build, segments)) {
+            ways.add(t0 -> chain(build, segments, words, t0));
+        }
+        ways.add(t0 -> RelayTree.plan(build, segments, words, t0));
+        Tree best = null;
+        for (Way way : ways) {
+            Tree probe = way.plan(0);
+            if (probe == null || !probe.schedule.conflictFree()) {
+                continue;
+            }
+            Tree tree = way.plan(Exchange.firstFree(build, probe.schedule.windows(), notBefore));
+            if (best == null || tree.schedule.end() < best.schedule.end()) {
+                best = tree;
+            }
+        }
+        if (best == null) {
+            return Optional.empty();
+        }
+        best.schedule.emit();
+        for (int i = 0; i < best.depth; i++) {
+            build.countExchange();
+        }
+        return Optional.of(best.schedule.end());
+    }
+
+    /** Whether the chain's links are there, and no segment has more peers than a chip has send lanes. */
+    private static boolean chainLinked(SystemBuild build, List<List<Integer>> segments) {
         for (int s = 0; s < segments.size(); s++) {
             List<Integer> seg = segments.get(s);
             if (seg.size() - 1 > Exchange.Lanes.LANES) {
-                return Optional.empty();
+                return false;
             }
             for (int j = 1; j < seg.size(); j++) {
                 if (build.topology().linkTo(seg.get(0), seg.get(j)) < 0) {
-                    return Optional.empty();
+                    return false;
                 }
             }
             if (s + 1 < segments.size() && seg.size() > 2
                     && build.topology().linkTo(seg.get(1), seg.get(seg.size() - 1)) < 0) {
-                return Optional.empty();
+                return false;
             }
             if (s + 1 < segments.size()
                     && build.topology().linkTo(seg.get(seg.size() - 1), segments.get(s + 1).get(0)) < 0) {
-                return Optional.empty();
+                return false;
             }
         }
-        Tree probe = plan(build, segments, words, 0);
-        if (!probe.schedule.conflictFree()) {
-            return Optional.empty();
-        }
-        long t0 = Exchange.firstFree(build, probe.schedule.windows(), notBefore);
-        Tree tree = plan(build, segments, words, t0);
-        tree.schedule.emit();
-        for (int i = 0; i < tree.depth; i++) {
-            build.countExchange();
-        }
-        return Optional.of(tree.schedule.end());
+        return true;
     }
 
     /** Where the row is heading, and when its last word lands: the latest so far, and its depth in exchanges. */
-    private static final class Latest {
+    static final class Latest {
         long landed;
         int depth;
 
@@ -92,8 +120,8 @@ final class RelayBroadcast {
         }
     }
 
-    /** The relay tree from {@code t0}; places nothing. */
-    private static Tree plan(SystemBuild build, List<List<Integer>> segments, int words, long t0) {
+    /** The chain from {@code t0} (its links there, see {@link #chainLinked}); places nothing. */
+    static Tree chain(SystemBuild build, List<List<Integer>> segments, int words, long t0) {
         Exchange.Lanes lanes = build.lanes();
         PieceSchedule ps = new PieceSchedule(build, t0);
         PieceSchedule.Pieces cut = new PieceSchedule.Pieces(words, 1, 1);
@@ -155,7 +183,7 @@ final class RelayBroadcast {
         return List.of(new Topology.Hop(root, t.linkTo(root, last)), new Topology.Hop(last, t.linkTo(last, next)));
     }
 
-    private static long[] landedWords(PieceSchedule ps, PieceSchedule.Flow f, int words) {
+    static long[] landedWords(PieceSchedule ps, PieceSchedule.Flow f, int words) {
         long[] out = new long[words];
         for (int i = 0; i < words; i++) {
             out[i] = ps.landed(f, i);
