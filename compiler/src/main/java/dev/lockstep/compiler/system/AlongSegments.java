@@ -11,7 +11,8 @@ import java.util.Optional;
  * Collectives along a stage's chips cut into segments (each a node's chips along the chip path, all linked to each
  * other, each segment's last chip linked to the next one's first): the segments work side by side, and what crosses
  * between them is sent over one or several paths ({@link Collectives#send}), forwarded by the chips on the way
- * without landing; or, where they can, in pieces or word by word ({@link ReduceInPieces}, {@link RelayBroadcast}).
+ * without landing; or, where they can, in pieces or word by word ({@link ReduceInPieces}, {@link RelayBroadcast}
+ * along the segments or {@link RelayTree} over the nodes' cables).
  * {@link Collectives} calls these; they count one path through what ran side by side
  * ({@link Collectives#countOnePath}).
  */

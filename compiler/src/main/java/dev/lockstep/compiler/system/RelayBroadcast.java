@@ -10,8 +10,9 @@ import java.util.Optional;
 /**
  * {@link AlongSegments#broadcast} relayed word by word: a chip that passes the row on sends each word as soon as it
  * has landed, so the row's serialisation is paid about once along the whole way, where a broadcast of whole rows
- * pays it at every landing. The row goes down a tree; in segment s (root r: the source, or the chip the row came to
- * from the segment before):
+ * pays it at every landing. Two ways are planned and the one that ends sooner from the cycle its chips are free is
+ * taken (this one, of equals): the tree over the nodes' cables ({@link RelayTree}), and the chain along the segments,
+ * here. In the chain, in segment s (root r: the source, or the chip the row came to from the segment before):
  * <ul>
  *   <li>if a segment follows, r sends the row on send lane 0 to the next segment's first chip (the next root), over
  *       s's last chip and its cable, forwarded by that chip without landing (a hop forwarded costs the forward, a
@@ -28,9 +29,10 @@ import java.util.Optional;
  * the send staging. The exchanges counted are those on the way to the chip where the row lands last (a way forwarded
  * counts one), as for the broadcast of whole rows.
  *
- * <p>Not done this way (empty, nothing placed): one segment (the broadcast within a node is one exchange already),
- * a segment of more chips than a chip has send lanes plus one, a row of more than a staging buffer, chips of the
- * tree not linked to each other, or a tree whose flows would take a queue or link side of a chip twice
+ * <p>Not relayed (empty, nothing placed): one segment (the broadcast within a node is one exchange already), a row of
+ * more than a staging buffer, or where neither way can go: the chain where a segment has more chips than a chip has
+ * send lanes plus one or its links are not there, the tree where a segment cannot be reached over a link from a chip
+ * reached before with a send lane free, and either where its flows would take a queue or link side of a chip twice
  * ({@link PieceSchedule#conflictFree}).
  */
 final class RelayBroadcast {
@@ -110,6 +112,11 @@ final class RelayBroadcast {
         long landed;
         int depth;
 
+        /** Nothing landed yet: the start. */
+        Latest(long t0) {
+            this.landed = t0;
+        }
+
         void see(PieceSchedule ps, PieceSchedule.Flow f, int words, int depth) {
             long l = ps.landed(f, words - 1);
             // of chips landing together, the one more exchanges away
@@ -128,8 +135,7 @@ final class RelayBroadcast {
         long[] ready = new long[words];
         Arrays.fill(ready, t0);
         int depth = 0;
-        Latest latest = new Latest();
-        latest.landed = t0;
+        Latest latest = new Latest(t0);
         for (int s = 0; s < segments.size(); s++) {
             List<Integer> seg = segments.get(s);
             int root = seg.get(0);

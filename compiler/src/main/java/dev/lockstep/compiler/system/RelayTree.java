@@ -13,17 +13,22 @@ import java.util.TreeMap;
  * not been reached, the chip reached soonest that has a send lane free and a link into such a segment relays the row
  * over it to the chip at its other end (that segment's root), and the root sends it to every other chip of its
  * segment; every chip relays each word as soon as it has landed. Where a rack's nodes are cabled to each other
- * (rack-72's and tsp-576's racks), every segment is three landing hops from the source however many there are (the
- * source's peer, the cable, the root's peer), where the chain takes a forwarded route per segment: a broadcast along
- * the 7 nodes of Mixtral's LM head on tsp-576 takes about a third of the chain's time ({@code RelayBroadcastTest}).
- * Along two nodes the chain is sooner (its one route forwarded, 439 cycles, against a landing, 650).
+ * (rack-72's and tsp-576's racks), a segment fed from a chip of the source's segment is three landing hops from the
+ * source however many segments there are (the source's peer, the cable, the root's peer), where the chain takes a
+ * forwarded route per segment; a segment cabled only to chips whose lanes are taken (a full node's root spends all 7
+ * on its node) is fed from a segment reached before, two hops deeper. A broadcast along the 7 nodes of Mixtral's LM
+ * head on tsp-576 takes about half the chain's time ({@code RelayBroadcastTest}). Along two nodes the chain is
+ * sooner (its one route forwarded, 439 cycles, against a landing, 650).
  */
 final class RelayTree {
     private RelayTree() {
     }
 
-    /** The tree's flows, the chips reached (word landing cycles, exchanges from the source) and send lanes used. */
-    private static final class Build {
+    /**
+     * The tree as it grows: its flows, the chips reached (word landing cycles, exchanges from the source) and the
+     * send lanes each uses.
+     */
+    private static final class Growing {
         final SystemBuild build;
         final PieceSchedule ps;
         final PieceSchedule.Pieces cut;
@@ -32,15 +37,15 @@ final class RelayTree {
         final Map<Integer, long[]> landed = new TreeMap<>();
         final Map<Integer, Integer> depth = new TreeMap<>();
         final Map<Integer, Integer> sends = new TreeMap<>();
-        final RelayBroadcast.Latest latest = new RelayBroadcast.Latest();
+        final RelayBroadcast.Latest latest;
 
-        Build(SystemBuild build, int words, long t0) {
+        Growing(SystemBuild build, int words, long t0) {
             this.build = build;
             this.ps = new PieceSchedule(build, t0);
             this.cut = new PieceSchedule.Pieces(words, 1, 1);
             this.words = words;
             this.t0 = t0;
-            latest.landed = t0;
+            this.latest = new RelayBroadcast.Latest(t0);
         }
 
         /** Relays the row from {@code from} (reached) to {@code to} over their link; false if it has no lane left. */
@@ -74,7 +79,7 @@ final class RelayTree {
     /** The tree from {@code t0}, or null where some segment cannot be reached so; places nothing. */
     static RelayBroadcast.Tree plan(SystemBuild build, List<List<Integer>> segments, int words, long t0) {
         Topology t = build.topology();
-        Build b = new Build(build, words, t0);
+        Growing b = new Growing(build, words, t0);
         int source = segments.get(0).get(0);
         long[] at = new long[words];
         Arrays.fill(at, t0);

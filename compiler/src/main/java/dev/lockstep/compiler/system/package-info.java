@@ -9,7 +9,8 @@
  * builds broadcast, reduce, all-reduce (within a node, and across nodes in three hops; for two nodes in pieces,
  * {@code CablePipeline}, the chips at the cable's ends in several transfers at once) from exchanges, routes and
  * sum kernels, sums a stage's output into the next stage in pieces ({@code ReduceInPieces}) and broadcasts along
- * nodes word by word ({@code RelayBroadcast}; all three placed by {@code PieceSchedule}: flows and sums at exact
+ * nodes word by word ({@code RelayBroadcast}, along the segments or over the nodes' cables, {@code RelayTree}; all
+ * placed by {@code PieceSchedule}: flows and sums at exact
  * cycles, a chip in several at once on lanes of their own),
  * landing data in SRAM only where a sum reads it or the transfer ends;
  * {@link dev.lockstep.compiler.system.SystemBuild} gathers the chips into one

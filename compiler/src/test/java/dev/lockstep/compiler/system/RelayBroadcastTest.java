@@ -98,7 +98,8 @@ class RelayBroadcastTest {
         assertThat(b.exchanges()).isEqualTo(5);
         assertThat(RelayBroadcast.chain(new SystemBuild(sys), segs, ROW, 0).schedule().end()).isEqualTo(7_740);
         assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
-        // the 6 other nodes' roots and the chips that feed a node over a cable, the roots among them
+        // the 6 other nodes' roots and 3 chips that feed a node over a cable (a root of a full node spends its 7
+        // send lanes on its node)
         assertThat(relayingChipsReadLandedWords(b, segs)).isEqualTo(9);
     }
 
@@ -156,6 +157,7 @@ class RelayBroadcastTest {
         assertThat(relayingChipsReadLandedWords(b, segs)).isEqualTo(relaying);
         if (from == 8) {
             long[] landed = landed(b, segs.get(1).get(0));
+            assertThat(landed).isNotNull();
             for (QueueProgram q : b.chip(segs.get(1).get(0)).program().queues()) {
                 if (q.size() > 0 && q.instruction(0).opcode() == Opcode.READ) {
                     assertThat(q.cycle(0)).isEqualTo(landed[0]);
@@ -165,15 +167,17 @@ class RelayBroadcastTest {
     }
 
     /**
-     * Checks that every chip of {@code segs} that received the row and sends it on reads word k no sooner than the
-     * k-th write of the row has taken effect there (its issue + the write latency + the cycle the run counts); the
-     * number of such chips.
+     * Checks that every chip of {@code segs} but the source received the row, and that every one that sends it on
+     * reads word k no sooner than the k-th write of the row has taken effect there (its issue + the write latency +
+     * the cycle the run counts); the number of such chips.
      */
     private static int relayingChipsReadLandedWords(SystemBuild b, List<List<Integer>> segs) {
         int relays = 0;
         for (List<Integer> seg : segs) {
             for (int chip : seg) {
                 long[] landed = landed(b, chip);
+                assertThat(landed == null).as("chip " + chip + " received the row unless it is the source")
+                        .isEqualTo(chip == segs.get(0).get(0));
                 boolean relayed = false;
                 for (QueueProgram q : b.chip(chip).program().queues()) {
                     if (landed == null || q.size() == 0 || q.instruction(0).opcode() != Opcode.READ) {
