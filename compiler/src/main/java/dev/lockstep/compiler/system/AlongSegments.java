@@ -64,7 +64,9 @@ final class AlongSegments {
 
     /**
      * Sums {@code vectors} f32 vectors of every chip of {@code segments} on the last chip ({@code toLast}; else the
-     * mirror, onto the first chip of the first segment): every segment reduces to its own last chip at once (their
+     * mirror, onto the first chip of the first segment): over the nodes' cables where that takes fewer exchanges
+     * ({@link ReduceOverCables}: four segments or more); else along the chain ({@link #chain}): every segment reduces
+     * to its own last chip at once (their
      * chips are disjoint), then each segment's sum goes to the next segment's last chip over one or several paths,
      * forwarded by the chips on the way without landing ({@link Collectives#send}), and is added there. Against
      * reducing segment by segment, which lands each sum on the next segment's first chip and reduces again from
@@ -83,6 +85,14 @@ final class AlongSegments {
         if (n == 0) {
             return notBefore;
         }
+        Optional<Long> cabled = ReduceOverCables.reduce(col, build, segments, vectors, notBefore, toLast);
+        return cabled.isPresent() ? cabled.get() : chain(col, build, segments, vectors, notBefore, toLast);
+    }
+
+    /** {@link #reduce} along the chain, segment after segment (what it does where the cables' way is not taken). */
+    static long chain(Collectives col, SystemBuild build, List<List<Integer>> segments, int vectors, long notBefore,
+                      boolean toLast) {
+        int n = segments.size();
         int[] root = new int[n];
         for (int s = 0; s < n; s++) {
             List<Integer> seg = segments.get(s);
