@@ -12,7 +12,8 @@ import java.util.Optional;
  * other, each segment's last chip linked to the next one's first): the segments work side by side, and what crosses
  * between them is sent over one or several paths ({@link Collectives#send}), forwarded by the chips on the way
  * without landing; or, where they can, in pieces or word by word ({@link ReduceInPieces}, {@link RelayBroadcast}
- * along the segments or {@link RelayTree} over the nodes' cables).
+ * along the segments or {@link RelayTree} over the nodes' cables), or over the nodes' cables
+ * ({@link ReduceOverCables}).
  * {@link Collectives} calls these; they count one path through what ran side by side
  * ({@link Collectives#countOnePath}).
  */
@@ -64,20 +65,8 @@ final class AlongSegments {
 
     /**
      * Sums {@code vectors} f32 vectors of every chip of {@code segments} on the last chip ({@code toLast}; else the
-     * mirror, onto the first chip of the first segment): over the nodes' cables where that takes fewer exchanges
-     * ({@link ReduceOverCables}: four segments or more); else along the chain ({@link #chain}): every segment reduces
-     * to its own last chip at once (their
-     * chips are disjoint), then each segment's sum goes to the next segment's last chip over one or several paths,
-     * forwarded by the chips on the way without landing ({@link Collectives#send}), and is added there. Against
-     * reducing segment by segment, which lands each sum on the next segment's first chip and reduces again from
-     * there, this takes one exchange where that took a segment's whole reduction and a landing.
-     * What it adds to {@link SystemBuild#exchanges}, {@link Collectives#sumCycles} and {@link Collectives#sumBound}
-     * is one path through it, not every exchange and sum placed: the segments side by side, then the chain of routes
-     * and 2-input sums from the first root in the direction of travel. A segment's sum waits for its own reduction
-     * and then for every route and sum of the chain after it joins; the path through segment s costs its
-     * reduction, plus (but for the chain's first root) the sum where it joins, plus every route and sum after that.
-     * The counters take the path whose least cost (exchanges at {@link Exchange#minimumCycles} each, plus its sums'
-     * bounds) is largest: a lower bound of the whole, which counting every side-by-side exchange would not be.
+     * mirror, onto the first chip of the first segment): over the nodes' cables where that has fewer exchanges on its
+     * critical path ({@link ReduceOverCables}); else along the chain ({@link #chain}).
      */
     static long reduce(Collectives col, SystemBuild build, List<List<Integer>> segments, int vectors, long notBefore,
                        boolean toLast) {
@@ -89,7 +78,20 @@ final class AlongSegments {
         return cabled.isPresent() ? cabled.get() : chain(col, build, segments, vectors, notBefore, toLast);
     }
 
-    /** {@link #reduce} along the chain, segment after segment (what it does where the cables' way is not taken). */
+    /**
+     * {@link #reduce} along the chain: every segment reduces to its own last chip at once (their chips are disjoint),
+     * then each segment's sum goes to the next segment's last chip over one or several paths, forwarded by the chips
+     * on the way without landing ({@link Collectives#send}), and is added there. Against reducing segment by segment,
+     * which lands each sum on the next segment's first chip and reduces again from there, this takes one exchange
+     * where that took a segment's whole reduction and a landing. What it adds to {@link SystemBuild#exchanges},
+     * {@link Collectives#sumCycles} and {@link Collectives#sumBound} is one path through it, not every exchange and
+     * sum placed: the segments side by side, then the chain of routes and 2-input sums from the first root in the
+     * direction of travel. A segment's sum waits for its own reduction and then for every route and sum of the chain
+     * after it joins; the path through segment s costs its reduction, plus (but for the chain's first root) the sum
+     * where it joins, plus every route and sum after that. The counters take the path whose least cost (exchanges at
+     * {@link Exchange#minimumCycles} each, plus its sums' bounds) is largest: a lower bound of the whole, which
+     * counting every side-by-side exchange would not be.
+     */
     static long chain(Collectives col, SystemBuild build, List<List<Integer>> segments, int vectors, long notBefore,
                       boolean toLast) {
         int n = segments.size();

@@ -17,9 +17,11 @@ import java.util.TreeMap;
  * exchange, each on a lane of its own, so that several landing on one chip do not wait for each other. Where a
  * rack's nodes are cabled to each other (rack-72's and tsp-576's racks), that is three exchanges however many
  * segments there are, where the chain takes a route and a sum per segment: the reduction of Mixtral's LM head over 7
- * nodes of tsp-576 ({@code ReduceOverCablesTest}). Not done so (empty, nothing placed) for fewer than four segments,
- * where the chain has as few exchanges on its critical path or fewer (a segment's reduction and n - 1 routes; with
- * three segments this way is sometimes sooner, sometimes later, measured in the test), where a segment has no chip
+ * nodes of tsp-576 ({@code ReduceOverCablesTest}). Taken where it has fewer exchanges on its critical path than
+ * the chain (each costs at least a hop): the chain takes a segment's reduction and a route for each segment after it
+ * (the head's 7 nodes: 3 exchanges against 7; three segments: this way only where the target is alone in its
+ * segment, 2 against 3; two segments: never). Measured both ways in the test, with three segments the way with fewer
+ * exchanges was the sooner in all four cases. Not done so (empty, nothing placed) either where a segment has no chip
  * with a cable into the target's segment, or where more sums would land on one chip than it has receive lanes.
  */
 final class ReduceOverCables {
@@ -36,7 +38,37 @@ final class ReduceOverCables {
      */
     static Optional<Long> reduce(Collectives col, SystemBuild build, List<List<Integer>> segments, int vectors,
                                  long notBefore, boolean toLast) {
-        return segments.size() < 4 ? Optional.empty() : over(col, build, segments, vectors, notBefore, toLast);
+        return exchanges(segments, toLast) < chainExchanges(segments, toLast)
+                ? over(col, build, segments, vectors, notBefore, toLast) : Optional.empty();
+    }
+
+    /**
+     * Exchanges on this way's critical path for a row of one round: a segment's reduction (none for a segment of
+     * one chip), the cables, the target segment's reduction (none if the target is alone in it).
+     */
+    static int exchanges(List<List<Integer>> segments, boolean toLast) {
+        int home = toLast ? segments.size() - 1 : 0;
+        int own = 0;
+        for (int s = 0; s < segments.size(); s++) {
+            if (s != home && segments.get(s).size() > 1) {
+                own = 1;
+            }
+        }
+        return own + 1 + (segments.get(home).size() > 1 ? 1 : 0);
+    }
+
+    /**
+     * Exchanges on the chain's critical path for a row of one round ({@link AlongSegments#chain}): through the k-th
+     * segment in the direction of travel, its reduction (none for one chip) and a route for each segment after it.
+     */
+    static int chainExchanges(List<List<Integer>> segments, boolean toLast) {
+        int n = segments.size();
+        int most = 0;
+        for (int k = 0; k < n; k++) {
+            List<Integer> seg = segments.get(toLast ? k : n - 1 - k);
+            most = Math.max(most, (seg.size() > 1 ? 1 : 0) + n - 1 - k);
+        }
+        return most;
     }
 
     /** {@link #reduce} with any number of segments from two (for tests that compare it with the chain). */

@@ -11,6 +11,7 @@
  * sum kernels, sums a stage's output into the next stage in pieces ({@code ReduceInPieces}) and broadcasts along
  * nodes word by word ({@code RelayBroadcast}, along the segments or over the nodes' cables, {@code RelayTree}; all
  * placed by {@code PieceSchedule}: flows and sums at exact cycles, a chip in several at once on lanes of their own),
+ * and reduces along many nodes over their cables ({@code ReduceOverCables}),
  * landing data in SRAM only where a sum reads it or the transfer ends;
  * {@link dev.lockstep.compiler.system.SystemBuild} gathers the chips into one
  * {@link dev.lockstep.isa.program.Program}. The parts of a hop and their costs: docs/model.md, "Hops".

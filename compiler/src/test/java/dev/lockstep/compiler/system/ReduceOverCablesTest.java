@@ -41,29 +41,40 @@ class ReduceOverCablesTest {
         long chain = AlongSegments.chain(o, chained, segs, vectors, 0, toLast);
         assertThat(chain).isEqualTo(chainCycles).isGreaterThan(end);
         assertThat(Simulated.timingOnly(chained, 2).cycles()).isEqualTo(chain);
-        assertThat(chained.exchanges()).isEqualTo(7);
+        assertThat(chained.exchanges()).isEqualTo(7).isEqualTo(ReduceOverCables.chainExchanges(segs, toLast));
+        assertThat(ReduceOverCables.exchanges(segs, toLast)).isEqualTo(3);
     }
 
     /**
-     * Three segments on rack-72 (4, 8 and 8 chips from path position 4; 1, 8 and 8 from 7), 13 f32 vectors: the
-     * chain is kept (as few exchanges); over the cables ({@link ReduceOverCables#over}) it would be later in three
-     * of the four cases, sooner in one.
+     * Three segments on rack-72 (4, 8 and 8 chips from path position 4; 1, 8 and 8 from 7), 13 f32 vectors, both ways
+     * placed alone: the one with fewer exchanges on its critical path is taken, and it is the sooner. The chain takes
+     * 3 exchanges (2 onto the last chip from position 7, whose first segment is one chip), the cables 3, or 2 onto
+     * the first chip from position 7 (the target is alone in its segment): only there are the cables taken.
      */
-    @ParameterizedTest(name = "from {0}, to the last chip {1}: the chain {2}, over the cables {3}")
-    @CsvSource({"4, true, 4777, 5976", "4, false, 5450, 5796", "7, true, 4196, 5976", "7, false, 5168, 3921"})
-    void threeSegmentsKeepTheChain(int from, boolean toLast, long chainCycles, long cableCycles) {
+    @ParameterizedTest(name = "from {0}, to the last chip {1}: the chain {2} ({3} exchanges), the cables {4} ({5})")
+    @CsvSource({"4, true, 4777, 3, 5976, 3", "4, false, 5450, 3, 5796, 3", "7, true, 4196, 2, 5976, 3",
+            "7, false, 5168, 3, 3921, 2"})
+    void threeSegmentsTakeTheWayWithFewerExchanges(int from, boolean toLast, long chainCycles, int chainExchanges,
+                                                   long cableCycles, int cableExchanges) {
         SystemSpec rack = SystemSpecs.preset("rack-72");
-        SystemBuild b = new SystemBuild(rack);
-        List<List<Integer>> segs = new ChipPath(b.topology()).segments(from, 24);
+        List<List<Integer>> segs = new ChipPath(new SystemBuild(rack).topology()).segments(from, 24);
         assertThat(segs).hasSize(3);
-        Collectives c = new Collectives(b);
-        long end = toLast ? c.reduceAlongToLast(segs, 13, 0) : c.reduceAlongToFirst(segs, 13, 0);
-        assertThat(end).isEqualTo(chainCycles);
-        assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
+        SystemBuild chained = new SystemBuild(rack);
+        assertThat(AlongSegments.chain(new Collectives(chained), chained, segs, 13, 0, toLast)).isEqualTo(chainCycles);
+        assertThat(Simulated.timingOnly(chained, 2).cycles()).isEqualTo(chainCycles);
+        assertThat(chained.exchanges()).isEqualTo(chainExchanges)
+                .isEqualTo(ReduceOverCables.chainExchanges(segs, toLast));
 
         SystemBuild cabled = new SystemBuild(rack);
         long over = ReduceOverCables.over(new Collectives(cabled), cabled, segs, 13, 0, toLast).orElseThrow();
         assertThat(over).isEqualTo(cableCycles);
         assertThat(Simulated.timingOnly(cabled, 2).cycles()).isEqualTo(over);
+        assertThat(cabled.exchanges()).isEqualTo(cableExchanges).isEqualTo(ReduceOverCables.exchanges(segs, toLast));
+
+        SystemBuild b = new SystemBuild(rack);
+        Collectives c = new Collectives(b);
+        long end = toLast ? c.reduceAlongToLast(segs, 13, 0) : c.reduceAlongToFirst(segs, 13, 0);
+        assertThat(end).isEqualTo(cableExchanges < chainExchanges ? cableCycles : chainCycles)
+                .isEqualTo(Math.min(chainCycles, cableCycles));
     }
 }
