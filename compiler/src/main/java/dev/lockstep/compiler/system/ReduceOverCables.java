@@ -20,8 +20,8 @@ import java.util.TreeMap;
  * nodes of tsp-576 ({@code ReduceOverCablesTest}). Taken where it has fewer exchanges on its critical path than
  * the chain (each costs at least a hop): the chain takes a segment's reduction and a route for each segment after it
  * (the head's 7 nodes: 3 exchanges against 7; three segments: this way only where the target is alone in its
- * segment, 2 against 3; two segments: never). Measured both ways in the test, with three segments the way with fewer
- * exchanges was the sooner in all four cases. Not done so (empty, nothing placed) either where a segment has no chip
+ * segment, 2 against 3; two segments: never). Measured both ways in the test, with three segments the way taken
+ * (the one with fewer exchanges, the chain where equal) was the sooner in all four cases. Not done so (empty, nothing placed) either where a segment has no chip
  * with a cable into the target's segment, or where more sums would land on one chip than it has receive lanes.
  */
 final class ReduceOverCables {

@@ -13,8 +13,9 @@ import java.util.TreeMap;
  * not been reached, the chip reached soonest that has a send lane free and a link into such a segment relays the row
  * over it to the chip at its other end (that segment's root), and the root sends it to every other chip of its
  * segment; every chip relays each word as soon as it has landed. Where a rack's nodes are cabled to each other
- * (rack-72's and tsp-576's racks), a segment fed from a chip of the source's segment is three landing hops from the
- * source however many segments there are (the source's peer, the cable, the root's peer), where the chain takes a
+ * (rack-72's and tsp-576's racks), a segment fed from a peer of the source is three landing hops from the source
+ * however many segments there are (the source's peer, the cable, the root's peer; two where the source feeds it
+ * itself), where the chain takes a
  * forwarded route per segment; a segment cabled only to chips whose lanes are taken (a full node's root spends all 7
  * on its node) is fed from a segment reached before, two hops deeper. A broadcast along the 7 nodes of Mixtral's LM
  * head on tsp-576 takes about half the chain's time ({@code RelayBroadcastTest}). Along two nodes the chain is

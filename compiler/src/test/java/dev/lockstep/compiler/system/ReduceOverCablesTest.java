@@ -47,7 +47,8 @@ class ReduceOverCablesTest {
 
     /**
      * Three segments on rack-72 (4, 8 and 8 chips from path position 4; 1, 8 and 8 from 7), 13 f32 vectors, both ways
-     * placed alone: the one with fewer exchanges on its critical path is taken, and it is the sooner. The chain takes
+     * placed alone: the one with fewer exchanges on its critical path is taken (the chain where equal), and it is the
+     * sooner. The chain takes
      * 3 exchanges (2 onto the last chip from position 7, whose first segment is one chip), the cables 3, or 2 onto
      * the first chip from position 7 (the target is alone in its segment): only there are the cables taken.
      */

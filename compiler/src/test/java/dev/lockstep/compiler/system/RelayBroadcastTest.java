@@ -101,6 +101,7 @@ class RelayBroadcastTest {
         assertThat(end).isEqualTo(3_819);
         assertThat(b.exchanges()).isEqualTo(5);
         assertThat(RelayBroadcast.chain(new SystemBuild(sys), segs, ROW, 0).schedule().end()).isEqualTo(7_740);
+        assertThat(bound(b, segs, ROW)).as("the latest chip's transfer bound from the source").isEqualTo(2_012);
         assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
         // the 6 other nodes' roots and 3 chips that feed a node over a cable (a root of a full node spends its 7
         // send lanes on its node)
