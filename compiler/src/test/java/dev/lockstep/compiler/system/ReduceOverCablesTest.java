@@ -7,6 +7,8 @@ import dev.lockstep.compiler.testing.Simulated;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
 import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -77,5 +79,38 @@ class ReduceOverCablesTest {
         long end = toLast ? c.reduceAlongToLast(segs, 13, 0) : c.reduceAlongToFirst(segs, 13, 0);
         assertThat(end).isEqualTo(cableExchanges < chainExchanges ? cableCycles : chainCycles)
                 .isEqualTo(Math.min(chainCycles, cableCycles));
+    }
+
+    /**
+     * Four nodes of tsp-576, three of rack 0 and the last of another rack that no chip of one of the three is cabled
+     * to: that node cannot send its sum over a cable, so the cables' way is refused whole and places nothing.
+     */
+    @Test
+    void aNodeWithNoCableIntoTheTargetsNodeIsRefusedAndNothingPlaced() {
+        SystemSpec sys = SystemSpecs.preset("tsp-576");
+        SystemBuild b = new SystemBuild(sys);
+        int per = sys.chipsPerNode();
+        int far = -1;
+        for (int node = sys.nodesPerRack(); node < sys.chips() / per && far < 0; node++) {
+            boolean cabled = false;
+            for (int c = 0; c < per; c++) {
+                for (int d = 0; d < per; d++) {
+                    cabled |= b.topology().linkTo(per + c, node * per + d) >= 0;
+                }
+            }
+            far = cabled ? -1 : node;
+        }
+        assertThat(far).as("a node in another rack with no cable from node 1").isPositive();
+        List<List<Integer>> segs = List.of(node(0, per), node(1, per), node(2, per), node(far, per));
+        Collectives c = new Collectives(b);
+        assertThat(ReduceOverCables.over(c, b, segs, 13, 0, true)).isEmpty();
+        for (int chip = 0; chip < sys.chips(); chip++) {
+            assertThat(b.chip(chip).instructions()).isZero();
+        }
+        assertThat(b.exchanges()).isZero();
+    }
+
+    private static List<Integer> node(int n, int per) {
+        return IntStream.range(n * per, (n + 1) * per).boxed().toList();
     }
 }

@@ -12,6 +12,7 @@ import dev.lockstep.isa.program.QueueProgram;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -106,6 +107,49 @@ class RelayBroadcastTest {
         // the 6 other nodes' roots and 3 chips that feed a node over a cable (a root of a full node spends its 7
         // send lanes on its node)
         assertThat(relayingChipsReadLandedWords(b, segs)).isEqualTo(9);
+    }
+
+    /**
+     * Nodes 0, 5 and 7 of rack-72 as segments, whose last and next first chips share no link: the chain cannot go.
+     * The tree over the nodes' cables does: node 0's cables to nodes 5 and 7 are on its chip 1 (ports 4 to 7, 4 global
+     * links a chip), a peer of the source with its lanes free. Simulated exactly as predicted; every chip but the
+     * source receives the row.
+     */
+    @Test
+    void whereTheChainHasNoLinksTheTreeGoes() {
+        SystemBuild b = new SystemBuild(RACK);
+        int per = RACK.chipsPerNode();
+        List<List<Integer>> segs = List.of(node(0, per), node(5, per), node(7, per));
+        assertThat(b.topology().linkTo(segs.get(0).get(per - 1), segs.get(1).get(0))).isNegative();
+        assertThat(segs.get(1).stream().anyMatch(c -> b.topology().linkTo(1, c) >= 0)).as("node 0's chip 1 to node 5")
+                .isTrue();
+        assertThat(segs.get(2).stream().anyMatch(c -> b.topology().linkTo(1, c) >= 0)).as("node 0's chip 1 to node 7")
+                .isTrue();
+        long tree = RelayTree.plan(new SystemBuild(RACK), segs, ROW, 0).schedule().end();
+        long end = new Collectives(b).broadcastAlong(segs, ROW, 0);
+        assertThat(end).isEqualTo(tree);
+        assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
+        assertThat(relayingChipsReadLandedWords(b, segs)).isPositive();
+    }
+
+    /**
+     * Nodes 0, 2 and 4: node 0's cables to both are on the source (ports 0 to 3, chip 0), whose 7 send lanes its
+     * peers take, and the tree does not leave a peer to another relay to free one (docs/model.md says so); nor can
+     * the chain go. The row goes whole, as before relays, and the simulator agrees to the cycle.
+     */
+    @Test
+    void whereNeitherWayCanGoTheRowGoesWhole() {
+        SystemBuild b = new SystemBuild(RACK);
+        int per = RACK.chipsPerNode();
+        List<List<Integer>> segs = List.of(node(0, per), node(2, per), node(4, per));
+        assertThat(RelayTree.plan(new SystemBuild(RACK), segs, ROW, 0)).isNull();
+        long end = new Collectives(b).broadcastAlong(segs, ROW, 0);
+        assertThat(end).isEqualTo(wholeRows(segs, ROW));
+        assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
+    }
+
+    private static List<Integer> node(int n, int per) {
+        return IntStream.range(n * per, (n + 1) * per).boxed().toList();
     }
 
     /**
