@@ -3,7 +3,6 @@ package dev.lockstep.compiler.system;
 
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -107,75 +106,31 @@ final class RelayBroadcast {
         return true;
     }
 
-    /** Where the row is heading, and when its last word lands: the latest so far, and its depth in exchanges. */
-    static final class Latest {
-        long landed;
-        int depth;
-
-        /** Nothing landed yet: the start. */
-        Latest(long t0) {
-            this.landed = t0;
-        }
-
-        void see(PieceSchedule ps, PieceSchedule.Flow f, int words, int depth) {
-            long l = ps.landed(f, words - 1);
-            // of chips landing together, the one more exchanges away
-            if (l > landed || l == landed && depth > this.depth) {
-                landed = l;
-                this.depth = depth;
-            }
-        }
-    }
-
     /** The chain from {@code t0} (its links there, see {@link #chainLinked}); places nothing. */
     static Tree chain(SystemBuild build, List<List<Integer>> segments, int words, long t0) {
-        Exchange.Lanes lanes = build.lanes();
-        PieceSchedule ps = new PieceSchedule(build, t0);
-        PieceSchedule.Pieces cut = new PieceSchedule.Pieces(words, 1, 1);
-        long[] ready = new long[words];
-        Arrays.fill(ready, t0);
-        int depth = 0;
-        Latest latest = new Latest(t0);
+        RelayPlan plan = new RelayPlan(build, words, t0, segments.get(0).get(0));
         for (int s = 0; s < segments.size(); s++) {
             List<Integer> seg = segments.get(s);
             int root = seg.get(0);
             int last = seg.get(seg.size() - 1);
             boolean more = s + 1 < segments.size();
-            long start = ps.startFor(ready, cut, t0);
-            PieceSchedule.Flow onward = null;
-            int lane = 0;
+            int next = more ? segments.get(s + 1).get(0) : -1;
             if (more && seg.size() != 2) {
-                onward = ps.flow(viaLast(build.topology(), root, last, segments.get(s + 1).get(0)),
-                        lanes.send(lane++), lanes.receive(0), words, start, 0, 0);
+                plan.along(root, viaLast(build.topology(), root, last, next), 0);
             }
-            PieceSchedule.Flow toSecond = null;
             for (int j = 1; j < seg.size(); j++) {
                 if (more && j == seg.size() - 1 && seg.size() > 2) {
                     // the last chip forwards the route: its row comes from the second chip
-                    PieceSchedule.Flow f = ps.direct(seg.get(1), last, lanes.send(0), lanes.receive(1), words,
-                            ps.startFor(landedWords(ps, toSecond, words), cut, t0), 0, 0);
-                    latest.see(ps, f, words, depth + 2);
-                    continue;
-                }
-                PieceSchedule.Flow f = ps.direct(root, seg.get(j), lanes.send(lane++), lanes.receive(0), words,
-                        start, 0, 0);
-                latest.see(ps, f, words, depth + 1);
-                if (j == 1) {
-                    toSecond = f;
-                }
-                if (more && seg.size() == 2) {
-                    onward = ps.direct(last, segments.get(s + 1).get(0), lanes.send(0), lanes.receive(0), words,
-                            ps.startFor(landedWords(ps, f, words), cut, t0), 0, 0);
-                    depth++;
+                    plan.relay(seg.get(1), last, 1);
+                } else {
+                    plan.relay(root, seg.get(j), 0);
                 }
             }
-            if (onward != null) {
-                ready = landedWords(ps, onward, words);
-                depth++;
-                latest.see(ps, onward, words, depth);
+            if (more && seg.size() == 2) {
+                plan.relay(last, next, 0);
             }
         }
-        return new Tree(ps, latest.depth);
+        return plan.tree();
     }
 
     /**
@@ -187,13 +142,5 @@ final class RelayBroadcast {
             return List.of(new Topology.Hop(root, t.linkTo(root, next)));
         }
         return List.of(new Topology.Hop(root, t.linkTo(root, last)), new Topology.Hop(last, t.linkTo(last, next)));
-    }
-
-    static long[] landedWords(PieceSchedule ps, PieceSchedule.Flow f, int words) {
-        long[] out = new long[words];
-        for (int i = 0; i < words; i++) {
-            out[i] = ps.landed(f, i);
-        }
-        return out;
     }
 }

@@ -2,10 +2,8 @@
 package dev.lockstep.compiler.system;
 
 import dev.lockstep.isa.system.Topology;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The other way of {@link RelayBroadcast}: a tree over the cables between the segments' nodes, where the chain goes
@@ -25,68 +23,11 @@ final class RelayTree {
     private RelayTree() {
     }
 
-    /**
-     * The tree as it grows: its flows, the chips reached (word landing cycles, exchanges from the source) and the
-     * send lanes each uses.
-     */
-    private static final class Growing {
-        final SystemBuild build;
-        final PieceSchedule ps;
-        final PieceSchedule.Pieces cut;
-        final int words;
-        final long t0;
-        final Map<Integer, long[]> landed = new TreeMap<>();
-        final Map<Integer, Integer> depth = new TreeMap<>();
-        final Map<Integer, Integer> sends = new TreeMap<>();
-        final RelayBroadcast.Latest latest;
-
-        Growing(SystemBuild build, int words, long t0) {
-            this.build = build;
-            this.ps = new PieceSchedule(build, t0);
-            this.cut = new PieceSchedule.Pieces(words, 1, 1);
-            this.words = words;
-            this.t0 = t0;
-            this.latest = new RelayBroadcast.Latest(t0);
-        }
-
-        /** Relays the row from {@code from} (reached) to {@code to} over their link; false if it has no lane left. */
-        boolean relay(int from, int to) {
-            int lane = sends.getOrDefault(from, 0);
-            if (lane >= Exchange.Lanes.LANES) {
-                return false;
-            }
-            sends.put(from, lane + 1);
-            Exchange.Lanes lanes = build.lanes();
-            PieceSchedule.Flow f = ps.direct(from, to, lanes.send(lane), lanes.receive(0), words,
-                    ps.startFor(landed.get(from), cut, t0), 0, 0);
-            landed.put(to, RelayBroadcast.landedWords(ps, f, words));
-            depth.put(to, depth.get(from) + 1);
-            latest.see(ps, f, words, depth.get(to));
-            return true;
-        }
-
-        /** {@code root} (reached) sends the row to every other chip of {@code seg}; false if it cannot. */
-        boolean fanOut(int root, List<Integer> seg) {
-            Topology t = build.topology();
-            for (int chip : seg) {
-                if (chip != root && (t.linkTo(root, chip) < 0 || !relay(root, chip))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
     /** The tree from {@code t0}, or null where some segment cannot be reached so; places nothing. */
     static RelayBroadcast.Tree plan(SystemBuild build, List<List<Integer>> segments, int words, long t0) {
         Topology t = build.topology();
-        Growing b = new Growing(build, words, t0);
-        int source = segments.get(0).get(0);
-        long[] at = new long[words];
-        Arrays.fill(at, t0);
-        b.landed.put(source, at);
-        b.depth.put(source, 0);
-        if (!b.fanOut(source, segments.get(0))) {
+        RelayPlan plan = new RelayPlan(build, words, t0, segments.get(0).get(0));
+        if (!plan.fanOut(segments.get(0).get(0), segments.get(0))) {
             return null;
         }
         boolean[] reached = new boolean[segments.size()];
@@ -100,10 +41,10 @@ final class RelayTree {
                 if (reached[s]) {
                     continue;
                 }
-                for (Map.Entry<Integer, long[]> e : b.landed.entrySet()) {
+                for (Map.Entry<Integer, long[]> e : plan.landed().entrySet()) {
                     int from = e.getKey();
-                    if (b.sends.getOrDefault(from, 0) >= Exchange.Lanes.LANES
-                            || bestFrom >= 0 && e.getValue()[0] >= b.landed.get(bestFrom)[0]) {
+                    if (!plan.canSend(from)
+                            || bestFrom >= 0 && e.getValue()[0] >= plan.landed().get(bestFrom)[0]) {
                         continue;
                     }
                     for (int to : segments.get(s)) {
@@ -116,11 +57,11 @@ final class RelayTree {
                     }
                 }
             }
-            if (bestFrom < 0 || !b.relay(bestFrom, bestTo) || !b.fanOut(bestTo, segments.get(bestSeg))) {
+            if (bestFrom < 0 || !plan.relay(bestFrom, bestTo, 0) || !plan.fanOut(bestTo, segments.get(bestSeg))) {
                 return null;
             }
             reached[bestSeg] = true;
         }
-        return new RelayBroadcast.Tree(b.ps, b.latest.depth);
+        return plan.tree();
     }
 }

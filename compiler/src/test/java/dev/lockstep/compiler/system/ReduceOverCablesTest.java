@@ -3,11 +3,11 @@ package dev.lockstep.compiler.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lockstep.compiler.testing.Nodes;
 import dev.lockstep.compiler.testing.Simulated;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -101,16 +101,13 @@ class ReduceOverCablesTest {
             far = cabled ? -1 : node;
         }
         assertThat(far).as("a node in another rack with no cable from node 1").isPositive();
-        List<List<Integer>> segs = List.of(node(0, per), node(1, per), node(2, per), node(far, per));
+        List<List<Integer>> segs = List.of(Nodes.chips(0, per), Nodes.chips(1, per), Nodes.chips(2, per),
+                Nodes.chips(far, per));
         Collectives c = new Collectives(b);
         assertThat(ReduceOverCables.over(c, b, segs, 13, 0, true)).isEmpty();
         for (int chip = 0; chip < sys.chips(); chip++) {
             assertThat(b.chip(chip).instructions()).isZero();
         }
         assertThat(b.exchanges()).isZero();
-    }
-
-    private static List<Integer> node(int n, int per) {
-        return IntStream.range(n * per, (n + 1) * per).boxed().toList();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import static dev.lockstep.compiler.testing.Instructions.count;
 
+import dev.lockstep.compiler.testing.Nodes;
 import dev.lockstep.compiler.testing.Simulated;
 import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.program.ChipProgram;
@@ -12,7 +13,6 @@ import dev.lockstep.isa.program.QueueProgram;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -119,7 +119,7 @@ class RelayBroadcastTest {
     void whereTheChainHasNoLinksTheTreeGoes() {
         SystemBuild b = new SystemBuild(RACK);
         int per = RACK.chipsPerNode();
-        List<List<Integer>> segs = List.of(node(0, per), node(5, per), node(7, per));
+        List<List<Integer>> segs = List.of(Nodes.chips(0, per), Nodes.chips(5, per), Nodes.chips(7, per));
         assertThat(b.topology().linkTo(segs.get(0).get(per - 1), segs.get(1).get(0))).isNegative();
         assertThat(segs.get(1).stream().anyMatch(c -> b.topology().linkTo(1, c) >= 0)).as("node 0's chip 1 to node 5")
                 .isTrue();
@@ -141,16 +141,13 @@ class RelayBroadcastTest {
     void whereNeitherWayCanGoTheRowGoesWhole() {
         SystemBuild b = new SystemBuild(RACK);
         int per = RACK.chipsPerNode();
-        List<List<Integer>> segs = List.of(node(0, per), node(2, per), node(4, per));
+        List<List<Integer>> segs = List.of(Nodes.chips(0, per), Nodes.chips(2, per), Nodes.chips(4, per));
         assertThat(RelayTree.plan(new SystemBuild(RACK), segs, ROW, 0)).isNull();
         long end = new Collectives(b).broadcastAlong(segs, ROW, 0);
         assertThat(end).isEqualTo(wholeRows(segs, ROW));
         assertThat(Simulated.timingOnly(b, 2).cycles()).isEqualTo(end);
     }
 
-    private static List<Integer> node(int n, int per) {
-        return IntStream.range(n * per, (n + 1) * per).boxed().toList();
-    }
 
     /**
      * The second node's first chip busy until 5,000: the relay starts when that chip can take its receive (761
