@@ -71,7 +71,8 @@ public final class ChipDataflow {
 
     /**
      * Cycles spent wiring: converting rows to f16 into products' X tiles and updating caches in place (the steps of
-     * {@link #effects}, which a timing-only schedule of the same kernels leaves out).
+     * {@link #effects}; the timing-only run places the same steps on constant rows:
+     * {@link VectorStep#writeXOfConstants}, {@link CacheAppend}).
      */
     public long wiringCycles() {
         return wiringCycles;
@@ -190,17 +191,7 @@ public final class ChipDataflow {
      */
     public List<Row> matmul(String name, List<List<Row>> x, int k, int n, double[] w) {
         MatMulLayout l = product(name, x.size(), k, n, w);
-        effects(s -> {
-            for (int r = 0; r < x.size(); r++) {
-                for (int kt = 0; kt * l.kTile() < k; kt++) {
-                    int rows = Math.min(l.kTile(), k - kt * l.kTile());
-                    VectorGraph.Ref piece = s.lanes(x.get(r), kt * l.kTile(), rows, false);
-                    for (List<Region> unit : l.x()) {
-                        s.storeF16(piece, unit.get(kt), r);
-                    }
-                }
-            }
-        });
+        effects(s -> s.writeX(x, l.xTiles()));
         long before = t;
         t = build.place(l.kernel(), t);
         productCycles += t - before;
@@ -241,13 +232,7 @@ public final class ChipDataflow {
         MatMulCompiler.ChosenWired c = p.wired();
         MatMulLayout l = c.layout();
         effects(s -> {
-            for (int kt = 0; kt * l.kTile() < k; kt++) {
-                int rows = Math.min(l.kTile(), k - kt * l.kTile());
-                VectorGraph.Ref piece = s.lanes(List.of(x), kt * l.kTile(), rows, false);
-                for (List<Region> unit : l.x()) {
-                    s.storeF16(piece, unit.get(kt), 0);
-                }
-            }
+            s.writeX(List.of(List.of(x)), l.xTiles());
             VectorGraph.Ref idx = s.graph().unary(Opcode.VMOV, s.at(index.vectors().get(0)));
             s.graph().pin(idx, c.index().slices().stream().mapToInt(Integer::intValue).toArray(),
                     c.index().address());

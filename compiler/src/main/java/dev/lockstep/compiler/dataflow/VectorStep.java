@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.dataflow;
 
+import dev.lockstep.compiler.matmul.XTiles;
 import dev.lockstep.compiler.vector.VectorGraph;
+import dev.lockstep.compiler.vector.VectorKernels;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.program.Region;
@@ -10,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * The vector graph of one step and the rows it reads where they lie. A row's values come in aligned (value i in
@@ -29,7 +32,8 @@ public final class VectorStep {
     private record Place(List<Integer> slices, int address, DataType dtype) {
     }
 
-    VectorStep(int lanes) {
+    /** A step for a chip of {@code lanes} lanes (rows are laid out for 320). */
+    public VectorStep(int lanes) {
         if (lanes != LANES) {
             throw new IllegalArgumentException("rows are laid out for 320-lane vectors; this chip has " + lanes);
         }
@@ -86,17 +90,23 @@ public final class VectorStep {
                     + r.length() + " in one vector");
         }
         int s = r.offset() + from;
+        VectorGraph.Ref p = aligned(j -> f32(r.vectors().get(j)), s, count);
+        if (clean && count < LANES && s + count < r.extent()) {
+            p = g.binary(Opcode.VMUL, p, laneMask(count));
+        }
+        return p;
+    }
+
+    /** Lanes {@code s .. s + count - 1} of the vectors {@code vector} gives (lane 0 of vector 0 first), from lane 0. */
+    private VectorGraph.Ref aligned(IntFunction<VectorGraph.Ref> vector, int s, int count) {
         int j = s / LANES;
         int shift = s % LANES;
-        VectorGraph.Ref p = f32(r.vectors().get(j));
+        VectorGraph.Ref p = vector.apply(j);
         if (shift != 0) {
             p = g.shift(p, -shift);
         }
         if (shift + count > LANES) {
-            p = g.binary(Opcode.VADD, p, g.shift(f32(r.vectors().get(j + 1)), LANES - shift));
-        }
-        if (clean && count < LANES && s + count < r.extent()) {
-            p = g.binary(Opcode.VMUL, p, laneMask(count));
+            p = g.binary(Opcode.VADD, p, g.shift(vector.apply(j + 1), LANES - shift));
         }
         return p;
     }
@@ -134,5 +144,54 @@ public final class VectorStep {
     public void storeF16(VectorGraph.Ref value, Region where, int row) {
         VectorGraph.Ref h = g.convert(value, DataType.F16);
         g.pin(h, where.slices().stream().mapToInt(Integer::intValue).toArray(), where.address() + row);
+    }
+
+    /**
+     * Writes rows {@code x} (each the concatenation of its parts, {@code tiles.k()} values) into a product's X tiles,
+     * in the tiles' type: per K tile, the row's values brought to lanes 0 .. kTile - 1, converted, and written once
+     * per unit that works (each reads its own copy). The wiring of a row into a product.
+     */
+    public void writeX(List<List<Row>> x, XTiles tiles) {
+        checkRows(x.size(), tiles);
+        for (int r = 0; r < x.size(); r++) {
+            List<Row> row = x.get(r);
+            writeRow(r, (from, count) -> lanes(row, from, count, false), tiles);
+        }
+    }
+
+    /**
+     * The same wiring for a timing-only program, whose rows are constants of the step ({@code tiles.m()} rows of
+     * {@code tiles.k()} values, aligned, whose values do not matter): the reads, shifts, conversions and writes of
+     * {@link #writeX(List, XTiles)} for whole f32 rows that start a vector (a row made of parts, or starting
+     * mid-vector, or held in f16, takes a few more steps there).
+     */
+    public void writeXOfConstants(XTiles tiles) {
+        for (int r = 0; r < tiles.m(); r++) {
+            List<VectorGraph.Ref> row = VectorKernels.row(g, new double[tiles.k()], 0);
+            writeRow(r, (from, count) -> aligned(row::get, from, count), tiles);
+        }
+    }
+
+    private static void checkRows(int rows, XTiles tiles) {
+        if (rows != tiles.m()) {
+            throw new IllegalArgumentException(rows + " rows of X for a product of " + tiles.m());
+        }
+    }
+
+    /** Values {@code from .. from + count - 1} of a row, in lanes 0 .. count - 1 of one vector. */
+    private interface Piece {
+        VectorGraph.Ref of(int from, int count);
+    }
+
+    private void writeRow(int r, Piece row, XTiles tiles) {
+        for (int kt = 0; kt * tiles.kTile() < tiles.k(); kt++) {
+            int rows = Math.min(tiles.kTile(), tiles.k() - kt * tiles.kTile());
+            VectorGraph.Ref piece = row.of(kt * tiles.kTile(), rows);
+            for (List<Region> unit : tiles.units()) {
+                Region where = unit.get(kt);
+                g.pin(g.convert(piece, tiles.type()), where.slices().stream().mapToInt(Integer::intValue).toArray(),
+                        where.address() + r);
+            }
+        }
     }
 }

@@ -2,6 +2,8 @@
 /**
  * Kernels wired together on one chip: rows of activations that one kernel leaves in SRAM and the next reads where
  * they are, products whose X tiles are written by the vector work before them, and caches updated in place. The
- * functional transformer layer is built from these pieces.
+ * functional transformer layer is built from these pieces. The wiring of a product's X ({@link
+ * dev.lockstep.compiler.dataflow.VectorStep#writeX}) and a KV cache's append ({@link
+ * dev.lockstep.compiler.dataflow.CacheAppend}) are also what the timing-only run places, on constant rows.
  */
 package dev.lockstep.compiler.dataflow;

@@ -86,8 +86,12 @@ public final class MatMulCompiler {
                 ctx.problem.macs(), peakMacsPerCycle(ctx), ctx.sram);
     }
 
-    /** A compiled product and where its weights lie. */
-    public record WithWeights(CompiledKernel kernel, WeightTiles weights) {
+    /** A compiled product, where its weights lie and where it reads its X. */
+    public record WithWeights(CompiledKernel kernel, WeightTiles weights, XTiles x) {
+    }
+
+    /** A compiled product and where it reads its X. */
+    public record WithX(CompiledKernel kernel, XTiles x) {
     }
 
     /** Compiles without data, as {@link #compile(ChipSpec, MatMul)} into {@code taken}, keeping where W lies. */
@@ -100,7 +104,7 @@ public final class MatMulCompiler {
     public static WithWeights compileKeepingWeights(ChipSpec chip, MatMul problem, double[] x, double[] w,
                                                     ScheduleOptions options, SramMap taken) {
         Compiled c = compileContext(chip, problem, x, w, options, taken);
-        return new WithWeights(c.kernel, WeightTiles.of(c.ctx));
+        return new WithWeights(c.kernel, WeightTiles.of(c.ctx), XTiles.of(c.ctx));
     }
 
     /** As {@link #compileCopies}, keeping where W lies (every copy's kernel reads the same tiles). */
@@ -110,7 +114,8 @@ public final class MatMulCompiler {
         ctx.weightCopies = copies;
         List<CompiledKernel> kernels = finishCopies(ctx, copies);
         WeightTiles w = WeightTiles.of(ctx);
-        return kernels.stream().map(k -> new WithWeights(k, w)).toList();
+        XTiles x = XTiles.of(ctx);
+        return kernels.stream().map(k -> new WithWeights(k, w, x)).toList();
     }
 
     /**
@@ -126,6 +131,17 @@ public final class MatMulCompiler {
     /** As above, with X ([m x K], row-major) as initial data when given (the weights' data is their product's). */
     public static CompiledKernel compileOnWeights(ChipSpec chip, WeightTiles weights, int m, int copy, double[] x,
                                                   ScheduleOptions options, SramMap taken) {
+        return onWeights(chip, weights, m, copy, x, options, taken).kernel();
+    }
+
+    /** As {@link #compileOnWeights(ChipSpec, WeightTiles, int, int, ScheduleOptions, SramMap)}, with its X tiles. */
+    public static WithX compileOnWeightsWithX(ChipSpec chip, WeightTiles weights, int m, int copy,
+                                              ScheduleOptions options, SramMap taken) {
+        return onWeights(chip, weights, m, copy, null, options, taken);
+    }
+
+    private static WithX onWeights(ChipSpec chip, WeightTiles weights, int m, int copy, double[] x,
+                                   ScheduleOptions options, SramMap taken) {
         MatMul w = weights.problem;
         if (x != null && x.length != (long) m * w.k()) {
             throw new IllegalArgumentException("X must hold M x K values");
@@ -134,7 +150,7 @@ public final class MatMulCompiler {
                 taken);
         ctx.fixed = weights;
         ctx.weightCopies = weights.copies;
-        return runPhases(ctx, copy);
+        return new WithX(runPhases(ctx, copy), XTiles.of(ctx));
     }
 
     /**

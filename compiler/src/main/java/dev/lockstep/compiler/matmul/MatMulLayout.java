@@ -10,30 +10,25 @@ import java.util.List;
 /**
  * A compiled product and where its tiles lie, for work that writes its X or reads and updates its W in place.
  *
- * @param kernel    the compiled product
- * @param kTile     rows of K per tile (160 for fp16, 320 for int8)
- * @param x         per unit that works, its copy of X: one tile per K tile, each M words (row r at address + r),
- *                  lanes 0..kTile-1 of word r holding X[r][kt * kTile ..]; lanes past the tile's rows are ignored
- * @param w         per N tile, per K tile: its W tile ({@link WeightTile#row} i holds W[kt * kTile + i][nt * 320 ..])
- * @param y         per N tile: its results (row m of Y at address + m, f32 or i32, as lanes 0..319 of the tile);
- *                  only products whose tiles are not split by rows among units (every decode product)
+ * @param kernel the compiled product
+ * @param xTiles where it reads X, per unit that works ({@link XTiles})
+ * @param w      per N tile, per K tile: its W tile ({@link WeightTile#row} i holds W[kt * kTile + i][nt * 320 ..])
+ * @param y      per N tile: its results (row m of Y at address + m, f32 or i32, as lanes 0..319 of the tile);
+ *               only products whose tiles are not split by rows among units (every decode product)
  */
-public record MatMulLayout(CompiledKernel kernel, int kTile, List<List<Region>> x, List<List<WeightTile>> w,
-                           List<Region> y) {
+public record MatMulLayout(CompiledKernel kernel, XTiles xTiles, List<List<WeightTile>> w, List<Region> y) {
+
+    /** Rows of K per tile (160 for fp16, 320 for int8). */
+    public int kTile() {
+        return xTiles.kTile();
+    }
 
     static MatMulLayout of(CompiledKernel kernel, KernelContext ctx) {
         DataType type = ctx.problem.dtype();
         int vb = ctx.chip.vectorBytes();
-        List<List<Region>> x = new ArrayList<>();
         WeightTile[][] w = new WeightTile[ctx.nTiles][ctx.kTiles];
         Region[] y = new Region[ctx.nTiles];
         for (Unit u : ctx.units) {
-            List<Region> mine = new ArrayList<>();
-            for (int kt = 0; kt < ctx.kTiles; kt++) {
-                Tile t = ctx.xTiles[u.index()][kt];
-                mine.add(region("X" + u.index() + "_" + kt, t, type, ctx.problem.m() * vb));
-            }
-            x.add(List.copyOf(mine));
             for (int wi = 0; wi < u.work().size(); wi++) {
                 Work work = u.work().get(wi);
                 if (work.m0() != 0 || work.rows() != ctx.problem.m()) {
@@ -53,7 +48,7 @@ public record MatMulLayout(CompiledKernel kernel, int kTile, List<List<Region>> 
         for (WeightTile[] row : w) {
             wl.add(List.of(row));
         }
-        return new MatMulLayout(kernel, ctx.kTile, List.copyOf(x), List.copyOf(wl), List.of(y));
+        return new MatMulLayout(kernel, XTiles.of(ctx), List.copyOf(wl), List.of(y));
     }
 
     private static Region region(String name, Tile t, DataType type, int elements) {

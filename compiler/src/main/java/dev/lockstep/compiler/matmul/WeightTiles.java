@@ -2,6 +2,7 @@
 package dev.lockstep.compiler.matmul;
 
 import dev.lockstep.compiler.MatMul;
+import java.util.Arrays;
 
 /**
  * Where a compiled product's weights lie and which MXM unit reads each tile: what another product over the same
@@ -16,13 +17,18 @@ public final class WeightTiles {
     final int[][] unitTiles;
     /** Per unit, per work item, per K tile. */
     final Tile[][][] wTiles;
+    private final int rowsPerWord;
+    private final int lanes;
 
-    private WeightTiles(MatMul problem, int copies, int[][] unitKeys, int[][] unitTiles, Tile[][][] wTiles) {
+    private WeightTiles(MatMul problem, int copies, int[][] unitKeys, int[][] unitTiles, Tile[][][] wTiles,
+                        int rowsPerWord, int lanes) {
         this.problem = problem;
         this.copies = copies;
         this.unitKeys = unitKeys;
         this.unitTiles = unitTiles;
         this.wTiles = wTiles;
+        this.rowsPerWord = rowsPerWord;
+        this.lanes = lanes;
     }
 
     static WeightTiles of(KernelContext ctx) {
@@ -41,7 +47,26 @@ public final class WeightTiles {
             }
             w[u.index()] = ctx.wTiles[u.index()];
         }
-        return new WeightTiles(ctx.problem, ctx.weightCopies, keys, tiles, w);
+        return new WeightTiles(ctx.problem, ctx.weightCopies, keys, tiles, w, ctx.weightRowsPerWord(),
+                ctx.chip.vectorBytes());
+    }
+
+    /**
+     * W tile (N tile {@code nt}, K tile {@code kt}) of copy 0, row by row (work that updates it in place: a KV cache's
+     * append); copy j lies in the same slices, further on.
+     */
+    public WeightTile tile(int nt, int kt) {
+        for (int u = 0; u < unitTiles.length; u++) {
+            for (int wi = 0; wi < unitTiles[u].length; wi++) {
+                if (unitTiles[u][wi] == nt) {
+                    Tile t = wTiles[u][wi][kt];
+                    return new WeightTile(Arrays.stream(t.slices()).boxed().toList(),
+                            Arrays.stream(t.addresses()).boxed().toList(), rowsPerWord, problem.dtype(),
+                            lanes);
+                }
+            }
+        }
+        throw new IllegalArgumentException("no N tile " + nt + " in a product of " + problem.n() + " columns");
     }
 
     /** The product these weights were placed for. */

@@ -28,11 +28,11 @@ import java.util.function.Function;
 
 /**
  * The kernels of a decode step's blocks on one chip, compiled into one program: every kernel at its cycle, one
- * after another, each in the SRAM the earlier ones left (as {@code lockstep run} places a chip's kernels; in a run
- * some of them, the norms and the router, sit on a layer's first chip only). For {@code lockstep compile --op
- * attention|moe-block}. The result is a {@link CompiledKernel} whose predicted cycles run from cycle 0 to the last
- * kernel's end, whose lower bound is the sum of the kernels' lower bounds, and whose MXM peak is the highest of its
- * kernels' (int8 blocks: the int8 peak).
+ * after another, each in the SRAM the earlier ones left, with the wiring of each product's X and the caches' append
+ * (as {@code lockstep run} places a chip's kernels; in a run some of them, the norms and the router, sit on a layer's
+ * first chip only). For {@code lockstep compile --op attention|moe-block}. The result is a {@link CompiledKernel}
+ * whose predicted cycles run from cycle 0 to the last kernel's end, whose lower bound is the sum of the kernels'
+ * lower bounds, and whose MXM peak is the highest of its kernels' (int8 blocks: the int8 peak).
  */
 public final class BlockCompiler {
     private final ChipSpec chip;
@@ -42,6 +42,8 @@ public final class BlockCompiler {
     private long bound;
     private long macs;
     private long peak = 1;
+    /** The V cache's product, taken with the K cache's before the token's append. */
+    private CompiledKernel vCache;
 
     private BlockCompiler(ChipSpec chip) {
         this.chip = chip;
@@ -54,7 +56,20 @@ public final class BlockCompiler {
     }
 
     private void place(Function<SramMap, CompiledKernel> make) {
-        CompiledKernel k = make.apply(c.sram());
+        place(make.apply(c.sram()));
+    }
+
+    /**
+     * A product: its tensors taken first, then the wiring that writes its X tiles ({@link KernelLibrary#wiring}),
+     * then the product, as a run places them.
+     */
+    private void product(CompiledKernel k) {
+        c.reserve(k);
+        place(lib.wiring(k, c.sram()));
+        place(k);
+    }
+
+    private void place(CompiledKernel k) {
         t = c.place(k, t);
         bound += k.lowerBoundCycles();
         macs += k.macs();
@@ -131,15 +146,25 @@ public final class BlockCompiler {
             h.body().forEach(inner -> lower((Compute) inner, m, w, context, columns));
         } else if (step instanceof PerExpert e) {
             e.body().forEach(inner -> lower((Compute) inner, m, w, context, columns));
-        } else if (step instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
-            place(s -> lib.matmul(Tensor.K_CACHE, q, hd, cached, DataType.F16, s));
+        } else if (step instanceof CacheProduct cache && cache.cache() == Tensor.K_CACHE) {
+            // both caches first (as a run reserves them before any token), then the token's append, then the scores
+            CompiledKernel k = lib.matmul(Tensor.K_CACHE, q, hd, cached, DataType.F16, c.sram());
+            c.reserve(k);
+            vCache = lib.matmul(Tensor.V_CACHE, q, cached, hd, DataType.F16, c.sram());
+            c.reserve(vCache);
+            place(lib.append(k, vCache, cached - 1, cached - 1, hd, c.sram()));
+            product(k);
         } else if (step instanceof CacheProduct) {
-            place(s -> lib.matmul(Tensor.V_CACHE, q, cached, hd, DataType.F16, s));
+            product(vCache);
         } else {
             Shard oneChip = new Shard(0, 0, 1, new ExpertColumns(0, columns, false), 0);
             StepKernels.Kernel k = StepKernels.of(step, oneChip, m, w, m.kvHeads(), cached, MoeDispatch.ALL)
                     .orElseThrow();
-            place(s -> k.make().apply(lib, s));
+            if (k.weights()) {
+                product(k.make().apply(lib, c.sram()));
+            } else {
+                place(s -> k.make().apply(lib, s));
+            }
             if (k.scaledColumns() > 0) {
                 place(s -> StepKernels.scale(k.scaledColumns()).make().apply(lib, s));
             }

@@ -23,10 +23,11 @@ import java.util.function.Function;
 
 /**
  * What a step of the layer graph means on one chip, for the timing-only lowering: its kernels (compiled on first use
- * into the chip's free SRAM, or, for weights and caches, reserved before any token), placed at the cycle the step
- * may start. A decode step (one row) places each chip's own kernels; a prefill chunk (several rows) compiles products
- * over the decode products' weights and vector kernels for all its rows into the chip's scratch words
- * ({@link ChipBuild#placeTransient}; timing-only, where no value is read).
+ * into the chip's free SRAM, or, for weights and caches, reserved before any token), placed at the cycle the step may
+ * start; before each product, the wiring of its X, and before a KV head's scores, the caches' append (docs/model.md,
+ * "Wiring"). A decode step (one row) places each chip's own kernels; a prefill chunk (several rows) compiles products
+ * over the decode products' weights and vector kernels for all its rows into the chip's scratch words ({@link
+ * ChipBuild#placeTransient}; timing-only, where no value is read).
  */
 final class ChipKernels {
     /**
@@ -176,7 +177,8 @@ final class ChipKernels {
     long step(LayerStep step, Shard shard, TokenPlacement tok, boolean vSplit, long t) {
         int chip = shard.chip();
         if (step instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
-            return cacheProduct(chip, CacheKind.K, shard.kvHead(), tok, t);
+            long tc = append(chip, shard.kvHead(), vSplit, tok, t);
+            return cacheProduct(chip, CacheKind.K, shard.kvHead(), tok, tc);
         } else if (step instanceof CacheProduct) {
             if (!vSplit) {
                 return cacheProduct(chip, CacheKind.V, shard.kvHead(), tok, t);
@@ -199,6 +201,7 @@ final class ChipKernels {
             tc = t;
             CompiledKernel decode = of(chip).get(k.key());
             for (int row = 0; row < tok.rows(); row++) {
+                tc = wireTransient(chip, decode, scratchBase.get(chip), tok, tc);
                 tok.ledger().kernel(chip, decode.lowerBoundCycles());
                 tc = build.chip(chip).place(decode, tc);
             }
@@ -206,7 +209,8 @@ final class ChipKernels {
             // a prefill chunk: its rows against the decode product's weights, read where they lie
             tc = onScratch(chip, of(chip).get(k.key()), tok.rows(), 0, tok, t);
         } else {
-            tc = place(chip, k.key(), tok, k.make(), t);
+            tc = k.weights() ? wire(chip, k.key(), tok, t) : t;
+            tc = place(chip, k.key(), tok, k.make(), tc);
         }
         if (k.scaledColumns() > 0) {
             StepKernels.Kernel scale = StepKernels.scale(k.scaledColumns());
@@ -230,13 +234,61 @@ final class ChipKernels {
         for (int seq = 0; seq < plan.batch(); seq++) {
             slot = Math.max(slot, mine.get(new KernelKey.Cache(cache, seq, head)).predictedCycles());
         }
+        // every sequence's cache product reads the same X tiles: one wiring per chip and cache
+        long tc = wire(chip, new KernelKey.Cache(cache, 0, head), tok, t);
         tok.ledger().kernel(chip, k.lowerBoundCycles());
-        return build.chip(chip).place(k, t, slot);
+        return build.chip(chip).place(k, tc, slot);
+    }
+
+    /**
+     * Places the append of the token's rows of K and V to KV head {@code head}'s caches (before its scores), at the
+     * caches' last positions: the timing-only cache has a fixed length, and an append takes the same steps wherever
+     * it writes. Decode: compiled into the chip's SRAM on first use; a prefill chunk: into its scratch.
+     */
+    private long append(int chip, int head, boolean vSplit, TokenPlacement tok, long t) {
+        Map<KernelKey, CompiledKernel> mine = of(chip);
+        CompiledKernel k = mine.get(new KernelKey.Cache(CacheKind.K, 0, head));
+        CompiledKernel v = mine.get(new KernelKey.Cache(vSplit ? CacheKind.V_HIGH : CacheKind.V, 0, head));
+        int cached = m.cachedTokens(plan.context());
+        int vLast = lib.kOf(v) - 1;
+        ChipBuild c = build.chip(chip);
+        if (tok.rows() > 1) {
+            CompiledKernel a = tok.library().append(k, v, cached - 1, vLast, m.headDim(), scratchBase.get(chip));
+            tok.ledger().kernel(chip, a.lowerBoundCycles());
+            return c.placeTransient(a, t);
+        }
+        CompiledKernel a = mine.computeIfAbsent(new KernelKey.Append(head), x -> lib.append(k, v, cached - 1, vLast,
+                m.headDim(), c.sram()));
+        tok.ledger().kernel(chip, a.lowerBoundCycles());
+        return c.place(a, t);
     }
 
     /** A prefill chunk's product over a decode product's weights (or caches), X and Y in the chip's scratch words. */
     private long onScratch(int chip, CompiledKernel decode, int rows, int copy, TokenPlacement tok, long t) {
         CompiledKernel k = lib.onWeights(decode, rows, copy, scratchBase.get(chip));
+        long tc = wireTransient(chip, k, k.sram(), tok, t);
+        tok.ledger().kernel(chip, k.lowerBoundCycles());
+        return build.chip(chip).placeTransient(k, tc);
+    }
+
+    /**
+     * Places the wiring of the chip's decode product {@code product} (the rows that feed it written into its X tiles,
+     * docs/model.md "Wiring"), compiled into the chip's free SRAM on first use and reused after: one per product,
+     * whose slots (experts chosen by data) share it, as they share their X tiles and index.
+     */
+    private long wire(int chip, KernelKey product, TokenPlacement tok, long t) {
+        ChipBuild c = build.chip(chip);
+        CompiledKernel p = of(chip).get(product);
+        KernelKey shared = product instanceof KernelKey.ChosenWeights w ? new KernelKey.ChosenWeights(w.tensor(), 0)
+                : product;
+        CompiledKernel k = of(chip).computeIfAbsent(new KernelKey.Wiring(shared), x -> lib.wiring(p, c.sram()));
+        tok.ledger().kernel(chip, k.lowerBoundCycles());
+        return c.place(k, t);
+    }
+
+    /** As {@link #wire}, for a prefill chunk's product: the wiring compiled into {@code sram}, a transient. */
+    private long wireTransient(int chip, CompiledKernel product, SramMap sram, TokenPlacement tok, long t) {
+        CompiledKernel k = lib.wiring(product, sram);
         tok.ledger().kernel(chip, k.lowerBoundCycles());
         return build.chip(chip).placeTransient(k, t);
     }

@@ -2,6 +2,7 @@
 package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.dataflow.CacheAppend;
 import dev.lockstep.compiler.dataflow.ChipDataflow;
 import dev.lockstep.compiler.dataflow.ChipDataflow.Out;
 import dev.lockstep.compiler.dataflow.Row;
@@ -24,9 +25,7 @@ import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.matmul.MatMulLayout;
 import dev.lockstep.compiler.vector.VectorGraph;
 import dev.lockstep.compiler.vector.VectorKernels;
-import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
-import dev.lockstep.isa.program.Region;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -317,14 +316,14 @@ public final class FunctionalLayer {
         Row qkv = tok.qkv;
         int position = tok.position;
         tok.flow.effects(s -> {
-            double[] oneHot = new double[VectorStep.LANES_PER_VECTOR];
-            oneHot[position % oneHot.length] = 1;
-            VectorGraph.Ref mask = s.graph().input(DataType.F16, oneHot, 0);
+            VectorGraph.Ref mask = CacheAppend.oneHot(s.graph(), position);
             for (int g = 0; g < kv; g++) {
-                appendK(s, tok.kCaches.get(g), roped.part((heads + g) * hd, hd), mask, position);
+                MatMulLayout kc = tok.kCaches.get(g);
+                CacheAppend.appendK(s, (nt, kt) -> kc.w().get(nt).get(kt), kc.kTile(),
+                        s.lanes(roped.part((heads + g) * hd, hd), 0, hd, false), hd, mask, position);
                 MatMulLayout vc = tok.vCaches.get(g);
-                Region v = vc.w().get(0).get(position / vc.kTile()).row(position % vc.kTile());
-                s.storeF16(s.lanes(qkv.part((heads + kv + g) * hd, hd), 0, hd, true), v, 0);
+                CacheAppend.appendV(s, vc.w().get(0).get(position / vc.kTile()),
+                        s.lanes(qkv.part((heads + kv + g) * hd, hd), 0, hd, true), position % vc.kTile());
             }
         });
     }
@@ -370,19 +369,6 @@ public final class FunctionalLayer {
     }
 
     /** Writes K (headDim values) into column {@code position} of the K cache: one merged word per element. */
-    private static void appendK(VectorStep s, MatMulLayout cache, Row k, VectorGraph.Ref oneHot, int position) {
-        VectorGraph g = s.graph();
-        int hd = k.length();
-        VectorGraph.Ref k16 = g.convert(s.lanes(k, 0, hd, false), DataType.F16);
-        for (int i = 0; i < hd; i++) {
-            Region row = cache.w().get(position / VectorStep.LANES_PER_VECTOR).get(i / cache.kTile())
-                    .row(i % cache.kTile());
-            VectorGraph.Ref old = s.at(row);
-            VectorGraph.Ref merged = g.select(oneHot, g.distribute(k16, i), old);
-            g.pin(merged, row.slices().stream().mapToInt(Integer::intValue).toArray(), row.address());
-        }
-    }
-
     /** Softmax over a score row scaled by {@code scale}, with positions after {@code position} at -inf. */
     private List<VectorGraph.Ref> maskedSoftmax(VectorStep s, Row scores, int position, float scale) {
         VectorGraph g = s.graph();

@@ -24,6 +24,14 @@ sealed interface KernelKey {
     record Cache(CacheKind cache, int seq, int kvHead) implements KernelKey {
     }
 
+    /** The wiring of the product {@code product}: its rows of X written into its X tiles. */
+    record Wiring(KernelKey product) implements KernelKey {
+    }
+
+    /** The append of a token's K and V to KV head {@code kvHead}'s caches. */
+    record Append(int kvHead) implements KernelKey {
+    }
+
     /** The RMSNorm with {@code weight}. */
     record Norm(Tensor weight) implements KernelKey {
     }

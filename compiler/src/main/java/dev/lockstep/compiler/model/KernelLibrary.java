@@ -5,15 +5,19 @@ import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.MatMul;
 import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.SramMap;
+import dev.lockstep.compiler.dataflow.CacheAppend;
+import dev.lockstep.compiler.dataflow.VectorStep;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.matmul.MatMulCompiler;
 import dev.lockstep.compiler.matmul.WeightTiles;
+import dev.lockstep.compiler.matmul.XTiles;
 import dev.lockstep.compiler.vector.VectorCompiler;
 import dev.lockstep.compiler.vector.VectorGraph;
 import dev.lockstep.compiler.vector.VectorKernels;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.chip.ChipSpec;
+import dev.lockstep.isa.program.Region;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -52,6 +56,15 @@ final class KernelLibrary {
     private record CopiesKey(CacheKind cache, int m, int k, int n, int copies, SramMap sram) {
     }
 
+    /** The wiring of a product's rows (by its X tiles, {@link Shared#wiring}): its index (null for none), its SRAM. */
+    private record WiringKey(Region index, SramMap sram) {
+    }
+
+    /** The append of rows of K and V to one KV head's caches (by the cache products' identity). */
+    private record AppendKey(WeightTiles kCache, WeightTiles vCache, int kPosition, int vPosition, int headDim,
+                             int rows, SramMap sram) {
+    }
+
     /** A vector kernel's identity: kind, op (NOP where none), two sizes, rows, SRAM. */
     private record VectorKey(VectorKind kind, Opcode op, int a, int b, int rows, SramMap sram) implements Key {
     }
@@ -64,6 +77,12 @@ final class KernelLibrary {
         /** Where each weights kernel's W lies (looked up by kernel identity, never iterated). */
         final Map<CompiledKernel, WeightTiles> weightsOf = new IdentityHashMap<>();
         final Map<CompiledKernel, Map<OnWeightsKey, CompiledKernel>> onWeights = new IdentityHashMap<>();
+        /** Where each product compiled here reads its X, and for weights chosen by data its index. */
+        final Map<CompiledKernel, XTiles> xOf = new IdentityHashMap<>();
+        final Map<CompiledKernel, Region> indexOf = new IdentityHashMap<>();
+        /** By the products' X tiles (their identity: a product's slots and copies share one), then by key. */
+        final Map<XTiles, Map<WiringKey, CompiledKernel>> wiring = new IdentityHashMap<>();
+        final Map<AppendKey, CompiledKernel> appends = new HashMap<>();
         long compiled;
     }
 
@@ -110,6 +129,7 @@ final class KernelLibrary {
             MatMulCompiler.WithWeights w = MatMulCompiler.compileKeepingWeights(chip, new MatMul(m, k, n, type),
                     ScheduleOptions.DEFAULT, sram);
             shared.weightsOf.put(w.kernel(), w.weights());
+            shared.xOf.put(w.kernel(), w.x());
             return w.kernel();
         });
     }
@@ -126,7 +146,10 @@ final class KernelLibrary {
         return shared.onWeights.computeIfAbsent(kernel, k -> new HashMap<>()).computeIfAbsent(
                 new OnWeightsKey(m, copy, scratch), key -> {
                     shared.compiled++;
-                    return MatMulCompiler.compileOnWeights(chip, w, m, copy, ScheduleOptions.DEFAULT, scratch);
+                    MatMulCompiler.WithX c = MatMulCompiler.compileOnWeightsWithX(chip, w, m, copy,
+                            ScheduleOptions.DEFAULT, scratch);
+                    shared.xOf.put(c.kernel(), c.x());
+                    return c.kernel();
                 });
     }
 
@@ -139,8 +162,13 @@ final class KernelLibrary {
                                       SramMap sram) {
         return shared.chosen.computeIfAbsent(new ChosenKey(tensor, m, k, n, type, copies, slots, sram), key -> {
             shared.compiled++;
-            return MatMulCompiler.compileChosen(chip, new MatMul(m, k, n, type), null, null, null,
+            MatMulCompiler.ChosenWired c = MatMulCompiler.compileChosenWired(chip, new MatMul(m, k, n, type), null,
                     ScheduleOptions.DEFAULT, sram, copies, slots);
+            for (CompiledKernel slot : c.slots()) {
+                shared.xOf.put(slot, c.layout().xTiles());
+                shared.indexOf.put(slot, c.index());
+            }
+            return c.slots();
         });
     }
 
@@ -151,6 +179,7 @@ final class KernelLibrary {
             for (MatMulCompiler.WithWeights w : MatMulCompiler.compileCopiesKeepingWeights(chip,
                     new MatMul(m, k, n, DataType.F16), ScheduleOptions.DEFAULT, sram, copies)) {
                 shared.weightsOf.put(w.kernel(), w.weights());
+                shared.xOf.put(w.kernel(), w.x());
                 out.add(w.kernel());
             }
             shared.compiled++;
@@ -243,6 +272,78 @@ final class KernelLibrary {
             }
             return List.of(g.argmax(m));
         });
+    }
+
+    /**
+     * The wiring of product {@code product} (compiled here): its rows of X converted to its type and written into
+     * its X tiles, and for weights chosen by data the router's index written where its prologue reads it; the same
+     * steps as a run with data ({@link VectorStep#writeX}), on constant rows.
+     */
+    CompiledKernel wiring(CompiledKernel product, SramMap sram) {
+        XTiles x = shared.xOf.get(product);
+        if (x == null) {
+            throw new IllegalArgumentException("not a product compiled by this library");
+        }
+        Region index = shared.indexOf.get(product);
+        return shared.wiring.computeIfAbsent(x, y -> new HashMap<>()).computeIfAbsent(new WiringKey(index, sram),
+                key -> compileWiring(x, index, sram));
+    }
+
+    private CompiledKernel compileWiring(XTiles x, Region index, SramMap sram) {
+        shared.compiled++;
+        VectorStep s = new VectorStep(chip.vectorBytes());
+        s.writeXOfConstants(x);
+        if (index != null) {
+            VectorGraph g = s.graph();
+            VectorGraph.Ref idx = g.unary(Opcode.VMOV, g.input(index.dtype(), new double[0], 0));
+            g.pin(idx, index.slices().stream().mapToInt(Integer::intValue).toArray(), index.address());
+        }
+        return VectorCompiler.compile(chip, s.graph(), ScheduleOptions.DEFAULT, sram);
+    }
+
+    /**
+     * The append of this library's rows of K and V (positions {@code kPosition - rows + 1 .. kPosition} of the K
+     * cache product {@code kCache}, and the rows ending at {@code vPosition} of the V cache product {@code vCache},
+     * both compiled here) for one KV head of {@code headDim}: the steps of a run with data ({@link CacheAppend}), on
+     * constant K and V rows, into copy 0's place of the caches (every copy lies in the same slices, further on).
+     */
+    CompiledKernel append(CompiledKernel kCache, CompiledKernel vCache, int kPosition, int vPosition, int headDim,
+                          SramMap sram) {
+        WeightTiles k = shared.weightsOf.get(kCache);
+        WeightTiles v = shared.weightsOf.get(vCache);
+        if (k == null || v == null) {
+            throw new IllegalArgumentException("not cache products compiled by this library");
+        }
+        int kTile = shared.xOf.get(kCache).kTile();
+        int vTile = shared.xOf.get(vCache).kTile();
+        if (rows > kPosition + 1 || rows > vPosition + 1) {
+            throw new IllegalArgumentException(rows + " rows do not fit caches ending at positions " + kPosition
+                    + " (K) and " + vPosition + " (V)");
+        }
+        return shared.appends.computeIfAbsent(new AppendKey(k, v, kPosition, vPosition, headDim, rows, sram), key -> {
+            shared.compiled++;
+            VectorStep s = new VectorStep(chip.vectorBytes());
+            VectorGraph g = s.graph();
+            List<VectorGraph.Ref> ks = new ArrayList<>();
+            List<VectorGraph.Ref> masks = new ArrayList<>();
+            List<Integer> positions = new ArrayList<>();
+            for (int r = rows - 1; r >= 0; r--) {
+                ks.add(g.input(new double[headDim], 0));
+                masks.add(CacheAppend.oneHot(g, kPosition - r));
+                positions.add(kPosition - r);
+            }
+            CacheAppend.appendK(s, k::tile, kTile, ks, headDim, masks, positions);
+            for (int r = rows - 1; r >= 0; r--) {
+                int vp = vPosition - r;
+                CacheAppend.appendV(s, v.tile(0, vp / vTile), g.input(new double[headDim], 0), vp % vTile);
+            }
+            return VectorCompiler.compile(chip, g, ScheduleOptions.DEFAULT, sram);
+        });
+    }
+
+    /** K of product {@code product} (compiled here): the values of one row of its X. */
+    int kOf(CompiledKernel product) {
+        return shared.xOf.get(product).k();
     }
 
     /** Vectors a row of {@code n} values takes. */

@@ -34,8 +34,8 @@ final class StepKernels {
      *
      * @param key           which kernel of the chip it is (a chip compiles each key once and places it again)
      * @param make          compiles it into the given SRAM, for the library's rows
-     * @param weights       whether it is a product over a weight tensor (a prefill chunk multiplies the decode
-     *                      product's weights instead of compiling this one)
+     * @param weights       whether it is a product over a weight tensor (wired before it, {@link ChipKernels}; a
+     *                      prefill chunk multiplies the decode product's weights instead of compiling this one)
      * @param scaledColumns for a product with int8 weights, the columns its per-column scaling multiplies; else 0
      */
     record Kernel(KernelKey key, BiFunction<KernelLibrary, SramMap, CompiledKernel> make, boolean weights,

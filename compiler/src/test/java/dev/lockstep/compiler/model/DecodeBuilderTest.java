@@ -64,10 +64,11 @@ class DecodeBuilderTest {
         // link; then with that sum in pieces (ReduceInPieces: each node's sum leaves for the next layer's first
         // chip a piece at a time as it is added): before it 48,636, 25,829 cycles per token, a first token of 23,093;
         // then with broadcasts along two nodes relayed word by word (RelayBroadcast): before it 47,803, 25,415 and
-        // 22,565
-        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(46_762);
-        assertThat(built.cyclesPerToken()).isEqualTo(25_005);
-        assertThat(built.timeline().firstTokenCycles()).isEqualTo(22_257);
+        // 22,565; then with each product's wiring and the caches' append placed (docs/model.md, "Wiring"): before
+        // it 46,762, 25,005 and 22,257 (the tiny model's products are short, so its wiring is a large share)
+        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(56_882);
+        assertThat(built.cyclesPerToken()).isEqualTo(29_907);
+        assertThat(built.timeline().firstTokenCycles()).isEqualTo(26_975);
         DecodeBuilder.Breakdown b = built.breakdown();
         // the bound: the kernels' own bounds (3,992 with 16 weight streams, the norms' results converted to fp16 (2
         // cycles more for each of the token's 5 norms) and of the sums of a reduction whose segments run side by
@@ -81,12 +82,13 @@ class DecodeBuilderTest {
         // the next layer's first chip (the nodes side by side, then both sums at once) instead of on its own last
         // chip and sent on; the kernels' part 4,004 since then (3,992 before: the sums now on the next layer's
         // first chip), and 3,992 again since that sum goes in pieces (a piece's sums on the critical path, not the
-        // whole row's)
+        // whole row's); 4,116 since each product's wiring and the caches' append are placed (their bounds on the
+        // critical path: 124 cycles)
         assertThat(b.exchanges()).isEqualTo(10);
         assertThat(Exchange.minimumCycles(new SystemBuild(RACK))).isEqualTo(80 + 22 + 217 + 318);
-        assertThat(b.boundCycles()).isEqualTo(3_992 + 10 * 637);
-        assertThat(built.footprint().maxSramBytes()).isEqualTo(29_602_560);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("3d1a4c18617bd5bf");
+        assertThat(b.boundCycles()).isEqualTo(4_116 + 10 * 637);
+        assertThat(built.footprint().maxSramBytes()).isEqualTo(29_982_720);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("831d4119c10ec7d8");
         // the compute and link cycles of the first token cover it: nothing waits in a one-token pipeline
         assertThat(b.computeCycles() + b.linkCycles()).isEqualTo(built.timeline().firstTokenCycles());
     }
@@ -106,39 +108,41 @@ class DecodeBuilderTest {
         // none waits (repeated work compiled once): before it 55,750, an interval of 9,130 (the busiest chip's cycles
         // for one chunk), latencies of 39,261 and 43,816 (the second waited), the first token at 54,222; then with
         // broadcasts along two nodes relayed word by word: before it 61,738, an interval of 19,673, latencies of
-        // 39,261, the first token at 60,210
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(58_720);
+        // 39,261, the first token at 60,210; then with the wiring and the append placed: before it 58,720, an
+        // interval of 17,757, latencies of 38,159, the first token at 57,192
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(67_744);
         assertThat(p.chunks()).isEqualTo(2);
         assertThat(p.chunkRows()).isEqualTo(4);
-        assertThat(p.intervalCycles()).isEqualTo(17_757);
-        assertThat(p.firstLatencyCycles()).isEqualTo(38_159);
-        assertThat(p.longestLatencyCycles()).isEqualTo(38_159);
-        assertThat(p.firstTokenCycle()).isEqualTo(57_192);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("fe850ebb8fcfd06e");
+        assertThat(p.intervalCycles()).isEqualTo(20_728);
+        assertThat(p.firstLatencyCycles()).isEqualTo(44_101);
+        assertThat(p.longestLatencyCycles()).isEqualTo(44_101);
+        assertThat(p.firstTokenCycle()).isEqualTo(66_216);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("d58f6eb875bf1749");
     }
 
     /**
-     * 16 tokens in chunks of 4: the busiest chip worked 9,130 cycles for one chunk (when this was written), but some chips' work for one chunk
-     * spreads over more (a chip forwards other layers' transfers long after its own layer's work), so at that
-     * interval a chunk's work would meet the next one's. Chunks enter at the least interval at which no chip's work,
-     * repeated for every later chunk, meets itself (19,673; 17,757 since broadcasts along two nodes are relayed word
-     * by word), and none waits: chunks 1 and 2 are chunk 0 shifted, the
-     * last placed step by step takes the first one's time. Before, the chunks were placed one by one at 9,130, waited
-     * 10,744 cycles for each other, were compiled again at 17,408 and still waited 852; the first token came at 93,613
-     * (then 99,556: the interval is longer, no chunk waits, and repeated work is compiled once; now 92,706).
+     * 16 tokens in chunks of 4: the busiest chip worked 9,130 cycles for one chunk (when this was written), but some
+     * chips' work for one chunk spreads over more (a chip forwards other layers' transfers long after its own layer's
+     * work), so at that interval a chunk's work would meet the next one's. Chunks enter at the least interval at which
+     * no chip's work, repeated for every later chunk, meets itself (19,673; 17,757 since broadcasts along two nodes are
+     * relayed word by word; 20,728 since the wiring and the append are placed), and none waits: chunks 1 and 2 are
+     * chunk 0 shifted, the last placed step by step takes the first one's time. Before, the chunks were placed one by
+     * one at 9,130, waited 10,744 cycles for each other, were compiled again at 17,408 and still waited 852; the first
+     * token came at 93,613 (then 99,556: the interval is longer, no chunk waits, and repeated work is compiled once;
+     * 92,706 before the wiring and the append were placed, now 107,672).
      */
     @Test
     void chunksEnterWhereNoChipsWorkMeetsItsRepeats() {
         DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(), RACK, 16, 4, line -> { });
         SimResult r = simulate(built.program());
         DecodeBuilder.PrefillTiming p = built.timing();
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(94_234);
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(109_200);
         assertThat(p.chunks()).isEqualTo(4);
-        assertThat(p.intervalCycles()).isEqualTo(17_757);
-        assertThat(p.firstLatencyCycles()).isEqualTo(38_159);
+        assertThat(p.intervalCycles()).isEqualTo(20_728);
+        assertThat(p.firstLatencyCycles()).isEqualTo(44_101);
         assertThat(p.exact()).isTrue();
-        assertThat(p.firstTokenCycle()).isEqualTo(92_706);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("d7ee2f5b60a98781");
+        assertThat(p.firstTokenCycle()).isEqualTo(107_672);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("b7b886f298011a17");
     }
 
     /**
