@@ -93,6 +93,20 @@ class DecodeBuilderTest {
         assertThat(b.computeCycles() + b.linkCycles()).isEqualTo(built.timeline().firstTokenCycles());
     }
 
+    /**
+     * A chip's kernels, its products' wiring and its caches' append included, are compiled once and placed again for
+     * every token: three sequences in flight (four tokens placed) compile as many kernels as one (two tokens).
+     */
+    @Test
+    void everyTokenReusesTheKernelsOfTheFirst() {
+        DecodeBuilder.Result three = DecodeBuilder.build(plan(), RACK, line -> { });
+        DecodeBuilder.Result one = DecodeBuilder.build(DecodePlan.forChips(TINY, Precision.FP16, 1, 4096, RACK.chip(),
+                24, RACK.chipsPerNode()), RACK, line -> { });
+        assertThat(three.plan().batch()).isEqualTo(3);
+        assertThat(one.plan().batch()).isEqualTo(1);
+        assertThat(three.footprint().kernelsCompiled()).isEqualTo(one.footprint().kernelsCompiled());
+    }
+
     @Test
     void prefillChunksArePredictedToTheCycleAndPinned() {
         DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(), RACK, 6, 4, line -> { });
