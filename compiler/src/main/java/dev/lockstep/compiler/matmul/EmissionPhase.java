@@ -60,8 +60,7 @@ final class EmissionPhase {
             for (int wi = 0; wi < u.work().size(); wi++) {
                 Work work = u.work().get(wi);
                 Tile y = ctx.yTiles[u.index()][wi];
-                regions.add(new Region(regionName(work), toList(y.slices()), y.address(), ctx.problem.resultType(),
-                        work.rows() * vb, false));
+                regions.add(y.region(regionName(work), ctx.problem.resultType(), work.rows() * vb));
             }
             if (ctx.x != null) {
                 for (int kt = 0; kt < ctx.kTiles; kt++) {
@@ -86,7 +85,7 @@ final class EmissionPhase {
         }
         if (ctx.chosen != null) {
             Tile index = ctx.chosen.index;
-            regions.add(new Region(INDEX_REGION, toList(index.slices()), index.address(), DataType.I16, vb, false));
+            regions.add(index.region(INDEX_REGION, DataType.I16, vb));
             if (ctx.chosen.indexValues != null) {
                 long[] bits = new long[vb];
                 for (int l = 0; l < ctx.chosen.indexValues.length; l++) {
@@ -156,13 +155,5 @@ final class EmissionPhase {
         for (int p = 0; p < planes.length; p++) {
             data.add(new DataBlock(tile.slices()[p], tile.address(), planes[p]));
         }
-    }
-
-    private static List<Integer> toList(int[] a) {
-        List<Integer> out = new ArrayList<>();
-        for (int v : a) {
-            out.add(v);
-        }
-        return out;
     }
 }

@@ -37,10 +37,9 @@ public record MatMulLayout(CompiledKernel kernel, XTiles xTiles, List<List<Weigh
                 }
                 for (int kt = 0; kt < ctx.kTiles; kt++) {
                     Tile t = ctx.wTiles[u.index()][wi][kt];
-                    w[work.nt()][kt] = new WeightTile(toList(t.slices()), toList(t.addresses()),
-                            ctx.weightRowsPerWord(), type, vb);
+                    w[work.nt()][kt] = t.weightTile(ctx.weightRowsPerWord(), type, vb);
                 }
-                y[work.nt()] = region("Y" + work.nt(), ctx.yTiles[u.index()][wi], ctx.problem.resultType(),
+                y[work.nt()] = ctx.yTiles[u.index()][wi].region("Y" + work.nt(), ctx.problem.resultType(),
                         ctx.problem.m() * vb);
             }
         }
@@ -49,17 +48,5 @@ public record MatMulLayout(CompiledKernel kernel, XTiles xTiles, List<List<Weigh
             wl.add(List.of(row));
         }
         return new MatMulLayout(kernel, XTiles.of(ctx), List.copyOf(wl), List.of(y));
-    }
-
-    private static Region region(String name, Tile t, DataType type, int elements) {
-        return new Region(name, toList(t.slices()), t.address(), type, elements, false);
-    }
-
-    private static List<Integer> toList(int[] a) {
-        List<Integer> slices = new ArrayList<>();
-        for (int s : a) {
-            slices.add(s);
-        }
-        return slices;
     }
 }

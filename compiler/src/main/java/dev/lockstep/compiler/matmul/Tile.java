@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.matmul;
 
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.program.Region;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Where a tile of vectors lies: one MEM slice per byte plane (for a W tile: per byte plane of each of the rows LW
@@ -34,5 +37,19 @@ record Tile(int[] slices, int[] addresses, int words) {
             }
         }
         return addresses[0];
+    }
+
+    /** The tile as a named region of {@code elements} values of {@code type}, one slice per byte plane. */
+    Region region(String name, DataType type, int elements) {
+        return new Region(name, boxed(slices), address(), type, elements, false);
+    }
+
+    /** The tile as a W tile whose rows lie {@code rowsPerWord} side by side ({@link WeightTile}). */
+    WeightTile weightTile(int rowsPerWord, DataType type, int lanes) {
+        return new WeightTile(boxed(slices), boxed(addresses), rowsPerWord, type, lanes);
+    }
+
+    private static List<Integer> boxed(int[] a) {
+        return Arrays.stream(a).boxed().toList();
     }
 }

@@ -2,7 +2,6 @@
 package dev.lockstep.compiler.matmul;
 
 import dev.lockstep.compiler.MatMul;
-import java.util.Arrays;
 
 /**
  * Where a compiled product's weights lie and which MXM unit reads each tile: what another product over the same
@@ -59,10 +58,7 @@ public final class WeightTiles {
         for (int u = 0; u < unitTiles.length; u++) {
             for (int wi = 0; wi < unitTiles[u].length; wi++) {
                 if (unitTiles[u][wi] == nt) {
-                    Tile t = wTiles[u][wi][kt];
-                    return new WeightTile(Arrays.stream(t.slices()).boxed().toList(),
-                            Arrays.stream(t.addresses()).boxed().toList(), rowsPerWord, problem.dtype(),
-                            lanes);
+                    return wTiles[u][wi][kt].weightTile(rowsPerWord, problem.dtype(), lanes);
                 }
             }
         }

@@ -27,13 +27,8 @@ public record XTiles(int kTile, int k, int m, DataType type, List<List<Region>> 
         for (Unit u : ctx.units) {
             List<Region> mine = new ArrayList<>();
             for (int kt = 0; kt < ctx.kTiles; kt++) {
-                Tile t = ctx.xTiles[u.index()][kt];
-                List<Integer> slices = new ArrayList<>();
-                for (int s : t.slices()) {
-                    slices.add(s);
-                }
-                mine.add(new Region("X" + u.index() + "_" + kt, slices, t.address(), type,
-                        ctx.problem.m() * ctx.chip.vectorBytes(), false));
+                mine.add(ctx.xTiles[u.index()][kt].region("X" + u.index() + "_" + kt, type,
+                        ctx.problem.m() * ctx.chip.vectorBytes()));
             }
             x.add(mine);
         }
