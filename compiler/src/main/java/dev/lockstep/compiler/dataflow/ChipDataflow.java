@@ -114,18 +114,7 @@ public final class ChipDataflow {
         List<Out> outs = body.apply(s);
         String prefix = "s" + steps++ + "_";
         for (int o = 0; o < outs.size(); o++) {
-            List<VectorGraph.Ref> v = new ArrayList<>(outs.get(o).vectors());
-            for (int i = 0; i < v.size(); i++) {
-                // an output must be a vector of its own, not a row read in place (which later work may overwrite)
-                if (s.graph().isPlaced(v.get(i))) {
-                    v.set(i, s.graph().unary(Opcode.VMOV, v.get(i)));
-                }
-            }
-            int tail = outs.get(o).length() % VectorStep.LANES;
-            if (tail != 0 && s.graph().type(v.get(v.size() - 1)) == DataType.F32) {
-                v.set(v.size() - 1, s.graph().binary(Opcode.VMUL, v.get(v.size() - 1), s.laneMask(tail)));
-            }
-            s.graph().output(prefix + o + "_", v);
+            s.graph().output(prefix + o + "_", s.output(outs.get(o).vectors(), outs.get(o).length()));
         }
         CompiledKernel k = VectorCompiler.compile(chip, s.graph(), ScheduleOptions.DEFAULT, build.sram());
         t = build.place(k, t);

@@ -71,6 +71,25 @@ public final class VectorStep {
         });
     }
 
+    /**
+     * An output row's vectors as every vector step leaves them, in both lowerings: a vector that is an input read in
+     * place is copied (later work may overwrite where it lies), and an f32 row's lanes past its {@code length} values
+     * are cleared (a row holds 0 past its values, {@link Row}: a multiply by a lane mask).
+     */
+    public List<VectorGraph.Ref> output(List<VectorGraph.Ref> vectors, int length) {
+        List<VectorGraph.Ref> v = new ArrayList<>(vectors);
+        for (int i = 0; i < v.size(); i++) {
+            if (g.isPlaced(v.get(i))) {
+                v.set(i, g.unary(Opcode.VMOV, v.get(i)));
+            }
+        }
+        int tail = length % LANES;
+        if (tail != 0 && g.type(v.get(v.size() - 1)) == DataType.F32) {
+            v.set(v.size() - 1, g.binary(Opcode.VMUL, v.get(v.size() - 1), laneMask(tail)));
+        }
+        return v;
+    }
+
     /** The whole row, aligned, 0 past its values. */
     public List<VectorGraph.Ref> row(Row r) {
         List<VectorGraph.Ref> out = new ArrayList<>();

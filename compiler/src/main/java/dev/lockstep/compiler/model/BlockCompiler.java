@@ -10,6 +10,7 @@ import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
 import dev.lockstep.compiler.graph.LayerStep.ExchangeKind;
 import dev.lockstep.compiler.graph.LayerStep.Compute;
+import dev.lockstep.compiler.graph.LayerStep.GateByRoute;
 import dev.lockstep.compiler.graph.LayerStep.PerExpert;
 import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
 import dev.lockstep.compiler.graph.LayerStep.Residual;
@@ -145,7 +146,15 @@ public final class BlockCompiler {
         if (step instanceof PerKvHead h) {
             h.body().forEach(inner -> lower((Compute) inner, m, w, context, columns));
         } else if (step instanceof PerExpert e) {
-            e.body().forEach(inner -> lower((Compute) inner, m, w, context, columns));
+            for (LayerStep inner : e.body()) {
+                if (!(inner instanceof GateByRoute)) {
+                    lower((Compute) inner, m, w, context, columns);
+                }
+            }
+            if (e.body().stream().anyMatch(inner -> inner instanceof GateByRoute)) {
+                // the gating, gathered after the chip's one block
+                place(s -> StepKernels.gating(m, MoeDispatch.ALL, 1, 0).make().apply(lib, s));
+            }
         } else if (step instanceof CacheProduct cache && cache.cache() == Tensor.K_CACHE) {
             // both caches first (as a run reserves them before any token), then the token's append, then the scores
             CompiledKernel k = lib.matmul(Tensor.K_CACHE, q, hd, cached, DataType.F16, c.sram());

@@ -293,6 +293,11 @@ final class ChipKernels {
         return build.chip(chip).placeTransient(k, t);
     }
 
+    /** Places a vector kernel that is not one step's ({@link StepKernels#residualThenNorm}, the gating). */
+    long place(int chip, StepKernels.Kernel k, TokenPlacement tok, long t) {
+        return place(chip, k.key(), tok, k.make(), t);
+    }
+
     /**
      * Places the chip's kernel {@code key}: for one row, compiled into the chip's free SRAM on first use and reused
      * after; for a chunk's rows, one kernel for all of them in the scratch words its products share.

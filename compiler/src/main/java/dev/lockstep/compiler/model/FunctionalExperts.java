@@ -13,7 +13,6 @@ import dev.lockstep.compiler.graph.LayerStep.SwiGlu;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.vector.VectorGraph;
 import dev.lockstep.compiler.vector.VectorKernels;
-import dev.lockstep.isa.Opcode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -97,17 +96,8 @@ final class FunctionalExperts {
 
     /** {@code acc} (none at first) + {@code y} x lane {@code lane} of {@code weights}, as a row of its own. */
     private Row scaledSum(ChipDataflow flow, Row acc, Row y, Row weights, int lane) {
-        return flow.vectors(s -> {
-            VectorGraph g = s.graph();
-            VectorGraph.Ref weight = g.distribute(s.row(weights).get(0), lane);
-            List<VectorGraph.Ref> ys = s.row(y);
-            List<VectorGraph.Ref> sum = new ArrayList<>();
-            for (int j = 0; j < ys.size(); j++) {
-                VectorGraph.Ref term = g.binary(Opcode.VMUL, ys.get(j), weight);
-                sum.add(acc == null ? term : g.binary(Opcode.VADD, s.row(acc).get(j), term));
-            }
-            return List.of(new Out(sum, m.hidden()));
-        }).get(0);
+        return flow.vectors(s -> List.of(new Out(LayerVectors.scaledSum(s.graph(), acc == null ? null : s.row(acc),
+                s.row(y), s.row(weights).get(0), lane), m.hidden()))).get(0);
     }
 
     /** The block for columns {@code from .. to - 1} of every expert: the feed-forward output's share. */
@@ -154,23 +144,15 @@ final class FunctionalExperts {
      * data; none for a dense model), added.
      */
     private Row weightedSum(ChipDataflow flow, List<Row> downs, Optional<Row> gates) {
+        if (downs.size() == 1 && gates.isEmpty()) {
+            // a dense layer's one block: its row is the share (as the timing-only run, which places no step here)
+            return downs.get(0);
+        }
         return flow.vectors(s -> {
-            VectorGraph g = s.graph();
-            VectorGraph.Ref gv = gates.map(r -> s.row(r).get(0)).orElse(null);
-            List<VectorGraph.Ref> acc = new ArrayList<>();
-            for (int e = 0; e < downs.size(); e++) {
-                List<VectorGraph.Ref> y = s.row(downs.get(e));
-                VectorGraph.Ref weight = gv == null ? null : g.distribute(gv, e);
-                for (int j = 0; j < y.size(); j++) {
-                    VectorGraph.Ref term = weight == null ? y.get(j) : g.binary(Opcode.VMUL, y.get(j), weight);
-                    if (acc.size() <= j) {
-                        acc.add(term);
-                    } else {
-                        acc.set(j, g.binary(Opcode.VADD, acc.get(j), term));
-                    }
-                }
-            }
-            return List.of(new Out(acc, m.hidden()));
+            List<List<VectorGraph.Ref>> ys = new ArrayList<>();
+            downs.forEach(d -> ys.add(s.row(d)));
+            return List.of(new Out(LayerVectors.gatedSum(s.graph(), ys, gates.map(r -> s.row(r).get(0))
+                    .orElse(null)), m.hidden()));
         }).get(0);
     }
 

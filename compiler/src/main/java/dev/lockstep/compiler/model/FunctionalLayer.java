@@ -35,11 +35,11 @@ import java.util.Optional;
  * hidden row in, the layer's output row out, the token's K and V appended to caches held in SRAM.
  * <ol>
  *   <li>RMSNorm; Q, K and V as one GEMV; RoPE on Q and K at the token's position.</li>
- *   <li>Append: V becomes row {@code position} of the group's V cache ([capacity x headDim], the W of the weighted
+ *   <li>Per KV group, first the append: V becomes row {@code position} of the group's V cache ([capacity x headDim], the W of the weighted
  *       sum); K becomes column {@code position} of the group's K cache ([headDim x capacity], the W of the scores),
  *       one word per element: the element {@code distribute}d to every lane, then {@code vsel} against a one-hot
  *       lane mask merges it into the cache row, written back in place.</li>
- *   <li>Per KV group, the scores of its query heads against the whole cache ([q x headDim] . [headDim x capacity]),
+ *   <li>Then the scores of the group's query heads against the whole cache ([q x headDim] . [headDim x capacity]),
  *       scaled by 1/sqrt(headDim), positions after the token masked to -inf, softmax, and the weighted sum over the
  *       V cache; the heads' outputs side by side through o_proj; the residual.</li>
  *   <li>RMSNorm; the router's logits (a GEMV) and top-k with renormalised weights; every expert's gate-and-up
@@ -47,9 +47,10 @@ import java.util.Optional;
  *       chosen, so every expert's slot is reserved and the choice is data, not schedule) and added to the
  *       residual.</li>
  * </ol>
- * The steps are the layer graph's ({@link DecoderLayer}), walked in order and lowered with data: a residual and the
- * norm after it become one vector step; the caches' append for every KV head comes first in the KV heads' block;
- * the experts' gating is one vector step after their products. The halves can run on different chips
+ * The steps are the layer graph's ({@link DecoderLayer}), walked in order and lowered with data into the kernels
+ * the timing-only lowering places, each vector step's body from {@link LayerVectors}: a residual and the norm after
+ * it become one vector step; each KV head's append comes before its scores; the experts' gating is one vector step
+ * after their products. The halves can run on different chips
  * ({@link #attention}, then {@link #experts} for column ranges on others, then {@link #sum}): a column split of w1
  * and w3 and a row split of w2, whose partial sums add up.
  * Weights are fp16 in SRAM; activations f32 in the vector unit and f16 into the MXM; K and V caches f16.
@@ -139,8 +140,8 @@ public final class FunctionalLayer {
             if (step instanceof Exchange e && e.group() == Where.EVERY_CHIP) {
                 break;
             }
-            if (step instanceof Residual && i + 1 < steps.size() && steps.get(i + 1) instanceof Norm n) {
-                residualThenNorm(n, tok);
+            if (LayerVectors.fusedWithNext(steps, i)) {
+                residualThenNorm((Norm) steps.get(i + 1), tok);
                 i++;
             } else if (step instanceof Compute c) {
                 lower(c, tok);
@@ -207,8 +208,6 @@ public final class FunctionalLayer {
         Row gates;
         /** With the experts chosen by data: the router's index (lane i the expert of slot i). */
         Row index;
-        final List<MatMulLayout> kCaches = new ArrayList<>();
-        final List<MatMulLayout> vCaches = new ArrayList<>();
         /** Inside a KV head's block: the head, its score rows and their softmax. */
         int kvHead;
         List<Row> scores;
@@ -231,8 +230,8 @@ public final class FunctionalLayer {
         if (step instanceof Norm n) {
             double[] weight = n.weight() == Tensor.ATTENTION_NORM ? w.attentionNorm() : w.ffnNorm();
             Row in = tok.stream;
-            tok.stream = flow.vectors(s -> List.of(new Out(VectorKernels.rmsnorm(s.graph(), s.row(in),
-                    VectorKernels.row(s.graph(), weight, 0), d, eps), d))).get(0);
+            tok.stream = flow.vectors(s -> List.of(new Out(LayerVectors.norm(s.graph(), s.row(in), weight, d, eps),
+                    d))).get(0);
         } else if (step instanceof Product p && p.weight() == Tensor.QKV) {
             tok.qkv = flow.matmul(name + ".qkv", List.of(List.of(tok.stream)), d, (heads + 2 * kv) * hd, w.qkv())
                     .get(0);
@@ -242,9 +241,9 @@ public final class FunctionalLayer {
             tok.roped = flow.vectors(s -> List.of(new Out(VectorKernels.rope(s.graph(), s.row(qkv.part(0, qk)), qk,
                     hd, tok.position, m.ropeTheta()), qk))).get(0);
         } else if (step instanceof PerKvHead block) {
-            appendToCaches(tok);
             for (int g = 0; g < kv; g++) {
                 tok.kvHead = g;
+                appendToCaches(tok, g);
                 for (LayerStep inner : block.body()) {
                     lowerKvHeadStep(inner, tok);
                 }
@@ -262,20 +261,8 @@ public final class FunctionalLayer {
                     .get(0);
         } else if (step instanceof Route r) {
             Row logits = tok.logits;
-            List<Row> routed = flow.vectors(s -> {
-                VectorGraph g = s.graph();
-                VectorGraph.Ref padded = g.binary(Opcode.VADD, s.row(logits).get(0),
-                        s.constant(new double[r.experts()], Double.NEGATIVE_INFINITY));
-                if (dispatch == MoeDispatch.ALL) {
-                    return List.of(new Out(List.of(VectorKernels.topK(g, padded, VectorKernels.laneIndex(g),
-                            r.topK())), r.experts()));
-                }
-                List<VectorGraph.Ref> chosen = VectorKernels.topKChosen(g, padded, VectorKernels.laneIndex(g),
-                        r.topK());
-                // the index holds 0 past the top-k (whole vector); the weights' lanes past it are cleared
-                return List.of(new Out(List.of(chosen.get(0)), VectorStep.LANES_PER_VECTOR),
-                        new Out(List.of(chosen.get(1)), r.topK()));
-            });
+            List<Row> routed = flow.vectors(s -> LayerVectors.route(s.graph(), s.row(logits).get(0), r.experts(),
+                    r.topK(), dispatch));
             // every expert: the gates alone; chosen by data: the index, then the slots' weights
             tok.gates = routed.get(routed.size() - 1);
             tok.index = routed.size() > 1 ? routed.get(0) : null;
@@ -290,41 +277,32 @@ public final class FunctionalLayer {
         double[] weight = n.weight() == Tensor.ATTENTION_NORM ? w.attentionNorm() : w.ffnNorm();
         Row x = tok.x;
         Row o = tok.stream;
-        List<Row> hn = tok.flow.vectors(s -> {
-            List<VectorGraph.Ref> h = VectorKernels.elementwise(s.graph(), Opcode.VADD, s.row(x), s.row(o));
-            return List.of(new Out(h, d), new Out(VectorKernels.rmsnorm(s.graph(), h,
-                    VectorKernels.row(s.graph(), weight, 0), d, (float) m.rmsNormEps()), d));
-        });
+        List<Row> hn = tok.flow.vectors(s -> LayerVectors.residualThenNorm(s.graph(), s.row(x), s.row(o), weight, d,
+                (float) m.rmsNormEps()));
         tok.residual = hn.get(0);
         tok.stream = hn.get(1);
     }
 
     /**
-     * The caches' append for every KV head at once (one vector step, before any head's scores): V becomes row
-     * {@code position} of the head's V cache, K column {@code position} of its K cache.
+     * The caches' append for KV head {@code g} (one vector step, before the head's scores, as the timing-only run
+     * places it): V becomes row {@code position} of the head's V cache, K column {@code position} of its K cache.
      */
-    private void appendToCaches(Token tok) {
+    private void appendToCaches(Token tok, int g) {
         int hd = m.headDim();
         int heads = m.heads();
         int kv = m.kvHeads();
         int q = heads / kv;
-        for (int g = 0; g < kv; g++) {
-            tok.kCaches.add(tok.flow.product(name + ".k" + g, q, hd, capacity, zerosK));
-            tok.vCaches.add(tok.flow.product(name + ".v" + g, q, capacity, hd, zerosV));
-        }
+        MatMulLayout kc = tok.flow.product(name + ".k" + g, q, hd, capacity, zerosK);
+        MatMulLayout vc = tok.flow.product(name + ".v" + g, q, capacity, hd, zerosV);
         Row roped = tok.roped;
         Row qkv = tok.qkv;
         int position = tok.position;
         tok.flow.effects(s -> {
             VectorGraph.Ref mask = CacheAppend.oneHot(s.graph(), position);
-            for (int g = 0; g < kv; g++) {
-                MatMulLayout kc = tok.kCaches.get(g);
-                CacheAppend.appendK(s, (nt, kt) -> kc.w().get(nt).get(kt), kc.kTile(),
-                        s.lanes(roped.part((heads + g) * hd, hd), 0, hd, false), hd, mask, position);
-                MatMulLayout vc = tok.vCaches.get(g);
-                CacheAppend.appendV(s, vc.w().get(0).get(position / vc.kTile()),
-                        s.lanes(qkv.part((heads + kv + g) * hd, hd), 0, hd, true), position % vc.kTile());
-            }
+            CacheAppend.appendK(s, (nt, kt) -> kc.w().get(nt).get(kt), kc.kTile(),
+                    s.lanes(roped.part((heads + g) * hd, hd), 0, hd, false), hd, mask, position);
+            CacheAppend.appendV(s, vc.w().get(0).get(position / vc.kTile()),
+                    s.lanes(qkv.part((heads + kv + g) * hd, hd), 0, hd, true), position % vc.kTile());
         });
     }
 
@@ -344,7 +322,8 @@ public final class FunctionalLayer {
             tok.probs = tok.flow.vectors(s -> {
                 List<Out> out = new ArrayList<>();
                 for (Row sc : scores) {
-                    out.add(new Out(maskedSoftmax(s, sc, tok.position, (float) (1 / Math.sqrt(hd))), capacity));
+                    out.add(new Out(LayerVectors.maskedSoftmax(s.graph(), s.row(sc), tok.position, capacity,
+                            (float) (1 / Math.sqrt(hd))), capacity));
                 }
                 return out;
             });
@@ -366,22 +345,5 @@ public final class FunctionalLayer {
             }
             return List.of(new Out(acc, rows.get(0).length()));
         }).get(0);
-    }
-
-    /** Writes K (headDim values) into column {@code position} of the K cache: one merged word per element. */
-    /** Softmax over a score row scaled by {@code scale}, with positions after {@code position} at -inf. */
-    private List<VectorGraph.Ref> maskedSoftmax(VectorStep s, Row scores, int position, float scale) {
-        VectorGraph g = s.graph();
-        double[] mask = new double[capacity];
-        for (int p = position + 1; p < capacity; p++) {
-            mask[p] = Double.NEGATIVE_INFINITY;
-        }
-        List<VectorGraph.Ref> in = s.row(scores);
-        List<VectorGraph.Ref> masked = new ArrayList<>();
-        List<VectorGraph.Ref> maskVectors = VectorKernels.row(g, mask, Double.NEGATIVE_INFINITY);
-        for (int j = 0; j < in.size(); j++) {
-            masked.add(g.binary(Opcode.VADD, g.immediate(Opcode.VMULI, in.get(j), scale), maskVectors.get(j)));
-        }
-        return VectorKernels.softmax(g, masked);
     }
 }

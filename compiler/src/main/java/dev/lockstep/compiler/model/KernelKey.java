@@ -47,11 +47,16 @@ sealed interface KernelKey {
         /** The sum of the two halves of a split V product. */
         V_SUM,
         RESIDUAL,
+        /** A residual and the norm after it, as one kernel. */
+        RESIDUAL_NORM,
         ROUTE,
         /** The router's top-k naming the chosen experts (index and weights per slot). */
         ROUTE_CHOSEN,
         SWIGLU,
-        GATE,
+        /** A chip's experts' rows scaled by their routing weights and added (the size: how many). */
+        GATED_SUM,
+        /** With the experts chosen by data, a slot's row scaled and added to the slots' before it (size 1: the first). */
+        SCALED_SUM,
         ARGMAX,
         /** int8 products' per-column scaling of their results. */
         SCALE

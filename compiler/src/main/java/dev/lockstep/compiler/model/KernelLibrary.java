@@ -6,6 +6,7 @@ import dev.lockstep.compiler.MatMul;
 import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.SramMap;
 import dev.lockstep.compiler.dataflow.CacheAppend;
+import dev.lockstep.compiler.dataflow.ChipDataflow.Out;
 import dev.lockstep.compiler.dataflow.VectorStep;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.matmul.MatMulCompiler;
@@ -34,7 +35,9 @@ import java.util.function.Supplier;
  */
 final class KernelLibrary {
     /** The vector kernels, by what they compute. */
-    private enum VectorKind { RMSNORM, ELEMENTWISE, ROPE, SOFTMAX, SWIGLU, ROUTE, ROUTE_CHOSEN, ARGMAX }
+    private enum VectorKind {
+        RMSNORM, RESIDUAL_NORM, ELEMENTWISE, ROPE, SOFTMAX, SWIGLU, ROUTE, ROUTE_CHOSEN, GATED_SUM, SCALED_SUM, ARGMAX
+    }
 
     /** A kernel's identity in the library's cache. */
     private sealed interface Key permits MatMulKey, VectorKey {
@@ -187,16 +190,22 @@ final class KernelLibrary {
         });
     }
 
-    private CompiledKernel vector(VectorKey key, SramMap sram, Function<VectorGraph, List<VectorGraph.Ref>> body) {
+    /**
+     * A vector kernel of this library's rows: {@code body} once per row (independent copies in one kernel, which the
+     * scheduler interleaves on the VXM), each output finished as every vector step's is
+     * ({@link VectorStep#output}).
+     */
+    private CompiledKernel vector(VectorKey key, SramMap sram, Function<VectorStep, List<Out>> body) {
         return get(key, () -> {
-            // rows independent copies of the row's graph in one kernel: the scheduler interleaves them on the VXM
-            VectorGraph g = new VectorGraph(chip.vectorBytes());
+            VectorStep s = new VectorStep(chip.vectorBytes());
             List<VectorGraph.Ref> out = new ArrayList<>();
             for (int i = 0; i < rows; i++) {
-                out.addAll(body.apply(g));
+                for (Out o : body.apply(s)) {
+                    out.addAll(s.output(o.vectors(), o.length()));
+                }
             }
-            g.output("y", out);
-            return VectorCompiler.compile(chip, g, ScheduleOptions.DEFAULT, sram);
+            s.graph().output("y", out);
+            return VectorCompiler.compile(chip, s.graph(), ScheduleOptions.DEFAULT, sram);
         });
     }
 
@@ -215,27 +224,49 @@ final class KernelLibrary {
      */
     CompiledKernel rmsnorm(int n, float eps, SramMap sram) {
         return vector(key(VectorKind.RMSNORM, Opcode.NOP, n, 0, sram), sram,
-                g -> VectorKernels.rmsnorm(g, row(g, n), row(g, n), n, eps).stream()
-                        .map(v -> g.convert(v, DataType.F16)).toList());
+                s -> List.of(new Out(f16(s, LayerVectors.norm(s.graph(), row(s.graph(), n), new double[n], n, eps)),
+                        n)));
     }
 
-    /** Element-wise op of two rows of n values (residual add, scaling by routing weights or int8 scales). */
+    /**
+     * A residual and the norm after it as one kernel ({@link LayerVectors#residualThenNorm}): the residual stream
+     * (f32) and its RMSNorm, converted to fp16 as {@link #rmsnorm}'s.
+     */
+    CompiledKernel residualThenNorm(int n, float eps, SramMap sram) {
+        return vector(key(VectorKind.RESIDUAL_NORM, Opcode.NOP, n, 0, sram), sram, s -> {
+            List<Out> hn = LayerVectors.residualThenNorm(s.graph(), row(s.graph(), n), row(s.graph(), n),
+                    new double[n], n, eps);
+            return List.of(hn.get(0), new Out(f16(s, hn.get(1).vectors()), n));
+        });
+    }
+
+    private static List<VectorGraph.Ref> f16(VectorStep s, List<VectorGraph.Ref> v) {
+        return v.stream().map(x -> s.graph().convert(x, DataType.F16)).toList();
+    }
+
+    /** Element-wise op of two rows of n values (residual add, the halves of a split V product, int8 scales). */
     CompiledKernel elementwise(Opcode op, int n, SramMap sram) {
         return vector(key(VectorKind.ELEMENTWISE, op, n, 0, sram), sram,
-                g -> VectorKernels.elementwise(g, op, row(g, n), row(g, n)));
+                s -> List.of(new Out(VectorKernels.elementwise(s.graph(), op, row(s.graph(), n), row(s.graph(), n)),
+                        n)));
     }
 
     CompiledKernel rope(int n, int headDim, double theta, SramMap sram) {
         return vector(key(VectorKind.ROPE, Opcode.NOP, n, headDim, sram), sram,
-                g -> VectorKernels.rope(g, row(g, n), n, headDim, 1, theta));
+                s -> List.of(new Out(VectorKernels.rope(s.graph(), row(s.graph(), n), n, headDim, 1, theta), n)));
     }
 
-    /** Softmax of {@code rowsPerStep} rows of n values (a KV head's query heads). */
-    CompiledKernel softmax(int rowsPerStep, int n, SramMap sram) {
-        return vector(key(VectorKind.SOFTMAX, Opcode.NOP, rowsPerStep, n, sram), sram, g -> {
-            List<VectorGraph.Ref> out = new ArrayList<>();
+    /**
+     * The attention's softmax of {@code rowsPerStep} score rows of n cached positions (a KV head's query heads),
+     * scaled by 1 / sqrt({@code headDim}) and masked ({@link LayerVectors#maskedSoftmax}; every position written:
+     * the timing-only cache is full).
+     */
+    CompiledKernel softmax(int rowsPerStep, int n, int headDim, SramMap sram) {
+        return vector(key(VectorKind.SOFTMAX, Opcode.NOP, rowsPerStep, n, sram), sram, s -> {
+            List<Out> out = new ArrayList<>();
             for (int r = 0; r < rowsPerStep; r++) {
-                out.addAll(VectorKernels.softmax(g, row(g, n)));
+                out.add(new Out(LayerVectors.maskedSoftmax(s.graph(), row(s.graph(), n), n - 1, n,
+                        (float) (1 / Math.sqrt(headDim))), n));
             }
             return out;
         });
@@ -243,34 +274,61 @@ final class KernelLibrary {
 
     CompiledKernel swiglu(int n, SramMap sram) {
         return vector(key(VectorKind.SWIGLU, Opcode.NOP, n, 0, sram), sram,
-                g -> VectorKernels.swiglu(g, row(g, n), row(g, n)));
+                s -> List.of(new Out(VectorKernels.swiglu(s.graph(), row(s.graph(), n), row(s.graph(), n)), n)));
     }
 
+    /** The router's top-k over {@code experts} logits ({@link LayerVectors#route}) with every expert computed. */
     CompiledKernel route(int experts, int k, SramMap sram) {
         return vector(key(VectorKind.ROUTE, Opcode.NOP, experts, k, sram), sram,
-                g -> List.of(VectorKernels.topK(g, g.input(new double[experts], Double.NEGATIVE_INFINITY),
-                        VectorKernels.laneIndex(g), k)));
+                s -> LayerVectors.route(s.graph(), s.graph().input(new double[experts], 0), experts, k,
+                        MoeDispatch.ALL));
     }
 
     /**
-     * Top-k routing that names the chosen experts ({@link VectorKernels#topKChosen}): the index (u16, lane j the
-     * expert of slot j) that the chosen-expert products read at, and each slot's weight in its lane.
+     * Top-k routing that names the chosen experts ({@link LayerVectors#route}, {@link MoeDispatch#CHOSEN}): the index
+     * (u16, lane j the expert of slot j) that the chosen-expert products read at, and each slot's weight in its lane.
      */
     CompiledKernel routeChosen(int experts, int k, SramMap sram) {
         return vector(key(VectorKind.ROUTE_CHOSEN, Opcode.NOP, experts, k, sram), sram,
-                g -> VectorKernels.topKChosen(g, g.input(new double[experts], Double.NEGATIVE_INFINITY),
-                        VectorKernels.laneIndex(g), k));
+                s -> LayerVectors.route(s.graph(), s.graph().input(new double[experts], 0), experts, k,
+                        MoeDispatch.CHOSEN));
+    }
+
+    /**
+     * A chip's {@code pieces} experts' partial rows of n values, each scaled by its routing weight, added
+     * ({@link LayerVectors#gatedSum}).
+     */
+    CompiledKernel gatedSum(int pieces, int n, SramMap sram) {
+        return vector(key(VectorKind.GATED_SUM, Opcode.NOP, pieces, n, sram), sram, s -> {
+            List<List<VectorGraph.Ref>> downs = new ArrayList<>();
+            for (int e = 0; e < pieces; e++) {
+                downs.add(row(s.graph(), n));
+            }
+            return List.of(new Out(LayerVectors.gatedSum(s.graph(), downs, s.graph().input(new double[pieces], 0)),
+                    n));
+        });
+    }
+
+    /**
+     * A slot's row of n values scaled by its routing weight and, unless it is the {@code first}, added to the slots'
+     * before it ({@link LayerVectors#scaledSum}; experts chosen by data).
+     */
+    CompiledKernel scaledSum(boolean first, int n, SramMap sram) {
+        return vector(key(VectorKind.SCALED_SUM, Opcode.NOP, first ? 1 : 0, n, sram), sram,
+                s -> List.of(new Out(LayerVectors.scaledSum(s.graph(), first ? null : row(s.graph(), n),
+                        row(s.graph(), n), s.graph().input(new double[1], 0), 0), n)));
     }
 
     /** The largest of n logits: the element-wise maximum over the row's vectors, then its lane. */
     CompiledKernel argmax(int n, SramMap sram) {
-        return vector(key(VectorKind.ARGMAX, Opcode.NOP, n, 0, sram), sram, g -> {
+        return vector(key(VectorKind.ARGMAX, Opcode.NOP, n, 0, sram), sram, s -> {
+            VectorGraph g = s.graph();
             List<VectorGraph.Ref> r = row(g, n);
             VectorGraph.Ref m = r.get(0);
             for (int i = 1; i < r.size(); i++) {
                 m = g.binary(Opcode.VMAX, m, r.get(i));
             }
-            return List.of(g.argmax(m));
+            return List.of(new Out(List.of(g.argmax(m)), 1));
         });
     }
 

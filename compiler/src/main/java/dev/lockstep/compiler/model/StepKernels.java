@@ -47,7 +47,8 @@ final class StepKernels {
      * {@code cachedTokens} tokens in each cache and MoE layers dispatched as {@code dispatch}; empty for a chip with
      * no columns of a vocabulary split.
      *
-     * @throws IllegalArgumentException for a step that is not one kernel
+     * @throws IllegalArgumentException for a step that is not one kernel (a block, a cache product, or the gating,
+     *                                  gathered after a chip's per-expert blocks: {@link #gating})
      */
     static Optional<Kernel> of(LayerStep step, Shard shard, ModelConfig m, Precision w, int attentionChips,
                                int cachedTokens, MoeDispatch dispatch) {
@@ -75,7 +76,8 @@ final class StepKernels {
             int n = (m.heads() / attentionChips + m.kvHeads() / attentionChips) * hd;
             k = vector(new KernelKey.Vector(VectorStepKind.ROPE, 0), (l, s) -> l.rope(n, hd, m.ropeTheta(), s));
         } else if (step instanceof Softmax) {
-            k = vector(new KernelKey.Vector(VectorStepKind.SOFTMAX, 0), (l, s) -> l.softmax(qPerKv, cachedTokens, s));
+            k = vector(new KernelKey.Vector(VectorStepKind.SOFTMAX, 0), (l, s) -> l.softmax(qPerKv, cachedTokens, hd,
+                    s));
         } else if (step instanceof Route r && dispatch == MoeDispatch.CHOSEN) {
             k = vector(new KernelKey.Vector(VectorStepKind.ROUTE_CHOSEN, 0), (l, s) -> l.routeChosen(r.experts(),
                     r.topK(), s));
@@ -84,9 +86,6 @@ final class StepKernels {
         } else if (step instanceof SwiGlu) {
             int cols = shard.piece().columns();
             k = vector(new KernelKey.Vector(VectorStepKind.SWIGLU, cols), (l, s) -> l.swiglu(cols, s));
-        } else if (step instanceof GateByRoute) {
-            k = vector(new KernelKey.Vector(VectorStepKind.GATE, 0), (l, s) -> l.elementwise(Opcode.VMUL, m.hidden(),
-                    s));
         } else if (step instanceof Residual) {
             k = vector(new KernelKey.Vector(VectorStepKind.RESIDUAL, 0), (l, s) -> l.elementwise(Opcode.VADD,
                     m.hidden(), s));
@@ -100,6 +99,29 @@ final class StepKernels {
             throw new IllegalArgumentException("not one kernel: " + step);
         }
         return Optional.of(k);
+    }
+
+    /**
+     * A residual and the norm after it, as one kernel (where {@link LayerVectors#fusedWithNext} says so); its norm's
+     * gains are constants of a run with data, which a timing-only kernel leaves out.
+     */
+    static Kernel residualThenNorm(ModelConfig m) {
+        return vector(new KernelKey.Vector(VectorStepKind.RESIDUAL_NORM, 0), (l, s) -> l.residualThenNorm(m.hidden(),
+                (float) m.rmsNormEps(), s));
+    }
+
+    /**
+     * The gating of a chip's per-expert blocks ({@link GateByRoute}), gathered after them: its {@code pieces}
+     * experts' rows scaled by their routing weights and added; with the experts chosen by data, after each slot's
+     * block, the slot's row scaled and added to those before it ({@code slot}: which).
+     */
+    static Kernel gating(ModelConfig m, MoeDispatch dispatch, int pieces, int slot) {
+        if (dispatch == MoeDispatch.CHOSEN) {
+            return vector(new KernelKey.Vector(VectorStepKind.SCALED_SUM, slot == 0 ? 1 : 0),
+                    (l, s) -> l.scaledSum(slot == 0, m.hidden(), s));
+        }
+        return vector(new KernelKey.Vector(VectorStepKind.GATED_SUM, pieces), (l, s) -> l.gatedSum(pieces,
+                m.hidden(), s));
     }
 
     /** The per-column scaling of an int8 product's {@code n} result columns. */

@@ -7,6 +7,7 @@ import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
 import dev.lockstep.compiler.graph.LayerStep.Compute;
 import dev.lockstep.compiler.graph.LayerStep.Exchange;
+import dev.lockstep.compiler.graph.LayerStep.GateByRoute;
 import dev.lockstep.compiler.graph.LayerStep.Payload;
 import dev.lockstep.compiler.graph.LayerStep.PerExpert;
 import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
@@ -309,22 +310,46 @@ final class TimingLowering {
 
     private long compute(List<LayerStep> steps, Stage st, Shard shard, TokenPlacement tok, long t) {
         long tc = t;
-        for (LayerStep step : steps) {
-            Compute c = (Compute) step;
+        for (int i = 0; i < steps.size(); i++) {
+            Compute c = (Compute) steps.get(i);
             if (!c.where().includes(shard.index(), st.attentionChips())) {
                 continue;
             }
-            if (c instanceof PerKvHead h) {
+            if (LayerVectors.fusedWithNext(steps, i)) {
+                tc = kernels.place(shard.chip(), StepKernels.residualThenNorm(m), tok, tc);
+                i++;
+            } else if (c instanceof PerKvHead h) {
                 for (int k = 0; k < m.kvHeads() / plan.attentionChips(); k++) {
                     tc = compute(h.body(), st, shard.withKvHead(k), tok, tc);
                 }
             } else if (c instanceof PerExpert e) {
-                for (ExpertColumns piece : ExpertColumns.of(m, plan.chipsPerLayer(), shard.index(), plan.dispatch())) {
-                    tc = compute(e.body(), st, shard.withPiece(piece), tok, tc);
-                }
+                tc = experts(e, st, shard, tok, tc);
+            } else if (c instanceof GateByRoute) {
+                // gathered after the chip's per-expert blocks (experts)
+                continue;
             } else {
                 tc = kernels.step(c, shard, tok, splitV.contains(new ChipKvHead(shard.chip(), shard.kvHead())), tc);
             }
+        }
+        return tc;
+    }
+
+    /**
+     * A chip's per-expert blocks, one per piece of the experts' columns it holds, and their gating: with every
+     * expert computed, one kernel after all of them; with the experts chosen by data, one after each slot's block.
+     */
+    private long experts(PerExpert e, Stage st, Shard shard, TokenPlacement tok, long t) {
+        long tc = t;
+        boolean gated = e.body().stream().anyMatch(s -> s instanceof GateByRoute);
+        List<ExpertColumns> pieces = ExpertColumns.of(m, plan.chipsPerLayer(), shard.index(), plan.dispatch());
+        for (int p = 0; p < pieces.size(); p++) {
+            tc = compute(e.body(), st, shard.withPiece(pieces.get(p)), tok, tc);
+            if (gated && plan.dispatch() == MoeDispatch.CHOSEN) {
+                tc = kernels.place(shard.chip(), StepKernels.gating(m, plan.dispatch(), pieces.size(), p), tok, tc);
+            }
+        }
+        if (gated && plan.dispatch() == MoeDispatch.ALL && !pieces.isEmpty()) {
+            tc = kernels.place(shard.chip(), StepKernels.gating(m, plan.dispatch(), pieces.size(), 0), tok, tc);
         }
         return tc;
     }

@@ -28,7 +28,7 @@ public final class ChipBuild {
     private final int chipId;
     private final ChipSpec chip;
     /** Kernels' programs as placed, each with its start: copied into the queues' programs only when they are made. */
-    private final List<Placement> placements = new ArrayList<>();
+    private final List<PlacedKernel> placements = new ArrayList<>();
     /** Per queue, the instructions of {@link #placements}. */
     private final long[] placedSizes;
     /** Per queue, single instructions added ({@link #put}), in the order added. */
@@ -237,7 +237,7 @@ public final class ChipBuild {
         long length = Math.max(slot, k.predictedCycles());
         long start = earliestFree(notBefore, length);
         ChipProgram cp = k.program().chips().get(0);
-        appendAt(cp, start);
+        appendAt(cp, start, length);
         if (!again && !reservedOnly.contains(k)) {
             data.addAll(cp.data());
         }
@@ -259,7 +259,7 @@ public final class ChipBuild {
     public long placeTransient(CompiledKernel k, long notBefore) {
         long length = k.predictedCycles();
         long start = earliestFree(notBefore, length);
-        appendAt(k.program().chips().get(0), start);
+        appendAt(k.program().chips().get(0), start, length);
         kernels++;
         return advance(start, start + length);
     }
@@ -335,8 +335,17 @@ public final class ChipBuild {
         return address;
     }
 
-    /** A kernel's program placed to start at {@code start}. */
-    private record Placement(ChipProgram program, long start) {
+    /** A kernel's program placed on this chip, from cycle {@code start} for {@code length} cycles. */
+    public record PlacedKernel(ChipProgram program, long start, long length) {
+    }
+
+    /**
+     * The kernels placed on this chip so far, in the order they were placed (not repeats, {@link #repeat}; not single
+     * instructions, {@link #put}): to compare what two lowerings place, kernel by kernel.
+     */
+    public List<PlacedKernel> placedKernels() {
+        checkNotReleased();
+        return List.copyOf(placements);
     }
 
     /**
@@ -344,9 +353,9 @@ public final class ChipBuild {
      * once when the queues' programs are made (copying here made a default run's compile allocate and collect
      * gigabytes of growing arrays).
      */
-    private void appendAt(ChipProgram cp, long start) {
+    private void appendAt(ChipProgram cp, long start, long length) {
         checkNotReleased();
-        placements.add(new Placement(cp, start));
+        placements.add(new PlacedKernel(cp, start, length));
         for (QueueProgram q : cp.queues()) {
             placedSizes[q.queueId()] += q.size();
         }
@@ -487,7 +496,7 @@ public final class ChipBuild {
         boolean repeated = repeatCopies > 1;
         List<List<SharedQueues.Piece>> pieces = new ArrayList<>(Collections.nCopies(queues, null));
         for (int i = 0; i < placements.size(); i++) {
-            Placement p = placements.get(i);
+            PlacedKernel p = placements.get(i);
             for (QueueProgram qp : p.program().queues()) {
                 if (pieces.get(qp.queueId()) == null) {
                     pieces.set(qp.queueId(), new ArrayList<>());

@@ -47,22 +47,24 @@ class ChosenDispatchTest {
         // token and a first token of 22,955 before (the first token is faster, the steady state of this tiny run is
         // not exact and its later tokens collide more); since broadcasts along two nodes are relayed word by word
         // (RelayBroadcast): 48,463, 25,886 and 22,577 before; since each product's wiring (here with the router's
-        // index) and the caches' append are placed (docs/model.md, "Wiring"): 47,473, 25,292 and 22,181 before
-        assertThat(r.cycles()).isEqualTo(chosen.predictedEnd()).isEqualTo(58_177);
-        assertThat(chosen.cyclesPerToken()).isEqualTo(31_384);
-        assertThat(chosen.timeline().firstTokenCycles()).isEqualTo(26_793);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("a6a07f671a57f3bb");
+        // index) and the caches' append are placed (docs/model.md, "Wiring"): 47,473, 25,292 and 22,181 before;
+        // since the layer's vector steps are those of the run with data (LayerVectors): 58,177, 31,384, 26,793 before
+        assertThat(r.cycles()).isEqualTo(chosen.predictedEnd()).isEqualTo(59_695);
+        assertThat(chosen.cyclesPerToken()).isEqualTo(32_287);
+        assertThat(chosen.timeline().firstTokenCycles()).isEqualTo(27_408);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("30f4915823e84429");
         // the tiny model's expert products are short (latency more than streaming): the compute of a token falls by
-        // 270 cycles (16,925 with every expert), its bound by 190 (164 and 186 before the wiring was placed); the
-        // router's index (2 words) rides the broadcast (314 and 12,556 with every expert before the sums in pieces,
+        // 163 cycles, its bound by 178 (270 and 190 before the layer's vector steps were the run with data's, whose
+        // gating is one kernel per slot here, one after all experts there; 164 and 186 before the wiring was
+        // placed); the router's index (2 words) rides the broadcast (314 and 12,556 with every expert before the sums in pieces,
         // whose critical path counts a piece's sums)
-        assertThat(chosen.breakdown().computeCycles()).isEqualTo(16_655);
-        assertThat(all.breakdown().computeCycles() - chosen.breakdown().computeCycles()).isEqualTo(270);
-        assertThat(all.breakdown().boundCycles() - chosen.breakdown().boundCycles()).isEqualTo(190);
+        assertThat(chosen.breakdown().computeCycles()).isEqualTo(17_270);
+        assertThat(all.breakdown().computeCycles() - chosen.breakdown().computeCycles()).isEqualTo(163);
+        assertThat(all.breakdown().boundCycles() - chosen.breakdown().boundCycles()).isEqualTo(178);
         assertThat(chosen.breakdown().boundCycles()).isLessThanOrEqualTo(chosen.cyclesPerToken());
         // every expert's slice of a chip in one block per expert: a few more words than consecutive columns
-        assertThat(chosen.footprint().maxSramBytes()).isEqualTo(30_437_760);
-        assertThat(all.footprint().maxSramBytes()).isEqualTo(29_982_720);
+        assertThat(chosen.footprint().maxSramBytes()).isEqualTo(30_504_960);
+        assertThat(all.footprint().maxSramBytes()).isEqualTo(30_037_760);
         assertThat(count(chosen.program(), Opcode.BASE)).isPositive();
         assertThat(count(chosen.program(), Opcode.READB)).isPositive();
         assertThat(count(all.program(), Opcode.READB)).isZero();
@@ -76,16 +78,17 @@ class ChosenDispatchTest {
         SimResult r = simulate(built.program());
         DecodeBuilder.PrefillTiming p = built.timing();
         // the chunk's 4 rows stream their experts one after another: a chunk's work grows, so the interval (the
-        // least at which no chip's work meets its repeats) grows from 20,728 (every expert streamed once for all 4
-        // rows) to 23,704, and the first token from 66,216 to 75,144 (17,757 to 19,633 and 57,192 to 62,820 before
+        // least at which no chip's work meets its repeats) grows from 21,119 (every expert streamed once for all 4
+        // rows) to 24,168, and the first token from 67,389 to 76,536 (20,728 to 23,704 and 66,216 to 75,144 before
+        // the layer's vector steps were the run with data's; 17,757 to 19,633 and 57,192 to 62,820 before
         // each row's products were wired; 19,673 to 21,725 and 60,210 to 66,190 before broadcasts along nodes were
         // relayed word by word) (before chunks entered at that least interval:
         // 11,538 against 9,130, 60,981 against 54,222)
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(76_672);
-        assertThat(p.intervalCycles()).isEqualTo(23_704);
-        assertThat(p.firstTokenCycle()).isEqualTo(75_144);
-        assertThat(all.intervalCycles()).isEqualTo(20_728);
-        assertThat(all.firstTokenCycle()).isEqualTo(66_216);
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(78_064);
+        assertThat(p.intervalCycles()).isEqualTo(24_168);
+        assertThat(p.firstTokenCycle()).isEqualTo(76_536);
+        assertThat(all.intervalCycles()).isEqualTo(21_119);
+        assertThat(all.firstTokenCycle()).isEqualTo(67_389);
     }
 
     private static long count(Program program, Opcode op) {

@@ -65,10 +65,11 @@ class DecodeBuilderTest {
         // chip a piece at a time as it is added): before it 48,636, 25,829 cycles per token, a first token of 23,093;
         // then with broadcasts along two nodes relayed word by word (RelayBroadcast): before it 47,803, 25,415 and
         // 22,565; then with each product's wiring and the caches' append placed (docs/model.md, "Wiring"): before
-        // it 46,762, 25,005 and 22,257 (the tiny model's products are short, so its wiring is a large share)
-        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(56_882);
-        assertThat(built.cyclesPerToken()).isEqualTo(29_907);
-        assertThat(built.timeline().firstTokenCycles()).isEqualTo(26_975);
+        // it 46,762, 25,005 and 22,257 (the tiny model's products are short, so its wiring is a large share); then
+        // with the layer's vector steps those of the run with data (LayerVectors): before it 56,882, 29,907, 26,975
+        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(59_144);
+        assertThat(built.cyclesPerToken()).isEqualTo(31_691);
+        assertThat(built.timeline().firstTokenCycles()).isEqualTo(27_483);
         DecodeBuilder.Breakdown b = built.breakdown();
         // the bound: the kernels' own bounds (3,992 with 16 weight streams, the norms' results converted to fp16 (2
         // cycles more for each of the token's 5 norms) and of the sums of a reduction whose segments run side by
@@ -83,12 +84,13 @@ class DecodeBuilderTest {
         // chip and sent on; the kernels' part 4,004 since then (3,992 before: the sums now on the next layer's
         // first chip), and 3,992 again since that sum goes in pieces (a piece's sums on the critical path, not the
         // whole row's); 4,116 since each product's wiring and the caches' append are placed (their bounds on the
-        // critical path: 124 cycles)
+        // critical path: 124 cycles); 4,184 since the layer's vector steps are the run with data's (LayerVectors: the
+        // attention's scale and mask, the experts' gated sum, rows' tails cleared, a residual fused with its norm)
         assertThat(b.exchanges()).isEqualTo(10);
         assertThat(Exchange.minimumCycles(new SystemBuild(RACK))).isEqualTo(80 + 22 + 217 + 318);
-        assertThat(b.boundCycles()).isEqualTo(4_116 + 10 * 637);
-        assertThat(built.footprint().maxSramBytes()).isEqualTo(29_982_720);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("831d4119c10ec7d8");
+        assertThat(b.boundCycles()).isEqualTo(4_184 + 10 * 637);
+        assertThat(built.footprint().maxSramBytes()).isEqualTo(30_037_760);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("1ae74c5ad9c0ace7");
         // the compute and link cycles of the first token cover it: nothing waits in a one-token pipeline
         assertThat(b.computeCycles() + b.linkCycles()).isEqualTo(built.timeline().firstTokenCycles());
     }
@@ -123,15 +125,16 @@ class DecodeBuilderTest {
         // for one chunk), latencies of 39,261 and 43,816 (the second waited), the first token at 54,222; then with
         // broadcasts along two nodes relayed word by word: before it 61,738, an interval of 19,673, latencies of
         // 39,261, the first token at 60,210; then with the wiring and the append placed: before it 58,720, an
-        // interval of 17,757, latencies of 38,159, the first token at 57,192
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(67_744);
+        // interval of 17,757, latencies of 38,159, the first token at 57,192; then with the layer's vector steps
+        // those of the run with data (LayerVectors): before it 67,744, 20,728, 44,101, 66,216
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(68_917);
         assertThat(p.chunks()).isEqualTo(2);
         assertThat(p.chunkRows()).isEqualTo(4);
-        assertThat(p.intervalCycles()).isEqualTo(20_728);
-        assertThat(p.firstLatencyCycles()).isEqualTo(44_101);
-        assertThat(p.longestLatencyCycles()).isEqualTo(44_101);
-        assertThat(p.firstTokenCycle()).isEqualTo(66_216);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("d58f6eb875bf1749");
+        assertThat(p.intervalCycles()).isEqualTo(21_119);
+        assertThat(p.firstLatencyCycles()).isEqualTo(44_883);
+        assertThat(p.longestLatencyCycles()).isEqualTo(44_883);
+        assertThat(p.firstTokenCycle()).isEqualTo(67_389);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("6673288d1189efa2");
     }
 
     /**
@@ -139,24 +142,26 @@ class DecodeBuilderTest {
      * chips' work for one chunk spreads over more (a chip forwards other layers' transfers long after its own layer's
      * work), so at that interval a chunk's work would meet the next one's. Chunks enter at the least interval at which
      * no chip's work, repeated for every later chunk, meets itself (19,673; 17,757 since broadcasts along two nodes are
-     * relayed word by word; 20,728 since the wiring and the append are placed), and none waits: chunks 1 and 2 are
+     * relayed word by word; 20,728 since the wiring and the append are placed; 21,119 since the layer's vector steps
+     * are the run with data's), and none waits: chunks 1 and 2 are
      * chunk 0 shifted, the last placed step by step takes the first one's time. Before, the chunks were placed one by
      * one at 9,130, waited 10,744 cycles for each other, were compiled again at 17,408 and still waited 852; the first
      * token came at 93,613 (then 99,556: the interval is longer, no chunk waits, and repeated work is compiled once;
-     * 92,706 before the wiring and the append were placed, now 107,672).
+     * 92,706 before the wiring and the append were placed, 107,672 before the layer's vector steps were the run with
+     * data's, now 109,627).
      */
     @Test
     void chunksEnterWhereNoChipsWorkMeetsItsRepeats() {
         DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(), RACK, 16, 4, line -> { });
         SimResult r = simulate(built.program());
         DecodeBuilder.PrefillTiming p = built.timing();
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(109_200);
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(111_155);
         assertThat(p.chunks()).isEqualTo(4);
-        assertThat(p.intervalCycles()).isEqualTo(20_728);
-        assertThat(p.firstLatencyCycles()).isEqualTo(44_101);
+        assertThat(p.intervalCycles()).isEqualTo(21_119);
+        assertThat(p.firstLatencyCycles()).isEqualTo(44_883);
         assertThat(p.exact()).isTrue();
-        assertThat(p.firstTokenCycle()).isEqualTo(107_672);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("b7b886f298011a17");
+        assertThat(p.firstTokenCycle()).isEqualTo(109_627);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("8f3abbec0e2b285d");
     }
 
     /**

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import dev.lockstep.compiler.dataflow.ChipDataflow.Out;
+import dev.lockstep.compiler.graph.LayerStep;
+import dev.lockstep.compiler.graph.LayerStep.Norm;
+import dev.lockstep.compiler.graph.LayerStep.Residual;
+import dev.lockstep.compiler.vector.VectorGraph;
+import dev.lockstep.compiler.vector.VectorGraph.Ref;
+import dev.lockstep.compiler.vector.VectorKernels;
+import dev.lockstep.isa.Opcode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a layer's vector steps compute, from their input vectors to their outputs, declared once for both lowerings:
+ * the lowering with data ({@link FunctionalLayer}, {@link FunctionalExperts}) applies them to rows read where earlier
+ * kernels left them, the timing-only one ({@link KernelLibrary}) to constant rows of the same lengths. A vector
+ * step's outputs then go through {@link dev.lockstep.compiler.dataflow.VectorStep#output}, in both. Which steps
+ * become one kernel is decided here too ({@link #fusedWithNext}).
+ */
+final class LayerVectors {
+    private LayerVectors() {
+    }
+
+    /**
+     * Whether step {@code i} of {@code steps} and the one after it are lowered as one vector kernel: a residual and
+     * the norm after it on the same chips ({@link #residualThenNorm}), whose sum goes into the norm without a round
+     * trip through SRAM.
+     */
+    static boolean fusedWithNext(List<LayerStep> steps, int i) {
+        return steps.get(i) instanceof Residual r && i + 1 < steps.size() && steps.get(i + 1) instanceof Norm n
+                && r.where() == n.where();
+    }
+
+    /** RMSNorm of a row of {@code d} values with gains {@code gamma}. */
+    static List<Ref> norm(VectorGraph g, List<Ref> x, double[] gamma, int d, float eps) {
+        return VectorKernels.rmsnorm(g, x, VectorKernels.row(g, gamma, 0), d, eps);
+    }
+
+    /** A residual and the norm after it: the sum {@code x + o} (the residual stream), and its RMSNorm. */
+    static List<Out> residualThenNorm(VectorGraph g, List<Ref> x, List<Ref> o, double[] gamma, int d, float eps) {
+        List<Ref> h = VectorKernels.elementwise(g, Opcode.VADD, x, o);
+        return List.of(new Out(h, d), new Out(norm(g, h, gamma, d, eps), d));
+    }
+
+    /**
+     * The attention's softmax of one score row over a cache of {@code capacity} positions: scaled by {@code scale}
+     * (1 / sqrt(head_dim)), the positions after {@code position} (not yet written) and the lanes past the cache masked
+     * to -inf. A vector with no lane to mask is not masked (a run with data masks the vectors past its token; the
+     * timing-only run, whose cache is full, only the last one's lanes past the cache).
+     */
+    static List<Ref> maskedSoftmax(VectorGraph g, List<Ref> scores, int position, int capacity, float scale) {
+        int lanes = g.lanes();
+        List<Ref> masked = new ArrayList<>();
+        for (int j = 0; j < scores.size(); j++) {
+            Ref scaled = g.immediate(Opcode.VMULI, scores.get(j), scale);
+            int from = Math.max(0, Math.min(lanes, position + 1 - j * lanes));
+            if (from == lanes) {
+                masked.add(scaled);
+                continue;
+            }
+            double[] mask = new double[from];
+            masked.add(g.binary(Opcode.VADD, scaled, g.input(mask, Double.NEGATIVE_INFINITY)));
+        }
+        return VectorKernels.softmax(g, masked);
+    }
+
+    /**
+     * The router's top-k over the logits of {@code experts} experts (one vector, lanes past them padded to -inf):
+     * with every expert computed, the routing weights, one per expert (0 for those not chosen); with the experts
+     * chosen by data, the index (u16, lane i the expert of slot i, a whole vector) and then the slots' weights.
+     */
+    static List<Out> route(VectorGraph g, Ref logits, int experts, int topK, MoeDispatch dispatch) {
+        Ref padded = g.binary(Opcode.VADD, logits, g.input(new double[experts], Double.NEGATIVE_INFINITY));
+        if (dispatch == MoeDispatch.ALL) {
+            return List.of(new Out(List.of(VectorKernels.topK(g, padded, VectorKernels.laneIndex(g), topK)),
+                    experts));
+        }
+        List<Ref> chosen = VectorKernels.topKChosen(g, padded, VectorKernels.laneIndex(g), topK);
+        return List.of(new Out(List.of(chosen.get(0)), g.lanes()), new Out(List.of(chosen.get(1)), topK));
+    }
+
+    /**
+     * A chip's experts' partial rows, row e times lane e of {@code gates} (every expert's routing weight; null for a
+     * dense layer, whose rows are only added), added: the per-expert blocks' gating, gathered into one step.
+     */
+    static List<Ref> gatedSum(VectorGraph g, List<List<Ref>> downs, Ref gates) {
+        List<Ref> acc = new ArrayList<>();
+        for (int e = 0; e < downs.size(); e++) {
+            List<Ref> y = downs.get(e);
+            Ref weight = gates == null ? null : g.distribute(gates, e);
+            for (int j = 0; j < y.size(); j++) {
+                Ref term = weight == null ? y.get(j) : g.binary(Opcode.VMUL, y.get(j), weight);
+                if (acc.size() <= j) {
+                    acc.add(term);
+                } else {
+                    acc.set(j, g.binary(Opcode.VADD, acc.get(j), term));
+                }
+            }
+        }
+        return acc;
+    }
+
+    /**
+     * {@code acc} (null for the first slot) plus {@code y} times lane {@code lane} of {@code weights}: with the
+     * experts chosen by data, a slot's gating, made as soon as its products are (the next slot's overwrite them).
+     */
+    static List<Ref> scaledSum(VectorGraph g, List<Ref> acc, List<Ref> y, Ref weights, int lane) {
+        Ref weight = g.distribute(weights, lane);
+        List<Ref> sum = new ArrayList<>();
+        for (int j = 0; j < y.size(); j++) {
+            Ref term = g.binary(Opcode.VMUL, y.get(j), weight);
+            sum.add(acc == null ? term : g.binary(Opcode.VADD, acc.get(j), term));
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.compiler.dataflow.ChipDataflow;
+import dev.lockstep.compiler.dataflow.Row;
+import dev.lockstep.compiler.system.ChipBuild;
+import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.compiler.testing.Simulated;
+import dev.lockstep.compiler.testing.TestModels;
+import dev.lockstep.compiler.testing.TestSystems;
+import dev.lockstep.compiler.vector.VectorKernels;
+import dev.lockstep.isa.Opcode;
+import dev.lockstep.isa.Unit;
+import dev.lockstep.isa.program.QueueProgram;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.SystemSpecs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One decoder layer on one chip, lowered both ways: the timing-only lowering ({@link TimingLowering}, over a plan
+ * with one chip per layer) and the lowering with data ({@link FunctionalLayer}) place the same kernels in the same
+ * order, with the same MXM and VXM instructions, but for the differences each case lists: the ways a run with data
+ * reads rows where earlier kernels left them (parts of longer rows, a row made of parts) and the timing-only norm's
+ * fp16 result. Their cycles differ, kernel by kernel, by where each reads its inputs (in place, or constants the
+ * compiler lays out); the totals are pinned, so that a change to either lowering shows here.
+ */
+class LoweringsAgreeTest {
+    private static final SystemSpec NODE = SystemSpecs.preset("node-8");
+    private static final int CONTEXT = 64;
+    private static final int POSITION = 5;
+
+    /** A kernel's MXM and VXM instructions by opcode (MEM and SXM follow from where its rows lie). */
+    private record Ops(long cycles, Map<Opcode, Long> ops) {
+    }
+
+    /** One difference: kernel {@code kernel} of the sequence has {@code more} more {@code op} with data. */
+    private record Difference(int kernel, Opcode op, long more) {
+    }
+
+    /**
+     * Mixtral-shaped: 10 query heads over 2 KV heads, 4 experts of 320 columns, top-2; 44 kernels each. What a run
+     * with data does beyond the timing-only kernels: RoPE reads the Q and K part of the QKV row and clears the V
+     * values past it (1 vmul); the first KV head's append clears what follows its V part (1 vmul); o_proj's X is the
+     * 10 heads' output rows side by side, so its wiring merges them into vectors (8 vadd, 2 vmul); the residual's
+     * final sum copies one vector it reads in place (1 vmov). The timing-only norms leave their row in fp16 for the
+     * broadcast that follows them in a run of several chips (2 vcvt each; the run with data converts where a row
+     * crosses, {@link ChipDataflow#toF16}).
+     */
+    @Test
+    void aMoeLayerOnOneChipPlacesTheSameKernelsBothWays() {
+        agree(TestModels.tiny(640, 10, 2, 320, 4, 2), MoeDispatch.ALL, 44, 7289, 7696,
+                new Difference(0, Opcode.VCVT, -2),
+                new Difference(3, Opcode.VMUL, 1),
+                new Difference(4, Opcode.VMUL, 1),
+                new Difference(16, Opcode.VADD, 8),
+                new Difference(16, Opcode.VMUL, 2),
+                new Difference(18, Opcode.VCVT, -2),
+                new Difference(43, Opcode.VMOV, 1));
+    }
+
+    /** As above, with the experts chosen by data: a gating step after each slot's block. */
+    @Test
+    void aLayerWithTheExpertsChosenByDataPlacesTheSameKernelsBothWays() {
+        agree(TestModels.tiny(640, 10, 2, 320, 4, 2), MoeDispatch.CHOSEN, 35, 5834, 6350,
+                new Difference(0, Opcode.VCVT, -2),
+                new Difference(3, Opcode.VMUL, 1),
+                new Difference(4, Opcode.VMUL, 1),
+                new Difference(16, Opcode.VADD, 8),
+                new Difference(16, Opcode.VMUL, 2),
+                new Difference(18, Opcode.VCVT, -2));
+    }
+
+    /**
+     * A dense layer of 512 values (8 heads over 2 KV heads): no gating; its norms' f32 rows end mid-vector, so the run
+     * with data clears their tails (1 vmul each) where the timing-only fp16 row has none.
+     */
+    @Test
+    void aDenseLayerOnOneChipPlacesTheSameKernelsBothWays() {
+        agree(TestModels.tiny(512, 8, 2, 960, 1, 1), MoeDispatch.ALL, 25, 4409, 4744,
+                new Difference(0, Opcode.VMUL, 1),
+                new Difference(0, Opcode.VCVT, -2),
+                new Difference(4, Opcode.VMUL, 1),
+                new Difference(16, Opcode.VADD, 6),
+                new Difference(16, Opcode.VMUL, 2),
+                new Difference(18, Opcode.VMUL, 1),
+                new Difference(18, Opcode.VCVT, -2));
+    }
+
+    /**
+     * Lowers one layer of {@code m} both ways: {@code kernels} kernels each, differing by {@code expected} only, the
+     * timing-only ones taking {@code timingCycles} in all and those with data {@code functionalCycles}.
+     */
+    private static void agree(ModelConfig m, MoeDispatch dispatch, int kernels, long timingCycles,
+                              long functionalCycles, Difference... expected) {
+        List<Ops> timing = timingOnly(m, dispatch);
+        List<Ops> functional = withData(m, dispatch);
+        assertThat(functional).hasSize(kernels);
+        assertThat(timing).hasSize(kernels);
+        assertThat(differences(timing, functional)).containsExactly(expected);
+        assertThat(cycles(timing)).isEqualTo(timingCycles);
+        assertThat(cycles(functional)).isEqualTo(functionalCycles);
+    }
+
+    /** Every kernel's ops that differ, in kernel order then opcode order: functional minus timing-only. */
+    private static List<Difference> differences(List<Ops> timing, List<Ops> functional) {
+        List<Difference> out = new ArrayList<>();
+        for (int i = 0; i < timing.size(); i++) {
+            TreeMap<Opcode, Long> d = new TreeMap<>(functional.get(i).ops());
+            timing.get(i).ops().forEach((op, n) -> d.merge(op, -n, Long::sum));
+            int kernel = i;
+            d.forEach((op, n) -> {
+                if (n != 0) {
+                    out.add(new Difference(kernel, op, n));
+                }
+            });
+        }
+        return out;
+    }
+
+    private static long cycles(List<Ops> kernels) {
+        return kernels.stream().mapToLong(Ops::cycles).sum();
+    }
+
+    /**
+     * The kernels the timing-only run places on the layer's chip for one token of one sequence: the plan's first
+     * layer on one chip (an embedding chip before it, a head chip after), simulated to the predicted cycle.
+     */
+    private static List<Ops> timingOnly(ModelConfig m, MoeDispatch dispatch) {
+        DecodePlan plan = DecodePlan.forChips(m, Precision.FP16, 1, CONTEXT, NODE.chip(), 3, NODE.chipsPerNode())
+                .withDispatch(dispatch);
+        assertThat(plan.chipsPerLayer()).isEqualTo(1);
+        TimingLowering t = new TimingLowering(plan, new SystemBuild(NODE));
+        t.allocate();
+        TimingLowering.TokenTimes times = t.token(0, 0, StepShape.DECODE);
+        assertThat(Simulated.timingOnly(t.build(), 1).cycles()).as("simulated = predicted cycles")
+                .isEqualTo(times.nextEntryCycle());
+        return ops(t.build().chip(t.path().chip(plan.layerStart(0))).placedKernels());
+    }
+
+    /** The kernels a run with data places for the token at {@link #POSITION}, simulated to the predicted cycle. */
+    private static List<Ops> withData(ModelConfig m, MoeDispatch dispatch) {
+        SystemBuild b = new SystemBuild(TestSystems.ONE_CHIP);
+        ChipDataflow f = new ChipDataflow(b.chip(), b.chip(0), 0);
+        Row in = f.vectors(s -> List.of(new ChipDataflow.Out(VectorKernels.row(s.graph(), new double[m.hidden()],
+                0.5), m.hidden()))).get(0);
+        new FunctionalLayer(m, TestModels.weights(m, 7), m.cachedTokens(CONTEXT), "l0", dispatch).step(f, in,
+                POSITION);
+        Simulated.exactly(b, 1, f.end());
+        List<ChipBuild.PlacedKernel> placed = b.chip(0).placedKernels();
+        // the first kernel makes the layer's input row
+        return ops(placed.subList(1, placed.size()));
+    }
+
+    private static List<Ops> ops(List<ChipBuild.PlacedKernel> kernels) {
+        List<Ops> out = new ArrayList<>();
+        for (ChipBuild.PlacedKernel k : kernels) {
+            Map<Opcode, Long> ops = new TreeMap<>();
+            for (QueueProgram q : k.program().queues()) {
+                for (int i = 0; i < q.size(); i++) {
+                    Opcode op = q.instruction(i).opcode();
+                    if (op.unit() == Unit.VXM || op.unit() == Unit.MXM) {
+                        ops.merge(op, 1L, Long::sum);
+                    }
+                }
+            }
+            out.add(new Ops(k.length(), ops));
+        }
+        return out;
+    }
+}
