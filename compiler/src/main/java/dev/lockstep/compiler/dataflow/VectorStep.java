@@ -3,15 +3,16 @@ package dev.lockstep.compiler.dataflow;
 
 import dev.lockstep.compiler.matmul.XTiles;
 import dev.lockstep.compiler.vector.VectorGraph;
-import dev.lockstep.compiler.vector.VectorKernels;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.program.Region;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
@@ -27,6 +28,8 @@ public final class VectorStep {
     private final VectorGraph g;
     private final Map<Place, VectorGraph.Ref> placed = new HashMap<>();
     private final Map<Integer, VectorGraph.Ref> masks = new HashMap<>();
+    /** The places of {@link #placeholder} rows: read as constants of the step (looked up, never iterated). */
+    private final Set<Place> placeholders = new HashSet<>();
 
     /** Where a vector lies: its slices (one per byte plane), its address in them and its type. */
     private record Place(List<Integer> slices, int address, DataType dtype) {
@@ -45,10 +48,30 @@ public final class VectorStep {
         return g;
     }
 
-    /** A vector already in SRAM (each place is read once per graph, however often it is asked for). */
+    /**
+     * A vector already in SRAM (each place is read once per graph, however often it is asked for); a vector of a
+     * {@link #placeholder} row is a constant of the step instead.
+     */
     public VectorGraph.Ref at(Region r) {
-        return placed.computeIfAbsent(new Place(r.slices(), r.address(), r.dtype()), k -> g.inputAt(r.dtype(),
-                r.slices().stream().mapToInt(Integer::intValue).toArray(), r.address()));
+        Place place = new Place(r.slices(), r.address(), r.dtype());
+        return placed.computeIfAbsent(place, k -> placeholders.contains(k) ? g.input(r.dtype(), new double[0], 0)
+                : g.inputAt(r.dtype(), r.slices().stream().mapToInt(Integer::intValue).toArray(), r.address()));
+    }
+
+    /**
+     * A row of {@code length} f32 values that an earlier step would leave, for a timing-only kernel: its vectors are
+     * constants of this step, so that reading it (whole, in parts, cut mid-vector) takes the steps a run with data
+     * takes on a row of that shape, without the row in SRAM. Each call gives a row of its own.
+     */
+    public Row placeholder(int length) {
+        List<Region> vectors = new ArrayList<>();
+        for (int i = 0; i * LANES < length; i++) {
+            // a place no chip has (slice -1), numbered by this step
+            Region v = new Region("", List.of(-1), placeholders.size(), DataType.F32, LANES, false);
+            placeholders.add(new Place(v.slices(), v.address(), v.dtype()));
+            vectors.add(v);
+        }
+        return Row.of(vectors, length);
     }
 
     /** A vector of a row as f32: an f16 one (a row that crossed a link in f16) converted, exactly. */
@@ -175,19 +198,6 @@ public final class VectorStep {
         for (int r = 0; r < x.size(); r++) {
             List<Row> row = x.get(r);
             writeRow(r, (from, count) -> lanes(row, from, count, false), tiles);
-        }
-    }
-
-    /**
-     * The same wiring for a timing-only program, whose rows are constants of the step ({@code tiles.m()} rows of
-     * {@code tiles.k()} values, aligned, whose values do not matter): the reads, shifts, conversions and writes of
-     * {@link #writeX(List, XTiles)} for whole f32 rows that start a vector (a row made of parts, or starting
-     * mid-vector, or held in f16, takes a few more steps there).
-     */
-    public void writeXOfConstants(XTiles tiles) {
-        for (int r = 0; r < tiles.m(); r++) {
-            List<VectorGraph.Ref> row = VectorKernels.row(g, new double[tiles.k()], 0);
-            writeRow(r, (from, count) -> aligned(row::get, from, count), tiles);
         }
     }
 

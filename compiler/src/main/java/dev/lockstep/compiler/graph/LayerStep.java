@@ -105,7 +105,10 @@ public sealed interface LayerStep {
     record SwiGlu(Where where) implements Compute {
     }
 
-    /** An expert's output times its routing weight. */
+    /**
+     * An expert's output times its routing weight. Both lowerings gather it: one step after a chip's per-expert
+     * blocks that scales each expert's row and adds them (with the experts chosen by data, one after each slot's).
+     */
     record GateByRoute(Where where) implements Compute {
     }
 

@@ -5,6 +5,7 @@ import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.SramMap;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.compiler.dataflow.RowCuts;
 import dev.lockstep.compiler.graph.DecoderLayer;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
@@ -13,6 +14,7 @@ import dev.lockstep.compiler.graph.LayerStep.Compute;
 import dev.lockstep.compiler.graph.LayerStep.GateByRoute;
 import dev.lockstep.compiler.graph.LayerStep.PerExpert;
 import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
+import dev.lockstep.compiler.graph.LayerStep.Product;
 import dev.lockstep.compiler.graph.LayerStep.Residual;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.system.ChipBuild;
@@ -61,12 +63,12 @@ public final class BlockCompiler {
     }
 
     /**
-     * A product: its tensors taken first, then the wiring that writes its X tiles ({@link KernelLibrary#wiring}),
-     * then the product, as a run places them.
+     * A product: its tensors taken first, then the wiring that writes its X tiles from rows shaped as {@code x}
+     * ({@link KernelLibrary#wiring}), then the product, as a run places them.
      */
-    private void product(CompiledKernel k) {
+    private void product(CompiledKernel k, RowCuts x) {
         c.reserve(k);
-        place(lib.wiring(k, c.sram()));
+        place(lib.wiring(k, x, c.sram()));
         place(k);
     }
 
@@ -106,7 +108,7 @@ public final class BlockCompiler {
 
     /**
      * The MoE block's work on one chip: the layer graph's steps on the layer's first chip after attention (RMSNorm,
-     * the router's GEMV and top-k; residuals left out), then its per-expert block for {@code columns} of one expert's
+     * the router's GEMV and top-k; residuals left out, so the norm is not fused with one as in a run), then its per-expert block for {@code columns} of one expert's
      * intermediate columns (gate and up as one GEMV, SwiGLU, down), scaled by the expert's routing weight. For a
      * dense model: the feed-forward columns without router.
      */
@@ -143,6 +145,8 @@ public final class BlockCompiler {
         int hd = m.headDim();
         int q = m.heads() / m.kvHeads();
         int cached = m.cachedTokens(context);
+        // the chip holds one KV head
+        AttentionRows rows = AttentionRows.of(m, m.kvHeads());
         if (step instanceof PerKvHead h) {
             h.body().forEach(inner -> lower((Compute) inner, m, w, context, columns));
         } else if (step instanceof PerExpert e) {
@@ -161,16 +165,19 @@ public final class BlockCompiler {
             c.reserve(k);
             vCache = lib.matmul(Tensor.V_CACHE, q, cached, hd, DataType.F16, c.sram());
             c.reserve(vCache);
-            place(lib.append(k, vCache, cached - 1, cached - 1, hd, c.sram()));
-            product(k);
+            place(lib.append(k, vCache, cached - 1, cached - 1, rows.keys(0, 1), rows.values(0, 1), c.sram()));
+            product(k, rows.queries(0, 1));
         } else if (step instanceof CacheProduct) {
-            product(vCache);
+            product(vCache, rows.probabilities(1, cached, 0, cached));
         } else {
             Shard oneChip = new Shard(0, 0, 1, new ExpertColumns(0, columns, false), 0);
-            StepKernels.Kernel k = StepKernels.of(step, oneChip, m, w, m.kvHeads(), cached, MoeDispatch.ALL)
+            // in a run the norms' rows go on to other chips
+            StepKernels.Kernel k = StepKernels.of(step, oneChip, m, w, m.kvHeads(), cached, MoeDispatch.ALL, true)
                     .orElseThrow();
             if (k.weights()) {
-                product(k.make().apply(lib, c.sram()));
+                CompiledKernel p = k.make().apply(lib, c.sram());
+                product(p, step instanceof Product o && o.weight() == Tensor.O ? rows.headOutputs(1)
+                        : RowCuts.whole(1, lib.kOf(p)));
             } else {
                 place(s -> k.make().apply(lib, s));
             }

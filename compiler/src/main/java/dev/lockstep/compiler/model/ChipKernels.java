@@ -5,8 +5,10 @@ import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.SramMap;
 import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.dataflow.RowCuts;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
+import dev.lockstep.compiler.graph.LayerStep.Product;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.graph.TensorId;
 import dev.lockstep.compiler.model.TimingLowering.TokenPlacement;
@@ -42,6 +44,8 @@ final class ChipKernels {
     private final ModelConfig m;
     private final SystemBuild build;
     private final KernelLibrary lib;
+    /** Where an attention chip's values lie in the rows its steps leave. */
+    private final AttentionRows rows;
     private final Map<Integer, Map<KernelKey, CompiledKernel>> placed = new HashMap<>();
     /** Per chip, its SRAM after weights and caches: where a prefill's transient products put their X and Y. */
     private final Map<Integer, SramMap> scratchBase = new HashMap<>();
@@ -51,6 +55,7 @@ final class ChipKernels {
         this.m = plan.model();
         this.build = build;
         this.lib = new KernelLibrary(build.chip());
+        this.rows = AttentionRows.of(m, plan.attentionChips());
     }
 
     KernelLibrary library() {
@@ -172,9 +177,10 @@ final class ChipKernels {
 
     /**
      * Places compute step {@code step} (not a block) on {@code shard}'s chip from cycle {@code t}; returns when it
-     * ends. {@code vSplit}: the shard's KV head has its V product in two halves.
+     * ends. {@code vSplit}: the shard's KV head has its V product in two halves; {@code crosses}: a norm's row goes to
+     * other chips next (so it is left in fp16).
      */
-    long step(LayerStep step, Shard shard, TokenPlacement tok, boolean vSplit, long t) {
+    long step(LayerStep step, Shard shard, TokenPlacement tok, boolean vSplit, boolean crosses, long t) {
         int chip = shard.chip();
         if (step instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
             long tc = append(chip, shard.kvHead(), vSplit, tok, t);
@@ -189,11 +195,13 @@ final class ChipKernels {
                     (l, s) -> l.elementwise(Opcode.VADD, qPerKv() * build.chip().mxm().cols(), s), tc);
         }
         Optional<StepKernels.Kernel> kernel = StepKernels.of(step, shard, m, plan.weights(), plan.attentionChips(),
-                m.cachedTokens(plan.context()), plan.dispatch());
+                m.cachedTokens(plan.context()), plan.dispatch(), crosses);
         if (kernel.isEmpty()) {
             return t;
         }
         StepKernels.Kernel k = kernel.get();
+        // o_proj reads the heads' outputs side by side; every other product a whole row per token
+        boolean headOutputs = step instanceof Product p && p.weight() == Tensor.O;
         long tc;
         if (k.key() instanceof KernelKey.ChosenWeights && tok.rows() > 1) {
             // experts chosen by data, several rows: each row's own choice, one row after another (docs/model.md,
@@ -201,16 +209,21 @@ final class ChipKernels {
             tc = t;
             CompiledKernel decode = of(chip).get(k.key());
             for (int row = 0; row < tok.rows(); row++) {
-                tc = wireTransient(chip, decode, scratchBase.get(chip), tok, tc);
+                tc = wireTransient(chip, decode, RowCuts.whole(1, lib.kOf(decode)), scratchBase.get(chip), tok, tc);
                 tok.ledger().kernel(chip, decode.lowerBoundCycles());
                 tc = build.chip(chip).place(decode, tc);
             }
         } else if (k.weights() && tok.rows() > 1) {
             // a prefill chunk: its rows against the decode product's weights, read where they lie
-            tc = onScratch(chip, of(chip).get(k.key()), tok.rows(), 0, tok, t);
-        } else {
-            tc = k.weights() ? wire(chip, k.key(), tok, t) : t;
+            CompiledKernel decode = of(chip).get(k.key());
+            tc = onScratch(chip, decode, tok.rows(), 0, headOutputs ? rows.headOutputs(tok.rows())
+                    : RowCuts.whole(tok.rows(), lib.kOf(decode)), tok, t);
+        } else if (k.weights()) {
+            tc = wire(chip, k.key(), headOutputs ? rows.headOutputs(1) : RowCuts.whole(1, lib.kOf(of(chip).get(
+                    k.key()))), tok, t);
             tc = place(chip, k.key(), tok, k.make(), tc);
+        } else {
+            tc = place(chip, k.key(), tok, k.make(), t);
         }
         if (k.scaledColumns() > 0) {
             StepKernels.Kernel scale = StepKernels.scale(k.scaledColumns());
@@ -227,17 +240,33 @@ final class ChipKernels {
     private long cacheProduct(int chip, CacheKind cache, int head, TokenPlacement tok, long t) {
         Map<KernelKey, CompiledKernel> mine = of(chip);
         CompiledKernel k = mine.get(new KernelKey.Cache(cache, tok.seq(), head));
+        RowCuts x = cacheX(chip, cache, head, tok.rows());
         if (tok.rows() > 1) {
-            return onScratch(chip, k, qPerKv() * tok.rows(), tok.seq(), tok, t);
+            return onScratch(chip, k, qPerKv() * tok.rows(), tok.seq(), x, tok, t);
         }
         long slot = 0;
         for (int seq = 0; seq < plan.batch(); seq++) {
             slot = Math.max(slot, mine.get(new KernelKey.Cache(cache, seq, head)).predictedCycles());
         }
         // every sequence's cache product reads the same X tiles: one wiring per chip and cache
-        long tc = wire(chip, new KernelKey.Cache(cache, 0, head), tok, t);
+        long tc = wire(chip, new KernelKey.Cache(cache, 0, head), x, tok, t);
         tok.ledger().kernel(chip, k.lowerBoundCycles());
         return build.chip(chip).place(k, tc, slot);
+    }
+
+    /**
+     * What a cache product of KV head {@code head} reads as X for {@code tokens} tokens: the scores, the query heads
+     * cut from RoPE's row; the weighted sums, the softmax's rows (the halves of a split V product, their halves).
+     */
+    private RowCuts cacheX(int chip, CacheKind cache, int head, int tokens) {
+        if (cache == CacheKind.K) {
+            return rows.queries(head, tokens);
+        }
+        int cached = m.cachedTokens(plan.context());
+        int low = cache == CacheKind.V ? cached : lib.kOf(of(chip).get(new KernelKey.Cache(CacheKind.V_LOW, 0,
+                head)));
+        return cache == CacheKind.V_HIGH ? rows.probabilities(tokens, cached, low, cached - low)
+                : rows.probabilities(tokens, cached, 0, low);
     }
 
     /**
@@ -252,43 +281,50 @@ final class ChipKernels {
         int cached = m.cachedTokens(plan.context());
         int vLast = lib.kOf(v) - 1;
         ChipBuild c = build.chip(chip);
+        RowCuts keys = rows.keys(head, tok.rows());
+        RowCuts values = rows.values(head, tok.rows());
         if (tok.rows() > 1) {
-            CompiledKernel a = tok.library().append(k, v, cached - 1, vLast, m.headDim(), scratchBase.get(chip));
+            CompiledKernel a = tok.library().append(k, v, cached - 1, vLast, keys, values, scratchBase.get(chip));
             tok.ledger().kernel(chip, a.lowerBoundCycles());
             return c.placeTransient(a, t);
         }
         CompiledKernel a = mine.computeIfAbsent(new KernelKey.Append(head), x -> lib.append(k, v, cached - 1, vLast,
-                m.headDim(), c.sram()));
+                keys, values, c.sram()));
         tok.ledger().kernel(chip, a.lowerBoundCycles());
         return c.place(a, t);
     }
 
-    /** A prefill chunk's product over a decode product's weights (or caches), X and Y in the chip's scratch words. */
-    private long onScratch(int chip, CompiledKernel decode, int rows, int copy, TokenPlacement tok, long t) {
-        CompiledKernel k = lib.onWeights(decode, rows, copy, scratchBase.get(chip));
-        long tc = wireTransient(chip, k, k.sram(), tok, t);
+    /**
+     * A prefill chunk's product over a decode product's weights (or caches), X (of {@code xRows} rows shaped as
+     * {@code x}) and Y in the chip's scratch words.
+     */
+    private long onScratch(int chip, CompiledKernel decode, int xRows, int copy, RowCuts x, TokenPlacement tok,
+                           long t) {
+        CompiledKernel k = lib.onWeights(decode, xRows, copy, scratchBase.get(chip));
+        long tc = wireTransient(chip, k, x, k.sram(), tok, t);
         tok.ledger().kernel(chip, k.lowerBoundCycles());
         return build.chip(chip).placeTransient(k, tc);
     }
 
     /**
-     * Places the wiring of the chip's decode product {@code product} (the rows that feed it written into its X tiles,
-     * docs/model.md "Wiring"), compiled into the chip's free SRAM on first use and reused after: one per product,
-     * whose slots (experts chosen by data) share it, as they share their X tiles and index.
+     * Places the wiring of the chip's decode product {@code product} (the rows that feed it, shaped as {@code x},
+     * written into its X tiles, docs/model.md "Wiring"), compiled into the chip's free SRAM on first use and reused
+     * after: one per product, whose slots (experts chosen by data) share it, as they share their X tiles and index.
      */
-    private long wire(int chip, KernelKey product, TokenPlacement tok, long t) {
+    private long wire(int chip, KernelKey product, RowCuts x, TokenPlacement tok, long t) {
         ChipBuild c = build.chip(chip);
         CompiledKernel p = of(chip).get(product);
         KernelKey shared = product instanceof KernelKey.ChosenWeights w ? new KernelKey.ChosenWeights(w.tensor(), 0)
                 : product;
-        CompiledKernel k = of(chip).computeIfAbsent(new KernelKey.Wiring(shared), x -> lib.wiring(p, c.sram()));
+        CompiledKernel k = of(chip).computeIfAbsent(new KernelKey.Wiring(shared), y -> lib.wiring(p, x, c.sram()));
         tok.ledger().kernel(chip, k.lowerBoundCycles());
         return c.place(k, t);
     }
 
     /** As {@link #wire}, for a prefill chunk's product: the wiring compiled into {@code sram}, a transient. */
-    private long wireTransient(int chip, CompiledKernel product, SramMap sram, TokenPlacement tok, long t) {
-        CompiledKernel k = lib.wiring(product, sram);
+    private long wireTransient(int chip, CompiledKernel product, RowCuts x, SramMap sram, TokenPlacement tok,
+                               long t) {
+        CompiledKernel k = lib.wiring(product, x, sram);
         tok.ledger().kernel(chip, k.lowerBoundCycles());
         return build.chip(chip).placeTransient(k, t);
     }

@@ -12,7 +12,6 @@ import dev.lockstep.compiler.graph.LayerStep.Product;
 import dev.lockstep.compiler.graph.LayerStep.SwiGlu;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.vector.VectorGraph;
-import dev.lockstep.compiler.vector.VectorKernels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -80,8 +79,7 @@ final class FunctionalExperts {
                     stream = flow.matmulChosen(key + ".up", stream, d, 2 * c, gateUp, index, k, slot);
                 } else if (step instanceof SwiGlu) {
                     Row in = stream;
-                    stream = flow.vectors(s -> List.of(new Out(VectorKernels.swiglu(s.graph(), s.row(in.part(0, c)),
-                            s.row(in.part(c, c))), c))).get(0);
+                    stream = flow.vectors(s -> List.of(new Out(LayerVectors.swiglu(s, in, c), c))).get(0);
                 } else if (step instanceof Product p && p.weight() == Tensor.DOWN) {
                     out = flow.matmulChosen(key + ".down", stream, c, d, down, index, k, slot);
                 } else if (!(step instanceof GateByRoute)) {
@@ -129,8 +127,7 @@ final class FunctionalExperts {
         if (step instanceof Product p && p.weight() == Tensor.GATE_UP) {
             return flow.matmul(key + ".up", List.of(List.of(in)), d, 2 * c, part[0]).get(0);
         } else if (step instanceof SwiGlu) {
-            return flow.vectors(s -> List.of(new Out(VectorKernels.swiglu(s.graph(), s.row(in.part(0, c)),
-                    s.row(in.part(c, c))), c))).get(0);
+            return flow.vectors(s -> List.of(new Out(LayerVectors.swiglu(s, in, c), c))).get(0);
         } else if (step instanceof Product p && p.weight() == Tensor.DOWN) {
             return flow.matmul(key + ".down", List.of(List.of(in)), c, d, part[1]).get(0);
         } else if (step instanceof GateByRoute) {

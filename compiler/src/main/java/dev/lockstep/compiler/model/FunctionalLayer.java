@@ -6,7 +6,6 @@ import dev.lockstep.compiler.dataflow.CacheAppend;
 import dev.lockstep.compiler.dataflow.ChipDataflow;
 import dev.lockstep.compiler.dataflow.ChipDataflow.Out;
 import dev.lockstep.compiler.dataflow.Row;
-import dev.lockstep.compiler.dataflow.VectorStep;
 import dev.lockstep.compiler.graph.DecoderLayer;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
@@ -35,8 +34,8 @@ import java.util.Optional;
  * hidden row in, the layer's output row out, the token's K and V appended to caches held in SRAM.
  * <ol>
  *   <li>RMSNorm; Q, K and V as one GEMV; RoPE on Q and K at the token's position.</li>
- *   <li>Per KV group, first the append: V becomes row {@code position} of the group's V cache ([capacity x headDim], the W of the weighted
- *       sum); K becomes column {@code position} of the group's K cache ([headDim x capacity], the W of the scores),
+ *   <li>Per KV group, first the append: V becomes row {@code position} of the group's V cache ([capacity x headDim],
+ *       the W of the weighted sum); K becomes column {@code position} of the group's K cache ([headDim x capacity], the W of the scores),
  *       one word per element: the element {@code distribute}d to every lane, then {@code vsel} against a one-hot
  *       lane mask merges it into the cache row, written back in place.</li>
  *   <li>Then the scores of the group's query heads against the whole cache ([q x headDim] . [headDim x capacity]),
@@ -66,6 +65,8 @@ public final class FunctionalLayer {
     private final DecoderLayer graph;
     private final FunctionalExperts experts;
     private final MoeDispatch dispatch;
+    /** Where the attention's values lie in the rows its steps leave (the whole layer on one chip: every head). */
+    private final AttentionRows rows;
 
     /**
      * A layer that computes every expert ({@link MoeDispatch#ALL}).
@@ -95,6 +96,7 @@ public final class FunctionalLayer {
             throw new IllegalArgumentException("chosen-expert dispatch applies to MoE layers");
         }
         this.dispatch = dispatch;
+        this.rows = AttentionRows.of(m, 1);
     }
 
     /** intermediate_size: the feed-forward columns that {@link #experts} ranges split. */
@@ -236,10 +238,10 @@ public final class FunctionalLayer {
             tok.qkv = flow.matmul(name + ".qkv", List.of(List.of(tok.stream)), d, (heads + 2 * kv) * hd, w.qkv())
                     .get(0);
         } else if (step instanceof Rope) {
-            int qk = (heads + kv) * hd;
+            int qk = rows.roped();
             Row qkv = tok.qkv;
-            tok.roped = flow.vectors(s -> List.of(new Out(VectorKernels.rope(s.graph(), s.row(qkv.part(0, qk)), qk,
-                    hd, tok.position, m.ropeTheta()), qk))).get(0);
+            tok.roped = flow.vectors(s -> List.of(new Out(LayerVectors.rope(s, qkv, qk, hd, tok.position,
+                    m.ropeTheta()), qk))).get(0);
         } else if (step instanceof PerKvHead block) {
             for (int g = 0; g < kv; g++) {
                 tok.kvHead = g;
@@ -300,9 +302,9 @@ public final class FunctionalLayer {
         tok.flow.effects(s -> {
             VectorGraph.Ref mask = CacheAppend.oneHot(s.graph(), position);
             CacheAppend.appendK(s, (nt, kt) -> kc.w().get(nt).get(kt), kc.kTile(),
-                    s.lanes(roped.part((heads + g) * hd, hd), 0, hd, false), hd, mask, position);
+                    s.lanes(roped.part(rows.key(g), hd), 0, hd, false), hd, mask, position);
             CacheAppend.appendV(s, vc.w().get(0).get(position / vc.kTile()),
-                    s.lanes(qkv.part((heads + kv + g) * hd, hd), 0, hd, true), position % vc.kTile());
+                    s.lanes(qkv.part(rows.value(g), hd), 0, hd, true), position % vc.kTile());
         });
     }
 
@@ -314,7 +316,7 @@ public final class FunctionalLayer {
         if (step instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
             List<List<Row>> qs = new ArrayList<>();
             for (int r = 0; r < q; r++) {
-                qs.add(List.of(tok.roped.part((g * q + r) * hd, hd)));
+                qs.add(List.of(tok.roped.part(rows.query(g, r), hd)));
             }
             tok.scores = tok.flow.matmul(name + ".k" + g, qs, hd, capacity, zerosK);
         } else if (step instanceof Softmax) {
@@ -322,7 +324,7 @@ public final class FunctionalLayer {
             tok.probs = tok.flow.vectors(s -> {
                 List<Out> out = new ArrayList<>();
                 for (Row sc : scores) {
-                    out.add(new Out(LayerVectors.maskedSoftmax(s.graph(), s.row(sc), tok.position, capacity,
+                    out.add(new Out(LayerVectors.maskedSoftmax(s.graph(), s.row(sc), tok.position,
                             (float) (1 / Math.sqrt(hd))), capacity));
                 }
                 return out;

@@ -32,8 +32,8 @@ sealed interface KernelKey {
     record Append(int kvHead) implements KernelKey {
     }
 
-    /** The RMSNorm with {@code weight}. */
-    record Norm(Tensor weight) implements KernelKey {
+    /** The RMSNorm with {@code weight}, its row left in fp16 if {@code f16}. */
+    record Norm(Tensor weight, boolean f16) implements KernelKey {
     }
 
     /** A vector kernel of kind {@code kind} over {@code size} values (0 where one size per chip is all there is). */
@@ -47,7 +47,7 @@ sealed interface KernelKey {
         /** The sum of the two halves of a split V product. */
         V_SUM,
         RESIDUAL,
-        /** A residual and the norm after it, as one kernel. */
+        /** A residual and the norm after it, as one kernel (size 1: its row left in fp16). */
         RESIDUAL_NORM,
         ROUTE,
         /** The router's top-k naming the chosen experts (index and weights per slot). */
@@ -55,7 +55,7 @@ sealed interface KernelKey {
         SWIGLU,
         /** A chip's experts' rows scaled by their routing weights and added (the size: how many). */
         GATED_SUM,
-        /** With the experts chosen by data, a slot's row scaled and added to the slots' before it (size 1: the first). */
+        /** With the experts chosen by data, a slot's row scaled and added to those before it (size 1: the first). */
         SCALED_SUM,
         ARGMAX,
         /** int8 products' per-column scaling of their results. */

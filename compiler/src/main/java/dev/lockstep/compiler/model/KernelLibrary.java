@@ -7,6 +7,8 @@ import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.SramMap;
 import dev.lockstep.compiler.dataflow.CacheAppend;
 import dev.lockstep.compiler.dataflow.ChipDataflow.Out;
+import dev.lockstep.compiler.dataflow.Row;
+import dev.lockstep.compiler.dataflow.RowCuts;
 import dev.lockstep.compiler.dataflow.VectorStep;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.matmul.MatMulCompiler;
@@ -59,17 +61,20 @@ final class KernelLibrary {
     private record CopiesKey(CacheKind cache, int m, int k, int n, int copies, SramMap sram) {
     }
 
-    /** The wiring of a product's rows (by its X tiles, {@link Shared#wiring}): its index (null for none), its SRAM. */
-    private record WiringKey(Region index, SramMap sram) {
+    /**
+     * The wiring of a product's rows (by its X tiles, {@link Shared#wiring}): its index (null for none), the rows'
+     * shapes, its SRAM.
+     */
+    private record WiringKey(Region index, RowCuts x, SramMap sram) {
     }
 
-    /** The append of rows of K and V to one KV head's caches (by the cache products' identity). */
-    private record AppendKey(WeightTiles kCache, WeightTiles vCache, int kPosition, int vPosition, int headDim,
-                             int rows, SramMap sram) {
+    /** The append of rows of K and V to one KV head's caches (by the cache products' identity), from rows so shaped. */
+    private record AppendKey(WeightTiles kCache, WeightTiles vCache, int kPosition, int vPosition, RowCuts k,
+                             RowCuts v, SramMap sram) {
     }
 
-    /** A vector kernel's identity: kind, op (NOP where none), two sizes, rows, SRAM. */
-    private record VectorKey(VectorKind kind, Opcode op, int a, int b, int rows, SramMap sram) implements Key {
+    /** A vector kernel's identity: kind, op (NOP where none), three sizes (0 where unused), rows, SRAM. */
+    private record VectorKey(VectorKind kind, Opcode op, int a, int b, int c, int rows, SramMap sram) implements Key {
     }
 
     /** What every view of one library shares. */
@@ -210,7 +215,7 @@ final class KernelLibrary {
     }
 
     private VectorKey key(VectorKind kind, Opcode op, int a, int b, SramMap sram) {
-        return new VectorKey(kind, op, a, b, rows, sram);
+        return new VectorKey(kind, op, a, b, 0, rows, sram);
     }
 
     private List<VectorGraph.Ref> row(VectorGraph g, int n) {
@@ -218,25 +223,26 @@ final class KernelLibrary {
     }
 
     /**
-     * RMSNorm of a row of n values, its result converted to fp16: a norm feeds products (whose X tiles are fp16 with
-     * fp16 weights; int8 rows, quantised from it, with int8 weights), and a normed row crosses links in fp16
-     * ({@code LayerStep.Payload#NORMED_ROW}).
+     * RMSNorm of a row of n values, its result converted to fp16 where it crosses to other chips next ({@code f16}:
+     * a normed row crosses links in fp16, {@code LayerStep.Payload#NORMED_ROW}, and the products it feeds take fp16
+     * anyway), else left in f32 for the products' wiring to convert, as a run with data leaves it.
      */
-    CompiledKernel rmsnorm(int n, float eps, SramMap sram) {
-        return vector(key(VectorKind.RMSNORM, Opcode.NOP, n, 0, sram), sram,
-                s -> List.of(new Out(f16(s, LayerVectors.norm(s.graph(), row(s.graph(), n), new double[n], n, eps)),
-                        n)));
+    CompiledKernel rmsnorm(int n, float eps, boolean f16, SramMap sram) {
+        return vector(new VectorKey(VectorKind.RMSNORM, Opcode.NOP, n, 0, f16 ? 1 : 0, rows, sram), sram, s -> {
+            List<VectorGraph.Ref> normed = LayerVectors.norm(s.graph(), row(s.graph(), n), new double[n], n, eps);
+            return List.of(new Out(f16 ? f16(s, normed) : normed, n));
+        });
     }
 
     /**
      * A residual and the norm after it as one kernel ({@link LayerVectors#residualThenNorm}): the residual stream
-     * (f32) and its RMSNorm, converted to fp16 as {@link #rmsnorm}'s.
+     * (f32) and its RMSNorm, in fp16 if {@code f16}, as {@link #rmsnorm}'s.
      */
-    CompiledKernel residualThenNorm(int n, float eps, SramMap sram) {
-        return vector(key(VectorKind.RESIDUAL_NORM, Opcode.NOP, n, 0, sram), sram, s -> {
+    CompiledKernel residualThenNorm(int n, float eps, boolean f16, SramMap sram) {
+        return vector(new VectorKey(VectorKind.RESIDUAL_NORM, Opcode.NOP, n, 0, f16 ? 1 : 0, rows, sram), sram, s -> {
             List<Out> hn = LayerVectors.residualThenNorm(s.graph(), row(s.graph(), n), row(s.graph(), n),
                     new double[n], n, eps);
-            return List.of(hn.get(0), new Out(f16(s, hn.get(1).vectors()), n));
+            return f16 ? List.of(hn.get(0), new Out(f16(s, hn.get(1).vectors()), n)) : hn;
         });
     }
 
@@ -251,9 +257,10 @@ final class KernelLibrary {
                         n)));
     }
 
-    CompiledKernel rope(int n, int headDim, double theta, SramMap sram) {
-        return vector(key(VectorKind.ROPE, Opcode.NOP, n, headDim, sram), sram,
-                s -> List.of(new Out(VectorKernels.rope(s.graph(), row(s.graph(), n), n, headDim, 1, theta), n)));
+    /** RoPE on the first n values (Q and K) of the QKV product's row of {@code qkv} values. */
+    CompiledKernel rope(int n, int qkv, int headDim, double theta, SramMap sram) {
+        return vector(new VectorKey(VectorKind.ROPE, Opcode.NOP, n, qkv, headDim, rows, sram), sram,
+                s -> List.of(new Out(LayerVectors.rope(s, s.placeholder(qkv), n, headDim, 1, theta), n)));
     }
 
     /**
@@ -262,19 +269,20 @@ final class KernelLibrary {
      * the timing-only cache is full).
      */
     CompiledKernel softmax(int rowsPerStep, int n, int headDim, SramMap sram) {
-        return vector(key(VectorKind.SOFTMAX, Opcode.NOP, rowsPerStep, n, sram), sram, s -> {
+        return vector(new VectorKey(VectorKind.SOFTMAX, Opcode.NOP, rowsPerStep, n, headDim, rows, sram), sram, s -> {
             List<Out> out = new ArrayList<>();
             for (int r = 0; r < rowsPerStep; r++) {
-                out.add(new Out(LayerVectors.maskedSoftmax(s.graph(), row(s.graph(), n), n - 1, n,
+                out.add(new Out(LayerVectors.maskedSoftmax(s.graph(), row(s.graph(), n), n - 1,
                         (float) (1 / Math.sqrt(headDim))), n));
             }
             return out;
         });
     }
 
+    /** SwiGLU of the gate and up halves of the gate-and-up product's row of 2n values. */
     CompiledKernel swiglu(int n, SramMap sram) {
         return vector(key(VectorKind.SWIGLU, Opcode.NOP, n, 0, sram), sram,
-                s -> List.of(new Out(VectorKernels.swiglu(s.graph(), row(s.graph(), n), row(s.graph(), n)), n)));
+                s -> List.of(new Out(LayerVectors.swiglu(s, s.placeholder(2 * n), n), n)));
     }
 
     /** The router's top-k over {@code experts} logits ({@link LayerVectors#route}) with every expert computed. */
@@ -332,25 +340,45 @@ final class KernelLibrary {
         });
     }
 
-    /**
-     * The wiring of product {@code product} (compiled here): its rows of X converted to its type and written into
-     * its X tiles, and for weights chosen by data the router's index written where its prologue reads it; the same
-     * steps as a run with data ({@link VectorStep#writeX}), on constant rows.
-     */
+    /** As {@link #wiring(CompiledKernel, RowCuts, SramMap)} for X rows that are whole rows of earlier steps. */
     CompiledKernel wiring(CompiledKernel product, SramMap sram) {
+        XTiles x = xOf(product);
+        return wiring(product, RowCuts.whole(x.m(), x.k()), sram);
+    }
+
+    /**
+     * The wiring of product {@code product} (compiled here): its rows of X, shaped as {@code cuts}, converted to its
+     * type and written into its X tiles, and for weights chosen by data the router's index written where its
+     * prologue reads it; the steps of a run with data ({@link VectorStep#writeX}), on placeholder rows.
+     */
+    CompiledKernel wiring(CompiledKernel product, RowCuts cuts, SramMap sram) {
+        XTiles x = xOf(product);
+        if (cuts.rows().size() != x.m()) {
+            throw new IllegalArgumentException(cuts.rows().size() + " rows of X for a product of " + x.m());
+        }
+        for (int r = 0; r < x.m(); r++) {
+            if (cuts.length(r) != x.k()) {
+                throw new IllegalArgumentException("a row of X of " + cuts.length(r) + " values for a product of K = "
+                        + x.k());
+            }
+        }
+        Region index = shared.indexOf.get(product);
+        return shared.wiring.computeIfAbsent(x, y -> new HashMap<>()).computeIfAbsent(new WiringKey(index, cuts,
+                sram), key -> compileWiring(x, index, cuts, sram));
+    }
+
+    private XTiles xOf(CompiledKernel product) {
         XTiles x = shared.xOf.get(product);
         if (x == null) {
             throw new IllegalArgumentException("not a product compiled by this library");
         }
-        Region index = shared.indexOf.get(product);
-        return shared.wiring.computeIfAbsent(x, y -> new HashMap<>()).computeIfAbsent(new WiringKey(index, sram),
-                key -> compileWiring(x, index, sram));
+        return x;
     }
 
-    private CompiledKernel compileWiring(XTiles x, Region index, SramMap sram) {
+    private CompiledKernel compileWiring(XTiles x, Region index, RowCuts cuts, SramMap sram) {
         shared.compiled++;
         VectorStep s = new VectorStep(chip.vectorBytes());
-        s.writeXOfConstants(x);
+        s.writeX(cuts.in(s), x);
         if (index != null) {
             VectorGraph g = s.graph();
             VectorGraph.Ref idx = g.unary(Opcode.VMOV, g.input(index.dtype(), new double[0], 0));
@@ -362,14 +390,15 @@ final class KernelLibrary {
     /**
      * The append of this library's rows of K and V (positions {@code kPosition - rows + 1 .. kPosition} of the K
      * cache product {@code kCache}, and the rows ending at {@code vPosition} of the V cache product {@code vCache},
-     * both compiled here) for one KV head of {@code headDim}: the steps of a run with data ({@link CacheAppend}), on
-     * constant K and V rows, into copy 0's place of the caches (every copy lies in the same slices, further on).
+     * both compiled here) for one KV head, each row's K and V cut from rows shaped as {@code k} and {@code v}: the
+     * steps of a run with data ({@link CacheAppend}), on placeholder rows, into copy 0's place of the caches (every
+     * copy lies in the same slices, further on).
      */
-    CompiledKernel append(CompiledKernel kCache, CompiledKernel vCache, int kPosition, int vPosition, int headDim,
-                          SramMap sram) {
-        WeightTiles k = shared.weightsOf.get(kCache);
-        WeightTiles v = shared.weightsOf.get(vCache);
-        if (k == null || v == null) {
+    CompiledKernel append(CompiledKernel kCache, CompiledKernel vCache, int kPosition, int vPosition, RowCuts k,
+                          RowCuts v, SramMap sram) {
+        WeightTiles kw = shared.weightsOf.get(kCache);
+        WeightTiles vw = shared.weightsOf.get(vCache);
+        if (kw == null || vw == null) {
             throw new IllegalArgumentException("not cache products compiled by this library");
         }
         int kTile = shared.xOf.get(kCache).kTile();
@@ -378,22 +407,38 @@ final class KernelLibrary {
             throw new IllegalArgumentException(rows + " rows do not fit caches ending at positions " + kPosition
                     + " (K) and " + vPosition + " (V)");
         }
-        return shared.appends.computeIfAbsent(new AppendKey(k, v, kPosition, vPosition, headDim, rows, sram), key -> {
+        if (k.rows().size() != rows || v.rows().size() != rows) {
+            throw new IllegalArgumentException("K and V for " + rows + " rows, got " + k.rows().size() + " and "
+                    + v.rows().size());
+        }
+        int headDim = k.length(0);
+        for (int r = 0; r < rows; r++) {
+            if (k.rows().get(r).size() != 1 || v.rows().get(r).size() != 1 || k.length(r) != headDim
+                    || v.length(r) != headDim) {
+                throw new IllegalArgumentException("each row's K and V is one cut of " + headDim + " values: " + k
+                        + ", " + v);
+            }
+        }
+        return shared.appends.computeIfAbsent(new AppendKey(kw, vw, kPosition, vPosition, k, v, sram), key -> {
             shared.compiled++;
             VectorStep s = new VectorStep(chip.vectorBytes());
             VectorGraph g = s.graph();
+            List<List<Row>> kRows = k.in(s);
+            List<List<Row>> vRows = v.in(s);
             List<VectorGraph.Ref> ks = new ArrayList<>();
             List<VectorGraph.Ref> masks = new ArrayList<>();
             List<Integer> positions = new ArrayList<>();
-            for (int r = rows - 1; r >= 0; r--) {
-                ks.add(g.input(new double[headDim], 0));
-                masks.add(CacheAppend.oneHot(g, kPosition - r));
-                positions.add(kPosition - r);
+            for (int r = 0; r < rows; r++) {
+                Row kr = kRows.get(r).get(0);
+                ks.add(s.lanes(kr, 0, kr.length(), false));
+                masks.add(CacheAppend.oneHot(g, kPosition - rows + 1 + r));
+                positions.add(kPosition - rows + 1 + r);
             }
-            CacheAppend.appendK(s, k::tile, kTile, ks, headDim, masks, positions);
-            for (int r = rows - 1; r >= 0; r--) {
-                int vp = vPosition - r;
-                CacheAppend.appendV(s, v.tile(0, vp / vTile), g.input(new double[headDim], 0), vp % vTile);
+            CacheAppend.appendK(s, kw::tile, kTile, ks, headDim, masks, positions);
+            for (int r = 0; r < rows; r++) {
+                int vp = vPosition - rows + 1 + r;
+                Row vr = vRows.get(r).get(0);
+                CacheAppend.appendV(s, vw.tile(0, vp / vTile), s.lanes(vr, 0, vr.length(), true), vp % vTile);
             }
             return VectorCompiler.compile(chip, g, ScheduleOptions.DEFAULT, sram);
         });
@@ -401,7 +446,7 @@ final class KernelLibrary {
 
     /** K of product {@code product} (compiled here): the values of one row of its X. */
     int kOf(CompiledKernel product) {
-        return shared.xOf.get(product).k();
+        return xOf(product).k();
     }
 
     /** Vectors a row of {@code n} values takes. */

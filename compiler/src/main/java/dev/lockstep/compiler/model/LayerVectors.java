@@ -2,6 +2,8 @@
 package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.dataflow.ChipDataflow.Out;
+import dev.lockstep.compiler.dataflow.Row;
+import dev.lockstep.compiler.dataflow.VectorStep;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.Norm;
 import dev.lockstep.compiler.graph.LayerStep.Residual;
@@ -15,7 +17,7 @@ import java.util.List;
 /**
  * What a layer's vector steps compute, from their input vectors to their outputs, declared once for both lowerings:
  * the lowering with data ({@link FunctionalLayer}, {@link FunctionalExperts}) applies them to rows read where earlier
- * kernels left them, the timing-only one ({@link KernelLibrary}) to constant rows of the same lengths. A vector
+ * kernels left them, the timing-only one ({@link KernelLibrary}) to placeholder rows of the same shapes. A vector
  * step's outputs then go through {@link dev.lockstep.compiler.dataflow.VectorStep#output}, in both. Which steps
  * become one kernel is decided here too ({@link #fusedWithNext}).
  */
@@ -33,6 +35,16 @@ final class LayerVectors {
                 && r.where() == n.where();
     }
 
+    /** RoPE at {@code position} on the first {@code n} values of the QKV product's row {@code qkv} (Q and K). */
+    static List<Ref> rope(VectorStep s, Row qkv, int n, int headDim, int position, double theta) {
+        return VectorKernels.rope(s.graph(), s.row(qkv.part(0, n)), n, headDim, position, theta);
+    }
+
+    /** SwiGLU of the gate and up halves ({@code n} values each) of the gate-and-up product's row {@code gateUp}. */
+    static List<Ref> swiglu(VectorStep s, Row gateUp, int n) {
+        return VectorKernels.swiglu(s.graph(), s.row(gateUp.part(0, n)), s.row(gateUp.part(n, n)));
+    }
+
     /** RMSNorm of a row of {@code d} values with gains {@code gamma}. */
     static List<Ref> norm(VectorGraph g, List<Ref> x, double[] gamma, int d, float eps) {
         return VectorKernels.rmsnorm(g, x, VectorKernels.row(g, gamma, 0), d, eps);
@@ -45,12 +57,12 @@ final class LayerVectors {
     }
 
     /**
-     * The attention's softmax of one score row over a cache of {@code capacity} positions: scaled by {@code scale}
-     * (1 / sqrt(head_dim)), the positions after {@code position} (not yet written) and the lanes past the cache masked
-     * to -inf. A vector with no lane to mask is not masked (a run with data masks the vectors past its token; the
+     * The attention's softmax of one score row over the cache's positions (lanes past them hold 0): scaled by
+     * {@code scale} (1 / sqrt(head_dim)), the positions after {@code position} (not yet written) and the lanes past the
+     * cache masked to -inf. A vector with no lane to mask is not masked (a run with data masks the vectors past its token; the
      * timing-only run, whose cache is full, only the last one's lanes past the cache).
      */
-    static List<Ref> maskedSoftmax(VectorGraph g, List<Ref> scores, int position, int capacity, float scale) {
+    static List<Ref> maskedSoftmax(VectorGraph g, List<Ref> scores, int position, float scale) {
         int lanes = g.lanes();
         List<Ref> masked = new ArrayList<>();
         for (int j = 0; j < scores.size(); j++) {

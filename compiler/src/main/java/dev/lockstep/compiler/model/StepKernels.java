@@ -44,19 +44,20 @@ final class StepKernels {
 
     /**
      * Step {@code step} on {@code shard}'s chip, with attention split over {@code attentionChips} chips,
-     * {@code cachedTokens} tokens in each cache and MoE layers dispatched as {@code dispatch}; empty for a chip with
-     * no columns of a vocabulary split.
+     * {@code cachedTokens} tokens in each cache and MoE layers dispatched as {@code dispatch}, a norm's row going to
+     * other chips next if {@code crosses}; empty for a chip with no columns of a vocabulary split.
      *
      * @throws IllegalArgumentException for a step that is not one kernel (a block, a cache product, or the gating,
      *                                  gathered after a chip's per-expert blocks: {@link #gating})
      */
     static Optional<Kernel> of(LayerStep step, Shard shard, ModelConfig m, Precision w, int attentionChips,
-                               int cachedTokens, MoeDispatch dispatch) {
+                               int cachedTokens, MoeDispatch dispatch, boolean crosses) {
         int hd = m.headDim();
         int qPerKv = m.heads() / m.kvHeads();
         Kernel k;
         if (step instanceof Norm n) {
-            k = vector(new KernelKey.Norm(n.weight()), (l, s) -> l.rmsnorm(m.hidden(), (float) m.rmsNormEps(), s));
+            k = vector(new KernelKey.Norm(n.weight(), crosses), (l, s) -> l.rmsnorm(m.hidden(), (float) m.rmsNormEps(),
+                    crosses, s));
         } else if (step instanceof Product p) {
             Shard.Shape shape = shard.shape(p, m, attentionChips);
             if (shape.cols() == 0) {
@@ -73,8 +74,9 @@ final class StepKernels {
                         shape.rows(), shape.cols(), w.mxmType(), s), true, scaled);
             }
         } else if (step instanceof Rope) {
-            int n = (m.heads() / attentionChips + m.kvHeads() / attentionChips) * hd;
-            k = vector(new KernelKey.Vector(VectorStepKind.ROPE, 0), (l, s) -> l.rope(n, hd, m.ropeTheta(), s));
+            AttentionRows rows = AttentionRows.of(m, attentionChips);
+            k = vector(new KernelKey.Vector(VectorStepKind.ROPE, 0), (l, s) -> l.rope(rows.roped(), rows.qkv(), hd,
+                    m.ropeTheta(), s));
         } else if (step instanceof Softmax) {
             k = vector(new KernelKey.Vector(VectorStepKind.SOFTMAX, 0), (l, s) -> l.softmax(qPerKv, cachedTokens, hd,
                     s));
@@ -102,12 +104,12 @@ final class StepKernels {
     }
 
     /**
-     * A residual and the norm after it, as one kernel (where {@link LayerVectors#fusedWithNext} says so); its norm's
-     * gains are constants of a run with data, which a timing-only kernel leaves out.
+     * A residual and the norm after it, as one kernel (where {@link LayerVectors#fusedWithNext} says so), the norm's
+     * row in fp16 if it {@code crosses} to other chips next.
      */
-    static Kernel residualThenNorm(ModelConfig m) {
-        return vector(new KernelKey.Vector(VectorStepKind.RESIDUAL_NORM, 0), (l, s) -> l.residualThenNorm(m.hidden(),
-                (float) m.rmsNormEps(), s));
+    static Kernel residualThenNorm(ModelConfig m, boolean crosses) {
+        return vector(new KernelKey.Vector(VectorStepKind.RESIDUAL_NORM, crosses ? 1 : 0),
+                (l, s) -> l.residualThenNorm(m.hidden(), (float) m.rmsNormEps(), crosses, s));
     }
 
     /**

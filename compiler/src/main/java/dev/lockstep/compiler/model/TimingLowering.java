@@ -7,6 +7,7 @@ import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
 import dev.lockstep.compiler.graph.LayerStep.Compute;
 import dev.lockstep.compiler.graph.LayerStep.Exchange;
+import dev.lockstep.compiler.graph.LayerStep.ExchangeKind;
 import dev.lockstep.compiler.graph.LayerStep.GateByRoute;
 import dev.lockstep.compiler.graph.LayerStep.Payload;
 import dev.lockstep.compiler.graph.LayerStep.PerExpert;
@@ -285,14 +286,17 @@ final class TimingLowering {
             while (j < steps.size() && steps.get(j) instanceof Compute) {
                 j++;
             }
-            t = computeStage(steps.subList(i, j), st, tok, t);
+            // a norm in the run leaves its row in fp16 where the broadcast after the run carries it to other chips
+            boolean crosses = j < steps.size() && steps.get(j) instanceof Exchange e
+                    && e.kind() == ExchangeKind.BROADCAST && st.chips(e.group()) > 1;
+            t = computeStage(steps.subList(i, j), st, tok, crosses, t);
             i = j;
         }
         return t;
     }
 
     /** A run of compute steps: every chip of the widest {@link Where} among them works from {@code t}. */
-    private long computeStage(List<LayerStep> run, Stage st, TokenPlacement tok, long t) {
+    private long computeStage(List<LayerStep> run, Stage st, TokenPlacement tok, boolean crosses, long t) {
         Where widest = Where.FIRST_CHIP;
         for (LayerStep s : run) {
             Where w = ((Compute) s).where();
@@ -303,12 +307,13 @@ final class TimingLowering {
         long end = t;
         for (int i = 0; i < st.chips(widest); i++) {
             Shard shard = new Shard(path.chip(st.start() + i), i, st.count(), null, 0);
-            end = Math.max(end, compute(run, st, shard, tok, t));
+            end = Math.max(end, compute(run, st, shard, tok, crosses, t));
         }
         return tok.ledger().computeStage(t, end);
     }
 
-    private long compute(List<LayerStep> steps, Stage st, Shard shard, TokenPlacement tok, long t) {
+    private long compute(List<LayerStep> steps, Stage st, Shard shard, TokenPlacement tok, boolean crosses,
+                         long t) {
         long tc = t;
         for (int i = 0; i < steps.size(); i++) {
             Compute c = (Compute) steps.get(i);
@@ -316,19 +321,20 @@ final class TimingLowering {
                 continue;
             }
             if (LayerVectors.fusedWithNext(steps, i)) {
-                tc = kernels.place(shard.chip(), StepKernels.residualThenNorm(m), tok, tc);
+                tc = kernels.place(shard.chip(), StepKernels.residualThenNorm(m, crosses), tok, tc);
                 i++;
             } else if (c instanceof PerKvHead h) {
                 for (int k = 0; k < m.kvHeads() / plan.attentionChips(); k++) {
-                    tc = compute(h.body(), st, shard.withKvHead(k), tok, tc);
+                    tc = compute(h.body(), st, shard.withKvHead(k), tok, crosses, tc);
                 }
             } else if (c instanceof PerExpert e) {
-                tc = experts(e, st, shard, tok, tc);
+                tc = experts(e, st, shard, tok, crosses, tc);
             } else if (c instanceof GateByRoute) {
                 // gathered after the chip's per-expert blocks (experts)
                 continue;
             } else {
-                tc = kernels.step(c, shard, tok, splitV.contains(new ChipKvHead(shard.chip(), shard.kvHead())), tc);
+                tc = kernels.step(c, shard, tok, splitV.contains(new ChipKvHead(shard.chip(), shard.kvHead())),
+                        crosses, tc);
             }
         }
         return tc;
@@ -338,12 +344,12 @@ final class TimingLowering {
      * A chip's per-expert blocks, one per piece of the experts' columns it holds, and their gating: with every
      * expert computed, one kernel after all of them; with the experts chosen by data, one after each slot's block.
      */
-    private long experts(PerExpert e, Stage st, Shard shard, TokenPlacement tok, long t) {
+    private long experts(PerExpert e, Stage st, Shard shard, TokenPlacement tok, boolean crosses, long t) {
         long tc = t;
         boolean gated = e.body().stream().anyMatch(s -> s instanceof GateByRoute);
         List<ExpertColumns> pieces = ExpertColumns.of(m, plan.chipsPerLayer(), shard.index(), plan.dispatch());
         for (int p = 0; p < pieces.size(); p++) {
-            tc = compute(e.body(), st, shard.withPiece(pieces.get(p)), tok, tc);
+            tc = compute(e.body(), st, shard.withPiece(pieces.get(p)), tok, crosses, tc);
             if (gated && plan.dispatch() == MoeDispatch.CHOSEN) {
                 tc = kernels.place(shard.chip(), StepKernels.gating(m, plan.dispatch(), pieces.size(), p), tok, tc);
             }

@@ -18,6 +18,9 @@
  *       wired kernels), {@link dev.lockstep.compiler.model.FunctionalModel} (a pipeline of them, greedy generation),
  *       real weights from {@link dev.lockstep.compiler.model.Checkpoint} ({@link dev.lockstep.compiler.model.Safetensors},
  *       {@link dev.lockstep.compiler.model.ModelWeights}, {@link dev.lockstep.compiler.model.LayerWeights}).</li>
+ *   <li>What both lowerings share: {@code LayerVectors} (each vector step's body, and which steps fuse into one
+ *       kernel), {@code AttentionRows} (where an attention chip's heads lie in the rows its steps leave),
+ *       {@code StepKernels} (the kernel a step is on one chip, timing-only).</li>
  *   <li>{@link dev.lockstep.compiler.model.BlockCompiler}: a layer's blocks on one chip, for
  *       {@code lockstep compile --op attention|moe-block}.</li>
  * </ul>

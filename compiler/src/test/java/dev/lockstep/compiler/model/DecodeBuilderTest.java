@@ -66,10 +66,11 @@ class DecodeBuilderTest {
         // then with broadcasts along two nodes relayed word by word (RelayBroadcast): before it 47,803, 25,415 and
         // 22,565; then with each product's wiring and the caches' append placed (docs/model.md, "Wiring"): before
         // it 46,762, 25,005 and 22,257 (the tiny model's products are short, so its wiring is a large share); then
-        // with the layer's vector steps those of the run with data (LayerVectors): before it 56,882, 29,907, 26,975
-        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(59_144);
-        assertThat(built.cyclesPerToken()).isEqualTo(31_691);
-        assertThat(built.timeline().firstTokenCycles()).isEqualTo(27_483);
+        // with the layer's vector steps those of the run with data (LayerVectors): before it 56,882, 29,907, 26,975;
+        // then with the rows they read shaped as a run with data's (RowCuts): before it 59,144, 31,691, 27,483
+        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(62_795);
+        assertThat(built.cyclesPerToken()).isEqualTo(34_025);
+        assertThat(built.timeline().firstTokenCycles()).isEqualTo(28_770);
         DecodeBuilder.Breakdown b = built.breakdown();
         // the bound: the kernels' own bounds (3,992 with 16 weight streams, the norms' results converted to fp16 (2
         // cycles more for each of the token's 5 norms) and of the sums of a reduction whose segments run side by
@@ -85,12 +86,13 @@ class DecodeBuilderTest {
         // first chip), and 3,992 again since that sum goes in pieces (a piece's sums on the critical path, not the
         // whole row's); 4,116 since each product's wiring and the caches' append are placed (their bounds on the
         // critical path: 124 cycles); 4,184 since the layer's vector steps are the run with data's (LayerVectors: the
-        // attention's scale and mask, the experts' gated sum, rows' tails cleared, a residual fused with its norm)
+        // attention's scale and mask, the experts' gated sum, rows' tails cleared, a residual fused with its norm),
+        // 4,198 since they read rows shaped as its (RowCuts)
         assertThat(b.exchanges()).isEqualTo(10);
         assertThat(Exchange.minimumCycles(new SystemBuild(RACK))).isEqualTo(80 + 22 + 217 + 318);
-        assertThat(b.boundCycles()).isEqualTo(4_184 + 10 * 637);
-        assertThat(built.footprint().maxSramBytes()).isEqualTo(30_037_760);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("1ae74c5ad9c0ace7");
+        assertThat(b.boundCycles()).isEqualTo(4_198 + 10 * 637);
+        assertThat(built.footprint().maxSramBytes()).isEqualTo(30_046_720);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("34a671df9b4cd125");
         // the compute and link cycles of the first token cover it: nothing waits in a one-token pipeline
         assertThat(b.computeCycles() + b.linkCycles()).isEqualTo(built.timeline().firstTokenCycles());
     }
@@ -126,15 +128,16 @@ class DecodeBuilderTest {
         // broadcasts along two nodes relayed word by word: before it 61,738, an interval of 19,673, latencies of
         // 39,261, the first token at 60,210; then with the wiring and the append placed: before it 58,720, an
         // interval of 17,757, latencies of 38,159, the first token at 57,192; then with the layer's vector steps
-        // those of the run with data (LayerVectors): before it 67,744, 20,728, 44,101, 66,216
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(68_917);
+        // those of the run with data (LayerVectors): before it 67,744, 20,728, 44,101, 66,216; then with the rows
+        // they read shaped as a run with data's (RowCuts): before it 68,917, 21,119, 44,883, 67,389
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(70_930);
         assertThat(p.chunks()).isEqualTo(2);
         assertThat(p.chunkRows()).isEqualTo(4);
-        assertThat(p.intervalCycles()).isEqualTo(21_119);
-        assertThat(p.firstLatencyCycles()).isEqualTo(44_883);
-        assertThat(p.longestLatencyCycles()).isEqualTo(44_883);
-        assertThat(p.firstTokenCycle()).isEqualTo(67_389);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("6673288d1189efa2");
+        assertThat(p.intervalCycles()).isEqualTo(21_767);
+        assertThat(p.firstLatencyCycles()).isEqualTo(46_179);
+        assertThat(p.longestLatencyCycles()).isEqualTo(46_179);
+        assertThat(p.firstTokenCycle()).isEqualTo(69_402);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("4045a12b5bd6260a");
     }
 
     /**
@@ -143,25 +146,25 @@ class DecodeBuilderTest {
      * work), so at that interval a chunk's work would meet the next one's. Chunks enter at the least interval at which
      * no chip's work, repeated for every later chunk, meets itself (19,673; 17,757 since broadcasts along two nodes are
      * relayed word by word; 20,728 since the wiring and the append are placed; 21,119 since the layer's vector steps
-     * are the run with data's), and none waits: chunks 1 and 2 are
+     * are the run with data's; 21,767 since they read rows shaped as its), and none waits: chunks 1 and 2 are
      * chunk 0 shifted, the last placed step by step takes the first one's time. Before, the chunks were placed one by
      * one at 9,130, waited 10,744 cycles for each other, were compiled again at 17,408 and still waited 852; the first
      * token came at 93,613 (then 99,556: the interval is longer, no chunk waits, and repeated work is compiled once;
      * 92,706 before the wiring and the append were placed, 107,672 before the layer's vector steps were the run with
-     * data's, now 109,627).
+     * data's, 109,627 before they read rows shaped as its, now 112,936).
      */
     @Test
     void chunksEnterWhereNoChipsWorkMeetsItsRepeats() {
         DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(), RACK, 16, 4, line -> { });
         SimResult r = simulate(built.program());
         DecodeBuilder.PrefillTiming p = built.timing();
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(111_155);
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(114_464);
         assertThat(p.chunks()).isEqualTo(4);
-        assertThat(p.intervalCycles()).isEqualTo(21_119);
-        assertThat(p.firstLatencyCycles()).isEqualTo(44_883);
+        assertThat(p.intervalCycles()).isEqualTo(21_767);
+        assertThat(p.firstLatencyCycles()).isEqualTo(46_179);
         assertThat(p.exact()).isTrue();
-        assertThat(p.firstTokenCycle()).isEqualTo(109_627);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("8f3abbec0e2b285d");
+        assertThat(p.firstTokenCycle()).isEqualTo(112_936);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("bad0f52a8b843a21");
     }
 
     /**

@@ -27,17 +27,19 @@ import org.junit.jupiter.api.Test;
 /**
  * One decoder layer on one chip, lowered both ways: the timing-only lowering ({@link TimingLowering}, over a plan
  * with one chip per layer) and the lowering with data ({@link FunctionalLayer}) place the same kernels in the same
- * order, with the same MXM and VXM instructions, but for the differences each case lists: the ways a run with data
- * reads rows where earlier kernels left them (parts of longer rows, a row made of parts) and the timing-only norm's
- * fp16 result. Their cycles differ, kernel by kernel, by where each reads its inputs (in place, or constants the
- * compiler lays out); the totals are pinned, so that a change to either lowering shows here.
+ * order, with the same MXM, VXM and SXM instructions, but for the differences each case lists (where two rows read in
+ * place share a slice, a run with data copies one). Their cycles differ, kernel by kernel, by where each reads its
+ * rows (in place, or placeholder rows: constants the compiler lays out in the kernel's SRAM), and so do their MEM
+ * reads and writes; the totals are pinned, so that a change to either lowering shows here. Not covered: a layer over
+ * several chips (norms' rows in fp16 for a broadcast), a split V product, a prefill chunk, a cache of more than one
+ * vector (the timing-only softmax masks as for a full cache).
  */
 class LoweringsAgreeTest {
     private static final SystemSpec NODE = SystemSpecs.preset("node-8");
     private static final int CONTEXT = 64;
     private static final int POSITION = 5;
 
-    /** A kernel's MXM and VXM instructions by opcode (MEM and SXM follow from where its rows lie). */
+    /** A kernel's MXM, VXM and SXM instructions by opcode (MEM reads and writes follow from where its rows lie). */
     private record Ops(long cycles, Map<Opcode, Long> ops) {
     }
 
@@ -46,52 +48,28 @@ class LoweringsAgreeTest {
     }
 
     /**
-     * Mixtral-shaped: 10 query heads over 2 KV heads, 4 experts of 320 columns, top-2; 44 kernels each. What a run
-     * with data does beyond the timing-only kernels: RoPE reads the Q and K part of the QKV row and clears the V
-     * values past it (1 vmul); the first KV head's append clears what follows its V part (1 vmul); o_proj's X is the
-     * 10 heads' output rows side by side, so its wiring merges them into vectors (8 vadd, 2 vmul); the residual's
-     * final sum copies one vector it reads in place (1 vmov). The timing-only norms leave their row in fp16 for the
-     * broadcast that follows them in a run of several chips (2 vcvt each; the run with data converts where a row
-     * crosses, {@link ChipDataflow#toF16}).
+     * Mixtral-shaped: 10 query heads over 2 KV heads, 4 experts of 320 columns, top-2; 44 kernels each. The last, the
+     * sum of the residual and the experts' rows, reads two rows that a run with data finds in one slice: it copies
+     * one first (1 vmov). Before both lowerings shared the vector steps' bodies and the rows' shapes, the timing-only
+     * kernels took 7,289 cycles (they left out the softmax's scale and mask, the tails' clearing, the experts' sum,
+     * the steps of rows cut mid-vector).
      */
     @Test
     void aMoeLayerOnOneChipPlacesTheSameKernelsBothWays() {
-        agree(TestModels.tiny(640, 10, 2, 320, 4, 2), MoeDispatch.ALL, 44, 7289, 7696,
-                new Difference(0, Opcode.VCVT, -2),
-                new Difference(3, Opcode.VMUL, 1),
-                new Difference(4, Opcode.VMUL, 1),
-                new Difference(16, Opcode.VADD, 8),
-                new Difference(16, Opcode.VMUL, 2),
-                new Difference(18, Opcode.VCVT, -2),
+        agree(TestModels.tiny(640, 10, 2, 320, 4, 2), MoeDispatch.ALL, 44, 7886, 7696,
                 new Difference(43, Opcode.VMOV, 1));
     }
 
     /** As above, with the experts chosen by data: a gating step after each slot's block. */
     @Test
     void aLayerWithTheExpertsChosenByDataPlacesTheSameKernelsBothWays() {
-        agree(TestModels.tiny(640, 10, 2, 320, 4, 2), MoeDispatch.CHOSEN, 35, 5834, 6350,
-                new Difference(0, Opcode.VCVT, -2),
-                new Difference(3, Opcode.VMUL, 1),
-                new Difference(4, Opcode.VMUL, 1),
-                new Difference(16, Opcode.VADD, 8),
-                new Difference(16, Opcode.VMUL, 2),
-                new Difference(18, Opcode.VCVT, -2));
+        agree(TestModels.tiny(640, 10, 2, 320, 4, 2), MoeDispatch.CHOSEN, 35, 6502, 6350);
     }
 
-    /**
-     * A dense layer of 512 values (8 heads over 2 KV heads): no gating; its norms' f32 rows end mid-vector, so the run
-     * with data clears their tails (1 vmul each) where the timing-only fp16 row has none.
-     */
+    /** A dense layer of 512 values (8 heads over 2 KV heads): no gating, its norms' rows ending mid-vector. */
     @Test
     void aDenseLayerOnOneChipPlacesTheSameKernelsBothWays() {
-        agree(TestModels.tiny(512, 8, 2, 960, 1, 1), MoeDispatch.ALL, 25, 4409, 4744,
-                new Difference(0, Opcode.VMUL, 1),
-                new Difference(0, Opcode.VCVT, -2),
-                new Difference(4, Opcode.VMUL, 1),
-                new Difference(16, Opcode.VADD, 6),
-                new Difference(16, Opcode.VMUL, 2),
-                new Difference(18, Opcode.VMUL, 1),
-                new Difference(18, Opcode.VCVT, -2));
+        agree(TestModels.tiny(512, 8, 2, 960, 1, 1), MoeDispatch.ALL, 25, 5137, 4744);
     }
 
     /**
@@ -166,7 +144,7 @@ class LoweringsAgreeTest {
             for (QueueProgram q : k.program().queues()) {
                 for (int i = 0; i < q.size(); i++) {
                     Opcode op = q.instruction(i).opcode();
-                    if (op.unit() == Unit.VXM || op.unit() == Unit.MXM) {
+                    if (op.unit() == Unit.VXM || op.unit() == Unit.MXM || op.unit() == Unit.SXM) {
                         ops.merge(op, 1L, Long::sum);
                     }
                 }
