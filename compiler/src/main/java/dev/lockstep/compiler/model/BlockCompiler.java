@@ -108,9 +108,9 @@ public final class BlockCompiler {
 
     /**
      * The MoE block's work on one chip: the layer graph's steps on the layer's first chip after attention (RMSNorm,
-     * the router's GEMV and top-k; residuals left out, so the norm is not fused with one as in a run), then its per-expert block for {@code columns} of one expert's
-     * intermediate columns (gate and up as one GEMV, SwiGLU, down), scaled by the expert's routing weight. For a
-     * dense model: the feed-forward columns without router.
+     * the router's GEMV and top-k; residuals left out, so the norm is not fused with one as in a run), then its
+     * per-expert block for {@code columns} of one expert's intermediate columns (gate and up as one GEMV, SwiGLU,
+     * down), scaled by the expert's routing weight. For a dense model: the feed-forward columns without router.
      */
     public static CompiledKernel moe(ModelConfig m, Precision w, int columns, ChipSpec chip) {
         BlockCompiler b = new BlockCompiler(chip);

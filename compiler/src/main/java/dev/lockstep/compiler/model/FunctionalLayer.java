@@ -35,9 +35,9 @@ import java.util.Optional;
  * <ol>
  *   <li>RMSNorm; Q, K and V as one GEMV; RoPE on Q and K at the token's position.</li>
  *   <li>Per KV group, first the append: V becomes row {@code position} of the group's V cache ([capacity x headDim],
- *       the W of the weighted sum); K becomes column {@code position} of the group's K cache ([headDim x capacity], the W of the scores),
- *       one word per element: the element {@code distribute}d to every lane, then {@code vsel} against a one-hot
- *       lane mask merges it into the cache row, written back in place.</li>
+ *       the W of the weighted sum); K becomes column {@code position} of the group's K cache ([headDim x capacity],
+ *       the W of the scores), one word per element: the element {@code distribute}d to every lane, then
+ *       {@code vsel} against a one-hot lane mask merges it into the cache row, written back in place.</li>
  *   <li>Then the scores of the group's query heads against the whole cache ([q x headDim] . [headDim x capacity]),
  *       scaled by 1/sqrt(headDim), positions after the token masked to -inf, softmax, and the weighted sum over the
  *       V cache; the heads' outputs side by side through o_proj; the residual.</li>

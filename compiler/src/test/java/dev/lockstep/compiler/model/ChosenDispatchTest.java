@@ -57,8 +57,9 @@ class ChosenDispatchTest {
         // the tiny model's expert products are short (latency more than streaming): the compute of a token falls by
         // 514 cycles, its bound by 178 (163 and 178 before the rows were shaped as a run with data's; 270 and 190
         // before the layer's vector steps were the run with data's, whose gating is one kernel per slot here, one
-        // after all experts there; 164 and 186 before the wiring was placed); the router's index (2 words) rides the broadcast (314 and 12,556 with every expert before the sums in pieces,
-        // whose critical path counts a piece's sums)
+        // after all experts there; 164 and 186 before the wiring was placed); the router's index (2 words) rides the
+        // broadcast (314 and 12,556 with every expert before the sums in pieces, whose critical path counts a piece's
+        // sums)
         assertThat(chosen.breakdown().computeCycles()).isEqualTo(18_206);
         assertThat(all.breakdown().computeCycles() - chosen.breakdown().computeCycles()).isEqualTo(514);
         assertThat(all.breakdown().boundCycles() - chosen.breakdown().boundCycles()).isEqualTo(178);
