@@ -31,11 +31,12 @@ import org.junit.jupiter.api.Test;
  * place share a slice, a run with data copies one). Their cycles differ, kernel by kernel, by where each reads its
  * rows (in place, or placeholder rows: constants the compiler lays out in the kernel's SRAM), and so do their MEM
  * reads and writes; the totals are pinned, so that a change to either lowering shows here. Not covered: a layer over
- * several chips (norms' rows in fp16 for a broadcast), a split V product, a prefill chunk, a cache of more than one
- * vector (the timing-only softmax masks as for a full cache).
+ * several chips (norms' rows in fp16 for a broadcast), a split V product, a prefill chunk. With a cache of more than
+ * one vector the timing-only softmax masks as for a full cache: one case pins what that leaves out.
  */
 class LoweringsAgreeTest {
     private static final SystemSpec NODE = SystemSpecs.preset("node-8");
+    /** The caches' positions: one vector of scores. */
     private static final int CONTEXT = 64;
     private static final int POSITION = 5;
 
@@ -73,13 +74,33 @@ class LoweringsAgreeTest {
     }
 
     /**
+     * The dense layer with caches of 400 positions, two vectors of scores per query head, the token at position 5: a
+     * run with data masks both vectors (the positions after the token), the timing-only run, whose cache is full, only
+     * the second's lanes past the cache: one add more per score row with data, 4 rows per KV head.
+     */
+    @Test
+    void aTokenEarlyInALongCacheMasksMoreWithData() {
+        ModelConfig m = TestModels.tiny(512, 8, 2, 960, 1, 1);
+        List<Ops> timing = timingOnly(m, MoeDispatch.ALL, 400);
+        List<Ops> functional = withData(m, MoeDispatch.ALL, 400);
+        assertThat(timing).hasSize(25);
+        assertThat(functional).hasSize(25);
+        // kernels 7 and 13: the two KV heads' softmax; kernel 18, the residual and the norm after it, reads two rows
+        // that a run with data finds in the same slices, and copies them first
+        assertThat(differences(timing, functional)).containsExactly(
+                new Difference(7, Opcode.VADD, 4),
+                new Difference(13, Opcode.VADD, 4),
+                new Difference(18, Opcode.VMOV, 2));
+    }
+
+    /**
      * Lowers one layer of {@code m} both ways: {@code kernels} kernels each, differing by {@code expected} only, the
      * timing-only ones taking {@code timingCycles} in all and those with data {@code functionalCycles}.
      */
     private static void agree(ModelConfig m, MoeDispatch dispatch, int kernels, long timingCycles,
                               long functionalCycles, Difference... expected) {
-        List<Ops> timing = timingOnly(m, dispatch);
-        List<Ops> functional = withData(m, dispatch);
+        List<Ops> timing = timingOnly(m, dispatch, CONTEXT);
+        List<Ops> functional = withData(m, dispatch, CONTEXT);
         assertThat(functional).hasSize(kernels);
         assertThat(timing).hasSize(kernels);
         assertThat(differences(timing, functional)).containsExactly(expected);
@@ -111,8 +132,8 @@ class LoweringsAgreeTest {
      * The kernels the timing-only run places on the layer's chip for one token of one sequence: the plan's first
      * layer on one chip (an embedding chip before it, a head chip after), simulated to the predicted cycle.
      */
-    private static List<Ops> timingOnly(ModelConfig m, MoeDispatch dispatch) {
-        DecodePlan plan = DecodePlan.forChips(m, Precision.FP16, 1, CONTEXT, NODE.chip(), 3, NODE.chipsPerNode())
+    private static List<Ops> timingOnly(ModelConfig m, MoeDispatch dispatch, int context) {
+        DecodePlan plan = DecodePlan.forChips(m, Precision.FP16, 1, context, NODE.chip(), 3, NODE.chipsPerNode())
                 .withDispatch(dispatch);
         assertThat(plan.chipsPerLayer()).isEqualTo(1);
         TimingLowering t = new TimingLowering(plan, new SystemBuild(NODE));
@@ -124,12 +145,12 @@ class LoweringsAgreeTest {
     }
 
     /** The kernels a run with data places for the token at {@link #POSITION}, simulated to the predicted cycle. */
-    private static List<Ops> withData(ModelConfig m, MoeDispatch dispatch) {
+    private static List<Ops> withData(ModelConfig m, MoeDispatch dispatch, int context) {
         SystemBuild b = new SystemBuild(TestSystems.ONE_CHIP);
         ChipDataflow f = new ChipDataflow(b.chip(), b.chip(0), 0);
         Row in = f.vectors(s -> List.of(new ChipDataflow.Out(VectorKernels.row(s.graph(), new double[m.hidden()],
                 0.5), m.hidden()))).get(0);
-        new FunctionalLayer(m, TestModels.weights(m, 7), m.cachedTokens(CONTEXT), "l0", dispatch).step(f, in,
+        new FunctionalLayer(m, TestModels.weights(m, 7), m.cachedTokens(context), "l0", dispatch).step(f, in,
                 POSITION);
         Simulated.exactly(b, 1, f.end());
         List<ChipBuild.PlacedKernel> placed = b.chip(0).placedKernels();
