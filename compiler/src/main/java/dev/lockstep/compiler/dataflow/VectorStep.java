@@ -194,32 +194,18 @@ public final class VectorStep {
      * per unit that works (each reads its own copy). The wiring of a row into a product.
      */
     public void writeX(List<List<Row>> x, XTiles tiles) {
-        checkRows(x.size(), tiles);
+        if (x.size() != tiles.m()) {
+            throw new IllegalArgumentException(x.size() + " rows of X for a product of " + tiles.m());
+        }
         for (int r = 0; r < x.size(); r++) {
-            List<Row> row = x.get(r);
-            writeRow(r, (from, count) -> lanes(row, from, count, false), tiles);
-        }
-    }
-
-    private static void checkRows(int rows, XTiles tiles) {
-        if (rows != tiles.m()) {
-            throw new IllegalArgumentException(rows + " rows of X for a product of " + tiles.m());
-        }
-    }
-
-    /** Values {@code from .. from + count - 1} of a row, in lanes 0 .. count - 1 of one vector. */
-    private interface Piece {
-        VectorGraph.Ref of(int from, int count);
-    }
-
-    private void writeRow(int r, Piece row, XTiles tiles) {
-        for (int kt = 0; kt * tiles.kTile() < tiles.k(); kt++) {
-            int rows = Math.min(tiles.kTile(), tiles.k() - kt * tiles.kTile());
-            VectorGraph.Ref piece = row.of(kt * tiles.kTile(), rows);
-            for (List<Region> unit : tiles.units()) {
-                Region where = unit.get(kt);
-                g.pin(g.convert(piece, tiles.type()), where.slices().stream().mapToInt(Integer::intValue).toArray(),
-                        where.address() + r);
+            for (int kt = 0; kt * tiles.kTile() < tiles.k(); kt++) {
+                int rows = Math.min(tiles.kTile(), tiles.k() - kt * tiles.kTile());
+                VectorGraph.Ref piece = lanes(x.get(r), kt * tiles.kTile(), rows, false);
+                for (List<Region> unit : tiles.units()) {
+                    Region where = unit.get(kt);
+                    g.pin(g.convert(piece, tiles.type()), where.slices().stream().mapToInt(Integer::intValue)
+                            .toArray(), where.address() + r);
+                }
             }
         }
     }

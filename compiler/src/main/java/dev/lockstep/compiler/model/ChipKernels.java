@@ -200,8 +200,6 @@ final class ChipKernels {
             return t;
         }
         StepKernels.Kernel k = kernel.get();
-        // o_proj reads the heads' outputs side by side; every other product a whole row per token
-        boolean headOutputs = step instanceof Product p && p.weight() == Tensor.O;
         long tc;
         if (k.key() instanceof KernelKey.ChosenWeights && tok.rows() > 1) {
             // experts chosen by data, several rows: each row's own choice, one row after another (docs/model.md,
@@ -216,11 +214,9 @@ final class ChipKernels {
         } else if (k.weights() && tok.rows() > 1) {
             // a prefill chunk: its rows against the decode product's weights, read where they lie
             CompiledKernel decode = of(chip).get(k.key());
-            tc = onScratch(chip, decode, tok.rows(), 0, headOutputs ? rows.headOutputs(tok.rows())
-                    : RowCuts.whole(tok.rows(), lib.kOf(decode)), tok, t);
+            tc = onScratch(chip, decode, tok.rows(), 0, productX(step, decode, tok.rows()), tok, t);
         } else if (k.weights()) {
-            tc = wire(chip, k.key(), headOutputs ? rows.headOutputs(1) : RowCuts.whole(1, lib.kOf(of(chip).get(
-                    k.key()))), tok, t);
+            tc = wire(chip, k.key(), productX(step, of(chip).get(k.key()), 1), tok, t);
             tc = place(chip, k.key(), tok, k.make(), tc);
         } else {
             tc = place(chip, k.key(), tok, k.make(), t);
@@ -230,6 +226,15 @@ final class ChipKernels {
             tc = place(chip, scale.key(), tok, scale.make(), tc);
         }
         return tc;
+    }
+
+    /**
+     * What weight product {@code product} of step {@code step} reads as X for {@code tokens} tokens: o_proj the heads'
+     * outputs side by side, every other product a whole row per token.
+     */
+    private RowCuts productX(LayerStep step, CompiledKernel product, int tokens) {
+        return step instanceof Product p && p.weight() == Tensor.O ? rows.headOutputs(tokens)
+                : RowCuts.whole(tokens, lib.kOf(product));
     }
 
     /**

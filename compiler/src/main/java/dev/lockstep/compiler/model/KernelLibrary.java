@@ -340,12 +340,6 @@ final class KernelLibrary {
         });
     }
 
-    /** As {@link #wiring(CompiledKernel, RowCuts, SramMap)} for X rows that are whole rows of earlier steps. */
-    CompiledKernel wiring(CompiledKernel product, SramMap sram) {
-        XTiles x = xOf(product);
-        return wiring(product, RowCuts.whole(x.m(), x.k()), sram);
-    }
-
     /**
      * The wiring of product {@code product} (compiled here): its rows of X, shaped as {@code cuts}, converted to its
      * type and written into its X tiles, and for weights chosen by data the router's index written where its
@@ -353,10 +347,8 @@ final class KernelLibrary {
      */
     CompiledKernel wiring(CompiledKernel product, RowCuts cuts, SramMap sram) {
         XTiles x = xOf(product);
-        if (cuts.rows().size() != x.m()) {
-            throw new IllegalArgumentException(cuts.rows().size() + " rows of X for a product of " + x.m());
-        }
-        for (int r = 0; r < x.m(); r++) {
+        // the number of rows is checked by the wiring itself (VectorStep.writeX)
+        for (int r = 0; r < cuts.rows().size(); r++) {
             if (cuts.length(r) != x.k()) {
                 throw new IllegalArgumentException("a row of X of " + cuts.length(r) + " values for a product of K = "
                         + x.k());

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.dataflow.ChipDataflow;
 import dev.lockstep.compiler.dataflow.Row;
+import dev.lockstep.compiler.dataflow.RowCuts;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.SystemBuild;
@@ -51,7 +52,7 @@ class TimingWiringTest {
         KernelLibrary lib = new KernelLibrary(tb.chip());
         CompiledKernel up = lib.matmul(Tensor.GATE_UP, 1, HIDDEN, 14336, DataType.F16, c.sram());
         c.reserve(up);
-        CompiledKernel wiring = lib.wiring(up, c.sram());
+        CompiledKernel wiring = lib.wiring(up, RowCuts.whole(1, HIDDEN), c.sram());
         Simulated.exactlyTimingOnly(tb.chip(), wiring);
 
         ChipProgram p = wiring.program().chips().get(0);
@@ -69,7 +70,7 @@ class TimingWiringTest {
         assertThat(f.wiringCycles()).isEqualTo(206);
         assertThat(wiring.predictedCycles()).isEqualTo(210);
         // compiled once per SRAM: the same kernel again
-        assertThat(lib.wiring(up, c.sram())).isSameAs(wiring);
+        assertThat(lib.wiring(up, RowCuts.whole(1, HIDDEN), c.sram())).isSameAs(wiring);
     }
 
     /**
