@@ -86,8 +86,11 @@ public final class MatMulCompiler {
                 ctx.problem.macs(), peakMacsPerCycle(ctx), ctx.sram);
     }
 
-    /** A compiled product, where its weights lie and where it reads its X. */
-    public record WithWeights(CompiledKernel kernel, WeightTiles weights, XTiles x) {
+    /**
+     * A compiled product, where its weights lie, where it reads its X and, per N tile, where it leaves Y (as
+     * {@link MatMulLayout#y}).
+     */
+    public record WithWeights(CompiledKernel kernel, WeightTiles weights, XTiles x, List<Region> y) {
     }
 
     /** A compiled product and where it reads its X. */
@@ -104,7 +107,7 @@ public final class MatMulCompiler {
     public static WithWeights compileKeepingWeights(ChipSpec chip, MatMul problem, double[] x, double[] w,
                                                     ScheduleOptions options, SramMap taken) {
         Compiled c = compileContext(chip, problem, x, w, options, taken);
-        return new WithWeights(c.kernel, WeightTiles.of(c.ctx), XTiles.of(c.ctx));
+        return new WithWeights(c.kernel, WeightTiles.of(c.ctx), XTiles.of(c.ctx), MatMulLayout.y(c.ctx));
     }
 
     /** As {@link #compileCopies}, keeping where W lies (every copy's kernel reads the same tiles). */
@@ -115,7 +118,8 @@ public final class MatMulCompiler {
         List<CompiledKernel> kernels = finishCopies(ctx, copies);
         WeightTiles w = WeightTiles.of(ctx);
         XTiles x = XTiles.of(ctx);
-        return kernels.stream().map(k -> new WithWeights(k, w, x)).toList();
+        List<Region> y = MatMulLayout.y(ctx);
+        return kernels.stream().map(k -> new WithWeights(k, w, x, y)).toList();
     }
 
     /**

@@ -27,6 +27,29 @@ public record MatMulLayout(CompiledKernel kernel, XTiles xTiles, List<List<Weigh
         DataType type = ctx.problem.dtype();
         int vb = ctx.chip.vectorBytes();
         WeightTile[][] w = new WeightTile[ctx.nTiles][ctx.kTiles];
+        for (Unit u : ctx.units) {
+            for (int wi = 0; wi < u.work().size(); wi++) {
+                Work work = u.work().get(wi);
+                for (int kt = 0; kt < ctx.kTiles; kt++) {
+                    Tile t = ctx.wTiles[u.index()][wi][kt];
+                    w[work.nt()][kt] = t.weightTile(ctx.weightRowsPerWord(), type, vb);
+                }
+            }
+        }
+        List<List<WeightTile>> wl = new ArrayList<>();
+        for (WeightTile[] row : w) {
+            wl.add(List.of(row));
+        }
+        return new MatMulLayout(kernel, XTiles.of(ctx), List.copyOf(wl), y(ctx));
+    }
+
+    /**
+     * Per N tile, where the product leaves its results (row m of Y at address + m): for work that reads Y in place.
+     *
+     * @throws IllegalStateException if a tile is split by rows among units
+     */
+    static List<Region> y(KernelContext ctx) {
+        int vb = ctx.chip.vectorBytes();
         Region[] y = new Region[ctx.nTiles];
         for (Unit u : ctx.units) {
             for (int wi = 0; wi < u.work().size(); wi++) {
@@ -35,18 +58,10 @@ public record MatMulLayout(CompiledKernel kernel, XTiles xTiles, List<List<Weigh
                     throw new IllegalStateException("N tile " + work.nt() + " is split by rows among units; "
                             + "a wired product keeps whole tiles (M below " + TilingPhase.MIN_SPLIT_ROWS + " per unit)");
                 }
-                for (int kt = 0; kt < ctx.kTiles; kt++) {
-                    Tile t = ctx.wTiles[u.index()][wi][kt];
-                    w[work.nt()][kt] = t.weightTile(ctx.weightRowsPerWord(), type, vb);
-                }
                 y[work.nt()] = ctx.yTiles[u.index()][wi].region("Y" + work.nt(), ctx.problem.resultType(),
                         ctx.problem.m() * vb);
             }
         }
-        List<List<WeightTile>> wl = new ArrayList<>();
-        for (WeightTile[] row : w) {
-            wl.add(List.of(row));
-        }
-        return new MatMulLayout(kernel, XTiles.of(ctx), List.copyOf(wl), List.of(y));
+        return List.of(y);
     }
 }

@@ -68,7 +68,7 @@ public final class BlockCompiler {
      */
     private void product(CompiledKernel k, RowCuts x) {
         c.reserve(k);
-        place(lib.wiring(k, x, c.sram()));
+        place(lib.wiring(k, x, List.of(), c.sram()));
         place(k);
     }
 
@@ -157,7 +157,7 @@ public final class BlockCompiler {
             }
             if (e.body().stream().anyMatch(inner -> inner instanceof GateByRoute)) {
                 // the gating, gathered after the chip's one block
-                place(s -> StepKernels.gating(m, MoeDispatch.ALL, 1, 0).make().apply(lib, s));
+                place(s -> StepKernels.gating(m, MoeDispatch.ALL, 1, 0).make().compile(lib, s, List.of()));
             }
         } else if (step instanceof CacheProduct cache && cache.cache() == Tensor.K_CACHE) {
             // both caches first (as a run reserves them before any token), then the token's append, then the scores
@@ -165,7 +165,8 @@ public final class BlockCompiler {
             c.reserve(k);
             vCache = lib.matmul(Tensor.V_CACHE, q, cached, hd, DataType.F16, c.sram());
             c.reserve(vCache);
-            place(lib.append(k, vCache, cached - 1, cached - 1, rows.keys(0, 1), rows.values(0, 1), c.sram()));
+            place(lib.append(k, vCache, cached - 1, cached - 1, rows.keys(0, 1), rows.values(0, 1), List.of(), List.of(),
+                    c.sram()));
             product(k, rows.queries(0, 1));
         } else if (step instanceof CacheProduct) {
             product(vCache, rows.probabilities(1, cached, 0, cached));
@@ -175,14 +176,14 @@ public final class BlockCompiler {
             StepKernels.Kernel k = StepKernels.of(step, oneChip, m, w, m.kvHeads(), cached, MoeDispatch.ALL, true)
                     .orElseThrow();
             if (k.weights()) {
-                CompiledKernel p = k.make().apply(lib, c.sram());
+                CompiledKernel p = k.make().compile(lib, c.sram(), List.of());
                 product(p, step instanceof Product o && o.weight() == Tensor.O ? rows.headOutputs(1)
                         : RowCuts.whole(1, lib.kOf(p)));
             } else {
-                place(s -> k.make().apply(lib, s));
+                place(s -> k.make().compile(lib, s, List.of()));
             }
             if (k.scaledColumns() > 0) {
-                place(s -> StepKernels.scale(k.scaledColumns()).make().apply(lib, s));
+                place(s -> StepKernels.scale(k.scaledColumns()).make().compile(lib, s, List.of()));
             }
         }
     }

@@ -5,22 +5,28 @@ import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.SramMap;
 import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.dataflow.RowCuts;
 import dev.lockstep.compiler.graph.LayerStep;
+import dev.lockstep.compiler.graph.LayerStep.Argmax;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
 import dev.lockstep.compiler.graph.LayerStep.Product;
+import dev.lockstep.compiler.graph.LayerStep.Rope;
+import dev.lockstep.compiler.graph.LayerStep.Route;
+import dev.lockstep.compiler.graph.LayerStep.Softmax;
+import dev.lockstep.compiler.graph.LayerStep.SwiGlu;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.graph.TensorId;
 import dev.lockstep.compiler.model.TimingLowering.TokenPlacement;
 import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.Opcode;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -178,21 +184,37 @@ final class ChipKernels {
     /**
      * Places compute step {@code step} (not a block) on {@code shard}'s chip from cycle {@code t}; returns when it
      * ends. {@code vSplit}: the shard's KV head has its V product in two halves; {@code crosses}: a norm's row goes to
-     * other chips next (so it is left in fp16).
+     * other chips next (so it is left in fp16); {@code run}: the rows the run's kernels before it left on the chip,
+     * which a decode step's kernel reads in place and to which it adds its own.
      */
-    long step(LayerStep step, Shard shard, TokenPlacement tok, boolean vSplit, boolean crosses, long t) {
+    long step(LayerStep step, Shard shard, TokenPlacement tok, boolean vSplit, boolean crosses, RunRows run,
+              long t) {
         int chip = shard.chip();
+        int h = shard.kvHead();
         if (step instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
-            long tc = append(chip, shard.kvHead(), vSplit, tok, t);
-            return cacheProduct(chip, CacheKind.K, shard.kvHead(), tok, tc);
+            long tc = append(chip, h, vSplit, tok, run, t);
+            return cacheProduct(chip, CacheKind.K, h, tok, run, tc);
         } else if (step instanceof CacheProduct) {
             if (!vSplit) {
-                return cacheProduct(chip, CacheKind.V, shard.kvHead(), tok, t);
+                long tc = cacheProduct(chip, CacheKind.V, h, tok, run, t);
+                run.row(new RunRows.CacheY(CacheKind.V, h), 0).ifPresent(r -> run.leave(new RunRows.HeadOutputs(h),
+                        present(run.rows(new RunRows.CacheY(CacheKind.V, h), qPerKv()))));
+                return tc;
             }
-            long tc = cacheProduct(chip, CacheKind.V_LOW, shard.kvHead(), tok, t);
-            tc = cacheProduct(chip, CacheKind.V_HIGH, shard.kvHead(), tok, tc);
-            return place(chip, new KernelKey.Vector(KernelKey.VectorStepKind.V_SUM, 0), tok,
-                    (l, s) -> l.elementwise(Opcode.VADD, qPerKv() * build.chip().mxm().cols(), s), tc);
+            long tc = cacheProduct(chip, CacheKind.V_LOW, h, tok, run, t);
+            tc = cacheProduct(chip, CacheKind.V_HIGH, h, tok, run, tc);
+            int n = qPerKv() * build.chip().mxm().cols();
+            Placed sum = place(chip, new KernelKey.Vector(KernelKey.VectorStepKind.V_SUM, 0), tok,
+                    (l, s, in) -> l.elementwise(Opcode.VADD, n, in, s), List.of(side(run, CacheKind.V_LOW, h, n),
+                            side(run, CacheKind.V_HIGH, h, n)), tc);
+            // query head r's output: the first head_dim values of the sum's vector r
+            Row summed = lib.outputs(sum.kernel()).get(0);
+            List<Row> heads = new ArrayList<>();
+            for (int r = 0; r < qPerKv(); r++) {
+                heads.add(summed.part(r * build.chip().mxm().cols(), m.headDim()));
+            }
+            run.leave(new RunRows.HeadOutputs(h), heads);
+            return sum.end();
         }
         Optional<StepKernels.Kernel> kernel = StepKernels.of(step, shard, m, plan.weights(), plan.attentionChips(),
                 m.cachedTokens(plan.context()), plan.dispatch(), crosses);
@@ -201,6 +223,7 @@ final class ChipKernels {
         }
         StepKernels.Kernel k = kernel.get();
         long tc;
+        Optional<RunRows.Left> left = leaves(step, shard);
         if (k.key() instanceof KernelKey.ChosenWeights && tok.rows() > 1) {
             // experts chosen by data, several rows: each row's own choice, one row after another (docs/model.md,
             // "Experts chosen by data")
@@ -216,16 +239,94 @@ final class ChipKernels {
             CompiledKernel decode = of(chip).get(k.key());
             tc = onScratch(chip, decode, tok.rows(), 0, productX(step, decode, tok.rows()), tok, t);
         } else if (k.weights()) {
-            tc = wire(chip, k.key(), productX(step, of(chip).get(k.key()), 1), tok, t);
-            tc = place(chip, k.key(), tok, k.make(), tc);
+            CompiledKernel product = of(chip).get(k.key());
+            tc = wire(chip, k.key(), productX(step, product, 1), productReads(step, shard, run), tok, t);
+            tc = place(chip, k.key(), tok, k.make(), List.of(), tc).end();
+            lib.results(product).ifPresent(y -> left.ifPresent(l -> run.leave(l, y)));
         } else {
-            tc = place(chip, k.key(), tok, k.make(), t);
+            Placed p = place(chip, k.key(), tok, k.make(), reads(step, shard, run), t);
+            left.ifPresent(l -> run.leave(l, lib.outputs(p.kernel())));
+            tc = p.end();
         }
         if (k.scaledColumns() > 0) {
+            // an int8 product's i32 sums, scaled: what later kernels read as its results
             StepKernels.Kernel scale = StepKernels.scale(k.scaledColumns());
-            tc = place(chip, scale.key(), tok, scale.make(), tc);
+            Placed p = place(chip, scale.key(), tok, scale.make(), List.of(), tc);
+            left.ifPresent(l -> run.leave(l, lib.outputs(p.kernel())));
+            tc = p.end();
         }
         return tc;
+    }
+
+    /** The rows of {@code rows}, every one of them there. */
+    private static List<Row> present(List<Optional<Row>> rows) {
+        return rows.stream().map(Optional::orElseThrow).toList();
+    }
+
+    /**
+     * A half of a split V product's results as the sum of the halves reads them: its query heads' rows, one vector
+     * each, as one row of {@code n} values; empty if the half left none in the run.
+     */
+    private Optional<Row> side(RunRows run, CacheKind half, int kvHead, int n) {
+        List<Optional<Row>> r = run.rows(new RunRows.CacheY(half, kvHead), qPerKv());
+        if (r.get(0).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Row.of(present(r).stream().map(x -> x.vectors().get(0)).toList(), n));
+    }
+
+    /** What step {@code step}'s kernel on {@code shard} leaves, for the kernels after it in its run. */
+    private static Optional<RunRows.Left> leaves(LayerStep step, Shard shard) {
+        int piece = shard.piece() == null ? 0 : shard.piece().expert();
+        RunRows.Left left = null;
+        if (step instanceof Product p) {
+            left = new RunRows.Y(p.weight(), piece);
+        } else if (step instanceof Rope) {
+            left = new RunRows.Out(KernelKey.VectorStepKind.ROPE, 0);
+        } else if (step instanceof Softmax) {
+            left = new RunRows.Out(KernelKey.VectorStepKind.SOFTMAX, shard.kvHead());
+        } else if (step instanceof SwiGlu) {
+            left = new RunRows.Out(KernelKey.VectorStepKind.SWIGLU, piece);
+        } else if (step instanceof Route) {
+            left = new RunRows.Out(KernelKey.VectorStepKind.ROUTE, 0);
+        }
+        // else nothing later in the run reads it (a norm's row crosses to the products; a residual; the choice)
+        return Optional.ofNullable(left);
+    }
+
+    /** The rows step {@code step}'s vector kernel on {@code shard} reads, by position ({@link KernelLibrary}). */
+    private List<Optional<Row>> reads(LayerStep step, Shard shard, RunRows run) {
+        int piece = shard.piece() == null ? 0 : shard.piece().expert();
+        if (step instanceof Rope) {
+            return List.of(run.row(new RunRows.Y(Tensor.QKV, 0), 0));
+        } else if (step instanceof Softmax) {
+            return run.rows(new RunRows.CacheY(CacheKind.K, shard.kvHead()), qPerKv());
+        } else if (step instanceof Route) {
+            return List.of(run.row(new RunRows.Y(Tensor.ROUTER, 0), 0));
+        } else if (step instanceof SwiGlu) {
+            return List.of(run.row(new RunRows.Y(Tensor.GATE_UP, piece), 0));
+        } else if (step instanceof Argmax) {
+            return List.of(run.row(new RunRows.Y(Tensor.LM_HEAD, 0), 0));
+        }
+        // a norm or residual: its rows came over links
+        return List.of();
+    }
+
+    /** The source rows of weight product {@code step}'s X ({@link #productX}) where its run left them. */
+    private List<Optional<Row>> productReads(LayerStep step, Shard shard, RunRows run) {
+        Product p = (Product) step;
+        if (p.weight() == Tensor.O) {
+            List<Optional<Row>> out = new ArrayList<>();
+            for (int kv = 0; kv < rows.kvHeads(); kv++) {
+                out.addAll(run.rows(new RunRows.HeadOutputs(kv), qPerKv()));
+            }
+            return out;
+        } else if (p.weight() == Tensor.DOWN) {
+            int piece = shard.piece() == null ? 0 : shard.piece().expert();
+            return List.of(run.row(new RunRows.Out(KernelKey.VectorStepKind.SWIGLU, piece), 0));
+        }
+        // the normed row, broadcast to the layer's chips
+        return List.of();
     }
 
     /**
@@ -240,9 +341,10 @@ final class ChipKernels {
     /**
      * Places sequence {@code tok.seq()}'s product over its cache in a slot as long as the longest of every
      * sequence's (so that tokens of all sequences take the same time and the schedule repeats exactly); a prefill
-     * chunk multiplies every row's queries against the cache, read where it lies.
+     * chunk multiplies every row's queries against the cache, read where it lies. Its X is wired from the rows of
+     * {@code run}: the queries from RoPE's row, the weights from the softmax's.
      */
-    private long cacheProduct(int chip, CacheKind cache, int head, TokenPlacement tok, long t) {
+    private long cacheProduct(int chip, CacheKind cache, int head, TokenPlacement tok, RunRows run, long t) {
         Map<KernelKey, CompiledKernel> mine = of(chip);
         CompiledKernel k = mine.get(new KernelKey.Cache(cache, tok.seq(), head));
         RowCuts x = cacheX(chip, cache, head, tok.rows());
@@ -253,10 +355,15 @@ final class ChipKernels {
         for (int seq = 0; seq < plan.batch(); seq++) {
             slot = Math.max(slot, mine.get(new KernelKey.Cache(cache, seq, head)).predictedCycles());
         }
+        List<Optional<Row>> in = cache == CacheKind.K
+                ? List.of(run.row(new RunRows.Out(KernelKey.VectorStepKind.ROPE, 0), 0))
+                : run.rows(new RunRows.Out(KernelKey.VectorStepKind.SOFTMAX, head), qPerKv());
         // every sequence's cache product reads the same X tiles: one wiring per chip and cache
-        long tc = wire(chip, new KernelKey.Cache(cache, 0, head), x, tok, t);
+        long tc = wire(chip, new KernelKey.Cache(cache, 0, head), x, in, tok, t);
         tok.ledger().kernel(chip, k.lowerBoundCycles());
-        return build.chip(chip).place(k, tc, slot);
+        long end = build.chip(chip).place(k, tc, slot);
+        lib.results(k).ifPresent(y -> run.leave(new RunRows.CacheY(cache, head), y));
+        return end;
     }
 
     /**
@@ -277,9 +384,10 @@ final class ChipKernels {
     /**
      * Places the append of the token's rows of K and V to KV head {@code head}'s caches (before its scores), at the
      * caches' last positions: the timing-only cache has a fixed length, and an append takes the same steps wherever
-     * it writes. Decode: compiled into the chip's SRAM on first use; a prefill chunk: into its scratch.
+     * it writes. K from RoPE's row and V from the QKV product's, where {@code run} says they lie. Decode: compiled
+     * into the chip's SRAM on first use; a prefill chunk: into its scratch.
      */
-    private long append(int chip, int head, boolean vSplit, TokenPlacement tok, long t) {
+    private long append(int chip, int head, boolean vSplit, TokenPlacement tok, RunRows run, long t) {
         Map<KernelKey, CompiledKernel> mine = of(chip);
         CompiledKernel k = mine.get(new KernelKey.Cache(CacheKind.K, 0, head));
         CompiledKernel v = mine.get(new KernelKey.Cache(vSplit ? CacheKind.V_HIGH : CacheKind.V, 0, head));
@@ -289,14 +397,23 @@ final class ChipKernels {
         RowCuts keys = rows.keys(head, tok.rows());
         RowCuts values = rows.values(head, tok.rows());
         if (tok.rows() > 1) {
-            CompiledKernel a = tok.library().append(k, v, cached - 1, vLast, keys, values, scratchBase.get(chip));
+            CompiledKernel a = tok.library().append(k, v, cached - 1, vLast, keys, values, List.of(), List.of(),
+                    scratchBase.get(chip));
             tok.ledger().kernel(chip, a.lowerBoundCycles());
             return c.placeTransient(a, t);
         }
-        CompiledKernel a = mine.computeIfAbsent(new KernelKey.Append(head), x -> lib.append(k, v, cached - 1, vLast,
-                keys, values, c.sram()));
+        List<Optional<Row>> kIn = List.of(run.row(new RunRows.Out(KernelKey.VectorStepKind.ROPE, 0), 0));
+        List<Optional<Row>> vIn = List.of(run.row(new RunRows.Y(Tensor.QKV, 0), 0));
+        CompiledKernel a = mine.computeIfAbsent(reading(new KernelKey.Append(head), concat(kIn, vIn)),
+                x -> lib.append(k, v, cached - 1, vLast, keys, values, kIn, vIn, c.sram()));
         tok.ledger().kernel(chip, a.lowerBoundCycles());
         return c.place(a, t);
+    }
+
+    private static List<Optional<Row>> concat(List<Optional<Row>> a, List<Optional<Row>> b) {
+        List<Optional<Row>> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /**
@@ -312,16 +429,18 @@ final class ChipKernels {
     }
 
     /**
-     * Places the wiring of the chip's decode product {@code product} (the rows that feed it, shaped as {@code x},
-     * written into its X tiles, docs/model.md "Wiring"), compiled into the chip's free SRAM on first use and reused
-     * after: one per product, whose slots (experts chosen by data) share it, as they share their X tiles and index.
+     * Places the wiring of the chip's decode product {@code product} (the rows that feed it, shaped as {@code x}, whose
+     * sources lie where {@code in} says, written into its X tiles, docs/model.md "Wiring"), compiled into the chip's
+     * free SRAM on first use and reused after: one per product and rows read, whose slots (experts chosen by data)
+     * share it, as they share their X tiles and index.
      */
-    private long wire(int chip, KernelKey product, RowCuts x, TokenPlacement tok, long t) {
+    private long wire(int chip, KernelKey product, RowCuts x, List<Optional<Row>> in, TokenPlacement tok, long t) {
         ChipBuild c = build.chip(chip);
         CompiledKernel p = of(chip).get(product);
         KernelKey shared = product instanceof KernelKey.ChosenWeights w ? new KernelKey.ChosenWeights(w.tensor(), 0)
                 : product;
-        CompiledKernel k = of(chip).computeIfAbsent(new KernelKey.Wiring(shared), y -> lib.wiring(p, x, c.sram()));
+        CompiledKernel k = of(chip).computeIfAbsent(reading(new KernelKey.Wiring(shared), in),
+                y -> lib.wiring(p, x, in, c.sram()));
         tok.ledger().kernel(chip, k.lowerBoundCycles());
         return c.place(k, t);
     }
@@ -329,30 +448,43 @@ final class ChipKernels {
     /** As {@link #wire}, for a prefill chunk's product: the wiring compiled into {@code sram}, a transient. */
     private long wireTransient(int chip, CompiledKernel product, RowCuts x, SramMap sram, TokenPlacement tok,
                                long t) {
-        CompiledKernel k = lib.wiring(product, x, sram);
+        CompiledKernel k = lib.wiring(product, x, List.of(), sram);
         tok.ledger().kernel(chip, k.lowerBoundCycles());
         return build.chip(chip).placeTransient(k, t);
     }
 
-    /** Places a vector kernel that is not one step's ({@link StepKernels#residualThenNorm}, the gating). */
-    long place(int chip, StepKernels.Kernel k, TokenPlacement tok, long t) {
-        return place(chip, k.key(), tok, k.make(), t);
+    /**
+     * Places a vector kernel that is not one step's ({@link StepKernels#residualThenNorm}, the gating), reading the
+     * rows {@code in} gives; returns it and its end.
+     */
+    Placed place(int chip, StepKernels.Kernel k, TokenPlacement tok, List<Optional<Row>> in, long t) {
+        return place(chip, k.key(), tok, k.make(), tok.rows() == 1 ? in : List.of(), t);
+    }
+
+    /** A kernel placed on a chip, and the cycle it ends. */
+    record Placed(CompiledKernel kernel, long end) {
     }
 
     /**
-     * Places the chip's kernel {@code key}: for one row, compiled into the chip's free SRAM on first use and reused
-     * after; for a chunk's rows, one kernel for all of them in the scratch words its products share.
+     * Places the chip's kernel {@code key} reading the rows {@code in} gives: for one row, compiled into the chip's
+     * free SRAM on first use (per rows read) and reused after; for a chunk's rows, one kernel for all of them in the
+     * scratch words its products share.
      */
-    private long place(int chip, KernelKey key, TokenPlacement tok,
-                       BiFunction<KernelLibrary, SramMap, CompiledKernel> make, long t) {
+    private Placed place(int chip, KernelKey key, TokenPlacement tok, StepKernels.Make make, List<Optional<Row>> in,
+                         long t) {
         ChipBuild c = build.chip(chip);
         if (tok.rows() > 1) {
-            CompiledKernel k = make.apply(tok.library(), scratchBase.get(chip));
+            CompiledKernel k = make.compile(tok.library(), scratchBase.get(chip), List.of());
             tok.ledger().kernel(chip, k.lowerBoundCycles());
-            return c.placeTransient(k, t);
+            return new Placed(k, c.placeTransient(k, t));
         }
-        CompiledKernel k = of(chip).computeIfAbsent(key, x -> make.apply(lib, c.sram()));
+        CompiledKernel k = of(chip).computeIfAbsent(reading(key, in), x -> make.compile(lib, c.sram(), in));
         tok.ledger().kernel(chip, k.lowerBoundCycles());
-        return c.place(k, t);
+        return new Placed(k, c.place(k, t));
+    }
+
+    /** Kernel {@code key} reading the rows {@code in} gives: a key of its own where it reads any in place. */
+    private static KernelKey reading(KernelKey key, List<Optional<Row>> in) {
+        return in.stream().anyMatch(Optional::isPresent) ? new KernelKey.Reading(key, List.copyOf(in)) : key;
     }
 }

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.model;
 
+import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.graph.TensorId;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Which kernel of a chip a step means: one compiled kernel per key and chip, compiled on first use (weights and
@@ -34,6 +37,13 @@ sealed interface KernelKey {
 
     /** The RMSNorm with {@code weight}, its row left in fp16 if {@code f16}. */
     record Norm(Tensor weight, boolean f16) implements KernelKey {
+    }
+
+    /**
+     * Kernel {@code kernel} reading, by position, the rows {@code rows} gives in place (empty: a placeholder row): a
+     * kernel of its own per set of rows read.
+     */
+    record Reading(KernelKey kernel, List<Optional<Row>> rows) implements KernelKey {
     }
 
     /** A vector kernel of kind {@code kind} over {@code size} values (0 where one size per chip is all there is). */

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -65,16 +66,24 @@ final class KernelLibrary {
      * The wiring of a product's rows (by its X tiles, {@link Shared#wiring}): its index (null for none), the rows'
      * shapes, its SRAM.
      */
-    private record WiringKey(Region index, RowCuts x, SramMap sram) {
+    private record WiringKey(Region index, RowCuts x, List<Optional<Row>> in, SramMap sram) {
     }
 
     /** The append of rows of K and V to one KV head's caches (by the cache products' identity), from rows so shaped. */
     private record AppendKey(WeightTiles kCache, WeightTiles vCache, int kPosition, int vPosition, RowCuts k,
-                             RowCuts v, SramMap sram) {
+                             RowCuts v, List<Optional<Row>> kIn, List<Optional<Row>> vIn, SramMap sram) {
     }
 
-    /** A vector kernel's identity: kind, op (NOP where none), three sizes (0 where unused), rows, SRAM. */
-    private record VectorKey(VectorKind kind, Opcode op, int a, int b, int c, int rows, SramMap sram) implements Key {
+    /**
+     * A vector kernel's identity: kind, op (NOP where none), three sizes (0 where unused), rows, the rows it reads in
+     * place ({@link #canonical}), SRAM.
+     */
+    private record VectorKey(VectorKind kind, Opcode op, int a, int b, int c, int rows, List<Optional<Row>> in,
+                             SramMap sram) implements Key {
+    }
+
+    /** Where a product leaves its results: per N tile (row r at address + r), for its M rows of N values. */
+    private record Results(List<Region> y, int m, int n) {
     }
 
     /** What every view of one library shares. */
@@ -91,6 +100,9 @@ final class KernelLibrary {
         /** By the products' X tiles (their identity: a product's slots and copies share one), then by key. */
         final Map<XTiles, Map<WiringKey, CompiledKernel>> wiring = new IdentityHashMap<>();
         final Map<AppendKey, CompiledKernel> appends = new HashMap<>();
+        /** Where each product compiled here leaves Y, and each vector kernel its output rows. */
+        final Map<CompiledKernel, Results> resultsOf = new IdentityHashMap<>();
+        final Map<CompiledKernel, List<Row>> outputsOf = new IdentityHashMap<>();
         long compiled;
     }
 
@@ -138,6 +150,7 @@ final class KernelLibrary {
                     ScheduleOptions.DEFAULT, sram);
             shared.weightsOf.put(w.kernel(), w.weights());
             shared.xOf.put(w.kernel(), w.x());
+            shared.resultsOf.put(w.kernel(), new Results(w.y(), m, n));
             return w.kernel();
         });
     }
@@ -175,6 +188,7 @@ final class KernelLibrary {
             for (CompiledKernel slot : c.slots()) {
                 shared.xOf.put(slot, c.layout().xTiles());
                 shared.indexOf.put(slot, c.index());
+                shared.resultsOf.put(slot, new Results(c.layout().y(), m, n));
             }
             return c.slots();
         });
@@ -188,6 +202,7 @@ final class KernelLibrary {
                     new MatMul(m, k, n, DataType.F16), ScheduleOptions.DEFAULT, sram, copies)) {
                 shared.weightsOf.put(w.kernel(), w.weights());
                 shared.xOf.put(w.kernel(), w.x());
+                shared.resultsOf.put(w.kernel(), new Results(w.y(), m, n));
                 out.add(w.kernel());
             }
             shared.compiled++;
@@ -198,24 +213,96 @@ final class KernelLibrary {
     /**
      * A vector kernel of this library's rows: {@code body} once per row (independent copies in one kernel, which the
      * scheduler interleaves on the VXM), each output finished as every vector step's is
-     * ({@link VectorStep#output}).
+     * ({@link VectorStep#output}), each a row of its own in the kernel's SRAM ({@link #outputs}).
      */
     private CompiledKernel vector(VectorKey key, SramMap sram, Function<VectorStep, List<Out>> body) {
         return get(key, () -> {
             VectorStep s = new VectorStep(chip.vectorBytes());
-            List<VectorGraph.Ref> out = new ArrayList<>();
+            List<Out> outs = new ArrayList<>();
             for (int i = 0; i < rows; i++) {
+                // each row's outputs finished before the next row's body (the order the scheduler takes them in)
                 for (Out o : body.apply(s)) {
-                    out.addAll(s.output(o.vectors(), o.length()));
+                    s.graph().output("y" + outs.size() + "_", s.output(o.vectors(), o.length()));
+                    outs.add(o);
                 }
             }
-            s.graph().output("y", out);
-            return VectorCompiler.compile(chip, s.graph(), ScheduleOptions.DEFAULT, sram);
+            CompiledKernel k = VectorCompiler.compile(chip, s.graph(), ScheduleOptions.DEFAULT, sram);
+            List<Row> left = new ArrayList<>();
+            for (int o = 0; o < outs.size(); o++) {
+                List<Region> vectors = new ArrayList<>();
+                for (int i = 0; i < outs.get(o).vectors().size(); i++) {
+                    vectors.add(k.program().chips().get(0).region("y" + o + "_" + i).orElseThrow());
+                }
+                left.add(Row.of(vectors, outs.get(o).length()));
+            }
+            shared.outputsOf.put(k, List.copyOf(left));
+            return k;
         });
     }
 
-    private VectorKey key(VectorKind kind, Opcode op, int a, int b, SramMap sram) {
-        return new VectorKey(kind, op, a, b, 0, rows, sram);
+    /** The rows vector kernel {@code kernel} (compiled here) leaves, in the order its body gives them. */
+    List<Row> outputs(CompiledKernel kernel) {
+        List<Row> out = shared.outputsOf.get(kernel);
+        if (out == null) {
+            throw new IllegalArgumentException("not a vector kernel compiled by this library");
+        }
+        return out;
+    }
+
+    /**
+     * The rows of Y product {@code product} (compiled here) leaves, where it leaves them; empty where they are not
+     * f32 (an int8 product's i32 sums, which its scaling reads).
+     */
+    Optional<List<Row>> results(CompiledKernel product) {
+        Results r = shared.resultsOf.get(product);
+        if (r == null) {
+            throw new IllegalArgumentException("not a product compiled by this library");
+        }
+        if (r.y().get(0).dtype() != DataType.F32) {
+            return Optional.empty();
+        }
+        List<Row> out = new ArrayList<>();
+        for (int row = 0; row < r.m(); row++) {
+            List<Region> vectors = new ArrayList<>();
+            for (Region y : r.y()) {
+                vectors.add(new Region("", y.slices(), y.address() + row, y.dtype(), VectorStep.LANES_PER_VECTOR,
+                        false));
+            }
+            out.add(Row.of(vectors, r.n()));
+        }
+        return Optional.of(out);
+    }
+
+    /**
+     * The rows a kernel reads in place, by position, without the empty ones at the end: a kernel that reads none
+     * has one identity however its caller says so.
+     */
+    private static List<Optional<Row>> canonical(List<Optional<Row>> in) {
+        int n = in.size();
+        while (n > 0 && in.get(n - 1).isEmpty()) {
+            n--;
+        }
+        return List.copyOf(in.subList(0, n));
+    }
+
+    /**
+     * Source row {@code i} of {@code in}, {@code n} values, read whole where it lies; where {@code in} has none, a row
+     * of constants (a timing-only kernel's input that no kernel before it in its run left on its chip).
+     */
+    private List<VectorGraph.Ref> read(VectorStep s, List<Optional<Row>> in, int i, int n) {
+        Optional<Row> r = i < in.size() ? in.get(i) : Optional.empty();
+        if (r.isEmpty()) {
+            return row(s.graph(), n);
+        }
+        if (r.get().length() != n) {
+            throw new IllegalArgumentException("source row " + i + " holds " + r.get().length() + " values; the "
+                    + "kernel reads " + n);
+        }
+        return s.row(r.get());
+    }
+
+    private VectorKey key(VectorKind kind, Opcode op, int a, int b, List<Optional<Row>> in, SramMap sram) {
+        return new VectorKey(kind, op, a, b, 0, rows, canonical(in), sram);
     }
 
     private List<VectorGraph.Ref> row(VectorGraph g, int n) {
@@ -223,115 +310,148 @@ final class KernelLibrary {
     }
 
     /**
-     * RMSNorm of a row of n values, its result converted to fp16 where it crosses to other chips next ({@code f16}:
-     * a normed row crosses links in fp16, {@code LayerStep.Payload#NORMED_ROW}, and the products it feeds take fp16
-     * anyway), else left in f32 for the products' wiring to convert, as a run with data leaves it.
+     * RMSNorm of a row of n values ({@code in}: where it lies, {@link #read}), its result converted to fp16 where it
+     * crosses to other chips next ({@code f16}: a normed row crosses links in fp16,
+     * {@code LayerStep.Payload#NORMED_ROW}, and the products it feeds take fp16 anyway), else left in f32 for the
+     * products' wiring to convert, as a run with data leaves it.
      */
-    CompiledKernel rmsnorm(int n, float eps, boolean f16, SramMap sram) {
-        return vector(new VectorKey(VectorKind.RMSNORM, Opcode.NOP, n, 0, f16 ? 1 : 0, rows, sram), sram, s -> {
-            List<VectorGraph.Ref> normed = LayerVectors.norm(s.graph(), row(s.graph(), n), new double[n], n, eps);
-            return List.of(new Out(f16 ? f16(s, normed) : normed, n));
-        });
+    CompiledKernel rmsnorm(int n, float eps, boolean f16, List<Optional<Row>> in, SramMap sram) {
+        return vector(new VectorKey(VectorKind.RMSNORM, Opcode.NOP, n, 0, f16 ? 1 : 0, rows, canonical(in), sram), sram,
+                s -> {
+                    List<VectorGraph.Ref> normed = LayerVectors.norm(s.graph(), read(s, in, 0, n), new double[n], n,
+                            eps);
+                    return List.of(new Out(f16 ? f16(s, normed) : normed, n));
+                });
     }
 
     /**
-     * A residual and the norm after it as one kernel ({@link LayerVectors#residualThenNorm}): the residual stream
-     * (f32) and its RMSNorm, in fp16 if {@code f16}, as {@link #rmsnorm}'s.
+     * A residual and the norm after it as one kernel ({@link LayerVectors#residualThenNorm}) of the residual stream
+     * and the row added to it ({@code in}, in that order): the residual stream (f32) and its RMSNorm, in fp16 if
+     * {@code f16}, as {@link #rmsnorm}'s.
      */
-    CompiledKernel residualThenNorm(int n, float eps, boolean f16, SramMap sram) {
-        return vector(new VectorKey(VectorKind.RESIDUAL_NORM, Opcode.NOP, n, 0, f16 ? 1 : 0, rows, sram), sram, s -> {
-            List<Out> hn = LayerVectors.residualThenNorm(s.graph(), row(s.graph(), n), row(s.graph(), n),
-                    new double[n], n, eps);
-            return f16 ? List.of(hn.get(0), new Out(f16(s, hn.get(1).vectors()), n)) : hn;
-        });
+    CompiledKernel residualThenNorm(int n, float eps, boolean f16, List<Optional<Row>> in, SramMap sram) {
+        return vector(new VectorKey(VectorKind.RESIDUAL_NORM, Opcode.NOP, n, 0, f16 ? 1 : 0, rows, canonical(in),
+                sram), sram, s -> {
+                    List<Out> hn = LayerVectors.residualThenNorm(s.graph(), read(s, in, 0, n), read(s, in, 1, n),
+                            new double[n], n, eps);
+                    return f16 ? List.of(hn.get(0), new Out(f16(s, hn.get(1).vectors()), n)) : hn;
+                });
     }
 
     private static List<VectorGraph.Ref> f16(VectorStep s, List<VectorGraph.Ref> v) {
         return v.stream().map(x -> s.graph().convert(x, DataType.F16)).toList();
     }
 
-    /** Element-wise op of two rows of n values (residual add, the halves of a split V product, int8 scales). */
-    CompiledKernel elementwise(Opcode op, int n, SramMap sram) {
-        return vector(key(VectorKind.ELEMENTWISE, op, n, 0, sram), sram,
-                s -> List.of(new Out(VectorKernels.elementwise(s.graph(), op, row(s.graph(), n), row(s.graph(), n)),
+    /**
+     * Element-wise op of two rows of n values ({@code in}: both, in order): a residual add, the halves of a split V
+     * product, int8 scales.
+     */
+    CompiledKernel elementwise(Opcode op, int n, List<Optional<Row>> in, SramMap sram) {
+        return vector(key(VectorKind.ELEMENTWISE, op, n, 0, in, sram), sram,
+                s -> List.of(new Out(VectorKernels.elementwise(s.graph(), op, read(s, in, 0, n), read(s, in, 1, n)),
                         n)));
     }
 
-    /** RoPE on the first n values (Q and K) of the QKV product's row of {@code qkv} values. */
-    CompiledKernel rope(int n, int qkv, int headDim, double theta, SramMap sram) {
-        return vector(new VectorKey(VectorKind.ROPE, Opcode.NOP, n, qkv, headDim, rows, sram), sram,
-                s -> List.of(new Out(LayerVectors.rope(s, s.placeholder(qkv), n, headDim, 1, theta), n)));
+    /** RoPE on the first n values (Q and K) of the QKV product's row of {@code qkv} values ({@code in}). */
+    CompiledKernel rope(int n, int qkv, int headDim, double theta, List<Optional<Row>> in, SramMap sram) {
+        return vector(new VectorKey(VectorKind.ROPE, Opcode.NOP, n, qkv, headDim, rows, canonical(in), sram), sram,
+                s -> List.of(new Out(LayerVectors.rope(s, source(s, in, 0, qkv), n, headDim, 1, theta), n)));
+    }
+
+    /** Source row {@code i} of {@code in} where it lies, or a placeholder row of {@code n} values. */
+    private static Row source(VectorStep s, List<Optional<Row>> in, int i, int n) {
+        Row r = (i < in.size() ? in.get(i) : Optional.<Row>empty()).orElseGet(() -> s.placeholder(n));
+        if (r.length() != n) {
+            throw new IllegalArgumentException("source row " + i + " holds " + r.length() + " values; the kernel "
+                    + "reads " + n);
+        }
+        return r;
     }
 
     /**
-     * The attention's softmax of {@code rowsPerStep} score rows of n cached positions (a KV head's query heads),
-     * scaled by 1 / sqrt({@code headDim}) and masked ({@link LayerVectors#maskedSoftmax}; every position written:
-     * the timing-only cache is full).
+     * The attention's softmax of {@code rowsPerStep} score rows of n cached positions (a KV head's query heads,
+     * {@code in}), scaled by 1 / sqrt({@code headDim}) and masked ({@link LayerVectors#maskedSoftmax}; every position
+     * written: the timing-only cache is full).
      */
-    CompiledKernel softmax(int rowsPerStep, int n, int headDim, SramMap sram) {
-        return vector(new VectorKey(VectorKind.SOFTMAX, Opcode.NOP, rowsPerStep, n, headDim, rows, sram), sram, s -> {
-            List<Out> out = new ArrayList<>();
-            for (int r = 0; r < rowsPerStep; r++) {
-                out.add(new Out(LayerVectors.maskedSoftmax(s.graph(), row(s.graph(), n), n - 1,
-                        (float) (1 / Math.sqrt(headDim))), n));
-            }
-            return out;
-        });
+    CompiledKernel softmax(int rowsPerStep, int n, int headDim, List<Optional<Row>> in, SramMap sram) {
+        return vector(new VectorKey(VectorKind.SOFTMAX, Opcode.NOP, rowsPerStep, n, headDim, rows, canonical(in),
+                sram), sram, s -> {
+                    List<Out> out = new ArrayList<>();
+                    for (int r = 0; r < rowsPerStep; r++) {
+                        out.add(new Out(LayerVectors.maskedSoftmax(s.graph(), read(s, in, r, n), n - 1,
+                                (float) (1 / Math.sqrt(headDim))), n));
+                    }
+                    return out;
+                });
     }
 
-    /** SwiGLU of the gate and up halves of the gate-and-up product's row of 2n values. */
-    CompiledKernel swiglu(int n, SramMap sram) {
-        return vector(key(VectorKind.SWIGLU, Opcode.NOP, n, 0, sram), sram,
-                s -> List.of(new Out(LayerVectors.swiglu(s, s.placeholder(2 * n), n), n)));
+    /** SwiGLU of the gate and up halves of the gate-and-up product's row of 2n values ({@code in}). */
+    CompiledKernel swiglu(int n, List<Optional<Row>> in, SramMap sram) {
+        return vector(key(VectorKind.SWIGLU, Opcode.NOP, n, 0, in, sram), sram,
+                s -> List.of(new Out(LayerVectors.swiglu(s, source(s, in, 0, 2 * n), n), n)));
     }
 
-    /** The router's top-k over {@code experts} logits ({@link LayerVectors#route}) with every expert computed. */
-    CompiledKernel route(int experts, int k, SramMap sram) {
-        return vector(key(VectorKind.ROUTE, Opcode.NOP, experts, k, sram), sram,
-                s -> LayerVectors.route(s.graph(), s.graph().input(new double[experts], 0), experts, k,
-                        MoeDispatch.ALL));
+    /**
+     * The router's top-k over {@code experts} logits ({@code in}; {@link LayerVectors#route}) with every expert
+     * computed.
+     */
+    CompiledKernel route(int experts, int k, List<Optional<Row>> in, SramMap sram) {
+        return vector(key(VectorKind.ROUTE, Opcode.NOP, experts, k, in, sram), sram,
+                s -> LayerVectors.route(s.graph(), logits(s, in, experts), experts, k, MoeDispatch.ALL));
     }
 
     /**
      * Top-k routing that names the chosen experts ({@link LayerVectors#route}, {@link MoeDispatch#CHOSEN}): the index
      * (u16, lane j the expert of slot j) that the chosen-expert products read at, and each slot's weight in its lane.
      */
-    CompiledKernel routeChosen(int experts, int k, SramMap sram) {
-        return vector(key(VectorKind.ROUTE_CHOSEN, Opcode.NOP, experts, k, sram), sram,
-                s -> LayerVectors.route(s.graph(), s.graph().input(new double[experts], 0), experts, k,
-                        MoeDispatch.CHOSEN));
+    CompiledKernel routeChosen(int experts, int k, List<Optional<Row>> in, SramMap sram) {
+        return vector(key(VectorKind.ROUTE_CHOSEN, Opcode.NOP, experts, k, in, sram), sram,
+                s -> LayerVectors.route(s.graph(), logits(s, in, experts), experts, k, MoeDispatch.CHOSEN));
+    }
+
+    private VectorGraph.Ref logits(VectorStep s, List<Optional<Row>> in, int experts) {
+        return in.isEmpty() || in.get(0).isEmpty() ? s.graph().input(new double[experts], 0)
+                : read(s, in, 0, experts).get(0);
     }
 
     /**
      * A chip's {@code pieces} experts' partial rows of n values, each scaled by its routing weight, added
-     * ({@link LayerVectors#gatedSum}).
+     * ({@link LayerVectors#gatedSum}; {@code in}: the rows, then the routing weights, a row of {@code experts}).
      */
-    CompiledKernel gatedSum(int pieces, int n, SramMap sram) {
-        return vector(key(VectorKind.GATED_SUM, Opcode.NOP, pieces, n, sram), sram, s -> {
-            List<List<VectorGraph.Ref>> downs = new ArrayList<>();
-            for (int e = 0; e < pieces; e++) {
-                downs.add(row(s.graph(), n));
-            }
-            return List.of(new Out(LayerVectors.gatedSum(s.graph(), downs, s.graph().input(new double[pieces], 0)),
-                    n));
-        });
+    CompiledKernel gatedSum(int pieces, int n, int experts, List<Optional<Row>> in, SramMap sram) {
+        return vector(new VectorKey(VectorKind.GATED_SUM, Opcode.NOP, pieces, n, experts, rows, canonical(in), sram),
+                sram, s -> {
+                    List<List<VectorGraph.Ref>> downs = new ArrayList<>();
+                    for (int e = 0; e < pieces; e++) {
+                        downs.add(read(s, in, e, n));
+                    }
+                    return List.of(new Out(LayerVectors.gatedSum(s.graph(), downs, weights(s, in, pieces, experts)),
+                            n));
+                });
+    }
+
+    /** The routing weights, source row {@code i} of {@code in} ({@code experts} values), or a vector of constants. */
+    private VectorGraph.Ref weights(VectorStep s, List<Optional<Row>> in, int i, int experts) {
+        return i < in.size() && in.get(i).isPresent() ? read(s, in, i, experts).get(0)
+                : s.graph().input(new double[experts], 0);
     }
 
     /**
      * A slot's row of n values scaled by its routing weight and, unless it is the {@code first}, added to the slots'
-     * before it ({@link LayerVectors#scaledSum}; experts chosen by data).
+     * before it ({@link LayerVectors#scaledSum}; experts chosen by data; {@code in}: the sum so far, the slot's row,
+     * the routing weights, a row of {@code k} values).
      */
-    CompiledKernel scaledSum(boolean first, int n, SramMap sram) {
-        return vector(key(VectorKind.SCALED_SUM, Opcode.NOP, first ? 1 : 0, n, sram), sram,
-                s -> List.of(new Out(LayerVectors.scaledSum(s.graph(), first ? null : row(s.graph(), n),
-                        row(s.graph(), n), s.graph().input(new double[1], 0), 0), n)));
+    CompiledKernel scaledSum(boolean first, int n, int k, List<Optional<Row>> in, SramMap sram) {
+        return vector(new VectorKey(VectorKind.SCALED_SUM, Opcode.NOP, first ? 1 : 0, n, k, rows, canonical(in), sram),
+                sram, s -> List.of(new Out(LayerVectors.scaledSum(s.graph(), first ? null : read(s, in, 0, n),
+                        read(s, in, 1, n), weights(s, in, 2, k), 0), n)));
     }
 
-    /** The largest of n logits: the element-wise maximum over the row's vectors, then its lane. */
-    CompiledKernel argmax(int n, SramMap sram) {
-        return vector(key(VectorKind.ARGMAX, Opcode.NOP, n, 0, sram), sram, s -> {
+    /** The largest of n logits ({@code in}): the element-wise maximum over the row's vectors, then its lane. */
+    CompiledKernel argmax(int n, List<Optional<Row>> in, SramMap sram) {
+        return vector(key(VectorKind.ARGMAX, Opcode.NOP, n, 0, in, sram), sram, s -> {
             VectorGraph g = s.graph();
-            List<VectorGraph.Ref> r = row(g, n);
+            List<VectorGraph.Ref> r = read(s, in, 0, n);
             VectorGraph.Ref m = r.get(0);
             for (int i = 1; i < r.size(); i++) {
                 m = g.binary(Opcode.VMAX, m, r.get(i));
@@ -343,9 +463,10 @@ final class KernelLibrary {
     /**
      * The wiring of product {@code product} (compiled here): its rows of X, shaped as {@code cuts}, converted to its
      * type and written into its X tiles, and for weights chosen by data the router's index written where its
-     * prologue reads it; the steps of a run with data ({@link VectorStep#writeX}), on placeholder rows.
+     * prologue reads it; the steps of a run with data ({@link VectorStep#writeX}), on the source rows where {@code in}
+     * says they lie ({@link RowCuts#in}) and on placeholder rows for the others.
      */
-    CompiledKernel wiring(CompiledKernel product, RowCuts cuts, SramMap sram) {
+    CompiledKernel wiring(CompiledKernel product, RowCuts cuts, List<Optional<Row>> in, SramMap sram) {
         XTiles x = xOf(product);
         // the number of rows is checked by the wiring itself (VectorStep.writeX)
         for (int r = 0; r < cuts.rows().size(); r++) {
@@ -355,8 +476,9 @@ final class KernelLibrary {
             }
         }
         Region index = shared.indexOf.get(product);
-        return shared.wiring.computeIfAbsent(x, y -> new HashMap<>()).computeIfAbsent(new WiringKey(index, cuts,
-                sram), key -> compileWiring(x, index, cuts, sram));
+        List<Optional<Row>> at = canonical(in);
+        return shared.wiring.computeIfAbsent(x, y -> new HashMap<>()).computeIfAbsent(new WiringKey(index, cuts, at,
+                sram), key -> compileWiring(x, index, cuts, at, sram));
     }
 
     private XTiles xOf(CompiledKernel product) {
@@ -367,10 +489,10 @@ final class KernelLibrary {
         return x;
     }
 
-    private CompiledKernel compileWiring(XTiles x, Region index, RowCuts cuts, SramMap sram) {
+    private CompiledKernel compileWiring(XTiles x, Region index, RowCuts cuts, List<Optional<Row>> in, SramMap sram) {
         shared.compiled++;
         VectorStep s = new VectorStep(chip.vectorBytes());
-        s.writeX(cuts.in(s), x);
+        s.writeX(cuts.in(s, padded(in, cuts)), x);
         if (index != null) {
             VectorGraph g = s.graph();
             VectorGraph.Ref idx = g.unary(Opcode.VMOV, g.input(index.dtype(), new double[0], 0));
@@ -382,12 +504,13 @@ final class KernelLibrary {
     /**
      * The append of this library's rows of K and V (positions {@code kPosition - rows + 1 .. kPosition} of the K
      * cache product {@code kCache}, and the rows ending at {@code vPosition} of the V cache product {@code vCache},
-     * both compiled here) for one KV head, each row's K and V cut from rows shaped as {@code k} and {@code v}: the
-     * steps of a run with data ({@link CacheAppend}), on placeholder rows, into copy 0's place of the caches (every
-     * copy lies in the same slices, further on).
+     * both compiled here) for one KV head, each row's K and V cut from rows shaped as {@code k} and {@code v}, whose
+     * sources lie where {@code kIn} and {@code vIn} say (placeholder rows where they say nothing): the steps of a run
+     * with data ({@link CacheAppend}), into copy 0's place of the caches (every copy lies in the same slices, further
+     * on).
      */
     CompiledKernel append(CompiledKernel kCache, CompiledKernel vCache, int kPosition, int vPosition, RowCuts k,
-                          RowCuts v, SramMap sram) {
+                          RowCuts v, List<Optional<Row>> kIn, List<Optional<Row>> vIn, SramMap sram) {
         WeightTiles kw = shared.weightsOf.get(kCache);
         WeightTiles vw = shared.weightsOf.get(vCache);
         if (kw == null || vw == null) {
@@ -411,12 +534,15 @@ final class KernelLibrary {
                         + ", " + v);
             }
         }
-        return shared.appends.computeIfAbsent(new AppendKey(kw, vw, kPosition, vPosition, k, v, sram), key -> {
+        List<Optional<Row>> kAt = canonical(kIn);
+        List<Optional<Row>> vAt = canonical(vIn);
+        return shared.appends.computeIfAbsent(new AppendKey(kw, vw, kPosition, vPosition, k, v, kAt, vAt, sram),
+                key -> {
             shared.compiled++;
             VectorStep s = new VectorStep(chip.vectorBytes());
             VectorGraph g = s.graph();
-            List<List<Row>> kRows = k.in(s);
-            List<List<Row>> vRows = v.in(s);
+            List<List<Row>> kRows = k.in(s, padded(kAt, k));
+            List<List<Row>> vRows = v.in(s, padded(vAt, v));
             List<VectorGraph.Ref> ks = new ArrayList<>();
             List<VectorGraph.Ref> masks = new ArrayList<>();
             List<Integer> positions = new ArrayList<>();
@@ -434,6 +560,15 @@ final class KernelLibrary {
             }
             return VectorCompiler.compile(chip, g, ScheduleOptions.DEFAULT, sram);
         });
+    }
+
+    /** {@code in} with empty entries added up to one per source row of {@code cuts}. */
+    private static List<Optional<Row>> padded(List<Optional<Row>> in, RowCuts cuts) {
+        List<Optional<Row>> out = new ArrayList<>(in);
+        while (out.size() < cuts.sources().size()) {
+            out.add(Optional.empty());
+        }
+        return out;
     }
 
     /** K of product {@code product} (compiled here): the values of one row of its X. */

@@ -5,6 +5,7 @@ import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.SramMap;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.Argmax;
 import dev.lockstep.compiler.graph.LayerStep.GateByRoute;
@@ -17,8 +18,8 @@ import dev.lockstep.compiler.graph.LayerStep.Softmax;
 import dev.lockstep.compiler.graph.LayerStep.SwiGlu;
 import dev.lockstep.compiler.model.KernelKey.VectorStepKind;
 import dev.lockstep.isa.Opcode;
+import java.util.List;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 /**
  * The kernel a step of the layer graph compiles to on one chip, without data: the timing-only lowering's meaning of
@@ -29,17 +30,28 @@ final class StepKernels {
     private StepKernels() {
     }
 
+    /** How a step's kernel is compiled. */
+    @FunctionalInterface
+    interface Make {
+        /**
+         * The kernel, from {@code library}, into {@code sram}, for the library's rows, reading the rows {@code in}
+         * gives where they lie (by position, as each kernel of {@link KernelLibrary} lists its inputs; none, or an
+         * empty one: rows of constants).
+         */
+        CompiledKernel compile(KernelLibrary library, SramMap sram, List<Optional<Row>> in);
+    }
+
     /**
      * A step's kernel on a chip.
      *
-     * @param key           which kernel of the chip it is (a chip compiles each key once and places it again)
+     * @param key           which kernel of the chip it is (a chip compiles each key once per set of rows it reads in
+     *                      place and places it again)
      * @param make          compiles it into the given SRAM, for the library's rows
      * @param weights       whether it is a product over a weight tensor (wired before it, {@link ChipKernels}; a
      *                      prefill chunk multiplies the decode product's weights instead of compiling this one)
      * @param scaledColumns for a product with int8 weights, the columns its per-column scaling multiplies; else 0
      */
-    record Kernel(KernelKey key, BiFunction<KernelLibrary, SramMap, CompiledKernel> make, boolean weights,
-                  int scaledColumns) {
+    record Kernel(KernelKey key, Make make, boolean weights, int scaledColumns) {
     }
 
     /**
@@ -56,8 +68,8 @@ final class StepKernels {
         int qPerKv = m.heads() / m.kvHeads();
         Kernel k;
         if (step instanceof Norm n) {
-            k = vector(new KernelKey.Norm(n.weight(), crosses), (l, s) -> l.rmsnorm(m.hidden(), (float) m.rmsNormEps(),
-                    crosses, s));
+            k = vector(new KernelKey.Norm(n.weight(), crosses), (l, s, in) -> l.rmsnorm(m.hidden(),
+                    (float) m.rmsNormEps(), crosses, in, s));
         } else if (step instanceof Product p) {
             Shard.Shape shape = shard.shape(p, m, attentionChips);
             if (shape.cols() == 0) {
@@ -66,37 +78,38 @@ final class StepKernels {
             int scaled = w == Precision.INT8 ? shape.cols() : 0;
             ExpertColumns piece = shard.piece();
             if (piece != null && piece.chosenByData()) {
-                k = new Kernel(new KernelKey.ChosenWeights(p.weight(), piece.expert()), (l, s) -> l.matmulChosen(
+                k = new Kernel(new KernelKey.ChosenWeights(p.weight(), piece.expert()), (l, s, in) -> l.matmulChosen(
                         p.weight(), 1, shape.rows(), shape.cols(), w.mxmType(), m.experts(), m.expertsPerToken(), s)
                         .get(piece.expert()), true, scaled);
             } else {
-                k = new Kernel(new KernelKey.Weights(shard.tensor(p)), (l, s) -> l.matmul(p.weight(), 1,
+                k = new Kernel(new KernelKey.Weights(shard.tensor(p)), (l, s, in) -> l.matmul(p.weight(), 1,
                         shape.rows(), shape.cols(), w.mxmType(), s), true, scaled);
             }
         } else if (step instanceof Rope) {
             AttentionRows rows = AttentionRows.of(m, attentionChips);
-            k = vector(new KernelKey.Vector(VectorStepKind.ROPE, 0), (l, s) -> l.rope(rows.roped(), rows.qkv(), hd,
-                    m.ropeTheta(), s));
+            k = vector(new KernelKey.Vector(VectorStepKind.ROPE, 0), (l, s, in) -> l.rope(rows.roped(), rows.qkv(),
+                    hd, m.ropeTheta(), in, s));
         } else if (step instanceof Softmax) {
-            k = vector(new KernelKey.Vector(VectorStepKind.SOFTMAX, 0), (l, s) -> l.softmax(qPerKv, cachedTokens, hd,
-                    s));
+            k = vector(new KernelKey.Vector(VectorStepKind.SOFTMAX, 0), (l, s, in) -> l.softmax(qPerKv, cachedTokens,
+                    hd, in, s));
         } else if (step instanceof Route r && dispatch == MoeDispatch.CHOSEN) {
-            k = vector(new KernelKey.Vector(VectorStepKind.ROUTE_CHOSEN, 0), (l, s) -> l.routeChosen(r.experts(),
-                    r.topK(), s));
+            k = vector(new KernelKey.Vector(VectorStepKind.ROUTE_CHOSEN, 0), (l, s, in) -> l.routeChosen(r.experts(),
+                    r.topK(), in, s));
         } else if (step instanceof Route r) {
-            k = vector(new KernelKey.Vector(VectorStepKind.ROUTE, 0), (l, s) -> l.route(r.experts(), r.topK(), s));
+            k = vector(new KernelKey.Vector(VectorStepKind.ROUTE, 0), (l, s, in) -> l.route(r.experts(), r.topK(), in,
+                    s));
         } else if (step instanceof SwiGlu) {
             int cols = shard.piece().columns();
-            k = vector(new KernelKey.Vector(VectorStepKind.SWIGLU, cols), (l, s) -> l.swiglu(cols, s));
+            k = vector(new KernelKey.Vector(VectorStepKind.SWIGLU, cols), (l, s, in) -> l.swiglu(cols, in, s));
         } else if (step instanceof Residual) {
-            k = vector(new KernelKey.Vector(VectorStepKind.RESIDUAL, 0), (l, s) -> l.elementwise(Opcode.VADD,
-                    m.hidden(), s));
+            k = vector(new KernelKey.Vector(VectorStepKind.RESIDUAL, 0), (l, s, in) -> l.elementwise(Opcode.VADD,
+                    m.hidden(), in, s));
         } else if (step instanceof Argmax) {
             int cols = shard.vocabColumns(m.vocab());
             if (cols == 0) {
                 return Optional.empty();
             }
-            k = vector(new KernelKey.Vector(VectorStepKind.ARGMAX, 0), (l, s) -> l.argmax(cols, s));
+            k = vector(new KernelKey.Vector(VectorStepKind.ARGMAX, 0), (l, s, in) -> l.argmax(cols, in, s));
         } else {
             throw new IllegalArgumentException("not one kernel: " + step);
         }
@@ -109,7 +122,7 @@ final class StepKernels {
      */
     static Kernel residualThenNorm(ModelConfig m, boolean crosses) {
         return vector(new KernelKey.Vector(VectorStepKind.RESIDUAL_NORM, crosses ? 1 : 0),
-                (l, s) -> l.residualThenNorm(m.hidden(), (float) m.rmsNormEps(), crosses, s));
+                (l, s, in) -> l.residualThenNorm(m.hidden(), (float) m.rmsNormEps(), crosses, in, s));
     }
 
     /**
@@ -120,18 +133,19 @@ final class StepKernels {
     static Kernel gating(ModelConfig m, MoeDispatch dispatch, int pieces, int slot) {
         if (dispatch == MoeDispatch.CHOSEN) {
             return vector(new KernelKey.Vector(VectorStepKind.SCALED_SUM, slot == 0 ? 1 : 0),
-                    (l, s) -> l.scaledSum(slot == 0, m.hidden(), s));
+                    (l, s, in) -> l.scaledSum(slot == 0, m.hidden(), m.expertsPerToken(), in, s));
         }
-        return vector(new KernelKey.Vector(VectorStepKind.GATED_SUM, pieces), (l, s) -> l.gatedSum(pieces,
-                m.hidden(), s));
+        return vector(new KernelKey.Vector(VectorStepKind.GATED_SUM, pieces), (l, s, in) -> l.gatedSum(pieces,
+                m.hidden(), m.experts(), in, s));
     }
 
     /** The per-column scaling of an int8 product's {@code n} result columns. */
     static Kernel scale(int n) {
-        return vector(new KernelKey.Vector(VectorStepKind.SCALE, n), (l, s) -> l.elementwise(Opcode.VMUL, n, s));
+        return vector(new KernelKey.Vector(VectorStepKind.SCALE, n), (l, s, in) -> l.elementwise(Opcode.VMUL, n, in,
+                s));
     }
 
-    private static Kernel vector(KernelKey key, BiFunction<KernelLibrary, SramMap, CompiledKernel> make) {
+    private static Kernel vector(KernelKey key, Make make) {
         return new Kernel(key, make, false, 0);
     }
 }

@@ -2,6 +2,7 @@
 package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.graph.DecoderModel;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
@@ -15,14 +16,17 @@ import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
 import dev.lockstep.compiler.graph.LayerStep.Product;
 import dev.lockstep.compiler.graph.LayerStep.Where;
 import dev.lockstep.compiler.graph.Tensor;
+import dev.lockstep.compiler.model.KernelKey.VectorStepKind;
 import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.Collectives;
 import dev.lockstep.compiler.system.SystemBuild;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -307,13 +311,17 @@ final class TimingLowering {
         long end = t;
         for (int i = 0; i < st.chips(widest); i++) {
             Shard shard = new Shard(path.chip(st.start() + i), i, st.count(), null, 0);
-            end = Math.max(end, compute(run, st, shard, tok, crosses, t));
+            end = Math.max(end, compute(run, st, shard, tok, crosses, new RunRows(), t));
         }
         return tok.ledger().computeStage(t, end);
     }
 
+    /**
+     * Steps {@code steps} of a run on {@code shard}'s chip from {@code t}, each kernel reading in place the rows the
+     * run's kernels before it left ({@code left}).
+     */
     private long compute(List<LayerStep> steps, Stage st, Shard shard, TokenPlacement tok, boolean crosses,
-                         long t) {
+                         RunRows left, long t) {
         long tc = t;
         for (int i = 0; i < steps.size(); i++) {
             Compute c = (Compute) steps.get(i);
@@ -321,20 +329,21 @@ final class TimingLowering {
                 continue;
             }
             if (LayerVectors.fusedWithNext(steps, i)) {
-                tc = kernels.place(shard.chip(), StepKernels.residualThenNorm(m, crosses), tok, tc);
+                // its rows, the residual stream and the row added to it, came over links
+                tc = kernels.place(shard.chip(), StepKernels.residualThenNorm(m, crosses), tok, List.of(), tc).end();
                 i++;
             } else if (c instanceof PerKvHead h) {
                 for (int k = 0; k < m.kvHeads() / plan.attentionChips(); k++) {
-                    tc = compute(h.body(), st, shard.withKvHead(k), tok, crosses, tc);
+                    tc = compute(h.body(), st, shard.withKvHead(k), tok, crosses, left, tc);
                 }
             } else if (c instanceof PerExpert e) {
-                tc = experts(e, st, shard, tok, crosses, tc);
+                tc = experts(e, st, shard, tok, crosses, left, tc);
             } else if (c instanceof GateByRoute) {
                 // gathered after the chip's per-expert blocks (experts)
                 continue;
             } else {
                 tc = kernels.step(c, shard, tok, splitV.contains(new ChipKvHead(shard.chip(), shard.kvHead())),
-                        crosses, tc);
+                        crosses, left, tc);
             }
         }
         return tc;
@@ -344,18 +353,33 @@ final class TimingLowering {
      * A chip's per-expert blocks, one per piece of the experts' columns it holds, and their gating: with every
      * expert computed, one kernel after all of them; with the experts chosen by data, one after each slot's block.
      */
-    private long experts(PerExpert e, Stage st, Shard shard, TokenPlacement tok, boolean crosses, long t) {
+    private long experts(PerExpert e, Stage st, Shard shard, TokenPlacement tok, boolean crosses, RunRows left,
+                         long t) {
         long tc = t;
         boolean gated = e.body().stream().anyMatch(s -> s instanceof GateByRoute);
         List<ExpertColumns> pieces = ExpertColumns.of(m, plan.chipsPerLayer(), shard.index(), plan.dispatch());
+        RunRows.Left sum = new RunRows.Out(VectorStepKind.SCALED_SUM, 0);
+        RunRows.Left weights = new RunRows.Out(VectorStepKind.ROUTE, 0);
         for (int p = 0; p < pieces.size(); p++) {
-            tc = compute(e.body(), st, shard.withPiece(pieces.get(p)), tok, crosses, tc);
+            tc = compute(e.body(), st, shard.withPiece(pieces.get(p)), tok, crosses, left, tc);
             if (gated && plan.dispatch() == MoeDispatch.CHOSEN) {
-                tc = kernels.place(shard.chip(), StepKernels.gating(m, plan.dispatch(), pieces.size(), p), tok, tc);
+                // the sum so far, the slot's row, the slots' weights (the router's second row)
+                ChipKernels.Placed g = kernels.place(shard.chip(), StepKernels.gating(m, plan.dispatch(),
+                        pieces.size(), p), tok, List.of(left.row(sum, 0), left.row(new RunRows.Y(Tensor.DOWN,
+                        pieces.get(p).expert()), 0), left.row(weights, 1)), tc);
+                left.leave(sum, kernels.library().outputs(g.kernel()));
+                tc = g.end();
             }
         }
         if (gated && plan.dispatch() == MoeDispatch.ALL && !pieces.isEmpty()) {
-            tc = kernels.place(shard.chip(), StepKernels.gating(m, plan.dispatch(), pieces.size(), 0), tok, tc);
+            // every piece's row, then the routing weights
+            List<Optional<Row>> in = new ArrayList<>();
+            for (ExpertColumns piece : pieces) {
+                in.add(left.row(new RunRows.Y(Tensor.DOWN, piece.expert()), 0));
+            }
+            in.add(left.row(weights, 0));
+            tc = kernels.place(shard.chip(), StepKernels.gating(m, plan.dispatch(), pieces.size(), 0), tok, in, tc)
+                    .end();
         }
         return tc;
     }

@@ -22,6 +22,7 @@ import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.QueueProgram;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class TimingWiringTest {
         KernelLibrary lib = new KernelLibrary(tb.chip());
         CompiledKernel up = lib.matmul(Tensor.GATE_UP, 1, HIDDEN, 14336, DataType.F16, c.sram());
         c.reserve(up);
-        CompiledKernel wiring = lib.wiring(up, RowCuts.whole(1, HIDDEN), c.sram());
+        CompiledKernel wiring = lib.wiring(up, RowCuts.whole(1, HIDDEN), List.of(), c.sram());
         Simulated.exactlyTimingOnly(tb.chip(), wiring);
 
         ChipProgram p = wiring.program().chips().get(0);
@@ -70,7 +71,20 @@ class TimingWiringTest {
         assertThat(f.wiringCycles()).isEqualTo(206);
         assertThat(wiring.predictedCycles()).isEqualTo(210);
         // compiled once per SRAM: the same kernel again
-        assertThat(lib.wiring(up, RowCuts.whole(1, HIDDEN), c.sram())).isSameAs(wiring);
+        assertThat(lib.wiring(up, RowCuts.whole(1, HIDDEN), List.of(), c.sram())).isSameAs(wiring);
+        // reading the row where a kernel before it left it (a norm's, compiled into the chip's SRAM) instead: the same
+        // steps and a kernel of its own, 30 cycles longer here, for where the norm's kernel left its row (the run with
+        // data lays its row kernel out otherwise)
+        CompiledKernel norm = lib.rmsnorm(HIDDEN, 1e-5f, false, List.of(), c.sram());
+        c.place(norm, 0);
+        Row normed = lib.outputs(norm).get(0);
+        CompiledKernel inPlace = lib.wiring(up, RowCuts.whole(1, HIDDEN), List.of(Optional.of(normed)), c.sram());
+        assertThat(inPlace).isNotSameAs(wiring);
+        Simulated.exactlyTimingOnly(tb.chip(), inPlace);
+        ChipProgram q = inPlace.program().chips().get(0);
+        assertThat(Instructions.count(q, Opcode.VCVT)).isEqualTo(26 * 2);
+        assertThat(Instructions.count(q, Opcode.SHIFT)).isEqualTo(13);
+        assertThat(inPlace.predictedCycles()).isEqualTo(240);
     }
 
     /**
@@ -89,7 +103,8 @@ class TimingWiringTest {
         CompiledKernel v = lib.matmulCopies(CacheKind.V, 4, 4096, 128, 1, c.sram()).get(0);
         c.reserve(v);
         AttentionRows rows = new AttentionRows(4, 1, 128);
-        CompiledKernel append = lib.append(k, v, 4095, 4095, rows.keys(0, 1), rows.values(0, 1), c.sram());
+        CompiledKernel append = lib.append(k, v, 4095, 4095, rows.keys(0, 1), rows.values(0, 1), List.of(), List.of(),
+                c.sram());
         Simulated.exactlyTimingOnly(tb.chip(), append);
         ChipProgram p = append.program().chips().get(0);
         assertThat(Instructions.count(p, Opcode.VSEL)).isEqualTo(128);
@@ -97,14 +112,16 @@ class TimingWiringTest {
         assertThat(append.predictedCycles()).isEqualTo(520);
         // a prefill chunk of 4 rows appends 4 tokens in one kernel: their columns share the cache's words, so each
         // word takes the 4 merges one after another and is written once
-        CompiledKernel four = lib.withRows(4).append(k, v, 4095, 4095, rows.keys(0, 4), rows.values(0, 4), c.sram());
+        CompiledKernel four = lib.withRows(4).append(k, v, 4095, 4095, rows.keys(0, 4), rows.values(0, 4), List.of(),
+                List.of(), c.sram());
         Simulated.exactlyTimingOnly(tb.chip(), four);
         ChipProgram p4 = four.program().chips().get(0);
         assertThat(Instructions.count(p4, Opcode.VSEL)).isEqualTo(4 * 128);
         assertThat(mostWritesToOneWord(p4)).isEqualTo(1);
         assertThat(four.predictedCycles()).isEqualTo(616);
         // more rows than the caches hold are refused
-        assertThatThrownBy(() -> lib.withRows(4).append(k, v, 2, 4095, rows.keys(0, 4), rows.values(0, 4), c.sram()))
+        assertThatThrownBy(() -> lib.withRows(4).append(k, v, 2, 4095, rows.keys(0, 4), rows.values(0, 4),
+                List.of(), List.of(), c.sram()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4 rows do not fit");
     }
 
