@@ -5,6 +5,7 @@ import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.SramMap;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.dataflow.RowCuts;
 import dev.lockstep.compiler.graph.DecoderLayer;
 import dev.lockstep.compiler.graph.LayerStep;
@@ -17,6 +18,7 @@ import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
 import dev.lockstep.compiler.graph.LayerStep.Product;
 import dev.lockstep.compiler.graph.LayerStep.Residual;
 import dev.lockstep.compiler.graph.Tensor;
+import dev.lockstep.compiler.model.KernelKey.VectorStepKind;
 import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.DataType;
@@ -27,6 +29,7 @@ import dev.lockstep.isa.system.SystemSpec;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -47,6 +50,8 @@ public final class BlockCompiler {
     private long peak = 1;
     /** The V cache's product, taken with the K cache's before the token's append. */
     private CompiledKernel vCache;
+    /** The rows the kernels so far left, which later ones read in place (the chip's steps are one run). */
+    private final RunRows run = new RunRows();
 
     private BlockCompiler(ChipSpec chip) {
         this.chip = chip;
@@ -58,18 +63,23 @@ public final class BlockCompiler {
         this.c = new SystemBuild(new SystemSpec("one-chip", chip, 1, 1, 1, 0, latency)).chip(0);
     }
 
-    private void place(Function<SramMap, CompiledKernel> make) {
-        place(make.apply(c.sram()));
+    /** Compiles a vector kernel into the chip's SRAM and places it; returns it. */
+    private CompiledKernel place(Function<SramMap, CompiledKernel> make) {
+        CompiledKernel k = make.apply(c.sram());
+        place(k);
+        return k;
     }
 
     /**
-     * A product: its tensors taken first, then the wiring that writes its X tiles from rows shaped as {@code x}
-     * ({@link KernelLibrary#wiring}), then the product, as a run places them.
+     * A product: its tensors taken first, then the wiring that writes its X tiles from rows shaped as {@code x} whose
+     * sources lie where {@code in} says ({@link KernelLibrary#wiring}), then the product, as a run places them; its
+     * results are left for later kernels as {@code left}.
      */
-    private void product(CompiledKernel k, RowCuts x) {
+    private void product(CompiledKernel k, RowCuts x, List<Optional<Row>> in, RunRows.Left left) {
         c.reserve(k);
-        place(lib.wiring(k, x, List.of(), c.sram()));
+        place(lib.wiring(k, x, in, c.sram()));
         place(k);
+        lib.results(k).ifPresent(y -> run.leave(left, y));
     }
 
     private void place(CompiledKernel k) {
@@ -136,6 +146,11 @@ public final class BlockCompiler {
         return first ? steps.subList(0, split) : steps.subList(split + 1, steps.size());
     }
 
+    /** The chip's one piece of expert columns (expert 0's). */
+    private static ExpertColumns piece(int columns) {
+        return new ExpertColumns(0, columns, false);
+    }
+
     /**
      * One step on a chip holding one KV head ({@code context} tokens cached) or {@code columns} of one expert's
      * intermediate columns: a block's steps in turn, a cache product over one sequence's cache, any other step the
@@ -156,8 +171,9 @@ public final class BlockCompiler {
                 }
             }
             if (e.body().stream().anyMatch(inner -> inner instanceof GateByRoute)) {
-                // the gating, gathered after the chip's one block
-                place(s -> StepKernels.gating(m, MoeDispatch.ALL, 1, 0).make().compile(lib, s, List.of()));
+                // the gating, gathered after the chip's one block: its row and the router's weights, in place
+                List<Optional<Row>> in = run.gatingReads(List.of(piece(columns)), -1);
+                place(s -> StepKernels.gating(m, MoeDispatch.ALL, 1, 0).make().compile(lib, s, in));
             }
         } else if (step instanceof CacheProduct cache && cache.cache() == Tensor.K_CACHE) {
             // both caches first (as a run reserves them before any token), then the token's append, then the scores
@@ -165,25 +181,37 @@ public final class BlockCompiler {
             c.reserve(k);
             vCache = lib.matmul(Tensor.V_CACHE, q, cached, hd, DataType.F16, c.sram());
             c.reserve(vCache);
-            place(lib.append(k, vCache, cached - 1, cached - 1, rows.keys(0, 1), rows.values(0, 1), List.of(), List.of(),
-                    c.sram()));
-            product(k, rows.queries(0, 1));
+            Optional<Row> roped = run.row(new RunRows.Out(VectorStepKind.ROPE, 0), 0);
+            place(lib.append(k, vCache, cached - 1, cached - 1, rows.keys(0, 1), rows.values(0, 1), List.of(roped),
+                    List.of(run.row(new RunRows.Y(Tensor.QKV, 0), 0)), c.sram()));
+            product(k, rows.queries(0, 1), List.of(roped), new RunRows.CacheY(CacheKind.K, 0));
         } else if (step instanceof CacheProduct) {
-            product(vCache, rows.probabilities(1, cached, 0, cached));
+            product(vCache, rows.probabilities(1, cached, 0, cached), run.rows(new RunRows.Out(VectorStepKind.SOFTMAX,
+                    0), q), new RunRows.CacheY(CacheKind.V, 0));
+            List<Optional<Row>> heads = run.rows(new RunRows.CacheY(CacheKind.V, 0), q);
+            if (heads.get(0).isPresent()) {
+                run.leave(new RunRows.HeadOutputs(0), heads.stream().map(Optional::orElseThrow).toList());
+            }
         } else {
-            Shard oneChip = new Shard(0, 0, 1, new ExpertColumns(0, columns, false), 0);
+            Shard oneChip = new Shard(0, 0, 1, piece(columns), 0);
             // in a run the norms' rows go on to other chips
             StepKernels.Kernel k = StepKernels.of(step, oneChip, m, w, m.kvHeads(), cached, MoeDispatch.ALL, true)
                     .orElseThrow();
+            Optional<RunRows.Left> left = RunRows.leaves(step, oneChip);
             if (k.weights()) {
                 CompiledKernel p = k.make().compile(lib, c.sram(), List.of());
                 product(p, step instanceof Product o && o.weight() == Tensor.O ? rows.headOutputs(1)
-                        : RowCuts.whole(1, lib.kOf(p)));
+                        : RowCuts.whole(1, lib.kOf(p)), run.productReads(step, oneChip, rows),
+                        left.orElseThrow());
             } else {
-                place(s -> k.make().compile(lib, s, List.of()));
+                List<Optional<Row>> in = run.reads(step, oneChip, q);
+                CompiledKernel v = place(s -> k.make().compile(lib, s, in));
+                left.ifPresent(l -> run.leave(l, lib.outputs(v)));
             }
             if (k.scaledColumns() > 0) {
-                place(s -> StepKernels.scale(k.scaledColumns()).make().compile(lib, s, List.of()));
+                CompiledKernel scale = place(s -> StepKernels.scale(k.scaledColumns()).make().compile(lib, s,
+                        List.of()));
+                left.ifPresent(l -> run.leave(l, lib.outputs(scale)));
             }
         }
     }

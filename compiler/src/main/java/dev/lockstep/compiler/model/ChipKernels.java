@@ -8,13 +8,8 @@ import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.dataflow.RowCuts;
 import dev.lockstep.compiler.graph.LayerStep;
-import dev.lockstep.compiler.graph.LayerStep.Argmax;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
 import dev.lockstep.compiler.graph.LayerStep.Product;
-import dev.lockstep.compiler.graph.LayerStep.Rope;
-import dev.lockstep.compiler.graph.LayerStep.Route;
-import dev.lockstep.compiler.graph.LayerStep.Softmax;
-import dev.lockstep.compiler.graph.LayerStep.SwiGlu;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.graph.TensorId;
 import dev.lockstep.compiler.model.TimingLowering.TokenPlacement;
@@ -223,7 +218,7 @@ final class ChipKernels {
         }
         StepKernels.Kernel k = kernel.get();
         long tc;
-        Optional<RunRows.Left> left = leaves(step, shard);
+        Optional<RunRows.Left> left = RunRows.leaves(step, shard);
         if (k.key() instanceof KernelKey.ChosenWeights && tok.rows() > 1) {
             // experts chosen by data, several rows: each row's own choice, one row after another (docs/model.md,
             // "Experts chosen by data")
@@ -240,11 +235,11 @@ final class ChipKernels {
             tc = onScratch(chip, decode, tok.rows(), 0, productX(step, decode, tok.rows()), tok, t);
         } else if (k.weights()) {
             CompiledKernel product = of(chip).get(k.key());
-            tc = wire(chip, k.key(), productX(step, product, 1), productReads(step, shard, run), tok, t);
+            tc = wire(chip, k.key(), productX(step, product, 1), run.productReads(step, shard, rows), tok, t);
             tc = place(chip, k.key(), tok, k.make(), List.of(), tc).end();
             lib.results(product).ifPresent(y -> left.ifPresent(l -> run.leave(l, y)));
         } else {
-            Placed p = place(chip, k.key(), tok, k.make(), reads(step, shard, run), t);
+            Placed p = place(chip, k.key(), tok, k.make(), run.reads(step, shard, qPerKv()), t);
             left.ifPresent(l -> run.leave(l, lib.outputs(p.kernel())));
             tc = p.end();
         }
@@ -273,60 +268,6 @@ final class ChipKernels {
             return Optional.empty();
         }
         return Optional.of(Row.of(present(r).stream().map(x -> x.vectors().get(0)).toList(), n));
-    }
-
-    /** What step {@code step}'s kernel on {@code shard} leaves, for the kernels after it in its run. */
-    private static Optional<RunRows.Left> leaves(LayerStep step, Shard shard) {
-        int piece = shard.piece() == null ? 0 : shard.piece().expert();
-        RunRows.Left left = null;
-        if (step instanceof Product p) {
-            left = new RunRows.Y(p.weight(), piece);
-        } else if (step instanceof Rope) {
-            left = new RunRows.Out(KernelKey.VectorStepKind.ROPE, 0);
-        } else if (step instanceof Softmax) {
-            left = new RunRows.Out(KernelKey.VectorStepKind.SOFTMAX, shard.kvHead());
-        } else if (step instanceof SwiGlu) {
-            left = new RunRows.Out(KernelKey.VectorStepKind.SWIGLU, piece);
-        } else if (step instanceof Route) {
-            left = new RunRows.Out(KernelKey.VectorStepKind.ROUTE, 0);
-        }
-        // else nothing later in the run reads it (a norm's row crosses to the products; a residual; the choice)
-        return Optional.ofNullable(left);
-    }
-
-    /** The rows step {@code step}'s vector kernel on {@code shard} reads, by position ({@link KernelLibrary}). */
-    private List<Optional<Row>> reads(LayerStep step, Shard shard, RunRows run) {
-        int piece = shard.piece() == null ? 0 : shard.piece().expert();
-        if (step instanceof Rope) {
-            return List.of(run.row(new RunRows.Y(Tensor.QKV, 0), 0));
-        } else if (step instanceof Softmax) {
-            return run.rows(new RunRows.CacheY(CacheKind.K, shard.kvHead()), qPerKv());
-        } else if (step instanceof Route) {
-            return List.of(run.row(new RunRows.Y(Tensor.ROUTER, 0), 0));
-        } else if (step instanceof SwiGlu) {
-            return List.of(run.row(new RunRows.Y(Tensor.GATE_UP, piece), 0));
-        } else if (step instanceof Argmax) {
-            return List.of(run.row(new RunRows.Y(Tensor.LM_HEAD, 0), 0));
-        }
-        // a norm or residual: its rows came over links
-        return List.of();
-    }
-
-    /** The source rows of weight product {@code step}'s X ({@link #productX}) where its run left them. */
-    private List<Optional<Row>> productReads(LayerStep step, Shard shard, RunRows run) {
-        Product p = (Product) step;
-        if (p.weight() == Tensor.O) {
-            List<Optional<Row>> out = new ArrayList<>();
-            for (int kv = 0; kv < rows.kvHeads(); kv++) {
-                out.addAll(run.rows(new RunRows.HeadOutputs(kv), qPerKv()));
-            }
-            return out;
-        } else if (p.weight() == Tensor.DOWN) {
-            int piece = shard.piece() == null ? 0 : shard.piece().expert();
-            return List.of(run.row(new RunRows.Out(KernelKey.VectorStepKind.SWIGLU, piece), 0));
-        }
-        // the normed row, broadcast to the layer's chips
-        return List.of();
     }
 
     /**

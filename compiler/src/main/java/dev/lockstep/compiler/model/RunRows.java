@@ -2,6 +2,13 @@
 package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.dataflow.Row;
+import dev.lockstep.compiler.graph.LayerStep;
+import dev.lockstep.compiler.graph.LayerStep.Argmax;
+import dev.lockstep.compiler.graph.LayerStep.Product;
+import dev.lockstep.compiler.graph.LayerStep.Rope;
+import dev.lockstep.compiler.graph.LayerStep.Route;
+import dev.lockstep.compiler.graph.LayerStep.Softmax;
+import dev.lockstep.compiler.graph.LayerStep.SwiGlu;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.model.KernelKey.VectorStepKind;
 import java.util.ArrayList;
@@ -14,8 +21,9 @@ import java.util.Optional;
  * The rows the kernels of one run of compute steps on one chip have left, and where: what the later kernels of the
  * run read in place, as the run with data reads them (the QKV product's row read by RoPE, the scores by the softmax,
  * SwiGLU's row by the down projection's wiring, ...). A row that came over a link, or that a run before it left, is
- * not here: a timing-only kernel reads a placeholder row of its shape instead ({@link KernelLibrary}). One per chip
- * and run of a decode step, looked up only.
+ * not here: a timing-only kernel reads a placeholder row of its shape instead ({@link KernelLibrary}). What each step
+ * reads and leaves is said here once, for every lowering of steps to kernels on a chip ({@link ChipKernels},
+ * {@link BlockCompiler}). One per chip and run of a decode step, looked up only.
  */
 final class RunRows {
     /** What left a row. */
@@ -58,5 +66,87 @@ final class RunRows {
             out.add(row(what, i));
         }
         return out;
+    }
+
+    /** What step {@code step}'s kernel on {@code shard} leaves that later kernels of a run read, if anything. */
+    static Optional<Left> leaves(LayerStep step, Shard shard) {
+        int piece = piece(shard);
+        Left left = null;
+        if (step instanceof Product p) {
+            left = new Y(p.weight(), piece);
+        } else if (step instanceof Rope) {
+            left = new Out(VectorStepKind.ROPE, 0);
+        } else if (step instanceof Softmax) {
+            left = new Out(VectorStepKind.SOFTMAX, shard.kvHead());
+        } else if (step instanceof SwiGlu) {
+            left = new Out(VectorStepKind.SWIGLU, piece);
+        } else if (step instanceof Route) {
+            left = new Out(VectorStepKind.ROUTE, 0);
+        }
+        // else nothing later in a run reads it (a norm's row goes to products on other chips too; a residual; the
+        // choice)
+        return Optional.ofNullable(left);
+    }
+
+    /**
+     * The rows vector step {@code step}'s kernel on {@code shard} reads, by position ({@link KernelLibrary}), where
+     * this run left them ({@code qPerKv} query heads per KV head).
+     */
+    List<Optional<Row>> reads(LayerStep step, Shard shard, int qPerKv) {
+        if (step instanceof Rope) {
+            return List.of(row(new Y(Tensor.QKV, 0), 0));
+        } else if (step instanceof Softmax) {
+            return rows(new CacheY(CacheKind.K, shard.kvHead()), qPerKv);
+        } else if (step instanceof Route) {
+            return List.of(row(new Y(Tensor.ROUTER, 0), 0));
+        } else if (step instanceof SwiGlu) {
+            return List.of(row(new Y(Tensor.GATE_UP, piece(shard)), 0));
+        } else if (step instanceof Argmax) {
+            return List.of(row(new Y(Tensor.LM_HEAD, 0), 0));
+        }
+        // a norm or a residual: in a run, its rows came over links
+        return List.of();
+    }
+
+    /**
+     * The source rows of weight product {@code step}'s X where this run left them: o_proj's, the heads' outputs of
+     * the chip's KV heads ({@code attention}); the down projection's, SwiGLU's row; the others', the normed row that
+     * a broadcast brings (none here).
+     */
+    List<Optional<Row>> productReads(LayerStep step, Shard shard, AttentionRows attention) {
+        Product p = (Product) step;
+        if (p.weight() == Tensor.O) {
+            List<Optional<Row>> out = new ArrayList<>();
+            for (int kv = 0; kv < attention.kvHeads(); kv++) {
+                out.addAll(rows(new HeadOutputs(kv), attention.perKvHead()));
+            }
+            return out;
+        } else if (p.weight() == Tensor.DOWN) {
+            return List.of(row(new Out(VectorStepKind.SWIGLU, piece(shard)), 0));
+        }
+        return List.of();
+    }
+
+    /**
+     * The rows of a chip's experts' gating reads: with every expert computed ({@code slot} -1), each piece's row
+     * ({@code pieces}) and then the routing weights; with the experts chosen by data, the sum so far, the slot's row
+     * and the slots' weights (the router's second row).
+     */
+    List<Optional<Row>> gatingReads(List<ExpertColumns> pieces, int slot) {
+        Left weights = new Out(VectorStepKind.ROUTE, 0);
+        if (slot >= 0) {
+            return List.of(row(new Out(VectorStepKind.SCALED_SUM, 0), 0),
+                    row(new Y(Tensor.DOWN, pieces.get(slot).expert()), 0), row(weights, 1));
+        }
+        List<Optional<Row>> in = new ArrayList<>();
+        for (ExpertColumns piece : pieces) {
+            in.add(row(new Y(Tensor.DOWN, piece.expert()), 0));
+        }
+        in.add(row(weights, 0));
+        return in;
+    }
+
+    private static int piece(Shard shard) {
+        return shard.piece() == null ? 0 : shard.piece().expert();
     }
 }

@@ -2,7 +2,6 @@
 package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.config.ModelConfig;
-import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.graph.DecoderModel;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
@@ -21,12 +20,10 @@ import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.Collectives;
 import dev.lockstep.compiler.system.SystemBuild;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -358,28 +355,18 @@ final class TimingLowering {
         long tc = t;
         boolean gated = e.body().stream().anyMatch(s -> s instanceof GateByRoute);
         List<ExpertColumns> pieces = ExpertColumns.of(m, plan.chipsPerLayer(), shard.index(), plan.dispatch());
-        RunRows.Left sum = new RunRows.Out(VectorStepKind.SCALED_SUM, 0);
-        RunRows.Left weights = new RunRows.Out(VectorStepKind.ROUTE, 0);
         for (int p = 0; p < pieces.size(); p++) {
             tc = compute(e.body(), st, shard.withPiece(pieces.get(p)), tok, crosses, left, tc);
             if (gated && plan.dispatch() == MoeDispatch.CHOSEN) {
-                // the sum so far, the slot's row, the slots' weights (the router's second row)
                 ChipKernels.Placed g = kernels.place(shard.chip(), StepKernels.gating(m, plan.dispatch(),
-                        pieces.size(), p), tok, List.of(left.row(sum, 0), left.row(new RunRows.Y(Tensor.DOWN,
-                        pieces.get(p).expert()), 0), left.row(weights, 1)), tc);
-                left.leave(sum, kernels.library().outputs(g.kernel()));
+                        pieces.size(), p), tok, left.gatingReads(pieces, p), tc);
+                left.leave(new RunRows.Out(VectorStepKind.SCALED_SUM, 0), kernels.library().outputs(g.kernel()));
                 tc = g.end();
             }
         }
         if (gated && plan.dispatch() == MoeDispatch.ALL && !pieces.isEmpty()) {
-            // every piece's row, then the routing weights
-            List<Optional<Row>> in = new ArrayList<>();
-            for (ExpertColumns piece : pieces) {
-                in.add(left.row(new RunRows.Y(Tensor.DOWN, piece.expert()), 0));
-            }
-            in.add(left.row(weights, 0));
-            tc = kernels.place(shard.chip(), StepKernels.gating(m, plan.dispatch(), pieces.size(), 0), tok, in, tc)
-                    .end();
+            tc = kernels.place(shard.chip(), StepKernels.gating(m, plan.dispatch(), pieces.size(), 0), tok,
+                    left.gatingReads(pieces, -1), tc).end();
         }
         return tc;
     }
