@@ -71,8 +71,8 @@ public final class ChipDataflow {
 
     /**
      * Cycles spent wiring: converting rows to f16 into products' X tiles and updating caches in place (the steps of
-     * {@link #effects}; the timing-only run places the same steps on placeholder rows:
-     * {@link VectorStep#placeholder}, {@link CacheAppend}).
+     * {@link #effects}; the timing-only run places the same steps, on rows where earlier kernels of its run left them
+     * or on placeholder rows: {@link VectorStep#placeholder}, {@link CacheAppend}).
      */
     public long wiringCycles() {
         return wiringCycles;

@@ -8,9 +8,10 @@ import java.util.Optional;
 
 /**
  * The rows a step reads, by shape: each a concatenation of cuts of rows that earlier steps leave (of lengths
- * {@code sources}). A run with data has the rows themselves; a timing-only kernel reads placeholder rows of the same
- * shapes ({@link #in}), so that it takes the same steps: a cut that starts mid-vector is shifted over, one followed by
- * other values is cleared where the step needs zeros, a row of several cuts is merged vector by vector.
+ * {@code sources}). A run with data has the rows themselves; a timing-only kernel reads the source rows that earlier
+ * kernels of its run left where they lie, and placeholder rows of the same shapes for the others ({@link #in}), so
+ * that it takes the same steps: a cut that starts mid-vector is shifted over, one followed by other values is cleared
+ * where the step needs zeros, a row of several cuts is merged vector by vector.
  *
  * @param sources the rows' lengths, in values
  * @param rows    each row's cuts, in order

@@ -88,7 +88,7 @@ public final class MatMulCompiler {
 
     /**
      * A compiled product, where its weights lie, where it reads its X and, per N tile, where it leaves Y (as
-     * {@link MatMulLayout#y}).
+     * {@link MatMulLayout#y}; none where a tile is split by rows among units).
      */
     public record WithWeights(CompiledKernel kernel, WeightTiles weights, XTiles x, List<Region> y) {
     }
@@ -107,7 +107,7 @@ public final class MatMulCompiler {
     public static WithWeights compileKeepingWeights(ChipSpec chip, MatMul problem, double[] x, double[] w,
                                                     ScheduleOptions options, SramMap taken) {
         Compiled c = compileContext(chip, problem, x, w, options, taken);
-        return new WithWeights(c.kernel, WeightTiles.of(c.ctx), XTiles.of(c.ctx), MatMulLayout.y(c.ctx));
+        return new WithWeights(c.kernel, WeightTiles.of(c.ctx), XTiles.of(c.ctx), MatMulLayout.wholeY(c.ctx));
     }
 
     /** As {@link #compileCopies}, keeping where W lies (every copy's kernel reads the same tiles). */
@@ -118,7 +118,7 @@ public final class MatMulCompiler {
         List<CompiledKernel> kernels = finishCopies(ctx, copies);
         WeightTiles w = WeightTiles.of(ctx);
         XTiles x = XTiles.of(ctx);
-        List<Region> y = MatMulLayout.y(ctx);
+        List<Region> y = MatMulLayout.wholeY(ctx);
         return kernels.stream().map(k -> new WithWeights(k, w, x, y)).toList();
     }
 

@@ -49,14 +49,23 @@ public record MatMulLayout(CompiledKernel kernel, XTiles xTiles, List<List<Weigh
      * @throws IllegalStateException if a tile is split by rows among units
      */
     static List<Region> y(KernelContext ctx) {
+        List<Region> y = wholeY(ctx);
+        if (y.isEmpty()) {
+            throw new IllegalStateException("an N tile is split by rows among units; a wired product keeps whole "
+                    + "tiles (M below " + TilingPhase.MIN_SPLIT_ROWS + " per unit)");
+        }
+        return y;
+    }
+
+    /** As {@link #y}, or none if a tile is split by rows among units (its results are not one place per row). */
+    static List<Region> wholeY(KernelContext ctx) {
         int vb = ctx.chip.vectorBytes();
         Region[] y = new Region[ctx.nTiles];
         for (Unit u : ctx.units) {
             for (int wi = 0; wi < u.work().size(); wi++) {
                 Work work = u.work().get(wi);
                 if (work.m0() != 0 || work.rows() != ctx.problem.m()) {
-                    throw new IllegalStateException("N tile " + work.nt() + " is split by rows among units; "
-                            + "a wired product keeps whole tiles (M below " + TilingPhase.MIN_SPLIT_ROWS + " per unit)");
+                    return List.of();
                 }
                 y[work.nt()] = ctx.yTiles[u.index()][wi].region("Y" + work.nt(), ctx.problem.resultType(),
                         ctx.problem.m() * vb);

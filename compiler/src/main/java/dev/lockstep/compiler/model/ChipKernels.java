@@ -7,6 +7,7 @@ import dev.lockstep.compiler.SramMap;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.dataflow.RowCuts;
+import dev.lockstep.compiler.dataflow.VectorStep;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
 import dev.lockstep.compiler.graph.LayerStep.Product;
@@ -206,7 +207,7 @@ final class ChipKernels {
             Row summed = lib.outputs(sum.kernel()).get(0);
             List<Row> heads = new ArrayList<>();
             for (int r = 0; r < qPerKv(); r++) {
-                heads.add(summed.part(r * build.chip().mxm().cols(), m.headDim()));
+                heads.add(summed.part(r * VectorStep.LANES_PER_VECTOR, m.headDim()));
             }
             run.leave(new RunRows.HeadOutputs(h), heads);
             return sum.end();
@@ -244,9 +245,12 @@ final class ChipKernels {
             tc = p.end();
         }
         if (k.scaledColumns() > 0) {
-            // an int8 product's i32 sums, scaled: what later kernels read as its results
+            // an int8 product's i32 sums, read where it leaves them and scaled: what later kernels read as its
+            // results (a kernel per product: each reads its own sums and leaves its own row)
             StepKernels.Kernel scale = StepKernels.scale(k.scaledColumns());
-            Placed p = place(chip, scale.key(), tok, scale.make(), List.of(), tc);
+            List<Optional<Row>> sums = k.weights() && tok.rows() == 1
+                    ? List.of(lib.sums(of(chip).get(k.key())).map(y -> y.get(0))) : List.of();
+            Placed p = place(chip, scale.key(), tok, scale.make(), sums, tc);
             left.ifPresent(l -> run.leave(l, lib.outputs(p.kernel())));
             tc = p.end();
         }

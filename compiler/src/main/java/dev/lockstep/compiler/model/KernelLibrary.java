@@ -39,7 +39,8 @@ import java.util.function.Supplier;
 final class KernelLibrary {
     /** The vector kernels, by what they compute. */
     private enum VectorKind {
-        RMSNORM, RESIDUAL_NORM, ELEMENTWISE, ROPE, SOFTMAX, SWIGLU, ROUTE, ROUTE_CHOSEN, GATED_SUM, SCALED_SUM, ARGMAX
+        RMSNORM, RESIDUAL_NORM, ELEMENTWISE, SCALE, ROPE, SOFTMAX, SWIGLU, ROUTE, ROUTE_CHOSEN, GATED_SUM, SCALED_SUM,
+        ARGMAX
     }
 
     /** A kernel's identity in the library's cache. */
@@ -250,15 +251,21 @@ final class KernelLibrary {
     }
 
     /**
-     * The rows of Y product {@code product} (compiled here) leaves, where it leaves them; empty where they are not
-     * f32 (an int8 product's i32 sums, which its scaling reads).
+     * The f32 rows of Y product {@code product} (compiled here) leaves, where it leaves them, for the kernels after it;
+     * empty for an int8 product's i32 sums (its scaling reads them: {@link #sums}) or where a tile of Y is split by
+     * rows among units.
      */
     Optional<List<Row>> results(CompiledKernel product) {
+        return sums(product).filter(rows -> rows.get(0).vectors().get(0).dtype() == DataType.F32);
+    }
+
+    /** The rows of Y product {@code product} (compiled here) leaves, in its result type; empty as {@link #results}. */
+    Optional<List<Row>> sums(CompiledKernel product) {
         Results r = shared.resultsOf.get(product);
         if (r == null) {
             throw new IllegalArgumentException("not a product compiled by this library");
         }
-        if (r.y().get(0).dtype() != DataType.F32) {
+        if (r.y().isEmpty()) {
             return Optional.empty();
         }
         List<Row> out = new ArrayList<>();
@@ -350,6 +357,19 @@ final class KernelLibrary {
         return vector(key(VectorKind.ELEMENTWISE, op, n, 0, in, sram), sram,
                 s -> List.of(new Out(VectorKernels.elementwise(s.graph(), op, read(s, in, 0, n), read(s, in, 1, n)),
                         n)));
+    }
+
+    /**
+     * The per-column scaling of an int8 product's n result columns: its i32 sums ({@code in}: where the product leaves
+     * them) converted to f32 and multiplied by the columns' scales; without them, a row of f32 constants multiplied.
+     */
+    CompiledKernel scale(int n, List<Optional<Row>> in, SramMap sram) {
+        return vector(key(VectorKind.SCALE, Opcode.VMUL, n, 0, in, sram), sram, s -> {
+            VectorGraph g = s.graph();
+            List<VectorGraph.Ref> sums = in.isEmpty() || in.get(0).isEmpty() ? row(g, n)
+                    : s.row(in.get(0).get()).stream().map(v -> g.convert(v, DataType.F32)).toList();
+            return List.of(new Out(VectorKernels.elementwise(g, Opcode.VMUL, sums, row(g, n)), n));
+        });
     }
 
     /** RoPE on the first n values (Q and K) of the QKV product's row of {@code qkv} values ({@code in}). */

@@ -4,7 +4,9 @@ package dev.lockstep.compiler.model;
 import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.Argmax;
+import dev.lockstep.compiler.graph.LayerStep.Norm;
 import dev.lockstep.compiler.graph.LayerStep.Product;
+import dev.lockstep.compiler.graph.LayerStep.Residual;
 import dev.lockstep.compiler.graph.LayerStep.Rope;
 import dev.lockstep.compiler.graph.LayerStep.Route;
 import dev.lockstep.compiler.graph.LayerStep.Softmax;
@@ -27,7 +29,7 @@ import java.util.Optional;
  */
 final class RunRows {
     /** What left a row. */
-    sealed interface Left permits Y, CacheY, Out, HeadOutputs {
+    sealed interface Left permits Y, CacheY, Out, HeadOutputs, Normed, FeedForward {
     }
 
     /** The results of the product over weight tensor {@code tensor} (for an expert's, {@code piece}: which). */
@@ -44,6 +46,17 @@ final class RunRows {
 
     /** KV head {@code kvHead}'s heads' outputs: a row of head_dim values per query head, o_proj's X. */
     record HeadOutputs(int kvHead) implements Left {
+    }
+
+    /** The normed row: a norm's, or the second row of a residual and the norm after it. */
+    record Normed() implements Left {
+    }
+
+    /**
+     * The chip's share of the feed-forward output: its experts' gated sum (with the experts chosen by data, the last
+     * slot's), or a dense layer's down projection.
+     */
+    record FeedForward() implements Left {
     }
 
     private final Map<Left, List<Row>> rows = new HashMap<>();
@@ -82,9 +95,10 @@ final class RunRows {
             left = new Out(VectorStepKind.SWIGLU, piece);
         } else if (step instanceof Route) {
             left = new Out(VectorStepKind.ROUTE, 0);
+        } else if (step instanceof Norm) {
+            left = new Normed();
         }
-        // else nothing later in a run reads it (a norm's row goes to products on other chips too; a residual; the
-        // choice)
+        // else nothing later in a run reads it (a residual; the choice)
         return Optional.ofNullable(left);
     }
 
@@ -103,15 +117,18 @@ final class RunRows {
             return List.of(row(new Y(Tensor.GATE_UP, piece(shard)), 0));
         } else if (step instanceof Argmax) {
             return List.of(row(new Y(Tensor.LM_HEAD, 0), 0));
+        } else if (step instanceof Residual) {
+            // the residual stream came before an exchange; the row added, the layer's last, is the chip's own
+            return List.of(Optional.empty(), row(new FeedForward(), 0));
         }
-        // a norm or a residual: in a run, its rows came over links
+        // a norm: in a run, its row came over a link
         return List.of();
     }
 
     /**
      * The source rows of weight product {@code step}'s X where this run left them: o_proj's, the heads' outputs of
-     * the chip's KV heads ({@code attention}); the down projection's, SwiGLU's row; the others', the normed row that
-     * a broadcast brings (none here).
+     * the chip's KV heads ({@code attention}); the down projection's, SwiGLU's row; the others', the normed row (in a
+     * run, the router's: the broadcast after it brings the row to the other products).
      */
     List<Optional<Row>> productReads(LayerStep step, Shard shard, AttentionRows attention) {
         Product p = (Product) step;
@@ -124,7 +141,7 @@ final class RunRows {
         } else if (p.weight() == Tensor.DOWN) {
             return List.of(row(new Out(VectorStepKind.SWIGLU, piece(shard)), 0));
         }
-        return List.of();
+        return List.of(row(new Normed(), 0));
     }
 
     /**

@@ -141,8 +141,7 @@ final class StepKernels {
 
     /** The per-column scaling of an int8 product's {@code n} result columns. */
     static Kernel scale(int n) {
-        return vector(new KernelKey.Vector(VectorStepKind.SCALE, n), (l, s, in) -> l.elementwise(Opcode.VMUL, n, in,
-                s));
+        return vector(new KernelKey.Vector(VectorStepKind.SCALE, n), (l, s, in) -> l.scale(n, in, s));
     }
 
     private static Kernel vector(KernelKey key, Make make) {

@@ -326,8 +326,12 @@ final class TimingLowering {
                 continue;
             }
             if (LayerVectors.fusedWithNext(steps, i)) {
-                // its rows, the residual stream and the row added to it, came over links
-                tc = kernels.place(shard.chip(), StepKernels.residualThenNorm(m, crosses), tok, List.of(), tc).end();
+                // its rows, the residual stream and the row added to it, came over links; its normed row is left for
+                // a product after it in the run (the router's)
+                ChipKernels.Placed fused = kernels.place(shard.chip(), StepKernels.residualThenNorm(m, crosses), tok,
+                        List.of(), tc);
+                left.leave(new RunRows.Normed(), List.of(kernels.library().outputs(fused.kernel()).get(1)));
+                tc = fused.end();
                 i++;
             } else if (c instanceof PerKvHead h) {
                 for (int k = 0; k < m.kvHeads() / plan.attentionChips(); k++) {
@@ -365,8 +369,17 @@ final class TimingLowering {
             }
         }
         if (gated && plan.dispatch() == MoeDispatch.ALL && !pieces.isEmpty()) {
-            tc = kernels.place(shard.chip(), StepKernels.gating(m, plan.dispatch(), pieces.size(), 0), tok,
-                    left.gatingReads(pieces, -1), tc).end();
+            ChipKernels.Placed g = kernels.place(shard.chip(), StepKernels.gating(m, plan.dispatch(), pieces.size(),
+                    0), tok, left.gatingReads(pieces, -1), tc);
+            left.leave(new RunRows.FeedForward(), kernels.library().outputs(g.kernel()));
+            tc = g.end();
+        } else if (gated) {
+            left.row(new RunRows.Out(VectorStepKind.SCALED_SUM, 0), 0).ifPresent(r -> left.leave(
+                    new RunRows.FeedForward(), List.of(r)));
+        } else if (pieces.size() == 1) {
+            // a dense layer's one piece: its down projection's row
+            left.row(new RunRows.Y(Tensor.DOWN, pieces.get(0).expert()), 0).ifPresent(r -> left.leave(
+                    new RunRows.FeedForward(), List.of(r)));
         }
         return tc;
     }

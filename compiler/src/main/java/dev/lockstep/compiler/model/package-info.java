@@ -20,7 +20,8 @@
  *       {@link dev.lockstep.compiler.model.ModelWeights}, {@link dev.lockstep.compiler.model.LayerWeights}).</li>
  *   <li>What both lowerings share: {@code LayerVectors} (each vector step's body, and which steps fuse into one
  *       kernel), {@code AttentionRows} (where an attention chip's heads lie in the rows its steps leave),
- *       {@code StepKernels} (the kernel a step is on one chip, timing-only).</li>
+ *       {@code StepKernels} (the kernel a step is on one chip, timing-only), {@code RunRows} (what each step's kernel
+ *       reads and leaves for the kernels after it on its chip).</li>
  *   <li>{@link dev.lockstep.compiler.model.BlockCompiler}: a layer's blocks on one chip, for
  *       {@code lockstep compile --op attention|moe-block}.</li>
  * </ul>

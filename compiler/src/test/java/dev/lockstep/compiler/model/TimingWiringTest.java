@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The wiring and the caches' append that the timing-only run places (docs/model.md, "Wiring"): the steps of a run with
- * data, on placeholder rows (constants of the kernel, shaped as the rows a run with data reads), at Mixtral's sizes,
- * each simulated to the predicted cycle.
+ * data, on placeholder rows (constants of the kernel, shaped as the rows a run with data reads) or, where an earlier
+ * kernel of the run left the row, on it where it lies, at Mixtral's sizes, each simulated to the predicted cycle.
  */
 class TimingWiringTest {
     private static final int HIDDEN = 4096;
