@@ -198,19 +198,22 @@ public final class BlockCompiler {
             StepKernels.Kernel k = StepKernels.of(step, oneChip, m, w, m.kvHeads(), cached, MoeDispatch.ALL, true)
                     .orElseThrow();
             Optional<RunRows.Left> left = RunRows.leaves(step, oneChip);
+            // an int8 product's i32 sums, where it leaves them, for its scaling
+            List<Optional<Row>> sums = List.of();
             if (k.weights()) {
                 CompiledKernel p = k.make().compile(lib, c.sram(), List.of());
                 product(p, step instanceof Product o && o.weight() == Tensor.O ? rows.headOutputs(1)
                         : RowCuts.whole(1, lib.kOf(p)), run.productReads(step, oneChip, rows),
                         left.orElseThrow());
+                sums = List.of(lib.sums(p).map(y -> y.get(0)));
             } else {
                 List<Optional<Row>> in = run.reads(step, oneChip, q);
                 CompiledKernel v = place(s -> k.make().compile(lib, s, in));
                 left.ifPresent(l -> run.leave(l, lib.outputs(v)));
             }
             if (k.scaledColumns() > 0) {
-                CompiledKernel scale = place(s -> StepKernels.scale(k.scaledColumns()).make().compile(lib, s,
-                        List.of()));
+                List<Optional<Row>> read = sums;
+                CompiledKernel scale = place(s -> StepKernels.scale(k.scaledColumns()).make().compile(lib, s, read));
                 left.ifPresent(l -> run.leave(l, lib.outputs(scale)));
             }
         }

@@ -246,7 +246,8 @@ final class ChipKernels {
         }
         if (k.scaledColumns() > 0) {
             // an int8 product's i32 sums, read where it leaves them and scaled: what later kernels read as its
-            // results (a kernel per product: each reads its own sums and leaves its own row)
+            // results (a kernel per product, each reading its own sums and leaving its own row; the experts' slots
+            // share one product, whose row each slot's kernels read before the next slot's product overwrites it)
             StepKernels.Kernel scale = StepKernels.scale(k.scaledColumns());
             List<Optional<Row>> sums = k.weights() && tok.rows() == 1
                     ? List.of(lib.sums(of(chip).get(k.key())).map(y -> y.get(0))) : List.of();

@@ -373,7 +373,8 @@ final class TimingLowering {
                     0), tok, left.gatingReads(pieces, -1), tc);
             left.leave(new RunRows.FeedForward(), kernels.library().outputs(g.kernel()));
             tc = g.end();
-        } else if (gated) {
+        } else if (gated && plan.dispatch() == MoeDispatch.CHOSEN) {
+            // the last slot's sum: every slot's row scaled and added
             left.row(new RunRows.Out(VectorStepKind.SCALED_SUM, 0), 0).ifPresent(r -> left.leave(
                     new RunRows.FeedForward(), List.of(r)));
         } else if (pieces.size() == 1) {
