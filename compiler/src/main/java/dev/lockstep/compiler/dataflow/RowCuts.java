@@ -2,7 +2,6 @@
 package dev.lockstep.compiler.dataflow;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -55,21 +54,21 @@ public record RowCuts(List<Integer> sources, List<List<Cut>> rows) {
 
     /** The rows, made of placeholder rows of step {@code s} ({@link VectorStep#placeholder}), one per source. */
     public List<List<Row>> in(VectorStep s) {
-        return in(s, Collections.nCopies(sources.size(), Optional.empty()));
+        return in(s, List.of());
     }
 
     /**
-     * The rows, made of the source rows {@code at} gives where they lie (in SRAM, as earlier kernels left them), and of
-     * placeholder rows of step {@code s} for the sources it leaves empty.
+     * The rows, made of the source rows {@code at} gives where they lie (in SRAM, as earlier kernels left them), by
+     * position, and of placeholder rows of step {@code s} for the sources it leaves empty or does not reach.
      */
     public List<List<Row>> in(VectorStep s, List<Optional<Row>> at) {
-        if (at.size() != sources.size()) {
+        if (at.size() > sources.size()) {
             throw new IllegalArgumentException(at.size() + " source rows for cuts of " + sources.size());
         }
         List<Row> made = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             int length = sources.get(i);
-            Row r = at.get(i).orElseGet(() -> s.placeholder(length));
+            Row r = (i < at.size() ? at.get(i) : Optional.<Row>empty()).orElseGet(() -> s.placeholder(length));
             if (r.length() != length) {
                 throw new IllegalArgumentException("source row " + i + " holds " + r.length() + " values; the cuts "
                         + "are of a row of " + length);

@@ -188,10 +188,7 @@ public final class BlockCompiler {
         } else if (step instanceof CacheProduct) {
             product(vCache, rows.probabilities(1, cached, 0, cached), run.rows(new RunRows.Out(VectorStepKind.SOFTMAX,
                     0), q), new RunRows.CacheY(CacheKind.V, 0));
-            List<Optional<Row>> heads = run.rows(new RunRows.CacheY(CacheKind.V, 0), q);
-            if (heads.get(0).isPresent()) {
-                run.leave(new RunRows.HeadOutputs(0), heads.stream().map(Optional::orElseThrow).toList());
-            }
+            run.headOutputsFromV(0, q);
         } else {
             Shard oneChip = new Shard(0, 0, 1, piece(columns), 0);
             // in a run the norms' rows go on to other chips

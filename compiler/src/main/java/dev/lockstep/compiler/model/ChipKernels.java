@@ -193,8 +193,7 @@ final class ChipKernels {
         } else if (step instanceof CacheProduct) {
             if (!vSplit) {
                 long tc = cacheProduct(chip, CacheKind.V, h, tok, run, t);
-                run.row(new RunRows.CacheY(CacheKind.V, h), 0).ifPresent(r -> run.leave(new RunRows.HeadOutputs(h),
-                        present(run.rows(new RunRows.CacheY(CacheKind.V, h), qPerKv()))));
+                run.headOutputsFromV(h, qPerKv());
                 return tc;
             }
             long tc = cacheProduct(chip, CacheKind.V_LOW, h, tok, run, t);
@@ -258,11 +257,6 @@ final class ChipKernels {
         return tc;
     }
 
-    /** The rows of {@code rows}, every one of them there. */
-    private static List<Row> present(List<Optional<Row>> rows) {
-        return rows.stream().map(Optional::orElseThrow).toList();
-    }
-
     /**
      * A half of a split V product's results as the sum of the halves reads them: its query heads' rows, one vector
      * each, as one row of {@code n} values; empty if the half left none in the run.
@@ -272,7 +266,7 @@ final class ChipKernels {
         if (r.get(0).isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Row.of(present(r).stream().map(x -> x.vectors().get(0)).toList(), n));
+        return Optional.of(Row.of(r.stream().map(x -> x.orElseThrow().vectors().get(0)).toList(), n));
     }
 
     /**

@@ -292,20 +292,27 @@ final class KernelLibrary {
         return List.copyOf(in.subList(0, n));
     }
 
+    /** Source row {@code i} of {@code in} ({@code n} values) where it lies, if {@code in} gives it. */
+    private static Optional<Row> given(List<Optional<Row>> in, int i, int n) {
+        Optional<Row> r = i < in.size() ? in.get(i) : Optional.empty();
+        if (r.isPresent() && r.get().length() != n) {
+            throw new IllegalArgumentException("source row " + i + " holds " + r.get().length() + " values; the "
+                    + "kernel reads " + n);
+        }
+        return r;
+    }
+
     /**
      * Source row {@code i} of {@code in}, {@code n} values, read whole where it lies; where {@code in} has none, a row
      * of constants (a timing-only kernel's input that no kernel before it in its run left on its chip).
      */
     private List<VectorGraph.Ref> read(VectorStep s, List<Optional<Row>> in, int i, int n) {
-        Optional<Row> r = i < in.size() ? in.get(i) : Optional.empty();
-        if (r.isEmpty()) {
-            return row(s.graph(), n);
-        }
-        if (r.get().length() != n) {
-            throw new IllegalArgumentException("source row " + i + " holds " + r.get().length() + " values; the "
-                    + "kernel reads " + n);
-        }
-        return s.row(r.get());
+        return given(in, i, n).map(s::row).orElseGet(() -> row(s.graph(), n));
+    }
+
+    /** As {@link #read}, for a row of at most one vector ({@code n} values: logits, routing weights). */
+    private VectorGraph.Ref readVector(VectorStep s, List<Optional<Row>> in, int i, int n) {
+        return given(in, i, n).map(r -> s.row(r).get(0)).orElseGet(() -> s.graph().input(new double[n], 0));
     }
 
     private VectorKey key(VectorKind kind, Opcode op, int a, int b, List<Optional<Row>> in, SramMap sram) {
@@ -380,12 +387,7 @@ final class KernelLibrary {
 
     /** Source row {@code i} of {@code in} where it lies, or a placeholder row of {@code n} values. */
     private static Row source(VectorStep s, List<Optional<Row>> in, int i, int n) {
-        Row r = (i < in.size() ? in.get(i) : Optional.<Row>empty()).orElseGet(() -> s.placeholder(n));
-        if (r.length() != n) {
-            throw new IllegalArgumentException("source row " + i + " holds " + r.length() + " values; the kernel "
-                    + "reads " + n);
-        }
-        return r;
+        return given(in, i, n).orElseGet(() -> s.placeholder(n));
     }
 
     /**
@@ -417,7 +419,7 @@ final class KernelLibrary {
      */
     CompiledKernel route(int experts, int k, List<Optional<Row>> in, SramMap sram) {
         return vector(key(VectorKind.ROUTE, Opcode.NOP, experts, k, in, sram), sram,
-                s -> LayerVectors.route(s.graph(), logits(s, in, experts), experts, k, MoeDispatch.ALL));
+                s -> LayerVectors.route(s.graph(), readVector(s, in, 0, experts), experts, k, MoeDispatch.ALL));
     }
 
     /**
@@ -426,12 +428,7 @@ final class KernelLibrary {
      */
     CompiledKernel routeChosen(int experts, int k, List<Optional<Row>> in, SramMap sram) {
         return vector(key(VectorKind.ROUTE_CHOSEN, Opcode.NOP, experts, k, in, sram), sram,
-                s -> LayerVectors.route(s.graph(), logits(s, in, experts), experts, k, MoeDispatch.CHOSEN));
-    }
-
-    private VectorGraph.Ref logits(VectorStep s, List<Optional<Row>> in, int experts) {
-        return in.isEmpty() || in.get(0).isEmpty() ? s.graph().input(new double[experts], 0)
-                : read(s, in, 0, experts).get(0);
+                s -> LayerVectors.route(s.graph(), readVector(s, in, 0, experts), experts, k, MoeDispatch.CHOSEN));
     }
 
     /**
@@ -445,15 +442,9 @@ final class KernelLibrary {
                     for (int e = 0; e < pieces; e++) {
                         downs.add(read(s, in, e, n));
                     }
-                    return List.of(new Out(LayerVectors.gatedSum(s.graph(), downs, weights(s, in, pieces, experts)),
+                    return List.of(new Out(LayerVectors.gatedSum(s.graph(), downs, readVector(s, in, pieces, experts)),
                             n));
                 });
-    }
-
-    /** The routing weights, source row {@code i} of {@code in} ({@code experts} values), or a vector of constants. */
-    private VectorGraph.Ref weights(VectorStep s, List<Optional<Row>> in, int i, int experts) {
-        return i < in.size() && in.get(i).isPresent() ? read(s, in, i, experts).get(0)
-                : s.graph().input(new double[experts], 0);
     }
 
     /**
@@ -464,7 +455,7 @@ final class KernelLibrary {
     CompiledKernel scaledSum(boolean first, int n, int k, List<Optional<Row>> in, SramMap sram) {
         return vector(new VectorKey(VectorKind.SCALED_SUM, Opcode.NOP, first ? 1 : 0, n, k, rows, canonical(in), sram),
                 sram, s -> List.of(new Out(LayerVectors.scaledSum(s.graph(), first ? null : read(s, in, 0, n),
-                        read(s, in, 1, n), weights(s, in, 2, k), 0), n)));
+                        read(s, in, 1, n), readVector(s, in, 2, k), 0), n)));
     }
 
     /** The largest of n logits ({@code in}): the element-wise maximum over the row's vectors, then its lane. */
@@ -512,7 +503,7 @@ final class KernelLibrary {
     private CompiledKernel compileWiring(XTiles x, Region index, RowCuts cuts, List<Optional<Row>> in, SramMap sram) {
         shared.compiled++;
         VectorStep s = new VectorStep(chip.vectorBytes());
-        s.writeX(cuts.in(s, padded(in, cuts)), x);
+        s.writeX(cuts.in(s, in), x);
         if (index != null) {
             VectorGraph g = s.graph();
             VectorGraph.Ref idx = g.unary(Opcode.VMOV, g.input(index.dtype(), new double[0], 0));
@@ -561,8 +552,8 @@ final class KernelLibrary {
             shared.compiled++;
             VectorStep s = new VectorStep(chip.vectorBytes());
             VectorGraph g = s.graph();
-            List<List<Row>> kRows = k.in(s, padded(kAt, k));
-            List<List<Row>> vRows = v.in(s, padded(vAt, v));
+            List<List<Row>> kRows = k.in(s, kAt);
+            List<List<Row>> vRows = v.in(s, vAt);
             List<VectorGraph.Ref> ks = new ArrayList<>();
             List<VectorGraph.Ref> masks = new ArrayList<>();
             List<Integer> positions = new ArrayList<>();
@@ -580,15 +571,6 @@ final class KernelLibrary {
             }
             return VectorCompiler.compile(chip, g, ScheduleOptions.DEFAULT, sram);
         });
-    }
-
-    /** {@code in} with empty entries added up to one per source row of {@code cuts}. */
-    private static List<Optional<Row>> padded(List<Optional<Row>> in, RowCuts cuts) {
-        List<Optional<Row>> out = new ArrayList<>(in);
-        while (out.size() < cuts.sources().size()) {
-            out.add(Optional.empty());
-        }
-        return out;
     }
 
     /** K of product {@code product} (compiled here): the values of one row of its X. */

@@ -66,6 +66,17 @@ final class RunRows {
         rows.put(what, List.copyOf(left));
     }
 
+    /**
+     * KV head {@code kvHead}'s V product's results ({@code qPerKv} rows, one per query head), if this run left them, as
+     * its heads' outputs.
+     */
+    void headOutputsFromV(int kvHead, int qPerKv) {
+        List<Optional<Row>> v = rows(new CacheY(CacheKind.V, kvHead), qPerKv);
+        if (v.get(0).isPresent()) {
+            leave(new HeadOutputs(kvHead), v.stream().map(Optional::orElseThrow).toList());
+        }
+    }
+
     /** Row {@code i} of what {@code what} left in this run, if it did. */
     Optional<Row> row(Left what, int i) {
         List<Row> r = rows.get(what);
