@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FunctionalRunTest {
     /**
      * Logit differences allowed, as a share of the largest |logit| of the step: the reasoning of the compiler's
-     * {@code dev.lockstep.compiler.model.FunctionalLayerTest.TOLERANCE}, through two layers and the head.
+     * {@code dev.lockstep.compiler.testing.ReferenceLayer.TOLERANCE}, through two layers and the head.
      */
     static final double TOLERANCE = 2e-3;
 

@@ -221,7 +221,7 @@ class RunTest {
         assertThat(j.get("moe").get("dispatch").asText()).isEqualTo("chosen");
         assertThat(j.get("moe").get("experts_computed_per_token").asInt()).isEqualTo(2);
         assertThat(j.get("moe").get("expert_work_discarded").asDouble()).isZero();
-        assertThat(j.get("cycles_per_token").asLong()).isEqualTo(34_113);
+        assertThat(j.get("cycles_per_token").asLong()).isEqualTo(34_275);
         assertThat(j.get("bound_tokens_per_second_per_user").asDouble())
                 .isGreaterThanOrEqualTo(j.get("tokens_per_second_per_user").asDouble());
         CliRun.Result all = CliRun.run("run", "--model", TINY, "--system", "rack-72", "--chips", "24", "--json");

@@ -18,6 +18,7 @@ import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
 import dev.lockstep.compiler.graph.LayerStep.Product;
 import dev.lockstep.compiler.graph.LayerStep.Residual;
 import dev.lockstep.compiler.graph.Tensor;
+import dev.lockstep.compiler.graph.TensorId;
 import dev.lockstep.compiler.model.KernelKey.VectorStepKind;
 import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.SystemBuild;
@@ -177,9 +178,9 @@ public final class BlockCompiler {
             }
         } else if (step instanceof CacheProduct cache && cache.cache() == Tensor.K_CACHE) {
             // both caches first (as a run reserves them before any token), then the token's append, then the scores
-            CompiledKernel k = lib.matmul(Tensor.K_CACHE, q, hd, cached, DataType.F16, c.sram());
+            CompiledKernel k = lib.matmul(new TensorId(Tensor.K_CACHE, 0), q, hd, cached, DataType.F16, c.sram());
             c.reserve(k);
-            vCache = lib.matmul(Tensor.V_CACHE, q, cached, hd, DataType.F16, c.sram());
+            vCache = lib.matmul(new TensorId(Tensor.V_CACHE, 0), q, cached, hd, DataType.F16, c.sram());
             c.reserve(vCache);
             Optional<Row> roped = run.row(new RunRows.Out(VectorStepKind.ROPE, 0), 0);
             place(lib.append(k, vCache, cached - 1, cached - 1, rows.keys(0, 1), rows.values(0, 1), List.of(roped),
@@ -192,8 +193,9 @@ public final class BlockCompiler {
         } else {
             Shard oneChip = new Shard(0, 0, 1, piece(columns), 0);
             // in a run the norms' rows go on to other chips
-            StepKernels.Kernel k = StepKernels.of(step, oneChip, m, w, m.kvHeads(), cached, MoeDispatch.ALL, true)
-                    .orElseThrow();
+            // the token at the cache's last position
+            StepKernels.Kernel k = StepKernels.of(step, oneChip, m, w, m.kvHeads(), cached, cached - 1,
+                    MoeDispatch.ALL, true).orElseThrow();
             Optional<RunRows.Left> left = RunRows.leaves(step, oneChip);
             // an int8 product's i32 sums, where it leaves them, for its scaling
             List<Optional<Row>> sums = List.of();

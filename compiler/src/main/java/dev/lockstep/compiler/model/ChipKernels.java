@@ -31,7 +31,8 @@ import java.util.function.Function;
  * start; before each product, the wiring of its X, and before a KV head's scores, the caches' append (docs/model.md,
  * "Wiring"). A decode step (one row) places each chip's own kernels; a prefill chunk (several rows) compiles products
  * over the decode products' weights and vector kernels for all its rows into the chip's scratch words ({@link
- * ChipBuild#placeTransient}; timing-only, where no value is read).
+ * ChipBuild#placeTransient}; timing-only, where no value is read). In a plan with data ({@link PlanData}) a layer
+ * chip's kernels are compiled with its values ({@link KernelValues}) into the same SRAM, its own.
  */
 final class ChipKernels {
     /**
@@ -51,6 +52,8 @@ final class ChipKernels {
     private final Map<Integer, Map<KernelKey, CompiledKernel>> placed = new HashMap<>();
     /** Per chip, its SRAM after weights and caches: where a prefill's transient products put their X and Y. */
     private final Map<Integer, SramMap> scratchBase = new HashMap<>();
+    /** In a plan with data, per chip of a layer, what its kernels hold (looked up, never iterated). */
+    private final Map<Integer, KernelValues> valuesOf = new HashMap<>();
 
     ChipKernels(DecodePlan plan, SystemBuild build) {
         this.plan = plan;
@@ -62,6 +65,23 @@ final class ChipKernels {
 
     KernelLibrary library() {
         return lib;
+    }
+
+    /**
+     * In a plan with data: chip {@code chip}'s kernels hold layer {@code layer}'s weights and gains (call before its
+     * weights are reserved).
+     */
+    void hold(int chip, LayerWeights layer) {
+        valuesOf.put(chip, new KernelValues(chip, layer, Optional.empty()));
+    }
+
+    /**
+     * The library that compiles chip {@code chip}'s kernels: with the chip's values and the token's input in a plan
+     * with data ({@code input}: empty while weights are reserved), else the shared one.
+     */
+    private KernelLibrary libraryOf(int chip, Optional<double[]> input) {
+        KernelValues v = valuesOf.get(chip);
+        return v == null ? lib : lib.withValues(input.map(v::withInput).orElse(v));
     }
 
     /** Records chip {@code chip}'s SRAM after weights and caches, where prefill products put X and Y. */
@@ -88,8 +108,8 @@ final class ChipKernels {
         ChipBuild c = build.chip(chip);
         CompiledKernel k;
         try {
-            k = of(chip).computeIfAbsent(new KernelKey.Weights(tensor), x -> lib.matmul(tensor.tensor(), 1,
-                    shape.rows(), shape.cols(), plan.weights().mxmType(), belowScratch(c)));
+            k = of(chip).computeIfAbsent(new KernelKey.Weights(tensor), x -> libraryOf(chip, Optional.empty())
+                    .matmul(tensor, 1, shape.rows(), shape.cols(), plan.weights().mxmType(), belowScratch(c)));
         } catch (CompileException e) {
             throw new CompileException("chip " + chip + ", the " + name(tensor) + " weights: " + e.getMessage());
         }
@@ -104,15 +124,20 @@ final class ChipKernels {
         ChipBuild c = build.chip(chip);
         List<CompiledKernel> slots;
         try {
-            slots = lib.matmulChosen(tensor, 1, shape.rows(), shape.cols(), plan.weights().mxmType(), m.experts(),
-                    m.expertsPerToken(), belowScratch(c));
+            slots = libraryOf(chip, Optional.empty()).matmulChosen(tensor, 1, shape.rows(), shape.cols(),
+                    plan.weights().mxmType(), m.experts(), m.expertsPerToken(), belowScratch(c));
         } catch (CompileException e) {
             throw new CompileException("chip " + chip + ", the " + tensor.name().toLowerCase(Locale.ROOT)
                     + " weights of every expert: " + e.getMessage());
         }
         for (int slot = 0; slot < slots.size(); slot++) {
             of(chip).put(new KernelKey.ChosenWeights(tensor, slot), slots.get(slot));
-            c.reserve(slots.get(slot));
+            // one copy of the weights: the first slot brings them (with data, as initial contents), the others share
+            if (slot == 0) {
+                c.reserve(slots.get(slot));
+            } else {
+                c.reserveSharing(slots.get(slot), slots.get(0));
+            }
         }
     }
 
@@ -212,7 +237,7 @@ final class ChipKernels {
             return sum.end();
         }
         Optional<StepKernels.Kernel> kernel = StepKernels.of(step, shard, m, plan.weights(), plan.attentionChips(),
-                m.cachedTokens(plan.context()), plan.dispatch(), crosses);
+                m.cachedTokens(plan.context()), tok.position(), plan.dispatch(), crosses);
         if (kernel.isEmpty()) {
             return t;
         }
@@ -322,30 +347,37 @@ final class ChipKernels {
     }
 
     /**
-     * Places the append of the token's rows of K and V to KV head {@code head}'s caches (before its scores), at the
-     * caches' last positions: the timing-only cache has a fixed length, and an append takes the same steps wherever
-     * it writes. K from RoPE's row and V from the QKV product's, where {@code run} says they lie. Decode: compiled
-     * into the chip's SRAM on first use; a prefill chunk: into its scratch.
+     * Places the append of the token's rows of K and V to KV head {@code head}'s caches (before its scores), the last
+     * row's at the token's position (a prefill chunk's rows ending there); with V split in two halves of the cached
+     * tokens, into the half that holds that position. K from RoPE's row and V from the QKV product's, where
+     * {@code run} says they lie. Decode: compiled into the chip's SRAM on first use (per position); a prefill chunk:
+     * into its scratch.
      */
     private long append(int chip, int head, boolean vSplit, TokenPlacement tok, RunRows run, long t) {
         Map<KernelKey, CompiledKernel> mine = of(chip);
         CompiledKernel k = mine.get(new KernelKey.Cache(CacheKind.K, 0, head));
-        CompiledKernel v = mine.get(new KernelKey.Cache(vSplit ? CacheKind.V_HIGH : CacheKind.V, 0, head));
-        int cached = m.cachedTokens(plan.context());
-        int vLast = lib.kOf(v) - 1;
+        int position = tok.position();
+        int vPosition = position;
+        CompiledKernel v = mine.get(new KernelKey.Cache(vSplit ? CacheKind.V_LOW : CacheKind.V, 0, head));
+        if (vSplit && position >= lib.kOf(v)) {
+            vPosition = position - lib.kOf(v);
+            v = mine.get(new KernelKey.Cache(CacheKind.V_HIGH, 0, head));
+        }
+        CompiledKernel vCache = v;
+        int vAt = vPosition;
         ChipBuild c = build.chip(chip);
         RowCuts keys = rows.keys(head, tok.rows());
         RowCuts values = rows.values(head, tok.rows());
         if (tok.rows() > 1) {
-            CompiledKernel a = tok.library().append(k, v, cached - 1, vLast, keys, values, List.of(), List.of(),
+            CompiledKernel a = tok.library().append(k, v, position, vPosition, keys, values, List.of(), List.of(),
                     scratchBase.get(chip));
             tok.ledger().kernel(chip, a.lowerBoundCycles());
             return c.placeTransient(a, t);
         }
         List<Optional<Row>> kIn = List.of(run.row(new RunRows.Out(KernelKey.VectorStepKind.ROPE, 0), 0));
         List<Optional<Row>> vIn = List.of(run.row(new RunRows.Y(Tensor.QKV, 0), 0));
-        CompiledKernel a = mine.computeIfAbsent(reading(new KernelKey.Append(head), concat(kIn, vIn)),
-                x -> lib.append(k, v, cached - 1, vLast, keys, values, kIn, vIn, c.sram()));
+        CompiledKernel a = mine.computeIfAbsent(reading(new KernelKey.Append(head, position), concat(kIn, vIn)),
+                x -> libraryOf(chip, tok.input()).append(k, vCache, position, vAt, keys, values, kIn, vIn, c.sram()));
         tok.ledger().kernel(chip, a.lowerBoundCycles());
         return c.place(a, t);
     }
@@ -380,7 +412,7 @@ final class ChipKernels {
         KernelKey shared = product instanceof KernelKey.ChosenWeights w ? new KernelKey.ChosenWeights(w.tensor(), 0)
                 : product;
         CompiledKernel k = of(chip).computeIfAbsent(reading(new KernelKey.Wiring(shared), in),
-                y -> lib.wiring(p, x, in, c.sram()));
+                y -> libraryOf(chip, tok.input()).wiring(p, x, in, c.sram()));
         tok.ledger().kernel(chip, k.lowerBoundCycles());
         return c.place(k, t);
     }
@@ -418,7 +450,8 @@ final class ChipKernels {
             tok.ledger().kernel(chip, k.lowerBoundCycles());
             return new Placed(k, c.placeTransient(k, t));
         }
-        CompiledKernel k = of(chip).computeIfAbsent(reading(key, in), x -> make.compile(lib, c.sram(), in));
+        CompiledKernel k = of(chip).computeIfAbsent(reading(key, in), x -> make.compile(libraryOf(chip, tok.input()),
+                c.sram(), in));
         tok.ledger().kernel(chip, k.lowerBoundCycles());
         return new Placed(k, c.place(k, t));
     }

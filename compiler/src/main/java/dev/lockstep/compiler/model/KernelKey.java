@@ -31,8 +31,12 @@ sealed interface KernelKey {
     record Wiring(KernelKey product) implements KernelKey {
     }
 
-    /** The append of a token's K and V to KV head {@code kvHead}'s caches. */
-    record Append(int kvHead) implements KernelKey {
+    /** The append of a token's K and V at {@code position} to KV head {@code kvHead}'s caches. */
+    record Append(int kvHead, int position) implements KernelKey {
+    }
+
+    /** Kernel {@code kernel} for a token at {@code position} (RoPE's angles, the softmax's mask depend on it). */
+    record At(KernelKey kernel, int position) implements KernelKey {
     }
 
     /** The RMSNorm with {@code weight}, its row left in fp16 if {@code f16}. */
@@ -65,7 +69,7 @@ sealed interface KernelKey {
         SWIGLU,
         /** A chip's experts' rows scaled by their routing weights and added (the size: how many). */
         GATED_SUM,
-        /** With the experts chosen by data, a slot's row scaled and added to those before it (size 1: the first). */
+        /** With the experts chosen by data, a slot's row scaled and added to those before it (the size: which slot). */
         SCALED_SUM,
         ARGMAX,
         /** int8 products' per-column scaling of their results. */

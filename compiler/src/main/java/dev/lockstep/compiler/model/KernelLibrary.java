@@ -11,6 +11,7 @@ import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.dataflow.RowCuts;
 import dev.lockstep.compiler.dataflow.VectorStep;
 import dev.lockstep.compiler.graph.Tensor;
+import dev.lockstep.compiler.graph.TensorId;
 import dev.lockstep.compiler.matmul.MatMulCompiler;
 import dev.lockstep.compiler.matmul.WeightTiles;
 import dev.lockstep.compiler.matmul.XTiles;
@@ -34,7 +35,9 @@ import java.util.function.Supplier;
  * The kernels of a decode step, compiled without data (for timing-only simulation) into the SRAM a chip has left,
  * and cached: chips that hold the same tensors in the same places share one compiled kernel. A library compiles its
  * vector kernels for its rows at once (1 for decode, a prefill chunk's rows); {@link #withRows} gives a
- * view for other rows that shares the cache.
+ * view for other rows that shares the cache. {@link #withValues} gives a view that compiles one chip's kernels with
+ * data ({@link KernelValues}: weights and norm gains as initial contents): the same graphs and schedules, the same
+ * SRAM, other constants; such a view reads no placeholder row but the layer's input.
  */
 final class KernelLibrary {
     /** The vector kernels, by what they compute. */
@@ -47,8 +50,12 @@ final class KernelLibrary {
     private sealed interface Key permits MatMulKey, VectorKey {
     }
 
-    /** A weight product's identity: its tensor, shape, type and the SRAM it was compiled into. */
-    private record MatMulKey(Tensor tensor, int m, int k, int n, DataType type, SramMap sram) implements Key {
+    /**
+     * A weight product's identity: its tensor, shape, type, the SRAM it was compiled into, and the chip whose values it
+     * holds ({@link #owner}).
+     */
+    private record MatMulKey(TensorId tensor, int m, int k, int n, DataType type, SramMap sram, int owner)
+            implements Key {
     }
 
     /** A product over another product's weights: rows, which copy, the SRAM its X and Y take. */
@@ -56,7 +63,8 @@ final class KernelLibrary {
     }
 
     /** The products over copies of a weight tensor of which data chooses one, a kernel per slot. */
-    private record ChosenKey(Tensor tensor, int m, int k, int n, DataType type, int copies, int slots, SramMap sram) {
+    private record ChosenKey(Tensor tensor, int m, int k, int n, DataType type, int copies, int slots, SramMap sram,
+                             int owner) {
     }
 
     /** The products over one cache per sequence. */
@@ -76,11 +84,12 @@ final class KernelLibrary {
     }
 
     /**
-     * A vector kernel's identity: kind, op (NOP where none), three sizes (0 where unused), rows, the rows it reads in
-     * place ({@link #canonical}), SRAM.
+     * A vector kernel's identity: kind, op (NOP where none), three sizes (0 where unused), the token's position (for
+     * RoPE and the softmax; else 0), rows, the rows it reads in place ({@link #canonical}), SRAM, whose values it holds
+     * ({@link #owner}).
      */
-    private record VectorKey(VectorKind kind, Opcode op, int a, int b, int c, int rows, List<Optional<Row>> in,
-                             SramMap sram) implements Key {
+    private record VectorKey(VectorKind kind, Opcode op, int a, int b, int c, int position, int rows,
+                             List<Optional<Row>> in, SramMap sram, int owner) implements Key {
     }
 
     /** Where a product leaves its results: per N tile (row r at address + r), for its M rows of N values. */
@@ -110,23 +119,43 @@ final class KernelLibrary {
     private final ChipSpec chip;
     private final Shared shared;
     private final int rows;
+    /** The values its kernels hold; null for none (timing-only: zeros). */
+    private final KernelValues values;
 
     KernelLibrary(ChipSpec chip) {
-        this(chip, new Shared(), 1);
+        this(chip, new Shared(), 1, null);
     }
 
-    private KernelLibrary(ChipSpec chip, Shared shared, int rows) {
+    private KernelLibrary(ChipSpec chip, Shared shared, int rows, KernelValues values) {
         if (rows < 1) {
             throw new IllegalArgumentException("rows must be at least 1, got " + rows);
         }
         this.chip = chip;
         this.shared = shared;
         this.rows = rows;
+        this.values = values;
     }
 
     /** This library compiling vector kernels for {@code r} rows at once, sharing this one's cache. */
     KernelLibrary withRows(int r) {
-        return r == rows ? this : new KernelLibrary(chip, shared, r);
+        return r == rows ? this : new KernelLibrary(chip, shared, r, values);
+    }
+
+    /**
+     * This library compiling one chip's kernels with {@code v}'s values (one row), sharing this one's cache: keyed by
+     * the chip, where kernels without values are shared by every chip in the same state.
+     */
+    KernelLibrary withValues(KernelValues v) {
+        if (rows != 1) {
+            throw new IllegalArgumentException("kernels with values are a decode step's (one row); this library's "
+                    + "are for " + rows);
+        }
+        return new KernelLibrary(chip, shared, 1, v);
+    }
+
+    /** The chip whose values this library's kernels hold; -1 for none. */
+    private int owner() {
+        return values == null ? -1 : values.chip();
     }
 
     /** Distinct kernels compiled. */
@@ -144,11 +173,16 @@ final class KernelLibrary {
         return k;
     }
 
-    /** Y[M x N] = X[M x K] . W[K x N] with W, the weights {@code tensor}, in SRAM. */
-    CompiledKernel matmul(Tensor tensor, int m, int k, int n, DataType type, SramMap sram) {
-        return get(new MatMulKey(tensor, m, k, n, type, sram), () -> {
-            MatMulCompiler.WithWeights w = MatMulCompiler.compileKeepingWeights(chip, new MatMul(m, k, n, type),
-                    ScheduleOptions.DEFAULT, sram);
+    /**
+     * Y[M x N] = X[M x K] . W[K x N] with W, the weights {@code tensor}, in SRAM (with values, the tensor's as initial
+     * contents; a cache's are zeros either way).
+     */
+    CompiledKernel matmul(TensorId tensor, int m, int k, int n, DataType type, SramMap sram) {
+        return get(new MatMulKey(tensor, m, k, n, type, sram, owner()), () -> {
+            double[] data = values == null || tensor.tensor() == Tensor.K_CACHE || tensor.tensor() == Tensor.V_CACHE
+                    ? null : values.weights(tensor);
+            MatMulCompiler.WithWeights w = MatMulCompiler.compileKeepingWeights(chip, new MatMul(m, k, n, type), null,
+                    data, ScheduleOptions.DEFAULT, sram);
             shared.weightsOf.put(w.kernel(), w.weights());
             shared.xOf.put(w.kernel(), w.x());
             shared.resultsOf.put(w.kernel(), new Results(w.y(), m, n));
@@ -182,10 +216,11 @@ final class KernelLibrary {
      */
     List<CompiledKernel> matmulChosen(Tensor tensor, int m, int k, int n, DataType type, int copies, int slots,
                                       SramMap sram) {
-        return shared.chosen.computeIfAbsent(new ChosenKey(tensor, m, k, n, type, copies, slots, sram), key -> {
+        ChosenKey id = new ChosenKey(tensor, m, k, n, type, copies, slots, sram, owner());
+        return shared.chosen.computeIfAbsent(id, key -> {
             shared.compiled++;
-            MatMulCompiler.ChosenWired c = MatMulCompiler.compileChosenWired(chip, new MatMul(m, k, n, type), null,
-                    ScheduleOptions.DEFAULT, sram, copies, slots);
+            MatMulCompiler.ChosenWired c = MatMulCompiler.compileChosenWired(chip, new MatMul(m, k, n, type),
+                    values == null ? null : values.everyExpert(tensor), ScheduleOptions.DEFAULT, sram, copies, slots);
             for (CompiledKernel slot : c.slots()) {
                 shared.xOf.put(slot, c.layout().xTiles());
                 shared.indexOf.put(slot, c.index());
@@ -307,47 +342,104 @@ final class KernelLibrary {
      * of constants (a timing-only kernel's input that no kernel before it in its run left on its chip).
      */
     private List<VectorGraph.Ref> read(VectorStep s, List<Optional<Row>> in, int i, int n) {
-        return given(in, i, n).map(s::row).orElseGet(() -> row(s.graph(), n));
+        return given(in, i, n).map(s::row).orElseGet(() -> row(s.graph(), placeholder(n)));
+    }
+
+    /**
+     * As {@link #read}, for the row that came over a link into the layer (its input, the residual stream): with
+     * values, the token's input as constants ({@link KernelValues#input}).
+     */
+    private List<VectorGraph.Ref> readInput(VectorStep s, List<Optional<Row>> in, int i, int n) {
+        return given(in, i, n).map(s::row).orElseGet(() -> row(s.graph(), values == null ? new double[n]
+                : values.input(n)));
     }
 
     /** As {@link #read}, for a row of at most one vector ({@code n} values: logits, routing weights). */
     private VectorGraph.Ref readVector(VectorStep s, List<Optional<Row>> in, int i, int n) {
-        return given(in, i, n).map(r -> s.row(r).get(0)).orElseGet(() -> s.graph().input(new double[n], 0));
+        return given(in, i, n).map(r -> s.row(r).get(0)).orElseGet(() -> s.graph().input(placeholder(n), 0));
+    }
+
+    /** Source row {@code i} of {@code in} where it lies, or a placeholder row of {@code n} values. */
+    private Row source(VectorStep s, List<Optional<Row>> in, int i, int n) {
+        return given(in, i, n).orElseGet(() -> {
+            // refused with values, as every placeholder row is
+            placeholder(n);
+            return s.placeholder(n);
+        });
+    }
+
+    /**
+     * The values of a placeholder row of {@code n}: zeros; with values, none (a kernel with data reads every row in
+     * place but the layer's input: one that did not would compute on zeros, silently wrong).
+     */
+    private double[] placeholder(int n) {
+        if (values != null) {
+            throw new IllegalStateException("chip " + values.chip() + ": a kernel with data reads a row of " + n
+                    + " values that is not where a kernel before it left it (it came over a link, which a plan with "
+                    + "data does not carry yet)");
+        }
+        return new double[n];
+    }
+
+    /** Checks that a kernel with values reads every one of its {@code sources} rows in place ({@link #placeholder}). */
+    private void inPlace(List<Optional<Row>> in, int sources) {
+        if (values == null) {
+            return;
+        }
+        for (int i = 0; i < sources; i++) {
+            if (i >= in.size() || in.get(i).isEmpty()) {
+                placeholder(0);
+            }
+        }
+    }
+
+    /** The gains of norm {@code gain} over n values: zeros, or with values the layer's. */
+    private double[] gains(Tensor gain, int n) {
+        return values == null ? new double[n] : values.gains(gain);
     }
 
     private VectorKey key(VectorKind kind, Opcode op, int a, int b, List<Optional<Row>> in, SramMap sram) {
-        return new VectorKey(kind, op, a, b, 0, rows, canonical(in), sram);
+        return new VectorKey(kind, op, a, b, 0, 0, rows, canonical(in), sram, owner());
     }
 
     private List<VectorGraph.Ref> row(VectorGraph g, int n) {
         return VectorKernels.row(g, new double[n], 0);
     }
 
+    private static List<VectorGraph.Ref> row(VectorGraph g, double[] values) {
+        return VectorKernels.row(g, values, 0);
+    }
+
     /**
-     * RMSNorm of a row of n values ({@code in}: where it lies, {@link #read}), its result converted to fp16 where it
-     * crosses to other chips next ({@code f16}: a normed row crosses links in fp16,
-     * {@code LayerStep.Payload#NORMED_ROW}, and the products it feeds take fp16 anyway), else left in f32 for the
-     * products' wiring to convert, as a run with data leaves it.
+     * RMSNorm with the gains {@code gain} of a row of n values ({@code in}: where it lies; where it does not, the row
+     * that came over a link into the layer, {@link #readInput}), its result converted to fp16 where it crosses to other
+     * chips next ({@code f16}: a normed row crosses links in fp16, {@code LayerStep.Payload#NORMED_ROW}, and the
+     * products it feeds take fp16 anyway), else left in f32 for the products' wiring to convert, as a run with data
+     * leaves it. The token's at {@code position} (whose input it may read).
      */
-    CompiledKernel rmsnorm(int n, float eps, boolean f16, List<Optional<Row>> in, SramMap sram) {
-        return vector(new VectorKey(VectorKind.RMSNORM, Opcode.NOP, n, 0, f16 ? 1 : 0, rows, canonical(in), sram), sram,
-                s -> {
-                    List<VectorGraph.Ref> normed = LayerVectors.norm(s.graph(), read(s, in, 0, n), new double[n], n,
-                            eps);
+    CompiledKernel rmsnorm(Tensor gain, int n, float eps, boolean f16, int position, List<Optional<Row>> in,
+                           SramMap sram) {
+        return vector(new VectorKey(VectorKind.RMSNORM, Opcode.NOP, n, gain.ordinal(), f16 ? 1 : 0, position, rows,
+                canonical(in), sram, owner()), sram, s -> {
+                    List<VectorGraph.Ref> normed = LayerVectors.norm(s.graph(), readInput(s, in, 0, n),
+                            gains(gain, n), n, eps);
                     return List.of(new Out(f16 ? f16(s, normed) : normed, n));
                 });
     }
 
     /**
-     * A residual and the norm after it as one kernel ({@link LayerVectors#residualThenNorm}) of the residual stream
-     * and the row added to it ({@code in}, in that order): the residual stream (f32) and its RMSNorm, in fp16 if
-     * {@code f16}, as {@link #rmsnorm}'s.
+     * A residual and the norm after it (gains {@code gain}) as one kernel ({@link LayerVectors#residualThenNorm}) of
+     * the residual stream and the row added to it ({@code in}, in that order; the stream, where it does not say, the
+     * row that came over a link into the layer): the residual stream (f32) and its RMSNorm, in fp16 if {@code f16}, as
+     * {@link #rmsnorm}'s, for the token at {@code position}.
      */
-    CompiledKernel residualThenNorm(int n, float eps, boolean f16, List<Optional<Row>> in, SramMap sram) {
-        return vector(new VectorKey(VectorKind.RESIDUAL_NORM, Opcode.NOP, n, 0, f16 ? 1 : 0, rows, canonical(in),
-                sram), sram, s -> {
-                    List<Out> hn = LayerVectors.residualThenNorm(s.graph(), read(s, in, 0, n), read(s, in, 1, n),
-                            new double[n], n, eps);
+    CompiledKernel residualThenNorm(Tensor gain, int n, float eps, boolean f16, int position, List<Optional<Row>> in,
+                                    SramMap sram) {
+        return vector(new VectorKey(VectorKind.RESIDUAL_NORM, Opcode.NOP, n, gain.ordinal(), f16 ? 1 : 0, position,
+                rows,
+                canonical(in), sram, owner()), sram, s -> {
+                    List<Out> hn = LayerVectors.residualThenNorm(s.graph(), readInput(s, in, 0, n), read(s, in, 1, n),
+                            gains(gain, n), n, eps);
                     return f16 ? List.of(hn.get(0), new Out(f16(s, hn.get(1).vectors()), n)) : hn;
                 });
     }
@@ -371,6 +463,9 @@ final class KernelLibrary {
      * them) converted to f32 and multiplied by the columns' scales; without them, a row of f32 constants multiplied.
      */
     CompiledKernel scale(int n, List<Optional<Row>> in, SramMap sram) {
+        if (values != null) {
+            throw new IllegalStateException("a plan with data takes fp16 weights; int8 scales are not values yet");
+        }
         return vector(key(VectorKind.SCALE, Opcode.VMUL, n, 0, in, sram), sram, s -> {
             VectorGraph g = s.graph();
             List<VectorGraph.Ref> sums = in.isEmpty() || in.get(0).isEmpty() ? row(g, n)
@@ -379,28 +474,28 @@ final class KernelLibrary {
         });
     }
 
-    /** RoPE on the first n values (Q and K) of the QKV product's row of {@code qkv} values ({@code in}). */
-    CompiledKernel rope(int n, int qkv, int headDim, double theta, List<Optional<Row>> in, SramMap sram) {
-        return vector(new VectorKey(VectorKind.ROPE, Opcode.NOP, n, qkv, headDim, rows, canonical(in), sram), sram,
-                s -> List.of(new Out(LayerVectors.rope(s, source(s, in, 0, qkv), n, headDim, 1, theta), n)));
-    }
-
-    /** Source row {@code i} of {@code in} where it lies, or a placeholder row of {@code n} values. */
-    private static Row source(VectorStep s, List<Optional<Row>> in, int i, int n) {
-        return given(in, i, n).orElseGet(() -> s.placeholder(n));
+    /**
+     * RoPE at {@code position} on the first n values (Q and K) of the QKV product's row of {@code qkv} values
+     * ({@code in}).
+     */
+    CompiledKernel rope(int n, int qkv, int headDim, int position, double theta, List<Optional<Row>> in,
+                        SramMap sram) {
+        return vector(new VectorKey(VectorKind.ROPE, Opcode.NOP, n, qkv, headDim, position, rows, canonical(in), sram,
+                owner()), sram, s -> List.of(new Out(LayerVectors.rope(s, source(s, in, 0, qkv), n, headDim, position, theta),
+                        n)));
     }
 
     /**
      * The attention's softmax of {@code rowsPerStep} score rows of n cached positions (a KV head's query heads,
-     * {@code in}), scaled by 1 / sqrt({@code headDim}) and masked ({@link LayerVectors#maskedSoftmax}; every position
-     * written: the timing-only cache is full).
+     * {@code in}), scaled by 1 / sqrt({@code headDim}) and masked past the token at {@code position}
+     * ({@link LayerVectors#maskedSoftmax}; a prefill chunk's rows all at the position of its last).
      */
-    CompiledKernel softmax(int rowsPerStep, int n, int headDim, List<Optional<Row>> in, SramMap sram) {
-        return vector(new VectorKey(VectorKind.SOFTMAX, Opcode.NOP, rowsPerStep, n, headDim, rows, canonical(in),
-                sram), sram, s -> {
+    CompiledKernel softmax(int rowsPerStep, int n, int headDim, int position, List<Optional<Row>> in, SramMap sram) {
+        return vector(new VectorKey(VectorKind.SOFTMAX, Opcode.NOP, rowsPerStep, n, headDim, position, rows,
+                canonical(in), sram, owner()), sram, s -> {
                     List<Out> out = new ArrayList<>();
                     for (int r = 0; r < rowsPerStep; r++) {
-                        out.add(new Out(LayerVectors.maskedSoftmax(s.graph(), read(s, in, r, n), n - 1,
+                        out.add(new Out(LayerVectors.maskedSoftmax(s.graph(), read(s, in, r, n), position,
                                 (float) (1 / Math.sqrt(headDim))), n));
                     }
                     return out;
@@ -436,8 +531,8 @@ final class KernelLibrary {
      * ({@link LayerVectors#gatedSum}; {@code in}: the rows, then the routing weights, a row of {@code experts}).
      */
     CompiledKernel gatedSum(int pieces, int n, int experts, List<Optional<Row>> in, SramMap sram) {
-        return vector(new VectorKey(VectorKind.GATED_SUM, Opcode.NOP, pieces, n, experts, rows, canonical(in), sram),
-                sram, s -> {
+        return vector(new VectorKey(VectorKind.GATED_SUM, Opcode.NOP, pieces, n, experts, 0, rows, canonical(in), sram,
+                owner()), sram, s -> {
                     List<List<VectorGraph.Ref>> downs = new ArrayList<>();
                     for (int e = 0; e < pieces; e++) {
                         downs.add(read(s, in, e, n));
@@ -448,14 +543,15 @@ final class KernelLibrary {
     }
 
     /**
-     * A slot's row of n values scaled by its routing weight and, unless it is the {@code first}, added to the slots'
-     * before it ({@link LayerVectors#scaledSum}; experts chosen by data; {@code in}: the sum so far, the slot's row,
-     * the routing weights, a row of {@code k} values).
+     * Slot {@code slot}'s row of n values scaled by its routing weight (lane {@code slot} of the weights) and, unless
+     * it is the first, added to the slots' before it ({@link LayerVectors#scaledSum}; experts chosen by data;
+     * {@code in}: the sum so far, the slot's row, the routing weights, a row of {@code k} values).
      */
-    CompiledKernel scaledSum(boolean first, int n, int k, List<Optional<Row>> in, SramMap sram) {
-        return vector(new VectorKey(VectorKind.SCALED_SUM, Opcode.NOP, first ? 1 : 0, n, k, rows, canonical(in), sram),
-                sram, s -> List.of(new Out(LayerVectors.scaledSum(s.graph(), first ? null : read(s, in, 0, n),
-                        read(s, in, 1, n), readVector(s, in, 2, k), 0), n)));
+    CompiledKernel scaledSum(int slot, int n, int k, List<Optional<Row>> in, SramMap sram) {
+        boolean first = slot == 0;
+        return vector(new VectorKey(VectorKind.SCALED_SUM, Opcode.NOP, slot, n, k, 0, rows, canonical(in), sram,
+                owner()), sram, s -> List.of(new Out(LayerVectors.scaledSum(s.graph(), first ? null
+                        : read(s, in, 0, n), read(s, in, 1, n), readVector(s, in, 2, k), slot), n)));
     }
 
     /** The largest of n logits ({@code in}): the element-wise maximum over the row's vectors, then its lane. */
@@ -475,7 +571,8 @@ final class KernelLibrary {
      * The wiring of product {@code product} (compiled here): its rows of X, shaped as {@code cuts}, converted to its
      * type and written into its X tiles, and for weights chosen by data the router's index written where its
      * prologue reads it; the steps of a run with data ({@link VectorStep#writeX}), on the source rows where {@code in}
-     * says they lie ({@link RowCuts#in}) and on placeholder rows for the others.
+     * says they lie ({@link RowCuts#in}; for weights chosen by data, the index's row after them) and on placeholder
+     * rows for the others.
      */
     CompiledKernel wiring(CompiledKernel product, RowCuts cuts, List<Optional<Row>> in, SramMap sram) {
         XTiles x = xOf(product);
@@ -487,9 +584,20 @@ final class KernelLibrary {
             }
         }
         Region index = shared.indexOf.get(product);
+        int sources = cuts.sources().size();
+        if (in.size() > sources + (index == null ? 0 : 1)) {
+            throw new IllegalArgumentException(in.size() + " source rows for cuts of " + sources
+                    + (index == null ? "" : " and an index"));
+        }
+        List<Optional<Row>> xIn = in.subList(0, Math.min(sources, in.size()));
+        Optional<Row> indexRow = in.size() > sources ? in.get(sources) : Optional.empty();
+        inPlace(xIn, sources);
+        if (index != null) {
+            inPlace(List.of(indexRow), 1);
+        }
         List<Optional<Row>> at = canonical(in);
         return shared.wiring.computeIfAbsent(x, y -> new HashMap<>()).computeIfAbsent(new WiringKey(index, cuts, at,
-                sram), key -> compileWiring(x, index, cuts, at, sram));
+                sram), key -> compileWiring(x, index, cuts, canonical(xIn), indexRow, sram));
     }
 
     private XTiles xOf(CompiledKernel product) {
@@ -500,13 +608,16 @@ final class KernelLibrary {
         return x;
     }
 
-    private CompiledKernel compileWiring(XTiles x, Region index, RowCuts cuts, List<Optional<Row>> in, SramMap sram) {
+    private CompiledKernel compileWiring(XTiles x, Region index, RowCuts cuts, List<Optional<Row>> in,
+                                         Optional<Row> indexRow, SramMap sram) {
         shared.compiled++;
         VectorStep s = new VectorStep(chip.vectorBytes());
         s.writeX(cuts.in(s, in), x);
         if (index != null) {
             VectorGraph g = s.graph();
-            VectorGraph.Ref idx = g.unary(Opcode.VMOV, g.input(index.dtype(), new double[0], 0));
+            // the router's index where it left it, or a constant one
+            VectorGraph.Ref idx = g.unary(Opcode.VMOV, indexRow.map(r -> s.at(r.vectors().get(0)))
+                    .orElseGet(() -> g.input(index.dtype(), new double[0], 0)));
             g.pin(idx, index.slices().stream().mapToInt(Integer::intValue).toArray(), index.address());
         }
         return VectorCompiler.compile(chip, s.graph(), ScheduleOptions.DEFAULT, sram);
@@ -545,6 +656,8 @@ final class KernelLibrary {
                         + ", " + v);
             }
         }
+        inPlace(kIn, k.sources().size());
+        inPlace(vIn, v.sources().size());
         List<Optional<Row>> kAt = canonical(kIn);
         List<Optional<Row>> vAt = canonical(vIn);
         return shared.appends.computeIfAbsent(new AppendKey(kw, vw, kPosition, vPosition, k, v, kAt, vAt, sram),

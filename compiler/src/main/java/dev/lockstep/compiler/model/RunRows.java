@@ -22,14 +22,17 @@ import java.util.Optional;
 /**
  * The rows the kernels of one run of compute steps on one chip have left, and where: what the later kernels of the
  * run read in place, as the run with data reads them (the QKV product's row read by RoPE, the scores by the softmax,
- * SwiGLU's row by the down projection's wiring, ...). A row that came over a link, or that a run before it left, is
- * not here: a timing-only kernel reads a placeholder row of its shape instead ({@link KernelLibrary}). What each step
- * reads and leaves is said here once, for every lowering of steps to kernels on a chip ({@link ChipKernels},
- * {@link BlockCompiler}). One per chip and run of a decode step, looked up only.
+ * SwiGLU's row by the down projection's wiring, ...). A run is the compute steps between two exchanges that move rows
+ * between chips: an exchange within a group of one chip moves nothing and does not end it (on a layer of one chip,
+ * the whole layer is one run, its residuals reading the attention's output and the residual stream in place). A row
+ * that came over a link, or that a run before it left, is not here: a timing-only kernel reads a placeholder row of
+ * its shape instead ({@link KernelLibrary}). What each step reads and leaves is said here once, for every lowering of
+ * steps to kernels on a chip ({@link ChipKernels}, {@link BlockCompiler}). One per chip and run of a decode step,
+ * looked up only.
  */
 final class RunRows {
     /** What left a row. */
-    sealed interface Left permits Y, CacheY, Out, HeadOutputs, Normed, FeedForward {
+    sealed interface Left permits Y, CacheY, Out, HeadOutputs, Normed, ResidualStream, FeedForward {
     }
 
     /** The results of the product over weight tensor {@code tensor} (for an expert's, {@code piece}: which). */
@@ -50,6 +53,10 @@ final class RunRows {
 
     /** The normed row: a norm's, or the second row of a residual and the norm after it. */
     record Normed() implements Left {
+    }
+
+    /** The residual stream after a residual: the layer's input plus the attention's output. */
+    record ResidualStream() implements Left {
     }
 
     /**
@@ -108,8 +115,10 @@ final class RunRows {
             left = new Out(VectorStepKind.ROUTE, 0);
         } else if (step instanceof Norm) {
             left = new Normed();
+        } else if (step instanceof Residual) {
+            left = new ResidualStream();
         }
-        // else nothing later in a run reads it (a residual; the choice)
+        // else nothing later in a run reads it (the choice)
         return Optional.ofNullable(left);
     }
 
@@ -129,30 +138,44 @@ final class RunRows {
         } else if (step instanceof Argmax) {
             return List.of(row(new Y(Tensor.LM_HEAD, 0), 0));
         } else if (step instanceof Residual) {
-            // the residual stream came before an exchange; the row added, the layer's last, is the chip's own
-            return List.of(Optional.empty(), row(new FeedForward(), 0));
+            // the residual stream (the layer's last residual: the one the first residual left), and the row added
+            return List.of(row(new ResidualStream(), 0), row(new FeedForward(), 0));
         }
         // a norm: in a run, its row came over a link
         return List.of();
     }
 
     /**
+     * The rows the layer's first residual, fused with the norm after it ({@link LayerVectors#fusedWithNext}), reads:
+     * the layer's input (the residual stream, which came over a link) and the attention's output, o_proj's row where
+     * attention is on this chip alone (else the sum of every attention chip's, which came over links).
+     */
+    List<Optional<Row>> residualThenNormReads() {
+        return List.of(Optional.empty(), row(new Y(Tensor.O, 0), 0));
+    }
+
+    /**
      * The source rows of weight product {@code step}'s X where this run left them: o_proj's, the heads' outputs of
      * the chip's KV heads ({@code attention}); the down projection's, SwiGLU's row; the others', the normed row (in a
-     * run, the router's: the broadcast after it brings the row to the other products).
+     * run, the router's: the broadcast after it brings the row to the other products). With the experts chosen by
+     * data, then the router's index (the first row the route leaves), which the product's prologue reads.
      */
     List<Optional<Row>> productReads(LayerStep step, Shard shard, AttentionRows attention) {
         Product p = (Product) step;
+        List<Optional<Row>> out = new ArrayList<>();
         if (p.weight() == Tensor.O) {
-            List<Optional<Row>> out = new ArrayList<>();
             for (int kv = 0; kv < attention.kvHeads(); kv++) {
                 out.addAll(rows(new HeadOutputs(kv), attention.perKvHead()));
             }
-            return out;
         } else if (p.weight() == Tensor.DOWN) {
-            return List.of(row(new Out(VectorStepKind.SWIGLU, piece(shard)), 0));
+            out.add(row(new Out(VectorStepKind.SWIGLU, piece(shard)), 0));
+        } else {
+            out.add(row(new Normed(), 0));
         }
-        return List.of(row(new Normed(), 0));
+        if (shard.piece() != null && shard.piece().chosenByData()) {
+            out.add(row(new Out(VectorStepKind.ROUTE, 0), 0));
+        }
+        return out;
     }
 
     /**

@@ -55,21 +55,23 @@ final class StepKernels {
     }
 
     /**
-     * Step {@code step} on {@code shard}'s chip, with attention split over {@code attentionChips} chips,
-     * {@code cachedTokens} tokens in each cache and MoE layers dispatched as {@code dispatch}, a norm's row going to
-     * other chips next if {@code crosses}; empty for a chip with no columns of a vocabulary split.
+     * Step {@code step} on {@code shard}'s chip for a token at {@code position}, with attention split over
+     * {@code attentionChips} chips, {@code cachedTokens} tokens in each cache and MoE layers dispatched as
+     * {@code dispatch}, a norm's row going to other chips next if {@code crosses}; empty for a chip with no columns of
+     * a vocabulary split.
      *
      * @throws IllegalArgumentException for a step that is not one kernel (a block, a cache product, or the gating,
      *                                  gathered after a chip's per-expert blocks: {@link #gating})
      */
     static Optional<Kernel> of(LayerStep step, Shard shard, ModelConfig m, Precision w, int attentionChips,
-                               int cachedTokens, MoeDispatch dispatch, boolean crosses) {
+                               int cachedTokens, int position, MoeDispatch dispatch, boolean crosses) {
         int hd = m.headDim();
         int qPerKv = m.heads() / m.kvHeads();
         Kernel k;
         if (step instanceof Norm n) {
-            k = vector(new KernelKey.Norm(n.weight(), crosses), (l, s, in) -> l.rmsnorm(m.hidden(),
-                    (float) m.rmsNormEps(), crosses, in, s));
+            // the token's own (it may read the token's input as constants: KernelValues)
+            k = vector(new KernelKey.At(new KernelKey.Norm(n.weight(), crosses), position), (l, s, in) -> l.rmsnorm(
+                    n.weight(), m.hidden(), (float) m.rmsNormEps(), crosses, position, in, s));
         } else if (step instanceof Product p) {
             Shard.Shape shape = shard.shape(p, m, attentionChips);
             if (shape.cols() == 0) {
@@ -82,16 +84,16 @@ final class StepKernels {
                         p.weight(), 1, shape.rows(), shape.cols(), w.mxmType(), m.experts(), m.expertsPerToken(), s)
                         .get(piece.expert()), true, scaled);
             } else {
-                k = new Kernel(new KernelKey.Weights(shard.tensor(p)), (l, s, in) -> l.matmul(p.weight(), 1,
+                k = new Kernel(new KernelKey.Weights(shard.tensor(p)), (l, s, in) -> l.matmul(shard.tensor(p), 1,
                         shape.rows(), shape.cols(), w.mxmType(), s), true, scaled);
             }
         } else if (step instanceof Rope) {
             AttentionRows rows = AttentionRows.of(m, attentionChips);
-            k = vector(new KernelKey.Vector(VectorStepKind.ROPE, 0), (l, s, in) -> l.rope(rows.roped(), rows.qkv(),
-                    hd, m.ropeTheta(), in, s));
+            k = vector(new KernelKey.At(new KernelKey.Vector(VectorStepKind.ROPE, 0), position),
+                    (l, s, in) -> l.rope(rows.roped(), rows.qkv(), hd, position, m.ropeTheta(), in, s));
         } else if (step instanceof Softmax) {
-            k = vector(new KernelKey.Vector(VectorStepKind.SOFTMAX, 0), (l, s, in) -> l.softmax(qPerKv, cachedTokens,
-                    hd, in, s));
+            k = vector(new KernelKey.At(new KernelKey.Vector(VectorStepKind.SOFTMAX, 0), position),
+                    (l, s, in) -> l.softmax(qPerKv, cachedTokens, hd, position, in, s));
         } else if (step instanceof Route r && dispatch == MoeDispatch.CHOSEN) {
             k = vector(new KernelKey.Vector(VectorStepKind.ROUTE_CHOSEN, 0), (l, s, in) -> l.routeChosen(r.experts(),
                     r.topK(), in, s));
@@ -117,12 +119,14 @@ final class StepKernels {
     }
 
     /**
-     * A residual and the norm after it, as one kernel (where {@link LayerVectors#fusedWithNext} says so), the norm's
-     * row in fp16 if it {@code crosses} to other chips next.
+     * A residual and the norm after it ({@code norm}), as one kernel (where {@link LayerVectors#fusedWithNext} says
+     * so), the norm's row in fp16 if it {@code crosses} to other chips next; the token's own, at {@code position} (it
+     * may read the token's input as constants).
      */
-    static Kernel residualThenNorm(ModelConfig m, boolean crosses) {
-        return vector(new KernelKey.Vector(VectorStepKind.RESIDUAL_NORM, crosses ? 1 : 0),
-                (l, s, in) -> l.residualThenNorm(m.hidden(), (float) m.rmsNormEps(), crosses, in, s));
+    static Kernel residualThenNorm(ModelConfig m, Norm norm, boolean crosses, int position) {
+        return vector(new KernelKey.At(new KernelKey.Vector(VectorStepKind.RESIDUAL_NORM, crosses ? 1 : 0), position),
+                (l, s, in) -> l.residualThenNorm(norm.weight(), m.hidden(), (float) m.rmsNormEps(), crosses, position,
+                        in, s));
     }
 
     /**
@@ -132,8 +136,8 @@ final class StepKernels {
      */
     static Kernel gating(ModelConfig m, MoeDispatch dispatch, int pieces, int slot) {
         if (dispatch == MoeDispatch.CHOSEN) {
-            return vector(new KernelKey.Vector(VectorStepKind.SCALED_SUM, slot == 0 ? 1 : 0),
-                    (l, s, in) -> l.scaledSum(slot == 0, m.hidden(), m.expertsPerToken(), in, s));
+            return vector(new KernelKey.Vector(VectorStepKind.SCALED_SUM, slot),
+                    (l, s, in) -> l.scaledSum(slot, m.hidden(), m.expertsPerToken(), in, s));
         }
         return vector(new KernelKey.Vector(VectorStepKind.GATED_SUM, pieces), (l, s, in) -> l.gatedSum(pieces,
                 m.hidden(), m.experts(), in, s));

@@ -2,6 +2,7 @@
 package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.graph.DecoderModel;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
@@ -20,10 +21,12 @@ import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.Collectives;
 import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.isa.program.Region;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -31,7 +34,10 @@ import java.util.Set;
  * compiled into its SRAM first ({@link #allocate}), then tokens placed step by step at exact cycles
  * ({@link #token}), each step of the graph becoming kernels on the chips its {@link Where} names and each exchange
  * becoming link transfers and collectives. No value is computed: kernels are compiled without data, for the
- * timing-only simulator. {@link ChipKernels} holds what each chip's steps mean; this class walks the graph.
+ * timing-only simulator; or, given {@link PlanData}, the same kernels with the weights and each token's input as
+ * initial contents, for the functional simulator: the plan with data, which ends at the same cycle with the same
+ * trace hash (so far one layer on one chip: {@link PlanData}). {@link ChipKernels} holds what each chip's steps mean;
+ * this class walks the graph.
  */
 final class TimingLowering {
     /**
@@ -68,6 +74,10 @@ final class TimingLowering {
     private final Map<Integer, Long> weightWords = new HashMap<>();
     /** (chip, KV head) whose V product is split into two halves of the cached tokens; looked up, not iterated. */
     private final Set<ChipKvHead> splitV = new HashSet<>();
+    /** The weights its kernels hold, in a plan with data. */
+    private final Optional<PlanData> data;
+    /** The position of the last token placed with data (-1: none yet). */
+    private int lastPositionWithData = -1;
 
     private record ChipKvHead(int chip, int kvHead) {
     }
@@ -82,6 +92,20 @@ final class TimingLowering {
      * system's chips, {@link ModelCopy#path}), into {@code build} (whose wiring may leave out other copies' chips).
      */
     TimingLowering(DecodePlan plan, ChipPath path, SystemBuild build) {
+        this(plan, path, build, Optional.empty());
+    }
+
+    /**
+     * The plan with data ({@link PlanData}): its kernels hold {@code data}'s weights; tokens are placed with their
+     * input ({@link #token(int, long, int, double[])}).
+     */
+    TimingLowering(DecodePlan plan, SystemBuild build, PlanData data) {
+        this(plan, new ChipPath(build.topology()), build, Optional.of(data));
+        data.check(plan);
+    }
+
+    private TimingLowering(DecodePlan plan, ChipPath path, SystemBuild build, Optional<PlanData> data) {
+        this.data = data;
         this.plan = plan;
         this.m = plan.model();
         this.graph = DecoderModel.of(m);
@@ -147,6 +171,8 @@ final class TimingLowering {
             for (Where pass : ALLOCATION_ORDER) {
                 for (int i = 0; i < st.chips(pass); i++) {
                     Shard shard = new Shard(path.chip(st.start() + i), i, st.count(), null, 0);
+                    int layer = l;
+                    data.ifPresent(d -> kernels.hold(shard.chip(), d.layers().get(layer)));
                     reserveProducts(graph.layer().steps(), pass, shard);
                     if (pass == Where.ATTENTION_CHIPS) {
                         reserveCaches(graph.layer().steps(), shard);
@@ -219,20 +245,75 @@ final class TimingLowering {
 
     // ------------------------------------------------------------------------------------------ one token
 
-    /** Places one token of sequence {@code seq}, of {@code shape}, entering at {@code t0}. */
+    /**
+     * Places one token of sequence {@code seq}, of {@code shape}, entering at {@code t0}, at the caches' last position
+     * (the timing-only run's steady state: a full cache; a prefill chunk's last row there).
+     */
     TokenTimes token(int seq, long t0, StepShape shape) {
+        return token(seq, t0, shape, cached() - 1);
+    }
+
+    /**
+     * Places one token of sequence {@code seq}, of {@code shape}, entering at {@code t0}, its last row at
+     * {@code position} of the caches: RoPE's angles, the softmax's mask and where the append writes follow from it.
+     */
+    TokenTimes token(int seq, long t0, StepShape shape, int position) {
+        if (data.isPresent()) {
+            throw new IllegalStateException("a plan with data places each token with its input");
+        }
+        return place(seq, t0, shape, position, Optional.empty());
+    }
+
+    /**
+     * In a plan with data: places a decode token of sequence {@code seq} whose layer input is {@code input}, entering
+     * at {@code t0}, at {@code position}, after the tokens placed before it (at lower positions: the kernels that hold
+     * a token's input as constants are its position's own); the layer's output row is named {@link #outputRow} on the
+     * layer's first chip.
+     */
+    TokenTimes token(int seq, long t0, int position, double[] input) {
+        if (data.isEmpty()) {
+            throw new IllegalStateException("a plan without data places tokens without input");
+        }
+        if (position <= lastPositionWithData) {
+            throw new IllegalArgumentException("a plan with data places its tokens at increasing positions; got "
+                    + position + " after " + lastPositionWithData);
+        }
+        lastPositionWithData = position;
+        return place(seq, t0, StepShape.DECODE, position, Optional.of(input));
+    }
+
+    /**
+     * The region prefix of the output row of layer {@code l} for the token at {@code position} (a plan with data):
+     * {@code <prefix><vector>}.
+     */
+    static String outputRow(int l, int position) {
+        return "layer" + l + "_at" + position + "_";
+    }
+
+    private TokenTimes place(int seq, long t0, StepShape shape, int position, Optional<double[]> input) {
+        if (position < shape.rows() - 1 || position >= cached()) {
+            throw new IllegalArgumentException("a step of " + shape.rows() + " rows ends at a position from "
+                    + (shape.rows() - 1) + " to " + (cached() - 1) + " of the caches; got " + position);
+        }
         Ledger ledger = new Ledger(col);
-        TokenPlacement tok = new TokenPlacement(seq, shape.rows(), ledger, kernels.library().withRows(shape.rows()));
+        TokenPlacement tok = new TokenPlacement(seq, shape.rows(), position, input, ledger,
+                kernels.library().withRows(shape.rows()));
         Stage table = table();
         // a decode step's stage over several nodes sums its output where the next stage starts (its first chip), if
         // there is one; otherwise on its own last chip, and the next stage's first step sends it on
         int into = into(table, first(layer(0)), shape.rows());
-        long t = walk(graph.embedding(), table, tok, -1, into, t0);
+        long t = walk(graph.embedding(), table, tok, -1, into, new HashMap<>(), t0);
         int prev = into >= 0 ? into : last(table);
         for (int l = 0; l < m.layers(); l++) {
             int next = l + 1 < m.layers() ? first(layer(l + 1)) : shape.throughHead() ? first(head()) : -1;
             into = into(layer(l), next, shape.rows());
-            t = walk(graph.layer().steps(), layer(l), tok, prev, into, t);
+            Map<Integer, RunRows> left = new HashMap<>();
+            t = walk(graph.layer().steps(), layer(l), tok, prev, into, left, t);
+            if (input.isPresent()) {
+                int chip = first(layer(l));
+                name(chip, outputRow(l, position), left.get(chip).row(new RunRows.ResidualStream(), 0)
+                        .orElseThrow());
+            }
             prev = into >= 0 ? into : last(layer(l));
         }
         long layersEnd = t;
@@ -242,8 +323,9 @@ final class TimingLowering {
         // the head works on one row (a chunk's last, whose logits choose the next token) or, verifying a draft's
         // tokens, on every row; the chosen tokens go back to the embedding table, a word each
         int headRows = shape.headRows();
-        TokenPlacement inHead = new TokenPlacement(seq, headRows, ledger, kernels.library().withRows(headRows));
-        t = walk(graph.head(), head(), inHead, prev, -1, t);
+        TokenPlacement inHead = new TokenPlacement(seq, headRows, position, Optional.empty(), ledger,
+                kernels.library().withRows(headRows));
+        t = walk(graph.head(), head(), inHead, prev, -1, new HashMap<>(), t);
         long chosen = t;
         t = ledger.linkStep(t, col.route(last(head()), path.chip(table.start()), headRows, t));
         return new TokenTimes(layersEnd, chosen, t, ledger.costs());
@@ -272,13 +354,18 @@ final class TimingLowering {
      * The steps of one stage, in order: runs of compute steps, and exchanges between them. {@code prev}: the chip
      * holding the stage's input (its first chip when the stage before summed its output there); {@code next}: the
      * chip where the stage's final reduction sums its output (the next stage's first chip), or -1 for its own last
-     * chip.
+     * chip; {@code left}: per chip, the rows its kernels left since the last exchange that moved rows between chips
+     * ({@link #movesRows}), which the stage's kernels add to and read (looked up, never iterated).
      */
-    private long walk(List<LayerStep> steps, Stage st, TokenPlacement tok, int prev, int next, long t0) {
+    private long walk(List<LayerStep> steps, Stage st, TokenPlacement tok, int prev, int next,
+                      Map<Integer, RunRows> left, long t0) {
         long t = t0;
         int i = 0;
         while (i < steps.size()) {
             if (steps.get(i) instanceof Exchange e) {
+                if (movesRows(e, st, prev)) {
+                    left.clear();
+                }
                 t = exchange(e, st, tok, prev, i == steps.size() - 1 ? next : -1, t);
                 i++;
                 continue;
@@ -290,14 +377,27 @@ final class TimingLowering {
             // a norm in the run leaves its row in fp16 where the broadcast after the run carries it to other chips
             boolean crosses = j < steps.size() && steps.get(j) instanceof Exchange e
                     && e.kind() == ExchangeKind.BROADCAST && st.chips(e.group()) > 1;
-            t = computeStage(steps.subList(i, j), st, tok, crosses, t);
+            t = computeStage(steps.subList(i, j), st, tok, crosses, left, t);
             i = j;
         }
         return t;
     }
 
-    /** A run of compute steps: every chip of the widest {@link Where} among them works from {@code t}. */
-    private long computeStage(List<LayerStep> run, Stage st, TokenPlacement tok, boolean crosses, long t) {
+    /**
+     * Whether exchange {@code e} of stage {@code st} moves rows between chips: a send into the stage from another chip
+     * ({@code prev}), a broadcast or a reduction among more than one chip. One that does not (a group of one chip)
+     * does not end a run of compute steps ({@link RunRows}).
+     */
+    private boolean movesRows(Exchange e, Stage st, int prev) {
+        return e.kind() == ExchangeKind.SEND_IN ? prev != path.chip(st.start()) : st.chips(e.group()) > 1;
+    }
+
+    /**
+     * Compute steps {@code run}: every chip of the widest {@link Where} among them works from {@code t}, each reading
+     * in place the rows its kernels left since the last exchange that moved rows ({@code left}, per chip).
+     */
+    private long computeStage(List<LayerStep> run, Stage st, TokenPlacement tok, boolean crosses,
+                              Map<Integer, RunRows> left, long t) {
         Where widest = Where.FIRST_CHIP;
         for (LayerStep s : run) {
             Where w = ((Compute) s).where();
@@ -308,7 +408,8 @@ final class TimingLowering {
         long end = t;
         for (int i = 0; i < st.chips(widest); i++) {
             Shard shard = new Shard(path.chip(st.start() + i), i, st.count(), null, 0);
-            end = Math.max(end, compute(run, st, shard, tok, crosses, new RunRows(), t));
+            end = Math.max(end, compute(run, st, shard, tok, crosses, left.computeIfAbsent(shard.chip(),
+                    c -> new RunRows()), t));
         }
         return tok.ledger().computeStage(t, end);
     }
@@ -326,11 +427,15 @@ final class TimingLowering {
                 continue;
             }
             if (LayerVectors.fusedWithNext(steps, i)) {
-                // its rows, the residual stream and the row added to it, came over links; its normed row is left for
-                // a product after it in the run (the router's)
-                ChipKernels.Placed fused = kernels.place(shard.chip(), StepKernels.residualThenNorm(m, crosses), tok,
-                        List.of(), tc);
-                left.leave(new RunRows.Normed(), List.of(kernels.library().outputs(fused.kernel()).get(1)));
+                // the residual stream came over a link; the row added to it, the attention's output, is in place
+                // where attention is on this chip alone; the new residual stream and the normed row are left for the
+                // kernels after it in the run (the layer's last residual; the router's product)
+                ChipKernels.Placed fused = kernels.place(shard.chip(), StepKernels.residualThenNorm(m,
+                        (LayerStep.Norm) steps.get(i + 1), crosses, tok.position()), tok,
+                        left.residualThenNormReads(), tc);
+                List<Row> out = kernels.library().outputs(fused.kernel());
+                left.leave(new RunRows.ResidualStream(), List.of(out.get(0)));
+                left.leave(new RunRows.Normed(), List.of(out.get(1)));
                 tc = fused.end();
                 i++;
             } else if (c instanceof PerKvHead h) {
@@ -448,7 +553,19 @@ final class TimingLowering {
         };
     }
 
-    /** One token's placement: its sequence, its rows, its ledger, and the kernel library for its rows. */
-    record TokenPlacement(int seq, int rows, Ledger ledger, KernelLibrary library) {
+    /**
+     * One token's placement: its sequence, its rows, its (last row's) position in the caches, in a plan with data its
+     * layer input, its ledger, and the kernel library for its rows.
+     */
+    record TokenPlacement(int seq, int rows, int position, Optional<double[]> input, Ledger ledger,
+                          KernelLibrary library) {
+    }
+
+    /** Names {@code row}'s vectors on {@code chip} as regions {@code <prefix><i>}, to read them after a run. */
+    private void name(int chip, String prefix, Row row) {
+        for (int i = 0; i < row.vectors().size(); i++) {
+            Region v = row.vectors().get(i);
+            build.chip(chip).addRegion(new Region(prefix + i, v.slices(), v.address(), v.dtype(), v.elements(), false));
+        }
     }
 }

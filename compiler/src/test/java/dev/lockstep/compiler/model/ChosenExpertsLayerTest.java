@@ -84,9 +84,9 @@ class ChosenExpertsLayerTest {
         long end = build(build, new FunctionalLayer(M, w, xs.size(), "l0", MoeDispatch.CHOSEN), xs);
         SimResult sim = Simulated.exactly(build, 2, end);
         assertThat(Simulated.timingOnly(build, 1).traceHash()).isEqualTo(sim.traceHash());
-        ReferenceLayer ref = FunctionalLayerTest.reference(M, w);
+        ReferenceLayer ref = ReferenceLayer.of(M, w);
         for (int s = 0; s < xs.size(); s++) {
-            FunctionalLayerTest.assertNear(Simulated.row(sim, 0, "out" + s + "_", M.hidden()), ref.step(xs.get(s)),
+            ReferenceLayer.assertNear(Simulated.row(sim, 0, "out" + s + "_", M.hidden()), ref.step(xs.get(s)),
                     "token " + s);
             double[] index = sim.region(0, "index" + s + "_0").orElseThrow();
             Set<Integer> chosen = new TreeSet<>(List.of((int) index[0], (int) index[1]));
@@ -118,12 +118,12 @@ class ChosenExpertsLayerTest {
         SystemBuild build = new SystemBuild(ONE_CHIP);
         long end = build(build, new FunctionalLayer(M, tied, 1, "l0", MoeDispatch.CHOSEN), List.of(x));
         SimResult sim = Simulated.exactly(build, 1, end);
-        ReferenceLayer ref = FunctionalLayerTest.reference(M, tied);
+        ReferenceLayer ref = ReferenceLayer.of(M, tied);
         double[] want = ref.step(x);
         assertThat(ref.lastChoice()).containsExactly(0, 3);
         double[] index = sim.region(0, "index0_0").orElseThrow();
         assertThat(new int[] {(int) index[0], (int) index[1]}).containsExactly(0, 3);
-        FunctionalLayerTest.assertNear(Simulated.row(sim, 0, "out0_", M.hidden()), want, "the tied token");
+        ReferenceLayer.assertNear(Simulated.row(sim, 0, "out0_", M.hidden()), want, "the tied token");
     }
 
     @Test

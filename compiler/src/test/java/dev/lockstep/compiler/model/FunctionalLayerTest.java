@@ -127,11 +127,12 @@ class FunctionalLayerTest {
         LayerWeights w = TestModels.weights(m, seed);
         List<double[]> xs = inputs(m, tokens, seed);
         SimResult sim = simulated(m, w, capacity, xs, positions, system, how);
-        ReferenceLayer ref = reference(m, w);
+        ReferenceLayer ref = ReferenceLayer.of(m, w);
         List<Set<Integer>> choices = new ArrayList<>();
         for (int s = 0; s < tokens; s++) {
             ref.skipTo(positions[s]);
-            assertNear(Simulated.row(sim, 0, "out" + s + "_", m.hidden()), ref.step(xs.get(s)), "token " + s);
+            ReferenceLayer.assertNear(Simulated.row(sim, 0, "out" + s + "_", m.hidden()), ref.step(xs.get(s)),
+                    "token " + s);
             if (m.moe()) {
                 double[] gates = sim.region(0, "gates" + s + "_0").orElseThrow();
                 Set<Integer> chosen = new TreeSet<>();
@@ -170,35 +171,6 @@ class FunctionalLayerTest {
         assertThat(Simulated.timingOnly(b, 1).traceHash())
                 .as("timing-only and functional runs agree").isEqualTo(sim.traceHash());
         return sim;
-    }
-
-    /**
-     * Allowed difference, as a share of the largest magnitude in the token's output row. Both sides round the same
-     * values to fp16 (every product's inputs, the caches); the rest differs only by f32 against double arithmetic,
-     * which can move a product input across an fp16 rounding boundary, one fp16 step being 2^-11 (4.9e-4) of it.
-     * The output values are sums of terms (residual, attention, experts) as large as the row's largest value, so
-     * the error is measured against that, not against the value itself (which may be a small difference of large
-     * terms). The worst seen in these tests is 2.4e-4.
-     */
-    static final double TOLERANCE = 1e-3;
-
-    /** The plain-Java layer of {@code m} with weights {@code w}. */
-    static ReferenceLayer reference(ModelConfig m, LayerWeights w) {
-        return new ReferenceLayer(m.hidden(), m.heads(), m.kvHeads(), m.intermediate(), m.experts(),
-                m.expertsPerToken(), m.ropeTheta(), m.rmsNormEps(), w.attentionNorm(), w.qkv(), w.output(),
-                w.ffnNorm(), w.router(), w.gateUp(), w.down());
-    }
-
-    /** Every value of a chip's output row within {@link #TOLERANCE} of the reference's largest magnitude. */
-    static void assertNear(double[] got, double[] want, String what) {
-        double scale = 0;
-        for (double v : want) {
-            scale = Math.max(scale, Math.abs(v));
-        }
-        for (int i = 0; i < want.length; i++) {
-            assertThat(Math.abs(got[i] - want[i]) / scale)
-                    .as("%s, value %d: chip %s, reference %s", what, i, got[i], want[i]).isLessThan(TOLERANCE);
-        }
     }
 
     @Test

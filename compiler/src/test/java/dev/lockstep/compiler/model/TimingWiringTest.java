@@ -9,6 +9,7 @@ import dev.lockstep.compiler.dataflow.ChipDataflow;
 import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.dataflow.RowCuts;
 import dev.lockstep.compiler.graph.Tensor;
+import dev.lockstep.compiler.graph.TensorId;
 import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.compiler.testing.Instructions;
@@ -51,7 +52,7 @@ class TimingWiringTest {
         SystemBuild tb = new SystemBuild(TestSystems.ONE_CHIP);
         ChipBuild c = tb.chip(0);
         KernelLibrary lib = new KernelLibrary(tb.chip());
-        CompiledKernel up = lib.matmul(Tensor.GATE_UP, 1, HIDDEN, 14336, DataType.F16, c.sram());
+        CompiledKernel up = lib.matmul(new TensorId(Tensor.GATE_UP, 0), 1, HIDDEN, 14336, DataType.F16, c.sram());
         c.reserve(up);
         CompiledKernel wiring = lib.wiring(up, RowCuts.whole(1, HIDDEN), List.of(), c.sram());
         Simulated.exactlyTimingOnly(tb.chip(), wiring);
@@ -75,7 +76,7 @@ class TimingWiringTest {
         // reading the row where a kernel before it left it (a norm's, compiled into the chip's SRAM) instead: the same
         // steps and a kernel of its own, 30 cycles longer here, for where the norm's kernel left its row (the run with
         // data lays its row kernel out otherwise)
-        CompiledKernel norm = lib.rmsnorm(HIDDEN, 1e-5f, false, List.of(), c.sram());
+        CompiledKernel norm = lib.rmsnorm(Tensor.FFN_NORM, HIDDEN, 1e-5f, false, 0, List.of(), c.sram());
         c.place(norm, 0);
         Row normed = lib.outputs(norm).get(0);
         CompiledKernel inPlace = lib.wiring(up, RowCuts.whole(1, HIDDEN), List.of(Optional.of(normed)), c.sram());

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.model.LayerWeights;
 import dev.lockstep.isa.Fp16;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +66,35 @@ public final class ReferenceLayer {
         for (int g = 0; g < kvHeads; g++) {
             keys.add(new ArrayList<>());
             values.add(new ArrayList<>());
+        }
+    }
+
+    /**
+     * Allowed difference, as a share of the largest magnitude in the token's output row. Both sides round the same
+     * values to fp16 (every product's inputs, the caches); the rest differs only by f32 against double arithmetic,
+     * which can move a product input across an fp16 rounding boundary, one fp16 step being 2^-11 (4.9e-4) of it.
+     * The output values are sums of terms (residual, attention, experts) as large as the row's largest value, so
+     * the error is measured against that, not against the value itself (which may be a small difference of large
+     * terms). The worst seen in the compiler's layer tests is 2.4e-4.
+     */
+    public static final double TOLERANCE = 1e-3;
+
+    /** The plain-Java layer of {@code m} with weights {@code w}. */
+    public static ReferenceLayer of(ModelConfig m, LayerWeights w) {
+        return new ReferenceLayer(m.hidden(), m.heads(), m.kvHeads(), m.intermediate(), m.experts(),
+                m.expertsPerToken(), m.ropeTheta(), m.rmsNormEps(), w.attentionNorm(), w.qkv(), w.output(),
+                w.ffnNorm(), w.router(), w.gateUp(), w.down());
+    }
+
+    /** Every value of a chip's output row within {@link #TOLERANCE} of the reference's largest magnitude. */
+    public static void assertNear(double[] got, double[] want, String what) {
+        double scale = 0;
+        for (double v : want) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < want.length; i++) {
+            assertThat(Math.abs(got[i] - want[i]) / scale)
+                    .as("%s, value %d: chip %s, reference %s", what, i, got[i], want[i]).isLessThan(TOLERANCE);
         }
     }
 

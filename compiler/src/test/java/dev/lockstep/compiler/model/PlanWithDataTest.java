@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.compiler.dataflow.ChipDataflow;
+import dev.lockstep.compiler.dataflow.Row;
+import dev.lockstep.compiler.system.ChipBuild;
+import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.compiler.testing.RandomData;
+import dev.lockstep.compiler.testing.ReferenceLayer;
+import dev.lockstep.compiler.testing.Simulated;
+import dev.lockstep.compiler.testing.TestModels;
+import dev.lockstep.compiler.testing.TestSystems;
+import dev.lockstep.compiler.vector.VectorKernels;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.SystemSpecs;
+import dev.lockstep.sim.SimResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The timing-only plan with data ({@link PlanData}): the plan's own kernels, compiled with the layer's weights and
+ * gains, placed for tokens at their positions, simulated in functional mode. It places the same kernels as the plan
+ * without data at the same positions, kernel for kernel, so it ends at the same cycle with the same trace hash; and its
+ * layer computes the plain-Java layer's rows, bit for bit those of the lowering with data ({@link FunctionalLayer}).
+ * One layer on one chip of node-8 (an embedding chip before it, a head chip after); each token's input enters as
+ * constants of the two kernels that read it (rows are not carried over links yet), every other row is read where the
+ * kernel before it left it, the K and V caches where the tokens before appended to them.
+ */
+class PlanWithDataTest {
+    private static final SystemSpec NODE = SystemSpecs.preset("node-8");
+    private static final int CONTEXT = 64;
+
+    /** A plan and its two lowerings' results: the run without data and the run with it. */
+    private record Runs(long timingCycles, long timingHash, SimResult withData, TimingLowering data) {
+    }
+
+    /** Four tokens through a MoE layer, each reading back the K and V rows the ones before it appended. */
+    @Test
+    void aMoeLayerComputesThePlainJavaRowsInTheTimingOnlyRunsCycles() {
+        checkAgainstReference(TestModels.tiny(640, 10, 2, 320, 4, 2), MoeDispatch.ALL, new int[] {0, 1, 2, 3}, 7);
+    }
+
+    @Test
+    void aLayerWithTheExpertsChosenByDataComputesThePlainJavaRows() {
+        checkAgainstReference(TestModels.tiny(640, 10, 2, 320, 4, 2), MoeDispatch.CHOSEN, new int[] {0, 1, 2}, 11);
+    }
+
+    /**
+     * A dense layer whose rows end mid-vector: a token early in the cache and one at its last position (the
+     * timing-only default; the softmax masks nothing there), the caches holding zeros between.
+     */
+    @Test
+    void aDenseLayerEarlyAndLateInTheCacheComputesThePlainJavaRows() {
+        ModelConfig m = TestModels.tiny(512, 8, 2, 960, 1, 1);
+        checkAgainstReference(m, MoeDispatch.ALL, new int[] {2, m.cachedTokens(CONTEXT) - 1}, 13);
+    }
+
+    /**
+     * The position is the plan's, with or without data: a token early in the cache masks more of the softmax's
+     * vectors than one at its end (the timing-only default), so it takes other cycles.
+     */
+    @Test
+    void aTokensPositionChangesItsKernelsWithOrWithoutData() {
+        ModelConfig m = TestModels.tiny(512, 8, 2, 960, 1, 1);
+        DecodePlan plan = plan(m, MoeDispatch.ALL, 400);
+        long early = timingOnly(plan, 5).cycles();
+        long last = timingOnly(plan, m.cachedTokens(400) - 1).cycles();
+        assertThat(early).isNotEqualTo(last);
+        TimingLowering byDefault = new TimingLowering(plan, new SystemBuild(NODE));
+        byDefault.allocate();
+        assertThat(byDefault.token(0, 0, StepShape.DECODE).nextEntryCycle()).as("the default: the last position")
+                .isEqualTo(last);
+    }
+
+    @Test
+    void aPlanWithDataRefusesWhatItCannotCarryYet() {
+        ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2);
+        LayerWeights w = TestModels.weights(m, 7);
+        DecodePlan twoChips = DecodePlan.forChips(m, Precision.FP16, 1, CONTEXT, NODE.chip(), 4, NODE.chipsPerNode());
+        assertThat(twoChips.chipsPerLayer()).isEqualTo(2);
+        assertThatThrownBy(() -> new TimingLowering(twoChips, new SystemBuild(NODE), new PlanData(List.of(w))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one layer on one chip so far");
+        DecodePlan int8 = DecodePlan.forChips(m, Precision.INT8, 1, CONTEXT, NODE.chip(), 3, NODE.chipsPerNode());
+        assertThatThrownBy(() -> new TimingLowering(int8, new SystemBuild(NODE), new PlanData(List.of(w))))
+                .hasMessageContaining("fp16 weights so far");
+        TimingLowering t = new TimingLowering(plan(m, MoeDispatch.ALL, CONTEXT), new SystemBuild(NODE),
+                new PlanData(List.of(w)));
+        t.allocate();
+        assertThatThrownBy(() -> t.token(0, 0, StepShape.DECODE, 5)).hasMessageContaining("with its input");
+        t.token(0, 0, 5, new double[m.hidden()]);
+        assertThatThrownBy(() -> t.token(0, 100_000, 5, new double[m.hidden()]))
+                .hasMessageContaining("increasing positions");
+        DecodePlan twoSequences = DecodePlan.forChips(m, Precision.FP16, 2, CONTEXT, NODE.chip(), 3,
+                NODE.chipsPerNode());
+        assertThatThrownBy(() -> new TimingLowering(twoSequences, new SystemBuild(NODE), new PlanData(List.of(w))))
+                .hasMessageContaining("one sequence so far");
+    }
+
+    /**
+     * Layer {@code m} ({@code dispatch}), a token at each of {@code positions} one after the other, weights and inputs
+     * from {@code seed}: with data, the same cycles, trace hash and kernels as without, and each token's output within
+     * the reference's tolerance and bit for bit that of the lowering with data.
+     */
+    private static void checkAgainstReference(ModelConfig m, MoeDispatch dispatch, int[] positions, long seed) {
+        DecodePlan plan = plan(m, dispatch, CONTEXT);
+        LayerWeights w = TestModels.weights(m, seed);
+        SplittableRandom random = new SplittableRandom(seed + 1);
+        List<double[]> xs = new ArrayList<>();
+        for (int ignored : positions) {
+            xs.add(RandomData.uniform(random, m.hidden(), 1));
+        }
+        TimingLowering timing = new TimingLowering(plan, new SystemBuild(NODE));
+        timing.allocate();
+        TimingLowering data = new TimingLowering(plan, new SystemBuild(NODE), new PlanData(List.of(w)));
+        data.allocate();
+        long t = 0;
+        for (int s = 0; s < positions.length; s++) {
+            TimingLowering.TokenTimes times = timing.token(0, t, StepShape.DECODE, positions[s]);
+            assertThat(data.token(0, t, positions[s], xs.get(s))).isEqualTo(times);
+            t = times.nextEntryCycle();
+        }
+        SimResult timingOnly = Simulated.timingOnly(timing.build(), 1);
+        assertThat(timingOnly.cycles()).as("simulated = predicted cycles").isEqualTo(t);
+        SimResult sim = Simulated.exactly(data.build(), 2, t);
+        assertThat(sim.traceHash()).as("the trace hash of the run without data").isEqualTo(timingOnly.traceHash());
+        int chip = data.path().chip(plan.layerStart(0));
+        assertThat(lengths(data.build().chip(chip))).isEqualTo(lengths(timing.build().chip(chip)));
+
+        ReferenceLayer ref = ReferenceLayer.of(m, w);
+        List<double[]> functional = functional(m, dispatch, w, xs, positions);
+        for (int s = 0; s < positions.length; s++) {
+            double[] got = Simulated.row(sim, chip, TimingLowering.outputRow(0, positions[s]), m.hidden());
+            ref.skipTo(positions[s]);
+            ReferenceLayer.assertNear(got, ref.step(xs.get(s)), "token " + s + "'s output");
+            assertThat(got).as("token %d: bit for bit the row of the lowering with data", s)
+                    .containsExactly(functional.get(s));
+        }
+    }
+
+    /** Each token's output row from the lowering with data ({@link FunctionalLayer}) on one chip. */
+    private static List<double[]> functional(ModelConfig m, MoeDispatch dispatch, LayerWeights w, List<double[]> xs,
+                                             int[] positions) {
+        SystemBuild b = new SystemBuild(TestSystems.ONE_CHIP);
+        ChipDataflow f = new ChipDataflow(b.chip(), b.chip(0), 0);
+        FunctionalLayer layer = new FunctionalLayer(m, w, m.cachedTokens(CONTEXT), "l0", dispatch);
+        for (int s = 0; s < xs.size(); s++) {
+            double[] x = xs.get(s);
+            Row in = f.vectors(st -> List.of(new ChipDataflow.Out(VectorKernels.row(st.graph(), x, 0), m.hidden())))
+                    .get(0);
+            f.name("out" + s + "_", layer.step(f, in, positions[s]));
+        }
+        SimResult sim = Simulated.exactly(b, 1, f.end());
+        List<double[]> out = new ArrayList<>();
+        for (int s = 0; s < xs.size(); s++) {
+            out.add(Simulated.row(sim, 0, "out" + s + "_", m.hidden()));
+        }
+        return out;
+    }
+
+    private static List<Long> lengths(ChipBuild chip) {
+        return chip.placedKernels().stream().map(ChipBuild.PlacedKernel::length).toList();
+    }
+
+    private static DecodePlan plan(ModelConfig m, MoeDispatch dispatch, int context) {
+        DecodePlan plan = DecodePlan.forChips(m, Precision.FP16, 1, context, NODE.chip(), 3, NODE.chipsPerNode())
+                .withDispatch(dispatch);
+        assertThat(plan.chipsPerLayer()).isEqualTo(1);
+        return plan;
+    }
+
+    private static SimResult timingOnly(DecodePlan plan, int position) {
+        TimingLowering t = new TimingLowering(plan, new SystemBuild(NODE));
+        t.allocate();
+        long end = t.token(0, 0, StepShape.DECODE, position).nextEntryCycle();
+        SimResult sim = Simulated.timingOnly(t.build(), 1);
+        assertThat(sim.cycles()).isEqualTo(end);
+        return sim;
+    }
+}
