@@ -359,8 +359,14 @@ final class ChipKernels {
         int position = tok.position();
         int vPosition = position;
         CompiledKernel v = mine.get(new KernelKey.Cache(vSplit ? CacheKind.V_LOW : CacheKind.V, 0, head));
-        if (vSplit && position >= lib.kOf(v)) {
-            vPosition = position - lib.kOf(v);
+        int low = lib.kOf(v);
+        if (vSplit && position >= low) {
+            if (position - tok.rows() + 1 < low) {
+                throw new IllegalArgumentException("the rows of a chunk at positions " + (position - tok.rows() + 1)
+                        + " to " + position + " straddle the two halves of KV head " + head + "'s V caches (split at "
+                        + low + "): a chunk's rows lie within one half");
+            }
+            vPosition = position - low;
             v = mine.get(new KernelKey.Cache(CacheKind.V_HIGH, 0, head));
         }
         CompiledKernel vCache = v;

@@ -62,7 +62,10 @@ final class KernelLibrary {
     private record OnWeightsKey(int m, int copy, SramMap scratch) {
     }
 
-    /** The products over copies of a weight tensor of which data chooses one, a kernel per slot. */
+    /**
+     * The products over copies of a weight tensor of which data chooses one, a kernel per slot (and the chip whose
+     * values they hold, {@link #owner}).
+     */
     private record ChosenKey(Tensor tensor, int m, int k, int n, DataType type, int copies, int slots, SramMap sram,
                              int owner) {
     }
@@ -72,7 +75,8 @@ final class KernelLibrary {
     }
 
     /**
-     * The wiring of a product's rows (by its X tiles, {@link Shared#wiring}): its index (null for none), the rows'
+     * The wiring of a product's rows (by its X tiles, {@link Shared#wiring}; no owner: with values a wiring reads every
+     * row in place and holds no constants): its index (null for none), the rows'
      * shapes, its SRAM.
      */
     private record WiringKey(Region index, RowCuts x, List<Optional<Row>> in, SramMap sram) {
@@ -388,7 +392,9 @@ final class KernelLibrary {
         }
         for (int i = 0; i < sources; i++) {
             if (i >= in.size() || in.get(i).isEmpty()) {
-                placeholder(0);
+                throw new IllegalStateException("chip " + values.chip() + ": a kernel with data reads source row " + i
+                        + " of " + sources + ", which is not where a kernel before it left it (it came over a link, "
+                        + "which a plan with data does not carry yet)");
             }
         }
     }
@@ -411,18 +417,20 @@ final class KernelLibrary {
     }
 
     /**
-     * RMSNorm with the gains {@code gain} of a row of n values ({@code in}: where it lies; where it does not, the row
-     * that came over a link into the layer, {@link #readInput}), its result converted to fp16 where it crosses to other
-     * chips next ({@code f16}: a normed row crosses links in fp16, {@code LayerStep.Payload#NORMED_ROW}, and the
-     * products it feeds take fp16 anyway), else left in f32 for the products' wiring to convert, as a run with data
-     * leaves it. The token's at {@code position} (whose input it may read).
+     * RMSNorm with the gains {@code gain} of a row of n values ({@code in}: where it lies; where it does not, for the
+     * attention's norm, the row that came over a link into the layer, {@link #readInput}), its result converted to
+     * fp16 where it crosses to other chips next ({@code f16}: a normed row crosses links in fp16,
+     * {@code LayerStep.Payload#NORMED_ROW}, and the products it feeds take fp16 anyway), else left in f32 for the
+     * products' wiring to convert, as a run with data leaves it. The token's at {@code position} (whose input it may
+     * read).
      */
     CompiledKernel rmsnorm(Tensor gain, int n, float eps, boolean f16, int position, List<Optional<Row>> in,
                            SramMap sram) {
         return vector(new VectorKey(VectorKind.RMSNORM, Opcode.NOP, n, gain.ordinal(), f16 ? 1 : 0, position, rows,
                 canonical(in), sram, owner()), sram, s -> {
-                    List<VectorGraph.Ref> normed = LayerVectors.norm(s.graph(), readInput(s, in, 0, n),
-                            gains(gain, n), n, eps);
+                    // with values, only the attention's norm reads the layer's input as constants
+                    List<VectorGraph.Ref> normed = LayerVectors.norm(s.graph(), gain == Tensor.ATTENTION_NORM
+                            ? readInput(s, in, 0, n) : read(s, in, 0, n), gains(gain, n), n, eps);
                     return List.of(new Out(f16 ? f16(s, normed) : normed, n));
                 });
     }
@@ -436,8 +444,7 @@ final class KernelLibrary {
     CompiledKernel residualThenNorm(Tensor gain, int n, float eps, boolean f16, int position, List<Optional<Row>> in,
                                     SramMap sram) {
         return vector(new VectorKey(VectorKind.RESIDUAL_NORM, Opcode.NOP, n, gain.ordinal(), f16 ? 1 : 0, position,
-                rows,
-                canonical(in), sram, owner()), sram, s -> {
+                rows, canonical(in), sram, owner()), sram, s -> {
                     List<Out> hn = LayerVectors.residualThenNorm(s.graph(), readInput(s, in, 0, n), read(s, in, 1, n),
                             gains(gain, n), n, eps);
                     return f16 ? List.of(hn.get(0), new Out(f16(s, hn.get(1).vectors()), n)) : hn;
@@ -481,8 +488,8 @@ final class KernelLibrary {
     CompiledKernel rope(int n, int qkv, int headDim, int position, double theta, List<Optional<Row>> in,
                         SramMap sram) {
         return vector(new VectorKey(VectorKind.ROPE, Opcode.NOP, n, qkv, headDim, position, rows, canonical(in), sram,
-                owner()), sram, s -> List.of(new Out(LayerVectors.rope(s, source(s, in, 0, qkv), n, headDim, position, theta),
-                        n)));
+                owner()), sram, s -> List.of(new Out(LayerVectors.rope(s, source(s, in, 0, qkv), n, headDim, position,
+                        theta), n)));
     }
 
     /**

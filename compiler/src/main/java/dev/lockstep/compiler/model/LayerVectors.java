@@ -60,8 +60,9 @@ final class LayerVectors {
     /**
      * The attention's softmax of one score row over the cache's positions (lanes past them hold 0): scaled by
      * {@code scale} (1 / sqrt(head_dim)), the positions after {@code position} (not yet written) and the lanes past the
-     * cache masked to -inf. A vector with no lane to mask is not masked (a run with data masks the vectors past its
-     * token; the timing-only run, whose cache is full, only the last one's lanes past the cache).
+     * cache masked to -inf. A vector with no lane to mask is not masked (a token early in the cache masks the vectors
+     * past it; one at the cache's last position, the timing-only run's default, only the last one's lanes past the
+     * cache).
      */
     static List<Ref> maskedSoftmax(VectorGraph g, List<Ref> scores, int position, float scale) {
         int lanes = g.lanes();

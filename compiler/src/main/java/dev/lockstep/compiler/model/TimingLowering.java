@@ -78,6 +78,12 @@ final class TimingLowering {
     private final Optional<PlanData> data;
     /** The position of the last token placed with data (-1: none yet). */
     private int lastPositionWithData = -1;
+    /** The places of the output rows named so far (a plan with data; looked up, never iterated). */
+    private final Set<Place> named = new HashSet<>();
+
+    /** A vector's place: its chip, its first slice and its address. */
+    private record Place(int chip, int slice, int address) {
+    }
 
     private record ChipKvHead(int chip, int kvHead) {
     }
@@ -311,8 +317,11 @@ final class TimingLowering {
             t = walk(graph.layer().steps(), layer(l), tok, prev, into, left, t);
             if (input.isPresent()) {
                 int chip = first(layer(l));
-                name(chip, outputRow(l, position), left.get(chip).row(new RunRows.ResidualStream(), 0)
-                        .orElseThrow());
+                int layerIndex = l;
+                Row out = left.getOrDefault(chip, new RunRows()).row(new RunRows.ResidualStream(), 0)
+                        .orElseThrow(() -> new IllegalStateException("layer " + layerIndex + " left no residual "
+                                + "stream on its first chip"));
+                name(chip, outputRow(l, position), out);
             }
             prev = into >= 0 ? into : last(layer(l));
         }
@@ -561,10 +570,19 @@ final class TimingLowering {
                           KernelLibrary library) {
     }
 
-    /** Names {@code row}'s vectors on {@code chip} as regions {@code <prefix><i>}, to read them after a run. */
+    /**
+     * Names {@code row}'s vectors on {@code chip} as regions {@code <prefix><i>}, to read them after a run. Each
+     * token's output row lies where no earlier token's does (its last residual reads its first residual's row, a
+     * kernel of the token's position, so it is a kernel of its own); checked, since a reused place would show the
+     * later token's values under the earlier's name.
+     */
     private void name(int chip, String prefix, Row row) {
         for (int i = 0; i < row.vectors().size(); i++) {
             Region v = row.vectors().get(i);
+            if (!named.add(new Place(chip, v.slices().get(0), v.address()))) {
+                throw new IllegalStateException("chip " + chip + ": the row named " + prefix + " lies where an "
+                        + "earlier token's output row does");
+            }
             build.chip(chip).addRegion(new Region(prefix + i, v.slices(), v.address(), v.dtype(), v.elements(), false));
         }
     }

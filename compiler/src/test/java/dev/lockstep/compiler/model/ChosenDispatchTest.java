@@ -60,8 +60,8 @@ class ChosenDispatchTest {
         assertThat(TraceHash.hex(r.traceHash())).isEqualTo("269578c205aa4857");
         // the tiny model's expert products are short (latency more than streaming): the compute of a token falls by
         // 821 cycles, its bound by 178 (530 and 178 before a run went on across exchanges among one chip and each
-        // slot's gating was a kernel of its own; 514 and 178 before the rows of a run were read in place; 163 and 178 before the
-        // rows were shaped as a run with data's; 270 and 190
+        // slot's gating was a kernel of its own; 514 and 178 before the rows of a run were read in place; 163 and 178
+        // before the rows were shaped as a run with data's; 270 and 190
         // before the layer's vector steps were the run with data's, whose gating is one kernel per slot here, one
         // after all experts there; 164 and 186 before the wiring was placed); the router's index (2 words) rides the
         // broadcast (314 and 12,556 with every expert before the sums in pieces, whose critical path counts a piece's

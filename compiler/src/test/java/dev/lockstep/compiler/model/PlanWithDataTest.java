@@ -21,6 +21,7 @@ import dev.lockstep.isa.system.SystemSpecs;
 import dev.lockstep.sim.SimResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -36,10 +37,6 @@ import org.junit.jupiter.api.Test;
 class PlanWithDataTest {
     private static final SystemSpec NODE = SystemSpecs.preset("node-8");
     private static final int CONTEXT = 64;
-
-    /** A plan and its two lowerings' results: the run without data and the run with it. */
-    private record Runs(long timingCycles, long timingHash, SimResult withData, TimingLowering data) {
-    }
 
     /** Four tokens through a MoE layer, each reading back the K and V rows the ones before it appended. */
     @Test
@@ -63,11 +60,11 @@ class PlanWithDataTest {
     }
 
     /**
-     * The position is the plan's, with or without data: a token early in the cache masks more of the softmax's
-     * vectors than one at its end (the timing-only default), so it takes other cycles.
+     * The position is the plan's (above, with data; here without): a token early in the cache masks more of the
+     * softmax's vectors than one at its end (the timing-only default), so it takes other cycles.
      */
     @Test
-    void aTokensPositionChangesItsKernelsWithOrWithoutData() {
+    void aTokensPositionChangesItsKernelsInTheTimingOnlyRun() {
         ModelConfig m = TestModels.tiny(512, 8, 2, 960, 1, 1);
         DecodePlan plan = plan(m, MoeDispatch.ALL, 400);
         long early = timingOnly(plan, 5).cycles();
@@ -77,6 +74,25 @@ class PlanWithDataTest {
         byDefault.allocate();
         assertThat(byDefault.token(0, 0, StepShape.DECODE).nextEntryCycle()).as("the default: the last position")
                 .isEqualTo(last);
+    }
+
+    /**
+     * A kernel with values reads every row in place but the layer's input: one that would read a placeholder row (a
+     * row that came over a link) is refused, where it would compute on zeros.
+     */
+    @Test
+    void aKernelWithValuesRefusesAPlaceholderRow() {
+        ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2);
+        SystemBuild b = new SystemBuild(TestSystems.ONE_CHIP);
+        KernelLibrary lib = new KernelLibrary(b.chip()).withValues(new KernelValues(0, TestModels.weights(m, 7),
+                Optional.empty()));
+        assertThatThrownBy(() -> lib.softmax(5, 64, m.headDim(), 5, List.of(), b.chip(0).sram()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("came over a link");
+        assertThatThrownBy(() -> lib.swiglu(320, List.of(), b.chip(0).sram()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("a row of 640 values");
+        // without values, the same kernels read constants (timing-only)
+        KernelLibrary timingOnly = new KernelLibrary(b.chip());
+        assertThat(timingOnly.softmax(5, 64, m.headDim(), 5, List.of(), b.chip(0).sram())).isNotNull();
     }
 
     @Test
