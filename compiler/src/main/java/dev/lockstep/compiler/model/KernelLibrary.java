@@ -76,8 +76,8 @@ final class KernelLibrary {
 
     /**
      * The wiring of a product's rows (by its X tiles, {@link Shared#wiring}; no owner: with values a wiring reads every
-     * row in place and holds no constants): its index (null for none), the rows'
-     * shapes, its SRAM.
+     * row in place and holds no constants): its index (null for none), the rows' shapes, the rows it reads in place,
+     * its SRAM.
      */
     private record WiringKey(Region index, RowCuts x, List<Optional<Row>> in, SramMap sram) {
     }
@@ -89,8 +89,8 @@ final class KernelLibrary {
 
     /**
      * A vector kernel's identity: kind, op (NOP where none), three sizes (0 where unused), the token's position (for
-     * RoPE and the softmax; else 0), rows, the rows it reads in place ({@link #canonical}), SRAM, whose values it holds
-     * ({@link #owner}).
+     * RoPE, the softmax, and the norms that may hold the token's input; else 0), rows, the rows it reads in place
+     * ({@link #canonical}), SRAM, whose values it holds ({@link #owner}).
      */
     private record VectorKey(VectorKind kind, Opcode op, int a, int b, int c, int position, int rows,
                              List<Optional<Row>> in, SramMap sram, int owner) implements Key {
