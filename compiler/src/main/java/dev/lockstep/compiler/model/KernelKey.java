@@ -37,7 +37,7 @@ sealed interface KernelKey {
 
     /**
      * Kernel {@code kernel} for a token at {@code position}: RoPE's angles and the softmax's mask depend on it, and the
-     * norm and the first residual of a layer may hold the token's input as constants (a plan with data).
+     * attention's norm and the first residual of a layer may hold the token's input as constants (a plan with data).
      */
     record At(KernelKey kernel, int position) implements KernelKey {
     }

@@ -69,7 +69,7 @@ final class StepKernels {
         int qPerKv = m.heads() / m.kvHeads();
         Kernel k;
         if (step instanceof Norm n) {
-            // the token's own (it may read the token's input as constants: KernelValues)
+            // the token's own (the attention's norm may read the token's input as constants: KernelValues)
             k = vector(new KernelKey.At(new KernelKey.Norm(n.weight(), crosses), position), (l, s, in) -> l.rmsnorm(
                     n.weight(), m.hidden(), (float) m.rmsNormEps(), crosses, position, in, s));
         } else if (step instanceof Product p) {

@@ -34,9 +34,10 @@ import org.junit.jupiter.api.Test;
  * kernel's SRAM), but the two lay their kernels out in different SRAM (the lowering with data compiles a kernel per use
  * into fresh SRAM, the plan one per chip, reused); so do their MEM reads and writes differ; the totals are pinned, so
  * that a change to either lowering shows here. The plan run with data ({@link PlanWithDataTest}) has no such
- * differences: the same kernels, cycles and trace hash as without data. Not covered: a layer over
- * several chips (norms' rows in fp16 for a broadcast), a split V product, a prefill chunk. With a cache of more than
- * one vector the timing-only softmax masks as for a full cache: one case pins what that leaves out.
+ * differences: the same kernels, cycles and trace hash as without data. Not covered: a layer over several chips (norms'
+ * rows in fp16 for a broadcast), a split V product, a prefill chunk. With a cache of more than one vector the
+ * timing-only softmax at its default position (the caches' last) masks as for a full cache: one case pins what that
+ * leaves out.
  */
 class LoweringsAgreeTest {
     private static final SystemSpec NODE = SystemSpecs.preset("node-8");
@@ -89,8 +90,9 @@ class LoweringsAgreeTest {
 
     /**
      * The dense layer with caches of 400 positions, two vectors of scores per query head, the token at position 5: a
-     * run with data masks both vectors (the positions after the token), the timing-only run, whose cache is full, only
-     * the second's lanes past the cache: one add more per score row with data, 4 rows per KV head.
+     * run with data masks both vectors (the positions after the token), the timing-only run, at its default position
+     * (the caches' last), only the second's lanes past the cache: one add more per score row with data, 4 rows per KV
+     * head.
      */
     @Test
     void aTokenEarlyInALongCacheMasksMoreWithData() {
