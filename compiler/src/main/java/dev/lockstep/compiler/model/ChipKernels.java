@@ -225,8 +225,8 @@ final class ChipKernels {
             tc = cacheProduct(chip, CacheKind.V_HIGH, h, tok, run, tc);
             int n = qPerKv() * build.chip().mxm().cols();
             Placed sum = place(chip, new KernelKey.Vector(KernelKey.VectorStepKind.V_SUM, 0), tok,
-                    (l, s, in) -> l.elementwise(Opcode.VADD, n, in, s), List.of(side(run, CacheKind.V_LOW, h, n),
-                            side(run, CacheKind.V_HIGH, h, n)), tc);
+                    (l, s, in) -> l.vectors().elementwise(Opcode.VADD, n, in, s),
+                    List.of(side(run, CacheKind.V_LOW, h, n), side(run, CacheKind.V_HIGH, h, n)), tc);
             // query head r's output: the first head_dim values of the sum's vector r
             Row summed = lib.outputs(sum.kernel()).get(0);
             List<Row> heads = new ArrayList<>();

@@ -6,7 +6,6 @@ import dev.lockstep.compiler.MatMul;
 import dev.lockstep.compiler.ScheduleOptions;
 import dev.lockstep.compiler.SramMap;
 import dev.lockstep.compiler.dataflow.CacheAppend;
-import dev.lockstep.compiler.dataflow.ChipDataflow.Out;
 import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.dataflow.RowCuts;
 import dev.lockstep.compiler.dataflow.VectorStep;
@@ -17,7 +16,6 @@ import dev.lockstep.compiler.matmul.WeightTiles;
 import dev.lockstep.compiler.matmul.XTiles;
 import dev.lockstep.compiler.vector.VectorCompiler;
 import dev.lockstep.compiler.vector.VectorGraph;
-import dev.lockstep.compiler.vector.VectorKernels;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.chip.ChipSpec;
@@ -28,34 +26,24 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * The kernels of a decode step, compiled without data (for timing-only simulation) into the SRAM a chip has left,
- * and cached: chips that hold the same tensors in the same places share one compiled kernel. A library compiles its
- * vector kernels for its rows at once (1 for decode, a prefill chunk's rows); {@link #withRows} gives a
- * view for other rows that shares the cache. {@link #withValues} gives a view that compiles one chip's kernels with
- * data ({@link KernelValues}: weights and norm gains as initial contents): the same graphs and schedules, the same
- * SRAM, other constants; such a view reads no placeholder row but the layer's input.
+ * and cached: chips that hold the same tensors in the same places share one compiled kernel. Here the products (over
+ * weights, chosen experts' weights, caches; a prefill chunk's over a decode product's weights), their wiring and the
+ * caches' append; the vector kernels in {@link VectorLibrary} ({@link #vectors}), which reads its source rows as
+ * {@link SourceRows} says. A library compiles its vector kernels for its rows at once (1 for decode, a prefill chunk's
+ * rows); {@link #withRows} gives a view for other rows that shares the cache. {@link #withValues} gives a view that
+ * compiles one chip's kernels with data ({@link KernelValues}: weights and norm gains as initial contents): the same
+ * graphs and schedules, the same SRAM, other constants; such a view reads no placeholder row but the layer's input.
  */
 final class KernelLibrary {
-    /** The vector kernels, by what they compute. */
-    private enum VectorKind {
-        RMSNORM, RESIDUAL_NORM, ELEMENTWISE, SCALE, ROPE, SOFTMAX, SWIGLU, ROUTE, ROUTE_CHOSEN, GATED_SUM, SCALED_SUM,
-        ARGMAX
-    }
-
-    /** A kernel's identity in the library's cache. */
-    private sealed interface Key permits MatMulKey, VectorKey {
-    }
-
     /**
      * A weight product's identity: its tensor, shape, type, the SRAM it was compiled into, and the chip whose values it
      * holds ({@link #owner}).
      */
-    private record MatMulKey(TensorId tensor, int m, int k, int n, DataType type, SramMap sram, int owner)
-            implements Key {
+    private record MatMulKey(TensorId tensor, int m, int k, int n, DataType type, SramMap sram, int owner) {
     }
 
     /** A product over another product's weights: rows, which copy, the SRAM its X and Y take. */
@@ -87,22 +75,14 @@ final class KernelLibrary {
                              RowCuts v, List<Optional<Row>> kIn, List<Optional<Row>> vIn, SramMap sram) {
     }
 
-    /**
-     * A vector kernel's identity: kind, op (NOP where none), three sizes (0 where unused), the token's position (for
-     * RoPE, the softmax, and the norms that may hold the token's input; else 0), rows, the rows it reads in place
-     * ({@link #canonical}), SRAM, whose values it holds ({@link #owner}).
-     */
-    private record VectorKey(VectorKind kind, Opcode op, int a, int b, int c, int position, int rows,
-                             List<Optional<Row>> in, SramMap sram, int owner) implements Key {
-    }
-
     /** Where a product leaves its results: per N tile (row r at address + r), for its M rows of N values. */
     private record Results(List<Region> y, int m, int n) {
     }
 
-    /** What every view of one library shares. */
-    private static final class Shared {
-        final Map<Key, CompiledKernel> kernels = new HashMap<>();
+    /** What every view of one library shares (and its {@link VectorLibrary}). */
+    static final class Shared {
+        final Map<MatMulKey, CompiledKernel> products = new HashMap<>();
+        final Map<VectorLibrary.VectorKey, CompiledKernel> vectors = new HashMap<>();
         final Map<CopiesKey, List<CompiledKernel>> copies = new HashMap<>();
         final Map<ChosenKey, List<CompiledKernel>> chosen = new HashMap<>();
         /** Where each weights kernel's W lies (looked up by kernel identity, never iterated). */
@@ -167,14 +147,24 @@ final class KernelLibrary {
         return shared.compiled;
     }
 
-    private CompiledKernel get(Key key, Supplier<CompiledKernel> make) {
-        CompiledKernel k = shared.kernels.get(key);
+    private CompiledKernel get(MatMulKey key, Supplier<CompiledKernel> make) {
+        CompiledKernel k = shared.products.get(key);
         if (k == null) {
             k = make.get();
-            shared.kernels.put(key, k);
+            shared.products.put(key, k);
             shared.compiled++;
         }
         return k;
+    }
+
+    /** This library's vector kernels, compiled for its rows with its values (a view sharing its cache). */
+    VectorLibrary vectors() {
+        return new VectorLibrary(chip, shared, rows, reads(), owner());
+    }
+
+    /** How this library's kernels read their source rows (with its values, if any). */
+    private SourceRows reads() {
+        return new SourceRows(values);
     }
 
     /**
@@ -234,7 +224,9 @@ final class KernelLibrary {
         });
     }
 
-    /** One schedule for {@code copies} matrices of the same shape (one KV cache per sequence); kernel j reads copy j. */
+    /**
+     * One schedule for {@code copies} matrices of the same shape (one KV cache per sequence); kernel j reads copy j.
+     */
     List<CompiledKernel> matmulCopies(CacheKind cache, int m, int k, int n, int copies, SramMap sram) {
         return shared.copies.computeIfAbsent(new CopiesKey(cache, m, k, n, copies, sram), key -> {
             List<CompiledKernel> out = new ArrayList<>();
@@ -247,36 +239,6 @@ final class KernelLibrary {
             }
             shared.compiled++;
             return out;
-        });
-    }
-
-    /**
-     * A vector kernel of this library's rows: {@code body} once per row (independent copies in one kernel, which the
-     * scheduler interleaves on the VXM), each output finished as every vector step's is
-     * ({@link VectorStep#output}), each a row of its own in the kernel's SRAM ({@link #outputs}).
-     */
-    private CompiledKernel vector(VectorKey key, SramMap sram, Function<VectorStep, List<Out>> body) {
-        return get(key, () -> {
-            VectorStep s = new VectorStep(chip.vectorBytes());
-            List<Out> outs = new ArrayList<>();
-            for (int i = 0; i < rows; i++) {
-                // each row's outputs finished before the next row's body (the order the scheduler takes them in)
-                for (Out o : body.apply(s)) {
-                    s.graph().output("y" + outs.size() + "_", s.output(o.vectors(), o.length()));
-                    outs.add(o);
-                }
-            }
-            CompiledKernel k = VectorCompiler.compile(chip, s.graph(), ScheduleOptions.DEFAULT, sram);
-            List<Row> left = new ArrayList<>();
-            for (int o = 0; o < outs.size(); o++) {
-                List<Region> vectors = new ArrayList<>();
-                for (int i = 0; i < outs.get(o).vectors().size(); i++) {
-                    vectors.add(k.program().chips().get(0).region("y" + o + "_" + i).orElseThrow());
-                }
-                left.add(Row.of(vectors, outs.get(o).length()));
-            }
-            shared.outputsOf.put(k, List.copyOf(left));
-            return k;
         });
     }
 
@@ -320,261 +282,6 @@ final class KernelLibrary {
     }
 
     /**
-     * The rows a kernel reads in place, by position, without the empty ones at the end: a kernel that reads none
-     * has one identity however its caller says so.
-     */
-    private static List<Optional<Row>> canonical(List<Optional<Row>> in) {
-        int n = in.size();
-        while (n > 0 && in.get(n - 1).isEmpty()) {
-            n--;
-        }
-        return List.copyOf(in.subList(0, n));
-    }
-
-    /** Source row {@code i} of {@code in} ({@code n} values) where it lies, if {@code in} gives it. */
-    private static Optional<Row> given(List<Optional<Row>> in, int i, int n) {
-        Optional<Row> r = i < in.size() ? in.get(i) : Optional.empty();
-        if (r.isPresent() && r.get().length() != n) {
-            throw new IllegalArgumentException("source row " + i + " holds " + r.get().length() + " values; the "
-                    + "kernel reads " + n);
-        }
-        return r;
-    }
-
-    /**
-     * Source row {@code i} of {@code in}, {@code n} values, read whole where it lies; where {@code in} has none, a row
-     * of constants (a timing-only kernel's input that no kernel before it in its run left on its chip).
-     */
-    private List<VectorGraph.Ref> read(VectorStep s, List<Optional<Row>> in, int i, int n) {
-        return given(in, i, n).map(s::row).orElseGet(() -> row(s.graph(), placeholder(n)));
-    }
-
-    /**
-     * As {@link #read}, for the row that came over a link into the layer (its input, the residual stream): with
-     * values, the token's input as constants ({@link KernelValues#input}).
-     */
-    private List<VectorGraph.Ref> readInput(VectorStep s, List<Optional<Row>> in, int i, int n) {
-        return given(in, i, n).map(s::row).orElseGet(() -> row(s.graph(), values == null ? new double[n]
-                : values.input(n)));
-    }
-
-    /** As {@link #read}, for a row of at most one vector ({@code n} values: logits, routing weights). */
-    private VectorGraph.Ref readVector(VectorStep s, List<Optional<Row>> in, int i, int n) {
-        return given(in, i, n).map(r -> s.row(r).get(0)).orElseGet(() -> s.graph().input(placeholder(n), 0));
-    }
-
-    /** Source row {@code i} of {@code in} where it lies, or a placeholder row of {@code n} values. */
-    private Row source(VectorStep s, List<Optional<Row>> in, int i, int n) {
-        return given(in, i, n).orElseGet(() -> {
-            // refused with values, as every placeholder row is
-            placeholder(n);
-            return s.placeholder(n);
-        });
-    }
-
-    /**
-     * The values of a placeholder row of {@code n}: zeros; with values, none (a kernel with data reads every row in
-     * place but the layer's input: one that did not would compute on zeros, silently wrong).
-     */
-    private double[] placeholder(int n) {
-        if (values != null) {
-            throw new IllegalStateException("chip " + values.chip() + ": a kernel with data reads a row of " + n
-                    + " values that is not where a kernel before it left it (it came over a link, which a plan with "
-                    + "data does not carry yet)");
-        }
-        return new double[n];
-    }
-
-    /** Checks that a kernel with values reads every one of its {@code sources} rows in place ({@link #placeholder}). */
-    private void inPlace(List<Optional<Row>> in, int sources) {
-        if (values == null) {
-            return;
-        }
-        for (int i = 0; i < sources; i++) {
-            if (i >= in.size() || in.get(i).isEmpty()) {
-                throw new IllegalStateException("chip " + values.chip() + ": a kernel with data reads source row " + i
-                        + " of " + sources + ", which is not where a kernel before it left it (it came over a link, "
-                        + "which a plan with data does not carry yet)");
-            }
-        }
-    }
-
-    /** The gains of norm {@code gain} over n values: zeros, or with values the layer's. */
-    private double[] gains(Tensor gain, int n) {
-        return values == null ? new double[n] : values.gains(gain);
-    }
-
-    private VectorKey key(VectorKind kind, Opcode op, int a, int b, List<Optional<Row>> in, SramMap sram) {
-        return new VectorKey(kind, op, a, b, 0, 0, rows, canonical(in), sram, owner());
-    }
-
-    private List<VectorGraph.Ref> row(VectorGraph g, int n) {
-        return VectorKernels.row(g, new double[n], 0);
-    }
-
-    private static List<VectorGraph.Ref> row(VectorGraph g, double[] values) {
-        return VectorKernels.row(g, values, 0);
-    }
-
-    /**
-     * RMSNorm with the gains {@code gain} of a row of n values ({@code in}: where it lies; where it does not, for the
-     * attention's norm, the row that came over a link into the layer, {@link #readInput}), its result converted to
-     * fp16 where it crosses to other chips next ({@code f16}: a normed row crosses links in fp16,
-     * {@code LayerStep.Payload#NORMED_ROW}, and the products it feeds take fp16 anyway), else left in f32 for the
-     * products' wiring to convert, as a run with data leaves it. The token's at {@code position} (whose input it may
-     * read).
-     */
-    CompiledKernel rmsnorm(Tensor gain, int n, float eps, boolean f16, int position, List<Optional<Row>> in,
-                           SramMap sram) {
-        return vector(new VectorKey(VectorKind.RMSNORM, Opcode.NOP, n, gain.ordinal(), f16 ? 1 : 0, position, rows,
-                canonical(in), sram, owner()), sram, s -> {
-                    // with values, only the attention's norm reads the layer's input as constants
-                    List<VectorGraph.Ref> normed = LayerVectors.norm(s.graph(), gain == Tensor.ATTENTION_NORM
-                            ? readInput(s, in, 0, n) : read(s, in, 0, n), gains(gain, n), n, eps);
-                    return List.of(new Out(f16 ? f16(s, normed) : normed, n));
-                });
-    }
-
-    /**
-     * A residual and the norm after it (gains {@code gain}) as one kernel ({@link LayerVectors#residualThenNorm}) of
-     * the residual stream and the row added to it ({@code in}, in that order; the stream, where it does not say, the
-     * row that came over a link into the layer): the residual stream (f32) and its RMSNorm, in fp16 if {@code f16}, as
-     * {@link #rmsnorm}'s, for the token at {@code position}.
-     */
-    CompiledKernel residualThenNorm(Tensor gain, int n, float eps, boolean f16, int position, List<Optional<Row>> in,
-                                    SramMap sram) {
-        return vector(new VectorKey(VectorKind.RESIDUAL_NORM, Opcode.NOP, n, gain.ordinal(), f16 ? 1 : 0, position,
-                rows, canonical(in), sram, owner()), sram, s -> {
-                    List<Out> hn = LayerVectors.residualThenNorm(s.graph(), readInput(s, in, 0, n), read(s, in, 1, n),
-                            gains(gain, n), n, eps);
-                    return f16 ? List.of(hn.get(0), new Out(f16(s, hn.get(1).vectors()), n)) : hn;
-                });
-    }
-
-    private static List<VectorGraph.Ref> f16(VectorStep s, List<VectorGraph.Ref> v) {
-        return v.stream().map(x -> s.graph().convert(x, DataType.F16)).toList();
-    }
-
-    /**
-     * Element-wise op of two rows of n values ({@code in}: both, in order): a residual add, the halves of a split V
-     * product, int8 scales.
-     */
-    CompiledKernel elementwise(Opcode op, int n, List<Optional<Row>> in, SramMap sram) {
-        return vector(key(VectorKind.ELEMENTWISE, op, n, 0, in, sram), sram,
-                s -> List.of(new Out(VectorKernels.elementwise(s.graph(), op, read(s, in, 0, n), read(s, in, 1, n)),
-                        n)));
-    }
-
-    /**
-     * The per-column scaling of an int8 product's n result columns: its i32 sums ({@code in}: where the product leaves
-     * them) converted to f32 and multiplied by the columns' scales; without them, a row of f32 constants multiplied.
-     */
-    CompiledKernel scale(int n, List<Optional<Row>> in, SramMap sram) {
-        if (values != null) {
-            throw new IllegalStateException("a plan with data takes fp16 weights; int8 scales are not values yet");
-        }
-        return vector(key(VectorKind.SCALE, Opcode.VMUL, n, 0, in, sram), sram, s -> {
-            VectorGraph g = s.graph();
-            List<VectorGraph.Ref> sums = in.isEmpty() || in.get(0).isEmpty() ? row(g, n)
-                    : s.row(in.get(0).get()).stream().map(v -> g.convert(v, DataType.F32)).toList();
-            return List.of(new Out(VectorKernels.elementwise(g, Opcode.VMUL, sums, row(g, n)), n));
-        });
-    }
-
-    /**
-     * RoPE at {@code position} on the first n values (Q and K) of the QKV product's row of {@code qkv} values
-     * ({@code in}).
-     */
-    CompiledKernel rope(int n, int qkv, int headDim, int position, double theta, List<Optional<Row>> in,
-                        SramMap sram) {
-        return vector(new VectorKey(VectorKind.ROPE, Opcode.NOP, n, qkv, headDim, position, rows, canonical(in), sram,
-                owner()), sram, s -> List.of(new Out(LayerVectors.rope(s, source(s, in, 0, qkv), n, headDim, position,
-                        theta), n)));
-    }
-
-    /**
-     * The attention's softmax of {@code rowsPerStep} score rows of n cached positions (a KV head's query heads,
-     * {@code in}), scaled by 1 / sqrt({@code headDim}) and masked past the token at {@code position}
-     * ({@link LayerVectors#maskedSoftmax}; a prefill chunk's rows all at the position of its last).
-     */
-    CompiledKernel softmax(int rowsPerStep, int n, int headDim, int position, List<Optional<Row>> in, SramMap sram) {
-        return vector(new VectorKey(VectorKind.SOFTMAX, Opcode.NOP, rowsPerStep, n, headDim, position, rows,
-                canonical(in), sram, owner()), sram, s -> {
-                    List<Out> out = new ArrayList<>();
-                    for (int r = 0; r < rowsPerStep; r++) {
-                        out.add(new Out(LayerVectors.maskedSoftmax(s.graph(), read(s, in, r, n), position,
-                                (float) (1 / Math.sqrt(headDim))), n));
-                    }
-                    return out;
-                });
-    }
-
-    /** SwiGLU of the gate and up halves of the gate-and-up product's row of 2n values ({@code in}). */
-    CompiledKernel swiglu(int n, List<Optional<Row>> in, SramMap sram) {
-        return vector(key(VectorKind.SWIGLU, Opcode.NOP, n, 0, in, sram), sram,
-                s -> List.of(new Out(LayerVectors.swiglu(s, source(s, in, 0, 2 * n), n), n)));
-    }
-
-    /**
-     * The router's top-k over {@code experts} logits ({@code in}; {@link LayerVectors#route}) with every expert
-     * computed.
-     */
-    CompiledKernel route(int experts, int k, List<Optional<Row>> in, SramMap sram) {
-        return vector(key(VectorKind.ROUTE, Opcode.NOP, experts, k, in, sram), sram,
-                s -> LayerVectors.route(s.graph(), readVector(s, in, 0, experts), experts, k, MoeDispatch.ALL));
-    }
-
-    /**
-     * Top-k routing that names the chosen experts ({@link LayerVectors#route}, {@link MoeDispatch#CHOSEN}): the index
-     * (u16, lane j the expert of slot j) that the chosen-expert products read at, and each slot's weight in its lane.
-     */
-    CompiledKernel routeChosen(int experts, int k, List<Optional<Row>> in, SramMap sram) {
-        return vector(key(VectorKind.ROUTE_CHOSEN, Opcode.NOP, experts, k, in, sram), sram,
-                s -> LayerVectors.route(s.graph(), readVector(s, in, 0, experts), experts, k, MoeDispatch.CHOSEN));
-    }
-
-    /**
-     * A chip's {@code pieces} experts' partial rows of n values, each scaled by its routing weight, added
-     * ({@link LayerVectors#gatedSum}; {@code in}: the rows, then the routing weights, a row of {@code experts}).
-     */
-    CompiledKernel gatedSum(int pieces, int n, int experts, List<Optional<Row>> in, SramMap sram) {
-        return vector(new VectorKey(VectorKind.GATED_SUM, Opcode.NOP, pieces, n, experts, 0, rows, canonical(in), sram,
-                owner()), sram, s -> {
-                    List<List<VectorGraph.Ref>> downs = new ArrayList<>();
-                    for (int e = 0; e < pieces; e++) {
-                        downs.add(read(s, in, e, n));
-                    }
-                    return List.of(new Out(LayerVectors.gatedSum(s.graph(), downs, readVector(s, in, pieces, experts)),
-                            n));
-                });
-    }
-
-    /**
-     * Slot {@code slot}'s row of n values scaled by its routing weight (lane {@code slot} of the weights) and, unless
-     * it is the first, added to the slots' before it ({@link LayerVectors#scaledSum}; experts chosen by data;
-     * {@code in}: the sum so far, the slot's row, the routing weights, a row of {@code k} values).
-     */
-    CompiledKernel scaledSum(int slot, int n, int k, List<Optional<Row>> in, SramMap sram) {
-        boolean first = slot == 0;
-        return vector(new VectorKey(VectorKind.SCALED_SUM, Opcode.NOP, slot, n, k, 0, rows, canonical(in), sram,
-                owner()), sram, s -> List.of(new Out(LayerVectors.scaledSum(s.graph(), first ? null
-                        : read(s, in, 0, n), read(s, in, 1, n), readVector(s, in, 2, k), slot), n)));
-    }
-
-    /** The largest of n logits ({@code in}): the element-wise maximum over the row's vectors, then its lane. */
-    CompiledKernel argmax(int n, List<Optional<Row>> in, SramMap sram) {
-        return vector(key(VectorKind.ARGMAX, Opcode.NOP, n, 0, in, sram), sram, s -> {
-            VectorGraph g = s.graph();
-            List<VectorGraph.Ref> r = read(s, in, 0, n);
-            VectorGraph.Ref m = r.get(0);
-            for (int i = 1; i < r.size(); i++) {
-                m = g.binary(Opcode.VMAX, m, r.get(i));
-            }
-            return List.of(new Out(List.of(g.argmax(m)), 1));
-        });
-    }
-
-    /**
      * The wiring of product {@code product} (compiled here): its rows of X, shaped as {@code cuts}, converted to its
      * type and written into its X tiles, and for weights chosen by data the router's index written where its
      * prologue reads it; the steps of a run with data ({@link VectorStep#writeX}), on the source rows where {@code in}
@@ -598,13 +305,13 @@ final class KernelLibrary {
         }
         List<Optional<Row>> xIn = in.subList(0, Math.min(sources, in.size()));
         Optional<Row> indexRow = in.size() > sources ? in.get(sources) : Optional.empty();
-        inPlace(xIn, sources);
+        reads().inPlace(xIn, sources);
         if (index != null) {
-            inPlace(List.of(indexRow), 1);
+            reads().inPlace(List.of(indexRow), 1);
         }
-        List<Optional<Row>> at = canonical(in);
+        List<Optional<Row>> at = SourceRows.canonical(in);
         return shared.wiring.computeIfAbsent(x, y -> new HashMap<>()).computeIfAbsent(new WiringKey(index, cuts, at,
-                sram), key -> compileWiring(x, index, cuts, canonical(xIn), indexRow, sram));
+                sram), key -> compileWiring(x, index, cuts, SourceRows.canonical(xIn), indexRow, sram));
     }
 
     private XTiles xOf(CompiledKernel product) {
@@ -663,10 +370,10 @@ final class KernelLibrary {
                         + ", " + v);
             }
         }
-        inPlace(kIn, k.sources().size());
-        inPlace(vIn, v.sources().size());
-        List<Optional<Row>> kAt = canonical(kIn);
-        List<Optional<Row>> vAt = canonical(vIn);
+        reads().inPlace(kIn, k.sources().size());
+        reads().inPlace(vIn, v.sources().size());
+        List<Optional<Row>> kAt = SourceRows.canonical(kIn);
+        List<Optional<Row>> vAt = SourceRows.canonical(vIn);
         return shared.appends.computeIfAbsent(new AppendKey(kw, vw, kPosition, vPosition, k, v, kAt, vAt, sram),
                 key -> {
             shared.compiled++;

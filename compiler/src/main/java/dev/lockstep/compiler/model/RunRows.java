@@ -26,7 +26,7 @@ import java.util.Optional;
  * between chips: an exchange within a group of one chip moves nothing and does not end it (on a layer of one chip,
  * the whole layer is one run, its residuals reading the attention's output and the residual stream in place). A row
  * that came over a link, or that a run before it left, is not here: a timing-only kernel reads a placeholder row of
- * its shape instead ({@link KernelLibrary}). What each step reads and leaves is said here once, for every lowering of
+ * its shape instead ({@link SourceRows}). What each step reads and leaves is said here once, for every lowering of
  * steps to kernels on a chip ({@link ChipKernels}, {@link BlockCompiler}). One per chip and run of a decode step,
  * looked up only.
  */
@@ -123,7 +123,7 @@ final class RunRows {
     }
 
     /**
-     * The rows vector step {@code step}'s kernel on {@code shard} reads, by position ({@link KernelLibrary}), where
+     * The rows vector step {@code step}'s kernel on {@code shard} reads, by position ({@link VectorLibrary}), where
      * this run left them ({@code qPerKv} query heads per KV head).
      */
     List<Optional<Row>> reads(LayerStep step, Shard shard, int qPerKv) {

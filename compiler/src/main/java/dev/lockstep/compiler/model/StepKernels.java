@@ -35,8 +35,8 @@ final class StepKernels {
     interface Make {
         /**
          * The kernel, from {@code library}, into {@code sram}, for the library's rows, reading the rows {@code in}
-         * gives where they lie (by position, as each kernel of {@link KernelLibrary} lists its inputs; none, or an
-         * empty one: rows of constants).
+         * gives where they lie (by position, as each kernel of {@link KernelLibrary} and {@link VectorLibrary} lists
+         * its inputs; none, or an empty one: rows of constants).
          */
         CompiledKernel compile(KernelLibrary library, SramMap sram, List<Optional<Row>> in);
     }
@@ -148,7 +148,13 @@ final class StepKernels {
         return vector(new KernelKey.Vector(VectorStepKind.SCALE, n), (l, s, in) -> l.scale(n, in, s));
     }
 
-    private static Kernel vector(KernelKey key, Make make) {
-        return new Kernel(key, make, false, 0);
+    /** How a vector kernel is compiled: {@link Make}, from the library's vector kernels. */
+    @FunctionalInterface
+    private interface VectorMake {
+        CompiledKernel compile(VectorLibrary vectors, SramMap sram, List<Optional<Row>> in);
+    }
+
+    private static Kernel vector(KernelKey key, VectorMake make) {
+        return new Kernel(key, (l, s, in) -> make.compile(l.vectors(), s, in), false, 0);
     }
 }

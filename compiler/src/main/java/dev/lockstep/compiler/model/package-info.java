@@ -10,8 +10,8 @@
  *   <li>The timing-only lowering: {@link dev.lockstep.compiler.model.DecodeBuilder} (decode and prefill programs
  *       and what the compiler predicts for them) over {@code TimingLowering} (walks the graph: weights and caches
  *       first, then each token's steps at exact cycles), {@code ChipKernels} (what a step means on one chip, its
- *       kernels keyed by {@code KernelKey}), {@code KernelLibrary} (kernels compiled without data, shared between
- *       chips), {@code Ledger} (where a token's time goes), {@code Shard}, {@code ExpertColumns},
+ *       kernels keyed by {@code KernelKey}), {@code KernelLibrary} and {@code VectorLibrary} (kernels compiled
+ *       without data, shared between chips; {@code SourceRows}: where they read their rows), {@code Ledger} (where a token's time goes), {@code Shard}, {@code ExpertColumns},
  *       {@link dev.lockstep.compiler.model.StepShape} (decode or prefill: rows, with or without the head),
  *       {@link dev.lockstep.compiler.model.ModelCopy} (where copies of the model side by side go). Given
  *       {@link dev.lockstep.compiler.model.PlanData}, the same lowering compiles its kernels with values

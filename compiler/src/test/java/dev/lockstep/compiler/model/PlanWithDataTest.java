@@ -86,13 +86,13 @@ class PlanWithDataTest {
         SystemBuild b = new SystemBuild(TestSystems.ONE_CHIP);
         KernelLibrary lib = new KernelLibrary(b.chip()).withValues(new KernelValues(0, TestModels.weights(m, 7),
                 Optional.empty()));
-        assertThatThrownBy(() -> lib.softmax(5, 64, m.headDim(), 5, List.of(), b.chip(0).sram()))
+        assertThatThrownBy(() -> lib.vectors().softmax(5, 64, m.headDim(), 5, List.of(), b.chip(0).sram()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("came over a link");
-        assertThatThrownBy(() -> lib.swiglu(320, List.of(), b.chip(0).sram()))
+        assertThatThrownBy(() -> lib.vectors().swiglu(320, List.of(), b.chip(0).sram()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("a row of 640 values");
         // without values, the same kernels read constants (timing-only)
         KernelLibrary timingOnly = new KernelLibrary(b.chip());
-        assertThat(timingOnly.softmax(5, 64, m.headDim(), 5, List.of(), b.chip(0).sram())).isNotNull();
+        assertThat(timingOnly.vectors().softmax(5, 64, m.headDim(), 5, List.of(), b.chip(0).sram())).isNotNull();
     }
 
     @Test

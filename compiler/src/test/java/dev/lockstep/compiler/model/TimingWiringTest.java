@@ -76,7 +76,7 @@ class TimingWiringTest {
         // reading the row where a kernel before it left it (a norm's, compiled into the chip's SRAM) instead: the same
         // steps and a kernel of its own, 30 cycles longer here, for where the norm's kernel left its row (the run with
         // data lays its row kernel out otherwise)
-        CompiledKernel norm = lib.rmsnorm(Tensor.FFN_NORM, HIDDEN, 1e-5f, false, 0, List.of(), c.sram());
+        CompiledKernel norm = lib.vectors().rmsnorm(Tensor.FFN_NORM, HIDDEN, 1e-5f, false, 0, List.of(), c.sram());
         c.place(norm, 0);
         Row normed = lib.outputs(norm).get(0);
         CompiledKernel inPlace = lib.wiring(up, RowCuts.whole(1, HIDDEN), List.of(Optional.of(normed)), c.sram());
