@@ -5,19 +5,15 @@ import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.graph.DecoderModel;
 import dev.lockstep.compiler.graph.LayerStep;
-import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
 import dev.lockstep.compiler.graph.LayerStep.Compute;
 import dev.lockstep.compiler.graph.LayerStep.Exchange;
 import dev.lockstep.compiler.graph.LayerStep.ExchangeKind;
 import dev.lockstep.compiler.graph.LayerStep.GateByRoute;
-import dev.lockstep.compiler.graph.LayerStep.Payload;
 import dev.lockstep.compiler.graph.LayerStep.PerExpert;
 import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
-import dev.lockstep.compiler.graph.LayerStep.Product;
 import dev.lockstep.compiler.graph.LayerStep.Where;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.model.KernelKey.VectorStepKind;
-import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.Collectives;
 import dev.lockstep.compiler.system.SystemBuild;
@@ -36,29 +32,11 @@ import java.util.Set;
  * becoming link transfers and collectives. No value is computed: kernels are compiled without data, for the
  * timing-only simulator; or, given {@link PlanData}, the same kernels with the weights and each token's input as
  * initial contents, for the functional simulator: the plan with data, which ends at the same cycle with the same
- * trace hash (so far one layer on one chip: {@link PlanData}). {@link ChipKernels} holds what each chip's steps mean;
- * this class walks the graph.
+ * trace hash (so far one layer on one chip: {@link PlanData}). This class walks the graph: {@link WeightAllocation}
+ * places weights and caches, {@link ChipKernels} says what each chip's compute steps mean, {@link ExchangeSteps} what
+ * its exchanges mean, over the plan's stages ({@link PlanStage}).
  */
 final class TimingLowering {
-    /**
-     * The order in which a layer's products are compiled into SRAM: largest first (the feed-forward columns, then the
-     * attention weights and after them each attention chip's caches, then the router), so that they fill whole
-     * slices from the bottom and a token's small kernels find room above them.
-     */
-    private static final List<Where> ALLOCATION_ORDER = List.of(Where.EVERY_CHIP, Where.ATTENTION_CHIPS,
-            Where.FIRST_CHIP);
-
-    /** Chips at path positions [start, start + count) of which the first {@code attentionChips} do attention. */
-    private record Stage(int start, int count, int attentionChips) {
-        int chips(Where where) {
-            return switch (where) {
-                case ATTENTION_CHIPS -> attentionChips;
-                case FIRST_CHIP -> 1;
-                case EVERY_CHIP -> count;
-            };
-        }
-    }
-
     /** When a token left its layers, when its next token was chosen, and when the sequence's next token may enter. */
     record TokenTimes(long layersEndCycle, long chosenCycle, long nextEntryCycle, Ledger.TokenCosts costs) {
     }
@@ -71,9 +49,9 @@ final class TimingLowering {
     private final ChipPath path;
     private final ChipKernels kernels;
     private final int hv;
-    private final Map<Integer, Long> weightWords = new HashMap<>();
-    /** (chip, KV head) whose V product is split into two halves of the cached tokens; looked up, not iterated. */
-    private final Set<ChipKvHead> splitV = new HashSet<>();
+    private final ExchangeSteps exchanges;
+    /** What allocating weights and caches left ({@link #allocate}; null before). */
+    private WeightAllocation.Allocated allocated;
     /** The weights its kernels hold, in a plan with data. */
     private final Optional<PlanData> data;
     /** The position of the last token placed with data (-1: none yet). */
@@ -83,9 +61,6 @@ final class TimingLowering {
 
     /** A vector's place: its chip, its first slice and its address. */
     private record Place(int chip, int slice, int address) {
-    }
-
-    private record ChipKvHead(int chip, int kvHead) {
     }
 
     /** The plan laid along the system's chip path from its first position, into {@code build}. */
@@ -120,6 +95,7 @@ final class TimingLowering {
         this.path = path;
         this.kernels = new ChipKernels(plan, build);
         this.hv = kernels.library().vectorsOf(m.hidden());
+        this.exchanges = new ExchangeSteps(plan, col, path, hv);
     }
 
     SystemBuild build() {
@@ -143,110 +119,43 @@ final class TimingLowering {
     }
 
     int splitVProducts() {
-        return splitV.size();
+        return allocated().splitV().size();
     }
 
     /** Words of weights and caches chip {@code chip} holds. */
     long weightWords(int chip) {
-        return weightWords.getOrDefault(chip, 0L);
+        return allocated().weightWords().getOrDefault(chip, 0L);
     }
-
-    private Stage layer(int l) {
-        return new Stage(plan.layerStart(l), plan.chipsPerLayer(), plan.attentionChips());
-    }
-
-    private Stage head() {
-        return new Stage(plan.headStart(), plan.headChips(), 0);
-    }
-
-    /** The chips of the embedding table: its own, or the head's when the table is tied to the LM head. */
-    private Stage table() {
-        return plan.embeddingChips() > 0 ? new Stage(0, plan.embeddingChips(), 0)
-                : new Stage(plan.headStart(), plan.chips() - plan.headStart(), 0);
-    }
-
-    // ------------------------------------------------------------------------------------------ weights first
 
     /**
-     * Compiles every chip's weight and KV-cache products before any token, in {@link #ALLOCATION_ORDER}, then the
-     * embedding table's rows; what is left above is each chip's scratch.
+     * Compiles every chip's weight and KV-cache products before any token, then the embedding table's rows
+     * ({@link WeightAllocation}); what is left above is each chip's scratch.
      */
     void allocate() {
-        for (int l = 0; l < m.layers(); l++) {
-            Stage st = layer(l);
-            for (Where pass : ALLOCATION_ORDER) {
-                for (int i = 0; i < st.chips(pass); i++) {
-                    Shard shard = new Shard(path.chip(st.start() + i), i, st.count(), null, 0);
-                    int layer = l;
-                    data.ifPresent(d -> kernels.hold(shard.chip(), d.layers().get(layer)));
-                    reserveProducts(graph.layer().steps(), pass, shard);
-                    if (pass == Where.ATTENTION_CHIPS) {
-                        reserveCaches(graph.layer().steps(), shard);
-                    }
-                }
-            }
+        if (allocated != null) {
+            throw new IllegalStateException("the plan's weights are allocated already");
         }
-        Stage head = head();
-        for (int i = 0; i < head.count(); i++) {
-            reserveProducts(graph.head(), Where.EVERY_CHIP, new Shard(path.chip(head.start() + i), i,
-                    head.count(), null, 0));
-        }
-        int words = build.chip().mem().wordsPerSlice();
-        // the embedding table (rows split over its chips; a token's row is what their exchanges read)
-        long rows = (m.vocab() + Math.max(1, plan.embeddingChips()) - 1) / Math.max(1, plan.embeddingChips());
-        long rowWords = ((long) m.hidden() * plan.weights().bytes() + build.chip().vectorBytes() - 1)
-                / build.chip().vectorBytes();
-        for (int p = 0; p < plan.embeddingChips(); p++) {
-            build.chip(path.chip(p)).reserveWords(rows * rowWords, words - ChipKernels.SCRATCH_WORDS);
-        }
-        for (int p = 0; p < plan.chips(); p++) {
-            ChipBuild c = build.chip(path.chip(p));
-            weightWords.put(c.chipId(), c.sram().usedWords());
-            c.scratchFrom(words - ChipKernels.SCRATCH_WORDS);
-            kernels.scratchFrom(c.chipId(), c.sram());
-        }
+        allocated = WeightAllocation.of(plan, graph, path, build, kernels, data);
     }
 
-    private void reserveProducts(List<LayerStep> steps, Where pass, Shard shard) {
-        for (LayerStep step : steps) {
-            if (step instanceof PerExpert e && pass == Where.EVERY_CHIP) {
-                for (ExpertColumns piece : ExpertColumns.of(m, plan.chipsPerLayer(), shard.index(), plan.dispatch())) {
-                    // chosen by data: one copy of the weights serves every slot
-                    if (!piece.chosenByData() || piece.expert() == 0) {
-                        reserveProducts(e.body(), pass, shard.withPiece(piece));
-                    }
-                }
-            } else if (step instanceof Product p && p.where() == pass) {
-                Shard.Shape s = shard.shape(p, m, plan.attentionChips());
-                if (s.cols() > 0 && shard.piece() != null && shard.piece().chosenByData()) {
-                    kernels.reserveChosenWeights(shard.chip(), p.weight(), s);
-                } else if (s.cols() > 0) {
-                    kernels.reserveWeights(shard.chip(), shard.tensor(p), s);
-                }
-            }
-        }
+    private PlanStage layer(int l) {
+        return PlanStage.layer(plan, l);
     }
 
-    private void reserveCaches(List<LayerStep> steps, Shard shard) {
-        int kvh = m.kvHeads() / plan.attentionChips();
-        for (LayerStep step : steps) {
-            if (step instanceof PerKvHead h) {
-                for (int k = 0; k < kvh; k++) {
-                    for (LayerStep inner : h.body()) {
-                        if (inner instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
-                            kernels.reserveCaches(shard.chip(), CacheKind.K, k, m.headDim(), cached());
-                        } else if (inner instanceof CacheProduct c && c.cache() == Tensor.V_CACHE
-                                && kernels.reserveV(shard.chip(), k, m.headDim(), cached())) {
-                            splitV.add(new ChipKvHead(shard.chip(), k));
-                        }
-                    }
-                }
-            }
-        }
+    private PlanStage head() {
+        return PlanStage.head(plan);
     }
 
+    /** Tokens the caches hold. */
     private int cached() {
         return m.cachedTokens(plan.context());
+    }
+
+    private WeightAllocation.Allocated allocated() {
+        if (allocated == null) {
+            throw new IllegalStateException("allocate the plan's weights before its tokens");
+        }
+        return allocated;
     }
 
     // ------------------------------------------------------------------------------------------ one token
@@ -304,7 +213,7 @@ final class TimingLowering {
         Ledger ledger = new Ledger(col);
         TokenPlacement tok = new TokenPlacement(seq, shape.rows(), position, input, ledger,
                 kernels.library().withRows(shape.rows()));
-        Stage table = table();
+        PlanStage table = PlanStage.table(plan);
         // a decode step's stage over several nodes sums its output where the next stage starts (its first chip), if
         // there is one; otherwise on its own last chip, and the next stage's first step sends it on
         int into = into(table, first(layer(0)), shape.rows());
@@ -340,11 +249,11 @@ final class TimingLowering {
         return new TokenTimes(layersEnd, chosen, t, ledger.costs());
     }
 
-    private int last(Stage st) {
+    private int last(PlanStage st) {
         return path.chip(st.start() + st.count() - 1);
     }
 
-    private int first(Stage st) {
+    private int first(PlanStage st) {
         return path.chip(st.start());
     }
 
@@ -355,7 +264,7 @@ final class TimingLowering {
      * stage's first chip would cross once per row (measured on the tiny Mixtral's prefill: 55,961 cycles against
      * 55,091).
      */
-    private int into(Stage st, int next, int rows) {
+    private int into(PlanStage st, int next, int rows) {
         return next >= 0 && rows == 1 && path.segments(st.start(), st.start() + st.count()).size() > 1 ? next : -1;
     }
 
@@ -366,7 +275,7 @@ final class TimingLowering {
      * chip; {@code left}: per chip, the rows its kernels left since the last exchange that moved rows between chips
      * ({@link #movesRows}), which the stage's kernels add to and read (looked up, never iterated).
      */
-    private long walk(List<LayerStep> steps, Stage st, TokenPlacement tok, int prev, int next,
+    private long walk(List<LayerStep> steps, PlanStage st, TokenPlacement tok, int prev, int next,
                       Map<Integer, RunRows> left, long t0) {
         long t = t0;
         int i = 0;
@@ -375,7 +284,7 @@ final class TimingLowering {
                 if (movesRows(e, st, prev)) {
                     left.clear();
                 }
-                t = exchange(e, st, tok, prev, i == steps.size() - 1 ? next : -1, t);
+                t = exchanges.place(e, st, tok.rows(), tok.ledger(), prev, i == steps.size() - 1 ? next : -1, t);
                 i++;
                 continue;
             }
@@ -397,7 +306,7 @@ final class TimingLowering {
      * ({@code prev}), a broadcast or a reduction among more than one chip. One that does not (a group of one chip)
      * does not end a run of compute steps ({@link RunRows}).
      */
-    private boolean movesRows(Exchange e, Stage st, int prev) {
+    private boolean movesRows(Exchange e, PlanStage st, int prev) {
         return e.kind() == ExchangeKind.SEND_IN ? prev != path.chip(st.start()) : st.chips(e.group()) > 1;
     }
 
@@ -405,7 +314,7 @@ final class TimingLowering {
      * Compute steps {@code run}: every chip of the widest {@link Where} among them works from {@code t}, each reading
      * in place the rows its kernels left since the last exchange that moved rows ({@code left}, per chip).
      */
-    private long computeStage(List<LayerStep> run, Stage st, TokenPlacement tok, boolean crosses,
+    private long computeStage(List<LayerStep> run, PlanStage st, TokenPlacement tok, boolean crosses,
                               Map<Integer, RunRows> left, long t) {
         Where widest = Where.FIRST_CHIP;
         for (LayerStep s : run) {
@@ -427,7 +336,7 @@ final class TimingLowering {
      * Steps {@code steps} of a run on {@code shard}'s chip from {@code t}, each kernel reading in place the rows the
      * run's kernels before it left ({@code left}).
      */
-    private long compute(List<LayerStep> steps, Stage st, Shard shard, TokenPlacement tok, boolean crosses,
+    private long compute(List<LayerStep> steps, PlanStage st, Shard shard, TokenPlacement tok, boolean crosses,
                          RunRows left, long t) {
         long tc = t;
         for (int i = 0; i < steps.size(); i++) {
@@ -457,7 +366,8 @@ final class TimingLowering {
                 // gathered after the chip's per-expert blocks (experts)
                 continue;
             } else {
-                tc = kernels.step(c, shard, tok, splitV.contains(new ChipKvHead(shard.chip(), shard.kvHead())),
+                tc = kernels.step(c, shard, tok, allocated().splitV().contains(
+                        new WeightAllocation.ChipKvHead(shard.chip(), shard.kvHead())),
                         crosses, left, tc);
             }
         }
@@ -468,7 +378,7 @@ final class TimingLowering {
      * A chip's per-expert blocks, one per piece of the experts' columns it holds, and their gating: with every
      * expert computed, one kernel after all of them; with the experts chosen by data, one after each slot's block.
      */
-    private long experts(PerExpert e, Stage st, Shard shard, TokenPlacement tok, boolean crosses, RunRows left,
+    private long experts(PerExpert e, PlanStage st, Shard shard, TokenPlacement tok, boolean crosses, RunRows left,
                          long t) {
         long tc = t;
         boolean gated = e.body().stream().anyMatch(s -> s instanceof GateByRoute);
@@ -497,69 +407,6 @@ final class TimingLowering {
                     new RunRows.FeedForward(), List.of(r)));
         }
         return tc;
-    }
-
-    private long exchange(Exchange e, Stage st, TokenPlacement tok, int prev, int next, long t) {
-        Ledger ledger = tok.ledger();
-        int rows = tok.rows();
-        List<List<Integer>> segs = e.group() == Where.ATTENTION_CHIPS
-                ? path.segments(st.start(), st.start() + st.attentionChips())
-                : path.segments(st.start(), st.start() + st.count());
-        return switch (e.kind()) {
-            case SEND_IN -> prev == path.chip(st.start()) ? t
-                    : ledger.linkStep(t, col.send(prev, path.chip(st.start()), words(e.payload()) * rows, t));
-            case BROADCAST -> ledger.linkStep(t, col.broadcastAlong(segs, words(e.payload()) * rows, t));
-            case REDUCE_TO_FIRST -> {
-                long r = t;
-                for (int row = 0; row < rows; row++) {
-                    r = ledger.linkStep(r, col.reduceAlongToFirst(segs, vectors(e.payload()), r));
-                }
-                yield r;
-            }
-            case REDUCE_TO_LAST -> {
-                long r = t;
-                for (int row = 0; row < rows; row++) {
-                    r = ledger.linkStep(r, next < 0 ? col.reduceAlongToLast(segs, vectors(e.payload()), r)
-                            : col.reduceAlongInto(segs, next, vectors(e.payload()), r));
-                }
-                yield r;
-            }
-        };
-    }
-
-    /**
-     * Link words a payload takes per row when sent: a vector is one word per byte plane, so an f32 row takes 4 per
-     * vector, an fp16 row 2; with experts chosen by data the routing weights bring the router's index along.
-     */
-    private int words(Payload p) {
-        return linkWords(p, hv) + (p == Payload.NORMED_ROW_AND_ROUTE && plan.dispatch() == MoeDispatch.CHOSEN
-                ? INDEX_WORDS : 0);
-    }
-
-    /** The router's index ({@link MoeDispatch#CHOSEN}): a u16 vector, one word per byte plane. */
-    private static final int INDEX_WORDS = 2;
-
-    /** {@link #words} for a hidden row of {@code hiddenVectors} vectors. */
-    static int linkWords(Payload p, int hiddenVectors) {
-        return switch (p) {
-            case TOKEN_ID, CHOICE -> 1;
-            case HIDDEN_ROW -> hiddenVectors * F32_WORDS;
-            case NORMED_ROW -> hiddenVectors * F16_WORDS;
-            case NORMED_ROW_AND_ROUTE -> hiddenVectors * F16_WORDS + F32_WORDS;
-        };
-    }
-
-    private static final int F32_WORDS = 4;
-    private static final int F16_WORDS = 2;
-
-    /** f32 vectors a payload takes per row when reduced (a normed row is broadcast, never reduced). */
-    private int vectors(Payload p) {
-        return switch (p) {
-            case TOKEN_ID, CHOICE -> 1;
-            case HIDDEN_ROW -> hv;
-            case NORMED_ROW, NORMED_ROW_AND_ROUTE -> throw new IllegalArgumentException("a normed row is "
-                    + "broadcast to products, never reduced");
-        };
     }
 
     /**

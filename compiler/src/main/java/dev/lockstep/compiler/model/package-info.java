@@ -9,7 +9,8 @@
  *       ({@link dev.lockstep.compiler.model.PlanSearch}).</li>
  *   <li>The timing-only lowering: {@link dev.lockstep.compiler.model.DecodeBuilder} (decode and prefill programs
  *       and what the compiler predicts for them) over {@code TimingLowering} (walks the graph: weights and caches
- *       first, then each token's steps at exact cycles), {@code ChipKernels} (what a step means on one chip, its
+ *       first, {@code WeightAllocation}, then each token's steps at exact cycles, over the plan's stages,
+ *       {@code PlanStage}; its exchanges {@code ExchangeSteps}), {@code ChipKernels} (what a step means on one chip, its
  *       kernels keyed by {@code KernelKey}), {@code KernelLibrary} and {@code VectorLibrary} (kernels compiled
  *       without data, shared between chips; {@code SourceRows}: where they read their rows), {@code Ledger} (where a token's time goes), {@code Shard}, {@code ExpertColumns},
  *       {@link dev.lockstep.compiler.model.StepShape} (decode or prefill: rows, with or without the head),

@@ -17,9 +17,9 @@ class LinkWordsTest {
     @Test
     void aNormedRowCrossesInHalfTheWordsOfAnF32Row() {
         assertThat(MIXTRAL_HIDDEN_VECTORS).isEqualTo(13);
-        assertThat(TimingLowering.linkWords(Payload.HIDDEN_ROW, MIXTRAL_HIDDEN_VECTORS)).isEqualTo(52);
-        assertThat(TimingLowering.linkWords(Payload.NORMED_ROW, MIXTRAL_HIDDEN_VECTORS)).isEqualTo(26);
-        assertThat(TimingLowering.linkWords(Payload.NORMED_ROW_AND_ROUTE, MIXTRAL_HIDDEN_VECTORS)).isEqualTo(26 + 4);
-        assertThat(TimingLowering.linkWords(Payload.TOKEN_ID, MIXTRAL_HIDDEN_VECTORS)).isEqualTo(1);
+        assertThat(ExchangeSteps.linkWords(Payload.HIDDEN_ROW, MIXTRAL_HIDDEN_VECTORS)).isEqualTo(52);
+        assertThat(ExchangeSteps.linkWords(Payload.NORMED_ROW, MIXTRAL_HIDDEN_VECTORS)).isEqualTo(26);
+        assertThat(ExchangeSteps.linkWords(Payload.NORMED_ROW_AND_ROUTE, MIXTRAL_HIDDEN_VECTORS)).isEqualTo(26 + 4);
+        assertThat(ExchangeSteps.linkWords(Payload.TOKEN_ID, MIXTRAL_HIDDEN_VECTORS)).isEqualTo(1);
     }
 }

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.graph.DecoderModel;
+import dev.lockstep.compiler.graph.LayerStep;
+import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
+import dev.lockstep.compiler.graph.LayerStep.PerExpert;
+import dev.lockstep.compiler.graph.LayerStep.PerKvHead;
+import dev.lockstep.compiler.graph.LayerStep.Product;
+import dev.lockstep.compiler.graph.LayerStep.Where;
+import dev.lockstep.compiler.graph.Tensor;
+import dev.lockstep.compiler.system.ChipBuild;
+import dev.lockstep.compiler.system.ChipPath;
+import dev.lockstep.compiler.system.SystemBuild;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The first phase of the timing-only lowering ({@link TimingLowering}): every chip's weight and KV-cache products
+ * compiled into its SRAM before any token, then the embedding table's rows; what is left above is each chip's scratch.
+ * In a plan with data, each layer chip's kernels hold its layer's weights ({@link ChipKernels#hold}).
+ */
+final class WeightAllocation {
+    /**
+     * The order in which a layer's products are compiled into SRAM: largest first (the feed-forward columns, then the
+     * attention weights and after them each attention chip's caches, then the router), so that they fill whole
+     * slices from the bottom and a token's small kernels find room above them.
+     */
+    private static final List<Where> ALLOCATION_ORDER = List.of(Where.EVERY_CHIP, Where.ATTENTION_CHIPS,
+            Where.FIRST_CHIP);
+
+
+    /** A KV head on a chip. */
+    record ChipKvHead(int chip, int kvHead) {
+    }
+
+    /**
+     * What allocation leaves for the tokens: per chip, the words its weights and caches take (looked up, never
+     * iterated), and the (chip, KV head) pairs whose V product is split into two halves of the cached tokens.
+     */
+    record Allocated(Map<Integer, Long> weightWords, Set<ChipKvHead> splitV) {
+    }
+
+    private final DecodePlan plan;
+    private final ModelConfig m;
+    private final DecoderModel graph;
+    private final ChipPath path;
+    private final SystemBuild build;
+    private final ChipKernels kernels;
+    private final Optional<PlanData> data;
+    private final Map<Integer, Long> weightWords = new HashMap<>();
+    private final Set<ChipKvHead> splitV = new HashSet<>();
+
+    private WeightAllocation(DecodePlan plan, DecoderModel graph, ChipPath path, SystemBuild build,
+                             ChipKernels kernels, Optional<PlanData> data) {
+        this.plan = plan;
+        this.m = plan.model();
+        this.graph = graph;
+        this.path = path;
+        this.build = build;
+        this.kernels = kernels;
+        this.data = data;
+    }
+
+    /**
+     * Allocates plan {@code plan}'s weights and caches along {@code path} into {@code build}, through {@code kernels}.
+     */
+    static Allocated of(DecodePlan plan, DecoderModel graph, ChipPath path, SystemBuild build, ChipKernels kernels,
+                        Optional<PlanData> data) {
+        return new WeightAllocation(plan, graph, path, build, kernels, data).allocate();
+    }
+
+    /**
+     * Compiles every chip's weight and KV-cache products before any token, in {@link #ALLOCATION_ORDER}, then the
+     * embedding table's rows; what is left above is each chip's scratch.
+     */
+    private Allocated allocate() {
+        for (int l = 0; l < m.layers(); l++) {
+            PlanStage st = PlanStage.layer(plan, l);
+            for (Where pass : ALLOCATION_ORDER) {
+                for (int i = 0; i < st.chips(pass); i++) {
+                    Shard shard = new Shard(path.chip(st.start() + i), i, st.count(), null, 0);
+                    int layer = l;
+                    data.ifPresent(d -> kernels.hold(shard.chip(), d.layers().get(layer)));
+                    reserveProducts(graph.layer().steps(), pass, shard);
+                    if (pass == Where.ATTENTION_CHIPS) {
+                        reserveCaches(graph.layer().steps(), shard);
+                    }
+                }
+            }
+        }
+        PlanStage head = PlanStage.head(plan);
+        for (int i = 0; i < head.count(); i++) {
+            reserveProducts(graph.head(), Where.EVERY_CHIP, new Shard(path.chip(head.start() + i), i,
+                    head.count(), null, 0));
+        }
+        int words = build.chip().mem().wordsPerSlice();
+        // the embedding table (rows split over its chips; a token's row is what their exchanges read)
+        long rows = (m.vocab() + Math.max(1, plan.embeddingChips()) - 1) / Math.max(1, plan.embeddingChips());
+        long rowWords = ((long) m.hidden() * plan.weights().bytes() + build.chip().vectorBytes() - 1)
+                / build.chip().vectorBytes();
+        for (int p = 0; p < plan.embeddingChips(); p++) {
+            build.chip(path.chip(p)).reserveWords(rows * rowWords, words - ChipKernels.SCRATCH_WORDS);
+        }
+        for (int p = 0; p < plan.chips(); p++) {
+            ChipBuild c = build.chip(path.chip(p));
+            weightWords.put(c.chipId(), c.sram().usedWords());
+            c.scratchFrom(words - ChipKernels.SCRATCH_WORDS);
+            kernels.scratchFrom(c.chipId(), c.sram());
+        }
+        return new Allocated(weightWords, splitV);
+    }
+
+    private void reserveProducts(List<LayerStep> steps, Where pass, Shard shard) {
+        for (LayerStep step : steps) {
+            if (step instanceof PerExpert e && pass == Where.EVERY_CHIP) {
+                for (ExpertColumns piece : ExpertColumns.of(m, plan.chipsPerLayer(), shard.index(), plan.dispatch())) {
+                    // chosen by data: one copy of the weights serves every slot
+                    if (!piece.chosenByData() || piece.expert() == 0) {
+                        reserveProducts(e.body(), pass, shard.withPiece(piece));
+                    }
+                }
+            } else if (step instanceof Product p && p.where() == pass) {
+                Shard.Shape s = shard.shape(p, m, plan.attentionChips());
+                if (s.cols() > 0 && shard.piece() != null && shard.piece().chosenByData()) {
+                    kernels.reserveChosenWeights(shard.chip(), p.weight(), s);
+                } else if (s.cols() > 0) {
+                    kernels.reserveWeights(shard.chip(), shard.tensor(p), s);
+                }
+            }
+        }
+    }
+
+    private void reserveCaches(List<LayerStep> steps, Shard shard) {
+        int kvh = m.kvHeads() / plan.attentionChips();
+        for (LayerStep step : steps) {
+            if (step instanceof PerKvHead h) {
+                for (int k = 0; k < kvh; k++) {
+                    for (LayerStep inner : h.body()) {
+                        if (inner instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
+                            kernels.reserveCaches(shard.chip(), CacheKind.K, k, m.headDim(), cached());
+                        } else if (inner instanceof CacheProduct c && c.cache() == Tensor.V_CACHE
+                                && kernels.reserveV(shard.chip(), k, m.headDim(), cached())) {
+                            splitV.add(new ChipKvHead(shard.chip(), k));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private int cached() {
+        return m.cachedTokens(plan.context());
+    }
+}
