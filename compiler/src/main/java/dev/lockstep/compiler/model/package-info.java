@@ -10,14 +10,14 @@
  *   <li>The timing-only lowering: {@link dev.lockstep.compiler.model.DecodeBuilder} (decode and prefill programs
  *       and what the compiler predicts for them) over {@code TimingLowering} (walks the graph: weights and caches
  *       first, {@code WeightAllocation}, then each token's steps at exact cycles, over the plan's stages,
- *       {@code PlanStage}; its exchanges {@code ExchangeSteps}), {@code ChipKernels} (what a step means on one chip, its
- *       kernels keyed by {@code KernelKey}), {@code KernelLibrary} and {@code VectorLibrary} (kernels compiled
- *       without data, shared between chips; {@code SourceRows}: where they read their rows), {@code Ledger} (where a token's time goes), {@code Shard}, {@code ExpertColumns},
- *       {@link dev.lockstep.compiler.model.StepShape} (decode or prefill: rows, with or without the head),
- *       {@link dev.lockstep.compiler.model.ModelCopy} (where copies of the model side by side go). Given
- *       {@link dev.lockstep.compiler.model.PlanData}, the same lowering compiles its kernels with values
- *       ({@code KernelValues}: weights, norm gains, the token's input) for the functional simulator: the plan with
- *       data, so far for one layer on one chip.</li>
+ *       {@code PlanStage}; its exchanges {@code ExchangeSteps}), {@code ChipKernels} (what a step means on one chip,
+ *       its kernels keyed by {@code KernelKey}), {@code KernelLibrary} and {@code VectorLibrary} (kernels compiled
+ *       without data, shared between chips; {@code SourceRows}: where they read their rows), {@code Ledger} (where a
+ *       token's time goes), {@code Shard}, {@code ExpertColumns}, {@link dev.lockstep.compiler.model.StepShape}
+ *       (decode or prefill: rows, with or without the head), {@link dev.lockstep.compiler.model.ModelCopy} (where
+ *       copies of the model side by side go). Given {@link dev.lockstep.compiler.model.PlanData}, the same lowering
+ *       compiles its kernels with values ({@code KernelValues}: weights, norm gains, the token's input) for the
+ *       functional simulator: the plan with data, so far for one layer on one chip.</li>
  *   <li>The lowering with data: {@link dev.lockstep.compiler.model.FunctionalLayer} (walks the same graph with
  *       wired kernels), {@link dev.lockstep.compiler.model.FunctionalModel} (a pipeline of them, greedy generation),
  *       real weights from {@link dev.lockstep.compiler.model.Checkpoint} ({@link dev.lockstep.compiler.model.Safetensors},
