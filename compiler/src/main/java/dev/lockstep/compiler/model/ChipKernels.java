@@ -33,7 +33,7 @@ import java.util.function.Function;
  * over the decode products' weights and vector kernels for all its rows into the chip's scratch words ({@link
  * ChipBuild#placeTransient}; timing-only, where no value is read). In a plan with data ({@link PlanData}) a layer
  * chip's kernels are compiled with its values ({@link KernelValues}) into the same SRAM, its own. Longer than most
- * files here (about 470 lines) because a step's meaning on a chip, from its weights reserved before any token to its
+ * files here because a step's meaning on a chip, from its weights reserved before any token to its
  * kernels placed every token, goes through one map of the chip's kernels by {@link KernelKey} and one library view
  * per chip; split by phase, that map would be handed between classes.
  */

@@ -94,7 +94,7 @@ final class KernelLibrary {
         /** By the products' X tiles (their identity: a product's slots and copies share one), then by key. */
         final Map<XTiles, Map<WiringKey, CompiledKernel>> wiring = new IdentityHashMap<>();
         final Map<AppendKey, CompiledKernel> appends = new HashMap<>();
-        /** Where each product compiled here leaves Y, and each vector kernel its output rows. */
+        /** Where each product compiled here leaves Y, and each vector kernel (its {@link #vectors}) its output rows. */
         final Map<CompiledKernel, Results> resultsOf = new IdentityHashMap<>();
         final Map<CompiledKernel, List<Row>> outputsOf = new IdentityHashMap<>();
         long compiled;
@@ -242,7 +242,10 @@ final class KernelLibrary {
         });
     }
 
-    /** The rows vector kernel {@code kernel} (compiled here) leaves, in the order its body gives them. */
+    /**
+     * The rows vector kernel {@code kernel} (compiled by this library's {@link #vectors}) leaves, in the order its body
+     * gives them.
+     */
     List<Row> outputs(CompiledKernel kernel) {
         List<Row> out = shared.outputsOf.get(kernel);
         if (out == null) {

@@ -41,7 +41,7 @@ final class SourceRows {
     }
 
     /** Source row {@code i} of {@code in} ({@code n} values) where it lies, if {@code in} gives it. */
-    static Optional<Row> given(List<Optional<Row>> in, int i, int n) {
+    private static Optional<Row> given(List<Optional<Row>> in, int i, int n) {
         Optional<Row> r = i < in.size() ? in.get(i) : Optional.empty();
         if (r.isPresent() && r.get().length() != n) {
             throw new IllegalArgumentException("source row " + i + " holds " + r.get().length() + " values; the "

@@ -48,7 +48,6 @@ final class TimingLowering {
     private final Collectives col;
     private final ChipPath path;
     private final ChipKernels kernels;
-    private final int hv;
     private final ExchangeSteps exchanges;
     /** What allocating weights and caches left ({@link #allocate}; null before). */
     private WeightAllocation.Allocated allocated;
@@ -94,8 +93,7 @@ final class TimingLowering {
         this.col = new Collectives(build);
         this.path = path;
         this.kernels = new ChipKernels(plan, build);
-        this.hv = kernels.library().vectorsOf(m.hidden());
-        this.exchanges = new ExchangeSteps(plan, col, path, hv);
+        this.exchanges = new ExchangeSteps(plan, col, path, kernels.library().vectorsOf(m.hidden()));
     }
 
     SystemBuild build() {
@@ -206,6 +204,7 @@ final class TimingLowering {
     }
 
     private TokenTimes place(int seq, long t0, StepShape shape, int position, Optional<double[]> input) {
+        allocated();
         if (position < shape.rows() - 1 || position >= cached()) {
             throw new IllegalArgumentException("a step of " + shape.rows() + " rows ends at a position from "
                     + (shape.rows() - 1) + " to " + (cached() - 1) + " of the caches; got " + position);

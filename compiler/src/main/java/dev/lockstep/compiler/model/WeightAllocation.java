@@ -34,7 +34,6 @@ final class WeightAllocation {
     private static final List<Where> ALLOCATION_ORDER = List.of(Where.EVERY_CHIP, Where.ATTENTION_CHIPS,
             Where.FIRST_CHIP);
 
-
     /** A KV head on a chip. */
     record ChipKvHead(int chip, int kvHead) {
     }
@@ -113,7 +112,7 @@ final class WeightAllocation {
             c.scratchFrom(words - ChipKernels.SCRATCH_WORDS);
             kernels.scratchFrom(c.chipId(), c.sram());
         }
-        return new Allocated(weightWords, splitV);
+        return new Allocated(Map.copyOf(weightWords), Set.copyOf(splitV));
     }
 
     private void reserveProducts(List<LayerStep> steps, Where pass, Shard shard) {
