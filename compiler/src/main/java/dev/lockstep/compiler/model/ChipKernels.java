@@ -240,7 +240,7 @@ final class ChipKernels {
             return sum.end();
         }
         Optional<StepKernels.Kernel> kernel = StepKernels.of(step, shard, m, plan.weights(), plan.attentionChips(),
-                m.cachedTokens(plan.context()), tok.position(), plan.dispatch(), crosses);
+                plan.cachedTokens(), tok.position(), plan.dispatch(), crosses);
         if (kernel.isEmpty()) {
             return t;
         }
@@ -342,7 +342,7 @@ final class ChipKernels {
         if (cache == CacheKind.K) {
             return rows.queries(head, tokens);
         }
-        int cached = m.cachedTokens(plan.context());
+        int cached = plan.cachedTokens();
         int low = cache == CacheKind.V ? cached : lib.kOf(of(chip).get(new KernelKey.Cache(CacheKind.V_LOW, 0,
                 head)));
         return cache == CacheKind.V_HIGH ? rows.probabilities(tokens, cached, low, cached - low)

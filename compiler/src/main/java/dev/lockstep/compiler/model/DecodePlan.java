@@ -71,9 +71,14 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
         return DecoderLayer.of(model);
     }
 
+    /** Tokens each KV cache holds: the context, or the sliding window where the model has one. */
+    public int cachedTokens() {
+        return model.cachedTokens(context);
+    }
+
     /** KV cache bytes of one layer: K and V for every key-value head, cached token and sequence, in fp16. */
     public long kvBytesPerLayer() {
-        return layer().cacheBytes(model.cachedTokens(context), batch);
+        return layer().cacheBytes(cachedTokens(), batch);
     }
 
     long tableBytes() {
@@ -99,7 +104,7 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
                 + layer.weightBytes(Precision.FP16, Where.FIRST_CHIP);
         return ceil(everyChip, chipsPerLayer)
                 + ceil(layer.weightBytes(weights, Where.ATTENTION_CHIPS)
-                + layer.cacheBytes(model.cachedTokens(context), batch), attentionChips)
+                + layer.cacheBytes(cachedTokens(), batch), attentionChips)
                 + RESERVE_BYTES;
     }
 

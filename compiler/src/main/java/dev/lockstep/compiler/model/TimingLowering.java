@@ -144,11 +144,6 @@ final class TimingLowering {
         return PlanStage.head(plan);
     }
 
-    /** Tokens the caches hold. */
-    private int cached() {
-        return m.cachedTokens(plan.context());
-    }
-
     private WeightAllocation.Allocated allocated() {
         if (allocated == null) {
             throw new IllegalStateException("allocate the plan's weights before its tokens");
@@ -163,7 +158,7 @@ final class TimingLowering {
      * (the timing-only run's steady state: a full cache; a prefill chunk's last row there).
      */
     TokenTimes token(int seq, long t0, StepShape shape) {
-        return token(seq, t0, shape, cached() - 1);
+        return token(seq, t0, shape, plan.cachedTokens() - 1);
     }
 
     /**
@@ -205,9 +200,9 @@ final class TimingLowering {
 
     private TokenTimes place(int seq, long t0, StepShape shape, int position, Optional<double[]> input) {
         allocated();
-        if (position < shape.rows() - 1 || position >= cached()) {
+        if (position < shape.rows() - 1 || position >= plan.cachedTokens()) {
             throw new IllegalArgumentException("a step of " + shape.rows() + " rows ends at a position from "
-                    + (shape.rows() - 1) + " to " + (cached() - 1) + " of the caches; got " + position);
+                    + (shape.rows() - 1) + " to " + (plan.cachedTokens() - 1) + " of the caches; got " + position);
         }
         Ledger ledger = new Ledger(col);
         TokenPlacement tok = new TokenPlacement(seq, shape.rows(), position, input, ledger,

@@ -142,18 +142,14 @@ final class WeightAllocation {
                 for (int k = 0; k < kvh; k++) {
                     for (LayerStep inner : h.body()) {
                         if (inner instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
-                            kernels.reserveCaches(shard.chip(), CacheKind.K, k, m.headDim(), cached());
+                            kernels.reserveCaches(shard.chip(), CacheKind.K, k, m.headDim(), plan.cachedTokens());
                         } else if (inner instanceof CacheProduct c && c.cache() == Tensor.V_CACHE
-                                && kernels.reserveV(shard.chip(), k, m.headDim(), cached())) {
+                                && kernels.reserveV(shard.chip(), k, m.headDim(), plan.cachedTokens())) {
                             splitV.add(new ChipKvHead(shard.chip(), k));
                         }
                     }
                 }
             }
         }
-    }
-
-    private int cached() {
-        return m.cachedTokens(plan.context());
     }
 }
