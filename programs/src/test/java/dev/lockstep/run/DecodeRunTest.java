@@ -59,8 +59,8 @@ class DecodeRunTest {
         assertThat(r.tokensPerSecondPerUser()).isEqualTo(900e6 / 32_610);
         assertThat(r.tokensPerSecondTotal()).isEqualTo(900e6 / 32_610 * 3);
         assertThat(r.boundTokensPerSecondPerUser()).isEqualTo(900e6 / 10_572);
-        assertThat(r.sim().cycles()).isEqualTo(r.built().predictedEnd()).isEqualTo(61_858);
-        assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("297310432a8816eb");
+        assertThat(r.sim().cycles()).isEqualTo(r.built().predictedEnd()).isEqualTo(61_915);
+        assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("f231197a7812731c");
         DecodeReport.TimeShares s = r.timeShares();
         assertThat(s.compute() + s.onChip() + s.links() + s.waiting()).isCloseTo(1.0, within(1e-12));
         assertThat(r.timeToFirstTokenSeconds()).hasValue(69_351 / 900e6);
@@ -103,9 +103,9 @@ class DecodeRunTest {
         assertThat(r.chipsUsed()).isEqualTo(72);
         assertThat(r.cyclesPerToken()).isEqualTo(32_610);
         assertThat(r.tokensPerSecondTotal()).isEqualTo(900e6 / 32_610 * 3 * 3);
-        assertThat(r.sim().cycles()).isEqualTo(61_858);
+        assertThat(r.sim().cycles()).isEqualTo(61_915);
         assertThat(r.sim().chipIds()).hasSize(72);
-        assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("5158844837c67d58");
+        assertThat(TraceHash.hex(r.sim().traceHash())).isEqualTo("84c18474f25c8167");
         assertThat(r.sim().chipsRun()).as("every copy simulated, each chip's program its own").isEqualTo(72);
     }
 
@@ -154,7 +154,7 @@ class DecodeRunTest {
                 true, MoeDispatch.ALL, 12), line -> { });
         assertThat(r.request().chipsPerPipeline()).isEqualTo(6);
         assertThat(r.sim().chipIds()).hasSize(72);
-        assertThat(r.cyclesPerToken()).isEqualTo(36_372);
+        assertThat(r.cyclesPerToken()).isEqualTo(35_964);
     }
 
     @Test

@@ -107,7 +107,7 @@ public final class Transfers {
      * reads them all on streams of one direction), outside the link lanes' staging slices; the hemisphere where
      * they start lowest.
      */
-    private static int[] emptiest(SystemBuild build, ChipBuild chip, int n) {
+    public static int[] emptiest(SystemBuild build, ChipBuild chip, int n) {
         Set<Integer> staging = Exchange.stagingPositions(build);
         int center = build.chip().floorplan().center();
         int[] best = null;

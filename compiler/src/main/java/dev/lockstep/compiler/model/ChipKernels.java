@@ -75,16 +75,13 @@ final class ChipKernels {
      * weights are reserved).
      */
     void hold(int chip, LayerWeights layer) {
-        valuesOf.put(chip, new KernelValues(chip, layer, Optional.empty()));
+        valuesOf.put(chip, new KernelValues(chip, layer));
     }
 
-    /**
-     * The library that compiles chip {@code chip}'s kernels: with the chip's values and the token's input in a plan
-     * with data ({@code input}: empty while weights are reserved), else the shared one.
-     */
-    private KernelLibrary libraryOf(int chip, Optional<double[]> input) {
+    /** The library that compiles chip {@code chip}'s kernels: with its values in a plan with data, else the shared. */
+    private KernelLibrary libraryOf(int chip) {
         KernelValues v = valuesOf.get(chip);
-        return v == null ? lib : lib.withValues(input.map(v::withInput).orElse(v));
+        return v == null ? lib : lib.withValues(v);
     }
 
     /** Records chip {@code chip}'s SRAM after weights and caches, where prefill products put X and Y. */
@@ -111,7 +108,7 @@ final class ChipKernels {
         ChipBuild c = build.chip(chip);
         CompiledKernel k;
         try {
-            k = of(chip).computeIfAbsent(new KernelKey.Weights(tensor), x -> libraryOf(chip, Optional.empty())
+            k = of(chip).computeIfAbsent(new KernelKey.Weights(tensor), x -> libraryOf(chip)
                     .matmul(tensor, 1, shape.rows(), shape.cols(), plan.weights().mxmType(), belowScratch(c)));
         } catch (CompileException e) {
             throw new CompileException("chip " + chip + ", the " + name(tensor) + " weights: " + e.getMessage());
@@ -127,7 +124,7 @@ final class ChipKernels {
         ChipBuild c = build.chip(chip);
         List<CompiledKernel> slots;
         try {
-            slots = libraryOf(chip, Optional.empty()).matmulChosen(tensor, 1, shape.rows(), shape.cols(),
+            slots = libraryOf(chip).matmulChosen(tensor, 1, shape.rows(), shape.cols(),
                     plan.weights().mxmType(), m.experts(), m.expertsPerToken(), belowScratch(c));
         } catch (CompileException e) {
             throw new CompileException("chip " + chip + ", the " + tensor.name().toLowerCase(Locale.ROOT)
@@ -386,7 +383,7 @@ final class ChipKernels {
         List<Optional<Row>> kIn = List.of(run.row(new RunRows.Out(KernelKey.VectorStepKind.ROPE, 0), 0));
         List<Optional<Row>> vIn = List.of(run.row(new RunRows.Y(Tensor.QKV, 0), 0));
         CompiledKernel a = mine.computeIfAbsent(reading(new KernelKey.Append(head, position), concat(kIn, vIn)),
-                x -> libraryOf(chip, tok.input()).append(k, vCache, position, vAt, keys, values, kIn, vIn, c.sram()));
+                x -> libraryOf(chip).append(k, vCache, position, vAt, keys, values, kIn, vIn, c.sram()));
         tok.ledger().kernel(chip, a.lowerBoundCycles());
         return c.place(a, t);
     }
@@ -421,7 +418,7 @@ final class ChipKernels {
         KernelKey shared = product instanceof KernelKey.ChosenWeights w ? new KernelKey.ChosenWeights(w.tensor(), 0)
                 : product;
         CompiledKernel k = of(chip).computeIfAbsent(reading(new KernelKey.Wiring(shared), in),
-                y -> libraryOf(chip, tok.input()).wiring(p, x, in, c.sram()));
+                y -> libraryOf(chip).wiring(p, x, in, c.sram()));
         tok.ledger().kernel(chip, k.lowerBoundCycles());
         return c.place(k, t);
     }
@@ -459,7 +456,7 @@ final class ChipKernels {
             tok.ledger().kernel(chip, k.lowerBoundCycles());
             return new Placed(k, c.placeTransient(k, t));
         }
-        CompiledKernel k = of(chip).computeIfAbsent(reading(key, in), x -> make.compile(libraryOf(chip, tok.input()),
+        CompiledKernel k = of(chip).computeIfAbsent(reading(key, in), x -> make.compile(libraryOf(chip),
                 c.sram(), in));
         tok.ledger().kernel(chip, k.lowerBoundCycles());
         return new Placed(k, c.place(k, t));

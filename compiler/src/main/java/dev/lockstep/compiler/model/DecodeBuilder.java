@@ -56,7 +56,8 @@ public final class DecodeBuilder {
      *
      * @param computeCycles on compute stages and the sums of reductions
      * @param linkCycles    on exchanges and collectives (on-chip moves included)
-     * @param onChipCycles  the part of the link cycles spent moving data on chips (to and from link staging)
+     * @param onChipCycles  the part of the link cycles spent moving data on chips (to and from link staging, and
+     *                      carried rows from the receive lanes' staging to their place)
      * @param boundCycles   kernel lower bounds and link latencies on the critical path
      * @param exchanges     exchanges on the critical path
      */
@@ -225,7 +226,7 @@ public final class DecodeBuilder {
         long first = firstToken.nextEntryCycle();
         long exchanges = sb.exchanges() - exchangesBefore;
         Breakdown breakdown = new Breakdown(firstToken.costs().computeCycles(), firstToken.costs().linkCycles(),
-                exchanges * Exchange.onChipCycles(sb),
+                exchanges * Exchange.onChipCycles(sb) + firstToken.costs().moveCycles(),
                 firstToken.costs().boundCycles() + exchanges * Exchange.minimumCycles(sb), exchanges);
         long stagger = (first + plan.batch() - 1) / plan.batch();
         long end = first;

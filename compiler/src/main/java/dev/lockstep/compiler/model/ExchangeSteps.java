@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.model;
 
+import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.graph.LayerStep.Exchange;
 import dev.lockstep.compiler.graph.LayerStep.Payload;
 import dev.lockstep.compiler.graph.LayerStep.Where;
 import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.Collectives;
+import dev.lockstep.compiler.system.Moves;
+import dev.lockstep.isa.program.Region;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -56,6 +60,28 @@ final class ExchangeSteps {
                 yield r;
             }
         };
+    }
+
+    /**
+     * Sends the row {@code source} on chip {@code from} into the stage's first chip {@code to}, at {@code target} (a
+     * row of the same shape), from cycle {@code t}, its link step and the copy out of the receive lanes counted in
+     * {@code ledger} ({@link Collectives#sendRow}); returns when the row is in place.
+     */
+    long sendRow(int from, int to, Row source, Row target, Ledger ledger, long t) {
+        Collectives.Carried c = col.sendRow(from, to, words(source), words(target), t);
+        ledger.linkStep(t, c.landed());
+        return ledger.move(c.landed(), c.end());
+    }
+
+    /** A row's SRAM words in link order: each vector's byte planes in turn. */
+    static List<Moves.Word> words(Row row) {
+        List<Moves.Word> out = new ArrayList<>();
+        for (Region v : row.vectors()) {
+            for (int s : v.slices()) {
+                out.add(new Moves.Word(s, v.address()));
+            }
+        }
+        return out;
     }
 
     /**

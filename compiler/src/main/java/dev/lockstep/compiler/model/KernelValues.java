@@ -3,24 +3,16 @@ package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.graph.TensorId;
-import java.util.Optional;
 
 /**
- * What a chip's kernels hold in a plan with data ({@link PlanData}): its layer's weights and norm gains, and, for a
- * token, the row that came over a link into the layer (its input), which the kernels that read it take as constants
- * until exchanges carry rows. A timing-only kernel holds zeros instead. Kernels compiled with values are the chip's
+ * What a chip's kernels hold in a plan with data ({@link PlanData}): its layer's weights and norm gains (a timing-only
+ * kernel holds zeros instead). Kernels compiled with values are the chip's
  * own: {@link KernelLibrary} keys them by {@link #chip}, where timing-only ones are shared by chips in the same state.
  *
  * @param chip  the chip
  * @param layer its layer's weights (the whole layer: one chip per layer)
- * @param input the layer's input row for the token being placed; empty while weights are compiled, before any token
  */
-record KernelValues(int chip, LayerWeights layer, Optional<double[]> input) {
-
-    /** The same values for a token whose layer input is {@code x}. */
-    KernelValues withInput(double[] x) {
-        return new KernelValues(chip, layer, Optional.of(x));
-    }
+record KernelValues(int chip, LayerWeights layer) {
 
     /** The gains of norm {@code norm}. */
     double[] gains(Tensor norm) {
@@ -50,15 +42,5 @@ record KernelValues(int chip, LayerWeights layer, Optional<double[]> input) {
             case DOWN -> layer.down();
             default -> throw new IllegalArgumentException(t + " is not a per-expert tensor");
         };
-    }
-
-    /** The layer's input row of {@code n} values, for the kernels that read it as constants. */
-    double[] input(int n) {
-        double[] x = input.orElseThrow(() -> new IllegalStateException("no token's input is given to chip " + chip));
-        if (x.length != n) {
-            throw new IllegalArgumentException("the layer's input holds " + x.length + " values; the kernel reads "
-                    + n);
-        }
-        return x;
     }
 }

@@ -9,10 +9,11 @@ import java.util.Locale;
  * The weights a plan's own kernels are compiled with for a run with data: the timing-only lowering
  * ({@link TimingLowering}) with values, so that the run with data places the very kernels, instructions and SRAM of
  * the timing-only run, and only what SRAM holds differs (the weights, the norms' gains, the token's rows). So far a
- * plan with data has one layer on one chip, fp16 weights and one sequence: rows that cross chips (the layer's input,
- * the sums of exchanges) are not carried by its exchanges yet, so the one row that comes into the layer over a link,
- * its input, is given with each token and read as constants by the two kernels that take it (the token's own); the
- * embedding and the head compute on zeros.
+ * plan with data has one chip per layer (any number of layers), its own embedding chips, fp16 weights and one
+ * sequence: a decode step's row is carried into each stage over a link (from the table's chip, each token's given
+ * input; from each layer's chip, its output), but the rows of broadcasts and reductions among a stage's chips are
+ * not carried yet. The embedding and the head compute on zeros: the table's row of a token is its given input,
+ * placed where the table's lookup would leave it.
  *
  * @param layers each layer's weights
  */
@@ -28,10 +29,14 @@ public record PlanData(List<LayerWeights> layers) {
                     + plan.model().layers());
         }
         layers.forEach(l -> l.check(plan.model()));
-        if (plan.model().layers() != 1 || plan.chipsPerLayer() != 1) {
-            throw new IllegalArgumentException("a plan with data has one layer on one chip so far (rows that cross "
-                    + "chips are not carried by its exchanges yet); this one has " + plan.model().layers()
-                    + " layers on " + plan.chipsPerLayer() + " chips each");
+        if (plan.chipsPerLayer() != 1) {
+            throw new IllegalArgumentException("a plan with data has one chip per layer so far (the rows of "
+                    + "broadcasts and reductions among a layer's chips are not carried yet); this one has "
+                    + plan.chipsPerLayer());
+        }
+        if (plan.embeddingChips() == 0) {
+            throw new IllegalArgumentException("a plan with data has an embedding table of its own so far (a token's "
+                    + "input is placed on its chips); this one's is tied to the LM head");
         }
         if (plan.batch() != 1) {
             throw new IllegalArgumentException("a plan with data runs one sequence so far; this one has "

@@ -24,15 +24,23 @@ import java.util.Optional;
  * run read in place, as the run with data reads them (the QKV product's row read by RoPE, the scores by the softmax,
  * SwiGLU's row by the down projection's wiring, ...). A run is the compute steps between two exchanges that move rows
  * between chips: an exchange within a group of one chip moves nothing and does not end it (on a layer of one chip,
- * the whole layer is one run, its residuals reading the attention's output and the residual stream in place). A row
- * that came over a link, or that a run before it left, is not here: a timing-only kernel reads a placeholder row of
- * its shape instead ({@link SourceRows}). What each step reads and leaves is said here once, for every lowering of
+ * the whole layer is one run, its residuals reading the attention's output and the residual stream in place). The row
+ * a decode step sends into a stage is here where it landed ({@link Input}); a row that came over any other link
+ * (a broadcast's, a reduction's), or that a run before it left, is not: a timing-only kernel reads a placeholder row
+ * of its shape instead ({@link SourceRows}). What each step reads and leaves is said here once, for every lowering of
  * steps to kernels on a chip ({@link ChipKernels}, {@link BlockCompiler}). One per chip and run of a decode step,
  * looked up only.
  */
 final class RunRows {
     /** What left a row. */
-    sealed interface Left permits Y, CacheY, Out, HeadOutputs, Normed, ResidualStream, FeedForward {
+    sealed interface Left permits Input, Y, CacheY, Out, HeadOutputs, Normed, ResidualStream, FeedForward {
+    }
+
+    /**
+     * The row sent into the stage over a link (a decode step's: a layer's input, the head's), where it landed on the
+     * stage's first chip.
+     */
+    record Input() implements Left {
     }
 
     /** The results of the product over weight tensor {@code tensor} (for an expert's, {@code piece}: which). */
@@ -140,18 +148,22 @@ final class RunRows {
         } else if (step instanceof Residual) {
             // the residual stream (the layer's last residual: the one the first residual left), and the row added
             return List.of(row(new ResidualStream(), 0), row(new FeedForward(), 0));
+        } else if (step instanceof Norm n && (n.weight() == Tensor.ATTENTION_NORM
+                || n.weight() == Tensor.FINAL_NORM)) {
+            // the first step of its stage: the row sent into the stage, where it landed
+            return List.of(row(new Input(), 0));
         }
-        // a norm: in a run, its row came over a link
+        // a norm after a residual is fused with it (residualThenNormReads)
         return List.of();
     }
 
     /**
      * The rows the layer's first residual, fused with the norm after it ({@link LayerVectors#fusedWithNext}), reads:
-     * the layer's input (the residual stream, which came over a link) and the attention's output, o_proj's row where
-     * attention is on this chip alone (else the sum of every attention chip's, which came over links).
+     * the layer's input (the residual stream, where it landed: {@link Input}) and the attention's output, o_proj's
+     * row where attention is on this chip alone (else the sum of every attention chip's, which came over links).
      */
     List<Optional<Row>> residualThenNormReads() {
-        return List.of(Optional.empty(), row(new Y(Tensor.O, 0), 0));
+        return List.of(row(new Input(), 0), row(new Y(Tensor.O, 0), 0));
     }
 
     /**

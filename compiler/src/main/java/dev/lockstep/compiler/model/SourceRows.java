@@ -11,9 +11,9 @@ import java.util.Optional;
 
 /**
  * Where a kernel of a {@link KernelLibrary} finds each source row it reads: in place, where a kernel before it left it
- * (by position, as each kernel lists its inputs), or, where none did, a placeholder row of constants. Timing-only, a
- * placeholder holds zeros; with values ({@link KernelValues}) only the layer's input may be one (the token's input, as
- * constants), and any other is refused, where it would compute on zeros.
+ * or a link landed it (by position, as each kernel lists its inputs), or, where none did, a placeholder row of
+ * constants. Timing-only, a placeholder holds zeros; with values ({@link KernelValues}) none is taken: it is refused,
+ * where it would compute on zeros.
  */
 final class SourceRows {
     /** The values of the kernels that read; null for none (timing-only). */
@@ -58,15 +58,6 @@ final class SourceRows {
         return given(in, i, n).map(s::row).orElseGet(() -> constants(s.graph(), placeholder(n)));
     }
 
-    /**
-     * As {@link #read}, for the row that came over a link into the layer (its input, the residual stream): with
-     * values, the token's input as constants ({@link KernelValues#input}).
-     */
-    List<VectorGraph.Ref> readInput(VectorStep s, List<Optional<Row>> in, int i, int n) {
-        return given(in, i, n).map(s::row).orElseGet(() -> constants(s.graph(), values == null ? new double[n]
-                : values.input(n)));
-    }
-
     /** As {@link #read}, for a row of at most one vector ({@code n} values: logits, routing weights). */
     VectorGraph.Ref readVector(VectorStep s, List<Optional<Row>> in, int i, int n) {
         return given(in, i, n).map(r -> s.row(r).get(0)).orElseGet(() -> s.graph().input(placeholder(n), 0));
@@ -83,7 +74,7 @@ final class SourceRows {
 
     /**
      * The values of a placeholder row of {@code n}: zeros; with values, none (a kernel with data reads every row in
-     * place but the layer's input: one that did not would compute on zeros, silently wrong).
+     * place: one that did not would compute on zeros, silently wrong).
      */
     private double[] placeholder(int n) {
         if (values != null) {

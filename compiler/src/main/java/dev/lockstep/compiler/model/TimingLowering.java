@@ -29,12 +29,16 @@ import java.util.Set;
  * The timing-only lowering of a {@link DecoderModel} over a {@link DecodePlan}: every chip's weights and KV caches
  * compiled into its SRAM first ({@link #allocate}), then tokens placed step by step at exact cycles
  * ({@link #token}), each step of the graph becoming kernels on the chips its {@link Where} names and each exchange
- * becoming link transfers and collectives. No value is computed: kernels are compiled without data, for the
- * timing-only simulator; or, given {@link PlanData}, the same kernels with the weights and each token's input as
- * initial contents, for the functional simulator: the plan with data, which ends at the same cycle with the same
- * trace hash (so far one layer on one chip: {@link PlanData}). This class walks the graph: {@link WeightAllocation}
+ * becoming link transfers and collectives; a decode step's row sent into a stage is carried (read where it lies on
+ * the sender, copied on the receiver to where the stage's first kernels read it). No value is computed: kernels are
+ * compiled without data, for the timing-only simulator; or, given {@link PlanData}, the same kernels with the weights
+ * as initial contents and each token's input placed on the table's chip, for the functional simulator: the plan with
+ * data, which ends at the same cycle with the same trace hash (so far one chip per layer: {@link PlanData}). This
+ * class walks the graph: {@link WeightAllocation}
  * places weights and caches, {@link ChipKernels} says what each chip's compute steps mean, {@link ExchangeSteps} what
- * its exchanges mean, over the plan's stages ({@link PlanStage}).
+ * its exchanges mean, over the plan's stages ({@link PlanStage}), {@link CarriedRows} which rows a decode step carries
+ * into them. It is longer than most files here (about 450 lines): a token's walk over the stages, their runs of compute
+ * steps and the experts' blocks is one recursion over the graph, read best in one place.
  */
 final class TimingLowering {
     /** When a token left its layers, when its next token was chosen, and when the sequence's next token may enter. */
@@ -51,6 +55,8 @@ final class TimingLowering {
     private final ExchangeSteps exchanges;
     /** What allocating weights and caches left ({@link #allocate}; null before). */
     private WeightAllocation.Allocated allocated;
+    /** The rows a decode step carries into each stage ({@link #allocate}; null before). */
+    private CarriedRows carried;
     /** The weights its kernels hold, in a plan with data. */
     private final Optional<PlanData> data;
     /** The position of the last token placed with data (-1: none yet). */
@@ -134,6 +140,7 @@ final class TimingLowering {
             throw new IllegalStateException("the plan's weights are allocated already");
         }
         allocated = WeightAllocation.of(plan, graph, path, build, kernels, data);
+        carried = new CarriedRows(plan, build, allocated);
     }
 
     private PlanStage layer(int l) {
@@ -205,19 +212,24 @@ final class TimingLowering {
                     + (shape.rows() - 1) + " to " + (plan.cachedTokens() - 1) + " of the caches; got " + position);
         }
         Ledger ledger = new Ledger(col);
-        TokenPlacement tok = new TokenPlacement(seq, shape.rows(), position, input, ledger,
+        TokenPlacement tok = new TokenPlacement(seq, shape.rows(), position, ledger,
                 kernels.library().withRows(shape.rows()));
         PlanStage table = PlanStage.table(plan);
         // a decode step's stage over several nodes sums its output where the next stage starts (its first chip), if
         // there is one; otherwise on its own last chip, and the next stage's first step sends it on
         int into = into(table, first(layer(0)), shape.rows());
-        long t = walk(graph.embedding(), table, tok, -1, into, new HashMap<>(), t0);
+        long t = walk(graph.embedding(), table, tok, -1, into, new HashMap<>(), t0, Optional.empty());
         int prev = into >= 0 ? into : last(table);
+        // a decode step carries its row into each stage (unless a reduction summed it there); a prefill chunk's rows
+        // are not carried yet
+        boolean carries = shape.rows() == 1;
+        Optional<Row> outgoing = carries && prev != first(layer(0))
+                ? Optional.of(carried.tableRow(prev, position, input)) : Optional.empty();
         for (int l = 0; l < m.layers(); l++) {
             int next = l + 1 < m.layers() ? first(layer(l + 1)) : shape.throughHead() ? first(head()) : -1;
             into = into(layer(l), next, shape.rows());
             Map<Integer, RunRows> left = new HashMap<>();
-            t = walk(graph.layer().steps(), layer(l), tok, prev, into, left, t);
+            t = walk(graph.layer().steps(), layer(l), tok, prev, into, left, t, outgoing);
             if (input.isPresent()) {
                 int chip = first(layer(l));
                 int layerIndex = l;
@@ -227,6 +239,7 @@ final class TimingLowering {
                 name(chip, outputRow(l, position), out);
             }
             prev = into >= 0 ? into : last(layer(l));
+            outgoing = carries && next >= 0 && prev != next ? Optional.of(carried.sent(prev, left)) : Optional.empty();
         }
         long layersEnd = t;
         if (!shape.throughHead()) {
@@ -235,9 +248,9 @@ final class TimingLowering {
         // the head works on one row (a chunk's last, whose logits choose the next token) or, verifying a draft's
         // tokens, on every row; the chosen tokens go back to the embedding table, a word each
         int headRows = shape.headRows();
-        TokenPlacement inHead = new TokenPlacement(seq, headRows, position, Optional.empty(), ledger,
+        TokenPlacement inHead = new TokenPlacement(seq, headRows, position, ledger,
                 kernels.library().withRows(headRows));
-        t = walk(graph.head(), head(), inHead, prev, -1, new HashMap<>(), t);
+        t = walk(graph.head(), head(), inHead, prev, -1, new HashMap<>(), t, outgoing);
         long chosen = t;
         t = ledger.linkStep(t, col.route(last(head()), path.chip(table.start()), headRows, t));
         return new TokenTimes(layersEnd, chosen, t, ledger.costs());
@@ -267,18 +280,28 @@ final class TimingLowering {
      * holding the stage's input (its first chip when the stage before summed its output there); {@code next}: the
      * chip where the stage's final reduction sums its output (the next stage's first chip), or -1 for its own last
      * chip; {@code left}: per chip, the rows its kernels left since the last exchange that moved rows between chips
-     * ({@link #movesRows}), which the stage's kernels add to and read (looked up, never iterated).
+     * ({@link #movesRows}), which the stage's kernels add to and read (looked up, never iterated); {@code incoming}:
+     * the row on {@code prev} that the stage's send carries in, landing where its first kernels read it (a decode
+     * step's), or empty (a prefill chunk's rows are not carried).
      */
     private long walk(List<LayerStep> steps, PlanStage st, TokenPlacement tok, int prev, int next,
-                      Map<Integer, RunRows> left, long t0) {
+                      Map<Integer, RunRows> left, long t0, Optional<Row> incoming) {
         long t = t0;
         int i = 0;
         while (i < steps.size()) {
             if (steps.get(i) instanceof Exchange e) {
-                if (movesRows(e, st, prev)) {
+                boolean moves = movesRows(e, st, prev);
+                if (moves) {
                     left.clear();
                 }
-                t = exchanges.place(e, st, tok.rows(), tok.ledger(), prev, i == steps.size() - 1 ? next : -1, t);
+                if (e.kind() == ExchangeKind.SEND_IN && moves && incoming.isPresent()) {
+                    int first = first(st);
+                    Row landing = carried.landing(first);
+                    t = exchanges.sendRow(prev, first, incoming.get(), landing, tok.ledger(), t);
+                    left.computeIfAbsent(first, c -> new RunRows()).leave(new RunRows.Input(), List.of(landing));
+                } else {
+                    t = exchanges.place(e, st, tok.rows(), tok.ledger(), prev, i == steps.size() - 1 ? next : -1, t);
+                }
                 i++;
                 continue;
             }
@@ -404,11 +427,10 @@ final class TimingLowering {
     }
 
     /**
-     * One token's placement: its sequence, its rows, its (last row's) position in the caches, in a plan with data its
-     * layer input, its ledger, and the kernel library for its rows.
+     * One token's placement: its sequence, its rows, its (last row's) position in the caches, its ledger, and the
+     * kernel library for its rows.
      */
-    record TokenPlacement(int seq, int rows, int position, Optional<double[]> input, Ledger ledger,
-                          KernelLibrary library) {
+    record TokenPlacement(int seq, int rows, int position, Ledger ledger, KernelLibrary library) {
     }
 
     /**

@@ -105,20 +105,17 @@ final class VectorLibrary {
     }
 
     /**
-     * RMSNorm with the gains {@code gain} of a row of n values ({@code in}: where it lies; where it does not, for the
-     * attention's norm, the row that came over a link into the layer, {@link SourceRows#readInput}), its result
-     * converted to fp16 where it crosses to other chips next ({@code f16}: a normed row crosses links in fp16,
+     * RMSNorm with the gains {@code gain} of a row of n values ({@code in}: where it lies, the row sent into the
+     * stage where it landed; where it does not say, a placeholder, {@link SourceRows#read}), its result converted to
+     * fp16 where it crosses to other chips next ({@code f16}: a normed row crosses links in fp16,
      * {@code LayerStep.Payload#NORMED_ROW}, and the products it feeds take fp16 anyway), else left in f32 for the
-     * products' wiring to convert, as a run with data leaves it. The token's at {@code position} (whose input it may
-     * read).
+     * products' wiring to convert, as a run with data leaves it. The token's at {@code position}.
      */
     CompiledKernel rmsnorm(Tensor gain, int n, float eps, boolean f16, int position, List<Optional<Row>> in,
                            SramMap sram) {
         VectorKey id = key(VectorKind.RMSNORM, Opcode.NOP, n, gain.ordinal(), f16 ? 1 : 0, position, in, sram);
         return vector(id, sram, s -> {
-            // with values, only the attention's norm reads the layer's input as constants
-            List<VectorGraph.Ref> x = gain == Tensor.ATTENTION_NORM ? reads.readInput(s, in, 0, n)
-                    : reads.read(s, in, 0, n);
+            List<VectorGraph.Ref> x = reads.read(s, in, 0, n);
             List<VectorGraph.Ref> normed = LayerVectors.norm(s.graph(), x, reads.gains(gain, n), n, eps);
             return List.of(new Out(f16 ? f16(s, normed) : normed, n));
         });
@@ -126,15 +123,15 @@ final class VectorLibrary {
 
     /**
      * A residual and the norm after it (gains {@code gain}) as one kernel ({@link LayerVectors#residualThenNorm}) of
-     * the residual stream and the row added to it ({@code in}, in that order; the stream, where it does not say, the
-     * row that came over a link into the layer): the residual stream (f32) and its RMSNorm, in fp16 if {@code f16}, as
-     * {@link #rmsnorm}'s, for the token at {@code position}.
+     * the residual stream and the row added to it ({@code in}, in that order; the stream, the layer's input where it
+     * landed): the residual stream (f32) and its RMSNorm, in fp16 if {@code f16}, as {@link #rmsnorm}'s, for the token
+     * at {@code position}.
      */
     CompiledKernel residualThenNorm(Tensor gain, int n, float eps, boolean f16, int position, List<Optional<Row>> in,
                                     SramMap sram) {
         VectorKey id = key(VectorKind.RESIDUAL_NORM, Opcode.NOP, n, gain.ordinal(), f16 ? 1 : 0, position, in, sram);
         return vector(id, sram, s -> {
-            List<Out> hn = LayerVectors.residualThenNorm(s.graph(), reads.readInput(s, in, 0, n),
+            List<Out> hn = LayerVectors.residualThenNorm(s.graph(), reads.read(s, in, 0, n),
                     reads.read(s, in, 1, n), reads.gains(gain, n), n, eps);
             return f16 ? List.of(hn.get(0), new Out(f16(s, hn.get(1).vectors()), n)) : hn;
         });

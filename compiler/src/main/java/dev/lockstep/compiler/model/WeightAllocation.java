@@ -2,6 +2,8 @@
 package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.dataflow.Row;
+import dev.lockstep.compiler.dataflow.Transfers;
 import dev.lockstep.compiler.graph.DecoderModel;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.CacheProduct;
@@ -13,6 +15,10 @@ import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.program.Region;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,10 +45,19 @@ final class WeightAllocation {
     }
 
     /**
-     * What allocation leaves for the tokens: per chip, the words its weights and caches take (looked up, never
-     * iterated), and the (chip, KV head) pairs whose V product is split into two halves of the cached tokens.
+     * What allocation leaves for the tokens: per chip, the words its weights and caches take; the (chip, KV head) pairs
+     * whose V product is split into two halves of the cached tokens; per chip, where a row sent into its stage lands
+     * (each stage's first chip: {@link #landing}) and where the row its stage sends on stands when no kernel of the
+     * chip leaves it ({@link #outgoing}). Maps looked up, never iterated.
+     *
+     * @param landing  per first chip of a layer or of the head, the hidden row (f32) a decode step's row sent into its
+     *                 stage is copied to, which the stage's first kernels read in place
+     * @param outgoing per chip that sends a stage's output on but holds no kernel's row of it (a multi-chip layer's
+     *                 last chip, where a reduction sums the output; with a tied table, the head's last chip): the row
+     *                 the send reads, a stand-in while reductions do not carry rows
      */
-    record Allocated(Map<Integer, Long> weightWords, Set<ChipKvHead> splitV) {
+    record Allocated(Map<Integer, Long> weightWords, Set<ChipKvHead> splitV, Map<Integer, Row> landing,
+                     Map<Integer, Row> outgoing) {
     }
 
     private final DecodePlan plan;
@@ -106,13 +121,53 @@ final class WeightAllocation {
         for (int p = 0; p < plan.embeddingChips(); p++) {
             build.chip(path.chip(p)).reserveWords(rows * rowWords, words - ChipKernels.SCRATCH_WORDS);
         }
+        // the rows sent between stages: where each lands, and where a stage's sum stands for its send
+        Map<Integer, Row> landing = new HashMap<>();
+        Map<Integer, Row> outgoing = new HashMap<>();
+        for (int l = 0; l < m.layers(); l++) {
+            PlanStage st = PlanStage.layer(plan, l);
+            landing.put(path.chip(st.start()), hiddenRow(path.chip(st.start())));
+            // every chip but the first, so that the chips between stay in one state with the last
+            for (int i = 1; i < st.count(); i++) {
+                outgoing.put(path.chip(st.start() + i), hiddenRow(path.chip(st.start() + i)));
+            }
+        }
+        landing.put(path.chip(head.start()), hiddenRow(path.chip(head.start())));
+        if (plan.embeddingChips() == 0) {
+            for (int i = Math.min(1, head.count() - 1); i < head.count(); i++) {
+                outgoing.put(path.chip(head.start() + i), hiddenRow(path.chip(head.start() + i)));
+            }
+        }
         for (int p = 0; p < plan.chips(); p++) {
             ChipBuild c = build.chip(path.chip(p));
             weightWords.put(c.chipId(), c.sram().usedWords());
             c.scratchFrom(words - ChipKernels.SCRATCH_WORDS);
             kernels.scratchFrom(c.chipId(), c.sram());
         }
-        return new Allocated(Map.copyOf(weightWords), Set.copyOf(splitV));
+        return new Allocated(Map.copyOf(weightWords), Set.copyOf(splitV), Map.copyOf(landing),
+                Map.copyOf(outgoing));
+    }
+
+    /**
+     * A hidden row in f32 taken on {@code chip}: in the 4 MEM slices of one hemisphere with the most room, outside the
+     * link lanes' staging slices (chips in one state take it at one place).
+     */
+    private Row hiddenRow(int chip) {
+        return hiddenRow(build, build.chip(chip), m.hidden());
+    }
+
+    /** A row of {@code n} values in f32 taken on {@code c} as {@link #hiddenRow(int)} takes one. */
+    static Row hiddenRow(SystemBuild build, ChipBuild c, int n) {
+        int lanes = build.chip().vectorBytes();
+        int vectors = (n + lanes - 1) / lanes;
+        int[] slices = Transfers.emptiest(build, c, DataType.F32.bytes());
+        int address = c.takeWords(slices, vectors);
+        List<Integer> planes = Arrays.stream(slices).boxed().toList();
+        List<Region> out = new ArrayList<>();
+        for (int v = 0; v < vectors; v++) {
+            out.add(new Region("", planes, address + v, DataType.F32, lanes, false));
+        }
+        return Row.of(out, n);
     }
 
     private void reserveProducts(List<LayerStep> steps, Where pass, Shard shard) {

@@ -15,9 +15,11 @@
  *       without data, shared between chips; {@code SourceRows}: where they read their rows), {@code Ledger} (where a
  *       token's time goes), {@code Shard}, {@code ExpertColumns}, {@link dev.lockstep.compiler.model.StepShape}
  *       (decode or prefill: rows, with or without the head), {@link dev.lockstep.compiler.model.ModelCopy} (where
- *       copies of the model side by side go). Given {@link dev.lockstep.compiler.model.PlanData}, the same lowering
- *       compiles its kernels with values ({@code KernelValues}: weights, norm gains, the token's input) for the
- *       functional simulator: the plan with data, so far for one layer on one chip.</li>
+ *       copies of the model side by side go). A decode step's row is carried into each stage over a link, landing
+ *       where the stage's first kernels read it ({@code WeightAllocation.Allocated#landing}). Given
+ *       {@link dev.lockstep.compiler.model.PlanData}, the same lowering compiles its kernels with values
+ *       ({@code KernelValues}: weights, norm gains; {@code InitialRows}: each token's input on the table's chip) for
+ *       the functional simulator: the plan with data, so far with one chip per layer.</li>
  *   <li>The lowering with data: {@link dev.lockstep.compiler.model.FunctionalLayer} (walks the same graph with
  *       wired kernels), {@link dev.lockstep.compiler.model.FunctionalModel} (a pipeline of them, greedy generation),
  *       real weights from {@link dev.lockstep.compiler.model.Checkpoint} ({@link dev.lockstep.compiler.model.Safetensors},

@@ -312,6 +312,12 @@ public final class ChipBuild {
         }
     }
 
+    /** Adds initial SRAM contents at words the caller took ({@link #takeWords}) for a tensor no kernel brings. */
+    public void addData(DataBlock block) {
+        checkNotReleased();
+        data.add(block);
+    }
+
     /** Names a region of this chip (names are unique across a program's chips). */
     public void addRegion(dev.lockstep.isa.program.Region region) {
         regions.add(region);

@@ -160,18 +160,55 @@ public final class Collectives {
         long t = notBefore;
         for (int left = words; left > 0; ) {
             int n = Math.min(left, cap * all.size());
-            List<MultiPath.Leg> split = MultiPath.split(build, all, n, cap);
-            if (n <= cap && split.size() > 1) {
-                // several paths occupy more chips: take them only if they end sooner from here
-                List<MultiPath.Leg> one = MultiPath.split(build, all.subList(0, 1), n, cap);
-                if (MultiPath.end(build, one, t) <= MultiPath.end(build, split, t)) {
-                    split = one;
-                }
-            }
-            t = MultiPath.run(build, split, t);
+            t = MultiPath.run(build, legs(all, n, t), t);
             left -= n;
         }
         return t;
+    }
+
+    /**
+     * {@code n} words (at most a staging buffer per path) over {@code all} paths: split over them, or over the shortest
+     * alone if they fit one path and it ends no later from {@code t} (several paths occupy more chips).
+     */
+    private List<MultiPath.Leg> legs(List<List<Topology.Hop>> all, int n, long t) {
+        int cap = Exchange.Lanes.STAGING_WORDS;
+        List<MultiPath.Leg> split = MultiPath.split(build, all, n, cap);
+        if (n <= cap && split.size() > 1) {
+            List<MultiPath.Leg> one = MultiPath.split(build, all.subList(0, 1), n, cap);
+            if (MultiPath.end(build, one, t) <= MultiPath.end(build, split, t)) {
+                split = one;
+            }
+        }
+        return split;
+    }
+
+    /**
+     * When a row carried between two chips ({@link #sendRow}) had landed in the receiver's staging buffers, and when
+     * it was copied from them to its place.
+     */
+    public record Carried(long landed, long end) {
+    }
+
+    /**
+     * Carries a row's words from chip {@code from} to chip {@code to}: read where they lie ({@code source}, in order),
+     * sent as {@link #send} sends words (over up to {@link Exchange.Lanes#LANES} paths at once, in one round: at most
+     * a staging buffer per path), and, once all have landed in the receive lanes' staging buffers, copied from there
+     * to {@code target} ({@link Moves#copy}), word i of the source to word i of the target.
+     */
+    public Carried sendRow(int from, int to, List<Moves.Word> source, List<Moves.Word> target, long notBefore) {
+        if (from == to || source.isEmpty() || source.size() != target.size()) {
+            throw new IllegalArgumentException("a row is carried between two chips, its words read from as many "
+                    + "places as they are copied to; got " + source.size() + " and " + target.size() + " words, chip "
+                    + from + " to chip " + to);
+        }
+        List<List<Topology.Hop>> all = paths.computeIfAbsent(new Pair(from, to),
+                k -> MultiPath.paths(build.topology(), from, to, Exchange.Lanes.LANES));
+        int n = source.size();
+        if (n > Exchange.Lanes.STAGING_WORDS * all.size()) {
+            throw new IllegalArgumentException("a row of " + n + " words does not fit one round of " + all.size()
+                    + " paths of " + Exchange.Lanes.STAGING_WORDS + " words");
+        }
+        return MultiPath.carry(build, to, legs(all, n, notBefore), source, target, notBefore);
     }
 
     /**

@@ -126,6 +126,19 @@ public final class Exchange {
             return m;
         }
 
+        /**
+         * Cycles from the MEM slice at floorplan position {@code position} to the SXM (or back), on a westward stream.
+         *
+         * @throws IllegalArgumentException if the slice is not east of the SXM
+         */
+        long toSxm(int position) {
+            if (position <= sxm.position()) {
+                throw new IllegalArgumentException("slice " + position + " is not east of the SXM the lanes use ("
+                        + sxm.position() + ")");
+            }
+            return (position - sxm.position()) * hop;
+        }
+
         /** Cycles from a staging slice to the SXM (or back). */
         long hops(int lane) {
             return Math.abs(staging[lane].position() - sxm.position()) * hop;

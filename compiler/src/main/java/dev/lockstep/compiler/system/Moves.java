@@ -144,7 +144,8 @@ public final class Moves {
         return c.advance(start, start + duration);
     }
 
-    private static Queue memQueue(SystemBuild build, int position) {
+    /** The MEM queue of the slice at floorplan position {@code position}. */
+    static Queue memQueue(SystemBuild build, int position) {
         return build.chip().floorplan().queues().stream().filter(q -> q.slice().position() == position)
                 .findFirst().orElseThrow();
     }

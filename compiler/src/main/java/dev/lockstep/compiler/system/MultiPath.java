@@ -175,15 +175,20 @@ final class MultiPath {
         return legs;
     }
 
-    /** Per chip, {start - t0, end - t0} of its part in the transfer starting at t0. */
-    private static Map<Integer, long[]> plan(SystemBuild build, List<Leg> legs, long t0) {
+    /**
+     * Per chip, {start - t0, end - t0} of its part in the transfer starting at t0, leg k's send {@code leads[k]}
+     * cycles later than from a staging buffer ({@link #runReading}; the sender is held from t0 all the same).
+     */
+    private static Map<Integer, long[]> plan(SystemBuild build, List<Leg> legs, long[] leads, long t0) {
         long v = build.lanes().vectorCycles;
         Map<Integer, long[]> part = new TreeMap<>();
-        for (Leg leg : legs) {
+        for (int k = 0; k < legs.size(); k++) {
+            Leg leg = legs.get(k);
+            long lead = leads[k];
             int n = leg.words();
             List<Topology.Hop> path = leg.path();
-            long[] arrival = arrivals(build, path, leg.sendLane(), t0);
-            Exchange.widen(part, leg.from(), 0, send(build.lanes(), leg.sendLane(), t0) - t0 + v * n);
+            long[] arrival = arrivals(build, path, leg.sendLane(), t0 + lead);
+            Exchange.widen(part, leg.from(), 0, send(build.lanes(), leg.sendLane(), t0 + lead) - t0 + v * n);
             for (int i = 1; i < path.size(); i++) {
                 // busy until the last forwarded frame is on the next link, not only taken
                 Exchange.widen(part, path.get(i).chip(), arrival[i - 1] - t0,
@@ -191,21 +196,21 @@ final class MultiPath {
             }
             Topology.Hop last = path.get(path.size() - 1);
             int to = build.topology().farChip(last.chip(), last.link());
-            Exchange.widen(part, to, arrival[path.size() - 1] - t0, endOf(build, leg));
+            Exchange.widen(part, to, arrival[path.size() - 1] - t0, lead + endOf(build, leg));
         }
         return part;
     }
 
     /** The first cycle at or after {@code notBefore} at which every chip of the legs is free for its part. */
     static long start(SystemBuild build, List<Leg> legs, long notBefore) {
-        return Exchange.firstFree(build, plan(build, legs, 0), notBefore);
+        return Exchange.firstFree(build, plan(build, legs, new long[legs.size()], 0), notBefore);
     }
 
     /** The cycle after the last event of the legs, were they placed now at or after {@code notBefore}. */
     static long end(SystemBuild build, List<Leg> legs, long notBefore) {
         long t0 = start(build, legs, notBefore);
         long end = t0;
-        for (long[] part : plan(build, legs, t0).values()) {
+        for (long[] part : plan(build, legs, new long[legs.size()], t0).values()) {
             end = Math.max(end, t0 + part[1]);
         }
         return end;
@@ -217,16 +222,106 @@ final class MultiPath {
      * @throws IllegalArgumentException if two legs share a chip other than their ends, a link, or a lane of a chip
      */
     static long run(SystemBuild build, List<Leg> legs, long notBefore) {
+        List<List<Moves.Word>> fromStaging = new ArrayList<>();
+        for (int k = 0; k < legs.size(); k++) {
+            fromStaging.add(List.of());
+        }
+        return place(build, legs, fromStaging, new long[legs.size()], notBefore);
+    }
+
+    /**
+     * As {@link #run}, each leg's sender reading its words where they lie ({@code sources}: per leg, where each of its
+     * words is) instead of from its staging buffer: a word reaches the SXM when the staging buffer's word would, so
+     * one in a slice farther from the SXM is read earlier, and the leg sends {@link #lead} cycles later (more, if
+     * another leg's read of the same slice falls on the same cycle: a MEM queue issues one instruction a cycle). The
+     * words land in the receive lanes' staging buffers as {@link #run}'s do.
+     */
+    static long runReading(SystemBuild build, List<Leg> legs, List<List<Moves.Word>> sources, long notBefore) {
+        Exchange.Lanes l = build.lanes();
+        long[] leads = new long[legs.size()];
+        Set<List<Long>> reads = new HashSet<>();
+        for (int k = 0; k < legs.size(); k++) {
+            Leg leg = legs.get(k);
+            List<Moves.Word> src = sources.get(k);
+            if (src.size() != leg.words()) {
+                throw new IllegalArgumentException("a leg of " + leg.words() + " words reads " + src.size());
+            }
+            long lead = lead(build, leg, src);
+            while (!readsFree(l, leg, src, lead, reads)) {
+                lead++;
+            }
+            for (int i = 0; i < src.size(); i++) {
+                reads.add(List.of((long) src.get(i).position(), readAt(l, leg, src, lead, i)));
+            }
+            leads[k] = lead;
+        }
+        return place(build, legs, sources, leads, notBefore);
+    }
+
+    /**
+     * Carries words to chip {@code to} over {@code legs} (of one transfer, {@link #split}), each leg the next of
+     * {@code source}'s words, read where they lie ({@link #runReading}); once all have landed in the receive lanes'
+     * staging buffers, copies them to {@code target} on the receiver ({@link Moves#copy}), word i of the source to
+     * word i of the target.
+     */
+    static Collectives.Carried carry(SystemBuild build, int to, List<Leg> legs, List<Moves.Word> source,
+                         List<Moves.Word> target, long notBefore) {
+        List<List<Moves.Word>> sources = new ArrayList<>();
+        List<Moves.Word> landed = new ArrayList<>();
+        int w = 0;
+        for (Leg leg : legs) {
+            sources.add(source.subList(w, w + leg.words()));
+            int staging = build.lanes().receive(leg.recvLane()).staging();
+            for (int i = 0; i < leg.words(); i++) {
+                landed.add(new Moves.Word(staging, i));
+            }
+            w += leg.words();
+        }
+        long in = runReading(build, legs, sources, notBefore);
+        return new Collectives.Carried(in, Moves.copy(build, to, landed, target, in));
+    }
+
+    /**
+     * The cycles a leg reading {@code sources} sends later than one reading its staging buffer, so that no word is
+     * read before the transfer starts: word i reaches the SXM when the staging buffer's word i would.
+     */
+    static long lead(SystemBuild build, Leg leg, List<Moves.Word> sources) {
+        Exchange.Lanes l = build.lanes();
+        long lead = 0;
+        for (int i = 0; i < sources.size(); i++) {
+            lead = Math.max(lead, l.toSxm(sources.get(i).position()) - l.vectorCycles * i - l.hops(leg.sendLane()));
+        }
+        return lead;
+    }
+
+    /** When, from the transfer's start, a leg sending {@code lead} cycles late reads its word i. */
+    private static long readAt(Exchange.Lanes l, Leg leg, List<Moves.Word> sources, long lead, int i) {
+        return lead + l.hops(leg.sendLane()) + l.vectorCycles * i - l.toSxm(sources.get(i).position());
+    }
+
+    private static boolean readsFree(Exchange.Lanes l, Leg leg, List<Moves.Word> sources, long lead,
+                                     Set<List<Long>> taken) {
+        for (int i = 0; i < sources.size(); i++) {
+            if (taken.contains(List.of((long) sources.get(i).position(), readAt(l, leg, sources, lead, i)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long place(SystemBuild build, List<Leg> legs, List<List<Moves.Word>> sources, long[] leads,
+                              long notBefore) {
         check(build.topology(), legs);
         build.countExchange();
         Exchange.Lanes lanes = build.lanes();
-        long t0 = start(build, legs, notBefore);
-        for (Leg leg : legs) {
+        long t0 = Exchange.firstFree(build, plan(build, legs, leads, 0), notBefore);
+        for (int k = 0; k < legs.size(); k++) {
+            Leg leg = legs.get(k);
             PieceSchedule.put(build, new PieceSchedule.Flow(leg.path(), lanes.send(leg.sendLane()),
-                    lanes.receive(leg.recvLane()), leg.words(), t0, 0, 0));
+                    lanes.receive(leg.recvLane()), leg.words(), t0 + leads[k], 0, 0), sources.get(k));
         }
         long end = t0;
-        for (Map.Entry<Integer, long[]> e : plan(build, legs, t0).entrySet()) {
+        for (Map.Entry<Integer, long[]> e : plan(build, legs, leads, t0).entrySet()) {
             build.chip(e.getKey()).advance(t0 + e.getValue()[0], t0 + e.getValue()[1]);
             end = Math.max(end, t0 + e.getValue()[1]);
         }

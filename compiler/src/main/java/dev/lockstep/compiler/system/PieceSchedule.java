@@ -240,13 +240,33 @@ final class PieceSchedule {
      * ({@link Exchange#run}, {@link MultiPath#run} and the flows here); the caller keeps the chips' timelines.
      */
     static void put(SystemBuild build, Flow f) {
+        put(build, f, List.of());
+    }
+
+    /**
+     * As {@link #put(SystemBuild, Flow)}, the sender reading word i from {@code sources.get(i)}, where it lies, instead
+     * of from its staging buffer (none: from the staging buffer): each word read when it reaches the SXM as the
+     * staging buffer's word i would, so read earlier the farther its slice is (the caller starts the flow late enough,
+     * {@link MultiPath#lead}).
+     */
+    static void put(SystemBuild build, Flow f, List<Moves.Word> sources) {
+        if (!sources.isEmpty() && sources.size() != f.words) {
+            throw new IllegalArgumentException("a flow of " + f.words + " words reads " + sources.size() + " sources");
+        }
         long v = build.lanes().vectorCycles;
         Topology t = build.topology();
         long[] a = arrivals(build, f);
         ChipBuild from = build.chip(f.from());
         for (int i = 0; i < f.words; i++) {
-            from.put(f.send.memQueue(), f.start + v * i, Instruction.of(Opcode.READ, f.send.stream(), f.sendAt + i,
-                    1, 1));
+            if (sources.isEmpty()) {
+                from.put(f.send.memQueue(), f.start + v * i, Instruction.of(Opcode.READ, f.send.stream(),
+                        f.sendAt + i, 1, 1));
+            } else {
+                Moves.Word w = sources.get(i);
+                from.put(Moves.memQueue(build, w.position()), sendIssue(build, f) + v * i - build.lanes().readLatency
+                        - build.lanes().toSxm(w.position()), Instruction.of(Opcode.READ, f.send.stream(),
+                        w.address(), 1, 1));
+            }
         }
         from.put(f.send.sxmQueue(), sendIssue(build, f), Instruction.of(Opcode.SEND, f.path.get(0).link(),
                 f.send.stream(), f.words));

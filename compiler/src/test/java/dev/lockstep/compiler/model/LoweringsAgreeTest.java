@@ -28,10 +28,10 @@ import org.junit.jupiter.api.Test;
  * One decoder layer on one chip, lowered both ways: the timing-only lowering ({@link TimingLowering}, over a plan
  * with one chip per layer) and the lowering with data ({@link FunctionalLayer}) place the same kernels in the same
  * order, with the same MXM, VXM and SXM instructions, but for the differences each case lists (where two rows read in
- * place share a slice, a run with data copies one). Their cycles differ, kernel by kernel, by where each reads its
- * rows: both read in place what the kernels before them on the chip left (on a layer of one chip, every row but the
- * layer's input, which the timing-only kernels read as a placeholder row, constants the compiler lays out in the
- * kernel's SRAM), but the two lay their kernels out in different SRAM (the lowering with data compiles a kernel per use
+ * place share a slice, the lowering that finds them so copies one). Their cycles differ, kernel by kernel, by where
+ * each reads its rows: both read in place what the kernels before them on the chip left (on a layer of one chip, every
+ * row; the layer's input where it landed, carried over a link from the chip before, or, with data, where the test
+ * put it), but the two lay their kernels out in different SRAM (the lowering with data compiles a kernel per use
  * into fresh SRAM, the plan one per chip, reused); so do their MEM reads and writes differ; the totals are pinned, so
  * that a change to either lowering shows here. The plan run with data ({@link PlanWithDataTest}) has no such
  * differences: the same kernels, cycles and trace hash as without data. Not covered: a layer over several chips (norms'
@@ -61,31 +61,35 @@ class LoweringsAgreeTest {
      * the steps of rows cut mid-vector); before they read in place the rows that the kernels before them in their run
      * left ({@link RunRows}: products' results, RoPE's, the softmax's and SwiGLU's rows), 7,886; before a layer on
      * one chip was one run (its residuals reading the attention's output and the residual stream in place, across
-     * exchanges among one chip), 7,811.
+     * exchanges among one chip), 7,811; before the layer's input was carried over a link into the chip (read in
+     * place where it landed, where the timing-only kernels read constants before), 7,538.
      */
     @Test
     void aMoeLayerOnOneChipPlacesTheSameKernelsBothWays() {
-        agree(TestModels.tiny(640, 10, 2, 320, 4, 2), MoeDispatch.ALL, 44, 7538, 7696,
+        agree(TestModels.tiny(640, 10, 2, 320, 4, 2), MoeDispatch.ALL, 44, 7730, 7696,
                 new Difference(43, Opcode.VMOV, 1));
     }
 
     /**
      * As above, with the experts chosen by data: a gating step after each slot's block (6,502 cycles timing-only
      * before the rows of a run were read in place, 6,411 before the layer was one run and the products' wiring read
-     * the router's index where it left it).
+     * the router's index where it left it; 6,087 before the layer's input was carried in).
      */
     @Test
     void aLayerWithTheExpertsChosenByDataPlacesTheSameKernelsBothWays() {
-        agree(TestModels.tiny(640, 10, 2, 320, 4, 2), MoeDispatch.CHOSEN, 35, 6087, 6350);
+        agree(TestModels.tiny(640, 10, 2, 320, 4, 2), MoeDispatch.CHOSEN, 35, 6314, 6350);
     }
 
     /**
      * A dense layer of 512 values (8 heads over 2 KV heads): no gating, its norms' rows ending mid-vector (5,137 cycles
-     * timing-only before the rows of a run were read in place, 4,885 before the layer was one run).
+     * timing-only before the rows of a run were read in place, 4,885 before the layer was one run, 4,815 before its
+     * input was carried in). The residual after the attention reads the layer's input where it landed and o_proj's row,
+     * which share a slice in the timing-only layout, not in the run with data's: the timing-only kernel copies one.
      */
     @Test
     void aDenseLayerOnOneChipPlacesTheSameKernelsBothWays() {
-        agree(TestModels.tiny(512, 8, 2, 960, 1, 1), MoeDispatch.ALL, 25, 4815, 4744);
+        agree(TestModels.tiny(512, 8, 2, 960, 1, 1), MoeDispatch.ALL, 25, 4796, 4744,
+                new Difference(18, Opcode.VMOV, -1));
     }
 
     /**

@@ -26,13 +26,14 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The timing-only plan with data ({@link PlanData}): the plan's own kernels, compiled with the layer's weights and
+ * The timing-only plan with data ({@link PlanData}): the plan's own kernels, compiled with the layers' weights and
  * gains, placed for tokens at their positions, simulated in functional mode. It places the same kernels as the plan
  * without data at the same positions, kernel for kernel, so it ends at the same cycle with the same trace hash; and its
- * layer computes the plain-Java layer's rows, bit for bit those of the lowering with data ({@link FunctionalLayer}).
- * One layer on one chip of node-8 (an embedding chip before it, a head chip after); each token's input enters as
- * constants of the two kernels that read it (rows are not carried over links yet), every other row is read where the
- * kernel before it left it, the K and V caches where the tokens before appended to them.
+ * layers compute the plain-Java layers' rows, bit for bit those of the lowering with data ({@link FunctionalLayer}).
+ * Each layer on one chip of node-8 (an embedding chip before them, a head chip after); each token's input is placed on
+ * the embedding chip and carried over a link into the first layer, each layer's output over a link into the next;
+ * every other row is read where the kernel before it left it, the K and V caches where the tokens before appended to
+ * them.
  */
 class PlanWithDataTest {
     private static final SystemSpec NODE = SystemSpecs.preset("node-8");
@@ -42,6 +43,12 @@ class PlanWithDataTest {
     @Test
     void aMoeLayerComputesThePlainJavaRowsInTheTimingOnlyRunsCycles() {
         checkAgainstReference(TestModels.tiny(640, 10, 2, 320, 4, 2), MoeDispatch.ALL, new int[] {0, 1, 2, 3}, 7);
+    }
+
+    /** Three tokens through two MoE layers, each layer's output carried over a link into the next. */
+    @Test
+    void twoLayersOnTwoChipsComputeThePlainJavaRows() {
+        checkAgainstReference(TestModels.tiny(640, 10, 2, 320, 4, 2, 2), MoeDispatch.ALL, new int[] {0, 1, 2}, 17);
     }
 
     @Test
@@ -77,15 +84,14 @@ class PlanWithDataTest {
     }
 
     /**
-     * A kernel with values reads every row in place but the layer's input: one that would read a placeholder row (a
-     * row that came over a link) is refused, where it would compute on zeros.
+     * A kernel with values reads every row in place: one that would read a placeholder row (a row that came over a
+     * link that is not carried) is refused, where it would compute on zeros.
      */
     @Test
     void aKernelWithValuesRefusesAPlaceholderRow() {
         ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2);
         SystemBuild b = new SystemBuild(TestSystems.ONE_CHIP);
-        KernelLibrary lib = new KernelLibrary(b.chip()).withValues(new KernelValues(0, TestModels.weights(m, 7),
-                Optional.empty()));
+        KernelLibrary lib = new KernelLibrary(b.chip()).withValues(new KernelValues(0, TestModels.weights(m, 7)));
         assertThatThrownBy(() -> lib.vectors().softmax(5, 64, m.headDim(), 5, List.of(), b.chip(0).sram()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("came over a link");
         assertThatThrownBy(() -> lib.vectors().swiglu(320, List.of(), b.chip(0).sram()))
@@ -102,7 +108,13 @@ class PlanWithDataTest {
         DecodePlan twoChips = DecodePlan.forChips(m, Precision.FP16, 1, CONTEXT, NODE.chip(), 4, NODE.chipsPerNode());
         assertThat(twoChips.chipsPerLayer()).isEqualTo(2);
         assertThatThrownBy(() -> new TimingLowering(twoChips, new SystemBuild(NODE), new PlanData(List.of(w))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one layer on one chip so far");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one chip per layer so far");
+        ModelConfig tied = new ModelConfig("tied", "MixtralForCausalLM", 640, 320, 1, 10, 2, 64, 4, 2, 10000.0, 0,
+                true, 1e-5);
+        DecodePlan tiedPlan = DecodePlan.forChips(tied, Precision.FP16, 1, CONTEXT, NODE.chip(), 2,
+                NODE.chipsPerNode());
+        assertThatThrownBy(() -> new TimingLowering(tiedPlan, new SystemBuild(NODE), new PlanData(List.of(w))))
+                .hasMessageContaining("tied to the LM head");
         DecodePlan int8 = DecodePlan.forChips(m, Precision.INT8, 1, CONTEXT, NODE.chip(), 3, NODE.chipsPerNode());
         assertThatThrownBy(() -> new TimingLowering(int8, new SystemBuild(NODE), new PlanData(List.of(w))))
                 .hasMessageContaining("fp16 weights so far");
@@ -120,13 +132,16 @@ class PlanWithDataTest {
     }
 
     /**
-     * Layer {@code m} ({@code dispatch}), a token at each of {@code positions} one after the other, weights and inputs
-     * from {@code seed}: with data, the same cycles, trace hash and kernels as without, and each token's output within
-     * the reference's tolerance and bit for bit that of the lowering with data.
+     * Model {@code m}'s layers ({@code dispatch}), a token at each of {@code positions} one after the other, weights
+     * and inputs from {@code seed}: with data, the same cycles, trace hash and kernels as without, and each layer's
+     * output for each token within the reference's tolerance and bit for bit that of the lowering with data.
      */
     private static void checkAgainstReference(ModelConfig m, MoeDispatch dispatch, int[] positions, long seed) {
         DecodePlan plan = plan(m, dispatch, CONTEXT);
-        LayerWeights w = TestModels.weights(m, seed);
+        List<LayerWeights> w = new ArrayList<>();
+        for (int l = 0; l < m.layers(); l++) {
+            w.add(TestModels.weights(m, seed + 100 * l));
+        }
         SplittableRandom random = new SplittableRandom(seed + 1);
         List<double[]> xs = new ArrayList<>();
         for (int ignored : positions) {
@@ -134,7 +149,7 @@ class PlanWithDataTest {
         }
         TimingLowering timing = new TimingLowering(plan, new SystemBuild(NODE));
         timing.allocate();
-        TimingLowering data = new TimingLowering(plan, new SystemBuild(NODE), new PlanData(List.of(w)));
+        TimingLowering data = new TimingLowering(plan, new SystemBuild(NODE), new PlanData(w));
         data.allocate();
         long t = 0;
         for (int s = 0; s < positions.length; s++) {
@@ -146,17 +161,23 @@ class PlanWithDataTest {
         assertThat(timingOnly.cycles()).as("simulated = predicted cycles").isEqualTo(t);
         SimResult sim = Simulated.exactly(data.build(), 2, t);
         assertThat(sim.traceHash()).as("the trace hash of the run without data").isEqualTo(timingOnly.traceHash());
-        int chip = data.path().chip(plan.layerStart(0));
-        assertThat(lengths(data.build().chip(chip))).isEqualTo(lengths(timing.build().chip(chip)));
-
-        ReferenceLayer ref = ReferenceLayer.of(m, w);
-        List<double[]> functional = functional(m, dispatch, w, xs, positions);
-        for (int s = 0; s < positions.length; s++) {
-            double[] got = Simulated.row(sim, chip, TimingLowering.outputRow(0, positions[s]), m.hidden());
-            ref.skipTo(positions[s]);
-            ReferenceLayer.assertNear(got, ref.step(xs.get(s)), "token " + s + "'s output");
-            assertThat(got).as("token %d: bit for bit the row of the lowering with data", s)
-                    .containsExactly(functional.get(s));
+        List<double[]> in = xs;
+        for (int l = 0; l < m.layers(); l++) {
+            int chip = data.path().chip(plan.layerStart(l));
+            assertThat(lengths(data.build().chip(chip))).isEqualTo(lengths(timing.build().chip(chip)));
+            ReferenceLayer ref = ReferenceLayer.of(m, w.get(l));
+            List<double[]> functional = functional(m, dispatch, w.get(l), in, positions);
+            List<double[]> out = new ArrayList<>();
+            for (int s = 0; s < positions.length; s++) {
+                double[] got = Simulated.row(sim, chip, TimingLowering.outputRow(l, positions[s]), m.hidden());
+                ref.skipTo(positions[s]);
+                ReferenceLayer.assertNear(got, ref.step(in.get(s)), "layer " + l + ", token " + s + "'s output");
+                assertThat(got).as("layer %d, token %d: bit for bit the row of the lowering with data", l, s)
+                        .containsExactly(functional.get(s));
+                out.add(got);
+            }
+            // the next layer's reference and lowering with data start from this layer's rows as simulated
+            in = out;
         }
     }
 
@@ -185,8 +206,8 @@ class PlanWithDataTest {
     }
 
     private static DecodePlan plan(ModelConfig m, MoeDispatch dispatch, int context) {
-        DecodePlan plan = DecodePlan.forChips(m, Precision.FP16, 1, context, NODE.chip(), 3, NODE.chipsPerNode())
-                .withDispatch(dispatch);
+        DecodePlan plan = DecodePlan.forChips(m, Precision.FP16, 1, context, NODE.chip(), 2 + m.layers(),
+                NODE.chipsPerNode()).withDispatch(dispatch);
         assertThat(plan.chipsPerLayer()).isEqualTo(1);
         return plan;
     }

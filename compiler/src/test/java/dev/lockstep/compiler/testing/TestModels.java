@@ -16,8 +16,14 @@ public final class TestModels {
      */
     public static ModelConfig tiny(int hidden, int heads, int kvHeads, int intermediate, int experts,
                                    int expertsPerToken) {
-        return new ModelConfig("tiny", "MixtralForCausalLM", hidden, intermediate, 1, heads, kvHeads, 64, experts,
-                expertsPerToken, 10000.0, 0, false, 1e-5);
+        return tiny(hidden, heads, kvHeads, intermediate, experts, expertsPerToken, 1);
+    }
+
+    /** {@link #tiny(int, int, int, int, int, int)} with {@code layers} layers. */
+    public static ModelConfig tiny(int hidden, int heads, int kvHeads, int intermediate, int experts,
+                                   int expertsPerToken, int layers) {
+        return new ModelConfig("tiny", "MixtralForCausalLM", hidden, intermediate, layers, heads, kvHeads, 64,
+                experts, expertsPerToken, 10000.0, 0, false, 1e-5);
     }
 
     /**

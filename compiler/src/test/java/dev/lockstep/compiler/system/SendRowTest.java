@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lockstep.compiler.testing.Simulated;
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.program.DataBlock;
+import dev.lockstep.isa.program.Region;
+import dev.lockstep.isa.program.VectorLayout;
+import dev.lockstep.isa.semantics.Lanes;
+import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.SystemSpecs;
+import dev.lockstep.sim.SimResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A row carried between chips with its values ({@link Collectives#sendRow}): its words read where they lie on the
+ * sender (slices far from the SXM as well as near), sent over one path or several, copied from the receive lanes to
+ * the row's place on the receiver. Simulated in functional mode: every value arrives bit for bit, at the predicted
+ * cycle.
+ */
+class SendRowTest {
+    private static final SystemSpec NODE = SystemSpecs.preset("node-8");
+    private static final int[] NEAR = {20, 21, 22, 23};
+    private static final int[] FAR = {70, 71, 72, 73};
+
+    /** A row of 3 f32 vectors (12 words: one path) from the far hemisphere into the near one. */
+    @Test
+    void aShortRowArrivesBitForBit() {
+        carry(3, FAR, NEAR, 1, 2, 5);
+    }
+
+    /** A row of 60 f32 vectors (240 words: more than one staging buffer, so over several paths at once). */
+    @Test
+    void aLongRowOverSeveralPathsArrivesBitForBit() {
+        carry(60, NEAR, FAR, 0, 7, 9);
+    }
+
+    @Test
+    void aRowIsCarriedBetweenTwoChipsInOneRound() {
+        SystemBuild b = new SystemBuild(NODE);
+        Collectives col = new Collectives(b);
+        List<Moves.Word> one = List.of(new Moves.Word(30, 0));
+        assertThatThrownBy(() -> col.sendRow(1, 1, one, one, 0)).hasMessageContaining("between two chips");
+        List<Moves.Word> many = new ArrayList<>();
+        for (int i = 0; i < 8 * 7 * 128; i++) {
+            many.add(new Moves.Word(30 + i % 4, i / 4));
+        }
+        assertThatThrownBy(() -> col.sendRow(1, 2, many, many, 0)).hasMessageContaining("one round");
+    }
+
+    private static void carry(int vectors, int[] fromSlices, int[] toSlices, int from, int to, long seed) {
+        SystemBuild b = new SystemBuild(NODE);
+        SplittableRandom r = new SplittableRandom(seed);
+        int lanes = NODE.chip().vectorBytes();
+        int at = b.chip(from).takeWords(fromSlices, vectors);
+        int into = b.chip(to).takeWords(toSlices, vectors);
+        List<Moves.Word> source = new ArrayList<>();
+        List<Moves.Word> target = new ArrayList<>();
+        double[][] values = new double[vectors][];
+        for (int v = 0; v < vectors; v++) {
+            values[v] = r.doubles(lanes, -100, 100).toArray();
+            long[] bits = new long[lanes];
+            for (int l = 0; l < lanes; l++) {
+                bits[l] = Lanes.roundBits(DataType.F32, values[v][l]);
+                values[v][l] = Float.intBitsToFloat((int) bits[l]);
+            }
+            byte[][] planes = VectorLayout.planes(DataType.F32, bits, lanes);
+            for (int p = 0; p < 4; p++) {
+                b.chip(from).addData(new DataBlock(fromSlices[p], at + v, planes[p]));
+                source.add(new Moves.Word(fromSlices[p], at + v));
+                target.add(new Moves.Word(toSlices[p], into + v));
+            }
+            b.chip(to).addRegion(new Region("v" + v, List.of(toSlices[0], toSlices[1], toSlices[2], toSlices[3]),
+                    into + v, DataType.F32, lanes, false));
+        }
+        Collectives.Carried c = new Collectives(b).sendRow(from, to, source, target, 100);
+        assertThat(c.landed()).isGreaterThan(100).isLessThan(c.end());
+        SimResult sim = Simulated.exactly(b, 2, c.end());
+        for (int v = 0; v < vectors; v++) {
+            assertThat(sim.region(to, "v" + v).orElseThrow()).as("vector %d", v).containsExactly(values[v]);
+        }
+    }
+}
