@@ -44,7 +44,7 @@ class SensitivityCliTest {
         CliRun.Result table2 = CliRun.run(args("--threads", "2"));
         assertThat(table1.exit()).as(table1.err()).isZero();
         assertThat(table2.out()).isEqualTo(table1.out());
-        assertThat(table1.out()).contains("baseline         27598.9 tokens/s per user (32610 cycles per token)")
+        assertThat(table1.out()).contains("baseline         27427.3 tokens/s per user (32814 cycles per token)")
                 .contains("left out         chip clock_hz: published");
     }
 

@@ -71,11 +71,11 @@ final class ChipKernels {
     }
 
     /**
-     * In a plan with data: chip {@code chip}'s kernels hold layer {@code layer}'s weights and gains (call before its
-     * weights are reserved).
+     * In a plan with data: the chip of {@code values} has its kernels hold them (call before its weights are
+     * reserved).
      */
-    void hold(int chip, LayerWeights layer) {
-        valuesOf.put(chip, new KernelValues(chip, layer));
+    void hold(KernelValues values) {
+        valuesOf.put(values.chip(), values);
     }
 
     /** The library that compiles chip {@code chip}'s kernels: with its values in a plan with data, else the shared. */

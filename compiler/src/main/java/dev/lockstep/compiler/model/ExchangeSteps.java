@@ -69,8 +69,8 @@ final class ExchangeSteps {
      */
     long sendRow(int from, int to, Row source, Row target, Ledger ledger, long t) {
         Collectives.Carried c = col.sendRow(from, to, words(source), words(target), t);
-        ledger.linkStep(t, c.landed());
-        return ledger.move(c.landed(), c.end());
+        ledger.linkStep(t, c.end() - c.moveCycles());
+        return ledger.move(c.end() - c.moveCycles(), c.end());
     }
 
     /** A row's SRAM words in link order: each vector's byte planes in turn. */

@@ -209,7 +209,8 @@ public final class FunctionalModel {
             int i = s - (prompt.length - 1);
             // the head's results are overwritten by the next step: keep a copy
             head.name("logits" + i + "_", head.vectors(st -> List.of(new Out(st.row(logits), vocab))).get(0));
-            Row chosen = head.vectors(st -> List.of(new Out(List.of(greedy(st, logits, vocab)), 1))).get(0);
+            Row chosen = head.vectors(st -> List.of(new Out(List.of(LayerVectors.greedy(st, logits, vocab)), 1)))
+                    .get(0);
             head.name("token" + i + "_", chosen);
             if (s + 1 < steps) {
                 // hop by hop along a shortest route to the embedding chip
@@ -223,27 +224,6 @@ public final class FunctionalModel {
             }
         }
         return token;
-    }
-
-    /** The lowest index holding the largest of the logits, as f32 in every lane (the greedy choice). */
-    public static VectorGraph.Ref greedy(VectorStep st, Row logits, int vocab) {
-        VectorGraph g = st.graph();
-        List<VectorGraph.Ref> r = st.row(logits);
-        List<VectorGraph.Ref> pad = VectorKernels.row(g, new double[vocab], Double.NEGATIVE_INFINITY);
-        List<VectorGraph.Ref> max = new ArrayList<>();
-        List<VectorGraph.Ref> where = new ArrayList<>();
-        VectorGraph.Ref overall = null;
-        for (int j = 0; j < r.size(); j++) {
-            VectorGraph.Ref v = g.binary(Opcode.VADD, r.get(j), pad.get(j));
-            max.add(g.unary(Opcode.VRMAX, v));
-            where.add(g.immediate(Opcode.VADDI, g.intToFloat(g.argmax(v)), j * VectorStep.LANES_PER_VECTOR));
-            overall = overall == null ? max.get(j) : g.binary(Opcode.VMAX, overall, max.get(j));
-        }
-        VectorGraph.Ref chosen = where.get(r.size() - 1);
-        for (int j = r.size() - 2; j >= 0; j--) {
-            chosen = g.select(g.binary(Opcode.VCMPEQ, max.get(j), overall), where.get(j), chosen);
-        }
-        return chosen;
     }
 
     /** The one-hot row of a token index received in lane 0 (f32): 1 in the token's lane of the vocabulary. */

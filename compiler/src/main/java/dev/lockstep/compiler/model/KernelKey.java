@@ -36,8 +36,9 @@ sealed interface KernelKey {
     }
 
     /**
-     * Kernel {@code kernel} for a token at {@code position}: RoPE's angles and the softmax's mask depend on it, and the
-     * attention's norm and the first residual of a layer may hold the token's input as constants (a plan with data).
+     * Kernel {@code kernel} for a token at {@code position}: RoPE's angles and the softmax's mask depend on it; the
+     * norms are their position's own too, so that in a plan with data each token's rows after them (a layer's output
+     * among them) lie in places of their own, where they can be read after the run.
      */
     record At(KernelKey kernel, int position) implements KernelKey {
     }

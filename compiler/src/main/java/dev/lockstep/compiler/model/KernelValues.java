@@ -3,44 +3,67 @@ package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.graph.TensorId;
+import java.util.Optional;
 
 /**
- * What a chip's kernels hold in a plan with data ({@link PlanData}): its layer's weights and norm gains (a timing-only
- * kernel holds zeros instead). Kernels compiled with values are the chip's
- * own: {@link KernelLibrary} keys them by {@link #chip}, where timing-only ones are shared by chips in the same state.
+ * What a chip's kernels hold in a plan with data ({@link PlanData}): its layer's weights and norm gains, or the head's
+ * (the final norm's gains and the LM head); a timing-only kernel holds zeros instead. Kernels compiled with values are
+ * the chip's own: {@link KernelLibrary} keys them by {@link #chip}, where timing-only ones are shared by chips in the
+ * same state.
  *
  * @param chip  the chip
- * @param layer its layer's weights (the whole layer: one chip per layer)
+ * @param layer its layer's weights (the whole layer: one chip per layer), on a layer's chip
+ * @param head  the head's weights (the whole head: one chip), on the head's chip
  */
-record KernelValues(int chip, LayerWeights layer) {
+record KernelValues(int chip, Optional<LayerWeights> layer, Optional<PlanData.Head> head) {
+
+    /** Chip {@code chip} of layer {@code layer}. */
+    static KernelValues ofLayer(int chip, LayerWeights layer) {
+        return new KernelValues(chip, Optional.of(layer), Optional.empty());
+    }
+
+    /** Chip {@code chip} of the head. */
+    static KernelValues ofHead(int chip, PlanData.Head head) {
+        return new KernelValues(chip, Optional.empty(), Optional.of(head));
+    }
 
     /** The gains of norm {@code norm}. */
     double[] gains(Tensor norm) {
         return switch (norm) {
-            case ATTENTION_NORM -> layer.attentionNorm();
-            case FFN_NORM -> layer.ffnNorm();
-            default -> throw new IllegalArgumentException(norm + " is not a norm of a layer");
+            case ATTENTION_NORM -> layerWeights().attentionNorm();
+            case FFN_NORM -> layerWeights().ffnNorm();
+            case FINAL_NORM -> headWeights().finalNorm();
+            default -> throw new IllegalArgumentException(norm + " is not a norm");
         };
     }
 
     /** Weight tensor {@code t}, [K x N] row-major, whole. */
     double[] weights(TensorId t) {
         return switch (t.tensor()) {
-            case QKV -> layer.qkv();
-            case O -> layer.output();
-            case ROUTER -> layer.router();
-            case GATE_UP -> layer.gateUp()[t.expert()];
-            case DOWN -> layer.down()[t.expert()];
-            default -> throw new IllegalArgumentException(t + " is not a weight tensor of a layer");
+            case QKV -> layerWeights().qkv();
+            case O -> layerWeights().output();
+            case ROUTER -> layerWeights().router();
+            case GATE_UP -> layerWeights().gateUp()[t.expert()];
+            case DOWN -> layerWeights().down()[t.expert()];
+            case LM_HEAD -> headWeights().lmHead();
+            default -> throw new IllegalArgumentException(t + " is not a weight tensor of a layer or the head");
         };
     }
 
     /** Every expert's copy of per-expert weight tensor {@code t} (experts chosen by data: one schedule over all). */
     double[][] everyExpert(Tensor t) {
         return switch (t) {
-            case GATE_UP -> layer.gateUp();
-            case DOWN -> layer.down();
+            case GATE_UP -> layerWeights().gateUp();
+            case DOWN -> layerWeights().down();
             default -> throw new IllegalArgumentException(t + " is not a per-expert tensor");
         };
+    }
+
+    private LayerWeights layerWeights() {
+        return layer.orElseThrow(() -> new IllegalStateException("chip " + chip + " holds no layer's weights"));
+    }
+
+    private PlanData.Head headWeights() {
+        return head.orElseThrow(() -> new IllegalStateException("chip " + chip + " holds no head's weights"));
     }
 }

@@ -129,4 +129,29 @@ final class LayerVectors {
         }
         return sum;
     }
+
+    /**
+     * The greedy choice: the lowest index holding the largest of the {@code vocab} logits (the padding past them
+     * never wins), as f32 in every lane; per vector its largest value and lane ({@code vrmax}, {@code vargmax}), then
+     * the first vector whose largest equals the overall largest.
+     */
+    public static VectorGraph.Ref greedy(VectorStep st, Row logits, int vocab) {
+        VectorGraph g = st.graph();
+        List<VectorGraph.Ref> r = st.row(logits);
+        List<VectorGraph.Ref> pad = VectorKernels.row(g, new double[vocab], Double.NEGATIVE_INFINITY);
+        List<VectorGraph.Ref> max = new ArrayList<>();
+        List<VectorGraph.Ref> where = new ArrayList<>();
+        VectorGraph.Ref overall = null;
+        for (int j = 0; j < r.size(); j++) {
+            VectorGraph.Ref v = g.binary(Opcode.VADD, r.get(j), pad.get(j));
+            max.add(g.unary(Opcode.VRMAX, v));
+            where.add(g.immediate(Opcode.VADDI, g.intToFloat(g.argmax(v)), j * VectorStep.LANES_PER_VECTOR));
+            overall = overall == null ? max.get(j) : g.binary(Opcode.VMAX, overall, max.get(j));
+        }
+        VectorGraph.Ref chosen = where.get(r.size() - 1);
+        for (int j = r.size() - 2; j >= 0; j--) {
+            chosen = g.select(g.binary(Opcode.VCMPEQ, max.get(j), overall), where.get(j), chosen);
+        }
+        return chosen;
+    }
 }

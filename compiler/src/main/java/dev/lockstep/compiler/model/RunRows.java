@@ -125,8 +125,10 @@ final class RunRows {
             left = new Normed();
         } else if (step instanceof Residual) {
             left = new ResidualStream();
+        } else if (step instanceof Argmax) {
+            // the greedy choice: read by no kernel after it, but by a plan with data's caller
+            left = new Out(VectorStepKind.ARGMAX, 0);
         }
-        // else nothing later in a run reads it (the choice)
         return Optional.ofNullable(left);
     }
 

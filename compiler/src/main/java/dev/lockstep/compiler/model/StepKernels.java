@@ -69,7 +69,7 @@ final class StepKernels {
         int qPerKv = m.heads() / m.kvHeads();
         Kernel k;
         if (step instanceof Norm n) {
-            // the token's own (the attention's norm may read the token's input as constants: KernelValues)
+            // the token's own, so that each token's rows after it lie in places of their own (KernelKey.At)
             k = vector(new KernelKey.At(new KernelKey.Norm(n.weight(), crosses), position), (l, s, in) -> l.rmsnorm(
                     n.weight(), m.hidden(), (float) m.rmsNormEps(), crosses, position, in, s));
         } else if (step instanceof Product p) {
@@ -120,8 +120,8 @@ final class StepKernels {
 
     /**
      * A residual and the norm after it ({@code norm}), as one kernel (where {@link LayerVectors#fusedWithNext} says
-     * so), the norm's row in fp16 if it {@code crosses} to other chips next; the token's own, at {@code position} (it
-     * may read the token's input as constants).
+     * so), the norm's row in fp16 if it {@code crosses} to other chips next; the token's own, at {@code position}
+     * ({@link KernelKey.At}).
      */
     static Kernel residualThenNorm(ModelConfig m, Norm norm, boolean crosses, int position) {
         return vector(new KernelKey.At(new KernelKey.Vector(VectorStepKind.RESIDUAL_NORM, crosses ? 1 : 0), position),

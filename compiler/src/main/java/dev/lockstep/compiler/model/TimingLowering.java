@@ -61,6 +61,8 @@ final class TimingLowering {
     private final Optional<PlanData> data;
     /** The position of the last token placed with data (-1: none yet). */
     private int lastPositionWithData = -1;
+    /** The logits and the choice of the last token placed with data, where the head has weights. */
+    private Optional<List<Row>> lastHead = Optional.empty();
     /** The places of the output rows named so far (a plan with data; looked up, never iterated). */
     private final Set<Place> named = new HashSet<>();
 
@@ -180,10 +182,10 @@ final class TimingLowering {
     }
 
     /**
-     * In a plan with data: places a decode token of sequence {@code seq} whose layer input is {@code input}, entering
-     * at {@code t0}, at {@code position}, after the tokens placed before it (at lower positions: the kernels that hold
-     * a token's input as constants are its position's own); the layer's output row is named {@link #outputRow} on the
-     * layer's first chip.
+     * In a plan with data: places a decode token of sequence {@code seq} whose input (its row of the embedding table)
+     * is {@code input}, entering at {@code t0}, at {@code position}, after the tokens placed before it (at lower
+     * positions: the kernels that hold a position's constants are its own); each layer's output row is named
+     * {@link #outputRow} on the layer's chip.
      */
     TokenTimes token(int seq, long t0, int position, double[] input) {
         if (data.isEmpty()) {
@@ -203,6 +205,23 @@ final class TimingLowering {
      */
     static String outputRow(int l, int position) {
         return "layer" + l + "_at" + position + "_";
+    }
+
+    /** The region prefix of the logits {@link #nameLastHeadRows} names: {@code logits_<vector>}. */
+    static final String LOGITS = "logits_";
+    /** The region prefix of the greedy choice {@link #nameLastHeadRows} names (the token's index, as f32). */
+    static final String CHOICE = "choice_";
+
+    /**
+     * In a plan with data whose head has weights: names the logits ({@link #LOGITS}) and the greedy choice
+     * ({@link #CHOICE}) of the last token placed, on the head's chip. They lie where every token's do (the head's
+     * product and choice are placed again for each), so only the last token's are there when the run ends.
+     */
+    void nameLastHeadRows() {
+        List<Row> rows = lastHead.orElseThrow(() -> new IllegalStateException("no token went through a head with "
+                + "weights"));
+        name(first(head()), LOGITS, rows.get(0));
+        name(first(head()), CHOICE, rows.get(1));
     }
 
     private TokenTimes place(int seq, long t0, StepShape shape, int position, Optional<double[]> input) {
@@ -250,7 +269,16 @@ final class TimingLowering {
         int headRows = shape.headRows();
         TokenPlacement inHead = new TokenPlacement(seq, headRows, position, ledger,
                 kernels.library().withRows(headRows));
-        t = walk(graph.head(), head(), inHead, prev, -1, new HashMap<>(), t, outgoing);
+        Map<Integer, RunRows> headLeft = new HashMap<>();
+        t = walk(graph.head(), head(), inHead, prev, -1, headLeft, t, outgoing);
+        if (input.isPresent() && data.orElseThrow().head().isPresent()) {
+            RunRows run = headLeft.getOrDefault(first(head()), new RunRows());
+            lastHead = Optional.of(List.of(
+                    run.row(new RunRows.Y(Tensor.LM_HEAD, 0), 0).orElseThrow(() -> new IllegalStateException(
+                            "the head's product left no logits on its chip")),
+                    run.row(new RunRows.Out(VectorStepKind.ARGMAX, 0), 0).orElseThrow(() ->
+                            new IllegalStateException("the head's choice left no row on its chip"))));
+        }
         long chosen = t;
         t = ledger.linkStep(t, col.route(last(head()), path.chip(table.start()), headRows, t));
         return new TokenTimes(layersEnd, chosen, t, ledger.costs());

@@ -109,7 +109,8 @@ final class VectorLibrary {
      * stage where it landed; where it does not say, a placeholder, {@link SourceRows#read}), its result converted to
      * fp16 where it crosses to other chips next ({@code f16}: a normed row crosses links in fp16,
      * {@code LayerStep.Payload#NORMED_ROW}, and the products it feeds take fp16 anyway), else left in f32 for the
-     * products' wiring to convert, as a run with data leaves it. The token's at {@code position}.
+     * products' wiring to convert, as a run with data leaves it. The token's at {@code position}
+     * ({@link KernelKey.At}).
      */
     CompiledKernel rmsnorm(Tensor gain, int n, float eps, boolean f16, int position, List<Optional<Row>> in,
                            SramMap sram) {
@@ -249,13 +250,7 @@ final class VectorLibrary {
     /** The largest of n logits ({@code in}): the element-wise maximum over the row's vectors, then its lane. */
     CompiledKernel argmax(int n, List<Optional<Row>> in, SramMap sram) {
         return vector(key(VectorKind.ARGMAX, Opcode.NOP, n, 0, in, sram), sram, s -> {
-            VectorGraph g = s.graph();
-            List<VectorGraph.Ref> r = reads.read(s, in, 0, n);
-            VectorGraph.Ref m = r.get(0);
-            for (int i = 1; i < r.size(); i++) {
-                m = g.binary(Opcode.VMAX, m, r.get(i));
-            }
-            return List.of(new Out(List.of(g.argmax(m)), 1));
+            return List.of(new Out(List.of(LayerVectors.greedy(s, reads.source(s, in, 0, n), n)), 1));
         });
     }
 }

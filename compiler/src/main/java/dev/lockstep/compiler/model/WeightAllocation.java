@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.model;
 
+import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.dataflow.Transfers;
@@ -29,7 +30,8 @@ import java.util.Set;
 /**
  * The first phase of the timing-only lowering ({@link TimingLowering}): every chip's weight and KV-cache products
  * compiled into its SRAM before any token, then the embedding table's rows; what is left above is each chip's scratch.
- * In a plan with data, each layer chip's kernels hold its layer's weights ({@link ChipKernels#hold}).
+ * In a plan with data, each layer chip's kernels hold its layer's weights, the head chip's the head's
+ * ({@link ChipKernels#hold}).
  */
 final class WeightAllocation {
     /**
@@ -52,9 +54,11 @@ final class WeightAllocation {
      *
      * @param landing  per first chip of a layer or of the head, the hidden row (f32) a decode step's row sent into its
      *                 stage is copied to, which the stage's first kernels read in place
-     * @param outgoing per chip that sends a stage's output on but holds no kernel's row of it (a multi-chip layer's
-     *                 last chip, where a reduction sums the output; with a tied table, the head's last chip): the row
-     *                 the send reads, a stand-in while reductions do not carry rows
+     * @param outgoing per chip of a stage but its first (and the only chip of a head that is the table too): a row
+     *                 like the landing row, so that the stage's chips stay alike; on the chip that sends the stage's
+     *                 output on where no kernel of it leaves the row (a multi-chip layer's last chip, where a
+     *                 reduction sums it; with a tied table, the head's last chip), the row the send reads, a
+     *                 stand-in while reductions do not carry rows
      */
     record Allocated(Map<Integer, Long> weightWords, Set<ChipKvHead> splitV, Map<Integer, Row> landing,
                      Map<Integer, Row> outgoing) {
@@ -100,7 +104,7 @@ final class WeightAllocation {
                 for (int i = 0; i < st.chips(pass); i++) {
                     Shard shard = new Shard(path.chip(st.start() + i), i, st.count(), null, 0);
                     int layer = l;
-                    data.ifPresent(d -> kernels.hold(shard.chip(), d.layers().get(layer)));
+                    data.ifPresent(d -> kernels.hold(KernelValues.ofLayer(shard.chip(), d.layers().get(layer))));
                     reserveProducts(graph.layer().steps(), pass, shard);
                     if (pass == Where.ATTENTION_CHIPS) {
                         reserveCaches(graph.layer().steps(), shard);
@@ -110,8 +114,9 @@ final class WeightAllocation {
         }
         PlanStage head = PlanStage.head(plan);
         for (int i = 0; i < head.count(); i++) {
-            reserveProducts(graph.head(), Where.EVERY_CHIP, new Shard(path.chip(head.start() + i), i,
-                    head.count(), null, 0));
+            int chip = path.chip(head.start() + i);
+            data.flatMap(PlanData::head).ifPresent(h -> kernels.hold(KernelValues.ofHead(chip, h)));
+            reserveProducts(graph.head(), Where.EVERY_CHIP, new Shard(chip, i, head.count(), null, 0));
         }
         int words = build.chip().mem().wordsPerSlice();
         // the embedding table (rows split over its chips; a token's row is what their exchanges read)
@@ -133,10 +138,9 @@ final class WeightAllocation {
             }
         }
         landing.put(path.chip(head.start()), hiddenRow(path.chip(head.start())));
-        if (plan.embeddingChips() == 0) {
-            for (int i = Math.min(1, head.count() - 1); i < head.count(); i++) {
-                outgoing.put(path.chip(head.start() + i), hiddenRow(path.chip(head.start() + i)));
-            }
+        // every head chip but the first alike; with a tied table, the last sends the token's row (one chip: its own)
+        for (int i = plan.embeddingChips() == 0 ? Math.min(1, head.count() - 1) : 1; i < head.count(); i++) {
+            outgoing.put(path.chip(head.start() + i), hiddenRow(path.chip(head.start() + i)));
         }
         for (int p = 0; p < plan.chips(); p++) {
             ChipBuild c = build.chip(path.chip(p));
@@ -153,7 +157,14 @@ final class WeightAllocation {
      * link lanes' staging slices (chips in one state take it at one place).
      */
     private Row hiddenRow(int chip) {
-        return hiddenRow(build, build.chip(chip), m.hidden());
+        Row r = hiddenRow(build, build.chip(chip), m.hidden());
+        Region last = r.vectors().get(r.vectors().size() - 1);
+        int below = build.chip().mem().wordsPerSlice() - ChipKernels.SCRATCH_WORDS;
+        if (last.address() >= below) {
+            throw new CompileException("chip " + chip + ": no room for a row of " + m.hidden() + " values below "
+                    + "its scratch words (" + below + " words a slice are for weights and caches)");
+        }
+        return r;
     }
 
     /** A row of {@code n} values in f32 taken on {@code c} as {@link #hiddenRow(int)} takes one. */

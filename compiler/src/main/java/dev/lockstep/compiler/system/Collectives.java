@@ -183,17 +183,18 @@ public final class Collectives {
     }
 
     /**
-     * When a row carried between two chips ({@link #sendRow}) had landed in the receiver's staging buffers, and when
-     * it was copied from them to its place.
+     * A row carried between two chips ({@link #sendRow}): when it was in place, and of the cycles before, those of its
+     * copies from the receive lanes' staging buffers to its place (one per round).
      */
-    public record Carried(long landed, long end) {
+    public record Carried(long end, long moveCycles) {
     }
 
     /**
      * Carries a row's words from chip {@code from} to chip {@code to}: read where they lie ({@code source}, in order),
-     * sent as {@link #send} sends words (over up to {@link Exchange.Lanes#LANES} paths at once, in one round: at most
-     * a staging buffer per path), and, once all have landed in the receive lanes' staging buffers, copied from there
-     * to {@code target} ({@link Moves#copy}), word i of the source to word i of the target.
+     * sent as {@link #send} sends words (over up to {@link Exchange.Lanes#LANES} paths at once, in rounds of at most a
+     * staging buffer per path), and, once a round's have landed in the receive lanes' staging buffers, copied from
+     * there to {@code target} before the next round ({@link MultiPath#carry}), word i of the source to word i of the
+     * target.
      */
     public Carried sendRow(int from, int to, List<Moves.Word> source, List<Moves.Word> target, long notBefore) {
         if (from == to || source.isEmpty() || source.size() != target.size()) {
@@ -203,12 +204,17 @@ public final class Collectives {
         }
         List<List<Topology.Hop>> all = paths.computeIfAbsent(new Pair(from, to),
                 k -> MultiPath.paths(build.topology(), from, to, Exchange.Lanes.LANES));
-        int n = source.size();
-        if (n > Exchange.Lanes.STAGING_WORDS * all.size()) {
-            throw new IllegalArgumentException("a row of " + n + " words does not fit one round of " + all.size()
-                    + " paths of " + Exchange.Lanes.STAGING_WORDS + " words");
+        int round = Exchange.Lanes.STAGING_WORDS * all.size();
+        long t = notBefore;
+        long moves = 0;
+        for (int w = 0; w < source.size(); w += round) {
+            int n = Math.min(round, source.size() - w);
+            Carried c = MultiPath.carry(build, to, legs(all, n, t), source.subList(w, w + n), target.subList(w, w + n),
+                    t);
+            t = c.end();
+            moves += c.moveCycles();
         }
-        return MultiPath.carry(build, to, legs(all, n, notBefore), source, target, notBefore);
+        return new Carried(t, moves);
     }
 
     /**

@@ -99,8 +99,45 @@ public final class Moves {
             }
             return copy(build, chip, ef, et, copy(build, chip, wf, wt, notBefore));
         }
-        boolean west = westward > 0;
-        long stream = west ? Streams.west(STREAM) : Streams.east(STREAM);
+        Planned p = plan(build, from, to);
+        long start = c.earliestFree(notBefore, p.duration());
+        emit(build, chip, p, start);
+        return c.advance(start, start + p.duration());
+    }
+
+    /**
+     * A copy in one direction planned from its start: word i written {@code arrive[i]} cycles after it, the last
+     * write visible {@code duration} cycles after it.
+     */
+    record Planned(List<Word> from, List<Word> to, boolean west, long[] arrive, long duration) {
+        Planned {
+            from = List.copyOf(from);
+            to = List.copyOf(to);
+            arrive = arrive.clone();
+        }
+    }
+
+    /**
+     * Plans the copy of word i of {@code from} to word i of {@code to} ({@link #copy}'s words in order, each at the
+     * first cycle whose diagonal is new and whose read and write fall on cycles their slices' queues are free).
+     *
+     * @throws IllegalArgumentException if words move both ways (copy them as two)
+     */
+    static Planned plan(SystemBuild build, List<Word> from, List<Word> to) {
+        if (from.size() != to.size() || from.isEmpty()) {
+            throw new IllegalArgumentException("a copy takes as many words as it gives, at least one");
+        }
+        Exchange.Lanes lanes = build.lanes();
+        boolean west = false;
+        boolean east = false;
+        for (int i = 0; i < from.size(); i++) {
+            int d = to.get(i).position() - from.get(i).position();
+            west |= d < 0;
+            east |= d > 0;
+        }
+        if (west && east) {
+            throw new IllegalArgumentException("a planned copy moves its words one way; these go both ways");
+        }
         long longest = 0;
         for (int i = 0; i < from.size(); i++) {
             longest = Math.max(longest, Math.abs(from.get(i).position() - to.get(i).position()) * lanes.hop);
@@ -131,17 +168,25 @@ public final class Moves {
                 }
             }
         }
-        long duration = arrive[from.size() - 1] + lanes.writeLatency + 1;
-        long start = c.earliestFree(notBefore, duration);
-        for (int i = 0; i < from.size(); i++) {
-            Word f = from.get(i);
-            Word t = to.get(i);
-            long at = start + arrive[i];
+        return new Planned(from, to, west, arrive, arrive[from.size() - 1] + lanes.writeLatency + 1);
+    }
+
+    /**
+     * Puts planned copy {@code p}'s instructions on chip {@code chip} from cycle {@code start}; the caller holds the
+     * chip from {@code start} for {@code p.duration()} cycles.
+     */
+    static void emit(SystemBuild build, int chip, Planned p, long start) {
+        Exchange.Lanes lanes = build.lanes();
+        ChipBuild c = build.chip(chip);
+        long stream = p.west() ? Streams.west(STREAM) : Streams.east(STREAM);
+        for (int i = 0; i < p.from().size(); i++) {
+            Word f = p.from().get(i);
+            Word t = p.to().get(i);
+            long at = start + p.arrive()[i];
             long read = at - lanes.readLatency - Math.abs(f.position() - t.position()) * lanes.hop;
             c.put(memQueue(build, f.position()), read, Instruction.of(Opcode.READ, stream, f.address(), 1, 1));
             c.put(memQueue(build, t.position()), at, Instruction.of(Opcode.WRITE, t.address(), stream, 1, 1));
         }
-        return c.advance(start, start + duration);
     }
 
     /** The MEM queue of the slice at floorplan position {@code position}. */

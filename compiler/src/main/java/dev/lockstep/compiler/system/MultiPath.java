@@ -226,7 +226,7 @@ final class MultiPath {
         for (int k = 0; k < legs.size(); k++) {
             fromStaging.add(List.of());
         }
-        return place(build, legs, fromStaging, new long[legs.size()], notBefore);
+        return place(build, legs, fromStaging, new long[legs.size()], -1, 0, notBefore).end();
     }
 
     /**
@@ -234,9 +234,11 @@ final class MultiPath {
      * words is) instead of from its staging buffer: a word reaches the SXM when the staging buffer's word would, so
      * one in a slice farther from the SXM is read earlier, and the leg sends {@link #lead} cycles later (more, if
      * another leg's read of the same slice falls on the same cycle: a MEM queue issues one instruction a cycle). The
-     * words land in the receive lanes' staging buffers as {@link #run}'s do.
+     * words land in the receive lanes' staging buffers as {@link #run}'s do; the receiver {@code to} is held for
+     * {@code hold} cycles more after they have landed.
      */
-    static long runReading(SystemBuild build, List<Leg> legs, List<List<Moves.Word>> sources, long notBefore) {
+    private static Placed runReading(SystemBuild build, List<Leg> legs, List<List<Moves.Word>> sources, int to,
+                                     long hold, long notBefore) {
         Exchange.Lanes l = build.lanes();
         long[] leads = new long[legs.size()];
         Set<List<Long>> reads = new HashSet<>();
@@ -255,14 +257,15 @@ final class MultiPath {
             }
             leads[k] = lead;
         }
-        return place(build, legs, sources, leads, notBefore);
+        return place(build, legs, sources, leads, to, hold, notBefore);
     }
 
     /**
      * Carries words to chip {@code to} over {@code legs} (of one transfer, {@link #split}), each leg the next of
      * {@code source}'s words, read where they lie ({@link #runReading}); once all have landed in the receive lanes'
-     * staging buffers, copies them to {@code target} on the receiver ({@link Moves#copy}), word i of the source to
-     * word i of the target.
+     * staging buffers, copies them to {@code target} on the receiver ({@link Moves#plan}: one way, east from the
+     * lanes), word i of the source to word i of the target, at once: the receiver is held from the first arrival to
+     * the copy's end, so that nothing placed before can take the staging buffers in between.
      */
     static Collectives.Carried carry(SystemBuild build, int to, List<Leg> legs, List<Moves.Word> source,
                          List<Moves.Word> target, long notBefore) {
@@ -277,8 +280,10 @@ final class MultiPath {
             }
             w += leg.words();
         }
-        long in = runReading(build, legs, sources, notBefore);
-        return new Collectives.Carried(in, Moves.copy(build, to, landed, target, in));
+        Moves.Planned copy = Moves.plan(build, landed, target);
+        Placed p = runReading(build, legs, sources, to, copy.duration(), notBefore);
+        Moves.emit(build, to, copy, p.landed());
+        return new Collectives.Carried(p.end(), p.end() - p.landed());
     }
 
     /**
@@ -309,23 +314,39 @@ final class MultiPath {
         return true;
     }
 
-    private static long place(SystemBuild build, List<Leg> legs, List<List<Moves.Word>> sources, long[] leads,
-                              long notBefore) {
+    /** When the legs' last words had landed (their receivers may read them), and when their last part ended. */
+    private record Placed(long landed, long end) {
+    }
+
+    /**
+     * Places the legs (leg k sending {@code leads[k]} cycles late, reading {@code sources.get(k)}) at the first cycle
+     * their chips are free, chip {@code holdChip} held {@code hold} cycles more after the last words landed (0: none).
+     */
+    private static Placed place(SystemBuild build, List<Leg> legs, List<List<Moves.Word>> sources, long[] leads,
+                                int holdChip, long hold, long notBefore) {
         check(build.topology(), legs);
         build.countExchange();
         Exchange.Lanes lanes = build.lanes();
-        long t0 = Exchange.firstFree(build, plan(build, legs, leads, 0), notBefore);
+        Map<Integer, long[]> parts = plan(build, legs, leads, 0);
+        long landed = 0;
+        for (int k = 0; k < legs.size(); k++) {
+            landed = Math.max(landed, leads[k] + endOf(build, legs.get(k)));
+        }
+        if (hold > 0) {
+            Exchange.widen(parts, holdChip, landed, landed + hold);
+        }
+        long t0 = Exchange.firstFree(build, parts, notBefore);
         for (int k = 0; k < legs.size(); k++) {
             Leg leg = legs.get(k);
             PieceSchedule.put(build, new PieceSchedule.Flow(leg.path(), lanes.send(leg.sendLane()),
                     lanes.receive(leg.recvLane()), leg.words(), t0 + leads[k], 0, 0), sources.get(k));
         }
         long end = t0;
-        for (Map.Entry<Integer, long[]> e : plan(build, legs, leads, t0).entrySet()) {
+        for (Map.Entry<Integer, long[]> e : parts.entrySet()) {
             build.chip(e.getKey()).advance(t0 + e.getValue()[0], t0 + e.getValue()[1]);
             end = Math.max(end, t0 + e.getValue()[1]);
         }
-        return end;
+        return new Placed(t0 + landed, end);
     }
 
     /** Whether legs may run side by side: see {@link #run}. */

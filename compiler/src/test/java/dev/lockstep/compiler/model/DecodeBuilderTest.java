@@ -73,10 +73,12 @@ class DecodeBuilderTest {
         // head's broadcast: the residual reads the attention's output in place, the LM head's wiring the normed row):
         // before it 61,717, 32,384, 29,333 (the first token is sooner, but later tokens collide more); then with a
         // decode step's row carried into each stage (read where it lies, copied from the receive lanes to the first
-        // chip's place, where its first kernels read it): before it 61,858, 32,610, 29,248
-        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(61_915);
-        assertThat(built.cyclesPerToken()).isEqualTo(32_610);
-        assertThat(built.timeline().firstTokenCycles()).isEqualTo(29_305);
+        // chip's place, where its first kernels read it): before it 61,858, 32,610, 29,248; then with the head's choice
+        // the run with data's greedy choice (LayerVectors.greedy) and a carried row's copy at once where it landed:
+        // before it 61,915, 32,610, 29,305
+        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(62_323);
+        assertThat(built.cyclesPerToken()).isEqualTo(32_814);
+        assertThat(built.timeline().firstTokenCycles()).isEqualTo(29_509);
         DecodeBuilder.Breakdown b = built.breakdown();
         // the bound: the kernels' own bounds (3,992 with 16 weight streams, the norms' results converted to fp16 (2
         // cycles more for each of the token's 5 norms) and of the sums of a reduction whose segments run side by
@@ -94,13 +96,17 @@ class DecodeBuilderTest {
         // critical path: 124 cycles); 4,184 since the layer's vector steps are the run with data's (LayerVectors: the
         // attention's scale and mask, the experts' gated sum, rows' tails cleared, a residual fused with its norm),
         // 4,198 since they read rows shaped as its (RowCuts), 4,202 since the rows of a run are read in place
-        // (RunRows), unchanged since a run goes on across exchanges among one chip
+        // (RunRows), unchanged since a run goes on across exchanges among one chip, 4,220 since the head's choice is
+        // the run with data's greedy choice (the lowest index of the largest logit: LayerVectors.greedy)
         assertThat(b.exchanges()).isEqualTo(10);
         assertThat(Exchange.minimumCycles(new SystemBuild(RACK))).isEqualTo(80 + 22 + 217 + 318);
-        assertThat(b.boundCycles()).isEqualTo(4_202 + 10 * 637);
+        assertThat(b.boundCycles()).isEqualTo(4_220 + 10 * 637);
+        // on-chip moves: each exchange's staging read and write, and the copies of the rows carried into the stages
+        // out of the receive lanes (the first layer's, from the table; the head's)
+        assertThat(b.onChipCycles() - 10 * Exchange.onChipCycles(new SystemBuild(RACK))).isEqualTo(96);
         // 30,187,520 before a stage's first chip held the row carried into it
         assertThat(built.footprint().maxSramBytes()).isEqualTo(30_190_080);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("f231197a7812731c");
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("c2d576e4aea39dfe");
         // the compute and link cycles of the first token cover it: nothing waits in a one-token pipeline
         assertThat(b.computeCycles() + b.linkCycles()).isEqualTo(built.timeline().firstTokenCycles());
     }
@@ -140,15 +146,16 @@ class DecodeBuilderTest {
         // they read shaped as a run with data's (RowCuts): before it 68,917, 21,119, 44,883, 67,389; then with the
         // rows of a run read in place (RunRows; only the last row's head, the chunks' kernels are transients that
         // read placeholder rows): before it 70,930 and the first token at 69,402; then with the head's run going on
-        // across its exchanges among one chip: before it 70,944, 69,416
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(70_879);
+        // across its exchanges among one chip: before it 70,944, 69,416; then with the head's choice the run with
+        // data's greedy choice: before it 70,879, 69,351
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(71_069);
         assertThat(p.chunks()).isEqualTo(2);
         assertThat(p.chunkRows()).isEqualTo(4);
         assertThat(p.intervalCycles()).isEqualTo(21_767);
         assertThat(p.firstLatencyCycles()).isEqualTo(46_179);
         assertThat(p.longestLatencyCycles()).isEqualTo(46_179);
-        assertThat(p.firstTokenCycle()).isEqualTo(69_351);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("0a07b3a04eeead90");
+        assertThat(p.firstTokenCycle()).isEqualTo(69_541);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("c311f88df8833120");
     }
 
     /**
@@ -163,20 +170,21 @@ class DecodeBuilderTest {
      * token came at 93,613 (then 99,556: the interval is longer, no chunk waits, and repeated work is compiled once;
      * 92,706 before the wiring and the append were placed, 107,672 before the layer's vector steps were the run with
      * data's, 109,627 before they read rows shaped as its, 112,936 before the head's rows of a run were read in
-     * place, 112,950 before the head's run went on across its exchanges among one chip, now 112,885).
+     * place, 112,950 before the head's run went on across its exchanges among one chip, 112,885 before the head's
+     * choice was the run with data's greedy choice, now 113,075).
      */
     @Test
     void chunksEnterWhereNoChipsWorkMeetsItsRepeats() {
         DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(), RACK, 16, 4, line -> { });
         SimResult r = simulate(built.program());
         DecodeBuilder.PrefillTiming p = built.timing();
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(114_413);
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(114_603);
         assertThat(p.chunks()).isEqualTo(4);
         assertThat(p.intervalCycles()).isEqualTo(21_767);
         assertThat(p.firstLatencyCycles()).isEqualTo(46_179);
         assertThat(p.exact()).isTrue();
-        assertThat(p.firstTokenCycle()).isEqualTo(112_885);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("973f55f9cc3cb886");
+        assertThat(p.firstTokenCycle()).isEqualTo(113_075);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("5e6a344c649da5d9");
     }
 
     /**

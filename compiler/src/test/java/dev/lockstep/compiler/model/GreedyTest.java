@@ -26,7 +26,7 @@ class GreedyTest {
         ChipDataflow f = new ChipDataflow(b.chip(), b.chip(0), 0);
         Row row = f.vectors(s -> List.of(new ChipDataflow.Out(VectorKernels.row(s.graph(), logits, 0),
                 logits.length))).get(0);
-        f.name("t", f.vectors(s -> List.of(new ChipDataflow.Out(List.of(FunctionalModel.greedy(s, row,
+        f.name("t", f.vectors(s -> List.of(new ChipDataflow.Out(List.of(LayerVectors.greedy(s, row,
                 logits.length)), 1))).get(0));
         SimResult r = Simulated.exactly(b, 1, f.end());
         return (int) r.region(0, "t0").orElseThrow()[0];

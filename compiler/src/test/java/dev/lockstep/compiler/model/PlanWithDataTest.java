@@ -51,6 +51,34 @@ class PlanWithDataTest {
         checkAgainstReference(TestModels.tiny(640, 10, 2, 320, 4, 2, 2), MoeDispatch.ALL, new int[] {0, 1, 2}, 17);
     }
 
+    /**
+     * A small model both ways: two MoE layers and the head (the final norm, the LM head, the greedy choice), each on a
+     * chip of its own, three tokens given by their embedding rows; the last token's logits are within tolerance of
+     * the plain-Java model's (which saw every token through the caches), and its choice is theirs.
+     */
+    @Test
+    void aSmallModelComputesThePlainJavaLogitsAndChoice() {
+        ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2, 2);
+        SplittableRandom r = new SplittableRandom(23);
+        double[] finalNorm = RandomData.uniform(r, m.hidden(), 1);
+        for (int i = 0; i < finalNorm.length; i++) {
+            finalNorm[i] += 1.5;
+        }
+        double[] lmHead = RandomData.uniform(r, m.hidden() * m.vocab(), 2 / Math.sqrt(m.hidden()));
+        PlanData.Head head = new PlanData.Head(finalNorm, lmHead);
+        Ran ran = checkAgainstReference(m, MoeDispatch.ALL, new int[] {0, 1, 2}, 29, Optional.of(head));
+        // the head's reference from the last layer's output as simulated (each layer's is checked above)
+        double[] x = ran.outputs().get(ran.outputs().size() - 1);
+        double[] want = ReferenceLayer.product(ReferenceLayer.of(m, TestModels.weights(m, 29)).rmsNorm(x, finalNorm),
+                lmHead, m.vocab());
+        ReferenceLayer.assertNear(ran.logits(), want, "the last token's logits");
+        int best = 0;
+        for (int i = 1; i < want.length; i++) {
+            best = want[i] > want[best] ? i : best;
+        }
+        assertThat(ran.choice()).as("the greedy choice").isEqualTo(best);
+    }
+
     @Test
     void aLayerWithTheExpertsChosenByDataComputesThePlainJavaRows() {
         checkAgainstReference(TestModels.tiny(640, 10, 2, 320, 4, 2), MoeDispatch.CHOSEN, new int[] {0, 1, 2}, 11);
@@ -91,7 +119,7 @@ class PlanWithDataTest {
     void aKernelWithValuesRefusesAPlaceholderRow() {
         ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2);
         SystemBuild b = new SystemBuild(TestSystems.ONE_CHIP);
-        KernelLibrary lib = new KernelLibrary(b.chip()).withValues(new KernelValues(0, TestModels.weights(m, 7)));
+        KernelLibrary lib = new KernelLibrary(b.chip()).withValues(KernelValues.ofLayer(0, TestModels.weights(m, 7)));
         assertThatThrownBy(() -> lib.vectors().softmax(5, 64, m.headDim(), 5, List.of(), b.chip(0).sram()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("came over a link");
         assertThatThrownBy(() -> lib.vectors().swiglu(320, List.of(), b.chip(0).sram()))
@@ -115,6 +143,13 @@ class PlanWithDataTest {
                 NODE.chipsPerNode());
         assertThatThrownBy(() -> new TimingLowering(tiedPlan, new SystemBuild(NODE), new PlanData(List.of(w))))
                 .hasMessageContaining("tied to the LM head");
+        DecodePlan one = plan(m, MoeDispatch.ALL, CONTEXT);
+        DecodePlan twoHeadChips = new DecodePlan(m, Precision.FP16, 1, CONTEXT, 1, 1, 1, 2, one.capacityBytes());
+        PlanData.Head head = new PlanData.Head(new double[m.hidden()], new double[m.hidden() * m.vocab()]);
+        assertThatThrownBy(() -> new TimingLowering(twoHeadChips, new SystemBuild(NODE),
+                new PlanData(List.of(w), Optional.of(head)))).hasMessageContaining("the head on one chip so far");
+        assertThatThrownBy(() -> new TimingLowering(one, new SystemBuild(NODE), new PlanData(List.of(w),
+                Optional.of(new PlanData.Head(new double[3], new double[0]))))).hasMessageContaining("hidden gains");
         DecodePlan int8 = DecodePlan.forChips(m, Precision.INT8, 1, CONTEXT, NODE.chip(), 3, NODE.chipsPerNode());
         assertThatThrownBy(() -> new TimingLowering(int8, new SystemBuild(NODE), new PlanData(List.of(w))))
                 .hasMessageContaining("fp16 weights so far");
@@ -137,6 +172,22 @@ class PlanWithDataTest {
      * output for each token within the reference's tolerance and bit for bit that of the lowering with data.
      */
     private static void checkAgainstReference(ModelConfig m, MoeDispatch dispatch, int[] positions, long seed) {
+        checkAgainstReference(m, dispatch, positions, seed, Optional.empty());
+    }
+
+    /**
+     * What a run of {@link #checkAgainstReference} gave: the last layer's output row of each token and, with a head,
+     * the last token's logits and greedy choice (else empty and -1).
+     */
+    private record Ran(List<double[]> outputs, double[] logits, int choice) {
+    }
+
+    /**
+     * As {@link #checkAgainstReference(ModelConfig, MoeDispatch, int[], long)}, the head computing with {@code head}
+     * where given.
+     */
+    private static Ran checkAgainstReference(ModelConfig m, MoeDispatch dispatch, int[] positions,
+                                                        long seed, Optional<PlanData.Head> head) {
         DecodePlan plan = plan(m, dispatch, CONTEXT);
         List<LayerWeights> w = new ArrayList<>();
         for (int l = 0; l < m.layers(); l++) {
@@ -149,7 +200,7 @@ class PlanWithDataTest {
         }
         TimingLowering timing = new TimingLowering(plan, new SystemBuild(NODE));
         timing.allocate();
-        TimingLowering data = new TimingLowering(plan, new SystemBuild(NODE), new PlanData(w));
+        TimingLowering data = new TimingLowering(plan, new SystemBuild(NODE), new PlanData(w, head));
         data.allocate();
         long t = 0;
         for (int s = 0; s < positions.length; s++) {
@@ -157,6 +208,7 @@ class PlanWithDataTest {
             assertThat(data.token(0, t, positions[s], xs.get(s))).isEqualTo(times);
             t = times.nextEntryCycle();
         }
+        head.ifPresent(h -> data.nameLastHeadRows());
         SimResult timingOnly = Simulated.timingOnly(timing.build(), 1);
         assertThat(timingOnly.cycles()).as("simulated = predicted cycles").isEqualTo(t);
         SimResult sim = Simulated.exactly(data.build(), 2, t);
@@ -179,6 +231,12 @@ class PlanWithDataTest {
             // the next layer's reference and lowering with data start from this layer's rows as simulated
             in = out;
         }
+        if (head.isEmpty()) {
+            return new Ran(in, new double[0], -1);
+        }
+        int chip = data.path().chip(plan.headStart());
+        return new Ran(in, Simulated.row(sim, chip, TimingLowering.LOGITS, m.vocab()),
+                (int) Simulated.row(sim, chip, TimingLowering.CHOICE, 1)[0]);
     }
 
     /** Each token's output row from the lowering with data ({@link FunctionalLayer}) on one chip. */
