@@ -155,6 +155,9 @@ class DecodeRunTest {
                 true, MoeDispatch.ALL, 12), line -> { });
         assertThat(r.request().chipsPerPipeline()).isEqualTo(6);
         assertThat(r.sim().chipIds()).hasSize(72);
+        // 35,964 before a carried row's copy started where its words landed and the head's choice was the greedy one:
+        // a drop where other pins rose a little; this tiny run's steady state (twelve copies, three sequences each)
+        // moves with small changes of where its tokens' work meets (not looked into further)
         assertThat(r.cyclesPerToken()).isEqualTo(34_317);
     }
 

@@ -16,6 +16,11 @@ import java.util.Optional;
  * @param head  the head's weights (the whole head: one chip), on the head's chip
  */
 record KernelValues(int chip, Optional<LayerWeights> layer, Optional<PlanData.Head> head) {
+    KernelValues {
+        if (layer.isPresent() == head.isPresent()) {
+            throw new IllegalArgumentException("chip " + chip + " holds a layer's weights or the head's, one of them");
+        }
+    }
 
     /** Chip {@code chip} of layer {@code layer}. */
     static KernelValues ofLayer(int chip, LayerWeights layer) {

@@ -39,6 +39,10 @@ public record PlanData(List<LayerWeights> layers, Optional<Head> head) {
      * @param lmHead    the LM head, hidden x vocab values
      */
     public record Head(double[] finalNorm, double[] lmHead) {
+        public Head {
+            finalNorm = finalNorm.clone();
+            lmHead = lmHead.clone();
+        }
     }
 
     /** Checks that {@code plan} is one a run with data can lower so far; the message says what is not. */

@@ -247,7 +247,10 @@ final class VectorLibrary {
         });
     }
 
-    /** The largest of n logits ({@code in}): the element-wise maximum over the row's vectors, then its lane. */
+    /**
+     * The greedy choice over n logits ({@code in}; {@link LayerVectors#greedy}): the lowest index of the largest, the
+     * padding past them never winning.
+     */
     CompiledKernel argmax(int n, List<Optional<Row>> in, SramMap sram) {
         return vector(key(VectorKind.ARGMAX, Opcode.NOP, n, 0, in, sram), sram, s -> {
             return List.of(new Out(List.of(LayerVectors.greedy(s, reads.source(s, in, 0, n), n)), 1));

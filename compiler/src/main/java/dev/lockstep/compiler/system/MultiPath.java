@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.system;
 
+import dev.lockstep.compiler.CompileException;
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -280,10 +281,16 @@ final class MultiPath {
             }
             w += leg.words();
         }
-        Moves.Planned copy = Moves.plan(build, landed, target);
+        Moves.Planned copy;
+        try {
+            copy = Moves.plan(build, landed, target);
+        } catch (IllegalArgumentException e) {
+            throw new CompileException("chip " + to + ": a carried row is copied out of the receive lanes one way, "
+                    + "east of the SXM they use; this row's place lies on both sides of them (" + e.getMessage() + ")");
+        }
         Placed p = runReading(build, legs, sources, to, copy.duration(), notBefore);
         Moves.emit(build, to, copy, p.landed());
-        return new Collectives.Carried(p.end(), p.end() - p.landed());
+        return new Collectives.Carried(p.end(), copy.duration());
     }
 
     /**
