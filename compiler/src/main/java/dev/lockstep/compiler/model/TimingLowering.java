@@ -37,7 +37,7 @@ import java.util.Set;
  * class walks the graph: {@link WeightAllocation}
  * places weights and caches, {@link ChipKernels} says what each chip's compute steps mean, {@link ExchangeSteps} what
  * its exchanges mean, over the plan's stages ({@link PlanStage}), {@link CarriedRows} which rows a decode step carries
- * into them. It is longer than most files here (about 450 lines): a token's walk over the stages, their runs of compute
+ * into them. It is longer than most files here (about 480 lines): a token's walk over the stages, their runs of compute
  * steps and the experts' blocks is one recursion over the graph, read best in one place.
  */
 final class TimingLowering {
