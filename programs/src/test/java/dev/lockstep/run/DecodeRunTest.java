@@ -155,9 +155,10 @@ class DecodeRunTest {
                 true, MoeDispatch.ALL, 12), line -> { });
         assertThat(r.request().chipsPerPipeline()).isEqualTo(6);
         assertThat(r.sim().chipIds()).hasSize(72);
-        // 35,964 before a carried row's copy started where its words landed and the head's choice was the greedy one:
-        // a drop where other pins rose a little; this tiny run's steady state (twelve copies, three sequences each)
-        // moves with small changes of where its tokens' work meets (not looked into further)
+        // 35,964 before the head's choice was the greedy one (measured by putting the old argmax kernel back; the
+        // copy held at its landing changes nothing here): a longer kernel, yet fewer cycles per token, where the
+        // other pins rose a little; this tiny run's steady state (twelve copies, three sequences each) moves with
+        // where its tokens' work meets
         assertThat(r.cyclesPerToken()).isEqualTo(34_317);
     }
 
