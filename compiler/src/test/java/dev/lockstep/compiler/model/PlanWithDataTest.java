@@ -58,19 +58,33 @@ class PlanWithDataTest {
      */
     @Test
     void aSmallModelComputesThePlainJavaLogitsAndChoice() {
-        ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2, 2);
-        SplittableRandom r = new SplittableRandom(23);
+        checkSmallModel(TestModels.tiny(640, 10, 2, 320, 4, 2, 2), new int[] {0, 1, 2}, 23);
+    }
+
+    /** The same with three dense layers whose rows end mid-vector, a token early in the caches and one later. */
+    @Test
+    void aSmallDenseModelComputesThePlainJavaLogitsAndChoice() {
+        checkSmallModel(TestModels.tiny(512, 8, 2, 960, 1, 1, 3), new int[] {1, 40}, 31);
+    }
+
+    /**
+     * Model {@code m}'s layers and head (each on a chip), tokens at {@code positions}, weights from {@code seed}: each
+     * layer's rows as {@link #checkAgainstReference} checks them, the last token's logits within tolerance of the
+     * plain-Java head's from the last layer's row, and its greedy choice the reference's.
+     */
+    private static void checkSmallModel(ModelConfig m, int[] positions, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
         double[] finalNorm = RandomData.uniform(r, m.hidden(), 1);
         for (int i = 0; i < finalNorm.length; i++) {
             finalNorm[i] += 1.5;
         }
         double[] lmHead = RandomData.uniform(r, m.hidden() * m.vocab(), 2 / Math.sqrt(m.hidden()));
         PlanData.Head head = new PlanData.Head(finalNorm, lmHead);
-        Ran ran = checkAgainstReference(m, MoeDispatch.ALL, new int[] {0, 1, 2}, 29, Optional.of(head));
+        Ran ran = checkAgainstReference(m, MoeDispatch.ALL, positions, seed + 6, Optional.of(head));
         // the head's reference from the last layer's output as simulated (each layer's is checked above)
         double[] x = ran.outputs().get(ran.outputs().size() - 1);
-        double[] want = ReferenceLayer.product(ReferenceLayer.of(m, TestModels.weights(m, 29)).rmsNorm(x, finalNorm),
-                lmHead, m.vocab());
+        double[] want = ReferenceLayer.product(ReferenceLayer.of(m, TestModels.weights(m, seed)).rmsNorm(x,
+                finalNorm), lmHead, m.vocab());
         ReferenceLayer.assertNear(ran.logits(), want, "the last token's logits");
         int best = 0;
         for (int i = 1; i < want.length; i++) {
