@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.dataflow;
 
+import dev.lockstep.compiler.system.Moves;
 import dev.lockstep.isa.program.Region;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,6 +30,24 @@ public record Row(List<Region> vectors, int offset, int length, int extent) {
     /** A whole row of {@code length} values, 0 past them. */
     public static Row of(List<Region> vectors, int length) {
         return new Row(vectors, 0, length, length);
+    }
+
+    /**
+     * The SRAM words of this whole row in the order links carry them: each vector's byte planes in turn.
+     *
+     * @throws IllegalArgumentException for a part of a row (links carry whole rows)
+     */
+    public List<Moves.Word> words() {
+        if (offset != 0) {
+            throw new IllegalArgumentException("links carry whole rows");
+        }
+        List<Moves.Word> out = new ArrayList<>();
+        for (Region v : vectors) {
+            for (int s : v.slices()) {
+                out.add(new Moves.Word(s, v.address()));
+            }
+        }
+        return out;
     }
 
     /** Values {@code from .. from + count - 1} of this row, as a row. */

@@ -42,14 +42,7 @@ public final class Transfers {
             int lane = sendLanes.merge(from, 1, Integer::sum) - 1;
             List<Moves.Word> words = new ArrayList<>();
             for (Row r : tr.rows()) {
-                if (r.offset() != 0) {
-                    throw new IllegalArgumentException("transfers carry whole rows");
-                }
-                for (Region v : r.vectors()) {
-                    for (int s : v.slices()) {
-                        words.add(new Moves.Word(s, v.address()));
-                    }
-                }
+                words.addAll(r.words());
             }
             long done = Moves.toSendStaging(build, from, lane, words, tr.from().end());
             tr.from().waitUntil(done);

@@ -7,9 +7,6 @@ import dev.lockstep.compiler.graph.LayerStep.Payload;
 import dev.lockstep.compiler.graph.LayerStep.Where;
 import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.Collectives;
-import dev.lockstep.compiler.system.Moves;
-import dev.lockstep.isa.program.Region;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -68,20 +65,9 @@ final class ExchangeSteps {
      * {@code ledger} ({@link Collectives#sendRow}); returns when the row is in place.
      */
     long sendRow(int from, int to, Row source, Row target, Ledger ledger, long t) {
-        Collectives.Carried c = col.sendRow(from, to, words(source), words(target), t);
+        Collectives.Carried c = col.sendRow(from, to, source.words(), target.words(), t);
         ledger.linkStep(t, c.end() - c.moveCycles());
         return ledger.move(c.end() - c.moveCycles(), c.end());
-    }
-
-    /** A row's SRAM words in link order: each vector's byte planes in turn. */
-    static List<Moves.Word> words(Row row) {
-        List<Moves.Word> out = new ArrayList<>();
-        for (Region v : row.vectors()) {
-            for (int s : v.slices()) {
-                out.add(new Moves.Word(s, v.address()));
-            }
-        }
-        return out;
     }
 
     /**

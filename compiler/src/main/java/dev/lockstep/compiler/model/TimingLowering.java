@@ -62,7 +62,11 @@ final class TimingLowering {
     /** The position of the last token placed with data (-1: none yet). */
     private int lastPositionWithData = -1;
     /** The logits and the choice of the last token placed with data, where the head has weights. */
-    private Optional<List<Row>> lastHead = Optional.empty();
+    private Optional<HeadRows> lastHead = Optional.empty();
+
+    /** Where the head's product left a token's logits, and its choice its greedy choice. */
+    private record HeadRows(Row logits, Row choice) {
+    }
     /** The places of the output rows named so far (a plan with data; looked up, never iterated). */
     private final Set<Place> named = new HashSet<>();
 
@@ -218,10 +222,10 @@ final class TimingLowering {
      * product and choice are placed again for each), so only the last token's are there when the run ends.
      */
     void nameLastHeadRows() {
-        List<Row> rows = lastHead.orElseThrow(() -> new IllegalStateException("no token went through a head with "
+        HeadRows rows = lastHead.orElseThrow(() -> new IllegalStateException("no token went through a head with "
                 + "weights"));
-        name(first(head()), LOGITS, rows.get(0));
-        name(first(head()), CHOICE, rows.get(1));
+        name(first(head()), LOGITS, rows.logits());
+        name(first(head()), CHOICE, rows.choice());
     }
 
     private TokenTimes place(int seq, long t0, StepShape shape, int position, Optional<double[]> input) {
@@ -273,7 +277,7 @@ final class TimingLowering {
         t = walk(graph.head(), head(), inHead, prev, -1, headLeft, t, outgoing);
         if (input.isPresent() && data.orElseThrow().head().isPresent()) {
             RunRows run = headLeft.getOrDefault(first(head()), new RunRows());
-            lastHead = Optional.of(List.of(
+            lastHead = Optional.of(new HeadRows(
                     run.row(new RunRows.Y(Tensor.LM_HEAD, 0), 0).orElseThrow(() -> new IllegalStateException(
                             "the head's product left no logits on its chip")),
                     run.row(new RunRows.Out(VectorStepKind.ARGMAX, 0), 0).orElseThrow(() ->
