@@ -35,7 +35,10 @@ class SensitivityCliTest {
         assertThat(j.get("runs").asInt()).isEqualTo(5);
         assertThat(j.get("rows").get(0).get("swing_tokens_per_second_per_user").asDouble())
                 .isGreaterThanOrEqualTo(j.get("rows").get(1).get("swing_tokens_per_second_per_user").asDouble());
-        assertThat(j.get("rows").get(1).get("halved").get("note").asText()).isEqualTo("217 / 2 rounded down is 108");
+        JsonNode rack = j.get("rows").get(0).get("parameter").asText().equals("latency_cycles.rack")
+                ? j.get("rows").get(0) : j.get("rows").get(1);
+        assertThat(rack.get("parameter").asText()).isEqualTo("latency_cycles.rack");
+        assertThat(rack.get("halved").get("note").asText()).isEqualTo("217 / 2 rounded down is 108");
         assertThat(one.err().lines().filter(l -> l.matches("lockstep sensitivity: \\d/5 .*"))).hasSize(5);
         byte[] bytes = Files.readAllBytes(png);
         assertThat(bytes).startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
@@ -44,7 +47,7 @@ class SensitivityCliTest {
         CliRun.Result table2 = CliRun.run(args("--threads", "2"));
         assertThat(table1.exit()).as(table1.err()).isZero();
         assertThat(table2.out()).isEqualTo(table1.out());
-        assertThat(table1.out()).contains("baseline         27427.3 tokens/s per user (32814 cycles per token)")
+        assertThat(table1.out()).contains("baseline         25753.3 tokens/s per user (34947 cycles per token)")
                 .contains("left out         chip clock_hz: published");
     }
 

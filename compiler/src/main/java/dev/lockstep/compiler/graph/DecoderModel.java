@@ -6,6 +6,7 @@ import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.graph.LayerStep.Argmax;
 import dev.lockstep.compiler.graph.LayerStep.Exchange;
 import dev.lockstep.compiler.graph.LayerStep.ExchangeKind;
+import dev.lockstep.compiler.graph.LayerStep.Lookup;
 import dev.lockstep.compiler.graph.LayerStep.Norm;
 import dev.lockstep.compiler.graph.LayerStep.Payload;
 import dev.lockstep.compiler.graph.LayerStep.Product;
@@ -19,7 +20,8 @@ import java.util.List;
  * as a layer.
  *
  * @param model     the model's hyper-parameters
- * @param embedding the lookup: token ids to the table's chips, the row gathered into the last of them
+ * @param embedding the lookup: token ids to the table's chips, each chip's row read where the id says, the rows
+ *                  summed into the last of them
  * @param layer     every layer
  * @param head      final norm, the LM head's columns and their largest logit, the choice gathered into the last chip
  */
@@ -33,6 +35,7 @@ public record DecoderModel(ModelConfig model, List<LayerStep> embedding, Decoder
     public static DecoderModel of(ModelConfig m) {
         List<LayerStep> embedding = List.of(
                 new Exchange(ExchangeKind.BROADCAST, Where.EVERY_CHIP, Payload.TOKEN_ID),
+                new Lookup(Where.EVERY_CHIP),
                 new Exchange(ExchangeKind.REDUCE_TO_LAST, Where.EVERY_CHIP, Payload.HIDDEN_ROW));
         List<LayerStep> head = List.of(
                 new Exchange(ExchangeKind.SEND_IN, Where.FIRST_CHIP, Payload.HIDDEN_ROW),

@@ -50,7 +50,7 @@ public sealed interface LayerStep {
 
     /** What an exchange carries per row of activations. */
     enum Payload {
-        /** A token id per row (into the embedding table). */
+        /** A token id per row (into the embedding table): an f32 vector, the id in every lane. */
         TOKEN_ID,
         /** The hidden row, f32: the residual stream, and partial sums on their way to be added. */
         HIDDEN_ROW,
@@ -62,7 +62,7 @@ public sealed interface LayerStep {
         NORMED_ROW,
         /** A normed row (fp16, as {@link #NORMED_ROW}) and the routing weights (one f32 vector). */
         NORMED_ROW_AND_ROUTE,
-        /** The chosen token (a lane and its value). */
+        /** The chosen token: an f32 vector, its id in every lane (on its way back to the table, a token id). */
         CHOICE
     }
 
@@ -114,6 +114,13 @@ public sealed interface LayerStep {
 
     /** The residual: the layer's input (or the attention's result) added. */
     record Residual(Where where) implements Compute {
+    }
+
+    /**
+     * A token's row of the embedding table, read where its index says: each table chip its own tokens' rows (a row of
+     * zeros for a token it does not hold), converted to f32.
+     */
+    record Lookup(Where where) implements Compute {
     }
 
     /** The largest logit of a chip's columns. */

@@ -2,23 +2,35 @@
 package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.dataflow.Row;
+import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.SystemBuild;
-import dev.lockstep.isa.program.DataBlock;
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.program.Region;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The rows a decode step carries into the stages of a plan ({@link TimingLowering}): where each lands, on the stage's
- * first chip ({@link WeightAllocation.Allocated#landing}), and what each sender reads: the table's row of the token,
- * a layer's output where a kernel left it, or a stand-in where a reduction sums it.
+ * first chip ({@link WeightAllocation.Allocated#landing}), and what each sender reads: the lookup's row of the token,
+ * a layer's output where a kernel left it, or a stand-in where a reduction sums it; and the token's index on the
+ * table's first chip, given (a prompt's) or where the head's choice of the token before landed.
  */
 final class CarriedRows {
     private final DecodePlan plan;
     private final SystemBuild build;
     private final WeightAllocation.Allocated allocated;
-    /** Per position, the embedding's row the first layer's send reads ({@link #tableRow}; looked up only). */
-    private final Map<Integer, Row> tableRows = new HashMap<>();
+    /** Per position, the table chip's stand-in for the row its reduction sums ({@link #fromTable}; looked up only). */
+    private final Map<Integer, Row> standIns = new HashMap<>();
+    /** Per position, where the choice of the token before lands ({@link #chosenRow}; looked up only). */
+    private final Map<Integer, Row> chosenRows = new HashMap<>();
+    /** Per position, a given token's index ({@link #givenRow}; looked up only). */
+    private final Map<Integer, Row> givenRows = new HashMap<>();
+    /** Per chip of a head of several, the stand-in for the choice its reduction gathers (looked up only). */
+    private final Map<Integer, Row> choiceStandIns = new HashMap<>();
 
     CarriedRows(DecodePlan plan, SystemBuild build, WeightAllocation.Allocated allocated) {
         this.plan = plan;
@@ -56,25 +68,78 @@ final class CarriedRows {
     }
 
     /**
-     * The embedding's row for the token at {@code position} on the table's chip {@code chip}, which the first layer's
-     * send reads: a row of the chip's own per position (the lookup, whose exchanges do not carry rows, is where the
-     * table's row would come from), holding the token's {@code input} in a plan with data; with a table tied to the
-     * LM head, the head chip's stand-in ({@link WeightAllocation.Allocated#outgoing}).
+     * The row the first layer's send reads from the table's chip {@code chip} for the token at {@code position}: the
+     * lookup's, where it left one on the chip ({@code left}: what the table's run left, per chip); else (a table over
+     * several chips, whose reduction sums its rows; a table tied to the LM head, which looks up nothing) a stand-in,
+     * the chip's own per position (the head chip's, with a tied table: {@link WeightAllocation.Allocated#outgoing}).
      */
-    Row tableRow(int chip, int position, Optional<double[]> input) {
+    Row fromTable(int chip, int position, Map<Integer, RunRows> left) {
+        RunRows run = left.get(chip);
+        Optional<Row> looked = run == null ? Optional.empty()
+                : run.row(new RunRows.Out(KernelKey.VectorStepKind.LOOKUP, 0), 0);
+        if (looked.isPresent()) {
+            return looked.get();
+        }
         if (plan.embeddingChips() == 0) {
             return outgoingOf(chip);
         }
-        Row row = tableRows.get(position);
-        if (row == null) {
-            row = WeightAllocation.hiddenRow(build, build.chip(chip), plan.model().hidden());
-            tableRows.put(position, row);
-            if (input.isPresent()) {
-                for (DataBlock b : InitialRows.f32(row, input.get(), build.chip().vectorBytes())) {
-                    build.chip(chip).addData(b);
-                }
-            }
+        return standIns.computeIfAbsent(position, p -> WeightAllocation.hiddenRow(build, build.chip(chip),
+                plan.model().hidden()));
+    }
+
+    /**
+     * Where the choice of the token before the one at {@code position} lands, on the table's first chip: the index the
+     * lookup of a token that was not given reads (a row per position, so that every choice stays readable after a run
+     * with data).
+     */
+    Row chosenRow(int position) {
+        return chosenRows.computeIfAbsent(position, p -> indexRow());
+    }
+
+    /**
+     * The index of a given token (a prompt's) at {@code position} on the table's first chip, which its lookup reads:
+     * in a plan with data, holding {@code id}.
+     */
+    Row givenRow(int position, OptionalInt id) {
+        Row placed = givenRows.get(position);
+        if (placed != null && id.isEmpty()) {
+            return placed;
         }
-        return row;
+        if (placed != null) {
+            throw new IllegalStateException("the token at position " + position + " is given twice");
+        }
+        Row r = indexRow();
+        givenRows.put(position, r);
+        id.ifPresent(i -> InitialRows.f32(r, new double[] {i}, build.chip().vectorBytes())
+                .forEach(build.chip(tableChip())::addData));
+        return r;
+    }
+
+    /**
+     * The choice chip {@code chip} sends back to the table: the greedy choice's row where the head's run left it on the
+     * chip ({@code left}), else (a head over several chips, whose reduction gathers the choice) a stand-in.
+     */
+    Row choiceOf(int chip, Map<Integer, RunRows> left) {
+        RunRows run = left.get(chip);
+        Optional<Row> chosen = run == null ? Optional.empty()
+                : run.row(new RunRows.Out(KernelKey.VectorStepKind.ARGMAX, 0), 0);
+        return chosen.orElseGet(() -> choiceStandIns.computeIfAbsent(chip, c -> WeightAllocation.hiddenRow(build,
+                build.chip(c), 1)));
+    }
+
+    private int tableChip() {
+        if (plan.embeddingChips() == 0) {
+            throw new IllegalStateException("a table tied to the LM head holds no token's index");
+        }
+        return allocated.tableChip();
+    }
+
+    /** A token's index (an f32 vector, the id in lane 0) in the table's first chip's index slices. */
+    private Row indexRow() {
+        ChipBuild c = build.chip(tableChip());
+        int address = c.takeWords(TableLayout.indexSlices(build.chip()), 1);
+        List<Region> v = List.of(new Region("", Arrays.stream(TableLayout.indexSlices(build.chip())).boxed()
+                .toList(), address, DataType.F32, build.chip().vectorBytes(), false));
+        return Row.of(v, 1);
     }
 }

@@ -57,6 +57,8 @@ final class ChipKernels {
     private final Map<Integer, SramMap> scratchBase = new HashMap<>();
     /** In a plan with data, per chip of a layer, what its kernels hold (looked up, never iterated). */
     private final Map<Integer, KernelValues> valuesOf = new HashMap<>();
+    /** Per chip of the embedding table, where it holds its tokens' rows (looked up, never iterated). */
+    private final Map<Integer, TableLayout> tables = new HashMap<>();
 
     ChipKernels(DecodePlan plan, SystemBuild build) {
         this.plan = plan;
@@ -76,6 +78,11 @@ final class ChipKernels {
      */
     void hold(KernelValues values) {
         valuesOf.put(values.chip(), values);
+    }
+
+    /** Chip {@code chip} holds its part of the embedding table as {@code table} (its lookup reads it there). */
+    void holdTable(int chip, TableLayout table) {
+        tables.put(chip, table);
     }
 
     /** The library that compiles chip {@code chip}'s kernels: with its values in a plan with data, else the shared. */
@@ -212,6 +219,9 @@ final class ChipKernels {
               long t) {
         int chip = shard.chip();
         int h = shard.kvHead();
+        if (step instanceof LayerStep.Lookup) {
+            return lookup(step, shard, tok, run, t);
+        }
         if (step instanceof CacheProduct c && c.cache() == Tensor.K_CACHE) {
             long tc = append(chip, h, vSplit, tok, run, t);
             return cacheProduct(chip, CacheKind.K, h, tok, run, tc);
@@ -278,6 +288,34 @@ final class ChipKernels {
             Placed p = place(chip, scale.key(), tok, scale.make(), sums, tc);
             left.ifPresent(l -> run.leave(l, lib.outputs(p.kernel())));
             tc = p.end();
+        }
+        return tc;
+    }
+
+    /**
+     * Places the lookup on {@code shard}'s table chip: its kernel once per row of the token (a kernel sets its slices'
+     * read bases from one index: a chunk's rows one after another); a decode step's reads the token's index where
+     * {@code run} says and leaves its row there. A chip that holds no rows places none: a table tied to the LM head is
+     * the head's weights, laid out for its product, not as rows (its lookup is its exchanges alone).
+     */
+    private long lookup(LayerStep step, Shard shard, TokenPlacement tok, RunRows run, long t) {
+        int chip = shard.chip();
+        TableLayout table = tables.get(chip);
+        if (table == null) {
+            return t;
+        }
+        StepKernels.Kernel k = StepKernels.lookup(table, m.vocab());
+        List<Optional<Row>> in = tok.rows() == 1 ? run.reads(step, shard, qPerKv()) : List.of();
+        ChipBuild c = build.chip(chip);
+        CompiledKernel kernel = of(chip).computeIfAbsent(reading(k.key(), in), x -> k.make().compile(lib, c.sram(),
+                in));
+        long tc = t;
+        for (int row = 0; row < tok.rows(); row++) {
+            tok.ledger().kernel(chip, kernel.lowerBoundCycles());
+            tc = c.place(kernel, tc);
+        }
+        if (tok.rows() == 1) {
+            run.leave(new RunRows.Out(KernelKey.VectorStepKind.LOOKUP, 0), lib.outputs(kernel));
         }
         return tc;
     }

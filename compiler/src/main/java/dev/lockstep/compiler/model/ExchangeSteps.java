@@ -65,7 +65,19 @@ final class ExchangeSteps {
      * {@code ledger} ({@link Collectives#sendRow}); returns when the row is in place.
      */
     long sendRow(int from, int to, Row source, Row target, Ledger ledger, long t) {
-        Collectives.Carried c = col.sendRow(from, to, source.words(), target.words(), t);
+        return counted(col.sendRow(from, to, source.words(), target.words(), t), ledger, t);
+    }
+
+    /**
+     * As {@link #sendRow}, over the shortest route alone ({@link Collectives#routeRow}): the head's choice on its way
+     * back to the table, a few words between chips that may lie far apart, which paths through other chips would take
+     * off the plan's.
+     */
+    long routeRow(int from, int to, Row source, Row target, Ledger ledger, long t) {
+        return counted(col.routeRow(from, to, source.words(), target.words(), t), ledger, t);
+    }
+
+    private static long counted(Collectives.Carried c, Ledger ledger, long t) {
         ledger.linkStep(t, c.end() - c.moveCycles());
         return ledger.move(c.end() - c.moveCycles(), c.end());
     }
@@ -85,7 +97,7 @@ final class ExchangeSteps {
     /** {@link #words} for a hidden row of {@code hiddenVectors} vectors. */
     static int linkWords(Payload p, int hiddenVectors) {
         return switch (p) {
-            case TOKEN_ID, CHOICE -> 1;
+            case TOKEN_ID, CHOICE -> F32_WORDS;
             case HIDDEN_ROW -> hiddenVectors * F32_WORDS;
             case NORMED_ROW -> hiddenVectors * F16_WORDS;
             case NORMED_ROW_AND_ROUTE -> hiddenVectors * F16_WORDS + F32_WORDS;

@@ -76,6 +76,8 @@ sealed interface KernelKey {
         /** With the experts chosen by data, a slot's row scaled and added to those before it (the size: which slot). */
         SCALED_SUM,
         ARGMAX,
+        /** A token's row of the embedding table, read where its index says. */
+        LOOKUP,
         /** int8 products' per-column scaling of their results. */
         SCALE
     }

@@ -10,6 +10,7 @@ import dev.lockstep.compiler.graph.LayerStep.Residual;
 import dev.lockstep.compiler.vector.VectorGraph;
 import dev.lockstep.compiler.vector.VectorGraph.Ref;
 import dev.lockstep.compiler.vector.VectorKernels;
+import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.Opcode;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,6 +127,47 @@ final class LayerVectors {
         for (int j = 0; j < y.size(); j++) {
             Ref term = g.binary(Opcode.VMUL, y.get(j), weight);
             sum.add(acc == null ? term : g.binary(Opcode.VADD, acc.get(j), term));
+        }
+        return sum;
+    }
+
+    /**
+     * A token's row of the embedding table on a chip that holds {@code table}'s tokens of a vocabulary of
+     * {@code vocab} ({@code index}: the token's id in lane 0, f32), in f32: each group's vectors read at the token's
+     * place in the group ({@link VectorGraph#inputIndexed}) and converted (int8 values times their column's scale,
+     * {@code scales}: one vector per vector of the row, or null for f16). Where the group may not hold the token
+     * (another group or chip may), the place is clamped into it and the group's vectors are multiplied by whether it
+     * holds it (1 or 0), and the groups' rows added: a chip that holds no group of the token gives zeros.
+     */
+    static List<Ref> lookup(VectorGraph g, Ref index, TableLayout table, int vocab, List<Ref> scales) {
+        boolean alone = table.groups().size() == 1 && table.first() == 0 && table.tokens() >= vocab;
+        Ref id = alone ? index : g.distribute(index, 0);
+        List<Ref> sum = new ArrayList<>();
+        for (TableLayout.Group group : table.groups()) {
+            Ref place = g.immediate(Opcode.VADDI, id, -group.first());
+            Ref holds = null;
+            if (!alone) {
+                Ref clamped = g.binary(Opcode.VMIN, g.immediate(Opcode.VMAXI, place, 0),
+                        g.input(new double[0], group.tokens() - 1));
+                holds = g.binary(Opcode.VCMPEQ, place, clamped);
+                place = clamped;
+            }
+            Ref at = g.convert(place, DataType.I16);
+            List<int[]> planes = group.planes();
+            for (int v = 0; v < planes.size(); v++) {
+                Ref x = g.convert(g.inputIndexed(table.type(), planes.get(v), group.address(), at), DataType.F32);
+                if (scales != null) {
+                    x = g.binary(Opcode.VMUL, x, scales.get(v));
+                }
+                if (holds != null) {
+                    x = g.binary(Opcode.VMUL, x, holds);
+                }
+                if (sum.size() <= v) {
+                    sum.add(x);
+                } else {
+                    sum.set(v, g.binary(Opcode.VADD, sum.get(v), x));
+                }
+            }
         }
         return sum;
     }

@@ -1,35 +1,50 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.model;
 
+import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.isa.program.DataBlock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The weights a plan's own kernels are compiled with for a run with data: the timing-only lowering
  * ({@link TimingLowering}) with values, so that the run with data places the very kernels, instructions and SRAM of
  * the timing-only run, and only what SRAM holds differs (the weights, the norms' gains, the token's rows). So far a
- * plan with data has one chip per layer (any number of layers), its own embedding chips, fp16 weights and one
- * sequence: a decode step's row is carried into each stage over a link (from the table's chip, each token's given
- * input; from each layer's chip, its output), but the rows of broadcasts and reductions among a stage's chips are
- * not carried yet. The table's row of a token is its given input, placed on the table's chip in a row of the token's
- * position, where the first layer's send reads it; the embedding computes nothing, and the head computes with its
- * weights where given (on one chip), else on zeros.
+ * plan with data has one chip per layer (any number of layers), one embedding chip of its own, fp16 weights and one
+ * sequence: a decode step's row is carried into each stage over a link (from the table's chip, the row its lookup
+ * read; from each layer's chip, its output), and the head's choice back to the table's chip, but the rows of
+ * broadcasts and reductions among a stage's chips are not carried yet. A token's index is given (a prompt's: placed
+ * on the table's chip in a row of the token's position) or the choice of the token before it, where it landed; the
+ * head computes with its weights where given (on one chip), else on zeros.
  *
  * @param layers each layer's weights
+ * @param table  the embedding table, vocab x hidden values, row-major (token t's row from t x hidden)
  * @param head   the head's weights, if it computes with them
  */
-public record PlanData(List<LayerWeights> layers, Optional<Head> head) {
+public record PlanData(List<LayerWeights> layers, double[] table, Optional<Head> head) {
     public PlanData {
         layers = List.copyOf(layers);
+        table = table.clone();
         Objects.requireNonNull(head);
     }
 
-    /** Each layer's weights; the head computes on zeros. */
-    public PlanData(List<LayerWeights> layers) {
-        this(layers, Optional.empty());
+    /** Each layer's weights and the table; the head computes on zeros. */
+    public PlanData(List<LayerWeights> layers, double[] table) {
+        this(layers, table, Optional.empty());
+    }
+
+    @Override
+    public double[] table() {
+        return table.clone();
+    }
+
+    /** The initial SRAM contents that put the table's rows where {@code layout} says (no copy of the table made). */
+    List<DataBlock> tableData(TableLayout layout, int vectorBytes) {
+        return layout.data(table, vectorBytes);
     }
 
     /**
@@ -45,6 +60,26 @@ public record PlanData(List<LayerWeights> layers, Optional<Head> head) {
         }
     }
 
+    /**
+     * Checks a token of model {@code m} placed at {@code position} after one at {@code last} (-1: none), {@code given}
+     * or else the choice of the token before: positions increase, and a token not given follows one at the position
+     * before, through a head with weights.
+     */
+    void checkToken(ModelConfig m, int position, int last, OptionalInt given) {
+        if (position <= last) {
+            throw new IllegalArgumentException("a plan with data places its tokens at increasing positions; got "
+                    + position + " after " + last);
+        }
+        if (given.isEmpty() && (position != last + 1 || head.isEmpty())) {
+            throw new IllegalArgumentException("a token that is not given is the choice of the token before it: it "
+                    + "follows a token placed at the position before, through a head with weights");
+        }
+        if (given.isPresent() && (given.getAsInt() < 0 || given.getAsInt() >= m.vocab())) {
+            throw new IllegalArgumentException("token " + given.getAsInt() + " is outside the vocabulary 0.."
+                    + (m.vocab() - 1));
+        }
+    }
+
     /** Checks that {@code plan} is one a run with data can lower so far; the message says what is not. */
     void check(DecodePlan plan) {
         if (layers.size() != plan.model().layers()) {
@@ -57,9 +92,14 @@ public record PlanData(List<LayerWeights> layers, Optional<Head> head) {
                     + "broadcasts and reductions among a layer's chips are not carried yet); this one has "
                     + plan.chipsPerLayer());
         }
-        if (plan.embeddingChips() == 0) {
-            throw new IllegalArgumentException("a plan with data has an embedding table of its own so far (a token's "
-                    + "input is placed on its chips); this one's is tied to the LM head");
+        if (plan.embeddingChips() != 1) {
+            throw new IllegalArgumentException("a plan with data has one embedding chip of its own so far (a table "
+                    + "over several chips sums their rows by a reduction, which does not carry rows yet; a table tied "
+                    + "to the LM head is its weights, not laid out as rows); this one has " + plan.embeddingChips()
+                    + (plan.embeddingChips() == 0 ? " (tied)" : ""));
+        }
+        if (table.length != (long) plan.model().vocab() * plan.model().hidden()) {
+            throw new IllegalArgumentException("the embedding table needs vocab x hidden values; got " + table.length);
         }
         head.ifPresent(h -> {
             if (h.finalNorm().length != plan.model().hidden()

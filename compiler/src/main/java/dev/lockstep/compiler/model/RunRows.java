@@ -4,6 +4,7 @@ package dev.lockstep.compiler.model;
 import dev.lockstep.compiler.dataflow.Row;
 import dev.lockstep.compiler.graph.LayerStep;
 import dev.lockstep.compiler.graph.LayerStep.Argmax;
+import dev.lockstep.compiler.graph.LayerStep.Lookup;
 import dev.lockstep.compiler.graph.LayerStep.Norm;
 import dev.lockstep.compiler.graph.LayerStep.Product;
 import dev.lockstep.compiler.graph.LayerStep.Residual;
@@ -38,7 +39,8 @@ final class RunRows {
 
     /**
      * The row sent into the stage over a link (a decode step's: a layer's input, the head's), where it landed on the
-     * stage's first chip.
+     * stage's first chip; on the table's first chip, the token's index, where it landed (the choice of the token
+     * before) or was given.
      */
     record Input() implements Left {
     }
@@ -125,6 +127,8 @@ final class RunRows {
             left = new Normed();
         } else if (step instanceof Residual) {
             left = new ResidualStream();
+        } else if (step instanceof Lookup) {
+            left = new Out(VectorStepKind.LOOKUP, 0);
         } else if (step instanceof Argmax) {
             // the greedy choice: read by no kernel after it, but by a plan with data's caller
             left = new Out(VectorStepKind.ARGMAX, 0);
@@ -147,6 +151,9 @@ final class RunRows {
             return List.of(row(new Y(Tensor.GATE_UP, piece(shard)), 0));
         } else if (step instanceof Argmax) {
             return List.of(row(new Y(Tensor.LM_HEAD, 0), 0));
+        } else if (step instanceof Lookup) {
+            // the token's index, where it landed (a decode step's, on the table's first chip)
+            return List.of(row(new Input(), 0));
         } else if (step instanceof Residual) {
             // the residual stream (the layer's last residual: the one the first residual left), and the row added
             return List.of(row(new ResidualStream(), 0), row(new FeedForward(), 0));

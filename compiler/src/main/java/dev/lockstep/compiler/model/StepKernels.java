@@ -60,8 +60,9 @@ final class StepKernels {
      * {@code dispatch}, a norm's row going to other chips next if {@code crosses}; empty for a chip with no columns of
      * a vocabulary split.
      *
-     * @throws IllegalArgumentException for a step that is not one kernel (a block, a cache product, or the gating,
-     *                                  gathered after a chip's per-expert blocks: {@link #gating})
+     * @throws IllegalArgumentException for a step that is not one kernel (a block, a cache product, the gating,
+     *                                  gathered after a chip's per-expert blocks: {@link #gating}; or the lookup, whose
+     *                                  kernel is its chip's part of the table's: {@link #lookup})
      */
     static Optional<Kernel> of(LayerStep step, Shard shard, ModelConfig m, Precision w, int attentionChips,
                                int cachedTokens, int position, MoeDispatch dispatch, boolean crosses) {
@@ -141,6 +142,15 @@ final class StepKernels {
         }
         return vector(new KernelKey.Vector(VectorStepKind.GATED_SUM, pieces), (l, s, in) -> l.gatedSum(pieces,
                 m.hidden(), m.experts(), in, s));
+    }
+
+    /**
+     * The lookup ({@link LayerStep.Lookup}) on a chip holding {@code table}'s tokens of a vocabulary of {@code vocab}:
+     * one token's row, read where its index says; the chip's own kernel (its part of the table).
+     */
+    static Kernel lookup(TableLayout table, int vocab) {
+        return vector(new KernelKey.Vector(VectorStepKind.LOOKUP, table.first()), (l, s, in) -> l.lookup(table, vocab,
+                in, s));
     }
 
     /** The per-column scaling of an int8 product's {@code n} result columns. */

@@ -17,28 +17,27 @@ import dev.lockstep.compiler.model.KernelKey.VectorStepKind;
 import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.Collectives;
 import dev.lockstep.compiler.system.SystemBuild;
-import dev.lockstep.isa.program.Region;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalInt;
 
 /**
  * The timing-only lowering of a {@link DecoderModel} over a {@link DecodePlan}: every chip's weights and KV caches
  * compiled into its SRAM first ({@link #allocate}), then tokens placed step by step at exact cycles
  * ({@link #token}), each step of the graph becoming kernels on the chips its {@link Where} names and each exchange
  * becoming link transfers and collectives; a decode step's row sent into a stage is carried (read where it lies on
- * the sender, copied on the receiver to where the stage's first kernels read it). No value is computed: kernels are
- * compiled without data, for the timing-only simulator; or, given {@link PlanData}, the same kernels with the weights
- * as initial contents and each token's input placed on the table's chip, for the functional simulator: the plan with
- * data, which ends at the same cycle with the same trace hash (so far one chip per layer: {@link PlanData}). This
- * class walks the graph: {@link WeightAllocation}
- * places weights and caches, {@link ChipKernels} says what each chip's compute steps mean, {@link ExchangeSteps} what
- * its exchanges mean, over the plan's stages ({@link PlanStage}), {@link CarriedRows} which rows a decode step carries
- * into them. It is longer than most files here (about 480 lines): a token's walk over the stages, their runs of compute
- * steps and the experts' blocks is one recursion over the graph, read best in one place.
+ * the sender, copied on the receiver to where the stage's first kernels read it), and so are the token's index into
+ * the table's lookup (given, or the head's choice of the token before, carried back) and the lookup's row into the
+ * first layer. No value is computed: kernels are compiled without data, for the timing-only simulator; or, given
+ * {@link PlanData}, the same kernels with the weights and the table as initial contents and each given token's index
+ * placed on the table's chip, for the functional simulator: the plan with data, which ends at the same cycle with the
+ * same trace hash (so far one chip per layer: {@link PlanData}). This class walks the graph: {@link WeightAllocation}
+ * places weights, caches and the table, {@link ChipKernels} says what each chip's compute steps mean,
+ * {@link ExchangeSteps} what its exchanges mean, over the plan's stages ({@link PlanStage}), {@link CarriedRows} which
+ * rows a decode step carries into them. It is longer than most files here (about 500 lines): a token's walk over the
+ * stages, their runs of compute steps and the experts' blocks is one recursion over the graph, read best in one place.
  */
 final class TimingLowering {
     /** When a token left its layers, when its next token was chosen, and when the sequence's next token may enter. */
@@ -67,12 +66,11 @@ final class TimingLowering {
     /** Where the head's product left a token's logits, and its choice its greedy choice. */
     private record HeadRows(Row logits, Row choice) {
     }
-    /** The places of the output rows named so far (a plan with data; looked up, never iterated). */
-    private final Set<Place> named = new HashSet<>();
-
-    /** A vector's place: its chip, its first slice and its address. */
-    private record Place(int chip, int slice, int address) {
-    }
+    /**
+     * The rows named to be read after a plan with data's run (each token's at a place of its own: its last residual
+     * reads its first residual's row, a kernel of the token's position, so it is a kernel of its own).
+     */
+    private final NamedRows named;
 
     /** The plan laid along the system's chip path from its first position, into {@code build}. */
     TimingLowering(DecodePlan plan, SystemBuild build) {
@@ -89,7 +87,7 @@ final class TimingLowering {
 
     /**
      * The plan with data ({@link PlanData}): its kernels hold {@code data}'s weights; tokens are placed with their
-     * input ({@link #token(int, long, int, double[])}).
+     * index given or chosen ({@link #token(int, long, int, OptionalInt)}).
      */
     TimingLowering(DecodePlan plan, SystemBuild build, PlanData data) {
         this(plan, new ChipPath(build.topology()), build, Optional.of(data));
@@ -106,6 +104,7 @@ final class TimingLowering {
         this.path = path;
         this.kernels = new ChipKernels(plan, build);
         this.exchanges = new ExchangeSteps(plan, col, path, kernels.library().vectorsOf(m.hidden()));
+        this.named = new NamedRows(build);
     }
 
     SystemBuild build() {
@@ -168,39 +167,45 @@ final class TimingLowering {
 
     /**
      * Places one token of sequence {@code seq}, of {@code shape}, entering at {@code t0}, at the caches' last position
-     * (the timing-only run's steady state: a full cache; a prefill chunk's last row there).
+     * (the timing-only run's steady state: a full cache; a prefill chunk's last row there): a decode step's token the
+     * choice of the one before it, a chunk's given ({@link #token(int, long, StepShape, int, boolean)}).
      */
     TokenTimes token(int seq, long t0, StepShape shape) {
         return token(seq, t0, shape, plan.cachedTokens() - 1);
     }
 
-    /**
-     * Places one token of sequence {@code seq}, of {@code shape}, entering at {@code t0}, its last row at
-     * {@code position} of the caches: RoPE's angles, the softmax's mask and where the append writes follow from it.
-     */
+    /** As {@link #token(int, long, StepShape)}, its last row at {@code position} of the caches. */
     TokenTimes token(int seq, long t0, StepShape shape, int position) {
-        if (data.isPresent()) {
-            throw new IllegalStateException("a plan with data places each token with its input");
-        }
-        return place(seq, t0, shape, position, Optional.empty());
+        return token(seq, t0, shape, position, shape.rows() > 1);
     }
 
     /**
-     * In a plan with data: places a decode token of sequence {@code seq} whose input (its row of the embedding table)
-     * is {@code input}, entering at {@code t0}, at {@code position}, after the tokens placed before it (at lower
-     * positions: the kernels that hold a position's constants are its own); each layer's output row is named
-     * {@link #outputRow} on the layer's chip.
+     * Places one token of sequence {@code seq}, of {@code shape}, entering at {@code t0}, its last row at
+     * {@code position} of the caches: RoPE's angles, the softmax's mask and where the append writes follow from it; a
+     * decode step's lookup reads the token's index where it was placed if {@code given} (a prompt's, at the position),
+     * else where the head's choice of the token before landed.
      */
-    TokenTimes token(int seq, long t0, int position, double[] input) {
+    TokenTimes token(int seq, long t0, StepShape shape, int position, boolean given) {
+        if (data.isPresent()) {
+            throw new IllegalStateException("a plan with data places each token with its input");
+        }
+        return place(seq, t0, shape, position, given, OptionalInt.empty());
+    }
+
+    /**
+     * In a plan with data: places a decode token of sequence {@code seq}, entering at {@code t0}, at {@code position},
+     * after the tokens placed before it (at lower positions: the kernels that hold a position's constants are its own):
+     * the token {@code given} (a prompt's), or where that is empty the head's choice of the token before it; each
+     * layer's output row is named {@link #outputRow} on the layer's chip, and, where the head has weights, the token's
+     * choice {@link #chosenAt} (position + 1) on the table's chip.
+     */
+    TokenTimes token(int seq, long t0, int position, OptionalInt given) {
         if (data.isEmpty()) {
             throw new IllegalStateException("a plan without data places tokens without input");
         }
-        if (position <= lastPositionWithData) {
-            throw new IllegalArgumentException("a plan with data places its tokens at increasing positions; got "
-                    + position + " after " + lastPositionWithData);
-        }
+        data.orElseThrow().checkToken(m, position, lastPositionWithData, given);
         lastPositionWithData = position;
-        return place(seq, t0, StepShape.DECODE, position, Optional.of(input));
+        return place(seq, t0, StepShape.DECODE, position, given.isPresent(), given);
     }
 
     /**
@@ -209,6 +214,14 @@ final class TimingLowering {
      */
     static String outputRow(int l, int position) {
         return "layer" + l + "_at" + position + "_";
+    }
+
+    /**
+     * The region prefix of the choice of the token at {@code position - 1} where it landed on the table's chip (a plan
+     * with data whose head has weights): {@code <prefix>0}, the token's id in lane 0, as f32.
+     */
+    static String chosenAt(int position) {
+        return "chosen_at" + position + "_";
     }
 
     /** The region prefix of the logits {@link #nameLastHeadRows} names: {@code logits_<vector>}. */
@@ -224,11 +237,11 @@ final class TimingLowering {
     void nameLastHeadRows() {
         HeadRows rows = lastHead.orElseThrow(() -> new IllegalStateException("no token went through a head with "
                 + "weights"));
-        name(first(head()), LOGITS, rows.logits());
-        name(first(head()), CHOICE, rows.choice());
+        named.name(first(head()), LOGITS, rows.logits());
+        named.name(first(head()), CHOICE, rows.choice());
     }
 
-    private TokenTimes place(int seq, long t0, StepShape shape, int position, Optional<double[]> input) {
+    private TokenTimes place(int seq, long t0, StepShape shape, int position, boolean given, OptionalInt id) {
         allocated();
         if (position < shape.rows() - 1 || position >= plan.cachedTokens()) {
             throw new IllegalArgumentException("a step of " + shape.rows() + " rows ends at a position from "
@@ -241,25 +254,30 @@ final class TimingLowering {
         // a decode step's stage over several nodes sums its output where the next stage starts (its first chip), if
         // there is one; otherwise on its own last chip, and the next stage's first step sends it on
         int into = into(table, first(layer(0)), shape.rows());
-        long t = walk(graph.embedding(), table, tok, -1, into, new HashMap<>(), t0, Optional.empty());
-        int prev = into >= 0 ? into : last(table);
-        // a decode step carries its row into each stage (unless a reduction summed it there); a prefill chunk's rows
-        // are not carried yet
+        // a decode step carries its row into each stage (unless a reduction summed it there), the token's index into
+        // the table's lookup, and the choice back; a prefill chunk's rows are not carried yet
         boolean carries = shape.rows() == 1;
+        Map<Integer, RunRows> tableLeft = new HashMap<>();
+        if (carries && plan.embeddingChips() > 0) {
+            Row index = given ? carried.givenRow(position, id) : carried.chosenRow(position);
+            tableLeft.computeIfAbsent(first(table), c -> new RunRows()).leave(new RunRows.Input(), List.of(index));
+        }
+        long t = walk(graph.embedding(), table, tok, -1, into, tableLeft, t0, Optional.empty());
+        int prev = into >= 0 ? into : last(table);
         Optional<Row> outgoing = carries && prev != first(layer(0))
-                ? Optional.of(carried.tableRow(prev, position, input)) : Optional.empty();
+                ? Optional.of(carried.fromTable(prev, position, tableLeft)) : Optional.empty();
         for (int l = 0; l < m.layers(); l++) {
             int next = l + 1 < m.layers() ? first(layer(l + 1)) : shape.throughHead() ? first(head()) : -1;
             into = into(layer(l), next, shape.rows());
             Map<Integer, RunRows> left = new HashMap<>();
             t = walk(graph.layer().steps(), layer(l), tok, prev, into, left, t, outgoing);
-            if (input.isPresent()) {
+            if (data.isPresent()) {
                 int chip = first(layer(l));
                 int layerIndex = l;
                 Row out = left.getOrDefault(chip, new RunRows()).row(new RunRows.ResidualStream(), 0)
                         .orElseThrow(() -> new IllegalStateException("layer " + layerIndex + " left no residual "
                                 + "stream on its first chip"));
-                name(chip, outputRow(l, position), out);
+                named.name(chip, outputRow(l, position), out);
             }
             prev = into >= 0 ? into : last(layer(l));
             outgoing = carries && next >= 0 && prev != next ? Optional.of(carried.sent(prev, left)) : Optional.empty();
@@ -275,7 +293,7 @@ final class TimingLowering {
                 kernels.library().withRows(headRows));
         Map<Integer, RunRows> headLeft = new HashMap<>();
         t = walk(graph.head(), head(), inHead, prev, -1, headLeft, t, outgoing);
-        if (input.isPresent() && data.orElseThrow().head().isPresent()) {
+        if (data.isPresent() && data.orElseThrow().head().isPresent()) {
             RunRows run = headLeft.getOrDefault(first(head()), new RunRows());
             lastHead = Optional.of(new HeadRows(
                     run.row(new RunRows.Y(Tensor.LM_HEAD, 0), 0).orElseThrow(() -> new IllegalStateException(
@@ -284,7 +302,18 @@ final class TimingLowering {
                             new IllegalStateException("the head's choice left no row on its chip"))));
         }
         long chosen = t;
-        t = ledger.linkStep(t, col.route(last(head()), path.chip(table.start()), headRows, t));
+        int tableChip = path.chip(table.start());
+        if (carries && plan.embeddingChips() > 0) {
+            // the choice, carried to where the next token's lookup reads it
+            Row at = carried.chosenRow(position + 1);
+            t = exchanges.routeRow(last(head()), tableChip, carried.choiceOf(last(head()), headLeft), at, ledger, t);
+            if (data.isPresent() && data.orElseThrow().head().isPresent()) {
+                named.name(tableChip, chosenAt(position + 1), at);
+            }
+        } else {
+            t = ledger.linkStep(t, col.route(last(head()), tableChip, headRows * ExchangeSteps.linkWords(
+                    LayerStep.Payload.CHOICE, 0), t));
+        }
         return new TokenTimes(layersEnd, chosen, t, ledger.costs());
     }
 
@@ -463,22 +492,5 @@ final class TimingLowering {
      * kernel library for its rows.
      */
     record TokenPlacement(int seq, int rows, int position, Ledger ledger, KernelLibrary library) {
-    }
-
-    /**
-     * Names {@code row}'s vectors on {@code chip} as regions {@code <prefix><i>}, to read them after a run. Each
-     * token's output row lies where no earlier token's does (its last residual reads its first residual's row, a
-     * kernel of the token's position, so it is a kernel of its own); checked, since a reused place would show the
-     * later token's values under the earlier's name.
-     */
-    private void name(int chip, String prefix, Row row) {
-        for (int i = 0; i < row.vectors().size(); i++) {
-            Region v = row.vectors().get(i);
-            if (!named.add(new Place(chip, v.slices().get(0), v.address()))) {
-                throw new IllegalStateException("chip " + chip + ": the row named " + prefix + " lies where an "
-                        + "earlier token's output row does");
-            }
-            build.chip(chip).addRegion(new Region(prefix + i, v.slices(), v.address(), v.dtype(), v.elements(), false));
-        }
     }
 }

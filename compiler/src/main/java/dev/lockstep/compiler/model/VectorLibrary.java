@@ -30,7 +30,7 @@ final class VectorLibrary {
     /** The vector kernels, by what they compute. */
     enum VectorKind {
         RMSNORM, RESIDUAL_NORM, ELEMENTWISE, SCALE, ROPE, SOFTMAX, SWIGLU, ROUTE, ROUTE_CHOSEN, GATED_SUM, SCALED_SUM,
-        ARGMAX
+        ARGMAX, LOOKUP
     }
 
     /**
@@ -251,6 +251,28 @@ final class VectorLibrary {
      * The greedy choice over n logits ({@code in}; {@link LayerVectors#greedy}): the lowest index of the largest, the
      * padding past them never winning.
      */
+    /**
+     * A token's row of the embedding table from the chip's part {@code table} of a vocabulary of {@code vocab}
+     * ({@link LayerVectors#lookup}), its index read where {@code in} says (where it landed or was given). One row
+     * whatever the library's: a kernel sets its slices' read bases from one index.
+     */
+    CompiledKernel lookup(TableLayout table, int vocab, List<Optional<Row>> in, SramMap sram) {
+        if (rows != 1) {
+            throw new IllegalArgumentException("a lookup reads one token's row; place it once per row");
+        }
+        VectorKey id = key(VectorKind.LOOKUP, Opcode.NOP, table.first(), table.tokens(), table.groups().size(), 0,
+                in, sram);
+        return vector(id, sram, s -> {
+            List<VectorGraph.Ref> scales = null;
+            if (table.type() != DataType.F16) {
+                // int8: each column's scale, a constant of the kernel (timing-only: zeros)
+                scales = VectorKernels.row(s.graph(), new double[table.hidden()], 0);
+            }
+            VectorGraph.Ref index = reads.readVector(s, in, 0, 1);
+            return List.of(new Out(LayerVectors.lookup(s.graph(), index, table, vocab, scales), table.hidden()));
+        });
+    }
+
     CompiledKernel argmax(int n, List<Optional<Row>> in, SramMap sram) {
         return vector(key(VectorKind.ARGMAX, Opcode.NOP, n, 0, in, sram), sram, s -> {
             return List.of(new Out(List.of(LayerVectors.greedy(s, reads.source(s, in, 0, n), n)), 1));

@@ -59,9 +59,10 @@ final class WeightAllocation {
      *                 output on where no kernel of it leaves the row (a multi-chip layer's last chip, where a
      *                 reduction sums it; with a tied table, the head's last chip), the row the send reads, a
      *                 stand-in while reductions do not carry rows
+     * @param tableChip the table's first chip, where a token's index lies (-1 with a table tied to the LM head)
      */
     record Allocated(Map<Integer, Long> weightWords, Set<ChipKvHead> splitV, Map<Integer, Row> landing,
-                     Map<Integer, Row> outgoing) {
+                     Map<Integer, Row> outgoing, int tableChip) {
     }
 
     private final DecodePlan plan;
@@ -119,12 +120,19 @@ final class WeightAllocation {
             reserveProducts(graph.head(), Where.EVERY_CHIP, new Shard(chip, i, head.count(), null, 0));
         }
         int words = build.chip().mem().wordsPerSlice();
-        // the embedding table (rows split over its chips; a token's row is what their exchanges read)
-        long rows = (m.vocab() + Math.max(1, plan.embeddingChips()) - 1) / Math.max(1, plan.embeddingChips());
-        long rowWords = ((long) m.hidden() * plan.weights().bytes() + build.chip().vectorBytes() - 1)
-                / build.chip().vectorBytes();
+        // the embedding table: its tokens split evenly over its chips, each chip's rows where its lookup reads them
+        int rows = (m.vocab() + Math.max(1, plan.embeddingChips()) - 1) / Math.max(1, plan.embeddingChips());
         for (int p = 0; p < plan.embeddingChips(); p++) {
-            build.chip(path.chip(p)).reserveWords(rows * rowWords, words - ChipKernels.SCRATCH_WORDS);
+            int chip = path.chip(p);
+            int first = p * rows;
+            if (first >= m.vocab()) {
+                // more chips than the tokens need: this one holds none
+                continue;
+            }
+            TableLayout table = TableLayout.take(build.chip(), build.chip(chip), first, Math.min(rows, m.vocab()
+                    - first), m.hidden(), plan.weights(), words - ChipKernels.SCRATCH_WORDS);
+            kernels.holdTable(chip, table);
+            data.ifPresent(d -> d.tableData(table, build.chip().vectorBytes()).forEach(build.chip(chip)::addData));
         }
         // the rows sent between stages: where each lands, and where a stage's sum stands for its send
         Map<Integer, Row> landing = new HashMap<>();
@@ -149,7 +157,7 @@ final class WeightAllocation {
             kernels.scratchFrom(c.chipId(), c.sram());
         }
         return new Allocated(Map.copyOf(weightWords), Set.copyOf(splitV), Map.copyOf(landing),
-                Map.copyOf(outgoing));
+                Map.copyOf(outgoing), plan.embeddingChips() > 0 ? path.chip(0) : -1);
     }
 
     /**

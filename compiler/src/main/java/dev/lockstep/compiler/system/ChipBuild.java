@@ -292,26 +292,6 @@ public final class ChipBuild {
         placed.add(k);
     }
 
-    /**
-     * Takes {@code words} words for a tensor that no kernel of this program addresses directly (an embedding
-     * table, whose row the link exchanges read), spread evenly over the MEM slices, below {@code ceiling}.
-     *
-     * @throws IllegalStateException if they do not fit
-     */
-    public void reserveWords(long words, int ceiling) {
-        List<dev.lockstep.isa.chip.Slice> mem = chip.floorplan().slicesOf(
-                dev.lockstep.isa.chip.SliceKind.MEM);
-        long each = (words + mem.size() - 1) / mem.size();
-        for (dev.lockstep.isa.chip.Slice s : mem) {
-            long top = sram.top(s.position()) + each;
-            if (top > ceiling) {
-                throw new IllegalStateException("chip " + chipId + ": " + words + " words do not fit below word "
-                        + ceiling + " of its MEM slices");
-            }
-            sram = sram.raise(s.position(), (int) top);
-        }
-    }
-
     /** Adds initial SRAM contents at words the caller took ({@link #takeWords}) for a tensor no kernel brings. */
     public void addData(DataBlock block) {
         checkNotReleased();

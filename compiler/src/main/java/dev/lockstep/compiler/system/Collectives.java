@@ -2,12 +2,7 @@
 package dev.lockstep.compiler.system;
 
 import dev.lockstep.compiler.CompiledKernel;
-import dev.lockstep.compiler.ScheduleOptions;
-import dev.lockstep.compiler.SramMap;
-import dev.lockstep.compiler.vector.VectorCompiler;
-import dev.lockstep.compiler.vector.VectorGraph;
 import dev.lockstep.isa.DataType;
-import dev.lockstep.isa.Opcode;
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,28 +21,12 @@ import java.util.Optional;
  */
 public final class Collectives {
     private final SystemBuild build;
-    /** A sum kernel's shape and the SRAM it was compiled into (chips in the same state share it). */
-    private record SumShape(int inputs, int vectors, DataType type, SramMap sram) {
-    }
-
-    /** The sum kernel a chip uses for rows of one shape. */
-    private record ChipSum(int chip, int inputs, int vectors, DataType type) {
-    }
-
     /** Two chips, in order: a transfer's ends. */
     private record Pair(int from, int to) {
     }
 
-    private final Map<SumShape, CompiledKernel> sums = new HashMap<>();
-    private final Map<ChipSum, CompiledKernel> perChip = new HashMap<>();
-    /** {@link #sumBesideLanes} kept, looked up, never iterated. */
-    private final Map<ChipSum, CompiledKernel> besideLanes = new HashMap<>();
-    /**
-     * {@link #sumBesideLanes} compiled to be tried by placements in pieces, by shape and SRAM (looked up, never
-     * iterated): the chips of every layer are in the same state when their collectives are first placed, so they
-     * share them, as they share {@link #sums}.
-     */
-    private final Map<SumShape, CompiledKernel> tried = new HashMap<>();
+    /** The sum kernels reductions place. */
+    private final SumKernels sums;
     /** The piece size each collective in pieces chose when first placed (0: refused), kept for its later ones. */
     private final Map<InPieces, Integer> pieceSizes = new HashMap<>();
 
@@ -58,6 +37,7 @@ public final class Collectives {
 
     public Collectives(SystemBuild build) {
         this.build = build;
+        this.sums = new SumKernels(build);
     }
 
     /** A collective in pieces: its chips (in groups), where it ends ({@code -1}: on all of them), its row. */
@@ -116,7 +96,7 @@ public final class Collectives {
 
     /** Places the sum of {@code inputs} rows on {@code chip} once its inputs are in (t); returns its end. */
     long placeSum(int chip, int inputs, int vectors, DataType type, long t) {
-        CompiledKernel k = sum(chip, inputs, vectors, type);
+        CompiledKernel k = sums.sum(chip, inputs, vectors, type);
         long end = build.chip(chip).place(k, t);
         sumCycles += end - t;
         sumBound += k.lowerBoundCycles();
@@ -139,7 +119,7 @@ public final class Collectives {
 
     /** Sum kernels compiled (distinct) and kept. */
     public int sumsCompiled() {
-        return sums.size() + besideLanes.size();
+        return sums.count();
     }
 
     /**
@@ -197,13 +177,30 @@ public final class Collectives {
      * target.
      */
     public Carried sendRow(int from, int to, List<Moves.Word> source, List<Moves.Word> target, long notBefore) {
+        checkRow(from, to, source, target);
+        return carry(from, to, paths.computeIfAbsent(new Pair(from, to),
+                k -> MultiPath.paths(build.topology(), from, to, Exchange.Lanes.LANES)), source, target, notBefore);
+    }
+
+    /**
+     * As {@link #sendRow}, over the topology's shortest route alone (as {@link #route}: forwarded by the chips on the
+     * way without landing), so that a row between distant chips takes no chip off that route.
+     */
+    public Carried routeRow(int from, int to, List<Moves.Word> source, List<Moves.Word> target, long notBefore) {
+        checkRow(from, to, source, target);
+        return carry(from, to, List.of(build.topology().route(from, to)), source, target, notBefore);
+    }
+
+    private static void checkRow(int from, int to, List<Moves.Word> source, List<Moves.Word> target) {
         if (from == to || source.isEmpty() || source.size() != target.size()) {
             throw new IllegalArgumentException("a row is carried between two chips, its words read from as many "
                     + "places as they are copied to; got " + source.size() + " and " + target.size() + " words, chip "
                     + from + " to chip " + to);
         }
-        List<List<Topology.Hop>> all = paths.computeIfAbsent(new Pair(from, to),
-                k -> MultiPath.paths(build.topology(), from, to, Exchange.Lanes.LANES));
+    }
+
+    private Carried carry(int from, int to, List<List<Topology.Hop>> all, List<Moves.Word> source,
+                          List<Moves.Word> target, long notBefore) {
         int round = Exchange.Lanes.STAGING_WORDS * all.size();
         long t = notBefore;
         long moves = 0;
@@ -247,7 +244,7 @@ public final class Collectives {
         long summed = t;
         for (int i = 0; i < n; i++) {
             if (segment[i] > 0) {
-                summed = Math.max(summed, build.chip(members.get(i)).place(sum(members.get(i), n, segment[i],
+                summed = Math.max(summed, build.chip(members.get(i)).place(sums.sum(members.get(i), n, segment[i],
                         DataType.F32), t));
             }
         }
@@ -357,60 +354,16 @@ public final class Collectives {
 
     /** The sum kernel {@link #allReduce} would place on {@code chip} now (for tests that derive its cycles). */
     public CompiledKernel sumForTest(int chip, int inputs, int vectors) {
-        return compiledSum(chip, inputs, vectors, DataType.F32);
+        return sums.compiled(chip, inputs, vectors, DataType.F32);
     }
 
     /** The sum kernel of {@code type} rows a collective would place on {@code chip} now (for tests). */
     public CompiledKernel sumForTest(int chip, int inputs, int vectors, DataType type) {
-        return compiledSum(chip, inputs, vectors, type);
+        return sums.compiled(chip, inputs, vectors, type);
     }
 
-    /** A kernel adding {@code inputs} rows of {@code vectors} vectors of {@code type}, in the chip's free SRAM. */
-    CompiledKernel sum(int chip, int inputs, int vectors, DataType type) {
-        // one sum kernel per chip and shape, reused by every later sum of that shape on the chip (its buffers are
-        // free again: work on one chip never overlaps), so that every token's sums take the same time
-        return perChip.computeIfAbsent(new ChipSum(chip, inputs, vectors, type),
-                x -> compiledSum(chip, inputs, vectors, type));
-    }
-
-    private CompiledKernel compiledSum(int chip, int inputs, int vectors, DataType type) {
-        return sumIn(build.chip(chip).sram(), inputs, vectors, type);
-    }
-
-    /** A kernel adding {@code inputs} rows of {@code vectors} vectors of {@code type}, in SRAM free in {@code taken}. */
-    CompiledKernel sumIn(SramMap taken, int inputs, int vectors, DataType type) {
-        return sums.computeIfAbsent(new SumShape(inputs, vectors, type, taken), k -> newSum(taken, inputs, vectors,
-                type));
-    }
-
-    /** {@link #sumIn}, compiled anew. */
-    private CompiledKernel newSum(SramMap taken, int inputs, int vectors, DataType type) {
-        VectorGraph g = new VectorGraph(build.chip().vectorBytes());
-        List<VectorGraph.Ref> out = new ArrayList<>();
-        for (int v = 0; v < vectors; v++) {
-            VectorGraph.Ref acc = g.input(type, new double[0], 0);
-            for (int i = 1; i < inputs; i++) {
-                acc = g.binary(Opcode.VADD, acc, g.input(type, new double[0], 0));
-            }
-            out.add(acc);
-        }
-        g.output("sum", out);
-        return VectorCompiler.compile(build.chip(), g, ScheduleOptions.DEFAULT, taken);
-    }
-
-    /**
-     * The sum kernel of this shape that a collective in pieces ({@link PieceSums}) placed on {@code chip} before
-     * (beside running transfers), or else one compiled in {@code avoiding} (the chip's SRAM with the lanes' staging
-     * slices counted as full), not yet kept ({@link #keepBesideLanes}).
-     */
-    CompiledKernel sumBesideLanes(int chip, SramMap avoiding, int inputs, int vectors, DataType type) {
-        CompiledKernel k = besideLanes.get(new ChipSum(chip, inputs, vectors, type));
-        return k != null ? k : tried.computeIfAbsent(new SumShape(inputs, vectors, type, avoiding),
-                x -> newSum(avoiding, inputs, vectors, type));
-    }
-
-    /** Keeps {@code k} as the sum of its shape on {@code chip} that {@link #sumBesideLanes} gives from now on. */
-    void keepBesideLanes(int chip, int inputs, int vectors, DataType type, CompiledKernel k) {
-        besideLanes.putIfAbsent(new ChipSum(chip, inputs, vectors, type), k);
+    /** The sum kernels of this build's collectives. */
+    SumKernels sums() {
+        return sums;
     }
 }

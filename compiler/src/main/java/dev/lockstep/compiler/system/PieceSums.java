@@ -12,7 +12,7 @@ import java.util.TreeSet;
  * rows of one piece, for a whole piece and for the last, shorter one. Compiled with every staging slice (the west
  * lanes', and the east lanes' where the chip has them, {@link EastLanes}) counted as full, so that they use no
  * lane's queue or slice; placed as temporaries (they overlap each other's words, never in time). Those of the
- * schedule chosen are kept for later collectives on the chip ({@link Collectives#keepBesideLanes}), their words
+ * schedule chosen are kept for later collectives on the chip ({@link SumKernels#keepBesideLanes}), their words
  * taken there; the others are only tried.
  */
 final class PieceSums {
@@ -39,8 +39,8 @@ final class PieceSums {
         }
         int last = vectors - (vectors - 1) / piece * piece;
         sizes = new int[] {piece, last};
-        kernels[0] = col.sumBesideLanes(chip, avoiding, inputs, piece, type);
-        kernels[1] = last == piece ? kernels[0] : col.sumBesideLanes(chip, avoiding, inputs, last, type);
+        kernels[0] = col.sums().besideLanes(chip, avoiding, inputs, piece, type);
+        kernels[1] = last == piece ? kernels[0] : col.sums().besideLanes(chip, avoiding, inputs, last, type);
     }
 
     /** The sum for a whole piece or the last. */
@@ -51,7 +51,7 @@ final class PieceSums {
     /** Keeps these kernels for later collectives on the chip and takes their words there. */
     void keep(Collectives col, SystemBuild build) {
         for (int i = 0; i < 2; i++) {
-            col.keepBesideLanes(chip, inputs, sizes[i], type, kernels[i]);
+            col.sums().keepBesideLanes(chip, inputs, sizes[i], type, kernels[i]);
             build.chip(chip).takeOutside(kernels[i].sram(), staging);
         }
     }

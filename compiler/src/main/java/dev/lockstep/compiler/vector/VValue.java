@@ -17,6 +17,11 @@ final class VValue {
     /** Whether the vector is already in SRAM where {@code slices} and {@code addresses} say (not allocated). */
     boolean placed;
     long readyCycle;
+    /**
+     * For a vector read where an index says ({@link VectorGraph#inputIndexed}): the i16 vector whose lane 0 sets its
+     * slices' read base; else null.
+     */
+    VValue baseIndex;
     /** For a computed vector: the cycle it is on its stream where it was computed, that position and stream. */
     long produceCycle = -1;
     int producePosition = -1;

@@ -25,6 +25,7 @@ import dev.lockstep.isa.program.VectorLayout;
 import dev.lockstep.isa.semantics.Lanes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -66,6 +67,7 @@ public final class VectorCompiler {
         SramMap after = allocate(chip, graph, taken);
         Scheduler s = new Scheduler(chip, options.chainResults());
         for (VOp op : graph.ops) {
+            s.setBases(graph, op);
             s.place(op);
         }
         Program program = emit(chip, graph, s);
@@ -170,17 +172,35 @@ public final class VectorCompiler {
                 .thenComparingInt(s -> Math.abs(s.position() - center)).thenComparingInt(Slice::position);
         boolean[] forbidden = new boolean[positions];
         List<Slice> candidates = new ArrayList<>();
+        // the indexes that set read bases: in adjacent slices, away from the slices read at them
+        Set<VValue> indexes = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (VValue v : graph.values) {
+            if (v.baseIndex != null) {
+                indexes.add(v.baseIndex);
+            }
+        }
         for (VValue v : order) {
             if (v.placed) {
                 continue;
             }
             Arrays.fill(forbidden, false);
+            for (VValue other : indexes.contains(v) ? graph.values : List.<VValue>of()) {
+                if (other.baseIndex == v) {
+                    for (int s : other.slices) {
+                        forbidden[s] = true;
+                    }
+                }
+            }
             for (VValue other : partners.get(v)) {
                 if (other.slices != null) {
                     for (int s : other.slices) {
                         forbidden[s] = true;
                     }
                 }
+            }
+            if (indexes.contains(v)) {
+                BasePrologue.placeIndex(chip, v, forbidden, next, uses, taken);
+                continue;
             }
             int w = v.type.bytes();
             boolean found = false;
@@ -219,6 +239,12 @@ public final class VectorCompiler {
                 v.addresses[p] = address;
                 next[v.slices[p]] = address + 1;
                 uses[v.slices[p]]++;
+            }
+        }
+        for (VValue v : indexes) {
+            if (v.placed && (v.slices[1] != v.slices[0] + 1 || v.addresses[0] != v.addresses[1])) {
+                throw new CompileException("an index that sets read bases lies in two adjacent MEM slices at one "
+                        + "address; got slices " + Arrays.toString(v.slices));
             }
         }
         // raised in position order, as before
@@ -289,6 +315,19 @@ public final class VectorCompiler {
             return west ? Streams.west(index) : Streams.east(index);
         }
 
+        /** Which indexes' prologues are placed, and from when each slice may be read at its base. */
+        private final BasePrologue.Bases bases = new BasePrologue.Bases();
+
+        /**
+         * Before {@code op}: the prologue of each index that sets the read bases of an input it reads, once
+         * ({@link BasePrologue#before}).
+         */
+        void setBases(VectorGraph graph, VOp op) {
+            for (BasePrologue.Step st : BasePrologue.before(chip, table, graph, op, bases)) {
+                put(st.queue(), st.cycle(), st.instruction(), st.lastEvent());
+            }
+        }
+
         void place(VOp op) {
             // first choice: issue exactly when a computed input passes the VXM, and take it off its stream
             int site = site(op);
@@ -345,7 +384,7 @@ public final class VectorCompiler {
                         long r = t - readLatency - distance(in.slices[p], site);
                         ok = !used.contains(st) && r >= in.readyCycle
                                 && table.streamFree(st, in.slices[p], site, r + readLatency, 1)
-                                && table.canIssue(memQueue(in.slices[p]), read(st, in.addresses[p]), r)
+                                && table.canIssue(memQueue(in.slices[p]), read(in, st, in.addresses[p]), r)
                                 && table.sliceFree(in.slices[p], r, r + 1, true);
                     }
                     if (ok) {
@@ -403,7 +442,7 @@ public final class VectorCompiler {
                     long r = t - readLatency - distance(in.slices[p], site);
                     table.takeStream(st, in.slices[p], site, r + readLatency, 1);
                     table.takeSlice(in.slices[p], r, r + 1, true);
-                    put(memQueue(in.slices[p]), r, read(st, in.addresses[p]), r + readLatency);
+                    put(memQueue(in.slices[p]), r, read(in, st, in.addresses[p]), r + readLatency);
                 }
             }
             long ready = 0;
@@ -442,7 +481,7 @@ public final class VectorCompiler {
                 for (int p = 0; p < in.type.bytes(); p++) {
                     long r = t - readLatency - distance(in.slices[p], site);
                     if (r < in.readyCycle || !table.sliceFree(in.slices[p], r, r + 1, true)
-                            || !table.canIssue(memQueue(in.slices[p]), read(anyStream, in.addresses[p]), r)) {
+                            || !table.canIssue(memQueue(in.slices[p]), read(in, anyStream, in.addresses[p]), r)) {
                         return false;
                     }
                 }
@@ -470,8 +509,9 @@ public final class VectorCompiler {
             return Streams.plane(base, p);
         }
 
-        private static Instruction read(long stream, int address) {
-            return Instruction.of(Opcode.READ, stream, address, 1, 1);
+        /** A read of {@code v}'s plane at {@code address}: at the slice's read base if an index sets it. */
+        private static Instruction read(VValue v, long stream, int address) {
+            return Instruction.of(v.baseIndex != null ? Opcode.READB : Opcode.READ, stream, address, 1, 1);
         }
 
         private static Instruction write(int address, long stream) {

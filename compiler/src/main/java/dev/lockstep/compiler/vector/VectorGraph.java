@@ -66,6 +66,37 @@ public final class VectorGraph {
     }
 
     /**
+     * An input vector read where a token's index says (an embedding table's row, say): byte plane p at word
+     * {@code address} + i of slice {@code slices[p]}, i being the u16 in lane 0 of {@code index} (an i16 vector,
+     * computed by the graph or placed, whose two planes the compiler puts in adjacent MEM slices). Before the first
+     * read, the kernel sets each of those slices' read base from the index as it passes ({@code base}); the reads are
+     * {@code readb}. One index per slice in a graph; the words read are the caller's, as for {@link #inputAt}.
+     */
+    public Ref inputIndexed(DataType type, int[] slices, int address, Ref index) {
+        if (index.value.type != DataType.I16) {
+            throw new IllegalArgumentException("a read base is a u16: the index is an i16 vector; got "
+                    + index.value.type.text());
+        }
+        for (VValue v : values) {
+            if (v.baseIndex != null && v.baseIndex != index.value) {
+                for (int s : v.slices) {
+                    for (int t : slices) {
+                        if (s == t) {
+                            throw new IllegalArgumentException("slice " + s + " is read at two indexes in one graph; "
+                                    + "it has one read base");
+                        }
+                    }
+                }
+            }
+        }
+        VValue x = new VValue(this.values.size(), type, null);
+        this.values.add(x);
+        pinValue(x, slices, address);
+        x.baseIndex = index.value;
+        return new Ref(x);
+    }
+
+    /**
      * Puts a computed vector at a given place (byte plane p in slice {@code slices[p]}, all at {@code address})
      * instead of where allocation would: to hand it to a kernel that reads it there, or to update a word in place
      * (the write comes after the reads of the op that computes it, but is not ordered against other ops that

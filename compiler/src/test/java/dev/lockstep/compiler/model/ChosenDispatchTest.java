@@ -55,10 +55,10 @@ class ChosenDispatchTest {
         // by its own routing weight (a kernel per slot; every slot took slot 0's weight before): 63,004, 34,113,
         // 28,891 before; since a decode step's row is carried into each stage: 62,790, 34,275, 28,515 before; since
         // the head's choice is the run with data's greedy choice: 62,771, 28,496 before
-        assertThat(r.cycles()).isEqualTo(chosen.predictedEnd()).isEqualTo(62_975);
+        assertThat(r.cycles()).isEqualTo(chosen.predictedEnd()).isEqualTo(63_265);
         assertThat(chosen.cyclesPerToken()).isEqualTo(34_275);
-        assertThat(chosen.timeline().firstTokenCycles()).isEqualTo(28_700);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("6778242a93aa82b7");
+        assertThat(chosen.timeline().firstTokenCycles()).isEqualTo(28_990);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("f6d80b3f6cf7d987");
         // the tiny model's expert products are short (latency more than streaming): the compute of a token falls by
         // 879 cycles, its bound by 178 (821 and 178 before a decode step's row was carried into each stage; 530 and
         // 178 before a run went on across exchanges among one chip and each
@@ -68,7 +68,7 @@ class ChosenDispatchTest {
         // after all experts there; 164 and 186 before the wiring was placed); the router's index (2 words) rides the
         // broadcast (314 and 12,556 with every expert before the sums in pieces, whose critical path counts a piece's
         // sums)
-        assertThat(chosen.breakdown().computeCycles()).isEqualTo(18_470);
+        assertThat(chosen.breakdown().computeCycles()).isEqualTo(18_600);
         assertThat(all.breakdown().computeCycles() - chosen.breakdown().computeCycles()).isEqualTo(879);
         assertThat(all.breakdown().boundCycles() - chosen.breakdown().boundCycles()).isEqualTo(178);
         assertThat(chosen.breakdown().boundCycles()).isLessThanOrEqualTo(chosen.cyclesPerToken());
@@ -80,7 +80,9 @@ class ChosenDispatchTest {
         assertThat(all.footprint().maxSramBytes()).isEqualTo(30_190_080);
         assertThat(count(chosen.program(), Opcode.BASE)).isPositive();
         assertThat(count(chosen.program(), Opcode.READB)).isPositive();
-        assertThat(count(all.program(), Opcode.READB)).isZero();
+        // with every expert computed, only the lookups read where data says (the table's rows, at the token's index)
+        assertThat(count(chosen.program(), Opcode.READB)).isGreaterThan(count(all.program(), Opcode.READB));
+        assertThat(count(all.program(), Opcode.READB)).isEqualTo(count(all.program(), Opcode.BASE));
     }
 
     @Test
@@ -101,11 +103,11 @@ class ChosenDispatchTest {
         // relayed word by word) (before chunks entered at that least interval:
         // 11,538 against 9,130, 60,981 against 54,222; 78,967 and 77,439 before the head's choice was the run with
         // data's greedy choice)
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(79_157);
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(79_743);
         assertThat(p.intervalCycles()).isEqualTo(24_463);
-        assertThat(p.firstTokenCycle()).isEqualTo(77_629);
+        assertThat(p.firstTokenCycle()).isEqualTo(78_149);
         assertThat(all.intervalCycles()).isEqualTo(21_767);
-        assertThat(all.firstTokenCycle()).isEqualTo(69_541);
+        assertThat(all.firstTokenCycle()).isEqualTo(70_061);
     }
 
     private static long count(Program program, Opcode op) {

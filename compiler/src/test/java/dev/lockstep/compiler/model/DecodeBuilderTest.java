@@ -75,10 +75,14 @@ class DecodeBuilderTest {
         // decode step's row carried into each stage (read where it lies, copied from the receive lanes to the first
         // chip's place, where its first kernels read it): before it 61,858, 32,610, 29,248; then with the head's choice
         // the run with data's greedy choice (LayerVectors.greedy) and a carried row's copy at once where it landed:
-        // before it 61,915, 32,610, 29,305
-        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(62_323);
-        assertThat(built.cyclesPerToken()).isEqualTo(32_814);
-        assertThat(built.timeline().firstTokenCycles()).isEqualTo(29_509);
+        // before it 61,915, 32,610, 29,305; then with the embedding chip looking each token's row up where its index
+        // says (the lookup: a kernel on the table's chip) and the head's choice carried back to where the next token's
+        // lookup reads it (an f32 vector over the shortest route, copied out of the receive lanes): before it 62,323,
+        // 32,814, 29,509 (the embedding chip now works between exchanges: with the lookup alone or the choice carried
+        // alone, 34,947 cycles per token too, where the three sequences' windows on it meet; with neither, 32,814)
+        assertThat(r.cycles()).isEqualTo(built.predictedEnd()).isEqualTo(64_746);
+        assertThat(built.cyclesPerToken()).isEqualTo(34_947);
+        assertThat(built.timeline().firstTokenCycles()).isEqualTo(29_799);
         DecodeBuilder.Breakdown b = built.breakdown();
         // the bound: the kernels' own bounds (3,992 with 16 weight streams, the norms' results converted to fp16 (2
         // cycles more for each of the token's 5 norms) and of the sums of a reduction whose segments run side by
@@ -97,16 +101,18 @@ class DecodeBuilderTest {
         // attention's scale and mask, the experts' gated sum, rows' tails cleared, a residual fused with its norm),
         // 4,198 since they read rows shaped as its (RowCuts), 4,202 since the rows of a run are read in place
         // (RunRows), unchanged since a run goes on across exchanges among one chip, 4,220 since the head's choice is
-        // the run with data's greedy choice (the lowest index of the largest logit: LayerVectors.greedy)
+        // the run with data's greedy choice (the lowest index of the largest logit: LayerVectors.greedy), 4,226 since
+        // the embedding chip looks the token's row up where its index says (the lookup's bound)
         assertThat(b.exchanges()).isEqualTo(10);
         assertThat(Exchange.minimumCycles(new SystemBuild(RACK))).isEqualTo(80 + 22 + 217 + 318);
-        assertThat(b.boundCycles()).isEqualTo(4_220 + 10 * 637);
+        assertThat(b.boundCycles()).isEqualTo(4_226 + 10 * 637);
         // on-chip moves: each exchange's staging read and write, and the copies of the rows carried into the stages
-        // out of the receive lanes (the first layer's, from the table; the head's)
-        assertThat(b.onChipCycles() - 10 * Exchange.onChipCycles(new SystemBuild(RACK))).isEqualTo(96);
+        // out of the receive lanes (the first layer's, from the table; the head's; 96 before the choice was carried
+        // back to the table, whose copy is 46 cycles)
+        assertThat(b.onChipCycles() - 10 * Exchange.onChipCycles(new SystemBuild(RACK))).isEqualTo(142);
         // 30,187,520 before a stage's first chip held the row carried into it
         assertThat(built.footprint().maxSramBytes()).isEqualTo(30_190_080);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("c2d576e4aea39dfe");
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("212225c67479ebd5");
         // the compute and link cycles of the first token cover it: nothing waits in a one-token pipeline
         assertThat(b.computeCycles() + b.linkCycles()).isEqualTo(built.timeline().firstTokenCycles());
     }
@@ -148,14 +154,14 @@ class DecodeBuilderTest {
         // read placeholder rows): before it 70,930 and the first token at 69,402; then with the head's run going on
         // across its exchanges among one chip: before it 70,944, 69,416; then with the head's choice the run with
         // data's greedy choice: before it 70,879, 69,351
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(71_069);
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(71_655);
         assertThat(p.chunks()).isEqualTo(2);
         assertThat(p.chunkRows()).isEqualTo(4);
         assertThat(p.intervalCycles()).isEqualTo(21_767);
-        assertThat(p.firstLatencyCycles()).isEqualTo(46_179);
-        assertThat(p.longestLatencyCycles()).isEqualTo(46_179);
-        assertThat(p.firstTokenCycle()).isEqualTo(69_541);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("c311f88df8833120");
+        assertThat(p.firstLatencyCycles()).isEqualTo(46_699);
+        assertThat(p.longestLatencyCycles()).isEqualTo(46_699);
+        assertThat(p.firstTokenCycle()).isEqualTo(70_061);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("1c359455081dc374");
     }
 
     /**
@@ -178,13 +184,13 @@ class DecodeBuilderTest {
         DecodeBuilder.Prefill built = DecodeBuilder.prefill(plan(), RACK, 16, 4, line -> { });
         SimResult r = simulate(built.program());
         DecodeBuilder.PrefillTiming p = built.timing();
-        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(114_603);
+        assertThat(r.cycles()).isEqualTo(p.predictedEndCycle()).isEqualTo(115_189);
         assertThat(p.chunks()).isEqualTo(4);
         assertThat(p.intervalCycles()).isEqualTo(21_767);
-        assertThat(p.firstLatencyCycles()).isEqualTo(46_179);
+        assertThat(p.firstLatencyCycles()).isEqualTo(46_699);
         assertThat(p.exact()).isTrue();
-        assertThat(p.firstTokenCycle()).isEqualTo(113_075);
-        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("5e6a344c649da5d9");
+        assertThat(p.firstTokenCycle()).isEqualTo(113_595);
+        assertThat(TraceHash.hex(r.traceHash())).isEqualTo("b8708f86db89a1c4");
     }
 
     /**

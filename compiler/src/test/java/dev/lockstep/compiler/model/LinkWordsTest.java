@@ -20,6 +20,6 @@ class LinkWordsTest {
         assertThat(ExchangeSteps.linkWords(Payload.HIDDEN_ROW, MIXTRAL_HIDDEN_VECTORS)).isEqualTo(52);
         assertThat(ExchangeSteps.linkWords(Payload.NORMED_ROW, MIXTRAL_HIDDEN_VECTORS)).isEqualTo(26);
         assertThat(ExchangeSteps.linkWords(Payload.NORMED_ROW_AND_ROUTE, MIXTRAL_HIDDEN_VECTORS)).isEqualTo(26 + 4);
-        assertThat(ExchangeSteps.linkWords(Payload.TOKEN_ID, MIXTRAL_HIDDEN_VECTORS)).isEqualTo(1);
+        assertThat(ExchangeSteps.linkWords(Payload.TOKEN_ID, MIXTRAL_HIDDEN_VECTORS)).isEqualTo(4);
     }
 }

@@ -16,12 +16,15 @@ import dev.lockstep.compiler.testing.Simulated;
 import dev.lockstep.compiler.testing.TestModels;
 import dev.lockstep.compiler.testing.TestSystems;
 import dev.lockstep.compiler.vector.VectorKernels;
+import dev.lockstep.isa.DataType;
+import dev.lockstep.isa.semantics.Lanes;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
 import dev.lockstep.sim.SimResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -30,8 +33,9 @@ import org.junit.jupiter.api.Test;
  * gains, placed for tokens at their positions, simulated in functional mode. It places the same kernels as the plan
  * without data at the same positions, kernel for kernel, so it ends at the same cycle with the same trace hash; and its
  * layers compute the plain-Java layers' rows, bit for bit those of the lowering with data ({@link FunctionalLayer}).
- * Each layer on one chip of node-8 (an embedding chip before them, a head chip after); each token's input is placed on
- * the embedding chip and carried over a link into the first layer, each layer's output over a link into the next;
+ * Each layer on one chip of node-8 (an embedding chip before them, a head chip after); each token's id is given on the
+ * embedding chip (or is the choice of the token before, carried back from the head), whose lookup reads the table's
+ * row where the id says, carried over a link into the first layer, each layer's output over a link into the next;
  * every other row is read where the kernel before it left it, the K and V caches where the tokens before appended to
  * them.
  */
@@ -53,26 +57,28 @@ class PlanWithDataTest {
 
     /**
      * A small model both ways: two MoE layers and the head (the final norm, the LM head, the greedy choice), each on a
-     * chip of its own, three tokens given by their embedding rows; the last token's logits are within tolerance of
-     * the plain-Java model's (which saw every token through the caches), and its choice is theirs.
+     * chip of its own, two tokens given and three generated (each the choice of the token before, carried back to the
+     * table's chip, whose lookup reads the table's row where it says); every token's choice is the plain-Java head's
+     * (from each token's last layer's row as simulated), and the last token's logits are within tolerance of it.
      */
     @Test
-    void aSmallModelComputesThePlainJavaLogitsAndChoice() {
-        checkSmallModel(TestModels.tiny(640, 10, 2, 320, 4, 2, 2), new int[] {0, 1, 2}, 23);
+    void aSmallModelGeneratesThePlainJavaChoices() {
+        checkSmallModel(TestModels.tiny(640, 10, 2, 320, 4, 2, 2), new int[] {0, 1, 2, 3, 4}, 3, 23);
     }
 
-    /** The same with three dense layers whose rows end mid-vector, a token early in the caches and one later. */
+    /** Three dense layers whose rows end mid-vector, a token early in the caches and one later, both given. */
     @Test
     void aSmallDenseModelComputesThePlainJavaLogitsAndChoice() {
-        checkSmallModel(TestModels.tiny(512, 8, 2, 960, 1, 1, 3), new int[] {1, 40}, 31);
+        checkSmallModel(TestModels.tiny(512, 8, 2, 960, 1, 1, 3), new int[] {1, 40}, 0, 31);
     }
 
     /**
-     * Model {@code m}'s layers and head (each on a chip), tokens at {@code positions}, weights from {@code seed}: each
-     * layer's rows as {@link #checkAgainstReference} checks them, the last token's logits within tolerance of the
-     * plain-Java head's from the last layer's row, and its greedy choice the reference's.
+     * Model {@code m}'s layers and head (each on a chip), tokens at {@code positions}, the last {@code generated} of
+     * them chosen by the ones before, weights from {@code seed}: each layer's rows as {@link #checkAgainstReference}
+     * checks them, every token's choice the plain-Java head's greedy choice from its last layer's row, and the last
+     * token's logits within tolerance of the plain-Java head's.
      */
-    private static void checkSmallModel(ModelConfig m, int[] positions, long seed) {
+    private static void checkSmallModel(ModelConfig m, int[] positions, int generated, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         double[] finalNorm = RandomData.uniform(r, m.hidden(), 1);
         for (int i = 0; i < finalNorm.length; i++) {
@@ -80,17 +86,21 @@ class PlanWithDataTest {
         }
         double[] lmHead = RandomData.uniform(r, m.hidden() * m.vocab(), 2 / Math.sqrt(m.hidden()));
         PlanData.Head head = new PlanData.Head(finalNorm, lmHead);
-        Ran ran = checkAgainstReference(m, MoeDispatch.ALL, positions, seed + 6, Optional.of(head));
+        Ran ran = checkAgainstReference(m, MoeDispatch.ALL, positions, generated, seed + 6, Optional.of(head));
         // the head's reference from the last layer's output as simulated (each layer's is checked above)
-        double[] x = ran.outputs().get(ran.outputs().size() - 1);
-        double[] want = ReferenceLayer.product(ReferenceLayer.of(m, TestModels.weights(m, seed)).rmsNorm(x,
-                finalNorm), lmHead, m.vocab());
-        ReferenceLayer.assertNear(ran.logits(), want, "the last token's logits");
-        int best = 0;
-        for (int i = 1; i < want.length; i++) {
-            best = want[i] > want[best] ? i : best;
+        ReferenceLayer norm = ReferenceLayer.of(m, TestModels.weights(m, seed));
+        double[] want = null;
+        for (int s = 0; s < positions.length; s++) {
+            want = ReferenceLayer.product(norm.rmsNorm(ran.outputs().get(s), finalNorm), lmHead, m.vocab());
+            int best = 0;
+            for (int i = 1; i < want.length; i++) {
+                best = want[i] > want[best] ? i : best;
+            }
+            assertThat(ran.chosen()[s]).as("token %d's greedy choice", s).isEqualTo(best);
         }
-        assertThat(ran.choice()).as("the greedy choice").isEqualTo(best);
+        ReferenceLayer.assertNear(ran.logits(), want, "the last token's logits");
+        assertThat(ran.choice()).as("the last token's choice on the head's chip").isEqualTo(ran.chosen()[
+                positions.length - 1]);
     }
 
     @Test
@@ -147,36 +157,45 @@ class PlanWithDataTest {
     void aPlanWithDataRefusesWhatItCannotCarryYet() {
         ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2);
         LayerWeights w = TestModels.weights(m, 7);
+        double[] table = new double[m.vocab() * m.hidden()];
         DecodePlan twoChips = DecodePlan.forChips(m, Precision.FP16, 1, CONTEXT, NODE.chip(), 4, NODE.chipsPerNode());
         assertThat(twoChips.chipsPerLayer()).isEqualTo(2);
-        assertThatThrownBy(() -> new TimingLowering(twoChips, new SystemBuild(NODE), new PlanData(List.of(w))))
+        assertThatThrownBy(() -> new TimingLowering(twoChips, new SystemBuild(NODE), new PlanData(List.of(w), table)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one chip per layer so far");
         ModelConfig tied = new ModelConfig("tied", "MixtralForCausalLM", 640, 320, 1, 10, 2, 64, 4, 2, 10000.0, 0,
                 true, 1e-5);
         DecodePlan tiedPlan = DecodePlan.forChips(tied, Precision.FP16, 1, CONTEXT, NODE.chip(), 2,
                 NODE.chipsPerNode());
-        assertThatThrownBy(() -> new TimingLowering(tiedPlan, new SystemBuild(NODE), new PlanData(List.of(w))))
+        assertThatThrownBy(() -> new TimingLowering(tiedPlan, new SystemBuild(NODE), new PlanData(List.of(w), table)))
                 .hasMessageContaining("tied to the LM head");
         DecodePlan one = plan(m, MoeDispatch.ALL, CONTEXT);
         DecodePlan twoHeadChips = new DecodePlan(m, Precision.FP16, 1, CONTEXT, 1, 1, 1, 2, one.capacityBytes());
         PlanData.Head head = new PlanData.Head(new double[m.hidden()], new double[m.hidden() * m.vocab()]);
         assertThatThrownBy(() -> new TimingLowering(twoHeadChips, new SystemBuild(NODE),
-                new PlanData(List.of(w), Optional.of(head)))).hasMessageContaining("the head on one chip so far");
-        assertThatThrownBy(() -> new TimingLowering(one, new SystemBuild(NODE), new PlanData(List.of(w),
+                new PlanData(List.of(w), table, Optional.of(head))))
+                .hasMessageContaining("the head on one chip so far");
+        assertThatThrownBy(() -> new TimingLowering(one, new SystemBuild(NODE), new PlanData(List.of(w), table,
                 Optional.of(new PlanData.Head(new double[3], new double[0]))))).hasMessageContaining("hidden gains");
         DecodePlan int8 = DecodePlan.forChips(m, Precision.INT8, 1, CONTEXT, NODE.chip(), 3, NODE.chipsPerNode());
-        assertThatThrownBy(() -> new TimingLowering(int8, new SystemBuild(NODE), new PlanData(List.of(w))))
+        assertThatThrownBy(() -> new TimingLowering(int8, new SystemBuild(NODE), new PlanData(List.of(w), table)))
                 .hasMessageContaining("fp16 weights so far");
         TimingLowering t = new TimingLowering(plan(m, MoeDispatch.ALL, CONTEXT), new SystemBuild(NODE),
-                new PlanData(List.of(w)));
+                new PlanData(List.of(w), table));
         t.allocate();
         assertThatThrownBy(() -> t.token(0, 0, StepShape.DECODE, 5)).hasMessageContaining("with its input");
-        t.token(0, 0, 5, new double[m.hidden()]);
-        assertThatThrownBy(() -> t.token(0, 100_000, 5, new double[m.hidden()]))
+        assertThatThrownBy(() -> t.token(0, 0, 5, OptionalInt.empty())).hasMessageContaining("the choice of the token "
+                + "before");
+        assertThatThrownBy(() -> t.token(0, 0, 5, OptionalInt.of(m.vocab()))).hasMessageContaining("outside the "
+                + "vocabulary");
+        t.token(0, 0, 5, OptionalInt.of(3));
+        assertThatThrownBy(() -> t.token(0, 100_000, 5, OptionalInt.of(3)))
                 .hasMessageContaining("increasing positions");
+        assertThatThrownBy(() -> new TimingLowering(plan(m, MoeDispatch.ALL, CONTEXT), new SystemBuild(NODE),
+                new PlanData(List.of(w), new double[5]))).hasMessageContaining("vocab x hidden");
         DecodePlan twoSequences = DecodePlan.forChips(m, Precision.FP16, 2, CONTEXT, NODE.chip(), 3,
                 NODE.chipsPerNode());
-        assertThatThrownBy(() -> new TimingLowering(twoSequences, new SystemBuild(NODE), new PlanData(List.of(w))))
+        assertThatThrownBy(() -> new TimingLowering(twoSequences, new SystemBuild(NODE),
+                new PlanData(List.of(w), table)))
                 .hasMessageContaining("one sequence so far");
     }
 
@@ -186,40 +205,45 @@ class PlanWithDataTest {
      * output for each token within the reference's tolerance and bit for bit that of the lowering with data.
      */
     private static void checkAgainstReference(ModelConfig m, MoeDispatch dispatch, int[] positions, long seed) {
-        checkAgainstReference(m, dispatch, positions, seed, Optional.empty());
+        checkAgainstReference(m, dispatch, positions, 0, seed, Optional.empty());
     }
 
     /**
-     * What a run of {@link #checkAgainstReference} gave: the last layer's output row of each token and, with a head,
-     * the last token's logits and greedy choice (else empty and -1).
+     * What a run of {@link #checkAgainstReference} gave: the last layer's output row of each token (a generated one's
+     * input: the table's row of the choice of the token before); with a head, each token's choice where it landed on
+     * the table's chip, the last token's logits and its greedy choice on the head's chip (else empty and -1).
      */
-    private record Ran(List<double[]> outputs, double[] logits, int choice) {
+    private record Ran(List<double[]> outputs, int[] chosen, double[] logits, int choice) {
     }
 
     /**
      * As {@link #checkAgainstReference(ModelConfig, MoeDispatch, int[], long)}, the head computing with {@code head}
-     * where given.
+     * where given, the last {@code generated} tokens not given but the choice of the token before (a head with
+     * weights). The table's rows are random, each token's input its row rounded to fp16, as the table holds it.
      */
-    private static Ran checkAgainstReference(ModelConfig m, MoeDispatch dispatch, int[] positions,
-                                                        long seed, Optional<PlanData.Head> head) {
+    private static Ran checkAgainstReference(ModelConfig m, MoeDispatch dispatch, int[] positions, int generated,
+                                             long seed, Optional<PlanData.Head> head) {
         DecodePlan plan = plan(m, dispatch, CONTEXT);
         List<LayerWeights> w = new ArrayList<>();
         for (int l = 0; l < m.layers(); l++) {
             w.add(TestModels.weights(m, seed + 100 * l));
         }
         SplittableRandom random = new SplittableRandom(seed + 1);
-        List<double[]> xs = new ArrayList<>();
-        for (int ignored : positions) {
-            xs.add(RandomData.uniform(random, m.hidden(), 1));
+        double[] table = RandomData.uniform(random, m.vocab() * m.hidden(), 1);
+        int[] ids = new int[positions.length];
+        for (int s = 0; s < positions.length; s++) {
+            ids[s] = random.nextInt(m.vocab());
         }
         TimingLowering timing = new TimingLowering(plan, new SystemBuild(NODE));
         timing.allocate();
-        TimingLowering data = new TimingLowering(plan, new SystemBuild(NODE), new PlanData(w, head));
+        TimingLowering data = new TimingLowering(plan, new SystemBuild(NODE), new PlanData(w, table, head));
         data.allocate();
         long t = 0;
+        int given = positions.length - generated;
         for (int s = 0; s < positions.length; s++) {
-            TimingLowering.TokenTimes times = timing.token(0, t, StepShape.DECODE, positions[s]);
-            assertThat(data.token(0, t, positions[s], xs.get(s))).isEqualTo(times);
+            TimingLowering.TokenTimes times = timing.token(0, t, StepShape.DECODE, positions[s], s < given);
+            assertThat(data.token(0, t, positions[s], s < given ? OptionalInt.of(ids[s]) : OptionalInt.empty()))
+                    .isEqualTo(times);
             t = times.nextEntryCycle();
         }
         head.ifPresent(h -> data.nameLastHeadRows());
@@ -227,6 +251,23 @@ class PlanWithDataTest {
         assertThat(timingOnly.cycles()).as("simulated = predicted cycles").isEqualTo(t);
         SimResult sim = Simulated.exactly(data.build(), 2, t);
         assertThat(sim.traceHash()).as("the trace hash of the run without data").isEqualTo(timingOnly.traceHash());
+        int tableChip = data.path().chip(0);
+        int[] chosen = new int[positions.length];
+        for (int s = 0; s < positions.length; s++) {
+            chosen[s] = head.isEmpty() ? -1 : (int) Simulated.row(sim, tableChip,
+                    TimingLowering.chosenAt(positions[s] + 1), 1)[0];
+            if (s >= given) {
+                ids[s] = chosen[s - 1];
+            }
+        }
+        List<double[]> xs = new ArrayList<>();
+        for (int id : ids) {
+            double[] x = new double[m.hidden()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = Lanes.round(DataType.F16, table[id * m.hidden() + i]);
+            }
+            xs.add(x);
+        }
         List<double[]> in = xs;
         for (int l = 0; l < m.layers(); l++) {
             int chip = data.path().chip(plan.layerStart(l));
@@ -246,10 +287,10 @@ class PlanWithDataTest {
             in = out;
         }
         if (head.isEmpty()) {
-            return new Ran(in, new double[0], -1);
+            return new Ran(in, chosen, new double[0], -1);
         }
         int chip = data.path().chip(plan.headStart());
-        return new Ran(in, Simulated.row(sim, chip, TimingLowering.LOGITS, m.vocab()),
+        return new Ran(in, chosen, Simulated.row(sim, chip, TimingLowering.LOGITS, m.vocab()),
                 (int) Simulated.row(sim, chip, TimingLowering.CHOICE, 1)[0]);
     }
 

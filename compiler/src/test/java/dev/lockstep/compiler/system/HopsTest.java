@@ -99,7 +99,7 @@ class HopsTest {
         Collectives fresh = new Collectives(one);
         long sums = 0;
         for (int inputs : new int[] {8, 4, 9}) {
-            var sum = fresh.sum(0, inputs, 1, DataType.I8);
+            var sum = fresh.sums().sum(0, inputs, 1, DataType.I8);
             sums += sum.predictedCycles();
             one.chip(0).place(sum, 0);
         }

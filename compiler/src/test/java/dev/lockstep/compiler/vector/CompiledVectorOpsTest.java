@@ -273,4 +273,81 @@ class CompiledVectorOpsTest {
             assertThat(half[l]).as("lane %d in f16", l).isEqualTo((double) Fp16.toFloat(Fp16.fromDouble(want)));
         }
     }
+
+    /**
+     * A row read where an index says ({@link VectorGraph#inputIndexed}): a table of five f16 rows of two vectors, each
+     * vector's planes in two slices at one address per token (one vector west of the VXM, one east), read at the
+     * token an f32 input names, converted to i16 by the kernel (so the index's planes are placed by the compiler and
+     * its prologue sets bases both ways) or given in place as i16: each token gives its own row, bit for bit, in the
+     * predicted cycles, with {@code base} and {@code readb} doing it.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 3, 4})
+    void aRowIsReadWhereAnIndexSays(int token) {
+        int tokens = 5;
+        int[][] planes = {{10, 11}, {70, 71}};
+        int base = 40;
+        double[][][] table = new double[tokens][2][];
+        for (int t = 0; t < tokens; t++) {
+            for (int v = 0; v < 2; v++) {
+                table[t][v] = RandomData.floats(100 + 2 * t + v, 320, -2, 2);
+            }
+        }
+        for (boolean computed : new boolean[] {true, false}) {
+            VectorGraph g = new VectorGraph(320);
+            VectorGraph.Ref index = computed ? g.convert(g.input(new double[] {token}, 0), DataType.I16)
+                    : g.inputAt(DataType.I16, new int[] {30, 31}, 7);
+            List<VectorGraph.Ref> row = new ArrayList<>();
+            for (int v = 0; v < 2; v++) {
+                row.add(g.convert(g.inputIndexed(DataType.F16, planes[v], base, index), DataType.F32));
+            }
+            g.output("y", row);
+            SramMap taken = SramMap.empty(TSP);
+            for (int[] pl : planes) {
+                for (int p : pl) {
+                    taken = taken.raise(p, base + tokens);
+                }
+            }
+            taken = taken.raise(30, 8).raise(31, 8);
+            CompiledKernel k = VectorCompiler.compile(TSP, g, ScheduleOptions.DEFAULT, taken);
+            ChipProgram cp = k.program().chips().get(0);
+            List<DataBlock> data = new ArrayList<>(cp.data());
+            for (int t = 0; t < tokens; t++) {
+                for (int v = 0; v < 2; v++) {
+                    byte[][] b = Lanes.fromFloats(DataType.F16, table[t][v]);
+                    data.add(new DataBlock(planes[v][0], base + t, b[0]));
+                    data.add(new DataBlock(planes[v][1], base + t, b[1]));
+                }
+            }
+            if (!computed) {
+                long[] i16 = new long[320];
+                i16[0] = token;
+                byte[][] b = Lanes.fromInts(DataType.I16, i16);
+                data.add(new DataBlock(30, 7, b[0]));
+                data.add(new DataBlock(31, 7, b[1]));
+            }
+            Program program = new Program(TSP.name(), 320, List.of(), List.of(),
+                    List.of(new ChipProgram(0, cp.queues(), data, cp.regions())));
+            SimResult f = Simulator.run(TSP, program, SimOptions.functional());
+            assertThat(f.cycles()).isEqualTo(k.predictedCycles());
+            long bases = 0;
+            long indexedReads = 0;
+            for (var q : cp.queues()) {
+                for (int i = 0; i < q.size(); i++) {
+                    Opcode op = Instruction.decode(q.word(i)).opcode();
+                    bases += op == Opcode.BASE ? 1 : 0;
+                    indexedReads += op == Opcode.READB ? 1 : 0;
+                }
+            }
+            assertThat(bases).as("a base on each of the four slices read").isEqualTo(4);
+            assertThat(indexedReads).as("a readb of each plane").isEqualTo(4);
+            for (int v = 0; v < 2; v++) {
+                double[] got = f.region(0, "y" + v).orElseThrow();
+                for (int l = 0; l < 320; l++) {
+                    assertThat(got[l]).as("computed %s, vector %d lane %d", computed, v, l)
+                            .isEqualTo((double) Fp16.toFloat(Fp16.fromDouble(table[token][v][l])));
+                }
+            }
+        }
+    }
 }
