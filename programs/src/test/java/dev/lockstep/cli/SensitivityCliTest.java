@@ -35,8 +35,9 @@ class SensitivityCliTest {
         assertThat(j.get("runs").asInt()).isEqualTo(5);
         assertThat(j.get("rows").get(0).get("swing_tokens_per_second_per_user").asDouble())
                 .isGreaterThanOrEqualTo(j.get("rows").get(1).get("swing_tokens_per_second_per_user").asDouble());
-        JsonNode rack = j.get("rows").get(0).get("parameter").asText().equals("latency_cycles.rack")
-                ? j.get("rows").get(0) : j.get("rows").get(1);
+        // the rack's hop first since the embedding lookup (2,762 against the install's 2,341 tokens/s per user,
+        // measured 2026-12-05; the install's swing was the larger before)
+        JsonNode rack = j.get("rows").get(0);
         assertThat(rack.get("parameter").asText()).isEqualTo("latency_cycles.rack");
         assertThat(rack.get("halved").get("note").asText()).isEqualTo("217 / 2 rounded down is 108");
         assertThat(one.err().lines().filter(l -> l.matches("lockstep sensitivity: \\d/5 .*"))).hasSize(5);

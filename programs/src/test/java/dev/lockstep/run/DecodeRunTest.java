@@ -254,7 +254,7 @@ class DecodeRunTest {
         SystemSpec tsp = SystemSpecs.presetOrFile("tsp-576");
         assertThatThrownBy(() -> DecodeRun.run(request(llama, tsp, 576, Optional.empty()), line -> { }))
                 .isInstanceOf(RunRefused.class)
-                .hasMessage("Llama-2-70B (fp16, batch 3, context 4096) needs at least 726 chips of tsp-v1; got 576");
+                .hasMessage("Llama-2-70B (fp16, batch 3, context 4096) needs at least 728 chips of tsp-v1; got 576");
     }
 
     @Test

@@ -50,7 +50,7 @@ public sealed interface LayerStep {
 
     /** What an exchange carries per row of activations. */
     enum Payload {
-        /** A token id per row (into the embedding table): an f32 vector, the id in every lane. */
+        /** A token id per row (into the embedding table): an f32 vector, the id in lane 0. */
         TOKEN_ID,
         /** The hidden row, f32: the residual stream, and partial sums on their way to be added. */
         HIDDEN_ROW,
@@ -62,7 +62,7 @@ public sealed interface LayerStep {
         NORMED_ROW,
         /** A normed row (fp16, as {@link #NORMED_ROW}) and the routing weights (one f32 vector). */
         NORMED_ROW_AND_ROUTE,
-        /** The chosen token: an f32 vector, its id in every lane (on its way back to the table, a token id). */
+        /** The chosen token: an f32 vector, its id in lane 0 (on its way back to the table, a token id). */
         CHOICE
     }
 

@@ -150,13 +150,21 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
         }
         DecodePlan probe = new DecodePlan(m, w, batch, context, 1, 1, 1, 1, cap);
         int table = (int) Math.max(1, ceil(probe.tableBytes(), (long) (cap * FILL) - RESERVE_BYTES));
+        // the table's own chips also as many as its layout needs: a word per token in each slice of a group, the
+        // lookup reading every group (TableLayout), holds fewer rows than the bytes say where a row's slices leave
+        // some of a chip's unused
+        int perChip = TableLayout.tokensPerChip(chip, m.hidden(), w);
+        if (!m.tiedEmbeddings() && perChip == 0) {
+            throw new NoPlanFits("a row of the embedding table (" + m.hidden() + " values) takes more slices than a "
+                    + chip.name() + " chip has for it");
+        }
+        int tableChips = m.tiedEmbeddings() ? 0 : Math.max(table, (int) ceil(m.vocab(), perChip));
         for (int g = 1; g <= 4096; g++) {
             for (int a = 1; a <= Math.min(g, m.kvHeads()); a++) {
                 if (m.kvHeads() % a != 0) {
                     continue;
                 }
-                DecodePlan p = new DecodePlan(m, w, batch, context, m.tiedEmbeddings() ? 0 : table, g, a, table,
-                        cap);
+                DecodePlan p = new DecodePlan(m, w, batch, context, tableChips, g, a, table, cap);
                 if (p.fits(p.layerChipBytes())) {
                     return p;
                 }

@@ -4,6 +4,7 @@ package dev.lockstep.compiler.model;
 import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.system.ChipBuild;
+import dev.lockstep.compiler.system.Exchange;
 import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.chip.Slice;
@@ -52,9 +53,10 @@ record TableLayout(int first, int tokens, int hidden, DataType type, List<Group>
     }
 
     /**
-     * The four MEM slices nearest the VXM to its west, which a table leaves out: there the table's first chip keeps
-     * the tokens' indexes (f32 vectors: given ones, and the choices that land), and a lookup finds two adjacent slices
-     * for the i16 index it sets read bases from (east of the link lanes' staging slices, where a landed row is copied).
+     * The four MEM slices nearest the VXM to its west, which every table chip leaves out of its table: there the
+     * table's first chip keeps the tokens' indexes (f32 vectors: given ones, and the choices that land; east of the link
+     * lanes' staging slices, from which a landed row is copied), and on every table chip they leave room for the i16
+     * index a lookup sets read bases from (the compiler puts it in any two adjacent slices not read at it).
      */
     static int[] indexSlices(ChipSpec chip) {
         int center = chip.floorplan().center();
@@ -65,6 +67,32 @@ record TableLayout(int first, int tokens, int hidden, DataType type, List<Group>
             }
         }
         return west.subList(west.size() - 4, west.size()).stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The most tokens of rows of {@code hidden} values stored as {@code w} that a table chip holds in this layout: as
+     * many groups as the slices but the index slices make (a group takes a slice per byte plane of each vector of a
+     * row), each of as many tokens as a slice has words below the scratch words and above the link lanes' staging
+     * buffers (counted in every slice, so that any group fits). 0 if a row is wider than the slices hold.
+     */
+    static int tokensPerChip(ChipSpec chip, int hidden, Precision w) {
+        int planes = typeOf(w).bytes();
+        int vectors = (hidden + chip.vectorBytes() - 1) / chip.vectorBytes();
+        int units = 0;
+        Set<Integer> keep = new TreeSet<>();
+        for (int s : indexSlices(chip)) {
+            keep.add(s);
+        }
+        int center = chip.floorplan().center();
+        for (boolean west : new boolean[] {true, false}) {
+            int side = 0;
+            for (Slice s : chip.floorplan().slicesOf(SliceKind.MEM)) {
+                side += (s.position() < center) == west && !keep.contains(s.position()) ? 1 : 0;
+            }
+            units += side / planes;
+        }
+        int words = chip.mem().wordsPerSlice() - ChipKernels.SCRATCH_WORDS - Exchange.stagingWords();
+        return units / vectors * words;
     }
 
     /** The type a table of {@code w} weights stores a value in. */

@@ -258,6 +258,8 @@ final class TimingLowering {
         // the table's lookup, and the choice back; a prefill chunk's rows are not carried yet
         boolean carries = shape.rows() == 1;
         Map<Integer, RunRows> tableLeft = new HashMap<>();
+        // the index lies on the table's first chip; over several table chips the id's broadcast to the others ends the
+        // run of rows read in place, so their lookups read placeholder indexes (timing-only: a plan with data has one)
         if (carries && plan.embeddingChips() > 0) {
             Row index = given ? carried.givenRow(position, id) : carried.chosenRow(position);
             tableLeft.computeIfAbsent(first(table), c -> new RunRows()).leave(new RunRows.Input(), List.of(index));

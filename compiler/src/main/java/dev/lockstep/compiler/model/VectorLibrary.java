@@ -248,10 +248,6 @@ final class VectorLibrary {
     }
 
     /**
-     * The greedy choice over n logits ({@code in}; {@link LayerVectors#greedy}): the lowest index of the largest, the
-     * padding past them never winning.
-     */
-    /**
      * A token's row of the embedding table from the chip's part {@code table} of a vocabulary of {@code vocab}
      * ({@link LayerVectors#lookup}), its index read where {@code in} says (where it landed or was given). One row
      * whatever the library's: a kernel sets its slices' read bases from one index.
@@ -273,6 +269,10 @@ final class VectorLibrary {
         });
     }
 
+    /**
+     * The greedy choice over n logits ({@code in}; {@link LayerVectors#greedy}): the lowest index of the largest, the
+     * padding past them never winning.
+     */
     CompiledKernel argmax(int n, List<Optional<Row>> in, SramMap sram) {
         return vector(key(VectorKind.ARGMAX, Opcode.NOP, n, 0, in, sram), sram, s -> {
             return List.of(new Out(List.of(LayerVectors.greedy(s, reads.source(s, in, 0, n), n)), 1));

@@ -39,6 +39,11 @@ public final class Exchange {
     private Exchange() {
     }
 
+    /** Words reserved at the bottom of each staging slice ({@link Lanes#STAGING_WORDS}). */
+    public static int stagingWords() {
+        return Lanes.STAGING_WORDS;
+    }
+
     /** Floorplan positions of the MEM slices that hold the link lanes' staging buffers. */
     public static Set<Integer> stagingPositions(SystemBuild build) {
         return stagingPositions(build.lanes());

@@ -25,7 +25,9 @@ import java.util.TreeSet;
  * the index's two planes (an i16 vector in adjacent MEM slices a and a + 1) read onto a pair of streams toward the
  * slices east of them and onto a pair toward those west of them, the nearer plane one hop after the farther so that
  * both pass every slice on one cycle, and there a {@code base} (lane 0, scale 1). As {@code ChosenCopy} does for the
- * weights of a product chosen by data, but in a vector kernel's reservation table, on free streams.
+ * weights of a product chosen by data, but in a vector kernel's reservation table, on free streams, each direction's
+ * steps issued in the table as they are placed (so that the other direction's reads of the index's slices, and another
+ * index's, find them taken).
  */
 final class BasePrologue {
     private BasePrologue() {
@@ -75,7 +77,7 @@ final class BasePrologue {
     /**
      * The prologue of each index that sets the read bases of an input {@code op} reads and has none placed yet, for
      * every slice read at that index in {@code graph}, placed in {@code table} ({@link #place}); those inputs become
-     * readable from their bases. Returns the steps to issue.
+     * readable from their bases. Returns the steps, issued in {@code table}, for the caller's program.
      */
     static List<Step> before(ChipSpec chip, ReservationTable table, VectorGraph graph, VOp op, Bases bases) {
         List<Step> out = new ArrayList<>();
@@ -103,8 +105,9 @@ final class BasePrologue {
 
     /**
      * Places the prologue of {@code index} for {@code targets} (floorplan positions) in {@code table} at the first
-     * cycles it fits from when the index is ready; returns its steps, their streams and slices taken (the caller
-     * issues them), and sets in {@code baseFrom} per target position the first cycle a {@code readb} there may issue.
+     * cycles it fits from when the index is ready; returns its steps, issued in {@code table} with their streams and
+     * slices (the caller records them in its program), and sets in {@code baseFrom} per target position the first
+     * cycle a {@code readb} there may issue.
      */
     static List<Step> place(ChipSpec chip, ReservationTable table, VValue index, TreeSet<Integer> targets,
                             long[] baseFrom) {
@@ -171,6 +174,10 @@ final class BasePrologue {
                 out.add(new Step(table.memQueue(a), readA, readLow, readA + latency));
                 out.add(new Step(table.memQueue(b), readB, readHigh, readB + latency));
                 out.addAll(steps);
+                // issued here, so that the other direction's (and another index's) steps see them
+                for (Step s : out) {
+                    table.issue(s.queue(), s.instruction(), s.cycle());
+                }
                 for (Step s : steps) {
                     int x = s.queue().slice().position();
                     baseFrom[x] = s.cycle() + 1;

@@ -324,7 +324,9 @@ public final class VectorCompiler {
          */
         void setBases(VectorGraph graph, VOp op) {
             for (BasePrologue.Step st : BasePrologue.before(chip, table, graph, op, bases)) {
-                put(st.queue(), st.cycle(), st.instruction(), st.lastEvent());
+                // issued in the table by the prologue
+                placed.add(new Placed(st.queue(), st.cycle(), st.instruction()));
+                lastEvent = Math.max(lastEvent, st.lastEvent());
             }
         }
 
