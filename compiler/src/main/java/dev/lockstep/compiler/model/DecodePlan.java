@@ -153,12 +153,15 @@ public record DecodePlan(ModelConfig model, Precision weights, int batch, int co
         // the table's own chips also as many as its layout needs: a word per token in each slice of a group, the
         // lookup reading every group (TableLayout), holds fewer rows than the bytes say where a row's slices leave
         // some of a chip's unused
-        int perChip = TableLayout.tokensPerChip(chip, m.hidden(), w);
-        if (!m.tiedEmbeddings() && perChip == 0) {
-            throw new NoPlanFits("a row of the embedding table (" + m.hidden() + " values) takes more slices than a "
-                    + chip.name() + " chip has for it");
+        int tableChips = 0;
+        if (!m.tiedEmbeddings()) {
+            int perChip = TableLayout.tokensPerChip(chip, m.hidden(), w);
+            if (perChip == 0) {
+                throw new NoPlanFits("a row of the embedding table (" + m.hidden() + " values) takes more slices than "
+                        + "a " + chip.name() + " chip has for it");
+            }
+            tableChips = Math.max(table, (int) ceil(m.vocab(), perChip));
         }
-        int tableChips = m.tiedEmbeddings() ? 0 : Math.max(table, (int) ceil(m.vocab(), perChip));
         for (int g = 1; g <= 4096; g++) {
             for (int a = 1; a <= Math.min(g, m.kvHeads()); a++) {
                 if (m.kvHeads() % a != 0) {

@@ -66,6 +66,10 @@ record TableLayout(int first, int tokens, int hidden, DataType type, List<Group>
                 west.add(s.position());
             }
         }
+        if (west.size() < 4) {
+            throw new CompileException(chip.name() + " has " + west.size() + " MEM slices west of the VXM; an embedding "
+                    + "table keeps four of them for the tokens' indexes");
+        }
         return west.subList(west.size() - 4, west.size()).stream().mapToInt(Integer::intValue).toArray();
     }
 

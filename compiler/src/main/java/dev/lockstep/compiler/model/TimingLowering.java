@@ -289,7 +289,7 @@ final class TimingLowering {
             return new TokenTimes(layersEnd, t, t, ledger.costs());
         }
         // the head works on one row (a chunk's last, whose logits choose the next token) or, verifying a draft's
-        // tokens, on every row; the chosen tokens go back to the embedding table, a word each
+        // tokens, on every row; the chosen tokens go back to the embedding table's first chip, an f32 vector each
         int headRows = shape.headRows();
         TokenPlacement inHead = new TokenPlacement(seq, headRows, position, ledger,
                 kernels.library().withRows(headRows));

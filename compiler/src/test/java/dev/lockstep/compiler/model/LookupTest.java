@@ -83,6 +83,39 @@ class LookupTest {
     }
 
     /**
+     * On a layout {@link TableLayout#take} made (8,000 tokens of rows of 400 values: a first group of 7,808 in slices
+     * that hold the link lanes' staging buffers, from word 128, and a second of 192), compiled into the chip's SRAM
+     * after it: a token of either group gives its row, bit for bit.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 7807, 7808, 7999})
+    void aTokenIsReadWhereTheLayoutPutIt(int token) {
+        int tokens = 8000;
+        SystemBuild b = new SystemBuild(TestSystems.ONE_CHIP);
+        int ceiling = TSP.mem().wordsPerSlice() - ChipKernels.SCRATCH_WORDS;
+        TableLayout table = TableLayout.take(TSP, b.chip(0), 0, tokens, HIDDEN, Precision.FP16, ceiling);
+        assertThat(table.groups()).extracting(TableLayout.Group::tokens).containsExactly(7808, 192);
+        assertThat(table.groups().get(0).address()).isEqualTo(128);
+        double[] values = RandomData.floats(9, tokens * HIDDEN, -2, 2);
+        VectorGraph g = new VectorGraph(320);
+        g.output("y", LayerVectors.lookup(g, g.input(new double[] {token}, 0), table, tokens, null));
+        CompiledKernel k = VectorCompiler.compile(TSP, g, ScheduleOptions.DEFAULT, b.chip(0).sram());
+        ChipProgram cp = k.program().chips().get(0);
+        List<DataBlock> data = new ArrayList<>(cp.data());
+        data.addAll(table.data(values, 320));
+        SimResult f = Simulator.run(TSP, new Program(TSP.name(), 320, List.of(), List.of(),
+                List.of(new ChipProgram(0, cp.queues(), data, cp.regions()))), SimOptions.functional());
+        assertThat(f.cycles()).isEqualTo(k.predictedCycles());
+        for (int v = 0; v < 2; v++) {
+            double[] got = f.region(0, "y" + v).orElseThrow();
+            for (int l = 0; l < 320 && v * 320 + l < HIDDEN; l++) {
+                assertThat(got[l]).as("token %d, value %d", token, v * 320 + l)
+                        .isEqualTo(Lanes.round(DataType.F16, values[token * HIDDEN + v * 320 + l]));
+            }
+        }
+    }
+
+    /**
      * A chip's layout holds as many tokens as {@link TableLayout#tokensPerChip} says and refuses one more, naming the
      * cure; a row of 8,192 fp16 values (26 vectors, 52 slices a group) leaves one group a chip, fewer rows than its
      * bytes would say, which the plan's table chips follow (Llama-2-70B: 5 where its bytes take 3).
