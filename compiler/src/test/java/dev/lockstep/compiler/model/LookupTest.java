@@ -64,13 +64,7 @@ class LookupTest {
         for (int p : new int[] {60, 61, 62, 63}) {
             taken = taken.raise(p, 203);
         }
-        CompiledKernel k = VectorCompiler.compile(TSP, g, ScheduleOptions.DEFAULT, taken);
-        ChipProgram cp = k.program().chips().get(0);
-        List<DataBlock> data = new ArrayList<>(cp.data());
-        data.addAll(table.data(values, 320));
-        SimResult f = Simulator.run(TSP, new Program(TSP.name(), 320, List.of(), List.of(),
-                List.of(new ChipProgram(0, cp.queues(), data, cp.regions()))), SimOptions.functional());
-        assertThat(f.cycles()).isEqualTo(k.predictedCycles());
+        SimResult f = simulate(VectorCompiler.compile(TSP, g, ScheduleOptions.DEFAULT, taken), table, values);
         boolean held = token >= 10 && token < 16;
         for (int v = 0; v < 2; v++) {
             double[] got = f.region(0, "y" + v).orElseThrow();
@@ -99,13 +93,8 @@ class LookupTest {
         double[] values = RandomData.floats(9, tokens * HIDDEN, -2, 2);
         VectorGraph g = new VectorGraph(320);
         g.output("y", LayerVectors.lookup(g, g.input(new double[] {token}, 0), table, tokens, null));
-        CompiledKernel k = VectorCompiler.compile(TSP, g, ScheduleOptions.DEFAULT, b.chip(0).sram());
-        ChipProgram cp = k.program().chips().get(0);
-        List<DataBlock> data = new ArrayList<>(cp.data());
-        data.addAll(table.data(values, 320));
-        SimResult f = Simulator.run(TSP, new Program(TSP.name(), 320, List.of(), List.of(),
-                List.of(new ChipProgram(0, cp.queues(), data, cp.regions()))), SimOptions.functional());
-        assertThat(f.cycles()).isEqualTo(k.predictedCycles());
+        SimResult f = simulate(VectorCompiler.compile(TSP, g, ScheduleOptions.DEFAULT, b.chip(0).sram()), table,
+                values);
         for (int v = 0; v < 2; v++) {
             double[] got = f.region(0, "y" + v).orElseThrow();
             for (int l = 0; l < 320 && v * 320 + l < HIDDEN; l++) {
@@ -143,5 +132,16 @@ class LookupTest {
         DecodePlan llama = DecodePlan.minimal(m, Precision.FP16, 1, 4096, TSP);
         assertThat(llama.embeddingChips()).isEqualTo(5);
         assertThat(llama.headChips()).as("the LM head: by its bytes").isEqualTo(3);
+    }
+
+    /** Kernel {@code k} simulated with data, {@code table}'s rows of {@code values} in SRAM, in its predicted cycles. */
+    private static SimResult simulate(CompiledKernel k, TableLayout table, double[] values) {
+        ChipProgram cp = k.program().chips().get(0);
+        List<DataBlock> data = new ArrayList<>(cp.data());
+        data.addAll(table.data(values, 320));
+        SimResult f = Simulator.run(TSP, new Program(TSP.name(), 320, List.of(), List.of(),
+                List.of(new ChipProgram(0, cp.queues(), data, cp.regions()))), SimOptions.functional());
+        assertThat(f.cycles()).isEqualTo(k.predictedCycles());
+        return f;
     }
 }
