@@ -137,9 +137,10 @@ final class CarriedRows {
     /** A token's index (an f32 vector, the id in lane 0) in the table's first chip's index slices. */
     private Row indexRow() {
         ChipBuild c = build.chip(tableChip());
-        int address = c.takeWords(TableLayout.indexSlices(build.chip()), 1);
-        List<Region> v = List.of(new Region("", Arrays.stream(TableLayout.indexSlices(build.chip())).boxed()
-                .toList(), address, DataType.F32, build.chip().vectorBytes(), false));
+        int[] slices = TableLayout.indexSlices(build.chip());
+        int address = c.takeWords(slices, 1);
+        List<Region> v = List.of(new Region("", Arrays.stream(slices).boxed().toList(), address, DataType.F32,
+                build.chip().vectorBytes(), false));
         return Row.of(v, 1);
     }
 }

@@ -80,48 +80,21 @@ record TableLayout(int first, int tokens, int hidden, DataType type, List<Group>
      * buffers (counted in every slice, so that any group fits). 0 if a row is wider than the slices hold.
      */
     static int tokensPerChip(ChipSpec chip, int hidden, Precision w) {
-        int planes = typeOf(w).bytes();
         int vectors = (hidden + chip.vectorBytes() - 1) / chip.vectorBytes();
-        int units = 0;
-        Set<Integer> keep = new TreeSet<>();
-        for (int s : indexSlices(chip)) {
-            keep.add(s);
-        }
-        int center = chip.floorplan().center();
-        for (boolean west : new boolean[] {true, false}) {
-            int side = 0;
-            for (Slice s : chip.floorplan().slicesOf(SliceKind.MEM)) {
-                side += (s.position() < center) == west && !keep.contains(s.position()) ? 1 : 0;
-            }
-            units += side / planes;
-        }
         int words = chip.mem().wordsPerSlice() - ChipKernels.SCRATCH_WORDS - Exchange.stagingWords();
-        return units / vectors * words;
-    }
-
-    /** The type a table of {@code w} weights stores a value in. */
-    static DataType typeOf(Precision w) {
-        return w == Precision.INT8 ? DataType.I8 : DataType.F16;
+        return units(chip, typeOf(w).bytes()).size() / vectors * words;
     }
 
     /**
-     * Lays out tokens {@code first .. first + tokens - 1} of rows of {@code hidden} values stored as {@code w} on chip
-     * {@code c}, below word {@code ceiling}, in every MEM slice but the index slices ({@link #indexSlices}); takes
-     * their words.
-     *
-     * @throws CompileException if the groups they need outnumber the slices
+     * The slices a vector of a row can take, {@code planes} at a time (a slice per byte plane): adjacent MEM slices of
+     * one hemisphere, west first, every one but the index slices ({@link #indexSlices}).
      */
-    static TableLayout take(ChipSpec chip, ChipBuild c, int first, int tokens, int hidden, Precision w,
-                            int ceiling) {
+    private static List<int[]> units(ChipSpec chip, int planes) {
         Set<Integer> keep = new TreeSet<>();
         for (int s : indexSlices(chip)) {
             keep.add(s);
         }
-        DataType type = typeOf(w);
-        int planes = type.bytes();
-        int vectors = (hidden + chip.vectorBytes() - 1) / chip.vectorBytes();
         int center = chip.floorplan().center();
-        // units of a vector's planes, adjacent slices of one hemisphere
         List<int[]> units = new ArrayList<>();
         for (boolean west : new boolean[] {true, false}) {
             List<Integer> side = new ArrayList<>();
@@ -138,6 +111,27 @@ record TableLayout(int first, int tokens, int hidden, DataType type, List<Group>
                 units.add(u);
             }
         }
+        return units;
+    }
+
+    /** The type a table of {@code w} weights stores a value in. */
+    static DataType typeOf(Precision w) {
+        return w == Precision.INT8 ? DataType.I8 : DataType.F16;
+    }
+
+    /**
+     * Lays out tokens {@code first .. first + tokens - 1} of rows of {@code hidden} values stored as {@code w} on chip
+     * {@code c}, below word {@code ceiling}, in every MEM slice but the index slices ({@link #indexSlices}); takes
+     * their words.
+     *
+     * @throws CompileException if the groups they need outnumber the slices
+     */
+    static TableLayout take(ChipSpec chip, ChipBuild c, int first, int tokens, int hidden, Precision w,
+                            int ceiling) {
+        DataType type = typeOf(w);
+        int planes = type.bytes();
+        int vectors = (hidden + chip.vectorBytes() - 1) / chip.vectorBytes();
+        List<int[]> units = units(chip, planes);
         List<Group> groups = new ArrayList<>();
         int next = first;
         int unit = 0;
