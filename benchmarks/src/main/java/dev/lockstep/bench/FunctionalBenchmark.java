@@ -2,10 +2,10 @@
 package dev.lockstep.bench;
 
 import dev.lockstep.compiler.config.ModelConfig;
-import dev.lockstep.compiler.model.FunctionalModel;
+import dev.lockstep.compiler.model.Generation;
 import dev.lockstep.compiler.model.LayerWeights;
 import dev.lockstep.compiler.model.ModelWeights;
-import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.compiler.model.MoeDispatch;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.isa.system.SystemSpecs;
@@ -35,10 +35,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Functional mode ({@code lockstep run --functional}), on two random models of hidden 320, 4 heads, 2 KV heads,
  * intermediate 320 and vocabulary 400 ({@code shape}): {@code mixtral-2} a Mixtral of 2 layers with 8 experts, top 2,
- * over 4 chips of node-8; {@code llama-10} a dense Llama of 10 layers over 13 chips of rack-72 (what {@code lockstep
- * random-checkpoint --layers 10 --experts 1} writes, run with {@code --system rack-72}). Each is compiled as wired
- * kernels for a 3-token prompt and 4 generated tokens ({@code compile}) and simulated with data ({@code simulate},
- * 2 threads).
+ * over 4 chips of node-8; {@code llama-10} a dense Llama of 10 layers over 12 chips of rack-72, and those forwarding
+ * the choice back (what {@code lockstep random-checkpoint --layers 10 --experts 1} writes, run with {@code --system
+ * rack-72}). Each is compiled through
+ * its plan with data ({@link Generation}) for a 3-token prompt and 4 generated tokens ({@code compile}) and simulated
+ * with data ({@code simulate}, 2 threads).
  *
  * <p>How to run: {@code mvn -B -DskipTests package && java -jar benchmarks/target/benchmarks.jar
  * FunctionalBenchmark -f 1 -wi 1 -i 3}.
@@ -101,9 +102,9 @@ public class FunctionalBenchmark {
 
     @Benchmark
     public Program compile() {
-        SystemBuild b = new SystemBuild(system);
-        end = FunctionalModel.build(b, weights, PROMPT, TOKENS).end();
-        return b.toProgram();
+        Generation.Built built = Generation.build(weights, system, PROMPT, TOKENS, MoeDispatch.ALL, line -> { });
+        end = built.end();
+        return built.program();
     }
 
     @Benchmark

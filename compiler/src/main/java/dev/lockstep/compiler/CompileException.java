@@ -2,7 +2,8 @@
 package dev.lockstep.compiler;
 
 /** A problem the compiler cannot map onto the chip (it does not fit, or it is not supported), said plainly. */
-public sealed class CompileException extends RuntimeException permits CompileException.ChunkSize, CompileException.NoChipPath {
+public sealed class CompileException extends RuntimeException
+        permits CompileException.ChunkSize, CompileException.NoChipPath, CompileException.TooManyPositions {
     public CompileException(String message) {
         super(message);
     }
@@ -14,6 +15,24 @@ public sealed class CompileException extends RuntimeException permits CompileExc
     public static final class ChunkSize extends CompileException {
         public ChunkSize(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * A run with data over more positions than its chips hold the kernels of (each position's kernels keep constants of
+     * their own): {@link #fit} positions did.
+     */
+    public static final class TooManyPositions extends CompileException {
+        private final int fit;
+
+        public TooManyPositions(String message, int fit) {
+            super(message);
+            this.fit = fit;
+        }
+
+        /** Positions that fit. */
+        public int fit() {
+            return fit;
         }
     }
 

@@ -4,12 +4,12 @@ package dev.lockstep.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.compiler.model.Checkpoint;
-import dev.lockstep.compiler.model.FunctionalModel;
 import dev.lockstep.compiler.model.ModelWeights;
 import dev.lockstep.compiler.model.MoeDispatch;
 import dev.lockstep.isa.io.InputException;
 import dev.lockstep.isa.io.ParamChange;
 import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.run.DecodeReport;
 import dev.lockstep.run.FunctionalRun;
 import dev.lockstep.sim.SimResult;
 import dev.lockstep.sim.TraceHash;
@@ -154,25 +154,37 @@ final class FunctionalCommand {
         err.printf("lockstep run: %s from %s: %d layers, functional, %d prompt tokens, %d to generate%n",
                 w.config().name(), o.checkpoint(), w.config().layers(), prompt.length, o.tokens());
         err.flush();
-        FunctionalRun.Report rep = FunctionalRun.run(new FunctionalRun.Request(w, prompt, o.tokens(),
-                o.logitsOut() != null, o.system(), o.threads(), dispatch), line -> {
-                    err.println("lockstep run: " + line);
-                    err.flush();
-                });
+        FunctionalRun.Report rep;
+        try {
+            rep = FunctionalRun.run(new FunctionalRun.Request(w, prompt, o.tokens(), o.logitsOut() != null,
+                    o.system(), o.threads(), dispatch), line -> {
+                        err.println("lockstep run: " + line);
+                        err.flush();
+                    });
+        } catch (FunctionalRun.TooManyPositions e) {
+            throw e.mostTokens() > 0
+                    ? new InputException("--tokens", 1, 1, "the prompt and " + o.tokens() + " tokens span "
+                    + (prompt.length + o.tokens() - 1) + " positions; " + w.config().name() + "'s chips hold the "
+                    + "kernels of " + e.fit() + " (each position's keep constants of their own): give at most "
+                    + e.mostTokens() + " tokens", e)
+                    : new InputException("--prompt", 1, 1, "the prompt's " + prompt.length + " tokens span more "
+                    + "positions than " + w.config().name() + "'s chips hold the kernels of (" + e.fit() + ", each "
+                    + "position's keep constants of their own): give a shorter prompt", e);
+        }
         int vocab = w.config().vocab();
         int[] tokens = rep.generated();
         if (o.logitsOut() != null) {
             Outputs.write(o.logitsOut(), Npy.float32(rep.logits().orElseThrow(), vocab));
         }
-        FunctionalModel.Built built = rep.built();
         SimResult r = rep.sim();
+        DecodeReport.TimeShares shares = rep.timeShares();
         double clock = o.system().chip().clockHz();
         ObjectNode j = Outputs.json();
         j.put("model", w.config().name());
         j.put("system", o.system().name());
         ParamEcho.json(j, o.changes());
         j.put("mode", "functional");
-        j.put("chips", built.chips());
+        j.put("chips", rep.chipsUsed());
         j.put("clock_hz", clock);
         ArrayNode p = j.putArray("prompt");
         for (int t : prompt) {
@@ -185,10 +197,7 @@ final class FunctionalCommand {
         if (o.logitsOut() != null) {
             j.put("logits_out", o.logitsOut().toString());
         }
-        ObjectNode busy = j.putObject("chip_cycles");
-        busy.put("products", built.productCycles());
-        busy.put("vector_steps", built.vectorCycles());
-        busy.put("wiring", built.wiringCycles());
+        DecodeReportRenderer.timeBreakdown(j.putObject("time_breakdown"), shares);
         j.put("simulated_cycles", r.cycles());
         j.put("simulated_seconds", r.cycles() / clock);
         j.put("simulated_instructions", r.instructions());
@@ -204,7 +213,7 @@ final class FunctionalCommand {
             out.print(Outputs.text(j));
         } else {
             out.printf("model            %s (%s), functional, %d chips of %s%n", w.config().name(), o.checkpoint(),
-                    built.chips(), o.system().name());
+                    rep.chipsUsed(), o.system().name());
             ParamEcho.text(out, 17, o.changes());
             out.printf("prompt           %s%n", p);
             out.printf("generated        %s%n", g);
@@ -217,10 +226,8 @@ final class FunctionalCommand {
             if (o.logitsOut() != null) {
                 out.printf("logits           %s (%d x %d float32)%n", o.logitsOut(), tokens.length, vocab);
             }
-            long steps = built.productCycles() + built.vectorCycles() + built.wiringCycles();
-            out.printf("chip time        products %.1f%%, vector steps %.1f%%, wiring rows into products and "
-                    + "caches %.1f%%%n", 100.0 * built.productCycles() / steps, 100.0 * built.vectorCycles() / steps,
-                    100.0 * built.wiringCycles() / steps);
+            out.printf("time of the run  compute %.1f%%, on-chip moves %.1f%%, links %.1f%%, waiting %.1f%%%n",
+                    100 * shares.compute(), 100 * shares.onChip(), 100 * shares.links(), 100 * shares.waiting());
             out.printf("simulated        %d cycles (%.3f ms at %.0f MHz), %d instructions%n", r.cycles(),
                     1e3 * r.cycles() / clock, clock / 1e6, r.instructions());
             out.printf("wall time        %.1f s (compile %.1f s, simulate %.1f s)%n",

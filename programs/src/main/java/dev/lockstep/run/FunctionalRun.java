@@ -2,10 +2,10 @@
 package dev.lockstep.run;
 
 import dev.lockstep.compiler.CompileException;
-import dev.lockstep.compiler.model.FunctionalModel;
+import dev.lockstep.compiler.model.DecodeBuilder;
+import dev.lockstep.compiler.model.Generation;
 import dev.lockstep.compiler.model.ModelWeights;
 import dev.lockstep.compiler.model.MoeDispatch;
-import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpec;
 import dev.lockstep.sim.SimOptions;
@@ -15,8 +15,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Greedy generation with a checkpoint's real weights, compiled over a pipeline of chips ({@link FunctionalModel})
- * and simulated in functional mode ({@link Verified}); the tokens and logits are what the simulated chips computed.
+ * Greedy generation with a checkpoint's real weights, compiled through the plan that timing-only runs lower
+ * ({@link Generation}: the table, each layer and the head on a chip each) and simulated in functional mode
+ * ({@link Verified}); the tokens and logits are what the simulated chips computed, each token's logits read at its
+ * choice (the next token's head overwrites them).
  */
 public final class FunctionalRun {
     private FunctionalRun() {
@@ -68,14 +70,30 @@ public final class FunctionalRun {
      * What a functional run computed.
      *
      * @param request   the run asked for
-     * @param built     the program's pieces (chips, cycles of products, vector steps and wiring)
+     * @param built     what the generation compiled to (its plan, program and predicted end)
      * @param generated the generated tokens
      * @param logits    the logits that chose each generated token, if asked for
      * @param sim       the simulation with data
      * @param wall      where the wall time went
      */
-    public record Report(Request request, FunctionalModel.Built built, int[] generated, Optional<float[][]> logits,
+    public record Report(Request request, Generation.Built built, int[] generated, Optional<float[][]> logits,
                          SimResult sim, DecodeReport.WallTimes wall) {
+        /** Chips with work: the plan's, and those that forward the choice back to the table's chip. */
+        public int chipsUsed() {
+            return built.program().chips().size();
+        }
+
+        /**
+         * The shares of the whole run's cycles (every position placed, one after another) taken on its critical path
+         * by compute, on-chip moves and links, and waiting.
+         */
+        public DecodeReport.TimeShares timeShares() {
+            DecodeBuilder.Breakdown b = built.time();
+            double all = built.end();
+            return new DecodeReport.TimeShares(b.computeCycles() / all, b.onChipCycles() / all,
+                    (b.linkCycles() - b.onChipCycles()) / all, 1 - (b.computeCycles() + b.linkCycles()) / all);
+        }
+
         @Override
         public int[] generated() {
             return generated.clone();
@@ -94,37 +112,62 @@ public final class FunctionalRun {
         }
     }
 
+    /** A run over more positions than the plan's chips hold the kernels of. */
+    public static final class TooManyPositions extends RuntimeException {
+        private final int prompt;
+        private final int fit;
+
+        TooManyPositions(int prompt, CompileException.TooManyPositions cause) {
+            super(cause.getMessage(), cause);
+            this.prompt = prompt;
+            this.fit = cause.fit();
+        }
+
+        /** Positions that fit. */
+        public int fit() {
+            return fit;
+        }
+
+        /** The most tokens a run with this prompt can generate (0: the prompt alone is too long). */
+        public int mostTokens() {
+            return Math.max(0, fit - prompt + 1);
+        }
+    }
+
     /**
      * Runs {@code request}; {@code progress} hears a line per phase.
      *
-     * @throws RunRefused if the model's functional program does not compile (it does not fit, say)
+     * @throws RunRefused        if the model's functional program does not compile (it does not fit, say)
+     * @throws TooManyPositions  if the prompt and the tokens span more positions than its chips hold the kernels of
      */
     public static Report run(Request request, Consumer<String> progress) {
         long wall0 = System.nanoTime();
-        SystemBuild b = new SystemBuild(request.system());
-        FunctionalModel.Built built;
+        Generation.Built built;
         long c0 = System.nanoTime();
         try {
-            built = FunctionalModel.build(b, request.weights(), request.prompt(), request.tokens(),
-                    request.dispatch());
+            built = Generation.build(request.weights(), request.system(), request.prompt(), request.tokens(),
+                    request.dispatch(), progress);
+        } catch (CompileException.TooManyPositions e) {
+            throw new TooManyPositions(request.prompt().length, e);
         } catch (CompileException e) {
             throw new RunRefused(request.weights().config().name() + " in functional mode: " + e.getMessage(), e);
         }
-        Program program = b.toProgram();
+        Program program = built.program();
         double compileSeconds = (System.nanoTime() - c0) / 1e9;
         progress.accept(String.format("compiled %d instructions for %d chips in %.1f s; simulating with data",
-                program.instructionCount(), built.chips(), compileSeconds));
+                program.instructionCount(), program.chips().size(), compileSeconds));
         long s0 = System.nanoTime();
-        SimResult r = Verified.simulate(request.system(), program, SimOptions.functional(),
+        SimOptions options = request.keepLogits() ? SimOptions.functional().watching(built.allWatches())
+                : SimOptions.functional();
+        SimResult r = Verified.simulate(request.system(), program, options,
                 new SystemSimulator.Parallelism(request.threads(), false), built.end(), "the functional run");
         double simSeconds = (System.nanoTime() - s0) / 1e9;
-        int vocab = request.weights().config().vocab();
         int[] tokens = new int[request.tokens()];
         float[][] logits = request.keepLogits() ? new float[tokens.length][] : null;
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = built.token(r::region, i);
             if (logits != null) {
-                logits[i] = built.logits(r::region, i, vocab);
+                logits[i] = built.logits(r::watched, i);
             }
         }
         return new Report(request, built, tokens, Optional.ofNullable(logits), r, new DecodeReport.WallTimes(

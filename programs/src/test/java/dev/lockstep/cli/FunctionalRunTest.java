@@ -269,6 +269,28 @@ class FunctionalRunTest {
                 + "of an even size), got 100" + System.lineSeparator());
     }
 
+    /**
+     * More positions than the plan's chips hold the kernels of (each position's kernels keep constants of their own):
+     * one line at --tokens saying how many tokens fit after this prompt, or at --prompt if the prompt alone does not.
+     */
+    @Test
+    void moreTokensThanTheChipsHoldGetOneLineSayingHowManyFit(@TempDir Path dir) throws Exception {
+        RandomCheckpoint c = new RandomCheckpoint(4);
+        c.write(dir);
+        CliRun.Result r = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
+                "--tokens", "40", "--system", "node-8");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().lines().filter(l -> !l.startsWith("lockstep run: ")).toList()).containsExactly(
+                "error: --tokens:1:1: the prompt and 40 tokens span 42 positions; "
+                + dir.getFileName() + "'s chips hold the kernels of 28 (each position's keep constants of their own): give at most 26 "
+                + "tokens");
+        assertThat(r.err()).as("no stack trace").doesNotContain("\tat ");
+        CliRun.Result most = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
+                "--tokens", "26", "--system", "node-8", "--json");
+        assertThat(most.exit()).as(most.err()).isZero();
+        assertThat(most.json().get("generated_tokens").size()).isEqualTo(26);
+    }
+
     @Test
     void aBrokenCheckpointGetsOneLocatedLine(@TempDir Path dir) throws Exception {
         RandomCheckpoint c = new RandomCheckpoint(4);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.sim;
 
+import dev.lockstep.isa.program.RegionWatch;
+import java.util.Map;
+
 /**
  * What one chip's run produced.
  *
@@ -18,17 +21,19 @@ package dev.lockstep.sim;
  * @param busyByQueue      per queue id, the cycles in which its instructions hold a resource (each counted once)
  * @param sramWordsInUse   words holding data at the end (initialised or written)
  * @param sram             final SRAM contents in functional mode, else null
+ * @param watched          the values of each region watched on this chip ({@link SimOptions#watches})
  */
 record ChipResult(int chip, long firstIssue, long cycles, long issues, long simulatedIssues, long simulatedCycles,
                   long traceHash,
                   long[] busyByResource, long[] activity, long[] issuedByQueue, long[] busyByQueue, long sramWordsInUse,
-                  Sram sram) {
+                  Sram sram, Map<RegionWatch, double[]> watched) {
     /**
      * The same result for another chip that ran the identical program {@code shift} cycles later (timing-only
      * deduplication): every event moves by the shift, nothing else changes.
      */
     ChipResult shifted(int id, long shift) {
         return new ChipResult(id, firstIssue + shift, cycles + shift, issues, simulatedIssues, simulatedCycles,
-                traceHash, busyByResource, activity, issuedByQueue, busyByQueue, sramWordsInUse, sram);
+                traceHash, busyByResource, activity, issuedByQueue, busyByQueue, sramWordsInUse, sram,
+                watched);
     }
 }

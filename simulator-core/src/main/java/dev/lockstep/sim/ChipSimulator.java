@@ -21,11 +21,15 @@ import dev.lockstep.isa.chip.Queue;
 import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.program.QueueProgram;
+import dev.lockstep.isa.program.RegionWatch;
 import dev.lockstep.isa.semantics.VectorOps;
 import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs one chip's program cycle by cycle. Time advances from event to event (idle stretches cost nothing); within
@@ -91,6 +95,10 @@ final class ChipSimulator {
     private final long[] nextBaseFrom;
     /** The last cycle at which a read train put ahead accesses or vectors (-1: none); it counts as a cycle run. */
     private long lastAhead = -1;
+    /** The regions to read as the run goes, by cycle ({@link #watch}), and those read so far. */
+    private List<RegionWatch> watches = List.of();
+    private int nextWatch;
+    private final Map<RegionWatch, double[]> watched = new HashMap<>();
 
     /**
      * @param topology the system's wiring, or null for a chip alone (its links go nowhere)
@@ -172,8 +180,69 @@ final class ChipSimulator {
         return finish();
     }
 
-    /** Runs every event before {@code limit}. */
+    /**
+     * Reads {@code mine} (watches of this chip's regions) as the run goes, each at the start of its cycle: functional
+     * mode, before the run starts. The reading is no event: it moves neither the trace nor the chip's last cycle.
+     *
+     * @throws IllegalArgumentException if a watch is of another chip or of a region the program does not name
+     */
+    void watch(List<RegionWatch> mine) {
+        if (mine.isEmpty()) {
+            return;
+        }
+        if (!functional || issues > 0 || lastCycle >= 0) {
+            throw new IllegalStateException("regions are watched in a functional run, from its start");
+        }
+        for (RegionWatch w : mine) {
+            if (w.chip() != chipId() || chipProgram.region(w.region()).isEmpty()) {
+                throw new IllegalArgumentException("chip " + chipId() + "'s program names no region " + w.region()
+                        + (w.chip() != chipId() ? " (the watch is of chip " + w.chip() + ")" : ""));
+            }
+        }
+        watches = mine.stream().sorted(Comparator.comparingLong(RegionWatch::cycle)).toList();
+    }
+
+    /** Runs every event before {@code limit}, reading the regions watched at cycles before it where they fall. */
     void advance(long limit) {
+        while (nextWatch < watches.size() && watches.get(nextWatch).cycle() < limit) {
+            RegionWatch w = watches.get(nextWatch++);
+            runEvents(w.cycle());
+            read(w);
+        }
+        runEvents(limit);
+    }
+
+    /**
+     * Gives each of {@code sims}, the simulators of {@code program}'s chips, its share of {@code watches}
+     * ({@link #watch}).
+     *
+     * @throws IllegalArgumentException if a watch is of a chip the program does not have
+     */
+    static void watch(Program program, List<ChipSimulator> sims, List<RegionWatch> watches) {
+        checkWatched(program, watches);
+        for (ChipSimulator s : sims) {
+            s.watch(watches.stream().filter(w -> w.chip() == s.chipId()).toList());
+        }
+    }
+
+    /**
+     * Checks that every one of {@code watches} is of a chip {@code program} has.
+     *
+     * @throws IllegalArgumentException if one is not
+     */
+    static void checkWatched(Program program, List<RegionWatch> watches) {
+        for (RegionWatch w : watches) {
+            if (program.chip(w.chip()).isEmpty()) {
+                throw new IllegalArgumentException("a region watch of chip " + w.chip() + ", which has no program");
+            }
+        }
+    }
+
+    private void read(RegionWatch w) {
+        watched.put(w, sram.values(chipProgram.region(w.region()).orElseThrow()));
+    }
+
+    private void runEvents(long limit) {
         events.run(limit, (cycle, quiet) -> {
             if (skip != null && quiet) {
                 long by = skip.at(cycle);
@@ -263,11 +332,16 @@ final class ChipSimulator {
 
     /** Ends the run: the chip's result. */
     ChipResult finish() {
+        // the watches after the last event read what the run left
+        while (nextWatch < watches.size()) {
+            read(watches.get(nextWatch++));
+        }
         long cycles = Math.max(Math.max(lastCycle, lastOccupied), lastAhead) + 1;
         return new ChipResult(chipProgram.chipId(), firstIssue, cycles, issues,
                 skip == null ? issues : issues - skip.skippedIssues(),
                 cycles - firstIssue - (skip == null ? 0 : skip.skippedCycles()), hash, busyCycles.clone(),
-                activity.clone(), queueIssued.clone(), queueBusy.clone(), sram.wordsInUse(), functional ? sram : null);
+                activity.clone(), queueIssued.clone(), queueBusy.clone(), sram.wordsInUse(), functional ? sram : null,
+                Map.copyOf(watched));
     }
 
     // ------------------------------------------------------------------------------------------ repeats

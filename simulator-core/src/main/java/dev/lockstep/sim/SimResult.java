@@ -8,7 +8,7 @@ import dev.lockstep.isa.Unit;
 import dev.lockstep.isa.chip.ChipSpec;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.program.Region;
-import dev.lockstep.isa.semantics.Lanes;
+import dev.lockstep.isa.program.RegionWatch;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -214,25 +214,21 @@ public final class SimResult {
         if (region.isEmpty()) {
             return Optional.empty();
         }
-        Region r = region.get();
-        Sram sram = chipResult(chipId).sram();
-        int vb = chip.vectorBytes();
-        int w = r.dtype().bytes();
-        int vectors = (r.elements() + vb - 1) / vb;
-        double[] out = new double[r.elements()];
-        for (int v = 0; v < vectors; v++) {
-            byte[][] planes = new byte[w][];
-            for (int p = 0; p < w; p++) {
-                planes[p] = r.slices().size() == 1
-                        ? sram.dump(r.slices().get(0), r.address() + v * w + p, 1)
-                        : sram.dump(r.slices().get(p), r.address() + v, 1);
-            }
-            double[] values = Lanes.values(r.dtype(), planes);
-            for (int l = 0; l < vb && v * vb + l < out.length; l++) {
-                out[v * vb + l] = values[l];
-            }
+        return Optional.of(chipResult(chipId).sram().values(region.get()));
+    }
+
+    /**
+     * The values of a watched region ({@link SimOptions#watches}) as they stood at the start of the watch's cycle,
+     * element by element; empty if the run did not watch it.
+     */
+    public Optional<double[]> watched(RegionWatch watch) {
+        if (mode != Mode.FUNCTIONAL) {
+            throw new IllegalStateException("a timing-only run carries no data");
         }
-        return Optional.of(out);
+        if (chips.stream().noneMatch(c -> c.chip() == watch.chip())) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(chipResult(watch.chip()).watched().get(watch)).map(double[]::clone);
     }
 
     /**

@@ -26,9 +26,13 @@ public final class Simulator {
     public static SimResult run(ChipSpec chip, Program program, SimOptions options) {
         ProgramRules.check(program, chip);
         List<ChipResult> results = new ArrayList<>();
+        ChipSimulator.checkWatched(program, options.watches());
         for (ChipProgram cp : program.chips()) {
-            results.add(new ChipSimulator(chip, program, cp, options.mode(), options.listener(), null, false, false)
-                    .run());
+            // one chip at a time, each reading its own watches
+            ChipSimulator s = new ChipSimulator(chip, program, cp, options.mode(), options.listener(), null, false,
+                    false);
+            s.watch(options.watches().stream().filter(w -> w.chip() == cp.chipId()).toList());
+            results.add(s.run());
         }
         return new SimResult(chip, program, options.mode(), results, results.size(),
                 results.stream().mapToLong(ChipResult::issues).sum());

@@ -7,6 +7,7 @@ import dev.lockstep.isa.chip.SliceKind;
 import dev.lockstep.isa.program.ChipProgram;
 import dev.lockstep.isa.program.DataBlock;
 import dev.lockstep.isa.program.Region;
+import dev.lockstep.isa.semantics.Lanes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -303,6 +304,26 @@ final class Sram {
             }
         }
         return n;
+    }
+
+    /** The values of {@code r} as they stand, element by element (exact for every type; functional mode). */
+    double[] values(Region r) {
+        int w = r.dtype().bytes();
+        int vectors = (r.elements() + vectorBytes - 1) / vectorBytes;
+        double[] out = new double[r.elements()];
+        for (int v = 0; v < vectors; v++) {
+            byte[][] planes = new byte[w][];
+            for (int p = 0; p < w; p++) {
+                planes[p] = r.slices().size() == 1
+                        ? dump(r.slices().get(0), r.address() + v * w + p, 1)
+                        : dump(r.slices().get(p), r.address() + v, 1);
+            }
+            double[] values = Lanes.values(r.dtype(), planes);
+            for (int l = 0; l < vectorBytes && v * vectorBytes + l < out.length; l++) {
+                out[v * vectorBytes + l] = values[l];
+            }
+        }
+        return out;
     }
 
     /** Copies of words {@code address .. address + count - 1} of a slice (functional mode). */

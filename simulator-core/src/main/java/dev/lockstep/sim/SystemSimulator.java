@@ -290,6 +290,7 @@ public final class SystemSimulator {
             sims.add(sim);
             byChip[cp.chipId()] = sim;
         }
+        ChipSimulator.watch(program, sims, options.watches());
         // a vector sampled (or forwarded) at c arrives no sooner than c + the shorter lead + its frame + a link
         long minFlight = Math.min(system.chip().timing().cycles(TimingParam.C2C_SEND_END_CYCLES),
                 system.chip().timing().cycles(TimingParam.C2C_FORWARD_CYCLES)) + system.vectorCycles()

@@ -11,7 +11,7 @@ import java.util.function.BiFunction;
 
 /**
  * A token's K and V appended to a KV head's caches, in place, as steps of a vector graph: the same steps with data
- * ({@link dev.lockstep.compiler.model.FunctionalLayer}) and without (the timing-only run's append).
+ * and without (the plan's append, and the tests' second lowering's).
  * <ul>
  *   <li>K becomes column {@code position} of the K cache ([headDim x capacity], the W of the scores): one word per
  *       element, the element {@code distribute}d to every lane and merged by {@code vsel} against a one-hot lane

@@ -16,10 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a layer's vector steps compute, from their input vectors to their outputs, declared once for both lowerings:
- * the lowering with data ({@link FunctionalLayer}, {@link FunctionalExperts}) applies them to rows read where earlier
- * kernels left them, the timing-only one ({@link VectorLibrary}) to the rows the kernels before it in its run left
- * ({@link RunRows}) and to placeholder rows of the same shapes for the others. A vector
+ * What a layer's vector steps compute, from their input vectors to their outputs, declared once: the plan's lowering
+ * ({@link VectorLibrary}, with data or without) applies them to the rows the kernels before it in its run left
+ * ({@link RunRows}) and to placeholder rows of the same shapes for the others (refused with data); the tests' second
+ * lowering ({@code FunctionalLayer}) to rows read where earlier kernels left them. A vector
  * step's outputs then go through {@link dev.lockstep.compiler.dataflow.VectorStep#output}, in both. Which steps
  * become one kernel is decided here too ({@link #fusedWithNext}).
  */

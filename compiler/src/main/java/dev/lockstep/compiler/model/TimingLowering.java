@@ -232,7 +232,8 @@ final class TimingLowering {
     /**
      * In a plan with data whose head has weights: names the logits ({@link #LOGITS}) and the greedy choice
      * ({@link #CHOICE}) of the last token placed, on the head's chip. They lie where every token's do (the head's
-     * product and choice are placed again for each), so only the last token's are there when the run ends.
+     * product and choice are placed again for each, which placing checks), so only the last token's are there when the
+     * run ends; a token's are there from its choice ({@link TokenTimes#chosenCycle}) until the next token's head.
      */
     void nameLastHeadRows() {
         HeadRows rows = lastHead.orElseThrow(() -> new IllegalStateException("no token went through a head with "
@@ -297,11 +298,17 @@ final class TimingLowering {
         t = walk(graph.head(), head(), inHead, prev, -1, headLeft, t, outgoing);
         if (data.isPresent() && data.orElseThrow().head().isPresent()) {
             RunRows run = headLeft.getOrDefault(first(head()), new RunRows());
-            lastHead = Optional.of(new HeadRows(
+            HeadRows rows = new HeadRows(
                     run.row(new RunRows.Y(Tensor.LM_HEAD, 0), 0).orElseThrow(() -> new IllegalStateException(
                             "the head's product left no logits on its chip")),
                     run.row(new RunRows.Out(VectorStepKind.ARGMAX, 0), 0).orElseThrow(() ->
-                            new IllegalStateException("the head's choice left no row on its chip"))));
+                            new IllegalStateException("the head's choice left no row on its chip")));
+            if (lastHead.isPresent() && !lastHead.orElseThrow().equals(rows)) {
+                // nameLastHeadRows names one place for every token's
+                throw new IllegalStateException("a token's logits or choice lie elsewhere than the token's before: a "
+                        + "compiler bug");
+            }
+            lastHead = Optional.of(rows);
         }
         long chosen = t;
         int tableChip = path.chip(table.start());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Plans, and the two lowerings of the layer graph ({@code dev.lockstep.compiler.graph}) to chip programs.
+ * Plans, and the lowering of the layer graph ({@code dev.lockstep.compiler.graph}) to chip programs, without data
+ * (timing-only runs) and with it (functional runs).
  * <ul>
  *   <li>Configurations and weight storage are in {@code dev.lockstep.compiler.config}; the layer graph in
  *       {@code dev.lockstep.compiler.graph}.</li>
@@ -20,14 +21,15 @@
  *       {@link dev.lockstep.compiler.model.PlanData}, the same lowering compiles its kernels with values
  *       ({@code KernelValues}: weights, norm gains; {@code InitialRows}: each token's input on the table's chip) for
  *       the functional simulator: the plan with data, so far with one chip per layer.</li>
- *   <li>The lowering with data: {@link dev.lockstep.compiler.model.FunctionalLayer} (walks the same graph with
- *       wired kernels), {@link dev.lockstep.compiler.model.FunctionalModel} (a pipeline of them, greedy generation),
- *       real weights from {@link dev.lockstep.compiler.model.Checkpoint} ({@link dev.lockstep.compiler.model.Safetensors},
+ *   <li>Greedy generation with real weights through the plan with data: {@link dev.lockstep.compiler.model.Generation}
+ *       (what {@code lockstep run --functional} compiles), the weights from
+ *       {@link dev.lockstep.compiler.model.Checkpoint} ({@link dev.lockstep.compiler.model.Safetensors},
  *       {@link dev.lockstep.compiler.model.ModelWeights}, {@link dev.lockstep.compiler.model.LayerWeights}).</li>
- *   <li>What both lowerings share: {@code LayerVectors} (each vector step's body, and which steps fuse into one
- *       kernel), {@code AttentionRows} (where an attention chip's heads lie in the rows its steps leave),
- *       {@code StepKernels} (the kernel a step is on one chip, timing-only), {@code RunRows} (what each step's kernel
- *       reads and leaves for the kernels after it on its chip).</li>
+ *   <li>The parts of a step's kernels: {@code LayerVectors} (each vector step's body, and which steps fuse into one
+ *       kernel; the tests' second lowering with data, {@code FunctionalLayer}, uses them too), {@code AttentionRows}
+ *       (where an attention chip's heads lie in the rows its steps leave), {@code StepKernels} (the kernel a step is on
+ *       one chip), {@code RunRows} (what each step's kernel reads and leaves for the kernels after it on its
+ *       chip).</li>
  *   <li>{@link dev.lockstep.compiler.model.BlockCompiler}: a layer's blocks on one chip, for
  *       {@code lockstep compile --op attention|moe-block}.</li>
  * </ul>

@@ -30,8 +30,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One decoder layer with real weights, compiled for one chip as wired kernels ({@link ChipDataflow}): a token's
- * hidden row in, the layer's output row out, the token's K and V appended to caches held in SRAM.
+ * A second lowering with data of the layer graph, kept beside the tests as a check of the plan's (runs with data go
+ * through the plan: {@link Generation}, {@link PlanData}): one decoder layer with real weights, compiled for one chip
+ * as wired kernels ({@link ChipDataflow}), a token's hidden row in, the layer's output row out, the token's K and V
+ * appended to caches held in SRAM. The plan with data's rows are checked bit for bit against this one's
+ * ({@code PlanWithDataTest}), its rows against the plain-Java layer's ({@code FunctionalLayerTest}).
  * <ol>
  *   <li>RMSNorm; Q, K and V as one GEMV; RoPE on Q and K at the token's position.</li>
  *   <li>Per KV group, first the append: V becomes row {@code position} of the group's V cache ([capacity x headDim],

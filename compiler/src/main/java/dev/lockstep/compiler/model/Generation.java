@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.lockstep.compiler.model;
+
+import dev.lockstep.compiler.CompileException;
+import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.Precision;
+import dev.lockstep.compiler.dataflow.VectorStep;
+import dev.lockstep.compiler.system.Exchange;
+import dev.lockstep.compiler.system.SystemBuild;
+import dev.lockstep.isa.program.Program;
+import dev.lockstep.isa.program.RegionWatch;
+import dev.lockstep.isa.system.SystemSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+
+/**
+ * Greedy generation with a model's weights through the plan that timing-only runs lower ({@link TimingLowering}, with
+ * {@link PlanData}): the embedding table on a chip of its own, each layer on one, the head on one, fp16, one sequence,
+ * along the system's chip path. The prompt's tokens are placed one position after another, each given on the table's
+ * chip; from the last of them on, each token's greedy choice is carried back to the table's chip, where the next
+ * token's lookup reads it. Every token enters when the one before it has been chosen and carried back; the run is the
+ * plan's own kernels, instructions and SRAM, so it takes the cycles and trace hash of the same tokens placed without
+ * data. A generated token's id is read where it landed on the table's chip ({@link TimingLowering#chosenAt}); its
+ * logits, which the next token's head overwrites, where the head left them, at the cycle of its choice (a
+ * {@link RegionWatch} per vector of them).
+ */
+public final class Generation {
+    private Generation() {
+    }
+
+    /** A simulation's SRAM contents by chip and region name, at its end (a functional simulator's result). */
+    @FunctionalInterface
+    public interface RegionValues {
+        Optional<double[]> region(int chip, String name);
+    }
+
+    /** A simulation's readings of watched regions (a functional simulator's result). */
+    @FunctionalInterface
+    public interface WatchedValues {
+        Optional<double[]> watched(RegionWatch watch);
+    }
+
+    /**
+     * What a generation compiled to.
+     *
+     * @param program   every chip's program, with the weights, the table and the prompt's ids as initial data
+     * @param plan      the plan it lowers: the table, each layer and the head on a chip each
+     * @param end       the predicted last cycle + 1 of the whole program
+     * @param tableChip the chip of the table, where each generated token's id lands
+     * @param headChip  the chip of the head, where each token's logits lie at its choice
+     * @param prompt    tokens of the prompt
+     * @param watches   per generated token, the watches of its logits' vectors
+     * @param time      where the tokens' time went, summed over every position placed
+     */
+    public record Built(Program program, DecodePlan plan, long end, int tableChip, int headChip, int prompt,
+                        List<List<RegionWatch>> watches, DecodeBuilder.Breakdown time) {
+        public Built {
+            watches = watches.stream().map(List::copyOf).toList();
+        }
+
+        /** Tokens generated. */
+        public int tokens() {
+            return watches.size();
+        }
+
+        /** Every watch the simulation must make for {@link #logits} to read. */
+        public List<RegionWatch> allWatches() {
+            return watches.stream().flatMap(List::stream).toList();
+        }
+
+        /** Generated token {@code i}, where it landed on the table's chip in {@code simulated}. */
+        public int token(RegionValues simulated, int i) {
+            String region = TimingLowering.chosenAt(prompt + i) + "0";
+            return (int) simulated.region(tableChip, region).orElseThrow(() -> new IllegalStateException("the "
+                    + "simulation left no region " + region + " on chip " + tableChip + ": not a functional run of "
+                    + "this program"))[0];
+        }
+
+        /** The logits that chose generated token {@code i}, as the head left them at its choice in {@code simulated}. */
+        public float[] logits(WatchedValues simulated, int i) {
+            int vocab = plan.model().vocab();
+            float[] out = new float[vocab];
+            int lanes = VectorStep.LANES_PER_VECTOR;
+            List<RegionWatch> mine = watches.get(i);
+            for (int j = 0; j < mine.size(); j++) {
+                RegionWatch w = mine.get(j);
+                double[] v = simulated.watched(w).orElseThrow(() -> new IllegalStateException("the simulation did "
+                        + "not watch " + w.region() + " on chip " + w.chip() + " at cycle " + w.cycle()));
+                for (int l = 0; l < lanes && j * lanes + l < vocab; l++) {
+                    out[j * lanes + l] = (float) v[l];
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The plan a generation of {@code positions} positions lowers on {@code system}: the table, each layer and the
+     * head on a chip each, fp16, one sequence, caches of {@code positions} tokens.
+     *
+     * @throws CompileException if the system has too few chips, or a layer or the table needs more than one
+     */
+    public static DecodePlan plan(ModelConfig m, SystemSpec system, int positions, MoeDispatch dispatch) {
+        int chips = m.layers() + 2;
+        if (system.chips() < chips) {
+            throw new CompileException("a generation with data lays " + m.name() + " on " + chips + " chips (the "
+                    + "table, " + m.layers() + " layers, the head); " + system.name() + " has " + system.chips());
+        }
+        DecodePlan plan;
+        try {
+            plan = DecodePlan.forChips(m, Precision.FP16, 1, positions, system.chip(), chips, system.chipsPerNode())
+                    .withDispatch(dispatch);
+        } catch (DecodePlan.TooFewChips | DecodePlan.NoPlanFits e) {
+            throw new CompileException("a generation with data lays each layer on one chip so far, and " + m.name()
+                    + " does not fit that: " + e.getMessage());
+        }
+        if (plan.chipsPerLayer() != 1 || plan.embeddingChips() != 1 || plan.headChips() != 1) {
+            throw new CompileException("a generation with data lays the table, each layer and the head on one chip "
+                    + "each so far; " + m.name() + " takes " + plan.embeddingChips() + " for the table, "
+                    + plan.chipsPerLayer() + " a layer and " + plan.headChips() + " for the head");
+        }
+        return plan;
+    }
+
+    /**
+     * Compiles greedy generation of {@code tokens} tokens after {@code prompt} with {@code w} on {@code system};
+     * {@code progress} hears a line now and then.
+     *
+     * @throws CompileException if the plan does not fit ({@link #plan}), or {@link CompileException.TooManyPositions}
+     *                          if a position's kernels do not
+     */
+    public static Built build(ModelWeights w, SystemSpec system, int[] prompt, int tokens, MoeDispatch dispatch,
+                              Consumer<String> progress) {
+        ModelConfig m = w.config();
+        if (prompt.length < 1 || tokens < 1) {
+            throw new IllegalArgumentException("a prompt of at least one token and at least one token to generate");
+        }
+        int positions = prompt.length + tokens - 1;
+        DecodePlan plan = plan(m, system, positions, dispatch);
+        SystemBuild b = new SystemBuild(system);
+        TimingLowering lowering = new TimingLowering(plan, b, new PlanData(w.layers(), w.embedding(),
+                Optional.of(new PlanData.Head(w.finalNorm(), w.head()))));
+        lowering.allocate();
+        progress.accept("allocated the weights and caches of " + plan.chips() + " chips; placing " + positions
+                + " positions");
+        long t = 0;
+        long compute = 0;
+        long links = 0;
+        long onChip = 0;
+        long bound = 0;
+        long exchanges = 0;
+        List<Long> chosen = new ArrayList<>();
+        for (int p = 0; p < positions; p++) {
+            long exchangesBefore = b.exchanges();
+            TimingLowering.TokenTimes times;
+            try {
+                times = lowering.token(0, t, p, p < prompt.length ? OptionalInt.of(prompt[p]) : OptionalInt.empty());
+            } catch (CompileException e) {
+                throw new CompileException.TooManyPositions("position " + p + " of " + positions + " does not fit ("
+                        + e.getMessage() + "): each position's kernels keep constants of their own, and " + p
+                        + " positions fit", p);
+            }
+            long ex = b.exchanges() - exchangesBefore;
+            compute += times.costs().computeCycles();
+            links += times.costs().linkCycles();
+            onChip += ex * Exchange.onChipCycles(b) + times.costs().moveCycles();
+            bound += times.costs().boundCycles() + ex * Exchange.minimumCycles(b);
+            exchanges += ex;
+            if (p >= prompt.length - 1) {
+                chosen.add(times.chosenCycle());
+            }
+            t = times.nextEntryCycle();
+        }
+        lowering.nameLastHeadRows();
+        int headChip = lowering.path().chip(plan.headStart());
+        int vectors = (m.vocab() + VectorStep.LANES_PER_VECTOR - 1) / VectorStep.LANES_PER_VECTOR;
+        List<List<RegionWatch>> watches = new ArrayList<>();
+        for (long c : chosen) {
+            List<RegionWatch> mine = new ArrayList<>();
+            for (int j = 0; j < vectors; j++) {
+                mine.add(new RegionWatch(headChip, TimingLowering.LOGITS + j, c));
+            }
+            watches.add(mine);
+        }
+        return new Built(b.toProgram(), plan, t, lowering.path().chip(0), headChip, prompt.length, watches,
+                new DecodeBuilder.Breakdown(compute, links, onChip, bound, exchanges));
+    }
+}
