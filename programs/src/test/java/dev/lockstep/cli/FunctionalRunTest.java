@@ -278,17 +278,17 @@ class FunctionalRunTest {
         RandomCheckpoint c = new RandomCheckpoint(4);
         c.write(dir);
         CliRun.Result r = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
-                "--tokens", "40", "--system", "node-8");
+                "--tokens", "4000", "--system", "node-8");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().lines().filter(l -> !l.startsWith("lockstep run: ")).toList()).containsExactly(
-                "error: --tokens:1:1: the prompt and 40 tokens span 42 positions; "
-                + dir.getFileName() + "'s chips hold the kernels of 28 (each position's keep constants of their own): give at most 26 "
+                "error: --tokens:1:1: the prompt and 4000 tokens span 4002 positions; " + dir.getFileName()
+                + "'s chips hold the kernels of 233 (each position's keep constants of their own): give at most 231 "
                 + "tokens");
         assertThat(r.err()).as("no stack trace").doesNotContain("\tat ");
         CliRun.Result most = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
-                "--tokens", "26", "--system", "node-8", "--json");
+                "--tokens", "231", "--system", "node-8", "--threads", "2", "--json");
         assertThat(most.exit()).as(most.err()).isZero();
-        assertThat(most.json().get("generated_tokens").size()).isEqualTo(26);
+        assertThat(most.json().get("generated_tokens").size()).isEqualTo(231);
     }
 
     @Test

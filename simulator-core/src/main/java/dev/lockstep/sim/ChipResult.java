@@ -21,7 +21,8 @@ import java.util.Map;
  * @param busyByQueue      per queue id, the cycles in which its instructions hold a resource (each counted once)
  * @param sramWordsInUse   words holding data at the end (initialised or written)
  * @param sram             final SRAM contents in functional mode, else null
- * @param watched          the values of each region watched on this chip ({@link SimOptions#watches})
+ * @param watched          the values of each region watched on this chip ({@link SimOptions#watches}), looked up
+ *                         by watch, never iterated (its order is not fixed)
  */
 record ChipResult(int chip, long firstIssue, long cycles, long issues, long simulatedIssues, long simulatedCycles,
                   long traceHash,

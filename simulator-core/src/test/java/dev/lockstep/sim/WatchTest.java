@@ -71,6 +71,24 @@ class WatchTest {
         }
     }
 
+    /**
+     * Two chips in windows between link deliveries ({@link LinkTest#ONE_VECTOR}: chip 0 sends a vector at cycle 3 and
+     * is done; chip 1 receives it and writes it at 641, committed in 642): chip 1's watches fall in later windows than
+     * chip 0's last event, and chip 0's, after its end, read what its run left.
+     */
+    @Test
+    void watchesBetweenLinkDeliveriesSeeWhatArrivedBeforeThem() {
+        List<RegionWatch> watches = List.of(new RegionWatch(1, "b", 300), new RegionWatch(1, "b", 642),
+                new RegionWatch(1, "b", 643), new RegionWatch(0, "a", 2), new RegionWatch(0, "a", 5_000));
+        for (int threads = 1; threads <= 2; threads++) {
+            SimResult r = SystemSimulator.run(SystemSpecs.preset("node-8"), asm(LinkTest.ONE_VECTOR),
+                    SimOptions.functional().watching(watches), new SystemSimulator.Parallelism(threads, false));
+            assertThat(watches.stream().map(w -> r.watched(w).orElseThrow()[0]).toList()).as("%d threads", threads)
+                    .containsExactly(0.0, 0.0, 7.0, 7.0, 7.0);
+            assertThat(r.cycles()).isEqualTo(643);
+        }
+    }
+
     @Test
     void aWatchOfNothingTheProgramNamesIsRefused() {
         assertThatThrownBy(() -> Simulator.run(Programs.TSP, TWICE,

@@ -35,6 +35,15 @@ public record ModelConfig(String name, String architecture, int hidden, int inte
                 ropeTheta, slidingWindow, tiedEmbeddings, rmsNormEps, 0);
     }
 
+    /**
+     * This model with its embedding table apart from its LM head: itself if they are apart already; for a tied model,
+     * its twin whose table holds the same values as its head's (a run with data looks tokens up in a table of rows).
+     */
+    public ModelConfig untied() {
+        return !tiedEmbeddings ? this : new ModelConfig(name, architecture, hidden, intermediate, layers, heads,
+                kvHeads, vocab, experts, expertsPerToken, ropeTheta, slidingWindow, false, rmsNormEps, maxPositions);
+    }
+
     /** Whether a context of {@code tokens} positions is longer than the model was made for (when it says). */
     public boolean beyondMaxPositions(long tokens) {
         return maxPositions > 0 && tokens > maxPositions;

@@ -46,16 +46,16 @@ public final class Generation {
     /**
      * What a generation compiled to.
      *
-     * @param program   every chip's program, with the weights, the table and the prompt's ids as initial data
-     * @param plan      the plan it lowers: the table, each layer and the head on a chip each
-     * @param end       the predicted last cycle + 1 of the whole program
-     * @param tableChip the chip of the table, where each generated token's id lands
-     * @param headChip  the chip of the head, where each token's logits lie at its choice
-     * @param prompt    tokens of the prompt
-     * @param watches   per generated token, the watches of its logits' vectors
-     * @param time      where the tokens' time went, summed over every position placed
+     * @param program      every chip's program, with the weights, the table and the prompt's ids as initial data
+     * @param plan         the plan it lowers: the table, each layer and the head on a chip each
+     * @param end          the predicted last cycle + 1 of the whole program
+     * @param tableChip    the chip of the table, where each generated token's id lands
+     * @param headChip     the chip of the head, where each token's logits lie at its choice
+     * @param promptLength tokens of the prompt
+     * @param watches      per generated token, the watches of its logits' vectors
+     * @param time         where the tokens' time went, summed over every position placed
      */
-    public record Built(Program program, DecodePlan plan, long end, int tableChip, int headChip, int prompt,
+    public record Built(Program program, DecodePlan plan, long end, int tableChip, int headChip, int promptLength,
                         List<List<RegionWatch>> watches, DecodeBuilder.Breakdown time) {
         public Built {
             watches = watches.stream().map(List::copyOf).toList();
@@ -73,13 +73,13 @@ public final class Generation {
 
         /** Generated token {@code i}, where it landed on the table's chip in {@code simulated}. */
         public int token(RegionValues simulated, int i) {
-            String region = TimingLowering.chosenAt(prompt + i) + "0";
+            String region = TimingLowering.chosenAt(promptLength + i) + "0";
             return (int) simulated.region(tableChip, region).orElseThrow(() -> new IllegalStateException("the "
                     + "simulation left no region " + region + " on chip " + tableChip + ": not a functional run of "
                     + "this program"))[0];
         }
 
-        /** The logits that chose generated token {@code i}, as the head left them at its choice in {@code simulated}. */
+        /** The logits that chose generated token {@code i}, as the head left them at its choice in a simulation. */
         public float[] logits(WatchedValues simulated, int i) {
             int vocab = plan.model().vocab();
             float[] out = new float[vocab];
@@ -99,11 +99,15 @@ public final class Generation {
 
     /**
      * The plan a generation of {@code positions} positions lowers on {@code system}: the table, each layer and the
-     * head on a chip each, fp16, one sequence, caches of {@code positions} tokens.
+     * head on a chip each, fp16, one sequence, caches of {@code positions} tokens. A model whose table is tied to its
+     * LM head is laid out as its untied twin ({@link ModelConfig#untied}): the timing-only plan of a tied model has no
+     * table of rows (its lookup stands in the head's weights), and a run with data looks tokens up in one, so its
+     * table takes a chip of its own, holding the head's values.
      *
-     * @throws CompileException if the system has too few chips, or a layer or the table needs more than one
+     * @throws CompileException if the system has too few chips, or a layer, the table or the head needs more than one
      */
-    public static DecodePlan plan(ModelConfig m, SystemSpec system, int positions, MoeDispatch dispatch) {
+    public static DecodePlan plan(ModelConfig model, SystemSpec system, int positions, MoeDispatch dispatch) {
+        ModelConfig m = model.untied();
         int chips = m.layers() + 2;
         if (system.chips() < chips) {
             throw new CompileException("a generation with data lays " + m.name() + " on " + chips + " chips (the "
@@ -139,10 +143,15 @@ public final class Generation {
             throw new IllegalArgumentException("a prompt of at least one token and at least one token to generate");
         }
         int positions = prompt.length + tokens - 1;
+        if (m.slidingWindow() > 0 && positions > m.slidingWindow()) {
+            throw new IllegalArgumentException("the prompt and tokens span " + positions + " positions, more than "
+                    + m.name() + "'s sliding window of " + m.slidingWindow() + ", which a run with data does not "
+                    + "apply");
+        }
         DecodePlan plan = plan(m, system, positions, dispatch);
         SystemBuild b = new SystemBuild(system);
         TimingLowering lowering = new TimingLowering(plan, b, new PlanData(w.layers(), w.embedding(),
-                Optional.of(new PlanData.Head(w.finalNorm(), w.head()))));
+                Optional.of(new PlanData.Head(w.finalNorm(), w.head()))), ScratchWords.ABOVE_THE_WEIGHTS);
         lowering.allocate();
         progress.accept("allocated the weights and caches of " + plan.chips() + " chips; placing " + positions
                 + " positions");
@@ -159,6 +168,9 @@ public final class Generation {
             try {
                 times = lowering.token(0, t, p, p < prompt.length ? OptionalInt.of(prompt[p]) : OptionalInt.empty());
             } catch (CompileException e) {
+                if (p == 0) {
+                    throw e;
+                }
                 throw new CompileException.TooManyPositions("position " + p + " of " + positions + " does not fit ("
                         + e.getMessage() + "): each position's kernels keep constants of their own, and " + p
                         + " positions fit", p);

@@ -58,6 +58,8 @@ final class TimingLowering {
     private CarriedRows carried;
     /** The weights its kernels hold, in a plan with data. */
     private final Optional<PlanData> data;
+    /** Which words the kernels of tokens take. */
+    private final ScratchWords scratch;
     /** The position of the last token placed with data (-1: none yet). */
     private int lastPositionWithData = -1;
     /** The logits and the choice of the last token placed with data, where the head has weights. */
@@ -82,7 +84,12 @@ final class TimingLowering {
      * system's chips, {@link ModelCopy#path}), into {@code build} (whose wiring may leave out other copies' chips).
      */
     TimingLowering(DecodePlan plan, ChipPath path, SystemBuild build) {
-        this(plan, path, build, Optional.empty());
+        this(plan, path, build, Optional.empty(), ScratchWords.TOP_OF_EACH_SLICE);
+    }
+
+    /** As {@link #TimingLowering(DecodePlan, SystemBuild)}, the kernels of tokens taking {@code scratch}. */
+    TimingLowering(DecodePlan plan, SystemBuild build, ScratchWords scratch) {
+        this(plan, new ChipPath(build.topology()), build, Optional.empty(), scratch);
     }
 
     /**
@@ -90,11 +97,18 @@ final class TimingLowering {
      * index given or chosen ({@link #token(int, long, int, OptionalInt)}).
      */
     TimingLowering(DecodePlan plan, SystemBuild build, PlanData data) {
-        this(plan, new ChipPath(build.topology()), build, Optional.of(data));
+        this(plan, build, data, ScratchWords.TOP_OF_EACH_SLICE);
+    }
+
+    /** As {@link #TimingLowering(DecodePlan, SystemBuild, PlanData)}, the kernels of tokens taking {@code scratch}. */
+    TimingLowering(DecodePlan plan, SystemBuild build, PlanData data, ScratchWords scratch) {
+        this(plan, new ChipPath(build.topology()), build, Optional.of(data), scratch);
         data.check(plan);
     }
 
-    private TimingLowering(DecodePlan plan, ChipPath path, SystemBuild build, Optional<PlanData> data) {
+    private TimingLowering(DecodePlan plan, ChipPath path, SystemBuild build, Optional<PlanData> data,
+                           ScratchWords scratch) {
+        this.scratch = scratch;
         this.data = data;
         this.plan = plan;
         this.m = plan.model();
@@ -144,7 +158,7 @@ final class TimingLowering {
         if (allocated != null) {
             throw new IllegalStateException("the plan's weights are allocated already");
         }
-        allocated = WeightAllocation.of(plan, graph, path, build, kernels, data);
+        allocated = WeightAllocation.of(plan, graph, path, build, kernels, data, scratch);
         carried = new CarriedRows(plan, build, allocated);
     }
 

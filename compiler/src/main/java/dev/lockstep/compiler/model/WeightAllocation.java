@@ -72,11 +72,13 @@ final class WeightAllocation {
     private final SystemBuild build;
     private final ChipKernels kernels;
     private final Optional<PlanData> data;
+    private final ScratchWords scratch;
     private final Map<Integer, Long> weightWords = new HashMap<>();
     private final Set<ChipKvHead> splitV = new HashSet<>();
 
     private WeightAllocation(DecodePlan plan, DecoderModel graph, ChipPath path, SystemBuild build,
-                             ChipKernels kernels, Optional<PlanData> data) {
+                             ChipKernels kernels, Optional<PlanData> data, ScratchWords scratch) {
+        this.scratch = scratch;
         this.plan = plan;
         this.m = plan.model();
         this.graph = graph;
@@ -87,11 +89,12 @@ final class WeightAllocation {
     }
 
     /**
-     * Allocates plan {@code plan}'s weights and caches along {@code path} into {@code build}, through {@code kernels}.
+     * Allocates plan {@code plan}'s weights and caches along {@code path} into {@code build}, through {@code kernels};
+     * the kernels of tokens then take {@code scratch}.
      */
     static Allocated of(DecodePlan plan, DecoderModel graph, ChipPath path, SystemBuild build, ChipKernels kernels,
-                        Optional<PlanData> data) {
-        return new WeightAllocation(plan, graph, path, build, kernels, data).allocate();
+                        Optional<PlanData> data, ScratchWords scratch) {
+        return new WeightAllocation(plan, graph, path, build, kernels, data, scratch).allocate();
     }
 
     /**
@@ -153,7 +156,7 @@ final class WeightAllocation {
         for (int p = 0; p < plan.chips(); p++) {
             ChipBuild c = build.chip(path.chip(p));
             weightWords.put(c.chipId(), c.sram().usedWords());
-            c.scratchFrom(words - ChipKernels.SCRATCH_WORDS);
+            c.scratchFrom(scratch == ScratchWords.TOP_OF_EACH_SLICE ? words - ChipKernels.SCRATCH_WORDS : 0);
             kernels.scratchFrom(c.chipId(), c.sram());
         }
         return new Allocated(Map.copyOf(weightWords), Set.copyOf(splitV), Map.copyOf(landing),

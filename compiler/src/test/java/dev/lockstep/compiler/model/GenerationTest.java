@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.config.ModelConfig;
+import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.compiler.testing.RandomData;
@@ -48,6 +49,38 @@ class GenerationTest {
         return new ModelWeights(m, table, layers, finalNorm, head);
     }
 
+    /** The plain-Java model's greedy tokens, from the table's rows as the chip holds them (fp16). */
+    private static List<Integer> reference(ModelWeights w, int[] prompt, int tokens) {
+        ModelConfig m = w.config();
+        List<ReferenceLayer> layers = w.layers().stream().map(l -> ReferenceLayer.of(m, l)).toList();
+        int token = prompt[0];
+        List<Integer> want = new ArrayList<>();
+        for (int p = 0; p < prompt.length + tokens - 1; p++) {
+            token = p < prompt.length ? prompt[p] : token;
+            double[] x = new double[m.hidden()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = ReferenceLayer.fp16(w.embedding()[token * m.hidden() + i]);
+            }
+            for (ReferenceLayer l : layers) {
+                x = l.step(x);
+            }
+            if (p >= prompt.length - 1) {
+                token = argmax(ReferenceLayer.product(layers.get(0).rmsNorm(x, w.finalNorm()), w.head(), m.vocab()));
+                want.add(token);
+            }
+        }
+        return want;
+    }
+
+    /** The tokens a simulation of {@code g} generated. */
+    private static List<Integer> tokens(Generation.Built g, SimResult sim) {
+        List<Integer> got = new ArrayList<>();
+        for (int i = 0; i < g.tokens(); i++) {
+            got.add(g.token(sim::region, i));
+        }
+        return got;
+    }
+
     private static int argmax(double[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {
@@ -71,31 +104,11 @@ class GenerationTest {
                 new SystemSimulator.Parallelism(2, false));
         assertThat(sim.cycles()).as("simulated = predicted cycles").isEqualTo(g.end());
 
-        // the plain-Java model, greedy, from the table's rows as the chip holds them (fp16)
+        List<Integer> got = tokens(g, sim);
+        assertThat(got).as("greedy tokens").isEqualTo(reference(w, prompt, tokens));
+        assertThat(got.stream().distinct().count()).as("the tokens are not all one").isGreaterThan(1);
         List<ReferenceLayer> layers = w.layers().stream().map(l -> ReferenceLayer.of(m, l)).toList();
         int positions = prompt.length + tokens - 1;
-        int token = prompt[0];
-        List<Integer> want = new ArrayList<>();
-        for (int p = 0; p < positions; p++) {
-            token = p < prompt.length ? prompt[p] : token;
-            double[] x = new double[m.hidden()];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = ReferenceLayer.fp16(w.embedding()[token * m.hidden() + i]);
-            }
-            for (ReferenceLayer l : layers) {
-                x = l.step(x);
-            }
-            if (p >= prompt.length - 1) {
-                token = argmax(ReferenceLayer.product(layers.get(0).rmsNorm(x, w.finalNorm()), w.head(), m.vocab()));
-                want.add(token);
-            }
-        }
-        List<Integer> got = new ArrayList<>();
-        for (int i = 0; i < tokens; i++) {
-            got.add(g.token(sim::region, i));
-        }
-        assertThat(got).as("greedy tokens").isEqualTo(want);
-        assertThat(got.stream().distinct().count()).as("the tokens are not all one").isGreaterThan(1);
 
         // each token's logits, watched at its choice: the plain-Java head's from its last layer's row as simulated
         int chip = new ChipPath(new SystemBuild(NODE).topology()).chip(g.plan().layerStart(m.layers() - 1));
@@ -115,7 +128,7 @@ class GenerationTest {
                 .isNotEqualTo(g.logits(sim::watched, tokens - 1));
 
         // the same tokens placed without data: the same cycles and trace hash
-        TimingLowering timing = new TimingLowering(g.plan(), new SystemBuild(NODE));
+        TimingLowering timing = new TimingLowering(g.plan(), new SystemBuild(NODE), ScratchWords.ABOVE_THE_WEIGHTS);
         timing.allocate();
         long t = 0;
         for (int p = 0; p < positions; p++) {
@@ -145,14 +158,44 @@ class GenerationTest {
                 .hasMessageContaining("did not watch");
     }
 
+    /**
+     * A model whose table is its LM head (tied): the timing-only plan has no table of rows for it, so a generation lays
+     * it out as its untied twin, the table on a chip of its own holding the head's values; the plain-Java tokens.
+     */
+    @Test
+    void aTiedModelGeneratesWithItsTableOnAChipOfItsOwn() {
+        ModelConfig tied = new ModelConfig("tied", "LlamaForCausalLM", 512, 960, 1, 8, 2, 64, 1, 1, 10000.0, 0, true,
+                1e-5);
+        ModelWeights untied = weights(tied.untied(), 19);
+        double[] table = untied.embedding();
+        double[] head = new double[table.length];
+        for (int t = 0; t < tied.vocab(); t++) {
+            for (int i = 0; i < tied.hidden(); i++) {
+                head[i * tied.vocab() + t] = table[t * tied.hidden() + i];
+            }
+        }
+        ModelWeights w = new ModelWeights(tied, table, untied.layers(), untied.finalNorm(), head);
+        assertThat(DecodePlan.forChips(tied, Precision.FP16, 1, 4, NODE.chip(), 3,
+                NODE.chipsPerNode()).embeddingChips()).as("the timing-only plan's table").isZero();
+        Generation.Built g = Generation.build(w, NODE, new int[] {3, 30}, 3, MoeDispatch.ALL, s -> {
+        });
+        assertThat(g.plan().embeddingChips()).isEqualTo(1);
+        SimResult sim = SystemSimulator.run(NODE, g.program(), SimOptions.functional(),
+                new SystemSimulator.Parallelism(2, false));
+        assertThat(sim.cycles()).isEqualTo(g.end());
+        assertThat(tokens(g, sim)).isEqualTo(reference(w, new int[] {3, 30}, 3));
+    }
+
     @Test
     void whatItCannotLayOutIsRefusedInOneLine() {
         ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2, 9);
         assertThatThrownBy(() -> Generation.plan(m, NODE, 4, MoeDispatch.ALL)).isInstanceOf(CompileException.class)
-                .hasMessage("a generation with data lays tiny on 11 chips (the table, 9 layers, the head); node-8 has 8");
-        ModelConfig tied = new ModelConfig("tied", "MixtralForCausalLM", 640, 320, 1, 10, 2, 64, 4, 2, 10000.0, 0,
-                true, 1e-5);
-        assertThatThrownBy(() -> Generation.plan(tied, NODE, 4, MoeDispatch.ALL)).isInstanceOf(CompileException.class)
-                .hasMessageContaining("takes 0 for the table");
+                .hasMessage("a generation with data lays tiny on 11 chips (the table, 9 layers, the head); node-8 "
+                        + "has 8");
+        ModelConfig big = new ModelConfig("big", "MixtralForCausalLM", 4096, 14336, 1, 32, 8, 32000, 8, 2, 1e6, 0,
+                false, 1e-5);
+        assertThatThrownBy(() -> Generation.plan(big, NODE, 4, MoeDispatch.ALL)).isInstanceOf(CompileException.class)
+                .hasMessageStartingWith("a generation with data lays each layer on one chip so far, and big does not "
+                        + "fit that: ");
     }
 }
