@@ -19,7 +19,9 @@ import java.util.function.IntUnaryOperator;
  * ({@link LinkUnit.Repeat}) included: the unit stores them once, and the check of one link lists that link's
  * copies while it runs (memory for one link's records at a time per thread: runs of chips are checked side by
  * side), but for the periods in which the link's records repeat, of which it checks the first few and leaves out
- * the rest, exactly ({@link LinkCut}).
+ * the rest, exactly ({@link LinkCut}). Longer than most files here: the records of a link, merged from both its ends
+ * and their copies, and the sweep that checks them are one piece of work that nothing else reads (its two record
+ * classes are nested for that reason).
  */
 final class LinkChecker {
     private LinkChecker() {

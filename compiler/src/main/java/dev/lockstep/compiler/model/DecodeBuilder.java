@@ -5,6 +5,7 @@ import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.Exchange;
+import dev.lockstep.compiler.system.RepeatPeriods;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.system.SystemSpec;
@@ -293,7 +294,7 @@ public final class DecodeBuilder {
      *       there, the time to first token.</li>
      * </ul>
      * Repeated work is compiled once: chunk 0 is placed, and the interval is the least period at which no chip's
-     * chunk-0 work, repeated for every later chunk, meets itself ({@link ChipBuild#leastCommonPeriod}; at least the
+     * chunk-0 work, repeated for every later chunk, meets itself ({@link RepeatPeriods#leastCommon}; at least the
      * busiest chip's cycles for one chunk, which no shorter interval could keep up with). Chunks 1 to n - 2 are then
      * chunk 0's program shifted by i x interval on every chip ({@link ChipBuild#repeat}): no chip is asked to do two
      * things at once, so none waits, and all take chunk 0's time. The last chunk is placed step by step like the
@@ -345,7 +346,7 @@ public final class DecodeBuilder {
             perChunk += c.instructions();
             windows.add(c.busyWindows());
         }
-        long interval = ChipBuild.leastCommonPeriod(windows, busiest, chunks - 1);
+        long interval = RepeatPeriods.leastCommon(windows, busiest, chunks - 1);
         // what the program stores: the last chunk as placed, and each queue's repeats stored as one block and the
         // copies that start and end them (together, each instruction as many times again as one chunk's work on the
         // chip spans whole intervals). A queue on which the last chunk comes before the repeats have ended is stored

@@ -22,7 +22,9 @@ import java.util.TreeMap;
  * One chip's program under construction. Each kernel or transfer takes an interval of the chip's time, the
  * earliest free one that starts at or after the cycle its inputs are ready, so nothing placed on one chip overlaps
  * in time (work placed later may fill an earlier gap); each kernel's tensors go above the SRAM taken before it.
- * Kernels keep the exact timing they were compiled with; only their start moves.
+ * Kernels keep the exact timing they were compiled with; only their start moves. Longer than most files here:
+ * placing in time, taking SRAM, repeating a prefill's work and making the program all go through the per-queue
+ * instruction arrays and the busy windows kept here (the periods of repeats are apart: {@link RepeatPeriods}).
  */
 public final class ChipBuild {
     private final int chipId;
@@ -99,71 +101,10 @@ public final class ChipBuild {
         return sram;
     }
 
-    /** This chip's busy windows so far, [start, end) in order: what {@link #leastPeriod} takes. */
+    /** This chip's busy windows so far, [start, end) in order: what {@link RepeatPeriods#least} takes. */
     public long[][] busyWindows() {
         return busyIntervals.entrySet().stream().map(e -> new long[] {e.getKey(), e.getValue()})
                 .toArray(long[][]::new);
-    }
-
-    /**
-     * The least period p at or above {@code atLeast} such that work in windows {@code w} ({@link #busyWindows}, in
-     * order, disjoint), repeated every p cycles {@code repeats} more times, never overlaps itself: for a prefill, the
-     * chunk interval at which every chunk's work on a chip finds it free when the next chunk comes (the busiest
-     * chip's work is not enough where a chip's work spreads over more than the interval, its windows of one chunk
-     * meeting the next chunk's). Each shift k x p is checked in one sweep over both lists of windows; a meeting
-     * raises p to the least at which that pair no longer meets, and the shifts are checked again from the first.
-     */
-    public static long leastPeriod(long[][] w, long atLeast, int repeats) {
-        if (w.length == 0 || repeats < 1) {
-            return atLeast;
-        }
-        long span = w[w.length - 1][1] - w[0][0];
-        long p = Math.max(1, atLeast);
-        boolean moved = true;
-        while (moved) {
-            moved = false;
-            // shifted by k x p >= span, no window of one repeat meets another's
-            long most = Math.min(repeats, (span + p - 1) / p);
-            for (int k = 1; k <= most && !moved; k++) {
-                long shift = k * p;
-                int i = 0;
-                int j = 0;
-                while (i < w.length && j < w.length) {
-                    if (w[i][1] <= w[j][0] + shift) {
-                        i++;
-                    } else if (w[j][1] + shift <= w[i][0]) {
-                        j++;
-                    } else {
-                        // window j of the k-th repeat meets window i: shift it past i's end
-                        p = (w[i][1] - w[j][0] + k - 1) / k;
-                        moved = true;
-                        break;
-                    }
-                }
-            }
-        }
-        return p;
-    }
-
-    /**
-     * The least period at or above {@code atLeast} at which no chip's windows ({@link #leastPeriod}) meet their own
-     * {@code repeats} repeats: the least period of one chip is not always good for another (a longer period can
-     * bring a window onto a later one), so every chip is asked again until all agree.
-     */
-    public static long leastCommonPeriod(List<long[][]> windows, long atLeast, int repeats) {
-        long p = atLeast;
-        boolean moved = true;
-        while (moved) {
-            moved = false;
-            for (long[][] w : windows) {
-                long q = leastPeriod(w, p, repeats);
-                if (q != p) {
-                    p = q;
-                    moved = true;
-                }
-            }
-        }
-        return p;
     }
 
     /**
@@ -171,11 +112,11 @@ public final class ChipBuild {
      * {@code period}: its instructions and its busy windows (repeated work as the chip runs it: the same program
      * shifted in time, stored once: {@link QueueProgram#repeated}). Kernels are not placed again: a copy reads and
      * writes where the original does. The work repeated is taken to have entered at cycle 0 (a prefill's first
-     * chunk); work placed afterwards starts at the next copy's turn, {@code (copies + 1) x period}, or later, so the copies' windows that end before it are counted
-     * ({@link #busyCycles}) but not kept. A chip's work is repeated once.
+     * chunk); work placed afterwards starts at the next copy's turn, {@code (copies + 1) x period}, or later, so the
+     * copies' windows that end before it are counted ({@link #busyCycles}) but not kept. A chip's work is repeated once.
      *
      * @throws IllegalArgumentException if a copy's windows meet another's (the period is shorter than
-     *                                  {@link #leastPeriod} of this chip's windows)
+     *                                  {@link RepeatPeriods#least} of this chip's windows)
      */
     public void repeat(long period, int copies) {
         if (copies < 1) {
@@ -185,9 +126,9 @@ public final class ChipBuild {
             throw new IllegalStateException("chip " + chipId + ": its work is already repeated");
         }
         long[][] windows = busyWindows();
-        if (leastPeriod(windows, period, copies) != period) {
+        if (RepeatPeriods.least(windows, period, copies) != period) {
             throw new IllegalArgumentException("chip " + chipId + ": copies of its work " + period + " cycles apart "
-                    + "meet (the least period is " + leastPeriod(windows, period, copies) + ")");
+                    + "meet (the least period is " + RepeatPeriods.least(windows, period, copies) + ")");
         }
         long next = (copies + 1) * period;
         for (int k = 1; k <= copies; k++) {
