@@ -304,7 +304,9 @@ public final class DecodeBuilder {
     public static Prefill prefill(DecodePlan plan, SystemSpec system, int promptTokens, int chunkRows,
                                   Consumer<String> progress) {
         checkChips(plan, system);
-        return prefill(new TimingLowering(plan, new SystemBuild(system)), promptTokens, chunkRows, progress);
+        SystemBuild sb = new SystemBuild(system);
+        return prefill(TimingLowering.forPrefill(plan, new ChipPath(sb.topology()), sb), promptTokens, chunkRows,
+                progress);
     }
 
     /**
@@ -316,7 +318,7 @@ public final class DecodeBuilder {
         checkChips(plan, system);
         checkShare(plan, copy);
         SystemBuild sb = copyBuild(system, copy);
-        Prefill p = prefill(new TimingLowering(plan, copy.path(), sb), promptTokens, chunkRows, progress);
+        Prefill p = prefill(TimingLowering.forPrefill(plan, copy.path(), sb), promptTokens, chunkRows, progress);
         checkOnShare(sb, copy);
         return p;
     }

@@ -18,10 +18,12 @@ import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.Collectives;
 import dev.lockstep.compiler.system.SystemBuild;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * The timing-only lowering of a {@link DecoderModel} over a {@link DecodePlan}: every chip's weights and KV caches
@@ -84,12 +86,23 @@ final class TimingLowering {
      * system's chips, {@link ModelCopy#path}), into {@code build} (whose wiring may leave out other copies' chips).
      */
     TimingLowering(DecodePlan plan, ChipPath path, SystemBuild build) {
-        this(plan, path, build, Optional.empty(), ScratchWords.TOP_OF_EACH_SLICE);
+        this(plan, path, build, Optional.empty(), ScratchWords.TOP_OF_EACH_SLICE, true);
+    }
+
+    /**
+     * A prefill's lowering of the plan along {@code path} into {@code build}: the table's chips relay no other chips'
+     * transfers (the extra paths of a transfer keep off them, {@link Collectives#Collectives(SystemBuild, Set)}):
+     * their lookups, a chunk's rows each, would meet the repeats of the chunks' forwarding, which sets the chunk
+     * interval (Mixtral on tsp-576: 311,620 cycles with them relaying, 257,734 without). A decode step's transfers
+     * may pass them: there they cost nothing.
+     */
+    static TimingLowering forPrefill(DecodePlan plan, ChipPath path, SystemBuild build) {
+        return new TimingLowering(plan, path, build, Optional.empty(), ScratchWords.TOP_OF_EACH_SLICE, false);
     }
 
     /** As {@link #TimingLowering(DecodePlan, SystemBuild)}, the kernels of tokens taking {@code scratch}. */
     TimingLowering(DecodePlan plan, SystemBuild build, ScratchWords scratch) {
-        this(plan, new ChipPath(build.topology()), build, Optional.empty(), scratch);
+        this(plan, new ChipPath(build.topology()), build, Optional.empty(), scratch, true);
     }
 
     /**
@@ -102,19 +115,23 @@ final class TimingLowering {
 
     /** As {@link #TimingLowering(DecodePlan, SystemBuild, PlanData)}, the kernels of tokens taking {@code scratch}. */
     TimingLowering(DecodePlan plan, SystemBuild build, PlanData data, ScratchWords scratch) {
-        this(plan, new ChipPath(build.topology()), build, Optional.of(data), scratch);
+        this(plan, new ChipPath(build.topology()), build, Optional.of(data), scratch, true);
         data.check(plan);
     }
 
     private TimingLowering(DecodePlan plan, ChipPath path, SystemBuild build, Optional<PlanData> data,
-                           ScratchWords scratch) {
+                           ScratchWords scratch, boolean tableRelays) {
         this.scratch = scratch;
         this.data = data;
         this.plan = plan;
         this.m = plan.model();
         this.graph = DecoderModel.of(m);
         this.build = build;
-        this.col = new Collectives(build);
+        Set<Integer> noRelay = new HashSet<>();
+        for (int p = 0; !tableRelays && p < plan.embeddingChips(); p++) {
+            noRelay.add(path.chip(p));
+        }
+        this.col = new Collectives(build, noRelay);
         this.path = path;
         this.kernels = new ChipKernels(plan, build);
         this.exchanges = new ExchangeSteps(plan, col, path, kernels.library().vectorsOf(m.hidden()));

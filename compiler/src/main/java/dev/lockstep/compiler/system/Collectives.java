@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Collectives among chips that are all directly linked (the chips of a node), built from {@link Exchange}s and
@@ -32,10 +33,23 @@ public final class Collectives {
 
     /** The paths of {@link #send} between two chips, found once (looked up, never iterated). */
     private final Map<Pair, List<List<Topology.Hop>>> paths = new HashMap<>();
+    /** Chips that the extra paths of a transfer between two other chips do not pass ({@link MultiPath#paths}). */
+    private final Set<Integer> noRelay;
     private long sumCycles;
     private long sumBound;
 
+    /** Collectives over {@code build}, any chip relaying others' transfers. */
     public Collectives(SystemBuild build) {
+        this(build, Set.of());
+    }
+
+    /**
+     * Collectives over {@code build} whose transfers' extra paths (beyond the shortest route) keep off the chips
+     * {@code noRelay}: chips whose own work comes at times the paths cannot see (a model's embedding table, whose
+     * lookups would meet the repeats of a prefill's forwarding).
+     */
+    public Collectives(SystemBuild build, Set<Integer> noRelay) {
+        this.noRelay = Set.copyOf(noRelay);
         this.build = build;
         this.sums = new SumKernels(build);
     }
@@ -135,7 +149,7 @@ public final class Collectives {
             return notBefore;
         }
         List<List<Topology.Hop>> all = paths.computeIfAbsent(new Pair(from, to),
-                k -> MultiPath.paths(build.topology(), from, to, Exchange.Lanes.LANES));
+                k -> MultiPath.paths(build.topology(), from, to, Exchange.Lanes.LANES, noRelay));
         int cap = Exchange.Lanes.STAGING_WORDS;
         long t = notBefore;
         for (int left = words; left > 0; ) {
@@ -179,7 +193,7 @@ public final class Collectives {
     public Carried sendRow(int from, int to, List<Moves.Word> source, List<Moves.Word> target, long notBefore) {
         checkRow(from, to, source, target);
         return carry(from, to, paths.computeIfAbsent(new Pair(from, to),
-                k -> MultiPath.paths(build.topology(), from, to, Exchange.Lanes.LANES)), source, target, notBefore);
+                k -> MultiPath.paths(build.topology(), from, to, Exchange.Lanes.LANES, noRelay)), source, target, notBefore);
     }
 
     /**

@@ -51,12 +51,23 @@ final class MultiPath {
      * the shortest route first, then each time the shortest path left.
      */
     static List<List<Topology.Hop>> paths(Topology topology, int from, int to, int most) {
+        return paths(topology, from, to, most, Set.of());
+    }
+
+    /**
+     * As {@link #paths(Topology, int, int, int)}, the paths after the shortest route keeping off the chips
+     * {@code noRelay} (but for the ends).
+     */
+    static List<List<Topology.Hop>> paths(Topology topology, int from, int to, int most, Set<Integer> noRelay) {
         List<List<Topology.Hop>> out = new ArrayList<>();
         if (from == to || most < 1) {
             return out;
         }
         out.add(topology.route(from, to));
         boolean[] usedChip = new boolean[topology.chips()];
+        for (int c : noRelay) {
+            usedChip[c] = true;
+        }
         boolean[] usedLink = new boolean[topology.chips() * topology.linksPerChip()];
         while (true) {
             List<Topology.Hop> last = out.get(out.size() - 1);
