@@ -166,7 +166,8 @@ final class FunctionalCommand {
                     ? new InputException("--tokens", 1, 1, "the prompt and " + o.tokens() + " tokens span "
                     + (prompt.length + o.tokens() - 1) + " positions; " + w.config().name() + "'s chips hold the "
                     + "kernels of " + e.fit() + " (each position's keep constants of their own): give at most "
-                    + e.mostTokens() + " tokens", e)
+                    + e.mostTokens() + " tokens (a shorter run holds more positions: its caches and masks are "
+                    + "shorter)", e)
                     : new InputException("--prompt", 1, 1, "the prompt's " + prompt.length + " tokens span more "
                     + "positions than " + w.config().name() + "'s chips hold the kernels of (" + e.fit() + ", each "
                     + "position's keep constants of their own): give a shorter prompt", e);

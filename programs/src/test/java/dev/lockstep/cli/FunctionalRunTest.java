@@ -283,7 +283,7 @@ class FunctionalRunTest {
         assertThat(r.err().lines().filter(l -> !l.startsWith("lockstep run: ")).toList()).containsExactly(
                 "error: --tokens:1:1: the prompt and 4000 tokens span 4002 positions; " + dir.getFileName()
                 + "'s chips hold the kernels of 233 (each position's keep constants of their own): give at most 231 "
-                + "tokens");
+                + "tokens (a shorter run holds more positions: its caches and masks are shorter)");
         assertThat(r.err()).as("no stack trace").doesNotContain("\tat ");
         CliRun.Result most = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
                 "--tokens", "231", "--system", "node-8", "--threads", "2", "--json");

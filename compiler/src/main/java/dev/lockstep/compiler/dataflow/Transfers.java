@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.dataflow;
 
+import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.Exchange;
 import dev.lockstep.compiler.system.Moves;
@@ -69,9 +70,9 @@ public final class Transfers {
             int address;
             try {
                 address = to.takeWords(slices, vectors);
-            } catch (IllegalStateException e) {
-                throw new dev.lockstep.compiler.CompileException("chip " + to.chipId() + " has no room for "
-                        + vectors + " received vectors: " + e.getMessage());
+            } catch (CompileException e) {
+                throw new CompileException("chip " + to.chipId() + " has no room for " + vectors
+                        + " received vectors: " + e.getMessage());
             }
             List<Moves.Word> words = new ArrayList<>();
             List<Row> rows = new ArrayList<>();

@@ -15,7 +15,8 @@ enum ScratchWords {
     /**
      * Every word above what the weights, caches and table took, slice by slice: for small models, whose weights leave
      * most of a chip free, so that a run of many positions (each position's kernels keep constants of their own)
-     * holds them. Generation with data ({@link Generation}).
+     * holds them. Generation with data ({@link Generation}); decode steps only (a prefill chunk's transient kernels go
+     * into the top words of each slice, {@code ChipBuild.placeTransient}).
      */
     ABOVE_THE_WEIGHTS
 }

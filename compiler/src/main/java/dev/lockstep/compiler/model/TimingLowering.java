@@ -90,11 +90,11 @@ final class TimingLowering {
     }
 
     /**
-     * A prefill's lowering of the plan along {@code path} into {@code build}: the table's chips relay no other chips'
-     * transfers (the extra paths of a transfer keep off them, {@link Collectives#Collectives(SystemBuild, Set)}):
-     * their lookups, a chunk's rows each, would meet the repeats of the chunks' forwarding, which sets the chunk
-     * interval (Mixtral on tsp-576: 311,620 cycles with them relaying, 257,734 without). A decode step's transfers
-     * may pass them: there they cost nothing.
+     * A prefill's lowering of the plan along {@code path} into {@code build}: the extra paths of a transfer between
+     * other chips (beyond its shortest route) keep off the table's chips ({@link Collectives#Collectives(SystemBuild,
+     * Set)}): their lookups, a chunk's rows each, would meet the repeats of the chunks' forwarding, which sets the
+     * chunk interval (Mixtral on tsp-576, 550 tokens: 311,620 cycles with them relaying, 257,734 without). A decode
+     * step's transfers may pass them: there it costs nothing (the default run's figures and hash are the same).
      */
     static TimingLowering forPrefill(DecodePlan plan, ChipPath path, SystemBuild build) {
         return new TimingLowering(plan, path, build, Optional.empty(), ScratchWords.TOP_OF_EACH_SLICE, false);
@@ -275,6 +275,10 @@ final class TimingLowering {
 
     private TokenTimes place(int seq, long t0, StepShape shape, int position, boolean given, OptionalInt id) {
         allocated();
+        if (shape.rows() > 1 && scratch != ScratchWords.TOP_OF_EACH_SLICE) {
+            // a chunk's transient kernels go into the top words of each slice (ChipBuild.placeTransient)
+            throw new IllegalStateException("a prefill chunk's kernels take the top words of each slice");
+        }
         if (position < shape.rows() - 1 || position >= plan.cachedTokens()) {
             throw new IllegalArgumentException("a step of " + shape.rows() + " rows ends at a position from "
                     + (shape.rows() - 1) + " to " + (plan.cachedTokens() - 1) + " of the caches; got " + position);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.system;
 
+import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.CompiledKernel;
 import dev.lockstep.compiler.SramMap;
 import dev.lockstep.isa.Instruction;
@@ -113,7 +114,8 @@ public final class ChipBuild {
      * shifted in time, stored once: {@link QueueProgram#repeated}). Kernels are not placed again: a copy reads and
      * writes where the original does. The work repeated is taken to have entered at cycle 0 (a prefill's first
      * chunk); work placed afterwards starts at the next copy's turn, {@code (copies + 1) x period}, or later, so the
-     * copies' windows that end before it are counted ({@link #busyCycles}) but not kept. A chip's work is repeated once.
+     * copies' windows that end before it are counted ({@link #busyCycles}) but not kept. A chip's work is repeated
+     * once.
      *
      * @throws IllegalArgumentException if a copy's windows meet another's (the period is shorter than
      *                                  {@link RepeatPeriods#least} of this chip's windows)
@@ -255,7 +257,7 @@ public final class ChipBuild {
         }
         for (int p : positions) {
             if (address + words > sram.ceiling()) {
-                throw new IllegalStateException("chip " + chipId + ": no room for " + words + " words in slice " + p);
+                throw new CompileException("chip " + chipId + ": no room for " + words + " words in slice " + p);
             }
             sram = sram.raise(p, address + words);
         }

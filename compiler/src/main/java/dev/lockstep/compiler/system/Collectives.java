@@ -193,7 +193,8 @@ public final class Collectives {
     public Carried sendRow(int from, int to, List<Moves.Word> source, List<Moves.Word> target, long notBefore) {
         checkRow(from, to, source, target);
         return carry(from, to, paths.computeIfAbsent(new Pair(from, to),
-                k -> MultiPath.paths(build.topology(), from, to, Exchange.Lanes.LANES, noRelay)), source, target, notBefore);
+                k -> MultiPath.paths(build.topology(), from, to, Exchange.Lanes.LANES, noRelay)), source, target,
+                notBefore);
     }
 
     /**

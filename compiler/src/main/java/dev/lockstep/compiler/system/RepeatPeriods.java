@@ -16,8 +16,9 @@ public final class RepeatPeriods {
      * ({@link ChipBuild#busyWindows}, in order, disjoint), repeated every p cycles {@code repeats} more times, never
      * overlaps itself: for a prefill, the chunk interval at which every chunk's work on a chip finds it free when the
      * next chunk comes (the busiest chip's work is not enough where a chip's work spreads over more than the
-     * interval, its windows of one chunk meeting the next chunk's). Each shift k x p is checked in one sweep over both lists of windows; a meeting
-     * raises p to the least at which that pair no longer meets, and the shifts are checked again from the first.
+     * interval, its windows of one chunk meeting the next chunk's). Each shift k x p is checked in one sweep over both
+     * lists of windows; a meeting raises p to the least at which that pair no longer meets, and the shifts are checked
+     * again from the first.
      */
     public static long least(long[][] w, long atLeast, int repeats) {
         if (w.length == 0 || repeats < 1) {
