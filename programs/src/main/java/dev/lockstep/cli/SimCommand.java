@@ -86,27 +86,10 @@ final class SimCommand implements Callable<Integer> {
             throw new InputException(input.toString(), 1, 1, "--dump needs values, which a --timing-only run does "
                     + "not carry; drop one of the two options");
         }
-        ChromeTrace chrome = null;
-        if (trace != null) {
-            String[] w = traceWindow.split(":");
-            long from;
-            long to;
-            try {
-                if (w.length != 2) {
-                    throw new NumberFormatException(traceWindow);
-                }
-                from = Long.parseLong(w[0]);
-                to = Long.parseLong(w[1]);
-            } catch (NumberFormatException e) {
-                throw new InputException("--trace-window", 1, 1, "--trace-window takes FROM:TO, two whole numbers, "
-                        + "got '" + traceWindow + "'");
-            }
-            if (from < 0 || from >= to) {
-                throw new InputException("--trace-window", 1, 1, "--trace-window FROM:TO needs 0 <= FROM < TO (a "
-                        + "window of cycles), got '" + traceWindow + "'");
-            }
-            chrome = new ChromeTrace(chipSpec, loaded.program(), from, to, traceMax);
-        }
+        // the window is checked whether or not a trace is asked for, so that a wrong one never passes unseen
+        Window window = window();
+        ChromeTrace chrome = trace == null ? null
+                : new ChromeTrace(chipSpec, loaded.program(), window.from(), window.to(), traceMax);
         Mode mode = timingOnly ? Mode.TIMING_ONLY : Mode.FUNCTIONAL;
         long start = System.nanoTime();
         SimResult r;
@@ -245,5 +228,31 @@ final class SimCommand implements Callable<Integer> {
                     : Double.toString(v[i]));
         }
         return sb.append(']').toString();
+    }
+
+    /** Cycles [from, to) of a trace. */
+    private record Window(long from, long to) {
+    }
+
+    /** --trace-window, checked. */
+    private Window window() {
+        String[] w = traceWindow.split(":");
+        long from;
+        long to;
+        try {
+            if (w.length != 2) {
+                throw new NumberFormatException(traceWindow);
+            }
+            from = Long.parseLong(w[0]);
+            to = Long.parseLong(w[1]);
+        } catch (NumberFormatException e) {
+            throw new InputException("--trace-window", 1, 1, "--trace-window takes FROM:TO, two whole numbers, "
+                    + "got '" + traceWindow + "'");
+        }
+        if (from < 0 || from >= to) {
+            throw new InputException("--trace-window", 1, 1, "--trace-window FROM:TO needs 0 <= FROM < TO (a "
+                    + "window of cycles), got '" + traceWindow + "'");
+        }
+        return new Window(from, to);
     }
 }

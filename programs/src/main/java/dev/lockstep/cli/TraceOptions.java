@@ -20,8 +20,9 @@ final class TraceOptions {
             description = "Cycles [FROM, TO) kept in the trace. Default: ${DEFAULT-VALUE}.")
     String traceWindow;
 
-    /** The trace asked for, checked; empty without --trace. */
+    /** The trace asked for, checked; empty without --trace (its other options are checked all the same). */
     Optional<RunTrace> parse() {
-        return trace == null ? Optional.empty() : Optional.of(RunTrace.parse(trace, traceChips, traceWindow));
+        RunTrace t = RunTrace.parse(trace, traceChips, traceWindow);
+        return trace == null ? Optional.empty() : Optional.of(t);
     }
 }

@@ -85,6 +85,13 @@ class SimCliTest {
             assertThat(r.err().strip().lines().count()).as(window).isEqualTo(1);
         }
         assertThat(trace).doesNotExist();
+        // without --trace the window is checked all the same
+        CliRun.Result bare = run("sim", "asm/vector-add.lsa", "--trace-window", "9:2");
+        assertThat(bare.exit()).isEqualTo(1);
+        assertThat(bare.err()).startsWith("error: --trace-window:1:1: --trace-window FROM:TO needs 0 <= FROM < TO");
+        CliRun.Result runBare = run("run", "--trace-window", "9:2");
+        assertThat(runBare.exit()).isEqualTo(1);
+        assertThat(runBare.err()).startsWith("error: --trace-window:1:1: --trace-window FROM:TO needs 0 <= FROM < TO");
     }
 
     @Test
