@@ -123,12 +123,14 @@ final class RunCommand implements Callable<Integer> {
             // bad cost options fail before the run (and before --batch max searches), not after it
             costOptions.check(sys.spec().chip().name());
         }
+        // the trace's options checked before any search for a batch or plan
+        Optional<RunTrace> traceRequest = traceOptions.parse();
         DecodeRequest request = request(sys.spec());
         Consumer<String> progress = line -> {
             err.println("lockstep run: " + line);
             err.flush();
         };
-        if (speculativeOptions.speculate != null && traceOptions.parse().isPresent()) {
+        if (speculativeOptions.speculate != null && traceRequest.isPresent()) {
             throw new InputException("--trace", 1, 1, "--trace goes with plain decoding, not --speculate");
         }
         Optional<SpeculativeRequest> speculative = speculativeOptions.request(request, decode.chips != null);
@@ -145,7 +147,6 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        Optional<RunTrace> traceRequest = traceOptions.parse();
         DecodeReport report = DecodeRun.run(request, progress,
                 built -> traceRequest.ifPresent(t -> t.write(request.system(), built, err)), started);
         Power power = Served.power(report, EnergyModel.preset());

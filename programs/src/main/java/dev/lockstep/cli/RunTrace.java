@@ -26,27 +26,30 @@ record RunTrace(Path file, boolean firstLayer, int from, int to, long windowFrom
 
     /** The options, checked before the run (the chips' range once the plan is known). */
     static RunTrace parse(Path file, String chips, String window) {
+        boolean layer0 = chips.equals("layer0");
+        long[] c = layer0 ? new long[] {0, 1} : pair(chips, "--trace-chips", "FROM:TO (path positions) or layer0");
+        long[] w = pair(window, "--trace-window", "FROM:TO (cycles)");
+        if (!layer0 && (c[0] < 0 || c[0] >= c[1] || c[1] - c[0] > 64 || c[1] > Integer.MAX_VALUE)) {
+            throw new InputException("--trace-chips", 1, 1, "--trace-chips must name 1 to 64 path positions "
+                    + "FROM:TO with FROM < TO, got " + chips);
+        }
+        if (w[0] < 0 || w[0] >= w[1]) {
+            throw new InputException("--trace-window", 1, 1, "--trace-window FROM:TO needs 0 <= FROM < TO, got "
+                    + window);
+        }
+        return new RunTrace(file, layer0, (int) c[0], (int) c[1], w[0], w[1]);
+    }
+
+    /** Two whole numbers FROM:TO of option {@code option}, which takes {@code what}. */
+    private static long[] pair(String text, String option, String what) {
+        String[] p = text.split(":");
         try {
-            boolean layer0 = chips.equals("layer0");
-            String[] c = layer0 ? new String[] {"0", "1"} : chips.split(":");
-            String[] w = window.split(":");
-            if (c.length != 2 || w.length != 2) {
-                throw new NumberFormatException();
+            if (p.length != 2) {
+                throw new NumberFormatException(text);
             }
-            RunTrace t = new RunTrace(file, layer0, Integer.parseInt(c[0]), Integer.parseInt(c[1]),
-                    Long.parseLong(w[0]), Long.parseLong(w[1]));
-            if (!layer0 && (t.from() < 0 || t.from() >= t.to() || t.to() - t.from() > 64)) {
-                throw new InputException("--trace-chips", 1, 1, "--trace-chips must name 1 to 64 path positions "
-                        + "FROM:TO with FROM < TO, got " + chips);
-            }
-            if (t.windowFrom() < 0 || t.windowFrom() >= t.windowTo()) {
-                throw new InputException("--trace-window", 1, 1, "--trace-window FROM:TO needs 0 <= FROM < TO, got "
-                        + window);
-            }
-            return t;
+            return new long[] {Long.parseLong(p[0]), Long.parseLong(p[1])};
         } catch (NumberFormatException e) {
-            throw new InputException("--trace-chips", 1, 1, "--trace-chips takes FROM:TO (path positions) or layer0, "
-                    + "and --trace-window FROM:TO (cycles); got " + chips + " and " + window);
+            throw new InputException(option, 1, 1, option + " takes " + what + ", got " + text);
         }
     }
 

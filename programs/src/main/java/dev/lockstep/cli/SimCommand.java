@@ -234,7 +234,7 @@ final class SimCommand implements Callable<Integer> {
     private record Window(long from, long to) {
     }
 
-    /** --trace-window, checked. */
+    /** --trace-window, checked (and --trace-max-events with it). */
     private Window window() {
         String[] w = traceWindow.split(":");
         long from;
@@ -252,6 +252,10 @@ final class SimCommand implements Callable<Integer> {
         if (from < 0 || from >= to) {
             throw new InputException("--trace-window", 1, 1, "--trace-window FROM:TO needs 0 <= FROM < TO (a "
                     + "window of cycles), got '" + traceWindow + "'");
+        }
+        if (traceMax < 1) {
+            throw new InputException("--trace-max-events", 1, 1, "--trace-max-events must be at least 1 instruction, "
+                    + "got " + traceMax);
         }
         return new Window(from, to);
     }

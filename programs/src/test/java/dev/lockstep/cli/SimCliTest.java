@@ -92,6 +92,13 @@ class SimCliTest {
         CliRun.Result runBare = run("run", "--trace-window", "9:2");
         assertThat(runBare.exit()).isEqualTo(1);
         assertThat(runBare.err()).startsWith("error: --trace-window:1:1: --trace-window FROM:TO needs 0 <= FROM < TO");
+        CliRun.Result runWords = run("run", "--trace-window", "abc");
+        assertThat(runWords.err()).as("named after the option that is wrong")
+                .startsWith("error: --trace-window:1:1: --trace-window takes FROM:TO (cycles), got abc");
+        CliRun.Result runChips = run("run", "--trace-chips", "5:2");
+        assertThat(runChips.err()).startsWith("error: --trace-chips:1:1: --trace-chips must name 1 to 64 path");
+        CliRun.Result events = run("sim", "asm/vector-add.lsa", "--trace-max-events", "0");
+        assertThat(events.err()).startsWith("error: --trace-max-events:1:1: --trace-max-events must be at least 1");
     }
 
     @Test

@@ -71,8 +71,7 @@ public final class Transfers {
             try {
                 address = to.takeWords(slices, vectors);
             } catch (CompileException e) {
-                throw new CompileException("chip " + to.chipId() + " has no room for " + vectors
-                        + " received vectors: " + e.getMessage());
+                throw new CompileException(vectors + " received vectors do not fit: " + e.getMessage());
             }
             List<Moves.Word> words = new ArrayList<>();
             List<Row> rows = new ArrayList<>();

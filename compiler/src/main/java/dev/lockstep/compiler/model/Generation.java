@@ -23,9 +23,9 @@ import java.util.function.Consumer;
  * chip; from the last of them on, each token's greedy choice is carried back to the table's chip, where the next
  * token's lookup reads it. Every token enters when the one before it has been chosen and carried back; the run is the
  * plan's own kernels, instructions and SRAM, so it takes the cycles and trace hash of the same tokens placed without
- * data by a lowering whose kernels take the same words ({@link ScratchWords#ABOVE_THE_WEIGHTS}). A generated token's id is read where it landed on the table's chip ({@link TimingLowering#chosenAt}); its
- * logits, which the next token's head overwrites, where the head left them, at the cycle of its choice (a
- * {@link RegionWatch} per vector of them).
+ * data by a lowering whose kernels take the same words ({@link ScratchWords#ABOVE_THE_WEIGHTS}). A generated token's
+ * id is read where it landed on the table's chip ({@link TimingLowering#chosenAt}); its logits, which the next token's
+ * head overwrites, where the head left them, at the cycle of its choice (a {@link RegionWatch} per vector of them).
  */
 public final class Generation {
     private Generation() {

@@ -186,6 +186,17 @@ class GenerationTest {
         assertThat(tokens(g, sim)).isEqualTo(reference(w, new int[] {3, 30}, 3));
     }
 
+    /** A prefill chunk's transient kernels go into the top words of each slice: a generation's scratch refuses it. */
+    @Test
+    void aPrefillChunkRefusesTheScratchOfAGeneration() {
+        ModelConfig m = TestModels.tiny(512, 8, 2, 960, 1, 1, 1);
+        TimingLowering t = new TimingLowering(Generation.plan(m, NODE, 8, MoeDispatch.ALL), new SystemBuild(NODE),
+                ScratchWords.ABOVE_THE_WEIGHTS);
+        t.allocate();
+        assertThatThrownBy(() -> t.token(0, 0, StepShape.chunk(4, false), 3))
+                .hasMessageContaining("top words of each slice");
+    }
+
     @Test
     void whatItCannotLayOutIsRefusedInOneLine() {
         ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2, 9);
