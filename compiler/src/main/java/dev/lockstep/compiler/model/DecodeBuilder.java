@@ -380,7 +380,14 @@ public final class DecodeBuilder {
             c.repeat(interval, chunks - 2);
         }
         long t0 = (chunks - 1) * interval;
-        TimingLowering.TokenTimes last = b.token(0, t0, StepShape.chunk(rows, true));
+        TimingLowering.TokenTimes last;
+        try {
+            last = b.token(0, t0, StepShape.chunk(rows, true));
+        } catch (CompileException e) {
+            // the last chunk goes on through the head, whose kernels take scratch words too
+            throw new CompileException.ChunkSize("the last chunk of " + rows + " rows does not fit the scratch words "
+                    + "its products and the head share (" + e.getMessage() + "); give a smaller chunk");
+        }
         long latency = last.layersEndCycle() - t0;
         if (latency - first >= interval) {
             // a chunk delayed by a whole interval could reach a layer after the next one and read a KV cache the
