@@ -198,6 +198,14 @@ final class FunctionalCommand {
         if (o.logitsOut() != null) {
             j.put("logits_out", o.logitsOut().toString());
         }
+        ArrayNode chosen = j.putArray("chosen_cycles");
+        rep.built().chosenCycles().forEach(chosen::add);
+        long first = rep.built().chosenCycles().get(0);
+        j.put("first_token_seconds", first / clock);
+        rep.built().cyclesPerToken().ifPresent(c -> {
+            j.put("cycles_per_token", c);
+            j.put("tokens_per_second_per_user", clock / c);
+        });
         DecodeReportRenderer.timeBreakdown(j.putObject("time_breakdown"), shares);
         j.put("simulated_cycles", r.cycles());
         j.put("simulated_seconds", r.cycles() / clock);
@@ -227,6 +235,10 @@ final class FunctionalCommand {
             if (o.logitsOut() != null) {
                 out.printf("logits           %s (%d x %d float32)%n", o.logitsOut(), tokens.length, vocab);
             }
+            out.printf("first token      chosen at cycle %d (%.3f ms: the prompt's %d positions one after another)%n",
+                    first, 1e3 * first / clock, prompt.length);
+            rep.built().cyclesPerToken().ifPresent(c -> out.printf("per token        %.1f cycles, %.1f tokens/s "
+                    + "(one sequence, each token through every chip before the next enters)%n", c, clock / c));
             out.printf("time of the run  compute %.1f%%, on-chip moves %.1f%%, links %.1f%%, waiting %.1f%%%n",
                     100 * shares.compute(), 100 * shares.onChip(), 100 * shares.links(), 100 * shares.waiting());
             out.printf("simulated        %d cycles (%.3f ms at %.0f MHz), %d instructions%n", r.cycles(),

@@ -163,6 +163,15 @@ class FunctionalRunTest {
         assertThat(chip).as("greedy tokens").isEqualTo(want);
         assertThat(new HashSet<>(want)).as("the tokens are not all one").hasSizeGreaterThan(1);
         assertThat(j.get("chips").asInt()).isEqualTo(4);
+        // each token's choice: later than the one before, before the run's end; the mean gap is the per-token figure
+        List<Long> chosen = new ArrayList<>();
+        j.get("chosen_cycles").forEach(n -> chosen.add(n.asLong()));
+        assertThat(chosen).hasSize(tokens).isSorted().doesNotHaveDuplicates();
+        assertThat(chosen.get(tokens - 1)).isLessThan(j.get("simulated_cycles").asLong());
+        assertThat(j.get("cycles_per_token").asDouble())
+                .isEqualTo((double) (chosen.get(tokens - 1) - chosen.get(0)) / (tokens - 1));
+        assertThat(j.get("tokens_per_second_per_user").asDouble())
+                .isEqualTo(j.get("clock_hz").asDouble() / j.get("cycles_per_token").asDouble());
         CliRun.Result one = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
                 "--tokens", String.valueOf(tokens), "--system", "node-8", "--threads", "1", "--json");
         assertThat(new ObjectMapper().readTree(one.out()).get("trace_hash")).as("1 and 2 threads")

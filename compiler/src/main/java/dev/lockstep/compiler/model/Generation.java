@@ -13,6 +13,7 @@ import dev.lockstep.isa.system.SystemSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
@@ -54,11 +55,26 @@ public final class Generation {
      * @param promptLength tokens of the prompt
      * @param watches      per generated token, the watches of its logits' vectors
      * @param time         where the tokens' time went, summed over every position placed
+     * @param chosenCycles per generated token, the cycle its greedy choice was made (the head's last kernel ended)
      */
     public record Built(Program program, DecodePlan plan, long end, int tableChip, int headChip, int promptLength,
-                        List<List<RegionWatch>> watches, DecodeBuilder.Breakdown time) {
+                        List<List<RegionWatch>> watches, DecodeBuilder.Breakdown time, List<Long> chosenCycles) {
         public Built {
             watches = watches.stream().map(List::copyOf).toList();
+            chosenCycles = List.copyOf(chosenCycles);
+            if (chosenCycles.size() != watches.size()) {
+                throw new IllegalArgumentException("a chosen cycle per generated token");
+            }
+        }
+
+        /**
+         * Cycles between two generated tokens' choices, on average (each a decode step of the one sequence: its lookup,
+         * layers and head, and the choice carried back); empty with one token.
+         */
+        public OptionalDouble cyclesPerToken() {
+            int n = chosenCycles.size();
+            return n < 2 ? OptionalDouble.empty()
+                    : OptionalDouble.of((double) (chosenCycles.get(n - 1) - chosenCycles.get(0)) / (n - 1));
         }
 
         /** Tokens generated. */
@@ -198,6 +214,6 @@ public final class Generation {
             watches.add(mine);
         }
         return new Built(b.toProgram(), plan, t, lowering.path().chip(0), headChip, prompt.length, watches,
-                new DecodeBuilder.Breakdown(compute, links, onChip, bound, exchanges));
+                new DecodeBuilder.Breakdown(compute, links, onChip, bound, exchanges), chosen);
     }
 }

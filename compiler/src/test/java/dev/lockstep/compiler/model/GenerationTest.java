@@ -124,6 +124,12 @@ class GenerationTest {
             ReferenceLayer.assertNear(asDouble, logits, "token " + i + "'s logits");
             assertThat(argmax(asDouble)).as("token %d is its logits' greedy choice", i).isEqualTo(got.get(i));
         }
+        for (int i = 0; i < tokens; i++) {
+            long at = g.chosenCycles().get(i);
+            assertThat(g.watches().get(i)).as("token %d's logits watched at its choice", i)
+                    .allMatch(watch -> watch.cycle() == at);
+        }
+        assertThat(g.chosenCycles()).isSorted().doesNotHaveDuplicates();
         assertThat(g.logits(sim::watched, 0)).as("the first token's logits are not the last's (overwritten)")
                 .isNotEqualTo(g.logits(sim::watched, tokens - 1));
 
