@@ -283,8 +283,8 @@ public final class DecodeBuilder {
      * (the last padded to as many), chunk i entering the pipeline {@code i x interval} cycles after the first.
      * <ul>
      *   <li>A chunk's products multiply all its rows at once: the decode products' weights and caches, read where
-     *       they lie, with M = chunkRows (M = query heads per KV head x chunkRows against a cache), their X and Y in the
-     *       scratch words at the top of each slice, which a chunk's products share (timing-only: no value is read;
+     *       they lie, with M = chunkRows (M = query heads per KV head x chunkRows against a cache), their X and Y in
+     *       the scratch words at the top of each slice, which a chunk's products share (timing-only: no value is read;
      *       {@link ChipBuild#placeTransient}).</li>
      *   <li>Its vector kernels (norms, RoPE, softmax, SwiGLU, residuals, routing) are compiled for all its rows at
      *       once, in the same scratch; its reductions run once per row; its sends and broadcasts carry all its
