@@ -97,6 +97,11 @@ public record DecodeReport(DecodeRequest request, PlanSearch.Found planSearch, D
      * @param waiting for nothing the token needs
      */
     public record TimeShares(double compute, double onChip, double links, double waiting) {
+        /** The shares of {@code cycles} that {@code b} gives: links without their on-chip moves, the rest waiting. */
+        static TimeShares of(DecodeBuilder.Breakdown b, double cycles) {
+            return new TimeShares(b.computeCycles() / cycles, b.onChipCycles() / cycles,
+                    (b.linkCycles() - b.onChipCycles()) / cycles, 1 - (b.computeCycles() + b.linkCycles()) / cycles);
+        }
     }
 
     public DecodePlan decodePlan() {
@@ -134,10 +139,7 @@ public record DecodeReport(DecodeRequest request, PlanSearch.Found planSearch, D
     }
 
     public TimeShares timeShares() {
-        DecodeBuilder.Breakdown b = built.breakdown();
-        double first = built.timeline().firstTokenCycles();
-        return new TimeShares(b.computeCycles() / first, b.onChipCycles() / first,
-                (b.linkCycles() - b.onChipCycles()) / first, 1 - (b.computeCycles() + b.linkCycles()) / first);
+        return TimeShares.of(built.breakdown(), built.timeline().firstTokenCycles());
     }
 
     /** The time to the first generated token of the prefill, in seconds. */

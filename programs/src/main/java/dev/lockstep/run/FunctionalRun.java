@@ -2,7 +2,6 @@
 package dev.lockstep.run;
 
 import dev.lockstep.compiler.CompileException;
-import dev.lockstep.compiler.model.DecodeBuilder;
 import dev.lockstep.compiler.model.Generation;
 import dev.lockstep.compiler.model.ModelWeights;
 import dev.lockstep.compiler.model.MoeDispatch;
@@ -88,10 +87,7 @@ public final class FunctionalRun {
          * by compute, on-chip moves and links, and waiting.
          */
         public DecodeReport.TimeShares timeShares() {
-            DecodeBuilder.Breakdown b = built.time();
-            double all = built.end();
-            return new DecodeReport.TimeShares(b.computeCycles() / all, b.onChipCycles() / all,
-                    (b.linkCycles() - b.onChipCycles()) / all, 1 - (b.computeCycles() + b.linkCycles()) / all);
+            return DecodeReport.TimeShares.of(built.time(), built.end());
         }
 
         @Override

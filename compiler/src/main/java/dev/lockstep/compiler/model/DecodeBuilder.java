@@ -64,6 +64,20 @@ public final class DecodeBuilder {
      */
     public record Breakdown(long computeCycles, long linkCycles, long onChipCycles, long boundCycles,
                             long exchanges) {
+        /**
+         * A token's breakdown from its costs ({@code c}) and the {@code exchanges} it placed in {@code sb}: each
+         * exchange's on-chip copies and least cycles added to the moves and the bound.
+         */
+        static Breakdown of(Ledger.TokenCosts c, long exchanges, SystemBuild sb) {
+            return new Breakdown(c.computeCycles(), c.linkCycles(), exchanges * Exchange.onChipCycles(sb)
+                    + c.moveCycles(), c.boundCycles() + exchanges * Exchange.minimumCycles(sb), exchanges);
+        }
+
+        /** This breakdown and {@code o}'s, added (tokens one after another). */
+        Breakdown plus(Breakdown o) {
+            return new Breakdown(computeCycles + o.computeCycles, linkCycles + o.linkCycles,
+                    onChipCycles + o.onChipCycles, boundCycles + o.boundCycles, exchanges + o.exchanges);
+        }
     }
 
     /**
@@ -226,9 +240,7 @@ public final class DecodeBuilder {
         TimingLowering.TokenTimes firstToken = b.token(0, 0, step);
         long first = firstToken.nextEntryCycle();
         long exchanges = sb.exchanges() - exchangesBefore;
-        Breakdown breakdown = new Breakdown(firstToken.costs().computeCycles(), firstToken.costs().linkCycles(),
-                exchanges * Exchange.onChipCycles(sb) + firstToken.costs().moveCycles(),
-                firstToken.costs().boundCycles() + exchanges * Exchange.minimumCycles(sb), exchanges);
+        Breakdown breakdown = Breakdown.of(firstToken.costs(), exchanges, sb);
         long stagger = (first + plan.batch() - 1) / plan.batch();
         long end = first;
         long latest = first;

@@ -5,7 +5,6 @@ import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.dataflow.VectorStep;
-import dev.lockstep.compiler.system.Exchange;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.program.RegionWatch;
@@ -172,11 +171,7 @@ public final class Generation {
         progress.accept("allocated the weights and caches of " + plan.chips() + " chips; placing " + positions
                 + " positions");
         long t = 0;
-        long compute = 0;
-        long links = 0;
-        long onChip = 0;
-        long bound = 0;
-        long exchanges = 0;
+        DecodeBuilder.Breakdown time = new DecodeBuilder.Breakdown(0, 0, 0, 0, 0);
         List<Long> chosen = new ArrayList<>();
         for (int p = 0; p < positions; p++) {
             long exchangesBefore = b.exchanges();
@@ -191,12 +186,7 @@ public final class Generation {
                         + e.getMessage() + "): each position's kernels keep constants of their own, and " + p
                         + " positions fit", p);
             }
-            long ex = b.exchanges() - exchangesBefore;
-            compute += times.costs().computeCycles();
-            links += times.costs().linkCycles();
-            onChip += ex * Exchange.onChipCycles(b) + times.costs().moveCycles();
-            bound += times.costs().boundCycles() + ex * Exchange.minimumCycles(b);
-            exchanges += ex;
+            time = time.plus(DecodeBuilder.Breakdown.of(times.costs(), b.exchanges() - exchangesBefore, b));
             if (p >= prompt.length - 1) {
                 chosen.add(times.chosenCycle());
             }
@@ -214,6 +204,6 @@ public final class Generation {
             watches.add(mine);
         }
         return new Built(b.toProgram(), plan, t, lowering.path().chip(0), headChip, prompt.length, watches,
-                new DecodeBuilder.Breakdown(compute, links, onChip, bound, exchanges), chosen);
+                time, chosen);
     }
 }
