@@ -102,7 +102,7 @@ public class FunctionalBenchmark {
 
     @Benchmark
     public Program compile() {
-        Generation.Built built = Generation.build(weights, system, PROMPT, TOKENS, MoeDispatch.ALL, line -> { });
+        Generation.Built built = Generation.build(weights, system, PROMPT, TOKENS, MoeDispatch.ALL, 1, line -> { });
         end = built.end();
         return built.program();
     }

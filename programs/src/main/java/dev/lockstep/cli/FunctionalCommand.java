@@ -29,7 +29,7 @@ final class FunctionalCommand {
 
     /** The run's options, as {@code lockstep run} parsed them. */
     record Options(Path checkpoint, String prompt, int tokens, Path logitsOut, SystemSpec system,
-                   List<ParamChange> changes, int threads, boolean json, String moeDispatch) {
+                   List<ParamChange> changes, int threads, boolean json, String moeDispatch, int chipsPerLayer) {
     }
 
     /** The most positions (prompt and generated tokens) a functional run takes: its program grows with them. */
@@ -124,6 +124,11 @@ final class FunctionalCommand {
             throw new InputException("--prompt", 1, 1, "the prompt (" + prompt.length + " tokens) and the tokens to "
                     + "generate span more than " + MAX_POSITIONS + " positions; give fewer");
         }
+        if (o.chipsPerLayer() < 1 || o.chipsPerLayer() > o.system().chipsPerNode()) {
+            throw new InputException("--chips-per-layer", 1, 1, "--chips-per-layer must be 1.."
+                    + o.system().chipsPerNode() + " (a layer's chips lie in one node of " + o.system().name()
+                    + "), got " + o.chipsPerLayer());
+        }
         if (o.logitsOut() != null) {
             Path parent = o.logitsOut().toAbsolutePath().getParent();
             if (Files.isDirectory(o.logitsOut()) || parent == null
@@ -157,7 +162,7 @@ final class FunctionalCommand {
         FunctionalRun.Report rep;
         try {
             rep = FunctionalRun.run(new FunctionalRun.Request(w, prompt, o.tokens(), o.logitsOut() != null,
-                    o.system(), o.threads(), dispatch), line -> {
+                    o.system(), o.threads(), dispatch, o.chipsPerLayer()), line -> {
                         err.println("lockstep run: " + line);
                         err.flush();
                     });
@@ -186,6 +191,8 @@ final class FunctionalCommand {
         ParamEcho.json(j, o.changes());
         j.put("mode", "functional");
         j.put("chips", rep.chipsUsed());
+        j.put("chips_per_layer", rep.built().plan().chipsPerLayer());
+        j.put("attention_chips_per_layer", rep.built().plan().attentionChips());
         j.put("clock_hz", clock);
         ArrayNode p = j.putArray("prompt");
         for (int t : prompt) {
@@ -224,6 +231,10 @@ final class FunctionalCommand {
             out.printf("model            %s (%s), functional, %d chips of %s%n", w.config().name(), o.checkpoint(),
                     rep.chipsUsed(), o.system().name());
             ParamEcho.text(out, 17, o.changes());
+            if (rep.built().plan().chipsPerLayer() > 1) {
+                out.printf("layers           %d chips each, attention on %d (normed rows cross among them in fp16)%n",
+                        rep.built().plan().chipsPerLayer(), rep.built().plan().attentionChips());
+            }
             out.printf("prompt           %s%n", p);
             out.printf("generated        %s%n", g);
             if (w.config().moe()) {

@@ -18,6 +18,11 @@ final class FunctionalOptions {
     @Option(names = "--tokens", paramLabel = "N", description = "With --functional: tokens to generate. Default: 1.")
     Integer tokens;
 
+    @Option(names = "--chips-per-layer", paramLabel = "N", description = "With --functional: chips each layer takes, "
+            + "all in one node (attention on as many of them as divide the KV heads; the normed rows cross among them "
+            + "in fp16, their partial sums are added on one). Default: 1.")
+    Integer chipsPerLayer;
+
     @Option(names = "--logits-out", paramLabel = "FILE.npy", description = "With --functional: write the logits of "
             + "every generated token as a float32 .npy of shape [N, vocab].")
     Path logitsOut;
@@ -26,6 +31,6 @@ final class FunctionalOptions {
     Optional<String> anyGiven() {
         return checkpoint != null ? Optional.of("--checkpoint") : prompt != null ? Optional.of("--prompt")
                 : logitsOut != null ? Optional.of("--logits-out") : tokens != null ? Optional.of("--tokens")
-                : Optional.empty();
+                : chipsPerLayer != null ? Optional.of("--chips-per-layer") : Optional.empty();
     }
 }

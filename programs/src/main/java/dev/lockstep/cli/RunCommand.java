@@ -96,10 +96,12 @@ final class RunCommand implements Callable<Integer> {
             FunctionalOptions f = functionalOptions;
             Overridden<SystemSpec> sys = decode.system();
             return FunctionalCommand.run(new FunctionalCommand.Options(f.checkpoint, f.prompt, f.tokens == null ? 1
-                    : f.tokens, f.logitsOut, sys.spec(), sys.changes(), t, json, decode.moeDispatch), out, err);
+                    : f.tokens, f.logitsOut, sys.spec(), sys.changes(), t, json, decode.moeDispatch,
+                    f.chipsPerLayer == null ? 1 : f.chipsPerLayer), out, err);
         }
         functionalOptions.anyGiven().ifPresent(o -> {
-            throw new InputException(o, 1, 1, "--checkpoint, --prompt, --tokens and --logits-out go with --functional");
+            throw new InputException(o, 1, 1, "--checkpoint, --prompt, --tokens, --chips-per-layer and --logits-out go with "
+                    + "--functional");
         });
         Overridden<SystemSpec> sys = decode.system();
         if (speculativeOptions.speculate != null && decode.pipelines > 1) {

@@ -33,16 +33,20 @@ public final class FunctionalRun {
      * @param system     the system
      * @param threads    simulation threads (the results do not depend on it)
      * @param dispatch   which experts an MoE layer computes for a token (a dense model takes {@code ALL})
+     * @param chipsPerLayer chips each layer takes, all in one node ({@link Generation#plan})
      */
     public record Request(ModelWeights weights, int[] prompt, int tokens, boolean keepLogits, SystemSpec system,
-                          int threads, MoeDispatch dispatch) {
-        /** A run that computes every expert ({@link MoeDispatch#ALL}). */
+                          int threads, MoeDispatch dispatch, int chipsPerLayer) {
+        /** A run that computes every expert ({@link MoeDispatch#ALL}), each layer on one chip. */
         public Request(ModelWeights weights, int[] prompt, int tokens, boolean keepLogits, SystemSpec system,
                        int threads) {
-            this(weights, prompt, tokens, keepLogits, system, threads, MoeDispatch.ALL);
+            this(weights, prompt, tokens, keepLogits, system, threads, MoeDispatch.ALL, 1);
         }
 
         public Request {
+            if (chipsPerLayer < 1) {
+                throw new IllegalArgumentException("a layer takes at least one chip; got " + chipsPerLayer);
+            }
             if (dispatch == MoeDispatch.CHOSEN && !weights.config().moe()) {
                 throw new IllegalArgumentException("chosen-expert dispatch applies to MoE models");
             }
@@ -142,7 +146,7 @@ public final class FunctionalRun {
         long c0 = System.nanoTime();
         try {
             built = Generation.build(request.weights(), request.system(), request.prompt(), request.tokens(),
-                    request.dispatch(), progress);
+                    request.dispatch(), request.chipsPerLayer(), progress);
         } catch (CompileException.TooManyPositions e) {
             throw new TooManyPositions(request.prompt().length, e);
         } catch (CompileException e) {

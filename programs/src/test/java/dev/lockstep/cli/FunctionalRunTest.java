@@ -123,6 +123,31 @@ class FunctionalRunTest {
         }
     }
 
+    /**
+     * The tiny Mixtral checkpoint of seed 3 run on node-8 with {@code options}, 4 tokens after 1,17,300: the
+     * reference's greedy tokens and every step's logits within {@link #TOLERANCE}; the run's JSON report.
+     */
+    private static JsonNode matchesTheReference(Path dir, String... options) throws Exception {
+        RandomCheckpoint c = new RandomCheckpoint(3);
+        c.write(dir);
+        Path npy = dir.resolve("logits.npy");
+        int tokens = 4;
+        List<String> args = new ArrayList<>(List.of("run", "--functional", "--checkpoint", dir.toString(), "--prompt",
+                "1,17,300", "--tokens", String.valueOf(tokens), "--logits-out", npy.toString(), "--system", "node-8",
+                "--json"));
+        args.addAll(List.of(options));
+        CliRun.Result r = CliRun.run(args.toArray(String[]::new));
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        List<Integer> chip = new ArrayList<>();
+        j.get("generated_tokens").forEach(t -> chip.add(t.asInt()));
+        List<Integer> want = new ArrayList<>();
+        List<double[]> logits = reference(c, new int[] {1, 17, 300}, tokens, want);
+        assertThat(chip).as("greedy tokens").isEqualTo(want);
+        assertLogitsNear(readNpy(npy, tokens, c.vocab), logits);
+        return j;
+    }
+
     static float[][] readNpy(Path file, int rows, int cols) throws Exception {
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -186,22 +211,25 @@ class FunctionalRunTest {
      */
     @Test
     void withTheExpertsChosenByDataATinyMixtralStillGeneratesTheReferenceTokens(@TempDir Path dir) throws Exception {
-        RandomCheckpoint c = new RandomCheckpoint(3);
-        c.write(dir);
-        Path npy = dir.resolve("logits.npy");
-        int tokens = 4;
-        CliRun.Result r = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
-                "--tokens", String.valueOf(tokens), "--logits-out", npy.toString(), "--system", "node-8",
-                "--moe-dispatch", "chosen", "--json");
-        assertThat(r.exit()).as(r.err()).isZero();
-        JsonNode j = new ObjectMapper().readTree(r.out());
+        JsonNode j = matchesTheReference(dir, "--moe-dispatch", "chosen");
         assertThat(j.get("moe_dispatch").asText()).isEqualTo("chosen");
-        List<Integer> chip = new ArrayList<>();
-        j.get("generated_tokens").forEach(t -> chip.add(t.asInt()));
-        List<Integer> want = new ArrayList<>();
-        List<double[]> logits = reference(c, new int[] {1, 17, 300}, tokens, want);
-        assertThat(chip).as("greedy tokens").isEqualTo(want);
-        assertLogitsNear(readNpy(npy, tokens, c.vocab), logits);
+    }
+
+    /**
+     * Each layer over three chips of the node (attention over two of them: the KV heads split), the normed rows crossing
+     * among them in fp16, the partial sums carried to a root and added there: the reference's tokens and every step's
+     * logits, within the same tolerance as a chip per layer.
+     */
+    @Test
+    void layersOverThreeChipsGenerateTheReferenceTokensWithTheirLogits(@TempDir Path dir) throws Exception {
+        JsonNode j = matchesTheReference(dir, "--chips-per-layer", "3");
+        assertThat(j.get("chips").asInt()).isEqualTo(8);
+        assertThat(j.get("chips_per_layer").asInt()).isEqualTo(3);
+        assertThat(j.get("attention_chips_per_layer").asInt()).isEqualTo(2);
+        CliRun.Result text = CliRun.run("run", "--functional", "--checkpoint", dir.toString(), "--prompt", "1,17,300",
+                "--tokens", "1", "--system", "node-8", "--chips-per-layer", "3");
+        assertThat(text.exit()).as(text.err()).isZero();
+        assertThat(text.out()).contains("layers           3 chips each, attention on 2");
     }
 
     /**
@@ -339,8 +367,12 @@ class FunctionalRunTest {
                 "--prompt", "1", "--model", "mistral-7b"},
             {"error: --moe-dispatch:1:1: 'any' is not a dispatch: write all or chosen", "--functional",
                 "--checkpoint", d, "--prompt", "1", "--moe-dispatch", "any", "--system", "node-8"},
-            {"error: --tokens:1:1: --checkpoint, --prompt, --tokens and --logits-out go with --functional",
-                "--tokens", "3"},
+            {"error: --tokens:1:1: --checkpoint, --prompt, --tokens, --chips-per-layer and --logits-out go with "
+                + "--functional", "--tokens", "3"},
+            {"error: --chips-per-layer:1:1: --checkpoint, --prompt, --tokens, --chips-per-layer and --logits-out go "
+                + "with --functional", "--chips-per-layer", "2"},
+            {"error: --chips-per-layer:1:1: --chips-per-layer must be 1..8 (a layer's chips lie in one node of node-8)",
+                "--functional", "--checkpoint", d, "--prompt", "1", "--system", "node-8", "--chips-per-layer", "9"},
             {"error: --logits-out:1:1: --logits-out needs a file in an existing directory", "--functional",
                 "--checkpoint", d, "--prompt", "1", "--logits-out", d},
         };
@@ -353,6 +385,13 @@ class FunctionalRunTest {
             assertThat(r.err()).as(String.join(" ", args)).startsWith(k[0]);
             assertThat(r.err().lines().count()).isEqualTo(1);
         }
+        // a plan the checkpoint's model cannot take: after the progress line, one line saying why
+        CliRun.Result wide = CliRun.run("run", "--functional", "--checkpoint", d, "--prompt", "1", "--system", "node-8",
+                "--chips-per-layer", "4");
+        assertThat(wide.exit()).isEqualTo(1);
+        assertThat(wide.err().lines().toList()).hasSize(2).last().asString().endsWith("in functional mode: a "
+                + "generation with data lays " + dir.getFileName() + " on 10 chips (the table, 2 layers of 4, the "
+                + "head); node-8 has 8").startsWith("error: ");
         // a config key that changes the model in a way functional mode does not compute
         Files.writeString(dir.resolve("config.json"), c.config().replace("\"sliding_window\": null",
                 "\"sliding_window\": null, \"rope_scaling\": {\"type\": \"linear\", \"factor\": 2.0}"));

@@ -174,7 +174,7 @@ public final class BlockCompiler {
             if (e.body().stream().anyMatch(inner -> inner instanceof GateByRoute)) {
                 // the gating, gathered after the chip's one block: its row and the router's weights, in place
                 List<Optional<Row>> in = run.gatingReads(List.of(piece(columns)), -1);
-                place(s -> StepKernels.gating(m, MoeDispatch.ALL, 1, 0).make().compile(lib, s, in));
+                place(s -> StepKernels.gating(m, MoeDispatch.ALL, 1, 0, 0).make().compile(lib, s, in));
             }
         } else if (step instanceof CacheProduct cache && cache.cache() == Tensor.K_CACHE) {
             // both caches first (as a run reserves them before any token), then the token's append, then the scores

@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * The exchanges of the timing-only lowering ({@link TimingLowering}): each exchange step of the layer graph as link
  * transfers and collectives along the plan's chip path ({@link Collectives}), its payload in link words (a vector is
- * one word per byte plane) or f32 vectors to reduce.
+ * one word per byte plane) or f32 vectors to reduce: those that carry no rows (over several nodes, a prefill chunk's,
+ * the table's and the head's among their chips; a layer's among its chips in one node are {@link RowsAmongChips}),
+ * and the rows a decode step sends into a stage ({@link #sendRow}).
  */
 final class ExchangeSteps {
     private final DecodePlan plan;
@@ -77,7 +79,8 @@ final class ExchangeSteps {
         return counted(col.routeRow(from, to, source.words(), target.words(), t), ledger, t);
     }
 
-    private static long counted(Collectives.Carried c, Ledger ledger, long t) {
+    /** Counts a carried step in {@code ledger}: its link step, and the copies out of the receive lanes. */
+    static long counted(Collectives.Carried c, Ledger ledger, long t) {
         ledger.linkStep(t, c.end() - c.moveCycles());
         return ledger.move(c.end() - c.moveCycles(), c.end());
     }

@@ -5,10 +5,12 @@ import dev.lockstep.compiler.CompileException;
 import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.dataflow.VectorStep;
+import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.program.RegionWatch;
 import dev.lockstep.isa.system.SystemSpec;
+import dev.lockstep.isa.system.Topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +20,9 @@ import java.util.function.Consumer;
 
 /**
  * Greedy generation with a model's weights through the plan that timing-only runs lower ({@link TimingLowering}, with
- * {@link PlanData}): the embedding table on a chip of its own, each layer on one, the head on one, fp16, one sequence,
- * along the system's chip path. The prompt's tokens are placed one position after another, each given on the table's
+ * {@link PlanData}): the embedding table on a chip of its own, each layer on one chip or on several of one node (the
+ * normed rows broadcast in fp16 among them, their partial sums carried to a root and added there), the head on one,
+ * fp16, one sequence, along the system's chip path. The prompt's tokens are placed one position after another, each given on the table's
  * chip; from the last of them on, each token's greedy choice is carried back to the table's chip, where the next
  * token's lookup reads it. Every token enters when the one before it has been chosen and carried back; the run is the
  * plan's own kernels, instructions and SRAM, so it takes the cycles and trace hash of the same tokens placed without
@@ -47,7 +50,7 @@ public final class Generation {
      * What a generation compiled to.
      *
      * @param program      every chip's program, with the weights, the table and the prompt's ids as initial data
-     * @param plan         the plan it lowers: the table, each layer and the head on a chip each
+     * @param plan         the plan it lowers: the table and the head on a chip each, each layer on one or more
      * @param end          the predicted last cycle + 1 of the whole program
      * @param tableChip    the chip of the table, where each generated token's id lands
      * @param headChip     the chip of the head, where each token's logits lie at its choice
@@ -113,46 +116,85 @@ public final class Generation {
     }
 
     /**
-     * The plan a generation of {@code positions} positions lowers on {@code system}: the table, each layer and the
-     * head on a chip each, fp16, one sequence, caches of {@code positions} tokens. A model whose table is tied to its
-     * LM head is laid out as its untied twin ({@link ModelConfig#untied}): the timing-only plan of a tied model has no
-     * table of rows (its lookup stands in the head's weights), and a run with data looks tokens up in one, so its
-     * table takes a chip of its own, holding the head's values.
+     * The plan a generation of {@code positions} positions lowers on {@code system}: the table on a chip, each layer
+     * on {@code chipsPerLayer} chips of one node (attention on as many of them as divide the KV heads), the head on
+     * a chip, fp16, one sequence, caches of {@code positions} tokens. A model whose table is tied to its LM head is
+     * laid out as its untied twin ({@link ModelConfig#untied}): the timing-only plan of a tied model has no table of
+     * rows (its lookup stands in the head's weights), and a run with data looks tokens up in one, so its table takes
+     * a chip of its own, holding the head's values.
      *
-     * @throws CompileException if the system has too few chips, or a layer, the table or the head needs more than one
+     * @throws CompileException if the system has too few chips, a layer would span two nodes (the message names the
+     *                          chips per layer that keep each in one), or a chip's share does not fit
      */
-    public static DecodePlan plan(ModelConfig model, SystemSpec system, int positions, MoeDispatch dispatch) {
+    public static DecodePlan plan(ModelConfig model, SystemSpec system, int positions, MoeDispatch dispatch,
+                                  int chipsPerLayer) {
         ModelConfig m = model.untied();
-        int chips = m.layers() + 2;
+        if (chipsPerLayer < 1) {
+            throw new IllegalArgumentException("a layer takes at least one chip; got " + chipsPerLayer);
+        }
+        int chips = m.layers() * chipsPerLayer + 2;
         if (system.chips() < chips) {
             throw new CompileException("a generation with data lays " + m.name() + " on " + chips + " chips (the "
-                    + "table, " + m.layers() + " layers, the head); " + system.name() + " has " + system.chips());
+                    + "table, " + m.layers() + " layers of " + chipsPerLayer + ", the head); " + system.name()
+                    + " has " + system.chips());
         }
-        DecodePlan plan;
+        DecodePlan least;
         try {
-            plan = DecodePlan.forChips(m, Precision.FP16, 1, positions, system.chip(), chips, system.chipsPerNode())
-                    .withDispatch(dispatch);
-        } catch (DecodePlan.TooFewChips | DecodePlan.NoPlanFits e) {
-            throw new CompileException("a generation with data lays each layer on one chip so far, and " + m.name()
-                    + " does not fit that: " + e.getMessage());
+            least = DecodePlan.minimal(m, Precision.FP16, 1, positions, system.chip());
+        } catch (DecodePlan.NoPlanFits e) {
+            throw new CompileException("a generation with data cannot lay out " + m.name() + ": " + e.getMessage());
         }
-        if (plan.chipsPerLayer() != 1 || plan.embeddingChips() != 1 || plan.headChips() != 1) {
-            throw new CompileException("a generation with data lays the table, each layer and the head on one chip "
-                    + "each so far; " + m.name() + " takes " + plan.embeddingChips() + " for the table, "
-                    + plan.chipsPerLayer() + " a layer and " + plan.headChips() + " for the head");
+        if (least.embeddingChips() != 1 || least.headChips() != 1) {
+            throw new CompileException("a generation with data lays the table and the head on one chip each so far; "
+                    + m.name() + " takes " + least.embeddingChips() + " for the table and " + least.headChips()
+                    + " for the head");
+        }
+        if (least.chipsPerLayer() > chipsPerLayer) {
+            throw new CompileException("a layer of " + m.name() + " takes at least " + least.chipsPerLayer()
+                    + " chips; a generation with data given " + chipsPerLayer + " a layer cannot hold it");
+        }
+        int attention = 1;
+        for (int a = 1; a <= chipsPerLayer; a++) {
+            attention = m.kvHeads() % a == 0 ? a : attention;
+        }
+        DecodePlan plan = new DecodePlan(m, Precision.FP16, 1, positions, 1, chipsPerLayer, attention, 1,
+                least.capacityBytes(), dispatch);
+        ChipPath path = new ChipPath(new Topology(system));
+        for (int l = 0; l < m.layers(); l++) {
+            if (path.segments(plan.layerStart(l), plan.layerStart(l) + chipsPerLayer).size() > 1) {
+                throw new CompileException("layer " + l + " would lie on chips " + path.chip(plan.layerStart(l))
+                        + " to " + path.chip(plan.layerStart(l) + chipsPerLayer - 1) + " of " + system.name()
+                        + ", across two nodes, whose broadcasts and reductions a run with data does not carry yet; "
+                        + "chips per layer that keep every layer in one node: " + inOneNode(m, system, path));
+            }
         }
         return plan;
     }
 
+    /** The chips per layer (up to a node's) that keep every layer of {@code m} in one node of {@code system}. */
+    private static String inOneNode(ModelConfig m, SystemSpec system, ChipPath path) {
+        List<String> out = new ArrayList<>();
+        for (int c = 1; c <= system.chipsPerNode(); c++) {
+            boolean fits = m.layers() * c + 2 <= system.chips();
+            for (int l = 0; fits && l < m.layers(); l++) {
+                fits = path.segments(1 + l * c, 1 + (l + 1) * c).size() == 1;
+            }
+            if (fits) {
+                out.add(Integer.toString(c));
+            }
+        }
+        return String.join(", ", out);
+    }
+
     /**
-     * Compiles greedy generation of {@code tokens} tokens after {@code prompt} with {@code w} on {@code system};
-     * {@code progress} hears a line now and then.
+     * Compiles greedy generation of {@code tokens} tokens after {@code prompt} with {@code w} on {@code system}, each
+     * layer on {@code chipsPerLayer} chips ({@link #plan}); {@code progress} hears a line now and then.
      *
      * @throws CompileException if the plan does not fit ({@link #plan}), or {@link CompileException.TooManyPositions}
      *                          if a position's kernels do not
      */
     public static Built build(ModelWeights w, SystemSpec system, int[] prompt, int tokens, MoeDispatch dispatch,
-                              Consumer<String> progress) {
+                              int chipsPerLayer, Consumer<String> progress) {
         ModelConfig m = w.config();
         if (prompt.length < 1 || tokens < 1) {
             throw new IllegalArgumentException("a prompt of at least one token and at least one token to generate");
@@ -163,7 +205,7 @@ public final class Generation {
                     + m.name() + "'s sliding window of " + m.slidingWindow() + ", which a run with data does not "
                     + "apply");
         }
-        DecodePlan plan = plan(m, system, positions, dispatch);
+        DecodePlan plan = plan(m, system, positions, dispatch, chipsPerLayer);
         SystemBuild b = new SystemBuild(system);
         TimingLowering lowering = new TimingLowering(plan, b, new PlanData(w.layers(), w.embedding(),
                 Optional.of(new PlanData.Head(w.finalNorm(), w.head()))), ScratchWords.ABOVE_THE_WEIGHTS);

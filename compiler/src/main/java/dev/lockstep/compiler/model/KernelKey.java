@@ -65,6 +65,8 @@ sealed interface KernelKey {
         /** The sum of the two halves of a split V product. */
         V_SUM,
         RESIDUAL,
+        /** A reduction's sum on its root of its own row and those that landed (the size: how many rows). */
+        ROW_SUM,
         /** A residual and the norm after it, as one kernel (size 1: its row left in fp16). */
         RESIDUAL_NORM,
         ROUTE,

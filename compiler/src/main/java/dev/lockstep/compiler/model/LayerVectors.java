@@ -97,14 +97,15 @@ final class LayerVectors {
     }
 
     /**
-     * A chip's experts' partial rows, row e times lane e of {@code gates} (every expert's routing weight; null for a
-     * dense layer, whose rows are only added), added: the per-expert blocks' gating, gathered into one step.
+     * A chip's experts' partial rows, row i times lane {@code first} + i of {@code gates} (every expert's routing
+     * weight, the chip's rows those of experts {@code first} on; null for a dense layer, whose rows are only added),
+     * added: the per-expert blocks' gating, gathered into one step.
      */
-    static List<Ref> gatedSum(VectorGraph g, List<List<Ref>> downs, Ref gates) {
+    static List<Ref> gatedSum(VectorGraph g, List<List<Ref>> downs, Ref gates, int first) {
         List<Ref> acc = new ArrayList<>();
         for (int e = 0; e < downs.size(); e++) {
             List<Ref> y = downs.get(e);
-            Ref weight = gates == null ? null : g.distribute(gates, e);
+            Ref weight = gates == null ? null : g.distribute(gates, first + e);
             for (int j = 0; j < y.size(); j++) {
                 Ref term = weight == null ? y.get(j) : g.binary(Opcode.VMUL, y.get(j), weight);
                 if (acc.size() <= j) {

@@ -14,12 +14,14 @@ import java.util.OptionalInt;
  * The weights a plan's own kernels are compiled with for a run with data: the timing-only lowering
  * ({@link TimingLowering}) with values, so that the run with data places the very kernels, instructions and SRAM of
  * the timing-only run, and only what SRAM holds differs (the weights, the norms' gains, the token's rows). So far a
- * plan with data has one chip per layer (any number of layers), one embedding chip of its own, fp16 weights and one
- * sequence: a decode step's row is carried into each stage over a link (from the table's chip, the row its lookup
- * read; from each layer's chip, its output), and the head's choice back to the table's chip, but the rows of
- * broadcasts and reductions among a stage's chips are not carried yet. A token's index is given (a prompt's: placed
- * on the table's chip in a row of the token's position) or the choice of the token before it, where it landed; the
- * head computes with its weights where given (on one chip), else on zeros.
+ * plan with data has each layer on one chip or on several of one node (each chip holding its share of the layer's
+ * weights, {@link LayerShare}), one embedding chip of its own, the head on one chip, fp16 weights and one sequence: a
+ * decode step's row is carried into each stage over a link (from the table's chip, the row its lookup read; from each
+ * layer's last chip, its output), the rows of a layer's broadcasts and reductions among its chips
+ * ({@link RowsAmongChips}), and the head's choice back to the table's chip; a layer over several nodes, whose
+ * broadcasts and reductions carry no rows, is refused ({@link TimingLowering}). A token's index is given (a prompt's:
+ * placed on the table's chip in a row of the token's position) or the choice of the token before it, where it
+ * landed; the head computes with its weights where given (on one chip), else on zeros.
  *
  * @param layers each layer's weights
  * @param table  the embedding table, vocab x hidden values, row-major (token t's row from t x hidden)
@@ -87,11 +89,6 @@ public record PlanData(List<LayerWeights> layers, double[] table, Optional<Head>
                     + plan.model().layers());
         }
         layers.forEach(l -> l.check(plan.model()));
-        if (plan.chipsPerLayer() != 1) {
-            throw new IllegalArgumentException("a plan with data has one chip per layer so far (the rows of "
-                    + "broadcasts and reductions among a layer's chips are not carried yet); this one has "
-                    + plan.chipsPerLayer());
-        }
         if (plan.embeddingChips() != 1) {
             throw new IllegalArgumentException("a plan with data has one embedding chip of its own so far (a table "
                     + "over several chips sums their rows by a reduction, which does not carry rows yet; a table tied "

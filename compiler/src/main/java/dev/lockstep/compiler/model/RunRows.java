@@ -24,11 +24,13 @@ import java.util.Optional;
  * The rows the kernels of one run of compute steps on one chip have left, and where: what the later kernels of the
  * run read in place, as the run with data reads them (the QKV product's row read by RoPE, the scores by the softmax,
  * SwiGLU's row by the down projection's wiring, ...). A run is the compute steps between two exchanges that move rows
- * between chips: an exchange within a group of one chip moves nothing and does not end it (on a layer of one chip,
- * the whole layer is one run, its residuals reading the attention's output and the residual stream in place). The row
- * a decode step sends into a stage is here where it landed ({@link Input}); a row that came over any other link
- * (a broadcast's, a reduction's), or that a run before it left, is not: a timing-only kernel reads a placeholder row
- * of its shape instead ({@link SourceRows}). What each step reads and leaves is said here once, for every lowering of
+ * between chips without carrying them: an exchange within a group of one chip moves nothing and does not end it (on a
+ * layer of one chip, the whole layer is one run, its residuals reading the attention's output and the residual stream
+ * in place), nor does one that carries its rows among a layer's chips in one node ({@link RowsAmongChips}: the rows
+ * it lands and sums are left here as the kernels' are). The row a decode step sends into a stage is here where it
+ * landed ({@link Input}); a row that came over any other link (a broadcast's or a reduction's over several nodes, a
+ * prefill chunk's), or that a run before it left, is not: a timing-only kernel reads a placeholder row of its shape
+ * instead ({@link SourceRows}). What each step reads and leaves is said here once, for every lowering of
  * steps to kernels on a chip ({@link ChipKernels}, {@link BlockCompiler}). One per chip and run of a decode step,
  * looked up only.
  */
@@ -92,6 +94,11 @@ final class RunRows {
         if (v.get(0).isPresent()) {
             leave(new HeadOutputs(kvHead), v.stream().map(Optional::orElseThrow).toList());
         }
+    }
+
+    /** Every row {@code what} left in this run (none if it left nothing). */
+    List<Row> all(Left what) {
+        return rows.getOrDefault(what, List.of());
     }
 
     /** Row {@code i} of what {@code what} left in this run, if it did. */

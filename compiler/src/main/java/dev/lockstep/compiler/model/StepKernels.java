@@ -132,15 +132,16 @@ final class StepKernels {
 
     /**
      * The gating of a chip's per-expert blocks ({@link GateByRoute}), gathered after them: its {@code pieces}
-     * experts' rows scaled by their routing weights and added; with the experts chosen by data, after each slot's
-     * block, the slot's row scaled and added to those before it ({@code slot}: which).
+     * experts' rows (those of experts {@code first} on) scaled by their routing weights and added; with the experts
+     * chosen by data, after each slot's block, the slot's row scaled and added to those before it ({@code slot}:
+     * which).
      */
-    static Kernel gating(ModelConfig m, MoeDispatch dispatch, int pieces, int slot) {
+    static Kernel gating(ModelConfig m, MoeDispatch dispatch, int pieces, int first, int slot) {
         if (dispatch == MoeDispatch.CHOSEN) {
             return vector(new KernelKey.Vector(VectorStepKind.SCALED_SUM, slot),
                     (l, s, in) -> l.scaledSum(slot, m.hidden(), m.expertsPerToken(), in, s));
         }
-        return vector(new KernelKey.Vector(VectorStepKind.GATED_SUM, pieces), (l, s, in) -> l.gatedSum(pieces,
+        return vector(new KernelKey.Vector(VectorStepKind.GATED_SUM, pieces), (l, s, in) -> l.gatedSum(pieces, first,
                 m.hidden(), m.experts(), in, s));
     }
 
@@ -151,6 +152,17 @@ final class StepKernels {
     static Kernel lookup(TableLayout table, int vocab) {
         return vector(new KernelKey.Vector(VectorStepKind.LOOKUP, table.first()), (l, s, in) -> l.lookup(table, vocab,
                 in, s));
+    }
+
+    /**
+     * A reduction's sum of {@code inputs} hidden rows on its root; where it is a layer's output ({@code position} >= 0),
+     * the token's own ({@link KernelKey.At}), so that in a plan with data each token's output lies in a place of its own.
+     */
+    static Kernel rowSum(ModelConfig m, int inputs, int position) {
+        KernelKey sum = new KernelKey.Vector(VectorStepKind.ROW_SUM, inputs);
+        int at = Math.max(0, position);
+        return vector(position < 0 ? sum : new KernelKey.At(sum, position), (l, s, in) -> l.sum(inputs, m.hidden(),
+                at, in, s));
     }
 
     /** The per-column scaling of an int8 product's {@code n} result columns. */

@@ -31,15 +31,17 @@ import java.util.Set;
  * ({@link #token}), each step of the graph becoming kernels on the chips its {@link Where} names and each exchange
  * becoming link transfers and collectives; a decode step's row sent into a stage is carried (read where it lies on
  * the sender, copied on the receiver to where the stage's first kernels read it), and so are the token's index into
- * the table's lookup (given, or the head's choice of the token before, carried back) and the lookup's row into the
- * first layer. No value is computed: kernels are compiled without data, for the timing-only simulator; or, given
- * {@link PlanData}, the same kernels with the weights and the table as initial contents and each given token's index
- * placed on the table's chip, for the functional simulator: the plan with data, which ends at the same cycle with the
- * same trace hash (so far one chip per layer: {@link PlanData}). This class walks the graph: {@link WeightAllocation}
- * places weights, caches and the table, {@link ChipKernels} says what each chip's compute steps mean,
- * {@link ExchangeSteps} what its exchanges mean, over the plan's stages ({@link PlanStage}), {@link CarriedRows} which
- * rows a decode step carries into them. It is longer than most files here (about 500 lines): a token's walk over the
- * stages, their runs of compute steps and the experts' blocks is one recursion over the graph, read best in one place.
+ * the table's lookup (given, or the head's choice of the token before, carried back), the lookup's row into the
+ * first layer, and the rows of a layer's broadcasts and reductions among its chips in one node. No value is computed:
+ * kernels are compiled without data, for the timing-only simulator; or, given {@link PlanData}, the same kernels with
+ * the weights and the table as initial contents and each given token's index placed on the table's chip, for the
+ * functional simulator: the plan with data, which ends at the same cycle with the same trace hash (so far each layer
+ * in one node: {@link PlanData}). This class walks the graph: {@link WeightAllocation} places weights, caches and the
+ * table, {@link ChipKernels} says what each chip's compute steps mean, {@link ExchangeSteps} what its exchanges mean,
+ * over the plan's stages ({@link PlanStage}), {@link CarriedRows} which rows a decode step carries into them,
+ * {@link RowsAmongChips} which it carries among a layer's chips. It is longer than most files here (about 550 lines):
+ * a token's walk over the stages, their runs of compute steps and the experts' blocks is one recursion over the
+ * graph, read best in one place.
  */
 final class TimingLowering {
     /** When a token left its layers, when its next token was chosen, and when the sequence's next token may enter. */
@@ -54,6 +56,8 @@ final class TimingLowering {
     private final ChipPath path;
     private final ChipKernels kernels;
     private final ExchangeSteps exchanges;
+    /** The broadcasts and reductions among a layer's chips in one node, which carry their rows. */
+    private final RowsAmongChips among;
     /** What allocating weights and caches left ({@link #allocate}; null before). */
     private WeightAllocation.Allocated allocated;
     /** The rows a decode step carries into each stage ({@link #allocate}; null before). */
@@ -117,6 +121,14 @@ final class TimingLowering {
     TimingLowering(DecodePlan plan, SystemBuild build, PlanData data, ScratchWords scratch) {
         this(plan, new ChipPath(build.topology()), build, Optional.of(data), scratch, true);
         data.check(plan);
+        for (int l = 0; l < m.layers(); l++) {
+            int nodes = path.segments(layer(l).start(), layer(l).start() + layer(l).count()).size();
+            if (nodes > 1) {
+                throw new IllegalArgumentException("a plan with data carries the rows among a layer's chips within "
+                        + "one node so far (broadcasts and reductions over several nodes do not carry rows yet); "
+                        + "layer " + l + " spans " + nodes + " nodes");
+            }
+        }
     }
 
     private TimingLowering(DecodePlan plan, ChipPath path, SystemBuild build, Optional<PlanData> data,
@@ -136,6 +148,7 @@ final class TimingLowering {
         this.kernels = new ChipKernels(plan, build);
         this.exchanges = new ExchangeSteps(plan, col, path, kernels.library().vectorsOf(m.hidden()));
         this.named = new NamedRows(build);
+        this.among = new RowsAmongChips(plan, build, col, path, kernels, data.isPresent());
     }
 
     SystemBuild build() {
@@ -309,15 +322,16 @@ final class TimingLowering {
             into = into(layer(l), next, shape.rows());
             Map<Integer, RunRows> left = new HashMap<>();
             t = walk(graph.layer().steps(), layer(l), tok, prev, into, left, t, outgoing);
+            prev = into >= 0 ? into : last(layer(l));
             if (data.isPresent()) {
-                int chip = first(layer(l));
+                // the layer's output: its last residual's on a layer of one chip, else its reduction's sum
+                int chip = prev;
                 int layerIndex = l;
                 Row out = left.getOrDefault(chip, new RunRows()).row(new RunRows.ResidualStream(), 0)
-                        .orElseThrow(() -> new IllegalStateException("layer " + layerIndex + " left no residual "
-                                + "stream on its first chip"));
+                        .orElseThrow(() -> new IllegalStateException("layer " + layerIndex + " left no output on "
+                                + "chip " + chip));
                 named.name(chip, outputRow(l, position), out);
             }
-            prev = into >= 0 ? into : last(layer(l));
             outgoing = carries && next >= 0 && prev != next ? Optional.of(carried.sent(prev, left)) : Optional.empty();
         }
         long layersEnd = t;
@@ -396,6 +410,12 @@ final class TimingLowering {
         while (i < steps.size()) {
             if (steps.get(i) instanceof Exchange e) {
                 boolean moves = movesRows(e, st, prev);
+                if (moves && among.carries(e, st, tok.rows(), i == steps.size() - 1 ? next : -1)) {
+                    // rows carried among the layer's chips in one node: the chips' rows stay where they are
+                    t = among.place(e, st, tok, left, t);
+                    i++;
+                    continue;
+                }
                 if (moves) {
                     left.clear();
                 }
@@ -509,14 +529,14 @@ final class TimingLowering {
             tc = compute(e.body(), st, shard.withPiece(pieces.get(p)), tok, crosses, left, tc);
             if (gated && plan.dispatch() == MoeDispatch.CHOSEN) {
                 ChipKernels.Placed g = kernels.place(shard.chip(), StepKernels.gating(m, plan.dispatch(),
-                        pieces.size(), p), tok, left.gatingReads(pieces, p), tc);
+                        pieces.size(), 0, p), tok, left.gatingReads(pieces, p), tc);
                 left.leave(new RunRows.Out(VectorStepKind.SCALED_SUM, 0), kernels.library().outputs(g.kernel()));
                 tc = g.end();
             }
         }
         if (gated && plan.dispatch() == MoeDispatch.ALL && !pieces.isEmpty()) {
             ChipKernels.Placed g = kernels.place(shard.chip(), StepKernels.gating(m, plan.dispatch(), pieces.size(),
-                    0), tok, left.gatingReads(pieces, -1), tc);
+                    pieces.get(0).expert(), 0), tok, left.gatingReads(pieces, -1), tc);
             left.leave(new RunRows.FeedForward(), kernels.library().outputs(g.kernel()));
             tc = g.end();
         } else if (gated && plan.dispatch() == MoeDispatch.CHOSEN) {

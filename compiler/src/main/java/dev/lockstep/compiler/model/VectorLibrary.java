@@ -29,13 +29,14 @@ import java.util.function.Function;
 final class VectorLibrary {
     /** The vector kernels, by what they compute. */
     enum VectorKind {
-        RMSNORM, RESIDUAL_NORM, ELEMENTWISE, SCALE, ROPE, SOFTMAX, SWIGLU, ROUTE, ROUTE_CHOSEN, GATED_SUM, SCALED_SUM,
-        ARGMAX, LOOKUP
+        RMSNORM, RESIDUAL_NORM, ELEMENTWISE, SUM, SCALE, ROPE, SOFTMAX, SWIGLU, ROUTE, ROUTE_CHOSEN, GATED_SUM,
+        SCALED_SUM, ARGMAX, LOOKUP
     }
 
     /**
      * A vector kernel's identity: kind, op (NOP where none), three sizes (0 where unused), the token's position (for
-     * RoPE, the softmax, and the norms that may hold the token's input; else 0), rows, the rows it reads in place
+     * RoPE, the softmax, the norms that may hold the token's input and a layer's output sum; a gated sum's first
+     * expert; else 0), rows, the rows it reads in place
      * ({@link SourceRows#canonical}), SRAM, whose values it holds (the chip, or -1).
      */
     record VectorKey(VectorKind kind, Opcode op, int a, int b, int c, int position, int rows,
@@ -152,6 +153,21 @@ final class VectorLibrary {
     }
 
     /**
+     * The sum of {@code inputs} rows of n f32 values ({@code in}: each where it lies, added in order): a reduction's,
+     * on its root, of its own row and those that landed; the token's at {@code position} where the sum is a layer's
+     * output, whose rows a plan with data keeps per token (else 0).
+     */
+    CompiledKernel sum(int inputs, int n, int position, List<Optional<Row>> in, SramMap sram) {
+        return vector(key(VectorKind.SUM, Opcode.VADD, n, inputs, 0, position, in, sram), sram, s -> {
+            List<VectorGraph.Ref> acc = reads.read(s, in, 0, n);
+            for (int i = 1; i < inputs; i++) {
+                acc = VectorKernels.elementwise(s.graph(), Opcode.VADD, acc, reads.read(s, in, i, n));
+            }
+            return List.of(new Out(acc, n));
+        });
+    }
+
+    /**
      * The per-column scaling of an int8 product's n result columns: its i32 sums ({@code in}: where the product leaves
      * them) converted to f32 and multiplied by the columns' scales; without them, a row of f32 constants multiplied.
      */
@@ -219,17 +235,18 @@ final class VectorLibrary {
     }
 
     /**
-     * A chip's {@code pieces} experts' partial rows of n values, each scaled by its routing weight, added
-     * ({@link LayerVectors#gatedSum}; {@code in}: the rows, then the routing weights, a row of {@code experts}).
+     * A chip's {@code pieces} experts' partial rows of n values (those of experts {@code first} on), each scaled by
+     * its routing weight, added ({@link LayerVectors#gatedSum}; {@code in}: the rows, then the routing weights, a row
+     * of {@code experts}).
      */
-    CompiledKernel gatedSum(int pieces, int n, int experts, List<Optional<Row>> in, SramMap sram) {
-        return vector(key(VectorKind.GATED_SUM, Opcode.NOP, pieces, n, experts, 0, in, sram), sram, s -> {
+    CompiledKernel gatedSum(int pieces, int first, int n, int experts, List<Optional<Row>> in, SramMap sram) {
+        return vector(key(VectorKind.GATED_SUM, Opcode.NOP, pieces, n, experts, first, in, sram), sram, s -> {
             List<List<VectorGraph.Ref>> downs = new ArrayList<>();
             for (int e = 0; e < pieces; e++) {
                 downs.add(reads.read(s, in, e, n));
             }
             VectorGraph.Ref gates = reads.readVector(s, in, pieces, experts);
-            return List.of(new Out(LayerVectors.gatedSum(s.graph(), downs, gates), n));
+            return List.of(new Out(LayerVectors.gatedSum(s.graph(), downs, gates, first), n));
         });
     }
 

@@ -58,7 +58,7 @@ final class WeightAllocation {
      *                 like the landing row, so that the stage's chips stay alike; on the chip that sends the stage's
      *                 output on where no kernel of it leaves the row (a multi-chip layer's last chip, where a
      *                 reduction sums it; with a tied table, the head's last chip), the row the send reads, a
-     *                 stand-in while reductions do not carry rows
+     *                 stand-in where a reduction over several nodes sums it (it carries no rows)
      * @param tableChip the table's first chip, where a token's index lies (-1 with a table tied to the LM head)
      */
     record Allocated(Map<Integer, Long> weightWords, Set<ChipKvHead> splitV, Map<Integer, Row> landing,
@@ -108,7 +108,9 @@ final class WeightAllocation {
                 for (int i = 0; i < st.chips(pass); i++) {
                     Shard shard = new Shard(path.chip(st.start() + i), i, st.count(), null, 0);
                     int layer = l;
-                    data.ifPresent(d -> kernels.hold(KernelValues.ofLayer(shard.chip(), d.layers().get(layer))));
+                    data.ifPresent(d -> kernels.hold(KernelValues.ofLayer(shard.chip(), d.layers().get(layer),
+                            new LayerShare(m, shard.index(), plan.chipsPerLayer(), plan.attentionChips(),
+                                    plan.dispatch()))));
                     reserveProducts(graph.layer().steps(), pass, shard);
                     if (pass == Where.ATTENTION_CHIPS) {
                         reserveCaches(graph.layer().steps(), shard);

@@ -17,10 +17,12 @@
  *       token's time goes), {@code Shard}, {@code ExpertColumns}, {@link dev.lockstep.compiler.model.StepShape}
  *       (decode or prefill: rows, with or without the head), {@link dev.lockstep.compiler.model.ModelCopy} (where
  *       copies of the model side by side go). A decode step's row is carried into each stage over a link, landing
- *       where the stage's first kernels read it ({@code WeightAllocation.Allocated#landing}). Given
+ *       where the stage's first kernels read it ({@code WeightAllocation.Allocated#landing}), and the rows of a
+ *       layer's broadcasts and reductions among its chips in one node ({@code RowsAmongChips}). Given
  *       {@link dev.lockstep.compiler.model.PlanData}, the same lowering compiles its kernels with values
- *       ({@code KernelValues}: weights, norm gains; {@code InitialRows}: each token's input on the table's chip) for
- *       the functional simulator: the plan with data, so far with one chip per layer.</li>
+ *       ({@code KernelValues}: weights, norm gains, a chip's share of them, {@code LayerShare}; {@code InitialRows}:
+ *       each token's input on the table's chip) for
+ *       the functional simulator: the plan with data, so far with each layer in one node.</li>
  *   <li>Greedy generation with real weights through the plan with data: {@link dev.lockstep.compiler.model.Generation}
  *       (what {@code lockstep run --functional} compiles), the weights from
  *       {@link dev.lockstep.compiler.model.Checkpoint} ({@link dev.lockstep.compiler.model.Safetensors},

@@ -230,6 +230,28 @@ public final class Collectives {
     }
 
     /**
+     * A row carried from one chip to another over their direct link ({@link #carryRows}): its words where they lie on
+     * {@code from}, in order, and where word i goes on {@code to}.
+     */
+    public record RowFlow(int from, int to, List<Moves.Word> source, List<Moves.Word> target) {
+        public RowFlow {
+            source = List.copyOf(source);
+            target = List.copyOf(target);
+            checkRow(from, to, source, target);
+        }
+    }
+
+    /**
+     * Carries rows between chips that share a link, all at once ({@link RowFlows}): a broadcast's row from its root to
+     * each other chip of a node, or each chip's row to a reduction's root, each read where it lies and copied on its
+     * receiver from the receive lanes' staging buffers to its place. Returns when the last copy ended, and the longest
+     * copy's cycles per round.
+     */
+    public Carried carryRows(List<RowFlow> flows, long notBefore) {
+        return RowFlows.carry(build, flows, notBefore);
+    }
+
+    /**
      * Every member ends with the sum of all members' {@code vectors} f32 vectors: reduce-scatter (member i owns
      * segment i and receives it from every other member at once), a sum on each member, all-gather (each member
      * sends its summed segment to every other at once). Returns the end cycle.

@@ -7,22 +7,25 @@ import dev.lockstep.isa.Streams;
 import dev.lockstep.isa.chip.Queue;
 import dev.lockstep.isa.chip.Slice;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Copies of SRAM words within one chip, between a kernel's tensors and a link lane's staging buffer, so that
- * exchanges carry the kernels' real data. All words of a copy travel on one stream in one direction (a copy with
- * words going both ways is done as two, westward first); a word read at
- * position p at cycle r is at position x at r + R + |p - x| (R the read latency), so two words can only ever meet
- * if they are on the same diagonal (arrival cycle + target position, westward; arrival - target, eastward). Words
- * are placed in order, each at the first arrival cycle after the previous one whose diagonal is new and whose
- * read does not fall on a cycle its source slice already reads; the copy holds the chip from its first read to its
- * last write.
+ * exchanges carry the kernels' real data. All words of a copy travel in one direction (a copy with words going both
+ * ways is done as two, westward first), each on one of the streams the link lanes do not take ({@link #STREAM} and
+ * those above it but the highest, which {@link EastLanes} take: 15 streams on tsp-v1); a word read at position p at
+ * cycle r is at position x at r + R + |p - x| (R the read latency), so two words on one stream can only ever meet if
+ * they are on the same diagonal (arrival cycle + target position, westward; arrival - target, eastward). Words are
+ * placed in order, each at the first arrival cycle and the first stream on which its diagonal is new and its read
+ * and write fall on cycles their slices' MEM queues are free (one instruction a cycle each), so that words of other
+ * slices fill the cycles between one slice's; the copy holds the chip from its first read to its last write, so no
+ * kernel's streams are busy.
  */
 public final class Moves {
-    /** The stream a copy uses (the exchanges' lanes use 0..13; copies never overlap them in time on a chip). */
+    /** The first stream a copy uses (the exchanges' lanes use 0..13; copies never overlap them in time on a chip). */
     static final int STREAM = 15;
 
     private Moves() {
@@ -106,20 +109,35 @@ public final class Moves {
     }
 
     /**
-     * A copy in one direction planned from its start: word i written {@code arrive[i]} cycles after it, the last
-     * write visible {@code duration} cycles after it.
+     * A copy in one direction planned from its start: word i written {@code arrive[i]} cycles after it on stream index
+     * {@code streams[i]}, the last write visible {@code duration} cycles after it.
      */
-    record Planned(List<Word> from, List<Word> to, boolean west, long[] arrive, long duration) {
+    record Planned(List<Word> from, List<Word> to, boolean west, long[] arrive, int[] streams, long duration) {
         Planned {
             from = List.copyOf(from);
             to = List.copyOf(to);
             arrive = arrive.clone();
+            streams = streams.clone();
         }
     }
 
     /**
+     * The streams a copy may take, by index in its direction: {@link #STREAM} up to the one below the chip's highest
+     * (the east lanes' own).
+     */
+    static int[] copyStreams(SystemBuild build) {
+        int top = Math.max(STREAM, build.chip().streamsPerDirection() - 2);
+        int[] out = new int[top - STREAM + 1];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = STREAM + i;
+        }
+        return out;
+    }
+
+    /**
      * Plans the copy of word i of {@code from} to word i of {@code to} ({@link #copy}'s words in order, each at the
-     * first cycle whose diagonal is new and whose read and write fall on cycles their slices' queues are free).
+     * first cycle and the first stream on which its diagonal is new and its read and write fall on cycles their
+     * slices' queues are free).
      *
      * @throws IllegalArgumentException if words move both ways (copy them as two)
      */
@@ -142,33 +160,44 @@ public final class Moves {
         for (int i = 0; i < from.size(); i++) {
             longest = Math.max(longest, Math.abs(from.get(i).position() - to.get(i).position()) * lanes.hop);
         }
+        int[] streams = copyStreams(build);
         // plan relative to cycle 0, then find a free interval for the whole copy and shift it there
         long[] arrive = new long[from.size()];
-        Set<Long> diagonals = new HashSet<>();
+        int[] on = new int[from.size()];
+        // per stream, the diagonals taken
+        Set<List<Long>> diagonals = new HashSet<>();
         // each slice's MEM queue issues one instruction per cycle (reads and writes alike)
         Set<List<Long>> issues = new HashSet<>();
-        long a = lanes.readLatency + longest - 1;
+        long first = lanes.readLatency + longest;
         for (int i = 0; i < from.size(); i++) {
             Word f = from.get(i);
             Word t = to.get(i);
             long dist = Math.abs(f.position() - t.position()) * lanes.hop;
-            while (true) {
-                a++;
+            boolean placed = false;
+            for (long a = first; !placed; a++) {
                 long diagonal = west ? a + t.position() * lanes.hop : a - t.position() * lanes.hop;
                 long read = a - lanes.readLatency - dist;
                 List<Long> readAt = List.of((long) f.position(), read);
                 List<Long> writeAt = List.of((long) t.position(), a);
-                if (read >= 0 && !diagonals.contains(diagonal) && !issues.contains(readAt)
-                        && !issues.contains(writeAt) && !readAt.equals(writeAt)) {
-                    diagonals.add(diagonal);
-                    issues.add(readAt);
-                    issues.add(writeAt);
-                    arrive[i] = a;
-                    break;
+                if (read < 0 || issues.contains(readAt) || issues.contains(writeAt) || readAt.equals(writeAt)) {
+                    continue;
+                }
+                for (int k = 0; k < streams.length && !placed; k++) {
+                    if (diagonals.add(List.of((long) k, diagonal))) {
+                        issues.add(readAt);
+                        issues.add(writeAt);
+                        arrive[i] = a;
+                        on[i] = streams[k];
+                        placed = true;
+                    }
                 }
             }
         }
-        return new Planned(from, to, west, arrive, arrive[from.size() - 1] + lanes.writeLatency + 1);
+        long last = 0;
+        for (long x : arrive) {
+            last = Math.max(last, x);
+        }
+        return new Planned(from, to, west, arrive, on, last + lanes.writeLatency + 1);
     }
 
     /**
@@ -178,14 +207,28 @@ public final class Moves {
     static void emit(SystemBuild build, int chip, Planned p, long start) {
         Exchange.Lanes lanes = build.lanes();
         ChipBuild c = build.chip(chip);
-        long stream = p.west() ? Streams.west(STREAM) : Streams.east(STREAM);
+        // each queue's instructions in cycle order (words are planned in order, not their cycles)
+        List<long[]> issues = new ArrayList<>();
         for (int i = 0; i < p.from().size(); i++) {
             Word f = p.from().get(i);
             Word t = p.to().get(i);
             long at = start + p.arrive()[i];
             long read = at - lanes.readLatency - Math.abs(f.position() - t.position()) * lanes.hop;
-            c.put(memQueue(build, f.position()), read, Instruction.of(Opcode.READ, stream, f.address(), 1, 1));
-            c.put(memQueue(build, t.position()), at, Instruction.of(Opcode.WRITE, t.address(), stream, 1, 1));
+            issues.add(new long[] {read, i, 0});
+            issues.add(new long[] {at, i, 1});
+        }
+        issues.sort(Comparator.<long[]>comparingLong(x -> x[0]).thenComparingLong(x -> x[1])
+                .thenComparingLong(x -> x[2]));
+        for (long[] x : issues) {
+            int i = (int) x[1];
+            Word f = p.from().get(i);
+            Word t = p.to().get(i);
+            long stream = p.west() ? Streams.west(p.streams()[i]) : Streams.east(p.streams()[i]);
+            if (x[2] == 0) {
+                c.put(memQueue(build, f.position()), x[0], Instruction.of(Opcode.READ, stream, f.address(), 1, 1));
+            } else {
+                c.put(memQueue(build, t.position()), x[0], Instruction.of(Opcode.WRITE, t.address(), stream, 1, 1));
+            }
         }
     }
 

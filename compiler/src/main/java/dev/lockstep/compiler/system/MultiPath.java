@@ -238,19 +238,19 @@ final class MultiPath {
         for (int k = 0; k < legs.size(); k++) {
             fromStaging.add(List.of());
         }
-        return place(build, legs, fromStaging, new long[legs.size()], -1, 0, notBefore).end();
+        return place(build, legs, fromStaging, new long[legs.size()], Map.of(), notBefore).end();
     }
 
     /**
      * As {@link #run}, each leg's sender reading its words where they lie ({@code sources}: per leg, where each of its
      * words is) instead of from its staging buffer: a word reaches the SXM when the staging buffer's word would, so
      * one in a slice farther from the SXM is read earlier, and the leg sends {@link #lead} cycles later (more, if
-     * another leg's read of the same slice falls on the same cycle: a MEM queue issues one instruction a cycle). The
-     * words land in the receive lanes' staging buffers as {@link #run}'s do; the receiver {@code to} is held for
-     * {@code hold} cycles more after they have landed.
+     * another leg's read of the same slice of its sender falls on the same cycle: a MEM queue issues one instruction a
+     * cycle). The words land in the receive lanes' staging buffers as {@link #run}'s do; each receiving chip of
+     * {@code holds} is held for as many cycles more after its words have landed.
      */
-    private static Placed runReading(SystemBuild build, List<Leg> legs, List<List<Moves.Word>> sources, int to,
-                                     long hold, long notBefore) {
+    static Placed runReading(SystemBuild build, List<Leg> legs, List<List<Moves.Word>> sources,
+                             Map<Integer, Long> holds, long notBefore) {
         Exchange.Lanes l = build.lanes();
         long[] leads = new long[legs.size()];
         Set<List<Long>> reads = new HashSet<>();
@@ -265,11 +265,11 @@ final class MultiPath {
                 lead++;
             }
             for (int i = 0; i < src.size(); i++) {
-                reads.add(List.of((long) src.get(i).position(), readAt(l, leg, src, lead, i)));
+                reads.add(readOf(l, leg, src, lead, i));
             }
             leads[k] = lead;
         }
-        return place(build, legs, sources, leads, to, hold, notBefore);
+        return place(build, legs, sources, leads, holds, notBefore);
     }
 
     /**
@@ -299,8 +299,8 @@ final class MultiPath {
             throw new CompileException("chip " + to + ": a carried row is copied out of the receive lanes one way, "
                     + "east of the SXM they use; this row's place lies on both sides of them (" + e.getMessage() + ")");
         }
-        Placed p = runReading(build, legs, sources, to, copy.duration(), notBefore);
-        Moves.emit(build, to, copy, p.landed());
+        Placed p = runReading(build, legs, sources, Map.of(to, copy.duration()), notBefore);
+        Moves.emit(build, to, copy, p.landed().get(to));
         return new Collectives.Carried(p.end(), copy.duration());
     }
 
@@ -322,36 +322,48 @@ final class MultiPath {
         return lead + l.hops(leg.sendLane()) + l.vectorCycles * i - l.toSxm(sources.get(i).position());
     }
 
+    /** A read of word i of a leg sending {@code lead} cycles late: its sender, the slice and the cycle. */
+    private static List<Long> readOf(Exchange.Lanes l, Leg leg, List<Moves.Word> sources, long lead, int i) {
+        return List.of((long) leg.from(), (long) sources.get(i).position(), readAt(l, leg, sources, lead, i));
+    }
+
     private static boolean readsFree(Exchange.Lanes l, Leg leg, List<Moves.Word> sources, long lead,
                                      Set<List<Long>> taken) {
         for (int i = 0; i < sources.size(); i++) {
-            if (taken.contains(List.of((long) sources.get(i).position(), readAt(l, leg, sources, lead, i)))) {
+            if (taken.contains(readOf(l, leg, sources, lead, i))) {
                 return false;
             }
         }
         return true;
     }
 
-    /** When the legs' last words had landed (their receivers may read them), and when their last part ended. */
-    private record Placed(long landed, long end) {
+    /**
+     * Per receiving chip, when the last words of its legs had landed (it may read them), and when the legs' last part
+     * ended.
+     */
+    record Placed(Map<Integer, Long> landed, long end) {
     }
 
     /**
      * Places the legs (leg k sending {@code leads[k]} cycles late, reading {@code sources.get(k)}) at the first cycle
-     * their chips are free, chip {@code holdChip} held {@code hold} cycles more after the last words landed (0: none).
+     * their chips are free, each receiving chip of {@code holds} held as many cycles more after its legs' last words
+     * landed.
      */
     private static Placed place(SystemBuild build, List<Leg> legs, List<List<Moves.Word>> sources, long[] leads,
-                                int holdChip, long hold, long notBefore) {
+                                Map<Integer, Long> holds, long notBefore) {
         check(build.topology(), legs);
         build.countExchange();
         Exchange.Lanes lanes = build.lanes();
         Map<Integer, long[]> parts = plan(build, legs, leads, 0);
-        long landed = 0;
+        Map<Integer, Long> landed = new TreeMap<>();
         for (int k = 0; k < legs.size(); k++) {
-            landed = Math.max(landed, leads[k] + endOf(build, legs.get(k)));
+            landed.merge(to(build.topology(), legs.get(k)), leads[k] + endOf(build, legs.get(k)), Math::max);
         }
-        if (hold > 0) {
-            Exchange.widen(parts, holdChip, landed, landed + hold);
+        for (Map.Entry<Integer, Long> h : new TreeMap<>(holds).entrySet()) {
+            long at = landed.getOrDefault(h.getKey(), 0L);
+            if (h.getValue() > 0) {
+                Exchange.widen(parts, h.getKey(), at, at + h.getValue());
+            }
         }
         long t0 = Exchange.firstFree(build, parts, notBefore);
         for (int k = 0; k < legs.size(); k++) {
@@ -364,7 +376,15 @@ final class MultiPath {
             build.chip(e.getKey()).advance(t0 + e.getValue()[0], t0 + e.getValue()[1]);
             end = Math.max(end, t0 + e.getValue()[1]);
         }
-        return new Placed(t0 + landed, end);
+        Map<Integer, Long> at = new TreeMap<>();
+        landed.forEach((chip, cycle) -> at.put(chip, t0 + cycle));
+        return new Placed(Map.copyOf(at), end);
+    }
+
+    /** The chip a leg ends at. */
+    static int to(Topology topology, Leg leg) {
+        Topology.Hop last = leg.path().get(leg.path().size() - 1);
+        return topology.farChip(last.chip(), last.link());
     }
 
     /** Whether legs may run side by side: see {@link #run}. */

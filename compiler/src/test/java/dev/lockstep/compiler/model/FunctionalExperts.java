@@ -149,7 +149,7 @@ final class FunctionalExperts {
             List<List<VectorGraph.Ref>> ys = new ArrayList<>();
             downs.forEach(d -> ys.add(s.row(d)));
             return List.of(new Out(LayerVectors.gatedSum(s.graph(), ys, gates.map(r -> s.row(r).get(0))
-                    .orElse(null)), m.hidden()));
+                    .orElse(null), 0), m.hidden()));
         }).get(0);
     }
 

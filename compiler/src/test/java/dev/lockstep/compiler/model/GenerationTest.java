@@ -91,15 +91,35 @@ class GenerationTest {
 
     @Test
     void aSmallModelGeneratesThePlainJavaTokensWithEveryTokensLogits() {
+        generatesThePlainJavaTokens(1);
+    }
+
+    /**
+     * The same model with each layer over three chips of the node (attention over two: the KV heads split), its
+     * normed rows broadcast in fp16 among them, o_proj's and the experts' partial sums carried to a root and added:
+     * the plain-Java tokens and logits, as with a chip per layer.
+     */
+    @Test
+    void layersOverThreeChipsGenerateThePlainJavaTokens() {
+        Generation.Built g = generatesThePlainJavaTokens(3);
+        assertThat(g.plan().attentionChips()).isEqualTo(2);
+    }
+
+    /**
+     * The model of {@link #aSmallModelGeneratesThePlainJavaTokensWithEveryTokensLogits}, each layer over
+     * {@code chipsPerLayer} chips: the plain-Java tokens, each token's watched logits near the plain-Java head's, the
+     * cycles and trace hash of the same tokens placed without data.
+     */
+    private static Generation.Built generatesThePlainJavaTokens(int chipsPerLayer) {
         ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2, 2);
         ModelWeights w = weights(m, 41);
         int[] prompt = {5, 17, 60};
         int tokens = 4;
         List<String> heard = new ArrayList<>();
-        Generation.Built g = Generation.build(w, NODE, prompt, tokens, MoeDispatch.ALL, heard::add);
+        Generation.Built g = Generation.build(w, NODE, prompt, tokens, MoeDispatch.ALL, chipsPerLayer, heard::add);
         assertThat(heard).isNotEmpty();
         assertThat(g.tokens()).isEqualTo(tokens);
-        assertThat(g.plan().chips()).isEqualTo(4);
+        assertThat(g.plan().chips()).isEqualTo(2 + 2 * chipsPerLayer);
         SimResult sim = SystemSimulator.run(NODE, g.program(), SimOptions.functional().watching(g.allWatches()),
                 new SystemSimulator.Parallelism(2, false));
         assertThat(sim.cycles()).as("simulated = predicted cycles").isEqualTo(g.end());
@@ -111,7 +131,9 @@ class GenerationTest {
         int positions = prompt.length + tokens - 1;
 
         // each token's logits, watched at its choice: the plain-Java head's from its last layer's row as simulated
-        int chip = new ChipPath(new SystemBuild(NODE).topology()).chip(g.plan().layerStart(m.layers() - 1));
+        // (on the layer's last chip: over several, where its reduction sums the output)
+        int chip = new ChipPath(new SystemBuild(NODE).topology()).chip(g.plan().layerStart(m.layers() - 1)
+                + chipsPerLayer - 1);
         for (int i = 0; i < tokens; i++) {
             int position = prompt.length - 1 + i;
             double[] last = Simulated.row(sim, chip, TimingLowering.outputRow(m.layers() - 1, position), m.hidden());
@@ -144,12 +166,13 @@ class GenerationTest {
         SimResult timingOnly = Simulated.timingOnly(timing.build(), 1);
         assertThat(timingOnly.cycles()).isEqualTo(g.end());
         assertThat(sim.traceHash()).as("the trace hash of the run without data").isEqualTo(timingOnly.traceHash());
+        return g;
     }
 
     @Test
     void aWatchAtAnotherCycleReadsAnotherTokensLogits() {
         ModelConfig m = TestModels.tiny(512, 8, 2, 960, 1, 1, 1);
-        Generation.Built g = Generation.build(weights(m, 7), NODE, new int[] {1, 2}, 2, MoeDispatch.ALL, s -> {
+        Generation.Built g = Generation.build(weights(m, 7), NODE, new int[] {1, 2}, 2, MoeDispatch.ALL, 1, s -> {
         });
         List<RegionWatch> first = g.watches().get(0);
         assertThat(first).allSatisfy(w -> assertThat(w.cycle()).isLessThan(g.watches().get(1).get(0).cycle()));
@@ -183,7 +206,7 @@ class GenerationTest {
         ModelWeights w = new ModelWeights(tied, table, untied.layers(), untied.finalNorm(), head);
         assertThat(DecodePlan.forChips(tied, Precision.FP16, 1, 4, NODE.chip(), 3,
                 NODE.chipsPerNode()).embeddingChips()).as("the timing-only plan's table").isZero();
-        Generation.Built g = Generation.build(w, NODE, new int[] {3, 30}, 3, MoeDispatch.ALL, s -> {
+        Generation.Built g = Generation.build(w, NODE, new int[] {3, 30}, 3, MoeDispatch.ALL, 1, s -> {
         });
         assertThat(g.plan().embeddingChips()).isEqualTo(1);
         SimResult sim = SystemSimulator.run(NODE, g.program(), SimOptions.functional(),
@@ -196,7 +219,7 @@ class GenerationTest {
     @Test
     void aPrefillChunkRefusesTheScratchOfAGeneration() {
         ModelConfig m = TestModels.tiny(512, 8, 2, 960, 1, 1, 1);
-        TimingLowering t = new TimingLowering(Generation.plan(m, NODE, 8, MoeDispatch.ALL), new SystemBuild(NODE),
+        TimingLowering t = new TimingLowering(Generation.plan(m, NODE, 8, MoeDispatch.ALL, 1), new SystemBuild(NODE),
                 ScratchWords.ABOVE_THE_WEIGHTS);
         t.allocate();
         assertThatThrownBy(() -> t.token(0, 0, StepShape.chunk(4, false), 3))
@@ -206,13 +229,24 @@ class GenerationTest {
     @Test
     void whatItCannotLayOutIsRefusedInOneLine() {
         ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2, 9);
-        assertThatThrownBy(() -> Generation.plan(m, NODE, 4, MoeDispatch.ALL)).isInstanceOf(CompileException.class)
-                .hasMessage("a generation with data lays tiny on 11 chips (the table, 9 layers, the head); node-8 "
-                        + "has 8");
+        assertThatThrownBy(() -> Generation.plan(m, NODE, 4, MoeDispatch.ALL, 1)).isInstanceOf(CompileException.class)
+                .hasMessage("a generation with data lays tiny on 11 chips (the table, 9 layers of 1, the head); "
+                        + "node-8 has 8");
         ModelConfig big = new ModelConfig("big", "MixtralForCausalLM", 4096, 14336, 1, 32, 8, 32000, 8, 2, 1e6, 0,
                 false, 1e-5);
-        assertThatThrownBy(() -> Generation.plan(big, NODE, 4, MoeDispatch.ALL)).isInstanceOf(CompileException.class)
-                .hasMessageStartingWith("a generation with data lays each layer on one chip so far, and big does not "
-                        + "fit that: ");
+        assertThatThrownBy(() -> Generation.plan(big, NODE, 4, MoeDispatch.ALL, 1)).isInstanceOf(CompileException.class)
+                .hasMessage("a generation with data lays the table and the head on one chip each so far; big takes 2 "
+                        + "for the table and 2 for the head");
+        ModelConfig wide = new ModelConfig("wide", "MixtralForCausalLM", 4096, 14336, 1, 32, 8, 64, 8, 2, 1e6, 0,
+                false, 1e-5);
+        assertThatThrownBy(() -> Generation.plan(wide, NODE, 4, MoeDispatch.ALL, 1)).isInstanceOf(CompileException.class)
+                .hasMessageStartingWith("a layer of wide takes at least ")
+                .hasMessageEndingWith(" chips; a generation with data given 1 a layer cannot hold it");
+        // rack-72's nodes are 8 chips along its path, the table on the first: layers of 4 on chips 1-4 and 5-8
+        ModelConfig two = TestModels.tiny(640, 10, 2, 320, 4, 2, 2);
+        assertThatThrownBy(() -> Generation.plan(two, SystemSpecs.preset("rack-72"), 4, MoeDispatch.ALL, 4))
+                .isInstanceOf(CompileException.class).hasMessageContaining("layer 1 would lie on chips ")
+                .hasMessageContaining("across two nodes")
+                .hasMessageEndingWith("chips per layer that keep every layer in one node: 1, 2, 3, 7");
     }
 }

@@ -79,6 +79,12 @@ class PlanWithDataTest {
      * token's logits within tolerance of the plain-Java head's.
      */
     private static void checkSmallModel(ModelConfig m, int[] positions, int generated, long seed) {
+        checkSmallModel(plan(m, MoeDispatch.ALL, CONTEXT), positions, generated, seed);
+    }
+
+    /** As {@link #checkSmallModel(ModelConfig, int[], int, long)}, over {@code plan}. */
+    private static void checkSmallModel(DecodePlan plan, int[] positions, int generated, long seed) {
+        ModelConfig m = plan.model();
         SplittableRandom r = new SplittableRandom(seed);
         double[] finalNorm = RandomData.uniform(r, m.hidden(), 1);
         for (int i = 0; i < finalNorm.length; i++) {
@@ -86,7 +92,7 @@ class PlanWithDataTest {
         }
         double[] lmHead = RandomData.uniform(r, m.hidden() * m.vocab(), 2 / Math.sqrt(m.hidden()));
         PlanData.Head head = new PlanData.Head(finalNorm, lmHead);
-        Ran ran = checkAgainstReference(m, MoeDispatch.ALL, positions, generated, seed + 6, Optional.of(head));
+        Ran ran = checkAgainstReference(plan, positions, generated, seed + 6, Optional.of(head));
         // the head's reference from the last layer's output as simulated (each layer's is checked above)
         ReferenceLayer norm = ReferenceLayer.of(m, TestModels.weights(m, seed));
         double[] want = null;
@@ -101,6 +107,29 @@ class PlanWithDataTest {
         ReferenceLayer.assertNear(ran.logits(), want, "the last token's logits");
         assertThat(ran.choice()).as("the last token's choice on the head's chip").isEqualTo(ran.chosen()[
                 positions.length - 1]);
+    }
+
+    /**
+     * Two MoE layers over two chips of node-8 each, attention over both: the normed rows broadcast in fp16, o_proj's
+     * partial sums and each chip's share of the experts' output carried to their roots and added there; the head
+     * chooses three of five tokens.
+     */
+    @Test
+    void layersOverTwoChipsOfANodeGenerateThePlainJavaChoices() {
+        ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2, 2);
+        checkSmallModel(over(m, 2, 2, MoeDispatch.ALL), new int[] {0, 1, 2, 3, 4}, 3, 23);
+    }
+
+    /**
+     * A dense layer over four chips (attention over two), and a MoE layer over three with the experts chosen by data
+     * (each chip a third of every expert's columns).
+     */
+    @Test
+    void aLayerOverSeveralChipsComputesThePlainJavaRows() {
+        checkAgainstReference(over(TestModels.tiny(512, 8, 2, 960, 1, 1), 4, 2, MoeDispatch.ALL),
+                new int[] {1, 2, 40}, 0, 43, Optional.empty());
+        checkAgainstReference(over(TestModels.tiny(640, 10, 2, 320, 4, 2), 3, 1, MoeDispatch.CHOSEN),
+                new int[] {0, 1, 2}, 0, 47, Optional.empty());
     }
 
     @Test
@@ -143,7 +172,7 @@ class PlanWithDataTest {
     void aKernelWithValuesRefusesAPlaceholderRow() {
         ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2);
         SystemBuild b = new SystemBuild(TestSystems.ONE_CHIP);
-        KernelLibrary lib = new KernelLibrary(b.chip()).withValues(KernelValues.ofLayer(0, TestModels.weights(m, 7)));
+        KernelLibrary lib = new KernelLibrary(b.chip()).withValues(KernelValues.ofLayer(0, TestModels.weights(m, 7), m));
         assertThatThrownBy(() -> lib.vectors().softmax(5, 64, m.headDim(), 5, List.of(), b.chip(0).sram()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("came over a link");
         assertThatThrownBy(() -> lib.vectors().swiglu(320, List.of(), b.chip(0).sram()))
@@ -158,10 +187,12 @@ class PlanWithDataTest {
         ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2);
         LayerWeights w = TestModels.weights(m, 7);
         double[] table = new double[m.vocab() * m.hidden()];
-        DecodePlan twoChips = DecodePlan.forChips(m, Precision.FP16, 1, CONTEXT, NODE.chip(), 4, NODE.chipsPerNode());
-        assertThat(twoChips.chipsPerLayer()).isEqualTo(2);
-        assertThatThrownBy(() -> new TimingLowering(twoChips, new SystemBuild(NODE), new PlanData(List.of(w), table)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one chip per layer so far");
+        // a layer over chips 1 to 16 of rack-72's path: three nodes, whose broadcasts and reductions carry no rows
+        DecodePlan sixteen = over(m, 16, 2, MoeDispatch.ALL);
+        SystemSpec rack = SystemSpecs.preset("rack-72");
+        assertThatThrownBy(() -> new TimingLowering(sixteen, new SystemBuild(rack), new PlanData(List.of(w), table)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("within one node so far")
+                .hasMessageContaining("layer 0 spans 3 nodes");
         ModelConfig tied = new ModelConfig("tied", "MixtralForCausalLM", 640, 320, 1, 10, 2, 64, 4, 2, 10000.0, 0,
                 true, 1e-5);
         DecodePlan tiedPlan = DecodePlan.forChips(tied, Precision.FP16, 1, CONTEXT, NODE.chip(), 2,
@@ -223,7 +254,18 @@ class PlanWithDataTest {
      */
     private static Ran checkAgainstReference(ModelConfig m, MoeDispatch dispatch, int[] positions, int generated,
                                              long seed, Optional<PlanData.Head> head) {
-        DecodePlan plan = plan(m, dispatch, CONTEXT);
+        return checkAgainstReference(plan(m, dispatch, CONTEXT), positions, generated, seed, head);
+    }
+
+    /**
+     * As {@link #checkAgainstReference(ModelConfig, MoeDispatch, int[], int, long, Optional)}, over {@code plan}: a
+     * layer over several chips computes its rows in other orders (each chip's partial sums added on the root), so it
+     * is checked against the plain-Java layer's tolerance, not bit for bit against the lowering on one chip.
+     */
+    private static Ran checkAgainstReference(DecodePlan plan, int[] positions, int generated, long seed,
+                                             Optional<PlanData.Head> head) {
+        ModelConfig m = plan.model();
+        MoeDispatch dispatch = plan.dispatch();
         List<LayerWeights> w = new ArrayList<>();
         for (int l = 0; l < m.layers(); l++) {
             w.add(TestModels.weights(m, seed + 100 * l));
@@ -269,18 +311,25 @@ class PlanWithDataTest {
             xs.add(x);
         }
         List<double[]> in = xs;
+        boolean oneChip = plan.chipsPerLayer() == 1;
         for (int l = 0; l < m.layers(); l++) {
-            int chip = data.path().chip(plan.layerStart(l));
-            assertThat(lengths(data.build().chip(chip))).isEqualTo(lengths(timing.build().chip(chip)));
+            for (int p = plan.layerStart(l); p < plan.layerStart(l) + plan.chipsPerLayer(); p++) {
+                int c = data.path().chip(p);
+                assertThat(lengths(data.build().chip(c))).isEqualTo(lengths(timing.build().chip(c)));
+            }
+            // the layer's output: on its last chip (a layer of several: its reduction's sum)
+            int chip = data.path().chip(plan.layerStart(l) + plan.chipsPerLayer() - 1);
             ReferenceLayer ref = ReferenceLayer.of(m, w.get(l));
-            List<double[]> functional = functional(m, dispatch, w.get(l), in, positions);
+            List<double[]> functional = oneChip ? functional(m, dispatch, w.get(l), in, positions) : List.of();
             List<double[]> out = new ArrayList<>();
             for (int s = 0; s < positions.length; s++) {
                 double[] got = Simulated.row(sim, chip, TimingLowering.outputRow(l, positions[s]), m.hidden());
                 ref.skipTo(positions[s]);
                 ReferenceLayer.assertNear(got, ref.step(in.get(s)), "layer " + l + ", token " + s + "'s output");
-                assertThat(got).as("layer %d, token %d: bit for bit the row of the lowering with data", l, s)
-                        .containsExactly(functional.get(s));
+                if (oneChip) {
+                    assertThat(got).as("layer %d, token %d: bit for bit the row of the lowering with data", l, s)
+                            .containsExactly(functional.get(s));
+                }
                 out.add(got);
             }
             // the next layer's reference and lowering with data start from this layer's rows as simulated
@@ -316,6 +365,12 @@ class PlanWithDataTest {
 
     private static List<Long> lengths(ChipBuild chip) {
         return chip.placedKernels().stream().map(ChipBuild.PlacedKernel::length).toList();
+    }
+
+    /** Model {@code m}'s plan on node-8 with each layer over {@code chips} chips, attention over {@code attention}. */
+    private static DecodePlan over(ModelConfig m, int chips, int attention, MoeDispatch dispatch) {
+        DecodePlan one = plan(m, dispatch, CONTEXT);
+        return new DecodePlan(m, Precision.FP16, 1, CONTEXT, 1, chips, attention, 1, one.capacityBytes(), dispatch);
     }
 
     private static DecodePlan plan(ModelConfig m, MoeDispatch dispatch, int context) {

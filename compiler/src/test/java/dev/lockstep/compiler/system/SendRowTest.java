@@ -55,6 +55,25 @@ class SendRowTest {
                 .hasMessageContaining("between two chips");
     }
 
+    /**
+     * An f32 vector of random values in -100..100 put on chip {@code chip} at {@code address} of {@code slices} (its 4
+     * byte planes) as initial data; its values, as f32 holds them.
+     */
+    static double[] randomF32(SystemBuild b, int chip, int[] slices, int address, SplittableRandom r) {
+        int lanes = b.chip().vectorBytes();
+        double[] values = r.doubles(lanes, -100, 100).toArray();
+        long[] bits = new long[lanes];
+        for (int l = 0; l < lanes; l++) {
+            bits[l] = Lanes.roundBits(DataType.F32, values[l]);
+            values[l] = Float.intBitsToFloat((int) bits[l]);
+        }
+        byte[][] planes = VectorLayout.planes(DataType.F32, bits, lanes);
+        for (int p = 0; p < 4; p++) {
+            b.chip(chip).addData(new DataBlock(slices[p], address, planes[p]));
+        }
+        return values;
+    }
+
     private static void carry(int vectors, int[] fromSlices, int[] toSlices, int from, int to, long seed) {
         SystemBuild b = new SystemBuild(NODE);
         SplittableRandom r = new SplittableRandom(seed);
@@ -65,15 +84,8 @@ class SendRowTest {
         List<Moves.Word> target = new ArrayList<>();
         double[][] values = new double[vectors][];
         for (int v = 0; v < vectors; v++) {
-            values[v] = r.doubles(lanes, -100, 100).toArray();
-            long[] bits = new long[lanes];
-            for (int l = 0; l < lanes; l++) {
-                bits[l] = Lanes.roundBits(DataType.F32, values[v][l]);
-                values[v][l] = Float.intBitsToFloat((int) bits[l]);
-            }
-            byte[][] planes = VectorLayout.planes(DataType.F32, bits, lanes);
+            values[v] = randomF32(b, from, fromSlices, at + v, r);
             for (int p = 0; p < 4; p++) {
-                b.chip(from).addData(new DataBlock(fromSlices[p], at + v, planes[p]));
                 source.add(new Moves.Word(fromSlices[p], at + v));
                 target.add(new Moves.Word(toSlices[p], into + v));
             }
