@@ -4,6 +4,7 @@ package dev.lockstep.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lockstep.compiler.model.Checkpoint;
+import dev.lockstep.compiler.model.Generation;
 import dev.lockstep.compiler.model.ModelWeights;
 import dev.lockstep.compiler.model.MoeDispatch;
 import dev.lockstep.isa.io.InputException;
@@ -124,9 +125,10 @@ final class FunctionalCommand {
             throw new InputException("--prompt", 1, 1, "the prompt (" + prompt.length + " tokens) and the tokens to "
                     + "generate span more than " + MAX_POSITIONS + " positions; give fewer");
         }
-        if (o.chipsPerLayer() < 1 || o.chipsPerLayer() > o.system().chipsPerNode()) {
-            throw new InputException("--chips-per-layer", 1, 1, "--chips-per-layer must be 1.."
-                    + o.system().chipsPerNode() + " (a layer's chips lie in one node of " + o.system().name()
+        int most = Math.min(o.system().chipsPerNode(), Generation.MOST_CHIPS_PER_LAYER);
+        if (o.chipsPerLayer() < 1 || o.chipsPerLayer() > most) {
+            throw new InputException("--chips-per-layer", 1, 1, "--chips-per-layer must be 1.." + most + " (a layer's "
+                    + "chips lie in one node of " + o.system().name() + ", at most " + Generation.MOST_CHIPS_PER_LAYER
                     + "), got " + o.chipsPerLayer());
         }
         if (o.logitsOut() != null) {

@@ -100,8 +100,8 @@ final class RunCommand implements Callable<Integer> {
                     f.chipsPerLayer == null ? 1 : f.chipsPerLayer), out, err);
         }
         functionalOptions.anyGiven().ifPresent(o -> {
-            throw new InputException(o, 1, 1, "--checkpoint, --prompt, --tokens, --chips-per-layer and --logits-out go with "
-                    + "--functional");
+            throw new InputException(o, 1, 1, "--checkpoint, --prompt, --tokens, --chips-per-layer and --logits-out "
+                    + "go with --functional");
         });
         Overridden<SystemSpec> sys = decode.system();
         if (speculativeOptions.speculate != null && decode.pipelines > 1) {

@@ -216,9 +216,9 @@ class FunctionalRunTest {
     }
 
     /**
-     * Each layer over three chips of the node (attention over two of them: the KV heads split), the normed rows crossing
-     * among them in fp16, the partial sums carried to a root and added there: the reference's tokens and every step's
-     * logits, within the same tolerance as a chip per layer.
+     * Each layer over three chips of the node (attention over two of them: the KV heads split), the normed rows
+     * crossing among them in fp16, the partial sums carried to a root and added there: the reference's tokens and
+     * every step's logits, within the same tolerance as a chip per layer.
      */
     @Test
     void layersOverThreeChipsGenerateTheReferenceTokensWithTheirLogits(@TempDir Path dir) throws Exception {
@@ -371,7 +371,8 @@ class FunctionalRunTest {
                 + "--functional", "--tokens", "3"},
             {"error: --chips-per-layer:1:1: --checkpoint, --prompt, --tokens, --chips-per-layer and --logits-out go "
                 + "with --functional", "--chips-per-layer", "2"},
-            {"error: --chips-per-layer:1:1: --chips-per-layer must be 1..8 (a layer's chips lie in one node of node-8)",
+            {"error: --chips-per-layer:1:1: --chips-per-layer must be 1..8 (a layer's chips lie in one node of node-8, "
+                + "at most 8), got 9",
                 "--functional", "--checkpoint", d, "--prompt", "1", "--system", "node-8", "--chips-per-layer", "9"},
             {"error: --logits-out:1:1: --logits-out needs a file in an existing directory", "--functional",
                 "--checkpoint", d, "--prompt", "1", "--logits-out", d},

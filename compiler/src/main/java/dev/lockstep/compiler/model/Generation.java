@@ -6,6 +6,7 @@ import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.config.Precision;
 import dev.lockstep.compiler.dataflow.VectorStep;
 import dev.lockstep.compiler.system.ChipPath;
+import dev.lockstep.compiler.system.Collectives;
 import dev.lockstep.compiler.system.SystemBuild;
 import dev.lockstep.isa.program.Program;
 import dev.lockstep.isa.program.RegionWatch;
@@ -22,17 +23,24 @@ import java.util.function.Consumer;
  * Greedy generation with a model's weights through the plan that timing-only runs lower ({@link TimingLowering}, with
  * {@link PlanData}): the embedding table on a chip of its own, each layer on one chip or on several of one node (the
  * normed rows broadcast in fp16 among them, their partial sums carried to a root and added there), the head on one,
- * fp16, one sequence, along the system's chip path. The prompt's tokens are placed one position after another, each given on the table's
- * chip; from the last of them on, each token's greedy choice is carried back to the table's chip, where the next
- * token's lookup reads it. Every token enters when the one before it has been chosen and carried back; the run is the
- * plan's own kernels, instructions and SRAM, so it takes the cycles and trace hash of the same tokens placed without
- * data by a lowering whose kernels take the same words ({@link ScratchWords#ABOVE_THE_WEIGHTS}). A generated token's
- * id is read where it landed on the table's chip ({@link TimingLowering#chosenAt}); its logits, which the next token's
- * head overwrites, where the head left them, at the cycle of its choice (a {@link RegionWatch} per vector of them).
+ * fp16, one sequence, along the system's chip path. The prompt's tokens are placed one position after another, each
+ * given on the table's chip; from the last of them on, each token's greedy choice is carried back to the table's
+ * chip, where the next token's lookup reads it. Every token enters when the one before it has been chosen and
+ * carried back; the run is the plan's own kernels, instructions and SRAM, so it takes the cycles and trace hash of
+ * the same tokens placed without data by a lowering whose kernels take the same words
+ * ({@link ScratchWords#ABOVE_THE_WEIGHTS}). A generated token's id is read where it landed on the table's chip
+ * ({@link TimingLowering#chosenAt}); its logits, which the next token's head overwrites, where the head left them, at
+ * the cycle of its choice (a {@link RegionWatch} per vector of them).
  */
 public final class Generation {
     private Generation() {
     }
+
+    /**
+     * The most chips a layer of a generation takes: those among which a layer's broadcasts and reductions carry their
+     * rows ({@link Collectives#MOST_CHIPS_CARRIED_AT_ONCE}).
+     */
+    public static final int MOST_CHIPS_PER_LAYER = Collectives.MOST_CHIPS_CARRIED_AT_ONCE;
 
     /** A simulation's SRAM contents by chip and region name, at its end (a functional simulator's result). */
     @FunctionalInterface
@@ -123,14 +131,17 @@ public final class Generation {
      * rows (its lookup stands in the head's weights), and a run with data looks tokens up in one, so its table takes
      * a chip of its own, holding the head's values.
      *
-     * @throws CompileException if the system has too few chips, a layer would span two nodes (the message names the
-     *                          chips per layer that keep each in one), or a chip's share does not fit
+     * @throws CompileException         if the system has too few chips, a layer would span two nodes (the message
+     *                                  names the chips per layer that keep each in one), or a chip's share does not
+     *                                  fit
+     * @throws IllegalArgumentException if {@code chipsPerLayer} is not 1 .. {@link #MOST_CHIPS_PER_LAYER}
      */
     public static DecodePlan plan(ModelConfig model, SystemSpec system, int positions, MoeDispatch dispatch,
                                   int chipsPerLayer) {
         ModelConfig m = model.untied();
-        if (chipsPerLayer < 1) {
-            throw new IllegalArgumentException("a layer takes at least one chip; got " + chipsPerLayer);
+        if (chipsPerLayer < 1 || chipsPerLayer > MOST_CHIPS_PER_LAYER) {
+            throw new IllegalArgumentException("a generation with data lays a layer on 1 to " + MOST_CHIPS_PER_LAYER
+                    + " chips; got " + chipsPerLayer);
         }
         int chips = m.layers() * chipsPerLayer + 2;
         if (system.chips() < chips) {
@@ -165,16 +176,20 @@ public final class Generation {
                 throw new CompileException("layer " + l + " would lie on chips " + path.chip(plan.layerStart(l))
                         + " to " + path.chip(plan.layerStart(l) + chipsPerLayer - 1) + " of " + system.name()
                         + ", across two nodes, whose broadcasts and reductions a run with data does not carry yet; "
-                        + "chips per layer that keep every layer in one node: " + inOneNode(m, system, path));
+                        + "chips per layer that keep every layer in one node: " + inOneNode(m, system, path,
+                        least.chipsPerLayer()));
             }
         }
         return plan;
     }
 
-    /** The chips per layer (up to a node's) that keep every layer of {@code m} in one node of {@code system}. */
-    private static String inOneNode(ModelConfig m, SystemSpec system, ChipPath path) {
+    /**
+     * The chips per layer, from {@code least} up to a node's (at most {@link #MOST_CHIPS_PER_LAYER}), that keep every
+     * layer of {@code m} in one node of {@code system}.
+     */
+    private static String inOneNode(ModelConfig m, SystemSpec system, ChipPath path, int least) {
         List<String> out = new ArrayList<>();
-        for (int c = 1; c <= system.chipsPerNode(); c++) {
+        for (int c = least; c <= Math.min(system.chipsPerNode(), MOST_CHIPS_PER_LAYER); c++) {
             boolean fits = m.layers() * c + 2 <= system.chips();
             for (int l = 0; fits && l < m.layers(); l++) {
                 fits = path.segments(1 + l * c, 1 + (l + 1) * c).size() == 1;

@@ -89,6 +89,17 @@ public record PlanData(List<LayerWeights> layers, double[] table, Optional<Head>
                     + plan.model().layers());
         }
         layers.forEach(l -> l.check(plan.model()));
+        ModelConfig m = plan.model();
+        if (m.kvHeads() % plan.attentionChips() != 0 || m.heads() % plan.attentionChips() != 0) {
+            throw new IllegalArgumentException("attention over " + plan.attentionChips() + " chips splits "
+                    + m.heads() + " heads and " + m.kvHeads() + " KV heads unevenly");
+        }
+        for (int i = 0; i < plan.chipsPerLayer(); i++) {
+            if (ExpertColumns.of(m, plan.chipsPerLayer(), i, plan.dispatch()).isEmpty()) {
+                throw new IllegalArgumentException("layer chip " + i + " of " + plan.chipsPerLayer() + " holds none "
+                        + "of the experts' columns; give fewer chips per layer");
+            }
+        }
         if (plan.embeddingChips() != 1) {
             throw new IllegalArgumentException("a plan with data has one embedding chip of its own so far (a table "
                     + "over several chips sums their rows by a reduction, which does not carry rows yet; a table tied "

@@ -64,20 +64,22 @@ final class RowsAmongChips {
 
     /**
      * Whether exchange {@code e} of stage {@code st} carries its rows here, for a token of {@code rows} rows: a
-     * broadcast or a reduction onto the group's own chips, among more than one chip of a layer, all in one node, for a
-     * decode step.
+     * broadcast or a reduction onto the group's own chips, among more than one chip of a layer and at most
+     * {@link Collectives#MOST_CHIPS_CARRIED_AT_ONCE}, all in one node, for a decode step.
      */
     boolean carries(Exchange e, PlanStage st, int rows, int next) {
-        if (rows != 1 || st.kind() != PlanStage.Kind.LAYER || e.kind() == ExchangeKind.SEND_IN
-                || st.chips(e.group()) < 2 || e.kind() == ExchangeKind.REDUCE_TO_LAST && next >= 0) {
+        int chips = st.chips(e.group());
+        if (rows != 1 || st.kind() != PlanStage.Kind.LAYER || e.kind() == ExchangeKind.SEND_IN || chips < 2
+                || chips > Collectives.MOST_CHIPS_CARRIED_AT_ONCE
+                || e.kind() == ExchangeKind.REDUCE_TO_LAST && next >= 0) {
             return false;
         }
-        return path.segments(st.start(), st.start() + st.chips(e.group())).size() == 1;
+        return path.segments(st.start(), st.start() + chips).size() == 1;
     }
 
     /**
-     * Places exchange {@code e} of stage {@code st} ({@link #carries}) from {@code t}, reading and adding to the rows the
-     * group's chips left ({@code left}, per chip); returns when it ends (a reduction: its sum).
+     * Places exchange {@code e} of stage {@code st} ({@link #carries}) from {@code t}, reading and adding to the rows
+     * the group's chips left ({@code left}, per chip); returns when it ends (a reduction: its sum).
      */
     long place(Exchange e, PlanStage st, TokenPlacement tok, Map<Integer, RunRows> left, long t) {
         List<Integer> chips = new ArrayList<>();

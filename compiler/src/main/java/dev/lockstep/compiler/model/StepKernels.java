@@ -155,8 +155,9 @@ final class StepKernels {
     }
 
     /**
-     * A reduction's sum of {@code inputs} hidden rows on its root; where it is a layer's output ({@code position} >= 0),
-     * the token's own ({@link KernelKey.At}), so that in a plan with data each token's output lies in a place of its own.
+     * A reduction's sum of {@code inputs} hidden rows on its root; where it is a layer's output ({@code position} >=
+     * 0), the token's own ({@link KernelKey.At}), so that in a plan with data each token's output lies in a place of
+     * its own.
      */
     static Kernel rowSum(ModelConfig m, int inputs, int position) {
         KernelKey sum = new KernelKey.Vector(VectorStepKind.ROW_SUM, inputs);

@@ -121,6 +121,12 @@ final class TimingLowering {
     TimingLowering(DecodePlan plan, SystemBuild build, PlanData data, ScratchWords scratch) {
         this(plan, new ChipPath(build.topology()), build, Optional.of(data), scratch, true);
         data.check(plan);
+        if (plan.chipsPerLayer() > Collectives.MOST_CHIPS_CARRIED_AT_ONCE) {
+            throw new IllegalArgumentException("a plan with data carries the rows among at most "
+                    + Collectives.MOST_CHIPS_CARRIED_AT_ONCE + " chips a layer (a chip sends or receives "
+                    + (Collectives.MOST_CHIPS_CARRIED_AT_ONCE - 1) + " rows at once); this one has "
+                    + plan.chipsPerLayer());
+        }
         for (int l = 0; l < m.layers(); l++) {
             int nodes = path.segments(layer(l).start(), layer(l).start() + layer(l).count()).size();
             if (nodes > 1) {
@@ -240,8 +246,8 @@ final class TimingLowering {
      * In a plan with data: places a decode token of sequence {@code seq}, entering at {@code t0}, at {@code position},
      * after the tokens placed before it (at lower positions: the kernels that hold a position's constants are its own):
      * the token {@code given} (a prompt's), or where that is empty the head's choice of the token before it; each
-     * layer's output row is named {@link #outputRow} on the layer's chip, and, where the head has weights, the token's
-     * choice {@link #chosenAt} (position + 1) on the table's chip.
+     * layer's output row is named {@link #outputRow} on the layer's last chip (where its reduction sums it), and,
+     * where the head has weights, the token's choice {@link #chosenAt} (position + 1) on the table's chip.
      */
     TokenTimes token(int seq, long t0, int position, OptionalInt given) {
         if (data.isEmpty()) {
@@ -399,7 +405,8 @@ final class TimingLowering {
      * holding the stage's input (its first chip when the stage before summed its output there); {@code next}: the
      * chip where the stage's final reduction sums its output (the next stage's first chip), or -1 for its own last
      * chip; {@code left}: per chip, the rows its kernels left since the last exchange that moved rows between chips
-     * ({@link #movesRows}), which the stage's kernels add to and read (looked up, never iterated); {@code incoming}:
+     * without carrying them ({@link #movesRows}; those carried among a layer's chips, {@link RowsAmongChips}, add the
+     * rows they land and sum), which the stage's kernels add to and read (looked up, never iterated); {@code incoming}:
      * the row on {@code prev} that the stage's send carries in, landing where its first kernels read it (a decode
      * step's), or empty (a prefill chunk's rows are not carried).
      */

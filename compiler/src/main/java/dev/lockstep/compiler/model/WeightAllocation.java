@@ -56,9 +56,9 @@ final class WeightAllocation {
      *                 stage is copied to, which the stage's first kernels read in place
      * @param outgoing per chip of a stage but its first (and the only chip of a head that is the table too): a row
      *                 like the landing row, so that the stage's chips stay alike; on the chip that sends the stage's
-     *                 output on where no kernel of it leaves the row (a multi-chip layer's last chip, where a
-     *                 reduction sums it; with a tied table, the head's last chip), the row the send reads, a
-     *                 stand-in where a reduction over several nodes sums it (it carries no rows)
+     *                 output on where no kernel of it leaves the row (a layer's last chip where a reduction over
+     *                 several nodes sums it, carrying no rows; with a tied table, the head's last chip), the row the
+     *                 send reads, a stand-in (a layer over several chips of one node sends its reduction's sum)
      * @param tableChip the table's first chip, where a token's index lies (-1 with a table tied to the LM head)
      */
     record Allocated(Map<Integer, Long> weightWords, Set<ChipKvHead> splitV, Map<Integer, Row> landing,

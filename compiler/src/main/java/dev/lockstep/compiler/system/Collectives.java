@@ -71,6 +71,12 @@ public final class Collectives {
         pieceSizes.putIfAbsent(c, vectors);
     }
 
+    /**
+     * The most chips among which {@link #carryRows} carries a broadcast's or a reduction's rows at once: a root and as
+     * many others as it has send or receive lanes.
+     */
+    public static final int MOST_CHIPS_CARRIED_AT_ONCE = Exchange.Lanes.LANES + 1;
+
     /** Words one f32 vector takes on a link: one per byte plane. */
     static final int F32_WORDS = 4;
 

@@ -16,7 +16,7 @@ import java.util.Set;
  * Copies of SRAM words within one chip, between a kernel's tensors and a link lane's staging buffer, so that
  * exchanges carry the kernels' real data. All words of a copy travel in one direction (a copy with words going both
  * ways is done as two, westward first), each on one of the streams the link lanes do not take ({@link #STREAM} and
- * those above it but the highest, which {@link EastLanes} take: 15 streams on tsp-v1); a word read at position p at
+ * those above it but the highest, which {@link EastLanes} take: 16 streams on tsp-v1); a word read at position p at
  * cycle r is at position x at r + R + |p - x| (R the read latency), so two words on one stream can only ever meet if
  * they are on the same diagonal (arrival cycle + target position, westward; arrival - target, eastward). Words are
  * placed in order, each at the first arrival cycle and the first stream on which its diagonal is new and its read
@@ -137,7 +137,7 @@ public final class Moves {
     /**
      * Plans the copy of word i of {@code from} to word i of {@code to} ({@link #copy}'s words in order, each at the
      * first cycle and the first stream on which its diagonal is new and its read and write fall on cycles their
-     * slices' queues are free).
+     * slices' queues are free). The words are read in any order, so no target may be another word's source.
      *
      * @throws IllegalArgumentException if words move both ways (copy them as two)
      */

@@ -239,7 +239,8 @@ class GenerationTest {
                         + "for the table and 2 for the head");
         ModelConfig wide = new ModelConfig("wide", "MixtralForCausalLM", 4096, 14336, 1, 32, 8, 64, 8, 2, 1e6, 0,
                 false, 1e-5);
-        assertThatThrownBy(() -> Generation.plan(wide, NODE, 4, MoeDispatch.ALL, 1)).isInstanceOf(CompileException.class)
+        assertThatThrownBy(() -> Generation.plan(wide, NODE, 4, MoeDispatch.ALL, 1))
+                .isInstanceOf(CompileException.class)
                 .hasMessageStartingWith("a layer of wide takes at least ")
                 .hasMessageEndingWith(" chips; a generation with data given 1 a layer cannot hold it");
         // rack-72's nodes are 8 chips along its path, the table on the first: layers of 4 on chips 1-4 and 5-8

@@ -172,7 +172,8 @@ class PlanWithDataTest {
     void aKernelWithValuesRefusesAPlaceholderRow() {
         ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2);
         SystemBuild b = new SystemBuild(TestSystems.ONE_CHIP);
-        KernelLibrary lib = new KernelLibrary(b.chip()).withValues(KernelValues.ofLayer(0, TestModels.weights(m, 7), m));
+        KernelLibrary lib = new KernelLibrary(b.chip()).withValues(KernelValues.ofLayer(0, TestModels.weights(m, 7),
+                m));
         assertThatThrownBy(() -> lib.vectors().softmax(5, 64, m.headDim(), 5, List.of(), b.chip(0).sram()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("came over a link");
         assertThatThrownBy(() -> lib.vectors().swiglu(320, List.of(), b.chip(0).sram()))
@@ -187,12 +188,21 @@ class PlanWithDataTest {
         ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2);
         LayerWeights w = TestModels.weights(m, 7);
         double[] table = new double[m.vocab() * m.hidden()];
-        // a layer over chips 1 to 16 of rack-72's path: three nodes, whose broadcasts and reductions carry no rows
-        DecodePlan sixteen = over(m, 16, 2, MoeDispatch.ALL);
+        // a layer over chips 1 to 8 of rack-72's path: two nodes, whose broadcasts and reductions carry no rows
+        DecodePlan eight = over(m, 8, 2, MoeDispatch.ALL);
         SystemSpec rack = SystemSpecs.preset("rack-72");
-        assertThatThrownBy(() -> new TimingLowering(sixteen, new SystemBuild(rack), new PlanData(List.of(w), table)))
+        assertThatThrownBy(() -> new TimingLowering(eight, new SystemBuild(rack), new PlanData(List.of(w), table)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("within one node so far")
-                .hasMessageContaining("layer 0 spans 3 nodes");
+                .hasMessageContaining("layer 0 spans 2 nodes");
+        // more chips than a root has lanes for
+        DecodePlan sixteen = over(m, 16, 2, MoeDispatch.ALL);
+        assertThatThrownBy(() -> new TimingLowering(sixteen, new SystemBuild(rack), new PlanData(List.of(w), table)))
+                .hasMessage("a plan with data carries the rows among at most 8 chips a layer (a chip sends or "
+                        + "receives 7 rows at once); this one has 16");
+        // attention over 3 chips of a model with 2 KV heads: a chip's share of the heads would not be whole
+        DecodePlan uneven = over(m, 3, 3, MoeDispatch.ALL);
+        assertThatThrownBy(() -> new TimingLowering(uneven, new SystemBuild(NODE), new PlanData(List.of(w), table)))
+                .hasMessage("attention over 3 chips splits 10 heads and 2 KV heads unevenly");
         ModelConfig tied = new ModelConfig("tied", "MixtralForCausalLM", 640, 320, 1, 10, 2, 64, 4, 2, 10000.0, 0,
                 true, 1e-5);
         DecodePlan tiedPlan = DecodePlan.forChips(tied, Precision.FP16, 1, CONTEXT, NODE.chip(), 2,
