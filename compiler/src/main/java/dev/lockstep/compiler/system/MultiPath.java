@@ -189,7 +189,7 @@ final class MultiPath {
 
     /**
      * Per chip, {start - t0, end - t0} of its part in the transfer starting at t0, leg k's send {@code leads[k]}
-     * cycles later than from a staging buffer ({@link #runReading}; the sender is held from t0 all the same).
+     * cycles later than from a staging buffer ({@link #runInPlace}; the sender is held from t0 all the same).
      */
     private static Map<Integer, long[]> plan(SystemBuild build, List<Leg> legs, long[] leads, long t0) {
         long v = build.lanes().vectorCycles;
@@ -234,74 +234,136 @@ final class MultiPath {
      * @throws IllegalArgumentException if two legs share a chip other than their ends, a link, or a lane of a chip
      */
     static long run(SystemBuild build, List<Leg> legs, long notBefore) {
-        List<List<Moves.Word>> fromStaging = new ArrayList<>();
+        List<Placement> staging = new ArrayList<>();
         for (int k = 0; k < legs.size(); k++) {
-            fromStaging.add(List.of());
+            staging.add(new Placement(List.of(), List.of()));
         }
-        return place(build, legs, fromStaging, new long[legs.size()], Map.of(), notBefore).end();
+        return place(build, legs, staging, new long[legs.size()], Map.of(), notBefore).end();
     }
 
     /**
      * As {@link #run}, each leg's sender reading its words where they lie ({@code sources}: per leg, where each of its
-     * words is) instead of from its staging buffer: a word reaches the SXM when the staging buffer's word would, so
-     * one in a slice farther from the SXM is read earlier, and the leg sends {@link #lead} cycles later (more, if
-     * another leg's read of the same slice of its sender falls on the same cycle: a MEM queue issues one instruction a
-     * cycle). The words land in the receive lanes' staging buffers as {@link #run}'s do; each receiving chip of
-     * {@code holds} is held for as many cycles more after its words have landed.
+     * words is) instead of from its staging buffer, and its receiver writing them where they are to lie
+     * ({@code targets}: per leg, where each of its words goes) instead of into its staging buffer. A word reaches the
+     * SXM when the staging buffer's word would, so one in a slice farther from the SXM is read earlier, and the leg
+     * sends {@link #lead} cycles later; a word is written as it passes its target's slice on the receive lane's
+     * eastward stream, later the farther that slice is. A leg goes later still where one of its reads or writes would
+     * fall on a cycle another leg's takes in the same slice of the same chip (a MEM queue issues one instruction a
+     * cycle). Each receiver is held until its last write.
      */
-    static Placed runReading(SystemBuild build, List<Leg> legs, List<List<Moves.Word>> sources,
-                             Map<Integer, Long> holds, long notBefore) {
+    static Placed runInPlace(SystemBuild build, List<Leg> legs, List<List<Moves.Word>> sources,
+                             List<List<Moves.Word>> targets, long notBefore) {
         Exchange.Lanes l = build.lanes();
         long[] leads = new long[legs.size()];
-        Set<List<Long>> reads = new HashSet<>();
+        Set<List<Long>> taken = new HashSet<>();
+        long[] ends = new long[legs.size()];
         for (int k = 0; k < legs.size(); k++) {
             Leg leg = legs.get(k);
             List<Moves.Word> src = sources.get(k);
-            if (src.size() != leg.words()) {
-                throw new IllegalArgumentException("a leg of " + leg.words() + " words reads " + src.size());
+            List<Moves.Word> dst = targets.get(k);
+            if (src.size() != leg.words() || dst.size() != leg.words()) {
+                throw new IllegalArgumentException("a leg of " + leg.words() + " words reads " + src.size()
+                        + " and writes " + dst.size());
             }
             long lead = lead(build, leg, src);
-            while (!readsFree(l, leg, src, lead, reads)) {
+            while (!free(build, leg, src, dst, lead, taken)) {
                 lead++;
             }
-            for (int i = 0; i < src.size(); i++) {
-                reads.add(readOf(l, leg, src, lead, i));
-            }
+            taken.addAll(issues(build, leg, src, dst, lead));
             leads[k] = lead;
+            ends[k] = lead + endInPlace(build, leg, dst);
         }
-        return place(build, legs, sources, leads, holds, notBefore);
+        // each receiver held until its last write where that is later than its staging buffer's would be
+        Map<Integer, Long> landed = new TreeMap<>();
+        Map<Integer, Long> inPlace = new TreeMap<>();
+        for (int k = 0; k < legs.size(); k++) {
+            int to = to(build.topology(), legs.get(k));
+            landed.merge(to, leads[k] + endOf(build, legs.get(k)), Math::max);
+            inPlace.merge(to, ends[k], Math::max);
+        }
+        Map<Integer, Long> holds = new TreeMap<>();
+        landed.forEach((chip, at) -> holds.put(chip, Math.max(0, inPlace.get(chip) - at)));
+        List<Placement> placements = new ArrayList<>();
+        for (int k = 0; k < legs.size(); k++) {
+            placements.add(new Placement(sources.get(k), targets.get(k)));
+        }
+        return place(build, legs, placements, leads, holds, notBefore);
+    }
+
+    /** Where a leg's words are read and written (empty: its staging buffers). */
+    private record Placement(List<Moves.Word> sources, List<Moves.Word> targets) {
+    }
+
+    /**
+     * The reads (at its sender) and writes (at its receiver) of a leg sending {@code lead} cycles late, reading
+     * {@code sources} and writing {@code targets}, from the transfer's start: chip, slice and cycle of each.
+     */
+    private static List<List<Long>> issues(SystemBuild build, Leg leg, List<Moves.Word> sources,
+                                           List<Moves.Word> targets, long lead) {
+        Exchange.Lanes l = build.lanes();
+        List<List<Long>> out = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i++) {
+            out.add(readOf(l, leg, sources, lead, i));
+        }
+        long recv = arrivals(build, leg.path(), leg.sendLane(), lead)[leg.path().size() - 1];
+        int to = to(build.topology(), leg);
+        for (int i = 0; i < targets.size(); i++) {
+            out.add(List.of((long) to, (long) targets.get(i).position(), writeAt(build, recv, targets.get(i), i)));
+        }
+        return out;
+    }
+
+    private static boolean free(SystemBuild build, Leg leg, List<Moves.Word> sources, List<Moves.Word> targets,
+                                long lead, Set<List<Long>> taken) {
+        for (List<Long> issue : issues(build, leg, sources, targets, lead)) {
+            if (taken.contains(issue)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** When word i, received at {@code recv}, is written at {@code target} as it passes on the receive stream. */
+    private static long writeAt(SystemBuild build, long recv, Moves.Word target, int i) {
+        Exchange.Lanes l = build.lanes();
+        long hops;
+        try {
+            hops = l.toSxm(target.position());
+        } catch (IllegalArgumentException e) {
+            throw new CompileException("a carried row is written from the receive lanes' eastward streams; its place "
+                    + "lies west of the SXM they use (" + e.getMessage() + ")");
+        }
+        return recv + l.vectorCycles * i + l.receiveEnd + hops;
+    }
+
+    /** Cycles from a transfer's start to the end of a leg writing its words at {@code targets}, its last write + 1. */
+    private static long endInPlace(SystemBuild build, Leg leg, List<Moves.Word> targets) {
+        Exchange.Lanes l = build.lanes();
+        long recv = arrivals(build, leg.path(), leg.sendLane(), 0)[leg.path().size() - 1];
+        long last = 0;
+        for (int i = 0; i < targets.size(); i++) {
+            last = Math.max(last, writeAt(build, recv, targets.get(i), i));
+        }
+        return Math.max(recv + l.vectorCycles * leg.words(), last + l.writeLatency + 1);
     }
 
     /**
      * Carries words to chip {@code to} over {@code legs} (of one transfer, {@link #split}), each leg the next of
-     * {@code source}'s words, read where they lie ({@link #runReading}); once all have landed in the receive lanes'
-     * staging buffers, copies them to {@code target} on the receiver ({@link Moves#plan}: one way, east from the
-     * lanes), word i of the source to word i of the target, at once: the receiver is held from the first arrival to
-     * the copy's end, so that nothing placed before can take the staging buffers in between.
+     * {@code source}'s words, read where they lie and written where {@code target} says as they pass on the receive
+     * lanes' streams ({@link #runInPlace}), word i of the source to word i of the target: no staging buffer and no
+     * copy.
      */
     static Collectives.Carried carry(SystemBuild build, int to, List<Leg> legs, List<Moves.Word> source,
-                         List<Moves.Word> target, long notBefore) {
+                                     List<Moves.Word> target, long notBefore) {
         List<List<Moves.Word>> sources = new ArrayList<>();
-        List<Moves.Word> landed = new ArrayList<>();
+        List<List<Moves.Word>> targets = new ArrayList<>();
         int w = 0;
         for (Leg leg : legs) {
             sources.add(source.subList(w, w + leg.words()));
-            int staging = build.lanes().receive(leg.recvLane()).staging();
-            for (int i = 0; i < leg.words(); i++) {
-                landed.add(new Moves.Word(staging, i));
-            }
+            targets.add(target.subList(w, w + leg.words()));
             w += leg.words();
         }
-        Moves.Planned copy;
-        try {
-            copy = Moves.plan(build, landed, target);
-        } catch (IllegalArgumentException e) {
-            throw new CompileException("chip " + to + ": a carried row is copied out of the receive lanes one way, "
-                    + "east of the SXM they use; this row's place lies on both sides of them (" + e.getMessage() + ")");
-        }
-        Placed p = runReading(build, legs, sources, Map.of(to, copy.duration()), notBefore);
-        Moves.emit(build, to, copy, p.landed().get(to));
-        return new Collectives.Carried(p.end(), copy.duration());
+        return new Collectives.Carried(runInPlace(build, legs, sources, targets, notBefore).end(), 0);
     }
 
     /**
@@ -327,16 +389,6 @@ final class MultiPath {
         return List.of((long) leg.from(), (long) sources.get(i).position(), readAt(l, leg, sources, lead, i));
     }
 
-    private static boolean readsFree(Exchange.Lanes l, Leg leg, List<Moves.Word> sources, long lead,
-                                     Set<List<Long>> taken) {
-        for (int i = 0; i < sources.size(); i++) {
-            if (taken.contains(readOf(l, leg, sources, lead, i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * Per receiving chip, when the last words of its legs had landed (it may read them), and when the legs' last part
      * ended.
@@ -345,11 +397,11 @@ final class MultiPath {
     }
 
     /**
-     * Places the legs (leg k sending {@code leads[k]} cycles late, reading {@code sources.get(k)}) at the first cycle
-     * their chips are free, each receiving chip of {@code holds} held as many cycles more after its legs' last words
-     * landed.
+     * Places the legs (leg k sending {@code leads[k]} cycles late, reading and writing where {@code placements.get(k)}
+     * says) at the first cycle their chips are free, each receiving chip of {@code holds} held as many cycles more
+     * after its legs' last words would have landed in its staging buffers.
      */
-    private static Placed place(SystemBuild build, List<Leg> legs, List<List<Moves.Word>> sources, long[] leads,
+    private static Placed place(SystemBuild build, List<Leg> legs, List<Placement> placements, long[] leads,
                                 Map<Integer, Long> holds, long notBefore) {
         check(build.topology(), legs);
         build.countExchange();
@@ -369,7 +421,8 @@ final class MultiPath {
         for (int k = 0; k < legs.size(); k++) {
             Leg leg = legs.get(k);
             PieceSchedule.put(build, new PieceSchedule.Flow(leg.path(), lanes.send(leg.sendLane()),
-                    lanes.receive(leg.recvLane()), leg.words(), t0 + leads[k], 0, 0), sources.get(k));
+                    lanes.receive(leg.recvLane()), leg.words(), t0 + leads[k], 0, 0), placements.get(k).sources(),
+                    placements.get(k).targets());
         }
         long end = t0;
         for (Map.Entry<Integer, long[]> e : parts.entrySet()) {

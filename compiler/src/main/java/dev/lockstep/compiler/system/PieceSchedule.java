@@ -250,8 +250,17 @@ final class PieceSchedule {
      * {@link MultiPath#lead}).
      */
     static void put(SystemBuild build, Flow f, List<Moves.Word> sources) {
-        if (!sources.isEmpty() && sources.size() != f.words) {
-            throw new IllegalArgumentException("a flow of " + f.words + " words reads " + sources.size() + " sources");
+        put(build, f, sources, List.of());
+    }
+
+    /**
+     * As {@link #put(SystemBuild, Flow, List)}, the receiver writing word i to {@code targets.get(i)}, where it is to
+     * lie, as it passes on the receive lane's stream (none: to the staging buffer), through that slice's MEM queue.
+     */
+    static void put(SystemBuild build, Flow f, List<Moves.Word> sources, List<Moves.Word> targets) {
+        if (!sources.isEmpty() && sources.size() != f.words || !targets.isEmpty() && targets.size() != f.words) {
+            throw new IllegalArgumentException("a flow of " + f.words + " words reads " + sources.size()
+                    + " sources and writes " + targets.size() + " targets");
         }
         long v = build.lanes().vectorCycles;
         Topology t = build.topology();
@@ -283,8 +292,15 @@ final class PieceSchedule {
         to.put(f.receive.sxmQueue(), recv, Instruction.of(Opcode.RECV, f.receive.stream(),
                 t.farLink(last.chip(), last.link()), f.words));
         for (int i = 0; i < f.words; i++) {
-            to.put(f.receive.memQueue(), write(build, f, recv, i),
-                    Instruction.of(Opcode.WRITE, f.receiveAt + i, f.receive.stream(), 1, 1));
+            if (targets.isEmpty()) {
+                to.put(f.receive.memQueue(), write(build, f, recv, i),
+                        Instruction.of(Opcode.WRITE, f.receiveAt + i, f.receive.stream(), 1, 1));
+            } else {
+                Moves.Word w = targets.get(i);
+                to.put(Moves.memQueue(build, w.position()), write(build, f, recv, i) - f.receive.hops()
+                        + build.lanes().toSxm(w.position()), Instruction.of(Opcode.WRITE, w.address(),
+                        f.receive.stream(), 1, 1));
+            }
         }
     }
 
