@@ -57,8 +57,8 @@ public final class DecodeBuilder {
      *
      * @param computeCycles on compute stages and the sums of reductions
      * @param linkCycles    on exchanges and collectives (on-chip moves included)
-     * @param onChipCycles  the part of the link cycles spent moving data on chips (to and from link staging, and
-     *                      carried rows from the receive lanes' staging to their place)
+     * @param onChipCycles  the part of the link cycles spent moving data on chips (each exchange's reads onto and
+     *                      writes from the link lanes' streams)
      * @param boundCycles   kernel lower bounds and link latencies on the critical path
      * @param exchanges     exchanges on the critical path
      */
@@ -66,11 +66,11 @@ public final class DecodeBuilder {
                             long exchanges) {
         /**
          * A token's breakdown from its costs ({@code c}) and the {@code exchanges} it placed in {@code sb}: each
-         * exchange's on-chip copies and least cycles added to the moves and the bound.
+         * exchange's on-chip part and least cycles added to the moves and the bound.
          */
         static Breakdown of(Ledger.TokenCosts c, long exchanges, SystemBuild sb) {
-            return new Breakdown(c.computeCycles(), c.linkCycles(), exchanges * Exchange.onChipCycles(sb)
-                    + c.moveCycles(), c.boundCycles() + exchanges * Exchange.minimumCycles(sb), exchanges);
+            return new Breakdown(c.computeCycles(), c.linkCycles(), exchanges * Exchange.onChipCycles(sb),
+                    c.boundCycles() + exchanges * Exchange.minimumCycles(sb), exchanges);
         }
 
         /** This breakdown and {@code o}'s, added (tokens one after another). */

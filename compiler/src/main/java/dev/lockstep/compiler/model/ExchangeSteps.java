@@ -63,11 +63,11 @@ final class ExchangeSteps {
 
     /**
      * Sends the row {@code source} on chip {@code from} into the stage's first chip {@code to}, at {@code target} (a
-     * row of the same shape), from cycle {@code t}, its link step and the copy out of the receive lanes counted in
-     * {@code ledger} ({@link Collectives#sendRow}); returns when the row is in place.
+     * row of the same shape), from cycle {@code t}, its link step counted in {@code ledger} ({@link
+     * Collectives#sendRow}); returns when the row is in place.
      */
     long sendRow(int from, int to, Row source, Row target, Ledger ledger, long t) {
-        return counted(col.sendRow(from, to, source.words(), target.words(), t), ledger, t);
+        return ledger.linkStep(t, col.sendRow(from, to, source.words(), target.words(), t));
     }
 
     /**
@@ -76,13 +76,7 @@ final class ExchangeSteps {
      * off the plan's.
      */
     long routeRow(int from, int to, Row source, Row target, Ledger ledger, long t) {
-        return counted(col.routeRow(from, to, source.words(), target.words(), t), ledger, t);
-    }
-
-    /** Counts a carried step in {@code ledger}: its link step, and the copies out of the receive lanes. */
-    static long counted(Collectives.Carried c, Ledger ledger, long t) {
-        ledger.linkStep(t, c.end() - c.moveCycles());
-        return ledger.move(c.end() - c.moveCycles(), c.end());
+        return ledger.linkStep(t, col.routeRow(from, to, source.words(), target.words(), t));
     }
 
     /**

@@ -19,7 +19,6 @@ final class Ledger {
     private long seenSumBounds;
     private long computeCycles;
     private long linkCycles;
-    private long moveCycles;
     private long boundCycles;
 
     /** A ledger that starts from the collectives' sums so far. */
@@ -54,19 +53,9 @@ final class Ledger {
         return toCycle;
     }
 
-    /**
-     * A copy on one chip from {@code fromCycle} to {@code toCycle} that is part of a link step (a carried row moved out
-     * of the receive lanes' staging buffers to its place): counted with the link steps, and apart as an on-chip move.
-     */
-    long move(long fromCycle, long toCycle) {
-        linkCycles += toCycle - fromCycle;
-        moveCycles += toCycle - fromCycle;
-        return toCycle;
-    }
-
     /** The token's account so far. */
     TokenCosts costs() {
-        return new TokenCosts(computeCycles, linkCycles, moveCycles, boundCycles);
+        return new TokenCosts(computeCycles, linkCycles, boundCycles);
     }
 
     /**
@@ -74,9 +63,8 @@ final class Ledger {
      *
      * @param computeCycles cycles of compute stages and of the sums of reductions
      * @param linkCycles    cycles of link steps, less their sums
-     * @param moveCycles    of the link cycles, those of copies on a chip ({@link #move})
      * @param boundCycles   kernel lower bounds on the critical path (link latencies are added by the caller)
      */
-    record TokenCosts(long computeCycles, long linkCycles, long moveCycles, long boundCycles) {
+    record TokenCosts(long computeCycles, long linkCycles, long boundCycles) {
     }
 }

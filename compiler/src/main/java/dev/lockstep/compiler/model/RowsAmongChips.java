@@ -31,8 +31,9 @@ import java.util.Optional;
  * landing where that chip's kernels then read it in place; a reduction carries each chip's row (o_proj's partial
  * sums to the first chip; each chip's share of the feed-forward output, the first chip's with the residual, to the
  * last) to its root at once, where a sum kernel adds its own row and those that landed, reading them in place: the
- * attention's output, or the layer's, which the next stage's send reads. Every row is read where it lies and copied
- * out of the receive lanes to its place ({@link Collectives#carryRows}), the same way with data or without, so that a
+ * attention's output, or the layer's, which the next stage's send reads. Every row is read where it lies and written
+ * at its place as it passes on the receive lane's stream ({@link Collectives#carryRows}), the same way with data or
+ * without, so that a
  * plan with data runs a layer over several chips of a node with the timing-only run's cycles. Broadcasts and
  * reductions over several nodes, and a prefill chunk's, do not carry rows ({@link ExchangeSteps}).
  */
@@ -124,7 +125,7 @@ final class RowsAmongChips {
             landed.put(c, mine);
             flows.add(new Collectives.RowFlow(root, c, source, target));
         }
-        long end = ExchangeSteps.counted(col.carryRows(flows, t), tok.ledger(), t);
+        long end = tok.ledger().linkStep(t, col.carryRows(flows, t));
         for (int c : chips.subList(1, chips.size())) {
             RunRows there = left.computeIfAbsent(c, x -> new RunRows());
             for (int w = 0; w < what.size(); w++) {
@@ -150,7 +151,7 @@ final class RowsAmongChips {
             flows.add(new Collectives.RowFlow(c, root, from.words(), place.words()));
             sums.add(Optional.of(place));
         }
-        long landed = ExchangeSteps.counted(col.carryRows(flows, t), tok.ledger(), t);
+        long landed = tok.ledger().linkStep(t, col.carryRows(flows, t));
         // the layer's output is the token's own (a plan with data reads each token's after the run)
         ChipKernels.Placed sum = kernels.place(root, StepKernels.rowSum(plan.model(), sums.size(),
                 toFirst ? -1 : tok.position()), tok, sums, landed);

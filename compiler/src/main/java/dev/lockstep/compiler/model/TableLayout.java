@@ -55,7 +55,8 @@ record TableLayout(int first, int tokens, int hidden, DataType type, List<Group>
     /**
      * The four MEM slices nearest the VXM to its west, which every table chip leaves out of its table: there the
      * table's first chip keeps the tokens' indexes (f32 vectors: given ones, and the choices that land; east of the link
-     * lanes' staging slices, from which a landed row is copied), and on every table chip they leave room for the i16
+     * lanes' staging slices, so that a choice's words are written there as they pass on the receive lanes' eastward
+     * streams), and on every table chip they leave room for the i16
      * index a lookup sets read bases from (the compiler puts it in any two adjacent slices not read at it).
      */
     static int[] indexSlices(ChipSpec chip) {

@@ -30,7 +30,7 @@ import java.util.Set;
  * compiled into its SRAM first ({@link #allocate}), then tokens placed step by step at exact cycles
  * ({@link #token}), each step of the graph becoming kernels on the chips its {@link Where} names and each exchange
  * becoming link transfers and collectives; a decode step's row sent into a stage is carried (read where it lies on
- * the sender, copied on the receiver to where the stage's first kernels read it), and so are the token's index into
+ * the sender, written on the receiver where the stage's first kernels read it), and so are the token's index into
  * the table's lookup (given, or the head's choice of the token before, carried back), the lookup's row into the
  * first layer, and the rows of a layer's broadcasts and reductions among its chips in one node. No value is computed:
  * kernels are compiled without data, for the timing-only simulator; or, given {@link PlanData}, the same kernels with

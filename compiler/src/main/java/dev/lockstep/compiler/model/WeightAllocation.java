@@ -53,7 +53,7 @@ final class WeightAllocation {
      * chip leaves it ({@link #outgoing}). Maps looked up, never iterated.
      *
      * @param landing  per first chip of a layer or of the head, the hidden row (f32) a decode step's row sent into its
-     *                 stage is copied to, which the stage's first kernels read in place
+     *                 stage is written to, which the stage's first kernels read in place
      * @param outgoing per chip of a stage but its first (and the only chip of a head that is the table too): a row
      *                 like the landing row, so that the stage's chips stay alike; on the chip that sends the stage's
      *                 output on where no kernel of it leaves the row (a layer's last chip where a reduction over

@@ -183,20 +183,12 @@ public final class Collectives {
     }
 
     /**
-     * A row carried between two chips ({@link #sendRow}): when it was in place, and of the cycles before, those of its
-     * copies from the receive lanes' staging buffers to its place (one per round).
-     */
-    public record Carried(long end, long moveCycles) {
-    }
-
-    /**
      * Carries a row's words from chip {@code from} to chip {@code to}: read where they lie ({@code source}, in order),
      * sent as {@link #send} sends words (over up to {@link Exchange.Lanes#LANES} paths at once, in rounds of at most a
-     * staging buffer per path), and, once a round's have landed in the receive lanes' staging buffers, copied from
-     * there to {@code target} before the next round ({@link MultiPath#carry}), word i of the source to word i of the
-     * target.
+     * staging buffer per path), and written at {@code target} as they pass on the receive lanes' streams
+     * ({@link MultiPath#carry}), word i of the source to word i of the target. Returns when the row is in place.
      */
-    public Carried sendRow(int from, int to, List<Moves.Word> source, List<Moves.Word> target, long notBefore) {
+    public long sendRow(int from, int to, List<Moves.Word> source, List<Moves.Word> target, long notBefore) {
         checkRow(from, to, source, target);
         return carry(from, to, paths.computeIfAbsent(new Pair(from, to),
                 k -> MultiPath.paths(build.topology(), from, to, Exchange.Lanes.LANES, noRelay)), source, target,
@@ -207,7 +199,7 @@ public final class Collectives {
      * As {@link #sendRow}, over the topology's shortest route alone (as {@link #route}: forwarded by the chips on the
      * way without landing), so that a row between distant chips takes no chip off that route.
      */
-    public Carried routeRow(int from, int to, List<Moves.Word> source, List<Moves.Word> target, long notBefore) {
+    public long routeRow(int from, int to, List<Moves.Word> source, List<Moves.Word> target, long notBefore) {
         checkRow(from, to, source, target);
         return carry(from, to, List.of(build.topology().route(from, to)), source, target, notBefore);
     }
@@ -215,24 +207,20 @@ public final class Collectives {
     private static void checkRow(int from, int to, List<Moves.Word> source, List<Moves.Word> target) {
         if (from == to || source.isEmpty() || source.size() != target.size()) {
             throw new IllegalArgumentException("a row is carried between two chips, its words read from as many "
-                    + "places as they are copied to; got " + source.size() + " and " + target.size() + " words, chip "
+                    + "places as they are written to; got " + source.size() + " and " + target.size() + " words, chip "
                     + from + " to chip " + to);
         }
     }
 
-    private Carried carry(int from, int to, List<List<Topology.Hop>> all, List<Moves.Word> source,
-                          List<Moves.Word> target, long notBefore) {
+    private long carry(int from, int to, List<List<Topology.Hop>> all, List<Moves.Word> source,
+                       List<Moves.Word> target, long notBefore) {
         int round = Exchange.Lanes.STAGING_WORDS * all.size();
         long t = notBefore;
-        long moves = 0;
         for (int w = 0; w < source.size(); w += round) {
             int n = Math.min(round, source.size() - w);
-            Carried c = MultiPath.carry(build, to, legs(all, n, t), source.subList(w, w + n), target.subList(w, w + n),
-                    t);
-            t = c.end();
-            moves += c.moveCycles();
+            t = MultiPath.carry(build, legs(all, n, t), source.subList(w, w + n), target.subList(w, w + n), t);
         }
-        return new Carried(t, moves);
+        return t;
     }
 
     /**
@@ -249,11 +237,10 @@ public final class Collectives {
 
     /**
      * Carries rows between chips that share a link, all at once ({@link RowFlows}): a broadcast's row from its root to
-     * each other chip of a node, or each chip's row to a reduction's root, each read where it lies and copied on its
-     * receiver from the receive lanes' staging buffers to its place. Returns when the last copy ended, and the longest
-     * copy's cycles per round.
+     * each other chip of a node, or each chip's row to a reduction's root, each read where it lies and written at its
+     * place on its receiver as it passes on the receive lane's stream. Returns when the last row is in place.
      */
-    public Carried carryRows(List<RowFlow> flows, long notBefore) {
+    public long carryRows(List<RowFlow> flows, long notBefore) {
         return RowFlows.carry(build, flows, notBefore);
     }
 

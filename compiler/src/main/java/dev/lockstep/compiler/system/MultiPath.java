@@ -238,7 +238,7 @@ final class MultiPath {
         for (int k = 0; k < legs.size(); k++) {
             staging.add(new Placement(List.of(), List.of()));
         }
-        return place(build, legs, staging, new long[legs.size()], Map.of(), notBefore).end();
+        return place(build, legs, staging, new long[legs.size()], Map.of(), notBefore);
     }
 
     /**
@@ -249,11 +249,11 @@ final class MultiPath {
      * sends {@link #lead} cycles later; a word is written as it passes its target's slice on the receive lane's
      * eastward stream, later the farther that slice is. A leg goes later still where one of its reads or writes would
      * fall on a cycle another leg's takes in the same slice of the same chip (a MEM queue issues one instruction a
-     * cycle). Each receiver is held until its last write.
+     * cycle). Each receiver is held until its last write. No leg's target may be another leg's source (no caller sends
+     * and receives a row on one chip at once). Returns the cycle after the last part.
      */
-    static Placed runInPlace(SystemBuild build, List<Leg> legs, List<List<Moves.Word>> sources,
-                             List<List<Moves.Word>> targets, long notBefore) {
-        Exchange.Lanes l = build.lanes();
+    static long runInPlace(SystemBuild build, List<Leg> legs, List<List<Moves.Word>> sources,
+                           List<List<Moves.Word>> targets, long notBefore) {
         long[] leads = new long[legs.size()];
         Set<List<Long>> taken = new HashSet<>();
         long[] ends = new long[legs.size()];
@@ -273,21 +273,16 @@ final class MultiPath {
             leads[k] = lead;
             ends[k] = lead + endInPlace(build, leg, dst);
         }
-        // each receiver held until its last write where that is later than its staging buffer's would be
-        Map<Integer, Long> landed = new TreeMap<>();
-        Map<Integer, Long> inPlace = new TreeMap<>();
+        // each receiver held until its last write
+        Map<Integer, Long> heldUntil = new TreeMap<>();
         for (int k = 0; k < legs.size(); k++) {
-            int to = to(build.topology(), legs.get(k));
-            landed.merge(to, leads[k] + endOf(build, legs.get(k)), Math::max);
-            inPlace.merge(to, ends[k], Math::max);
+            heldUntil.merge(to(build.topology(), legs.get(k)), ends[k], Math::max);
         }
-        Map<Integer, Long> holds = new TreeMap<>();
-        landed.forEach((chip, at) -> holds.put(chip, Math.max(0, inPlace.get(chip) - at)));
         List<Placement> placements = new ArrayList<>();
         for (int k = 0; k < legs.size(); k++) {
             placements.add(new Placement(sources.get(k), targets.get(k)));
         }
-        return place(build, legs, placements, leads, holds, notBefore);
+        return place(build, legs, placements, leads, heldUntil, notBefore);
     }
 
     /** Where a leg's words are read and written (empty: its staging buffers). */
@@ -308,7 +303,7 @@ final class MultiPath {
         long recv = arrivals(build, leg.path(), leg.sendLane(), lead)[leg.path().size() - 1];
         int to = to(build.topology(), leg);
         for (int i = 0; i < targets.size(); i++) {
-            out.add(List.of((long) to, (long) targets.get(i).position(), writeAt(build, recv, targets.get(i), i)));
+            out.add(List.of((long) to, (long) targets.get(i).position(), writeAt(build, to, recv, targets.get(i), i)));
         }
         return out;
     }
@@ -324,14 +319,14 @@ final class MultiPath {
     }
 
     /** When word i, received at {@code recv}, is written at {@code target} as it passes on the receive stream. */
-    private static long writeAt(SystemBuild build, long recv, Moves.Word target, int i) {
+    private static long writeAt(SystemBuild build, int chip, long recv, Moves.Word target, int i) {
         Exchange.Lanes l = build.lanes();
         long hops;
         try {
             hops = l.toSxm(target.position());
         } catch (IllegalArgumentException e) {
-            throw new CompileException("a carried row is written from the receive lanes' eastward streams; its place "
-                    + "lies west of the SXM they use (" + e.getMessage() + ")");
+            throw new CompileException("chip " + chip + ": a carried row is written from the receive lanes' eastward "
+                    + "streams; its place lies west of the SXM they use (" + e.getMessage() + ")");
         }
         return recv + l.vectorCycles * i + l.receiveEnd + hops;
     }
@@ -340,21 +335,22 @@ final class MultiPath {
     private static long endInPlace(SystemBuild build, Leg leg, List<Moves.Word> targets) {
         Exchange.Lanes l = build.lanes();
         long recv = arrivals(build, leg.path(), leg.sendLane(), 0)[leg.path().size() - 1];
+        int to = to(build.topology(), leg);
         long last = 0;
         for (int i = 0; i < targets.size(); i++) {
-            last = Math.max(last, writeAt(build, recv, targets.get(i), i));
+            last = Math.max(last, writeAt(build, to, recv, targets.get(i), i));
         }
         return Math.max(recv + l.vectorCycles * leg.words(), last + l.writeLatency + 1);
     }
 
     /**
-     * Carries words to chip {@code to} over {@code legs} (of one transfer, {@link #split}), each leg the next of
+     * Carries words over {@code legs} (of one transfer to one chip, {@link #split}), each leg the next of
      * {@code source}'s words, read where they lie and written where {@code target} says as they pass on the receive
      * lanes' streams ({@link #runInPlace}), word i of the source to word i of the target: no staging buffer and no
      * copy.
      */
-    static Collectives.Carried carry(SystemBuild build, int to, List<Leg> legs, List<Moves.Word> source,
-                                     List<Moves.Word> target, long notBefore) {
+    static long carry(SystemBuild build, List<Leg> legs, List<Moves.Word> source, List<Moves.Word> target,
+                      long notBefore) {
         List<List<Moves.Word>> sources = new ArrayList<>();
         List<List<Moves.Word>> targets = new ArrayList<>();
         int w = 0;
@@ -363,7 +359,7 @@ final class MultiPath {
             targets.add(target.subList(w, w + leg.words()));
             w += leg.words();
         }
-        return new Collectives.Carried(runInPlace(build, legs, sources, targets, notBefore).end(), 0);
+        return runInPlace(build, legs, sources, targets, notBefore);
     }
 
     /**
@@ -390,32 +386,18 @@ final class MultiPath {
     }
 
     /**
-     * Per receiving chip, when the last words of its legs had landed (it may read them), and when the legs' last part
-     * ended.
-     */
-    record Placed(Map<Integer, Long> landed, long end) {
-    }
-
-    /**
      * Places the legs (leg k sending {@code leads[k]} cycles late, reading and writing where {@code placements.get(k)}
-     * says) at the first cycle their chips are free, each receiving chip of {@code holds} held as many cycles more
-     * after its legs' last words would have landed in its staging buffers.
+     * says) at the first cycle their chips are free, each receiving chip of {@code heldUntil} held at least until that
+     * many cycles after the transfer's start (its last write in place); returns the cycle after the last part.
      */
-    private static Placed place(SystemBuild build, List<Leg> legs, List<Placement> placements, long[] leads,
-                                Map<Integer, Long> holds, long notBefore) {
+    private static long place(SystemBuild build, List<Leg> legs, List<Placement> placements, long[] leads,
+                              Map<Integer, Long> heldUntil, long notBefore) {
         check(build.topology(), legs);
         build.countExchange();
         Exchange.Lanes lanes = build.lanes();
         Map<Integer, long[]> parts = plan(build, legs, leads, 0);
-        Map<Integer, Long> landed = new TreeMap<>();
-        for (int k = 0; k < legs.size(); k++) {
-            landed.merge(to(build.topology(), legs.get(k)), leads[k] + endOf(build, legs.get(k)), Math::max);
-        }
-        for (Map.Entry<Integer, Long> h : new TreeMap<>(holds).entrySet()) {
-            long at = landed.getOrDefault(h.getKey(), 0L);
-            if (h.getValue() > 0) {
-                Exchange.widen(parts, h.getKey(), at, at + h.getValue());
-            }
+        for (Map.Entry<Integer, Long> h : new TreeMap<>(heldUntil).entrySet()) {
+            Exchange.widen(parts, h.getKey(), h.getValue(), h.getValue());
         }
         long t0 = Exchange.firstFree(build, parts, notBefore);
         for (int k = 0; k < legs.size(); k++) {
@@ -429,9 +411,7 @@ final class MultiPath {
             build.chip(e.getKey()).advance(t0 + e.getValue()[0], t0 + e.getValue()[1]);
             end = Math.max(end, t0 + e.getValue()[1]);
         }
-        Map<Integer, Long> at = new TreeMap<>();
-        landed.forEach((chip, cycle) -> at.put(chip, t0 + cycle));
-        return new Placed(Map.copyOf(at), end);
+        return end;
     }
 
     /** The chip a leg ends at. */

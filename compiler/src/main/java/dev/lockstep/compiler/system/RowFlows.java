@@ -19,7 +19,7 @@ final class RowFlows {
     private RowFlows() {
     }
 
-    static Collectives.Carried carry(SystemBuild build, List<Collectives.RowFlow> flows, long notBefore) {
+    static long carry(SystemBuild build, List<Collectives.RowFlow> flows, long notBefore) {
         if (flows.isEmpty()) {
             throw new IllegalArgumentException("rows carried at once: at least one flow");
         }
@@ -62,8 +62,8 @@ final class RowFlows {
                 sources.add(flow.source().subList(w, w + n));
                 targets.add(flow.target().subList(w, w + n));
             }
-            t = MultiPath.runInPlace(build, legs, sources, targets, t).end();
+            t = MultiPath.runInPlace(build, legs, sources, targets, t);
         }
-        return new Collectives.Carried(t, 0);
+        return t;
     }
 }

@@ -14,7 +14,7 @@
  * and reduces along many nodes over their cables ({@code ReduceOverCables}),
  * landing data in SRAM only where a sum reads it or the transfer ends; rows with their values are carried between
  * two chips ({@code MultiPath#carry}) or among a node's chips at once ({@code RowFlows}), read where they lie and
- * copied out of the receive lanes to their place ({@code Moves}, on many streams at once);
+ * written at their place as they pass on the receive lanes' streams;
  * {@link dev.lockstep.compiler.system.SystemBuild} gathers the chips into one
  * {@link dev.lockstep.isa.program.Program}. The parts of a hop and their costs: docs/model.md, "Hops".
  */
