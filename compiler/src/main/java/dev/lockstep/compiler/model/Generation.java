@@ -198,7 +198,7 @@ public final class Generation {
                 out.add(Integer.toString(c));
             }
         }
-        return String.join(", ", out);
+        return out.isEmpty() ? "none" : String.join(", ", out);
     }
 
     /**

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.lockstep.compiler.model;
 
-import dev.lockstep.compiler.config.ModelConfig;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.graph.TensorId;
 import java.util.Optional;
@@ -24,11 +23,6 @@ record KernelValues(int chip, Optional<LayerWeights> layer, Optional<LayerShare>
             throw new IllegalArgumentException("chip " + chip + " holds a layer's weights (and its share of them) or "
                     + "the head's, one of them");
         }
-    }
-
-    /** Chip {@code chip} of layer {@code layer} of model {@code m}, the layer's only chip. */
-    static KernelValues ofLayer(int chip, LayerWeights layer, ModelConfig m) {
-        return ofLayer(chip, layer, LayerShare.whole(m));
     }
 
     /** Chip {@code chip} of layer {@code layer}, holding {@code share} of its products. */

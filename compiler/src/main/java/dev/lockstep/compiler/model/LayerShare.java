@@ -19,11 +19,6 @@ import java.util.Arrays;
  * @param dispatch       how the experts' columns are split over the chips
  */
 record LayerShare(ModelConfig model, int index, int chipsPerLayer, int attentionChips, MoeDispatch dispatch) {
-    /** The only chip of a layer: every product whole. */
-    static LayerShare whole(ModelConfig m) {
-        return new LayerShare(m, 0, 1, 1, MoeDispatch.ALL);
-    }
-
     /** This chip's columns of the QKV product ([hidden x (heads + 2 kvHeads) headDim] row-major). */
     double[] qkv(double[] w) {
         if (attentionChips == 1) {

@@ -66,7 +66,9 @@ final class RowsAmongChips {
     /**
      * Whether exchange {@code e} of stage {@code st} carries its rows here, for a token of {@code rows} rows: a
      * broadcast or a reduction onto the group's own chips, among more than one chip of a layer and at most
-     * {@link Collectives#MOST_CHIPS_CARRIED_AT_ONCE}, all in one node, for a decode step.
+     * {@link Collectives#MOST_CHIPS_CARRIED_AT_ONCE}, all in one node, for a decode step ({@code next}: where the
+     * stage's final reduction sums its output, -1 for its own last chip; a sum into the next stage spans nodes, so is
+     * never carried here).
      */
     boolean carries(Exchange e, PlanStage st, int rows, int next) {
         int chips = st.chips(e.group());
@@ -101,7 +103,8 @@ final class RowsAmongChips {
         for (RunRows.Left w : what) {
             List<Row> r = at.all(w);
             if (r.isEmpty()) {
-                throw new IllegalStateException("chip " + root + " broadcasts " + w + ", which no kernel of it left");
+                throw new IllegalStateException("chip " + root + " broadcasts its " + w.getClass().getSimpleName()
+                        + " rows, which no kernel of it left");
             }
             rows.add(r);
         }
@@ -173,8 +176,8 @@ final class RowsAmongChips {
             return r.get();
         }
         if (withData) {
-            throw new IllegalStateException("chip " + c + " adds " + what + " to a reduction, which no kernel of it "
-                    + "left");
+            throw new IllegalStateException("chip " + c + " adds its " + what.getClass().getSimpleName() + " row to a "
+                    + "reduction, which no kernel of it left");
         }
         return standIns.computeIfAbsent(new Landing(c, e.kind(), e.group(), -1),
                 k -> WeightAllocation.hiddenRow(build, build.chip(c), plan.model().hidden()));

@@ -112,7 +112,8 @@ public final class Moves {
      * A copy in one direction planned from its start: word i written {@code arrive[i]} cycles after it on stream index
      * {@code streams[i]}, the last write visible {@code duration} cycles after it.
      */
-    record Planned(List<Word> from, List<Word> to, boolean west, long[] arrive, int[] streams, long duration) {
+    private record Planned(List<Word> from, List<Word> to, boolean west, long[] arrive, int[] streams,
+                           long duration) {
         Planned {
             from = List.copyOf(from);
             to = List.copyOf(to);
@@ -125,7 +126,7 @@ public final class Moves {
      * The streams a copy may take, by index in its direction: {@link #STREAM} up to the one below the chip's highest
      * (the east lanes' own).
      */
-    static int[] copyStreams(SystemBuild build) {
+    private static int[] copyStreams(SystemBuild build) {
         int top = Math.max(STREAM, build.chip().streamsPerDirection() - 2);
         int[] out = new int[top - STREAM + 1];
         for (int i = 0; i < out.length; i++) {
@@ -141,7 +142,7 @@ public final class Moves {
      *
      * @throws IllegalArgumentException if words move both ways (copy them as two)
      */
-    static Planned plan(SystemBuild build, List<Word> from, List<Word> to) {
+    private static Planned plan(SystemBuild build, List<Word> from, List<Word> to) {
         if (from.size() != to.size() || from.isEmpty()) {
             throw new IllegalArgumentException("a copy takes as many words as it gives, at least one");
         }
@@ -204,7 +205,7 @@ public final class Moves {
      * Puts planned copy {@code p}'s instructions on chip {@code chip} from cycle {@code start}; the caller holds the
      * chip from {@code start} for {@code p.duration()} cycles.
      */
-    static void emit(SystemBuild build, int chip, Planned p, long start) {
+    private static void emit(SystemBuild build, int chip, Planned p, long start) {
         Exchange.Lanes lanes = build.lanes();
         ChipBuild c = build.chip(chip);
         // each queue's instructions in cycle order (words are planned in order, not their cycles)

@@ -19,6 +19,10 @@ final class RowFlows {
     private RowFlows() {
     }
 
+    /**
+     * Carries {@code flows} at once from {@code notBefore}, in rounds of at most a staging buffer's words; returns when
+     * the last row is in place.
+     */
     static long carry(SystemBuild build, List<Collectives.RowFlow> flows, long notBefore) {
         if (flows.isEmpty()) {
             throw new IllegalArgumentException("rows carried at once: at least one flow");
@@ -39,9 +43,13 @@ final class RowFlows {
                 throw new IllegalArgumentException("chips " + flow.from() + " and " + flow.to() + " share no link: "
                         + "rows carried at once go over direct links");
             }
-            if (sendLane[f] >= Exchange.Lanes.LANES || recvLane[f] >= Exchange.Lanes.LANES) {
-                throw new IllegalArgumentException("a chip sends and receives at most " + Exchange.Lanes.LANES
-                        + " rows at once; chip " + flow.from() + " or " + flow.to() + " takes more");
+            if (sendLane[f] >= Exchange.Lanes.LANES) {
+                throw new IllegalArgumentException("a chip sends at most " + Exchange.Lanes.LANES + " rows at once; "
+                        + "chip " + flow.from() + " sends more");
+            }
+            if (recvLane[f] >= Exchange.Lanes.LANES) {
+                throw new IllegalArgumentException("a chip receives at most " + Exchange.Lanes.LANES + " rows at "
+                        + "once; chip " + flow.to() + " receives more");
             }
             most = Math.max(most, flow.source().size());
         }

@@ -173,7 +173,7 @@ class PlanWithDataTest {
         ModelConfig m = TestModels.tiny(640, 10, 2, 320, 4, 2);
         SystemBuild b = new SystemBuild(TestSystems.ONE_CHIP);
         KernelLibrary lib = new KernelLibrary(b.chip()).withValues(KernelValues.ofLayer(0, TestModels.weights(m, 7),
-                m));
+                new LayerShare(m, 0, 1, 1, MoeDispatch.ALL)));
         assertThatThrownBy(() -> lib.vectors().softmax(5, 64, m.headDim(), 5, List.of(), b.chip(0).sram()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("came over a link");
         assertThatThrownBy(() -> lib.vectors().swiglu(320, List.of(), b.chip(0).sram()))

@@ -77,7 +77,7 @@ class CarryRowsTest {
         }
     }
 
-    /** A row of 40 vectors (160 words: more than a staging buffer) to two chips, in two rounds, each copied out. */
+    /** A row of 40 vectors (160 words: more than a staging buffer) to two chips, in two rounds. */
     @Test
     void aRowLongerThanAStagingBufferGoesInRounds() {
         SystemBuild b = new SystemBuild(NODE);

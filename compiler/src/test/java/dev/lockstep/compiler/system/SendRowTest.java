@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A row carried between chips with its values ({@link Collectives#sendRow}): its words read where they lie on the
  * sender (slices far from the SXM as well as near), sent over one path or several, in one round or more, written at
- * the row's place on the receiver as they pass on the receive lanes' streams. Simulated in functional mode: every value arrives bit for bit,
- * at the predicted cycle.
+ * the row's place on the receiver as they pass on the receive lanes' streams. Simulated in functional mode: every
+ * value arrives bit for bit, at the predicted cycle.
  */
 class SendRowTest {
     private static final SystemSpec NODE = SystemSpecs.preset("node-8");
@@ -41,7 +41,7 @@ class SendRowTest {
         carry(60, NEAR, FAR, 0, 7, 9);
     }
 
-    /** A row of 240 f32 vectors (960 words: more than 7 staging buffers, so in two rounds, each copied out). */
+    /** A row of 240 f32 vectors (960 words: more than 7 staging buffers, so in two rounds). */
     @Test
     void aRowLongerThanARoundGoesInRounds() {
         carry(240, FAR, NEAR, 3, 4, 13);
