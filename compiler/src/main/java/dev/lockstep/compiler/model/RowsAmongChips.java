@@ -2,7 +2,6 @@
 package dev.lockstep.compiler.model;
 
 import dev.lockstep.compiler.dataflow.Row;
-import dev.lockstep.compiler.dataflow.Transfers;
 import dev.lockstep.compiler.graph.LayerStep.Exchange;
 import dev.lockstep.compiler.graph.LayerStep.ExchangeKind;
 import dev.lockstep.compiler.graph.LayerStep.Payload;
@@ -10,15 +9,12 @@ import dev.lockstep.compiler.graph.LayerStep.Where;
 import dev.lockstep.compiler.graph.Tensor;
 import dev.lockstep.compiler.model.KernelKey.VectorStepKind;
 import dev.lockstep.compiler.model.TimingLowering.TokenPlacement;
-import dev.lockstep.compiler.system.ChipBuild;
 import dev.lockstep.compiler.system.ChipPath;
 import dev.lockstep.compiler.system.Collectives;
 import dev.lockstep.compiler.system.Moves;
 import dev.lockstep.compiler.system.SystemBuild;
-import dev.lockstep.isa.DataType;
 import dev.lockstep.isa.program.Region;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,20 +181,13 @@ final class RowsAmongChips {
 
     /** A row of {@code like}'s shape and type taken on chip {@code chip}, in the slices with the most room. */
     private Row like(int chip, Row like) {
-        DataType type = like.vectors().get(0).dtype();
+        Region first = like.vectors().get(0);
         for (Region v : like.vectors()) {
-            if (v.dtype() != type) {
-                throw new IllegalArgumentException("a carried row's vectors are of one type; got " + like);
+            if (v.dtype() != first.dtype() || v.elements() != first.elements()) {
+                throw new IllegalArgumentException("a carried row's vectors are of one type and width; got " + like);
             }
         }
-        ChipBuild c = build.chip(chip);
-        int[] slices = Transfers.emptiest(build, c, type.bytes());
-        int address = c.takeWords(slices, like.vectors().size());
-        List<Integer> planes = Arrays.stream(slices).boxed().toList();
-        List<Region> out = new ArrayList<>();
-        for (int v = 0; v < like.vectors().size(); v++) {
-            out.add(new Region("", planes, address + v, type, like.vectors().get(v).elements(), false));
-        }
-        return new Row(out, 0, like.length(), like.extent());
+        return new Row(WeightAllocation.vectorsIn(build, build.chip(chip), first.dtype(), like.vectors().size(),
+                first.elements()), 0, like.length(), like.extent());
     }
 }

@@ -183,15 +183,22 @@ final class WeightAllocation {
     /** A row of {@code n} values in f32 taken on {@code c} as {@link #hiddenRow(int)} takes one. */
     static Row hiddenRow(SystemBuild build, ChipBuild c, int n) {
         int lanes = build.chip().vectorBytes();
-        int vectors = (n + lanes - 1) / lanes;
-        int[] slices = Transfers.emptiest(build, c, DataType.F32.bytes());
+        return Row.of(vectorsIn(build, c, DataType.F32, (n + lanes - 1) / lanes, lanes), n);
+    }
+
+    /**
+     * {@code vectors} one-vector regions of {@code type} ({@code elements} lanes each) taken on {@code c} at
+     * consecutive addresses of the slices with the most room ({@link Transfers#emptiest}), one per byte plane.
+     */
+    static List<Region> vectorsIn(SystemBuild build, ChipBuild c, DataType type, int vectors, int elements) {
+        int[] slices = Transfers.emptiest(build, c, type.bytes());
         int address = c.takeWords(slices, vectors);
         List<Integer> planes = Arrays.stream(slices).boxed().toList();
         List<Region> out = new ArrayList<>();
         for (int v = 0; v < vectors; v++) {
-            out.add(new Region("", planes, address + v, DataType.F32, lanes, false));
+            out.add(new Region("", planes, address + v, type, elements, false));
         }
-        return Row.of(out, n);
+        return out;
     }
 
     private void reserveProducts(List<LayerStep> steps, Where pass, Shard shard) {
